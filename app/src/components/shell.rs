@@ -1,0 +1,114 @@
+//! The console frame: top bar (account, project switcher, user menu), left navigation,
+//! and the page in the middle.
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+use crate::api::{load_shell, SignOut, SwitchProject};
+use crate::domain::{nav::NAV, ShellInfo};
+use crate::error::AppError;
+
+/// The frame around every page but sign-in.
+#[component]
+pub fn ConsoleShell() -> impl IntoView {
+    let switch = ServerAction::<SwitchProject>::new();
+    let info = Resource::new(move || switch.version().get(), |_| load_shell());
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"P"</span>
+                    "Portico"
+                </a>
+                <Transition fallback=|| view! { <span class="topbar-loading">"Loading…"</span> }>
+                    {move || info.get().map(|result| match result {
+                        Ok(info) => view! { <TopBar info switch/> }.into_any(),
+                        Err(error) => view! { <SessionProblem error/> }.into_any(),
+                    })}
+                </Transition>
+            </header>
+            <div class="layout">
+                <SideNav/>
+                <main class="content" id="main">
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn TopBar(info: ShellInfo, switch: ServerAction<SwitchProject>) -> impl IntoView {
+    let menu_open = RwSignal::new(false);
+    let sign_out = ServerAction::<SignOut>::new();
+    let current = info.current_project.id.clone();
+    view! {
+        <div class="topbar-context">
+            <span class="topbar-account" title="Account">{info.account}</span>
+            <label class="project-switcher">
+                <span class="visually-hidden">"Project"</span>
+                <select
+                    aria-label="Project"
+                    on:change=move |ev| {
+                        switch.dispatch(SwitchProject { project_id: event_target_value(&ev) });
+                    }
+                >
+                    {info.projects.into_iter().map(|project| {
+                        let selected = project.id == current;
+                        view! { <option value=project.id selected=selected>{project.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+        <div class="user-menu" class:open=move || menu_open.get()>
+            <button
+                type="button"
+                class="user-menu-button"
+                aria-haspopup="menu"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|open| *open = !*open)
+            >
+                <span class="avatar" aria-hidden="true">
+                    {info.user_name.chars().next().map(|c| c.to_ascii_uppercase()).unwrap_or('?')}
+                </span>
+                <span class="user-name">{info.user_name.clone()}</span>
+            </button>
+            <Show when=move || menu_open.get()>
+                <div class="menu" role="menu">
+                    <div class="menu-header">"Signed in as " <strong>{info.user_name.clone()}</strong></div>
+                    <ActionForm action=sign_out>
+                        <button type="submit" class="menu-item" role="menuitem">"Sign out"</button>
+                    </ActionForm>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Shown in the top bar when the frame's data cannot be loaded.
+#[component]
+fn SessionProblem(error: AppError) -> impl IntoView {
+    let unauthenticated = error == AppError::Unauthenticated;
+    view! {
+        <div class="topbar-problem" role="alert">
+            {error.to_string()}
+            {unauthenticated.then(|| view! { " " <a href="/signin">"Sign in"</a> })}
+        </div>
+    }
+}
+
+#[component]
+fn SideNav() -> impl IntoView {
+    view! {
+        <nav class="sidenav" aria-label="Console">
+            <A href="/" exact=true attr:class="nav-link">"Dashboard"</A>
+            {NAV.iter().map(|section| view! {
+                <div class="nav-section">
+                    <div class="nav-section-title">{section.title}</div>
+                    {section.areas.iter().map(|area| view! {
+                        <A href=format!("/{}", area.slug) attr:class="nav-link">{area.title}</A>
+                    }).collect_view()}
+                </div>
+            }).collect_view()}
+        </nav>
+    }
+}

@@ -1,0 +1,123 @@
+//! The console's areas, in the order the left navigation shows them. One table drives both
+//! the navigation and the page each area shows, so they cannot disagree.
+
+/// A heading in the left navigation and the areas under it.
+#[derive(Debug, Clone, Copy)]
+pub struct NavSection {
+    pub title: &'static str,
+    pub areas: &'static [Area],
+}
+
+/// One console area.
+#[derive(Debug, Clone, Copy)]
+pub struct Area {
+    /// Path segment under the console root, e.g. `gateways` for `/gateways`.
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// What the area is for, shown on its page.
+    pub purpose: &'static str,
+}
+
+pub const NAV: &[NavSection] = &[
+    NavSection {
+        title: "IAM",
+        areas: &[
+            Area {
+                slug: "iam",
+                title: "Users and permissions",
+                purpose: "Create IAM users and user groups, grant the APIG Administrator, FullAccess or ReadOnly policies or your own, and hand out access keys.",
+            },
+            Area {
+                slug: "audit",
+                title: "Audit log",
+                purpose: "See who changed what, when and from where, including refused attempts.",
+            },
+        ],
+    },
+    NavSection {
+        title: "Gateways",
+        areas: &[Area {
+            slug: "gateways",
+            title: "Gateways",
+            purpose: "Create gateways: isolated spaces with their own API groups, APIs, credentials, policies, settings and tags.",
+        }],
+    },
+    NavSection {
+        title: "API management",
+        areas: &[
+            Area {
+                slug: "api-groups",
+                title: "API groups",
+                purpose: "Group APIs, reach them on a generated subdomain or your own domains with certificates.",
+            },
+            Area {
+                slug: "apis",
+                title: "APIs",
+                purpose: "Define each API's frontend request and backend, then publish it to an environment.",
+            },
+            Area {
+                slug: "environments",
+                title: "Environments",
+                purpose: "Keep RELEASE and your own environments, with variables used in backend addresses and paths.",
+            },
+            Area {
+                slug: "authorizers",
+                title: "Custom authorizers",
+                purpose: "Let your own HTTP endpoint decide whether a call may pass.",
+            },
+            Area {
+                slug: "error-responses",
+                title: "Error responses",
+                purpose: "Shape the status, headers and body the gateway answers with when a call fails.",
+            },
+        ],
+    },
+    NavSection {
+        title: "API consumption",
+        areas: &[
+            Area {
+                slug: "credentials",
+                title: "Credentials",
+                purpose: "Issue keys, secrets and AppCodes to callers and authorize them per API and environment.",
+            },
+            Area {
+                slug: "policies",
+                title: "Policies",
+                purpose: "Throttle requests, limit credentials with quotas and allow or deny addresses.",
+            },
+        ],
+    },
+    NavSection {
+        title: "Operations",
+        areas: &[Area {
+            slug: "monitoring",
+            title: "Monitoring",
+            purpose: "Follow calls, errors and latency over time for each gateway and API.",
+        }],
+    },
+];
+
+/// The area with this path segment, if the console has one.
+pub fn find(slug: &str) -> Option<&'static Area> {
+    NAV.iter()
+        .flat_map(|section| section.areas.iter())
+        .find(|area| area.slug == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_unique_and_found() {
+        let slugs: Vec<_> = NAV.iter().flat_map(|s| s.areas).map(|a| a.slug).collect();
+        let mut sorted = slugs.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), slugs.len());
+        for slug in slugs {
+            assert_eq!(find(slug).map(|a| a.slug), Some(slug));
+        }
+        assert!(find("nope").is_none());
+    }
+}

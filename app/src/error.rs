@@ -1,0 +1,53 @@
+//! The one error type at the console boundary. Server functions return it; pages show it
+//! next to the field it names, or as a banner. Below this boundary the service layer
+//! classifies library errors into it (`services::internal`).
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No session, or the session ended.
+    #[error("Your session has ended. Sign in to continue.")]
+    Unauthenticated,
+    /// Input that breaks a rule; `field` names the form field it belongs to.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// Wrong user name or password; deliberately does not say which.
+    #[error("The user name or password is incorrect.")]
+    InvalidCredentials,
+    /// Too many wrong passwords in a row.
+    #[error("Too many wrong passwords. This user is locked; try again after {until} UTC.")]
+    Locked { until: String },
+    /// A server-side failure the user cannot fix; details are in the server log.
+    #[error("The server could not complete the request ({0}). Try again shortly.")]
+    Internal(String),
+    /// The request did not reach the server or its answer could not be read.
+    #[error("The server could not be reached: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The form field this error belongs next to, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}

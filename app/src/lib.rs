@@ -1,0 +1,63 @@
+//! The Portico console: Leptos pages rendered on the server and hydrated in the browser,
+//! the server functions they call, and (with `ssr`) the service layer that owns all SQL.
+//!
+//! Rules: `domain` holds plain types shared by both halves; `api` holds thin server
+//! functions (resolve the session, call one service); `services` is server-only and is
+//! the only place that talks to PostgreSQL.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod services;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use crate::components::shell::ConsoleShell;
+use crate::pages::{area::AreaPage, dashboard::Dashboard, not_found::NotFound, signin::SignInPage};
+
+/// The HTML document around the application, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The console: sign-in outside the frame, every other page inside it.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="portico" href="/pkg/portico.css"/>
+        <Title formatter=|page: String| format!("{page} · Portico")/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/signin") view=SignInPage/>
+                <ParentRoute path=path!("") view=ConsoleShell>
+                    <Route path=path!("") view=Dashboard/>
+                    <Route path=path!(":area") view=AreaPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

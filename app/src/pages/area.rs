@@ -1,0 +1,28 @@
+//! The page of a console area. Areas not built yet say so plainly.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::domain::nav;
+use crate::pages::not_found::NotFound;
+
+#[component]
+pub fn AreaPage() -> impl IntoView {
+    let params = use_params_map();
+    move || match params.read().get("area").as_deref().and_then(nav::find) {
+        Some(area) => view! {
+            <Title text=area.title/>
+            <div class="page-header">
+                <h1>{area.title}</h1>
+                <p class="muted">{area.purpose}</p>
+            </div>
+            <div class="empty-state card">
+                <h2>"Not available yet"</h2>
+                <p>"This area is not part of this version of Portico. Nothing here is stored or shown until it is."</p>
+                <a class="btn" href="/">"Back to the dashboard"</a>
+            </div>
+        }
+        .into_any(),
+        None => view! { <NotFound/> }.into_any(),
+    }
+}

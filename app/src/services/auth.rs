@@ -1,0 +1,88 @@
+//! Console sign-in: password check with a temporary lock after repeated failures.
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::passwords;
+use super::session::SessionUser;
+use crate::error::AppError;
+
+/// Wrong passwords in a row that lock a user.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a lock lasts.
+pub const LOCK_DURATION: time::Duration = time::Duration::minutes(15);
+
+/// Checks a user name and password. On success returns the session to start, in the
+/// account's `default` project; on failure counts the attempt and locks the user after
+/// `MAX_FAILED_LOGINS` wrong passwords in a row.
+pub async fn sign_in(pool: &PgPool, user_name: &str, password: &str) -> Result<SessionUser, AppError> {
+    crate::domain::signin::validate(user_name, password)?;
+    let user_name = user_name.trim();
+    let user = sqlx::query!(
+        r#"SELECT u.id, u.account_id, u.name, u.enabled, u.password_hash, u.locked_until,
+                  p.id AS "project_id?"
+             FROM users u
+             LEFT JOIN projects p ON p.account_id = u.account_id AND p.name = 'default'
+            WHERE u.name = $1"#,
+        user_name
+    )
+    .fetch_optional(pool)
+    .await?;
+
+    let now = OffsetDateTime::now_utc();
+    if let Some(until) = user.as_ref().and_then(|u| u.locked_until).filter(|until| *until > now) {
+        return Err(locked(until));
+    }
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = passwords::verify(hash, password.to_owned()).await?;
+    let Some(user) = user else {
+        return Err(AppError::InvalidCredentials);
+    };
+    if !matches {
+        let counted = sqlx::query!(
+            r#"UPDATE users
+                  SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+                      locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3)
+                                          ELSE locked_until END
+                WHERE id = $1
+            RETURNING locked_until"#,
+            user.id,
+            MAX_FAILED_LOGINS,
+            LOCK_DURATION.as_seconds_f64()
+        )
+        .fetch_one(pool)
+        .await?;
+        return match counted.locked_until.filter(|until| *until > now) {
+            Some(until) => Err(locked(until)),
+            None => Err(AppError::InvalidCredentials),
+        };
+    }
+    if !user.enabled {
+        return Err(AppError::invalid(
+            "user_name",
+            "This user is disabled. Ask an administrator to enable it.",
+        ));
+    }
+    let Some(project_id) = user.project_id else {
+        return Err(AppError::Internal("the account has no default project".to_owned()));
+    };
+    sqlx::query!(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1",
+        user.id
+    )
+    .execute(pool)
+    .await?;
+    Ok(SessionUser {
+        user_id: user.id,
+        user_name: user.name,
+        account_id: user.account_id,
+        project_id,
+        signed_in_at: now.unix_timestamp(),
+    })
+}
+
+fn locked(until: OffsetDateTime) -> AppError {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    AppError::Locked {
+        until: until.format(format).unwrap_or_else(|_| until.to_string()),
+    }
+}

@@ -1,0 +1,35 @@
+//! The service layer (server only): one module per resource, all SQL as checked
+//! `sqlx::query!`. Server functions and the management API both call these functions, so
+//! the console and the API can never drift apart.
+pub mod auth;
+pub mod bootstrap;
+pub mod health;
+pub mod ids;
+pub mod passwords;
+pub mod projects;
+pub mod session;
+
+use crate::error::AppError;
+
+/// Database errors become `AppError::Internal`; the details go to the log, not the user.
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                AppError::Internal("the database is not reachable".to_owned())
+            }
+            _ => AppError::Internal("a database error occurred".to_owned()),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        tracing::error!(%error, "session store error");
+        AppError::Internal("the session could not be read or saved".to_owned())
+    }
+}
+
+/// The schema migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

@@ -1,0 +1,74 @@
+//! The signed-in user as stored in the console session.
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tower_sessions::Session;
+
+use crate::error::AppError;
+
+const USER_KEY: &str = "portico.user";
+
+/// Who is signed in, in which project, since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub user_id: String,
+    pub user_name: String,
+    pub account_id: String,
+    pub project_id: String,
+    /// Unix seconds of sign-in; the absolute session lifetime counts from here.
+    pub signed_in_at: i64,
+}
+
+impl SessionUser {
+    /// Whether the session has outlived its absolute lifetime.
+    pub fn expired(&self, max_age: time::Duration, now: OffsetDateTime) -> bool {
+        now.unix_timestamp() - self.signed_in_at >= max_age.whole_seconds()
+    }
+}
+
+/// The signed-in user, if any.
+pub async fn current(session: &Session) -> Result<Option<SessionUser>, AppError> {
+    Ok(session.get::<SessionUser>(USER_KEY).await?)
+}
+
+/// The signed-in user, or `Unauthenticated`.
+pub async fn require(session: &Session) -> Result<SessionUser, AppError> {
+    current(session).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// Starts a session for `user` under a new session id (no fixation of an old one).
+pub async fn start(session: &Session, user: &SessionUser) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session.insert(USER_KEY, user).await?;
+    Ok(())
+}
+
+/// Replaces the stored user (e.g. after switching project).
+pub async fn update(session: &Session, user: &SessionUser) -> Result<(), AppError> {
+    session.insert(USER_KEY, user).await?;
+    Ok(())
+}
+
+/// Ends the session: the record is deleted and the cookie cleared.
+pub async fn end(session: &Session) -> Result<(), AppError> {
+    session.flush().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_lifetime_counts_from_sign_in() {
+        let now = OffsetDateTime::now_utc();
+        let user = SessionUser {
+            user_id: "u".into(),
+            user_name: "admin".into(),
+            account_id: "a".into(),
+            project_id: "p".into(),
+            signed_in_at: now.unix_timestamp() - 3600,
+        };
+        assert!(!user.expired(time::Duration::hours(2), now));
+        assert!(user.expired(time::Duration::hours(1), now));
+    }
+}

@@ -1,0 +1,155 @@
+//! The application: listeners bound, routers built, background tasks ready. `build` binds
+//! before returning, so a caller (a test) can ask for port 0 and read the real port back.
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use leptos::config::{Env, LeptosOptions};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_sessions::ExpiredDeletion;
+
+use app::services::bootstrap::{self, Bootstrap};
+
+use crate::config::Settings;
+use crate::console::{self, ConsoleState, SessionPolicy};
+use crate::gateway;
+
+/// How long in-flight requests get to finish after a shutdown signal.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Application {
+    console_listener: TcpListener,
+    gateway_listener: TcpListener,
+    console_state: ConsoleState,
+}
+
+impl Application {
+    /// Creates the account on first start, then binds both listeners.
+    pub async fn build(settings: &Settings, pool: PgPool) -> anyhow::Result<Self> {
+        match bootstrap::ensure_account(&pool, &settings.account, settings.admin_password.as_deref())
+            .await
+            .context("creating the account")?
+        {
+            Bootstrap::Existing => {}
+            Bootstrap::Created { generated_password: Some(password) } => tracing::warn!(
+                account = %settings.account,
+                "created the account with user 'admin' and the generated password {password} \
+                 (shown only this once; set PORTICO_ADMIN_PASSWORD to choose it)"
+            ),
+            Bootstrap::Created { generated_password: None } => tracing::info!(
+                account = %settings.account,
+                "created the account with user 'admin' and the password from PORTICO_ADMIN_PASSWORD"
+            ),
+        }
+
+        let console_listener = TcpListener::bind(settings.console_addr)
+            .await
+            .with_context(|| format!("binding the console to {} (--console-addr / PORTICO_CONSOLE_ADDR)", settings.console_addr))?;
+        let gateway_listener = TcpListener::bind(settings.gateway_addr)
+            .await
+            .with_context(|| format!("binding the gateway to {} (--gateway-addr / PORTICO_GATEWAY_ADDR)", settings.gateway_addr))?;
+
+        let site_root = settings.resolved_site_root();
+        if !site_root.join("pkg").is_dir() {
+            tracing::warn!(
+                site_root = %site_root.display(),
+                "the console's assets are missing (no pkg/ directory): pages render but do not become interactive; \
+                 build them with `cargo leptos build` or point --site-root at them"
+            );
+        }
+        let leptos_options = LeptosOptions::builder()
+            .output_name("portico")
+            .site_root(site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(console_listener.local_addr()?)
+            .env(if std::env::var("LEPTOS_ENV").is_ok_and(|env| env.eq_ignore_ascii_case("dev")) {
+                Env::DEV
+            } else {
+                Env::PROD
+            })
+            .build();
+        let console_state = ConsoleState {
+            leptos_options,
+            pool,
+            sessions: SessionPolicy {
+                idle: time::Duration::minutes(settings.session_idle_minutes.into()),
+                max_age: time::Duration::hours(settings.session_max_hours.into()),
+                secure_cookies: settings.secure_cookies,
+            },
+        };
+        Ok(Application {
+            console_listener,
+            gateway_listener,
+            console_state,
+        })
+    }
+
+    pub fn console_addr(&self) -> SocketAddr {
+        self.console_listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn gateway_addr(&self) -> SocketAddr {
+        self.gateway_listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes (then drains in-flight requests) or until a part
+    /// stops on its own, which is reported as the error.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let stopped = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+
+        let console_router = console::router(self.console_state.clone());
+        let mut console = tokio::spawn(
+            axum::serve(
+                self.console_listener,
+                console_router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stopped(stop_rx.clone()))
+            .into_future(),
+        );
+        let mut gateway = tokio::spawn(
+            axum::serve(self.gateway_listener, gateway::router())
+                .with_graceful_shutdown(stopped(stop_rx.clone()))
+                .into_future(),
+        );
+        let store = console::session_store(self.console_state.pool.clone());
+        let mut session_cleanup =
+            tokio::spawn(async move { store.continuously_delete_expired(Duration::from_secs(60)).await });
+
+        let early = tokio::select! {
+            () = shutdown => None,
+            result = &mut console => Some(format!("the console listener stopped: {}", describe(result))),
+            result = &mut gateway => Some(format!("the gateway listener stopped: {}", describe(result))),
+            result = &mut session_cleanup => Some(format!("the session cleanup task stopped: {}", describe(result))),
+        };
+        let _ = stop_tx.send(true);
+        session_cleanup.abort();
+        let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+            let _ = (&mut console).await;
+            let _ = (&mut gateway).await;
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("requests still in flight after {DRAIN_TIMEOUT:?} were cut off");
+            console.abort();
+            gateway.abort();
+        }
+        match early {
+            None => Ok(()),
+            Some(reason) => Err(anyhow::anyhow!(reason)),
+        }
+    }
+}
+
+fn describe<E: std::fmt::Display, F: std::fmt::Display>(result: Result<Result<(), E>, F>) -> String {
+    match result {
+        Ok(Ok(())) => "it ended without an error".to_owned(),
+        Ok(Err(error)) => error.to_string(),
+        Err(error) => format!("it panicked or was cancelled: {error}"),
+    }
+}

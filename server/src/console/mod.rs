@@ -1,0 +1,64 @@
+//! The console listener: Leptos pages and server functions, health endpoints, static
+//! assets. (The management REST API joins this router in later issues.)
+mod gate;
+mod health;
+mod middleware;
+
+pub use middleware::session_store;
+
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use sqlx::PgPool;
+
+use app::{shell, App};
+
+/// Session lifetimes, from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: time::Duration,
+    pub max_age: time::Duration,
+    pub secure_cookies: bool,
+}
+
+/// What console handlers share.
+#[derive(Debug, Clone)]
+pub struct ConsoleState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub sessions: SessionPolicy,
+}
+
+impl FromRef<ConsoleState> for LeptosOptions {
+    fn from_ref(state: &ConsoleState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The console's router with its whole middleware stack.
+pub fn router(state: ConsoleState) -> Router {
+    let routes = generate_route_list(App);
+    let pool = state.pool.clone();
+    let context = move || provide_context(pool.clone());
+    let pages = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/api/{*fn_name}", post(server_fn))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ConsoleState, _>(context, shell))
+        .with_state(state.clone());
+    middleware::apply(pages, state)
+}
+
+async fn server_fn(State(state): State<ConsoleState>, request: Request<Body>) -> impl IntoResponse {
+    let pool = state.pool.clone();
+    handle_server_fns_with_context(move || provide_context(pool.clone()), request).await
+}

@@ -1,0 +1,181 @@
+use reqwest::header::{LOCATION, SET_COOKIE};
+
+use crate::support::{TestApp, ADMIN_PASSWORD};
+
+#[tokio::test]
+async fn pages_without_a_session_go_to_sign_in_and_come_back() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[LOCATION], "/signin");
+
+    let response = app.client.get(app.url("/gateways?page=2")).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[LOCATION], "/signin?next=%2Fgateways%3Fpage%3D2");
+
+    let response = app.client.get(app.url("/signin")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Sign in to the console"));
+    assert!(html.contains(r#"name="password""#));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn server_functions_without_a_session_are_refused() {
+    let app = TestApp::spawn().await;
+    let response = app.call("load_shell", &[]).await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.text().await.unwrap(), r#""Unauthenticated""#);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn sign_in_opens_the_console_and_sign_out_closes_it() {
+    let app = TestApp::spawn().await;
+    let response = app.sign_in("admin", ADMIN_PASSWORD).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("portico_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(cookie.contains("Max-Age=1800"), "idle expiry of 30 minutes: {cookie}");
+
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Get started"), "the dashboard is shown");
+    assert!(html.contains("Create a gateway"));
+
+    let info = app.call("load_shell", &[]).await;
+    assert_eq!(info.status(), 200);
+    let info: serde_json::Value = info.json().await.unwrap();
+    assert_eq!(info["user_name"], "admin");
+    assert_eq!(info["account"], "portico");
+    assert_eq!(info["current_project"]["name"], "default");
+
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM console_sessions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(sessions, 1);
+
+    let response = app.call("sign_out", &[]).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 303, "signed out: back to sign-in");
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM console_sessions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(sessions, 0, "the session record is gone");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_without_saying_which_part_was_wrong() {
+    let app = TestApp::spawn().await;
+    for (user, password) in [("admin", "wrong-password"), ("nobody", ADMIN_PASSWORD)] {
+        let response = app.sign_in(user, password).await;
+        assert!(!response.status().is_success());
+        assert!(response.headers().get(SET_COOKIE).is_none());
+        assert_eq!(response.text().await.unwrap(), r#""InvalidCredentials""#);
+    }
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn empty_fields_are_named() {
+    let app = TestApp::spawn().await;
+    let response = app.sign_in("admin", "").await;
+    let error: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(error["Invalid"]["field"], "password");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_user_for_a_while() {
+    let app = TestApp::spawn().await;
+    for attempt in 1..=4 {
+        let body = app.sign_in("admin", "wrong-password").await.text().await.unwrap();
+        assert_eq!(body, r#""InvalidCredentials""#, "attempt {attempt}");
+    }
+    let error: serde_json::Value = app.sign_in("admin", "wrong-password").await.json().await.unwrap();
+    let until = error["Locked"]["until"].as_str().expect("the fifth wrong password locks").to_owned();
+
+    // Locked: even the right password is refused, with the time to retry.
+    let response = app.sign_in("admin", ADMIN_PASSWORD).await;
+    assert!(!response.status().is_success());
+    let error: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(error["Locked"]["until"], until.as_str());
+
+    // When the lock has passed, the right password works and the count starts again.
+    sqlx::query("UPDATE users SET locked_until = now() - interval '1 second' WHERE name = 'admin'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(app.sign_in("admin", ADMIN_PASSWORD).await.status().is_success());
+    let failures: i32 = sqlx::query_scalar("SELECT failed_logins FROM users WHERE name = 'admin'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(failures, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_success_resets_the_count_of_wrong_passwords() {
+    let app = TestApp::spawn().await;
+    for _ in 0..4 {
+        app.sign_in("admin", "wrong-password").await;
+    }
+    assert!(app.sign_in("admin", ADMIN_PASSWORD).await.status().is_success());
+    let body = app.sign_in("admin", "wrong-password").await.text().await.unwrap();
+    assert_eq!(body, r#""InvalidCredentials""#, "a fresh count, not a lock");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cross_site_sign_in_is_refused() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.url("/api/sign_in"))
+        .header("Origin", "http://evil.example")
+        .form(&[("user_name", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(response.headers().get(SET_COOKIE).is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn sign_in_goes_back_to_the_page_asked_for_but_never_off_site() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .call(
+            "sign_in",
+            &[("user_name", "admin"), ("password", ADMIN_PASSWORD), ("next", "/gateways")],
+        )
+        .await;
+    assert_eq!(response.headers()[LOCATION], "/gateways");
+    let response = app
+        .call(
+            "sign_in",
+            &[("user_name", "admin"), ("password", ADMIN_PASSWORD), ("next", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(response.headers()[LOCATION], "/");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_console_pages_are_404_and_known_areas_say_they_are_not_available() {
+    let app = TestApp::spawn().await;
+    app.sign_in("admin", ADMIN_PASSWORD).await;
+    let response = app.client.get(app.url("/no-such-area")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    let response = app.client.get(app.url("/gateways")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Not available yet"));
+    app.stop().await;
+}
