@@ -29,17 +29,25 @@ pub struct Application {
 impl Application {
     /// Creates the account on first start, then binds both listeners.
     pub async fn build(settings: &Settings, pool: PgPool) -> anyhow::Result<Self> {
-        match bootstrap::ensure_account(&pool, &settings.account, settings.admin_password.as_deref())
-            .await
-            .context("creating the account")?
+        match bootstrap::ensure_account(
+            &pool,
+            &settings.account,
+            settings.admin_password.as_deref(),
+        )
+        .await
+        .context("creating the account")?
         {
             Bootstrap::Existing => {}
-            Bootstrap::Created { generated_password: Some(password) } => tracing::warn!(
+            Bootstrap::Created {
+                generated_password: Some(password),
+            } => tracing::warn!(
                 account = %settings.account,
                 "created the account with user 'admin' and the generated password {password} \
                  (shown only this once; set PORTICO_ADMIN_PASSWORD to choose it)"
             ),
-            Bootstrap::Created { generated_password: None } => tracing::info!(
+            Bootstrap::Created {
+                generated_password: None,
+            } => tracing::info!(
                 account = %settings.account,
                 "created the account with user 'admin' and the password from PORTICO_ADMIN_PASSWORD"
             ),
@@ -47,10 +55,20 @@ impl Application {
 
         let console_listener = TcpListener::bind(settings.console_addr)
             .await
-            .with_context(|| format!("binding the console to {} (--console-addr / PORTICO_CONSOLE_ADDR)", settings.console_addr))?;
+            .with_context(|| {
+                format!(
+                    "binding the console to {} (--console-addr / PORTICO_CONSOLE_ADDR)",
+                    settings.console_addr
+                )
+            })?;
         let gateway_listener = TcpListener::bind(settings.gateway_addr)
             .await
-            .with_context(|| format!("binding the gateway to {} (--gateway-addr / PORTICO_GATEWAY_ADDR)", settings.gateway_addr))?;
+            .with_context(|| {
+                format!(
+                    "binding the gateway to {} (--gateway-addr / PORTICO_GATEWAY_ADDR)",
+                    settings.gateway_addr
+                )
+            })?;
 
         let site_root = settings.resolved_site_root();
         if !site_root.join("pkg").is_dir() {
@@ -65,11 +83,13 @@ impl Application {
             .site_root(site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .site_addr(console_listener.local_addr()?)
-            .env(if std::env::var("LEPTOS_ENV").is_ok_and(|env| env.eq_ignore_ascii_case("dev")) {
-                Env::DEV
-            } else {
-                Env::PROD
-            })
+            .env(
+                if std::env::var("LEPTOS_ENV").is_ok_and(|env| env.eq_ignore_ascii_case("dev")) {
+                    Env::DEV
+                } else {
+                    Env::PROD
+                },
+            )
             .build();
         let console_state = ConsoleState {
             leptos_options,
@@ -88,11 +108,15 @@ impl Application {
     }
 
     pub fn console_addr(&self) -> SocketAddr {
-        self.console_listener.local_addr().expect("a bound listener has an address")
+        self.console_listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn gateway_addr(&self) -> SocketAddr {
-        self.gateway_listener.local_addr().expect("a bound listener has an address")
+        self.gateway_listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// Serves until `shutdown` completes (then drains in-flight requests) or until a part
@@ -118,8 +142,11 @@ impl Application {
                 .into_future(),
         );
         let store = console::session_store(self.console_state.pool.clone());
-        let mut session_cleanup =
-            tokio::spawn(async move { store.continuously_delete_expired(Duration::from_secs(60)).await });
+        let mut session_cleanup = tokio::spawn(async move {
+            store
+                .continuously_delete_expired(Duration::from_secs(60))
+                .await
+        });
 
         let early = tokio::select! {
             () = shutdown => None,
@@ -146,7 +173,9 @@ impl Application {
     }
 }
 
-fn describe<E: std::fmt::Display, F: std::fmt::Display>(result: Result<Result<(), E>, F>) -> String {
+fn describe<E: std::fmt::Display, F: std::fmt::Display>(
+    result: Result<Result<(), E>, F>,
+) -> String {
     match result {
         Ok(Ok(())) => "it ended without an error".to_owned(),
         Ok(Err(error)) => error.to_string(),

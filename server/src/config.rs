@@ -69,7 +69,13 @@ pub struct Settings {
     pub database_url: Option<String>,
 
     /// Log line format.
-    #[arg(long, env = "PORTICO_LOG_FORMAT", default_value = "text", value_enum, ignore_case = true)]
+    #[arg(
+        long,
+        env = "PORTICO_LOG_FORMAT",
+        default_value = "text",
+        value_enum,
+        ignore_case = true
+    )]
     pub log_format: LogFormat,
 
     /// Directory holding the console's compiled assets (`pkg/`); defaults to `site/` next to
@@ -159,8 +165,13 @@ fn parse_database_url(value: &str) -> Result<String, String> {
 }
 
 fn parse_account(value: &str) -> Result<String, String> {
-    let valid_chars = value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    let starts_with_letter = value.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let valid_chars = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let starts_with_letter = value
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic());
     if !(1..=64).contains(&value.len()) || !valid_chars || !starts_with_letter {
         return Err(format!(
             "'{value}' is not a valid account name: use 1 to 64 letters, digits, hyphens or underscores, starting with a letter"
@@ -172,7 +183,9 @@ fn parse_account(value: &str) -> Result<String, String> {
 fn parse_admin_password(value: &str) -> Result<String, String> {
     let length = value.chars().count();
     if !(8..=128).contains(&length) {
-        return Err(format!("the admin password must have 8 to 128 characters (it has {length})"));
+        return Err(format!(
+            "the admin password must have 8 to 128 characters (it has {length})"
+        ));
     }
     Ok(value.to_owned())
 }
@@ -218,7 +231,13 @@ mod tests {
 
     #[test]
     fn same_address_for_both_listeners_is_refused() {
-        let error = parse(&["--console-addr", "127.0.0.1:9000", "--gateway-addr", "127.0.0.1:9000"]).unwrap_err();
+        let error = parse(&[
+            "--console-addr",
+            "127.0.0.1:9000",
+            "--gateway-addr",
+            "127.0.0.1:9000",
+        ])
+        .unwrap_err();
         assert!(error.contains("different ports"), "{error}");
     }
 
@@ -227,7 +246,10 @@ mod tests {
         let error = parse(&["--database-url", "mysql://x"]).unwrap_err();
         assert!(error.contains("postgres://"), "{error}");
         let (_, settings) = parse(&["--database-url", "postgresql://u@h/db"]).unwrap();
-        assert_eq!(settings.database_url.as_deref(), Some("postgresql://u@h/db"));
+        assert_eq!(
+            settings.database_url.as_deref(),
+            Some("postgresql://u@h/db")
+        );
     }
 
     #[test]
@@ -244,7 +266,9 @@ mod tests {
 
     #[test]
     fn account_name_rules() {
-        assert!(parse(&["--account", "9lives"]).unwrap_err().contains("starting with a letter"));
+        assert!(parse(&["--account", "9lives"])
+            .unwrap_err()
+            .contains("starting with a letter"));
         assert!(parse(&["--account", "acme corp"]).is_err());
         assert!(parse(&["--account", "acme-corp_1"]).is_ok());
     }
@@ -252,7 +276,8 @@ mod tests {
     #[test]
     fn session_limits_are_bounded_and_consistent() {
         assert!(parse(&["--session-idle-minutes", "0"]).is_err());
-        let error = parse(&["--session-idle-minutes", "600", "--session-max-hours", "2"]).unwrap_err();
+        let error =
+            parse(&["--session-idle-minutes", "600", "--session-max-hours", "2"]).unwrap_err();
         assert!(error.contains("PORTICO_SESSION_MAX_HOURS"), "{error}");
     }
 

@@ -23,9 +23,11 @@ impl Database {
             Some(url) => (url.clone(), None),
             None => {
                 let data_dir = settings.data_dir.clone();
-                let cluster = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&data_dir, Lifetime::Persistent))
-                    .await
-                    .context("starting the embedded PostgreSQL")??;
+                let cluster = tokio::task::spawn_blocking(move || {
+                    EmbeddedPostgres::start(&data_dir, Lifetime::Persistent)
+                })
+                .await
+                .context("starting the embedded PostgreSQL")??;
                 tracing::info!(data_dir = %settings.data_dir.display(), "embedded PostgreSQL started");
                 create_database(&cluster.url("postgres"), postgres::DATABASE).await?;
                 (cluster.url(postgres::DATABASE), Some(cluster))
@@ -68,15 +70,20 @@ pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
 /// Creates `name` in the cluster at `admin_url` unless it exists.
 pub async fn create_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
     let pool = connect(admin_url).await?;
-    let exists = sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(name)
-        .fetch_one(&pool)
-        .await?;
+    let exists = sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+    )
+    .bind(name)
+    .fetch_one(&pool)
+    .await?;
     if !exists {
-        sqlx::query(&format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")))
-            .execute(&pool)
-            .await
-            .with_context(|| format!("creating database {name}"))?;
+        sqlx::query(&format!(
+            "CREATE DATABASE \"{}\"",
+            name.replace('"', "\"\"")
+        ))
+        .execute(&pool)
+        .await
+        .with_context(|| format!("creating database {name}"))?;
     }
     pool.close().await;
     Ok(())

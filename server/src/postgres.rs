@@ -100,7 +100,8 @@ impl EmbeddedPostgres {
             fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
                 .map_err(io(format!("setting permissions of {}", dir.display())))?;
             if let Some((uid, gid)) = owner {
-                chown(dir, Some(uid), Some(gid)).map_err(io(format!("handing {} to PostgreSQL", dir.display())))?;
+                chown(dir, Some(uid), Some(gid))
+                    .map_err(io(format!("handing {} to PostgreSQL", dir.display())))?;
             }
         }
 
@@ -123,7 +124,8 @@ impl EmbeddedPostgres {
         let log = data_dir.join("postgres.log");
         File::create(&log).map_err(io(format!("creating {}", log.display())))?;
         if let Some((uid, gid)) = owner {
-            chown(&log, Some(uid), Some(gid)).map_err(io("handing the PostgreSQL log to PostgreSQL"))?;
+            chown(&log, Some(uid), Some(gid))
+                .map_err(io("handing the PostgreSQL log to PostgreSQL"))?;
         }
         let log_arg = log.to_string_lossy().into_owned();
         cluster
@@ -166,7 +168,16 @@ impl EmbeddedPostgres {
         let pgdata = self.pgdata.to_string_lossy().into_owned();
         let status = self
             .command("initdb")
-            .args(["-D", &pgdata, "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C"])
+            .args([
+                "-D",
+                &pgdata,
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ])
             .stdout(Stdio::null())
             .output()
             .map_err(io("running initdb"))?;
@@ -289,7 +300,11 @@ impl Drop for EmbeddedPostgres {
 /// The directory holding `initdb`, `pg_ctl` and `postgres`: the first on `PATH` that has
 /// all three, else the newest `/usr/lib/postgresql/<version>/bin`.
 pub fn find_bin_dir() -> Option<PathBuf> {
-    let complete = |dir: &Path| ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).is_file());
+    let complete = |dir: &Path| {
+        ["initdb", "pg_ctl", "postgres"]
+            .iter()
+            .all(|b| dir.join(b).is_file())
+    };
     if let Some(path) = std::env::var_os("PATH") {
         if let Some(dir) = std::env::split_paths(&path).find(|dir| complete(dir)) {
             return Some(dir);
@@ -330,7 +345,13 @@ fn unprivileged_user() -> Result<Option<String>, PostgresError> {
     const USER: &str = "postgres";
     if user_ids(USER).is_err() {
         let output = Command::new("useradd")
-            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER])
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                USER,
+            ])
             .output()
             .map_err(io("running useradd"))?;
         if !output.status.success() {
@@ -346,7 +367,11 @@ fn unprivileged_user() -> Result<Option<String>, PostgresError> {
 /// The uid and gid of a user, read from the system's user database.
 fn user_ids(user: &str) -> Result<(u32, u32), PostgresError> {
     let id = |flag: &str| -> Result<u32, PostgresError> {
-        let output = Command::new("id").arg(flag).arg(user).output().map_err(io("running id"))?;
+        let output = Command::new("id")
+            .arg(flag)
+            .arg(user)
+            .output()
+            .map_err(io("running id"))?;
         String::from_utf8_lossy(&output.stdout)
             .trim()
             .parse()
@@ -361,7 +386,10 @@ fn user_ids(user: &str) -> Result<(u32, u32), PostgresError> {
 /// Every directory above the data directory must let others pass through.
 fn check_reachable(data_dir: &Path, user: &str) -> Result<(), PostgresError> {
     for dir in data_dir.ancestors() {
-        let mode = fs::metadata(dir).map_err(io(format!("reading {}", dir.display())))?.permissions().mode();
+        let mode = fs::metadata(dir)
+            .map_err(io(format!("reading {}", dir.display())))?
+            .permissions()
+            .mode();
         if mode & 0o001 == 0 {
             return Err(PostgresError::Unreachable {
                 user: user.to_owned(),

@@ -28,7 +28,11 @@ mod ctx {
 
 /// Signs in with a user name and password, then goes to `next` (a console path) or home.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(user_name: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    user_name: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::services::{auth, session};
     let user = auth::sign_in(&ctx::pool()?, &user_name, &password).await?;
     session::start(&ctx::session().await?, &user).await?;

@@ -17,7 +17,8 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         title: "Create a gateway",
-        description: "A gateway is an isolated space for API groups, APIs, credentials and policies.",
+        description:
+            "A gateway is an isolated space for API groups, APIs, credentials and policies.",
         done_when: "a gateway exists",
     },
     Step {
@@ -27,12 +28,14 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         title: "Authorize callers (optional)",
-        description: "Issue credentials, authorize them for APIs, and set quotas and access control.",
+        description:
+            "Issue credentials, authorize them for APIs, and set quotas and access control.",
         done_when: "credentials are authorized for APIs",
     },
     Step {
         title: "Call APIs",
-        description: "Clients call the gateway endpoint, signed, with an AppCode or through your authorizer.",
+        description:
+            "Clients call the gateway endpoint, signed, with an AppCode or through your authorizer.",
         done_when: "the gateway has served a successful call",
     },
 ];

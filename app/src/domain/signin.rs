@@ -61,7 +61,10 @@ mod tests {
         let long = "a".repeat(MAX_USER_NAME + 1);
         assert_eq!(validate(&long, "x").unwrap_err().field(), Some("user_name"));
         let long = "a".repeat(MAX_PASSWORD + 1);
-        assert_eq!(validate("admin", &long).unwrap_err().field(), Some("password"));
+        assert_eq!(
+            validate("admin", &long).unwrap_err().field(),
+            Some("password")
+        );
     }
 
     #[test]

@@ -9,7 +9,8 @@ use crate::pages::not_found::NotFound;
 #[component]
 pub fn AreaPage() -> impl IntoView {
     let params = use_params_map();
-    move || match params.read().get("area").as_deref().and_then(nav::find) {
+    move || {
+        match params.read().get("area").as_deref().and_then(nav::find) {
         Some(area) => view! {
             <Title text=area.title/>
             <div class="page-header">
@@ -24,5 +25,6 @@ pub fn AreaPage() -> impl IntoView {
         }
         .into_any(),
         None => view! { <NotFound/> }.into_any(),
+    }
     }
 }

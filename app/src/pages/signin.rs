@@ -13,9 +13,17 @@ pub fn SignInPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || action.value().get().and_then(Result::err);
     let field_error = move |field: &'static str| {
-        Signal::derive(move || error().filter(|e| e.field() == Some(field)).map(|e| e.to_string()))
+        Signal::derive(move || {
+            error()
+                .filter(|e| e.field() == Some(field))
+                .map(|e| e.to_string())
+        })
     };
-    let form_error = move || error().filter(|e| e.field().is_none()).map(|e| e.to_string());
+    let form_error = move || {
+        error()
+            .filter(|e| e.field().is_none())
+            .map(|e| e.to_string())
+    };
     view! {
         <Title text="Sign in"/>
         <main class="signin">

@@ -14,7 +14,11 @@ pub const LOCK_DURATION: time::Duration = time::Duration::minutes(15);
 /// Checks a user name and password. On success returns the session to start, in the
 /// account's `default` project; on failure counts the attempt and locks the user after
 /// `MAX_FAILED_LOGINS` wrong passwords in a row.
-pub async fn sign_in(pool: &PgPool, user_name: &str, password: &str) -> Result<SessionUser, AppError> {
+pub async fn sign_in(
+    pool: &PgPool,
+    user_name: &str,
+    password: &str,
+) -> Result<SessionUser, AppError> {
     crate::domain::signin::validate(user_name, password)?;
     let user_name = user_name.trim();
     let user = sqlx::query!(
@@ -29,7 +33,11 @@ pub async fn sign_in(pool: &PgPool, user_name: &str, password: &str) -> Result<S
     .await?;
 
     let now = OffsetDateTime::now_utc();
-    if let Some(until) = user.as_ref().and_then(|u| u.locked_until).filter(|until| *until > now) {
+    if let Some(until) = user
+        .as_ref()
+        .and_then(|u| u.locked_until)
+        .filter(|until| *until > now)
+    {
         return Err(locked(until));
     }
     let hash = user.as_ref().map(|u| u.password_hash.clone());
@@ -63,7 +71,9 @@ pub async fn sign_in(pool: &PgPool, user_name: &str, password: &str) -> Result<S
         ));
     }
     let Some(project_id) = user.project_id else {
-        return Err(AppError::Internal("the account has no default project".to_owned()));
+        return Err(AppError::Internal(
+            "the account has no default project".to_owned(),
+        ));
     };
     sqlx::query!(
         "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1",

@@ -38,9 +38,13 @@ pub async fn ensure_account(
     let hash = passwords::hash(password).await?;
 
     let account_id = new_id();
-    sqlx::query!("INSERT INTO accounts (id, name) VALUES ($1, $2)", account_id, account_name)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO accounts (id, name) VALUES ($1, $2)",
+        account_id,
+        account_name
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!(
         "INSERT INTO projects (id, account_id, name, description) VALUES ($1, $2, 'default', 'Created with the account')",
         new_id(),

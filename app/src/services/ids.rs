@@ -14,7 +14,9 @@ mod tests {
     fn ids_are_32_hex_and_distinct() {
         let a = super::new_id();
         assert_eq!(a.len(), 32);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_ne!(a, super::new_id());
     }
 }

@@ -1,6 +1,8 @@
 //! Password hashing with argon2id (PHC strings). Hashing is CPU-bound, so callers in async
 //! code go through `hash`/`verify`, which run it on the blocking pool.
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::{distributions::Alphanumeric, Rng};
 
@@ -57,7 +59,9 @@ pub fn generate() -> String {
         .collect()
 }
 
-async fn tokio_blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+async fn tokio_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     tokio::task::spawn_blocking(work).await.map_err(|error| {
         tracing::error!(%error, "password task failed");
         AppError::Internal("the password could not be checked".to_owned())

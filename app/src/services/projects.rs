@@ -38,7 +38,11 @@ pub async fn shell_info(pool: &PgPool, user: &SessionUser) -> Result<ShellInfo, 
 }
 
 /// Checks that `project_id` belongs to the user's account.
-pub async fn find(pool: &PgPool, account_id: &str, project_id: &str) -> Result<ProjectRef, AppError> {
+pub async fn find(
+    pool: &PgPool,
+    account_id: &str,
+    project_id: &str,
+) -> Result<ProjectRef, AppError> {
     sqlx::query_as!(
         ProjectRef,
         "SELECT id, name FROM projects WHERE account_id = $1 AND id = $2",

@@ -16,8 +16,10 @@ use super::ConsoleState;
 
 /// Paths anyone may reach.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/signin" | "/api/sign_in" | "/healthz" | "/readyz" | "/favicon.svg" | "/favicon.ico")
-        || path.starts_with("/pkg/")
+    matches!(
+        path,
+        "/signin" | "/api/sign_in" | "/healthz" | "/readyz" | "/favicon.svg" | "/favicon.ico"
+    ) || path.starts_with("/pkg/")
 }
 
 pub async fn require_session(
@@ -56,7 +58,10 @@ fn refuse(request: &Request) -> Response {
     let location = if back == "/" {
         "/signin".to_owned()
     } else {
-        format!("/signin?next={}", utf8_percent_encode(back, NON_ALPHANUMERIC))
+        format!(
+            "/signin?next={}",
+            utf8_percent_encode(back, NON_ALPHANUMERIC)
+        )
     };
     Redirect::to(&location).into_response()
 }

@@ -13,9 +13,16 @@ pub async fn healthz() -> Json<Value> {
 }
 
 pub async fn readyz(State(state): State<ConsoleState>) -> (StatusCode, Json<Value>) {
-    let check = tokio::time::timeout(Duration::from_secs(2), app::services::health::ping(&state.pool)).await;
+    let check = tokio::time::timeout(
+        Duration::from_secs(2),
+        app::services::health::ping(&state.pool),
+    )
+    .await;
     match check {
-        Ok(Ok(())) => (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" }))),
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "database": "ok" })),
+        ),
         Ok(Err(error)) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({ "status": "unavailable", "database": error.to_string() })),

@@ -11,8 +11,8 @@ use axum::extract::{FromRef, Request, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
-use leptos::prelude::provide_context;
 use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sqlx::PgPool;
 
@@ -53,7 +53,10 @@ pub fn router(state: ConsoleState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ConsoleState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ConsoleState,
+            _,
+        >(context, shell))
         .with_state(state.clone());
     middleware::apply(pages, state)
 }

@@ -28,7 +28,9 @@ impl GatewayError {
 
     pub fn message(self) -> &'static str {
         match self {
-            GatewayError::ApiNotFound => "The API does not exist or has not been published in the environment.",
+            GatewayError::ApiNotFound => {
+                "The API does not exist or has not been published in the environment."
+            }
         }
     }
 
@@ -47,7 +49,10 @@ impl GatewayError {
         .unwrap_or_default();
         let mut response = (self.status(), body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
             headers.insert("x-request-id", value);
         }

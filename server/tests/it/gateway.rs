@@ -5,7 +5,10 @@ use crate::support::TestApp;
 async fn assert_api_not_found(response: reqwest::Response) -> String {
     assert_eq!(response.status(), 404);
     assert_eq!(response.headers()["content-type"], "application/json");
-    let header_id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let header_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error_code"], "APIG.0101");
     assert_eq!(
@@ -22,7 +25,14 @@ async fn assert_api_not_found(response: reqwest::Response) -> String {
 async fn unknown_api_gets_apig_404_with_request_id() {
     let app = TestApp::spawn().await;
     let client = reqwest::Client::new();
-    let first = assert_api_not_found(client.get(format!("{}/anything", app.gateway)).send().await.unwrap()).await;
+    let first = assert_api_not_found(
+        client
+            .get(format!("{}/anything", app.gateway))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     let second = assert_api_not_found(
         client
             .post(format!("{}/v1/orders?x=1", app.gateway))
@@ -41,7 +51,14 @@ async fn gateway_does_not_serve_the_console() {
     let app = TestApp::spawn().await;
     let client = reqwest::Client::new();
     for path in ["/", "/signin", "/healthz", "/api/sign_in"] {
-        assert_api_not_found(client.get(format!("{}{path}", app.gateway)).send().await.unwrap()).await;
+        assert_api_not_found(
+            client
+                .get(format!("{}{path}", app.gateway))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
     }
     app.stop().await;
 }

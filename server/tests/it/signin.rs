@@ -9,9 +9,17 @@ async fn pages_without_a_session_go_to_sign_in_and_come_back() {
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()[LOCATION], "/signin");
 
-    let response = app.client.get(app.url("/gateways?page=2")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/gateways?page=2"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()[LOCATION], "/signin?next=%2Fgateways%3Fpage%3D2");
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/signin?next=%2Fgateways%3Fpage%3D2"
+    );
 
     let response = app.client.get(app.url("/signin")).send().await.unwrap();
     assert_eq!(response.status(), 200);
@@ -39,7 +47,10 @@ async fn sign_in_opens_the_console_and_sign_out_closes_it() {
     assert!(cookie.starts_with("portico_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
-    assert!(cookie.contains("Max-Age=1800"), "idle expiry of 30 minutes: {cookie}");
+    assert!(
+        cookie.contains("Max-Age=1800"),
+        "idle expiry of 30 minutes: {cookie}"
+    );
 
     let response = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 200);
@@ -54,14 +65,20 @@ async fn sign_in_opens_the_console_and_sign_out_closes_it() {
     assert_eq!(info["account"], "portico");
     assert_eq!(info["current_project"]["name"], "default");
 
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM console_sessions").fetch_one(&app.pool).await.unwrap();
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM console_sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(sessions, 1);
 
     let response = app.call("sign_out", &[]).await;
     assert!(response.status().is_success(), "{}", response.status());
     let response = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 303, "signed out: back to sign-in");
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM console_sessions").fetch_one(&app.pool).await.unwrap();
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM console_sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(sessions, 0, "the session record is gone");
     app.stop().await;
 }
@@ -93,11 +110,24 @@ async fn empty_fields_are_named() {
 async fn five_wrong_passwords_lock_the_user_for_a_while() {
     let app = TestApp::spawn().await;
     for attempt in 1..=4 {
-        let body = app.sign_in("admin", "wrong-password").await.text().await.unwrap();
+        let body = app
+            .sign_in("admin", "wrong-password")
+            .await
+            .text()
+            .await
+            .unwrap();
         assert_eq!(body, r#""InvalidCredentials""#, "attempt {attempt}");
     }
-    let error: serde_json::Value = app.sign_in("admin", "wrong-password").await.json().await.unwrap();
-    let until = error["Locked"]["until"].as_str().expect("the fifth wrong password locks").to_owned();
+    let error: serde_json::Value = app
+        .sign_in("admin", "wrong-password")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let until = error["Locked"]["until"]
+        .as_str()
+        .expect("the fifth wrong password locks")
+        .to_owned();
 
     // Locked: even the right password is refused, with the time to retry.
     let response = app.sign_in("admin", ADMIN_PASSWORD).await;
@@ -110,7 +140,11 @@ async fn five_wrong_passwords_lock_the_user_for_a_while() {
         .execute(&app.pool)
         .await
         .unwrap();
-    assert!(app.sign_in("admin", ADMIN_PASSWORD).await.status().is_success());
+    assert!(app
+        .sign_in("admin", ADMIN_PASSWORD)
+        .await
+        .status()
+        .is_success());
     let failures: i32 = sqlx::query_scalar("SELECT failed_logins FROM users WHERE name = 'admin'")
         .fetch_one(&app.pool)
         .await
@@ -125,8 +159,17 @@ async fn a_success_resets_the_count_of_wrong_passwords() {
     for _ in 0..4 {
         app.sign_in("admin", "wrong-password").await;
     }
-    assert!(app.sign_in("admin", ADMIN_PASSWORD).await.status().is_success());
-    let body = app.sign_in("admin", "wrong-password").await.text().await.unwrap();
+    assert!(app
+        .sign_in("admin", ADMIN_PASSWORD)
+        .await
+        .status()
+        .is_success());
+    let body = app
+        .sign_in("admin", "wrong-password")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert_eq!(body, r#""InvalidCredentials""#, "a fresh count, not a lock");
     app.stop().await;
 }
@@ -153,14 +196,22 @@ async fn sign_in_goes_back_to_the_page_asked_for_but_never_off_site() {
     let response = app
         .call(
             "sign_in",
-            &[("user_name", "admin"), ("password", ADMIN_PASSWORD), ("next", "/gateways")],
+            &[
+                ("user_name", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("next", "/gateways"),
+            ],
         )
         .await;
     assert_eq!(response.headers()[LOCATION], "/gateways");
     let response = app
         .call(
             "sign_in",
-            &[("user_name", "admin"), ("password", ADMIN_PASSWORD), ("next", "//evil.example/")],
+            &[
+                ("user_name", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("next", "//evil.example/"),
+            ],
         )
         .await;
     assert_eq!(response.headers()[LOCATION], "/");
@@ -171,7 +222,12 @@ async fn sign_in_goes_back_to_the_page_asked_for_but_never_off_site() {
 async fn unknown_console_pages_are_404_and_known_areas_say_they_are_not_available() {
     let app = TestApp::spawn().await;
     app.sign_in("admin", ADMIN_PASSWORD).await;
-    let response = app.client.get(app.url("/no-such-area")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/no-such-area"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
     let response = app.client.get(app.url("/gateways")).send().await.unwrap();
     assert_eq!(response.status(), 200);

@@ -26,16 +26,25 @@ fn cluster() -> &'static TestCluster {
     static CLUSTER: OnceLock<TestCluster> = OnceLock::new();
     CLUSTER.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("portico-test-{}", std::process::id()));
-        let postgres = EmbeddedPostgres::start(&dir, Lifetime::Ephemeral).expect("start the test PostgreSQL cluster");
+        let postgres = EmbeddedPostgres::start(&dir, Lifetime::Ephemeral)
+            .expect("start the test PostgreSQL cluster");
         let admin_url = postgres.url("postgres");
         let template_url = postgres.url(TEMPLATE);
         // A runtime of its own: the caller may be inside another test's runtime.
         std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             runtime.block_on(async {
-                portico::database::create_database(&admin_url, TEMPLATE).await.unwrap();
+                portico::database::create_database(&admin_url, TEMPLATE)
+                    .await
+                    .unwrap();
                 let pool = portico::database::connect(&template_url).await.unwrap();
-                app::services::MIGRATOR.run(&pool).await.expect("migrate the template database");
+                app::services::MIGRATOR
+                    .run(&pool)
+                    .await
+                    .expect("migrate the template database");
                 pool.close().await;
             });
         })
@@ -49,7 +58,9 @@ fn cluster() -> &'static TestCluster {
 pub async fn fresh_database() -> (PgPool, String) {
     let cluster = cluster();
     let name = format!("test_{}", app::services::ids::new_id());
-    let admin = portico::database::connect(&cluster.postgres.url("postgres")).await.unwrap();
+    let admin = portico::database::connect(&cluster.postgres.url("postgres"))
+        .await
+        .unwrap();
     sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
         .execute(&admin)
         .await
@@ -75,7 +86,9 @@ pub fn settings(database_url: &str, extra: &[&str]) -> Settings {
         site_root.to_string_lossy().into_owned(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let (_, settings) = Cli::try_parse_from(args).expect("valid test settings").into_parts();
+    let (_, settings) = Cli::try_parse_from(args)
+        .expect("valid test settings")
+        .into_parts();
     settings.validate().expect("consistent test settings");
     settings
 }
@@ -106,14 +119,20 @@ impl TestApp {
     /// Stops this server and starts a new one on the same database; the client (and its
     /// cookies) carries over.
     pub async fn restart(self, extra: &[&str]) -> TestApp {
-        let (pool, url, client) = (self.pool.clone(), self.database_url.clone(), self.client.clone());
+        let (pool, url, client) = (
+            self.pool.clone(),
+            self.database_url.clone(),
+            self.client.clone(),
+        );
         self.stop().await;
         Self::start(pool, url, client, extra).await
     }
 
     async fn start(pool: PgPool, url: String, client: reqwest::Client, extra: &[&str]) -> TestApp {
         let settings = settings(&url, extra);
-        let application = Application::build(&settings, pool.clone()).await.expect("build the application");
+        let application = Application::build(&settings, pool.clone())
+            .await
+            .expect("build the application");
         let console = format!("http://{}", application.console_addr());
         let gateway = format!("http://{}", application.gateway_addr());
         let (shutdown, stop) = oneshot::channel::<()>();
@@ -147,7 +166,8 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, user: &str, password: &str) -> reqwest::Response {
-        self.call("sign_in", &[("user_name", user), ("password", password)]).await
+        self.call("sign_in", &[("user_name", user), ("password", password)])
+            .await
     }
 
     /// Stops the server as a signal would and waits for it to finish.
