@@ -49,6 +49,6 @@ test("a page asked for before signing in opens after signing in", async ({ page 
   await expect(page.getByText("Not available yet")).toBeVisible();
 
   // Client-side navigation through the left navigation works after hydration.
-  await page.getByRole("link", { name: "Dashboard" }).click();
+  await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Get started" })).toBeVisible();
 });

@@ -258,11 +258,17 @@ impl EmbeddedPostgres {
             .ok()
             .and_then(|text| text.lines().next().map(str::to_owned))
             .unwrap_or_default();
+        // A process counts as gone once it no longer exists or is a zombie (an init that
+        // does not reap would otherwise keep it "alive" forever).
         let script = r#"
-            tail --pid="$1" -f /dev/null 2>/dev/null
+            alive() {
+                state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+                [ -n "$state" ] && [ "$state" != Z ]
+            }
+            while alive "$1"; do sleep 1; done
             if [ -n "$3" ] && [ "$(head -n 1 "$2" 2>/dev/null)" = "$3" ]; then
                 kill -INT "$3" 2>/dev/null
-                while kill -0 "$3" 2>/dev/null; do sleep 0.1; done
+                while alive "$3"; do sleep 0.1; done
             fi
             if [ "$4" = ephemeral ]; then rm -rf "$5"; fi
         "#;

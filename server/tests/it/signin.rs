@@ -88,7 +88,7 @@ async fn wrong_password_is_refused_without_saying_which_part_was_wrong() {
     let app = TestApp::spawn().await;
     for (user, password) in [("admin", "wrong-password"), ("nobody", ADMIN_PASSWORD)] {
         let response = app.sign_in(user, password).await;
-        assert!(!response.status().is_success());
+        assert_eq!(response.status(), 401);
         assert!(response.headers().get(SET_COOKIE).is_none());
         assert_eq!(response.text().await.unwrap(), r#""InvalidCredentials""#);
     }
@@ -101,6 +101,7 @@ async fn wrong_password_is_refused_without_saying_which_part_was_wrong() {
 async fn empty_fields_are_named() {
     let app = TestApp::spawn().await;
     let response = app.sign_in("admin", "").await;
+    assert_eq!(response.status(), 400);
     let error: serde_json::Value = response.json().await.unwrap();
     assert_eq!(error["Invalid"]["field"], "password");
     app.stop().await;
@@ -131,7 +132,7 @@ async fn five_wrong_passwords_lock_the_user_for_a_while() {
 
     // Locked: even the right password is refused, with the time to retry.
     let response = app.sign_in("admin", ADMIN_PASSWORD).await;
-    assert!(!response.status().is_success());
+    assert_eq!(response.status(), 429);
     let error: serde_json::Value = response.json().await.unwrap();
     assert_eq!(error["Locked"]["until"], until.as_str());
 
