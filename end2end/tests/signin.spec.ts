@@ -21,8 +21,13 @@ test("the bootstrap admin signs in, sees the dashboard and signs out", async ({ 
   await expect(page.locator(".topbar-account")).toHaveText("portico");
   await expect(page.getByLabel("Project")).toHaveValue(/[0-9a-f]{32}/);
 
-  // The user menu opens only if the page hydrated.
-  await page.getByRole("button", { name: /admin/ }).click();
+  // The user menu opens only if the page hydrated; Escape closes it.
+  const userMenu = page.getByRole("button", { name: /admin/ });
+  await userMenu.click();
+  await expect(page.getByRole("menu")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("menu")).toBeHidden();
+  await userMenu.click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
 

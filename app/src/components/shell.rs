@@ -59,7 +59,15 @@ fn TopBar(info: ShellInfo, switch: ServerAction<SwitchProject>) -> impl IntoView
                 </select>
             </label>
         </div>
-        <div class="user-menu" class:open=move || menu_open.get()>
+        <div
+            class="user-menu"
+            class:open=move || menu_open.get()
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    menu_open.set(false);
+                }
+            }
+        >
             <button
                 type="button"
                 class="user-menu-button"
@@ -73,6 +81,8 @@ fn TopBar(info: ShellInfo, switch: ServerAction<SwitchProject>) -> impl IntoView
                 <span class="user-name">{info.user_name.clone()}</span>
             </button>
             <Show when=move || menu_open.get()>
+                // A click anywhere outside the menu closes it.
+                <div class="menu-backdrop" on:click=move |_| menu_open.set(false)></div>
                 <div class="menu" role="menu">
                     <div class="menu-header">"Signed in as " <strong>{info.user_name.clone()}</strong></div>
                     <ActionForm action=sign_out>
