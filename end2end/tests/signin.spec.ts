@@ -8,6 +8,11 @@ async function signIn(page: import("@playwright/test").Page, password = adminPas
 }
 
 test("the bootstrap admin signs in, sees the dashboard and signs out", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin$/);
   await expect(page.getByRole("heading", { name: "Sign in to the console" })).toBeVisible();
@@ -30,6 +35,7 @@ test("the bootstrap admin signs in, sees the dashboard and signs out", async ({ 
   await userMenu.click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
+  expect(problems, "hydration and assets load without errors").toEqual([]);
 
   // Signed out for real: the dashboard sends us back to sign-in.
   await page.goto("/");

@@ -15,6 +15,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sqlx::PgPool;
+use tower_http::services::ServeFile;
 
 use app::{shell, App};
 
@@ -43,12 +44,18 @@ impl FromRef<ConsoleState> for LeptosOptions {
 /// The console's router with its whole middleware stack.
 pub fn router(state: ConsoleState) -> Router {
     let routes = generate_route_list(App);
+    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     let pool = state.pool.clone();
     let context = move || provide_context(pool.clone());
     let pages = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/{*fn_name}", post(server_fn))
+        // Named before the pages: `/{area}` would otherwise claim it.
+        .route_service(
+            "/favicon.svg",
+            ServeFile::new(site_root.join("favicon.svg")),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
