@@ -10,6 +10,19 @@ pub enum AppError {
     /// No session, or the session ended.
     #[error("Your session has ended. Sign in to continue.")]
     Unauthenticated,
+    /// The caller lacks the IAM permission `action` in the target project.
+    #[error("You do not have the permission {action} needed for this. Ask an administrator to grant it.")]
+    Forbidden { action: String },
+    /// The resource does not exist (or is not visible to the caller).
+    #[error("{resource} does not exist.")]
+    NotFound { resource: String },
+    /// The change conflicts with what exists (a duplicate name, a limit reached, a resource
+    /// still in use); `field` names the form field when there is one.
+    #[error("{message}")]
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
     /// Input that breaks a rule; `field` names the form field it belongs to.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -32,6 +45,7 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             AppError::Invalid { field, .. } => Some(field),
+            AppError::Conflict { field, .. } => field.as_deref(),
             _ => None,
         }
     }
@@ -41,9 +55,31 @@ impl AppError {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Invalid { .. } => 400,
+            AppError::Forbidden { .. } => 403,
+            AppError::NotFound { .. } => 404,
+            AppError::Conflict { .. } => 409,
             AppError::Locked { .. } => 429,
             AppError::Internal(_) => 500,
             AppError::Transport(_) => 502,
+        }
+    }
+
+    pub fn forbidden(action: &str) -> Self {
+        AppError::Forbidden {
+            action: action.to_owned(),
+        }
+    }
+
+    pub fn not_found(resource: impl Into<String>) -> Self {
+        AppError::NotFound {
+            resource: resource.into(),
+        }
+    }
+
+    pub fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            field: field.map(str::to_owned),
+            message: message.into(),
         }
     }
 

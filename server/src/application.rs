@@ -91,9 +91,15 @@ impl Application {
                 },
             )
             .build();
+        let master_key = settings
+            .load_master_key()
+            .map_err(anyhow::Error::msg)
+            .context("loading the master key")?;
         let console_state = ConsoleState {
             leptos_options,
             pool,
+            master_key,
+            signature_failures: Default::default(),
             sessions: SessionPolicy {
                 idle: time::Duration::minutes(settings.session_idle_minutes.into()),
                 max_age: time::Duration::hours(settings.session_max_hours.into()),

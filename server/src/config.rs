@@ -91,6 +91,11 @@ pub struct Settings {
     #[arg(long, env = "PORTICO_ADMIN_PASSWORD", hide_env_values = true, value_parser = parse_admin_password)]
     pub admin_password: Option<String>,
 
+    /// Key that encrypts stored secrets (64 hex characters). Unset: `<data dir>/master.key`,
+    /// created on first start. Every process sharing one database needs the same key.
+    #[arg(long, env = "PORTICO_MASTER_KEY", hide_env_values = true, value_parser = parse_master_key)]
+    pub master_key: Option<String>,
+
     /// Minutes without activity after which a console session ends.
     #[arg(long, env = "PORTICO_SESSION_IDLE_MINUTES", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=1440))]
@@ -123,6 +128,18 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+
+    /// The master key: the flag, else the key file in the data directory (created once).
+    pub fn load_master_key(&self) -> Result<app::services::secrets::MasterKey, String> {
+        match &self.master_key {
+            Some(hex) => app::services::secrets::MasterKey::from_hex(hex),
+            None => {
+                std::fs::create_dir_all(&self.data_dir)
+                    .map_err(|e| format!("creating {}: {e}", self.data_dir.display()))?;
+                app::services::secrets::MasterKey::load_or_create(&self.data_dir.join("master.key"))
+            }
+        }
     }
 
     /// Where the console's assets are: the flag, else `site/` beside the binary, else
@@ -161,6 +178,11 @@ fn parse_database_url(value: &str) -> Result<String, String> {
     if !scheme_ok {
         return Err("DATABASE_URL must be a PostgreSQL URL starting with postgres:// or postgresql://, such as postgres://portico:secret@localhost:5432/portico".to_owned());
     }
+    Ok(value.to_owned())
+}
+
+fn parse_master_key(value: &str) -> Result<String, String> {
+    app::services::secrets::MasterKey::from_hex(value)?;
     Ok(value.to_owned())
 }
 
@@ -279,6 +301,13 @@ mod tests {
         let error =
             parse(&["--session-idle-minutes", "600", "--session-max-hours", "2"]).unwrap_err();
         assert!(error.contains("PORTICO_SESSION_MAX_HOURS"), "{error}");
+    }
+
+    #[test]
+    fn master_key_must_be_32_bytes_of_hex() {
+        let error = parse(&["--master-key", "abc"]).unwrap_err();
+        assert!(error.contains("64 hexadecimal"), "{error}");
+        assert!(parse(&["--master-key", &"0f".repeat(32)]).is_ok());
     }
 
     #[test]

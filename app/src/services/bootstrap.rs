@@ -2,7 +2,14 @@
 use sqlx::PgPool;
 
 use super::{ids::new_id, passwords};
+use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::error::AppError;
+
+/// The group of account administrators: it holds every system administrator policy in all
+/// projects, and `admin` is always in it.
+pub const ADMIN_GROUP: &str = "admin";
+/// The system policies the admin group holds.
+const ADMIN_POLICIES: &[&str] = &["APIG Administrator", "IAM Administrator"];
 
 /// What `ensure_account` did.
 #[derive(Debug, PartialEq, Eq)]
@@ -28,6 +35,8 @@ pub async fn ensure_account(
         .fetch_one(&mut *tx)
         .await?;
     if existing > 0 {
+        ensure_admin_group(&mut tx).await?;
+        tx.commit().await?;
         return Ok(Bootstrap::Existing);
     }
     let generated_password = admin_password.is_none().then(passwords::generate);
@@ -60,6 +69,50 @@ pub async fn ensure_account(
     )
     .execute(&mut *tx)
     .await?;
+    ensure_admin_group(&mut tx).await?;
     tx.commit().await?;
     Ok(Bootstrap::Created { generated_password })
+}
+
+/// Makes sure every account has its admin group, with `admin` in it and the administrator
+/// policies granted in all projects (idempotent: run at every start).
+async fn ensure_admin_group(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "INSERT INTO user_groups (id, account_id, name, description)
+         SELECT $1, a.id, $2, 'Account administrators: every permission in every project'
+           FROM accounts a
+         ON CONFLICT (account_id, name) DO NOTHING",
+        new_id(),
+        ADMIN_GROUP
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO group_members (group_id, user_id)
+         SELECT g.id, u.id FROM user_groups g JOIN users u ON u.account_id = g.account_id AND u.name = 'admin'
+          WHERE g.name = $1
+         ON CONFLICT DO NOTHING",
+        ADMIN_GROUP
+    )
+    .execute(&mut **tx)
+    .await?;
+    for name in ADMIN_POLICIES {
+        let Some(policy) = SYSTEM_POLICIES.iter().find(|p| p.display_name == *name) else {
+            return Err(AppError::Internal(format!(
+                "system policy {name} is missing"
+            )));
+        };
+        sqlx::query!(
+            "INSERT INTO group_grants (group_id, policy_id, project_id)
+             SELECT g.id, $2, NULL FROM user_groups g WHERE g.name = $1
+             ON CONFLICT DO NOTHING",
+            ADMIN_GROUP,
+            policy.id
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

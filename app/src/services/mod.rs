@@ -1,13 +1,22 @@
 //! The service layer (server only): one module per resource, all SQL as checked
 //! `sqlx::query!`. Server functions and the management API both call these functions, so
 //! the console and the API can never drift apart.
+pub mod access_keys;
+pub mod audit;
 pub mod auth;
+pub mod authz;
 pub mod bootstrap;
+pub mod caller;
+pub mod groups;
 pub mod health;
 pub mod ids;
 pub mod passwords;
+pub mod policies;
 pub mod projects;
+pub mod secrets;
 pub mod session;
+pub mod tokens;
+pub mod users;
 
 use crate::error::AppError;
 

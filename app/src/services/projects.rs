@@ -53,3 +53,11 @@ pub async fn find(
     .await?
     .ok_or_else(|| AppError::invalid("project", "That project does not exist in this account."))
 }
+
+/// The account's name.
+pub async fn account_name(pool: &PgPool, account_id: &str) -> Result<String, AppError> {
+    sqlx::query_scalar!("SELECT name FROM accounts WHERE id = $1", account_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}

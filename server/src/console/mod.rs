@@ -17,7 +17,13 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use sqlx::PgPool;
 use tower_http::services::ServeFile;
 
+use std::sync::Arc;
+
+use app::services::secrets::MasterKey;
 use app::{shell, App};
+
+use crate::mgmt::{self, MgmtState};
+use crate::signature::FailureLimiter;
 
 /// Session lifetimes, from the configuration.
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +38,10 @@ pub struct SessionPolicy {
 pub struct ConsoleState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    pub master_key: MasterKey,
     pub sessions: SessionPolicy,
+    /// Signature failures per access key, shared by every signed-call check.
+    pub signature_failures: Arc<FailureLimiter>,
 }
 
 impl FromRef<ConsoleState> for LeptosOptions {
@@ -45,8 +54,18 @@ impl FromRef<ConsoleState> for LeptosOptions {
 pub fn router(state: ConsoleState) -> Router {
     let routes = generate_route_list(App);
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
-    let pool = state.pool.clone();
-    let context = move || provide_context(pool.clone());
+    let context = {
+        let (pool, master_key) = (state.pool.clone(), state.master_key.clone());
+        move || {
+            provide_context(pool.clone());
+            provide_context(master_key.clone());
+        }
+    };
+    let api = mgmt::router(MgmtState {
+        pool: state.pool.clone(),
+        master_key: state.master_key.clone(),
+        signature_failures: state.signature_failures.clone(),
+    });
     let pages = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -64,11 +83,19 @@ pub fn router(state: ConsoleState) -> Router {
             ConsoleState,
             _,
         >(context, shell))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        .merge(api);
     middleware::apply(pages, state)
 }
 
 async fn server_fn(State(state): State<ConsoleState>, request: Request<Body>) -> impl IntoResponse {
-    let pool = state.pool.clone();
-    handle_server_fns_with_context(move || provide_context(pool.clone()), request).await
+    let (pool, master_key) = (state.pool.clone(), state.master_key.clone());
+    handle_server_fns_with_context(
+        move || {
+            provide_context(pool.clone());
+            provide_context(master_key.clone());
+        },
+        request,
+    )
+    .await
 }

@@ -1,0 +1,264 @@
+//! IAM users, user groups and access keys as the console and the API exchange them, with
+//! the rules their fields follow (IAM's limits).
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Longest user or group name.
+pub const MAX_NAME: usize = 32;
+/// Longest description.
+pub const MAX_DESCRIPTION: usize = 255;
+/// Permanent access keys a user may hold.
+pub const MAX_ACCESS_KEYS: i64 = 2;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub description: String,
+    pub enabled: bool,
+    /// `default` (console and API), `programmatic` (API only) or `console`.
+    pub access_mode: String,
+    /// The password must be changed at the next sign-in.
+    pub pwd_status: bool,
+    pub created_at: String,
+    pub last_login_at: Option<String>,
+}
+
+/// What creating a user takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub name: String,
+    pub email: String,
+    pub description: String,
+    pub password: String,
+    pub enabled: bool,
+    pub access_mode: String,
+}
+
+/// A change to a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserChange {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub description: Option<String>,
+    pub enabled: Option<bool>,
+    pub access_mode: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+}
+
+/// A policy granted to a group, in one project or (`project_id` None) in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub policy_id: String,
+    pub policy_name: String,
+    pub project_id: Option<String>,
+    pub project_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKey {
+    pub access_key: String,
+    pub user_id: String,
+    pub description: String,
+    /// `active` or `inactive`.
+    pub status: String,
+    pub created_at: String,
+}
+
+/// A new access key: the only time the secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccessKey {
+    pub key: AccessKey,
+    pub secret: String,
+}
+
+/// A policy as lists show it: a system role or policy built into Portico, or a custom one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyInfo {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// `system` or `custom`.
+    pub origin: String,
+    /// IAM's type: `RT` system role, `AX`/`XA` policy scope for custom ones, `AA` system policy.
+    pub policy_type: String,
+    /// The policy document, as JSON text.
+    pub document: String,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+/// IAM user and group names: 1–32 letters, digits, spaces, `-`, `_`, `.`; not starting
+/// with a digit or a space.
+pub fn validate_name(field: &str, what: &str, name: &str) -> Result<(), AppError> {
+    let count = name.chars().count();
+    if count == 0 {
+        return Err(AppError::invalid(field, format!("Enter a {what} name.")));
+    }
+    if count > MAX_NAME {
+        return Err(AppError::invalid(
+            field,
+            format!("A {what} name has at most {MAX_NAME} characters."),
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')))
+    {
+        return Err(AppError::invalid(
+            field,
+            format!("'{bad}' is not allowed in a {what} name: use letters, digits, spaces, hyphens, underscores and periods."),
+        ));
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit() || c == ' ') {
+        return Err(AppError::invalid(
+            field,
+            format!("A {what} name cannot start with a digit or a space."),
+        ));
+    }
+    Ok(())
+}
+
+/// Passwords: 8–32 characters of at least two kinds (upper case, lower case, digits,
+/// others), and not containing the user name.
+pub fn validate_password(field: &str, user_name: &str, password: &str) -> Result<(), AppError> {
+    let count = password.chars().count();
+    if !(8..=32).contains(&count) {
+        return Err(AppError::invalid(
+            field,
+            "A password has 8 to 32 characters.",
+        ));
+    }
+    let kinds = [
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ];
+    if kinds.iter().filter(|k| **k).count() < 2 {
+        return Err(AppError::invalid(
+            field,
+            "Use at least two kinds of characters: upper case, lower case, digits, special characters.",
+        ));
+    }
+    if !user_name.is_empty() && password.to_lowercase().contains(&user_name.to_lowercase()) {
+        return Err(AppError::invalid(
+            field,
+            "The password must not contain the user name.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_email(field: &str, email: &str) -> Result<(), AppError> {
+    if email.is_empty() {
+        return Ok(());
+    }
+    let valid = email.len() <= 255
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !email.contains(char::is_whitespace);
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            field,
+            "Enter an email address such as ops@example.com.",
+        ))
+    }
+}
+
+pub fn validate_description(field: &str, description: &str) -> Result<(), AppError> {
+    if description.chars().count() > MAX_DESCRIPTION {
+        return Err(AppError::invalid(
+            field,
+            format!("A description has at most {MAX_DESCRIPTION} characters."),
+        ));
+    }
+    if description.contains(['<', '>']) {
+        return Err(AppError::invalid(
+            field,
+            "A description cannot contain < or >.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_access_mode(field: &str, mode: &str) -> Result<(), AppError> {
+    match mode {
+        "default" | "programmatic" | "console" => Ok(()),
+        _ => Err(AppError::invalid(
+            field,
+            "The access type is default, programmatic or console.",
+        )),
+    }
+}
+
+impl NewUser {
+    /// Every rule, field by field, in form order.
+    pub fn validate(&self) -> Result<(), AppError> {
+        validate_name("name", "user", &self.name)?;
+        validate_email("email", &self.email)?;
+        validate_description("description", &self.description)?;
+        validate_access_mode("access_mode", &self.access_mode)?;
+        validate_password("password", &self.name, &self.password)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(result: Result<(), AppError>) -> Option<String> {
+        result.err().and_then(|e| e.field().map(str::to_owned))
+    }
+
+    #[test]
+    fn names_follow_iam_rules() {
+        assert!(validate_name("name", "user", "ops.reader_1").is_ok());
+        assert!(validate_name("name", "user", "").is_err());
+        assert!(validate_name("name", "user", "1st").is_err());
+        assert!(validate_name("name", "user", "a/b").is_err());
+        assert!(validate_name("name", "user", &"a".repeat(33)).is_err());
+    }
+
+    #[test]
+    fn passwords_need_length_variety_and_no_user_name() {
+        assert!(validate_password("password", "reader", "Secret-2026").is_ok());
+        assert!(validate_password("password", "reader", "short1A").is_err());
+        assert!(validate_password("password", "reader", "alllowercase").is_err());
+        assert!(validate_password("password", "reader", "Reader-2026").is_err());
+    }
+
+    #[test]
+    fn new_user_errors_name_their_field() {
+        let mut user = NewUser {
+            name: "reader".into(),
+            email: "reader@example.com".into(),
+            description: String::new(),
+            password: "Secret-2026".into(),
+            enabled: true,
+            access_mode: "default".into(),
+        };
+        assert!(user.validate().is_ok());
+        user.email = "nope".into();
+        assert_eq!(field(user.validate()).as_deref(), Some("email"));
+        user.email.clear();
+        user.access_mode = "root".into();
+        assert_eq!(field(user.validate()).as_deref(), Some("access_mode"));
+    }
+}

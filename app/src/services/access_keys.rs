@@ -1,0 +1,244 @@
+//! Permanent access keys (AK/SK): at most two per user; the secret is shown once, at
+//! creation, and stored encrypted under the master key.
+use rand::distributions::Alphanumeric;
+use rand::{Rng, RngCore};
+use sqlx::PgPool;
+
+use super::audit::{self, format_time, Target};
+use super::caller::Caller;
+use super::secrets::MasterKey;
+use crate::domain::audit::AuditResult;
+use crate::domain::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
+use crate::error::AppError;
+
+fn new_access_key() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut bytes = [0u8; 20];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+fn new_secret() -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect()
+}
+
+pub async fn create(
+    pool: &PgPool,
+    master: &MasterKey,
+    caller: &Caller,
+    user_id: &str,
+    description: &str,
+) -> Result<NewAccessKey, AppError> {
+    iam::validate_description("description", description)?;
+    let user = super::users::get(pool, caller, user_id).await?;
+    let secret = new_secret();
+    let sealed = master.seal(secret.as_bytes())?;
+    let access_key = new_access_key();
+    let mut tx = pool.begin().await?;
+    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let held = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM access_keys WHERE user_id = $1"#,
+        user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if held >= MAX_ACCESS_KEYS {
+        return Err(AppError::conflict(
+            None,
+            format!("{} already has {MAX_ACCESS_KEYS} access keys, the most a user can hold. Delete one first.", user.name),
+        ));
+    }
+    sqlx::query!(
+        "INSERT INTO access_keys (access_key, user_id, secret_sealed, description) VALUES ($1, $2, $3, $4)",
+        access_key,
+        user_id,
+        sealed,
+        description
+    )
+    .execute(&mut *tx)
+    .await?;
+    let target = Target {
+        kind: "access key",
+        id: &access_key,
+        name: &user.name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:credentials:createCredential",
+        target,
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewAccessKey {
+        key: get(pool, caller, &access_key).await?,
+        secret,
+    })
+}
+
+pub async fn list(
+    pool: &PgPool,
+    caller: &Caller,
+    user_id: &str,
+) -> Result<Vec<AccessKey>, AppError> {
+    super::users::get(pool, caller, user_id).await?;
+    let rows = sqlx::query!(
+        "SELECT access_key, user_id, description, status, created_at FROM access_keys WHERE user_id = $1 ORDER BY created_at",
+        user_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AccessKey {
+            access_key: r.access_key,
+            user_id: r.user_id,
+            description: r.description,
+            status: r.status,
+            created_at: format_time(r.created_at),
+        })
+        .collect())
+}
+
+pub async fn get(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<AccessKey, AppError> {
+    let row = sqlx::query!(
+        "SELECT k.access_key, k.user_id, k.description, k.status, k.created_at
+           FROM access_keys k JOIN users u ON u.id = k.user_id
+          WHERE k.access_key = $1 AND u.account_id = $2",
+        access_key,
+        caller.account_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("Access key {access_key}")))?;
+    Ok(AccessKey {
+        access_key: row.access_key,
+        user_id: row.user_id,
+        description: row.description,
+        status: row.status,
+        created_at: format_time(row.created_at),
+    })
+}
+
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    access_key: &str,
+    status: Option<&str>,
+    description: Option<&str>,
+) -> Result<AccessKey, AppError> {
+    let current = get(pool, caller, access_key).await?;
+    if let Some(status) = status {
+        if !matches!(status, "active" | "inactive") {
+            return Err(AppError::invalid(
+                "status",
+                "The status is active or inactive.",
+            ));
+        }
+    }
+    if let Some(description) = description {
+        iam::validate_description("description", description)?;
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE access_keys SET status = coalesce($2, status), description = coalesce($3, description) WHERE access_key = $1",
+        access_key,
+        status,
+        description
+    )
+    .execute(&mut *tx)
+    .await?;
+    let detail = status.map(|s| format!("status {s}")).unwrap_or_default();
+    let target = Target {
+        kind: "access key",
+        id: access_key,
+        name: &current.user_id,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:credentials:updateCredential",
+        target,
+        AuditResult::Success,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, access_key).await
+}
+
+pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<(), AppError> {
+    let current = get(pool, caller, access_key).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!("DELETE FROM access_keys WHERE access_key = $1", access_key)
+        .execute(&mut *tx)
+        .await?;
+    let target = Target {
+        kind: "access key",
+        id: access_key,
+        name: &current.user_id,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:credentials:deleteCredential",
+        target,
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a signature check needs: the key's owner and its secret, if the key is active and
+/// its user enabled.
+#[derive(Debug)]
+pub struct KeyOwner {
+    pub user_id: String,
+    pub secret: Vec<u8>,
+}
+
+pub async fn owner(
+    pool: &PgPool,
+    master: &MasterKey,
+    access_key: &str,
+) -> Result<Option<KeyOwner>, AppError> {
+    let row = sqlx::query!(
+        "SELECT k.user_id, k.secret_sealed FROM access_keys k JOIN users u ON u.id = k.user_id
+          WHERE k.access_key = $1 AND k.status = 'active' AND u.enabled",
+        access_key
+    )
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(KeyOwner {
+            user_id: row.user_id,
+            secret: master.open(&row.secret_sealed)?,
+        })),
+        None => Ok(None),
+    }
+}
+
+/// Notes that a key was used (best effort; at most once a minute per key).
+pub async fn touch(pool: &PgPool, access_key: &str) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE access_keys SET last_used_at = now()
+          WHERE access_key = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        access_key
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

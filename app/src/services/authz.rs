@@ -1,0 +1,98 @@
+//! Authorization: may this caller perform this action in this project? The user's policies
+//! are those granted to their groups in that project or in all projects; an explicit Deny
+//! wins over any Allow, and no grant means no access. Refusals are audited.
+use sqlx::PgPool;
+
+use super::audit::{self, Target};
+use super::caller::Caller;
+use crate::domain::audit::AuditResult;
+use crate::domain::policy::document::PolicyDocument;
+use crate::domain::policy::evaluate::{evaluate, Decision};
+use crate::domain::policy::system::SYSTEM_POLICIES;
+use crate::error::AppError;
+
+/// Every policy document that applies to `user_id` in `project_id`.
+pub async fn documents(
+    pool: &PgPool,
+    user_id: &str,
+    project_id: &str,
+) -> Result<Vec<PolicyDocument>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT DISTINCT gg.policy_id, cp.document AS "document?"
+             FROM group_members gm
+             JOIN group_grants gg ON gg.group_id = gm.group_id
+             LEFT JOIN custom_policies cp ON cp.id = gg.policy_id
+            WHERE gm.user_id = $1 AND (gg.project_id IS NULL OR gg.project_id = $2)"#,
+        user_id,
+        project_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut documents = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(system) = SYSTEM_POLICIES.iter().find(|p| p.id == row.policy_id) {
+            documents.push(system.document());
+        } else if let Some(json) = row.document {
+            match serde_json::from_value::<PolicyDocument>(json) {
+                Ok(document) => documents.push(document),
+                Err(error) => {
+                    tracing::error!(policy = %row.policy_id, %error, "a stored custom policy does not parse; ignored")
+                }
+            }
+        }
+    }
+    Ok(documents)
+}
+
+/// The decision for `action` in the caller's current project.
+pub async fn decide(pool: &PgPool, caller: &Caller, action: &str) -> Result<Decision, AppError> {
+    let documents = documents(pool, &caller.user_id, &caller.project_id).await?;
+    Ok(evaluate(documents.iter(), action))
+}
+
+/// Passes if the caller may perform `action` in their current project; otherwise records
+/// the refusal in the audit log and returns `Forbidden` naming the action.
+pub async fn require(
+    pool: &PgPool,
+    caller: &Caller,
+    action: &str,
+    target: Target<'_>,
+) -> Result<(), AppError> {
+    if decide(pool, caller, action).await?.is_allowed() {
+        return Ok(());
+    }
+    audit::record(
+        pool,
+        caller,
+        action,
+        target,
+        AuditResult::Refused,
+        "permission missing",
+    )
+    .await?;
+    Err(AppError::forbidden(action))
+}
+
+/// Which of `actions` the caller may perform in their current project (to show only what
+/// they can use).
+pub async fn allowed<'a>(
+    pool: &PgPool,
+    caller: &Caller,
+    actions: &[&'a str],
+) -> Result<Vec<&'a str>, AppError> {
+    let documents = documents(pool, &caller.user_id, &caller.project_id).await?;
+    Ok(actions
+        .iter()
+        .copied()
+        .filter(|action| evaluate(documents.iter(), action).is_allowed())
+        .collect())
+}
+
+/// A target for checks that are not about one resource.
+pub fn any(kind: &str) -> Target<'_> {
+    Target {
+        kind,
+        id: "",
+        name: "",
+    }
+}

@@ -1,0 +1,31 @@
+//! Who is acting: the signed-in user or the API caller, the project they act in, through
+//! which channel and from which address. Every service call that reads or changes
+//! anything takes one.
+use serde::{Deserialize, Serialize};
+
+/// Through which face of Portico a call came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Channel {
+    Console,
+    Api,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Console => "console",
+            Channel::Api => "api",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: String,
+    pub user_name: String,
+    pub account_id: String,
+    /// The project the caller works in (the console's current project, the token's scope).
+    pub project_id: String,
+    pub channel: Channel,
+    pub source_ip: String,
+}

@@ -1,0 +1,444 @@
+//! IAM user groups, their members, and the policies granted to them per project.
+use sqlx::PgPool;
+
+use super::audit::{self, format_time, Target};
+use super::caller::Caller;
+use super::{ids::new_id, policies};
+use crate::domain::audit::AuditResult;
+use crate::domain::iam::{self, Grant, Group, User};
+use crate::error::AppError;
+
+pub async fn list(
+    pool: &PgPool,
+    caller: &Caller,
+    name: Option<&str>,
+) -> Result<Vec<Group>, AppError> {
+    let rows = sqlx::query!(
+        "SELECT id, name, description, created_at FROM user_groups
+          WHERE account_id = $1 AND ($2::text IS NULL OR name = $2) ORDER BY name",
+        caller.account_id,
+        name
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Group {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            created_at: format_time(r.created_at),
+        })
+        .collect())
+}
+
+pub async fn get(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<Group, AppError> {
+    let row = sqlx::query!(
+        "SELECT id, name, description, created_at FROM user_groups WHERE account_id = $1 AND id = $2",
+        caller.account_id,
+        group_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("User group {group_id}")))?;
+    Ok(Group {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        created_at: format_time(row.created_at),
+    })
+}
+
+pub async fn create(
+    pool: &PgPool,
+    caller: &Caller,
+    name: &str,
+    description: &str,
+) -> Result<Group, AppError> {
+    iam::validate_name("name", "group", name)?;
+    iam::validate_description("description", description)?;
+    let id = new_id();
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query!(
+        "INSERT INTO user_groups (id, account_id, name, description) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_id, name) DO NOTHING",
+        id,
+        caller.account_id,
+        name,
+        description
+    )
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("A user group named {name} already exists."),
+        ));
+    }
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:groups:create",
+        Target {
+            kind: "group",
+            id: &id,
+            name,
+        },
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, &id).await
+}
+
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    group_id: &str,
+    name: Option<&str>,
+    description: Option<&str>,
+) -> Result<Group, AppError> {
+    let current = get(pool, caller, group_id).await?;
+    let name = name.unwrap_or(&current.name);
+    iam::validate_name("name", "group", name)?;
+    if let Some(description) = description {
+        iam::validate_description("description", description)?;
+    }
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE user_groups SET name = $3, description = coalesce($4, description)
+          WHERE account_id = $1 AND id = $2
+            AND NOT EXISTS (SELECT 1 FROM user_groups o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
+        caller.account_id,
+        group_id,
+        name,
+        description
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("A user group named {name} already exists."),
+        ));
+    }
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:groups:update",
+        Target {
+            kind: "group",
+            id: group_id,
+            name,
+        },
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, group_id).await
+}
+
+pub async fn delete(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<(), AppError> {
+    let group = get(pool, caller, group_id).await?;
+    if group.name == super::bootstrap::ADMIN_GROUP {
+        return Err(AppError::conflict(
+            None,
+            "The admin group holds the account administrators and cannot be deleted.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "DELETE FROM user_groups WHERE account_id = $1 AND id = $2",
+        caller.account_id,
+        group_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let target = Target {
+        kind: "group",
+        id: group_id,
+        name: &group.name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:groups:delete",
+        target,
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a user to a group (no change if already a member).
+pub async fn add_member(
+    pool: &PgPool,
+    caller: &Caller,
+    group_id: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    let group = get(pool, caller, group_id).await?;
+    let user = super::users::get(pool, caller, user_id).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        group_id,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let target = Target {
+        kind: "group",
+        id: group_id,
+        name: &group.name,
+    };
+    let detail = format!("added user {}", user.name);
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:groups:addUser",
+        target,
+        AuditResult::Success,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_member(
+    pool: &PgPool,
+    caller: &Caller,
+    group_id: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    let group = get(pool, caller, group_id).await?;
+    let user = super::users::get(pool, caller, user_id).await?;
+    if group.name == super::bootstrap::ADMIN_GROUP && user.name == "admin" {
+        return Err(AppError::conflict(
+            None,
+            "The user admin stays in the admin group.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let removed = sqlx::query!(
+        "DELETE FROM group_members WHERE group_id = $1 AND user_id = $2",
+        group_id,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if removed.rows_affected() == 0 {
+        return Err(AppError::not_found(format!(
+            "User {} in group {}",
+            user.name, group.name
+        )));
+    }
+    let target = Target {
+        kind: "group",
+        id: group_id,
+        name: &group.name,
+    };
+    let detail = format!("removed user {}", user.name);
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:groups:removeUser",
+        target,
+        AuditResult::Success,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn is_member(
+    pool: &PgPool,
+    caller: &Caller,
+    group_id: &str,
+    user_id: &str,
+) -> Result<bool, AppError> {
+    get(pool, caller, group_id).await?;
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM group_members WHERE group_id = $1 AND user_id = $2) AS "exists!""#,
+        group_id,
+        user_id
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+pub async fn members(
+    pool: &PgPool,
+    caller: &Caller,
+    group_id: &str,
+) -> Result<Vec<User>, AppError> {
+    get(pool, caller, group_id).await?;
+    let ids = sqlx::query_scalar!(
+        "SELECT u.id FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 ORDER BY u.name",
+        group_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut users = Vec::with_capacity(ids.len());
+    for id in ids {
+        users.push(super::users::get(pool, caller, &id).await?);
+    }
+    Ok(users)
+}
+
+pub async fn groups_of_user(
+    pool: &PgPool,
+    caller: &Caller,
+    user_id: &str,
+) -> Result<Vec<Group>, AppError> {
+    super::users::get(pool, caller, user_id).await?;
+    let rows = sqlx::query!(
+        "SELECT g.id, g.name, g.description, g.created_at FROM group_members m
+           JOIN user_groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name",
+        user_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Group {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            created_at: format_time(r.created_at),
+        })
+        .collect())
+}
+
+/// Grants a policy to a group in `project_id`, or in all projects when `None`.
+pub async fn grant(
+    pool: &PgPool,
+    caller: &Caller,
+    group_id: &str,
+    policy_id: &str,
+    project_id: Option<&str>,
+) -> Result<(), AppError> {
+    let group = get(pool, caller, group_id).await?;
+    let policy = policies::get(pool, caller, policy_id).await?;
+    if let Some(project_id) = project_id {
+        super::projects::find(pool, &caller.account_id, project_id).await?;
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        group_id,
+        policy.id,
+        project_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let detail = format!(
+        "granted {} in {}",
+        policy.name,
+        project_id.unwrap_or("all projects")
+    );
+    let target = Target {
+        kind: "group",
+        id: group_id,
+        name: &group.name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:permissions:grantRoleToGroupOnProject",
+        target,
+        AuditResult::Success,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn revoke(
+    pool: &PgPool,
+    caller: &Caller,
+    group_id: &str,
+    policy_id: &str,
+    project_id: Option<&str>,
+) -> Result<(), AppError> {
+    let group = get(pool, caller, group_id).await?;
+    if group.name == super::bootstrap::ADMIN_GROUP {
+        return Err(AppError::conflict(
+            None,
+            "The admin group's permissions cannot be revoked.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let removed = sqlx::query!(
+        "DELETE FROM group_grants WHERE group_id = $1 AND policy_id = $2 AND coalesce(project_id, '') = coalesce($3, '')",
+        group_id,
+        policy_id,
+        project_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if removed.rows_affected() == 0 {
+        return Err(AppError::not_found(format!(
+            "Policy {policy_id} granted to group {}",
+            group.name
+        )));
+    }
+    let detail = format!(
+        "revoked {policy_id} in {}",
+        project_id.unwrap_or("all projects")
+    );
+    let target = Target {
+        kind: "group",
+        id: group_id,
+        name: &group.name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:permissions:revokeRoleFromGroupOnProject",
+        target,
+        AuditResult::Success,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The policies granted to a group, with where they apply.
+pub async fn grants(
+    pool: &PgPool,
+    caller: &Caller,
+    group_id: &str,
+) -> Result<Vec<Grant>, AppError> {
+    get(pool, caller, group_id).await?;
+    let rows = sqlx::query!(
+        r#"SELECT g.policy_id, g.project_id, p.name AS "project_name?"
+             FROM group_grants g LEFT JOIN projects p ON p.id = g.project_id
+            WHERE g.group_id = $1 ORDER BY g.id"#,
+        group_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut grants = Vec::with_capacity(rows.len());
+    for row in rows {
+        let policy_name = policies::get(pool, caller, &row.policy_id)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_else(|_| row.policy_id.clone());
+        grants.push(Grant {
+            policy_id: row.policy_id,
+            policy_name,
+            project_id: row.project_id,
+            project_name: row.project_name,
+        });
+    }
+    Ok(grants)
+}

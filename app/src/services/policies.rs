@@ -1,0 +1,236 @@
+//! Policies: the system ones built into Portico and the account's custom ones.
+use sqlx::PgPool;
+
+use super::audit::{self, format_time, Target};
+use super::caller::Caller;
+use super::ids::new_id;
+use crate::domain::audit::AuditResult;
+use crate::domain::iam::{self, PolicyInfo};
+use crate::domain::policy::document::{self, PolicyDocument};
+use crate::domain::policy::system::{system_policy, PolicyKind, SystemPolicy, SYSTEM_POLICIES};
+use crate::error::AppError;
+
+fn system_info(policy: &SystemPolicy) -> PolicyInfo {
+    PolicyInfo {
+        id: policy.id.to_owned(),
+        name: policy.display_name.to_owned(),
+        description: policy.description.to_owned(),
+        origin: "system".to_owned(),
+        policy_type: match policy.kind {
+            PolicyKind::Role => "RT".to_owned(),
+            PolicyKind::Policy => "AA".to_owned(),
+        },
+        document: policy.document.to_owned(),
+        created_at: None,
+        updated_at: None,
+    }
+}
+
+/// System policies first, then custom ones, each by name.
+pub async fn list(pool: &PgPool, caller: &Caller) -> Result<Vec<PolicyInfo>, AppError> {
+    let mut all: Vec<PolicyInfo> = SYSTEM_POLICIES.iter().map(system_info).collect();
+    all.extend(list_custom(pool, caller).await?);
+    Ok(all)
+}
+
+pub async fn list_custom(pool: &PgPool, caller: &Caller) -> Result<Vec<PolicyInfo>, AppError> {
+    let rows = sqlx::query!(
+        "SELECT id, name, description, policy_type, document::text AS \"document!\", created_at, updated_at
+           FROM custom_policies WHERE account_id = $1 ORDER BY name",
+        caller.account_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PolicyInfo {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            origin: "custom".to_owned(),
+            policy_type: r.policy_type,
+            document: r.document,
+            created_at: Some(format_time(r.created_at)),
+            updated_at: Some(format_time(r.updated_at)),
+        })
+        .collect())
+}
+
+/// A system policy by id or name, or a custom policy of the account by id.
+pub async fn get(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<PolicyInfo, AppError> {
+    if let Some(system) = system_policy(policy_id) {
+        return Ok(system_info(system));
+    }
+    list_custom(pool, caller)
+        .await?
+        .into_iter()
+        .find(|p| p.id == policy_id)
+        .ok_or_else(|| AppError::not_found(format!("Policy {policy_id}")))
+}
+
+fn validate(name: &str, description: &str, text: &str) -> Result<PolicyDocument, AppError> {
+    if name.trim().is_empty() || name.chars().count() > 64 {
+        return Err(AppError::invalid(
+            "name",
+            "A policy name has 1 to 64 characters.",
+        ));
+    }
+    if system_policy(name).is_some() {
+        return Err(AppError::invalid(
+            "name",
+            "That name belongs to a system policy; choose another.",
+        ));
+    }
+    iam::validate_description("description", description)?;
+    document::parse(text).map_err(|error| AppError::invalid("document", error.to_string()))
+}
+
+pub async fn create(
+    pool: &PgPool,
+    caller: &Caller,
+    name: &str,
+    description: &str,
+    text: &str,
+) -> Result<PolicyInfo, AppError> {
+    let document = validate(name, description, text)?;
+    let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = new_id();
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query!(
+        "INSERT INTO custom_policies (id, account_id, name, description, document) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (account_id, name) DO NOTHING",
+        id,
+        caller.account_id,
+        name,
+        description,
+        json
+    )
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("A policy named {name} already exists."),
+        ));
+    }
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:policies:create",
+        Target {
+            kind: "policy",
+            id: &id,
+            name,
+        },
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, &id).await
+}
+
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    policy_id: &str,
+    name: Option<&str>,
+    description: Option<&str>,
+    text: Option<&str>,
+) -> Result<PolicyInfo, AppError> {
+    let current = get(pool, caller, policy_id).await?;
+    if current.origin == "system" {
+        return Err(AppError::conflict(
+            None,
+            "System policies cannot be changed.",
+        ));
+    }
+    let name = name.unwrap_or(&current.name);
+    let description = description.unwrap_or(&current.description);
+    let document = validate(name, description, text.unwrap_or(&current.document))?;
+    let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE custom_policies SET name = $3, description = $4, document = $5, updated_at = now()
+          WHERE account_id = $1 AND id = $2
+            AND NOT EXISTS (SELECT 1 FROM custom_policies o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
+        caller.account_id,
+        policy_id,
+        name,
+        description,
+        json
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("A policy named {name} already exists."),
+        ));
+    }
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:policies:update",
+        Target {
+            kind: "policy",
+            id: policy_id,
+            name,
+        },
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, policy_id).await
+}
+
+/// Deletes a custom policy that no group holds any more.
+pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(), AppError> {
+    let current = get(pool, caller, policy_id).await?;
+    if current.origin == "system" {
+        return Err(AppError::conflict(
+            None,
+            "System policies cannot be deleted.",
+        ));
+    }
+    let holders = sqlx::query_scalar!(
+        "SELECT DISTINCT g.name FROM group_grants gg JOIN user_groups g ON g.id = gg.group_id WHERE gg.policy_id = $1 ORDER BY g.name",
+        policy_id
+    )
+    .fetch_all(pool)
+    .await?;
+    if !holders.is_empty() {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "The policy is still granted to: {}. Revoke it there first.",
+                holders.join(", ")
+            ),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "DELETE FROM custom_policies WHERE account_id = $1 AND id = $2",
+        caller.account_id,
+        policy_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let target = Target {
+        kind: "policy",
+        id: policy_id,
+        name: &current.name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:policies:delete",
+        target,
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,296 @@
+//! IAM users of the account.
+use sqlx::PgPool;
+
+use super::audit::{self, format_time, Target};
+use super::caller::Caller;
+use super::{ids::new_id, passwords};
+use crate::domain::audit::AuditResult;
+use crate::domain::iam::{self, NewUser, User, UserChange};
+use crate::domain::paging::Page;
+use crate::error::AppError;
+
+struct Row {
+    id: String,
+    name: String,
+    email: String,
+    description: String,
+    enabled: bool,
+    access_mode: String,
+    pwd_status: bool,
+    created_at: time::OffsetDateTime,
+    last_login_at: Option<time::OffsetDateTime>,
+}
+
+impl From<Row> for User {
+    fn from(row: Row) -> Self {
+        User {
+            id: row.id,
+            name: row.name,
+            email: row.email,
+            description: row.description,
+            enabled: row.enabled,
+            access_mode: row.access_mode,
+            pwd_status: row.pwd_status,
+            created_at: format_time(row.created_at),
+            last_login_at: row.last_login_at.map(format_time),
+        }
+    }
+}
+
+/// Users whose name contains `search` (any case), by name.
+pub async fn list(
+    pool: &PgPool,
+    caller: &Caller,
+    search: Option<&str>,
+    page: Page,
+) -> Result<(i64, Vec<User>), AppError> {
+    let pattern = search
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("%{}%", s.replace('%', "\\%")));
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM users WHERE account_id = $1 AND ($2::text IS NULL OR name ILIKE $2)"#,
+        caller.account_id,
+        pattern
+    )
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as!(
+        Row,
+        "SELECT id, name, email, description, enabled, access_mode, pwd_status, created_at, last_login_at
+           FROM users WHERE account_id = $1 AND ($2::text IS NULL OR name ILIKE $2)
+          ORDER BY name OFFSET $3 LIMIT $4",
+        caller.account_id,
+        pattern,
+        page.offset,
+        page.limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok((total, rows.into_iter().map(User::from).collect()))
+}
+
+pub async fn get(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<User, AppError> {
+    sqlx::query_as!(
+        Row,
+        "SELECT id, name, email, description, enabled, access_mode, pwd_status, created_at, last_login_at
+           FROM users WHERE account_id = $1 AND id = $2",
+        caller.account_id,
+        user_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(User::from)
+    .ok_or_else(|| AppError::not_found(format!("User {user_id}")))
+}
+
+pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<User, AppError> {
+    new.validate()?;
+    let hash = passwords::hash(new.password.clone()).await?;
+    let id = new_id();
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query!(
+        "INSERT INTO users (id, account_id, name, email, description, enabled, access_mode, password_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, name) DO NOTHING",
+        id,
+        caller.account_id,
+        new.name,
+        new.email,
+        new.description,
+        new.enabled,
+        new.access_mode,
+        hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("A user named {} already exists.", new.name),
+        ));
+    }
+    let target = Target {
+        kind: "user",
+        id: &id,
+        name: &new.name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:users:create",
+        target,
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, &id).await
+}
+
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    user_id: &str,
+    change: &UserChange,
+) -> Result<User, AppError> {
+    let current = get(pool, caller, user_id).await?;
+    let name = change.name.clone().unwrap_or(current.name.clone());
+    iam::validate_name("name", "user", &name)?;
+    if let Some(email) = &change.email {
+        iam::validate_email("email", email)?;
+    }
+    if let Some(description) = &change.description {
+        iam::validate_description("description", description)?;
+    }
+    if let Some(mode) = &change.access_mode {
+        iam::validate_access_mode("access_mode", mode)?;
+    }
+    if change.enabled == Some(false) && user_id == caller.user_id {
+        return Err(AppError::invalid("enabled", "You cannot disable yourself."));
+    }
+    let hash = match &change.password {
+        Some(password) => {
+            iam::validate_password("password", &name, password)?;
+            Some(passwords::hash(password.clone()).await?)
+        }
+        None => None,
+    };
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE users SET name = $3, email = coalesce($4, email), description = coalesce($5, description),
+                enabled = coalesce($6, enabled), access_mode = coalesce($7, access_mode),
+                password_hash = coalesce($8, password_hash),
+                password_changed_at = CASE WHEN $8::text IS NULL THEN password_changed_at ELSE now() END,
+                failed_logins = CASE WHEN $8::text IS NULL THEN failed_logins ELSE 0 END,
+                locked_until = CASE WHEN $8::text IS NULL THEN locked_until ELSE NULL END,
+                updated_at = now()
+          WHERE account_id = $1 AND id = $2
+            AND NOT EXISTS (SELECT 1 FROM users o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
+        caller.account_id,
+        user_id,
+        name,
+        change.email,
+        change.description,
+        change.enabled,
+        change.access_mode,
+        hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("A user named {name} already exists."),
+        ));
+    }
+    let detail = if change.password.is_some() {
+        "password reset"
+    } else {
+        ""
+    };
+    let target = Target {
+        kind: "user",
+        id: user_id,
+        name: &name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:users:update",
+        target,
+        AuditResult::Success,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, user_id).await
+}
+
+/// The caller changes their own password, proving the current one.
+pub async fn change_own_password(
+    pool: &PgPool,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let hash = sqlx::query_scalar!(
+        "SELECT password_hash FROM users WHERE id = $1",
+        caller.user_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    if !passwords::verify(hash, current.to_owned()).await? {
+        return Err(AppError::invalid(
+            "current_password",
+            "The current password is not correct.",
+        ));
+    }
+    iam::validate_password("new_password", &caller.user_name, new)?;
+    if current == new {
+        return Err(AppError::invalid(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    let hash = passwords::hash(new.to_owned()).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2, password_changed_at = now(), pwd_status = false, updated_at = now() WHERE id = $1",
+        caller.user_id,
+        hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    let target = Target {
+        kind: "user",
+        id: &caller.user_id,
+        name: &caller.user_name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:users:changePassword",
+        target,
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<(), AppError> {
+    let user = get(pool, caller, user_id).await?;
+    if user_id == caller.user_id {
+        return Err(AppError::conflict(None, "You cannot delete yourself."));
+    }
+    if user.name == "admin" {
+        return Err(AppError::conflict(
+            None,
+            "The account administrator admin cannot be deleted.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "DELETE FROM users WHERE account_id = $1 AND id = $2",
+        caller.account_id,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let target = Target {
+        kind: "user",
+        id: user_id,
+        name: &user.name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:users:delete",
+        target,
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Permanent access keys (`OS-CREDENTIAL`). Users manage their own keys without any policy;
+//! keys of other users need the `iam:credentials:*` actions.
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::domain::iam::AccessKey;
+use app::services::access_keys;
+use app::services::audit::Target;
+use app::services::caller::Caller;
+
+use super::json::{iam_time, Body};
+use crate::mgmt::{guard, ApiError, MgmtState};
+
+fn credential(key: &AccessKey) -> Value {
+    json!({
+        "user_id": key.user_id,
+        "access": key.access_key,
+        "status": key.status,
+        "create_time": iam_time(&key.created_at),
+        "description": key.description,
+    })
+}
+
+/// Own keys are always the user's to manage; others' need `action`.
+async fn guard_owner(
+    state: &MgmtState,
+    caller: &Caller,
+    owner: &str,
+    action: &str,
+) -> Result<(), ApiError> {
+    if owner == caller.user_id {
+        return Ok(());
+    }
+    guard(
+        state,
+        caller,
+        action,
+        Target {
+            kind: "access key",
+            id: "",
+            name: owner,
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CreateRequest {
+    credential: CreateOption,
+}
+
+#[derive(Deserialize)]
+struct CreateOption {
+    user_id: String,
+    description: Option<String>,
+}
+
+pub async fn create(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Body(request): Body<CreateRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let option = request.credential;
+    guard_owner(
+        &state,
+        &caller,
+        &option.user_id,
+        "iam:credentials:createCredential",
+    )
+    .await?;
+    let created = access_keys::create(
+        &state.pool,
+        &state.master_key,
+        &caller,
+        &option.user_id,
+        option.description.as_deref().unwrap_or(""),
+    )
+    .await?;
+    let mut body = credential(&created.key);
+    body["secret"] = Value::String(created.secret);
+    Ok((StatusCode::CREATED, Json(json!({ "credential": body }))))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    user_id: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let owner = query.user_id.unwrap_or_else(|| caller.user_id.clone());
+    guard_owner(&state, &caller, &owner, "iam:credentials:listCredentials").await?;
+    let keys = access_keys::list(&state.pool, &caller, &owner).await?;
+    Ok(Json(
+        json!({ "credentials": keys.iter().map(credential).collect::<Vec<_>>() }),
+    ))
+}
+
+async fn owned(
+    state: &MgmtState,
+    caller: &Caller,
+    access_key: &str,
+    action: &str,
+) -> Result<AccessKey, ApiError> {
+    let key = access_keys::get(&state.pool, caller, access_key).await?;
+    guard_owner(state, caller, &key.user_id, action).await?;
+    Ok(key)
+}
+
+pub async fn show(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(access_key): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let key = owned(
+        &state,
+        &caller,
+        &access_key,
+        "iam:credentials:getCredential",
+    )
+    .await?;
+    Ok(Json(json!({ "credential": credential(&key) })))
+}
+
+#[derive(Deserialize)]
+pub struct UpdateRequest {
+    credential: UpdateOption,
+}
+
+#[derive(Deserialize)]
+struct UpdateOption {
+    status: Option<String>,
+    description: Option<String>,
+}
+
+pub async fn update(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(access_key): Path<String>,
+    Body(request): Body<UpdateRequest>,
+) -> Result<Json<Value>, ApiError> {
+    owned(
+        &state,
+        &caller,
+        &access_key,
+        "iam:credentials:updateCredential",
+    )
+    .await?;
+    let option = request.credential;
+    let key = access_keys::update(
+        &state.pool,
+        &caller,
+        &access_key,
+        option.status.as_deref(),
+        option.description.as_deref(),
+    )
+    .await?;
+    Ok(Json(json!({ "credential": credential(&key) })))
+}
+
+pub async fn delete(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(access_key): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    owned(
+        &state,
+        &caller,
+        &access_key,
+        "iam:credentials:deleteCredential",
+    )
+    .await?;
+    access_keys::delete(&state.pool, &caller, &access_key).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

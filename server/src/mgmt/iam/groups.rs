@@ -1,0 +1,179 @@
+//! IAM user groups and memberships.
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::services::audit::Target;
+use app::services::caller::Caller;
+use app::services::{authz, groups};
+
+use super::json::{collection_links, group, user, Body};
+use crate::mgmt::{guard, ApiError, MgmtState};
+
+#[derive(Deserialize)]
+pub struct GroupRequest {
+    group: GroupOption,
+}
+
+#[derive(Deserialize)]
+struct GroupOption {
+    name: Option<String>,
+    description: Option<String>,
+}
+
+fn target(group_id: &str) -> Target<'_> {
+    Target {
+        kind: "group",
+        id: group_id,
+        name: "",
+    }
+}
+
+pub async fn create(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Body(request): Body<GroupRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    guard(&state, &caller, "iam:groups:create", authz::any("group")).await?;
+    let name = request.group.name.unwrap_or_default();
+    let created = groups::create(
+        &state.pool,
+        &caller,
+        &name,
+        request.group.description.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "group": group(&caller, &created) })),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    name: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    guard(&state, &caller, "iam:groups:list", authz::any("group")).await?;
+    let all = groups::list(&state.pool, &caller, query.name.as_deref()).await?;
+    let items: Vec<Value> = all.iter().map(|g| group(&caller, g)).collect();
+    Ok(Json(
+        json!({ "groups": items, "links": collection_links("/v3/groups") }),
+    ))
+}
+
+pub async fn show(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(group_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    guard(&state, &caller, "iam:groups:get", target(&group_id)).await?;
+    let found = groups::get(&state.pool, &caller, &group_id).await?;
+    Ok(Json(json!({ "group": group(&caller, &found) })))
+}
+
+pub async fn update(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(group_id): Path<String>,
+    Body(request): Body<GroupRequest>,
+) -> Result<Json<Value>, ApiError> {
+    guard(&state, &caller, "iam:groups:update", target(&group_id)).await?;
+    let updated = groups::update(
+        &state.pool,
+        &caller,
+        &group_id,
+        request.group.name.as_deref(),
+        request.group.description.as_deref(),
+    )
+    .await?;
+    Ok(Json(json!({ "group": group(&caller, &updated) })))
+}
+
+pub async fn delete(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(group_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    guard(&state, &caller, "iam:groups:delete", target(&group_id)).await?;
+    groups::delete(&state.pool, &caller, &group_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn members(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(group_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    guard(&state, &caller, "iam:users:list", target(&group_id)).await?;
+    let found = groups::members(&state.pool, &caller, &group_id).await?;
+    let items: Vec<Value> = found.iter().map(|u| user(&caller, u)).collect();
+    Ok(Json(
+        json!({ "users": items, "links": collection_links(&format!("/v3/groups/{group_id}/users")) }),
+    ))
+}
+
+pub async fn list_for_user(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:groups:list",
+        Target {
+            kind: "user",
+            id: &user_id,
+            name: "",
+        },
+    )
+    .await?;
+    let found = groups::groups_of_user(&state.pool, &caller, &user_id).await?;
+    let items: Vec<Value> = found.iter().map(|g| group(&caller, g)).collect();
+    Ok(Json(
+        json!({ "groups": items, "links": collection_links(&format!("/v3/users/{user_id}/groups")) }),
+    ))
+}
+
+pub async fn add_member(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((group_id, user_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    guard(&state, &caller, "iam:groups:addUser", target(&group_id)).await?;
+    groups::add_member(&state.pool, &caller, &group_id, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn check_member(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((group_id, user_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    guard(&state, &caller, "iam:groups:get", target(&group_id)).await?;
+    if groups::is_member(&state.pool, &caller, &group_id, &user_id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::from(app::error::AppError::not_found(format!(
+            "User {user_id} in group {group_id}"
+        ))))
+    }
+}
+
+pub async fn remove_member(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((group_id, user_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    guard(&state, &caller, "iam:groups:removeUser", target(&group_id)).await?;
+    groups::remove_member(&state.pool, &caller, &group_id, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

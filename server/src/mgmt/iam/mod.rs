@@ -1,0 +1,85 @@
+//! The IAM v3 subset, path for path and field for field as `huaweicloudsdkiam` sends and
+//! reads it.
+mod credentials;
+mod groups;
+mod json;
+mod projects;
+mod roles;
+mod tokens;
+mod users;
+
+use axum::routing::{get, post, put};
+use axum::Router;
+
+use super::MgmtState;
+
+pub fn routes() -> Router<MgmtState> {
+    Router::new()
+        .route(
+            "/v3/auth/tokens",
+            post(tokens::create).get(tokens::validate),
+        )
+        .route("/v3/auth/domains", get(projects::auth_domains))
+        .route("/v3/projects", get(projects::list))
+        .route("/v3/projects/{project_id}", get(projects::show))
+        .route("/v3/users", post(users::create_keystone).get(users::list))
+        .route("/v3.0/OS-USER/users", post(users::create))
+        .route(
+            "/v3/users/{user_id}",
+            get(users::show_keystone)
+                .patch(users::update_keystone)
+                .delete(users::delete),
+        )
+        .route(
+            "/v3.0/OS-USER/users/{user_id}",
+            get(users::show).put(users::update),
+        )
+        .route("/v3/users/{user_id}/groups", get(groups::list_for_user))
+        .route("/v3/users/{user_id}/password", post(users::change_password))
+        .route("/v3/groups", post(groups::create).get(groups::list))
+        .route(
+            "/v3/groups/{group_id}",
+            get(groups::show)
+                .patch(groups::update)
+                .delete(groups::delete),
+        )
+        .route("/v3/groups/{group_id}/users", get(groups::members))
+        .route(
+            "/v3/groups/{group_id}/users/{user_id}",
+            put(groups::add_member)
+                .head(groups::check_member)
+                .delete(groups::remove_member),
+        )
+        .route("/v3/roles", get(roles::list_system))
+        .route("/v3/roles/{role_id}", get(roles::show))
+        .route(
+            "/v3/projects/{project_id}/groups/{group_id}/roles",
+            get(roles::list_granted),
+        )
+        .route(
+            "/v3/projects/{project_id}/groups/{group_id}/roles/{role_id}",
+            put(roles::grant)
+                .head(roles::check_grant)
+                .delete(roles::revoke),
+        )
+        .route(
+            "/v3.0/OS-ROLE/roles",
+            post(roles::create_custom).get(roles::list_custom),
+        )
+        .route(
+            "/v3.0/OS-ROLE/roles/{role_id}",
+            get(roles::show_custom)
+                .patch(roles::update_custom)
+                .delete(roles::delete_custom),
+        )
+        .route(
+            "/v3.0/OS-CREDENTIAL/credentials",
+            post(credentials::create).get(credentials::list),
+        )
+        .route(
+            "/v3.0/OS-CREDENTIAL/credentials/{access_key}",
+            get(credentials::show)
+                .put(credentials::update)
+                .delete(credentials::delete),
+        )
+}

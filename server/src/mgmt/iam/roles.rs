@@ -1,0 +1,309 @@
+//! Roles and policies: the system ones (`/v3/roles`), custom ones (`OS-ROLE`), and their
+//! grants to groups in projects.
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::domain::iam::PolicyInfo;
+use app::services::audit::Target;
+use app::services::caller::Caller;
+use app::services::{authz, groups, policies};
+
+use super::json::{collection_links, iam_time, Body};
+use crate::mgmt::{guard, ApiError, MgmtState};
+
+fn role(caller: &Caller, policy: &PolicyInfo) -> Value {
+    let document: Value = serde_json::from_str(&policy.document).unwrap_or(Value::Null);
+    json!({
+        "id": policy.id,
+        "name": policy.name,
+        "display_name": policy.name,
+        "description": policy.description,
+        "description_cn": "",
+        "type": policy.policy_type,
+        "catalog": if policy.origin == "system" { "APIG" } else { "CUSTOMED" },
+        "flag": "fine_grained",
+        "domain_id": if policy.origin == "system" { Value::Null } else { Value::String(caller.account_id.clone()) },
+        "policy": document,
+        "created_time": policy.created_at.as_deref().map(iam_time),
+        "updated_time": policy.updated_at.as_deref().map(iam_time),
+        "links": { "self": format!("/v3/roles/{}", policy.id) },
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    name: Option<String>,
+    display_name: Option<String>,
+}
+
+/// `GET /v3/roles`: the system roles and policies.
+pub async fn list_system(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    guard(&state, &caller, "iam:policies:list", authz::any("policy")).await?;
+    let all = policies::list(&state.pool, &caller).await?;
+    let items: Vec<Value> = all
+        .iter()
+        .filter(|p| p.origin == "system")
+        .filter(|p| {
+            query
+                .name
+                .as_ref()
+                .is_none_or(|n| &p.name == n || &p.id == n)
+        })
+        .filter(|p| query.display_name.as_ref().is_none_or(|n| &p.name == n))
+        .map(|p| role(&caller, p))
+        .collect();
+    let total = items.len();
+    Ok(Json(
+        json!({ "roles": items, "links": collection_links("/v3/roles"), "total_number": total }),
+    ))
+}
+
+pub async fn show(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(role_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:policies:get",
+        Target {
+            kind: "policy",
+            id: &role_id,
+            name: "",
+        },
+    )
+    .await?;
+    let found = policies::get(&state.pool, &caller, &role_id).await?;
+    Ok(Json(json!({ "role": role(&caller, &found) })))
+}
+
+fn grant_target(group_id: &str) -> Target<'_> {
+    Target {
+        kind: "group",
+        id: group_id,
+        name: "",
+    }
+}
+
+/// `GET /v3/projects/{project_id}/groups/{group_id}/roles`
+pub async fn list_granted(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, group_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:permissions:listRolesForGroupOnProject",
+        grant_target(&group_id),
+    )
+    .await?;
+    let grants = groups::grants(&state.pool, &caller, &group_id).await?;
+    let mut items = Vec::new();
+    for grant in grants
+        .iter()
+        .filter(|g| g.project_id.as_deref() == Some(project_id.as_str()))
+    {
+        items.push(role(
+            &caller,
+            &policies::get(&state.pool, &caller, &grant.policy_id).await?,
+        ));
+    }
+    let path = format!("/v3/projects/{project_id}/groups/{group_id}/roles");
+    Ok(Json(
+        json!({ "roles": items, "links": collection_links(&path) }),
+    ))
+}
+
+pub async fn grant(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, group_id, role_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:permissions:grantRoleToGroupOnProject",
+        grant_target(&group_id),
+    )
+    .await?;
+    groups::grant(&state.pool, &caller, &group_id, &role_id, Some(&project_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn check_grant(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, group_id, role_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:permissions:checkRoleForGroupOnProject",
+        grant_target(&group_id),
+    )
+    .await?;
+    let policy = policies::get(&state.pool, &caller, &role_id).await?;
+    let granted = groups::grants(&state.pool, &caller, &group_id)
+        .await?
+        .iter()
+        .any(|g| g.policy_id == policy.id && g.project_id.as_deref() == Some(project_id.as_str()));
+    if granted {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::from(app::error::AppError::not_found(format!(
+            "Role {role_id} for group {group_id} in project {project_id}"
+        ))))
+    }
+}
+
+pub async fn revoke(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, group_id, role_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:permissions:revokeRoleFromGroupOnProject",
+        grant_target(&group_id),
+    )
+    .await?;
+    let policy = policies::get(&state.pool, &caller, &role_id).await?;
+    groups::revoke(
+        &state.pool,
+        &caller,
+        &group_id,
+        &policy.id,
+        Some(&project_id),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct CustomRequest {
+    role: CustomOption,
+}
+
+#[derive(Deserialize)]
+struct CustomOption {
+    display_name: Option<String>,
+    description: Option<String>,
+    policy: Option<Value>,
+}
+
+/// `POST /v3.0/OS-ROLE/roles`
+pub async fn create_custom(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Body(request): Body<CustomRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    guard(&state, &caller, "iam:policies:create", authz::any("policy")).await?;
+    let option = request.role;
+    let document = option.policy.map(|p| p.to_string()).unwrap_or_default();
+    let created = policies::create(
+        &state.pool,
+        &caller,
+        option.display_name.as_deref().unwrap_or(""),
+        option.description.as_deref().unwrap_or(""),
+        &document,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "role": role(&caller, &created) })),
+    ))
+}
+
+pub async fn list_custom(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Value>, ApiError> {
+    guard(&state, &caller, "iam:policies:list", authz::any("policy")).await?;
+    let custom = policies::list_custom(&state.pool, &caller).await?;
+    let items: Vec<Value> = custom.iter().map(|p| role(&caller, p)).collect();
+    let total = items.len();
+    Ok(Json(
+        json!({ "roles": items, "links": collection_links("/v3.0/OS-ROLE/roles"), "total_number": total }),
+    ))
+}
+
+pub async fn show_custom(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(role_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:policies:get",
+        Target {
+            kind: "policy",
+            id: &role_id,
+            name: "",
+        },
+    )
+    .await?;
+    let found = policies::get(&state.pool, &caller, &role_id).await?;
+    Ok(Json(json!({ "role": role(&caller, &found) })))
+}
+
+pub async fn update_custom(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(role_id): Path<String>,
+    Body(request): Body<CustomRequest>,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:policies:update",
+        Target {
+            kind: "policy",
+            id: &role_id,
+            name: "",
+        },
+    )
+    .await?;
+    let option = request.role;
+    let document = option.policy.map(|p| p.to_string());
+    let updated = policies::update(
+        &state.pool,
+        &caller,
+        &role_id,
+        option.display_name.as_deref(),
+        option.description.as_deref(),
+        document.as_deref(),
+    )
+    .await?;
+    Ok(Json(json!({ "role": role(&caller, &updated) })))
+}
+
+pub async fn delete_custom(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(role_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:policies:delete",
+        Target {
+            kind: "policy",
+            id: &role_id,
+            name: "",
+        },
+    )
+    .await?;
+    policies::delete(&state.pool, &caller, &role_id).await?;
+    Ok(StatusCode::OK)
+}

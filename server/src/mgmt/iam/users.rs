@@ -1,0 +1,264 @@
+//! IAM users: Keystone (`/v3/users`) and the extended `OS-USER` forms.
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::domain::iam::{NewUser, UserChange};
+use app::domain::paging::Page;
+use app::services::audit::Target;
+use app::services::caller::Caller;
+use app::services::{authz, users};
+
+use super::json::{collection_links, user, Body};
+use crate::mgmt::{guard, ApiError, MgmtState};
+
+#[derive(Deserialize)]
+pub struct CreateRequest {
+    user: CreateOption,
+}
+
+#[derive(Deserialize)]
+struct CreateOption {
+    name: String,
+    password: Option<String>,
+    email: Option<String>,
+    description: Option<String>,
+    enabled: Option<bool>,
+    access_mode: Option<String>,
+}
+
+impl CreateOption {
+    fn into_new_user(self) -> NewUser {
+        NewUser {
+            name: self.name,
+            email: self.email.unwrap_or_default(),
+            description: self.description.unwrap_or_default(),
+            password: self.password.unwrap_or_default(),
+            enabled: self.enabled.unwrap_or(true),
+            access_mode: self.access_mode.unwrap_or_else(|| "default".to_owned()),
+        }
+    }
+}
+
+async fn create_user(
+    state: &MgmtState,
+    caller: &Caller,
+    option: CreateOption,
+) -> Result<Json<Value>, ApiError> {
+    guard(state, caller, "iam:users:create", authz::any("user")).await?;
+    let created = users::create(&state.pool, caller, &option.into_new_user()).await?;
+    Ok(Json(json!({ "user": user(caller, &created) })))
+}
+
+/// `POST /v3/users`
+pub async fn create_keystone(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Body(request): Body<CreateRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        create_user(&state, &caller, request.user).await?,
+    ))
+}
+
+/// `POST /v3.0/OS-USER/users`
+pub async fn create(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Body(request): Body<CreateRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        create_user(&state, &caller, request.user).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    name: Option<String>,
+    enabled: Option<bool>,
+}
+
+/// `GET /v3/users` (`name` matches exactly, as in Keystone).
+pub async fn list(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    guard(&state, &caller, "iam:users:list", authz::any("user")).await?;
+    let (_, all) = users::list(
+        &state.pool,
+        &caller,
+        None,
+        Page::new(None, Some(super::super::MAX_LIST)),
+    )
+    .await?;
+    let items: Vec<Value> = all
+        .iter()
+        .filter(|u| query.name.as_ref().is_none_or(|name| &u.name == name))
+        .filter(|u| query.enabled.is_none_or(|enabled| u.enabled == enabled))
+        .map(|u| user(&caller, u))
+        .collect();
+    Ok(Json(
+        json!({ "users": items, "links": collection_links("/v3/users") }),
+    ))
+}
+
+async fn show_user(
+    state: &MgmtState,
+    caller: &Caller,
+    user_id: &str,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        state,
+        caller,
+        "iam:users:get",
+        Target {
+            kind: "user",
+            id: user_id,
+            name: "",
+        },
+    )
+    .await?;
+    let found = users::get(&state.pool, caller, user_id).await?;
+    Ok(Json(json!({ "user": user(caller, &found) })))
+}
+
+/// `GET /v3/users/{user_id}`
+pub async fn show_keystone(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    show_user(&state, &caller, &user_id).await
+}
+
+/// `GET /v3.0/OS-USER/users/{user_id}`
+pub async fn show(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    show_user(&state, &caller, &user_id).await
+}
+
+#[derive(Deserialize)]
+pub struct UpdateRequest {
+    user: UpdateOption,
+}
+
+#[derive(Deserialize)]
+struct UpdateOption {
+    name: Option<String>,
+    password: Option<String>,
+    email: Option<String>,
+    description: Option<String>,
+    enabled: Option<bool>,
+    access_mode: Option<String>,
+}
+
+async fn update_user(
+    state: &MgmtState,
+    caller: &Caller,
+    user_id: &str,
+    option: UpdateOption,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        state,
+        caller,
+        "iam:users:update",
+        Target {
+            kind: "user",
+            id: user_id,
+            name: "",
+        },
+    )
+    .await?;
+    let change = UserChange {
+        name: option.name,
+        email: option.email,
+        description: option.description,
+        enabled: option.enabled,
+        access_mode: option.access_mode,
+        password: option.password,
+    };
+    let updated = users::update(&state.pool, caller, user_id, &change).await?;
+    Ok(Json(json!({ "user": user(caller, &updated) })))
+}
+
+/// `PATCH /v3/users/{user_id}`
+pub async fn update_keystone(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+    Body(request): Body<UpdateRequest>,
+) -> Result<Json<Value>, ApiError> {
+    update_user(&state, &caller, &user_id, request.user).await
+}
+
+/// `PUT /v3.0/OS-USER/users/{user_id}`
+pub async fn update(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+    Body(request): Body<UpdateRequest>,
+) -> Result<Json<Value>, ApiError> {
+    update_user(&state, &caller, &user_id, request.user).await
+}
+
+/// `DELETE /v3/users/{user_id}`
+pub async fn delete(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:users:delete",
+        Target {
+            kind: "user",
+            id: &user_id,
+            name: "",
+        },
+    )
+    .await?;
+    users::delete(&state.pool, &caller, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordRequest {
+    user: PasswordOption,
+}
+
+#[derive(Deserialize)]
+struct PasswordOption {
+    original_password: String,
+    password: String,
+}
+
+/// `POST /v3/users/{user_id}/password`: a user changes their own password.
+pub async fn change_password(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+    Body(request): Body<PasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    if user_id != caller.user_id {
+        return Err(ApiError::from(app::error::AppError::forbidden(
+            "iam:users:update",
+        )));
+    }
+    users::change_own_password(
+        &state.pool,
+        &caller,
+        &request.user.original_password,
+        &request.user.password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,61 @@
+//! The management REST API on the console listener: the IAM v3 subset that Huawei's
+//! `huaweicloudsdkiam` speaks (APIG v2 joins in later issues).
+//!
+//! Rules: `authn` authenticates every request (token, AK/SK signature, or console session)
+//! and puts the `Caller` in the request; every handler checks exactly one IAM action
+//! (`guard`) before it reads or changes anything; errors leave through `error::ApiError` in
+//! APIG's JSON shape. Handlers only translate JSON to service calls.
+pub mod authn;
+mod error;
+mod iam;
+
+use std::sync::Arc;
+
+use axum::middleware::from_fn_with_state;
+use axum::Router;
+use sqlx::PgPool;
+
+use app::services::audit::Target;
+use app::services::authz;
+use app::services::caller::Caller;
+use app::services::secrets::MasterKey;
+
+pub use error::ApiError;
+
+/// Most items an IAM list returns at once.
+pub const MAX_LIST: i64 = 500;
+
+use crate::signature::FailureLimiter;
+
+/// What management handlers share.
+#[derive(Debug, Clone)]
+pub struct MgmtState {
+    pub pool: PgPool,
+    pub master_key: MasterKey,
+    /// Signature failures per access key (five in a row lock the key for five minutes).
+    pub signature_failures: Arc<FailureLimiter>,
+}
+
+/// Whether a path belongs to the management API (the console's sign-in gate leaves these
+/// to `authn`).
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/v3/") || path.starts_with("/v3.0/") || path.starts_with("/v2/")
+}
+
+pub fn router(state: MgmtState) -> Router {
+    iam::routes()
+        .layer(from_fn_with_state(state.clone(), authn::authenticate))
+        .with_state(state)
+}
+
+/// Checks one IAM action for the caller in their project; refusals are audited.
+pub async fn guard(
+    state: &MgmtState,
+    caller: &Caller,
+    action: &str,
+    target: Target<'_>,
+) -> Result<(), ApiError> {
+    authz::require(&state.pool, caller, action, target)
+        .await
+        .map_err(ApiError::from)
+}
