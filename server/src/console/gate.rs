@@ -14,12 +14,13 @@ use app::services::session;
 
 use super::ConsoleState;
 
-/// Paths anyone may reach.
+/// Paths anyone may reach; the management API authenticates its own calls.
 fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/signin" | "/api/sign_in" | "/healthz" | "/readyz" | "/favicon.svg" | "/favicon.ico"
     ) || path.starts_with("/pkg/")
+        || crate::mgmt::is_api_path(path)
 }
 
 pub async fn require_session(

@@ -3,6 +3,8 @@
 //! gets its own fresh database.
 mod gateway;
 mod health;
+mod iam;
+mod iam_support;
 mod signin;
 mod startup;
 mod support;

@@ -14,6 +14,8 @@ use tokio::task::JoinHandle;
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 const TEMPLATE: &str = "portico_template";
+/// Encrypts the secrets of every test database (tests never read a key file).
+const TEST_MASTER_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 struct TestCluster {
     postgres: EmbeddedPostgres,
@@ -84,6 +86,8 @@ pub fn settings(database_url: &str, extra: &[&str]) -> Settings {
         database_url.into(),
         "--site-root".into(),
         site_root.to_string_lossy().into_owned(),
+        "--master-key".into(),
+        TEST_MASTER_KEY.into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     let (_, settings) = Cli::try_parse_from(args)

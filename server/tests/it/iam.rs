@@ -1,0 +1,513 @@
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::iam_support::{
+    admin_token, call, default_project, role_id, signed, token, user_with_policy, USER_PASSWORD,
+};
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn admin_builds_users_groups_and_grants_through_the_api() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (user_id, _) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+
+    let (status, groups) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/v3/users/{user_id}/groups"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(groups["groups"][0]["name"], "reader-group");
+
+    let project = default_project(&app, &admin).await;
+    let (status, roles) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/v3/projects/{project}/groups/{group_id}/roles"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(roles["roles"][0]["display_name"], "APIG ReadOnlyAccess");
+
+    let (status, users) = call(&app, &admin, Method::GET, "/v3/users?name=reader", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(users["users"].as_array().unwrap().len(), 1);
+    assert_eq!(users["users"][0]["id"], user_id.as_str());
+
+    // Duplicate names and bad input are refused with the field named, and change nothing.
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3/users",
+        Some(json!({ "user": { "name": "reader", "password": USER_PASSWORD } })),
+    )
+    .await;
+    assert_eq!(status, 409, "{error}");
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3/users",
+        Some(json!({ "user": { "name": "weak", "password": "short" } })),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(error["error_code"], "APIG.2012");
+    assert!(
+        error["error_msg"].as_str().unwrap().contains("password"),
+        "{error}"
+    );
+    let (_, users) = call(&app, &admin, Method::GET, "/v3/users?name=weak", None).await;
+    assert!(users["users"].as_array().unwrap().is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_call_names_the_permission_and_is_audited() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    let (status, error) = call(
+        &app,
+        &reader,
+        Method::POST,
+        "/v3/users",
+        Some(json!({ "user": { "name": "intruder", "password": USER_PASSWORD } })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(error["error_code"], "APIG.1020");
+    assert!(
+        error["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("iam:users:create"),
+        "{error}"
+    );
+
+    let refused: Vec<(String, String)> =
+        sqlx::query_as("SELECT user_name, action FROM audit_records WHERE result = 'refused'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        refused,
+        [("reader".to_owned(), "iam:users:create".to_owned())]
+    );
+    let (_, users) = call(&app, &admin, Method::GET, "/v3/users?name=intruder", None).await;
+    assert!(
+        users["users"].as_array().unwrap().is_empty(),
+        "nothing was created"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn changes_are_audited_and_the_log_cannot_be_edited() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_records WHERE result = 'success' ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "iam:users:create",
+            "iam:groups:create",
+            "iam:groups:addUser",
+            "iam:permissions:grantRoleToGroupOnProject",
+        ]
+    );
+    let ip: String = sqlx::query_scalar("SELECT source_ip FROM audit_records LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(ip, "127.0.0.1");
+    for statement in [
+        "UPDATE audit_records SET result = 'failed'",
+        "DELETE FROM audit_records",
+        "TRUNCATE audit_records",
+    ] {
+        let error = sqlx::query(statement).execute(&app.pool).await.unwrap_err();
+        assert!(
+            error.to_string().contains("cannot be changed"),
+            "{statement}: {error}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn access_keys_show_the_secret_once_store_it_encrypted_and_stop_at_two() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (user_id, _) = user_with_policy(&app, &admin, "reader", None).await;
+    let create = json!({ "credential": { "user_id": user_id, "description": "ci" } });
+    let (status, created) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/credentials",
+        Some(create.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let access = created["credential"]["access"].as_str().unwrap().to_owned();
+    let secret = created["credential"]["secret"].as_str().unwrap().to_owned();
+    assert_eq!(access.len(), 20);
+    assert_eq!(secret.len(), 40);
+
+    let (_, shown) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/v3.0/OS-CREDENTIAL/credentials/{access}"),
+        None,
+    )
+    .await;
+    assert_eq!(shown["credential"]["access"], access.as_str());
+    assert!(
+        shown.to_string().find(&secret).is_none(),
+        "the secret is never shown again"
+    );
+    let (_, listed) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/v3.0/OS-CREDENTIAL/credentials?user_id={user_id}"),
+        None,
+    )
+    .await;
+    assert!(listed.to_string().find(&secret).is_none());
+
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret_sealed FROM access_keys")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        !sealed.windows(secret.len()).any(|w| w == secret.as_bytes()),
+        "stored encrypted"
+    );
+
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/credentials",
+        Some(create.clone()),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/credentials",
+        Some(create),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        error["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("2 access keys"),
+        "{error}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn signed_requests_are_accepted_refused_when_wrong_and_locked_after_five_failures() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (user_id, reader) =
+        user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    // Users manage their own keys without any IAM policy.
+    let (status, created) = call(
+        &app,
+        &reader,
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/credentials",
+        Some(json!({ "credential": { "user_id": user_id } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let ak = created["credential"]["access"].as_str().unwrap().to_owned();
+    let sk = created["credential"]["secret"].as_str().unwrap().to_owned();
+    let own_keys = format!("/v3.0/OS-CREDENTIAL/credentials?user_id={user_id}");
+
+    let (status, listed) = signed(&app, &ak, &sk, Method::GET, &own_keys, b"").await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["credentials"][0]["access"], ak.as_str());
+
+    // Signed, but the policy lacks the action.
+    let body = json!({ "user": { "name": "intruder", "password": USER_PASSWORD } }).to_string();
+    let (status, error) = signed(&app, &ak, &sk, Method::POST, "/v3/users", body.as_bytes()).await;
+    assert_eq!(status, 403, "{error}");
+
+    // A disabled key is refused; enabled again, it works.
+    let key_path = format!("/v3.0/OS-CREDENTIAL/credentials/{ak}");
+    for (status_value, expected) in [("inactive", 401), ("active", 200)] {
+        let (status, _) = call(
+            &app,
+            &admin,
+            Method::PUT,
+            &key_path,
+            Some(json!({ "credential": { "status": status_value } })),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let (status, body) = signed(&app, &ak, &sk, Method::GET, &own_keys, b"").await;
+        assert_eq!(status, expected, "key {status_value}: {body}");
+    }
+
+    // A wrong secret: refused; five in a row lock the key, even for a correct signature.
+    for attempt in 1..=5 {
+        let (status, error) = signed(&app, &ak, "wrong-secret", Method::GET, &own_keys, b"").await;
+        assert_eq!(status, 401, "attempt {attempt}: {error}");
+    }
+    let (status, error) = signed(&app, &ak, &sk, Method::GET, &own_keys, b"").await;
+    assert_eq!(status, 401, "locked: {error}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn custom_policies_are_validated_and_deny_wins() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let bad = json!({ "role": { "display_name": "broken", "type": "XA",
+        "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["iam:users:fly"] }] } } });
+    let (status, error) = call(&app, &admin, Method::POST, "/v3.0/OS-ROLE/roles", Some(bad)).await;
+    assert_eq!(status, 400);
+    assert!(
+        error["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("Statement[0].Action[0]"),
+        "{error}"
+    );
+
+    let deny = json!({ "role": { "display_name": "no user listing", "type": "XA",
+        "policy": { "Version": "1.1", "Statement": [{ "Effect": "Deny", "Action": ["iam:users:list"] }] } } });
+    let (status, created) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3.0/OS-ROLE/roles",
+        Some(deny),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let deny_id = created["role"]["id"].as_str().unwrap().to_owned();
+
+    let (_, iam_reader) =
+        user_with_policy(&app, &admin, "auditor", Some("IAM ReadOnlyAccess")).await;
+    let (status, _) = call(&app, &iam_reader, Method::GET, "/v3/users", None).await;
+    assert_eq!(status, 200);
+    let (_, groups) = call(
+        &app,
+        &admin,
+        Method::GET,
+        "/v3/groups?name=auditor-group",
+        None,
+    )
+    .await;
+    let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let project = default_project(&app, &admin).await;
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("/v3/projects/{project}/groups/{group_id}/roles/{deny_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, error) = call(&app, &iam_reader, Method::GET, "/v3/users", None).await;
+    assert_eq!(status, 403, "an explicit Deny wins: {error}");
+
+    // A granted policy cannot be deleted.
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("/v3.0/OS-ROLE/roles/{deny_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        error["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("auditor-group"),
+        "{error}"
+    );
+    app.stop().await;
+}
+
+/// Every IAM endpoint, for an administrator, a user holding only IAM ReadOnlyAccess, one
+/// holding only APIG ReadOnlyAccess, and one with no policy.
+#[tokio::test]
+async fn authorization_table_covers_every_iam_endpoint() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (target_id, _) = user_with_policy(&app, &admin, "target", Some("APIG FullAccess")).await;
+    let (_, iam_reader) =
+        user_with_policy(&app, &admin, "iamreader", Some("IAM ReadOnlyAccess")).await;
+    let (_, apig_reader) =
+        user_with_policy(&app, &admin, "apigreader", Some("APIG ReadOnlyAccess")).await;
+    let (_, nobody) = user_with_policy(&app, &admin, "nobody", None).await;
+    let (_, groups) = call(
+        &app,
+        &admin,
+        Method::GET,
+        "/v3/groups?name=target-group",
+        None,
+    )
+    .await;
+    let group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let project = default_project(&app, &admin).await;
+    let role = role_id(&app, &admin, "APIG FullAccess").await;
+
+    // (method, path, is it a read)
+    let endpoints: Vec<(Method, String, bool)> = vec![
+        (Method::GET, "/v3/projects".into(), true),
+        (Method::GET, format!("/v3/projects/{project}"), true),
+        (Method::GET, "/v3/users".into(), true),
+        (Method::GET, format!("/v3/users/{target_id}"), true),
+        (
+            Method::GET,
+            format!("/v3.0/OS-USER/users/{target_id}"),
+            true,
+        ),
+        (Method::GET, format!("/v3/users/{target_id}/groups"), true),
+        (Method::GET, "/v3/groups".into(), true),
+        (Method::GET, format!("/v3/groups/{group}"), true),
+        (Method::GET, format!("/v3/groups/{group}/users"), true),
+        (
+            Method::HEAD,
+            format!("/v3/groups/{group}/users/{target_id}"),
+            true,
+        ),
+        (Method::GET, "/v3/roles".into(), true),
+        (Method::GET, format!("/v3/roles/{role}"), true),
+        (
+            Method::GET,
+            format!("/v3/projects/{project}/groups/{group}/roles"),
+            true,
+        ),
+        (
+            Method::HEAD,
+            format!("/v3/projects/{project}/groups/{group}/roles/{role}"),
+            true,
+        ),
+        (Method::GET, "/v3.0/OS-ROLE/roles".into(), true),
+        (
+            Method::GET,
+            format!("/v3.0/OS-CREDENTIAL/credentials?user_id={target_id}"),
+            true,
+        ),
+        (Method::PATCH, format!("/v3/users/{target_id}"), false),
+        (
+            Method::PUT,
+            format!("/v3.0/OS-USER/users/{target_id}"),
+            false,
+        ),
+        (Method::POST, "/v3/users".into(), false),
+        (Method::POST, "/v3.0/OS-USER/users".into(), false),
+        (Method::POST, "/v3/groups".into(), false),
+        (Method::PATCH, format!("/v3/groups/{group}"), false),
+        (
+            Method::PUT,
+            format!("/v3/groups/{group}/users/{target_id}"),
+            false,
+        ),
+        (
+            Method::PUT,
+            format!("/v3/projects/{project}/groups/{group}/roles/{role}"),
+            false,
+        ),
+        (Method::POST, "/v3.0/OS-ROLE/roles".into(), false),
+        (
+            Method::POST,
+            "/v3.0/OS-CREDENTIAL/credentials".into(),
+            false,
+        ),
+        (
+            Method::DELETE,
+            format!("/v3/groups/{group}/users/{target_id}"),
+            false,
+        ),
+        (
+            Method::DELETE,
+            format!("/v3/projects/{project}/groups/{group}/roles/{role}"),
+            false,
+        ),
+        (Method::DELETE, format!("/v3/users/{target_id}"), false),
+        (Method::DELETE, format!("/v3/groups/{group}"), false),
+    ];
+    let body = |method: &Method, path: &str| -> Option<Value> {
+        if *method == Method::GET
+            || *method == Method::HEAD
+            || *method == Method::DELETE
+            || path.contains("/roles/") && *method == Method::PUT
+            || path.contains("/users/") && path.starts_with("/v3/groups")
+        {
+            return None;
+        }
+        Some(if path.contains("OS-CREDENTIAL") {
+            json!({ "credential": { "user_id": target_id } })
+        } else if path.contains("OS-ROLE") {
+            json!({ "role": { "display_name": "table policy", "type": "XA",
+                "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:apis:list"] }] } } })
+        } else if path.contains("groups") && *method == Method::POST {
+            json!({ "group": { "name": "table-group", "description": "x" } })
+        } else if path.contains("groups") {
+            json!({ "group": { "description": "changed" } })
+        } else if *method == Method::POST {
+            let name = if path.starts_with("/v3.0") {
+                "table-user-2"
+            } else {
+                "table-user"
+            };
+            json!({ "user": { "name": name, "password": USER_PASSWORD } })
+        } else {
+            json!({ "user": { "description": "changed" } })
+        })
+    };
+    for (method, path, read) in &endpoints {
+        for (who, token, allowed) in [
+            ("iam reader", &iam_reader, *read),
+            ("apig reader", &apig_reader, false),
+            ("no policy", &nobody, false),
+        ] {
+            let (status, response) =
+                call(&app, token, method.clone(), path, body(method, path)).await;
+            if allowed {
+                assert_ne!(status, 403, "{who} {method} {path}: {response}");
+            } else {
+                assert_eq!(status, 403, "{who} {method} {path}: {response}");
+            }
+        }
+    }
+    // The administrator may do all of it (writes last, in an order that works).
+    for (method, path, _) in &endpoints {
+        let (status, response) = call(&app, &admin, method.clone(), path, body(method, path)).await;
+        assert!(status < 300, "admin {method} {path}: {status} {response}");
+    }
+    let _ = token;
+    app.stop().await;
+}

@@ -1,0 +1,188 @@
+//! Helpers for management-API tests: tokens, JSON calls, signed calls.
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use portico::signature::{canonical_request, format_sdk_date, sign, RequestParts};
+
+use crate::support::{TestApp, ADMIN_PASSWORD};
+
+/// A password that passes IAM's rules.
+pub const USER_PASSWORD: &str = "Tulip-Garden-2026";
+
+pub async fn token(app: &TestApp, user: &str, password: &str) -> String {
+    let body = json!({ "auth": { "identity": { "methods": ["password"],
+        "password": { "user": { "name": user, "password": password, "domain": { "name": "portico" } } } } } });
+    let response = reqwest::Client::new()
+        .post(app.url("/v3/auth/tokens"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let token = response
+        .headers()
+        .get("x-subject-token")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(
+        status,
+        201,
+        "token for {user}: {}",
+        response.text().await.unwrap()
+    );
+    token.unwrap()
+}
+
+pub async fn admin_token(app: &TestApp) -> String {
+    token(app, "admin", ADMIN_PASSWORD).await
+}
+
+/// Sends a JSON call with a token; returns status and body (Null when empty).
+pub async fn call(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, app.url(path))
+        .header("X-Auth-Token", token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Creates a user, a group of the same name holding it, and grants the group `policy` in
+/// the default project (or nothing when `policy` is None). Returns (user id, token).
+pub async fn user_with_policy(
+    app: &TestApp,
+    admin: &str,
+    name: &str,
+    policy: Option<&str>,
+) -> (String, String) {
+    let (status, user) = call(
+        app,
+        admin,
+        Method::POST,
+        "/v3/users",
+        Some(json!({ "user": { "name": name, "password": USER_PASSWORD } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{user}");
+    let user_id = user["user"]["id"].as_str().unwrap().to_owned();
+    if let Some(policy) = policy {
+        let (status, group) = call(
+            app,
+            admin,
+            Method::POST,
+            "/v3/groups",
+            Some(json!({ "group": { "name": format!("{name}-group") } })),
+        )
+        .await;
+        assert_eq!(status, 201, "{group}");
+        let group_id = group["group"]["id"].as_str().unwrap().to_owned();
+        let (status, _) = call(
+            app,
+            admin,
+            Method::PUT,
+            &format!("/v3/groups/{group_id}/users/{user_id}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 204);
+        let role_id = role_id(app, admin, policy).await;
+        let project = default_project(app, admin).await;
+        let (status, body) = call(
+            app,
+            admin,
+            Method::PUT,
+            &format!("/v3/projects/{project}/groups/{group_id}/roles/{role_id}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 204, "{body}");
+    }
+    let token = token(app, name, USER_PASSWORD).await;
+    (user_id, token)
+}
+
+pub async fn role_id(app: &TestApp, admin: &str, display_name: &str) -> String {
+    let (status, roles) = call(
+        app,
+        admin,
+        Method::GET,
+        &format!(
+            "/v3/roles?display_name={}",
+            display_name.replace(' ', "%20")
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    roles["roles"][0]["id"]
+        .as_str()
+        .expect("system role exists")
+        .to_owned()
+}
+
+pub async fn default_project(app: &TestApp, admin: &str) -> String {
+    let (_, projects) = call(app, admin, Method::GET, "/v3/projects", None).await;
+    projects["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "default")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Sends a request signed with SDK-HMAC-SHA256 as Huawei's SDKs sign it.
+pub async fn signed(
+    app: &TestApp,
+    ak: &str,
+    sk: &str,
+    method: Method,
+    path_and_query: &str,
+    body: &[u8],
+) -> (u16, Value) {
+    let url = reqwest::Url::parse(&app.url(path_and_query)).unwrap();
+    let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let date = format_sdk_date(time::OffsetDateTime::now_utc());
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("host", host.parse().unwrap());
+    headers.insert("x-sdk-date", date.parse().unwrap());
+    headers.insert("content-type", "application/json".parse().unwrap());
+    let signed_headers: Vec<String> = ["content-type", "host", "x-sdk-date"]
+        .map(String::from)
+        .to_vec();
+    let parts = RequestParts {
+        method: method.as_str(),
+        path: url.path(),
+        query: url.query(),
+        headers: &headers,
+        body,
+    };
+    let canonical = canonical_request(&parts, &signed_headers).unwrap();
+    let signature = sign(sk.as_bytes(), &date, &canonical);
+    let authorization = format!(
+        "SDK-HMAC-SHA256 Access={ak}, SignedHeaders={}, Signature={signature}",
+        signed_headers.join(";")
+    );
+    let response = reqwest::Client::new()
+        .request(method, url)
+        .headers(headers)
+        .header("authorization", authorization)
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
