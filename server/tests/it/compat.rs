@@ -1,0 +1,37 @@
+//! Compatibility: Huawei's official Python SDKs against the real server. The SDKs live in
+//! the virtual environment `scripts/setup` creates (`.venv`, from `compat/requirements.txt`).
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::support::{TestApp, ADMIN_PASSWORD};
+
+fn python() -> PathBuf {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    assert!(
+        python.exists(),
+        "the SDK virtual environment is missing: run scripts/setup (it creates .venv with compat/requirements.txt)"
+    );
+    python
+}
+
+fn run_script(app: &TestApp, script: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../compat").join(script);
+    let output = Command::new(python())
+        .arg(&path)
+        .env("PORTICO_URL", &app.console)
+        .env("PORTICO_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .expect("run the SDK script");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{script} failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    assert!(stdout.contains("all checks passed"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huaweicloudsdkiam_manages_users_groups_grants_and_keys() {
+    let app = TestApp::spawn().await;
+    // The script blocks this thread; the server keeps running on the runtime's others.
+    tokio::task::block_in_place(|| run_script(&app, "iam_sdk.py"));
+    app.stop().await;
+}
