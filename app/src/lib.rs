@@ -22,7 +22,14 @@ use leptos_router::{
 };
 
 use crate::components::shell::ConsoleShell;
-use crate::pages::{area::AreaPage, dashboard::Dashboard, not_found::NotFound, signin::SignInPage};
+use crate::pages::iam::{
+    access_keys::AccessKeysPage, group_detail::GroupDetailPage, groups::GroupsPage,
+    policies::PoliciesPage, user_detail::UserDetailPage, users::UsersPage,
+    wizard::CreateUserWizard,
+};
+use crate::pages::{
+    area::AreaPage, audit::AuditPage, dashboard::Dashboard, not_found::NotFound, signin::SignInPage,
+};
 
 /// The HTML document around the application, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,6 +62,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=SignInPage/>
                 <ParentRoute path=path!("") view=ConsoleShell>
                     <Route path=path!("") view=Dashboard/>
+                    <Route path=path!("iam/users") view=UsersPage/>
+                    <Route path=path!("iam/users/new") view=CreateUserWizard/>
+                    <Route path=path!("iam/users/:id") view=UserDetailPage/>
+                    <Route path=path!("iam/groups") view=GroupsPage/>
+                    <Route path=path!("iam/groups/:id") view=GroupDetailPage/>
+                    <Route path=path!("iam/policies") view=PoliciesPage/>
+                    <Route path=path!("iam/access-keys") view=AccessKeysPage/>
+                    <Route path=path!("audit") view=AuditPage/>
                     <Route path=path!(":area") view=AreaPage/>
                 </ParentRoute>
             </Routes>

@@ -7,11 +7,31 @@ use crate::api::{load_shell, SignOut, SwitchProject};
 use crate::domain::{nav::NAV, ShellInfo};
 use crate::error::AppError;
 
+/// The signed-in user's frame data, for pages that show only what the user may use.
+#[derive(Debug, Clone, Copy)]
+pub struct ShellContext(pub Resource<Result<ShellInfo, AppError>>);
+
+impl ShellContext {
+    /// Whether the user may perform `action`; false until the frame has loaded.
+    pub fn can(&self, action: &str) -> bool {
+        self.0
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|info| info.can(action))
+    }
+}
+
+/// The shell context of the current page.
+pub fn use_shell() -> ShellContext {
+    expect_context::<ShellContext>()
+}
+
 /// The frame around every page but sign-in.
 #[component]
 pub fn ConsoleShell() -> impl IntoView {
     let switch = ServerAction::<SwitchProject>::new();
     let info = Resource::new(move || switch.version().get(), |_| load_shell());
+    provide_context(ShellContext(info));
     view! {
         <div class="app">
             <header class="topbar">
@@ -27,7 +47,7 @@ pub fn ConsoleShell() -> impl IntoView {
                 </Transition>
             </header>
             <div class="layout">
-                <SideNav/>
+                <SideNav info/>
                 <main class="content" id="main">
                     <Outlet/>
                 </main>
@@ -106,19 +126,30 @@ fn SessionProblem(error: AppError) -> impl IntoView {
     }
 }
 
+/// The left navigation: only the areas the user's permissions allow.
 #[component]
-fn SideNav() -> impl IntoView {
+fn SideNav(info: Resource<Result<ShellInfo, AppError>>) -> impl IntoView {
+    let allowed = move |action: &'static str| {
+        info.get()
+            .and_then(Result::ok)
+            .is_some_and(|info| info.can(action))
+    };
     view! {
         <nav class="sidenav" aria-label="Console">
             <A href="/" exact=true attr:class="nav-link">"Dashboard"</A>
-            {NAV.iter().map(|section| view! {
-                <div class="nav-section">
-                    <div class="nav-section-title">{section.title}</div>
-                    {section.areas.iter().map(|area| view! {
-                        <A href=format!("/{}", area.slug) attr:class="nav-link">{area.title}</A>
-                    }).collect_view()}
-                </div>
-            }).collect_view()}
+            <Transition fallback=|| ()>
+                {move || NAV.iter().map(|section| {
+                    let areas: Vec<_> = section.areas.iter().filter(|area| allowed(area.action)).collect();
+                    (!areas.is_empty()).then(|| view! {
+                        <div class="nav-section">
+                            <div class="nav-section-title">{section.title}</div>
+                            {areas.into_iter().map(|area| view! {
+                                <A href=format!("/{}", area.slug) attr:class="nav-link">{area.title}</A>
+                            }).collect_view()}
+                        </div>
+                    })
+                }).collect_view()}
+            </Transition>
         </nav>
     }
 }

@@ -98,6 +98,55 @@ pub struct PolicyInfo {
     pub updated_at: Option<String>,
 }
 
+/// A page of the user list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub total: i64,
+    pub users: Vec<User>,
+}
+
+/// A user with their groups and access keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub user: User,
+    pub groups: Vec<Group>,
+    pub access_keys: Vec<AccessKey>,
+}
+
+/// A group with its members and grants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupDetail {
+    pub group: Group,
+    pub members: Vec<User>,
+    pub grants: Vec<Grant>,
+}
+
+/// Everything the "Create a user and grant APIG permissions" wizard collected. Nothing is
+/// created before its last step sends this.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserWizard {
+    pub user: NewUser,
+    /// Existing groups to add the user to.
+    pub group_ids: Vec<String>,
+    /// A new group to create for the user (empty: none).
+    pub new_group: String,
+    /// Policies to grant to the new group.
+    pub policy_ids: Vec<String>,
+    /// Grant them in all projects (else in the current project only).
+    pub all_projects: bool,
+    /// Create an access key for the user.
+    pub create_access_key: bool,
+}
+
+/// What the wizard created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserWizardResult {
+    pub user: User,
+    pub account: String,
+    pub groups: Vec<String>,
+    pub access_key: Option<NewAccessKey>,
+}
+
 /// IAM user and group names: 1–32 letters, digits, spaces, `-`, `_`, `.`; not starting
 /// with a digit or a space.
 pub fn validate_name(field: &str, what: &str, name: &str) -> Result<(), AppError> {

@@ -17,6 +17,15 @@ pub struct ShellInfo {
     pub user_name: String,
     pub current_project: ProjectRef,
     pub projects: Vec<ProjectRef>,
+    /// The IAM actions the user may perform in the current project.
+    pub allowed_actions: Vec<String>,
+}
+
+impl ShellInfo {
+    /// Whether the user may perform `action` (an empty action needs no permission).
+    pub fn can(&self, action: &str) -> bool {
+        action.is_empty() || self.allowed_actions.iter().any(|a| a == action)
+    }
 }
 
 /// A project as the project switcher shows it.

@@ -11,11 +11,16 @@ pub struct NavSection {
 /// One console area.
 #[derive(Debug, Clone, Copy)]
 pub struct Area {
-    /// Path segment under the console root, e.g. `gateways` for `/gateways`.
+    /// Path under the console root, e.g. `gateways` for `/gateways`.
     pub slug: &'static str,
     pub title: &'static str,
     /// What the area is for, shown on its page.
     pub purpose: &'static str,
+    /// The IAM action needed to see the area; empty: every signed-in user.
+    pub action: &'static str,
+    /// Whether this version of Portico has the area (else its page says it is not
+    /// available yet).
+    pub available: bool,
 }
 
 pub const NAV: &[NavSection] = &[
@@ -23,14 +28,39 @@ pub const NAV: &[NavSection] = &[
         title: "IAM",
         areas: &[
             Area {
-                slug: "iam",
-                title: "Users and permissions",
-                purpose: "Create IAM users and user groups, grant the APIG Administrator, FullAccess or ReadOnly policies or your own, and hand out access keys.",
+                slug: "iam/users",
+                title: "Users",
+                purpose: "Create IAM users, reset passwords, disable or delete them.",
+                action: "iam:users:list",
+                available: true,
+            },
+            Area {
+                slug: "iam/groups",
+                title: "User groups",
+                purpose: "Put users in groups and grant each group policies, per project or in all projects.",
+                action: "iam:groups:list",
+                available: true,
+            },
+            Area {
+                slug: "iam/policies",
+                title: "Policies",
+                purpose: "The system policies, and your own JSON policies over apig: and iam: actions.",
+                action: "iam:policies:list",
+                available: true,
+            },
+            Area {
+                slug: "iam/access-keys",
+                title: "Access keys",
+                purpose: "Your permanent access keys (AK/SK) for signing API calls.",
+                action: "",
+                available: true,
             },
             Area {
                 slug: "audit",
                 title: "Audit log",
                 purpose: "See who changed what, when and from where, including refused attempts.",
+                action: "iam:audit:list",
+                available: true,
             },
         ],
     },
@@ -40,6 +70,8 @@ pub const NAV: &[NavSection] = &[
             slug: "gateways",
             title: "Gateways",
             purpose: "Create gateways: isolated spaces with their own API groups, APIs, credentials, policies, settings and tags.",
+            action: "apig:instances:list",
+            available: false,
         }],
     },
     NavSection {
@@ -49,26 +81,36 @@ pub const NAV: &[NavSection] = &[
                 slug: "api-groups",
                 title: "API groups",
                 purpose: "Group APIs, reach them on a generated subdomain or your own domains with certificates.",
+                action: "apig:groups:list",
+                available: false,
             },
             Area {
                 slug: "apis",
                 title: "APIs",
                 purpose: "Define each API's frontend request and backend, then publish it to an environment.",
+                action: "apig:apis:list",
+                available: false,
             },
             Area {
                 slug: "environments",
                 title: "Environments",
                 purpose: "Keep RELEASE and your own environments, with variables used in backend addresses and paths.",
+                action: "apig:envs:list",
+                available: false,
             },
             Area {
                 slug: "authorizers",
                 title: "Custom authorizers",
                 purpose: "Let your own HTTP endpoint decide whether a call may pass.",
+                action: "apig:authorizers:list",
+                available: false,
             },
             Area {
                 slug: "error-responses",
                 title: "Error responses",
                 purpose: "Shape the status, headers and body the gateway answers with when a call fails.",
+                action: "apig:gatewayResponses:list",
+                available: false,
             },
         ],
     },
@@ -79,11 +121,15 @@ pub const NAV: &[NavSection] = &[
                 slug: "credentials",
                 title: "Credentials",
                 purpose: "Issue keys, secrets and AppCodes to callers and authorize them per API and environment.",
+                action: "apig:apps:list",
+                available: false,
             },
             Area {
                 slug: "policies",
                 title: "Policies",
                 purpose: "Throttle requests, limit credentials with quotas and allow or deny addresses.",
+                action: "apig:throttles:list",
+                available: false,
             },
         ],
     },
@@ -93,11 +139,13 @@ pub const NAV: &[NavSection] = &[
             slug: "monitoring",
             title: "Monitoring",
             purpose: "Follow calls, errors and latency over time for each gateway and API.",
+            action: "apig:metricData:get",
+            available: false,
         }],
     },
 ];
 
-/// The area with this path segment, if the console has one.
+/// The area at this path, if the console has one.
 pub fn find(slug: &str) -> Option<&'static Area> {
     NAV.iter()
         .flat_map(|section| section.areas.iter())

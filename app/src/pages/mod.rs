@@ -1,5 +1,7 @@
 //! Console pages, one module per area.
 pub mod area;
+pub mod audit;
 pub mod dashboard;
+pub mod iam;
 pub mod not_found;
 pub mod signin;

@@ -29,11 +29,20 @@ pub async fn shell_info(pool: &PgPool, user: &SessionUser) -> Result<ShellInfo, 
         .or(projects.first())
         .cloned()
         .ok_or_else(|| AppError::Internal("the account has no project".to_owned()))?;
+    let documents = super::authz::documents(pool, &user.user_id, &current_project.id).await?;
+    let allowed_actions = crate::domain::policy::actions::ACTIONS
+        .iter()
+        .filter(|action| {
+            crate::domain::policy::evaluate::evaluate(documents.iter(), action).is_allowed()
+        })
+        .map(|action| (*action).to_owned())
+        .collect();
     Ok(ShellInfo {
         account,
         user_name: user.user_name.clone(),
         current_project,
         projects,
+        allowed_actions,
     })
 }
 

@@ -15,7 +15,9 @@ fn python() -> PathBuf {
 }
 
 fn run_script(app: &TestApp, script: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../compat").join(script);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../compat")
+        .join(script);
     let output = Command::new(python())
         .arg(&path)
         .env("PORTICO_URL", &app.console)
@@ -24,7 +26,10 @@ fn run_script(app: &TestApp, script: &str) {
         .expect("run the SDK script");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{script} failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    assert!(
+        output.status.success(),
+        "{script} failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+    );
     assert!(stdout.contains("all checks passed"), "{stdout}");
 }
 

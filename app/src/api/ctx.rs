@@ -1,0 +1,76 @@
+//! What server functions need from the request: the pool, the master key, the session,
+//! the caller, and a way to give failures their HTTP status.
+use sqlx::PgPool;
+use tower_sessions::Session;
+
+use crate::error::AppError;
+
+/// The database pool the server provided as context.
+pub fn pool() -> Result<PgPool, AppError> {
+    leptos::prelude::use_context::<PgPool>()
+        .ok_or_else(|| AppError::Internal("no database pool in context".to_owned()))
+}
+
+/// Gives a failed call its HTTP status (a script's call; a plain form post is
+/// redirected back to its page by the server function handler instead).
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    use leptos::prelude::use_context;
+    if let Err(error) = &result {
+        let plain_form_post = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())
+            .and_then(|accept| accept.to_str().ok().map(|v| v.contains("text/html")))
+            .unwrap_or(false);
+        let status = axum::http::StatusCode::from_u16(error.status());
+        if let (false, Some(options), Ok(status)) = (
+            plain_form_post,
+            use_context::<leptos_axum::ResponseOptions>(),
+            status,
+        ) {
+            options.set_status(status);
+        }
+    }
+    result
+}
+
+/// The caller's session (the session layer wraps every console request).
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|error| AppError::Internal(format!("no session: {error}")))
+}
+
+/// The master key the server provided as context.
+pub fn master_key() -> Result<crate::services::secrets::MasterKey, AppError> {
+    leptos::prelude::use_context::<crate::services::secrets::MasterKey>()
+        .ok_or_else(|| AppError::Internal("no master key in context".to_owned()))
+}
+
+/// The signed-in user as a caller in their current project, from the console.
+pub async fn caller() -> Result<crate::services::caller::Caller, AppError> {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    let user = crate::services::session::require(&session().await?).await?;
+    let ip = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_default();
+    crate::services::tokens::caller_for(
+        &pool()?,
+        &user.user_id,
+        Some(&user.project_id),
+        crate::services::caller::Channel::Console,
+        &ip,
+    )
+    .await
+}
+
+/// The caller, after checking that they may perform `action` (refusals are audited).
+pub async fn authorized(
+    action: &str,
+    kind: &str,
+) -> Result<crate::services::caller::Caller, AppError> {
+    let caller = caller().await?;
+    crate::services::authz::require(&pool()?, &caller, action, crate::services::authz::any(kind))
+        .await?;
+    Ok(caller)
+}

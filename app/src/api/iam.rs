@@ -1,0 +1,438 @@
+//! Server functions of the console's IAM area. Each checks one IAM action for the signed-in
+//! user in the current project (own access keys and own password excepted) and calls the
+//! service layer.
+use leptos::prelude::*;
+
+use crate::domain::audit::{AuditFilter, AuditPage};
+use crate::domain::iam::{
+    AccessKey, Group, GroupDetail, NewAccessKey, PolicyInfo, User, UserChange, UserDetail,
+    UserPage, UserWizard, UserWizardResult,
+};
+use crate::domain::ProjectRef;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use super::ctx::{self, authorized};
+
+#[server(endpoint = "iam/list_users")]
+pub async fn list_users(search: String, offset: i64) -> Result<UserPage, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:users:list", "user").await?;
+            let page = crate::domain::paging::Page::new(Some(offset), None);
+            let (total, users) =
+                crate::services::users::list(&ctx::pool()?, &caller, Some(&search), page).await?;
+            Ok(UserPage { total, users })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/get_user")]
+pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
+    use crate::services::{access_keys, groups, users};
+    ctx::respond(
+        async {
+            let caller = authorized("iam:users:get", "user").await?;
+            let pool = ctx::pool()?;
+            Ok(UserDetail {
+                user: users::get(&pool, &caller, &user_id).await?,
+                groups: groups::groups_of_user(&pool, &caller, &user_id).await?,
+                access_keys: access_keys::list(&pool, &caller, &user_id).await?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/update_user", input = server_fn::codec::Json)]
+pub async fn update_user(user_id: String, change: UserChange) -> Result<User, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:users:update", "user").await?;
+            crate::services::users::update(&ctx::pool()?, &caller, &user_id, &change).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/delete_user")]
+pub async fn delete_user(user_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:users:delete", "user").await?;
+            crate::services::users::delete(&ctx::pool()?, &caller, &user_id).await
+        }
+        .await,
+    )
+}
+
+/// The last step of the "Create a user and grant APIG permissions" wizard.
+#[server(endpoint = "iam/create_user_with_permissions", input = server_fn::codec::Json)]
+pub async fn create_user_with_permissions(
+    wizard: UserWizard,
+) -> Result<UserWizardResult, AppError> {
+    use crate::services::{access_keys, authz, groups, projects, users};
+    ctx::respond(
+        async {
+            let caller = authorized("iam:users:create", "user").await?;
+            let pool = ctx::pool()?;
+            // Check every permission and input the later steps need before creating anything.
+            wizard.user.validate()?;
+            let mut needed = vec![];
+            if !wizard.group_ids.is_empty() || !wizard.new_group.is_empty() {
+                needed.push("iam:groups:addUser");
+            }
+            if !wizard.new_group.is_empty() {
+                crate::domain::iam::validate_name("new_group", "group", &wizard.new_group)?;
+                needed.push("iam:groups:create");
+                if !wizard.policy_ids.is_empty() {
+                    needed.push("iam:permissions:grantRoleToGroupOnProject");
+                }
+            }
+            if wizard.create_access_key {
+                needed.push("iam:credentials:createCredential");
+            }
+            for action in needed {
+                authz::require(&pool, &caller, action, authz::any("user")).await?;
+            }
+            let user = users::create(&pool, &caller, &wizard.user).await?;
+            let mut group_names = vec![];
+            for group_id in &wizard.group_ids {
+                groups::add_member(&pool, &caller, group_id, &user.id).await?;
+                group_names.push(groups::get(&pool, &caller, group_id).await?.name);
+            }
+            if !wizard.new_group.is_empty() {
+                let description = format!("Created with user {}", user.name);
+                let group = groups::create(&pool, &caller, &wizard.new_group, &description).await?;
+                groups::add_member(&pool, &caller, &group.id, &user.id).await?;
+                let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
+                for policy_id in &wizard.policy_ids {
+                    groups::grant(&pool, &caller, &group.id, policy_id, scope).await?;
+                }
+                group_names.push(group.name);
+            }
+            let access_key = if wizard.create_access_key {
+                Some(
+                    access_keys::create(
+                        &pool,
+                        &ctx::master_key()?,
+                        &caller,
+                        &user.id,
+                        "Created with the user",
+                    )
+                    .await?,
+                )
+            } else {
+                None
+            };
+            Ok(UserWizardResult {
+                user,
+                account: projects::account_name(&pool, &caller.account_id).await?,
+                groups: group_names,
+                access_key,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/list_groups")]
+pub async fn list_groups() -> Result<Vec<Group>, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:groups:list", "group").await?;
+            crate::services::groups::list(&ctx::pool()?, &caller, None).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/get_group")]
+pub async fn get_group(group_id: String) -> Result<GroupDetail, AppError> {
+    use crate::services::groups;
+    ctx::respond(
+        async {
+            let caller = authorized("iam:groups:get", "group").await?;
+            let pool = ctx::pool()?;
+            Ok(GroupDetail {
+                group: groups::get(&pool, &caller, &group_id).await?,
+                members: groups::members(&pool, &caller, &group_id).await?,
+                grants: groups::grants(&pool, &caller, &group_id).await?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/create_group")]
+pub async fn create_group(name: String, description: String) -> Result<Group, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:groups:create", "group").await?;
+            crate::services::groups::create(&ctx::pool()?, &caller, &name, &description).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/delete_group")]
+pub async fn delete_group(group_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:groups:delete", "group").await?;
+            crate::services::groups::delete(&ctx::pool()?, &caller, &group_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/add_member")]
+pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:groups:addUser", "group").await?;
+            crate::services::groups::add_member(&ctx::pool()?, &caller, &group_id, &user_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/remove_member")]
+pub async fn remove_member(group_id: String, user_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:groups:removeUser", "group").await?;
+            crate::services::groups::remove_member(&ctx::pool()?, &caller, &group_id, &user_id)
+                .await
+        }
+        .await,
+    )
+}
+
+/// Grants a policy to a group in one project, or in all projects when `project_id` is empty.
+#[server(endpoint = "iam/grant")]
+pub async fn grant(
+    group_id: String,
+    policy_id: String,
+    project_id: String,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:permissions:grantRoleToGroupOnProject", "group").await?;
+            let scope = (!project_id.is_empty()).then_some(project_id.as_str());
+            crate::services::groups::grant(&ctx::pool()?, &caller, &group_id, &policy_id, scope)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/revoke")]
+pub async fn revoke(
+    group_id: String,
+    policy_id: String,
+    project_id: String,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller =
+                authorized("iam:permissions:revokeRoleFromGroupOnProject", "group").await?;
+            let scope = (!project_id.is_empty()).then_some(project_id.as_str());
+            crate::services::groups::revoke(&ctx::pool()?, &caller, &group_id, &policy_id, scope)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/list_policies")]
+pub async fn list_policies() -> Result<Vec<PolicyInfo>, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:policies:list", "policy").await?;
+            crate::services::policies::list(&ctx::pool()?, &caller).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/save_policy")]
+pub async fn save_policy(
+    policy_id: String,
+    name: String,
+    description: String,
+    document: String,
+) -> Result<PolicyInfo, AppError> {
+    use crate::services::policies;
+    ctx::respond(
+        async {
+            let pool = ctx::pool()?;
+            if policy_id.is_empty() {
+                let caller = authorized("iam:policies:create", "policy").await?;
+                policies::create(&pool, &caller, &name, &description, &document).await
+            } else {
+                let caller = authorized("iam:policies:update", "policy").await?;
+                policies::update(
+                    &pool,
+                    &caller,
+                    &policy_id,
+                    Some(&name),
+                    Some(&description),
+                    Some(&document),
+                )
+                .await
+            }
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/delete_policy")]
+pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:policies:delete", "policy").await?;
+            crate::services::policies::delete(&ctx::pool()?, &caller, &policy_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/list_projects")]
+pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:projects:list", "project").await?;
+            crate::services::projects::list(&ctx::pool()?, &caller.account_id).await
+        }
+        .await,
+    )
+}
+
+/// The caller's own access keys, or another user's (`iam:credentials:listCredentials`).
+#[server(endpoint = "iam/list_access_keys")]
+pub async fn list_access_keys(user_id: String) -> Result<Vec<AccessKey>, AppError> {
+    ctx::respond(
+        async {
+            let caller = ctx::caller().await?;
+            let owner = if user_id.is_empty() {
+                caller.user_id.clone()
+            } else {
+                user_id
+            };
+            if owner != caller.user_id {
+                authorized("iam:credentials:listCredentials", "access key").await?;
+            }
+            crate::services::access_keys::list(&ctx::pool()?, &caller, &owner).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/create_access_key")]
+pub async fn create_access_key(
+    user_id: String,
+    description: String,
+) -> Result<NewAccessKey, AppError> {
+    ctx::respond(
+        async {
+            let caller = ctx::caller().await?;
+            let owner = if user_id.is_empty() {
+                caller.user_id.clone()
+            } else {
+                user_id
+            };
+            if owner != caller.user_id {
+                authorized("iam:credentials:createCredential", "access key").await?;
+            }
+            crate::services::access_keys::create(
+                &ctx::pool()?,
+                &ctx::master_key()?,
+                &caller,
+                &owner,
+                &description,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn own_or(
+    access_key: &str,
+    action: &str,
+) -> Result<crate::services::caller::Caller, AppError> {
+    let caller = ctx::caller().await?;
+    let key = crate::services::access_keys::get(&ctx::pool()?, &caller, access_key).await?;
+    if key.user_id != caller.user_id {
+        authorized(action, "access key").await?;
+    }
+    Ok(caller)
+}
+
+#[server(endpoint = "iam/set_access_key_status")]
+pub async fn set_access_key_status(
+    access_key: String,
+    active: bool,
+) -> Result<AccessKey, AppError> {
+    ctx::respond(
+        async {
+            let caller = own_or(&access_key, "iam:credentials:updateCredential").await?;
+            let status = if active { "active" } else { "inactive" };
+            crate::services::access_keys::update(
+                &ctx::pool()?,
+                &caller,
+                &access_key,
+                Some(status),
+                None,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/delete_access_key")]
+pub async fn delete_access_key(access_key: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = own_or(&access_key, "iam:credentials:deleteCredential").await?;
+            crate::services::access_keys::delete(&ctx::pool()?, &caller, &access_key).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = ctx::caller().await?;
+            crate::services::users::change_own_password(
+                &ctx::pool()?,
+                &caller,
+                &current_password,
+                &new_password,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "iam/list_audit", input = server_fn::codec::Json)]
+pub async fn list_audit(filter: AuditFilter, offset: i64) -> Result<AuditPage, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:audit:list", "audit log").await?;
+            let page = crate::domain::paging::Page::new(Some(offset), None);
+            crate::services::audit::list(&ctx::pool()?, &caller, &filter, page).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,7 @@
+//! AccessKeysPage.
+use leptos::prelude::*;
+
+#[component]
+pub fn AccessKeysPage() -> impl IntoView {
+    view! { <div></div> }
+}

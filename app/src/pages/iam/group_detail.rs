@@ -1,0 +1,7 @@
+//! GroupDetailPage.
+use leptos::prelude::*;
+
+#[component]
+pub fn GroupDetailPage() -> impl IntoView {
+    view! { <div></div> }
+}

@@ -1,0 +1,7 @@
+//! GroupsPage.
+use leptos::prelude::*;
+
+#[component]
+pub fn GroupsPage() -> impl IntoView {
+    view! { <div></div> }
+}

@@ -1,0 +1,7 @@
+//! UserDetailPage.
+use leptos::prelude::*;
+
+#[component]
+pub fn UserDetailPage() -> impl IntoView {
+    view! { <div></div> }
+}

@@ -1,0 +1,7 @@
+//! UsersPage.
+use leptos::prelude::*;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! { <div></div> }
+}

@@ -1,0 +1,7 @@
+//! CreateUserWizard.
+use leptos::prelude::*;
+
+#[component]
+pub fn CreateUserWizard() -> impl IntoView {
+    view! { <div></div> }
+}
