@@ -17,10 +17,12 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::services::caller::Channel;
     use crate::services::{auth, session};
     ctx::respond(
         async {
-            let user = auth::sign_in(&ctx::pool()?, &user_name, &password).await?;
+            let user =
+                auth::sign_in(&ctx::pool()?, &user_name, &password, Channel::Console).await?;
             session::start(&ctx::session().await?, &user).await?;
             leptos_axum::redirect(&crate::domain::signin::safe_next(next.as_deref()));
             Ok(())

@@ -2,6 +2,7 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
+use super::caller::Channel;
 use super::passwords;
 use super::session::SessionUser;
 use crate::error::AppError;
@@ -18,11 +19,12 @@ pub async fn sign_in(
     pool: &PgPool,
     user_name: &str,
     password: &str,
+    channel: Channel,
 ) -> Result<SessionUser, AppError> {
     crate::domain::signin::validate(user_name, password)?;
     let user_name = user_name.trim();
     let user = sqlx::query!(
-        r#"SELECT u.id, u.account_id, u.name, u.enabled, u.password_hash, u.locked_until,
+        r#"SELECT u.id, u.account_id, u.name, u.enabled, u.password_hash, u.locked_until, u.access_mode,
                   p.id AS "project_id?"
              FROM users u
              LEFT JOIN projects p ON p.account_id = u.account_id AND p.name = 'default'
@@ -69,6 +71,21 @@ pub async fn sign_in(
             "user_name",
             "This user is disabled. Ask an administrator to enable it.",
         ));
+    }
+    match (channel, user.access_mode.as_str()) {
+        (Channel::Console, "programmatic") => {
+            return Err(AppError::invalid(
+                "user_name",
+                "This user has programmatic access only: it calls the API and cannot sign in to the console.",
+            ))
+        }
+        (Channel::Api, "console") => {
+            return Err(AppError::invalid(
+                "user_name",
+                "This user has console access only and cannot get API tokens.",
+            ))
+        }
+        _ => {}
     }
     let Some(project_id) = user.project_id else {
         return Err(AppError::Internal(

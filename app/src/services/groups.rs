@@ -375,6 +375,8 @@ pub async fn revoke(
             "The admin group's permissions cannot be revoked.",
         ));
     }
+    let policy = policies::get(pool, caller, policy_id).await?;
+    let policy_id = policy.id.as_str();
     let mut tx = pool.begin().await?;
     let removed = sqlx::query!(
         "DELETE FROM group_grants WHERE group_id = $1 AND policy_id = $2 AND coalesce(project_id, '') = coalesce($3, '')",
@@ -391,7 +393,8 @@ pub async fn revoke(
         )));
     }
     let detail = format!(
-        "revoked {policy_id} in {}",
+        "revoked {} in {}",
+        policy.name,
         project_id.unwrap_or("all projects")
     );
     let target = Target {

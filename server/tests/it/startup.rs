@@ -54,9 +54,14 @@ async fn without_a_password_one_is_generated_and_works() {
         panic!("a password must be generated");
     };
     assert!(password.len() >= 16);
-    let user = app::services::auth::sign_in(&pool, "admin", &password)
-        .await
-        .unwrap();
+    let user = app::services::auth::sign_in(
+        &pool,
+        "admin",
+        &password,
+        app::services::caller::Channel::Console,
+    )
+    .await
+    .unwrap();
     assert_eq!(user.user_name, "admin");
 }
 

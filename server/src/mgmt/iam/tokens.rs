@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::services::caller::Caller;
+use app::services::caller::Channel;
 use app::services::{auth, projects, tokens};
 
 use super::json::Body;
@@ -72,7 +73,13 @@ pub async fn create(
             "Only the password method is supported: auth.identity.methods must include \"password\".",
         ));
     };
-    let user = auth::sign_in(&state.pool, &password.user.name, &password.user.password).await?;
+    let user = auth::sign_in(
+        &state.pool,
+        &password.user.name,
+        &password.user.password,
+        Channel::Api,
+    )
+    .await?;
     let account = sqlx_account_name(&state, &user.account_id).await?;
     if let Some(domain) = password.user.domain.and_then(|d| d.name) {
         if domain != account {
