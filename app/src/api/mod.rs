@@ -72,3 +72,15 @@ pub async fn switch_project(project_id: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Which steps of the process checklist are done.
+#[server(endpoint = "process_state")]
+pub async fn process_state() -> Result<crate::domain::process::ProcessState, AppError> {
+    ctx::respond(
+        async {
+            let caller = ctx::caller().await?;
+            crate::services::dashboard::state(&ctx::pool()?, &caller).await
+        }
+        .await,
+    )
+}

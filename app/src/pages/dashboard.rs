@@ -1,32 +1,65 @@
-//! The dashboard: APIG's process as a checklist.
+//! The dashboard: APIG's process as a checklist, each step with its state and its wizard.
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::process_state;
+use crate::components::shell::use_shell;
 use crate::domain::process::STEPS;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
+    let shell = use_shell();
+    let state = Resource::new(|| (), |_| process_state());
+    let done = move |index: usize| {
+        state
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|state| state.done(index))
+    };
     view! {
         <Title text="Dashboard"/>
         <div class="page-header">
             <h1>"Get started"</h1>
             <p class="muted">
-                "Portico opens your APIs in five steps. Each step becomes available as this version of Portico grows; until then it says so here."
+                "Portico opens your APIs in five steps. Each step says whether it is done and leads to its wizard; steps this version does not have yet say so."
             </p>
         </div>
-        <ol class="checklist">
-            {STEPS.iter().enumerate().map(|(index, step)| view! {
-                <li class="checklist-step is-unavailable">
-                    <span class="step-number" aria-hidden="true">{index + 1}</span>
-                    <div class="step-body">
-                        <h2 class="step-title">{step.title}</h2>
-                        <p>{step.description}</p>
-                        <p class="muted small">"Done when " {step.done_when} "."</p>
-                    </div>
-                    <span class="badge badge-muted">"Not available yet"</span>
-                </li>
-            }).collect_view()}
-        </ol>
+        <Transition fallback=|| ()>
+            <ol class="checklist">
+                {STEPS.iter().enumerate().map(|(index, step)| {
+                    let available = step.wizard.is_some();
+                    view! {
+                        <li
+                            class="checklist-step"
+                            class:is-unavailable=!available
+                            class:is-done=move || done(index)
+                            class:is-current=move || available && !done(index)
+                        >
+                            <span class="step-number" aria-hidden="true">{index + 1}</span>
+                            <div class="step-body">
+                                <h2 class="step-title">{step.title}</h2>
+                                <p>{step.description}</p>
+                                <p class="muted small">"Done when " {step.done_when} "."</p>
+                                {step.wizard.map(|(label, path, action)| view! {
+                                    <Show when=move || shell.can(action)>
+                                        <a class="btn btn-primary btn-small" href=path>{label}</a>
+                                    </Show>
+                                })}
+                            </div>
+                            {if available {
+                                view! {
+                                    <span class=move || if done(index) { "badge badge-success" } else { "badge badge-info" }>
+                                        {move || if done(index) { "Done" } else { "To do" }}
+                                    </span>
+                                }.into_any()
+                            } else {
+                                view! { <span class="badge badge-muted">"Not available yet"</span> }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </Transition>
         <section class="card">
             <h2>"Traffic"</h2>
             <div class="empty-state">

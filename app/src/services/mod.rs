@@ -7,6 +7,7 @@ pub mod auth;
 pub mod authz;
 pub mod bootstrap;
 pub mod caller;
+pub mod dashboard;
 pub mod groups;
 pub mod health;
 pub mod ids;

@@ -258,3 +258,23 @@ async fn access_type_decides_console_or_api() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_first_step_is_done_once_a_user_holds_an_apig_policy() {
+    let app = TestApp::spawn().await;
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let (status, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(state["users_granted"], false);
+    let token = admin_token(&app).await;
+    user_with_policy(&app, &token, "nopolicy", None).await;
+    let (_, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    assert_eq!(
+        state["users_granted"], false,
+        "a user without an APIG policy does not count"
+    );
+    user_with_policy(&app, &token, "reader", Some("APIG ReadOnlyAccess")).await;
+    let (_, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    assert_eq!(state["users_granted"], true);
+    app.stop().await;
+}

@@ -1,0 +1,31 @@
+//! The state of the process checklist on the dashboard.
+use sqlx::PgPool;
+
+use super::caller::Caller;
+use crate::domain::policy::system::SYSTEM_POLICIES;
+use crate::domain::process::ProcessState;
+use crate::error::AppError;
+
+/// Which steps of the process are done in the caller's account.
+pub async fn state(pool: &PgPool, caller: &Caller) -> Result<ProcessState, AppError> {
+    let apig_system: Vec<String> = SYSTEM_POLICIES
+        .iter()
+        .filter(|p| p.document.contains("apig:"))
+        .map(|p| p.id.to_owned())
+        .collect();
+    let users_granted = sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+             SELECT 1 FROM users u
+               JOIN group_members gm ON gm.user_id = u.id
+               JOIN group_grants gg ON gg.group_id = gm.group_id
+               LEFT JOIN custom_policies cp ON cp.id = gg.policy_id
+              WHERE u.account_id = $1 AND u.name <> 'admin'
+                AND (gg.policy_id = ANY($2) OR cp.document::text LIKE '%apig:%')
+           ) AS "exists!""#,
+        caller.account_id,
+        &apig_system
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(ProcessState { users_granted })
+}
