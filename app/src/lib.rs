@@ -22,6 +22,7 @@ use leptos_router::{
 };
 
 use crate::components::shell::ConsoleShell;
+use crate::pages::account::ChangePasswordPage;
 use crate::pages::iam::{
     access_keys::AccessKeysPage, group_detail::GroupDetailPage, groups::GroupsPage,
     policies::PoliciesPage, user_detail::UserDetailPage, users::UsersPage,
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("iam/policies") view=PoliciesPage/>
                     <Route path=path!("iam/access-keys") view=AccessKeysPage/>
                     <Route path=path!("audit") view=AuditPage/>
+                    <Route path=path!("account/password") view=ChangePasswordPage/>
                     <Route path=path!(":area") view=AreaPage/>
                 </ParentRoute>
             </Routes>

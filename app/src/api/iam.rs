@@ -405,13 +405,21 @@ pub async fn delete_access_key(access_key: String) -> Result<(), AppError> {
     )
 }
 
+/// The signed-in user changes their own password (no policy needed).
 #[server(endpoint = "iam/change_password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
+    confirm_password: String,
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
+            if new_password != confirm_password {
+                return Err(AppError::invalid(
+                    "confirm_password",
+                    "The two new passwords differ.",
+                ));
+            }
             let caller = ctx::caller().await?;
             crate::services::users::change_own_password(
                 &ctx::pool()?,

@@ -105,6 +105,10 @@ fn TopBar(info: ShellInfo, switch: ServerAction<SwitchProject>) -> impl IntoView
                 <div class="menu-backdrop" on:click=move |_| menu_open.set(false)></div>
                 <div class="menu" role="menu">
                     <div class="menu-header">"Signed in as " <strong>{info.user_name.clone()}</strong></div>
+                    <a class="menu-item" role="menuitem" href="/account/password"
+                        on:click=move |_| menu_open.set(false)>"Change password"</a>
+                    <a class="menu-item" role="menuitem" href="/iam/access-keys"
+                        on:click=move |_| menu_open.set(false)>"My access keys"</a>
                     <ActionForm action=sign_out>
                         <button type="submit" class="menu-item" role="menuitem">"Sign out"</button>
                     </ActionForm>

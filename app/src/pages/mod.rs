@@ -1,4 +1,5 @@
 //! Console pages, one module per area.
+pub mod account;
 pub mod area;
 pub mod audit;
 pub mod dashboard;

@@ -278,3 +278,38 @@ async fn the_first_step_is_done_once_a_user_holds_an_apig_policy() {
     assert_eq!(state["users_granted"], true);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn users_change_their_own_password() {
+    let app = TestApp::spawn().await;
+    let token = admin_token(&app).await;
+    user_with_policy(&app, &token, "walker", None).await;
+    let walker = signed_in(&app, "walker", USER_PASSWORD).await;
+    let change = |current: &str, new: &str, confirm: &str| json!({ "current_password": current, "new_password": new, "confirm_password": confirm });
+    let cases = [
+        (
+            change("wrong", "Fresh-Password-9", "Fresh-Password-9"),
+            "current_password",
+        ),
+        (
+            change(USER_PASSWORD, "Fresh-Password-9", "Fresh-Password-8"),
+            "confirm_password",
+        ),
+        (change(USER_PASSWORD, "weak", "weak"), "new_password"),
+    ];
+    for (args, field) in cases {
+        let (status, error) = server_fn(&app, &walker, "iam/change_password", &args).await;
+        assert_eq!(status, 400);
+        assert_eq!(error["Invalid"]["field"], field, "{error}");
+    }
+    let (status, _) = server_fn(
+        &app,
+        &walker,
+        "iam/change_password",
+        &change(USER_PASSWORD, "Fresh-Password-9", "Fresh-Password-9"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    signed_in(&app, "walker", "Fresh-Password-9").await;
+    app.stop().await;
+}
