@@ -8,12 +8,31 @@ use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, Grant, Group, User};
 use crate::error::AppError;
 
+struct Row {
+    id: String,
+    name: String,
+    description: String,
+    created_at: time::OffsetDateTime,
+}
+
+impl From<Row> for Group {
+    fn from(row: Row) -> Self {
+        Group {
+            id: row.id,
+            name: row.name,
+            description: row.description,
+            created_at: format_time(row.created_at),
+        }
+    }
+}
+
 pub async fn list(
     pool: &PgPool,
     caller: &Caller,
     name: Option<&str>,
 ) -> Result<Vec<Group>, AppError> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        Row,
         "SELECT id, name, description, created_at FROM user_groups
           WHERE account_id = $1 AND ($2::text IS NULL OR name = $2) ORDER BY name",
         caller.account_id,
@@ -21,32 +40,20 @@ pub async fn list(
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Group {
-            id: r.id,
-            name: r.name,
-            description: r.description,
-            created_at: format_time(r.created_at),
-        })
-        .collect())
+    Ok(rows.into_iter().map(Group::from).collect())
 }
 
 pub async fn get(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<Group, AppError> {
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        Row,
         "SELECT id, name, description, created_at FROM user_groups WHERE account_id = $1 AND id = $2",
         caller.account_id,
         group_id
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("User group {group_id}")))?;
-    Ok(Group {
-        id: row.id,
-        name: row.name,
-        description: row.description,
-        created_at: format_time(row.created_at),
-    })
+    .map(Group::from)
+    .ok_or_else(|| AppError::not_found(format!("User group {group_id}")))
 }
 
 pub async fn create(
@@ -298,22 +305,15 @@ pub async fn groups_of_user(
     user_id: &str,
 ) -> Result<Vec<Group>, AppError> {
     super::users::get(pool, caller, user_id).await?;
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        Row,
         "SELECT g.id, g.name, g.description, g.created_at FROM group_members m
            JOIN user_groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name",
         user_id
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Group {
-            id: r.id,
-            name: r.name,
-            description: r.description,
-            created_at: format_time(r.created_at),
-        })
-        .collect())
+    Ok(rows.into_iter().map(Group::from).collect())
 }
 
 /// Grants a policy to a group in `project_id`, or in all projects when `None`.

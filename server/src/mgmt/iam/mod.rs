@@ -22,7 +22,7 @@ pub fn routes() -> Router<MgmtState> {
         .route("/v3/auth/domains", get(projects::auth_domains))
         .route("/v3/projects", get(projects::list))
         .route("/v3/projects/{project_id}", get(projects::show))
-        .route("/v3/users", post(users::create_keystone).get(users::list))
+        .route("/v3/users", post(users::create).get(users::list))
         .route("/v3.0/OS-USER/users", post(users::create))
         .route(
             "/v3/users/{user_id}",
@@ -68,7 +68,7 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             "/v3.0/OS-ROLE/roles/{role_id}",
-            get(roles::show_custom)
+            get(roles::show)
                 .patch(roles::update_custom)
                 .delete(roles::delete_custom),
         )

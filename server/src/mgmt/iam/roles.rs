@@ -237,26 +237,6 @@ pub async fn list_custom(
     ))
 }
 
-pub async fn show_custom(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(role_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:policies:get",
-        Target {
-            kind: "policy",
-            id: &role_id,
-            name: "",
-        },
-    )
-    .await?;
-    let found = policies::get(&state.pool, &caller, &role_id).await?;
-    Ok(Json(json!({ "role": role(&caller, &found) })))
-}
-
 pub async fn update_custom(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,

@@ -52,19 +52,7 @@ async fn create_user(
     Ok(Json(json!({ "user": user(caller, &created) })))
 }
 
-/// `POST /v3/users`
-pub async fn create_keystone(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Body(request): Body<CreateRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        create_user(&state, &caller, request.user).await?,
-    ))
-}
-
-/// `POST /v3.0/OS-USER/users`
+/// `POST /v3/users` and `POST /v3.0/OS-USER/users`
 pub async fn create(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
@@ -127,16 +115,7 @@ async fn show_user(
     Ok(Json(json!({ "user": user(caller, &found) })))
 }
 
-/// `GET /v3/users/{user_id}`
-pub async fn show_keystone(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(user_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    show_user(&state, &caller, &user_id).await
-}
-
-/// `GET /v3.0/OS-USER/users/{user_id}`
+/// `GET /v3/users/{user_id}` and `GET /v3.0/OS-USER/users/{user_id}`
 pub async fn show(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
@@ -189,17 +168,7 @@ async fn update_user(
     Ok(Json(json!({ "user": user(caller, &updated) })))
 }
 
-/// `PATCH /v3/users/{user_id}`
-pub async fn update_keystone(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(user_id): Path<String>,
-    Body(request): Body<UpdateRequest>,
-) -> Result<Json<Value>, ApiError> {
-    update_user(&state, &caller, &user_id, request.user).await
-}
-
-/// `PUT /v3.0/OS-USER/users/{user_id}`
+/// `PATCH /v3/users/{user_id}` and `PUT /v3.0/OS-USER/users/{user_id}`
 pub async fn update(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
