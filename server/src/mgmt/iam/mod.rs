@@ -26,8 +26,8 @@ pub fn routes() -> Router<MgmtState> {
         .route("/v3.0/OS-USER/users", post(users::create))
         .route(
             "/v3/users/{user_id}",
-            get(users::show_keystone)
-                .patch(users::update_keystone)
+            get(users::show)
+                .patch(users::update)
                 .delete(users::delete),
         )
         .route(
