@@ -5,6 +5,8 @@
 //! functions (resolve the session, call one service); `services` is server-only and is
 //! the only place that talks to PostgreSQL.
 #![forbid(unsafe_code)]
+// Deeply nested views (tables of forms) have deep types.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

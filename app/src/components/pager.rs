@@ -29,7 +29,8 @@ pub fn Pager(offset: RwSignal<i64>, #[prop(into)] total: Signal<i64>) -> impl In
                 <button
                     type="button"
                     class="btn btn-small"
-                    disabled=move || offset.get() + DEFAULT_LIMIT >= total.get()
+                    // Braced: a bare `>=` would end the tag in `view!`.
+                    disabled=move || { offset.get() + DEFAULT_LIMIT >= total.get() }
                     on:click=move |_| offset.update(|o| *o += DEFAULT_LIMIT)
                 >
                     "Next"

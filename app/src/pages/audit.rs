@@ -1,7 +1,207 @@
-//! AuditPage.
+//! The audit log: who did what, when and from where, including refused attempts. Records
+//! are filtered and paged on the server; nobody can edit or delete them.
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::iam::list_audit;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::pager::Pager;
+use crate::domain::audit::{AuditFilter, AuditRecord, AuditResult};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    view! { <div></div> }
+    // The filters live in the address (`?user=&action=&result=`): the search works without
+    // JavaScript, and a filtered list can be bookmarked or shared.
+    let query = use_query_map();
+    let param = move |name: &str| query.with(|query| query.get(name).unwrap_or_default());
+    let filter = Memo::new(move |_| AuditFilter {
+        user_name: non_empty(param("user")),
+        action: non_empty(param("action")),
+        result: parse_result(&param("result")),
+    });
+    let offset = RwSignal::new(0_i64);
+    Effect::watch(
+        move || filter.get(),
+        move |_, _, _| {
+            if offset.get_untracked() != 0 {
+                offset.set(0);
+            }
+        },
+        false,
+    );
+    let records = Resource::new(
+        move || (filter.get(), offset.get()),
+        |(filter, offset)| list_audit(filter, offset),
+    );
+
+    view! {
+        <Title text="Audit log"/>
+        <div class="page-header">
+            <h1>"Audit log"</h1>
+            <p class="muted">
+                "Every change made in the console or through the API, and every attempt IAM refused: who, what, when (UTC) and from where. Records are kept as written: nobody can edit or delete them."
+            </p>
+        </div>
+        <Form method="get" action="/audit" noscroll=true attr:class="table-toolbar" attr:role="search">
+            <input
+                type="search"
+                name="user"
+                class="table-search"
+                placeholder="User name (exact)"
+                aria-label="User name"
+                autocomplete="off"
+                value=move || param("user")
+                prop:value=move || param("user")
+            />
+            <input
+                type="search"
+                name="action"
+                class="table-search"
+                placeholder="Action contains, e.g. iam:groups"
+                aria-label="Action contains"
+                autocomplete="off"
+                value=move || param("action")
+                prop:value=move || param("action")
+            />
+            <select name="result" aria-label="Result" prop:value=move || param("result")>
+                <option value="" selected=move || param("result").is_empty()>"Any result"</option>
+                {[AuditResult::Success, AuditResult::Refused, AuditResult::Failed].map(|choice| {
+                    let value = choice.as_str();
+                    view! {
+                        <option value=value selected=move || param("result") == value>{result_label(choice)}</option>
+                    }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="btn btn-primary">"Search"</button>
+            <a class="btn btn-ghost" href="/audit">"Clear filters"</a>
+        </Form>
+        <Transition fallback=Loading>
+            {move || records.get().map(|page| match page {
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                Ok(page) => {
+                    let filtered = filter.with(|f| *f != AuditFilter::default());
+                    let total = page.total;
+                    view! {
+                        <AuditTable records=page.records filtered/>
+                        {(total > 0).then(|| view! { <Pager offset total/> })}
+                    }
+                    .into_any()
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+fn non_empty(text: String) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// The result filter's value: empty for any result.
+fn parse_result(value: &str) -> Option<AuditResult> {
+    (!value.is_empty()).then(|| AuditResult::parse(value))
+}
+
+fn result_label(result: AuditResult) -> &'static str {
+    match result {
+        AuditResult::Success => "Success",
+        AuditResult::Refused => "Refused",
+        AuditResult::Failed => "Failed",
+    }
+}
+
+/// How a request reached Portico, as the log shows it.
+fn channel_label(channel: &str) -> String {
+    match channel {
+        "console" => "Console".to_owned(),
+        "api" => "API".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Green for success, red for refused by IAM, amber for failed.
+fn result_badge(result: AuditResult) -> &'static str {
+    match result {
+        AuditResult::Success => "badge badge-success",
+        AuditResult::Refused => "badge badge-danger",
+        AuditResult::Failed => "badge badge-warning",
+    }
+}
+
+#[component]
+fn AuditTable(records: Vec<AuditRecord>, filtered: bool) -> impl IntoView {
+    if records.is_empty() {
+        let message = if filtered {
+            "No record matches these filters. Clear them to see every record."
+        } else {
+            "No records yet. Changes made in the console or through the API, and refused attempts, appear here as they happen."
+        };
+        return view! {
+            <div class="card empty-state">
+                <p>{message}</p>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Time (UTC)"</th>
+                        <th scope="col">"User"</th>
+                        <th scope="col">"Action"</th>
+                        <th scope="col">"Resource"</th>
+                        <th scope="col">"Source"</th>
+                        <th scope="col">"Result"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {records.into_iter().map(|record| view! {
+                        <tr>
+                            <td class="small">{record.at}</td>
+                            <td>{record.user_name}</td>
+                            <td>
+                                <code>{record.action}</code>
+                                {(!record.detail.is_empty()).then(|| view! {
+                                    <div class="muted small">{record.detail}</div>
+                                })}
+                            </td>
+                            <td>
+                                <div>{record.resource_name}</div>
+                                <div class="muted small">
+                                    {record.resource_type}
+                                    {(!record.resource_id.is_empty()).then(|| view! {
+                                        " " <code>{record.resource_id}</code>
+                                    })}
+                                </div>
+                            </td>
+                            <td>
+                                <div class="mono small">{record.source_ip}</div>
+                                <div class="muted small">{channel_label(&record.channel)}</div>
+                            </td>
+                            <td><span class=result_badge(record.result)>{result_label(record.result)}</span></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_leave_blanks_out() {
+        assert_eq!(non_empty("  ".to_owned()), None);
+        assert_eq!(non_empty(" admin ".to_owned()).as_deref(), Some("admin"));
+        assert_eq!(parse_result(""), None);
+        assert_eq!(parse_result("refused"), Some(AuditResult::Refused));
+    }
 }

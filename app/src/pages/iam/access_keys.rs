@@ -1,7 +1,325 @@
-//! AccessKeysPage.
+//! My access keys: the signed-in user's permanent access keys (AK/SK). A new key's secret
+//! is shown once, right after it is created; keys can be disabled, enabled and deleted.
 use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::secret::{CopyButton, NewKeyDetails};
+use super::widgets::{banner_error, field_message};
+use crate::api::iam::{list_access_keys, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
+use crate::components::dialog::ConfirmDialog;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::shell::use_shell;
+use crate::domain::iam::{validate_description, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
+use crate::error::AppError;
 
 #[component]
 pub fn AccessKeysPage() -> impl IntoView {
-    view! { <div></div> }
+    let create = ServerAction::<CreateAccessKey>::new();
+    let set_status = ServerAction::<SetAccessKeyStatus>::new();
+    let delete = ServerAction::<DeleteAccessKey>::new();
+    let refresh = RwSignal::new(0_usize);
+    let form_open = RwSignal::new(false);
+    // The new key with its secret, kept only in this page's memory until dismissed.
+    let created = RwSignal::new(None::<NewAccessKey>);
+    Effect::watch(
+        move || create.version().get(),
+        move |_, _, _| {
+            if let Some(Ok(new_key)) = create.value().get_untracked() {
+                created.set(Some(new_key));
+                create.clear();
+                form_open.set(false);
+                refresh.update(|n| *n += 1);
+            }
+        },
+        false,
+    );
+    Effect::watch(
+        move || (set_status.version().get(), delete.version().get()),
+        move |_, _, _| refresh.update(|n| *n += 1),
+        false,
+    );
+    let keys = Resource::new(move || refresh.get(), |_| list_access_keys(String::new()));
+    let deleting = RwSignal::new(None::<AccessKey>);
+    let dialog_open = RwSignal::new(false);
+    Effect::watch(
+        move || delete.version().get(),
+        move |_, _, _| dialog_open.set(false),
+        false,
+    );
+    let change_error = Signal::derive(move || {
+        delete
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| set_status.value().get().and_then(Result::err))
+    });
+    let ask_delete = Callback::new(move |key: AccessKey| {
+        delete.clear();
+        deleting.set(Some(key));
+        dialog_open.set(true);
+    });
+    let toggle = Callback::new(move |key: AccessKey| {
+        set_status.dispatch(SetAccessKeyStatus {
+            active: key.status != "active",
+            access_key: key.access_key,
+        });
+    });
+
+    view! {
+        <Title text="My access keys"/>
+        <div class="page-header">
+            <h1>"My access keys"</h1>
+            <p class="muted">
+                {format!(
+                    "Access keys sign your calls to the management API and to APIs that use IAM authentication. You can hold at most {MAX_ACCESS_KEYS}; the secret of a key is shown only when it is created."
+                )}
+            </p>
+        </div>
+        {move || created.get().map(|new_key| view! {
+            <NewKeyCard new_key on_done=move || created.set(None)/>
+        })}
+        <ErrorBanner error=change_error/>
+        <Show when=move || form_open.get()>
+            <CreateKeyForm create on_cancel=move || form_open.set(false)/>
+        </Show>
+        <Transition fallback=Loading>
+            {move || keys.get().map(|result| match result {
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                Ok(keys) => view! {
+                    <KeyList keys form_open toggle ask_delete pending=set_status.pending()/>
+                }
+                .into_any(),
+            })}
+        </Transition>
+        <DeleteKeyDialog open=dialog_open key=deleting delete/>
+    }
+    .into_any()
+}
+
+/// The one showing of a new key's secret, highlighted, with copy buttons and the CSV file.
+#[component]
+fn NewKeyCard(new_key: NewAccessKey, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let shell = use_shell();
+    let user_name = shell
+        .0
+        .get_untracked()
+        .and_then(Result::ok)
+        .map(|info| info.user_name)
+        .unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="new-key-title">
+            <h2 id="new-key-title">"Access key created"</h2>
+            <NewKeyDetails user_name key=new_key/>
+            <div class="form-actions">
+                <button type="button" class="btn btn-primary" on:click=move |_| on_done()>
+                    "I have saved the secret"
+                </button>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// The toolbar (with the limit), the table, or the empty state.
+#[component]
+fn KeyList(
+    keys: Vec<AccessKey>,
+    form_open: RwSignal<bool>,
+    toggle: Callback<AccessKey>,
+    ask_delete: Callback<AccessKey>,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    let at_limit = i64::try_from(keys.len()).unwrap_or(i64::MAX) >= MAX_ACCESS_KEYS;
+    let create_button = view! {
+        <button
+            type="button"
+            class="btn btn-primary"
+            disabled=move || at_limit || form_open.get()
+            aria-describedby=at_limit.then_some("key-limit")
+            on:click=move |_| form_open.set(true)
+        >
+            "Create access key"
+        </button>
+    };
+    if keys.is_empty() {
+        return view! {
+            <div class="card empty-state">
+                <h2>"No access keys yet"</h2>
+                <p>"Create an access key to sign calls with Huawei Cloud's SDKs or tools. You see its secret once, when it is created."</p>
+                {create_button}
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="table-toolbar">
+            <span class="muted small" id="key-limit">
+                {if at_limit {
+                    format!("You have {MAX_ACCESS_KEYS} access keys, the most a user can hold. Delete one to create another.")
+                } else {
+                    format!("{} of {MAX_ACCESS_KEYS} access keys in use.", keys.len())
+                }}
+            </span>
+            <div class="table-toolbar-actions">{create_button}</div>
+        </div>
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Access key ID"</th>
+                        <th scope="col">"Description"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Created (UTC)"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {keys.into_iter().map(|key| {
+                        let active = key.status == "active";
+                        let (for_toggle, for_delete) = (key.clone(), key.clone());
+                        view! {
+                            <tr>
+                                <td>
+                                    <span class="mono">{key.access_key.clone()}</span>
+                                    <CopyButton text=key.access_key.clone() what="access key ID"/>
+                                </td>
+                                <td>{key.description.clone()}</td>
+                                <td>
+                                    {if active {
+                                        view! { <span class="badge badge-success">"Active"</span> }
+                                    } else {
+                                        view! { <span class="badge badge-muted">"Disabled"</span> }
+                                    }}
+                                </td>
+                                <td class="muted">{key.created_at.clone()}</td>
+                                <td>
+                                    <button
+                                        type="button"
+                                        class="btn btn-ghost btn-small"
+                                        disabled=move || pending.get()
+                                        aria-label=format!("{} access key {}", if active { "Disable" } else { "Enable" }, key.access_key)
+                                        on:click=move |_| toggle.run(for_toggle.clone())
+                                    >
+                                        {if active { "Disable" } else { "Enable" }}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="btn btn-ghost btn-small"
+                                        aria-label=format!("Delete access key {}", key.access_key)
+                                        on:click=move |_| ask_delete.run(for_delete.clone())
+                                    >
+                                        "Delete"
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// An optional description, then the key is created.
+#[component]
+fn CreateKeyForm(
+    create: ServerAction<CreateAccessKey>,
+    on_cancel: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let description = RwSignal::new(String::new());
+    let local_error = RwSignal::new(None::<AppError>);
+    create.clear();
+    let error = Signal::derive(move || {
+        local_error
+            .get()
+            .or_else(|| create.value().get().and_then(Result::err))
+    });
+    let description_error = move || field_message(error.get(), "description");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let description = description.get_untracked();
+        match validate_description("description", &description) {
+            Err(problem) => local_error.set(Some(problem)),
+            Ok(()) => {
+                local_error.set(None);
+                create.dispatch(CreateAccessKey {
+                    user_id: String::new(),
+                    description,
+                });
+            }
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>"Create access key"</h2>
+            <ErrorBanner error=Signal::derive(move || banner_error(error.get(), &["description"]))/>
+            <form class="form" novalidate on:submit=submit>
+                <div class="field" class:has-error=move || description_error().is_some()>
+                    <label for="key-description">"Description (optional)"</label>
+                    <input
+                        id="key-description"
+                        type="text"
+                        autocomplete="off"
+                        maxlength="255"
+                        placeholder="What uses this key, e.g. CI deployments"
+                        aria-invalid=move || description_error().is_some().to_string()
+                        bind:value=description
+                    />
+                    {move || description_error().map(|message| view! { <p class="field-error">{message}</p> })}
+                </div>
+                <div class="form-actions">
+                    <button type="button" class="btn" on:click=move |_| on_cancel()>"Cancel"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>
+                        {move || if create.pending().get() { "Creating…" } else { "Create" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// Asks before deleting a key, saying that programs using it stop working.
+#[component]
+fn DeleteKeyDialog(
+    open: RwSignal<bool>,
+    key: RwSignal<Option<AccessKey>>,
+    delete: ServerAction<DeleteAccessKey>,
+) -> impl IntoView {
+    let title = Signal::derive(move || {
+        key.get()
+            .map(|key| format!("Delete access key {}?", key.access_key))
+            .unwrap_or_default()
+    });
+    let message = Signal::derive(move || {
+        key.get()
+            .map(|key| {
+                let what = if key.description.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", key.description)
+                };
+                format!(
+                    "Programs, SDKs and tools that sign requests with {}{what} are refused from now on. The key cannot be restored: you would create a new one and update them.",
+                    key.access_key
+                )
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <ConfirmDialog
+            open
+            title
+            message
+            confirm_label="Delete access key"
+            pending=delete.pending()
+            on_confirm=move || {
+                if let Some(key) = key.get_untracked() {
+                    delete.dispatch(DeleteAccessKey { access_key: key.access_key });
+                }
+            }
+        />
+    }
+    .into_any()
 }

@@ -1,7 +1,467 @@
-//! GroupsPage.
+//! User groups: the list (search, paging), creating a group, and deleting one after a
+//! dialog that names its members and the permissions they lose.
 use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::widgets::{banner_error, field_message};
+use crate::api::iam::{get_group, list_groups, CreateGroup, DeleteGroup};
+use crate::components::dialog::ConfirmDialog;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::pager::Pager;
+use crate::components::shell::use_shell;
+use crate::domain::iam::{validate_description, validate_name, Group, GroupDetail};
+use crate::domain::paging::DEFAULT_LIMIT;
+use crate::error::AppError;
+
+/// The group every account has for its administrators: it cannot be deleted, its
+/// permissions cannot be revoked, and its `admin` user stays in it.
+pub(super) const ADMIN_GROUP: &str = "admin";
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
-    view! { <div></div> }
+    let shell = use_shell();
+    let create = ServerAction::<CreateGroup>::new();
+    let delete = ServerAction::<DeleteGroup>::new();
+    let groups = Resource::new(
+        move || (create.version().get(), delete.version().get()),
+        |_| list_groups(),
+    );
+    let form_open = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
+    let offset = RwSignal::new(0_i64);
+    let deleting = RwSignal::new(None::<Group>);
+    let dialog_open = RwSignal::new(false);
+    Effect::watch(
+        move || create.version().get(),
+        move |_, _, _| {
+            if matches!(create.value().get_untracked(), Some(Ok(_))) {
+                form_open.set(false);
+            }
+        },
+        false,
+    );
+    Effect::watch(
+        move || delete.version().get(),
+        move |_, _, _| dialog_open.set(false),
+        false,
+    );
+    let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
+    let ask_delete = Callback::new(move |group: Group| {
+        delete.clear();
+        deleting.set(Some(group));
+        dialog_open.set(true);
+    });
+
+    view! {
+        <Title text="User groups"/>
+        <div class="page-header">
+            <h1>"User groups"</h1>
+            <p class="muted">
+                "Put users in groups and grant each group policies, in one project or in all projects. Users get the permissions of every group they are in."
+            </p>
+        </div>
+        <ErrorBanner error=delete_error/>
+        <Show when=move || form_open.get()>
+            <CreateGroupForm create on_cancel=move || form_open.set(false)/>
+        </Show>
+        <Transition fallback=Loading>
+            {move || groups.get().map(|result| match result {
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                Ok(groups) => {
+                    let can_create = shell.can("iam:groups:create");
+                    let can_delete = shell.can("iam:groups:delete");
+                    view! {
+                        <GroupList
+                            groups
+                            search
+                            offset
+                            can_create
+                            can_delete
+                            open_form=move || form_open.set(true)
+                            ask_delete
+                        />
+                    }
+                    .into_any()
+                }
+            })}
+        </Transition>
+        <DeleteGroupDialog open=dialog_open group=deleting delete/>
+    }
+    .into_any()
+}
+
+/// The toolbar, the table (or the empty state) and the pager.
+#[component]
+fn GroupList(
+    groups: Vec<Group>,
+    search: RwSignal<String>,
+    offset: RwSignal<i64>,
+    can_create: bool,
+    can_delete: bool,
+    open_form: impl Fn() + Copy + Send + Sync + 'static,
+    ask_delete: Callback<Group>,
+) -> impl IntoView {
+    if groups.is_empty() {
+        return view! {
+            <div class="card empty-state">
+                <h2>"No user groups yet"</h2>
+                <p>"Create a group, grant it policies, then add users to it: users get their permissions from the groups they are in."</p>
+                {can_create.then(|| view! {
+                    <button type="button" class="btn btn-primary" on:click=move |_| open_form()>
+                        "Create user group"
+                    </button>
+                })}
+            </div>
+        }
+        .into_any();
+    }
+    let groups = StoredValue::new(groups);
+    let matching = Memo::new(move |_| {
+        let needle = search.get().trim().to_lowercase();
+        groups.with_value(|groups| {
+            groups
+                .iter()
+                .filter(|group| {
+                    needle.is_empty()
+                        || group.name.to_lowercase().contains(&needle)
+                        || group.description.to_lowercase().contains(&needle)
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let total = Signal::derive(move || matching.with(|groups| groups.len() as i64));
+    let page = move || {
+        let start = usize::try_from(offset.get()).unwrap_or(0);
+        let limit = usize::try_from(DEFAULT_LIMIT).unwrap_or(20);
+        matching.with(|groups| {
+            groups
+                .iter()
+                .skip(start)
+                .take(limit)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="table-toolbar">
+            <input
+                type="search"
+                class="table-search"
+                placeholder="Search by name or description"
+                aria-label="Search user groups"
+                prop:value=move || search.get()
+                on:input=move |ev| {
+                    search.set(event_target_value(&ev));
+                    offset.set(0);
+                }
+            />
+            {can_create.then(|| view! {
+                <div class="table-toolbar-actions">
+                    <button type="button" class="btn btn-primary" on:click=move |_| open_form()>
+                        "Create user group"
+                    </button>
+                </div>
+            })}
+        </div>
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Description"</th>
+                        <th scope="col">"Created (UTC)"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let rows = page();
+                        if rows.is_empty() {
+                            return view! {
+                                <tr>
+                                    <td class="table-empty" colspan="4">
+                                        "No user group matches “" {search.get()} "”."
+                                    </td>
+                                </tr>
+                            }
+                            .into_any();
+                        }
+                        rows.into_iter()
+                            .map(|group| view! { <GroupRow group can_delete ask_delete/> })
+                            .collect_view()
+                            .into_any()
+                    }}
+                </tbody>
+            </table>
+        </div>
+        <Pager offset total/>
+    }
+    .into_any()
+}
+
+#[component]
+fn GroupRow(group: Group, can_delete: bool, ask_delete: Callback<Group>) -> impl IntoView {
+    let href = format!("/iam/groups/{}", group.id);
+    let is_admin = group.name == ADMIN_GROUP;
+    let action = match (can_delete, is_admin) {
+        (false, _) => None,
+        (true, true) => Some(
+            view! {
+                <span class="muted small">"Holds the account administrators: cannot be deleted"</span>
+            }
+            .into_any(),
+        ),
+        (true, false) => {
+            let target = group.clone();
+            Some(
+                view! {
+                    <button
+                        type="button"
+                        class="btn btn-ghost btn-small"
+                        aria-label=format!("Delete user group {}", group.name)
+                        on:click=move |_| ask_delete.run(target.clone())
+                    >
+                        "Delete"
+                    </button>
+                }
+                .into_any(),
+            )
+        }
+    };
+    view! {
+        <tr>
+            <td><a href=href>{group.name.clone()}</a></td>
+            <td>{group.description.clone()}</td>
+            <td class="muted">{group.created_at.clone()}</td>
+            <td>{action}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// Name and description, checked as the user submits and again by the server.
+#[component]
+fn CreateGroupForm(
+    create: ServerAction<CreateGroup>,
+    on_cancel: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let local_error = RwSignal::new(None::<AppError>);
+    create.clear();
+    let error = Signal::derive(move || {
+        local_error
+            .get()
+            .or_else(|| create.value().get().and_then(Result::err))
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (name, description) = (name.get_untracked(), description.get_untracked());
+        let checked = validate_name("name", "group", &name)
+            .and_then(|()| validate_description("description", &description));
+        match checked {
+            Err(problem) => local_error.set(Some(problem)),
+            Ok(()) => {
+                local_error.set(None);
+                create.dispatch(CreateGroup { name, description });
+            }
+        }
+    };
+    let name_error = move || field_message(error.get(), "name");
+    let description_error = move || field_message(error.get(), "description");
+    view! {
+        <section class="card">
+            <h2>"Create user group"</h2>
+            <ErrorBanner error=Signal::derive(move || banner_error(error.get(), &["name", "description"]))/>
+            <form class="form" novalidate on:submit=submit>
+                <div class="field" class:has-error=move || name_error().is_some()>
+                    <label for="group-name">"Name"</label>
+                    <input
+                        id="group-name"
+                        type="text"
+                        autocomplete="off"
+                        maxlength="32"
+                        aria-invalid=move || name_error().is_some().to_string()
+                        aria-describedby="group-name-hint"
+                        bind:value=name
+                    />
+                    {move || match name_error() {
+                        Some(message) => view! { <p class="field-error" id="group-name-hint">{message}</p> }.into_any(),
+                        None => view! {
+                            <p class="field-hint" id="group-name-hint">
+                                "1 to 32 letters, digits, spaces, hyphens, underscores or periods; not starting with a digit or a space."
+                            </p>
+                        }
+                        .into_any(),
+                    }}
+                </div>
+                <div class="field" class:has-error=move || description_error().is_some()>
+                    <label for="group-description">"Description (optional)"</label>
+                    <textarea
+                        id="group-description"
+                        rows="2"
+                        maxlength="255"
+                        aria-invalid=move || description_error().is_some().to_string()
+                        prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))
+                    ></textarea>
+                    {move || description_error().map(|message| view! { <p class="field-error">{message}</p> })}
+                </div>
+                <div class="form-actions">
+                    <button type="button" class="btn" on:click=move |_| on_cancel()>"Cancel"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>
+                        {move || if create.pending().get() { "Creating…" } else { "Create" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// Asks before deleting a group, naming its members and the permissions they lose.
+#[component]
+fn DeleteGroupDialog(
+    open: RwSignal<bool>,
+    group: RwSignal<Option<Group>>,
+    delete: ServerAction<DeleteGroup>,
+) -> impl IntoView {
+    // What depends on the group, loaded when the dialog opens for it.
+    let detail = LocalResource::new(move || {
+        let id = group.get().filter(|_| open.get()).map(|group| group.id);
+        async move {
+            match id {
+                Some(id) => get_group(id).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    let title = Signal::derive(move || {
+        group
+            .get()
+            .map(|group| format!("Delete user group {}?", group.name))
+            .unwrap_or_default()
+    });
+    let message = Signal::derive(move || {
+        let Some(group) = group.get() else {
+            return String::new();
+        };
+        match detail.get() {
+            Some(Ok(Some(detail))) => consequences(&group, &detail),
+            Some(Err(error)) => format!(
+                "The group {} will be removed with its permissions. (Its members could not be listed: {error})",
+                group.name
+            ),
+            _ => format!(
+                "The group {} will be removed with its permissions. Looking up its members…",
+                group.name
+            ),
+        }
+    });
+    view! {
+        <ConfirmDialog
+            open
+            title
+            message
+            confirm_label="Delete user group"
+            pending=delete.pending()
+            on_confirm=move || {
+                if let Some(group) = group.get_untracked() {
+                    delete.dispatch(DeleteGroup { group_id: group.id });
+                }
+            }
+        />
+    }
+    .into_any()
+}
+
+/// What deleting `group` takes away, in one paragraph.
+fn consequences(group: &Group, detail: &GroupDetail) -> String {
+    let grants: Vec<String> = detail
+        .grants
+        .iter()
+        .map(|grant| {
+            let scope = grant.project_name.as_deref().unwrap_or("all projects");
+            format!("{} in {scope}", grant.policy_name)
+        })
+        .collect();
+    let names: Vec<&str> = detail.members.iter().map(|u| u.name.as_str()).collect();
+    let members = match names.len() {
+        0 => "It has no members.".to_owned(),
+        1 => format!("Its member {} leaves the group.", names[0]),
+        count => format!(
+            "Its {count} members ({}) leave the group.",
+            names.join(", ")
+        ),
+    };
+    let permissions = match (grants.is_empty(), names.is_empty()) {
+        (true, _) => "No policies are granted to it.".to_owned(),
+        (false, true) => format!("It grants {}.", grants.join("; ")),
+        (false, false) => format!(
+            "They lose what it grants, unless another group grants it too: {}.",
+            grants.join("; ")
+        ),
+    };
+    format!(
+        "The user group {} will be deleted. {members} {permissions} This cannot be undone.",
+        group.name
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::iam::{Grant, User};
+
+    fn user(name: &str) -> User {
+        User {
+            id: format!("id-{name}"),
+            name: name.to_owned(),
+            email: String::new(),
+            description: String::new(),
+            enabled: true,
+            access_mode: "default".to_owned(),
+            pwd_status: false,
+            created_at: "2026-01-01 00:00:00".to_owned(),
+            last_login_at: None,
+        }
+    }
+
+    #[test]
+    fn the_delete_dialog_names_members_and_grants() {
+        let group = Group {
+            id: "g1".to_owned(),
+            name: "ops".to_owned(),
+            description: String::new(),
+            created_at: "2026-01-01 00:00:00".to_owned(),
+        };
+        let detail = GroupDetail {
+            group: group.clone(),
+            members: vec![user("alice"), user("bob")],
+            grants: vec![Grant {
+                policy_id: "p1".to_owned(),
+                policy_name: "APIG FullAccess".to_owned(),
+                project_id: None,
+                project_name: None,
+            }],
+        };
+        let text = consequences(&group, &detail);
+        assert!(text.contains("Its 2 members (alice, bob) leave the group."));
+        assert!(text.contains("They lose what it grants, unless another group grants it too: APIG FullAccess in all projects."));
+        let unused = GroupDetail {
+            members: vec![],
+            ..detail.clone()
+        };
+        let text = consequences(&group, &unused);
+        assert!(text.contains("It has no members. It grants APIG FullAccess in all projects."));
+        let empty = GroupDetail {
+            group: group.clone(),
+            members: vec![],
+            grants: vec![],
+        };
+        let text = consequences(&group, &empty);
+        assert!(text.contains("It has no members."));
+        assert!(text.contains("No policies are granted to it."));
+    }
 }

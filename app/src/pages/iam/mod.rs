@@ -1,8 +1,17 @@
 //! The IAM area: users, user groups, policies, access keys, and the user wizard.
 pub mod access_keys;
+mod fields;
 pub mod group_detail;
+mod group_members;
+mod group_permissions;
 pub mod groups;
 pub mod policies;
+mod policy_editor;
+mod secret;
 pub mod user_detail;
+mod user_keys;
 pub mod users;
+mod widgets;
 pub mod wizard;
+mod wizard_done;
+mod wizard_steps;

@@ -1,7 +1,516 @@
-//! PoliciesPage.
+//! Policies: the system policies (read-only) and the account's custom policies, written
+//! in IAM's JSON policy language with an editor that checks them as the user types.
 use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::policy_editor::{PolicyEditor, TEMPLATE};
+use super::widgets::{banner_error, field_message};
+use crate::api::iam::{list_policies, DeletePolicy, SavePolicy};
+use crate::components::dialog::ConfirmDialog;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::shell::use_shell;
+use crate::domain::iam::{validate_description, PolicyInfo};
+use crate::domain::policy::parse;
+
+/// Longest custom policy name (IAM's limit).
+const MAX_POLICY_NAME: usize = 64;
+
+/// What the policy form is editing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Editing {
+    New,
+    Existing(PolicyInfo),
+}
 
 #[component]
 pub fn PoliciesPage() -> impl IntoView {
-    view! { <div></div> }
+    let shell = use_shell();
+    let save = ServerAction::<SavePolicy>::new();
+    let delete = ServerAction::<DeletePolicy>::new();
+    // Reloaded after a successful change only, so a refused save keeps the form as it is.
+    let refresh = RwSignal::new(0_usize);
+    Effect::watch(
+        move || save.version().get(),
+        move |_, _, _| {
+            if matches!(save.value().get_untracked(), Some(Ok(_))) {
+                refresh.update(|n| *n += 1);
+            }
+        },
+        false,
+    );
+    Effect::watch(
+        move || delete.version().get(),
+        move |_, _, _| {
+            if matches!(delete.value().get_untracked(), Some(Ok(()))) {
+                refresh.update(|n| *n += 1);
+            }
+        },
+        false,
+    );
+    let policies = Resource::new(move || refresh.get(), |_| list_policies());
+    let search = RwSignal::new(String::new());
+    let editing = RwSignal::new(None::<Editing>);
+    let deleting = RwSignal::new(None::<PolicyInfo>);
+    let dialog_open = RwSignal::new(false);
+    Effect::watch(
+        move || delete.version().get(),
+        move |_, _, _| dialog_open.set(false),
+        false,
+    );
+    let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
+    let edit = Callback::new(move |what: Editing| {
+        editing.set(Some(what));
+    });
+    let ask_delete = Callback::new(move |policy: PolicyInfo| {
+        delete.clear();
+        deleting.set(Some(policy));
+        dialog_open.set(true);
+    });
+    let matches = move |policy: &PolicyInfo| {
+        let needle = search.get().trim().to_lowercase();
+        needle.is_empty()
+            || policy.name.to_lowercase().contains(&needle)
+            || policy.description.to_lowercase().contains(&needle)
+    };
+
+    view! {
+        <Title text="Policies"/>
+        <div class="page-header">
+            <h1>"Policies"</h1>
+            <p class="muted">
+                "A policy lists the apig: and iam: actions it allows or denies. Grant policies to user groups, in one project or in all projects."
+            </p>
+        </div>
+        <div class="table-toolbar">
+            <input
+                type="search"
+                class="table-search"
+                placeholder="Search by name or description"
+                aria-label="Search policies"
+                prop:value=move || search.get()
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
+        </div>
+        <section class="card" aria-labelledby="system-policies">
+            <h2 id="system-policies">"System policies"</h2>
+            <p class="muted small">"Built into Portico. They cannot be changed; grant them as they are."</p>
+            <Transition fallback=Loading>
+                {move || policies.get().map(|result| match result {
+                    Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                    Ok(all) => {
+                        let system: Vec<PolicyInfo> = all
+                            .into_iter()
+                            .filter(|policy| policy.origin == "system" && matches(policy))
+                            .collect();
+                        view! { <SystemTable policies=system/> }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+        <section class="card" aria-labelledby="custom-policies">
+            <h2 id="custom-policies">"Custom policies"</h2>
+            <div class="table-toolbar">
+                <span class="muted small">"Your account's own policies, in IAM's JSON policy language."</span>
+                <Transition fallback=|| ()>
+                    {move || shell.can("iam:policies:create").then(|| view! {
+                        <div class="table-toolbar-actions">
+                            <button
+                                type="button"
+                                class="btn btn-primary btn-small"
+                                disabled=move || editing.get().is_some()
+                                on:click=move |_| edit.run(Editing::New)
+                            >
+                                "Create custom policy"
+                            </button>
+                        </div>
+                    })}
+                </Transition>
+            </div>
+            <ErrorBanner error=delete_error/>
+            {move || editing.get().map(|what| view! {
+                <PolicyForm editing=what save on_close=move || editing.set(None)/>
+            })}
+            <Transition fallback=Loading>
+                {move || policies.get().map(|result| match result {
+                    Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                    Ok(all) => {
+                        let any = all.iter().any(|policy| policy.origin == "custom");
+                        let custom: Vec<PolicyInfo> = all
+                            .into_iter()
+                            .filter(|policy| policy.origin == "custom" && matches(policy))
+                            .collect();
+                        view! {
+                            <CustomTable
+                                policies=custom
+                                any
+                                can_create=shell.can("iam:policies:create") && editing.with(Option::is_none)
+                                can_update=shell.can("iam:policies:update")
+                                can_delete=shell.can("iam:policies:delete")
+                                edit
+                                ask_delete
+                            />
+                        }
+                        .into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+        <DeletePolicyDialog open=dialog_open policy=deleting delete/>
+    }
+    .into_any()
+}
+
+/// The document, laid out over several lines for reading and editing.
+fn pretty(document: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(document)
+        .and_then(|value| serde_json::to_string_pretty(&value))
+        .unwrap_or_else(|_| document.to_owned())
+}
+
+/// How the console names IAM's policy types.
+fn type_label(policy: &PolicyInfo) -> &'static str {
+    match (policy.origin.as_str(), policy.policy_type.as_str()) {
+        ("system", "RT") => "System role",
+        ("system", _) => "System policy",
+        _ => "Custom policy",
+    }
+}
+
+/// The document behind a disclosure, readable without JavaScript.
+#[component]
+fn DocumentView(document: String) -> impl IntoView {
+    view! {
+        <details>
+            <summary>"View JSON"</summary>
+            <pre><code>{pretty(&document)}</code></pre>
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+fn SystemTable(policies: Vec<PolicyInfo>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Description"</th>
+                        <th scope="col">"Document"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {if policies.is_empty() {
+                        view! {
+                            <tr><td class="table-empty" colspan="4">"No system policy matches the search."</td></tr>
+                        }
+                        .into_any()
+                    } else {
+                        policies.into_iter().map(|policy| view! {
+                            <tr>
+                                <td>{policy.name.clone()}</td>
+                                <td><span class="badge badge-muted">{type_label(&policy)}</span></td>
+                                <td>{policy.description.clone()}</td>
+                                <td><DocumentView document=policy.document/></td>
+                            </tr>
+                        }).collect_view().into_any()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The custom policies, or what to do when there are none.
+#[component]
+fn CustomTable(
+    policies: Vec<PolicyInfo>,
+    /// Whether the account has any custom policy (the search may hide them all).
+    any: bool,
+    can_create: bool,
+    can_update: bool,
+    can_delete: bool,
+    edit: Callback<Editing>,
+    ask_delete: Callback<PolicyInfo>,
+) -> impl IntoView {
+    if !any {
+        return view! {
+            <div class="empty-state">
+                <p>
+                    "No custom policies yet. Write one when the system policies grant too much or too little: list exactly the apig: and iam: actions a group may use."
+                </p>
+                {can_create.then(|| view! {
+                    <button type="button" class="btn btn-primary" on:click=move |_| edit.run(Editing::New)>
+                        "Create custom policy"
+                    </button>
+                })}
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Description"</th>
+                        <th scope="col">"Updated (UTC)"</th>
+                        <th scope="col">"Document"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {if policies.is_empty() {
+                        view! {
+                            <tr><td class="table-empty" colspan="5">"No custom policy matches the search."</td></tr>
+                        }
+                        .into_any()
+                    } else {
+                        policies.into_iter().map(|policy| {
+                            let for_edit = policy.clone();
+                            let for_delete = policy.clone();
+                            view! {
+                                <tr>
+                                    <td>{policy.name.clone()}</td>
+                                    <td>{policy.description.clone()}</td>
+                                    <td class="muted">{policy.updated_at.clone().unwrap_or_default()}</td>
+                                    <td><DocumentView document=policy.document.clone()/></td>
+                                    <td>
+                                        {can_update.then(|| view! {
+                                            <button
+                                                type="button"
+                                                class="btn btn-ghost btn-small"
+                                                aria-label=format!("Edit policy {}", policy.name)
+                                                on:click=move |_| edit.run(Editing::Existing(for_edit.clone()))
+                                            >
+                                                "Edit"
+                                            </button>
+                                        })}
+                                        {can_delete.then(|| view! {
+                                            <button
+                                                type="button"
+                                                class="btn btn-ghost btn-small"
+                                                aria-label=format!("Delete policy {}", policy.name)
+                                                on:click=move |_| ask_delete.run(for_delete.clone())
+                                            >
+                                                "Delete"
+                                            </button>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view().into_any()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// A policy name's rule, checked before saving (the server checks it again).
+fn name_problem(name: &str) -> Option<String> {
+    if name.trim().is_empty() {
+        Some("Enter a policy name.".to_owned())
+    } else if name.chars().count() > MAX_POLICY_NAME {
+        Some(format!(
+            "A policy name has at most {MAX_POLICY_NAME} characters."
+        ))
+    } else {
+        None
+    }
+}
+
+/// Creates or edits a custom policy. Save stays disabled while the document has a problem.
+#[component]
+fn PolicyForm(
+    editing: Editing,
+    save: ServerAction<SavePolicy>,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (policy_id, heading, initial) = match editing {
+        Editing::New => (
+            String::new(),
+            "Create custom policy".to_owned(),
+            (String::new(), String::new(), TEMPLATE.to_owned()),
+        ),
+        Editing::Existing(policy) => (
+            policy.id,
+            format!("Edit custom policy {}", policy.name),
+            (policy.name, policy.description, pretty(&policy.document)),
+        ),
+    };
+    let name = RwSignal::new(initial.0);
+    let description = RwSignal::new(initial.1);
+    let document = RwSignal::new(initial.2);
+    let problem = Memo::new(move |_| document.with(|text| parse(text).err()));
+    let tried = RwSignal::new(false);
+    save.clear();
+    // A new edit makes the last answer of the server stale.
+    Effect::watch(
+        move || (name.get(), description.get(), document.get()),
+        move |_, _, _| save.clear(),
+        false,
+    );
+    Effect::watch(
+        move || save.version().get(),
+        move |_, _, _| {
+            if matches!(save.value().get_untracked(), Some(Ok(_))) {
+                on_close();
+            }
+        },
+        false,
+    );
+    let server_error = move || save.value().get().and_then(Result::err);
+    let name_error = Signal::derive(move || {
+        tried
+            .get()
+            .then(|| name.with(|name| name_problem(name)))
+            .flatten()
+            .or_else(|| field_message(server_error(), "name"))
+    });
+    let description_error = Signal::derive(move || {
+        tried
+            .get()
+            .then(|| {
+                description.with(|text| {
+                    validate_description("description", text)
+                        .err()
+                        .map(|e| e.to_string())
+                })
+            })
+            .flatten()
+            .or_else(|| field_message(server_error(), "description"))
+    });
+    let document_error = Signal::derive(move || field_message(server_error(), "document"));
+    let banner =
+        Signal::derive(move || banner_error(server_error(), &["name", "description", "document"]));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        tried.set(true);
+        let (name, description, document) = (
+            name.get_untracked(),
+            description.get_untracked(),
+            document.get_untracked(),
+        );
+        let valid = name_problem(&name).is_none()
+            && validate_description("description", &description).is_ok()
+            && problem.get_untracked().is_none();
+        if valid {
+            save.dispatch(SavePolicy {
+                policy_id: policy_id.clone(),
+                name,
+                description,
+                document,
+            });
+        }
+    };
+    view! {
+        <form class="form card" novalidate on:submit=submit>
+            <h3>{heading}</h3>
+            <ErrorBanner error=banner/>
+            <div class="field" class:has-error=move || name_error.get().is_some()>
+                <label for="policy-name">"Name"</label>
+                <input
+                    id="policy-name"
+                    type="text"
+                    autocomplete="off"
+                    maxlength="64"
+                    aria-invalid=move || name_error.get().is_some().to_string()
+                    bind:value=name
+                />
+                {move || name_error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+            </div>
+            <div class="field" class:has-error=move || description_error.get().is_some()>
+                <label for="policy-description">"Description (optional)"</label>
+                <input
+                    id="policy-description"
+                    type="text"
+                    autocomplete="off"
+                    maxlength="255"
+                    aria-invalid=move || description_error.get().is_some().to_string()
+                    bind:value=description
+                />
+                {move || description_error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+            </div>
+            <PolicyEditor document problem server_error=document_error/>
+            <div class="form-actions">
+                <button type="button" class="btn" on:click=move |_| on_close()>"Cancel"</button>
+                <button
+                    type="submit"
+                    class="btn btn-primary"
+                    disabled=move || problem.get().is_some() || save.pending().get()
+                >
+                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                </button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// Asks before deleting a custom policy; the server refuses while a group still holds it.
+#[component]
+fn DeletePolicyDialog(
+    open: RwSignal<bool>,
+    policy: RwSignal<Option<PolicyInfo>>,
+    delete: ServerAction<DeletePolicy>,
+) -> impl IntoView {
+    let title = Signal::derive(move || {
+        policy
+            .get()
+            .map(|policy| format!("Delete policy {}?", policy.name))
+            .unwrap_or_default()
+    });
+    let message = Signal::derive(move || {
+        policy
+            .get()
+            .map(|policy| {
+                format!(
+                    "The custom policy {} will be deleted. User groups that hold it must have it revoked first: while any group holds it, Portico refuses and names those groups. This cannot be undone.",
+                    policy.name
+                )
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <ConfirmDialog
+            open
+            title
+            message
+            confirm_label="Delete policy"
+            pending=delete.pending()
+            on_confirm=move || {
+                if let Some(policy) = policy.get_untracked() {
+                    delete.dispatch(DeletePolicy { policy_id: policy.id });
+                }
+            }
+        />
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_shown_over_several_lines() {
+        let text =
+            pretty(r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["apig:*:*"]}]}"#);
+        assert!(text.lines().count() > 5);
+        assert!(parse(&text).is_ok());
+        assert_eq!(pretty("not json"), "not json");
+    }
+
+    #[test]
+    fn names_need_one_to_64_characters() {
+        assert!(name_problem("  ").is_some());
+        assert!(name_problem(&"p".repeat(65)).is_some());
+        assert!(name_problem("apig-readers").is_none());
+    }
 }

@@ -26,9 +26,7 @@ pub fn routes() -> Router<MgmtState> {
         .route("/v3.0/OS-USER/users", post(users::create))
         .route(
             "/v3/users/{user_id}",
-            get(users::show)
-                .patch(users::update)
-                .delete(users::delete),
+            get(users::show).patch(users::update).delete(users::delete),
         )
         .route(
             "/v3.0/OS-USER/users/{user_id}",

@@ -1,0 +1,247 @@
+//! The access keys card of the user page: each key with its status, creating one (its
+//! secret shown once, in a dialog), disabling or enabling, and deleting after confirmation.
+use leptos::prelude::*;
+
+use super::secret::{CopyButton, NewKeyDetails};
+use super::user_detail::{failure, refresh_on_success};
+use crate::api::iam::{CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
+use crate::components::dialog::ConfirmDialog;
+use crate::components::feedback::ErrorBanner;
+use crate::components::shell::use_shell;
+use crate::domain::iam::{AccessKey, User, MAX_ACCESS_KEYS};
+
+/// The changes the card can make to the user's access keys.
+#[derive(Clone, Copy)]
+pub struct KeyActions {
+    create: ServerAction<CreateAccessKey>,
+    status: ServerAction<SetAccessKeyStatus>,
+    delete: ServerAction<DeleteAccessKey>,
+}
+
+impl KeyActions {
+    /// The actions, each reloading the user (`refresh`) when it succeeds.
+    pub fn new(refresh: RwSignal<u32>) -> Self {
+        let actions = KeyActions {
+            create: ServerAction::new(),
+            status: ServerAction::new(),
+            delete: ServerAction::new(),
+        };
+        refresh_on_success(actions.create, refresh);
+        refresh_on_success(actions.status, refresh);
+        refresh_on_success(actions.delete, refresh);
+        actions
+    }
+
+    /// Forgets the outcome of earlier actions before starting another.
+    fn clear(&self) {
+        self.create.clear();
+        self.status.clear();
+        self.delete.clear();
+    }
+}
+
+#[component]
+pub fn AccessKeysCard(
+    user: User,
+    access_keys: Vec<AccessKey>,
+    actions: KeyActions,
+    /// The signed-in user may manage their own keys without IAM permissions.
+    is_self: bool,
+) -> impl IntoView {
+    let shell = use_shell();
+    let may = move |action: &str| is_self || shell.can(action);
+    let can_create = may("iam:credentials:createCredential");
+    let can_update = may("iam:credentials:updateCredential");
+    let can_delete = may("iam:credentials:deleteCredential");
+    let held = i64::try_from(access_keys.len()).unwrap_or(i64::MAX);
+    let full = held >= MAX_ACCESS_KEYS;
+    let to_delete = RwSignal::new(String::new());
+    let confirm_open = RwSignal::new(false);
+    let create = {
+        let user_id = user.id.clone();
+        move |_| {
+            actions.clear();
+            actions.create.dispatch(CreateAccessKey {
+                user_id: user_id.clone(),
+                description: "Created in the console".to_owned(),
+            });
+        }
+    };
+    let rows = if access_keys.is_empty() {
+        view! {
+            <tr>
+                <td class="table-empty" colspan="5">
+                    {format!("{} has no access keys, so they cannot sign API calls.", user.name)}
+                </td>
+            </tr>
+        }
+        .into_any()
+    } else {
+        access_keys
+            .into_iter()
+            .map(|key| {
+                key_row(
+                    key,
+                    actions,
+                    can_update,
+                    can_delete.then_some((to_delete, confirm_open)),
+                )
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <section class="card">
+            <h2>"Access keys"</h2>
+            <p class="muted">
+                {format!("Access keys (AK/SK) sign calls to APIs. A user holds at most {MAX_ACCESS_KEYS}.")}
+            </p>
+            <ErrorBanner error=failure(actions.create)/>
+            <ErrorBanner error=failure(actions.status)/>
+            <ErrorBanner error=failure(actions.delete)/>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Access key ID"</th>
+                            <th scope="col">"Description"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Created"</th>
+                            <th scope="col">"Actions"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {can_create.then(|| view! {
+                <div class="form-actions">
+                    {full.then(|| view! {
+                        <p class="field-hint">"Delete a key to create another."</p>
+                    })}
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        disabled=move || full || actions.create.pending().get()
+                        on:click=create
+                    >
+                        "Create access key"
+                    </button>
+                </div>
+            })}
+        </section>
+        <NewKeyDialog user_name=user.name.clone() actions/>
+        <ConfirmDialog
+            open=confirm_open
+            title=Signal::derive(move || format!("Delete access key {}?", to_delete.get()))
+            message=Signal::derive(move || format!(
+                "Calls signed with access key {} stop working at once. This cannot be undone.",
+                to_delete.get()
+            ))
+            confirm_label="Delete access key"
+            pending=actions.delete.pending()
+            on_confirm=move || {
+                actions.clear();
+                actions.delete.dispatch(DeleteAccessKey { access_key: to_delete.get_untracked() });
+                confirm_open.set(false);
+            }
+        />
+    }
+    .into_any()
+}
+
+/// One key: its ID with a copy button, status, and the actions the user may take.
+fn key_row(
+    key: AccessKey,
+    actions: KeyActions,
+    can_update: bool,
+    delete: Option<(RwSignal<String>, RwSignal<bool>)>,
+) -> impl IntoView {
+    let active = key.status == "active";
+    let status = if active {
+        view! { <span class="badge badge-success">"Active"</span> }
+    } else {
+        view! { <span class="badge badge-muted">"Inactive"</span> }
+    };
+    let toggle = can_update.then(|| {
+        let access_key = key.access_key.clone();
+        let label = format!(
+            "{} access key {access_key}",
+            if active { "Disable" } else { "Enable" }
+        );
+        view! {
+            <button
+                type="button"
+                class="btn btn-small"
+                aria-label=label
+                disabled=move || actions.status.pending().get()
+                on:click=move |_| {
+                    actions.clear();
+                    actions.status.dispatch(SetAccessKeyStatus {
+                        access_key: access_key.clone(),
+                        active: !active,
+                    });
+                }
+            >
+                {if active { "Disable" } else { "Enable" }}
+            </button>
+        }
+    });
+    let remove = delete.map(|(to_delete, open)| {
+        let access_key = key.access_key.clone();
+        view! {
+            <button
+                type="button"
+                class="btn btn-small btn-ghost"
+                aria-label=format!("Delete access key {access_key}")
+                on:click=move |_| {
+                    to_delete.set(access_key.clone());
+                    open.set(true);
+                }
+            >
+                "Delete"
+            </button>
+        }
+    });
+    view! {
+        <tr>
+            <td>
+                <code>{key.access_key.clone()}</code>
+                <CopyButton text=key.access_key what="access key ID"/>
+            </td>
+            <td>{key.description}</td>
+            <td>{status}</td>
+            <td>{key.created_at}</td>
+            <td>{toggle} " " {remove}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// The new key's secret, shown once; it is gone when the dialog closes.
+#[component]
+fn NewKeyDialog(user_name: String, actions: KeyActions) -> impl IntoView {
+    move || {
+        actions
+            .create
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|key| {
+                view! {
+                    <div class="dialog-backdrop">
+                        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="new-key-title">
+                            <h2 class="dialog-title" id="new-key-title">"Access key created"</h2>
+                            <div class="dialog-body">
+                                <NewKeyDetails user_name=user_name.clone() key/>
+                            </div>
+                            <div class="dialog-actions">
+                                <button type="button" class="btn btn-primary" on:click=move |_| actions.create.clear()>
+                                    "I have saved the secret"
+                                </button>
+                            </div>
+                        </div>
+                    </div>
+                }
+            })
+    }
+}
