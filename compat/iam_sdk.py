@@ -97,6 +97,32 @@ def main():
     listed = admin.list_permanent_access_keys(m.ListPermanentAccessKeysRequest(user_id=user.id)).credentials
     assert [c.access for c in listed] == [key.access], listed
 
+    project = admin.keystone_create_project(
+        m.KeystoneCreateProjectRequest(
+            body=m.KeystoneCreateProjectRequestBody(
+                project=m.KeystoneCreateProjectOption(name="sdk-staging", parent_id=domain_id, domain_id=domain_id)
+            )
+        )
+    ).project
+    renamed = admin.keystone_update_project(
+        m.KeystoneUpdateProjectRequest(
+            project_id=project.id,
+            body=m.KeystoneUpdateProjectRequestBody(project=m.KeystoneUpdateProjectOption(name="sdk-stage")),
+        )
+    ).project
+    assert renamed.name == "sdk-stage", renamed
+    names = [p.name for p in admin.keystone_list_projects_for_user(
+        m.KeystoneListProjectsForUserRequest(user_id=user.id)).projects]
+    assert sorted(names) == ["default", "sdk-stage"], names
+    admin.update_user_information(
+        m.UpdateUserInformationRequest(
+            user_id=user.id,
+            body=m.UpdateUserInformationRequestBody(user=m.UpdateUserInformationOption(email="reader@example.com")),
+        )
+    )
+    shown = admin.show_user(m.ShowUserRequest(user_id=user.id)).user
+    assert shown.email == "reader@example.com", shown
+
     # The new user's key signs calls that are accepted ...
     reader = client(key.access, key.secret, domain_id)
     own = reader.list_permanent_access_keys(m.ListPermanentAccessKeysRequest(user_id=user.id)).credentials

@@ -70,3 +70,115 @@ pub async fn account_name(pool: &PgPool, account_id: &str) -> Result<String, App
         .await?
         .ok_or(AppError::Unauthenticated)
 }
+
+/// Project names: 1–64 letters, digits, `-` and `_`.
+fn validate_project(name: &str, description: &str) -> Result<(), AppError> {
+    let valid = (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(AppError::invalid(
+            "name",
+            "A project name has 1 to 64 letters, digits, hyphens and underscores.",
+        ));
+    }
+    crate::domain::iam::validate_description("description", description)
+}
+
+/// Creates a project in the caller's account.
+pub async fn create(
+    pool: &PgPool,
+    caller: &super::caller::Caller,
+    name: &str,
+    description: &str,
+) -> Result<ProjectRef, AppError> {
+    validate_project(name, description)?;
+    let id = super::ids::new_id();
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query!(
+        "INSERT INTO projects (id, account_id, name, description) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_id, name) DO NOTHING",
+        id,
+        caller.account_id,
+        name,
+        description
+    )
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("A project named {name} already exists."),
+        ));
+    }
+    let target = super::audit::Target {
+        kind: "project",
+        id: &id,
+        name,
+    };
+    super::audit::record(
+        &mut *tx,
+        caller,
+        "iam:projects:create",
+        target,
+        crate::domain::audit::AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    find(pool, &caller.account_id, &id).await
+}
+
+/// Renames a project or changes its description (`default` keeps its name).
+pub async fn update(
+    pool: &PgPool,
+    caller: &super::caller::Caller,
+    project_id: &str,
+    name: Option<&str>,
+    description: Option<&str>,
+) -> Result<ProjectRef, AppError> {
+    let current = find(pool, &caller.account_id, project_id).await?;
+    let name = name.unwrap_or(&current.name);
+    if current.name == "default" && name != "default" {
+        return Err(AppError::invalid(
+            "name",
+            "The default project keeps its name.",
+        ));
+    }
+    validate_project(name, description.unwrap_or(""))?;
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE projects SET name = $3, description = coalesce($4, description)
+          WHERE account_id = $1 AND id = $2
+            AND NOT EXISTS (SELECT 1 FROM projects o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
+        caller.account_id,
+        project_id,
+        name,
+        description
+    )
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("A project named {name} already exists."),
+        ));
+    }
+    let target = super::audit::Target {
+        kind: "project",
+        id: project_id,
+        name,
+    };
+    super::audit::record(
+        &mut *tx,
+        caller,
+        "iam:projects:update",
+        target,
+        crate::domain::audit::AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    find(pool, &caller.account_id, project_id).await
+}

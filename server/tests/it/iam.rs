@@ -414,6 +414,14 @@ async fn authorization_table_covers_every_iam_endpoint() {
             format!("/v3/projects/{project}/groups/{group}/roles/{role}"),
             true,
         ),
+        (Method::GET, format!("/v3/users/{target_id}/projects"), true),
+        (
+            Method::PUT,
+            format!("/v3.0/OS-USER/users/{target_id}/info"),
+            false,
+        ),
+        (Method::POST, "/v3/projects".into(), false),
+        (Method::PATCH, format!("/v3/projects/{project}"), false),
         (Method::GET, "/v3.0/OS-ROLE/roles".into(), true),
         (
             Method::GET,
@@ -468,7 +476,13 @@ async fn authorization_table_covers_every_iam_endpoint() {
         {
             return None;
         }
-        Some(if path.contains("OS-CREDENTIAL") {
+        Some(if path.ends_with("/info") {
+            json!({ "user": { "email": "target@example.com" } })
+        } else if path.starts_with("/v3/projects") && *method == Method::POST {
+            json!({ "project": { "name": "table-project" } })
+        } else if path.starts_with("/v3/projects") {
+            json!({ "project": { "description": "changed" } })
+        } else if path.contains("OS-CREDENTIAL") {
             json!({ "credential": { "user_id": target_id } })
         } else if path.contains("OS-ROLE") {
             json!({ "role": { "display_name": "table policy", "type": "XA",

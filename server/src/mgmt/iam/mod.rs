@@ -20,8 +20,17 @@ pub fn routes() -> Router<MgmtState> {
             post(tokens::create).get(tokens::validate),
         )
         .route("/v3/auth/domains", get(projects::auth_domains))
-        .route("/v3/projects", get(projects::list))
-        .route("/v3/projects/{project_id}", get(projects::show))
+        .route("/v3/projects", get(projects::list).post(projects::create))
+        .route(
+            "/v3/projects/{project_id}",
+            get(projects::show).patch(projects::update),
+        )
+        .route("/v3/users/{user_id}/projects", get(projects::list_for_user))
+        .route("/v3/OS-FEDERATION/projects", get(projects::list_mine))
+        .route(
+            "/v3.0/OS-USER/users/{user_id}/info",
+            put(users::update_information),
+        )
         .route("/v3/users", post(users::create).get(users::list))
         .route("/v3.0/OS-USER/users", post(users::create))
         .route(

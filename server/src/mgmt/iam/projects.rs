@@ -1,13 +1,15 @@
 //! Projects and the account (domain) as IAM shows them.
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::{Extension, Json};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::domain::ProjectRef;
 use app::services::caller::Caller;
 use app::services::{authz, projects};
 
-use super::json::collection_links;
+use super::json::{collection_links, Body};
 use crate::mgmt::{guard, ApiError, MgmtState};
 
 fn project(caller: &Caller, project: &ProjectRef) -> Value {
@@ -61,4 +63,99 @@ pub async fn show(
             )))
         })?;
     Ok(Json(json!({ "project": project(&caller, &found) })))
+}
+
+#[derive(Deserialize)]
+pub struct ProjectRequest {
+    project: ProjectOption,
+}
+
+#[derive(Deserialize)]
+struct ProjectOption {
+    name: Option<String>,
+    description: Option<String>,
+}
+
+/// `POST /v3/projects`
+pub async fn create(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Body(request): Body<ProjectRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:projects:create",
+        authz::any("project"),
+    )
+    .await?;
+    let option = request.project;
+    let created = projects::create(
+        &state.pool,
+        &caller,
+        option.name.as_deref().unwrap_or(""),
+        option.description.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "project": project(&caller, &created) })),
+    ))
+}
+
+/// `PATCH /v3/projects/{project_id}`
+pub async fn update(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(project_id): Path<String>,
+    Body(request): Body<ProjectRequest>,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        &state,
+        &caller,
+        "iam:projects:update",
+        authz::any("project"),
+    )
+    .await?;
+    let option = request.project;
+    let updated = projects::update(
+        &state.pool,
+        &caller,
+        &project_id,
+        option.name.as_deref(),
+        option.description.as_deref(),
+    )
+    .await?;
+    Ok(Json(json!({ "project": project(&caller, &updated) })))
+}
+
+/// `GET /v3/users/{user_id}/projects`: every project of the account is open to every
+/// user (permissions come from grants).
+pub async fn list_for_user(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if user_id != caller.user_id {
+        guard(&state, &caller, "iam:projects:list", authz::any("project")).await?;
+    }
+    app::services::users::get(&state.pool, &caller, &user_id).await?;
+    let all = projects::list(&state.pool, &caller.account_id).await?;
+    let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
+    let path = format!("/v3/users/{user_id}/projects");
+    Ok(Json(
+        json!({ "projects": items, "links": collection_links(&path) }),
+    ))
+}
+
+/// `GET /v3/OS-FEDERATION/projects`: the projects the caller can reach.
+pub async fn list_mine(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Value>, ApiError> {
+    let all = projects::list(&state.pool, &caller.account_id).await?;
+    let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
+    Ok(Json(
+        json!({ "projects": items, "links": collection_links("/v3/OS-FEDERATION/projects") }),
+    ))
 }

@@ -231,3 +231,41 @@ pub async fn change_password(
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize)]
+pub struct InformationRequest {
+    user: InformationOption,
+}
+
+#[derive(Deserialize)]
+struct InformationOption {
+    email: Option<String>,
+}
+
+/// `PUT /v3.0/OS-USER/users/{user_id}/info`: contact details.
+pub async fn update_information(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(user_id): Path<String>,
+    Body(request): Body<InformationRequest>,
+) -> Result<StatusCode, ApiError> {
+    if user_id != caller.user_id {
+        guard(
+            &state,
+            &caller,
+            "iam:users:update",
+            Target {
+                kind: "user",
+                id: &user_id,
+                name: "",
+            },
+        )
+        .await?;
+    }
+    let change = UserChange {
+        email: request.user.email,
+        ..UserChange::default()
+    };
+    users::update(&state.pool, &caller, &user_id, &change).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
