@@ -180,7 +180,10 @@ impl EmbeddedPostgres {
             ])
             .stdout(Stdio::null())
             .output()
-            .map_err(io("running initdb"))?;
+            .map_err(io(format!(
+                "running initdb from {}",
+                self.bin_dir.display()
+            )))?;
         if !status.status.success() {
             return Err(PostgresError::Step {
                 step: "initdb".to_owned(),
@@ -240,7 +243,7 @@ impl EmbeddedPostgres {
         let program = self.bin_dir.join(program);
         let mut command = match &self.run_as {
             Some(user) => {
-                let mut command = Command::new("runuser");
+                let mut command = Command::new(system_tool("runuser"));
                 command.args(["-u", user, "--"]).arg(program);
                 command
             }
@@ -303,6 +306,20 @@ impl Drop for EmbeddedPostgres {
     }
 }
 
+/// A system administration tool (`runuser`, `useradd`): on `PATH`, or in the sbin
+/// directories a non-login `PATH` often lacks.
+fn system_tool(name: &str) -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default();
+    on_path
+        .into_iter()
+        .chain(["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
 /// The directory holding `initdb`, `pg_ctl` and `postgres`: the first on `PATH` that has
 /// all three, else the newest `/usr/lib/postgresql/<version>/bin`.
 pub fn find_bin_dir() -> Option<PathBuf> {
@@ -350,7 +367,7 @@ fn unprivileged_user() -> Result<Option<String>, PostgresError> {
     }
     const USER: &str = "postgres";
     if user_ids(USER).is_err() {
-        let output = Command::new("useradd")
+        let output = Command::new(system_tool("useradd"))
             .args([
                 "--system",
                 "--no-create-home",
