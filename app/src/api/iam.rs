@@ -96,6 +96,16 @@ pub async fn create_user_with_permissions(
             for action in needed {
                 authz::require(&pool, &caller, action, authz::any("user")).await?;
             }
+            if !wizard.new_group.is_empty()
+                && !groups::list(&pool, &caller, Some(&wizard.new_group))
+                    .await?
+                    .is_empty()
+            {
+                return Err(AppError::conflict(
+                    Some("new_group"),
+                    format!("A user group named {} already exists.", wizard.new_group),
+                ));
+            }
             let user = users::create(&pool, &caller, &wizard.user).await?;
             let mut group_names = vec![];
             for group_id in &wizard.group_ids {

@@ -313,3 +313,41 @@ async fn users_change_their_own_password() {
     signed_in(&app, "walker", "Fresh-Password-9").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_wizard_creates_nothing_when_its_new_group_name_is_taken() {
+    let app = TestApp::spawn().await;
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let wizard = |group: &str| {
+        json!({ "wizard": { "user": { "name": "newcomer", "email": "", "description": "",
+            "password": USER_PASSWORD, "enabled": true, "access_mode": "default" },
+            "group_ids": [], "new_group": group, "policy_ids": ["APIG ReadOnlyAccess"],
+            "all_projects": true, "create_access_key": true } })
+    };
+    let (status, error) = server_fn(
+        &app,
+        &admin,
+        "iam/create_user_with_permissions",
+        &wizard("admin"),
+    )
+    .await;
+    assert_eq!(status, 409, "{error}");
+    assert_eq!(error["Conflict"]["field"], "new_group");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE name = 'newcomer'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 0, "nothing was created");
+
+    let (status, created) = server_fn(
+        &app,
+        &admin,
+        "iam/create_user_with_permissions",
+        &wizard("newcomers"),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created["groups"][0], "newcomers");
+    assert_eq!(created["access_key"]["secret"].as_str().unwrap().len(), 40);
+    app.stop().await;
+}
