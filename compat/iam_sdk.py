@@ -1,7 +1,7 @@
 """Drives Portico's IAM API with Huawei's official SDK (huaweicloudsdkiam), as a user of
 Huawei Cloud would: create a user and a group, grant APIG ReadOnlyAccess, create an access
 key; then sign calls with that key through huaweicloudsdkcore and see them accepted, and
-refused for an action the policy lacks.
+refused for an action the policy lacks; and sign with a temporary key and its security token.
 
 Run by server/tests/it/compat.rs against a freshly started server; settings come from the
 environment: PORTICO_URL, PORTICO_ADMIN_PASSWORD.
@@ -153,6 +153,27 @@ def main():
         assert error.status_code == 401, error
     else:
         raise AssertionError("a wrong secret was accepted")
+
+    # A temporary key from the reader's token signs calls together with its security token.
+    reader_token, _, _ = token_for("sdk-reader", USER_PASSWORD)
+    temporary = reader.create_temporary_access_key_by_token(
+        m.CreateTemporaryAccessKeyByTokenRequest(
+            body=m.CreateTemporaryAccessKeyByTokenRequestBody(
+                auth=m.TokenAuth(
+                    identity=m.TokenAuthIdentity(
+                        methods=["token"], token=m.IdentityToken(id=reader_token, duration_seconds=900)
+                    )
+                )
+            )
+        )
+    ).credential
+    assert temporary.access and temporary.secret and temporary.securitytoken, temporary
+    short_lived = GlobalCredentials(temporary.access, temporary.secret, domain_id).with_security_token(
+        temporary.securitytoken
+    )
+    short_client = IamClient.new_builder().with_credentials(short_lived).with_endpoint(URL).build()
+    own = short_client.list_permanent_access_keys(m.ListPermanentAccessKeysRequest(user_id=user.id)).credentials
+    assert [c.access for c in own] == [key.access], own
 
     print("iam_sdk: all checks passed")
 

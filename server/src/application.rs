@@ -154,6 +154,17 @@ impl Application {
                 .await
         });
 
+        let pool = self.console_state.pool.clone();
+        let credential_cleanup = tokio::spawn(async move {
+            let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every_minute.tick().await;
+                if let Err(error) = delete_expired_credentials(&pool).await {
+                    tracing::warn!("expired tokens and temporary keys not removed yet: {error}");
+                }
+            }
+        });
+
         let early = tokio::select! {
             () = shutdown => None,
             result = &mut console => Some(format!("the console listener stopped: {}", describe(result))),
@@ -162,6 +173,7 @@ impl Application {
         };
         let _ = stop_tx.send(true);
         session_cleanup.abort();
+        credential_cleanup.abort();
         let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
             let _ = (&mut console).await;
             let _ = (&mut gateway).await;
@@ -177,6 +189,14 @@ impl Application {
             Some(reason) => Err(anyhow::anyhow!(reason)),
         }
     }
+}
+
+/// Removes expired API tokens and temporary access keys (they are refused anyway; this keeps
+/// the tables small).
+async fn delete_expired_credentials(pool: &sqlx::PgPool) -> Result<(), app::error::AppError> {
+    app::services::tokens::delete_expired(pool).await?;
+    app::services::access_keys::delete_expired_temporary(pool).await?;
+    Ok(())
 }
 
 fn describe<E: std::fmt::Display, F: std::fmt::Display>(

@@ -202,12 +202,22 @@ pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<
     Ok(())
 }
 
-/// What a signature check needs: the key's owner and its secret, if the key is active and
-/// its user enabled.
+/// What a signature check needs: the key's owner and its secret, if the key is active (or,
+/// for a temporary key, unexpired) and its user enabled.
 #[derive(Debug)]
 pub struct KeyOwner {
     pub user_id: String,
     pub secret: Vec<u8>,
+    /// Set for a temporary key: the request must carry its security token.
+    pub temporary: Option<TemporaryScope>,
+}
+
+/// What a temporary key is bound to.
+#[derive(Debug)]
+pub struct TemporaryScope {
+    /// SHA-256 of the security token.
+    pub token_hash: Vec<u8>,
+    pub project_id: String,
 }
 
 pub async fn owner(
@@ -215,20 +225,125 @@ pub async fn owner(
     master: &MasterKey,
     access_key: &str,
 ) -> Result<Option<KeyOwner>, AppError> {
-    let row = sqlx::query!(
+    let permanent = sqlx::query!(
         "SELECT k.user_id, k.secret_sealed FROM access_keys k JOIN users u ON u.id = k.user_id
           WHERE k.access_key = $1 AND k.status = 'active' AND u.enabled",
         access_key
     )
     .fetch_optional(pool)
     .await?;
-    match row {
+    if let Some(row) = permanent {
+        return Ok(Some(KeyOwner {
+            user_id: row.user_id,
+            secret: master.open(&row.secret_sealed)?,
+            temporary: None,
+        }));
+    }
+    let temporary = sqlx::query!(
+        "SELECT k.user_id, k.project_id, k.secret_sealed, k.token_hash
+           FROM temporary_keys k JOIN users u ON u.id = k.user_id
+          WHERE k.access_key = $1 AND k.expires_at > now() AND u.enabled",
+        access_key
+    )
+    .fetch_optional(pool)
+    .await?;
+    match temporary {
         Some(row) => Ok(Some(KeyOwner {
             user_id: row.user_id,
             secret: master.open(&row.secret_sealed)?,
+            temporary: Some(TemporaryScope {
+                token_hash: row.token_hash,
+                project_id: row.project_id,
+            }),
         })),
         None => Ok(None),
     }
+}
+
+/// Shortest and longest life of a temporary key, in seconds (IAM's 15 minutes to 24 hours).
+pub const TEMPORARY_MIN_SECONDS: i64 = 15 * 60;
+pub const TEMPORARY_MAX_SECONDS: i64 = 24 * 60 * 60;
+
+/// A temporary key as issued: shown once.
+#[derive(Debug)]
+pub struct TemporaryKey {
+    pub access_key: String,
+    pub secret: String,
+    pub security_token: String,
+    pub expires_at: time::OffsetDateTime,
+}
+
+/// The SHA-256 of a security token, as stored.
+pub fn security_token_digest(token: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Issues a temporary key for the caller (who authenticated with a token), in the caller's
+/// project, valid for `duration_seconds` (default 15 minutes).
+pub async fn create_temporary(
+    pool: &PgPool,
+    master: &MasterKey,
+    caller: &Caller,
+    duration_seconds: Option<i64>,
+) -> Result<TemporaryKey, AppError> {
+    let seconds = duration_seconds.unwrap_or(TEMPORARY_MIN_SECONDS);
+    if !(TEMPORARY_MIN_SECONDS..=TEMPORARY_MAX_SECONDS).contains(&seconds) {
+        return Err(AppError::invalid(
+            "duration_seconds",
+            format!("The duration is {TEMPORARY_MIN_SECONDS} to {TEMPORARY_MAX_SECONDS} seconds (15 minutes to 24 hours)."),
+        ));
+    }
+    let secret = new_secret();
+    let mut token_bytes = [0u8; 48];
+    rand::thread_rng().fill_bytes(&mut token_bytes);
+    let security_token = format!("PST{}", hex::encode(token_bytes));
+    let access_key = new_access_key();
+    let expires_at = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO temporary_keys (access_key, user_id, project_id, secret_sealed, token_hash, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        access_key,
+        caller.user_id,
+        caller.project_id,
+        master.seal(secret.as_bytes())?,
+        security_token_digest(&security_token),
+        expires_at
+    )
+    .execute(&mut *tx)
+    .await?;
+    let target = Target {
+        kind: "temporary access key",
+        id: &access_key,
+        name: &caller.user_name,
+    };
+    audit::record(
+        &mut *tx,
+        caller,
+        "iam:credentials:createCredential",
+        target,
+        AuditResult::Success,
+        &format!("valid for {seconds} s"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(TemporaryKey {
+        access_key,
+        secret,
+        security_token,
+        expires_at,
+    })
+}
+
+/// Removes expired temporary keys.
+pub async fn delete_expired_temporary(pool: &PgPool) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query!("DELETE FROM temporary_keys WHERE expires_at <= now()")
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Notes that a key was used (best effort; at most once a minute per key).

@@ -1,6 +1,6 @@
 //! Authentication of management calls, in this order: `X-Auth-Token` (from
-//! `POST /v3/auth/tokens`), an `SDK-HMAC-SHA256` signature with a permanent access key, or
-//! the console session. The result is a `Caller` in the request's extensions. The token
+//! `POST /v3/auth/tokens`), an `SDK-HMAC-SHA256` signature with a permanent access key or a
+//! temporary one (whose request must carry its `X-Security-Token`), or the console session. The result is a `Caller` in the request's extensions. The token
 //! request itself authenticates by the password in its body, and a signature on it is
 //! ignored (Huawei's IAM SDK signs every request).
 use std::net::SocketAddr;
@@ -11,6 +11,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
@@ -20,6 +21,9 @@ use app::services::{access_keys, session, tokens};
 use super::{ApiError, MgmtState};
 use crate::signature::{self, RequestParts};
 
+/// Requests that authenticate by what they carry (a password, a token in the body).
+const SELF_AUTHENTICATING: [&str; 2] = ["/v3/auth/tokens", "/v3.0/OS-CREDENTIAL/securitytokens"];
+
 /// Largest signed body (APIG's limit).
 const MAX_SIGNED_BODY: usize = 12 * 1024 * 1024;
 
@@ -28,7 +32,7 @@ pub async fn authenticate(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() == Method::POST && request.uri().path() == "/v3/auth/tokens" {
+    if request.method() == Method::POST && SELF_AUTHENTICATING.contains(&request.uri().path()) {
         return next.run(request).await;
     }
     match identify(&state, request).await {
@@ -138,12 +142,33 @@ async fn verify_signature(
             )
         })
         .map_err(incorrect)?;
-    access_keys::touch(&state.pool, &auth.access_key).await?;
-    let project = parts
-        .headers
-        .get("x-project-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let project = match &owner.temporary {
+        Some(scope) => {
+            let presented = parts
+                .headers
+                .get("x-security-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let digest = access_keys::security_token_digest(presented);
+            if !bool::from(digest.as_slice().ct_eq(&scope.token_hash)) {
+                state
+                    .signature_failures
+                    .record_failure(&auth.access_key, Instant::now());
+                return Err(ApiError::unauthenticated(
+                    "Incorrect IAM authentication information: a temporary access key needs its X-Security-Token",
+                ));
+            }
+            Some(scope.project_id.clone())
+        }
+        None => {
+            access_keys::touch(&state.pool, &auth.access_key).await?;
+            parts
+                .headers
+                .get("x-project-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        }
+    };
     let caller = tokens::caller_for(
         &state.pool,
         &owner.user_id,

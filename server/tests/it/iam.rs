@@ -2,7 +2,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::iam_support::{
-    admin_token, call, default_project, role_id, signed, token, user_with_policy, USER_PASSWORD,
+    admin_token, call, default_project, role_id, signed, signed_with, token, user_with_policy,
+    USER_PASSWORD,
 };
 use crate::support::TestApp;
 
@@ -280,6 +281,82 @@ async fn signed_requests_are_accepted_refused_when_wrong_and_locked_after_five_f
     }
     let (status, error) = signed(&app, &ak, &sk, Method::GET, &own_keys, b"").await;
     assert_eq!(status, 401, "locked: {error}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn temporary_keys_sign_with_their_security_token_until_they_expire() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (user_id, reader) =
+        user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    let request = |duration: i64| {
+        json!({ "auth": { "identity": { "methods": ["token"],
+            "token": { "id": reader, "duration_seconds": duration } } } })
+    };
+    let (status, error) = call(
+        &app,
+        "",
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/securitytokens",
+        Some(request(60)),
+    )
+    .await;
+    assert_eq!(status, 400, "{error}");
+    assert!(error["error_msg"]
+        .as_str()
+        .unwrap()
+        .contains("duration_seconds"));
+
+    let (status, issued) = call(
+        &app,
+        "",
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/securitytokens",
+        Some(request(900)),
+    )
+    .await;
+    assert_eq!(status, 201, "{issued}");
+    let credential = &issued["credential"];
+    let ak = credential["access"].as_str().unwrap();
+    let sk = credential["secret"].as_str().unwrap();
+    let security_token = credential["securitytoken"].as_str().unwrap();
+    assert!(credential["expires_at"].as_str().unwrap().ends_with('Z'));
+
+    let own_keys = format!("/v3.0/OS-CREDENTIAL/credentials?user_id={user_id}");
+    let pair = (ak, sk);
+    let with_token = [("x-security-token", security_token)];
+    let (status, body) = signed_with(&app, pair, Method::GET, &own_keys, b"", &with_token).await;
+    assert_eq!(status, 200, "{body}");
+    // The temporary key acts as its user: the read-only policy still applies.
+    let new_user = json!({ "user": { "name": "intruder", "password": USER_PASSWORD } }).to_string();
+    let (status, _) = signed_with(
+        &app,
+        pair,
+        Method::POST,
+        "/v3/users",
+        new_user.as_bytes(),
+        &with_token,
+    )
+    .await;
+    assert_eq!(status, 403);
+    // Without its security token, or with another one, the key is refused.
+    let (status, body) = signed_with(&app, pair, Method::GET, &own_keys, b"", &[]).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(body["error_msg"]
+        .as_str()
+        .unwrap()
+        .contains("X-Security-Token"));
+    let forged = [("x-security-token", "PST00")];
+    let (status, _) = signed_with(&app, pair, Method::GET, &own_keys, b"", &forged).await;
+    assert_eq!(status, 401);
+    // Expired (moved into the past, as time would): refused.
+    sqlx::query("UPDATE temporary_keys SET expires_at = now() - interval '1 second'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, _) = signed_with(&app, pair, Method::GET, &own_keys, b"", &with_token).await;
+    assert_eq!(status, 401);
     app.stop().await;
 }
 

@@ -151,6 +151,18 @@ pub async fn signed(
     path_and_query: &str,
     body: &[u8],
 ) -> (u16, Value) {
+    signed_with(app, (ak, sk), method, path_and_query, body, &[]).await
+}
+
+/// A signed request with extra headers (signed too), such as `X-Security-Token`.
+pub async fn signed_with(
+    app: &TestApp,
+    (ak, sk): (&str, &str),
+    method: Method,
+    path_and_query: &str,
+    body: &[u8],
+    extra: &[(&'static str, &str)],
+) -> (u16, Value) {
     let url = reqwest::Url::parse(&app.url(path_and_query)).unwrap();
     let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
     let date = format_sdk_date(time::OffsetDateTime::now_utc());
@@ -158,9 +170,11 @@ pub async fn signed(
     headers.insert("host", host.parse().unwrap());
     headers.insert("x-sdk-date", date.parse().unwrap());
     headers.insert("content-type", "application/json".parse().unwrap());
-    let signed_headers: Vec<String> = ["content-type", "host", "x-sdk-date"]
-        .map(String::from)
-        .to_vec();
+    for (name, value) in extra {
+        headers.insert(*name, value.parse().unwrap());
+    }
+    let mut signed_headers: Vec<String> = headers.keys().map(|k| k.as_str().to_owned()).collect();
+    signed_headers.sort();
     let parts = RequestParts {
         method: method.as_str(),
         path: url.path(),

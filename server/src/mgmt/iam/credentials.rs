@@ -1,15 +1,18 @@
 //! Permanent access keys (`OS-CREDENTIAL`). Users manage their own keys without any policy;
 //! keys of other users need the `iam:credentials:*` actions.
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::domain::iam::AccessKey;
-use app::services::access_keys;
 use app::services::audit::Target;
 use app::services::caller::Caller;
+use app::services::caller::Channel;
+use app::services::{access_keys, tokens};
 
 use super::json::{iam_time, Body};
 use crate::mgmt::{guard, ApiError, MgmtState};
@@ -178,4 +181,86 @@ pub async fn delete(
     .await?;
     access_keys::delete(&state.pool, &caller, &access_key).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct SecurityTokenRequest {
+    auth: SecurityTokenAuth,
+}
+
+#[derive(Deserialize)]
+struct SecurityTokenAuth {
+    identity: SecurityTokenIdentity,
+}
+
+#[derive(Deserialize)]
+struct SecurityTokenIdentity {
+    methods: Vec<String>,
+    token: Option<IdentityToken>,
+}
+
+#[derive(Deserialize)]
+struct IdentityToken {
+    id: Option<String>,
+    duration_seconds: Option<i64>,
+}
+
+/// `POST /v3.0/OS-CREDENTIAL/securitytokens`: a temporary AK/SK and security token for the
+/// user of a token. The token comes from `X-Auth-Token` or `auth.identity.token.id`; like the
+/// token request, this one authenticates by what it carries, and a signature on it (the
+/// IAM SDK signs every request) is ignored.
+pub async fn create_temporary(
+    State(state): State<MgmtState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Body(request): Body<SecurityTokenRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let identity = request.auth.identity;
+    if !identity.methods.iter().any(|m| m == "token") {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "APIG.2012",
+            "Only the token method is supported here: auth.identity.methods must be [\"token\"].",
+        ));
+    }
+    let duration = identity.token.as_ref().and_then(|t| t.duration_seconds);
+    let token = headers
+        .get("x-auth-token")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .or_else(|| identity.token.and_then(|t| t.id))
+        .ok_or_else(|| {
+            ApiError::unauthenticated(
+                "A token is required: send X-Auth-Token or auth.identity.token.id.",
+            )
+        })?;
+    let (user_id, project_id) = tokens::resolve(&state.pool, &token).await?.ok_or_else(|| {
+        ApiError::unauthenticated(
+            "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
+        )
+    })?;
+    let caller = tokens::caller_for(
+        &state.pool,
+        &user_id,
+        Some(&project_id),
+        Channel::Api,
+        &peer.ip().to_string(),
+    )
+    .await?;
+    let issued =
+        access_keys::create_temporary(&state.pool, &state.master_key, &caller, duration).await?;
+    let expires_at = issued
+        .expires_at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "credential": {
+            "access": issued.access_key,
+            "secret": issued.secret,
+            "securitytoken": issued.security_token,
+            "expires_at": expires_at,
+        }})),
+    ))
 }

@@ -84,6 +84,10 @@ pub fn routes() -> Router<MgmtState> {
             post(credentials::create).get(credentials::list),
         )
         .route(
+            "/v3.0/OS-CREDENTIAL/securitytokens",
+            post(credentials::create_temporary),
+        )
+        .route(
             "/v3.0/OS-CREDENTIAL/credentials/{access_key}",
             get(credentials::show)
                 .put(credentials::update)
