@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_sessions::ExpiredDeletion;
 
+use app::domain::gateway::Endpoints;
 use app::services::bootstrap::{self, Bootstrap};
 
 use crate::config::Settings;
@@ -100,6 +101,10 @@ impl Application {
             pool,
             master_key,
             signature_failures: Default::default(),
+            endpoints: Endpoints {
+                gateway_addr: gateway_listener.local_addr()?.to_string(),
+                subdomain_suffix: settings.subdomain_suffix.clone(),
+            },
             sessions: SessionPolicy {
                 idle: time::Duration::minutes(settings.session_idle_minutes.into()),
                 max_age: time::Duration::hours(settings.session_max_hours.into()),

@@ -60,6 +60,10 @@ pub struct Settings {
     #[arg(long, env = "PORTICO_GATEWAY_ADDR", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     pub gateway_addr: SocketAddr,
 
+    /// Domain under which every API group gets its subdomain `{group_id}.{suffix}`.
+    #[arg(long, env = "PORTICO_SUBDOMAIN_SUFFIX", default_value = "apig.localhost", value_parser = parse_suffix)]
+    pub subdomain_suffix: String,
+
     /// Directory for Portico's own files: the embedded PostgreSQL cluster and key files.
     #[arg(long, env = "PORTICO_DATA_DIR", default_value = "./data", value_parser = parse_data_dir)]
     pub data_dir: PathBuf,
@@ -162,6 +166,22 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
     })
 }
 
+fn parse_suffix(value: &str) -> Result<String, String> {
+    let value = value.trim_end_matches('.').to_ascii_lowercase();
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if value.len() > 200 || !value.contains('.') || !value.split('.').all(label_ok) {
+        return Err(format!(
+            "'{value}' is not a domain for group subdomains: write at least two labels of letters, digits and hyphens, such as apig.localhost or apis.example.com"
+        ));
+    }
+    Ok(value)
+}
+
 fn parse_data_dir(value: &str) -> Result<PathBuf, String> {
     if value.trim().is_empty() {
         return Err("the data directory must not be empty".to_owned());
@@ -233,6 +253,17 @@ mod tests {
         assert_eq!(settings.data_dir, PathBuf::from("./data"));
         assert_eq!(settings.log_format, LogFormat::Text);
         assert_eq!(settings.account, "portico");
+        assert_eq!(settings.subdomain_suffix, "apig.localhost");
+    }
+
+    #[test]
+    fn subdomain_suffix_is_a_domain() {
+        let (_, settings) = parse(&["--subdomain-suffix", "APIs.Example.com."]).unwrap();
+        assert_eq!(settings.subdomain_suffix, "apis.example.com");
+        for bad in ["localhost", "bad_label.com", "-x.com", "a..b"] {
+            let error = parse(&["--subdomain-suffix", bad]).unwrap_err();
+            assert!(error.contains("apig.localhost"), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ use tower_http::services::ServeFile;
 
 use std::sync::Arc;
 
+use app::domain::gateway::Endpoints;
 use app::services::secrets::MasterKey;
 use app::{shell, App};
 
@@ -42,6 +43,8 @@ pub struct ConsoleState {
     pub sessions: SessionPolicy,
     /// Signature failures per access key, shared by every signed-call check.
     pub signature_failures: Arc<FailureLimiter>,
+    /// Where the gateway listens, for the endpoints the console and the API show.
+    pub endpoints: Endpoints,
 }
 
 impl FromRef<ConsoleState> for LeptosOptions {
@@ -55,16 +58,22 @@ pub fn router(state: ConsoleState) -> Router {
     let routes = generate_route_list(App);
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     let context = {
-        let (pool, master_key) = (state.pool.clone(), state.master_key.clone());
+        let (pool, master_key, endpoints) = (
+            state.pool.clone(),
+            state.master_key.clone(),
+            state.endpoints.clone(),
+        );
         move || {
             provide_context(pool.clone());
             provide_context(master_key.clone());
+            provide_context(endpoints.clone());
         }
     };
     let api = mgmt::router(MgmtState {
         pool: state.pool.clone(),
         master_key: state.master_key.clone(),
         signature_failures: state.signature_failures.clone(),
+        endpoints: state.endpoints.clone(),
     });
     let pages = Router::new()
         .route("/healthz", get(health::healthz))

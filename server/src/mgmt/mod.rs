@@ -1,11 +1,13 @@
 //! The management REST API on the console listener: the IAM v3 subset that Huawei's
-//! `huaweicloudsdkiam` speaks (APIG v2 joins in later issues).
+//! `huaweicloudsdkiam` speaks, and the APIG v2 subset of `huaweicloudsdkapig`.
 //!
 //! Rules: `authn` authenticates every request (token, AK/SK signature, or console session)
 //! and puts the `Caller` in the request; every handler checks exactly one IAM action
 //! (`guard`) before it reads or changes anything; errors leave through `error::ApiError` in
 //! APIG's JSON shape. Handlers only translate JSON to service calls.
+mod apig;
 pub mod authn;
+mod body;
 mod error;
 mod iam;
 
@@ -15,11 +17,13 @@ use axum::middleware::from_fn_with_state;
 use axum::Router;
 use sqlx::PgPool;
 
+use app::domain::gateway::Endpoints;
 use app::services::audit::Target;
 use app::services::authz;
 use app::services::caller::Caller;
 use app::services::secrets::MasterKey;
 
+pub use body::Body;
 pub use error::ApiError;
 
 /// Most items an IAM list returns at once.
@@ -34,6 +38,7 @@ pub struct MgmtState {
     pub master_key: MasterKey,
     /// Signature failures per access key (five in a row lock the key for five minutes).
     pub signature_failures: Arc<FailureLimiter>,
+    pub endpoints: Endpoints,
 }
 
 /// Whether a path belongs to the management API (the console's sign-in gate leaves these
@@ -44,6 +49,7 @@ pub fn is_api_path(path: &str) -> bool {
 
 pub fn router(state: MgmtState) -> Router {
     iam::routes()
+        .merge(apig::routes())
         .layer(from_fn_with_state(state.clone(), authn::authenticate))
         .with_state(state)
 }

@@ -4,6 +4,7 @@
 mod compat;
 mod console_iam;
 mod gateway;
+mod gateways;
 mod health;
 mod iam;
 mod iam_support;

@@ -14,7 +14,8 @@ use app::services::caller::Caller;
 use app::services::caller::Channel;
 use app::services::{access_keys, tokens};
 
-use super::json::{iam_time, Body};
+use super::json::iam_time;
+use crate::mgmt::Body;
 use crate::mgmt::{guard, ApiError, MgmtState};
 
 fn credential(key: &AccessKey) -> Value {

@@ -9,7 +9,8 @@ use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, groups};
 
-use super::json::{collection_links, group, user, Body};
+use super::json::{collection_links, group, user};
+use crate::mgmt::Body;
 use crate::mgmt::{guard, ApiError, MgmtState};
 
 #[derive(Deserialize)]

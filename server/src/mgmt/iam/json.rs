@@ -1,32 +1,8 @@
-//! JSON in and out: a body extractor whose rejections are APIG errors, and the shapes of
-//! IAM objects shared by several endpoints.
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
-use axum::Json;
-use serde::de::DeserializeOwned;
+//! The shapes of IAM objects shared by several endpoints.
 use serde_json::{json, Value};
 
 use app::domain::iam::{Group, User};
 use app::services::caller::Caller;
-
-use crate::mgmt::ApiError;
-
-/// A JSON body; anything else is a 400 with an APIG error naming the problem.
-pub struct Body<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(ApiError::bad_body(match rejection {
-                JsonRejection::JsonDataError(error) => error.body_text(),
-                other => other.body_text(),
-            })),
-        }
-    }
-}
 
 /// An IAM time: `2026-11-26T09:13:44.000000Z`.
 pub fn iam_time(console_time: &str) -> String {

@@ -9,7 +9,8 @@ use app::domain::ProjectRef;
 use app::services::caller::Caller;
 use app::services::{authz, projects};
 
-use super::json::{collection_links, Body};
+use super::json::collection_links;
+use crate::mgmt::Body;
 use crate::mgmt::{guard, ApiError, MgmtState};
 
 fn project(caller: &Caller, project: &ProjectRef) -> Value {

@@ -11,7 +11,8 @@ use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, groups, policies};
 
-use super::json::{collection_links, iam_time, Body};
+use super::json::{collection_links, iam_time};
+use crate::mgmt::Body;
 use crate::mgmt::{guard, ApiError, MgmtState};
 
 fn role(caller: &Caller, policy: &PolicyInfo) -> Value {

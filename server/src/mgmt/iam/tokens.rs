@@ -10,7 +10,7 @@ use app::services::caller::Caller;
 use app::services::caller::Channel;
 use app::services::{auth, projects, tokens};
 
-use super::json::Body;
+use crate::mgmt::Body;
 use crate::mgmt::{ApiError, MgmtState};
 
 #[derive(Deserialize)]

@@ -11,7 +11,8 @@ use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, users};
 
-use super::json::{collection_links, user, Body};
+use super::json::{collection_links, user};
+use crate::mgmt::Body;
 use crate::mgmt::{guard, ApiError, MgmtState};
 
 #[derive(Deserialize)]

@@ -1,0 +1,764 @@
+//! Gateways (APIG instances): their fields, editions, parameters ("features"), tags and
+//! custom inbound ports, with the rules of `spec/apig-reference.md` §1.1 and §8.1.
+use serde::{Deserialize, Serialize};
+
+use crate::domain::iam::validate_description;
+use crate::error::AppError;
+
+/// Gateways per project (APIG's default quota of 5 per account, applied per project here).
+pub const MAX_GATEWAYS: i64 = 5;
+/// Tags per gateway.
+pub const MAX_TAGS: usize = 20;
+/// Custom inbound ports per gateway.
+pub const MAX_INGRESS_PORTS: usize = 10;
+
+/// Where the installation's gateway listens, for showing endpoints and URLs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoints {
+    /// The gateway listener, `host:port`.
+    pub gateway_addr: String,
+    /// Group subdomains are `{group_id}.{suffix}`.
+    pub subdomain_suffix: String,
+}
+
+impl Endpoints {
+    /// The gateway listener's IP address (APIG's `ingress_ip`).
+    pub fn ingress_ip(&self) -> &str {
+        self.gateway_addr
+            .rsplit_once(':')
+            .map_or(self.gateway_addr.as_str(), |(ip, _)| ip)
+            .trim_matches(['[', ']'])
+    }
+
+    /// The gateway listener's port.
+    pub fn port(&self) -> &str {
+        self.gateway_addr
+            .rsplit_once(':')
+            .map_or("", |(_, port)| port)
+    }
+}
+
+/// A gateway as the console and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gateway {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub description: String,
+    pub spec_id: String,
+    pub maintain_begin: String,
+    pub maintain_end: String,
+    pub created_by: String,
+    /// `YYYY-MM-DD HH:MM:SS` UTC.
+    pub created_at: String,
+    /// Seconds since the epoch (APIG's `create_time`).
+    pub created_unix: i64,
+    pub tags: Vec<Tag>,
+}
+
+/// One page of gateways.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayPage {
+    pub gateways: Vec<Gateway>,
+    pub total: i64,
+}
+
+/// A gateway with everything its Overview shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayDetail {
+    pub gateway: Gateway,
+    pub features: Vec<FeatureState>,
+    pub ingress_ports: Vec<IngressPort>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// The fields of a new gateway, with its first parameters, tags and ports (the wizard
+/// creates all of them in one step).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewGateway {
+    pub name: String,
+    pub description: String,
+    pub spec_id: String,
+    /// Empty: the default window 22:00:00–02:00:00.
+    pub maintain_begin: String,
+    pub maintain_end: String,
+    pub tags: Vec<Tag>,
+    pub features: Vec<FeatureSetting>,
+    pub ingress_ports: Vec<NewIngressPort>,
+}
+
+/// A change to a gateway's own fields; `None` keeps the current value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayChange {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub maintain_begin: Option<String>,
+    pub maintain_end: Option<String>,
+}
+
+/// A parameter as set by a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureSetting {
+    pub name: String,
+    pub enabled: bool,
+    pub config: String,
+}
+
+/// A parameter's current state: its setting, or its default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureState {
+    /// Empty while the parameter has its default.
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+    pub config: String,
+    /// Empty while the parameter has its default.
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewIngressPort {
+    pub protocol: String,
+    pub port: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngressPort {
+    pub id: String,
+    pub protocol: String,
+    pub port: i32,
+}
+
+/// An edition (`spec_id`): it sets the gateway's limits, not its hardware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edition {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Most APIs the gateway holds.
+    pub max_apis: i64,
+    /// Requests per second the edition is rated for.
+    pub rated_rps: i64,
+}
+
+pub const EDITIONS: &[Edition] = &[
+    Edition {
+        id: "BASIC",
+        title: "Basic",
+        max_apis: 250,
+        rated_rps: 2_000,
+    },
+    Edition {
+        id: "PROFESSIONAL",
+        title: "Professional",
+        max_apis: 800,
+        rated_rps: 4_000,
+    },
+    Edition {
+        id: "ENTERPRISE",
+        title: "Enterprise",
+        max_apis: 2_000,
+        rated_rps: 6_000,
+    },
+    Edition {
+        id: "PLATINUM",
+        title: "Platinum",
+        max_apis: 8_000,
+        rated_rps: 10_000,
+    },
+];
+
+/// The edition of a `spec_id`. APIG's `_IPV6` and `PLATINUM_X2`…`X8` variants are accepted
+/// and have the limits of their base edition.
+pub fn edition(spec_id: &str) -> Option<&'static Edition> {
+    let base = spec_id.strip_suffix("_IPV6").unwrap_or(spec_id);
+    let base = match base.strip_prefix("PLATINUM_X") {
+        Some(n) if matches!(n, "2" | "3" | "4" | "5" | "6" | "7" | "8") => "PLATINUM",
+        _ => base,
+    };
+    EDITIONS.iter().find(|e| e.id == base)
+}
+
+/// How a parameter's `config` is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeatureValue {
+    /// On or off; no config.
+    Switch,
+    /// A whole number in `min..=max`: `{"<key>": n}`, or the bare number when `key` is empty.
+    Number {
+        key: &'static str,
+        min: i64,
+        max: i64,
+        default: i64,
+        unit: &'static str,
+    },
+}
+
+/// A gateway parameter that means something for a self-hosted gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureSpec {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub help: &'static str,
+    pub enabled_by_default: bool,
+    pub value: FeatureValue,
+}
+
+const MIB: i64 = 1024 * 1024;
+
+pub const FEATURES: &[FeatureSpec] = &[
+    FeatureSpec {
+        name: "ratelimit",
+        title: "Default API rate limit",
+        help: "Calls per second each API accepts when no throttling policy is bound.",
+        enabled_by_default: true,
+        value: FeatureValue::Number {
+            key: "api_limits",
+            min: 1,
+            max: 1_000_000,
+            default: 200,
+            unit: "calls/s",
+        },
+    },
+    FeatureSpec {
+        name: "request_body_size",
+        title: "Maximum request body",
+        help: "Larger request bodies are refused with 413.",
+        enabled_by_default: true,
+        value: FeatureValue::Number {
+            key: "",
+            min: MIB,
+            max: 9536 * MIB,
+            default: 12 * MIB,
+            unit: "bytes",
+        },
+    },
+    FeatureSpec {
+        name: "backend_timeout",
+        title: "Longest backend timeout",
+        help: "The largest timeout an API's backend may be given.",
+        enabled_by_default: true,
+        value: FeatureValue::Number {
+            key: "max_timeout",
+            min: 1,
+            max: 600_000,
+            default: 60_000,
+            unit: "ms",
+        },
+    },
+    FeatureSpec {
+        name: "real_ip_from_xff",
+        title: "Client address from X-Forwarded-For",
+        help: "Take the caller's address from X-Forwarded-For: 0 or more counts from the left, -1 or less from the right.",
+        enabled_by_default: false,
+        value: FeatureValue::Number {
+            key: "xff_index",
+            min: -10,
+            max: 10,
+            default: -1,
+            unit: "position",
+        },
+    },
+    FeatureSpec {
+        name: "gzip",
+        title: "Compress responses",
+        help: "Gzip responses over 1 KB for callers that accept it, at this level (1–9).",
+        enabled_by_default: false,
+        value: FeatureValue::Number {
+            key: "comp_level",
+            min: 1,
+            max: 9,
+            default: 6,
+            unit: "level",
+        },
+    },
+    FeatureSpec {
+        name: "app_route",
+        title: "Call any group by address",
+        help: "Let APIs of groups other than DEFAULT be called on the gateway's own ports.",
+        enabled_by_default: false,
+        value: FeatureValue::Switch,
+    },
+    FeatureSpec {
+        name: "api_uri_no_escape",
+        title: "Keep request paths unescaped",
+        help: "Pass percent-encoded paths to backends as received.",
+        enabled_by_default: false,
+        value: FeatureValue::Switch,
+    },
+];
+
+pub fn feature_spec(name: &str) -> Option<&'static FeatureSpec> {
+    FEATURES.iter().find(|f| f.name == name)
+}
+
+impl FeatureSpec {
+    /// The config of the default setting.
+    pub fn default_config(&self) -> String {
+        match self.value {
+            FeatureValue::Switch => String::new(),
+            FeatureValue::Number { key, default, .. } => number_config(key, default),
+        }
+    }
+
+    /// The default state, as listed before the parameter is ever set.
+    pub fn default_state(&self) -> FeatureState {
+        FeatureState {
+            id: String::new(),
+            name: self.name.to_owned(),
+            enabled: self.enabled_by_default,
+            config: self.default_config(),
+            updated_at: String::new(),
+        }
+    }
+}
+
+fn number_config(key: &str, value: i64) -> String {
+    if key.is_empty() {
+        value.to_string()
+    } else {
+        format!("{{\"{key}\":{value}}}")
+    }
+}
+
+/// The number in a parameter's config, if it has one.
+pub fn feature_number(spec: &FeatureSpec, config: &str) -> Option<i64> {
+    let FeatureValue::Number { key, .. } = spec.value else {
+        return None;
+    };
+    let config = config.trim();
+    if key.is_empty() {
+        return config.trim_matches('"').parse().ok();
+    }
+    let value: serde_json::Value = serde_json::from_str(config).ok()?;
+    match &value[key] {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Checks a parameter setting and returns it in its stored form (config normalised; an
+/// empty config of a numeric parameter takes the default).
+pub fn validate_feature(setting: &FeatureSetting) -> Result<FeatureSetting, AppError> {
+    let spec = feature_spec(&setting.name).ok_or_else(|| {
+        let known: Vec<_> = FEATURES.iter().map(|f| f.name).collect();
+        AppError::invalid(
+            "name",
+            format!(
+                "The gateway parameter {} is not supported; the parameters are {}.",
+                setting.name,
+                known.join(", ")
+            ),
+        )
+    })?;
+    let config = match spec.value {
+        FeatureValue::Switch => String::new(),
+        FeatureValue::Number {
+            key,
+            min,
+            max,
+            default,
+            unit,
+        } => {
+            let value = if setting.config.trim().is_empty() {
+                default
+            } else {
+                feature_number(spec, &setting.config).ok_or_else(|| {
+                    AppError::invalid(
+                        "config",
+                        if key.is_empty() {
+                            format!(
+                                "{} takes a whole number of {unit}, such as {default}.",
+                                spec.name
+                            )
+                        } else {
+                            format!(
+                                "{} takes {}, a whole number of {unit}.",
+                                spec.name,
+                                number_config(key, default)
+                            )
+                        },
+                    )
+                })?
+            };
+            if !(min..=max).contains(&value) {
+                return Err(AppError::invalid(
+                    "config",
+                    format!(
+                        "{} is {min} to {max} {unit}; {value} is out of range.",
+                        spec.name
+                    ),
+                ));
+            }
+            number_config(key, value)
+        }
+    };
+    Ok(FeatureSetting {
+        name: setting.name.clone(),
+        enabled: setting.enabled,
+        config,
+    })
+}
+
+/// Gateway names: 3–64 characters, starting with a letter; then letters, digits, `-`, `_`.
+pub fn validate_name(field: &str, name: &str) -> Result<(), AppError> {
+    let count = name.chars().count();
+    if !(3..=64).contains(&count) {
+        return Err(AppError::invalid(
+            field,
+            "A gateway name has 3 to 64 characters.",
+        ));
+    }
+    if !name.starts_with(char::is_alphabetic) {
+        return Err(AppError::invalid(
+            field,
+            "A gateway name starts with a letter.",
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_')))
+    {
+        return Err(AppError::invalid(
+            field,
+            format!("'{bad}' is not allowed in a gateway name: use letters, digits, hyphens and underscores."),
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_spec(field: &str, spec_id: &str) -> Result<&'static Edition, AppError> {
+    edition(spec_id).ok_or_else(|| {
+        AppError::invalid(
+            field,
+            format!(
+                "The edition (spec_id) is one of {}; {spec_id:?} is not.",
+                EDITIONS.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}
+
+/// Hours a maintenance window can start at.
+pub const MAINTENANCE_STARTS: [u8; 6] = [2, 6, 10, 14, 18, 22];
+
+/// A maintenance window: it starts at 02, 06, 10, 14, 18 or 22 o'clock and lasts exactly
+/// four hours (`xx:00:00`).
+pub fn validate_maintenance(begin: &str, end: &str) -> Result<(), AppError> {
+    let hour = |field: &str, value: &str| -> Result<u8, AppError> {
+        value
+            .strip_suffix(":00:00")
+            .filter(|h| h.len() == 2)
+            .and_then(|h| h.parse::<u8>().ok())
+            .filter(|h| *h < 24)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    field,
+                    format!("A time of day is written HH:00:00; {value:?} is not."),
+                )
+            })
+    };
+    let start = hour("maintain_begin", begin)?;
+    let stop = hour("maintain_end", end)?;
+    if !MAINTENANCE_STARTS.contains(&start) {
+        return Err(AppError::invalid(
+            "maintain_begin",
+            "A maintenance window starts at 02, 06, 10, 14, 18 or 22 o'clock.",
+        ));
+    }
+    if stop != (start + 4) % 24 {
+        return Err(AppError::invalid(
+            "maintain_end",
+            format!(
+                "A maintenance window lasts 4 hours: starting at {begin} it ends at {:02}:00:00.",
+                (start + 4) % 24
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Tags: at most 20, keys unique; key 1–128 characters of letters, digits, spaces and
+/// `_ . : = + - @`, not starting with `_sys_`; value up to 255 characters, also `/`.
+pub fn validate_tags(tags: &[Tag]) -> Result<(), AppError> {
+    if tags.len() > MAX_TAGS {
+        return Err(AppError::invalid(
+            "tags",
+            format!("A gateway has at most {MAX_TAGS} tags."),
+        ));
+    }
+    for (i, tag) in tags.iter().enumerate() {
+        validate_tag(&format!("tags[{i}]"), tag)?;
+        if tags[..i].iter().any(|t| t.key == tag.key) {
+            return Err(AppError::invalid(
+                &format!("tags[{i}].key"),
+                format!("The tag key {} is given twice.", tag.key),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn validate_tag(field: &str, tag: &Tag) -> Result<(), AppError> {
+    let key_field = format!("{field}.key");
+    let count = tag.key.chars().count();
+    if !(1..=128).contains(&count) {
+        return Err(AppError::invalid(
+            &key_field,
+            "A tag key has 1 to 128 characters.",
+        ));
+    }
+    if tag.key.starts_with("_sys_") {
+        return Err(AppError::invalid(
+            &key_field,
+            "Tag keys starting with _sys_ are reserved for the system.",
+        ));
+    }
+    let allowed_key = |c: char| c.is_alphanumeric() || " _.:=+-@".contains(c);
+    if let Some(bad) = tag.key.chars().find(|c| !allowed_key(*c)) {
+        return Err(AppError::invalid(
+            &key_field,
+            format!("'{bad}' is not allowed in a tag key: use letters, digits, spaces and _ . : = + - @"),
+        ));
+    }
+    let value_field = format!("{field}.value");
+    if tag.value.chars().count() > 255 {
+        return Err(AppError::invalid(
+            &value_field,
+            "A tag value has at most 255 characters.",
+        ));
+    }
+    let allowed_value = |c: char| c.is_alphanumeric() || " _.:/=+-@".contains(c);
+    if let Some(bad) = tag.value.chars().find(|c| !allowed_value(*c)) {
+        return Err(AppError::invalid(
+            &value_field,
+            format!("'{bad}' is not allowed in a tag value: use letters, digits, spaces and _ . : / = + - @"),
+        ));
+    }
+    Ok(())
+}
+
+/// Custom inbound ports: HTTP or HTTPS on a port from 1024 to 49151.
+pub fn validate_ingress_port(field: &str, port: &NewIngressPort) -> Result<(), AppError> {
+    if !matches!(port.protocol.as_str(), "HTTP" | "HTTPS") {
+        return Err(AppError::invalid(
+            &format!("{field}.protocol"),
+            "The protocol of an inbound port is HTTP or HTTPS.",
+        ));
+    }
+    if !(1024..=49151).contains(&port.port) {
+        return Err(AppError::invalid(
+            &format!("{field}.ingress_port"),
+            format!("An inbound port is 1024 to 49151; {} is not.", port.port),
+        ));
+    }
+    Ok(())
+}
+
+impl NewGateway {
+    /// Every rule, in the order the wizard asks; the maintenance window defaults when empty.
+    pub fn validate(&self) -> Result<(), AppError> {
+        validate_name("instance_name", &self.name)?;
+        validate_spec("spec_id", &self.spec_id)?;
+        validate_description("description", &self.description)?;
+        let (begin, end) = self.maintenance();
+        validate_maintenance(begin, end)?;
+        for (i, setting) in self.features.iter().enumerate() {
+            validate_feature(setting).map_err(|e| match e {
+                AppError::Invalid { field, message } => {
+                    AppError::invalid(&format!("features[{i}].{field}"), message)
+                }
+                other => other,
+            })?;
+        }
+        validate_tags(&self.tags)?;
+        if self.ingress_ports.len() > MAX_INGRESS_PORTS {
+            return Err(AppError::invalid(
+                "ingress_ports",
+                format!("A gateway has at most {MAX_INGRESS_PORTS} inbound ports."),
+            ));
+        }
+        for (i, port) in self.ingress_ports.iter().enumerate() {
+            let field = format!("ingress_ports[{i}]");
+            validate_ingress_port(&field, port)?;
+            if self.ingress_ports[..i].iter().any(|p| p.port == port.port) {
+                return Err(AppError::invalid(
+                    &format!("{field}.ingress_port"),
+                    format!("Port {} is given twice.", port.port),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The maintenance window, with the default for empty fields.
+    pub fn maintenance(&self) -> (&str, &str) {
+        if self.maintain_begin.is_empty() && self.maintain_end.is_empty() {
+            ("22:00:00", "02:00:00")
+        } else {
+            (&self.maintain_begin, &self.maintain_end)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(result: Result<(), AppError>) -> String {
+        result
+            .expect_err("refused")
+            .field()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    #[test]
+    fn names_follow_apig() {
+        assert!(validate_name("n", "gw-prod_1").is_ok());
+        assert!(validate_name("n", "网关一号").is_ok());
+        for bad in [
+            "ab",
+            "1gateway",
+            "-gw",
+            "gw prod",
+            "gw.prod",
+            &"g".repeat(65),
+        ] {
+            assert!(validate_name("n", bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn editions_and_their_variants() {
+        assert_eq!(edition("BASIC").map(|e| e.max_apis), Some(250));
+        assert_eq!(edition("PLATINUM_X4").map(|e| e.id), Some("PLATINUM"));
+        assert_eq!(edition("ENTERPRISE_IPV6").map(|e| e.id), Some("ENTERPRISE"));
+        assert!(edition("PLATINUM_X9").is_none());
+        assert!(edition("basic").is_none());
+    }
+
+    #[test]
+    fn maintenance_windows_last_four_hours_from_fixed_starts() {
+        assert!(validate_maintenance("22:00:00", "02:00:00").is_ok());
+        assert!(validate_maintenance("02:00:00", "06:00:00").is_ok());
+        assert_eq!(
+            field(validate_maintenance("03:00:00", "07:00:00")),
+            "maintain_begin"
+        );
+        assert_eq!(
+            field(validate_maintenance("02:00:00", "05:00:00")),
+            "maintain_end"
+        );
+        assert_eq!(
+            field(validate_maintenance("2:00", "06:00:00")),
+            "maintain_begin"
+        );
+    }
+
+    #[test]
+    fn features_are_checked_and_normalised() {
+        let set = |name: &str, config: &str| FeatureSetting {
+            name: name.to_owned(),
+            enabled: true,
+            config: config.to_owned(),
+        };
+        assert_eq!(
+            validate_feature(&set("ratelimit", r#"{"api_limits": "500"}"#))
+                .unwrap()
+                .config,
+            r#"{"api_limits":500}"#
+        );
+        assert_eq!(
+            validate_feature(&set("request_body_size", "104857600"))
+                .unwrap()
+                .config,
+            "104857600"
+        );
+        assert_eq!(
+            validate_feature(&set("backend_timeout", ""))
+                .unwrap()
+                .config,
+            r#"{"max_timeout":60000}"#
+        );
+        assert_eq!(
+            validate_feature(&set("app_route", "ignored"))
+                .unwrap()
+                .config,
+            ""
+        );
+        let out_of_range =
+            validate_feature(&set("backend_timeout", r#"{"max_timeout":600001}"#)).unwrap_err();
+        assert_eq!(out_of_range.field(), Some("config"));
+        assert!(out_of_range.to_string().contains("1 to 600000 ms"));
+        assert_eq!(
+            validate_feature(&set("ratelimit", "fast"))
+                .unwrap_err()
+                .field(),
+            Some("config")
+        );
+        let unknown = validate_feature(&set("lts", "")).unwrap_err();
+        assert_eq!(unknown.field(), Some("name"));
+        assert!(unknown.to_string().contains("ratelimit"));
+    }
+
+    #[test]
+    fn tags_and_ports() {
+        let tag = |k: &str, v: &str| Tag {
+            key: k.to_owned(),
+            value: v.to_owned(),
+        };
+        assert!(validate_tags(&[tag("team", "payments"), tag("cost:center", "a/b")]).is_ok());
+        assert_eq!(field(validate_tags(&[tag("", "x")])), "tags[0].key");
+        assert_eq!(field(validate_tags(&[tag("_sys_x", "x")])), "tags[0].key");
+        assert_eq!(field(validate_tags(&[tag("a", "<b>")])), "tags[0].value");
+        assert_eq!(
+            field(validate_tags(&[tag("a", "1"), tag("a", "2")])),
+            "tags[1].key"
+        );
+        let many: Vec<_> = (0..21).map(|i| tag(&format!("k{i}"), "")).collect();
+        assert_eq!(field(validate_tags(&many)), "tags");
+        let port = |protocol: &str, port: i32| NewIngressPort {
+            protocol: protocol.to_owned(),
+            port,
+        };
+        assert!(validate_ingress_port("p", &port("HTTPS", 8443)).is_ok());
+        assert_eq!(
+            field(validate_ingress_port("p", &port("TCP", 8443))),
+            "p.protocol"
+        );
+        assert_eq!(
+            field(validate_ingress_port("p", &port("HTTP", 80))),
+            "p.ingress_port"
+        );
+    }
+
+    #[test]
+    fn a_new_gateway_reports_the_first_broken_rule() {
+        let mut gateway = NewGateway {
+            name: "gw-prod".into(),
+            spec_id: "BASIC".into(),
+            ..Default::default()
+        };
+        assert!(gateway.validate().is_ok());
+        assert_eq!(gateway.maintenance(), ("22:00:00", "02:00:00"));
+        gateway.ingress_ports = vec![
+            NewIngressPort {
+                protocol: "HTTP".into(),
+                port: 8081,
+            },
+            NewIngressPort {
+                protocol: "HTTPS".into(),
+                port: 8081,
+            },
+        ];
+        assert_eq!(field(gateway.validate()), "ingress_ports[1].ingress_port");
+        gateway.spec_id = "HUGE".into();
+        assert_eq!(field(gateway.validate()), "spec_id");
+    }
+}

@@ -1,0 +1,647 @@
+//! Gateways (APIG instances) in a project: create, list, show, update, delete; their
+//! parameters, tags and custom inbound ports. Every change runs in one transaction with its
+//! audit record and a configuration revision bump.
+use std::collections::HashMap;
+
+use sqlx::{PgConnection, PgPool};
+
+use super::audit::{self, format_time, Target};
+use super::caller::Caller;
+use super::{ids, revision};
+use crate::domain::audit::AuditResult;
+use crate::domain::gateway::{
+    self as rules, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayDetail,
+    GatewayPage, IngressPort, NewGateway, NewIngressPort, Tag, MAX_GATEWAYS, MAX_INGRESS_PORTS,
+    MAX_TAGS,
+};
+use crate::domain::paging::Page;
+use crate::error::AppError;
+
+/// Filters of the gateway list (APIG's `instance_id`, `instance_name`).
+#[derive(Debug, Default, Clone)]
+pub struct GatewayFilter {
+    pub id: Option<String>,
+    /// Part of the name, case-insensitive.
+    pub name: Option<String>,
+}
+
+struct Row {
+    id: String,
+    project_id: String,
+    name: String,
+    description: String,
+    spec_id: String,
+    maintain_begin: String,
+    maintain_end: String,
+    created_by: String,
+    created_at: time::OffsetDateTime,
+}
+
+fn gateway(row: Row, tags: Vec<Tag>) -> Gateway {
+    Gateway {
+        id: row.id,
+        project_id: row.project_id,
+        name: row.name,
+        description: row.description,
+        spec_id: row.spec_id,
+        maintain_begin: row.maintain_begin,
+        maintain_end: row.maintain_end,
+        created_by: row.created_by,
+        created_unix: row.created_at.unix_timestamp(),
+        created_at: format_time(row.created_at),
+        tags,
+    }
+}
+
+async fn tags_of(
+    executor: &mut PgConnection,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<Tag>>, AppError> {
+    let rows = sqlx::query!(
+        "SELECT gateway_id, key, value FROM gateway_tags WHERE gateway_id = ANY($1) ORDER BY key",
+        ids
+    )
+    .fetch_all(executor)
+    .await?;
+    let mut tags: HashMap<String, Vec<Tag>> = HashMap::new();
+    for row in rows {
+        tags.entry(row.gateway_id).or_default().push(Tag {
+            key: row.key,
+            value: row.value,
+        });
+    }
+    Ok(tags)
+}
+
+fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
+    Target {
+        kind: "gateway",
+        id,
+        name,
+    }
+}
+
+async fn name_taken(
+    tx: &mut PgConnection,
+    caller: &Caller,
+    name: &str,
+    except: &str,
+) -> Result<(), AppError> {
+    let taken = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM gateways WHERE project_id = $1 AND lower(name) = lower($2) AND id <> $3) AS "taken!""#,
+        caller.project_id,
+        name,
+        except
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken {
+        return Err(AppError::conflict(
+            Some("instance_name"),
+            format!("A gateway named {name} already exists in this project."),
+        ));
+    }
+    Ok(())
+}
+
+async fn ports_free(tx: &mut PgConnection, ports: &[NewIngressPort]) -> Result<(), AppError> {
+    let numbers: Vec<i32> = ports.iter().map(|p| p.port).collect();
+    let used = sqlx::query!(
+        "SELECT p.port, g.name FROM gateway_ingress_ports p JOIN gateways g ON g.id = p.gateway_id
+          WHERE p.port = ANY($1) ORDER BY p.port LIMIT 1",
+        &numbers
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    match used {
+        Some(row) => Err(AppError::conflict(
+            Some("ingress_port"),
+            format!(
+                "Port {} is already an inbound port of gateway {}.",
+                row.port, row.name
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+async fn insert_port(
+    tx: &mut PgConnection,
+    gateway_id: &str,
+    port: &NewIngressPort,
+) -> Result<IngressPort, AppError> {
+    let id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO gateway_ingress_ports (id, gateway_id, protocol, port) VALUES ($1, $2, $3, $4)",
+        id,
+        gateway_id,
+        port.protocol,
+        port.port
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(IngressPort {
+        id,
+        protocol: port.protocol.clone(),
+        port: port.port,
+    })
+}
+
+async fn upsert_feature(
+    tx: &mut PgConnection,
+    gateway_id: &str,
+    setting: &FeatureSetting,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "INSERT INTO gateway_features (id, gateway_id, name, enabled, config) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (gateway_id, name)
+         DO UPDATE SET enabled = excluded.enabled, config = excluded.config, updated_at = now()",
+        ids::new_id(),
+        gateway_id,
+        setting.name,
+        setting.enabled,
+        setting.config
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Creates a gateway with its first parameters, tags and inbound ports.
+pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<Gateway, AppError> {
+    new.validate()?;
+    let features = new
+        .features
+        .iter()
+        .map(rules::validate_feature)
+        .collect::<Result<Vec<_>, _>>()?;
+    let (begin, end) = new.maintenance();
+    let mut tx = pool.begin().await?;
+    // One creation at a time per project, so the count and the name check hold.
+    sqlx::query!(
+        "SELECT id FROM projects WHERE id = $1 FOR UPDATE",
+        caller.project_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let count = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM gateways WHERE project_id = $1"#,
+        caller.project_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if count >= MAX_GATEWAYS {
+        return Err(AppError::conflict(
+            None,
+            format!("This project already has {MAX_GATEWAYS} gateways, the most it can hold. Delete one first."),
+        ));
+    }
+    name_taken(&mut tx, caller, &new.name, "").await?;
+    ports_free(&mut tx, &new.ingress_ports).await?;
+    let id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO gateways (id, project_id, name, description, spec_id, maintain_begin, maintain_end, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        id,
+        caller.project_id,
+        new.name,
+        new.description,
+        new.spec_id,
+        begin,
+        end,
+        caller.user_name
+    )
+    .execute(&mut *tx)
+    .await?;
+    for tag in &new.tags {
+        sqlx::query!(
+            "INSERT INTO gateway_tags (gateway_id, key, value) VALUES ($1, $2, $3)",
+            id,
+            tag.key,
+            tag.value
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    for setting in &features {
+        upsert_feature(&mut tx, &id, setting).await?;
+    }
+    for port in &new.ingress_ports {
+        insert_port(&mut tx, &id, port).await?;
+    }
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:instances:create",
+        target(&id, &new.name),
+        AuditResult::Success,
+        &format!("edition {}", new.spec_id),
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, &id).await
+}
+
+/// Gateways of the caller's project, oldest first.
+pub async fn list(
+    pool: &PgPool,
+    caller: &Caller,
+    filter: &GatewayFilter,
+    page: Page,
+) -> Result<GatewayPage, AppError> {
+    let name = filter.name.as_deref().filter(|s| !s.is_empty());
+    let id = filter.id.as_deref().filter(|s| !s.is_empty());
+    let mut conn = pool.acquire().await?;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM gateways
+            WHERE project_id = $1 AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
+              AND ($3::text IS NULL OR id = $3)"#,
+        caller.project_id,
+        name,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query_as!(
+        Row,
+        "SELECT id, project_id, name, description, spec_id, maintain_begin, maintain_end, created_by, created_at
+           FROM gateways
+          WHERE project_id = $1 AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
+            AND ($3::text IS NULL OR id = $3)
+          ORDER BY created_at, id OFFSET $4 LIMIT $5",
+        caller.project_id,
+        name,
+        id,
+        page.offset,
+        page.limit
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut tags = tags_of(&mut conn, &ids).await?;
+    Ok(GatewayPage {
+        total,
+        gateways: rows
+            .into_iter()
+            .map(|row| {
+                let own = tags.remove(&row.id).unwrap_or_default();
+                gateway(row, own)
+            })
+            .collect(),
+    })
+}
+
+/// One gateway of the caller's project.
+pub async fn get(pool: &PgPool, caller: &Caller, id: &str) -> Result<Gateway, AppError> {
+    let mut conn = pool.acquire().await?;
+    let row = sqlx::query_as!(
+        Row,
+        "SELECT id, project_id, name, description, spec_id, maintain_begin, maintain_end, created_by, created_at
+           FROM gateways WHERE id = $1 AND project_id = $2",
+        id,
+        caller.project_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("Gateway {id}")))?;
+    let tags = tags_of(&mut conn, &[row.id.clone()])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    Ok(gateway(row, tags))
+}
+
+/// A gateway with its parameters (set or default) and inbound ports.
+pub async fn detail(pool: &PgPool, caller: &Caller, id: &str) -> Result<GatewayDetail, AppError> {
+    Ok(GatewayDetail {
+        gateway: get(pool, caller, id).await?,
+        features: features(pool, caller, id).await?,
+        ingress_ports: ingress_ports(pool, caller, id).await?,
+    })
+}
+
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    id: &str,
+    change: &GatewayChange,
+) -> Result<Gateway, AppError> {
+    let current = get(pool, caller, id).await?;
+    if let Some(name) = &change.name {
+        rules::validate_name("instance_name", name)?;
+    }
+    if let Some(description) = &change.description {
+        crate::domain::iam::validate_description("description", description)?;
+    }
+    let begin = change
+        .maintain_begin
+        .as_deref()
+        .unwrap_or(&current.maintain_begin);
+    let end = change
+        .maintain_end
+        .as_deref()
+        .unwrap_or(&current.maintain_end);
+    rules::validate_maintenance(begin, end)?;
+    let mut tx = pool.begin().await?;
+    if let Some(name) = &change.name {
+        name_taken(&mut tx, caller, name, id).await?;
+    }
+    sqlx::query!(
+        "UPDATE gateways SET name = coalesce($2, name), description = coalesce($3, description),
+                maintain_begin = $4, maintain_end = $5, updated_at = now()
+          WHERE id = $1",
+        id,
+        change.name,
+        change.description,
+        begin,
+        end
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    let name = change.name.as_deref().unwrap_or(&current.name);
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:instances:update",
+        target(id, name),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, id).await
+}
+
+/// Deletes a gateway with its parameters, tags and ports.
+pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppError> {
+    let current = get(pool, caller, id).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!("DELETE FROM gateways WHERE id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:instances:delete",
+        target(id, &current.name),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every supported parameter: its setting, or its default.
+pub async fn features(
+    pool: &PgPool,
+    caller: &Caller,
+    id: &str,
+) -> Result<Vec<FeatureState>, AppError> {
+    get(pool, caller, id).await?;
+    let rows = sqlx::query!(
+        "SELECT id, name, enabled, config, updated_at FROM gateway_features WHERE gateway_id = $1",
+        id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rules::FEATURES
+        .iter()
+        .map(|spec| match rows.iter().find(|r| r.name == spec.name) {
+            Some(row) => FeatureState {
+                id: row.id.clone(),
+                name: row.name.clone(),
+                enabled: row.enabled,
+                config: row.config.clone(),
+                updated_at: format_time(row.updated_at),
+            },
+            None => spec.default_state(),
+        })
+        .collect())
+}
+
+/// Sets one parameter; returns its new state.
+pub async fn set_feature(
+    pool: &PgPool,
+    caller: &Caller,
+    id: &str,
+    setting: &FeatureSetting,
+) -> Result<FeatureState, AppError> {
+    let current = get(pool, caller, id).await?;
+    let setting = rules::validate_feature(setting)?;
+    let mut tx = pool.begin().await?;
+    upsert_feature(&mut tx, id, &setting).await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:features:create",
+        target(id, &current.name),
+        AuditResult::Success,
+        &format!(
+            "{} {} {}",
+            setting.name,
+            if setting.enabled { "on" } else { "off" },
+            setting.config
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    features(pool, caller, id)
+        .await?
+        .into_iter()
+        .find(|f| f.name == setting.name)
+        .ok_or_else(|| AppError::Internal("a parameter just set is missing".to_owned()))
+}
+
+/// Adds (`create`) or removes (`delete`) tags. Adding a key that exists changes its value;
+/// removing one that does not exist changes nothing.
+pub async fn change_tags(
+    pool: &PgPool,
+    caller: &Caller,
+    id: &str,
+    action: &str,
+    tags: &[Tag],
+) -> Result<Vec<Tag>, AppError> {
+    let current = get(pool, caller, id).await?;
+    let audit_action = match action {
+        "create" => "apig:instanceTags:create",
+        "delete" => "apig:instanceTags:delete",
+        other => {
+            return Err(AppError::invalid(
+                "action",
+                format!("The action is create or delete, not {other:?}."),
+            ))
+        }
+    };
+    let mut tx = pool.begin().await?;
+    if action == "create" {
+        rules::validate_tags(tags)?;
+        let mut merged = current.tags.clone();
+        for tag in tags {
+            match merged.iter_mut().find(|t| t.key == tag.key) {
+                Some(existing) => existing.value.clone_from(&tag.value),
+                None => merged.push(tag.clone()),
+            }
+        }
+        if merged.len() > MAX_TAGS {
+            return Err(AppError::invalid(
+                "tags",
+                format!(
+                    "A gateway has at most {MAX_TAGS} tags; it has {} and this adds {}.",
+                    current.tags.len(),
+                    merged.len() - current.tags.len()
+                ),
+            ));
+        }
+        for tag in tags {
+            sqlx::query!(
+                "INSERT INTO gateway_tags (gateway_id, key, value) VALUES ($1, $2, $3)
+                 ON CONFLICT (gateway_id, key) DO UPDATE SET value = excluded.value",
+                id,
+                tag.key,
+                tag.value
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    } else {
+        let keys: Vec<String> = tags.iter().map(|t| t.key.clone()).collect();
+        sqlx::query!(
+            "DELETE FROM gateway_tags WHERE gateway_id = $1 AND key = ANY($2)",
+            id,
+            &keys
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let keys: Vec<&str> = tags.iter().map(|t| t.key.as_str()).collect();
+    audit::record(
+        &mut *tx,
+        caller,
+        audit_action,
+        target(id, &current.name),
+        AuditResult::Success,
+        &keys.join(", "),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(get(pool, caller, id).await?.tags)
+}
+
+/// Every tag key in the project with the values it has.
+pub async fn project_tags(
+    pool: &PgPool,
+    caller: &Caller,
+) -> Result<Vec<(String, Vec<String>)>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT t.key, array_agg(DISTINCT t.value ORDER BY t.value) AS "values!"
+             FROM gateway_tags t JOIN gateways g ON g.id = t.gateway_id
+            WHERE g.project_id = $1 GROUP BY t.key ORDER BY t.key"#,
+        caller.project_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.values)).collect())
+}
+
+pub async fn ingress_ports(
+    pool: &PgPool,
+    caller: &Caller,
+    id: &str,
+) -> Result<Vec<IngressPort>, AppError> {
+    get(pool, caller, id).await?;
+    let rows = sqlx::query!(
+        "SELECT id, protocol, port FROM gateway_ingress_ports WHERE gateway_id = $1 ORDER BY port",
+        id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| IngressPort {
+            id: r.id,
+            protocol: r.protocol,
+            port: r.port,
+        })
+        .collect())
+}
+
+pub async fn add_ingress_port(
+    pool: &PgPool,
+    caller: &Caller,
+    id: &str,
+    port: &NewIngressPort,
+) -> Result<IngressPort, AppError> {
+    let current = get(pool, caller, id).await?;
+    rules::validate_ingress_port("ingress_port", port).map_err(|e| match e {
+        AppError::Invalid { field, message } => AppError::invalid(
+            field.strip_prefix("ingress_port.").unwrap_or(&field),
+            message,
+        ),
+        other => other,
+    })?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!("SELECT id FROM gateways WHERE id = $1 FOR UPDATE", id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let held = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM gateway_ingress_ports WHERE gateway_id = $1"#,
+        id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if held >= MAX_INGRESS_PORTS as i64 {
+        return Err(AppError::conflict(
+            None,
+            format!("A gateway has at most {MAX_INGRESS_PORTS} inbound ports."),
+        ));
+    }
+    ports_free(&mut tx, std::slice::from_ref(port)).await?;
+    let created = insert_port(&mut tx, id, port).await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:instances:update",
+        target(id, &current.name),
+        AuditResult::Success,
+        &format!("inbound port {} {} added", port.protocol, port.port),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub async fn delete_ingress_port(
+    pool: &PgPool,
+    caller: &Caller,
+    id: &str,
+    port_id: &str,
+) -> Result<(), AppError> {
+    let current = get(pool, caller, id).await?;
+    let mut tx = pool.begin().await?;
+    let removed = sqlx::query!(
+        "DELETE FROM gateway_ingress_ports WHERE id = $1 AND gateway_id = $2 RETURNING protocol, port",
+        port_id,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("Inbound port {port_id}")))?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:instances:update",
+        target(id, &current.name),
+        AuditResult::Success,
+        &format!("inbound port {} {} removed", removed.protocol, removed.port),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,538 @@
+//! Gateways (`instances`), their parameters (`features`), tags and custom inbound ports.
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::domain::gateway::{
+    FeatureSetting, FeatureState, Gateway, GatewayChange, IngressPort, NewGateway, NewIngressPort,
+    Tag, FEATURES,
+};
+use app::services::audit::Target;
+use app::services::caller::Caller;
+use app::services::gateways::{self, GatewayFilter};
+
+use super::{apig_time_of, in_project, Paging};
+use crate::mgmt::{guard, ApiError, Body, MgmtState};
+
+/// APIG's status of a gateway that serves: `Running`, number 6.
+const RUNNING: (&str, i64) = ("Running", 6);
+
+fn target(id: &str) -> Target<'_> {
+    Target {
+        kind: "gateway",
+        id,
+        name: "",
+    }
+}
+
+/// The caller in the path's project, allowed `action` on the gateway.
+async fn authorized(
+    state: &MgmtState,
+    caller: Caller,
+    project_id: &str,
+    action: &str,
+    gateway_id: &str,
+) -> Result<Caller, ApiError> {
+    let caller = in_project(state, caller, project_id).await?;
+    guard(state, &caller, action, target(gateway_id)).await?;
+    Ok(caller)
+}
+
+fn base(gateway: &Gateway) -> Value {
+    json!({
+        "id": gateway.id,
+        "project_id": gateway.project_id,
+        "instance_name": gateway.name,
+        "status": RUNNING.0,
+        "instance_status": RUNNING.1,
+        "type": "apig",
+        "spec": gateway.spec_id,
+        "create_time": gateway.created_unix,
+        "enterprise_project_id": "0",
+        "eip_address": null,
+        "charging_mode": 0,
+        "loadbalancer_provider": "lvs",
+    })
+}
+
+fn details(state: &MgmtState, gateway: &Gateway) -> Value {
+    let mut body = base(gateway);
+    let extra = json!({
+        "description": gateway.description,
+        "maintain_begin": gateway.maintain_begin,
+        "maintain_end": gateway.maintain_end,
+        "ingress_ip": state.endpoints.ingress_ip(),
+        "user_id": gateway.created_by,
+        "instance_version": env!("CARGO_PKG_VERSION"),
+        "supported_features": FEATURES.iter().map(|f| f.name).collect::<Vec<_>>(),
+        "available_zone_ids": "",
+        "is_releasable": true,
+    });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    body
+}
+
+#[derive(Deserialize)]
+pub struct CreateRequest {
+    instance_name: String,
+    spec_id: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    maintain_begin: String,
+    #[serde(default)]
+    maintain_end: String,
+    #[serde(default)]
+    tags: Vec<TagBody>,
+}
+
+#[derive(Deserialize)]
+struct TagBody {
+    key: String,
+    #[serde(default)]
+    value: String,
+}
+
+fn tags(tags: Vec<TagBody>) -> Vec<Tag> {
+    tags.into_iter()
+        .map(|t| Tag {
+            key: t.key,
+            value: t.value,
+        })
+        .collect()
+}
+
+pub async fn create(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(project_id): Path<String>,
+    Body(request): Body<CreateRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:instances:create", "").await?;
+    let new = NewGateway {
+        name: request.instance_name,
+        description: request.description,
+        spec_id: request.spec_id,
+        maintain_begin: request.maintain_begin,
+        maintain_end: request.maintain_end,
+        tags: tags(request.tags),
+        features: Vec::new(),
+        ingress_ports: Vec::new(),
+    };
+    let gateway = gateways::create(&state.pool, &caller, &new).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "instance_id": gateway.id, "message": "success", "job_id": gateway.id })),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    instance_id: Option<String>,
+    instance_name: Option<String>,
+    status: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(project_id): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:instances:list", "").await?;
+    let filter = GatewayFilter {
+        id: query.instance_id,
+        name: query.instance_name,
+    };
+    // Every gateway here is running: another status filter matches none.
+    let page = match query.status.as_deref() {
+        Some(status) if !status.is_empty() && status != RUNNING.0 => {
+            app::domain::gateway::GatewayPage {
+                gateways: Vec::new(),
+                total: 0,
+            }
+        }
+        _ => gateways::list(&state.pool, &caller, &filter, query.paging.page()).await?,
+    };
+    let instances: Vec<Value> = page.gateways.iter().map(base).collect();
+    Ok(Json(json!({
+        "size": instances.len(),
+        "total": page.total,
+        "instances": instances,
+    })))
+}
+
+pub async fn show(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:get",
+        &instance_id,
+    )
+    .await?;
+    let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(details(&state, &gateway)))
+}
+
+#[derive(Deserialize)]
+pub struct UpdateRequest {
+    instance_name: Option<String>,
+    description: Option<String>,
+    maintain_begin: Option<String>,
+    maintain_end: Option<String>,
+}
+
+pub async fn update(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(request): Body<UpdateRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:update",
+        &instance_id,
+    )
+    .await?;
+    let change = GatewayChange {
+        name: request.instance_name,
+        description: request.description,
+        maintain_begin: request.maintain_begin,
+        maintain_end: request.maintain_end,
+    };
+    let gateway = gateways::update(&state.pool, &caller, &instance_id, &change).await?;
+    Ok(Json(details(&state, &gateway)))
+}
+
+pub async fn delete(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:delete",
+        &instance_id,
+    )
+    .await?;
+    gateways::delete(&state.pool, &caller, &instance_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Creation completes at once: the progress is always 100 %.
+pub async fn progress(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:get",
+        &instance_id,
+    )
+    .await?;
+    let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
+    let at = gateway.created_unix * 1000;
+    Ok(Json(json!({
+        "progress": 100,
+        "status": "success",
+        "start_time": at,
+        "end_time": at,
+    })))
+}
+
+/// No network restrictions apply to a self-hosted gateway.
+pub async fn restriction(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:get",
+        &instance_id,
+    )
+    .await?;
+    gateways::get(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(
+        json!({ "restrict_cidrs": [], "resource_subnet_cidr": "" }),
+    ))
+}
+
+fn feature(instance_id: &str, state: &FeatureState) -> Value {
+    json!({
+        "id": state.id,
+        "name": state.name,
+        "enable": state.enabled,
+        "config": state.config,
+        "instance_id": instance_id,
+        "update_time": apig_time_of(&state.updated_at),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct FeatureRequest {
+    name: String,
+    enable: bool,
+    #[serde(default)]
+    config: String,
+}
+
+pub async fn set_feature(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(request): Body<FeatureRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:features:create",
+        &instance_id,
+    )
+    .await?;
+    let setting = FeatureSetting {
+        name: request.name,
+        enabled: request.enable,
+        config: request.config,
+    };
+    let set = gateways::set_feature(&state.pool, &caller, &instance_id, &setting).await?;
+    Ok((StatusCode::CREATED, Json(feature(&instance_id, &set))))
+}
+
+pub async fn list_features(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:features:list",
+        &instance_id,
+    )
+    .await?;
+    let all = gateways::features(&state.pool, &caller, &instance_id).await?;
+    let page = paging.page();
+    let shown: Vec<Value> = all
+        .iter()
+        .skip(usize::try_from(page.offset).unwrap_or(0))
+        .take(usize::try_from(page.limit).unwrap_or(0))
+        .map(|f| feature(&instance_id, f))
+        .collect();
+    Ok(Json(json!({
+        "size": shown.len(),
+        "total": all.len(),
+        "features": shown,
+    })))
+}
+
+/// The parameters this gateway supports.
+pub async fn supported_features(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:features:list",
+        &instance_id,
+    )
+    .await?;
+    gateways::get(&state.pool, &caller, &instance_id).await?;
+    let names: Vec<&str> = FEATURES.iter().map(|f| f.name).collect();
+    Ok(Json(
+        json!({ "size": names.len(), "total": names.len(), "features": names }),
+    ))
+}
+
+fn tag_list(tags: &[Tag]) -> Vec<Value> {
+    tags.iter()
+        .map(|t| json!({ "key": t.key, "value": t.value }))
+        .collect()
+}
+
+pub async fn list_tags(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instanceTags:list",
+        &instance_id,
+    )
+    .await?;
+    let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(json!({ "tags": tag_list(&gateway.tags) })))
+}
+
+#[derive(Deserialize)]
+pub struct TagsAction {
+    action: String,
+    #[serde(default)]
+    tags: Vec<TagBody>,
+}
+
+pub async fn change_tags(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(request): Body<TagsAction>,
+) -> Result<StatusCode, ApiError> {
+    let action = match request.action.as_str() {
+        "delete" => "apig:instanceTags:delete",
+        _ => "apig:instanceTags:create",
+    };
+    let caller = authorized(&state, caller, &project_id, action, &instance_id).await?;
+    gateways::change_tags(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &request.action,
+        &tags(request.tags),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn project_tags(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(project_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:instanceTags:list", "").await?;
+    let tags: Vec<Value> = gateways::project_tags(&state.pool, &caller)
+        .await?
+        .into_iter()
+        .map(|(key, values)| json!({ "key": key, "values": values }))
+        .collect();
+    Ok(Json(json!({ "tags": tags })))
+}
+
+fn port(port: &IngressPort) -> Value {
+    json!({
+        "protocol": port.protocol,
+        "ingress_port": port.port,
+        "ingress_port_id": port.id,
+        "status": "normal",
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PortRequest {
+    protocol: String,
+    ingress_port: i32,
+}
+
+pub async fn add_ingress_port(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(request): Body<PortRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:update",
+        &instance_id,
+    )
+    .await?;
+    let new = NewIngressPort {
+        protocol: request.protocol,
+        port: request.ingress_port,
+    };
+    let created = gateways::add_ingress_port(&state.pool, &caller, &instance_id, &new).await?;
+    Ok((StatusCode::CREATED, Json(port(&created))))
+}
+
+#[derive(Deserialize)]
+pub struct PortQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    protocol: Option<String>,
+    ingress_port: Option<i32>,
+}
+
+pub async fn list_ingress_ports(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(query): Query<PortQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:get",
+        &instance_id,
+    )
+    .await?;
+    let matching: Vec<IngressPort> = gateways::ingress_ports(&state.pool, &caller, &instance_id)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            query
+                .protocol
+                .as_ref()
+                .is_none_or(|want| &p.protocol == want)
+        })
+        .filter(|p| query.ingress_port.is_none_or(|want| p.port == want))
+        .collect();
+    let page = query.paging.page();
+    let shown: Vec<Value> = matching
+        .iter()
+        .skip(usize::try_from(page.offset).unwrap_or(0))
+        .take(usize::try_from(page.limit).unwrap_or(0))
+        .map(port)
+        .collect();
+    Ok(Json(json!({
+        "size": shown.len(),
+        "total": matching.len(),
+        "ingress_port_infos": shown,
+    })))
+}
+
+pub async fn delete_ingress_port(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, port_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:update",
+        &instance_id,
+    )
+    .await?;
+    gateways::delete_ingress_port(&state.pool, &caller, &instance_id, &port_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,95 @@
+//! The APIG v2 subset, path for path and field for field as `huaweicloudsdkapig` sends and
+//! reads it. Every path starts `/v2/{project_id}/apigw`; the caller acts in that project,
+//! so the grants of that project decide.
+mod instances;
+
+use axum::routing::{delete, get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use app::domain::paging::Page;
+use app::services::caller::Caller;
+use app::services::projects;
+
+use super::{ApiError, MgmtState};
+
+pub fn routes() -> Router<MgmtState> {
+    const BASE: &str = "/v2/{project_id}/apigw";
+    let instance = |tail: &str| format!("{BASE}/instances/{{instance_id}}{tail}");
+    Router::new()
+        .route(
+            &format!("{BASE}/instances"),
+            post(instances::create).get(instances::list),
+        )
+        .route(
+            &instance(""),
+            get(instances::show)
+                .put(instances::update)
+                .delete(instances::delete),
+        )
+        .route(&instance("/progress"), get(instances::progress))
+        .route(&instance("/restriction"), get(instances::restriction))
+        .route(
+            &instance("/features"),
+            post(instances::set_feature).get(instances::list_features),
+        )
+        .route(
+            &instance("/instance-features"),
+            get(instances::supported_features),
+        )
+        .route(&instance("/instance-tags"), get(instances::list_tags))
+        .route(
+            &instance("/instance-tags/action"),
+            post(instances::change_tags),
+        )
+        .route(
+            &format!("{BASE}/instance-tags"),
+            get(instances::project_tags),
+        )
+        .route(
+            &instance("/custom-ingress-ports"),
+            post(instances::add_ingress_port).get(instances::list_ingress_ports),
+        )
+        .route(
+            &instance("/custom-ingress-ports/{ingress_port_id}"),
+            delete(instances::delete_ingress_port),
+        )
+}
+
+/// The caller acting in the path's project, which must be one of the account's.
+pub async fn in_project(
+    state: &MgmtState,
+    mut caller: Caller,
+    project_id: &str,
+) -> Result<Caller, ApiError> {
+    projects::find(&state.pool, &caller.account_id, project_id)
+        .await
+        .map_err(|_| {
+            ApiError::from(app::error::AppError::not_found(format!(
+                "Project {project_id}"
+            )))
+        })?;
+    caller.project_id = project_id.to_owned();
+    Ok(caller)
+}
+
+/// APIG's list paging: `offset`, `limit` (≤ 0 → 20, > 500 → 500).
+#[derive(Debug, Default, Deserialize)]
+pub struct Paging {
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+impl Paging {
+    pub fn page(&self) -> Page {
+        Page::new(self.offset, self.limit)
+    }
+}
+
+/// A console time (`YYYY-MM-DD HH:MM:SS`, UTC) as APIG writes it.
+pub fn apig_time_of(console_time: &str) -> String {
+    if console_time.is_empty() {
+        return String::new();
+    }
+    format!("{}Z", console_time.replacen(' ', "T", 1))
+}

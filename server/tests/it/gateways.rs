@@ -1,0 +1,562 @@
+//! Gateways (APIG instances) through the management API: every rule, what a refusal leaves
+//! behind (nothing), parameters, tags, inbound ports, and who may do what.
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::iam_support::{admin_token, call, default_project, user_with_policy};
+use crate::support::TestApp;
+
+fn instances(project: &str) -> String {
+    format!("/v2/{project}/apigw/instances")
+}
+
+async fn create(app: &TestApp, token: &str, project: &str, body: Value) -> (u16, Value) {
+    call(app, token, Method::POST, &instances(project), Some(body)).await
+}
+
+async fn total(app: &TestApp, token: &str, project: &str) -> i64 {
+    let (status, listed) = call(app, token, Method::GET, &instances(project), None).await;
+    assert_eq!(status, 200, "{listed}");
+    listed["total"].as_i64().unwrap()
+}
+
+async fn revision(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT revision FROM config_revision")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn gateways_are_created_listed_changed_and_deleted() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    let before = revision(&app).await;
+
+    let (status, created) = create(
+        &app,
+        &admin,
+        &project,
+        json!({ "instance_name": "gw-prod", "spec_id": "PROFESSIONAL", "description": "payments",
+                "tags": [{ "key": "team", "value": "payments" }] }),
+    )
+    .await;
+    assert_eq!(status, 202, "{created}");
+    let id = created["instance_id"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 32);
+    assert!(
+        revision(&app).await > before,
+        "a new gateway bumps the configuration revision"
+    );
+
+    let (status, shown) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{}/{id}", instances(&project)),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(shown["instance_name"], "gw-prod");
+    assert_eq!(shown["spec"], "PROFESSIONAL");
+    assert_eq!(shown["status"], "Running");
+    assert_eq!(shown["maintain_begin"], "22:00:00");
+    assert_eq!(shown["maintain_end"], "02:00:00");
+    assert_eq!(shown["ingress_ip"], "127.0.0.1");
+
+    let (status, listed) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{}?instance_name=PROD", instances(&project)),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["instances"][0]["id"], id.as_str());
+
+    let (status, updated) = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("{}/{id}", instances(&project)),
+        Some(json!({ "instance_name": "gw-main", "maintain_begin": "02:00:00", "maintain_end": "06:00:00" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["instance_name"], "gw-main");
+    assert_eq!(updated["maintain_begin"], "02:00:00");
+    assert_eq!(updated["description"], "payments");
+
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("{}/{id}", instances(&project)),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(total(&app, &admin, &project).await, 0);
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{}/{id}", instances(&project)),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "{error}");
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_records WHERE resource_type = 'gateway' AND result = 'success' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "apig:instances:create",
+            "apig:instances:update",
+            "apig:instances:delete"
+        ]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_gateway_input_names_the_field_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    let (status, _) = create(
+        &app,
+        &admin,
+        &project,
+        json!({ "instance_name": "gw-prod", "spec_id": "BASIC" }),
+    )
+    .await;
+    assert_eq!(status, 202);
+
+    let many_tags: Vec<Value> = (0..21).map(|i| json!({ "key": format!("k{i}") })).collect();
+    let cases = [
+        (
+            json!({ "instance_name": "gw", "spec_id": "BASIC" }),
+            400,
+            "instance_name",
+        ),
+        (
+            json!({ "instance_name": "9lives", "spec_id": "BASIC" }),
+            400,
+            "instance_name",
+        ),
+        (
+            json!({ "instance_name": "gw prod", "spec_id": "BASIC" }),
+            400,
+            "instance_name",
+        ),
+        (
+            json!({ "instance_name": "gw-other", "spec_id": "GIANT" }),
+            400,
+            "spec_id",
+        ),
+        (
+            json!({ "instance_name": "gw-other", "spec_id": "BASIC", "description": "<b>" }),
+            400,
+            "description",
+        ),
+        (
+            json!({ "instance_name": "gw-other", "spec_id": "BASIC",
+                    "maintain_begin": "03:00:00", "maintain_end": "07:00:00" }),
+            400,
+            "maintain_begin",
+        ),
+        (
+            json!({ "instance_name": "gw-other", "spec_id": "BASIC",
+                    "maintain_begin": "02:00:00", "maintain_end": "04:00:00" }),
+            400,
+            "maintain_end",
+        ),
+        (
+            json!({ "instance_name": "gw-other", "spec_id": "BASIC", "tags": many_tags }),
+            400,
+            "tags",
+        ),
+        (
+            json!({ "instance_name": "GW-PROD", "spec_id": "BASIC" }),
+            409,
+            "already exists",
+        ),
+        (json!({ "spec_id": "BASIC" }), 400, "instance_name"),
+    ];
+    for (body, expected, mention) in cases {
+        let (status, error) = create(&app, &admin, &project, body.clone()).await;
+        assert_eq!(status, expected, "{body}: {error}");
+        let message = error["error_msg"].as_str().unwrap();
+        assert!(message.contains(mention), "{body}: {message}");
+        assert!(error["error_code"].as_str().unwrap().starts_with("APIG."));
+    }
+    assert_eq!(
+        total(&app, &admin, &project).await,
+        1,
+        "refused input stored nothing"
+    );
+
+    // At most five gateways per project.
+    for i in 2..=5 {
+        let (status, _) = create(
+            &app,
+            &admin,
+            &project,
+            json!({ "instance_name": format!("gw-{i}"), "spec_id": "BASIC" }),
+        )
+        .await;
+        assert_eq!(status, 202);
+    }
+    let (status, error) = create(
+        &app,
+        &admin,
+        &project,
+        json!({ "instance_name": "gw-6", "spec_id": "BASIC" }),
+    )
+    .await;
+    assert_eq!(status, 409, "{error}");
+    assert!(error["error_msg"].as_str().unwrap().contains("5 gateways"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn parameters_tags_and_inbound_ports() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    let mut ids = Vec::new();
+    for name in ["gw-one", "gw-two"] {
+        let (_, created) = create(
+            &app,
+            &admin,
+            &project,
+            json!({ "instance_name": name, "spec_id": "BASIC" }),
+        )
+        .await;
+        ids.push(created["instance_id"].as_str().unwrap().to_owned());
+    }
+    let one = format!("{}/{}", instances(&project), ids[0]);
+    let two = format!("{}/{}", instances(&project), ids[1]);
+
+    // Parameters: defaults until set; checked against their ranges.
+    let (_, listed) = call(&app, &admin, Method::GET, &format!("{one}/features"), None).await;
+    let timeout = listed["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "backend_timeout")
+        .unwrap()
+        .clone();
+    assert_eq!(timeout["config"], r#"{"max_timeout":60000}"#);
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{one}/features"),
+        Some(json!({ "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":700000}" })),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(error["error_msg"].as_str().unwrap().contains("600000"));
+    let (status, set) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{one}/features"),
+        Some(json!({ "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":30000}" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{set}");
+    assert_eq!(set["config"], r#"{"max_timeout":30000}"#);
+    assert!(set["update_time"].as_str().unwrap().ends_with('Z'));
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{one}/features"),
+        Some(json!({ "name": "teleport", "enable": true })),
+    )
+    .await;
+    assert_eq!(status, 400, "{error}");
+
+    // Tags: add, change by key, remove; the project's tags gather values.
+    for (path, body) in [
+        (
+            &one,
+            json!({ "action": "create", "tags": [{ "key": "env", "value": "prod" }, { "key": "team", "value": "a" }] }),
+        ),
+        (
+            &two,
+            json!({ "action": "create", "tags": [{ "key": "env", "value": "test" }] }),
+        ),
+        (
+            &one,
+            json!({ "action": "create", "tags": [{ "key": "team", "value": "b" }] }),
+        ),
+        (
+            &one,
+            json!({ "action": "delete", "tags": [{ "key": "env" }] }),
+        ),
+    ] {
+        let (status, error) = call(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{path}/instance-tags/action"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 204, "{error}");
+    }
+    let (_, tags) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{one}/instance-tags"),
+        None,
+    )
+    .await;
+    assert_eq!(tags["tags"], json!([{ "key": "team", "value": "b" }]));
+    let (_, all) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/v2/{project}/apigw/instance-tags"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        all["tags"],
+        json!([{ "key": "env", "values": ["test"] }, { "key": "team", "values": ["b"] }])
+    );
+
+    // Inbound ports: one port belongs to one gateway.
+    let (status, port) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{one}/custom-ingress-ports"),
+        Some(json!({ "protocol": "HTTP", "ingress_port": 18081 })),
+    )
+    .await;
+    assert_eq!(status, 201, "{port}");
+    for (body, expected) in [
+        (json!({ "protocol": "HTTP", "ingress_port": 18081 }), 409),
+        (json!({ "protocol": "HTTP", "ingress_port": 80 }), 400),
+        (json!({ "protocol": "UDP", "ingress_port": 18082 }), 400),
+    ] {
+        let (status, error) = call(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{two}/custom-ingress-ports"),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, expected, "{body}: {error}");
+    }
+    let (_, listed) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{one}/custom-ingress-ports?protocol=HTTP"),
+        None,
+    )
+    .await;
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["ingress_port_infos"][0]["ingress_port"], 18081);
+    let port_id = port["ingress_port_id"].as_str().unwrap();
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("{one}/custom-ingress-ports/{port_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, port) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{two}/custom-ingress-ports"),
+        Some(json!({ "protocol": "HTTPS", "ingress_port": 18081 })),
+    )
+    .await;
+    assert_eq!(status, 201, "a freed port can be reused: {port}");
+    app.stop().await;
+}
+
+/// The tried-as-a-new-user walk through the API: a read-only user sees gateways but cannot
+/// create one, and the refusal is in the audit log.
+#[tokio::test]
+async fn a_read_only_user_lists_gateways_but_cannot_create_one() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    create(
+        &app,
+        &admin,
+        &project,
+        json!({ "instance_name": "gw-prod", "spec_id": "BASIC" }),
+    )
+    .await;
+    let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    assert_eq!(total(&app, &reader, &project).await, 1);
+    let (status, error) = create(
+        &app,
+        &reader,
+        &project,
+        json!({ "instance_name": "gw-mine", "spec_id": "BASIC" }),
+    )
+    .await;
+    assert_eq!(status, 403, "{error}");
+    assert_eq!(error["error_code"], "APIG.1020");
+    assert!(error["error_msg"]
+        .as_str()
+        .unwrap()
+        .contains("apig:instances:create"));
+    let refusals: Vec<(String, String)> = sqlx::query_as(
+        "SELECT user_name, action FROM audit_records WHERE result = 'refused' AND resource_type = 'gateway'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        refusals,
+        [("reader".to_owned(), "apig:instances:create".to_owned())]
+    );
+    assert_eq!(total(&app, &admin, &project).await, 1);
+    app.stop().await;
+}
+
+/// Every gateway endpoint, for an administrator, an APIG read-only user and a user with no
+/// policy; a project the caller's account lacks is 404.
+#[tokio::test]
+async fn authorization_table_covers_every_gateway_endpoint() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    let (_, created) = create(
+        &app,
+        &admin,
+        &project,
+        json!({ "instance_name": "gw-prod", "spec_id": "BASIC" }),
+    )
+    .await;
+    let id = created["instance_id"].as_str().unwrap();
+    let (_, port) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/{id}/custom-ingress-ports", instances(&project)),
+        Some(json!({ "protocol": "HTTP", "ingress_port": 18090 })),
+    )
+    .await;
+    let port_id = port["ingress_port_id"].as_str().unwrap();
+    let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    let (_, nobody) = user_with_policy(&app, &admin, "nobody", None).await;
+    let gw = format!("{}/{id}", instances(&project));
+    // (method, path, body, is it a read)
+    let endpoints: Vec<(Method, String, Option<Value>, bool)> = vec![
+        (Method::GET, instances(&project), None, true),
+        (Method::GET, gw.clone(), None, true),
+        (Method::GET, format!("{gw}/progress"), None, true),
+        (Method::GET, format!("{gw}/restriction"), None, true),
+        (Method::GET, format!("{gw}/features"), None, true),
+        (Method::GET, format!("{gw}/instance-features"), None, true),
+        (Method::GET, format!("{gw}/instance-tags"), None, true),
+        (
+            Method::GET,
+            format!("/v2/{project}/apigw/instance-tags"),
+            None,
+            true,
+        ),
+        (
+            Method::GET,
+            format!("{gw}/custom-ingress-ports"),
+            None,
+            true,
+        ),
+        (
+            Method::POST,
+            instances(&project),
+            Some(json!({ "instance_name": "gw-table", "spec_id": "BASIC" })),
+            false,
+        ),
+        (
+            Method::PUT,
+            gw.clone(),
+            Some(json!({ "description": "changed" })),
+            false,
+        ),
+        (
+            Method::POST,
+            format!("{gw}/features"),
+            Some(json!({ "name": "app_route", "enable": true })),
+            false,
+        ),
+        (
+            Method::POST,
+            format!("{gw}/instance-tags/action"),
+            Some(json!({ "action": "create", "tags": [{ "key": "k", "value": "v" }] })),
+            false,
+        ),
+        (
+            Method::POST,
+            format!("{gw}/instance-tags/action"),
+            Some(json!({ "action": "delete", "tags": [{ "key": "k" }] })),
+            false,
+        ),
+        (
+            Method::POST,
+            format!("{gw}/custom-ingress-ports"),
+            Some(json!({ "protocol": "HTTPS", "ingress_port": 18091 })),
+            false,
+        ),
+        (
+            Method::DELETE,
+            format!("{gw}/custom-ingress-ports/{port_id}"),
+            None,
+            false,
+        ),
+        (Method::DELETE, gw.clone(), None, false),
+    ];
+    for (method, path, body, read) in &endpoints {
+        for (who, token, allowed) in [
+            ("apig reader", &reader, *read),
+            ("no policy", &nobody, false),
+        ] {
+            let (status, response) = call(&app, token, method.clone(), path, body.clone()).await;
+            if allowed {
+                assert!(status < 300, "{who} {method} {path}: {status} {response}");
+            } else {
+                assert_eq!(status, 403, "{who} {method} {path}: {response}");
+                assert_eq!(response["error_code"], "APIG.1020");
+            }
+        }
+    }
+    for (method, path, body, _) in &endpoints {
+        let (status, response) = call(&app, &admin, method.clone(), path, body.clone()).await;
+        assert!(status < 300, "admin {method} {path}: {status} {response}");
+    }
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &instances("0123456789abcdef0123456789abcdef"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}
