@@ -40,3 +40,10 @@ async fn huaweicloudsdkiam_manages_users_groups_grants_and_keys() {
     tokio::task::block_in_place(|| run_script(&app, "iam_sdk.py"));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huaweicloudsdkapig_manages_gateways() {
+    let app = TestApp::spawn().await;
+    tokio::task::block_in_place(|| run_script(&app, "apig_gateways_sdk.py"));
+    app.stop().await;
+}
