@@ -64,6 +64,21 @@ impl AppError {
         }
     }
 
+    /// The APIG error code of this kind of failure (`spec/apig-reference.md` §5.3), shown
+    /// in small print in the console and returned by the management API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated | AppError::InvalidCredentials | AppError::Locked { .. } => {
+                "APIG.1000"
+            }
+            AppError::Forbidden { .. } => "APIG.1020",
+            AppError::Invalid { .. } => "APIG.2012",
+            AppError::NotFound { .. } => "APIG.3000",
+            AppError::Conflict { .. } => "APIG.3201",
+            AppError::Internal(_) | AppError::Transport(_) => "APIG.9999",
+        }
+    }
+
     pub fn forbidden(action: &str) -> Self {
         AppError::Forbidden {
             action: action.to_owned(),

@@ -25,6 +25,9 @@ use leptos_router::{
 
 use crate::components::shell::ConsoleShell;
 use crate::pages::account::ChangePasswordPage;
+use crate::pages::gateways::{
+    list::GatewaysPage, overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
+};
 use crate::pages::iam::{
     access_keys::AccessKeysPage, group_detail::GroupDetailPage, groups::GroupsPage,
     policies::PoliciesPage, user_detail::UserDetailPage, users::UsersPage,
@@ -73,6 +76,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("iam/policies") view=PoliciesPage/>
                     <Route path=path!("iam/access-keys") view=AccessKeysPage/>
                     <Route path=path!("audit") view=AuditPage/>
+                    <Route path=path!("gateways") view=GatewaysPage/>
+                    <Route path=path!("gateways/new") view=CreateGatewayWizard/>
+                    <Route path=path!("gateways/:id") view=GatewayOverviewPage/>
                     <Route path=path!("account/password") view=ChangePasswordPage/>
                     <Route path=path!(":area") view=AreaPage/>
                 </ParentRoute>

@@ -1,6 +1,7 @@
 //! Showing the outcome of server calls: an error banner (with the permission a refusal
-//! lacks), and a small loading line.
+//! lacks and the APIG error code in small print), and a small loading line.
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::error::AppError;
 
@@ -10,9 +11,13 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
     move || {
         error.get().map(|error| {
             let code = match &error {
-                AppError::Forbidden { action } => Some(format!("Missing permission: {action}")),
-                _ => None,
+                AppError::Forbidden { action } => {
+                    format!("Missing permission: {action} · {}", error.code())
+                }
+                AppError::Transport(_) => String::new(),
+                other => other.code().to_owned(),
             };
+            let code = (!code.is_empty()).then_some(code);
             view! {
                 <div class="alert alert-error" role="alert">
                     {error.to_string()}
@@ -26,4 +31,34 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="muted"><span class="spinner" aria-hidden="true"></span>" Loading…"</p> }
+}
+
+/// Bumps `refresh` each time `action` succeeds, so the page reloads the user.
+pub fn refresh_on_success<S>(action: ServerAction<S>, refresh: RwSignal<u32>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if action
+            .value()
+            .with(|outcome| matches!(outcome, Some(Ok(_))))
+        {
+            refresh.update(|n| *n += 1);
+        }
+    });
+}
+
+/// The error of an action's last run, if it failed.
+pub fn failure<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.value().with(|outcome| match outcome {
+            Some(Err(error)) => Some(error.clone()),
+            _ => None,
+        })
+    })
 }

@@ -1,4 +1,6 @@
 //! Shared widgets. Pages compose these; styling lives in `style/main.css`.
+pub mod copy;
+pub mod details;
 pub mod dialog;
 pub mod feedback;
 pub mod form;

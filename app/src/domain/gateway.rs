@@ -177,7 +177,7 @@ pub const EDITIONS: &[Edition] = &[
 pub fn edition(spec_id: &str) -> Option<&'static Edition> {
     let base = spec_id.strip_suffix("_IPV6").unwrap_or(spec_id);
     let base = match base.strip_prefix("PLATINUM_X") {
-        Some(n) if matches!(n, "2" | "3" | "4" | "5" | "6" | "7" | "8") => "PLATINUM",
+        Some("2" | "3" | "4" | "5" | "6" | "7" | "8") => "PLATINUM",
         _ => base,
     };
     EDITIONS.iter().find(|e| e.id == base)

@@ -71,7 +71,7 @@ pub const NAV: &[NavSection] = &[
             title: "Gateways",
             purpose: "Create gateways: isolated spaces with their own API groups, APIs, credentials, policies, settings and tags.",
             action: "apig:instances:list",
-            available: false,
+            available: true,
         }],
     },
     NavSection {

@@ -19,12 +19,18 @@ pub struct Step {
 pub struct ProcessState {
     /// A user other than admin holds an APIG policy.
     pub users_granted: bool,
+    /// A gateway exists in the current project.
+    pub gateway_exists: bool,
 }
 
 impl ProcessState {
     /// Whether step `index` (0-based) is done.
     pub fn done(&self, index: usize) -> bool {
-        index == 0 && self.users_granted
+        match index {
+            0 => self.users_granted,
+            1 => self.gateway_exists,
+            _ => false,
+        }
     }
 }
 
@@ -40,7 +46,7 @@ pub const STEPS: &[Step] = &[
         description:
             "A gateway is an isolated space for API groups, APIs, credentials and policies.",
         done_when: "a gateway exists",
-        wizard: None,
+        wizard: Some(("Create a gateway", "/gateways/new", "apig:instances:create")),
     },
     Step {
         title: "Open APIs",

@@ -6,7 +6,7 @@ use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::domain::process::ProcessState;
 use crate::error::AppError;
 
-/// Which steps of the process are done in the caller's account.
+/// Which steps of the process are done in the caller's account and project.
 pub async fn state(pool: &PgPool, caller: &Caller) -> Result<ProcessState, AppError> {
     let apig_system: Vec<String> = SYSTEM_POLICIES
         .iter()
@@ -27,5 +27,14 @@ pub async fn state(pool: &PgPool, caller: &Caller) -> Result<ProcessState, AppEr
     )
     .fetch_one(pool)
     .await?;
-    Ok(ProcessState { users_granted })
+    let gateway_exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM gateways WHERE project_id = $1) AS "exists!""#,
+        caller.project_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(ProcessState {
+        users_granted,
+        gateway_exists,
+    })
 }

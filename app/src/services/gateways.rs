@@ -305,7 +305,7 @@ pub async fn get(pool: &PgPool, caller: &Caller, id: &str) -> Result<Gateway, Ap
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| AppError::not_found(format!("Gateway {id}")))?;
-    let tags = tags_of(&mut conn, &[row.id.clone()])
+    let tags = tags_of(&mut conn, std::slice::from_ref(&row.id))
         .await?
         .remove(&row.id)
         .unwrap_or_default();

@@ -39,25 +39,19 @@ impl ApiError {
 
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
-        let message = error.to_string();
-        match &error {
-            AppError::Unauthenticated | AppError::InvalidCredentials | AppError::Locked { .. } => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "APIG.1000", message)
-            }
-            AppError::Forbidden { .. } => {
-                ApiError::new(StatusCode::FORBIDDEN, "APIG.1020", message)
-            }
-            AppError::NotFound { .. } => ApiError::new(StatusCode::NOT_FOUND, "APIG.3000", message),
-            AppError::Conflict { .. } => ApiError::new(StatusCode::CONFLICT, "APIG.3201", message),
-            AppError::Invalid { field, .. } => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "APIG.2012",
-                format!("Invalid parameter {field}: {message}"),
-            ),
-            AppError::Internal(_) | AppError::Transport(_) => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "APIG.9999", message)
-            }
-        }
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let message = match &error {
+            AppError::Invalid { field, message } => format!("Invalid parameter {field}: {message}"),
+            other => other.to_string(),
+        };
+        let status = match error {
+            // Wrong passwords and locks are authentication failures to an API caller.
+            AppError::InvalidCredentials | AppError::Locked { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => status,
+        };
+        ApiError::new(status, error.code(), message)
     }
 }
 

@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::secret::{CopyButton, NewKeyDetails};
+use super::secret::NewKeyDetails;
 use super::widgets::{banner_error, field_message};
 use crate::api::iam::{list_access_keys, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
+use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;

@@ -3,50 +3,21 @@
 //! confirmation that says what goes with them. Actions the signed-in user may not perform
 //! are not shown.
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::fields::{access_mode_label, AccessModeField, CheckboxField, TextField};
-use super::secret::CopyButton;
+use super::fields::{access_mode_label, AccessModeField};
 use super::user_keys::{AccessKeysCard, KeyActions};
 use super::users::enabled_badge;
 use crate::api::iam::{get_user, DeleteUser, UpdateUser};
+use crate::components::copy::CopyButton;
+use crate::components::details::{or_none, row};
 use crate::components::dialog::ConfirmDialog;
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
+use crate::components::form::{CheckboxField, TextField};
 use crate::components::shell::use_shell;
 use crate::domain::iam::{self, Group, User, UserChange, UserDetail};
 use crate::error::AppError;
-
-/// Bumps `refresh` each time `action` succeeds, so the page reloads the user.
-pub fn refresh_on_success<S>(action: ServerAction<S>, refresh: RwSignal<u32>)
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if action
-            .value()
-            .with(|outcome| matches!(outcome, Some(Ok(_))))
-        {
-            refresh.update(|n| *n += 1);
-        }
-    });
-}
-
-/// The error of an action's last run, if it failed.
-pub fn failure<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        action.value().with(|outcome| match outcome {
-            Some(Err(error)) => Some(error.clone()),
-            _ => None,
-        })
-    })
-}
 
 /// The changes the page can make to the user.
 #[derive(Clone, Copy)]
@@ -200,24 +171,6 @@ fn delete_message(user: &User, groups: usize, keys: usize) -> String {
         "{name} can no longer sign in and is removed from {groups}. {keys} This cannot be undone.",
         name = user.name
     )
-}
-
-/// A row of a details table.
-fn row(label: &'static str, value: impl IntoView) -> impl IntoView {
-    view! {
-        <tr>
-            <th scope="row">{label}</th>
-            <td>{value}</td>
-        </tr>
-    }
-}
-
-fn or_none(text: String) -> impl IntoView {
-    if text.is_empty() {
-        view! { <span class="muted">"—"</span> }.into_any()
-    } else {
-        view! { <span>{text}</span> }.into_any()
-    }
 }
 
 /// The user's details, and the form that edits them.

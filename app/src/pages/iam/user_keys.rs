@@ -2,11 +2,11 @@
 //! secret shown once, in a dialog), disabling or enabling, and deleting after confirmation.
 use leptos::prelude::*;
 
-use super::secret::{CopyButton, NewKeyDetails};
-use super::user_detail::{failure, refresh_on_success};
+use super::secret::NewKeyDetails;
 use crate::api::iam::{CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
+use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
-use crate::components::feedback::ErrorBanner;
+use crate::components::feedback::{failure, refresh_on_success, ErrorBanner};
 use crate::components::shell::use_shell;
 use crate::domain::iam::{AccessKey, User, MAX_ACCESS_KEYS};
 

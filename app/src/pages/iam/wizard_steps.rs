@@ -2,9 +2,11 @@
 //! policies (with the access key choice), and the review of it all.
 use leptos::prelude::*;
 
-use super::fields::{access_mode_label, AccessModeField, CheckboxField, TextField};
+use super::fields::{access_mode_label, AccessModeField};
 use super::wizard::Wizard;
+use crate::components::details::{or_none, row};
 use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::form::{CheckboxField, TextField};
 use crate::components::shell::use_shell;
 use crate::domain::iam::{Group, PolicyInfo};
 
@@ -330,25 +332,6 @@ fn PolicyList(
         {items}
     }
     .into_any()
-}
-
-/// A row of a review table.
-fn row(label: &'static str, value: impl IntoView) -> impl IntoView {
-    view! {
-        <tr>
-            <th scope="row">{label}</th>
-            <td>{value}</td>
-        </tr>
-    }
-}
-
-/// Text, or a muted dash when empty.
-fn or_none(text: String) -> impl IntoView {
-    if text.is_empty() {
-        view! { <span class="muted">"—"</span> }.into_any()
-    } else {
-        view! { <span>{text}</span> }.into_any()
-    }
 }
 
 /// A review section with a button back to the step it came from.

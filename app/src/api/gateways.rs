@@ -1,0 +1,167 @@
+//! Server functions of the console's Gateways area. Each checks one IAM action for the
+//! signed-in user in the current project and calls `services::gateways`.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::gateway::{
+    Endpoints, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayDetail, GatewayPage,
+    IngressPort, NewGateway, NewIngressPort, Tag,
+};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use super::ctx::{self, authorized};
+
+/// A gateway's Overview: the gateway, its parameters and ports, and where it listens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayOverview {
+    pub detail: GatewayDetail,
+    pub endpoints: Endpoints,
+}
+
+#[cfg(feature = "ssr")]
+fn endpoints() -> Result<Endpoints, AppError> {
+    use_context::<Endpoints>()
+        .ok_or_else(|| AppError::Internal("no gateway endpoints in context".to_owned()))
+}
+
+#[server(endpoint = "gateways/list")]
+pub async fn list_gateways(search: String, offset: i64) -> Result<GatewayPage, AppError> {
+    use crate::services::gateways::{list, GatewayFilter};
+    ctx::respond(
+        async {
+            let caller = authorized("apig:instances:list", "gateway").await?;
+            let filter = GatewayFilter {
+                id: None,
+                name: Some(search),
+            };
+            let page = crate::domain::paging::Page::new(Some(offset), None);
+            list(&ctx::pool()?, &caller, &filter, page).await
+        }
+        .await,
+    )
+}
+
+/// The last step of the "Create a gateway" wizard: the gateway with its parameters, tags
+/// and inbound ports, all at once.
+#[server(endpoint = "gateways/create", input = server_fn::codec::Json)]
+pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppError> {
+    use crate::services::gateways;
+    ctx::respond(
+        async {
+            let caller = authorized("apig:instances:create", "gateway").await?;
+            let pool = ctx::pool()?;
+            let created = gateways::create(&pool, &caller, &gateway).await?;
+            Ok(GatewayOverview {
+                detail: gateways::detail(&pool, &caller, &created.id).await?,
+                endpoints: endpoints()?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "gateways/get")]
+pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:instances:get", "gateway").await?;
+            Ok(GatewayOverview {
+                detail: crate::services::gateways::detail(&ctx::pool()?, &caller, &id).await?,
+                endpoints: endpoints()?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "gateways/update", input = server_fn::codec::Json)]
+pub async fn update_gateway(id: String, change: GatewayChange) -> Result<Gateway, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:instances:update", "gateway").await?;
+            crate::services::gateways::update(&ctx::pool()?, &caller, &id, &change).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "gateways/set_feature", input = server_fn::codec::Json)]
+pub async fn set_gateway_feature(
+    id: String,
+    setting: FeatureSetting,
+) -> Result<FeatureState, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:features:create", "gateway").await?;
+            crate::services::gateways::set_feature(&ctx::pool()?, &caller, &id, &setting).await
+        }
+        .await,
+    )
+}
+
+/// Adds (`create`) or removes (`delete`) tags.
+#[server(endpoint = "gateways/change_tags", input = server_fn::codec::Json)]
+pub async fn change_gateway_tags(
+    id: String,
+    action: String,
+    tags: Vec<Tag>,
+) -> Result<Vec<Tag>, AppError> {
+    ctx::respond(
+        async {
+            let permission = if action == "delete" {
+                "apig:instanceTags:delete"
+            } else {
+                "apig:instanceTags:create"
+            };
+            let caller = authorized(permission, "gateway").await?;
+            crate::services::gateways::change_tags(&ctx::pool()?, &caller, &id, &action, &tags)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "gateways/add_port", input = server_fn::codec::Json)]
+pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<IngressPort, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:instances:update", "gateway").await?;
+            crate::services::gateways::add_ingress_port(&ctx::pool()?, &caller, &id, &port).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "gateways/delete_port")]
+pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:instances:update", "gateway").await?;
+            crate::services::gateways::delete_ingress_port(&ctx::pool()?, &caller, &id, &port_id)
+                .await
+        }
+        .await,
+    )
+}
+
+/// Deletes a gateway once its name is typed to confirm; then goes to the gateway list.
+#[server(endpoint = "gateways/delete")]
+pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppError> {
+    use crate::services::gateways;
+    ctx::respond(
+        async {
+            let caller = authorized("apig:instances:delete", "gateway").await?;
+            let pool = ctx::pool()?;
+            let gateway = gateways::get(&pool, &caller, &id).await?;
+            if confirm_name.trim() != gateway.name {
+                return Err(AppError::invalid(
+                    "confirm_name",
+                    format!("Type the gateway's name, {}, to confirm.", gateway.name),
+                ));
+            }
+            gateways::delete(&pool, &caller, &id).await
+        }
+        .await,
+    )
+}

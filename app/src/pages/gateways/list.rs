@@ -1,0 +1,155 @@
+//! The gateway list (`/gateways`): search by name on the server, paging, and the way into
+//! the "Create a gateway" wizard; with no gateway yet, an empty state that leads there.
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::edition_label;
+use crate::api::gateways::list_gateways;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::pager::Pager;
+use crate::components::shell::use_shell;
+use crate::domain::gateway::{Gateway, GatewayPage, MAX_GATEWAYS};
+use crate::error::AppError;
+
+#[component]
+pub fn GatewaysPage() -> impl IntoView {
+    let shell = use_shell();
+    let search = RwSignal::new(String::new());
+    let offset = RwSignal::new(0_i64);
+    let page = Resource::new(
+        move || (search.get(), offset.get()),
+        |(search, offset)| list_gateways(search, offset),
+    );
+    let total = Signal::derive(move || page.get().and_then(Result::ok).map_or(0, |p| p.total));
+    let forbidden = move || {
+        page.get()
+            .is_some_and(|result| matches!(result, Err(AppError::Forbidden { .. })))
+    };
+    view! {
+        <Title text="Gateways"/>
+        <div class="page-header">
+            <h1>"Gateways"</h1>
+            <p class="muted">
+                "Each gateway is an isolated space with its own API groups, APIs, environments, credentials and policies, its own parameters and tags. A project holds up to "
+                {MAX_GATEWAYS} " gateways."
+            </p>
+        </div>
+        <Transition fallback=|| ()>
+            <Show when=move || { !forbidden() && (total.get() > 0 || !search.get().is_empty()) }>
+                <div class="table-toolbar">
+                    <input
+                        type="search"
+                        class="table-search"
+                        aria-label="Search gateways by name"
+                        placeholder="Search by name"
+                        prop:value=move || search.get()
+                        on:input=move |ev| {
+                            search.set(event_target_value(&ev));
+                            offset.set(0);
+                        }
+                    />
+                    {move || shell.can("apig:instances:create").then(|| view! {
+                        <div class="table-toolbar-actions">
+                            <a class="btn btn-primary" href="/gateways/new">"Create gateway"</a>
+                        </div>
+                    })}
+                </div>
+            </Show>
+        </Transition>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || page.get().map(|result| match result {
+                Ok(page) if page.total == 0 && search.get_untracked().is_empty() => {
+                    view! { <NoGateway can_create=shell.can("apig:instances:create")/> }.into_any()
+                }
+                Ok(page) => {
+                    let searched = search.get_untracked();
+                    view! {
+                        <GatewayTable page searched/>
+                        <Pager offset total/>
+                    }
+                    .into_any()
+                }
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn GatewayTable(page: GatewayPage, searched: String) -> impl IntoView {
+    let rows = if page.gateways.is_empty() {
+        view! {
+            <tr><td class="table-empty" colspan="5">{format!("No gateways match “{searched}”.")}</td></tr>
+        }
+        .into_any()
+    } else {
+        page.gateways
+            .into_iter()
+            .map(gateway_row)
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Edition"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Tags"</th>
+                        <th scope="col">"Created"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+fn gateway_row(gateway: Gateway) -> impl IntoView {
+    let tags = if gateway.tags.is_empty() {
+        view! { <span class="muted">"—"</span> }.into_any()
+    } else {
+        gateway
+            .tags
+            .into_iter()
+            .map(|tag| view! { <span class="badge badge-muted tag">{format!("{}={}", tag.key, tag.value)}</span> " " })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <tr>
+            <td>
+                <a href=format!("/gateways/{}", gateway.id)>{gateway.name}</a>
+                {(!gateway.description.is_empty()).then(|| view! { <div class="muted small">{gateway.description}</div> })}
+            </td>
+            <td>{edition_label(&gateway.spec_id)}</td>
+            <td><span class="badge badge-success">"Running"</span></td>
+            <td>{tags}</td>
+            <td>{gateway.created_at}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// Shown while the project has no gateway.
+#[component]
+fn NoGateway(can_create: bool) -> impl IntoView {
+    view! {
+        <div class="card empty-state">
+            <h2>"No gateway yet"</h2>
+            <p>
+                "A gateway is where your APIs live: create one, then open APIs on it. The wizard asks for a name and an edition, lets you adjust parameters, tags and inbound ports, and shows everything before it creates the gateway."
+            </p>
+            {if can_create {
+                view! { <a class="btn btn-primary" href="/gateways/new">"Create a gateway with the wizard"</a> }.into_any()
+            } else {
+                view! { <p class="muted">"Ask an administrator to create a gateway: you lack the permission apig:instances:create."</p> }.into_any()
+            }}
+        </div>
+    }
+    .into_any()
+}

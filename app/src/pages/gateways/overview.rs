@@ -1,0 +1,692 @@
+//! A gateway's Overview (`/gateways/:id`): its endpoints, edition and details (editable),
+//! parameters (each editable), tags and inbound ports, and deletion after typing its name.
+//! Actions the signed-in user may not perform are not shown.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use serde_json::json;
+
+use super::{edition_label, feature_summary, gateway_url};
+use crate::api::gateways::{
+    get_gateway, AddGatewayPort, ChangeGatewayTags, DeleteGateway, DeleteGatewayPort,
+    GatewayOverview, SetGatewayFeature, UpdateGateway,
+};
+use crate::components::copy::CopyButton;
+use crate::components::details::{or_none, row};
+use crate::components::dialog::ConfirmDialog;
+use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
+use crate::components::form::{SelectField, TextField};
+use crate::components::shell::use_shell;
+use crate::domain::gateway::{
+    self as rules, feature_number, FeatureSetting, FeatureState, FeatureValue, Gateway,
+    GatewayChange, IngressPort, NewIngressPort, Tag, FEATURES, MAINTENANCE_STARTS,
+};
+use crate::error::AppError;
+
+/// The changes the page can make.
+#[derive(Clone, Copy)]
+struct Actions {
+    update: ServerAction<UpdateGateway>,
+    feature: ServerAction<SetGatewayFeature>,
+    tags: ServerAction<ChangeGatewayTags>,
+    add_port: ServerAction<AddGatewayPort>,
+    delete_port: ServerAction<DeleteGatewayPort>,
+    delete: ServerAction<DeleteGateway>,
+}
+
+#[component]
+pub fn GatewayOverviewPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let refresh = RwSignal::new(0_u32);
+    let actions = Actions {
+        update: ServerAction::new(),
+        feature: ServerAction::new(),
+        tags: ServerAction::new(),
+        add_port: ServerAction::new(),
+        delete_port: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    refresh_on_success(actions.update, refresh);
+    refresh_on_success(actions.feature, refresh);
+    refresh_on_success(actions.tags, refresh);
+    refresh_on_success(actions.add_port, refresh);
+    refresh_on_success(actions.delete_port, refresh);
+    let overview = Resource::new(move || (id.get(), refresh.get()), |(id, _)| get_gateway(id));
+    let title = move || {
+        overview
+            .get()
+            .and_then(Result::ok)
+            .map_or_else(|| "Gateway".to_owned(), |o| o.detail.gateway.name)
+    };
+    view! {
+        <Title text=title/>
+        <p class="small"><a href="/gateways">"← Gateways"</a></p>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || overview.get().map(|result| match result {
+                Ok(overview) => view! { <OverviewView overview actions/> }.into_any(),
+                Err(error) => view! {
+                    <div class="page-header"><h1>"Gateway"</h1></div>
+                    <ErrorBanner error=Some(error)/>
+                }
+                .into_any(),
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
+    let shell = use_shell();
+    let GatewayOverview { detail, endpoints } = overview;
+    let gateway = detail.gateway;
+    let url = gateway_url(&endpoints);
+    let subdomains = format!(
+        "http://{{group_id}}.{}:{}",
+        endpoints.subdomain_suffix,
+        endpoints.port()
+    );
+    let port_urls: Vec<String> = detail
+        .ingress_ports
+        .iter()
+        .map(|p| {
+            format!(
+                "{}://{}:{}",
+                p.protocol.to_lowercase(),
+                endpoints.ingress_ip(),
+                p.port
+            )
+        })
+        .collect();
+    let can_delete = shell.can("apig:instances:delete");
+    view! {
+        <div class="page-header">
+            <h1>{gateway.name.clone()} " " <span class="badge badge-success">"Running"</span></h1>
+            <p class="muted">
+                "Gateway ID " <code>{gateway.id.clone()}</code>
+                <CopyButton text=gateway.id.clone() what="gateway ID"/>
+            </p>
+        </div>
+        <section class="card">
+            <h2>"Endpoints"</h2>
+            <div class="table-wrap">
+                <table class="table">
+                    <tbody>
+                        {row("Gateway address", view! { <code>{url.clone()}</code> <CopyButton text=url.clone() what="gateway address"/> })}
+                        {row("API groups", view! { <code>{subdomains}</code> })}
+                        {row("Inbound ports", or_none(port_urls.join(", ")))}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <DetailsCard gateway=gateway.clone() update=actions.update can_update=shell.can("apig:instances:update")/>
+        <ParametersCard
+            gateway_id=gateway.id.clone()
+            features=detail.features
+            set=actions.feature
+            can_set=shell.can("apig:features:create")
+        />
+        <TagsCard gateway=gateway.clone() change=actions.tags shell/>
+        <PortsCard
+            gateway_id=gateway.id.clone()
+            ports=detail.ingress_ports
+            add=actions.add_port
+            remove=actions.delete_port
+            can_update=shell.can("apig:instances:update")
+        />
+        {can_delete.then(|| view! { <DeleteCard gateway delete=actions.delete/> })}
+    }
+    .into_any()
+}
+
+fn maintenance_options() -> Vec<(String, String)> {
+    MAINTENANCE_STARTS
+        .iter()
+        .map(|h| {
+            (
+                format!("{h:02}:00:00"),
+                format!("{h:02}:00 – {:02}:00 UTC", (h + 4) % 24),
+            )
+        })
+        .collect()
+}
+
+/// Name, edition, description and maintenance window, with the form that edits them.
+#[component]
+fn DetailsCard(
+    gateway: Gateway,
+    update: ServerAction<UpdateGateway>,
+    can_update: bool,
+) -> impl IntoView {
+    let editing = RwSignal::new(false);
+    let name = RwSignal::new(gateway.name.clone());
+    let description = RwSignal::new(gateway.description.clone());
+    let begin = RwSignal::new(gateway.maintain_begin.clone());
+    let attempted = RwSignal::new(false);
+    let errors = move || -> Vec<AppError> {
+        [
+            rules::validate_name("instance_name", name.get().trim()),
+            crate::domain::iam::validate_description("description", &description.get()),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect()
+    };
+    let server_error = failure(update);
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || {
+            attempted
+                .get()
+                .then(errors)
+                .and_then(|errors| errors.into_iter().find(|e| e.field() == Some(field)))
+                .or_else(|| server_error.get().filter(|e| e.field() == Some(field)))
+                .map(|error| error.to_string())
+        })
+    };
+    let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
+    let pending = update.pending();
+    let gateway_id = gateway.id.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        if !errors().is_empty() || pending.get_untracked() {
+            return;
+        }
+        let start = begin.get_untracked();
+        let end = format!(
+            "{:02}:00:00",
+            (start[..2].parse::<u8>().unwrap_or(22) + 4) % 24
+        );
+        update.dispatch(UpdateGateway {
+            id: gateway_id.clone(),
+            change: GatewayChange {
+                name: Some(name.get_untracked().trim().to_owned()),
+                description: Some(description.get_untracked()),
+                maintain_begin: Some(start),
+                maintain_end: Some(end),
+            },
+        });
+    };
+    Effect::new(move |_| {
+        if update.value().with(|v| matches!(v, Some(Ok(_)))) {
+            editing.set(false);
+        }
+    });
+    let window = format!(
+        "{} – {} UTC",
+        &gateway.maintain_begin[..5.min(gateway.maintain_begin.len())],
+        &gateway.maintain_end[..5.min(gateway.maintain_end.len())]
+    );
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            {move || if editing.get() {
+                view! {
+                    <form class="form" novalidate on:submit=save.clone()>
+                        <ErrorBanner error=general/>
+                        <TextField label="Gateway name" id="instance_name" value=name error=field_error("instance_name")
+                            hint="3 to 64 characters: letters, digits, hyphens and underscores, starting with a letter."/>
+                        <TextField label="Description" id="description" multiline=true value=description error=field_error("description")/>
+                        <SelectField label="Maintenance window" id="maintain_begin" value=begin options=maintenance_options()
+                            error=field_error("maintain_begin")/>
+                        <div class="form-actions">
+                            <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(false)>"Cancel"</button>
+                            <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                                {move || if pending.get() { "Saving…" } else { "Save" }}
+                            </button>
+                        </div>
+                    </form>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table">
+                            <tbody>
+                                {row("Edition", edition_label(&gateway.spec_id))}
+                                {row("Description", or_none(gateway.description.clone()))}
+                                {row("Maintenance window", window.clone())}
+                                {row("Created", format!("{} by {}", gateway.created_at, gateway.created_by))}
+                            </tbody>
+                        </table>
+                    </div>
+                    {can_update.then(|| view! {
+                        <div class="form-actions">
+                            <button type="button" class="btn" on:click=move |_| { update.clear(); editing.set(true); }>"Edit details"</button>
+                        </div>
+                    })}
+                }
+                .into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// Every parameter with its value; each can be changed on its own.
+#[component]
+fn ParametersCard(
+    gateway_id: String,
+    features: Vec<FeatureState>,
+    set: ServerAction<SetGatewayFeature>,
+    can_set: bool,
+) -> impl IntoView {
+    let editing = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if set.value().with(|v| matches!(v, Some(Ok(_)))) {
+            editing.set(None);
+        }
+    });
+    let rows = FEATURES
+        .iter()
+        .filter_map(|spec| {
+            let state = features.iter().find(|f| f.name == spec.name)?.clone();
+            let gateway_id = gateway_id.clone();
+            let name = spec.name;
+            Some(view! {
+                <tr>
+                    <th scope="row">
+                        {spec.title}
+                        <div class="muted small">{spec.help}</div>
+                    </th>
+                    <td>
+                        {move || if editing.get().as_deref() == Some(name) {
+                            view! { <FeatureForm gateway_id=gateway_id.clone() state=state.clone() set editing/> }.into_any()
+                        } else {
+                            let summary = feature_summary(spec, &state);
+                            view! {
+                                <span>{summary}</span>
+                                {can_set.then(|| view! {
+                                    " "
+                                    <button type="button" class="btn btn-small" aria-label=format!("Change {}", spec.title)
+                                        on:click=move |_| { set.clear(); editing.set(Some(name.to_owned())); }>
+                                        "Change"
+                                    </button>
+                                })}
+                            }
+                            .into_any()
+                        }}
+                    </td>
+                </tr>
+            })
+        })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h2>"Parameters"</h2>
+            <div class="table-wrap">
+                <table class="table"><tbody>{rows}</tbody></table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn FeatureForm(
+    gateway_id: String,
+    state: FeatureState,
+    set: ServerAction<SetGatewayFeature>,
+    editing: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let Some(spec) = rules::feature_spec(&state.name) else {
+        return ().into_any();
+    };
+    let enabled = RwSignal::new(state.enabled);
+    let value = RwSignal::new(
+        feature_number(spec, &state.config)
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    );
+    let setting = move || {
+        let config = match spec.value {
+            FeatureValue::Switch => String::new(),
+            FeatureValue::Number { key: "", .. } => value.get().trim().to_owned(),
+            FeatureValue::Number { key, .. } => json!({ key: value.get().trim() }).to_string(),
+        };
+        FeatureSetting {
+            name: spec.name.to_owned(),
+            enabled: enabled.get(),
+            config,
+        }
+    };
+    let attempted = RwSignal::new(false);
+    let server_error = failure(set);
+    let error = Signal::derive(move || {
+        attempted
+            .get()
+            .then(|| rules::validate_feature(&setting()).err())
+            .flatten()
+            .or_else(|| server_error.get())
+            .map(|e| e.to_string())
+    });
+    let pending = set.pending();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        if rules::validate_feature(&untrack(setting)).is_err() || pending.get_untracked() {
+            return;
+        }
+        set.dispatch(SetGatewayFeature {
+            id: gateway_id.clone(),
+            setting: untrack(setting),
+        });
+    };
+    let unit = match spec.value {
+        FeatureValue::Number { unit, min, max, .. } => Some((unit, min, max)),
+        FeatureValue::Switch => None,
+    };
+    view! {
+        <form class="inline-form" novalidate on:submit=save>
+            <label>
+                <input type="checkbox" id=format!("{}-enabled", spec.name)
+                    checked=state.enabled prop:checked=move || enabled.get()
+                    on:change=move |ev| enabled.set(event_target_checked(&ev))/>
+                " On"
+            </label>
+            {unit.map(|(unit, min, max)| view! {
+                " "
+                <input type="text" inputmode="numeric" id=spec.name aria-label=format!("{} ({unit})", spec.title)
+                    aria-invalid=move || error.get().is_some().to_string()
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                " " {unit} <span class="muted small">{format!(" ({min} to {max})")}</span>
+            })}
+            " "
+            <button type="submit" class="btn btn-small btn-primary" disabled=move || pending.get()>"Save"</button>
+            <button type="button" class="btn btn-small btn-ghost" on:click=move |_| editing.set(None)>"Cancel"</button>
+            {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+        </form>
+    }
+    .into_any()
+}
+
+/// Tags, each removable, and a form to add one.
+#[component]
+fn TagsCard(
+    gateway: Gateway,
+    change: ServerAction<ChangeGatewayTags>,
+    shell: crate::components::shell::ShellContext,
+) -> impl IntoView {
+    let key = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let attempted = RwSignal::new(false);
+    let tag = move || Tag {
+        key: key.get().trim().to_owned(),
+        value: value.get().trim().to_owned(),
+    };
+    let server_error = failure(change);
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            attempted
+                .get()
+                .then(|| rules::validate_tag("tag", &tag()).err())
+                .flatten()
+                .filter(|e| e.field() == Some(field))
+                .map(|e| e.to_string())
+        })
+    };
+    Effect::new(move |_| {
+        if change.value().with(|v| matches!(v, Some(Ok(_)))) {
+            key.set(String::new());
+            value.set(String::new());
+            attempted.set(false);
+        }
+    });
+    let can_add = shell.can("apig:instanceTags:create");
+    let can_remove = shell.can("apig:instanceTags:delete");
+    let id = gateway.id.clone();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        if rules::validate_tag("tag", &untrack(tag)).is_err() || change.pending().get_untracked() {
+            return;
+        }
+        change.dispatch(ChangeGatewayTags {
+            id: id.clone(),
+            action: "create".to_owned(),
+            tags: vec![untrack(tag)],
+        });
+    };
+    let list = if gateway.tags.is_empty() {
+        view! { <p class="muted">"No tags yet. Tags are key–value pairs to find and group gateways by."</p> }.into_any()
+    } else {
+        gateway
+            .tags
+            .iter()
+            .map(|t| {
+                let label = format!("{}={}", t.key, t.value);
+                let remove = {
+                    let (id, tag) = (gateway.id.clone(), t.clone());
+                    move |_| {
+                        change.dispatch(ChangeGatewayTags {
+                            id: id.clone(),
+                            action: "delete".to_owned(),
+                            tags: vec![tag.clone()],
+                        });
+                    }
+                };
+                view! {
+                    <span class="badge badge-muted tag">
+                        {label.clone()}
+                        {can_remove.then(|| view! {
+                            " "
+                            <button type="button" class="btn btn-ghost btn-small" aria-label=format!("Remove tag {label}") on:click=remove.clone()>"×"</button>
+                        })}
+                    </span>
+                    " "
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <section class="card">
+            <h2>"Tags"</h2>
+            <ErrorBanner error=server_error/>
+            <div>{list}</div>
+            {can_add.then(|| view! {
+                <form class="inline-fields" novalidate on:submit=add>
+                    <TextField label="Key" id="tag_key" value=key error=error("tag.key")/>
+                    <TextField label="Value" id="tag_value" value=value error=error("tag.value")/>
+                    <button type="submit" class="btn">"Add tag"</button>
+                </form>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// Inbound ports, each removable after confirming, and a form to add one.
+#[component]
+fn PortsCard(
+    gateway_id: String,
+    ports: Vec<IngressPort>,
+    add: ServerAction<AddGatewayPort>,
+    remove: ServerAction<DeleteGatewayPort>,
+    can_update: bool,
+) -> impl IntoView {
+    let protocol = RwSignal::new("HTTP".to_owned());
+    let number = RwSignal::new(String::new());
+    let attempted = RwSignal::new(false);
+    let port = move || NewIngressPort {
+        protocol: protocol.get(),
+        port: number.get().trim().parse().unwrap_or(-1),
+    };
+    let live = Signal::derive(move || {
+        attempted
+            .get()
+            .then(|| rules::validate_ingress_port("port", &port()).err())
+            .flatten()
+            .map(|e| e.to_string())
+    });
+    let added_error = failure(add);
+    Effect::new(move |_| {
+        if add.value().with(|v| matches!(v, Some(Ok(_)))) {
+            number.set(String::new());
+            attempted.set(false);
+        }
+    });
+    let confirming = RwSignal::new(None::<IngressPort>);
+    let dialog_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !dialog_open.get() {
+            confirming.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if remove.value().with(|v| v.is_some()) {
+            dialog_open.set(false);
+        }
+    });
+    let id = gateway_id.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        if rules::validate_ingress_port("port", &untrack(port)).is_err()
+            || add.pending().get_untracked()
+        {
+            return;
+        }
+        add.dispatch(AddGatewayPort {
+            id: id.clone(),
+            port: untrack(port),
+        });
+    };
+    let rows = if ports.is_empty() {
+        view! { <tr><td class="table-empty" colspan="3">"No inbound ports. The gateway answers on the shared gateway address."</td></tr> }.into_any()
+    } else {
+        ports
+            .into_iter()
+            .map(|p| {
+                let ask = {
+                    let p = p.clone();
+                    move |_| {
+                        confirming.set(Some(p.clone()));
+                        dialog_open.set(true);
+                    }
+                };
+                view! {
+                    <tr>
+                        <td>{p.protocol.clone()}</td>
+                        <td>{p.port}</td>
+                        <td>{can_update.then(|| view! {
+                            <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Remove port {}", p.port) on:click=ask.clone()>"Remove"</button>
+                        })}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let confirm = move || {
+        if let Some(port) = confirming.get_untracked() {
+            remove.dispatch(DeleteGatewayPort {
+                id: gateway_id.clone(),
+                port_id: port.id,
+            });
+        }
+    };
+    let message = Signal::derive(move || {
+        confirming
+            .get()
+            .map(|p| format!("Callers using port {} will no longer reach this gateway's DEFAULT group there.", p.port))
+            .unwrap_or_default()
+    });
+    let protocols = vec![
+        ("HTTP".to_owned(), "HTTP".to_owned()),
+        ("HTTPS".to_owned(), "HTTPS".to_owned()),
+    ];
+    view! {
+        <section class="card">
+            <h2>"Inbound ports"</h2>
+            <ErrorBanner error=failure(remove)/>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead><tr><th scope="col">"Protocol"</th><th scope="col">"Port"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {can_update.then(|| view! {
+                <form class="inline-fields" novalidate on:submit=submit>
+                    <SelectField label="Protocol" id="new_port_protocol" value=protocol options=protocols/>
+                    <TextField label="Port" id="new_port" value=number
+                        error=Signal::derive(move || live.get().or_else(|| added_error.get().map(|e| e.to_string())))
+                        hint="1024 to 49151, not used by another gateway."/>
+                    <button type="submit" class="btn">"Add port"</button>
+                </form>
+            })}
+            <ConfirmDialog
+                open=dialog_open
+                title=Signal::derive(move || confirming.get().map(|p| format!("Remove inbound port {}?", p.port)).unwrap_or_default())
+                message=message
+                confirm_label="Remove port"
+                pending=remove.pending()
+                on_confirm=confirm
+            />
+        </section>
+    }
+    .into_any()
+}
+
+/// Deleting the gateway: a dialog that asks for its name.
+#[component]
+fn DeleteCard(gateway: Gateway, delete: ServerAction<DeleteGateway>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if delete.value().with(|v| matches!(v, Some(Ok(())))) {
+            navigate("/gateways", Default::default());
+        }
+    });
+    let error = Signal::derive(move || failure(delete).get().map(|e| e.to_string()));
+    let name = gateway.name.clone();
+    let id = gateway.id.clone();
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if delete.pending().get_untracked() {
+            return;
+        }
+        delete.dispatch(DeleteGateway {
+            id: id.clone(),
+            confirm_name: typed.get_untracked(),
+        });
+    };
+    let matches = {
+        let name = name.clone();
+        move || typed.get().trim() == name
+    };
+    view! {
+        <section class="card danger-zone">
+            <h2>"Delete gateway"</h2>
+            <p>"Deleting the gateway removes it with its parameters, tags and inbound ports. Calls to it stop. This cannot be undone."</p>
+            <div class="form-actions">
+                <button type="button" class="btn btn-danger" on:click=move |_| { delete.clear(); typed.set(String::new()); open.set(true); }>
+                    "Delete gateway"
+                </button>
+            </div>
+            <Show when=move || open.get()>
+                <div class="dialog-backdrop" on:click=move |_| open.set(false)>
+                    <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-gateway-title" on:click=|ev| ev.stop_propagation()>
+                        <h2 class="dialog-title" id="delete-gateway-title">{format!("Delete gateway {name}?")}</h2>
+                        <form class="form" novalidate on:submit=confirm.clone()>
+                            <div class="dialog-body">
+                                <p>"Its parameters, tags and inbound ports are deleted with it, and calls to it stop."</p>
+                                <TextField label="Type the gateway's name to confirm" id="confirm_name" value=typed error=error/>
+                            </div>
+                            <div class="dialog-actions">
+                                <button type="button" class="btn" on:click=move |_| open.set(false)>"Cancel"</button>
+                                <button type="submit" class="btn btn-danger" disabled={
+                                    let matches = matches.clone();
+                                    move || !matches() || delete.pending().get()
+                                }>"Delete gateway"</button>
+                            </div>
+                        </form>
+                    </div>
+                </div>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
