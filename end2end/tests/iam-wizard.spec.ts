@@ -150,6 +150,30 @@ test("admin creates a read-only user with the wizard, who then sees only what th
   await expect(page.getByRole("alert")).toContainText("Missing permission: iam:users:list");
   await expect(page.getByRole("table")).toHaveCount(0);
   await shot(page, "users-forbidden");
+
+  // APIG ReadOnlyAccess: the user sees gateways but cannot create one; the attempt is refused
+  // by the server and lands in the audit log.
+  await nav.getByRole("link", { name: "Gateways" }).click();
+  await expect(page.getByRole("heading", { name: "Gateways", level: 1 })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Create (a )?gateway/ })).toHaveCount(0);
+  await page.goto("/gateways/new");
+  await hydrated(page);
+  await expect(page.getByRole("alert").first()).toContainText("Missing permission: apig:instances:create");
+  await page.getByLabel("Gateway name").fill(`gw-${userName}`);
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Create gateway" }).click();
+  await expect(page.locator(".form").getByRole("alert")).toContainText(
+    "You do not have the permission apig:instances:create",
+  );
+  await shot(page, "gateway-create-refused");
+  await signOut(page, userName);
+  await signIn(page, "admin", adminPassword);
+  await page.goto(`/audit?action=${encodeURIComponent("apig:instances:create")}`);
+  const refusal = page.getByRole("row").filter({ hasText: userName }).filter({ hasText: "apig:instances:create" });
+  await expect(refusal).toHaveCount(1);
+  await expect(refusal).toContainText("Refused");
   expect(problems, "pages hydrate without errors").toEqual([]);
 });
 

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use crate::iam_support::{admin_token, call, user_with_policy, USER_PASSWORD};
 use crate::support::{client, TestApp, ADMIN_PASSWORD};
 
-async fn signed_in(app: &TestApp, name: &str, password: &str) -> reqwest::Client {
+pub async fn signed_in(app: &TestApp, name: &str, password: &str) -> reqwest::Client {
     let client = client();
     let response = client
         .post(app.url("/api/sign_in"))
@@ -19,7 +19,7 @@ async fn signed_in(app: &TestApp, name: &str, password: &str) -> reqwest::Client
 }
 
 /// Calls a server function: form-encoded, or JSON for those that take structures.
-async fn server_fn(
+pub async fn server_fn(
     app: &TestApp,
     client: &reqwest::Client,
     endpoint: &str,
@@ -32,6 +32,11 @@ async fn server_fn(
         "iam/update_user",
         "iam/create_user_with_permissions",
         "iam/list_audit",
+        "gateways/create",
+        "gateways/update",
+        "gateways/set_feature",
+        "gateways/change_tags",
+        "gateways/add_port",
     ]
     .contains(&endpoint);
     let request = if json_input {

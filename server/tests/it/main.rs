@@ -2,6 +2,7 @@
 //! One test binary, so one private PostgreSQL cluster serves every test here; each test
 //! gets its own fresh database.
 mod compat;
+mod console_gateways;
 mod console_iam;
 mod gateway;
 mod gateways;

@@ -221,9 +221,13 @@ async fn unknown_console_pages_are_404_and_known_areas_say_they_are_not_availabl
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
-    let response = app.client.get(app.url("/gateways")).send().await.unwrap();
+    let response = app.client.get(app.url("/apis")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("Not available yet"));
+    // An area this version has renders its page, with its data, on the server.
+    let response = app.client.get(app.url("/gateways")).send().await.unwrap();
+    let html = response.text().await.unwrap();
+    assert!(html.contains("No gateway yet"), "{html}");
     app.stop().await;
 }

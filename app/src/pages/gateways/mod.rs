@@ -44,7 +44,11 @@ pub fn feature_summary(spec: &FeatureSpec, state: &FeatureState) -> String {
     match spec.value {
         FeatureValue::Switch => "On".to_owned(),
         FeatureValue::Number { unit, .. } => {
+            const MIB: i64 = 1024 * 1024;
             match crate::domain::gateway::feature_number(spec, &state.config) {
+                Some(n) if unit == "bytes" && n % MIB == 0 => {
+                    format!("On · {} MB", thousands(n / MIB))
+                }
                 Some(n) => format!("On · {} {unit}", thousands(n)),
                 None => "On".to_owned(),
             }
@@ -75,5 +79,7 @@ mod tests {
         assert_eq!(feature_summary(spec, &state), "On · 60,000 ms");
         state.enabled = false;
         assert_eq!(feature_summary(spec, &state), "Off");
+        let body = crate::domain::gateway::feature_spec("request_body_size").unwrap();
+        assert_eq!(feature_summary(body, &body.default_state()), "On · 12 MB");
     }
 }

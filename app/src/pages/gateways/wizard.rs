@@ -76,19 +76,20 @@ impl FeatureDraft {
     }
 }
 
-/// A tag or port row, with an id that stays put while rows above it come and go.
-#[derive(Debug, Clone, Copy)]
+/// A tag or port row, with an id that stays put while rows above it come and go. Rows are
+/// plain data in one signal the wizard owns, so they outlive the step that shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct TagRow {
     id: u32,
-    key: RwSignal<String>,
-    value: RwSignal<String>,
+    key: String,
+    value: String,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct PortRow {
     id: u32,
-    protocol: RwSignal<String>,
-    port: RwSignal<String>,
+    protocol: String,
+    port: String,
 }
 
 /// What the user has entered so far.
@@ -134,8 +135,8 @@ impl Draft {
             .get()
             .iter()
             .map(|row| Tag {
-                key: row.key.get().trim().to_owned(),
-                value: row.value.get().trim().to_owned(),
+                key: row.key.trim().to_owned(),
+                value: row.value.trim().to_owned(),
             })
             .collect()
     }
@@ -145,8 +146,8 @@ impl Draft {
             .get()
             .iter()
             .map(|row| NewIngressPort {
-                protocol: row.protocol.get(),
-                port: row.port.get().trim().parse().unwrap_or(-1),
+                protocol: row.protocol.clone(),
+                port: row.port.trim().parse().unwrap_or(-1),
             })
             .collect()
     }
@@ -507,6 +508,7 @@ fn feature_field(wizard: Wizard, feature: FeatureDraft) -> impl IntoView {
         <fieldset class="field feature" class:has-error=move || error.get().is_some()>
             <legend>{spec.title}</legend>
             <p class="field-hint">{spec.help}</p>
+            <div class="feature-controls">
             <label>
                 <input
                     type="checkbox"
@@ -531,6 +533,7 @@ fn feature_field(wizard: Wizard, feature: FeatureDraft) -> impl IntoView {
                     " " {unit} <span class="muted small">{format!(" ({min} to {max})")}</span>
                 </label>
             })}
+            </div>
             {move || error.get().map(|message| view! { <p class="field-error" id=format!("{id}-error")>{message}</p> })}
         </fieldset>
     }
@@ -543,16 +546,16 @@ fn TagsPortsStep(wizard: Wizard) -> impl IntoView {
     let add_tag = move |_| {
         let row = TagRow {
             id: draft.row_id(),
-            key: RwSignal::new(String::new()),
-            value: RwSignal::new(String::new()),
+            key: String::new(),
+            value: String::new(),
         };
         draft.tags.update(|rows| rows.push(row));
     };
     let add_port = move |_| {
         let row = PortRow {
             id: draft.row_id(),
-            protocol: RwSignal::new("HTTP".to_owned()),
-            port: RwSignal::new(String::new()),
+            protocol: "HTTP".to_owned(),
+            port: String::new(),
         };
         draft.ports.update(|rows| rows.push(row));
     };
@@ -564,7 +567,7 @@ fn TagsPortsStep(wizard: Wizard) -> impl IntoView {
             {move || tags_error.get().map(|message| view! { <p class="field-error">{message}</p> })}
             <For
                 each=move || draft.tags.get().into_iter().enumerate()
-                key=|(_, row)| row.id
+                key=|(index, row)| (*index, row.id)
                 children=move |(index, row)| tag_row(wizard, index, row)
             />
             <button type="button" class="btn btn-small" on:click=add_tag disabled=move || { draft.tags.get().len() >= MAX_TAGS }>
@@ -578,7 +581,7 @@ fn TagsPortsStep(wizard: Wizard) -> impl IntoView {
             </p>
             <For
                 each=move || draft.ports.get().into_iter().enumerate()
-                key=|(_, row)| row.id
+                key=|(index, row)| (*index, row.id)
                 children=move |(index, row)| port_row(wizard, index, row)
             />
             <button type="button" class="btn btn-small" on:click=add_port disabled=move || { draft.ports.get().len() >= MAX_INGRESS_PORTS }>
@@ -589,32 +592,56 @@ fn TagsPortsStep(wizard: Wizard) -> impl IntoView {
     .into_any()
 }
 
+/// Changes one field of the tag row `id`.
+fn edit_tag(draft: Draft, id: u32, change: impl FnOnce(&mut TagRow)) {
+    draft.tags.update(|rows| {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == id) {
+            change(row);
+        }
+    });
+}
+
+fn edit_port(draft: Draft, id: u32, change: impl FnOnce(&mut PortRow)) {
+    draft.ports.update(|rows| {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == id) {
+            change(row);
+        }
+    });
+}
+
 fn tag_row(wizard: Wizard, index: usize, row: TagRow) -> impl IntoView {
+    let draft = wizard.draft;
+    let id = row.id;
     let key_error = wizard.field_error(format!("tags[{index}].key"));
     let value_error = wizard.field_error(format!("tags[{index}].value"));
-    let remove = move |_| {
-        wizard
-            .draft
-            .tags
-            .update(|rows| rows.retain(|r| r.id != row.id))
+    let current = move |pick: fn(&TagRow) -> String| {
+        move || {
+            draft
+                .tags
+                .with(|rows| rows.iter().find(|r| r.id == id).map(pick))
+                .unwrap_or_default()
+        }
     };
+    let remove = move |_| draft.tags.update(|rows| rows.retain(|r| r.id != id));
     view! {
         <div class="inline-fields">
             <div class="field" class:has-error=move || key_error.get().is_some()>
-                <label for=format!("tag-key-{index}")>{format!("Tag {} key", index + 1)}</label>
+                <label for=format!("tag-key-{id}")>{format!("Tag {} key", index + 1)}</label>
                 <input
-                    id=format!("tag-key-{index}")
-                    prop:value=move || row.key.get()
-                    on:input=move |ev| row.key.set(event_target_value(&ev))
+                    id=format!("tag-key-{id}")
+                    aria-invalid=move || key_error.get().is_some().to_string()
+                    prop:value=current(|r| r.key.clone())
+                    on:input=move |ev| edit_tag(draft, id, |r| r.key = event_target_value(&ev))
                 />
                 {move || key_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
             </div>
             <div class="field" class:has-error=move || value_error.get().is_some()>
-                <label for=format!("tag-value-{index}")>{format!("Tag {} value", index + 1)}</label>
+                <label for=format!("tag-value-{id}")>{format!("Tag {} value", index + 1)}</label>
                 <input
-                    id=format!("tag-value-{index}")
-                    prop:value=move || row.value.get()
-                    on:input=move |ev| row.value.set(event_target_value(&ev))
+                    id=format!("tag-value-{id}")
+                    aria-invalid=move || value_error.get().is_some().to_string()
+                    prop:value=current(|r| r.value.clone())
+                    on:input=move |ev| edit_tag(draft, id, |r| r.value = event_target_value(&ev))
                 />
                 {move || value_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
             </div>
@@ -625,34 +652,39 @@ fn tag_row(wizard: Wizard, index: usize, row: TagRow) -> impl IntoView {
 }
 
 fn port_row(wizard: Wizard, index: usize, row: PortRow) -> impl IntoView {
-    let protocol_error = wizard.field_error(format!("ingress_ports[{index}].protocol"));
+    let draft = wizard.draft;
+    let id = row.id;
     let port_error = wizard.field_error(format!("ingress_ports[{index}].ingress_port"));
-    let remove = move |_| {
-        wizard
-            .draft
-            .ports
-            .update(|rows| rows.retain(|r| r.id != row.id))
+    let current = move |pick: fn(&PortRow) -> String| {
+        move || {
+            draft
+                .ports
+                .with(|rows| rows.iter().find(|r| r.id == id).map(pick))
+                .unwrap_or_default()
+        }
     };
-    let protocols = vec![
-        ("HTTP".to_owned(), "HTTP".to_owned()),
-        ("HTTPS".to_owned(), "HTTPS".to_owned()),
-    ];
+    let remove = move |_| draft.ports.update(|rows| rows.retain(|r| r.id != id));
+    let selected = current(|r| r.protocol.clone());
     view! {
         <div class="inline-fields">
-            <SelectField
-                label="Protocol"
-                id="port-protocol"
-                value=row.protocol
-                options=protocols
-                error=protocol_error
-            />
+            <div class="field">
+                <label for=format!("port-protocol-{id}")>{format!("Port {} protocol", index + 1)}</label>
+                <select
+                    id=format!("port-protocol-{id}")
+                    prop:value=selected
+                    on:change=move |ev| edit_port(draft, id, |r| r.protocol = event_target_value(&ev))
+                >
+                    {["HTTP", "HTTPS"].map(|p| view! { <option value=p selected=move || selected() == p>{p}</option> })}
+                </select>
+            </div>
             <div class="field" class:has-error=move || port_error.get().is_some()>
-                <label for=format!("port-number-{index}")>{format!("Port {}", index + 1)}</label>
+                <label for=format!("port-number-{id}")>{format!("Port {}", index + 1)}</label>
                 <input
-                    id=format!("port-number-{index}")
+                    id=format!("port-number-{id}")
                     inputmode="numeric"
-                    prop:value=move || row.port.get()
-                    on:input=move |ev| row.port.set(event_target_value(&ev))
+                    aria-invalid=move || port_error.get().is_some().to_string()
+                    prop:value=current(|r| r.port.clone())
+                    on:input=move |ev| edit_port(draft, id, |r| r.port = event_target_value(&ev))
                 />
                 {move || port_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
             </div>

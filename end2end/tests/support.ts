@@ -1,0 +1,67 @@
+// Shared steps of the browser tests.
+import { expect, type Locator, type Page } from "@playwright/test";
+
+export async function signIn(page: Page, userName: string, password: string) {
+  await page.goto("/signin");
+  await page.getByLabel("User name").fill(userName);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+export async function signOut(page: Page, userName: string) {
+  await page.getByRole("button", { name: userName }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+}
+
+// Waits until the page has hydrated: only then does the user menu open.
+export async function hydrated(page: Page) {
+  const menuButton = page.locator(".user-menu-button");
+  await expect(async () => {
+    await menuButton.click();
+    await expect(page.getByRole("menu")).toBeVisible({ timeout: 500 });
+  }).toPass();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("menu")).toBeHidden();
+}
+
+// Takes a screenshot of the whole page when PORTICO_E2E_SHOTS names a directory. The
+// console scrolls inside its content pane, so the viewport grows to the pane's height first.
+export async function shot(page: Page, name: string) {
+  const dir = process.env.PORTICO_E2E_SHOTS;
+  if (!dir) return;
+  const size = page.viewportSize() ?? { width: 1280, height: 720 };
+  const height = await page.evaluate(() =>
+    Math.max(...Array.from(document.querySelectorAll("body, body *")).map((e) => e.scrollHeight)),
+  );
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, height + 80) });
+  await page.screenshot({ path: `${dir}/${name}.png` });
+  await page.setViewportSize(size);
+}
+
+// Collects page errors and console errors, which a healthy page never has. The browser
+// logs each refused request as an error; the test names the refusals it provokes.
+export function watchProblems(page: Page, provokedStatuses: number[] = []): string[] {
+  const provoked = provokedStatuses.map(
+    (status) => `Failed to load resource: the server responded with a status of ${status} `,
+  );
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() === "error" && !provoked.some((start) => text.startsWith(start))) {
+      problems.push(`console error: ${text}`);
+    }
+  });
+  return problems;
+}
+
+// Clicks `button` until `shows` is visible: a click that lands before the page has
+// hydrated does nothing.
+export async function clickUntilShown(button: Locator, shows: Locator) {
+  await expect(async () => {
+    await button.click();
+    await expect(shows).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+}

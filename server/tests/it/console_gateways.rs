@@ -1,0 +1,200 @@
+//! The console's gateway server functions: permissions, the wizard's single create call,
+//! and deletion that needs the gateway's name.
+use serde_json::{json, Value};
+
+use crate::console_iam::{server_fn, signed_in};
+use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
+use crate::support::{TestApp, ADMIN_PASSWORD};
+
+fn wizard(name: &str, port: i64) -> Value {
+    json!({ "gateway": {
+        "name": name, "description": "from the console", "spec_id": "ENTERPRISE",
+        "maintain_begin": "06:00:00", "maintain_end": "10:00:00",
+        "tags": [{ "key": "team", "value": "payments" }],
+        "features": [{ "name": "backend_timeout", "enabled": true, "config": "{\"max_timeout\":30000}" }],
+        "ingress_ports": [{ "protocol": "HTTP", "port": port }],
+    }})
+}
+
+async fn gateway_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM gateways")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_wizard_creates_a_gateway_with_everything_at_once_or_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let (status, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(state["gateway_exists"], false);
+
+    // A bad port in the last step: refused, naming the field; nothing is created.
+    let (status, error) =
+        server_fn(&app, &admin, "gateways/create", &wizard("gw-console", 80)).await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(
+        error["Invalid"]["field"], "ingress_ports[0].ingress_port",
+        "{error}"
+    );
+    assert_eq!(gateway_count(&app).await, 0);
+
+    let (status, created) = server_fn(
+        &app,
+        &admin,
+        "gateways/create",
+        &wizard("gw-console", 18600),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let detail = &created["detail"];
+    assert_eq!(detail["gateway"]["name"], "gw-console");
+    assert_eq!(detail["gateway"]["tags"][0]["key"], "team");
+    assert_eq!(detail["ingress_ports"][0]["port"], 18600);
+    let timeout = detail["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "backend_timeout")
+        .unwrap();
+    assert_eq!(timeout["config"], r#"{"max_timeout":30000}"#);
+    assert!(created["endpoints"]["gateway_addr"]
+        .as_str()
+        .unwrap()
+        .starts_with("127.0.0.1:"));
+    let (_, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    assert_eq!(state["gateway_exists"], true);
+
+    // The same port again, for another gateway: refused; still one gateway.
+    let (status, error) =
+        server_fn(&app, &admin, "gateways/create", &wizard("gw-other", 18600)).await;
+    assert_eq!(status, 409, "{error}");
+    assert!(error.to_string().contains("Port 18600"), "{error}");
+    assert_eq!(gateway_count(&app).await, 1);
+
+    // Deleting needs the gateway's name.
+    let id = detail["gateway"]["id"].as_str().unwrap();
+    let (status, error) = server_fn(
+        &app,
+        &admin,
+        "gateways/delete",
+        &json!({ "id": id, "confirm_name": "gw-wrong" }),
+    )
+    .await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["Invalid"]["field"], "confirm_name");
+    assert_eq!(gateway_count(&app).await, 1);
+    let (status, _) = server_fn(
+        &app,
+        &admin,
+        "gateways/delete",
+        &json!({ "id": id, "confirm_name": "gw-console" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(gateway_count(&app).await, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_gateway_server_function_checks_its_permission() {
+    let app = TestApp::spawn().await;
+    let admin_api = admin_token(&app).await;
+    user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
+    user_with_policy(&app, &admin_api, "nobody", None).await;
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let (_, created) = server_fn(&app, &admin, "gateways/create", &wizard("gw-table", 18700)).await;
+    let id = created["detail"]["gateway"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let port = created["detail"]["ingress_ports"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // (endpoint, arguments, is it a read); deletion last.
+    let table: Vec<(&str, Value, bool)> = vec![
+        (
+            "gateways/list",
+            json!({ "search": "", "offset": "0" }),
+            true,
+        ),
+        ("gateways/get", json!({ "id": id }), true),
+        ("gateways/create", wizard("gw-second", 18701), false),
+        (
+            "gateways/update",
+            json!({ "id": id, "change": { "description": "changed" } }),
+            false,
+        ),
+        (
+            "gateways/set_feature",
+            json!({ "id": id, "setting": { "name": "gzip", "enabled": true, "config": "" } }),
+            false,
+        ),
+        (
+            "gateways/change_tags",
+            json!({ "id": id, "action": "create", "tags": [{ "key": "env", "value": "prod" }] }),
+            false,
+        ),
+        (
+            "gateways/change_tags",
+            json!({ "id": id, "action": "delete", "tags": [{ "key": "env", "value": "" }] }),
+            false,
+        ),
+        (
+            "gateways/add_port",
+            json!({ "id": id, "port": { "protocol": "HTTPS", "port": 18702 } }),
+            false,
+        ),
+        (
+            "gateways/delete_port",
+            json!({ "id": id, "port_id": port }),
+            false,
+        ),
+        (
+            "gateways/delete",
+            json!({ "id": id, "confirm_name": "gw-table" }),
+            false,
+        ),
+    ];
+    let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
+    let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
+    for (endpoint, args, read) in &table {
+        for (who, client, allowed) in [
+            ("apig reader", &reader, *read),
+            ("no policy", &nobody, false),
+        ] {
+            let (status, body) = server_fn(&app, client, endpoint, args).await;
+            if allowed {
+                assert_eq!(status, 200, "{who} {endpoint}: {body}");
+            } else {
+                assert_eq!(status, 403, "{who} {endpoint}: {body}");
+                assert!(
+                    body["Forbidden"]["action"]
+                        .as_str()
+                        .is_some_and(|a| a.starts_with("apig:")),
+                    "{who} {endpoint}: {body}"
+                );
+            }
+        }
+    }
+    for (endpoint, args, _) in &table {
+        let (status, body) = server_fn(&app, &admin, endpoint, args).await;
+        assert_eq!(status, 200, "admin {endpoint}: {body}");
+    }
+    let refused: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_records WHERE result = 'refused' AND channel = 'console' AND user_name = 'nobody'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        refused,
+        table.len() as i64,
+        "every refusal is in the audit log"
+    );
+    app.stop().await;
+}
