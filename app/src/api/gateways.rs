@@ -145,7 +145,7 @@ pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppE
     )
 }
 
-/// Deletes a gateway once its name is typed to confirm; then goes to the gateway list.
+/// Deletes a gateway, with everything it holds, once its name is typed to confirm.
 #[server(endpoint = "gateways/delete")]
 pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppError> {
     use crate::services::gateways;
@@ -160,7 +160,7 @@ pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppE
                     format!("Type the gateway's name, {}, to confirm.", gateway.name),
                 ));
             }
-            gateways::delete(&pool, &caller, &id).await
+            gateways::delete(&pool, &caller, &id, true).await
         }
         .await,
     )

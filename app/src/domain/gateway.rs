@@ -69,6 +69,43 @@ pub struct GatewayDetail {
     pub gateway: Gateway,
     pub features: Vec<FeatureState>,
     pub ingress_ports: Vec<IngressPort>,
+    pub contents: GatewayContents,
+}
+
+/// What a gateway holds beyond what every gateway has (its DEFAULT group and RELEASE).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayContents {
+    pub groups: i64,
+    pub environments: i64,
+    pub variables: i64,
+}
+
+impl GatewayContents {
+    pub fn is_empty(&self) -> bool {
+        *self == GatewayContents::default()
+    }
+
+    /// "2 API groups, 1 environment and 3 variables"; empty when there is nothing.
+    pub fn describe(&self) -> String {
+        let plural = |n: i64, one: &str, many: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {many}")),
+        };
+        let parts: Vec<String> = [
+            plural(self.groups, "API group", "API groups"),
+            plural(self.environments, "environment", "environments"),
+            plural(self.variables, "variable", "variables"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match parts.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -735,6 +772,21 @@ mod tests {
         assert_eq!(
             field(validate_ingress_port("p", &port("HTTP", 80))),
             "p.ingress_port"
+        );
+    }
+
+    #[test]
+    fn contents_read_as_a_sentence() {
+        let mut contents = GatewayContents::default();
+        assert!(contents.is_empty());
+        assert_eq!(contents.describe(), "");
+        contents.groups = 2;
+        assert_eq!(contents.describe(), "2 API groups");
+        contents.environments = 1;
+        contents.variables = 3;
+        assert_eq!(
+            contents.describe(),
+            "2 API groups, 1 environment and 3 variables"
         );
     }
 

@@ -10,10 +10,11 @@ use super::caller::Caller;
 use super::{ids, revision};
 use crate::domain::audit::AuditResult;
 use crate::domain::gateway::{
-    self as rules, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayDetail,
-    GatewayPage, IngressPort, NewGateway, NewIngressPort, Tag, MAX_GATEWAYS, MAX_INGRESS_PORTS,
-    MAX_TAGS,
+    self as rules, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayContents,
+    GatewayDetail, GatewayPage, IngressPort, NewGateway, NewIngressPort, Tag, MAX_GATEWAYS,
+    MAX_INGRESS_PORTS, MAX_TAGS,
 };
+use crate::domain::group::RELEASE_ID;
 use crate::domain::paging::Page;
 use crate::error::AppError;
 
@@ -213,6 +214,8 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
     )
     .execute(&mut *tx)
     .await?;
+    super::api_groups::create_default(&mut tx, &id).await?;
+    super::environments::create_release(&mut tx, &id).await?;
     for tag in &new.tags {
         sqlx::query!(
             "INSERT INTO gateway_tags (gateway_id, key, value) VALUES ($1, $2, $3)",
@@ -318,6 +321,25 @@ pub async fn detail(pool: &PgPool, caller: &Caller, id: &str) -> Result<GatewayD
         gateway: get(pool, caller, id).await?,
         features: features(pool, caller, id).await?,
         ingress_ports: ingress_ports(pool, caller, id).await?,
+        contents: contents(pool, id).await?,
+    })
+}
+
+/// What the gateway holds beyond its DEFAULT group and RELEASE.
+async fn contents(pool: &PgPool, id: &str) -> Result<GatewayContents, AppError> {
+    let row = sqlx::query!(
+        r#"SELECT (SELECT count(*) FROM api_groups WHERE gateway_id = $1 AND NOT is_default) AS "groups!",
+                  (SELECT count(*) FROM environments WHERE gateway_id = $1 AND id <> $2) AS "environments!",
+                  (SELECT count(*) FROM env_variables WHERE gateway_id = $1) AS "variables!""#,
+        id,
+        RELEASE_ID
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(GatewayContents {
+        groups: row.groups,
+        environments: row.environments,
+        variables: row.variables,
     })
 }
 
@@ -374,9 +396,22 @@ pub async fn update(
     get(pool, caller, id).await
 }
 
-/// Deletes a gateway with its parameters, tags and ports.
-pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppError> {
+/// Deletes a gateway with its parameters, tags and ports. One that still holds groups,
+/// environments or variables is refused, naming them, unless `force` (the console asks
+/// for the gateway's name first).
+pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Result<(), AppError> {
     let current = get(pool, caller, id).await?;
+    let held = contents(pool, id).await?;
+    if !force && !held.is_empty() {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "Gateway {} still holds {}. Delete them first, or delete the gateway in the console, which deletes everything it holds once you confirm.",
+                current.name,
+                held.describe()
+            ),
+        ));
+    }
     let mut tx = pool.begin().await?;
     sqlx::query!("DELETE FROM gateways WHERE id = $1", id)
         .execute(&mut *tx)
@@ -388,7 +423,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppE
         "apig:instances:delete",
         target(id, &current.name),
         AuditResult::Success,
-        "",
+        &held.describe(),
     )
     .await?;
     tx.commit().await?;

@@ -2,12 +2,14 @@
 //! `sqlx::query!`. Server functions and the management API both call these functions, so
 //! the console and the API can never drift apart.
 pub mod access_keys;
+pub mod api_groups;
 pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod bootstrap;
 pub mod caller;
 pub mod dashboard;
+pub mod environments;
 pub mod gateways;
 pub mod groups;
 pub mod health;

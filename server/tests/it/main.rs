@@ -6,6 +6,7 @@ mod console_gateways;
 mod console_iam;
 mod gateway;
 mod gateways;
+mod groups;
 mod health;
 mod iam;
 mod iam_support;

@@ -19,7 +19,7 @@ use crate::components::form::{SelectField, TextField};
 use crate::components::shell::use_shell;
 use crate::domain::gateway::{
     self as rules, feature_number, FeatureSetting, FeatureState, FeatureValue, Gateway,
-    GatewayChange, IngressPort, NewIngressPort, Tag, FEATURES, MAINTENANCE_STARTS,
+    GatewayChange, GatewayContents, IngressPort, NewIngressPort, Tag, FEATURES, MAINTENANCE_STARTS,
 };
 use crate::error::AppError;
 
@@ -135,7 +135,7 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
             remove=actions.delete_port
             can_update=shell.can("apig:instances:update")
         />
-        {can_delete.then(|| view! { <DeleteCard gateway delete=actions.delete/> })}
+        {can_delete.then(|| view! { <DeleteCard gateway contents=detail.contents delete=actions.delete/> })}
     }
     .into_any()
 }
@@ -631,7 +631,20 @@ fn PortsCard(
 
 /// Deleting the gateway: a dialog that asks for its name.
 #[component]
-fn DeleteCard(gateway: Gateway, delete: ServerAction<DeleteGateway>) -> impl IntoView {
+fn DeleteCard(
+    gateway: Gateway,
+    contents: GatewayContents,
+    delete: ServerAction<DeleteGateway>,
+) -> impl IntoView {
+    let holds = if contents.is_empty() {
+        "Its parameters, tags and inbound ports are deleted with it, and calls to it stop."
+            .to_owned()
+    } else {
+        format!(
+            "It still holds {}: they are deleted with it, with its parameters, tags and inbound ports, and calls to it stop.",
+            contents.describe()
+        )
+    };
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let navigate = use_navigate();
@@ -672,7 +685,7 @@ fn DeleteCard(gateway: Gateway, delete: ServerAction<DeleteGateway>) -> impl Int
                         <h2 class="dialog-title" id="delete-gateway-title">{format!("Delete gateway {name}?")}</h2>
                         <form class="form" novalidate on:submit=confirm.clone()>
                             <div class="dialog-body">
-                                <p>"Its parameters, tags and inbound ports are deleted with it, and calls to it stop."</p>
+                                <p>{holds.clone()}</p>
                                 <TextField label="Type the gateway's name to confirm" id="confirm_name" value=typed error=error/>
                             </div>
                             <div class="dialog-actions">

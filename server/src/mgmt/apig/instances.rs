@@ -230,7 +230,7 @@ pub async fn delete(
         &instance_id,
     )
     .await?;
-    gateways::delete(&state.pool, &caller, &instance_id).await?;
+    gateways::delete(&state.pool, &caller, &instance_id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,9 +1,10 @@
 //! The APIG v2 subset, path for path and field for field as `huaweicloudsdkapig` sends and
 //! reads it. Every path starts `/v2/{project_id}/apigw`; the caller acts in that project,
 //! so the grants of that project decide.
+mod groups;
 mod instances;
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use serde::Deserialize;
 
@@ -53,6 +54,35 @@ pub fn routes() -> Router<MgmtState> {
         .route(
             &instance("/custom-ingress-ports/{ingress_port_id}"),
             delete(instances::delete_ingress_port),
+        )
+        .route(
+            &instance("/api-groups"),
+            post(groups::create_group).get(groups::list_groups),
+        )
+        .route(&instance("/api-groups/check"), post(groups::check_group))
+        .route(
+            &instance("/api-groups/{group_id}"),
+            get(groups::show_group)
+                .put(groups::update_group)
+                .delete(groups::delete_group),
+        )
+        .route(
+            &instance("/envs"),
+            post(groups::create_env).get(groups::list_envs),
+        )
+        .route(
+            &instance("/envs/{env_id}"),
+            put(groups::update_env).delete(groups::delete_env),
+        )
+        .route(
+            &instance("/env-variables"),
+            post(groups::create_variable).get(groups::list_variables),
+        )
+        .route(
+            &instance("/env-variables/{env_variable_id}"),
+            get(groups::show_variable)
+                .put(groups::update_variable)
+                .delete(groups::delete_variable),
         )
 }
 

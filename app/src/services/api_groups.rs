@@ -1,0 +1,299 @@
+//! API groups of a gateway: create, list, show, update, delete. Every gateway has a DEFAULT
+//! group, which cannot be deleted. Every change runs in one transaction with its audit
+//! record and a configuration revision bump.
+use sqlx::{PgConnection, PgPool};
+
+use super::audit::{self, format_time, Target};
+use super::caller::Caller;
+use super::{gateways, ids, revision};
+use crate::domain::audit::AuditResult;
+use crate::domain::group::{
+    validate_group_name, validate_remark, ApiGroup, GroupPage, DEFAULT_GROUP, MAX_GROUPS,
+};
+use crate::domain::paging::Page;
+use crate::error::AppError;
+
+/// Longest group description.
+pub const MAX_REMARK: usize = 1000;
+
+struct Row {
+    id: String,
+    gateway_id: String,
+    name: String,
+    remark: String,
+    is_default: bool,
+    sl_domain_access_enabled: bool,
+    created_at: time::OffsetDateTime,
+    updated_at: time::OffsetDateTime,
+}
+
+impl From<Row> for ApiGroup {
+    fn from(row: Row) -> Self {
+        ApiGroup {
+            id: row.id,
+            gateway_id: row.gateway_id,
+            name: row.name,
+            remark: row.remark,
+            is_default: row.is_default,
+            sl_domain_access_enabled: row.sl_domain_access_enabled,
+            created_at: format_time(row.created_at),
+            updated_at: format_time(row.updated_at),
+        }
+    }
+}
+
+fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
+    Target {
+        kind: "API group",
+        id,
+        name,
+    }
+}
+
+/// Adds the DEFAULT group to a new gateway (inside its creation's transaction).
+pub async fn create_default(tx: &mut PgConnection, gateway_id: &str) -> Result<(), AppError> {
+    sqlx::query!(
+        "INSERT INTO api_groups (id, gateway_id, name, remark, is_default) VALUES ($1, $2, $3, 'The default group', true)",
+        ids::new_id(),
+        gateway_id,
+        DEFAULT_GROUP
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Refuses a name another group of the gateway has (names compare without case).
+pub async fn check_name(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    validate_group_name("name", name)?;
+    let mut conn = pool.acquire().await?;
+    name_free(&mut conn, gateway_id, name, "").await
+}
+
+async fn name_free(
+    conn: &mut PgConnection,
+    gateway_id: &str,
+    name: &str,
+    except: &str,
+) -> Result<(), AppError> {
+    let taken = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM api_groups WHERE gateway_id = $1 AND lower(name) = lower($2) AND id <> $3) AS "taken!""#,
+        gateway_id,
+        name,
+        except
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("An API group named {name} already exists in this gateway."),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn create(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    name: &str,
+    remark: &str,
+) -> Result<ApiGroup, AppError> {
+    let gateway = gateways::get(pool, caller, gateway_id).await?;
+    validate_group_name("name", name)?;
+    validate_remark("remark", remark, MAX_REMARK)?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "SELECT id FROM gateways WHERE id = $1 FOR UPDATE",
+        gateway_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let held = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM api_groups WHERE gateway_id = $1"#,
+        gateway_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if held >= MAX_GROUPS {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "Gateway {} already has {MAX_GROUPS} API groups, the most it can hold.",
+                gateway.name
+            ),
+        ));
+    }
+    name_free(&mut tx, gateway_id, name, "").await?;
+    let id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO api_groups (id, gateway_id, name, remark) VALUES ($1, $2, $3, $4)",
+        id,
+        gateway_id,
+        name,
+        remark
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:groups:create",
+        target(&id, name),
+        AuditResult::Success,
+        &format!("in gateway {}", gateway.name),
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, gateway_id, &id).await
+}
+
+/// Groups of a gateway: DEFAULT first, then by creation. `name` matches part of the name,
+/// or the whole name when `exact`.
+pub async fn list(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    name: Option<&str>,
+    exact: bool,
+    page: Page,
+) -> Result<GroupPage, AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let name = name.filter(|n| !n.is_empty());
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM api_groups
+            WHERE gateway_id = $1
+              AND ($2::text IS NULL OR CASE WHEN $3 THEN name = $2 ELSE strpos(lower(name), lower($2)) > 0 END)"#,
+        gateway_id,
+        name,
+        exact
+    )
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as!(
+        Row,
+        "SELECT id, gateway_id, name, remark, is_default, sl_domain_access_enabled, created_at, updated_at
+           FROM api_groups
+          WHERE gateway_id = $1
+            AND ($2::text IS NULL OR CASE WHEN $3 THEN name = $2 ELSE strpos(lower(name), lower($2)) > 0 END)
+          ORDER BY is_default DESC, created_at, id OFFSET $4 LIMIT $5",
+        gateway_id,
+        name,
+        exact,
+        page.offset,
+        page.limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(GroupPage {
+        total,
+        groups: rows.into_iter().map(ApiGroup::from).collect(),
+    })
+}
+
+pub async fn get(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+) -> Result<ApiGroup, AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    sqlx::query_as!(
+        Row,
+        "SELECT id, gateway_id, name, remark, is_default, sl_domain_access_enabled, created_at, updated_at
+           FROM api_groups WHERE id = $1 AND gateway_id = $2",
+        id,
+        gateway_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(ApiGroup::from)
+    .ok_or_else(|| AppError::not_found(format!("API group {id}")))
+}
+
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+    name: Option<&str>,
+    remark: Option<&str>,
+) -> Result<ApiGroup, AppError> {
+    let current = get(pool, caller, gateway_id, id).await?;
+    if let Some(name) = name {
+        validate_group_name("name", name)?;
+        if current.is_default && name != current.name {
+            return Err(AppError::invalid(
+                "name",
+                "The DEFAULT group cannot be renamed.",
+            ));
+        }
+    }
+    if let Some(remark) = remark {
+        validate_remark("remark", remark, MAX_REMARK)?;
+    }
+    let mut tx = pool.begin().await?;
+    if let Some(name) = name {
+        name_free(&mut tx, gateway_id, name, id).await?;
+    }
+    sqlx::query!(
+        "UPDATE api_groups SET name = coalesce($2, name), remark = coalesce($3, remark), updated_at = now() WHERE id = $1",
+        id,
+        name,
+        remark
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:groups:update",
+        target(id, name.unwrap_or(&current.name)),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, gateway_id, id).await
+}
+
+/// Deletes a group with its variables. The DEFAULT group stays.
+pub async fn delete(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    let current = get(pool, caller, gateway_id, id).await?;
+    if current.is_default {
+        return Err(AppError::conflict(
+            None,
+            "The DEFAULT group belongs to the gateway and cannot be deleted.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!("DELETE FROM api_groups WHERE id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:groups:delete",
+        target(id, &current.name),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,489 @@
+//! Environments of a gateway and the variables each API group has in each environment.
+//! RELEASE exists in every gateway and cannot be changed or deleted. Every change runs in
+//! one transaction with its audit record and a configuration revision bump.
+use sqlx::{PgConnection, PgPool};
+
+use super::audit::{self, format_time, Target};
+use super::caller::Caller;
+use super::{api_groups, gateways, ids, revision};
+use crate::domain::audit::AuditResult;
+use crate::domain::group::{
+    validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
+    Environment, Variable, MAX_ENVIRONMENTS, MAX_VARIABLES, RELEASE, RELEASE_ID,
+};
+use crate::domain::paging::Page;
+use crate::error::AppError;
+
+/// Longest environment description.
+pub const MAX_REMARK: usize = 255;
+
+fn env_target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
+    Target {
+        kind: "environment",
+        id,
+        name,
+    }
+}
+
+fn variable_target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
+    Target {
+        kind: "variable",
+        id,
+        name,
+    }
+}
+
+/// Adds RELEASE to a new gateway (inside its creation's transaction).
+pub async fn create_release(tx: &mut PgConnection, gateway_id: &str) -> Result<(), AppError> {
+    sqlx::query!(
+        "INSERT INTO environments (gateway_id, id, name, remark) VALUES ($1, $2, $3, 'The default environment')",
+        gateway_id,
+        RELEASE_ID,
+        RELEASE
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Environments of a gateway, RELEASE first; `name` filters by exact name.
+pub async fn list(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    name: Option<&str>,
+    page: Page,
+) -> Result<(i64, Vec<Environment>), AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let name = name.filter(|n| !n.is_empty());
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM environments WHERE gateway_id = $1 AND ($2::text IS NULL OR name = $2)"#,
+        gateway_id,
+        name
+    )
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query!(
+        "SELECT id, name, remark, created_at FROM environments
+          WHERE gateway_id = $1 AND ($2::text IS NULL OR name = $2)
+          ORDER BY id <> $3, created_at, id OFFSET $4 LIMIT $5",
+        gateway_id,
+        name,
+        RELEASE_ID,
+        page.offset,
+        page.limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok((
+        total,
+        rows.into_iter()
+            .map(|r| Environment {
+                id: r.id,
+                name: r.name,
+                remark: r.remark,
+                created_at: format_time(r.created_at),
+            })
+            .collect(),
+    ))
+}
+
+pub async fn get(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+) -> Result<Environment, AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    sqlx::query!(
+        "SELECT id, name, remark, created_at FROM environments WHERE gateway_id = $1 AND id = $2",
+        gateway_id,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|r| Environment {
+        id: r.id,
+        name: r.name,
+        remark: r.remark,
+        created_at: format_time(r.created_at),
+    })
+    .ok_or_else(|| AppError::not_found(format!("Environment {id}")))
+}
+
+async fn env_name_free(
+    conn: &mut PgConnection,
+    gateway_id: &str,
+    name: &str,
+    except: &str,
+) -> Result<(), AppError> {
+    let taken = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM environments WHERE gateway_id = $1 AND lower(name) = lower($2) AND id <> $3) AS "taken!""#,
+        gateway_id,
+        name,
+        except
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken {
+        return Err(AppError::conflict(
+            Some("name"),
+            format!("An environment named {name} already exists in this gateway."),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn create(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    name: &str,
+    remark: &str,
+) -> Result<Environment, AppError> {
+    let gateway = gateways::get(pool, caller, gateway_id).await?;
+    validate_env_name("name", name)?;
+    validate_remark("remark", remark, MAX_REMARK)?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "SELECT id FROM gateways WHERE id = $1 FOR UPDATE",
+        gateway_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let held = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM environments WHERE gateway_id = $1"#,
+        gateway_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if held >= MAX_ENVIRONMENTS {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "Gateway {} already has {MAX_ENVIRONMENTS} environments, the most it can hold.",
+                gateway.name
+            ),
+        ));
+    }
+    env_name_free(&mut tx, gateway_id, name, "").await?;
+    let id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO environments (gateway_id, id, name, remark) VALUES ($1, $2, $3, $4)",
+        gateway_id,
+        id,
+        name,
+        remark
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:envs:create",
+        env_target(&id, name),
+        AuditResult::Success,
+        &format!("in gateway {}", gateway.name),
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, gateway_id, &id).await
+}
+
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+    name: &str,
+    remark: Option<&str>,
+) -> Result<Environment, AppError> {
+    let current = get(pool, caller, gateway_id, id).await?;
+    if current.id == RELEASE_ID {
+        return Err(AppError::conflict(
+            None,
+            "RELEASE is the default environment; it cannot be changed.",
+        ));
+    }
+    validate_env_name("name", name)?;
+    if let Some(remark) = remark {
+        validate_remark("remark", remark, MAX_REMARK)?;
+    }
+    let mut tx = pool.begin().await?;
+    env_name_free(&mut tx, gateway_id, name, id).await?;
+    sqlx::query!(
+        "UPDATE environments SET name = $3, remark = coalesce($4, remark) WHERE gateway_id = $1 AND id = $2",
+        gateway_id,
+        id,
+        name,
+        remark
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:envs:update",
+        env_target(id, name),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, gateway_id, id).await
+}
+
+/// Deletes an environment with its variables. RELEASE stays.
+pub async fn delete(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    let current = get(pool, caller, gateway_id, id).await?;
+    if current.id == RELEASE_ID {
+        return Err(AppError::conflict(
+            None,
+            "RELEASE is the default environment; it cannot be deleted.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "DELETE FROM environments WHERE gateway_id = $1 AND id = $2",
+        gateway_id,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:envs:delete",
+        env_target(id, &current.name),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Filters of the variable list.
+#[derive(Debug, Default, Clone)]
+pub struct VariableFilter {
+    pub group_id: Option<String>,
+    pub env_id: Option<String>,
+    /// Part of the name; the whole name when `exact`.
+    pub name: Option<String>,
+    pub exact: bool,
+}
+
+pub async fn list_variables(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    filter: &VariableFilter,
+    page: Page,
+) -> Result<(i64, Vec<Variable>), AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let group = filter.group_id.as_deref().filter(|s| !s.is_empty());
+    let env = filter.env_id.as_deref().filter(|s| !s.is_empty());
+    let name = filter.name.as_deref().filter(|s| !s.is_empty());
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM env_variables
+            WHERE gateway_id = $1 AND ($2::text IS NULL OR group_id = $2) AND ($3::text IS NULL OR env_id = $3)
+              AND ($4::text IS NULL OR CASE WHEN $5 THEN name = $4 ELSE strpos(lower(name), lower($4)) > 0 END)"#,
+        gateway_id,
+        group,
+        env,
+        name,
+        filter.exact
+    )
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as!(
+        Variable,
+        r#"SELECT id, group_id, env_id, name, value FROM env_variables
+            WHERE gateway_id = $1 AND ($2::text IS NULL OR group_id = $2) AND ($3::text IS NULL OR env_id = $3)
+              AND ($4::text IS NULL OR CASE WHEN $5 THEN name = $4 ELSE strpos(lower(name), lower($4)) > 0 END)
+            ORDER BY name, env_id OFFSET $6 LIMIT $7"#,
+        gateway_id,
+        group,
+        env,
+        name,
+        filter.exact,
+        page.offset,
+        page.limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok((total, rows))
+}
+
+pub async fn get_variable(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+) -> Result<Variable, AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    sqlx::query_as!(
+        Variable,
+        "SELECT id, group_id, env_id, name, value FROM env_variables WHERE id = $1 AND gateway_id = $2",
+        id,
+        gateway_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("Variable {id}")))
+}
+
+/// A new variable of `group_id` in `env_id`.
+pub async fn create_variable(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    new: &Variable,
+) -> Result<Variable, AppError> {
+    let group = api_groups::get(pool, caller, gateway_id, &new.group_id)
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "group_id",
+                format!("API group {} does not exist in this gateway.", new.group_id),
+            )
+        })?;
+    let env = get(pool, caller, gateway_id, &new.env_id)
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "env_id",
+                format!("Environment {} does not exist in this gateway.", new.env_id),
+            )
+        })?;
+    validate_variable_name("variable_name", &new.name)?;
+    validate_variable_value("variable_value", &new.value)?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "SELECT id FROM api_groups WHERE id = $1 FOR UPDATE",
+        group.id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let held = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM env_variables WHERE group_id = $1 AND env_id = $2"#,
+        group.id,
+        env.id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if held >= MAX_VARIABLES {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "Group {} already has {MAX_VARIABLES} variables in {}, the most it can hold.",
+                group.name, env.name
+            ),
+        ));
+    }
+    let taken = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM env_variables WHERE group_id = $1 AND env_id = $2 AND name = $3) AS "taken!""#,
+        group.id,
+        env.id,
+        new.name
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken {
+        return Err(AppError::conflict(
+            Some("variable_name"),
+            format!(
+                "Group {} already has a variable {} in {}.",
+                group.name, new.name, env.name
+            ),
+        ));
+    }
+    let id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO env_variables (id, gateway_id, group_id, env_id, name, value) VALUES ($1, $2, $3, $4, $5, $6)",
+        id,
+        gateway_id,
+        group.id,
+        env.id,
+        new.name,
+        new.value
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:variables:create",
+        variable_target(&id, &new.name),
+        AuditResult::Success,
+        &format!("group {} in {}", group.name, env.name),
+    )
+    .await?;
+    tx.commit().await?;
+    get_variable(pool, caller, gateway_id, &id).await
+}
+
+pub async fn update_variable(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+    value: &str,
+) -> Result<Variable, AppError> {
+    let current = get_variable(pool, caller, gateway_id, id).await?;
+    validate_variable_value("variable_value", value)?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE env_variables SET value = $2 WHERE id = $1",
+        id,
+        value
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:variables:create",
+        variable_target(id, &current.name),
+        AuditResult::Success,
+        "value changed",
+    )
+    .await?;
+    tx.commit().await?;
+    get_variable(pool, caller, gateway_id, id).await
+}
+
+pub async fn delete_variable(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    let current = get_variable(pool, caller, gateway_id, id).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!("DELETE FROM env_variables WHERE id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:variables:delete",
+        variable_target(id, &current.name),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,510 @@
+//! API groups (`api-groups`), environments (`envs`) and environment variables
+//! (`env-variables`) of a gateway.
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::domain::group::{ApiGroup, Environment, Variable};
+use app::services::audit::Target;
+use app::services::caller::Caller;
+use app::services::environments::{self, VariableFilter};
+use app::services::{api_groups, gateways};
+
+use super::{apig_time_of, in_project, Paging};
+use crate::mgmt::{guard, ApiError, Body, MgmtState};
+
+/// The caller in the path's project, allowed `action`, on an existing gateway.
+async fn authorized(
+    state: &MgmtState,
+    caller: Caller,
+    project_id: &str,
+    instance_id: &str,
+    action: &str,
+    kind: &str,
+) -> Result<Caller, ApiError> {
+    let caller = in_project(state, caller, project_id).await?;
+    let target = Target {
+        kind,
+        id: "",
+        name: instance_id,
+    };
+    guard(state, &caller, action, target).await?;
+    gateways::get(&state.pool, &caller, instance_id).await?;
+    Ok(caller)
+}
+
+fn group(state: &MgmtState, group: &ApiGroup) -> Value {
+    let sl_domain = group.sl_domain(&state.endpoints.subdomain_suffix);
+    json!({
+        "id": group.id,
+        "name": group.name,
+        "status": 1,
+        "sl_domain": sl_domain,
+        "sl_domains": [sl_domain],
+        "register_time": apig_time_of(&group.created_at),
+        "update_time": apig_time_of(&group.updated_at),
+        "on_sell_status": 2,
+        "url_domains": [],
+        "sl_domain_access_enabled": group.sl_domain_access_enabled,
+        "remark": group.remark,
+        "is_default": if group.is_default { 1 } else { 2 },
+        "version": "V1",
+    })
+}
+
+#[derive(Deserialize)]
+pub struct GroupBody {
+    name: String,
+    #[serde(default)]
+    remark: String,
+}
+
+pub async fn create_group(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(body): Body<GroupBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:groups:create",
+        "API group",
+    )
+    .await?;
+    let created =
+        api_groups::create(&state.pool, &caller, &instance_id, &body.name, &body.remark).await?;
+    Ok((StatusCode::CREATED, Json(group(&state, &created))))
+}
+
+#[derive(Deserialize)]
+pub struct GroupQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    id: Option<String>,
+    name: Option<String>,
+    precise_search: Option<String>,
+}
+
+pub async fn list_groups(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(query): Query<GroupQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:groups:list",
+        "API group",
+    )
+    .await?;
+    let exact = query
+        .precise_search
+        .as_deref()
+        .is_some_and(|fields| fields.split(',').any(|f| f.trim() == "name"));
+    let page = api_groups::list(
+        &state.pool,
+        &caller,
+        &instance_id,
+        query.name.as_deref(),
+        exact,
+        query.paging.page(),
+    )
+    .await?;
+    let groups: Vec<Value> = page
+        .groups
+        .iter()
+        .filter(|g| {
+            query
+                .id
+                .as_ref()
+                .is_none_or(|id| id.is_empty() || &g.id == id)
+        })
+        .map(|g| group(&state, g))
+        .collect();
+    let total = if query.id.as_ref().is_some_and(|id| !id.is_empty()) {
+        groups.len() as i64
+    } else {
+        page.total
+    };
+    Ok(Json(
+        json!({ "size": groups.len(), "total": total, "groups": groups }),
+    ))
+}
+
+pub async fn show_group(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:groups:get",
+        "API group",
+    )
+    .await?;
+    let found = api_groups::get(&state.pool, &caller, &instance_id, &group_id).await?;
+    Ok(Json(group(&state, &found)))
+}
+
+pub async fn update_group(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
+    Body(body): Body<GroupBody>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:groups:update",
+        "API group",
+    )
+    .await?;
+    let updated = api_groups::update(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &group_id,
+        Some(&body.name),
+        Some(&body.remark),
+    )
+    .await?;
+    Ok(Json(group(&state, &updated)))
+}
+
+pub async fn delete_group(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:groups:delete",
+        "API group",
+    )
+    .await?;
+    api_groups::delete(&state.pool, &caller, &instance_id, &group_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct GroupCheck {
+    group_name: String,
+}
+
+/// Whether a group name is free in the gateway: 204 when it is.
+pub async fn check_group(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(body): Body<GroupCheck>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:groups:list",
+        "API group",
+    )
+    .await?;
+    api_groups::check_name(&state.pool, &caller, &instance_id, &body.group_name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn environment(env: &Environment) -> Value {
+    json!({
+        "id": env.id,
+        "name": env.name,
+        "remark": env.remark,
+        "create_time": apig_time_of(&env.created_at),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct EnvBody {
+    name: String,
+    remark: Option<String>,
+}
+
+pub async fn create_env(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(body): Body<EnvBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:envs:create",
+        "environment",
+    )
+    .await?;
+    let created = environments::create(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &body.name,
+        body.remark.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(environment(&created))))
+}
+
+#[derive(Deserialize)]
+pub struct EnvQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    name: Option<String>,
+}
+
+pub async fn list_envs(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(query): Query<EnvQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:envs:list",
+        "environment",
+    )
+    .await?;
+    let (total, envs) = environments::list(
+        &state.pool,
+        &caller,
+        &instance_id,
+        query.name.as_deref(),
+        query.paging.page(),
+    )
+    .await?;
+    let envs: Vec<Value> = envs.iter().map(environment).collect();
+    Ok(Json(
+        json!({ "size": envs.len(), "total": total, "envs": envs }),
+    ))
+}
+
+pub async fn update_env(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, env_id)): Path<(String, String, String)>,
+    Body(body): Body<EnvBody>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:envs:update",
+        "environment",
+    )
+    .await?;
+    let updated = environments::update(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &env_id,
+        &body.name,
+        body.remark.as_deref(),
+    )
+    .await?;
+    Ok(Json(environment(&updated)))
+}
+
+pub async fn delete_env(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, env_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:envs:delete",
+        "environment",
+    )
+    .await?;
+    environments::delete(&state.pool, &caller, &instance_id, &env_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn variable(v: &Variable) -> Value {
+    json!({
+        "id": v.id,
+        "group_id": v.group_id,
+        "env_id": v.env_id,
+        "variable_name": v.name,
+        "variable_value": v.value,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct VariableBody {
+    group_id: String,
+    env_id: String,
+    variable_name: String,
+    variable_value: String,
+}
+
+pub async fn create_variable(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(body): Body<VariableBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:variables:create",
+        "variable",
+    )
+    .await?;
+    let new = Variable {
+        id: String::new(),
+        group_id: body.group_id,
+        env_id: body.env_id,
+        name: body.variable_name,
+        value: body.variable_value,
+    };
+    let created = environments::create_variable(&state.pool, &caller, &instance_id, &new).await?;
+    Ok((StatusCode::CREATED, Json(variable(&created))))
+}
+
+#[derive(Deserialize)]
+pub struct VariableQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    group_id: Option<String>,
+    env_id: Option<String>,
+    variable_name: Option<String>,
+    precise_search: Option<String>,
+}
+
+pub async fn list_variables(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(query): Query<VariableQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:variables:list",
+        "variable",
+    )
+    .await?;
+    let filter = VariableFilter {
+        group_id: query.group_id,
+        env_id: query.env_id,
+        name: query.variable_name,
+        exact: query
+            .precise_search
+            .as_deref()
+            .is_some_and(|f| f.split(',').any(|f| f.trim() == "variable_name")),
+    };
+    let (total, variables) = environments::list_variables(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &filter,
+        query.paging.page(),
+    )
+    .await?;
+    let variables: Vec<Value> = variables.iter().map(variable).collect();
+    Ok(Json(
+        json!({ "size": variables.len(), "total": total, "variables": variables }),
+    ))
+}
+
+pub async fn show_variable(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:variables:get",
+        "variable",
+    )
+    .await?;
+    let found =
+        environments::get_variable(&state.pool, &caller, &instance_id, &variable_id).await?;
+    Ok(Json(variable(&found)))
+}
+
+#[derive(Deserialize)]
+pub struct VariableValue {
+    variable_value: String,
+}
+
+pub async fn update_variable(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
+    Body(body): Body<VariableValue>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:variables:create",
+        "variable",
+    )
+    .await?;
+    let updated = environments::update_variable(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &variable_id,
+        &body.variable_value,
+    )
+    .await?;
+    Ok(Json(variable(&updated)))
+}
+
+pub async fn delete_variable(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:variables:delete",
+        "variable",
+    )
+    .await?;
+    environments::delete_variable(&state.pool, &caller, &instance_id, &variable_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
