@@ -1,6 +1,7 @@
 """Drives Portico's gateway (instance) API with Huawei's official SDK (huaweicloudsdkapig),
 as a Huawei Cloud user would: create a gateway, read it back, change it, set a parameter,
-tag it, give it an inbound port, and delete it; a bad request gets an APIG error.
+tag it, give it an inbound port; give it an API group, an environment and a variable; and
+delete it all; a bad request gets an APIG error.
 
 Run by server/tests/it/compat.rs against a freshly started server; settings come from the
 environment: PORTICO_URL, PORTICO_ADMIN_PASSWORD.
@@ -119,6 +120,53 @@ def main():
         assert "instance_name" in error.error_msg, error
     else:
         raise AssertionError("a one-letter gateway name was accepted")
+
+    # Groups, environments and variables.
+    groups = client.list_api_groups_v2(m.ListApiGroupsV2Request(instance_id=gateway_id)).groups
+    assert [g.name for g in groups] == ["DEFAULT"], groups
+    group = client.create_api_group_v2(
+        m.CreateApiGroupV2Request(instance_id=gateway_id, body=m.ApiGroupCreate(name="sdk-group", remark="from the SDK"))
+    )
+    assert group.sl_domain == f"{group.id}.apig.localhost", group
+    try:
+        client.check_api_groups_v2(
+            m.CheckApiGroupsV2Request(instance_id=gateway_id, body=m.ApiGroupCheck(group_name="sdk-group"))
+        )
+    except ClientRequestException as error:
+        assert "already exists" in error.error_msg, error
+    else:
+        raise AssertionError("a taken group name passed the check")
+    env = client.create_environment_v2(
+        m.CreateEnvironmentV2Request(instance_id=gateway_id, body=m.EnvCreate(name="TEST", remark="testing"))
+    )
+    envs = client.list_environments_v2(m.ListEnvironmentsV2Request(instance_id=gateway_id)).envs
+    assert [e.name for e in envs] == ["RELEASE", "TEST"], envs
+    variable = client.create_environment_variable_v2(
+        m.CreateEnvironmentVariableV2Request(
+            instance_id=gateway_id,
+            body=m.EnvVariableCreate(group_id=group.id, env_id=env.id, variable_name="host", variable_value="10.0.0.7"),
+        )
+    )
+    changed = client.update_environment_variable_v2(
+        m.UpdateEnvironmentVariableV2Request(
+            instance_id=gateway_id, env_variable_id=variable.id, body=m.EnvVariableBase(variable_value="10.0.0.8")
+        )
+    )
+    assert changed.variable_value == "10.0.0.8", changed
+    listed = client.list_environment_variables_v2(
+        m.ListEnvironmentVariablesV2Request(instance_id=gateway_id, group_id=group.id)
+    ).variables
+    assert [(v.variable_name, v.variable_value) for v in listed] == [("host", "10.0.0.8")], listed
+
+    # A gateway that still holds them is not deleted, and says what it holds.
+    try:
+        client.delete_instances_v2(m.DeleteInstancesV2Request(instance_id=gateway_id))
+    except ClientRequestException as error:
+        assert "1 API group, 1 environment and 1 variable" in error.error_msg, error
+    else:
+        raise AssertionError("a gateway holding groups was deleted")
+    client.delete_environment_v2(m.DeleteEnvironmentV2Request(instance_id=gateway_id, env_id=env.id))
+    client.delete_api_group_v2(m.DeleteApiGroupV2Request(instance_id=gateway_id, group_id=group.id))
 
     client.delete_instances_v2(m.DeleteInstancesV2Request(instance_id=gateway_id))
     remaining = client.list_instances_v2(m.ListInstancesV2Request()).total
