@@ -26,6 +26,7 @@ use leptos_router::{
 use crate::components::shell::ConsoleShell;
 use crate::pages::account::ChangePasswordPage;
 use crate::pages::gateways::{
+    environments::GatewayEnvironmentsPage, groups::GatewayGroupsPage, list::GatewayPicker,
     list::GatewaysPage, overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
 };
 use crate::pages::iam::{
@@ -79,6 +80,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("gateways") view=GatewaysPage/>
                     <Route path=path!("gateways/new") view=CreateGatewayWizard/>
                     <Route path=path!("gateways/:id") view=GatewayOverviewPage/>
+                    <Route path=path!("gateways/:id/groups") view=GatewayGroupsPage/>
+                    <Route path=path!("gateways/:id/environments") view=GatewayEnvironmentsPage/>
+                    <Route path=path!("api-groups") view=|| view! {
+                        <GatewayPicker title="API groups" tail="/groups"
+                            purpose="API groups live inside a gateway: choose one to see and create its groups."/>
+                    }/>
+                    <Route path=path!("environments") view=|| view! {
+                        <GatewayPicker title="Environments" tail="/environments"
+                            purpose="Environments and variables live inside a gateway: choose one to manage them."/>
+                    }/>
                     <Route path=path!("account/password") view=ChangePasswordPage/>
                     <Route path=path!(":area") view=AreaPage/>
                 </ParentRoute>

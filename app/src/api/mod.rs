@@ -9,6 +9,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod ctx;
 pub mod gateways;
+pub mod groups;
 pub mod iam;
 
 /// Signs in with a user name and password, then goes to `next` (a console path) or home.

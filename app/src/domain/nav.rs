@@ -82,7 +82,7 @@ pub const NAV: &[NavSection] = &[
                 title: "API groups",
                 purpose: "Group APIs, reach them on a generated subdomain or your own domains with certificates.",
                 action: "apig:groups:list",
-                available: false,
+                available: true,
             },
             Area {
                 slug: "apis",
@@ -96,7 +96,7 @@ pub const NAV: &[NavSection] = &[
                 title: "Environments",
                 purpose: "Keep RELEASE and your own environments, with variables used in backend addresses and paths.",
                 action: "apig:envs:list",
-                available: false,
+                available: true,
             },
             Area {
                 slug: "authorizers",

@@ -198,3 +198,107 @@ async fn every_gateway_server_function_checks_its_permission() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn group_and_environment_server_functions_check_their_permission() {
+    let app = TestApp::spawn().await;
+    let admin_api = admin_token(&app).await;
+    user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
+    user_with_policy(&app, &admin_api, "nobody", None).await;
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let (_, created) =
+        server_fn(&app, &admin, "gateways/create", &wizard("gw-groups", 18800)).await;
+    let gateway = created["detail"]["gateway"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, group) = server_fn(
+        &app,
+        &admin,
+        "groups/create",
+        &json!({ "gateway_id": gateway, "name": "payments", "remark": "" }),
+    )
+    .await;
+    let group = group["id"].as_str().unwrap().to_owned();
+    let (_, env) = server_fn(
+        &app,
+        &admin,
+        "environments/create",
+        &json!({ "gateway_id": gateway, "name": "TEST", "remark": "" }),
+    )
+    .await;
+    let env = env["id"].as_str().unwrap().to_owned();
+    let (_, variable) = server_fn(
+        &app,
+        &admin,
+        "variables/create",
+        &json!({ "gateway_id": gateway, "group_id": group, "env_id": env, "name": "host", "value": "a" }),
+    )
+    .await;
+    let variable = variable["id"].as_str().unwrap().to_owned();
+
+    // (endpoint, arguments, is it a read); deletions last.
+    let table: Vec<(&str, Value, bool)> = vec![
+        (
+            "groups/list",
+            json!({ "gateway_id": gateway, "search": "", "offset": "0" }),
+            true,
+        ),
+        ("environments/list", json!({ "gateway_id": gateway }), true),
+        (
+            "variables/list",
+            json!({ "gateway_id": gateway, "group_id": group }),
+            true,
+        ),
+        (
+            "groups/create",
+            json!({ "gateway_id": gateway, "name": "orders", "remark": "" }),
+            false,
+        ),
+        (
+            "environments/create",
+            json!({ "gateway_id": gateway, "name": "STAGING", "remark": "" }),
+            false,
+        ),
+        (
+            "variables/create",
+            json!({ "gateway_id": gateway, "group_id": group, "env_id": env, "name": "port", "value": "80" }),
+            false,
+        ),
+        (
+            "variables/delete",
+            json!({ "gateway_id": gateway, "variable_id": variable }),
+            false,
+        ),
+        (
+            "environments/delete",
+            json!({ "gateway_id": gateway, "env_id": env }),
+            false,
+        ),
+        (
+            "groups/delete",
+            json!({ "gateway_id": gateway, "group_id": group }),
+            false,
+        ),
+    ];
+    let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
+    let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
+    for (endpoint, args, read) in &table {
+        for (who, client, allowed) in [
+            ("apig reader", &reader, *read),
+            ("no policy", &nobody, false),
+        ] {
+            let (status, body) = server_fn(&app, client, endpoint, args).await;
+            if allowed {
+                assert_eq!(status, 200, "{who} {endpoint}: {body}");
+            } else {
+                assert_eq!(status, 403, "{who} {endpoint}: {body}");
+            }
+        }
+    }
+    for (endpoint, args, _) in &table {
+        let (status, body) = server_fn(&app, &admin, endpoint, args).await;
+        assert_eq!(status, 200, "admin {endpoint}: {body}");
+    }
+    app.stop().await;
+}

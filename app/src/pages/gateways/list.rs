@@ -153,3 +153,46 @@ fn NoGateway(can_create: bool) -> impl IntoView {
     }
     .into_any()
 }
+
+/// An area that lives inside a gateway (`/api-groups`, `/environments`) reached from the
+/// left navigation: pick the gateway, land on its tab.
+#[component]
+pub fn GatewayPicker(
+    title: &'static str,
+    tail: &'static str,
+    purpose: &'static str,
+) -> impl IntoView {
+    let page = Resource::new(|| (), |()| list_gateways(String::new(), 0));
+    view! {
+        <Title text=title/>
+        <div class="page-header">
+            <h1>{title}</h1>
+            <p class="muted">{purpose}</p>
+        </div>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || page.get().map(|result| match result {
+                Ok(page) if page.gateways.is_empty() => view! {
+                    <div class="card empty-state">
+                        <h2>"No gateway yet"</h2>
+                        <p>"These live inside a gateway. Create a gateway first."</p>
+                        <a class="btn btn-primary" href="/gateways">"Go to Gateways"</a>
+                    </div>
+                }
+                .into_any(),
+                Ok(page) => view! {
+                    <section class="card">
+                        <h2>"Choose a gateway"</h2>
+                        <ul class="link-list">
+                            {page.gateways.into_iter().map(|g| view! {
+                                <li><a href=format!("/gateways/{}{tail}", g.id)>{g.name}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }
+                .into_any(),
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+            })}
+        </Transition>
+    }
+    .into_any()
+}

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::json;
 
-use super::{edition_label, feature_summary, gateway_url};
+use super::{edition_label, feature_summary, gateway_url, GatewayTab, GatewayTabs};
 use crate::api::gateways::{
     get_gateway, AddGatewayPort, ChangeGatewayTags, DeleteGateway, DeleteGatewayPort,
     GatewayOverview, SetGatewayFeature, UpdateGateway,
@@ -108,6 +108,7 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
                 <CopyButton text=gateway.id.clone() what="gateway ID"/>
             </p>
         </div>
+        <GatewayTabs gateway_id=gateway.id.clone() current=GatewayTab::Overview/>
         <section class="card">
             <h2>"Endpoints"</h2>
             <div class="table-wrap">

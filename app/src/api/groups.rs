@@ -1,0 +1,218 @@
+//! Server functions of a gateway's API groups and Environments pages. Each checks one IAM
+//! action for the signed-in user in the current project and calls the service layer.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::group::{ApiGroup, Environment, GroupPage, Variable};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use super::ctx::{self, authorized};
+
+/// A page of groups with the suffix of their subdomains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupsView {
+    pub page: GroupPage,
+    pub subdomain_suffix: String,
+    pub gateway_name: String,
+}
+
+#[server(endpoint = "groups/list")]
+pub async fn list_api_groups(
+    gateway_id: String,
+    search: String,
+    offset: i64,
+) -> Result<GroupsView, AppError> {
+    use crate::services::{api_groups, gateways};
+    ctx::respond(
+        async {
+            let caller = authorized("apig:groups:list", "API group").await?;
+            let pool = ctx::pool()?;
+            let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
+            let page = crate::domain::paging::Page::new(Some(offset), None);
+            let suffix = use_context::<crate::domain::gateway::Endpoints>()
+                .map(|e| e.subdomain_suffix)
+                .unwrap_or_default();
+            Ok(GroupsView {
+                page: api_groups::list(&pool, &caller, &gateway_id, Some(&search), false, page)
+                    .await?,
+                subdomain_suffix: suffix,
+                gateway_name: gateway.name,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "groups/create")]
+pub async fn create_api_group(
+    gateway_id: String,
+    name: String,
+    remark: String,
+) -> Result<ApiGroup, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:groups:create", "API group").await?;
+            crate::services::api_groups::create(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                name.trim(),
+                &remark,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "groups/delete")]
+pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:groups:delete", "API group").await?;
+            crate::services::api_groups::delete(&ctx::pool()?, &caller, &gateway_id, &group_id)
+                .await
+        }
+        .await,
+    )
+}
+
+/// A gateway's environments, and its groups to pick variables by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentsView {
+    pub gateway_name: String,
+    pub environments: Vec<Environment>,
+    pub groups: Vec<ApiGroup>,
+}
+
+#[server(endpoint = "environments/list")]
+pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, AppError> {
+    use crate::domain::paging::{Page, MAX_LIMIT};
+    use crate::services::{api_groups, environments, gateways};
+    ctx::respond(
+        async {
+            let caller = authorized("apig:envs:list", "environment").await?;
+            let pool = ctx::pool()?;
+            let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
+            let all = Page::new(Some(0), Some(MAX_LIMIT));
+            let (_, environments) =
+                environments::list(&pool, &caller, &gateway_id, None, all).await?;
+            let groups = api_groups::list(&pool, &caller, &gateway_id, None, false, all)
+                .await?
+                .groups;
+            Ok(EnvironmentsView {
+                gateway_name: gateway.name,
+                environments,
+                groups,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "environments/create")]
+pub async fn create_environment(
+    gateway_id: String,
+    name: String,
+    remark: String,
+) -> Result<Environment, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:envs:create", "environment").await?;
+            crate::services::environments::create(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                name.trim(),
+                &remark,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "environments/delete")]
+pub async fn delete_environment(gateway_id: String, env_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:envs:delete", "environment").await?;
+            crate::services::environments::delete(&ctx::pool()?, &caller, &gateway_id, &env_id)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "variables/list")]
+pub async fn list_variables(
+    gateway_id: String,
+    group_id: String,
+) -> Result<Vec<Variable>, AppError> {
+    use crate::domain::paging::{Page, MAX_LIMIT};
+    use crate::services::environments::{list_variables, VariableFilter};
+    ctx::respond(
+        async {
+            let caller = authorized("apig:variables:list", "variable").await?;
+            let filter = VariableFilter {
+                group_id: Some(group_id),
+                ..VariableFilter::default()
+            };
+            let all = Page::new(Some(0), Some(MAX_LIMIT));
+            Ok(
+                list_variables(&ctx::pool()?, &caller, &gateway_id, &filter, all)
+                    .await?
+                    .1,
+            )
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "variables/create")]
+pub async fn create_variable(
+    gateway_id: String,
+    group_id: String,
+    env_id: String,
+    name: String,
+    value: String,
+) -> Result<Variable, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:variables:create", "variable").await?;
+            let new = Variable {
+                id: String::new(),
+                group_id,
+                env_id,
+                name: name.trim().to_owned(),
+                value: value.trim().to_owned(),
+            };
+            crate::services::environments::create_variable(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &new,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "variables/delete")]
+pub async fn delete_variable(gateway_id: String, variable_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:variables:delete", "variable").await?;
+            crate::services::environments::delete_variable(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &variable_id,
+            )
+            .await
+        }
+        .await,
+    )
+}

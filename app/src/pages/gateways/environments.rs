@@ -1,0 +1,386 @@
+//! A gateway's environments and variables (`/gateways/:id/environments`): RELEASE and the
+//! gateway's own environments, with a form to add one and deletion after a confirmation;
+//! then, for a chosen API group, its variables in each environment.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{GatewayTab, GatewayTabs};
+use crate::api::groups::{
+    list_environments, list_variables, CreateEnvironment, CreateVariable, DeleteEnvironment,
+    DeleteVariable, EnvironmentsView,
+};
+use crate::components::dialog::ConfirmDialog;
+use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
+use crate::components::form::{SelectField, TextField};
+use crate::components::shell::use_shell;
+use crate::domain::group::{
+    validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
+    Environment, Variable, RELEASE_ID,
+};
+use crate::error::AppError;
+
+#[component]
+pub fn GatewayEnvironmentsPage() -> impl IntoView {
+    let params = use_params_map();
+    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let refresh = RwSignal::new(0_u32);
+    let create = ServerAction::<CreateEnvironment>::new();
+    let delete = ServerAction::<DeleteEnvironment>::new();
+    refresh_on_success(create, refresh);
+    refresh_on_success(delete, refresh);
+    let data = Resource::new(
+        move || (gateway_id.get(), refresh.get()),
+        |(id, _)| list_environments(id),
+    );
+    view! {
+        <Title text="Environments and variables"/>
+        <p class="small"><a href="/gateways">"← Gateways"</a></p>
+        <div class="page-header">
+            <h1>
+                {move || data.get().and_then(Result::ok).map(|v| v.gateway_name).unwrap_or_default()}
+                " · Environments and variables"
+            </h1>
+            <p class="muted">
+                "APIs are published to environments. RELEASE answers by default; callers choose another with the X-Stage header. Variables give each group a value per environment, used as #name# in backend addresses and paths."
+            </p>
+        </div>
+        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Environments/>
+        <ErrorBanner error=failure(delete)/>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || data.get().map(|result| match result {
+                Ok(data) => view! {
+                    <EnvironmentTable environments=data.environments.clone() delete gateway_id=gateway_id.get_untracked()/>
+                    <CreateEnvironmentCard gateway_id=gateway_id.get_untracked() create/>
+                    <VariablesCard data gateway_id=gateway_id.get_untracked()/>
+                }
+                .into_any(),
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn EnvironmentTable(
+    environments: Vec<Environment>,
+    delete: ServerAction<DeleteEnvironment>,
+    gateway_id: String,
+) -> impl IntoView {
+    let can_delete = use_shell().can("apig:envs:delete");
+    let confirming = RwSignal::new(None::<Environment>);
+    let open = RwSignal::new(false);
+    Effect::new(move |_| {
+        if delete.value().with(Option::is_some) {
+            open.set(false);
+        }
+    });
+    let rows = environments
+        .into_iter()
+        .map(|env| {
+            let release = env.id == RELEASE_ID;
+            let ask = {
+                let env = env.clone();
+                move |_| {
+                    delete.clear();
+                    confirming.set(Some(env.clone()));
+                    open.set(true);
+                }
+            };
+            view! {
+                <tr>
+                    <td>
+                        {env.name.clone()}
+                        {release.then(|| view! { " " <span class="badge badge-info">"Default"</span> })}
+                    </td>
+                    <td>{if env.remark.is_empty() { "—".to_owned() } else { env.remark.clone() }}</td>
+                    <td>{if release { "No header".to_owned() } else { format!("X-Stage: {}", env.name) }}</td>
+                    <td>
+                        {(can_delete && !release).then(|| view! {
+                            <button type="button" class="btn btn-small btn-ghost"
+                                aria-label=format!("Delete environment {}", env.name) on:click=ask.clone()>"Delete"</button>
+                        })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let confirm = move || {
+        if let Some(env) = confirming.get_untracked() {
+            delete.dispatch(DeleteEnvironment {
+                gateway_id: gateway_id.clone(),
+                env_id: env.id,
+            });
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>"Environments"</h2>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Description"</th>
+                            <th scope="col">"Callers select it with"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <ConfirmDialog
+                open
+                title=Signal::derive(move || confirming.get().map(|e| format!("Delete environment {}?", e.name)).unwrap_or_default())
+                message=Signal::derive(move || confirming.get().map(|e| format!(
+                    "Environment {} is deleted with every group's variables in it. This cannot be undone.",
+                    e.name
+                )).unwrap_or_default())
+                confirm_label="Delete environment"
+                pending=delete.pending()
+                on_confirm=confirm
+            />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn CreateEnvironmentCard(
+    gateway_id: String,
+    create: ServerAction<CreateEnvironment>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let remark = RwSignal::new(String::new());
+    let attempted = RwSignal::new(false);
+    let errors = move || -> Vec<AppError> {
+        [
+            validate_env_name("name", name.get().trim()),
+            validate_remark("remark", &remark.get(), 255),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect()
+    };
+    let server_error = failure(create);
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || {
+            attempted
+                .get()
+                .then(errors)
+                .and_then(|e| e.into_iter().find(|e| e.field() == Some(field)))
+                .or_else(|| server_error.get().filter(|e| e.field() == Some(field)))
+                .map(|e| e.to_string())
+        })
+    };
+    let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        if !errors().is_empty() || create.pending().get_untracked() {
+            return;
+        }
+        create.dispatch(CreateEnvironment {
+            gateway_id: gateway_id.clone(),
+            name: name.get_untracked(),
+            remark: remark.get_untracked(),
+        });
+    };
+    use_shell().can("apig:envs:create").then(|| view! {
+        <section class="card">
+            <h2>"Add an environment"</h2>
+            <form class="inline-fields" novalidate on:submit=submit>
+                <ErrorBanner error=general/>
+                <TextField label="Environment name" id="env_name" value=name error=field_error("name")
+                    hint="3 to 64 letters, digits and underscores, starting with a letter, such as TEST."/>
+                <TextField label="Environment description" id="env_remark" value=remark error=field_error("remark")/>
+                <button type="submit" class="btn btn-primary">"Add environment"</button>
+            </form>
+        </section>
+    })
+}
+
+/// The variables of one group, per environment, with a form to add one.
+#[component]
+fn VariablesCard(data: EnvironmentsView, gateway_id: String) -> impl IntoView {
+    let shell = use_shell();
+    let groups = data.groups.clone();
+    let environments = data.environments.clone();
+    let group_id = RwSignal::new(groups.first().map(|g| g.id.clone()).unwrap_or_default());
+    let refresh = RwSignal::new(0_u32);
+    let create = ServerAction::<CreateVariable>::new();
+    let delete = ServerAction::<DeleteVariable>::new();
+    refresh_on_success(create, refresh);
+    refresh_on_success(delete, refresh);
+    let variables = {
+        let gateway_id = gateway_id.clone();
+        Resource::new(
+            move || (group_id.get(), refresh.get()),
+            move |(group, _)| list_variables(gateway_id.clone(), group),
+        )
+    };
+    let env_name = {
+        let environments = environments.clone();
+        move |id: &str| {
+            environments
+                .iter()
+                .find(|e| e.id == id)
+                .map_or_else(|| id.to_owned(), |e| e.name.clone())
+        }
+    };
+    let group_options: Vec<(String, String)> = groups
+        .iter()
+        .map(|g| (g.id.clone(), g.name.clone()))
+        .collect();
+    let can_delete = shell.can("apig:variables:delete");
+    let rows = {
+        let gateway_id = gateway_id.clone();
+        move |list: Vec<Variable>| {
+            if list.is_empty() {
+                return view! {
+                    <tr><td class="table-empty" colspan="4">"This group has no variables yet."</td></tr>
+                }
+                .into_any();
+            }
+            list.into_iter()
+                .map(|v| {
+                    let remove = {
+                        let (gateway_id, id) = (gateway_id.clone(), v.id.clone());
+                        move |_| {
+                            delete.dispatch(DeleteVariable {
+                                gateway_id: gateway_id.clone(),
+                                variable_id: id.clone(),
+                            });
+                        }
+                    };
+                    view! {
+                        <tr>
+                            <td><code>{format!("#{}#", v.name)}</code></td>
+                            <td>{env_name(&v.env_id)}</td>
+                            <td><code>{v.value.clone()}</code></td>
+                            <td>{can_delete.then(|| view! {
+                                <button type="button" class="btn btn-small btn-ghost"
+                                    aria-label=format!("Delete variable {} in {}", v.name, env_name(&v.env_id))
+                                    on:click=remove.clone()>"Delete"</button>
+                            })}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>"Variables"</h2>
+            <SelectField label="API group" id="variables_group" value=group_id options=group_options/>
+            <ErrorBanner error=failure(delete)/>
+            <Transition fallback=|| view! { <Loading/> }>
+                {
+                    let rows = rows.clone();
+                    move || variables.get().map(|result| match result {
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Variable"</th>
+                                            <th scope="col">"Environment"</th>
+                                            <th scope="col">"Value"</th>
+                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{rows(list)}</tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                    })
+                }
+            </Transition>
+            {shell.can("apig:variables:create").then(|| view! {
+                <AddVariableForm gateway_id group_id environments create/>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AddVariableForm(
+    gateway_id: String,
+    group_id: RwSignal<String>,
+    environments: Vec<Environment>,
+    create: ServerAction<CreateVariable>,
+) -> impl IntoView {
+    let env_id = RwSignal::new(
+        environments
+            .first()
+            .map(|e| e.id.clone())
+            .unwrap_or_default(),
+    );
+    let name = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let attempted = RwSignal::new(false);
+    let errors = move || -> Vec<AppError> {
+        [
+            validate_variable_name("variable_name", name.get().trim()),
+            validate_variable_value("variable_value", value.get().trim()),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect()
+    };
+    let server_error = failure(create);
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || {
+            attempted
+                .get()
+                .then(errors)
+                .and_then(|e| e.into_iter().find(|e| e.field() == Some(field)))
+                .or_else(|| server_error.get().filter(|e| e.field() == Some(field)))
+                .map(|e| e.to_string())
+        })
+    };
+    let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
+    Effect::new(move |_| {
+        if create.value().with(|v| matches!(v, Some(Ok(_)))) {
+            name.set(String::new());
+            value.set(String::new());
+            attempted.set(false);
+        }
+    });
+    let env_options: Vec<(String, String)> = environments
+        .iter()
+        .map(|e| (e.id.clone(), e.name.clone()))
+        .collect();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        if !errors().is_empty() || create.pending().get_untracked() {
+            return;
+        }
+        create.dispatch(CreateVariable {
+            gateway_id: gateway_id.clone(),
+            group_id: group_id.get_untracked(),
+            env_id: env_id.get_untracked(),
+            name: name.get_untracked(),
+            value: value.get_untracked(),
+        });
+    };
+    view! {
+        <h3>"Add a variable"</h3>
+        <ErrorBanner error=general/>
+        <form class="inline-fields" novalidate on:submit=submit>
+            <SelectField label="Environment" id="variable_env" value=env_id options=env_options/>
+            <TextField label="Variable name" id="variable_name" value=name error=field_error("variable_name")
+                hint="3 to 32 letters, digits, _ and -, starting with a letter."/>
+            <TextField label="Variable value" id="variable_value" value=value error=field_error("variable_value")
+                hint="1 to 255 letters, digits and _ - / . :"/>
+            <button type="submit" class="btn btn-primary">"Add variable"</button>
+        </form>
+    }
+    .into_any()
+}

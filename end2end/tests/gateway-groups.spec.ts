@@ -1,0 +1,86 @@
+// Inside a gateway: API groups (with their subdomains) and environments with variables,
+// each form refusing bad input next to the field; deleting asks first; the gateway's
+// delete dialog says what it still holds.
+import { expect, test } from "@playwright/test";
+import { adminPassword } from "../playwright.config";
+import { hydrated, shot, signIn, watchProblems } from "./support";
+
+test("admin adds a group, an environment and a variable to a gateway, then removes them", async ({ page }) => {
+  test.setTimeout(90_000);
+  const problems = watchProblems(page);
+  const name = `gw-g${Date.now().toString(36)}`;
+
+  await signIn(page, "admin", adminPassword);
+  await page.goto("/gateways/new");
+  await hydrated(page);
+  await page.getByLabel("Gateway name").fill(name);
+  for (let step = 0; step < 3; step++) await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Create gateway" }).click();
+  await page.getByRole("link", { name: "Go to the gateway" }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+
+  // API groups: DEFAULT is there; a bad name is refused next to the field.
+  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "API groups" }).click();
+  await expect(page.getByRole("heading", { name: `${name} · API groups` })).toBeVisible();
+  await expect(page.getByRole("row", { name: /DEFAULT/ })).toContainText(".apig.localhost");
+  await hydrated(page);
+  const groupName = page.getByLabel("Group name");
+  await groupName.fill("pay ments");
+  await page.getByRole("button", { name: "Create group" }).click();
+  await expect(page.locator(".field", { has: groupName }).locator(".field-error")).toContainText("not allowed");
+  await groupName.fill("payments");
+  await page.getByRole("button", { name: "Create group" }).click();
+  const row = page.getByRole("row", { name: /payments/ });
+  await expect(row).toContainText(".apig.localhost");
+  await expect(groupName).toHaveValue("");
+  await expect(page.getByRole("button", { name: "Delete group DEFAULT" })).toHaveCount(0);
+  await shot(page, "gateway-groups");
+
+  // Environments: RELEASE is there; TEST is added; a variable for payments in TEST.
+  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "Environments and variables" }).click();
+  await expect(page.getByRole("row", { name: /RELEASE/ })).toContainText("No header");
+  await hydrated(page);
+  await page.getByLabel("Environment name").fill("TEST");
+  await page.getByRole("button", { name: "Add environment" }).click();
+  await expect(page.getByRole("row", { name: /TEST/ }).first()).toContainText("X-Stage: TEST");
+  await page.getByLabel("API group").selectOption({ label: "payments" });
+  await expect(page.getByText("This group has no variables yet.")).toBeVisible();
+  await page.getByLabel("Environment", { exact: true }).selectOption({ label: "TEST" });
+  await page.getByLabel("Variable name").fill("backend");
+  const value = page.getByLabel("Variable value");
+  await value.fill("10.0.0.7 :8080");
+  await page.getByRole("button", { name: "Add variable" }).click();
+  await expect(page.locator(".field", { has: value }).locator(".field-error")).toContainText("not allowed");
+  await value.fill("10.0.0.7:8080");
+  await page.getByRole("button", { name: "Add variable" }).click();
+  const variable = page.getByRole("row", { name: /#backend#/ });
+  await expect(variable).toContainText("TEST");
+  await expect(variable).toContainText("10.0.0.7:8080");
+  await shot(page, "gateway-environments");
+
+  // The gateway's delete dialog names what it still holds.
+  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "Overview" }).click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Delete gateway" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText("1 API group, 1 environment and 1 variable");
+  await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+
+  // Deleting the environment takes its variables with it.
+  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "Environments and variables" }).click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Delete environment TEST" }).click();
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText("deleted with every group's variables in it");
+  await dialog.getByRole("button", { name: "Delete environment" }).click();
+  await expect(page.getByRole("row", { name: /X-Stage: TEST/ })).toHaveCount(0);
+  await page.getByLabel("API group").selectOption({ label: "payments" });
+  await expect(page.getByText("This group has no variables yet.")).toBeVisible();
+
+  // Deleting the group asks first.
+  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "API groups" }).click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Delete group payments" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete group" }).click();
+  await expect(page.getByRole("row", { name: /payments/ })).toHaveCount(0);
+  expect(problems, "pages hydrate and work without errors").toEqual([]);
+});
