@@ -75,6 +75,7 @@ pub struct GatewayDetail {
 /// What a gateway holds beyond what every gateway has (its DEFAULT group and RELEASE).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GatewayContents {
+    pub apis: i64,
     pub groups: i64,
     pub environments: i64,
     pub variables: i64,
@@ -85,7 +86,7 @@ impl GatewayContents {
         *self == GatewayContents::default()
     }
 
-    /// "2 API groups, 1 environment and 3 variables"; empty when there is nothing.
+    /// "1 API, 2 API groups, 1 environment and 3 variables"; empty when there is nothing.
     pub fn describe(&self) -> String {
         let plural = |n: i64, one: &str, many: &str| match n {
             0 => None,
@@ -93,6 +94,7 @@ impl GatewayContents {
             n => Some(format!("{n} {many}")),
         };
         let parts: Vec<String> = [
+            plural(self.apis, "API", "APIs"),
             plural(self.groups, "API group", "API groups"),
             plural(self.environments, "environment", "environments"),
             plural(self.variables, "variable", "variables"),

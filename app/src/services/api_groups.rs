@@ -280,6 +280,21 @@ pub async fn delete(
             "The DEFAULT group belongs to the gateway and cannot be deleted.",
         ));
     }
+    let apis = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM apis WHERE group_id = $1"#,
+        id
+    )
+    .fetch_one(pool)
+    .await?;
+    if apis > 0 {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "Group {} still holds {apis} API(s); delete or move them first.",
+                current.name
+            ),
+        ));
+    }
     let mut tx = pool.begin().await?;
     sqlx::query!("DELETE FROM api_groups WHERE id = $1", id)
         .execute(&mut *tx)

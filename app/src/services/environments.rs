@@ -249,6 +249,22 @@ pub async fn delete(
             "RELEASE is the default environment; it cannot be deleted.",
         ));
     }
+    let published = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM api_publications WHERE gateway_id = $1 AND env_id = $2"#,
+        gateway_id,
+        id
+    )
+    .fetch_one(pool)
+    .await?;
+    if published > 0 {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "{published} API(s) are published in {}; take them offline first.",
+                current.name
+            ),
+        ));
+    }
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "DELETE FROM environments WHERE gateway_id = $1 AND id = $2",

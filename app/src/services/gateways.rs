@@ -330,7 +330,8 @@ async fn contents(pool: &PgPool, id: &str) -> Result<GatewayContents, AppError> 
     let row = sqlx::query!(
         r#"SELECT (SELECT count(*) FROM api_groups WHERE gateway_id = $1 AND NOT is_default) AS "groups!",
                   (SELECT count(*) FROM environments WHERE gateway_id = $1 AND id <> $2) AS "environments!",
-                  (SELECT count(*) FROM env_variables WHERE gateway_id = $1) AS "variables!""#,
+                  (SELECT count(*) FROM env_variables WHERE gateway_id = $1) AS "variables!",
+                  (SELECT count(*) FROM apis WHERE gateway_id = $1) AS "apis!""#,
         id,
         RELEASE_ID
     )
@@ -340,6 +341,7 @@ async fn contents(pool: &PgPool, id: &str) -> Result<GatewayContents, AppError> 
         groups: row.groups,
         environments: row.environments,
         variables: row.variables,
+        apis: row.apis,
     })
 }
 

@@ -3,6 +3,7 @@
 //! the console and the API can never drift apart.
 pub mod access_keys;
 pub mod api_groups;
+pub mod apis;
 pub mod audit;
 pub mod auth;
 pub mod authz;

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0, a real PostgreSQL, HTTP over sockets.
 //! One test binary, so one private PostgreSQL cluster serves every test here; each test
 //! gets its own fresh database.
+mod apis;
 mod compat;
 mod console_gateways;
 mod console_iam;

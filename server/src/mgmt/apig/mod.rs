@@ -1,6 +1,7 @@
 //! The APIG v2 subset, path for path and field for field as `huaweicloudsdkapig` sends and
 //! reads it. Every path starts `/v2/{project_id}/apigw`; the caller acts in that project,
 //! so the grants of that project decide.
+mod apis;
 mod groups;
 mod instances;
 
@@ -77,6 +78,23 @@ pub fn routes() -> Router<MgmtState> {
         .route(
             &instance("/env-variables"),
             post(groups::create_variable).get(groups::list_variables),
+        )
+        .route(&instance("/apis"), post(apis::create).get(apis::list))
+        .route(&instance("/apis/check"), post(apis::check))
+        .route(&instance("/apis/action"), post(apis::action))
+        .route(&instance("/apis/publish"), post(apis::batch))
+        .route(
+            &instance("/apis/publish/{api_id}"),
+            get(apis::versions).put(apis::switch_version),
+        )
+        .route(
+            &instance("/apis/versions/{version_id}"),
+            get(apis::show_version).delete(apis::delete_version),
+        )
+        .route(&instance("/apis/runtime/{api_id}"), get(apis::runtime))
+        .route(
+            &instance("/apis/{api_id}"),
+            get(apis::show).put(apis::update).delete(apis::delete),
         )
         .route(
             &instance("/env-variables/{env_variable_id}"),

@@ -1,0 +1,698 @@
+//! APIs of a gateway and their publishing: the draft definition, immutable published
+//! versions (at most ten kept per environment), the version live in each environment,
+//! switching back to an older version, and taking an API offline. Every change runs in one
+//! transaction with its audit record and a configuration revision bump.
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool};
+
+use super::audit::{self, format_time, Target};
+use super::caller::Caller;
+use super::{api_groups, environments, gateways, ids, revision};
+use crate::domain::api::{ApiDefinition, ApiInfo, Publication, VersionInfo, MAX_VERSIONS};
+use crate::domain::audit::AuditResult;
+use crate::domain::gateway::{feature_number, feature_spec};
+use crate::domain::paging::Page;
+use crate::error::AppError;
+
+fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
+    Target {
+        kind: "API",
+        id,
+        name,
+    }
+}
+
+/// The longest backend timeout the gateway allows (its `backend_timeout` parameter).
+async fn max_timeout(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result<i64, AppError> {
+    let features = gateways::features(pool, caller, gateway_id).await?;
+    let spec = feature_spec("backend_timeout")
+        .ok_or_else(|| AppError::Internal("backend_timeout is not a parameter".to_owned()))?;
+    Ok(features
+        .iter()
+        .find(|f| f.name == "backend_timeout" && f.enabled)
+        .and_then(|f| feature_number(spec, &f.config))
+        .unwrap_or(60_000))
+}
+
+/// Checks a definition against the rules and the gateway: its group exists here, and no
+/// other API of the group has its name or its route.
+async fn check(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    definition: &ApiDefinition,
+    except: &str,
+) -> Result<(), AppError> {
+    definition.validate(max_timeout(pool, caller, gateway_id).await?)?;
+    api_groups::get(pool, caller, gateway_id, &definition.group_id)
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "group_id",
+                format!(
+                    "API group {} does not exist in this gateway.",
+                    definition.group_id
+                ),
+            )
+        })?;
+    conflicts(
+        pool,
+        &definition.group_id,
+        Some(&definition.name),
+        Some((
+            &definition.req_method,
+            &definition.req_uri,
+            &definition.match_mode,
+        )),
+        except,
+    )
+    .await
+}
+
+/// Refuses a name, or a route (method, path, match mode), another API of the group has.
+pub async fn conflicts(
+    pool: &PgPool,
+    group_id: &str,
+    name: Option<&str>,
+    route: Option<(&str, &str, &str)>,
+    except: &str,
+) -> Result<(), AppError> {
+    let (method, uri, mode) = route.unwrap_or_default();
+    let clash = sqlx::query!(
+        r#"SELECT name, ($2::text IS NOT NULL AND lower(name) = lower($2)) AS "same_name!" FROM apis
+            WHERE group_id = $1 AND id <> $6
+              AND (lower(name) = lower($2) OR (req_method = $3 AND req_uri = $4 AND match_mode = $5))
+            LIMIT 1"#,
+        group_id,
+        name,
+        route.map(|_| method),
+        route.map(|_| uri),
+        route.map(|_| mode),
+        except
+    )
+    .fetch_optional(pool)
+    .await?;
+    match clash {
+        Some(row) if row.same_name => Err(AppError::conflict(
+            Some("name"),
+            format!("An API named {} already exists in this group.", row.name),
+        )),
+        Some(row) => Err(AppError::conflict(
+            Some("req_uri"),
+            format!(
+                "API {} already answers {method} {uri} ({}) in this group.",
+                row.name,
+                if mode == "SWA" {
+                    "prefix match"
+                } else {
+                    "exact match"
+                }
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+pub async fn create(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    definition: &ApiDefinition,
+) -> Result<ApiInfo, AppError> {
+    let gateway = gateways::get(pool, caller, gateway_id).await?;
+    check(pool, caller, gateway_id, definition, "").await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "SELECT id FROM gateways WHERE id = $1 FOR UPDATE",
+        gateway_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let held = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM apis WHERE gateway_id = $1"#,
+        gateway_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let limit = crate::domain::gateway::edition(&gateway.spec_id).map_or(250, |e| e.max_apis);
+    if held >= limit {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "Gateway {} already has {limit} APIs, the most its edition holds.",
+                gateway.name
+            ),
+        ));
+    }
+    let id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO apis (id, gateway_id, group_id, name, req_method, req_uri, match_mode, definition)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        id,
+        gateway_id,
+        definition.group_id,
+        definition.name,
+        definition.req_method,
+        definition.req_uri,
+        definition.match_mode,
+        Json(definition) as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:create",
+        target(&id, &definition.name),
+        AuditResult::Success,
+        &format!("{} {}", definition.req_method, definition.req_uri),
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, gateway_id, &id).await
+}
+
+/// Filters of the API list.
+#[derive(Debug, Default, Clone)]
+pub struct ApiFilter {
+    pub id: Option<String>,
+    /// Part of the name, or the whole name when `exact_name`.
+    pub name: Option<String>,
+    pub exact_name: bool,
+    pub group_id: Option<String>,
+    pub req_method: Option<String>,
+    /// Part of the path.
+    pub req_uri: Option<String>,
+    /// Only APIs published in this environment.
+    pub env_id: Option<String>,
+}
+
+fn some(text: &Option<String>) -> Option<&str> {
+    text.as_deref().filter(|s| !s.is_empty())
+}
+
+pub async fn list(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    filter: &ApiFilter,
+    page: Page,
+) -> Result<(i64, Vec<ApiInfo>), AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let ids = sqlx::query!(
+        r#"SELECT a.id, count(*) OVER () AS "total!" FROM apis a
+            WHERE a.gateway_id = $1
+              AND ($2::text IS NULL OR a.id = $2)
+              AND ($3::text IS NULL OR CASE WHEN $4 THEN a.name = $3 ELSE strpos(lower(a.name), lower($3)) > 0 END)
+              AND ($5::text IS NULL OR a.group_id = $5)
+              AND ($6::text IS NULL OR a.req_method = $6)
+              AND ($7::text IS NULL OR strpos(a.req_uri, $7) > 0)
+              AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM api_publications p WHERE p.api_id = a.id AND p.env_id = $8))
+            ORDER BY a.created_at, a.id OFFSET $9 LIMIT $10"#,
+        gateway_id,
+        some(&filter.id),
+        some(&filter.name),
+        filter.exact_name,
+        some(&filter.group_id),
+        some(&filter.req_method),
+        some(&filter.req_uri),
+        some(&filter.env_id),
+        page.offset,
+        page.limit
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = match ids.first() {
+        Some(row) => row.total,
+        // An empty page past the end still needs the total.
+        None => sqlx::query_scalar!(
+            r#"SELECT count(*) AS "count!" FROM apis a
+                WHERE a.gateway_id = $1
+                  AND ($2::text IS NULL OR a.id = $2)
+                  AND ($3::text IS NULL OR CASE WHEN $4 THEN a.name = $3 ELSE strpos(lower(a.name), lower($3)) > 0 END)
+                  AND ($5::text IS NULL OR a.group_id = $5)
+                  AND ($6::text IS NULL OR a.req_method = $6)
+                  AND ($7::text IS NULL OR strpos(a.req_uri, $7) > 0)
+                  AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM api_publications p WHERE p.api_id = a.id AND p.env_id = $8))"#,
+            gateway_id,
+            some(&filter.id),
+            some(&filter.name),
+            filter.exact_name,
+            some(&filter.group_id),
+            some(&filter.req_method),
+            some(&filter.req_uri),
+            some(&filter.env_id)
+        )
+        .fetch_one(pool)
+        .await?,
+    };
+    let mut apis = Vec::with_capacity(ids.len());
+    for row in ids {
+        apis.push(get(pool, caller, gateway_id, &row.id).await?);
+    }
+    Ok((total, apis))
+}
+
+pub async fn get(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+) -> Result<ApiInfo, AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let row = sqlx::query!(
+        r#"SELECT a.id, a.gateway_id, g.name AS group_name, a.definition AS "definition: Json<ApiDefinition>",
+                  a.created_at, a.updated_at
+             FROM apis a JOIN api_groups g ON g.id = a.group_id
+            WHERE a.id = $1 AND a.gateway_id = $2"#,
+        id,
+        gateway_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("API {id}")))?;
+    let publications = sqlx::query!(
+        r#"SELECT p.publish_id, p.env_id, e.name AS env_name, p.version_id, p.published_at, v.remark,
+                  (v.definition = a.definition) AS "matches!"
+             FROM api_publications p
+             JOIN environments e ON e.gateway_id = p.gateway_id AND e.id = p.env_id
+             JOIN api_versions v ON v.id = p.version_id
+             JOIN apis a ON a.id = p.api_id
+            WHERE p.api_id = $1 ORDER BY e.id <> 'DEFAULT_ENVIRONMENT_RELEASE_ID', e.name"#,
+        id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|p| Publication {
+        publish_id: p.publish_id,
+        env_id: p.env_id,
+        env_name: p.env_name,
+        version_id: p.version_id,
+        published_at: format_time(p.published_at),
+        remark: p.remark,
+        matches_draft: p.matches,
+    })
+    .collect();
+    Ok(ApiInfo {
+        id: row.id,
+        gateway_id: row.gateway_id,
+        group_name: row.group_name,
+        definition: row.definition.0,
+        created_at: format_time(row.created_at),
+        updated_at: format_time(row.updated_at),
+        publications,
+    })
+}
+
+/// Replaces the draft; what is live does not change until the API is published again.
+pub async fn update(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+    definition: &ApiDefinition,
+) -> Result<ApiInfo, AppError> {
+    let current = get(pool, caller, gateway_id, id).await?;
+    if current.definition.group_id != definition.group_id && !current.publications.is_empty() {
+        return Err(AppError::invalid(
+            "group_id",
+            "A published API cannot move to another group; take it offline first.",
+        ));
+    }
+    check(pool, caller, gateway_id, definition, id).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE apis SET group_id = $2, name = $3, req_method = $4, req_uri = $5, match_mode = $6,
+                definition = $7, updated_at = now()
+          WHERE id = $1",
+        id,
+        definition.group_id,
+        definition.name,
+        definition.req_method,
+        definition.req_uri,
+        definition.match_mode,
+        Json(definition) as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:update",
+        target(id, &definition.name),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, caller, gateway_id, id).await
+}
+
+/// Deletes an API that is not published anywhere.
+pub async fn delete(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    let current = get(pool, caller, gateway_id, id).await?;
+    if !current.publications.is_empty() {
+        let envs: Vec<&str> = current
+            .publications
+            .iter()
+            .map(|p| p.env_name.as_str())
+            .collect();
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "API {} is published in {}; take it offline there first.",
+                current.definition.name,
+                envs.join(", ")
+            ),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!("DELETE FROM apis WHERE id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:delete",
+        target(id, &current.definition.name),
+        AuditResult::Success,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records the version as live in its environment (a new publish id each time).
+async fn make_live(
+    tx: &mut PgConnection,
+    api_id: &str,
+    gateway_id: &str,
+    env_id: &str,
+    version_id: &str,
+) -> Result<String, AppError> {
+    let publish_id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO api_publications (api_id, gateway_id, env_id, version_id, publish_id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (api_id, env_id)
+         DO UPDATE SET version_id = excluded.version_id, publish_id = excluded.publish_id, published_at = now()",
+        api_id,
+        gateway_id,
+        env_id,
+        version_id,
+        publish_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(tx).await?;
+    Ok(publish_id)
+}
+
+/// Publishes the draft to an environment: a new immutable version becomes live there. The
+/// variables the backend uses must have values in that environment.
+pub async fn publish(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+    remark: &str,
+) -> Result<Publication, AppError> {
+    let api = get(pool, caller, gateway_id, api_id).await?;
+    let env = environments::get(pool, caller, gateway_id, env_id)
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "env_id",
+                format!("Environment {env_id} does not exist in this gateway."),
+            )
+        })?;
+    if remark.chars().count() > 255 {
+        return Err(AppError::invalid(
+            "remark",
+            "A publishing note has at most 255 characters.",
+        ));
+    }
+    let needed = api.definition.variables();
+    if !needed.is_empty() {
+        let defined = sqlx::query_scalar!(
+            "SELECT name FROM env_variables WHERE group_id = $1 AND env_id = $2 AND name = ANY($3)",
+            api.definition.group_id,
+            env.id,
+            &needed
+        )
+        .fetch_all(pool)
+        .await?;
+        if let Some(missing) = needed.iter().find(|n| !defined.contains(n)) {
+            return Err(AppError::invalid(
+                "env_id",
+                format!(
+                    "The backend uses #{missing}#, which group {} has no value for in {}. Add the variable there first.",
+                    api.group_name, env.name
+                ),
+            ));
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let version_id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO api_versions (id, api_id, gateway_id, env_id, definition, remark, published_by)
+         SELECT $1, id, gateway_id, $3, definition, $4, $5 FROM apis WHERE id = $2",
+        version_id,
+        api_id,
+        env.id,
+        remark,
+        caller.user_name
+    )
+    .execute(&mut *tx)
+    .await?;
+    make_live(&mut tx, api_id, gateway_id, &env.id, &version_id).await?;
+    // Keep the newest versions; the live one always stays.
+    sqlx::query!(
+        "DELETE FROM api_versions WHERE api_id = $1 AND env_id = $2 AND id NOT IN (
+             SELECT id FROM api_versions WHERE api_id = $1 AND env_id = $2 ORDER BY published_at DESC, id DESC LIMIT $3)
+           AND id <> $4",
+        api_id,
+        env.id,
+        MAX_VERSIONS,
+        version_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:publish",
+        target(api_id, &api.definition.name),
+        AuditResult::Success,
+        &format!("to {}", env.name),
+    )
+    .await?;
+    tx.commit().await?;
+    publication(pool, caller, gateway_id, api_id, &env.id).await
+}
+
+async fn publication(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+) -> Result<Publication, AppError> {
+    get(pool, caller, gateway_id, api_id)
+        .await?
+        .publications
+        .into_iter()
+        .find(|p| p.env_id == env_id)
+        .ok_or_else(|| AppError::not_found(format!("The publication of API {api_id} in {env_id}")))
+}
+
+/// Takes an API offline in an environment.
+pub async fn offline(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+) -> Result<Publication, AppError> {
+    let live = publication(pool, caller, gateway_id, api_id, env_id)
+        .await
+        .map_err(|_| {
+            AppError::conflict(
+                Some("env_id"),
+                format!("The API is not published in environment {env_id}."),
+            )
+        })?;
+    let api = get(pool, caller, gateway_id, api_id).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "DELETE FROM api_publications WHERE api_id = $1 AND env_id = $2",
+        api_id,
+        env_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:offline",
+        target(api_id, &api.definition.name),
+        AuditResult::Success,
+        &format!("from {}", live.env_name),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(live)
+}
+
+/// Published versions of an API, newest first, in one environment or all.
+pub async fn versions(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: Option<&str>,
+) -> Result<Vec<VersionInfo>, AppError> {
+    get(pool, caller, gateway_id, api_id).await?;
+    let rows = sqlx::query!(
+        r#"SELECT v.id, v.api_id, v.env_id, e.name AS env_name, v.remark, v.published_by, v.published_at,
+                  EXISTS (SELECT 1 FROM api_publications p WHERE p.version_id = v.id) AS "live!"
+             FROM api_versions v JOIN environments e ON e.gateway_id = v.gateway_id AND e.id = v.env_id
+            WHERE v.api_id = $1 AND ($2::text IS NULL OR v.env_id = $2)
+            ORDER BY v.published_at DESC, v.id DESC"#,
+        api_id,
+        env_id.filter(|e| !e.is_empty())
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| VersionInfo {
+            version_id: r.id,
+            api_id: r.api_id,
+            env_id: r.env_id,
+            env_name: r.env_name,
+            remark: r.remark,
+            published_by: r.published_by,
+            published_at: format_time(r.published_at),
+            live: r.live,
+        })
+        .collect())
+}
+
+/// One version with its snapshot.
+pub async fn version(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    version_id: &str,
+) -> Result<(VersionInfo, ApiDefinition), AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let row = sqlx::query!(
+        r#"SELECT v.api_id, v.definition AS "definition: Json<ApiDefinition>" FROM api_versions v
+            WHERE v.id = $1 AND v.gateway_id = $2"#,
+        version_id,
+        gateway_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("API version {version_id}")))?;
+    let info = versions(pool, caller, gateway_id, &row.api_id, None)
+        .await?
+        .into_iter()
+        .find(|v| v.version_id == version_id)
+        .ok_or_else(|| AppError::not_found(format!("API version {version_id}")))?;
+    Ok((info, row.definition.0))
+}
+
+/// Makes an older version live again in its environment.
+pub async fn switch_version(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    version_id: &str,
+) -> Result<Publication, AppError> {
+    let (info, _) = version(pool, caller, gateway_id, version_id).await?;
+    if info.api_id != api_id {
+        return Err(AppError::invalid(
+            "version_id",
+            format!("Version {version_id} belongs to another API."),
+        ));
+    }
+    let api = get(pool, caller, gateway_id, api_id).await?;
+    let mut tx = pool.begin().await?;
+    make_live(&mut tx, api_id, gateway_id, &info.env_id, version_id).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:publish",
+        target(api_id, &api.definition.name),
+        AuditResult::Success,
+        &format!(
+            "version {version_id} of {} made live in {}",
+            info.published_at, info.env_name
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    publication(pool, caller, gateway_id, api_id, &info.env_id).await
+}
+
+/// Deletes a version that is not live.
+pub async fn delete_version(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    version_id: &str,
+) -> Result<(), AppError> {
+    let (info, definition) = version(pool, caller, gateway_id, version_id).await?;
+    if info.live {
+        return Err(AppError::conflict(
+            None,
+            format!("Version {version_id} is live in {}; switch to another version or take the API offline first.", info.env_name),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!("DELETE FROM api_versions WHERE id = $1", version_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:offline",
+        target(&info.api_id, &definition.name),
+        AuditResult::Success,
+        &format!("version {version_id} deleted"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What is live for an API in an environment.
+pub async fn runtime(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+) -> Result<(Publication, ApiDefinition), AppError> {
+    let live = publication(pool, caller, gateway_id, api_id, env_id)
+        .await
+        .map_err(|_| {
+            AppError::not_found(format!(
+                "A publication of API {api_id} in environment {env_id}"
+            ))
+        })?;
+    let (_, definition) = version(pool, caller, gateway_id, &live.version_id).await?;
+    Ok((live, definition))
+}

@@ -1,0 +1,555 @@
+//! APIs (`apis`), their publishing (`apis/action`, `apis/publish`), versions and the
+//! runtime definition, in the shapes `huaweicloudsdkapig` sends and reads.
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use app::domain::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
+use app::domain::group::RELEASE_ID;
+use app::services::apis::{self, ApiFilter};
+use app::services::audit::Target;
+use app::services::caller::Caller;
+use app::services::{api_groups, gateways};
+
+use super::{apig_time_of, in_project, Paging};
+use crate::mgmt::{guard, ApiError, Body, MgmtState};
+
+async fn authorized(
+    state: &MgmtState,
+    caller: Caller,
+    project_id: &str,
+    instance_id: &str,
+    action: &str,
+) -> Result<Caller, ApiError> {
+    let caller = in_project(state, caller, project_id).await?;
+    let target = Target {
+        kind: "API",
+        id: "",
+        name: instance_id,
+    };
+    guard(state, &caller, action, target).await?;
+    gateways::get(&state.pool, &caller, instance_id).await?;
+    Ok(caller)
+}
+
+/// The definition's fields with what APIG adds to them.
+fn definition_fields(definition: &ApiDefinition) -> Map<String, Value> {
+    match serde_json::to_value(definition) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+fn api(info: &ApiInfo) -> Value {
+    let mut body = definition_fields(&info.definition);
+    let join = |pick: fn(&Publication) -> &str| {
+        info.publications
+            .iter()
+            .map(pick)
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let extra = json!({
+        "id": info.id,
+        "status": 1,
+        "arrange_necessary": 2,
+        "register_time": apig_time_of(&info.created_at),
+        "update_time": apig_time_of(&info.updated_at),
+        "group_name": info.group_name,
+        "group_version": "V1",
+        "run_env_id": join(|p| &p.env_id),
+        "run_env_name": join(|p| &p.env_name),
+        "publish_id": join(|p| &p.publish_id),
+        "publish_time": info.publications.iter().map(|p| apig_time_of(&p.published_at)).collect::<Vec<_>>().join("|"),
+        "draft_differs": info.publications.iter().any(|p| !p.matches_draft),
+    });
+    if let Some(extra) = extra.as_object() {
+        body.extend(extra.clone());
+    }
+    Value::Object(body)
+}
+
+fn publish_resp(api_id: &str, api_name: &str, p: &Publication) -> Value {
+    json!({
+        "publish_id": p.publish_id,
+        "api_id": api_id,
+        "api_name": api_name,
+        "env_id": p.env_id,
+        "remark": p.remark,
+        "publish_time": apig_time_of(&p.published_at),
+        "version_id": p.version_id,
+    })
+}
+
+pub async fn create(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(definition): Body<ApiDefinition>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:create",
+    )
+    .await?;
+    let created = apis::create(&state.pool, &caller, &instance_id, &definition).await?;
+    Ok((StatusCode::CREATED, Json(api(&created))))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    id: Option<String>,
+    name: Option<String>,
+    group_id: Option<String>,
+    req_method: Option<String>,
+    req_uri: Option<String>,
+    env_id: Option<String>,
+    precise_search: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:list").await?;
+    let filter = ApiFilter {
+        id: query.id,
+        name: query.name,
+        exact_name: query
+            .precise_search
+            .as_deref()
+            .is_some_and(|f| f.split(',').any(|f| f.trim() == "name")),
+        group_id: query.group_id,
+        req_method: query.req_method,
+        req_uri: query.req_uri,
+        env_id: query.env_id,
+    };
+    let (total, found) = apis::list(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &filter,
+        query.paging.page(),
+    )
+    .await?;
+    let items: Vec<Value> = found.iter().map(api).collect();
+    Ok(Json(
+        json!({ "size": items.len(), "total": total, "apis": items }),
+    ))
+}
+
+pub async fn show(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:get").await?;
+    let found = apis::get(&state.pool, &caller, &instance_id, &api_id).await?;
+    Ok(Json(api(&found)))
+}
+
+pub async fn update(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    Body(definition): Body<ApiDefinition>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:update",
+    )
+    .await?;
+    let updated = apis::update(&state.pool, &caller, &instance_id, &api_id, &definition).await?;
+    Ok(Json(api(&updated)))
+}
+
+pub async fn delete(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:delete",
+    )
+    .await?;
+    apis::delete(&state.pool, &caller, &instance_id, &api_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct CheckBody {
+    #[serde(rename = "type")]
+    kind: String,
+    name: Option<String>,
+    req_method: Option<String>,
+    req_uri: Option<String>,
+    match_mode: Option<String>,
+    group_id: String,
+    api_id: Option<String>,
+}
+
+/// Whether a name (`type: name`) or a route (`type: path`) is free in a group: 204 if so.
+pub async fn check(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(body): Body<CheckBody>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:list").await?;
+    api_groups::get(&state.pool, &caller, &instance_id, &body.group_id).await?;
+    let except = body.api_id.unwrap_or_default();
+    match body.kind.as_str() {
+        "name" => {
+            let name = body.name.unwrap_or_default();
+            apis::conflicts(&state.pool, &body.group_id, Some(&name), None, &except).await?;
+        }
+        "path" => {
+            let method = body.req_method.unwrap_or_default();
+            let uri = body.req_uri.unwrap_or_default();
+            let mode = body.match_mode.unwrap_or_else(|| "NORMAL".to_owned());
+            apis::conflicts(
+                &state.pool,
+                &body.group_id,
+                None,
+                Some((&method, &uri, &mode)),
+                &except,
+            )
+            .await?;
+        }
+        other => {
+            return Err(ApiError::from(app::error::AppError::invalid(
+                "type",
+                format!("type is name or path, not {other:?}."),
+            )))
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct ActionBody {
+    action: String,
+    env_id: String,
+    api_id: String,
+    #[serde(default)]
+    remark: String,
+}
+
+/// Publishes one API to an environment (`online`) or takes it offline there (`offline`).
+pub async fn action(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(body): Body<ActionBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let permission = match body.action.as_str() {
+        "online" => "apig:apis:publish",
+        "offline" => "apig:apis:offline",
+        other => {
+            return Err(ApiError::from(app::error::AppError::invalid(
+                "action",
+                format!("action is online or offline, not {other:?}."),
+            )))
+        }
+    };
+    let caller = authorized(&state, caller, &project_id, &instance_id, permission).await?;
+    let name = apis::get(&state.pool, &caller, &instance_id, &body.api_id)
+        .await?
+        .definition
+        .name;
+    let publication = if body.action == "online" {
+        apis::publish(
+            &state.pool,
+            &caller,
+            &instance_id,
+            &body.api_id,
+            &body.env_id,
+            &body.remark,
+        )
+        .await?
+    } else {
+        apis::offline(
+            &state.pool,
+            &caller,
+            &instance_id,
+            &body.api_id,
+            &body.env_id,
+        )
+        .await?
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(publish_resp(&body.api_id, &name, &publication)),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct BatchQuery {
+    action: String,
+}
+
+#[derive(Deserialize)]
+pub struct BatchBody {
+    #[serde(default)]
+    apis: Vec<String>,
+    env_id: String,
+    group_id: Option<String>,
+    #[serde(default)]
+    remark: String,
+}
+
+/// Most APIs one batch publishes or takes offline.
+const MAX_BATCH: usize = 1000;
+
+/// Publishes or takes offline many APIs at once (`apis` or every API of `group_id`); each
+/// succeeds or fails on its own.
+pub async fn batch(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(query): Query<BatchQuery>,
+    Body(body): Body<BatchBody>,
+) -> Result<Json<Value>, ApiError> {
+    let online = match query.action.as_str() {
+        "online" => true,
+        "offline" => false,
+        other => {
+            return Err(ApiError::from(app::error::AppError::invalid(
+                "action",
+                format!("action is online or offline, not {other:?}."),
+            )))
+        }
+    };
+    let permission = if online {
+        "apig:apis:publish"
+    } else {
+        "apig:apis:offline"
+    };
+    let caller = authorized(&state, caller, &project_id, &instance_id, permission).await?;
+    let mut ids = body.apis;
+    if ids.is_empty() {
+        let Some(group_id) = body.group_id.filter(|g| !g.is_empty()) else {
+            return Err(ApiError::from(app::error::AppError::invalid(
+                "apis",
+                "Name the APIs, or a group_id whose APIs to take.",
+            )));
+        };
+        let filter = ApiFilter {
+            group_id: Some(group_id),
+            ..ApiFilter::default()
+        };
+        let all = app::domain::paging::Page::new(Some(0), Some(app::domain::paging::MAX_LIMIT));
+        ids = apis::list(&state.pool, &caller, &instance_id, &filter, all)
+            .await?
+            .1
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+    }
+    if ids.len() > MAX_BATCH {
+        return Err(ApiError::from(app::error::AppError::invalid(
+            "apis",
+            format!("A batch holds at most {MAX_BATCH} APIs."),
+        )));
+    }
+    let mut success = Vec::new();
+    let mut failure = Vec::new();
+    for api_id in ids {
+        let name = apis::get(&state.pool, &caller, &instance_id, &api_id)
+            .await
+            .map(|a| a.definition.name)
+            .unwrap_or_default();
+        let outcome = if online {
+            apis::publish(
+                &state.pool,
+                &caller,
+                &instance_id,
+                &api_id,
+                &body.env_id,
+                &body.remark,
+            )
+            .await
+        } else {
+            apis::offline(&state.pool, &caller, &instance_id, &api_id, &body.env_id).await
+        };
+        match outcome {
+            Ok(publication) => success.push(publish_resp(&api_id, &name, &publication)),
+            Err(error) => failure.push(json!({
+                "api_id": api_id,
+                "api_name": name,
+                "error_code": error.code(),
+                "error_msg": error.to_string(),
+            })),
+        }
+    }
+    Ok(Json(json!({ "success": success, "failure": failure })))
+}
+
+fn version(v: &VersionInfo, number: usize) -> Value {
+    json!({
+        "version_id": v.version_id,
+        "version_no": number.to_string(),
+        "api_id": v.api_id,
+        "env_id": v.env_id,
+        "env_name": v.env_name,
+        "remark": v.remark,
+        "publish_time": apig_time_of(&v.published_at),
+        "status": if v.live { 1 } else { 2 },
+    })
+}
+
+#[derive(Deserialize)]
+pub struct VersionsQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    env_id: Option<String>,
+}
+
+pub async fn versions(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    Query(query): Query<VersionsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:get").await?;
+    let all = apis::versions(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &api_id,
+        query.env_id.as_deref(),
+    )
+    .await?;
+    let count = all.len();
+    let page = query.paging.page();
+    let shown: Vec<Value> = all
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(page.offset).unwrap_or(0))
+        .take(usize::try_from(page.limit).unwrap_or(0))
+        .map(|(i, v)| version(v, count - i))
+        .collect();
+    Ok(Json(
+        json!({ "size": shown.len(), "total": count, "api_versions": shown }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SwitchBody {
+    version_id: String,
+}
+
+/// Makes an older version live again in its environment.
+pub async fn switch_version(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    Body(body): Body<SwitchBody>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:publish",
+    )
+    .await?;
+    let publication = apis::switch_version(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &api_id,
+        &body.version_id,
+    )
+    .await?;
+    let name = apis::get(&state.pool, &caller, &instance_id, &api_id)
+        .await?
+        .definition
+        .name;
+    Ok(Json(publish_resp(&api_id, &name, &publication)))
+}
+
+pub async fn show_version(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, version_id)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:get").await?;
+    let (info, definition) = apis::version(&state.pool, &caller, &instance_id, &version_id).await?;
+    let mut body = definition_fields(&definition);
+    body.insert("id".into(), json!(info.api_id));
+    body.insert("version_id".into(), json!(info.version_id));
+    body.insert("run_env_id".into(), json!(info.env_id));
+    body.insert("run_env_name".into(), json!(info.env_name));
+    body.insert(
+        "publish_time".into(),
+        json!(apig_time_of(&info.published_at)),
+    );
+    body.insert("status".into(), json!(if info.live { 1 } else { 2 }));
+    Ok(Json(Value::Object(body)))
+}
+
+pub async fn delete_version(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, version_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:offline",
+    )
+    .await?;
+    apis::delete_version(&state.pool, &caller, &instance_id, &version_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct RuntimeQuery {
+    env_id: Option<String>,
+}
+
+/// The definition live in an environment (RELEASE when none is named).
+pub async fn runtime(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    Query(query): Query<RuntimeQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:get").await?;
+    let env_id = query
+        .env_id
+        .filter(|e| !e.is_empty())
+        .unwrap_or_else(|| RELEASE_ID.to_owned());
+    let (live, definition) =
+        apis::runtime(&state.pool, &caller, &instance_id, &api_id, &env_id).await?;
+    let group = api_groups::get(&state.pool, &caller, &instance_id, &definition.group_id).await?;
+    let sl_domain = group.sl_domain(&state.endpoints.subdomain_suffix);
+    let mut body = definition_fields(&definition);
+    body.insert("id".into(), json!(api_id));
+    body.insert("group_name".into(), json!(group.name));
+    body.insert("run_env_id".into(), json!(live.env_id));
+    body.insert("run_env_name".into(), json!(live.env_name));
+    body.insert("publish_id".into(), json!(live.publish_id));
+    body.insert("sl_domain".into(), json!(sl_domain));
+    body.insert("sl_domains".into(), json!([sl_domain]));
+    Ok(Json(Value::Object(body)))
+}

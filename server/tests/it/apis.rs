@@ -1,0 +1,660 @@
+//! APIs through the management API: definitions with every rule enforced and nothing stored
+//! on refusal, route conflicts, publishing to environments with variables, versions,
+//! switching back, the runtime definition, offline, batches, and who may do what.
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::iam_support::{admin_token, call, default_project, user_with_policy};
+use crate::support::TestApp;
+
+struct Gateway {
+    base: String,
+    group: String,
+}
+
+async fn ok(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> Value {
+    let (status, response) = call(app, token, method.clone(), path, body).await;
+    assert!(status < 300, "{method} {path}: {status} {response}");
+    response
+}
+
+/// A gateway with a group `payments`.
+async fn gateway(app: &TestApp, token: &str) -> Gateway {
+    let project = default_project(app, token).await;
+    let created = ok(
+        app,
+        token,
+        Method::POST,
+        &format!("/v2/{project}/apigw/instances"),
+        Some(json!({ "instance_name": "gw-apis", "spec_id": "BASIC" })),
+    )
+    .await;
+    let base = format!(
+        "/v2/{project}/apigw/instances/{}",
+        created["instance_id"].as_str().unwrap()
+    );
+    let group = ok(
+        app,
+        token,
+        Method::POST,
+        &format!("{base}/api-groups"),
+        Some(json!({ "name": "payments" })),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Gateway { base, group }
+}
+
+/// An API with a path and a query parameter and an HTTP backend at `#host#`.
+fn definition(group: &str, name: &str, uri: &str) -> Value {
+    json!({
+        "name": name,
+        "group_id": group,
+        "type": 1,
+        "req_protocol": "HTTP",
+        "req_method": "GET",
+        "req_uri": uri,
+        "auth_type": "NONE",
+        "backend_type": "HTTP",
+        "req_params": [
+            { "name": "id", "type": "NUMBER", "location": "PATH", "required": 1, "min_num": 1, "max_num": 99999 },
+            { "name": "fields", "type": "STRING", "location": "QUERY", "required": 2,
+              "enumerations": "all,summary", "default_value": "all" }
+        ],
+        "backend_params": [
+            { "origin": "REQUEST", "name": "orderId", "location": "PATH", "value": "id" },
+            { "origin": "SYSTEM", "name": "X-Request-From", "location": "HEADER", "value": "$context.sourceIp" }
+        ],
+        "backend_api": {
+            "url_domain": "#host#",
+            "req_protocol": "HTTP",
+            "req_method": "GET",
+            "req_uri": "/v1/orders/{orderId}",
+            "timeout": 5000
+        }
+    })
+}
+
+async fn api_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM apis")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let gw = gateway(&app, &admin).await;
+    let created = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/apis", gw.base),
+        Some(definition(&gw.group, "get-order", "/orders/{id}")),
+    )
+    .await;
+    assert_eq!(created["name"], "get-order");
+    assert_eq!(created["group_name"], "payments");
+    assert_eq!(created["req_params"][0]["name"], "id");
+    assert_eq!(created["backend_api"]["url_domain"], "#host#");
+    assert_eq!(created["run_env_id"], "");
+
+    let mutate = |change: &dyn Fn(&mut Value)| {
+        let mut body = definition(&gw.group, "other-order", "/orders/{id}/items");
+        change(&mut body);
+        body
+    };
+    let cases: Vec<(Value, u16, &str)> = vec![
+        (
+            definition(&gw.group, "GET-ORDER", "/x/{id}"),
+            409,
+            "already exists",
+        ),
+        (
+            definition(&gw.group, "get-order-2", "/orders/{id}"),
+            409,
+            "already answers GET /orders/{id}",
+        ),
+        (mutate(&|b| b["name"] = json!("ab")), 400, "name"),
+        (
+            mutate(&|b| b["req_uri"] = json!("/orders/pre-{id}")),
+            400,
+            "req_uri",
+        ),
+        (
+            mutate(&|b| b["req_uri"] = json!("/orders/{id}/{rest+}/x")),
+            400,
+            "req_uri",
+        ),
+        (
+            mutate(&|b| b["req_method"] = json!("FETCH")),
+            400,
+            "req_method",
+        ),
+        (
+            mutate(&|b| b["auth_type"] = json!("APP")),
+            400,
+            "not available",
+        ),
+        (
+            mutate(&|b| b["backend_type"] = json!("FUNCTION")),
+            400,
+            "not available",
+        ),
+        (
+            mutate(&|b| b["req_params"][1]["default_value"] = json!("everything")),
+            400,
+            "enumerations",
+        ),
+        (
+            mutate(&|b| b["req_params"][1]["name"] = json!("x-stage")),
+            400,
+            "reserved",
+        ),
+        (
+            mutate(&|b| b["backend_params"][0]["value"] = json!("missing")),
+            400,
+            "does not define",
+        ),
+        (
+            mutate(&|b| b["backend_params"][1]["value"] = json!("$context.secret")),
+            400,
+            "system parameter",
+        ),
+        (
+            mutate(&|b| b["backend_api"]["timeout"] = json!(60001)),
+            400,
+            "1 to 60000 ms",
+        ),
+        (
+            mutate(&|b| b["backend_api"]["retry_count"] = json!("11")),
+            400,
+            "retry_count",
+        ),
+        (
+            mutate(&|b| b["backend_api"]["url_domain"] = json!("http://backend/x")),
+            400,
+            "url_domain",
+        ),
+        (
+            mutate(&|b| b["backend_api"]["url_domain"] = json!("#h#")),
+            400,
+            "url_domain",
+        ),
+        (
+            mutate(&|b| b["group_id"] = json!("0123456789abcdef0123456789abcdef")),
+            400,
+            "group_id",
+        ),
+        (mutate(&|b| b["name"] = json!(null)), 400, "name"),
+    ];
+    for (body, status, mention) in cases {
+        let (got, error) = call(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{}/apis", gw.base),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(got, status, "{body}: {error}");
+        let message = error["error_msg"].as_str().unwrap_or_default();
+        assert!(message.contains(mention), "{mention:?} not in {message:?}");
+    }
+    assert_eq!(
+        api_count(&app).await,
+        1,
+        "refused definitions stored nothing"
+    );
+
+    // The check endpoint says the same without storing anything.
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/apis/check", gw.base),
+        Some(json!({ "type": "path", "group_id": gw.group, "req_method": "GET", "req_uri": "/orders/{id}" })),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/apis/check", gw.base),
+        Some(json!({ "type": "name", "group_id": gw.group, "name": "new-name" })),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    // A higher gateway limit allows a longer timeout.
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/features", gw.base),
+        Some(json!({ "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":120000}" })),
+    )
+    .await;
+    let mut long = definition(&gw.group, "slow-order", "/slow/{id}");
+    long["backend_api"]["timeout"] = json!(90000);
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/apis", gw.base),
+        Some(long),
+    )
+    .await;
+    let listed = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{}/apis?name=order&req_uri=/slow", gw.base),
+        None,
+    )
+    .await;
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["apis"][0]["name"], "slow-order");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let gw = gateway(&app, &admin).await;
+    let base = &gw.base;
+    let api = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis"),
+        Some(definition(&gw.group, "get-order", "/orders/{id}")),
+    )
+    .await;
+    let api_id = api["id"].as_str().unwrap().to_owned();
+    let publish = |env: &str| json!({ "action": "online", "env_id": env, "api_id": api_id, "remark": "first" });
+
+    // The backend needs #host#, which RELEASE lacks: refused, naming it.
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis/action"),
+        Some(publish("DEFAULT_ENVIRONMENT_RELEASE_ID")),
+    )
+    .await;
+    assert_eq!(status, 400, "{error}");
+    assert!(error["error_msg"].as_str().unwrap().contains("#host#"));
+
+    let test_env = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/envs"),
+        Some(json!({ "name": "TEST" })),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (env, host) in [
+        ("DEFAULT_ENVIRONMENT_RELEASE_ID", "orders.internal:8080"),
+        (test_env.as_str(), "orders-test.internal:8080"),
+    ] {
+        ok(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{base}/env-variables"),
+            Some(json!({ "group_id": gw.group, "env_id": env, "variable_name": "host", "variable_value": host })),
+        )
+        .await;
+        let published = ok(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{base}/apis/action"),
+            Some(publish(env)),
+        )
+        .await;
+        assert_eq!(published["env_id"], env);
+        assert_eq!(published["api_name"], "get-order");
+    }
+    let shown = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/{api_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(shown["run_env_name"], "RELEASE|TEST");
+    assert_eq!(shown["draft_differs"], false);
+
+    // Editing changes the draft, not what is live.
+    let mut changed = definition(&gw.group, "get-order", "/orders/{id}");
+    changed["backend_api"]["timeout"] = json!(9000);
+    ok(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("{base}/apis/{api_id}"),
+        Some(changed),
+    )
+    .await;
+    let shown = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/{api_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(shown["draft_differs"], true);
+    let runtime = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/runtime/{api_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(runtime["backend_api"]["timeout"], 5000);
+    assert_eq!(runtime["run_env_name"], "RELEASE");
+    assert!(runtime["sl_domain"]
+        .as_str()
+        .unwrap()
+        .ends_with(".apig.localhost"));
+
+    // Publishing again records a second version in RELEASE; switching back restores the first.
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis/action"),
+        Some(publish("DEFAULT_ENVIRONMENT_RELEASE_ID")),
+    )
+    .await;
+    let versions = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/publish/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID"),
+        None,
+    )
+    .await;
+    assert_eq!(versions["total"], 2);
+    assert_eq!(
+        versions["api_versions"][0]["status"], 1,
+        "the newest is live"
+    );
+    assert_eq!(versions["api_versions"][1]["status"], 2);
+    let runtime = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/runtime/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID"),
+        None,
+    )
+    .await;
+    assert_eq!(runtime["backend_api"]["timeout"], 9000);
+    let first = versions["api_versions"][1]["version_id"].as_str().unwrap();
+    ok(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("{base}/apis/publish/{api_id}"),
+        Some(json!({ "version_id": first })),
+    )
+    .await;
+    let runtime = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/runtime/{api_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(runtime["backend_api"]["timeout"], 5000, "rolled back");
+    let detail = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/versions/{first}"),
+        None,
+    )
+    .await;
+    assert_eq!(detail["status"], 1);
+    assert_eq!(detail["backend_api"]["timeout"], 5000);
+
+    // What is published holds things in place.
+    for (path, what) in [
+        (
+            format!("{base}/apis/{api_id}"),
+            "published in RELEASE, TEST",
+        ),
+        (format!("{base}/envs/{test_env}"), "published in TEST"),
+        (
+            format!("{base}/api-groups/{}", gw.group),
+            "still holds 1 API",
+        ),
+        (format!("{base}/apis/versions/{first}"), "is live"),
+    ] {
+        let (status, error) = call(&app, &admin, Method::DELETE, &path, None).await;
+        assert_eq!(status, 409, "{path}: {error}");
+        assert!(
+            error["error_msg"].as_str().unwrap().contains(what),
+            "{what:?}: {error}"
+        );
+    }
+
+    // Offline in TEST: its runtime definition is gone, RELEASE still serves.
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis/action"),
+        Some(json!({ "action": "offline", "env_id": test_env, "api_id": api_id })),
+    )
+    .await;
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/runtime/{api_id}?env_id={test_env}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let listed = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis?env_id={test_env}"),
+        None,
+    )
+    .await;
+    assert_eq!(listed["total"], 0);
+
+    // A batch: each API succeeds or fails on its own.
+    let mut other = definition(&gw.group, "list-orders", "/orders");
+    other["req_params"] = json!([]);
+    other["backend_params"] = json!([]);
+    other["backend_api"]["url_domain"] = json!("#other#");
+    other["backend_api"]["req_uri"] = json!("/v1/orders");
+    let other_id = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis"),
+        Some(other),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let batch = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis/publish?action=online"),
+        Some(json!({ "apis": [api_id, other_id], "env_id": test_env, "remark": "batch" })),
+    )
+    .await;
+    assert_eq!(batch["success"].as_array().unwrap().len(), 1, "{batch}");
+    assert_eq!(batch["failure"][0]["api_id"], other_id.as_str());
+    assert!(batch["failure"][0]["error_msg"]
+        .as_str()
+        .unwrap()
+        .contains("#other#"));
+    let batch = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis/publish?action=offline"),
+        Some(json!({ "group_id": gw.group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID" })),
+    )
+    .await;
+    assert_eq!(batch["success"].as_array().unwrap().len(), 1, "{batch}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn authorization_table_covers_every_api_endpoint() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let gw = gateway(&app, &admin).await;
+    let base = gw.base.clone();
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/env-variables"),
+        Some(
+            json!({ "group_id": gw.group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID",
+                     "variable_name": "host", "variable_value": "backend" }),
+        ),
+    )
+    .await;
+    let api_id = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis"),
+        Some(definition(&gw.group, "get-order", "/orders/{id}")),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let release = "DEFAULT_ENVIRONMENT_RELEASE_ID";
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis/action"),
+        Some(json!({ "action": "online", "env_id": release, "api_id": api_id })),
+    )
+    .await;
+    let version = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/apis/publish/{api_id}"),
+        None,
+    )
+    .await["api_versions"][0]["version_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    let (_, nobody) = user_with_policy(&app, &admin, "nobody", None).await;
+    let endpoints: Vec<(Method, String, Option<Value>, bool)> = vec![
+        (Method::GET, format!("{base}/apis"), None, true),
+        (Method::GET, format!("{base}/apis/{api_id}"), None, true),
+        (
+            Method::GET,
+            format!("{base}/apis/publish/{api_id}"),
+            None,
+            true,
+        ),
+        (
+            Method::GET,
+            format!("{base}/apis/versions/{version}"),
+            None,
+            true,
+        ),
+        (
+            Method::GET,
+            format!("{base}/apis/runtime/{api_id}"),
+            None,
+            true,
+        ),
+        (
+            Method::POST,
+            format!("{base}/apis/check"),
+            Some(json!({ "type": "name", "group_id": gw.group, "name": "free-name" })),
+            true,
+        ),
+        (
+            Method::POST,
+            format!("{base}/apis"),
+            Some(definition(&gw.group, "second", "/second/{id}")),
+            false,
+        ),
+        (
+            Method::PUT,
+            format!("{base}/apis/{api_id}"),
+            Some(definition(&gw.group, "get-order", "/orders/{id}")),
+            false,
+        ),
+        (
+            Method::POST,
+            format!("{base}/apis/action"),
+            Some(json!({ "action": "online", "env_id": release, "api_id": api_id })),
+            false,
+        ),
+        (
+            Method::PUT,
+            format!("{base}/apis/publish/{api_id}"),
+            Some(json!({ "version_id": version })),
+            false,
+        ),
+        (
+            Method::POST,
+            format!("{base}/apis/publish?action=offline"),
+            Some(json!({ "apis": [api_id], "env_id": release })),
+            false,
+        ),
+        (
+            Method::DELETE,
+            format!("{base}/apis/versions/{version}"),
+            None,
+            false,
+        ),
+        (Method::DELETE, format!("{base}/apis/{api_id}"), None, false),
+    ];
+    for (method, path, body, read) in &endpoints {
+        for (who, token, allowed) in [
+            ("apig reader", &reader, *read),
+            ("no policy", &nobody, false),
+        ] {
+            let (status, response) = call(&app, token, method.clone(), path, body.clone()).await;
+            if allowed {
+                assert!(status < 300, "{who} {method} {path}: {status} {response}");
+            } else {
+                assert_eq!(status, 403, "{who} {method} {path}: {response}");
+            }
+        }
+    }
+    for (method, path, body, _) in &endpoints {
+        ok(&app, &admin, method.clone(), path, body.clone()).await;
+    }
+    app.stop().await;
+}
