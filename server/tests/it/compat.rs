@@ -47,3 +47,10 @@ async fn huaweicloudsdkapig_manages_gateways() {
     tokio::task::block_in_place(|| run_script(&app, "apig_gateways_sdk.py"));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huaweicloudsdkapig_opens_and_publishes_apis() {
+    let app = TestApp::spawn().await;
+    tokio::task::block_in_place(|| run_script(&app, "apig_apis_sdk.py"));
+    app.stop().await;
+}
