@@ -26,8 +26,9 @@ use leptos_router::{
 use crate::components::shell::ConsoleShell;
 use crate::pages::account::ChangePasswordPage;
 use crate::pages::gateways::{
-    environments::GatewayEnvironmentsPage, groups::GatewayGroupsPage, list::GatewayPicker,
-    list::GatewaysPage, overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
+    api_detail::ApiDetailPage, apis::GatewayApisPage, environments::GatewayEnvironmentsPage,
+    groups::GatewayGroupsPage, list::GatewayPicker, list::GatewaysPage, open_api::OpenApiWizard,
+    overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
 };
 use crate::pages::iam::{
     access_keys::AccessKeysPage, group_detail::GroupDetailPage, groups::GroupsPage,
@@ -82,9 +83,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("gateways/:id") view=GatewayOverviewPage/>
                     <Route path=path!("gateways/:id/groups") view=GatewayGroupsPage/>
                     <Route path=path!("gateways/:id/environments") view=GatewayEnvironmentsPage/>
+                    <Route path=path!("gateways/:id/apis") view=GatewayApisPage/>
+                    <Route path=path!("gateways/:id/apis/new") view=OpenApiWizard/>
+                    <Route path=path!("gateways/:id/apis/:api_id") view=ApiDetailPage/>
                     <Route path=path!("api-groups") view=|| view! {
                         <GatewayPicker title="API groups" tail="/groups"
                             purpose="API groups live inside a gateway: choose one to see and create its groups."/>
+                    }/>
+                    <Route path=path!("apis") view=|| view! {
+                        <GatewayPicker title="APIs" tail="/apis"
+                            purpose="APIs live inside a gateway: choose one to see its APIs or open a new one."/>
                     }/>
                     <Route path=path!("environments") view=|| view! {
                         <GatewayPicker title="Environments" tail="/environments"

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::domain::ShellInfo;
 use crate::error::AppError;
 
+pub mod apis;
 #[cfg(feature = "ssr")]
 mod ctx;
 pub mod gateways;

@@ -89,7 +89,7 @@ pub const NAV: &[NavSection] = &[
                 title: "APIs",
                 purpose: "Define each API's frontend request and backend, then publish it to an environment.",
                 action: "apig:apis:list",
-                available: false,
+                available: true,
             },
             Area {
                 slug: "environments",

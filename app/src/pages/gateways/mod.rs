@@ -1,20 +1,26 @@
 //! The Gateways area: the list, the "Create a gateway" wizard, and each gateway's Overview
 //! (endpoints, edition, parameters, tags, inbound ports).
+pub mod api_detail;
+pub mod apis;
 pub mod environments;
 pub mod groups;
 pub mod list;
+pub mod open_api;
 pub mod overview;
 pub mod wizard;
 
 use leptos::prelude::*;
 
+use crate::domain::api::{ApiDefinition, ReqParam};
 use crate::domain::gateway::{edition, Endpoints, FeatureSpec, FeatureState, FeatureValue};
+use crate::domain::group::{ApiGroup, RELEASE};
 
 /// The pages inside one gateway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GatewayTab {
     Overview,
     Groups,
+    Apis,
     Environments,
 }
 
@@ -24,6 +30,7 @@ pub fn GatewayTabs(#[prop(into)] gateway_id: String, current: GatewayTab) -> imp
     let tabs = [
         (GatewayTab::Overview, "Overview", String::new()),
         (GatewayTab::Groups, "API groups", "/groups".to_owned()),
+        (GatewayTab::Apis, "APIs", "/apis".to_owned()),
         (
             GatewayTab::Environments,
             "Environments and variables",
@@ -95,6 +102,101 @@ pub fn feature_summary(spec: &FeatureSpec, state: &FeatureState) -> String {
     }
 }
 
+/// An example value for a parameter: its sample, its default, or one that fits its type.
+fn example(param: &ReqParam) -> String {
+    [&param.sample_value, &param.default_value]
+        .into_iter()
+        .find(|v| !v.is_empty())
+        .cloned()
+        .or_else(|| {
+            param
+                .enumerations
+                .split(',')
+                .next()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        })
+        .unwrap_or_else(|| {
+            if param.kind == "NUMBER" {
+                "1".to_owned()
+            } else {
+                "value".to_owned()
+            }
+        })
+}
+
+/// The URL that calls an API through its group's subdomain, path and required query
+/// parameters filled with example values.
+pub fn call_url(definition: &ApiDefinition, group: &ApiGroup, endpoints: &Endpoints) -> String {
+    let path: Vec<String> = definition
+        .req_uri
+        .split('/')
+        .map(|segment| {
+            let name = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .map(|s| s.trim_end_matches('+'));
+            match name.and_then(|n| {
+                definition
+                    .req_params
+                    .iter()
+                    .find(|p| p.location == "PATH" && p.name == n)
+            }) {
+                Some(param) => example(param),
+                None => segment.to_owned(),
+            }
+        })
+        .collect();
+    let query: Vec<String> = definition
+        .req_params
+        .iter()
+        .filter(|p| p.location == "QUERY" && p.required == 1)
+        .map(|p| format!("{}={}", p.name, example(p)))
+        .collect();
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", query.join("&"))
+    };
+    format!(
+        "http://{}:{}{}{query}",
+        group.sl_domain(&endpoints.subdomain_suffix),
+        endpoints.port(),
+        path.join("/")
+    )
+}
+
+/// A ready-to-copy curl line for an API in an environment (X-Stage outside RELEASE), with
+/// its required headers.
+pub fn curl_line(
+    definition: &ApiDefinition,
+    group: &ApiGroup,
+    endpoints: &Endpoints,
+    env_name: &str,
+) -> String {
+    let method = if definition.req_method == "ANY" {
+        "GET"
+    } else {
+        &definition.req_method
+    };
+    let mut parts = vec!["curl -i".to_owned()];
+    if method != "GET" {
+        parts.push(format!("-X {method}"));
+    }
+    if env_name != RELEASE {
+        parts.push(format!("-H 'X-Stage: {env_name}'"));
+    }
+    for param in definition
+        .req_params
+        .iter()
+        .filter(|p| p.location == "HEADER" && p.required == 1)
+    {
+        parts.push(format!("-H '{}: {}'", param.name, example(param)));
+    }
+    parts.push(format!("'{}'", call_url(definition, group, endpoints)));
+    parts.join(" ")
+}
+
 /// The address callers use for the gateway's DEFAULT group on the shared listener.
 pub fn gateway_url(endpoints: &Endpoints) -> String {
     format!("http://{}", endpoints.gateway_addr)
@@ -120,5 +222,43 @@ mod tests {
         assert_eq!(feature_summary(spec, &state), "Off");
         let body = crate::domain::gateway::feature_spec("request_body_size").unwrap();
         assert_eq!(feature_summary(body, &body.default_state()), "On · 12 MB");
+    }
+
+    #[test]
+    fn curl_lines_fill_parameters_and_choose_the_environment() {
+        let definition: ApiDefinition = serde_json::from_value(serde_json::json!({
+            "name": "get-order", "group_id": "g1", "req_method": "GET", "req_uri": "/orders/{id}/{rest+}",
+            "backend_type": "MOCK", "mock_info": { "result_content": "ok" },
+            "req_params": [
+                { "name": "id", "type": "NUMBER", "location": "PATH", "required": 1 },
+                { "name": "rest", "type": "STRING", "location": "PATH", "required": 1, "sample_value": "a/b" },
+                { "name": "fields", "type": "STRING", "location": "QUERY", "required": 1, "enumerations": "all,summary" },
+                { "name": "page", "type": "NUMBER", "location": "QUERY", "required": 2 },
+                { "name": "X-Tenant", "type": "STRING", "location": "HEADER", "required": 1, "default_value": "acme" }
+            ]
+        }))
+        .unwrap();
+        let group = ApiGroup {
+            id: "g1".into(),
+            gateway_id: "gw".into(),
+            name: "orders".into(),
+            remark: String::new(),
+            is_default: false,
+            sl_domain_access_enabled: true,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        let endpoints = Endpoints {
+            gateway_addr: "127.0.0.1:8080".into(),
+            subdomain_suffix: "apig.localhost".into(),
+        };
+        assert_eq!(
+            curl_line(&definition, &group, &endpoints, "TEST"),
+            "curl -i -H 'X-Stage: TEST' -H 'X-Tenant: acme' 'http://g1.apig.localhost:8080/orders/1/a/b?fields=all'"
+        );
+        assert_eq!(
+            curl_line(&definition, &group, &endpoints, "RELEASE"),
+            "curl -i -H 'X-Tenant: acme' 'http://g1.apig.localhost:8080/orders/1/a/b?fields=all'"
+        );
     }
 }

@@ -1,0 +1,309 @@
+//! Server functions of a gateway's APIs pages and the "Open an API" wizard. Each checks
+//! one IAM action for the signed-in user in the current project and calls the service layer.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
+use crate::domain::gateway::Endpoints;
+use crate::domain::group::{ApiGroup, Environment};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use super::ctx::{self, authorized};
+
+/// What the APIs list and the wizard need besides the APIs: the gateway's groups and
+/// environments, and where the gateway listens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayScope {
+    pub gateway_name: String,
+    pub groups: Vec<ApiGroup>,
+    pub environments: Vec<Environment>,
+    pub endpoints: Endpoints,
+    /// The longest backend timeout the gateway allows, in ms.
+    pub max_timeout: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApisView {
+    pub scope: GatewayScope,
+    pub total: i64,
+    pub apis: Vec<ApiInfo>,
+}
+
+#[cfg(feature = "ssr")]
+async fn scope(
+    pool: &sqlx::PgPool,
+    caller: &crate::services::caller::Caller,
+    gateway_id: &str,
+) -> Result<GatewayScope, AppError> {
+    use crate::domain::paging::{Page, MAX_LIMIT};
+    use crate::services::{api_groups, environments, gateways};
+    let all = Page::new(Some(0), Some(MAX_LIMIT));
+    Ok(GatewayScope {
+        gateway_name: gateways::get(pool, caller, gateway_id).await?.name,
+        groups: api_groups::list(pool, caller, gateway_id, None, false, all)
+            .await?
+            .groups,
+        environments: environments::list(pool, caller, gateway_id, None, all)
+            .await?
+            .1,
+        endpoints: use_context::<Endpoints>()
+            .ok_or_else(|| AppError::Internal("no gateway endpoints in context".to_owned()))?,
+        max_timeout: crate::services::apis::max_timeout(pool, caller, gateway_id).await?,
+    })
+}
+
+#[server(endpoint = "apis/list")]
+pub async fn list_apis(
+    gateway_id: String,
+    search: String,
+    group_id: String,
+    env_id: String,
+    offset: i64,
+) -> Result<ApisView, AppError> {
+    use crate::services::apis::{list, ApiFilter};
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:list", "API").await?;
+            let pool = ctx::pool()?;
+            let filter = ApiFilter {
+                name: Some(search),
+                group_id: Some(group_id),
+                env_id: Some(env_id),
+                ..ApiFilter::default()
+            };
+            let page = crate::domain::paging::Page::new(Some(offset), None);
+            let (total, apis) = list(&pool, &caller, &gateway_id, &filter, page).await?;
+            Ok(ApisView {
+                scope: scope(&pool, &caller, &gateway_id).await?,
+                total,
+                apis,
+            })
+        }
+        .await,
+    )
+}
+
+/// The gateway's groups and environments, for the wizard.
+#[server(endpoint = "apis/scope")]
+pub async fn load_scope(gateway_id: String) -> Result<GatewayScope, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:create", "API").await?;
+            scope(&ctx::pool()?, &caller, &gateway_id).await
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiView {
+    pub api: ApiInfo,
+    pub versions: Vec<VersionInfo>,
+    pub scope: GatewayScope,
+}
+
+#[server(endpoint = "apis/get")]
+pub async fn get_api(gateway_id: String, api_id: String) -> Result<ApiView, AppError> {
+    use crate::services::apis;
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:get", "API").await?;
+            let pool = ctx::pool()?;
+            Ok(ApiView {
+                api: apis::get(&pool, &caller, &gateway_id, &api_id).await?,
+                versions: apis::versions(&pool, &caller, &gateway_id, &api_id, None).await?,
+                scope: scope(&pool, &caller, &gateway_id).await?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "apis/publish")]
+pub async fn publish_api(
+    gateway_id: String,
+    api_id: String,
+    env_id: String,
+    remark: String,
+) -> Result<Publication, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:publish", "API").await?;
+            crate::services::apis::publish(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &api_id,
+                &env_id,
+                &remark,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "apis/offline")]
+pub async fn offline_api(
+    gateway_id: String,
+    api_id: String,
+    env_id: String,
+) -> Result<Publication, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:offline", "API").await?;
+            crate::services::apis::offline(&ctx::pool()?, &caller, &gateway_id, &api_id, &env_id)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "apis/switch_version")]
+pub async fn switch_api_version(
+    gateway_id: String,
+    api_id: String,
+    version_id: String,
+) -> Result<Publication, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:publish", "API").await?;
+            crate::services::apis::switch_version(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &api_id,
+                &version_id,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "apis/delete")]
+pub async fn delete_api(gateway_id: String, api_id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:delete", "API").await?;
+            crate::services::apis::delete(&ctx::pool()?, &caller, &gateway_id, &api_id).await
+        }
+        .await,
+    )
+}
+
+/// Everything the "Open an API" wizard collected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenApi {
+    pub gateway_id: String,
+    /// A group to create for the API; empty: `definition.group_id` is an existing group.
+    pub new_group: String,
+    pub definition: ApiDefinition,
+    /// The environment to publish to; empty: do not publish yet.
+    pub env_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenedApi {
+    pub api: ApiInfo,
+    pub group: ApiGroup,
+    pub publication: Option<Publication>,
+    pub scope: GatewayScope,
+}
+
+/// The last step of the wizard. Everything is checked before anything is created: the new
+/// group's name, the definition and its route, and — when publishing — the environment and
+/// the variables the backend needs there.
+#[server(endpoint = "apis/open", input = server_fn::codec::Json)]
+pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError> {
+    use crate::services::{api_groups, apis, authz, environments};
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:create", "API").await?;
+            let pool = ctx::pool()?;
+            let gateway_id = &wizard.gateway_id;
+            let max_timeout = apis::max_timeout(&pool, &caller, gateway_id).await?;
+            let new_group = wizard.new_group.trim();
+            let mut definition = wizard.definition.clone();
+            if !new_group.is_empty() {
+                authz::require(&pool, &caller, "apig:groups:create", authz::any("API group")).await?;
+                api_groups::check_name(&pool, &caller, gateway_id, new_group)
+                    .await
+                    .map_err(|e| match e {
+                        AppError::Invalid { message, .. } => AppError::invalid("new_group", message),
+                        AppError::Conflict { message, .. } => AppError::conflict(Some("new_group"), message),
+                        other => other,
+                    })?;
+                definition.group_id = "new".to_owned();
+                definition.validate(max_timeout)?;
+            } else {
+                api_groups::get(&pool, &caller, gateway_id, &definition.group_id)
+                    .await
+                    .map_err(|_| AppError::invalid("group_id", "Choose one of the gateway's groups."))?;
+                definition.validate(max_timeout)?;
+                apis::conflicts(
+                    &pool,
+                    &definition.group_id,
+                    Some(&definition.name),
+                    Some((&definition.req_method, &definition.req_uri, &definition.match_mode)),
+                    "",
+                )
+                .await?;
+            }
+            if !wizard.env_id.is_empty() {
+                authz::require(&pool, &caller, "apig:apis:publish", authz::any("API")).await?;
+                let env = environments::get(&pool, &caller, gateway_id, &wizard.env_id)
+                    .await
+                    .map_err(|_| AppError::invalid("env_id", "Choose one of the gateway's environments."))?;
+                let needed = definition.variables();
+                if !needed.is_empty() && !new_group.is_empty() {
+                    return Err(AppError::invalid(
+                        "env_id",
+                        format!(
+                            "The backend uses #{}#, and a new group has no variables yet: create the API without publishing, add the variable in {}, then publish.",
+                            needed[0], env.name
+                        ),
+                    ));
+                }
+                let (_, defined) = environments::list_variables(
+                    &pool,
+                    &caller,
+                    gateway_id,
+                    &environments::VariableFilter {
+                        group_id: Some(definition.group_id.clone()),
+                        env_id: Some(env.id.clone()),
+                        ..Default::default()
+                    },
+                    crate::domain::paging::Page::new(Some(0), Some(crate::domain::paging::MAX_LIMIT)),
+                )
+                .await?;
+                if let Some(missing) = needed.iter().find(|n| !defined.iter().any(|v| &v.name == *n)) {
+                    return Err(AppError::invalid(
+                        "env_id",
+                        format!("The backend uses #{missing}#, which the group has no value for in {}. Add the variable first, or do not publish yet.", env.name),
+                    ));
+                }
+            }
+            let group = if new_group.is_empty() {
+                api_groups::get(&pool, &caller, gateway_id, &definition.group_id).await?
+            } else {
+                api_groups::create(&pool, &caller, gateway_id, new_group, "").await?
+            };
+            definition.group_id = group.id.clone();
+            let api = apis::create(&pool, &caller, gateway_id, &definition).await?;
+            let publication = if wizard.env_id.is_empty() {
+                None
+            } else {
+                Some(apis::publish(&pool, &caller, gateway_id, &api.id, &wizard.env_id, "opened with the wizard").await?)
+            };
+            Ok(OpenedApi {
+                api: apis::get(&pool, &caller, gateway_id, &api.id).await?,
+                group,
+                publication,
+                scope: scope(&pool, &caller, gateway_id).await?,
+            })
+        }
+        .await,
+    )
+}

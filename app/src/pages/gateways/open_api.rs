@@ -1,0 +1,868 @@
+//! The "Open an API" wizard (`/gateways/:id/apis/new`): group (existing or new) → frontend
+//! request (method, path, parameters) → backend (HTTP or mock, timeout, parameter mapping)
+//! → review and publish → done (the URL and a ready-to-copy curl line). What is entered lives
+//! in signals the wizard owns, so Back and Next keep it; each step is checked with the same
+//! rules the server applies; nothing is created until the review step sends it all.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{call_url, curl_line, GatewayTab, GatewayTabs};
+use crate::api::apis::{load_scope, GatewayScope, OpenApi, OpenApiWithWizard, OpenedApi};
+use crate::components::copy::CopyButton;
+use crate::components::details::{or_none, row};
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::form::{CheckboxField, SelectField, TextField};
+use crate::components::stepper::Stepper;
+use crate::domain::api::{
+    frontend_path_params, ApiDefinition, BackendApi, BackendParam, MockInfo, ReqParam, METHODS,
+    SYSTEM_PARAMS,
+};
+use crate::domain::group::{validate_group_name, RELEASE_ID};
+use crate::error::AppError;
+
+const STEPS: &[&str] = &["Group", "Request", "Backend", "Review and publish", "Done"];
+const GROUP: usize = 0;
+const REQUEST: usize = 1;
+const BACKEND: usize = 2;
+const REVIEW: usize = 3;
+const DONE: usize = 4;
+/// The group choice meaning "create a new group".
+const NEW_GROUP: &str = "";
+
+/// A request parameter row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ParamRow {
+    id: u32,
+    name: String,
+    location: String,
+    kind: String,
+    required: bool,
+    default_value: String,
+    enumerations: String,
+}
+
+/// A backend parameter (mapping) row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MapRow {
+    id: u32,
+    name: String,
+    location: String,
+    origin: String,
+    value: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Draft {
+    group: RwSignal<String>,
+    new_group: RwSignal<String>,
+    name: RwSignal<String>,
+    method: RwSignal<String>,
+    path: RwSignal<String>,
+    prefix: RwSignal<bool>,
+    cors: RwSignal<bool>,
+    remark: RwSignal<String>,
+    params: RwSignal<Vec<ParamRow>>,
+    backend_type: RwSignal<String>,
+    address: RwSignal<String>,
+    protocol: RwSignal<String>,
+    backend_method: RwSignal<String>,
+    backend_path: RwSignal<String>,
+    timeout: RwSignal<String>,
+    retries: RwSignal<String>,
+    mappings: RwSignal<Vec<MapRow>>,
+    mock_status: RwSignal<String>,
+    mock_body: RwSignal<String>,
+    env: RwSignal<String>,
+    next_row: StoredValue<u32>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Draft {
+            group: RwSignal::new(NEW_GROUP.to_owned()),
+            new_group: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
+            method: RwSignal::new("GET".to_owned()),
+            path: RwSignal::new("/".to_owned()),
+            prefix: RwSignal::new(false),
+            cors: RwSignal::new(false),
+            remark: RwSignal::new(String::new()),
+            params: RwSignal::new(vec![]),
+            backend_type: RwSignal::new("HTTP".to_owned()),
+            address: RwSignal::new(String::new()),
+            protocol: RwSignal::new("HTTP".to_owned()),
+            backend_method: RwSignal::new("GET".to_owned()),
+            backend_path: RwSignal::new("/".to_owned()),
+            timeout: RwSignal::new("5000".to_owned()),
+            retries: RwSignal::new("-1".to_owned()),
+            mappings: RwSignal::new(vec![]),
+            mock_status: RwSignal::new("200".to_owned()),
+            mock_body: RwSignal::new(String::new()),
+            env: RwSignal::new(RELEASE_ID.to_owned()),
+            next_row: StoredValue::new(0),
+        }
+    }
+
+    fn row_id(&self) -> u32 {
+        let id = self.next_row.get_value();
+        self.next_row.set_value(id + 1);
+        id
+    }
+
+    /// Adds a PATH parameter row for each `{name}` of the path that has none.
+    fn sync_path_params(&self) {
+        let Ok(names) = frontend_path_params("req_uri", self.path.get_untracked().trim()) else {
+            return;
+        };
+        for name in names {
+            let known = self.params.with_untracked(|rows| {
+                rows.iter()
+                    .any(|r| r.location == "PATH" && r.name.eq_ignore_ascii_case(&name))
+            });
+            if !known {
+                let row = ParamRow {
+                    id: self.row_id(),
+                    name,
+                    location: "PATH".to_owned(),
+                    kind: "STRING".to_owned(),
+                    required: true,
+                    default_value: String::new(),
+                    enumerations: String::new(),
+                };
+                self.params.update(|rows| rows.push(row));
+            }
+        }
+    }
+
+    /// The definition as entered. `backend` false stands in a mock backend, to check the
+    /// request step on its own.
+    fn definition(&self, group_id: &str, backend: bool) -> ApiDefinition {
+        let req_params = self
+            .params
+            .get()
+            .into_iter()
+            .map(|r| ReqParam {
+                name: r.name.trim().to_owned(),
+                kind: r.kind,
+                required: if r.location == "PATH" || r.required {
+                    1
+                } else {
+                    2
+                },
+                location: r.location,
+                default_value: r.default_value.trim().to_owned(),
+                sample_value: String::new(),
+                valid_enable: 1,
+                remark: String::new(),
+                enumerations: r.enumerations.trim().to_owned(),
+                min_num: None,
+                max_num: None,
+                min_size: None,
+                max_size: None,
+                regular: String::new(),
+                pass_through: 1,
+            })
+            .collect();
+        let http = backend && self.backend_type.get() == "HTTP";
+        ApiDefinition {
+            name: self.name.get().trim().to_owned(),
+            group_id: group_id.to_owned(),
+            visibility: 1,
+            version: String::new(),
+            req_protocol: "HTTP".to_owned(),
+            req_method: self.method.get(),
+            req_uri: self.path.get().trim().to_owned(),
+            match_mode: if self.prefix.get() { "SWA" } else { "NORMAL" }.to_owned(),
+            auth_type: "NONE".to_owned(),
+            cors: self.cors.get(),
+            backend_type: if http { "HTTP" } else { "MOCK" }.to_owned(),
+            remark: self.remark.get(),
+            tags: vec![],
+            body_remark: String::new(),
+            result_normal_sample: String::new(),
+            result_failure_sample: String::new(),
+            req_params,
+            backend_params: if backend {
+                self.mappings
+                    .get()
+                    .into_iter()
+                    .map(|m| BackendParam {
+                        origin: m.origin,
+                        name: m.name.trim().to_owned(),
+                        location: m.location,
+                        value: m.value.trim().to_owned(),
+                        remark: String::new(),
+                    })
+                    .collect()
+            } else {
+                vec![]
+            },
+            backend_api: http.then(|| BackendApi {
+                url_domain: self.address.get().trim().to_owned(),
+                req_protocol: self.protocol.get(),
+                req_method: self.backend_method.get(),
+                req_uri: self.backend_path.get().trim().to_owned(),
+                timeout: self.timeout.get().trim().parse().unwrap_or(0),
+                retry_count: self.retries.get().trim().to_owned(),
+                remark: String::new(),
+            }),
+            mock_info: (!http).then(|| MockInfo {
+                result_content: if backend {
+                    self.mock_body.get()
+                } else {
+                    String::new()
+                },
+                status_code: if backend {
+                    self.mock_status.get().trim().parse().unwrap_or(0)
+                } else {
+                    200
+                },
+                headers: vec![],
+                remark: String::new(),
+            }),
+        }
+    }
+
+    fn group_id(&self) -> String {
+        self.group.get()
+    }
+}
+
+/// The step an error's field belongs to.
+fn step_of(field: &str) -> Option<usize> {
+    if field == "new_group" || field == "group_id" {
+        Some(GROUP)
+    } else if field.starts_with("backend") || field.starts_with("mock_info") {
+        Some(BACKEND)
+    } else if field == "env_id" {
+        Some(REVIEW)
+    } else if matches!(
+        field,
+        "name" | "req_method" | "req_uri" | "match_mode" | "remark"
+    ) || field.starts_with("req_params")
+    {
+        Some(REQUEST)
+    } else {
+        None
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Wizard {
+    gateway_id: Memo<String>,
+    draft: Draft,
+    step: RwSignal<usize>,
+    attempted: RwSignal<[bool; 3]>,
+    server_error: RwSignal<Option<AppError>>,
+    open: ServerAction<OpenApiWithWizard>,
+    /// The gateway's longest backend timeout, once loaded.
+    max_timeout: RwSignal<i64>,
+}
+
+impl Wizard {
+    /// What is wrong in a step now (at most one error from the definition's rules, which
+    /// stop at the first).
+    fn errors(&self, step: usize) -> Vec<AppError> {
+        let draft = self.draft;
+        let max_timeout = self.max_timeout.get();
+        match step {
+            GROUP if draft.group_id() == NEW_GROUP => {
+                validate_group_name("new_group", draft.new_group.get().trim())
+                    .err()
+                    .into_iter()
+                    .collect()
+            }
+            REQUEST => draft
+                .definition("group", false)
+                .validate(max_timeout)
+                .err()
+                .into_iter()
+                .collect(),
+            BACKEND => draft
+                .definition("group", true)
+                .validate(max_timeout)
+                .err()
+                .into_iter()
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    fn error_of(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || self.error_where(move |f| f == field))
+    }
+
+    /// The current error whose field `matches`, from the rules once Next was tried, or from
+    /// the server.
+    fn error_where(self, matches: impl Fn(&str) -> bool) -> Option<String> {
+        let step = self.step.get();
+        let tried = self.attempted.get().get(step).copied().unwrap_or(false);
+        tried
+            .then(|| self.errors(step))
+            .and_then(|errors| errors.into_iter().find(|e| e.field().is_some_and(&matches)))
+            .or_else(|| {
+                self.server_error
+                    .get()
+                    .filter(|e| e.field().is_some_and(&matches))
+            })
+            .map(|e| e.to_string())
+    }
+
+    fn next(&self) {
+        let step = self.step.get_untracked();
+        if step >= REVIEW {
+            return;
+        }
+        if step == REQUEST {
+            self.draft.sync_path_params();
+        }
+        self.attempted.update(|tried| tried[step] = true);
+        self.server_error.set(None);
+        if untrack(|| self.errors(step)).is_empty() {
+            self.step.set(step + 1);
+        }
+    }
+
+    fn back(&self) {
+        self.step.update(|s| *s = s.saturating_sub(1));
+    }
+
+    fn submit(&self) {
+        self.server_error.set(None);
+        let draft = self.draft;
+        let wizard = untrack(|| OpenApi {
+            gateway_id: self.gateway_id.get(),
+            new_group: if draft.group_id() == NEW_GROUP {
+                draft.new_group.get().trim().to_owned()
+            } else {
+                String::new()
+            },
+            definition: draft.definition(&draft.group_id(), true),
+            env_id: draft.env.get(),
+        });
+        self.open.dispatch(OpenApiWithWizard { wizard });
+    }
+
+    fn follow_outcome(&self) {
+        match self.open.value().get() {
+            Some(Ok(_)) => self.step.set(DONE),
+            Some(Err(error)) => {
+                if let Some(step) = error.field().and_then(step_of) {
+                    self.server_error.set(Some(error));
+                    self.step.set(step);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn general_error(&self) -> Option<AppError> {
+        self.open
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e| e.field().and_then(step_of).is_none())
+    }
+}
+
+#[component]
+pub fn OpenApiWizard() -> impl IntoView {
+    let params = use_params_map();
+    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let scope = Resource::new(move || gateway_id.get(), load_scope);
+    let wizard = Wizard {
+        gateway_id,
+        draft: Draft::new(),
+        step: RwSignal::new(GROUP),
+        attempted: RwSignal::new([false; 3]),
+        server_error: RwSignal::new(None),
+        open: ServerAction::new(),
+        max_timeout: RwSignal::new(60_000),
+    };
+    Effect::new(move |_| wizard.follow_outcome());
+    // Start with the first group that is not DEFAULT, if there is one.
+    Effect::new(move |_| {
+        if let Some(Ok(scope)) = scope.get() {
+            wizard.max_timeout.set(scope.max_timeout);
+            if let Some(group) = scope.groups.iter().find(|g| !g.is_default) {
+                wizard.draft.group.set(group.id.clone());
+            }
+        }
+    });
+    let step = wizard.step;
+    view! {
+        <Title text="Open an API"/>
+        <p class="small"><a href=move || format!("/gateways/{}/apis", gateway_id.get())>"← APIs"</a></p>
+        <div class="page-header">
+            <h1>"Open an API"</h1>
+            <p class="muted">
+                "Choose the group, define the request callers send and the backend that answers, then publish it to an environment. Nothing is created until you confirm on the review step."
+            </p>
+        </div>
+        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Apis/>
+        <Stepper steps=STEPS current=step/>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || scope.get().map(|result| match result {
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                Ok(scope) => match step.get() {
+                    DONE => match wizard.open.value().get().and_then(Result::ok) {
+                        Some(opened) => view! { <DoneStep opened/> }.into_any(),
+                        None => view! { <ReviewForm wizard scope/> }.into_any(),
+                    },
+                    REVIEW => view! { <ReviewForm wizard scope/> }.into_any(),
+                    current => view! { <InputForm wizard current scope/> }.into_any(),
+                },
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn InputForm(wizard: Wizard, current: usize, scope: GatewayScope) -> impl IntoView {
+    let body = match current {
+        GROUP => view! { <GroupStep wizard scope/> }.into_any(),
+        REQUEST => view! { <RequestStep wizard/> }.into_any(),
+        _ => view! { <BackendStep wizard/> }.into_any(),
+    };
+    let cancel = format!("/gateways/{}/apis", wizard.gateway_id.get_untracked());
+    view! {
+        <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); wizard.next(); }>
+            {body}
+            <div class="form-actions">
+                <a class="btn btn-ghost" href=cancel>"Cancel"</a>
+                {(current > GROUP).then(|| view! {
+                    <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
+                })}
+                <button type="submit" class="btn btn-primary">"Next"</button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn GroupStep(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
+    let draft = wizard.draft;
+    let mut options: Vec<(String, String)> = scope
+        .groups
+        .iter()
+        .map(|g| (g.id.clone(), g.name.clone()))
+        .collect();
+    options.push((NEW_GROUP.to_owned(), "A new group…".to_owned()));
+    view! {
+        <section class="card">
+            <h2>"Group"</h2>
+            <p class="muted">"An API belongs to one group; callers reach the group's APIs at its subdomain."</p>
+            <div class="form">
+                <SelectField label="API group" id="group" value=draft.group options=options error=wizard.error_of("group_id")/>
+                {move || (draft.group.get() == NEW_GROUP).then(|| view! {
+                    <TextField label="New group name" id="new_group" value=draft.new_group error=wizard.error_of("new_group")
+                        hint="3 to 255 characters: letters, digits and - _ . / ( ) :, starting with a letter or a digit."/>
+                })}
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+fn options(values: &[&str]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|v| ((*v).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[component]
+fn RequestStep(wizard: Wizard) -> impl IntoView {
+    let draft = wizard.draft;
+    let rows_error = Signal::derive(move || wizard.error_where(|f| f.starts_with("req_params")));
+    let add = move |_| {
+        let row = ParamRow {
+            id: draft.row_id(),
+            name: String::new(),
+            location: "QUERY".to_owned(),
+            kind: "STRING".to_owned(),
+            required: false,
+            default_value: String::new(),
+            enumerations: String::new(),
+        };
+        draft.params.update(|rows| rows.push(row));
+    };
+    view! {
+        <section class="card">
+            <h2>"Frontend request"</h2>
+            <div class="form">
+                <TextField label="API name" id="name" value=draft.name error=wizard.error_of("name")
+                    hint="3 to 255 characters: letters, digits and - _ . / ( ) :, starting with a letter or a digit."/>
+                <SelectField label="Method" id="req_method" value=draft.method options=options(METHODS) error=wizard.error_of("req_method")/>
+                <div class="field" class:has-error=move || wizard.error_of("req_uri").get().is_some()>
+                    <label for="req_uri">"Path"</label>
+                    <input id="req_uri" prop:value=move || draft.path.get()
+                        aria-invalid=move || wizard.error_of("req_uri").get().is_some().to_string()
+                        on:input=move |ev| draft.path.set(event_target_value(&ev))
+                        on:change=move |_| draft.sync_path_params()/>
+                    <p class="field-hint">"Such as /orders/{id}. {name} takes one segment, a last {name+} the rest of the path; path parameters are added below for you."</p>
+                    {move || wizard.error_of("req_uri").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <CheckboxField label="Prefix match: also answer every path under this one" id="prefix" checked=draft.prefix/>
+                <CheckboxField label="Allow cross-origin calls from browsers (CORS)" id="cors" checked=draft.cors/>
+            </div>
+        </section>
+        <section class="card">
+            <h2>"Request parameters"</h2>
+            <p class="muted">"The gateway checks each parameter before calling the backend and refuses a request that breaks a rule."</p>
+            {move || rows_error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+            <For
+                each=move || draft.params.get().into_iter().enumerate()
+                key=|(index, row)| (*index, row.id)
+                children=move |(index, row)| param_row(draft, index, row)
+            />
+            <button type="button" class="btn btn-small" on:click=add>"Add parameter"</button>
+        </section>
+    }
+    .into_any()
+}
+
+fn edit_param(draft: Draft, id: u32, change: impl FnOnce(&mut ParamRow)) {
+    draft.params.update(|rows| {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == id) {
+            change(row);
+        }
+    });
+}
+
+fn param_row(draft: Draft, index: usize, row: ParamRow) -> impl IntoView {
+    let id = row.id;
+    let current = move |pick: fn(&ParamRow) -> String| {
+        move || {
+            draft
+                .params
+                .with(|rows| rows.iter().find(|r| r.id == id).map(pick))
+                .unwrap_or_default()
+        }
+    };
+    let n = index + 1;
+    let location = current(|r| r.location.clone());
+    let kind = current(|r| r.kind.clone());
+    view! {
+        <div class="inline-fields param-row">
+            <div class="field">
+                <label for=format!("param-name-{id}")>{format!("Parameter {n} name")}</label>
+                <input id=format!("param-name-{id}") prop:value=current(|r| r.name.clone())
+                    on:input=move |ev| edit_param(draft, id, |r| r.name = event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for=format!("param-location-{id}")>{format!("Parameter {n} location")}</label>
+                <select id=format!("param-location-{id}") prop:value=location
+                    on:change=move |ev| edit_param(draft, id, |r| r.location = event_target_value(&ev))>
+                    {["PATH", "QUERY", "HEADER"].map(|v| view! { <option value=v selected=move || location() == v>{v}</option> })}
+                </select>
+            </div>
+            <div class="field">
+                <label for=format!("param-type-{id}")>{format!("Parameter {n} type")}</label>
+                <select id=format!("param-type-{id}") prop:value=kind
+                    on:change=move |ev| edit_param(draft, id, |r| r.kind = event_target_value(&ev))>
+                    {["STRING", "NUMBER"].map(|v| view! { <option value=v selected=move || kind() == v>{v}</option> })}
+                </select>
+            </div>
+            <div class="field">
+                <label for=format!("param-enum-{id}")>{format!("Parameter {n} allowed values")}</label>
+                <input id=format!("param-enum-{id}") placeholder="a,b,c" prop:value=current(|r| r.enumerations.clone())
+                    on:input=move |ev| edit_param(draft, id, |r| r.enumerations = event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for=format!("param-default-{id}")>{format!("Parameter {n} default")}</label>
+                <input id=format!("param-default-{id}") prop:value=current(|r| r.default_value.clone())
+                    on:input=move |ev| edit_param(draft, id, |r| r.default_value = event_target_value(&ev))/>
+            </div>
+            <label class="checkbox-inline">
+                <input type="checkbox" id=format!("param-required-{id}")
+                    prop:checked=move || draft.params.with(|rows| rows.iter().any(|r| r.id == id && (r.required || r.location == "PATH")))
+                    on:change=move |ev| edit_param(draft, id, |r| r.required = event_target_checked(&ev))/>
+                {format!(" Parameter {n} required")}
+            </label>
+            <button type="button" class="btn btn-ghost btn-small" aria-label=format!("Remove parameter {n}")
+                on:click=move |_| draft.params.update(|rows| rows.retain(|r| r.id != id))>"Remove"</button>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn BackendStep(wizard: Wizard) -> impl IntoView {
+    let draft = wizard.draft;
+    let mapping_error =
+        Signal::derive(move || wizard.error_where(|f| f.starts_with("backend_params")));
+    let add = move |_| {
+        let row = MapRow {
+            id: draft.row_id(),
+            name: String::new(),
+            location: "HEADER".to_owned(),
+            origin: "REQUEST".to_owned(),
+            value: String::new(),
+        };
+        draft.mappings.update(|rows| rows.push(row));
+    };
+    let types = vec![
+        ("HTTP".to_owned(), "HTTP or HTTPS service".to_owned()),
+        ("MOCK".to_owned(), "Mock: a fixed response".to_owned()),
+    ];
+    view! {
+        <section class="card">
+            <h2>"Backend"</h2>
+            <div class="form">
+                <SelectField label="Backend type" id="backend_type" value=draft.backend_type options=types/>
+                {move || if draft.backend_type.get() == "HTTP" {
+                    view! {
+                        <TextField label="Backend address" id="url_domain" value=draft.address error=wizard.error_of("backend_api.url_domain")
+                            hint="host[:port], such as 10.0.0.7:8080; #name# takes an environment variable's value."/>
+                        <SelectField label="Backend protocol" id="backend_protocol" value=draft.protocol options=options(&["HTTP", "HTTPS"])/>
+                        <SelectField label="Backend method" id="backend_method" value=draft.backend_method options=options(METHODS)/>
+                        <TextField label="Backend path" id="backend_path" value=draft.backend_path error=wizard.error_of("backend_api.req_uri")
+                            hint="Such as /v1/orders/{orderId}; {name} takes a PATH backend parameter or a path parameter of the same name."/>
+                        <TextField label="Timeout (ms)" id="timeout" value=draft.timeout error=wizard.error_of("backend_api.timeout")
+                            hint="1 to the gateway's longest backend timeout (60,000 ms unless its parameters say otherwise)."/>
+                        <TextField label="Retries" id="retries" value=draft.retries error=wizard.error_of("backend_api.retry_count")
+                            hint="-1 retries idempotent methods once; 0 to 10 sets the count."/>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <TextField label="Mock status" id="mock_status" value=draft.mock_status error=wizard.error_of("mock_info.status_code")/>
+                        <TextField label="Mock body" id="mock_body" multiline=true value=draft.mock_body error=wizard.error_of("mock_info.result_content")/>
+                    }
+                    .into_any()
+                }}
+            </div>
+        </section>
+        <Show when=move || draft.backend_type.get() == "HTTP">
+            <section class="card">
+                <h2>"Parameter mapping"</h2>
+                <p class="muted">"Request parameters pass to the backend under their own names. Add a backend parameter to rename or move one, send a constant, or send a system value such as the caller's address."</p>
+                {move || mapping_error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+                <For
+                    each=move || draft.mappings.get().into_iter().enumerate()
+                    key=|(index, row)| (*index, row.id)
+                    children=move |(index, row)| map_row(draft, index, row)
+                />
+                <button type="button" class="btn btn-small" on:click=add>"Add backend parameter"</button>
+            </section>
+        </Show>
+    }
+    .into_any()
+}
+
+fn edit_map(draft: Draft, id: u32, change: impl FnOnce(&mut MapRow)) {
+    draft.mappings.update(|rows| {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == id) {
+            change(row);
+        }
+    });
+}
+
+fn map_row(draft: Draft, index: usize, row: MapRow) -> impl IntoView {
+    let id = row.id;
+    let current = move |pick: fn(&MapRow) -> String| {
+        move || {
+            draft
+                .mappings
+                .with(|rows| rows.iter().find(|r| r.id == id).map(pick))
+                .unwrap_or_default()
+        }
+    };
+    let n = index + 1;
+    let location = current(|r| r.location.clone());
+    let origin = current(|r| r.origin.clone());
+    view! {
+        <div class="inline-fields param-row">
+            <div class="field">
+                <label for=format!("map-name-{id}")>{format!("Backend parameter {n} name")}</label>
+                <input id=format!("map-name-{id}") prop:value=current(|r| r.name.clone())
+                    on:input=move |ev| edit_map(draft, id, |r| r.name = event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for=format!("map-location-{id}")>{format!("Backend parameter {n} location")}</label>
+                <select id=format!("map-location-{id}") prop:value=location
+                    on:change=move |ev| edit_map(draft, id, |r| r.location = event_target_value(&ev))>
+                    {["PATH", "QUERY", "HEADER"].map(|v| view! { <option value=v selected=move || location() == v>{v}</option> })}
+                </select>
+            </div>
+            <div class="field">
+                <label for=format!("map-origin-{id}")>{format!("Backend parameter {n} value from")}</label>
+                <select id=format!("map-origin-{id}") prop:value=origin
+                    on:change=move |ev| edit_map(draft, id, |r| r.origin = event_target_value(&ev))>
+                    {[("REQUEST", "Request parameter"), ("CONSTANT", "Constant"), ("SYSTEM", "System value")].map(|(v, label)| view! {
+                        <option value=v selected=move || origin() == v>{label}</option>
+                    })}
+                </select>
+            </div>
+            <div class="field">
+                <label for=format!("map-value-{id}")>{format!("Backend parameter {n} value")}</label>
+                <input id=format!("map-value-{id}") list="system-values" prop:value=current(|r| r.value.clone())
+                    on:input=move |ev| edit_map(draft, id, |r| r.value = event_target_value(&ev))/>
+                <datalist id="system-values">
+                    {SYSTEM_PARAMS.iter().map(|v| view! { <option value=*v></option> }).collect_view()}
+                </datalist>
+            </div>
+            <button type="button" class="btn btn-ghost btn-small" aria-label=format!("Remove backend parameter {n}")
+                on:click=move |_| draft.mappings.update(|rows| rows.retain(|r| r.id != id))>"Remove"</button>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
+    let draft = wizard.draft;
+    let pending = wizard.open.pending();
+    let definition = untrack(|| draft.definition(&draft.group_id(), true));
+    let group = untrack(|| {
+        if draft.group_id() == NEW_GROUP {
+            format!("{} (new)", draft.new_group.get().trim())
+        } else {
+            scope
+                .groups
+                .iter()
+                .find(|g| g.id == draft.group_id())
+                .map(|g| g.name.clone())
+                .unwrap_or_default()
+        }
+    });
+    let params = definition
+        .req_params
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ({}, {}{})",
+                p.name,
+                p.location,
+                p.kind,
+                if p.required == 1 { ", required" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let backend = match &definition.backend_api {
+        Some(b) => format!(
+            "{} {}://{}{} · {} ms",
+            b.req_method,
+            b.req_protocol.to_lowercase(),
+            b.url_domain,
+            b.req_uri,
+            b.timeout
+        ),
+        None => definition
+            .mock_info
+            .as_ref()
+            .map(|m| format!("Mock answering {}", m.status_code))
+            .unwrap_or_default(),
+    };
+    let mappings = definition
+        .backend_params
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ({}) ← {} {}",
+                p.name,
+                p.location,
+                p.origin.to_lowercase(),
+                p.value
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut env_options: Vec<(String, String)> = scope
+        .environments
+        .iter()
+        .map(|e| (e.id.clone(), format!("Publish to {}", e.name)))
+        .collect();
+    env_options.push((String::new(), "Do not publish yet".to_owned()));
+    let section = move |title: &'static str, step: usize, rows: AnyView| {
+        view! {
+            <section class="card">
+                <h2>{title}</h2>
+                <div class="table-wrap"><table class="table"><tbody>{rows}</tbody></table></div>
+                <div class="form-actions">
+                    <button type="button" class="btn btn-small" on:click=move |_| wizard.step.set(step)>{format!("Change {}", title.to_lowercase())}</button>
+                </div>
+            </section>
+        }
+    };
+    view! {
+        <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); if !pending.get_untracked() { wizard.submit(); } }>
+            <ErrorBanner error=Signal::derive(move || wizard.general_error())/>
+            {section("Group", GROUP, view! { {row("Group", group.clone())} }.into_any())}
+            {section("Request", REQUEST, view! {
+                {row("API name", definition.name.clone())}
+                {row("Request", format!("{} {}{}", definition.req_method, definition.req_uri, if definition.match_mode == "SWA" { " (prefix)" } else { "" }))}
+                {row("Parameters", or_none(params))}
+            }.into_any())}
+            {section("Backend", BACKEND, view! {
+                {row("Backend", backend)}
+                {row("Parameter mapping", or_none(mappings))}
+            }.into_any())}
+            <section class="card">
+                <h2>"Publish"</h2>
+                <SelectField label="Environment" id="env" value=draft.env options=env_options error=wizard.error_of("env_id")
+                    hint="Publishing makes the API callable there; you can publish to other environments later."/>
+            </section>
+            <div class="form-actions">
+                <a class="btn btn-ghost" href=format!("/gateways/{}/apis", wizard.gateway_id.get_untracked())>"Cancel"</a>
+                <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
+                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                    {move || if pending.get() { "Creating…" } else if draft.env.get().is_empty() { "Create API" } else { "Create and publish" }}
+                </button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn DoneStep(opened: OpenedApi) -> impl IntoView {
+    let OpenedApi {
+        api,
+        group,
+        publication,
+        scope,
+    } = opened;
+    let url = call_url(&api.definition, &group, &scope.endpoints);
+    let detail = format!("/gateways/{}/apis/{}", api.gateway_id, api.id);
+    let calls = match publication.as_ref() {
+        Some(p) => {
+            let curl = curl_line(&api.definition, &group, &scope.endpoints, &p.env_name);
+            view! {
+                <div class="alert alert-success" role="status">
+                    {format!("API {} is published to {} and answers now.", api.definition.name, p.env_name)}
+                </div>
+                <div class="table-wrap"><table class="table"><tbody>
+                    {row("URL", view! { <code>{url.clone()}</code> <CopyButton text=url.clone() what="URL"/> })}
+                    {row("Call it", view! { <code class="curl">{curl.clone()}</code> <CopyButton text=curl what="curl command"/> })}
+                </tbody></table></div>
+            }
+            .into_any()
+        }
+        None => view! {
+            <div class="alert alert-success" role="status">
+                {format!("API {} is created. Publish it to an environment to make it callable.", api.definition.name)}
+            </div>
+            <div class="table-wrap"><table class="table"><tbody>
+                {row("URL once published", view! { <code>{url.clone()}</code> })}
+            </tbody></table></div>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="card">
+            {calls}
+            <div class="form-actions">
+                <a class="btn btn-primary" href=detail>"View the API"</a>
+                <a class="btn" href=format!("/gateways/{}/apis", api.gateway_id)>"All APIs"</a>
+                <a class="btn btn-ghost" rel="external" href=format!("/gateways/{}/apis/new", api.gateway_id)>"Open another API"</a>
+            </div>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,114 @@
+// The "Open an API" wizard end to end, up to publishing: a new group, a request with a path
+// and a query parameter, an HTTP backend with a parameter mapping, each step refusing bad
+// input next to the field; published to RELEASE with a ready-to-copy curl line; then the
+// API's page takes it offline, publishes it again and switches back to the first version.
+import { expect, test } from "@playwright/test";
+import { adminPassword } from "../playwright.config";
+import { hydrated, shot, signIn, watchProblems } from "./support";
+
+test("admin opens an API with the wizard, publishes it and manages its versions", async ({ page }) => {
+  test.setTimeout(120_000);
+  const problems = watchProblems(page);
+  const gateway = `gw-o${Date.now().toString(36)}`;
+
+  await signIn(page, "admin", adminPassword);
+  await page.goto("/gateways/new");
+  await hydrated(page);
+  await page.getByLabel("Gateway name").fill(gateway);
+  for (let step = 0; step < 3; step++) await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Create gateway" }).click();
+  await page.getByRole("link", { name: "Go to the gateway" }).click();
+  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "APIs" }).click();
+  await expect(page.getByRole("heading", { name: "No APIs yet" })).toBeVisible();
+  await shot(page, "apis-empty");
+  await page.getByRole("link", { name: "Open an API with the wizard" }).click();
+  await hydrated(page);
+  const currentStep = page.locator('[aria-current="step"]');
+
+  // Group: a new one, its name checked.
+  await expect(currentStep).toContainText("Group");
+  const groupName = page.getByLabel("New group name");
+  await groupName.fill("or");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.locator(".field", { has: groupName }).locator(".field-error")).toContainText("3 to 255");
+  await groupName.fill("orders");
+  await page.getByRole("button", { name: "Next" }).click();
+
+  // Request: a bad path is refused; the path parameter is added for us.
+  await expect(currentStep).toContainText("Request");
+  await page.getByLabel("API name").fill("get-order");
+  const path = page.getByLabel("Path", { exact: true });
+  await path.fill("/orders/pre-{id}");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.locator(".field", { has: path }).locator(".field-error")).toContainText("takes a whole segment");
+  await path.fill("/orders/{id}");
+  await path.blur();
+  await expect(page.getByLabel("Parameter 1 name")).toHaveValue("id");
+  await page.getByLabel("Parameter 1 type").selectOption("NUMBER");
+  await page.getByRole("button", { name: "Add parameter" }).click();
+  await page.getByLabel("Parameter 2 name").fill("fields");
+  await page.getByLabel("Parameter 2 allowed values").fill("all,summary");
+  await page.getByLabel("Parameter 2 default").fill("everything");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByRole("alert")).toContainText("not one of the enumerations");
+  await page.getByLabel("Parameter 2 default").fill("all");
+  await shot(page, "open-api-2-request");
+  await page.getByRole("button", { name: "Next" }).click();
+
+  // Backend: the timeout is checked; the path parameter is mapped under a new name.
+  await expect(currentStep).toContainText("Backend");
+  await page.getByLabel("Backend address").fill("127.0.0.1:18080");
+  await page.getByLabel("Backend path").fill("/v1/orders/{orderId}");
+  const timeout = page.getByLabel("Timeout (ms)");
+  await timeout.fill("0");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.locator(".field", { has: timeout }).locator(".field-error")).toContainText("1 to 60000 ms");
+  await timeout.fill("3000");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.locator(".field", { has: page.getByLabel("Backend path") }).locator(".field-error")).toContainText(
+    "{orderId}",
+  );
+  await page.getByRole("button", { name: "Add backend parameter" }).click();
+  await page.getByLabel("Backend parameter 1 name").fill("orderId");
+  await page.getByLabel("Backend parameter 1 location").selectOption("PATH");
+  await page.getByLabel("Backend parameter 1 value", { exact: true }).fill("id");
+  await shot(page, "open-api-3-backend");
+  await page.getByRole("button", { name: "Next" }).click();
+
+  // Review, then create and publish to RELEASE.
+  await expect(currentStep).toContainText("Review and publish");
+  await expect(page.getByRole("row", { name: /Request/ }).first()).toContainText("GET /orders/{id}");
+  await expect(page.getByRole("row", { name: /Parameter mapping/ })).toContainText("orderId (PATH) ← request id");
+  await expect(page.getByLabel("Environment")).toHaveValue("DEFAULT_ENVIRONMENT_RELEASE_ID");
+  await shot(page, "open-api-4-review");
+  await page.getByRole("button", { name: "Create and publish" }).click();
+  await expect(currentStep).toContainText("Done");
+  await expect(page.getByText("API get-order is published to RELEASE and answers now.")).toBeVisible();
+  const curl = page.getByRole("row", { name: /Call it/ }).locator("code");
+  await expect(curl).toHaveText(/^curl -i 'http:\/\/[0-9a-f]{32}\.apig\.localhost:\d+\/orders\/1'$/);
+  await shot(page, "open-api-5-done");
+
+  // The API's page: live in RELEASE; offline, publish again, switch back.
+  await page.getByRole("link", { name: "View the API" }).click();
+  await expect(page.getByRole("heading", { name: "get-order", level: 1 })).toContainText("RELEASE");
+  await hydrated(page);
+  await page.getByRole("tab", { name: "Parameters" }).click();
+  await expect(page.getByRole("row", { name: /fields/ })).toContainText("one of all,summary");
+  await page.getByRole("tab", { name: "Publishing" }).click();
+  const release = page.getByRole("row", { name: /^RELEASE/ });
+  await expect(release).toContainText("Live");
+  await page.getByRole("button", { name: "Take offline from RELEASE" }).click();
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText("Calls in RELEASE will get 404");
+  await dialog.getByRole("button", { name: "Take offline" }).click();
+  await expect(release).toContainText("Not published");
+  await page.getByRole("button", { name: "Publish to RELEASE" }).click();
+  await expect(release).toContainText("Live");
+  const history = page.locator("section", { has: page.getByRole("heading", { name: "Publish history" }) });
+  await expect(history.getByRole("row")).toHaveCount(3);
+  await history.getByRole("button", { name: /^Switch RELEASE to the version of/ }).click();
+  await expect(history.getByRole("button", { name: /^Switch RELEASE/ })).toHaveCount(1);
+  await expect(history.getByRole("row").nth(2)).toContainText("Live");
+  await shot(page, "api-publishing");
+  expect(problems, "pages hydrate and work without errors").toEqual([]);
+});
