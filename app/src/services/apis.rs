@@ -23,7 +23,11 @@ fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
 }
 
 /// The longest backend timeout the gateway allows (its `backend_timeout` parameter).
-pub async fn max_timeout(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result<i64, AppError> {
+pub async fn max_timeout(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+) -> Result<i64, AppError> {
     let features = gateways::features(pool, caller, gateway_id).await?;
     let spec = feature_spec("backend_timeout")
         .ok_or_else(|| AppError::Internal("backend_timeout is not a parameter".to_owned()))?;

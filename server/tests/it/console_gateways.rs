@@ -302,3 +302,139 @@ async fn group_and_environment_server_functions_check_their_permission() {
     }
     app.stop().await;
 }
+
+fn open_api(gateway: &str, new_group: &str, uri: &str, env: &str) -> Value {
+    json!({ "wizard": {
+        "gateway_id": gateway, "new_group": new_group, "env_id": env,
+        "definition": {
+            "name": "get-order", "group_id": "", "req_method": "GET", "req_uri": uri,
+            "backend_type": "MOCK", "mock_info": { "result_content": "{\"ok\":true}", "status_code": 200 },
+            "req_params": [{ "name": "id", "type": "NUMBER", "location": "PATH", "required": 1 }]
+        }
+    }})
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function_checks_its_permission(
+) {
+    let app = TestApp::spawn().await;
+    let admin_api = admin_token(&app).await;
+    user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
+    user_with_policy(&app, &admin_api, "nobody", None).await;
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let (_, created) = server_fn(&app, &admin, "gateways/create", &wizard("gw-apis", 18900)).await;
+    let gateway = created["detail"]["gateway"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let release = "DEFAULT_ENVIRONMENT_RELEASE_ID";
+
+    // A bad path with a new group: refused, naming the field; no group and no API.
+    let (status, error) = server_fn(
+        &app,
+        &admin,
+        "apis/open",
+        &open_api(&gateway, "orders", "/orders/x-{id}", release),
+    )
+    .await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["Invalid"]["field"], "req_uri");
+    assert_eq!(count(&app, "api_groups WHERE NOT is_default").await, 0);
+    assert_eq!(count(&app, "apis").await, 0);
+    // An environment that does not exist: refused before anything is created.
+    let (status, error) = server_fn(
+        &app,
+        &admin,
+        "apis/open",
+        &open_api(&gateway, "orders", "/orders/{id}", "NO_SUCH_ENV"),
+    )
+    .await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["Invalid"]["field"], "env_id");
+    assert_eq!(count(&app, "apis").await, 0);
+
+    let (status, opened) = server_fn(
+        &app,
+        &admin,
+        "apis/open",
+        &open_api(&gateway, "orders", "/orders/{id}", release),
+    )
+    .await;
+    assert_eq!(status, 200, "{opened}");
+    assert_eq!(opened["group"]["name"], "orders");
+    assert_eq!(opened["publication"]["env_name"], "RELEASE");
+    let api = opened["api"]["id"].as_str().unwrap().to_owned();
+    let version = opened["publication"]["version_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let table: Vec<(&str, Value, bool)> = vec![
+        (
+            "apis/list",
+            json!({ "gateway_id": gateway, "search": "", "group_id": "", "env_id": "", "offset": "0" }),
+            true,
+        ),
+        (
+            "apis/get",
+            json!({ "gateway_id": gateway, "api_id": api }),
+            true,
+        ),
+        ("apis/scope", json!({ "gateway_id": gateway }), false),
+        (
+            "apis/publish",
+            json!({ "gateway_id": gateway, "api_id": api, "env_id": release, "remark": "" }),
+            false,
+        ),
+        (
+            "apis/switch_version",
+            json!({ "gateway_id": gateway, "api_id": api, "version_id": version }),
+            false,
+        ),
+        (
+            "apis/offline",
+            json!({ "gateway_id": gateway, "api_id": api, "env_id": release }),
+            false,
+        ),
+        (
+            "apis/delete",
+            json!({ "gateway_id": gateway, "api_id": api }),
+            false,
+        ),
+    ];
+    let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
+    let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
+    let (status, _) = server_fn(
+        &app,
+        &reader,
+        "apis/open",
+        &open_api(&gateway, "", "/second/{id}", ""),
+    )
+    .await;
+    assert_eq!(status, 403);
+    for (endpoint, args, read) in &table {
+        for (who, client, allowed) in [
+            ("apig reader", &reader, *read),
+            ("no policy", &nobody, false),
+        ] {
+            let (status, body) = server_fn(&app, client, endpoint, args).await;
+            if allowed {
+                assert_eq!(status, 200, "{who} {endpoint}: {body}");
+            } else {
+                assert_eq!(status, 403, "{who} {endpoint}: {body}");
+            }
+        }
+    }
+    for (endpoint, args, _) in &table {
+        let (status, body) = server_fn(&app, &admin, endpoint, args).await;
+        assert_eq!(status, 200, "admin {endpoint}: {body}");
+    }
+    app.stop().await;
+}

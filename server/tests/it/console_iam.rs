@@ -37,6 +37,7 @@ pub async fn server_fn(
         "gateways/set_feature",
         "gateways/change_tags",
         "gateways/add_port",
+        "apis/open",
     ]
     .contains(&endpoint);
     let request = if json_input {

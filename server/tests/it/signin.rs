@@ -221,7 +221,12 @@ async fn unknown_console_pages_are_404_and_known_areas_say_they_are_not_availabl
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
-    let response = app.client.get(app.url("/authorizers")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/authorizers"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("Not available yet"));
