@@ -64,6 +64,15 @@ impl AppError {
         }
     }
 
+    /// The message with the field it concerns, for reports outside a form:
+    /// "Invalid parameter req_uri: …".
+    pub fn describe(&self) -> String {
+        match self {
+            AppError::Invalid { field, message } => format!("Invalid parameter {field}: {message}"),
+            other => other.to_string(),
+        }
+    }
+
     /// The APIG error code of this kind of failure (`spec/apig-reference.md` §5.3), shown
     /// in small print in the console and returned by the management API.
     pub fn code(&self) -> &'static str {

@@ -6,6 +6,7 @@ pub mod gateway;
 pub mod group;
 pub mod iam;
 pub mod nav;
+pub mod openapi;
 pub mod paging;
 pub mod policy;
 pub mod process;

@@ -15,6 +15,7 @@ pub mod gateways;
 pub mod groups;
 pub mod health;
 pub mod ids;
+pub mod openapi;
 pub mod passwords;
 pub mod policies;
 pub mod projects;

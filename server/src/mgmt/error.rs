@@ -41,10 +41,7 @@ impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         let status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let message = match &error {
-            AppError::Invalid { field, message } => format!("Invalid parameter {field}: {message}"),
-            other => other.to_string(),
-        };
+        let message = error.describe();
         let status = match error {
             // Wrong passwords and locks are authentication failures to an API caller.
             AppError::InvalidCredentials | AppError::Locked { .. } => StatusCode::UNAUTHORIZED,

@@ -11,6 +11,7 @@ mod groups;
 mod health;
 mod iam;
 mod iam_support;
+mod openapi;
 mod signin;
 mod startup;
 mod support;

@@ -394,7 +394,7 @@ pub async fn batch(
                 "api_id": api_id,
                 "api_name": name,
                 "error_code": error.code(),
-                "error_msg": error.to_string(),
+                "error_msg": error.describe(),
             })),
         }
     }

@@ -4,7 +4,9 @@
 mod apis;
 mod groups;
 mod instances;
+mod openapi;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 use serde::Deserialize;
@@ -14,6 +16,9 @@ use app::services::caller::Caller;
 use app::services::projects;
 
 use super::{ApiError, MgmtState};
+
+/// Largest import request: the largest document plus the form around it.
+const IMPORT_LIMIT: usize = app::services::openapi::MAX_DOCUMENT + 64 * 1024;
 
 pub fn routes() -> Router<MgmtState> {
     const BASE: &str = "/v2/{project_id}/apigw";
@@ -92,6 +97,11 @@ pub fn routes() -> Router<MgmtState> {
             get(apis::show_version).delete(apis::delete_version),
         )
         .route(&instance("/apis/runtime/{api_id}"), get(apis::runtime))
+        .route(
+            &instance("/openapi/import"),
+            post(openapi::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(&instance("/openapi/export"), post(openapi::export))
         .route(
             &instance("/apis/{api_id}"),
             get(apis::show).put(apis::update).delete(apis::delete),

@@ -1,0 +1,164 @@
+//! OpenAPI import (`openapi/import`, multipart as the SDK sends it) and export
+//! (`openapi/export`).
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde::Deserialize;
+use serde_json::json;
+
+use app::error::AppError;
+use app::services::audit::Target;
+use app::services::caller::Caller;
+use app::services::gateways;
+use app::services::openapi::{self, ImportTarget};
+
+use super::in_project;
+use crate::mgmt::{guard, ApiError, Body, MgmtState};
+
+async fn authorized(
+    state: &MgmtState,
+    caller: Caller,
+    project_id: &str,
+    instance_id: &str,
+    action: &str,
+) -> Result<Caller, ApiError> {
+    let caller = in_project(state, caller, project_id).await?;
+    let target = Target {
+        kind: "API",
+        id: "",
+        name: instance_id,
+    };
+    guard(state, &caller, action, target).await?;
+    gateways::get(&state.pool, &caller, instance_id).await?;
+    Ok(caller)
+}
+
+fn form_error(message: impl Into<String>) -> ApiError {
+    ApiError::from(AppError::invalid("file_name", message))
+}
+
+/// Imports a document: into a new group named after its title (`is_create_group`, the
+/// default) or into `group_id`; `api_mode=override` updates APIs with the same route or
+/// name, `merge` (the default) leaves them alone.
+pub async fn import(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    mut form: Multipart,
+) -> Result<Response, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:import",
+    )
+    .await?;
+    let mut document = None;
+    let mut create_group = None;
+    let mut group_id = String::new();
+    let mut overwrite = false;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| form_error(format!("The form could not be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| form_error(format!("The form could not be read: {e}")))?;
+        let value = String::from_utf8(bytes.to_vec())
+            .map_err(|_| form_error(format!("{name} is not UTF-8 text.")))?;
+        match name.as_str() {
+            "file_name" => document = Some(value),
+            "is_create_group" => create_group = Some(value.trim() == "true"),
+            "group_id" => group_id = value.trim().to_owned(),
+            "api_mode" => overwrite = value.trim() == "override",
+            _ => {}
+        }
+    }
+    let document = document.ok_or_else(|| form_error("Attach the document as file_name."))?;
+    let target = if create_group.unwrap_or(group_id.is_empty()) {
+        ImportTarget::NewGroup
+    } else {
+        ImportTarget::Group(group_id)
+    };
+    let report = openapi::import(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &document,
+        &target,
+        overwrite,
+    )
+    .await?;
+    let body = json!({
+        "group_id": report.group_id,
+        "success": report.success.iter().map(|s| json!({ "path": s.path, "method": s.method, "action": s.action, "id": s.id })).collect::<Vec<_>>(),
+        "failure": report.failure.iter().map(|f| json!({ "path": f.path, "method": f.method, "error_code": f.error_code, "error_msg": f.error_msg })).collect::<Vec<_>>(),
+        "ignore": report.ignore.iter().map(|i| json!({ "path": i.path, "method": i.method })).collect::<Vec<_>>(),
+        "swagger": { "id": report.group_id, "result": "success" },
+    });
+    Ok((StatusCode::OK, axum::Json(body)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ExportBody {
+    group_id: String,
+    #[serde(default)]
+    env_id: String,
+    /// `json` (the default), `yaml` or `yml`.
+    #[serde(rename = "type", default)]
+    format: String,
+    #[serde(default)]
+    apis: Vec<String>,
+}
+
+/// Exports a group's APIs, as live in `env_id` (or the drafts when it is empty), as a
+/// Swagger 2.0 file.
+pub async fn export(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(body): Body<ExportBody>,
+) -> Result<Response, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:export",
+    )
+    .await?;
+    let yaml = matches!(body.format.as_str(), "yaml" | "yml");
+    let document = openapi::export(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &body.group_id,
+        &body.env_id,
+        &body.apis,
+        &state.endpoints.subdomain_suffix,
+    )
+    .await?;
+    let text = openapi::render(&document, yaml)?;
+    let (content_type, extension) = if yaml {
+        ("application/yaml", "yaml")
+    } else {
+        ("application/json", "json")
+    };
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.{extension}\"", body.group_id),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}

@@ -1,0 +1,300 @@
+//! OpenAPI import and export through the management API: a group exported from one gateway
+//! imports into another with identical definitions; merge and override; bad files.
+use reqwest::multipart::{Form, Part};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::iam_support::{admin_token, call, default_project};
+use crate::support::TestApp;
+
+async fn ok(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> Value {
+    let (status, response) = call(app, token, method.clone(), path, body).await;
+    assert!(status < 300, "{method} {path}: {status} {response}");
+    response
+}
+
+async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
+    let project = default_project(app, token).await;
+    let created = ok(
+        app,
+        token,
+        Method::POST,
+        &format!("/v2/{project}/apigw/instances"),
+        Some(json!({ "instance_name": name, "spec_id": "BASIC" })),
+    )
+    .await;
+    format!(
+        "/v2/{project}/apigw/instances/{}",
+        created["instance_id"].as_str().unwrap()
+    )
+}
+
+async fn import(
+    app: &TestApp,
+    token: &str,
+    base: &str,
+    document: &str,
+    fields: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut form = Form::new().part(
+        "file_name",
+        Part::text(document.to_owned()).file_name("api.yaml"),
+    );
+    for (name, value) in fields {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    let response = reqwest::Client::new()
+        .post(app.url(&format!("{base}/openapi/import")))
+        .header("X-Auth-Token", token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn export(app: &TestApp, token: &str, base: &str, body: Value) -> String {
+    let response = reqwest::Client::new()
+        .post(app.url(&format!("{base}/openapi/export")))
+        .header("X-Auth-Token", token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+/// The definitions of a group's APIs, without the group id, by name.
+async fn definitions(app: &TestApp, token: &str, base: &str, group: &str) -> Vec<Value> {
+    let listed = ok(
+        app,
+        token,
+        Method::GET,
+        &format!("{base}/apis?group_id={group}"),
+        None,
+    )
+    .await;
+    let mut out: Vec<Value> = listed["apis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|api| {
+            let mut d = api.clone();
+            for key in [
+                "id",
+                "group_id",
+                "group_name",
+                "register_time",
+                "update_time",
+                "run_env_id",
+                "run_env_name",
+                "publish_id",
+                "publish_time",
+                "draft_differs",
+                "status",
+                "arrange_necessary",
+                "group_version",
+            ] {
+                d.as_object_mut().unwrap().remove(key);
+            }
+            d
+        })
+        .collect();
+    out.sort_by_key(|d| d["name"].as_str().unwrap_or_default().to_owned());
+    out
+}
+
+#[tokio::test]
+async fn an_exported_group_imports_into_another_gateway_with_identical_definitions() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let first = gateway(&app, &admin, "gw-source").await;
+    let group = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{first}/api-groups"),
+        Some(json!({ "name": "orders", "remark": "Order APIs" })),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{first}/env-variables"),
+        Some(
+            json!({ "group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID",
+                     "variable_name": "host", "variable_value": "orders.internal" }),
+        ),
+    )
+    .await;
+    let http = json!({
+        "name": "get-order", "group_id": group, "req_method": "GET", "req_uri": "/orders/{id}",
+        "backend_type": "HTTP", "remark": "One order", "cors": true,
+        "req_params": [
+            { "name": "id", "type": "NUMBER", "location": "PATH", "required": 1, "min_num": 1, "max_num": 99 },
+            { "name": "fields", "type": "STRING", "location": "QUERY", "enumerations": "all,summary", "default_value": "all" }
+        ],
+        "backend_params": [{ "origin": "REQUEST", "name": "orderId", "location": "PATH", "value": "id" }],
+        "backend_api": { "url_domain": "#host#", "req_method": "GET", "req_uri": "/v1/orders/{orderId}", "timeout": 3000 }
+    });
+    let mock = json!({
+        "name": "ping", "group_id": group, "req_method": "ANY", "req_uri": "/ping", "match_mode": "SWA",
+        "backend_type": "MOCK", "mock_info": { "result_content": "pong", "status_code": 203,
+                                                 "headers": [{ "key": "X-Mock", "value": "yes" }] }
+    });
+    for body in [http, mock] {
+        let api = ok(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{first}/apis"),
+            Some(body),
+        )
+        .await;
+        ok(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{first}/apis/action"),
+            Some(json!({ "action": "online", "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "api_id": api["id"] })),
+        )
+        .await;
+    }
+    let document = export(
+        &app,
+        &admin,
+        &first,
+        json!({ "group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "type": "json" }),
+    )
+    .await;
+    let parsed: Value = serde_json::from_str(&document).unwrap();
+    assert_eq!(parsed["swagger"], "2.0");
+    assert_eq!(parsed["info"]["title"], "orders");
+    assert!(parsed["paths"]["/ping"]["x-apigateway-any-method"].is_object());
+
+    let second = gateway(&app, &admin, "gw-copy").await;
+    let (status, report) = import(
+        &app,
+        &admin,
+        &second,
+        &document,
+        &[("is_create_group", "true")],
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["success"].as_array().unwrap().len(), 2, "{report}");
+    assert!(report["failure"].as_array().unwrap().is_empty(), "{report}");
+    let copied_group = report["group_id"].as_str().unwrap().to_owned();
+    let copied = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{second}/api-groups/{copied_group}"),
+        None,
+    )
+    .await;
+    assert_eq!(copied["name"], "orders");
+    assert_eq!(copied["remark"], "Order APIs");
+    assert_eq!(
+        definitions(&app, &admin, &first, &group).await,
+        definitions(&app, &admin, &second, &copied_group).await,
+        "identical definitions"
+    );
+
+    // YAML, into the same group: merge leaves what exists; override updates it.
+    let yaml = export(
+        &app,
+        &admin,
+        &first,
+        json!({ "group_id": group, "type": "yaml" }),
+    )
+    .await;
+    let parsed: Value = serde_yaml::from_str(&yaml).unwrap();
+    assert_eq!(parsed["swagger"], "2.0", "{yaml}");
+    let into_group = [
+        ("is_create_group", "false"),
+        ("group_id", copied_group.as_str()),
+    ];
+    let (status, report) = import(&app, &admin, &second, &yaml, &into_group).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["ignore"].as_array().unwrap().len(), 2, "{report}");
+    let overriding = [
+        ("is_create_group", "false"),
+        ("group_id", copied_group.as_str()),
+        ("api_mode", "override"),
+    ];
+    let (_, report) = import(&app, &admin, &second, &yaml, &overriding).await;
+    let actions: Vec<&str> = report["success"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["update", "update"], "{report}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_files_are_refused_and_bad_operations_reported_one_by_one() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let base = gateway(&app, &admin, "gw-import").await;
+    for (document, mention) in [
+        ("", "empty"),
+        ("paths: [unclosed", "neither JSON nor valid YAML"),
+        ("{\"info\": {\"title\": \"x\"}}", "neither Swagger 2.0"),
+    ] {
+        let (status, error) = import(&app, &admin, &base, document, &[]).await;
+        assert_eq!(status, 400, "{document}: {error}");
+        assert!(
+            error["error_msg"].as_str().unwrap().contains(mention),
+            "{mention}: {error}"
+        );
+    }
+    let groups = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{base}/api-groups"),
+        None,
+    )
+    .await;
+    assert_eq!(groups["total"], 1, "refused files created nothing");
+
+    let mixed = r#"
+swagger: "2.0"
+info: { title: pets, version: "1" }
+paths:
+  /pets/{petId}:
+    get:
+      operationId: showPet
+      parameters:
+        - { name: petId, in: path, required: true, type: integer }
+    post:
+      operationId: uploadPhoto
+      parameters:
+        - { name: photo, in: formData, type: file }
+  /pets/pre-{x}:
+    get:
+      operationId: badPath
+"#;
+    let (status, report) = import(&app, &admin, &base, mixed, &[]).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["success"].as_array().unwrap().len(), 1, "{report}");
+    let failed: Vec<&str> = report["failure"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["error_msg"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed.len(), 2, "{report}");
+    assert!(failed.iter().any(|m| m.contains("formData")), "{failed:?}");
+    assert!(failed.iter().any(|m| m.contains("req_uri")), "{failed:?}");
+    app.stop().await;
+}
