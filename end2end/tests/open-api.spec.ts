@@ -110,5 +110,26 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await expect(history.getByRole("button", { name: /^Switch RELEASE/ })).toHaveCount(1);
   await expect(history.getByRole("row").nth(2)).toContainText("Live");
   await shot(page, "api-publishing");
+
+  // Export the group's drafts, then import the file into the DEFAULT group.
+  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "APIs" }).click();
+  await hydrated(page);
+  await page.getByText("Import and export").click();
+  await page.getByLabel("Group to export").selectOption({ label: "orders" });
+  await page.getByRole("button", { name: "Export", exact: true }).click();
+  const download = page.getByRole("link", { name: "Download orders.json" });
+  await expect(download).toBeVisible();
+  const href = (await download.getAttribute("href")) ?? "";
+  const exported = decodeURIComponent(href.replace(/^data:application\/json;charset=utf-8,/, ""));
+  expect(JSON.parse(exported).paths["/orders/{id}"].get.operationId).toBe("get-order");
+  await page.getByLabel("File").setInputFiles({ name: "orders.json", mimeType: "application/json", buffer: Buffer.from(exported) });
+  await page.getByLabel("Import into").selectOption({ label: "Group DEFAULT" });
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("heading", { name: "1 API(s) in orders" })).toBeVisible();
+  await page.getByRole("button", { name: "Import 1 API(s)" }).click();
+  await expect(page.getByText("1 of 1 done")).toBeVisible();
+  await expect(page.getByRole("row", { name: /GET \/orders\/\{id\}/ }).last()).toContainText("Created");
+  await shot(page, "apis-import");
+  await expect(page.getByRole("cell", { name: "DEFAULT" })).toBeVisible();
   expect(problems, "pages hydrate and work without errors").toEqual([]);
 });

@@ -12,6 +12,7 @@ mod ctx;
 pub mod gateways;
 pub mod groups;
 pub mod iam;
+pub mod openapi;
 
 /// Signs in with a user name and password, then goes to `next` (a console path) or home.
 #[server(endpoint = "sign_in")]

@@ -39,6 +39,14 @@ pub struct ImportReport {
     pub ignore: Vec<ImportItemRef>,
 }
 
+/// What importing one operation did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ItemOutcome {
+    Done(ImportSuccess),
+    Ignored(ImportItemRef),
+    Failed(ImportFailure),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSuccess {
     pub method: String,

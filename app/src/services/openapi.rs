@@ -8,7 +8,8 @@ use super::caller::Caller;
 use super::{api_groups, apis, environments};
 use crate::domain::api::ApiDefinition;
 use crate::domain::openapi::{
-    self, ImportFailure, ImportItemRef, ImportPlan, ImportReport, ImportSuccess,
+    self, ImportFailure, ImportItem, ImportItemRef, ImportPlan, ImportReport, ImportSuccess,
+    ItemOutcome,
 };
 use crate::domain::paging::{Page, MAX_LIMIT};
 use crate::error::AppError;
@@ -76,72 +77,88 @@ pub async fn import(
             api_groups::create(pool, caller, gateway_id, plan.group_name.trim(), &remark).await?
         }
     };
-    let (_, existing) = apis::list(
-        pool,
-        caller,
-        gateway_id,
-        &apis::ApiFilter {
-            group_id: Some(group.id.clone()),
-            ..apis::ApiFilter::default()
-        },
-        Page::new(Some(0), Some(MAX_LIMIT)),
-    )
-    .await?;
     let mut report = ImportReport {
         group_id: group.id.clone(),
         group_name: group.name.clone(),
         ..ImportReport::default()
     };
     for item in plan.items {
-        let Some(mut definition) = item.definition else {
-            report.failure.push(ImportFailure {
-                method: item.method,
-                path: item.path,
-                error_code: "APIG.3602".to_owned(),
-                error_msg: item.error,
-            });
-            continue;
-        };
-        definition.group_id = group.id.clone();
-        let same = existing.iter().find(|a| {
-            let d = &a.definition;
-            (d.req_method == definition.req_method
-                && d.req_uri == definition.req_uri
-                && d.match_mode == definition.match_mode)
-                || d.name.eq_ignore_ascii_case(&definition.name)
-        });
-        let outcome = match same {
-            Some(_) if !overwrite => {
-                report.ignore.push(ImportItemRef {
-                    method: item.method,
-                    path: item.path,
-                });
-                continue;
-            }
-            Some(current) => apis::update(pool, caller, gateway_id, &current.id, &definition)
-                .await
-                .map(|api| ("update", api.id)),
-            None => apis::create(pool, caller, gateway_id, &definition)
-                .await
-                .map(|api| ("create", api.id)),
-        };
-        match outcome {
-            Ok((action, id)) => report.success.push(ImportSuccess {
-                method: item.method,
-                path: item.path,
-                action: action.to_owned(),
-                id,
-                note: item.note,
-            }),
-            Err(error) => report.failure.push(ImportFailure {
-                method: item.method,
-                path: item.path,
-                error_code: error.code().to_owned(),
-                error_msg: error.describe(),
-            }),
+        match import_item(pool, caller, gateway_id, &group.id, item, overwrite).await? {
+            ItemOutcome::Done(success) => report.success.push(success),
+            ItemOutcome::Ignored(ignored) => report.ignore.push(ignored),
+            ItemOutcome::Failed(failure) => report.failure.push(failure),
         }
     }
     Ok(report)
+}
+
+/// Imports one operation of a plan into a group: created, updated (`overwrite`, when an API
+/// with its route or name exists), ignored, or failed with the reason.
+pub async fn import_item(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    group_id: &str,
+    item: ImportItem,
+    overwrite: bool,
+) -> Result<ItemOutcome, AppError> {
+    let Some(mut definition) = item.definition else {
+        return Ok(ItemOutcome::Failed(ImportFailure {
+            method: item.method,
+            path: item.path,
+            error_code: "APIG.3602".to_owned(),
+            error_msg: item.error,
+        }));
+    };
+    definition.group_id = group_id.to_owned();
+    let (_, existing) = apis::list(
+        pool,
+        caller,
+        gateway_id,
+        &apis::ApiFilter {
+            group_id: Some(group_id.to_owned()),
+            ..apis::ApiFilter::default()
+        },
+        Page::new(Some(0), Some(MAX_LIMIT)),
+    )
+    .await?;
+    let same = existing.iter().find(|a| {
+        let d = &a.definition;
+        (d.req_method == definition.req_method
+            && d.req_uri == definition.req_uri
+            && d.match_mode == definition.match_mode)
+            || d.name.eq_ignore_ascii_case(&definition.name)
+    });
+    let outcome = match same {
+        Some(_) if !overwrite => {
+            return Ok(ItemOutcome::Ignored(ImportItemRef {
+                method: item.method,
+                path: item.path,
+            }))
+        }
+        Some(current) => apis::update(pool, caller, gateway_id, &current.id, &definition)
+            .await
+            .map(|api| ("update", api.id)),
+        None => apis::create(pool, caller, gateway_id, &definition)
+            .await
+            .map(|api| ("create", api.id)),
+    };
+    Ok(match outcome {
+        Ok((action, id)) => ItemOutcome::Done(ImportSuccess {
+            method: item.method,
+            path: item.path,
+            action: action.to_owned(),
+            id,
+            note: item.note,
+        }),
+        Err(AppError::Internal(message)) => return Err(AppError::Internal(message)),
+        Err(error) => ItemOutcome::Failed(ImportFailure {
+            method: item.method,
+            path: item.path,
+            error_code: error.code().to_owned(),
+            error_msg: error.describe(),
+        }),
+    })
 }
 
 /// A group's APIs as a Swagger 2.0 document: what is live in `env_id`, or the drafts when

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::transfer::{ExportCard, ImportCard};
 use super::{GatewayTab, GatewayTabs};
 use crate::api::apis::{list_apis, ApisView};
 use crate::components::feedback::{ErrorBanner, Loading};
@@ -47,6 +48,7 @@ pub fn GatewayApisPage() -> impl IntoView {
     let group = RwSignal::new(String::new());
     let env = RwSignal::new(String::new());
     let offset = RwSignal::new(0_i64);
+    let refresh = RwSignal::new(0_u32);
     let data = Resource::new(
         move || {
             (
@@ -55,9 +57,10 @@ pub fn GatewayApisPage() -> impl IntoView {
                 group.get(),
                 env.get(),
                 offset.get(),
+                refresh.get(),
             )
         },
-        |(id, search, group, env, offset)| list_apis(id, search, group, env, offset),
+        |(id, search, group, env, offset, _)| list_apis(id, search, group, env, offset),
     );
     let total = Signal::derive(move || data.get().and_then(Result::ok).map_or(0, |v| v.total));
     let filtered =
@@ -126,8 +129,36 @@ pub fn GatewayApisPage() -> impl IntoView {
                 Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
             })}
         </Transition>
+        <TransferCards gateway_id data refresh/>
     }
     .into_any()
+}
+
+/// Import and export, for those who may; loaded once with the page's scope.
+#[component]
+fn TransferCards(
+    gateway_id: Memo<String>,
+    data: Resource<Result<ApisView, crate::error::AppError>>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let shell = use_shell();
+    let scope = Memo::new(move |_| data.get().and_then(Result::ok).map(|v| v.scope));
+    let on_done = Callback::new(move |()| refresh.update(|n| *n += 1));
+    view! {
+        <Transition fallback=|| ()>
+            {move || scope.get().map(|scope| view! {
+                <details class="transfer">
+                    <summary>"Import and export"</summary>
+                    {shell.can("apig:apis:import").then(|| view! {
+                        <ImportCard gateway_id=gateway_id.get_untracked() scope=scope.clone() on_done/>
+                    })}
+                    {shell.can("apig:apis:export").then(|| view! {
+                        <ExportCard gateway_id=gateway_id.get_untracked() scope=scope.clone()/>
+                    })}
+                </details>
+            })}
+        </Transition>
+    }
 }
 
 #[component]

@@ -7,6 +7,7 @@ pub mod groups;
 pub mod list;
 pub mod open_api;
 pub mod overview;
+pub mod transfer;
 pub mod wizard;
 
 use leptos::prelude::*;

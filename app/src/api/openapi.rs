@@ -1,0 +1,78 @@
+//! Server functions of the APIs page's import and export. An import is previewed first,
+//! then sent one operation at a time so the page can show progress and each result.
+use leptos::prelude::*;
+
+use crate::domain::openapi::{ImportItem, ImportPlan, ItemOutcome};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use super::ctx::{self, authorized};
+
+/// What a document would import.
+#[server(endpoint = "openapi/preview")]
+pub async fn preview_import(gateway_id: String, text: String) -> Result<ImportPlan, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:import", "API").await?;
+            crate::services::gateways::get(&ctx::pool()?, &caller, &gateway_id).await?;
+            crate::services::openapi::preview(&text)
+        }
+        .await,
+    )
+}
+
+/// Imports one previewed operation into a group.
+#[server(endpoint = "openapi/import_item", input = server_fn::codec::Json)]
+pub async fn import_api_item(
+    gateway_id: String,
+    group_id: String,
+    item: ImportItem,
+    overwrite: bool,
+) -> Result<ItemOutcome, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:import", "API").await?;
+            crate::services::openapi::import_item(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &group_id,
+                item,
+                overwrite,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// A group's APIs as a Swagger 2.0 file: what is live in `env_id`, or the drafts.
+#[server(endpoint = "openapi/export")]
+pub async fn export_apis(
+    gateway_id: String,
+    group_id: String,
+    env_id: String,
+    yaml: bool,
+) -> Result<String, AppError> {
+    use crate::services::openapi;
+    ctx::respond(
+        async {
+            let caller = authorized("apig:apis:export", "API").await?;
+            let suffix = use_context::<crate::domain::gateway::Endpoints>()
+                .map(|e| e.subdomain_suffix)
+                .unwrap_or_default();
+            let document = openapi::export(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &group_id,
+                &env_id,
+                &[],
+                &suffix,
+            )
+            .await?;
+            openapi::render(&document, yaml)
+        }
+        .await,
+    )
+}
