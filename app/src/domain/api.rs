@@ -354,7 +354,7 @@ pub fn frontend_path_params(field: &str, uri: &str) -> Result<Vec<String>, AppEr
 /// The `#variable#` names in a text, checking each name.
 pub fn variables_in(field: &str, text: &str) -> Result<Vec<String>, AppError> {
     let parts: Vec<&str> = text.split('#').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return Err(AppError::invalid(
             field,
             "A # opens a #variable# that is never closed.",
@@ -363,7 +363,7 @@ pub fn variables_in(field: &str, text: &str) -> Result<Vec<String>, AppError> {
     let mut names = Vec::new();
     for name in parts.iter().skip(1).step_by(2) {
         validate_variable_name(field, name)
-            .map_err(|e| AppError::invalid(field, format!("#{name}#: {}", e.to_string())))?;
+            .map_err(|e| AppError::invalid(field, format!("#{name}#: {e}")))?;
         if !names.iter().any(|n| n == name) {
             names.push((*name).to_owned());
         }
@@ -980,7 +980,8 @@ mod tests {
 
     #[test]
     fn every_rule_names_its_field() {
-        let cases: Vec<(Box<dyn Fn(&mut ApiDefinition)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut ApiDefinition)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|a| a.name = "ab".into()), "name"),
             (Box::new(|a| a.req_method = "FETCH".into()), "req_method"),
             (Box::new(|a| a.req_uri = "users".into()), "req_uri"),
