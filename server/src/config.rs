@@ -261,7 +261,7 @@ mod tests {
         let (_, settings) = parse(&["--subdomain-suffix", "APIs.Example.com."]).unwrap();
         assert_eq!(settings.subdomain_suffix, "apis.example.com");
         for bad in ["localhost", "bad_label.com", "-x.com", "a..b"] {
-            let error = parse(&["--subdomain-suffix", bad]).unwrap_err();
+            let error = parse(&[&format!("--subdomain-suffix={bad}")]).unwrap_err();
             assert!(error.contains("apig.localhost"), "{bad}: {error}");
         }
     }
