@@ -13,7 +13,9 @@ pub mod wizard;
 use leptos::prelude::*;
 
 use crate::domain::api::{ApiDefinition, ReqParam};
-use crate::domain::gateway::{edition, Endpoints, FeatureSpec, FeatureState, FeatureValue};
+use crate::domain::gateway::{
+    edition, Endpoints, FeatureSpec, FeatureState, FeatureValue, MAINTENANCE_STARTS,
+};
 use crate::domain::group::{ApiGroup, RELEASE};
 
 /// The pages inside one gateway.
@@ -64,6 +66,19 @@ pub fn edition_label(spec_id: &str) -> String {
         ),
         None => spec_id.to_owned(),
     }
+}
+
+/// The maintenance windows a gateway can have, as `(start, label)`.
+pub fn maintenance_options() -> Vec<(String, String)> {
+    MAINTENANCE_STARTS
+        .iter()
+        .map(|h| {
+            (
+                format!("{h:02}:00:00"),
+                format!("{h:02}:00 – {:02}:00 UTC", (h + 4) % 24),
+            )
+        })
+        .collect()
 }
 
 /// 12000 → "12,000".

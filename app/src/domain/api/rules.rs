@@ -1,0 +1,842 @@
+//! The rules of an API definition (`spec/apig-reference.md` §1.4–1.5), each error naming
+//! its field.
+use super::{ApiDefinition, BackendParam, ReqParam, MAX_PARAMS, METHODS, SYSTEM_PARAMS};
+use crate::domain::group::validate_variable_name;
+use crate::error::AppError;
+
+fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), AppError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            field,
+            format!(
+                "{field} is one of {}; {value:?} is not.",
+                allowed.join(", ")
+            ),
+        ))
+    }
+}
+
+fn at_most(field: &str, text: &str, max: usize) -> Result<(), AppError> {
+    if chars(text) > max {
+        return Err(AppError::invalid(
+            field,
+            format!("{field} has at most {max} characters."),
+        ));
+    }
+    Ok(())
+}
+
+/// API names: 3–255 characters of letters (Chinese included), digits, `- _ . / ( ) :` and
+/// `、`, starting with a letter or a digit.
+pub fn validate_api_name(field: &str, name: &str) -> Result<(), AppError> {
+    if !(3..=255).contains(&chars(name)) {
+        return Err(AppError::invalid(
+            field,
+            "An API name has 3 to 255 characters.",
+        ));
+    }
+    if !name.starts_with(char::is_alphanumeric) {
+        return Err(AppError::invalid(
+            field,
+            "An API name starts with a letter or a digit.",
+        ));
+    }
+    let allowed = |c: char| c.is_alphanumeric() || "-_./():：（）、".contains(c);
+    if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
+        return Err(AppError::invalid(
+            field,
+            format!("'{bad}' is not allowed in an API name: use letters, digits and - _ . / ( ) :"),
+        ));
+    }
+    Ok(())
+}
+
+/// A path parameter in a path segment: `{name}` or, when `greedy_allowed`, `{name+}`.
+fn path_param(segment: &str) -> Option<(&str, bool)> {
+    let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
+    match inner.strip_suffix('+') {
+        Some(name) => Some((name, true)),
+        None => Some((inner, false)),
+    }
+}
+
+/// The path parameters of a frontend path, checking its syntax: it starts with `/`, has at
+/// most 512 characters, each segment is literal (letters, digits, `* % - _ . ~`) or a whole
+/// `{name}`; only the last may be greedy, `{name+}`.
+pub fn frontend_path_params(field: &str, uri: &str) -> Result<Vec<String>, AppError> {
+    if !uri.starts_with('/') {
+        return Err(AppError::invalid(field, "A path starts with /."));
+    }
+    at_most(field, uri, 512)?;
+    let segments: Vec<&str> = uri[1..].split('/').collect();
+    let mut params = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        if let Some((name, greedy)) = path_param(segment) {
+            if greedy && i + 1 != segments.len() {
+                return Err(AppError::invalid(
+                    field,
+                    format!(
+                        "{{{name}+}} matches the rest of the path, so it must be the last segment."
+                    ),
+                ));
+            }
+            validate_param_name(field, name)?;
+            if params.iter().any(|p: &String| p.eq_ignore_ascii_case(name)) {
+                return Err(AppError::invalid(
+                    field,
+                    format!("The path parameter {name} appears twice."),
+                ));
+            }
+            params.push(name.to_owned());
+        } else if segment.contains(['{', '}']) {
+            return Err(AppError::invalid(
+                field,
+                format!(
+                    "{segment:?}: a path parameter takes a whole segment, such as /users/{{id}}."
+                ),
+            ));
+        } else if let Some(bad) = segment
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "*%-_.~".contains(*c)))
+        {
+            return Err(AppError::invalid(
+                field,
+                format!("'{bad}' is not allowed in a path: use letters, digits, * % - _ . ~ and {{parameters}}."),
+            ));
+        }
+    }
+    if segments.len() > 1 && segments.iter().any(|s| s.is_empty()) && uri != "/" {
+        let trailing_only = segments.last() == Some(&"")
+            && segments[..segments.len() - 1].iter().all(|s| !s.is_empty());
+        if !trailing_only {
+            return Err(AppError::invalid(
+                field,
+                "A path has no empty segments (//).",
+            ));
+        }
+    }
+    Ok(params)
+}
+
+/// The `#variable#` names in a text, checking each name.
+pub fn variables_in(field: &str, text: &str) -> Result<Vec<String>, AppError> {
+    let parts: Vec<&str> = text.split('#').collect();
+    if parts.len().is_multiple_of(2) {
+        return Err(AppError::invalid(
+            field,
+            "A # opens a #variable# that is never closed.",
+        ));
+    }
+    let mut names = Vec::new();
+    for name in parts.iter().skip(1).step_by(2) {
+        validate_variable_name(field, name)
+            .map_err(|e| AppError::invalid(field, format!("#{name}#: {e}")))?;
+        if !names.iter().any(|n| n == name) {
+            names.push((*name).to_owned());
+        }
+    }
+    Ok(names)
+}
+
+/// Parameter names: 1–32 letters, digits, `. _ -`, starting with a letter; not `x-stage`,
+/// not starting with `x-apig-` or `x-sdk-`.
+pub fn validate_param_name(field: &str, name: &str) -> Result<(), AppError> {
+    if !(1..=32).contains(&chars(name)) {
+        return Err(AppError::invalid(
+            field,
+            format!("Parameter name {name:?}: 1 to 32 characters."),
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(AppError::invalid(
+            field,
+            format!("Parameter name {name:?} must start with a letter."),
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || ".-_".contains(*c)))
+    {
+        return Err(AppError::invalid(
+            field,
+            format!(
+                "'{bad}' is not allowed in parameter name {name:?}: use letters, digits, . _ -"
+            ),
+        ));
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower == "x-stage" || lower.starts_with("x-apig-") || lower.starts_with("x-sdk-") {
+        return Err(AppError::invalid(
+            field,
+            format!("{name} is reserved by the gateway (x-stage, x-apig-*, x-sdk-*)."),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_req_param(field: &str, param: &ReqParam) -> Result<(), AppError> {
+    validate_param_name(&format!("{field}.name"), &param.name)?;
+    one_of(
+        &format!("{field}.location"),
+        &param.location,
+        &["PATH", "QUERY", "HEADER"],
+    )?;
+    one_of(&format!("{field}.type"), &param.kind, &["STRING", "NUMBER"])?;
+    if param.location == "HEADER" {
+        let lower = param.name.to_ascii_lowercase();
+        if lower == "authorization" || lower == "x-auth-token" || param.name.contains('_') {
+            return Err(AppError::invalid(
+                &format!("{field}.name"),
+                format!(
+                    "{} cannot be a header parameter (not Authorization or X-Auth-Token, no _).",
+                    param.name
+                ),
+            ));
+        }
+    }
+    for (name, value) in [
+        ("required", param.required),
+        ("valid_enable", param.valid_enable),
+        ("pass_through", param.pass_through),
+    ] {
+        if !matches!(value, 1 | 2) {
+            return Err(AppError::invalid(
+                &format!("{field}.{name}"),
+                format!("{name} is 1 (yes) or 2 (no)."),
+            ));
+        }
+    }
+    for (name, text) in [
+        ("remark", &param.remark),
+        ("default_value", &param.default_value),
+        ("sample_value", &param.sample_value),
+        ("enumerations", &param.enumerations),
+        ("regular", &param.regular),
+    ] {
+        at_most(&format!("{field}.{name}"), text, 255)?;
+    }
+    let number = param.kind == "NUMBER";
+    if let (Some(min), Some(max)) = (param.min_num, param.max_num) {
+        if min > max {
+            return Err(AppError::invalid(
+                &format!("{field}.min_num"),
+                format!("min_num {min} is above max_num {max}."),
+            ));
+        }
+    }
+    if let (Some(min), Some(max)) = (param.min_size, param.max_size) {
+        if min > max {
+            return Err(AppError::invalid(
+                &format!("{field}.min_size"),
+                format!("min_size {min} is above max_size {max}."),
+            ));
+        }
+    }
+    if param.min_size.is_some_and(|n| n < 0) || param.max_size.is_some_and(|n| n < 0) {
+        return Err(AppError::invalid(
+            &format!("{field}.min_size"),
+            "Lengths are 0 or more.",
+        ));
+    }
+    if number && (param.min_size.is_some() || param.max_size.is_some()) {
+        return Err(AppError::invalid(
+            &format!("{field}.min_size"),
+            "min_size and max_size apply to STRING parameters; use min_num and max_num.",
+        ));
+    }
+    if !number && (param.min_num.is_some() || param.max_num.is_some()) {
+        return Err(AppError::invalid(
+            &format!("{field}.min_num"),
+            "min_num and max_num apply to NUMBER parameters; use min_size and max_size.",
+        ));
+    }
+    let values: Vec<&str> = param
+        .enumerations
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    if number {
+        if let Some(bad) = values.iter().find(|v| v.parse::<f64>().is_err()) {
+            return Err(AppError::invalid(
+                &format!("{field}.enumerations"),
+                format!(
+                    "{bad:?} is not a number, and {} is a NUMBER parameter.",
+                    param.name
+                ),
+            ));
+        }
+        if !param.default_value.is_empty() && param.default_value.parse::<f64>().is_err() {
+            return Err(AppError::invalid(
+                &format!("{field}.default_value"),
+                format!("The default {:?} is not a number.", param.default_value),
+            ));
+        }
+    }
+    if !param.default_value.is_empty()
+        && !values.is_empty()
+        && !values.contains(&param.default_value.as_str())
+    {
+        return Err(AppError::invalid(
+            &format!("{field}.default_value"),
+            format!(
+                "The default {:?} is not one of the enumerations.",
+                param.default_value
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_backend_param(
+    field: &str,
+    param: &BackendParam,
+    req_params: &[ReqParam],
+) -> Result<(), AppError> {
+    validate_param_name(&format!("{field}.name"), &param.name)?;
+    one_of(
+        &format!("{field}.location"),
+        &param.location,
+        &["PATH", "QUERY", "HEADER"],
+    )?;
+    one_of(
+        &format!("{field}.origin"),
+        &param.origin,
+        &["REQUEST", "CONSTANT", "SYSTEM"],
+    )?;
+    at_most(&format!("{field}.value"), &param.value, 255)?;
+    at_most(&format!("{field}.remark"), &param.remark, 255)?;
+    match param.origin.as_str() {
+        "REQUEST"
+            if !req_params
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case(&param.value)) =>
+        {
+            Err(AppError::invalid(
+                &format!("{field}.value"),
+                format!(
+                    "{} maps the request parameter {:?}, which the API does not define.",
+                    param.name, param.value
+                ),
+            ))
+        }
+        "SYSTEM" if !SYSTEM_PARAMS.contains(&param.value.as_str()) => Err(AppError::invalid(
+            &format!("{field}.value"),
+            format!(
+                "{:?} is not a system parameter; they are {}.",
+                param.value,
+                SYSTEM_PARAMS.join(", ")
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `host[:port]` with optional `#variable#`s.
+fn validate_url_domain(field: &str, domain: &str) -> Result<(), AppError> {
+    if domain.is_empty() {
+        return Err(AppError::invalid(
+            field,
+            "Enter the backend address, host[:port], such as 10.0.0.7:8080 or #backend#.",
+        ));
+    }
+    at_most(field, domain, 255)?;
+    variables_in(field, domain)?;
+    let plain: String = domain.split('#').step_by(2).collect();
+    if plain.contains("://") || plain.contains('/') {
+        return Err(AppError::invalid(
+            field,
+            "The backend address is host[:port] only; the protocol and the path have their own fields.",
+        ));
+    }
+    if let Some(bad) = plain
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || ".-:[]_".contains(*c)))
+    {
+        return Err(AppError::invalid(
+            field,
+            format!("'{bad}' is not allowed in a backend address."),
+        ));
+    }
+    if let Some((_, port)) = plain.rsplit_once(':').filter(|_| !plain.ends_with(']')) {
+        if !port.is_empty() && port.parse::<u16>().map_or(true, |p| p == 0) {
+            return Err(AppError::invalid(
+                field,
+                format!("{port:?} is not a port (1 to 65535)."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `{param}` names in a backend path (parameters may sit inside a segment there).
+fn backend_path_params(uri: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = uri;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        names.push(
+            rest[start + 1..start + end]
+                .trim_end_matches('+')
+                .to_owned(),
+        );
+        rest = &rest[start + end + 1..];
+    }
+    names
+}
+
+impl ApiDefinition {
+    /// Every rule, in field order; `max_timeout` is the gateway's longest backend timeout.
+    pub fn validate(&self, max_timeout: i64) -> Result<(), AppError> {
+        validate_api_name("name", &self.name)?;
+        if self.group_id.is_empty() {
+            return Err(AppError::invalid("group_id", "Choose the API's group."));
+        }
+        if !matches!(self.visibility, 1 | 2) {
+            return Err(AppError::invalid(
+                "type",
+                "type is 1 (public) or 2 (private).",
+            ));
+        }
+        one_of(
+            "req_protocol",
+            &self.req_protocol,
+            &["HTTP", "HTTPS", "BOTH"],
+        )?;
+        one_of("req_method", &self.req_method, METHODS)?;
+        let path_params = frontend_path_params("req_uri", &self.req_uri)?;
+        one_of("match_mode", &self.match_mode, &["NORMAL", "SWA"])?;
+        match self.auth_type.as_str() {
+            "NONE" => {}
+            "APP" | "IAM" | "AUTHORIZER" => {
+                return Err(AppError::invalid(
+                    "auth_type",
+                    format!(
+                    "{} authentication is not available in this version of Portico yet; use NONE.",
+                    self.auth_type
+                ),
+                ))
+            }
+            other => one_of("auth_type", other, &["NONE", "APP", "IAM", "AUTHORIZER"])?,
+        }
+        at_most("remark", &self.remark, 255)?;
+        at_most("version", &self.version, 16)?;
+        for (field, text) in [
+            ("body_remark", &self.body_remark),
+            ("result_normal_sample", &self.result_normal_sample),
+            ("result_failure_sample", &self.result_failure_sample),
+        ] {
+            at_most(field, text, 20480)?;
+        }
+        if self.tags.len() > 10 {
+            return Err(AppError::invalid("tags", "An API has at most 10 tags."));
+        }
+        if self.req_params.len() > MAX_PARAMS {
+            return Err(AppError::invalid(
+                "req_params",
+                format!("An API has at most {MAX_PARAMS} request parameters."),
+            ));
+        }
+        for (i, param) in self.req_params.iter().enumerate() {
+            let field = format!("req_params[{i}]");
+            validate_req_param(&field, param)?;
+            if self.req_params[..i]
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case(&param.name) && p.location == param.location)
+            {
+                return Err(AppError::invalid(
+                    &format!("{field}.name"),
+                    format!(
+                        "The {} parameter {} is defined twice.",
+                        param.location, param.name
+                    ),
+                ));
+            }
+            if param.location == "PATH"
+                && !path_params
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&param.name))
+            {
+                return Err(AppError::invalid(
+                    &format!("{field}.name"),
+                    format!(
+                        "The path parameter {} is not in the path {}; write it as {{{}}}.",
+                        param.name, self.req_uri, param.name
+                    ),
+                ));
+            }
+        }
+        if let Some(missing) = path_params.iter().find(|name| {
+            !self
+                .req_params
+                .iter()
+                .any(|p| p.location == "PATH" && p.name.eq_ignore_ascii_case(name))
+        }) {
+            return Err(AppError::invalid(
+                "req_params",
+                format!(
+                    "The path has {{{missing}}}: define a PATH request parameter named {missing}."
+                ),
+            ));
+        }
+        match self.backend_type.as_str() {
+            "HTTP" => self.validate_http_backend(max_timeout)?,
+            "MOCK" => {
+                let mock = self.mock_info.as_ref().ok_or_else(|| {
+                    AppError::invalid(
+                        "mock_info",
+                        "A MOCK backend needs mock_info: the response to answer with.",
+                    )
+                })?;
+                at_most("mock_info.result_content", &mock.result_content, 20480)?;
+                if !(200..=599).contains(&mock.status_code) {
+                    return Err(AppError::invalid(
+                        "mock_info.status_code",
+                        "A mock answers with a status from 200 to 599.",
+                    ));
+                }
+                for (i, header) in mock.headers.iter().enumerate() {
+                    let valid = !header.key.is_empty()
+                        && header
+                            .key
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+                    if !valid {
+                        return Err(AppError::invalid(
+                            &format!("mock_info.headers[{i}].key"),
+                            "A header name has letters, digits and hyphens.",
+                        ));
+                    }
+                }
+            }
+            "FUNCTION" | "GRPC" => {
+                return Err(AppError::invalid(
+                    "backend_type",
+                    format!(
+                    "{} backends are not available in this version of Portico; use HTTP or MOCK.",
+                    self.backend_type
+                ),
+                ))
+            }
+            other => one_of("backend_type", other, &["HTTP", "MOCK"])?,
+        }
+        if self.backend_params.len() > MAX_PARAMS {
+            return Err(AppError::invalid(
+                "backend_params",
+                format!("An API has at most {MAX_PARAMS} backend parameters."),
+            ));
+        }
+        for (i, param) in self.backend_params.iter().enumerate() {
+            let field = format!("backend_params[{i}]");
+            validate_backend_param(&field, param, &self.req_params)?;
+            if self.backend_params[..i]
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case(&param.name) && p.location == param.location)
+            {
+                return Err(AppError::invalid(
+                    &format!("{field}.name"),
+                    format!(
+                        "The {} backend parameter {} is defined twice.",
+                        param.location, param.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_http_backend(&self, max_timeout: i64) -> Result<(), AppError> {
+        let backend = self.backend_api.as_ref().ok_or_else(|| {
+            AppError::invalid(
+                "backend_api",
+                "An HTTP backend needs backend_api: its address, method and path.",
+            )
+        })?;
+        validate_url_domain("backend_api.url_domain", &backend.url_domain)?;
+        one_of(
+            "backend_api.req_protocol",
+            &backend.req_protocol,
+            &["HTTP", "HTTPS"],
+        )?;
+        one_of("backend_api.req_method", &backend.req_method, METHODS)?;
+        if !backend.req_uri.starts_with('/') {
+            return Err(AppError::invalid(
+                "backend_api.req_uri",
+                "A backend path starts with /.",
+            ));
+        }
+        at_most("backend_api.req_uri", &backend.req_uri, 512)?;
+        variables_in("backend_api.req_uri", &backend.req_uri)?;
+        if !(1..=max_timeout).contains(&backend.timeout) {
+            return Err(AppError::invalid(
+                "backend_api.timeout",
+                format!("The backend timeout is 1 to {max_timeout} ms (the gateway's backend_timeout parameter)."),
+            ));
+        }
+        if !backend
+            .retry_count
+            .trim()
+            .parse::<i32>()
+            .is_ok_and(|n| (-1..=10).contains(&n))
+        {
+            return Err(AppError::invalid(
+                "backend_api.retry_count",
+                "Retries are -1 (idempotent methods once) or 0 to 10.",
+            ));
+        }
+        at_most("backend_api.remark", &backend.remark, 255)?;
+        for name in backend_path_params(&backend.req_uri) {
+            let mapped = self
+                .backend_params
+                .iter()
+                .any(|p| p.location == "PATH" && p.name == name);
+            let passed = self
+                .req_params
+                .iter()
+                .any(|p| p.location == "PATH" && p.name == name);
+            if !mapped && !passed {
+                return Err(AppError::invalid(
+                    "backend_api.req_uri",
+                    format!("The backend path has {{{name}}}: add a PATH backend parameter {name}, or a PATH request parameter of that name."),
+                ));
+            }
+        }
+        for (i, param) in self.backend_params.iter().enumerate() {
+            if param.location == "PATH" && !backend.req_uri.contains(&format!("{{{}}}", param.name))
+            {
+                return Err(AppError::invalid(
+                    &format!("backend_params[{i}].name"),
+                    format!("The PATH backend parameter {} is not in the backend path; write it as {{{}}}.", param.name, param.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `#variable#` names the backend uses.
+    pub fn variables(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if let Some(backend) = &self.backend_api {
+            for text in [&backend.url_domain, &backend.req_uri] {
+                for name in variables_in("", text).unwrap_or_default() {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+        }
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{BackendApi, MockInfo};
+    use super::*;
+
+    pub(crate) fn sample() -> ApiDefinition {
+        ApiDefinition {
+            name: "get-user".into(),
+            group_id: "g".into(),
+            visibility: 1,
+            version: String::new(),
+            req_protocol: "HTTP".into(),
+            req_method: "GET".into(),
+            req_uri: "/users/{id}".into(),
+            match_mode: "NORMAL".into(),
+            auth_type: "NONE".into(),
+            cors: false,
+            backend_type: "HTTP".into(),
+            remark: String::new(),
+            tags: vec![],
+            body_remark: String::new(),
+            result_normal_sample: String::new(),
+            result_failure_sample: String::new(),
+            req_params: vec![
+                ReqParam {
+                    name: "id".into(),
+                    kind: "NUMBER".into(),
+                    location: "PATH".into(),
+                    default_value: String::new(),
+                    sample_value: String::new(),
+                    required: 1,
+                    valid_enable: 1,
+                    remark: String::new(),
+                    enumerations: String::new(),
+                    min_num: Some(1),
+                    max_num: Some(1000),
+                    min_size: None,
+                    max_size: None,
+                    regular: String::new(),
+                    pass_through: 1,
+                },
+                ReqParam {
+                    name: "fields".into(),
+                    kind: "STRING".into(),
+                    location: "QUERY".into(),
+                    default_value: "all".into(),
+                    sample_value: String::new(),
+                    required: 2,
+                    valid_enable: 1,
+                    remark: String::new(),
+                    enumerations: "all,summary".into(),
+                    min_num: None,
+                    max_num: None,
+                    min_size: None,
+                    max_size: Some(16),
+                    regular: String::new(),
+                    pass_through: 1,
+                },
+            ],
+            backend_params: vec![BackendParam {
+                origin: "REQUEST".into(),
+                name: "userId".into(),
+                location: "PATH".into(),
+                value: "id".into(),
+                remark: String::new(),
+            }],
+            backend_api: Some(BackendApi {
+                url_domain: "#host#:8080".into(),
+                req_protocol: "HTTP".into(),
+                req_method: "GET".into(),
+                req_uri: "/v1/users/{userId}".into(),
+                timeout: 5000,
+                retry_count: "-1".into(),
+                remark: String::new(),
+            }),
+            mock_info: None,
+        }
+    }
+
+    fn field(api: &ApiDefinition) -> String {
+        api.validate(60_000)
+            .expect_err("refused")
+            .field()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    #[test]
+    fn a_complete_definition_passes_and_names_its_variables() {
+        let api = sample();
+        assert!(api.validate(60_000).is_ok(), "{:?}", api.validate(60_000));
+        assert_eq!(api.variables(), ["host"]);
+    }
+
+    #[test]
+    fn paths_follow_apig() {
+        assert_eq!(
+            frontend_path_params("p", "/a/{x}/b/{rest+}").unwrap(),
+            ["x", "rest"]
+        );
+        assert!(frontend_path_params("p", "/").unwrap().is_empty());
+        assert!(frontend_path_params("p", "/a/").is_ok());
+        for bad in [
+            "a",
+            "/a/{x+}/b",
+            "/a/pre-{x}",
+            "/a b",
+            "/a//b",
+            "/{x}/{x}",
+            "/{1x}",
+        ] {
+            assert!(frontend_path_params("p", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_rule_names_its_field() {
+        type Change = Box<dyn Fn(&mut ApiDefinition)>;
+        let cases: Vec<(Change, &str)> = vec![
+            (Box::new(|a| a.name = "ab".into()), "name"),
+            (Box::new(|a| a.req_method = "FETCH".into()), "req_method"),
+            (Box::new(|a| a.req_uri = "users".into()), "req_uri"),
+            (Box::new(|a| a.match_mode = "PREFIX".into()), "match_mode"),
+            (Box::new(|a| a.auth_type = "APP".into()), "auth_type"),
+            (
+                Box::new(|a| a.backend_type = "FUNCTION".into()),
+                "backend_type",
+            ),
+            (
+                Box::new(|a| a.req_params[0].location = "QUERY".into()),
+                "req_params",
+            ),
+            (
+                Box::new(|a| a.req_params[1].name = "x-stage".into()),
+                "req_params[1].name",
+            ),
+            (
+                Box::new(|a| a.req_params[1].default_value = "none".into()),
+                "req_params[1].default_value",
+            ),
+            (
+                Box::new(|a| a.req_params[0].min_num = Some(5000)),
+                "req_params[0].min_num",
+            ),
+            (
+                Box::new(|a| a.req_params[1].min_num = Some(1)),
+                "req_params[1].min_num",
+            ),
+            (
+                Box::new(|a| a.backend_params[0].value = "nope".into()),
+                "backend_params[0].value",
+            ),
+            (
+                Box::new(|a| a.backend_params[0].name = "other".into()),
+                "backend_api.req_uri",
+            ),
+            (
+                Box::new(|a| a.backend_api.as_mut().unwrap().timeout = 60_001),
+                "backend_api.timeout",
+            ),
+            (
+                Box::new(|a| a.backend_api.as_mut().unwrap().retry_count = "11".into()),
+                "backend_api.retry_count",
+            ),
+            (
+                Box::new(|a| a.backend_api.as_mut().unwrap().url_domain = "http://x/y".into()),
+                "backend_api.url_domain",
+            ),
+            (
+                Box::new(|a| a.backend_api.as_mut().unwrap().url_domain = "#ho#".into()),
+                "backend_api.url_domain",
+            ),
+            (
+                Box::new(|a| a.backend_api.as_mut().unwrap().url_domain = "#host".into()),
+                "backend_api.url_domain",
+            ),
+            (Box::new(|a| a.backend_api = None), "backend_api"),
+        ];
+        for (change, expected) in cases {
+            let mut api = sample();
+            change(&mut api);
+            assert_eq!(field(&api), expected);
+        }
+    }
+
+    #[test]
+    fn mocks_need_a_response() {
+        let mut api = sample();
+        api.backend_type = "MOCK".into();
+        api.backend_api = None;
+        api.backend_params.clear();
+        assert_eq!(field(&api), "mock_info");
+        api.mock_info = Some(MockInfo {
+            result_content: "{\"ok\":true}".into(),
+            status_code: 200,
+            headers: vec![],
+            remark: String::new(),
+        });
+        assert!(api.validate(60_000).is_ok());
+        api.mock_info.as_mut().unwrap().status_code = 99;
+        assert_eq!(field(&api), "mock_info.status_code");
+    }
+}

@@ -1,0 +1,319 @@
+//! Publishing: immutable versions (at most ten kept per environment), the version live in
+//! each environment, switching back, and taking an API offline.
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool};
+
+use super::{get, target};
+use crate::domain::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
+use crate::domain::audit::AuditResult;
+use crate::error::AppError;
+use crate::services::audit::{self, format_time};
+use crate::services::caller::Caller;
+use crate::services::{environments, gateways, ids, revision};
+
+/// Records the version as live in its environment (a new publish id each time).
+async fn make_live(
+    tx: &mut PgConnection,
+    api_id: &str,
+    gateway_id: &str,
+    env_id: &str,
+    version_id: &str,
+) -> Result<String, AppError> {
+    let publish_id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO api_publications (api_id, gateway_id, env_id, version_id, publish_id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (api_id, env_id)
+         DO UPDATE SET version_id = excluded.version_id, publish_id = excluded.publish_id, published_at = now()",
+        api_id,
+        gateway_id,
+        env_id,
+        version_id,
+        publish_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(tx).await?;
+    Ok(publish_id)
+}
+
+/// Publishes the draft to an environment: a new immutable version becomes live there. The
+/// variables the backend uses must have values in that environment.
+pub async fn publish(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+    remark: &str,
+) -> Result<Publication, AppError> {
+    let api = get(pool, caller, gateway_id, api_id).await?;
+    let env = environments::get(pool, caller, gateway_id, env_id)
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "env_id",
+                format!("Environment {env_id} does not exist in this gateway."),
+            )
+        })?;
+    if remark.chars().count() > 255 {
+        return Err(AppError::invalid(
+            "remark",
+            "A publishing note has at most 255 characters.",
+        ));
+    }
+    let needed = api.definition.variables();
+    if !needed.is_empty() {
+        let defined = sqlx::query_scalar!(
+            "SELECT name FROM env_variables WHERE group_id = $1 AND env_id = $2 AND name = ANY($3)",
+            api.definition.group_id,
+            env.id,
+            &needed
+        )
+        .fetch_all(pool)
+        .await?;
+        if let Some(missing) = needed.iter().find(|n| !defined.contains(n)) {
+            return Err(AppError::invalid(
+                "env_id",
+                format!(
+                    "The backend uses #{missing}#, which group {} has no value for in {}. Add the variable there first.",
+                    api.group_name, env.name
+                ),
+            ));
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let version_id = ids::new_id();
+    sqlx::query!(
+        "INSERT INTO api_versions (id, api_id, gateway_id, env_id, definition, remark, published_by)
+         SELECT $1, id, gateway_id, $3, definition, $4, $5 FROM apis WHERE id = $2",
+        version_id,
+        api_id,
+        env.id,
+        remark,
+        caller.user_name
+    )
+    .execute(&mut *tx)
+    .await?;
+    make_live(&mut tx, api_id, gateway_id, &env.id, &version_id).await?;
+    // Keep the newest versions; the live one always stays.
+    sqlx::query!(
+        "DELETE FROM api_versions WHERE api_id = $1 AND env_id = $2 AND id NOT IN (
+             SELECT id FROM api_versions WHERE api_id = $1 AND env_id = $2 ORDER BY published_at DESC, id DESC LIMIT $3)
+           AND id <> $4",
+        api_id,
+        env.id,
+        MAX_VERSIONS,
+        version_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:publish",
+        target(api_id, &api.definition.name),
+        AuditResult::Success,
+        &format!("to {}", env.name),
+    )
+    .await?;
+    tx.commit().await?;
+    publication(pool, caller, gateway_id, api_id, &env.id).await
+}
+
+async fn publication(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+) -> Result<Publication, AppError> {
+    get(pool, caller, gateway_id, api_id)
+        .await?
+        .publications
+        .into_iter()
+        .find(|p| p.env_id == env_id)
+        .ok_or_else(|| AppError::not_found(format!("The publication of API {api_id} in {env_id}")))
+}
+
+/// Takes an API offline in an environment.
+pub async fn offline(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+) -> Result<Publication, AppError> {
+    let live = publication(pool, caller, gateway_id, api_id, env_id)
+        .await
+        .map_err(|_| {
+            AppError::conflict(
+                Some("env_id"),
+                format!("The API is not published in environment {env_id}."),
+            )
+        })?;
+    let api = get(pool, caller, gateway_id, api_id).await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "DELETE FROM api_publications WHERE api_id = $1 AND env_id = $2",
+        api_id,
+        env_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    revision::bump(&mut tx).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:offline",
+        target(api_id, &api.definition.name),
+        AuditResult::Success,
+        &format!("from {}", live.env_name),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(live)
+}
+
+/// Published versions of an API, newest first, in one environment or all.
+pub async fn versions(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: Option<&str>,
+) -> Result<Vec<VersionInfo>, AppError> {
+    get(pool, caller, gateway_id, api_id).await?;
+    let rows = sqlx::query!(
+        r#"SELECT v.id, v.api_id, v.env_id, e.name AS env_name, v.remark, v.published_by, v.published_at,
+                  EXISTS (SELECT 1 FROM api_publications p WHERE p.version_id = v.id) AS "live!"
+             FROM api_versions v JOIN environments e ON e.gateway_id = v.gateway_id AND e.id = v.env_id
+            WHERE v.api_id = $1 AND ($2::text IS NULL OR v.env_id = $2)
+            ORDER BY v.published_at DESC, v.id DESC"#,
+        api_id,
+        env_id.filter(|e| !e.is_empty())
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| VersionInfo {
+            version_id: r.id,
+            api_id: r.api_id,
+            env_id: r.env_id,
+            env_name: r.env_name,
+            remark: r.remark,
+            published_by: r.published_by,
+            published_at: format_time(r.published_at),
+            live: r.live,
+        })
+        .collect())
+}
+
+/// One version with its snapshot.
+pub async fn version(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    version_id: &str,
+) -> Result<(VersionInfo, ApiDefinition), AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let row = sqlx::query!(
+        r#"SELECT v.api_id, v.definition AS "definition: Json<ApiDefinition>" FROM api_versions v
+            WHERE v.id = $1 AND v.gateway_id = $2"#,
+        version_id,
+        gateway_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("API version {version_id}")))?;
+    let info = versions(pool, caller, gateway_id, &row.api_id, None)
+        .await?
+        .into_iter()
+        .find(|v| v.version_id == version_id)
+        .ok_or_else(|| AppError::not_found(format!("API version {version_id}")))?;
+    Ok((info, row.definition.0))
+}
+
+/// Makes an older version live again in its environment.
+pub async fn switch_version(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    version_id: &str,
+) -> Result<Publication, AppError> {
+    let (info, _) = version(pool, caller, gateway_id, version_id).await?;
+    if info.api_id != api_id {
+        return Err(AppError::invalid(
+            "version_id",
+            format!("Version {version_id} belongs to another API."),
+        ));
+    }
+    let api = get(pool, caller, gateway_id, api_id).await?;
+    let mut tx = pool.begin().await?;
+    make_live(&mut tx, api_id, gateway_id, &info.env_id, version_id).await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:publish",
+        target(api_id, &api.definition.name),
+        AuditResult::Success,
+        &format!(
+            "version {version_id} of {} made live in {}",
+            info.published_at, info.env_name
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    publication(pool, caller, gateway_id, api_id, &info.env_id).await
+}
+
+/// Deletes a version that is not live.
+pub async fn delete_version(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    version_id: &str,
+) -> Result<(), AppError> {
+    let (info, definition) = version(pool, caller, gateway_id, version_id).await?;
+    if info.live {
+        return Err(AppError::conflict(
+            None,
+            format!("Version {version_id} is live in {}; switch to another version or take the API offline first.", info.env_name),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!("DELETE FROM api_versions WHERE id = $1", version_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        caller,
+        "apig:apis:offline",
+        target(&info.api_id, &definition.name),
+        AuditResult::Success,
+        &format!("version {version_id} deleted"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What is live for an API in an environment.
+pub async fn runtime(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+) -> Result<(Publication, ApiDefinition), AppError> {
+    let live = publication(pool, caller, gateway_id, api_id, env_id)
+        .await
+        .map_err(|_| {
+            AppError::not_found(format!(
+                "A publication of API {api_id} in environment {env_id}"
+            ))
+        })?;
+    let (_, definition) = version(pool, caller, gateway_id, &live.version_id).await?;
+    Ok((live, definition))
+}
