@@ -560,3 +560,46 @@ async fn authorization_table_covers_every_gateway_endpoint() {
     assert_eq!(status, 404);
     app.stop().await;
 }
+
+/// Cloud-only operations answer 501 with an APIG error naming the operation.
+#[tokio::test]
+async fn operations_without_meaning_here_answer_501() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    let (_, created) = create(
+        &app,
+        &admin,
+        &project,
+        json!({ "instance_name": "gw-prod", "spec_id": "BASIC" }),
+    )
+    .await;
+    let gw = format!(
+        "{}/{}",
+        instances(&project),
+        created["instance_id"].as_str().unwrap()
+    );
+    for (method, path, operation) in [
+        (Method::PUT, format!("{gw}/eip"), "add_eip_v2"),
+        (Method::DELETE, format!("{gw}/eip"), "remove_eip_v2"),
+        (
+            Method::GET,
+            format!("/v2/{project}/apigw/available-zones"),
+            "list_available_zones_v2",
+        ),
+        (
+            Method::POST,
+            format!("{gw}/vpc-endpoint/permissions/batch-add"),
+            "add_endpoint_permissions",
+        ),
+    ] {
+        let (status, error) = call(&app, &admin, method.clone(), &path, Some(json!({}))).await;
+        assert_eq!(status, 501, "{method} {path}: {error}");
+        assert!(
+            error["error_msg"].as_str().unwrap().contains(operation),
+            "{error}"
+        );
+        assert!(error["error_code"].as_str().unwrap().starts_with("APIG."));
+    }
+    app.stop().await;
+}

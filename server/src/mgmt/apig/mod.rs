@@ -4,6 +4,7 @@
 mod apis;
 mod groups;
 mod instances;
+mod not_applicable;
 mod openapi;
 
 use axum::extract::DefaultBodyLimit;
@@ -23,7 +24,7 @@ const IMPORT_LIMIT: usize = app::services::openapi::MAX_DOCUMENT + 64 * 1024;
 pub fn routes() -> Router<MgmtState> {
     const BASE: &str = "/v2/{project_id}/apigw";
     let instance = |tail: &str| format!("{BASE}/instances/{{instance_id}}{tail}");
-    Router::new()
+    not_applicable::routes(BASE)
         .route(
             &format!("{BASE}/instances"),
             post(instances::create).get(instances::list),
