@@ -187,3 +187,25 @@ pub fn CheckboxField(
         </div>
     }
 }
+
+/// The error to show next to each field of a form: the rules' verdict (`rules`) once the
+/// form was submitted (`attempted`), else what the server said about that field.
+pub fn field_errors<R>(
+    attempted: RwSignal<bool>,
+    rules: R,
+    server: Signal<Option<crate::error::AppError>>,
+) -> impl Fn(&'static str) -> Signal<Option<String>> + Copy
+where
+    R: Fn() -> Vec<crate::error::AppError> + Copy + Send + Sync + 'static,
+{
+    move |field| {
+        Signal::derive(move || {
+            attempted
+                .get()
+                .then(rules)
+                .and_then(|errors| errors.into_iter().find(|e| e.field() == Some(field)))
+                .or_else(|| server.get().filter(|e| e.field() == Some(field)))
+                .map(|error| error.to_string())
+        })
+    }
+}

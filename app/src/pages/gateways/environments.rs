@@ -12,7 +12,7 @@ use crate::api::groups::{
 };
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{SelectField, TextField};
+use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::shell::use_shell;
 use crate::domain::group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
@@ -164,16 +164,7 @@ fn CreateEnvironmentCard(
         .collect()
     };
     let server_error = failure(create);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            attempted
-                .get()
-                .then(errors)
-                .and_then(|e| e.into_iter().find(|e| e.field() == Some(field)))
-                .or_else(|| server_error.get().filter(|e| e.field() == Some(field)))
-                .map(|e| e.to_string())
-        })
-    };
+    let field_error = field_errors(attempted, errors, server_error);
     let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -334,16 +325,7 @@ fn AddVariableForm(
         .collect()
     };
     let server_error = failure(create);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            attempted
-                .get()
-                .then(errors)
-                .and_then(|e| e.into_iter().find(|e| e.field() == Some(field)))
-                .or_else(|| server_error.get().filter(|e| e.field() == Some(field)))
-                .map(|e| e.to_string())
-        })
-    };
+    let field_error = field_errors(attempted, errors, server_error);
     let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
     Effect::new(move |_| {
         if create.value().with(|v| matches!(v, Some(Ok(_)))) {

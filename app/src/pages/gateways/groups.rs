@@ -10,7 +10,7 @@ use crate::api::groups::{list_api_groups, CreateApiGroup, DeleteApiGroup, Groups
 use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::TextField;
+use crate::components::form::{field_errors, TextField};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::domain::group::{validate_group_name, validate_remark, ApiGroup};
@@ -185,16 +185,7 @@ fn CreateGroupCard(
         .collect()
     };
     let server_error = failure(create);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            attempted
-                .get()
-                .then(errors)
-                .and_then(|e| e.into_iter().find(|e| e.field() == Some(field)))
-                .or_else(|| server_error.get().filter(|e| e.field() == Some(field)))
-                .map(|e| e.to_string())
-        })
-    };
+    let field_error = field_errors(attempted, errors, server_error);
     let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
     Effect::new(move |_| {
         if create.value().with(|v| matches!(v, Some(Ok(_)))) {

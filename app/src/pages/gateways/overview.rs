@@ -18,7 +18,7 @@ use crate::api::gateways::{
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, row};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{SelectField, TextField};
+use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::shell::use_shell;
 use crate::domain::gateway::{
     self as rules, feature_number, FeatureSetting, FeatureState, FeatureValue, Gateway,
@@ -167,16 +167,7 @@ fn DetailsCard(
         .collect()
     };
     let server_error = failure(update);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            attempted
-                .get()
-                .then(errors)
-                .and_then(|errors| errors.into_iter().find(|e| e.field() == Some(field)))
-                .or_else(|| server_error.get().filter(|e| e.field() == Some(field)))
-                .map(|error| error.to_string())
-        })
-    };
+    let field_error = field_errors(attempted, errors, server_error);
     let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
     let pending = update.pending();
     let gateway_id = gateway.id.clone();

@@ -14,7 +14,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, row};
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{CheckboxField, TextField};
+use crate::components::form::{field_errors, CheckboxField, TextField};
 use crate::components::shell::use_shell;
 use crate::domain::iam::{self, Group, User, UserChange, UserDetail};
 use crate::error::AppError;
@@ -247,16 +247,7 @@ fn EditForm(user: User, edit: ServerAction<UpdateUser>, editing: RwSignal<bool>)
         .collect()
     };
     let server_error = failure(edit);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            attempted
-                .get()
-                .then(errors)
-                .and_then(|errors| errors.into_iter().find(|e| e.field() == Some(field)))
-                .or_else(|| server_error.get().filter(|e| e.field() == Some(field)))
-                .map(|error| error.to_string())
-        })
-    };
+    let field_error = field_errors(attempted, errors, server_error);
     let general_error = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
     let pending = edit.pending();
     let user_id = user.id.clone();
