@@ -8,31 +8,12 @@ use serde_json::{json, Map, Value};
 
 use app::domain::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
 use app::domain::group::RELEASE_ID;
+use app::services::api_groups;
 use app::services::apis::{self, ApiFilter};
-use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::{api_groups, gateways};
 
-use super::{apig_time_of, in_project, Paging};
-use crate::mgmt::{guard, ApiError, Body, MgmtState};
-
-async fn authorized(
-    state: &MgmtState,
-    caller: Caller,
-    project_id: &str,
-    instance_id: &str,
-    action: &str,
-) -> Result<Caller, ApiError> {
-    let caller = in_project(state, caller, project_id).await?;
-    let target = Target {
-        kind: "API",
-        id: "",
-        name: instance_id,
-    };
-    guard(state, &caller, action, target).await?;
-    gateways::get(&state.pool, &caller, instance_id).await?;
-    Ok(caller)
-}
+use super::{apig_time_of, in_gateway, Paging};
+use crate::mgmt::{ApiError, Body, MgmtState};
 
 /// The definition's fields with what APIG adds to them.
 fn definition_fields(definition: &ApiDefinition) -> Map<String, Value> {
@@ -89,12 +70,13 @@ pub async fn create(
     Path((project_id, instance_id)): Path<(String, String)>,
     Body(definition): Body<ApiDefinition>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
         &instance_id,
         "apig:apis:create",
+        "API",
     )
     .await?;
     let created = apis::create(&state.pool, &caller, &instance_id, &definition).await?;
@@ -120,7 +102,15 @@ pub async fn list(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:list").await?;
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:list",
+        "API",
+    )
+    .await?;
     let filter = ApiFilter {
         id: query.id,
         name: query.name,
@@ -152,7 +142,15 @@ pub async fn show(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:get").await?;
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:get",
+        "API",
+    )
+    .await?;
     let found = apis::get(&state.pool, &caller, &instance_id, &api_id).await?;
     Ok(Json(api(&found)))
 }
@@ -163,12 +161,13 @@ pub async fn update(
     Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
     Body(definition): Body<ApiDefinition>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
         &instance_id,
         "apig:apis:update",
+        "API",
     )
     .await?;
     let updated = apis::update(&state.pool, &caller, &instance_id, &api_id, &definition).await?;
@@ -180,12 +179,13 @@ pub async fn delete(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
         &instance_id,
         "apig:apis:delete",
+        "API",
     )
     .await?;
     apis::delete(&state.pool, &caller, &instance_id, &api_id).await?;
@@ -211,7 +211,15 @@ pub async fn check(
     Path((project_id, instance_id)): Path<(String, String)>,
     Body(body): Body<CheckBody>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:list").await?;
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:list",
+        "API",
+    )
+    .await?;
     api_groups::get(&state.pool, &caller, &instance_id, &body.group_id).await?;
     let except = body.api_id.unwrap_or_default();
     match body.kind.as_str() {
@@ -268,7 +276,7 @@ pub async fn action(
             )))
         }
     };
-    let caller = authorized(&state, caller, &project_id, &instance_id, permission).await?;
+    let caller = in_gateway(&state, caller, &project_id, &instance_id, permission, "API").await?;
     let name = apis::get(&state.pool, &caller, &instance_id, &body.api_id)
         .await?
         .definition
@@ -341,7 +349,7 @@ pub async fn batch(
     } else {
         "apig:apis:offline"
     };
-    let caller = authorized(&state, caller, &project_id, &instance_id, permission).await?;
+    let caller = in_gateway(&state, caller, &project_id, &instance_id, permission, "API").await?;
     let mut ids = body.apis;
     if ids.is_empty() {
         let Some(group_id) = body.group_id.filter(|g| !g.is_empty()) else {
@@ -427,7 +435,15 @@ pub async fn versions(
     Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
     Query(query): Query<VersionsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:get").await?;
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:get",
+        "API",
+    )
+    .await?;
     let all = apis::versions(
         &state.pool,
         &caller,
@@ -462,12 +478,13 @@ pub async fn switch_version(
     Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
     Body(body): Body<SwitchBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
         &instance_id,
         "apig:apis:publish",
+        "API",
     )
     .await?;
     let publication = apis::switch_version(
@@ -490,7 +507,15 @@ pub async fn show_version(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, version_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:get").await?;
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:get",
+        "API",
+    )
+    .await?;
     let (info, definition) = apis::version(&state.pool, &caller, &instance_id, &version_id).await?;
     let mut body = definition_fields(&definition);
     body.insert("id".into(), json!(info.api_id));
@@ -510,12 +535,13 @@ pub async fn delete_version(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, version_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
         &instance_id,
         "apig:apis:offline",
+        "API",
     )
     .await?;
     apis::delete_version(&state.pool, &caller, &instance_id, &version_id).await?;
@@ -534,7 +560,15 @@ pub async fn runtime(
     Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
     Query(query): Query<RuntimeQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, &instance_id, "apig:apis:get").await?;
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:get",
+        "API",
+    )
+    .await?;
     let env_id = query
         .env_id
         .filter(|e| !e.is_empty())

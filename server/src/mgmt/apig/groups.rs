@@ -7,33 +7,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::domain::group::{ApiGroup, Environment, Variable};
-use app::services::audit::Target;
+use app::services::api_groups;
 use app::services::caller::Caller;
 use app::services::environments::{self, VariableFilter};
-use app::services::{api_groups, gateways};
 
-use super::{apig_time_of, in_project, Paging};
-use crate::mgmt::{guard, ApiError, Body, MgmtState};
-
-/// The caller in the path's project, allowed `action`, on an existing gateway.
-async fn authorized(
-    state: &MgmtState,
-    caller: Caller,
-    project_id: &str,
-    instance_id: &str,
-    action: &str,
-    kind: &str,
-) -> Result<Caller, ApiError> {
-    let caller = in_project(state, caller, project_id).await?;
-    let target = Target {
-        kind,
-        id: "",
-        name: instance_id,
-    };
-    guard(state, &caller, action, target).await?;
-    gateways::get(&state.pool, &caller, instance_id).await?;
-    Ok(caller)
-}
+use super::{apig_time_of, in_gateway, Paging};
+use crate::mgmt::{ApiError, Body, MgmtState};
 
 fn group(state: &MgmtState, group: &ApiGroup) -> Value {
     let sl_domain = group.sl_domain(&state.endpoints.subdomain_suffix);
@@ -67,7 +46,7 @@ pub async fn create_group(
     Path((project_id, instance_id)): Path<(String, String)>,
     Body(body): Body<GroupBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -96,7 +75,7 @@ pub async fn list_groups(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<GroupQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -144,7 +123,7 @@ pub async fn show_group(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -163,7 +142,7 @@ pub async fn update_group(
     Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
     Body(body): Body<GroupBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -189,7 +168,7 @@ pub async fn delete_group(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -214,7 +193,7 @@ pub async fn check_group(
     Path((project_id, instance_id)): Path<(String, String)>,
     Body(body): Body<GroupCheck>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -248,7 +227,7 @@ pub async fn create_env(
     Path((project_id, instance_id)): Path<(String, String)>,
     Body(body): Body<EnvBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -281,7 +260,7 @@ pub async fn list_envs(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<EnvQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -310,7 +289,7 @@ pub async fn update_env(
     Path((project_id, instance_id, env_id)): Path<(String, String, String)>,
     Body(body): Body<EnvBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -336,7 +315,7 @@ pub async fn delete_env(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, env_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -373,7 +352,7 @@ pub async fn create_variable(
     Path((project_id, instance_id)): Path<(String, String)>,
     Body(body): Body<VariableBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -409,7 +388,7 @@ pub async fn list_variables(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<VariableQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -446,7 +425,7 @@ pub async fn show_variable(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -471,7 +450,7 @@ pub async fn update_variable(
     Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
     Body(body): Body<VariableValue>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
@@ -496,7 +475,7 @@ pub async fn delete_variable(
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,

@@ -13,10 +13,11 @@ use axum::Router;
 use serde::Deserialize;
 
 use app::domain::paging::Page;
+use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::projects;
+use app::services::{gateways, projects};
 
-use super::{ApiError, MgmtState};
+use super::{guard, ApiError, MgmtState};
 
 /// Largest import request: the largest document plus the form around it.
 const IMPORT_LIMIT: usize = app::services::openapi::MAX_DOCUMENT + 64 * 1024;
@@ -129,6 +130,27 @@ pub async fn in_project(
             )))
         })?;
     caller.project_id = project_id.to_owned();
+    Ok(caller)
+}
+
+/// The caller in the path's project, allowed `action` on things of `kind` in an existing
+/// gateway (the refusal is audited against the gateway).
+pub async fn in_gateway(
+    state: &MgmtState,
+    caller: Caller,
+    project_id: &str,
+    instance_id: &str,
+    action: &str,
+    kind: &str,
+) -> Result<Caller, ApiError> {
+    let caller = in_project(state, caller, project_id).await?;
+    let target = Target {
+        kind,
+        id: "",
+        name: instance_id,
+    };
+    guard(state, &caller, action, target).await?;
+    gateways::get(&state.pool, &caller, instance_id).await?;
     Ok(caller)
 }
 

@@ -8,31 +8,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use app::error::AppError;
-use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::gateways;
 use app::services::openapi::{self, ImportTarget};
 
-use super::in_project;
-use crate::mgmt::{guard, ApiError, Body, MgmtState};
-
-async fn authorized(
-    state: &MgmtState,
-    caller: Caller,
-    project_id: &str,
-    instance_id: &str,
-    action: &str,
-) -> Result<Caller, ApiError> {
-    let caller = in_project(state, caller, project_id).await?;
-    let target = Target {
-        kind: "API",
-        id: "",
-        name: instance_id,
-    };
-    guard(state, &caller, action, target).await?;
-    gateways::get(&state.pool, &caller, instance_id).await?;
-    Ok(caller)
-}
+use super::in_gateway;
+use crate::mgmt::{ApiError, Body, MgmtState};
 
 fn form_error(message: impl Into<String>) -> ApiError {
     ApiError::from(AppError::invalid("file_name", message))
@@ -47,12 +27,13 @@ pub async fn import(
     Path((project_id, instance_id)): Path<(String, String)>,
     mut form: Multipart,
 ) -> Result<Response, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
         &instance_id,
         "apig:apis:import",
+        "API",
     )
     .await?;
     let mut document = None;
@@ -124,12 +105,13 @@ pub async fn export(
     Path((project_id, instance_id)): Path<(String, String)>,
     Body(body): Body<ExportBody>,
 ) -> Result<Response, ApiError> {
-    let caller = authorized(
+    let caller = in_gateway(
         &state,
         caller,
         &project_id,
         &instance_id,
         "apig:apis:export",
+        "API",
     )
     .await?;
     let yaml = matches!(body.format.as_str(), "yaml" | "yml");
