@@ -26,9 +26,10 @@ use leptos_router::{
 use crate::components::shell::ConsoleShell;
 use crate::pages::account::ChangePasswordPage;
 use crate::pages::gateways::{
-    api_detail::ApiDetailPage, apis::GatewayApisPage, environments::GatewayEnvironmentsPage,
-    groups::GatewayGroupsPage, list::GatewayPicker, list::GatewaysPage, open_api::OpenApiWizard,
-    overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
+    api_detail::ApiDetailPage, apis::GatewayApisPage, domains::GroupDomainsPage,
+    environments::GatewayEnvironmentsPage, groups::GatewayGroupsPage, list::GatewayPicker,
+    list::GatewaysPage, open_api::OpenApiWizard, overview::GatewayOverviewPage,
+    wizard::CreateGatewayWizard,
 };
 use crate::pages::iam::{
     access_keys::AccessKeysPage, group_detail::GroupDetailPage, groups::GroupsPage,
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("gateways/new") view=CreateGatewayWizard/>
                     <Route path=path!("gateways/:id") view=GatewayOverviewPage/>
                     <Route path=path!("gateways/:id/groups") view=GatewayGroupsPage/>
+                    <Route path=path!("gateways/:id/groups/:group_id") view=GroupDomainsPage/>
                     <Route path=path!("gateways/:id/environments") view=GatewayEnvironmentsPage/>
                     <Route path=path!("gateways/:id/apis") view=GatewayApisPage/>
                     <Route path=path!("gateways/:id/apis/new") view=OpenApiWizard/>

@@ -1,4 +1,8 @@
 // Shared steps of the browser tests.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, type Locator, type Page } from "@playwright/test";
 
 export async function signIn(page: Page, userName: string, password: string) {
@@ -64,4 +68,23 @@ export async function clickUntilShown(button: Locator, shows: Locator) {
     await button.click();
     await expect(shows).toBeVisible({ timeout: 1_000 });
   }).toPass();
+}
+
+// A self-signed ECDSA certificate and key for `domain`, valid for 90 days, as PEM text
+// (made with the openssl command, which scripts/setup installs).
+export function selfSigned(domain: string): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), "portico-cert-"));
+  try {
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "90",
+      "-subj", `/CN=${domain}`, "-addext", `subjectAltName=DNS:${domain}`,
+    ], { stdio: "ignore" });
+    return {
+      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
+      key: readFileSync(join(dir, "key.pem"), "utf8"),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -9,6 +9,7 @@ use crate::error::AppError;
 pub mod apis;
 #[cfg(feature = "ssr")]
 mod ctx;
+pub mod domains;
 pub mod gateways;
 pub mod groups;
 pub mod iam;

@@ -2,6 +2,7 @@
 //! in the form as the user types and again on the server before anything is stored.
 pub mod api;
 pub mod audit;
+pub mod certificate;
 pub mod gateway;
 pub mod group;
 pub mod iam;

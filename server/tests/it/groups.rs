@@ -8,7 +8,7 @@ use crate::iam_support::{admin_token, call, default_project, user_with_policy};
 use crate::support::TestApp;
 
 /// A new gateway; returns its base path `/v2/{project}/apigw/instances/{id}`.
-async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
+pub async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
     let project = default_project(app, token).await;
     let (status, created) = call(
         app,
@@ -25,7 +25,13 @@ async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
     )
 }
 
-async fn ok(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> Value {
+pub async fn ok(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
     let (status, response) = call(app, token, method.clone(), path, body).await;
     assert!(status < 300, "{method} {path}: {status} {response}");
     response

@@ -95,7 +95,9 @@ fn GroupTable(
         }
     });
     let suffix = data.subdomain_suffix.clone();
-    let rows = data
+    let rows = {
+        let gateway_id = gateway_id.clone();
+        data
         .page
         .groups
         .into_iter()
@@ -112,13 +114,15 @@ fn GroupTable(
             view! {
                 <tr>
                     <td>
-                        {group.name.clone()}
+                        <a href=format!("/gateways/{gateway_id}/groups/{}", group.id)>{group.name.clone()}</a>
                         {group.is_default.then(|| view! { " " <span class="badge badge-info">"Default"</span> })}
                     </td>
                     <td><code>{domain.clone()}</code> <CopyButton text=domain what="subdomain"/></td>
                     <td>{if group.remark.is_empty() { "—".to_owned() } else { group.remark.clone() }}</td>
                     <td>{group.created_at.clone()}</td>
-                    <td>
+                    <td class="row-actions">
+                        <a class="btn btn-small" href=format!("/gateways/{gateway_id}/groups/{}", group.id)
+                            aria-label=format!("Domains of group {}", group.name)>"Domains"</a>
                         {(can_delete && !group.is_default).then(|| view! {
                             <button type="button" class="btn btn-small btn-ghost"
                                 aria-label=format!("Delete group {}", group.name) on:click=ask.clone()>"Delete"</button>
@@ -127,7 +131,8 @@ fn GroupTable(
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+    };
     let confirm = move || {
         if let Some(group) = confirming.get_untracked() {
             delete.dispatch(DeleteApiGroup {

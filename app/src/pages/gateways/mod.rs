@@ -2,6 +2,7 @@
 //! (endpoints, edition, parameters, tags, inbound ports).
 pub mod api_detail;
 pub mod apis;
+pub mod domains;
 pub mod environments;
 pub mod groups;
 pub mod list;

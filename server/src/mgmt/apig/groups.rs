@@ -6,15 +6,21 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use app::domain::certificate::BoundDomain;
 use app::domain::group::{ApiGroup, Environment, Variable};
-use app::services::api_groups;
 use app::services::caller::Caller;
 use app::services::environments::{self, VariableFilter};
+use app::services::{api_groups, domains};
 
 use super::{apig_time_of, in_gateway, Paging};
 use crate::mgmt::{ApiError, Body, MgmtState};
 
-fn group(state: &MgmtState, group: &ApiGroup) -> Value {
+fn group(state: &MgmtState, group: &ApiGroup, bound: &[BoundDomain]) -> Value {
+    let url_domains: Vec<Value> = bound
+        .iter()
+        .filter(|d| d.group_id == group.id)
+        .map(super::domains::url_domain)
+        .collect();
     let sl_domain = group.sl_domain(&state.endpoints.subdomain_suffix);
     json!({
         "id": group.id,
@@ -25,7 +31,7 @@ fn group(state: &MgmtState, group: &ApiGroup) -> Value {
         "register_time": apig_time_of(&group.created_at),
         "update_time": apig_time_of(&group.updated_at),
         "on_sell_status": 2,
-        "url_domains": [],
+        "url_domains": url_domains,
         "sl_domain_access_enabled": group.sl_domain_access_enabled,
         "remark": group.remark,
         "is_default": if group.is_default { 1 } else { 2 },
@@ -57,7 +63,7 @@ pub async fn create_group(
     .await?;
     let created =
         api_groups::create(&state.pool, &caller, &instance_id, &body.name, &body.remark).await?;
-    Ok((StatusCode::CREATED, Json(group(&state, &created))))
+    Ok((StatusCode::CREATED, Json(group(&state, &created, &[]))))
 }
 
 #[derive(Deserialize)]
@@ -97,6 +103,8 @@ pub async fn list_groups(
         query.paging.page(),
     )
     .await?;
+    let ids: Vec<String> = page.groups.iter().map(|g| g.id.clone()).collect();
+    let bound = domains::of_groups(&state.pool, &instance_id, &ids).await?;
     let groups: Vec<Value> = page
         .groups
         .iter()
@@ -106,7 +114,7 @@ pub async fn list_groups(
                 .as_ref()
                 .is_none_or(|id| id.is_empty() || &g.id == id)
         })
-        .map(|g| group(&state, g))
+        .map(|g| group(&state, g, &bound))
         .collect();
     let total = if query.id.as_ref().is_some_and(|id| !id.is_empty()) {
         groups.len() as i64
@@ -133,7 +141,8 @@ pub async fn show_group(
     )
     .await?;
     let found = api_groups::get(&state.pool, &caller, &instance_id, &group_id).await?;
-    Ok(Json(group(&state, &found)))
+    let bound = domains::of_groups(&state.pool, &instance_id, &[group_id]).await?;
+    Ok(Json(group(&state, &found, &bound)))
 }
 
 pub async fn update_group(
@@ -160,7 +169,8 @@ pub async fn update_group(
         Some(&body.remark),
     )
     .await?;
-    Ok(Json(group(&state, &updated)))
+    let bound = domains::of_groups(&state.pool, &instance_id, &[group_id]).await?;
+    Ok(Json(group(&state, &updated, &bound)))
 }
 
 pub async fn delete_group(

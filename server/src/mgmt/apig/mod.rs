@@ -2,6 +2,7 @@
 //! reads it. Every path starts `/v2/{project_id}/apigw`; the caller acts in that project,
 //! so the grants of that project decide.
 mod apis;
+mod domains;
 mod groups;
 mod instances;
 mod not_applicable;
@@ -73,6 +74,56 @@ pub fn routes() -> Router<MgmtState> {
             get(groups::show_group)
                 .put(groups::update_group)
                 .delete(groups::delete_group),
+        )
+        .route(
+            &instance("/api-groups/{group_id}/domains"),
+            post(domains::bind),
+        )
+        .route(
+            &instance("/api-groups/{group_id}/domains/{domain_id}"),
+            put(domains::update).delete(domains::unbind),
+        )
+        .route(
+            &instance("/api-groups/{group_id}/domains/{domain_id}/certificate"),
+            post(domains::upload_certificate),
+        )
+        .route(
+            &instance("/api-groups/{group_id}/domains/{domain_id}/certificate/{certificate_id}"),
+            get(domains::show_domain_certificate).delete(domains::remove_certificate),
+        )
+        .route(
+            &instance("/api-groups/{group_id}/domains/{domain_id}/certificates/attach"),
+            post(domains::attach_certificates),
+        )
+        .route(
+            &instance("/api-groups/{group_id}/domains/{domain_id}/certificates/detach"),
+            post(domains::detach_certificates),
+        )
+        .route(
+            &format!("{BASE}/certificates"),
+            post(domains::create_certificate).get(domains::list_certificates),
+        )
+        .route(
+            &format!("{BASE}/certificates/{{certificate_id}}"),
+            get(domains::show_certificate)
+                .put(domains::update_certificate)
+                .delete(domains::delete_certificate),
+        )
+        .route(
+            &format!("{BASE}/certificates/{{certificate_id}}/attached-domains"),
+            get(domains::attached_domains),
+        )
+        .route(
+            &format!("{BASE}/certificates/{{certificate_id}}/domains/attach"),
+            post(domains::attach_domains),
+        )
+        .route(
+            &format!("{BASE}/certificates/{{certificate_id}}/domains/detach"),
+            post(domains::detach_domains),
+        )
+        .route(
+            &instance("/custom-ingress-ports/{ingress_port_id}/domains"),
+            get(domains::port_domains),
         )
         .route(
             &instance("/envs"),

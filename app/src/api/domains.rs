@@ -1,0 +1,207 @@
+//! Server functions of a group's Domains and certificates page. Each checks one IAM action
+//! for the signed-in user in the current project and calls the service layer.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::certificate::{BoundDomain, Certificate};
+use crate::domain::group::ApiGroup;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use super::ctx::{self, authorized};
+
+/// A group with its bound domains and the certificates that could serve them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupDomainsView {
+    pub gateway_name: String,
+    pub group: ApiGroup,
+    pub subdomain: String,
+    pub domains: Vec<BoundDomain>,
+    /// The server's date and time (`YYYY-MM-DD HH:MM:SS` UTC), to count days to expiry.
+    pub today: String,
+    /// Global certificates and this gateway's, newest first.
+    pub certificates: Vec<Certificate>,
+}
+
+#[server(endpoint = "domains/list")]
+pub async fn group_domains(
+    gateway_id: String,
+    group_id: String,
+) -> Result<GroupDomainsView, AppError> {
+    use crate::services::certificates::{self, CertificateFilter};
+    use crate::services::{api_groups, domains, gateways};
+    ctx::respond(
+        async {
+            let caller = authorized("apig:domains:get", "domain").await?;
+            let pool = ctx::pool()?;
+            let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
+            let group = api_groups::get(&pool, &caller, &gateway_id, &group_id).await?;
+            let suffix = use_context::<crate::domain::gateway::Endpoints>()
+                .map(|e| e.subdomain_suffix)
+                .unwrap_or_default();
+            let certificates =
+                if crate::services::authz::decide(&pool, &caller, "apig:domains:getCertificate")
+                    .await?
+                    .is_allowed()
+                {
+                    let page = crate::domain::paging::Page::new(None, Some(500));
+                    certificates::list(&pool, &caller, &CertificateFilter::default(), page)
+                        .await?
+                        .certificates
+                        .into_iter()
+                        .filter(|c| c.gateway_id.as_deref().is_none_or(|g| g == gateway_id))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+            Ok(GroupDomainsView {
+                gateway_name: gateway.name,
+                subdomain: group.sl_domain(&suffix),
+                domains: domains::of_groups(&pool, &gateway_id, std::slice::from_ref(&group_id))
+                    .await?,
+                group,
+                certificates,
+                today: crate::services::audit::format_time(time::OffsetDateTime::now_utc()),
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "domains/bind")]
+pub async fn bind_domain(
+    gateway_id: String,
+    group_id: String,
+    domain: String,
+    min_ssl_version: String,
+) -> Result<BoundDomain, AppError> {
+    use crate::domain::certificate::DomainSettings;
+    ctx::respond(
+        async {
+            let caller = authorized("apig:domains:create", "domain").await?;
+            let suffix = use_context::<crate::domain::gateway::Endpoints>()
+                .map(|e| e.subdomain_suffix)
+                .unwrap_or_default();
+            let settings = DomainSettings {
+                min_ssl_version: Some(min_ssl_version),
+                ..DomainSettings::default()
+            };
+            crate::services::domains::bind(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &group_id,
+                &domain,
+                &settings,
+                &suffix,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "domains/unbind")]
+pub async fn unbind_domain(
+    gateway_id: String,
+    group_id: String,
+    domain_id: String,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:domains:delete", "domain").await?;
+            crate::services::domains::unbind(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &group_id,
+                &domain_id,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Uploads a PEM certificate and key for this gateway and binds it to the domain.
+#[server(endpoint = "domains/upload-certificate")]
+pub async fn upload_domain_certificate(
+    gateway_id: String,
+    group_id: String,
+    domain_id: String,
+    name: String,
+    cert_content: String,
+    private_key: String,
+) -> Result<BoundDomain, AppError> {
+    use crate::domain::certificate::CertificateUpload;
+    ctx::respond(
+        async {
+            let caller = authorized("apig:domains:bindCertificate", "domain").await?;
+            let upload = CertificateUpload {
+                name: name.trim().to_owned(),
+                cert_content,
+                private_key,
+                ..CertificateUpload::default()
+            };
+            crate::services::domains::upload(
+                &ctx::pool()?,
+                &ctx::master_key()?,
+                &caller,
+                &gateway_id,
+                &group_id,
+                &domain_id,
+                &upload,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "domains/attach-certificate")]
+pub async fn attach_domain_certificate(
+    gateway_id: String,
+    group_id: String,
+    domain_id: String,
+    certificate_id: String,
+) -> Result<BoundDomain, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:domains:bindCertificate", "domain").await?;
+            crate::services::domains::attach(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &group_id,
+                &domain_id,
+                &certificate_id,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "domains/detach-certificate")]
+pub async fn detach_domain_certificate(
+    gateway_id: String,
+    group_id: String,
+    domain_id: String,
+    certificate_id: String,
+) -> Result<BoundDomain, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("apig:domains:unbindCertificate", "domain").await?;
+            crate::services::domains::detach(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &group_id,
+                &domain_id,
+                &certificate_id,
+            )
+            .await
+        }
+        .await,
+    )
+}

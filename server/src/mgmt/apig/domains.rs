@@ -1,0 +1,683 @@
+//! Domains bound to API groups (`api-groups/{group_id}/domains...`), SSL certificates
+//! (`/certificates...`) and the domains on a custom inbound port. Certificate operations use
+//! the `apig:domains:*` certificate actions: reading needs `getCertificate`, uploading and
+//! binding `bindCertificate`, deleting and unbinding `unbindCertificate`.
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::domain::certificate::{BoundDomain, Certificate, CertificateUpload, DomainSettings};
+use app::services::audit::Target;
+use app::services::caller::Caller;
+use app::services::certificates::{self, CertificateFilter};
+use app::services::{api_groups, domains};
+
+use super::{apig_time_of, in_gateway, in_project, Paging};
+use crate::mgmt::{guard, ApiError, Body, MgmtState};
+
+/// A bound domain as group responses list it (`url_domains[]`).
+pub fn url_domain(domain: &BoundDomain) -> Value {
+    let ssl_infos: Vec<Value> = domain
+        .certificate
+        .iter()
+        .map(|c| {
+            json!({ "ssl_id": c.id, "ssl_name": c.name, "algorithm_type": c.algorithm_type,
+                    "type": 0, "is_has_trusted_root_ca": false })
+        })
+        .collect();
+    let mut value = reference(domain);
+    value["domain"] = json!(domain.domain);
+    value["cname_status"] = json!(3);
+    value["is_has_trusted_root_ca"] = json!(false);
+    value["ssl_infos"] = json!(ssl_infos);
+    value
+}
+
+/// The fields every domain response shares.
+fn reference(domain: &BoundDomain) -> Value {
+    json!({
+        "id": domain.id,
+        "url_domain": domain.domain,
+        "status": 3,
+        "min_ssl_version": domain.min_ssl_version,
+        "is_http_redirect_to_https": domain.is_http_redirect_to_https,
+        "verified_client_certificate_enabled": false,
+        "ingress_http_port": domain.ingress_http_port,
+        "ingress_https_port": domain.ingress_https_port,
+        "ssl_id": domain.certificate.as_ref().map(|c| c.id.as_str()),
+        "ssl_name": domain.certificate.as_ref().map(|c| c.name.as_str()),
+    })
+}
+
+fn certificate(certificate: &Certificate) -> Value {
+    let d = &certificate.details;
+    json!({
+        "id": certificate.id,
+        "name": certificate.name,
+        "type": certificate.cert_type,
+        "instance_id": certificate.gateway_id.as_deref().unwrap_or("common"),
+        "project_id": certificate.project_id,
+        "common_name": d.common_name,
+        "san": d.san,
+        "not_after": apig_time_of(&d.not_after),
+        "not_before": apig_time_of(&d.not_before),
+        "signature_algorithm": d.signature_algorithm,
+        "create_time": apig_time_of(&certificate.created_at),
+        "update_time": apig_time_of(&certificate.updated_at),
+        "is_has_trusted_root_ca": false,
+        "algorithm_type": certificate.algorithm_type,
+        "version": d.version,
+        "organization": d.organization,
+        "organizational_unit": d.organizational_unit,
+        "locality": d.locality,
+        "state": d.state,
+        "country": d.country,
+        "serial_number": d.serial_number,
+        "issuer": d.issuer,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct DomainBody {
+    url_domain: Option<String>,
+    min_ssl_version: Option<String>,
+    is_http_redirect_to_https: Option<bool>,
+    verified_client_certificate_enabled: Option<bool>,
+    ingress_http_port: Option<i32>,
+    ingress_https_port: Option<i32>,
+}
+
+impl DomainBody {
+    fn settings(&self) -> DomainSettings {
+        DomainSettings {
+            min_ssl_version: self.min_ssl_version.clone(),
+            is_http_redirect_to_https: self.is_http_redirect_to_https,
+            verified_client_certificate_enabled: self.verified_client_certificate_enabled,
+            ingress_http_port: self.ingress_http_port,
+            ingress_https_port: self.ingress_https_port,
+        }
+    }
+}
+
+type GroupPath = Path<(String, String, String)>;
+type DomainPath = Path<(String, String, String, String)>;
+
+pub async fn bind(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id)): GroupPath,
+    Body(body): Body<DomainBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:domains:create",
+        "domain",
+    )
+    .await?;
+    let bound = domains::bind(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &group_id,
+        body.url_domain.as_deref().unwrap_or_default(),
+        &body.settings(),
+        &state.endpoints.subdomain_suffix,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(reference(&bound))))
+}
+
+pub async fn update(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+    Body(body): Body<DomainBody>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:domains:create",
+        "domain",
+    )
+    .await?;
+    let bound = domains::update(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &group_id,
+        &domain_id,
+        &body.settings(),
+    )
+    .await?;
+    Ok(Json(reference(&bound)))
+}
+
+pub async fn unbind(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+) -> Result<StatusCode, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:domains:delete",
+        "domain",
+    )
+    .await?;
+    domains::unbind(&state.pool, &caller, &instance_id, &group_id, &domain_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct CertificateBody {
+    name: String,
+    cert_content: String,
+    private_key: String,
+    #[serde(rename = "type", default)]
+    cert_type: String,
+    instance_id: Option<String>,
+    trusted_root_ca: Option<String>,
+    algorithm_type: Option<String>,
+}
+
+impl CertificateBody {
+    fn upload(self) -> CertificateUpload {
+        CertificateUpload {
+            name: self.name,
+            cert_content: self.cert_content,
+            private_key: self.private_key,
+            cert_type: self.cert_type,
+            gateway_id: self.instance_id.filter(|i| i != "common"),
+            algorithm_type: self.algorithm_type,
+            trusted_root_ca: self.trusted_root_ca,
+        }
+    }
+}
+
+/// Uploads a certificate for the gateway and binds it to the domain.
+pub async fn upload_certificate(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+    Body(body): Body<CertificateBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:domains:bindCertificate",
+        "domain",
+    )
+    .await?;
+    let bound = domains::upload(
+        &state.pool,
+        &state.master_key,
+        &caller,
+        &instance_id,
+        &group_id,
+        &domain_id,
+        &body.upload(),
+    )
+    .await?;
+    let group = api_groups::get(&state.pool, &caller, &instance_id, &group_id).await?;
+    let mut value = reference(&bound);
+    value["instance_id"] = json!(instance_id);
+    value["api_group_id"] = json!(group.id);
+    value["api_group_name"] = json!(group.name);
+    Ok((StatusCode::CREATED, Json(value)))
+}
+
+pub async fn remove_certificate(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id, domain_id, certificate_id)): Path<(
+        String,
+        String,
+        String,
+        String,
+        String,
+    )>,
+) -> Result<StatusCode, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:domains:unbindCertificate",
+        "domain",
+    )
+    .await?;
+    domains::detach(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &group_id,
+        &domain_id,
+        &certificate_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn show_domain_certificate(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id, domain_id, certificate_id)): Path<(
+        String,
+        String,
+        String,
+        String,
+        String,
+    )>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:domains:getCertificate",
+        "domain",
+    )
+    .await?;
+    let bound = domains::get(&state.pool, &caller, &instance_id, &group_id, &domain_id).await?;
+    if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id.as_str()) {
+        return Err(app::error::AppError::not_found(format!(
+            "Certificate {certificate_id} on {}",
+            bound.domain
+        ))
+        .into());
+    }
+    let found = certificates::get(&state.pool, &caller, &certificate_id).await?;
+    Ok(Json(certificate(&found)))
+}
+
+#[derive(Deserialize)]
+pub struct CertificateIds {
+    #[serde(default)]
+    certificate_ids: Vec<String>,
+}
+
+/// Binds a stored certificate to the domain (a domain serves one certificate).
+pub async fn attach_certificates(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+    Body(body): Body<CertificateIds>,
+) -> Result<StatusCode, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:domains:bindCertificate",
+        "domain",
+    )
+    .await?;
+    let [certificate_id] = body.certificate_ids.as_slice() else {
+        return Err(app::error::AppError::invalid(
+            "certificate_ids",
+            "Name exactly one certificate: a domain serves one certificate.",
+        )
+        .into());
+    };
+    domains::attach(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &group_id,
+        &domain_id,
+        certificate_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn detach_certificates(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+    Body(body): Body<CertificateIds>,
+) -> Result<StatusCode, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:domains:unbindCertificate",
+        "domain",
+    )
+    .await?;
+    if body.certificate_ids.is_empty() {
+        return Err(app::error::AppError::invalid(
+            "certificate_ids",
+            "Name the certificate to unbind.",
+        )
+        .into());
+    }
+    for certificate_id in &body.certificate_ids {
+        domains::detach(
+            &state.pool,
+            &caller,
+            &instance_id,
+            &group_id,
+            &domain_id,
+            certificate_id,
+        )
+        .await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller in the path's project, allowed a certificate action.
+async fn for_certificates(
+    state: &MgmtState,
+    caller: Caller,
+    project_id: &str,
+    action: &str,
+    certificate_id: &str,
+) -> Result<Caller, ApiError> {
+    let caller = in_project(state, caller, project_id).await?;
+    let target = Target {
+        kind: "certificate",
+        id: certificate_id,
+        name: "",
+    };
+    guard(state, &caller, action, target).await?;
+    Ok(caller)
+}
+
+pub async fn create_certificate(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(project_id): Path<String>,
+    Body(body): Body<CertificateBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        "apig:domains:bindCertificate",
+        "",
+    )
+    .await?;
+    let created =
+        certificates::create(&state.pool, &state.master_key, &caller, &body.upload()).await?;
+    Ok((StatusCode::CREATED, Json(certificate(&created))))
+}
+
+#[derive(Deserialize)]
+pub struct CertificateQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    name: Option<String>,
+    common_name: Option<String>,
+    #[serde(rename = "type")]
+    cert_type: Option<String>,
+    instance_id: Option<String>,
+}
+
+pub async fn list_certificates(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(project_id): Path<String>,
+    Query(query): Query<CertificateQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        "apig:domains:getCertificate",
+        "",
+    )
+    .await?;
+    let filter = CertificateFilter {
+        name: query.name.as_deref(),
+        common_name: query.common_name.as_deref(),
+        cert_type: query.cert_type.as_deref(),
+        gateway_id: query.instance_id.as_deref(),
+    };
+    let page = certificates::list(&state.pool, &caller, &filter, query.paging.page()).await?;
+    let certs: Vec<Value> = page.certificates.iter().map(certificate).collect();
+    Ok(Json(
+        json!({ "size": certs.len(), "total": page.total, "certs": certs }),
+    ))
+}
+
+pub async fn show_certificate(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, certificate_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        "apig:domains:getCertificate",
+        &certificate_id,
+    )
+    .await?;
+    let found = certificates::get(&state.pool, &caller, &certificate_id).await?;
+    Ok(Json(certificate(&found)))
+}
+
+pub async fn update_certificate(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, certificate_id)): Path<(String, String)>,
+    Body(body): Body<CertificateBody>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        "apig:domains:bindCertificate",
+        &certificate_id,
+    )
+    .await?;
+    let updated = certificates::update(
+        &state.pool,
+        &state.master_key,
+        &caller,
+        &certificate_id,
+        &body.upload(),
+    )
+    .await?;
+    Ok(Json(certificate(&updated)))
+}
+
+pub async fn delete_certificate(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, certificate_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        "apig:domains:unbindCertificate",
+        &certificate_id,
+    )
+    .await?;
+    certificates::delete(&state.pool, &caller, &certificate_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct AttachedQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    url_domain: Option<String>,
+}
+
+pub async fn attached_domains(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, certificate_id)): Path<(String, String)>,
+    Query(query): Query<AttachedQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        "apig:domains:getCertificate",
+        &certificate_id,
+    )
+    .await?;
+    let (found, total) = certificates::attached_domains(
+        &state.pool,
+        &caller,
+        &certificate_id,
+        query.url_domain.as_deref(),
+        query.paging.page(),
+    )
+    .await?;
+    let bound: Vec<Value> = found
+        .iter()
+        .map(|(domain, group_name, gateway_id)| {
+            let mut value = reference(domain);
+            value["api_group_id"] = json!(domain.group_id);
+            value["api_group_name"] = json!(group_name);
+            value["instance_id"] = json!(gateway_id);
+            value
+        })
+        .collect();
+    Ok(Json(
+        json!({ "size": bound.len(), "total": total, "bound_domains": bound }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DomainNames {
+    #[serde(default)]
+    domains: Vec<DomainName>,
+}
+
+#[derive(Deserialize)]
+pub struct DomainName {
+    domain: String,
+    #[serde(default)]
+    instance_ids: Vec<String>,
+}
+
+/// Binds (or unbinds) a certificate to domains named by their names, in the listed gateways.
+async fn by_names(
+    state: &MgmtState,
+    caller: &Caller,
+    certificate_id: &str,
+    names: &DomainNames,
+    attach: bool,
+) -> Result<(), ApiError> {
+    if names.domains.is_empty() {
+        return Err(app::error::AppError::invalid("domains", "Name at least one domain.").into());
+    }
+    for name in &names.domains {
+        let (gateway_id, group_id, domain_id) =
+            domains::find(&state.pool, caller, &name.domain).await?;
+        if !name.instance_ids.is_empty() && !name.instance_ids.contains(&gateway_id) {
+            return Err(app::error::AppError::not_found(format!(
+                "Domain {} in the listed gateways",
+                name.domain
+            ))
+            .into());
+        }
+        if attach {
+            domains::attach(
+                &state.pool,
+                caller,
+                &gateway_id,
+                &group_id,
+                &domain_id,
+                certificate_id,
+            )
+            .await?;
+        } else {
+            domains::detach(
+                &state.pool,
+                caller,
+                &gateway_id,
+                &group_id,
+                &domain_id,
+                certificate_id,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn attach_domains(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, certificate_id)): Path<(String, String)>,
+    Body(body): Body<DomainNames>,
+) -> Result<StatusCode, ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        "apig:domains:bindCertificate",
+        &certificate_id,
+    )
+    .await?;
+    by_names(&state, &caller, &certificate_id, &body, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn detach_domains(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, certificate_id)): Path<(String, String)>,
+    Body(body): Body<DomainNames>,
+) -> Result<StatusCode, ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        "apig:domains:unbindCertificate",
+        &certificate_id,
+    )
+    .await?;
+    by_names(&state, &caller, &certificate_id, &body, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Domains served on one of the gateway's custom inbound ports.
+pub async fn port_domains(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, port_id)): Path<(String, String, String)>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:instances:get",
+        "gateway",
+    )
+    .await?;
+    let all = domains::on_port(&state.pool, &caller, &instance_id, &port_id).await?;
+    let page = paging.page();
+    let infos: Vec<Value> = all
+        .iter()
+        .skip(page.offset as usize)
+        .take(page.limit as usize)
+        .map(|(group_id, group_name, domain)| {
+            json!({ "group_id": group_id, "group_name": group_name, "domain_name": domain })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "size": infos.len(), "total": all.len(), "domain_infos": infos }),
+    ))
+}

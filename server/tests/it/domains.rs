@@ -1,0 +1,488 @@
+//! Domains bound to groups and their certificates through the management API: the domain
+//! rules, certificate checks (key, names, expiry), binding and unbinding, with nothing
+//! stored on refusal; and who may do it.
+use reqwest::Method;
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+use crate::groups::{gateway, ok};
+use crate::iam_support::{admin_token, call, user_with_policy};
+use crate::support::TestApp;
+
+/// A self-signed certificate and its key for `names`, valid from `from_days` to `to_days`
+/// days from now.
+pub fn certificate(names: &[&str], from_days: i64, to_days: i64) -> (String, String) {
+    let mut params =
+        rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, names[0]);
+    let now = OffsetDateTime::now_utc();
+    params.not_before = now + time::Duration::days(from_days);
+    params.not_after = now + time::Duration::days(to_days);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    (cert.pem(), key.serialize_pem())
+}
+
+async fn refused(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Value,
+    status: u16,
+    mention: &str,
+) {
+    let (got, error) = call(app, token, method, path, Some(body.clone())).await;
+    assert_eq!(got, status, "{path} {body}: {error}");
+    let message = error["error_msg"].as_str().unwrap_or_default();
+    assert!(message.contains(mention), "{path}: {message}");
+}
+
+#[tokio::test]
+async fn domains_bind_to_one_group_with_apig_rules() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let gw = gateway(&app, &admin, "gw-domains").await;
+    let group = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{gw}/api-groups"),
+        Some(json!({ "name": "shop" })),
+    )
+    .await;
+    let other = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{gw}/api-groups"),
+        Some(json!({ "name": "other" })),
+    )
+    .await;
+    let domains = format!("{gw}/api-groups/{}/domains", group["id"].as_str().unwrap());
+
+    let bound = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &domains,
+        Some(json!({ "url_domain": "API.Shop.example.com." })),
+    )
+    .await;
+    assert_eq!(bound["url_domain"], "api.shop.example.com");
+    assert_eq!(bound["min_ssl_version"], "TLSv1.1");
+    let shown = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{gw}/api-groups/{}", group["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(shown["url_domains"][0]["domain"], "api.shop.example.com");
+    assert_eq!(shown["url_domains"][0]["id"], bound["id"]);
+
+    let other_domains = format!("{gw}/api-groups/{}/domains", other["id"].as_str().unwrap());
+    for (body, status, mention) in [
+        (
+            json!({ "url_domain": "api.shop.example.com" }),
+            409,
+            "already bound to group shop",
+        ),
+        (
+            json!({ "url_domain": "localhost" }),
+            400,
+            "not a domain name",
+        ),
+        (
+            json!({ "url_domain": "-x.example.com" }),
+            400,
+            "not a valid label",
+        ),
+        (
+            json!({ "url_domain": "x.example.c0m" }),
+            400,
+            "top-level domain",
+        ),
+        (
+            json!({ "url_domain": "abc.apig.localhost" }),
+            400,
+            "generated subdomains",
+        ),
+        (
+            json!({ "url_domain": "b.example.com", "min_ssl_version": "TLSv1.0" }),
+            400,
+            "not a TLS version",
+        ),
+        (
+            json!({ "url_domain": "b.example.com", "ingress_http_port": 8080 }),
+            400,
+            "together",
+        ),
+        (
+            json!({ "url_domain": "b.example.com", "ingress_http_port": 18090, "ingress_https_port": -1 }),
+            400,
+            "not an HTTP inbound port of this gateway",
+        ),
+        (
+            json!({ "url_domain": "b.example.com", "verified_client_certificate_enabled": true }),
+            400,
+            "not supported",
+        ),
+    ] {
+        refused(
+            &app,
+            &admin,
+            Method::POST,
+            &other_domains,
+            body,
+            status,
+            mention,
+        )
+        .await;
+    }
+    let listed = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    let held: usize = listed["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["url_domains"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(held, 1, "refusals stored nothing: {listed}");
+
+    // A custom inbound port of the gateway serves the domains bound to it.
+    let port = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{gw}/custom-ingress-ports"),
+        Some(json!({ "protocol": "HTTP", "ingress_port": 18090 })),
+    )
+    .await;
+    ok(&app, &admin, Method::POST, &other_domains, Some(json!({ "url_domain": "b.example.com", "ingress_http_port": 18090, "ingress_https_port": -1 }))).await;
+    let on_port = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!(
+            "{gw}/custom-ingress-ports/{}/domains",
+            port["ingress_port_id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(on_port["total"], 1);
+    assert_eq!(on_port["domain_infos"][0]["domain_name"], "b.example.com");
+    assert_eq!(on_port["domain_infos"][0]["group_name"], "other");
+
+    // Five per group.
+    for n in 2..=5 {
+        ok(
+            &app,
+            &admin,
+            Method::POST,
+            &domains,
+            Some(json!({ "url_domain": format!("d{n}.example.com") })),
+        )
+        .await;
+    }
+    refused(
+        &app,
+        &admin,
+        Method::POST,
+        &domains,
+        json!({ "url_domain": "d6.example.com" }),
+        409,
+        "already has 5 domains",
+    )
+    .await;
+
+    let updated = ok(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("{domains}/{}", bound["id"].as_str().unwrap()),
+        Some(json!({ "min_ssl_version": "TLSv1.2" })),
+    )
+    .await;
+    assert_eq!(updated["min_ssl_version"], "TLSv1.2");
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("{domains}/{}", bound["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    // Unbound, the name is free again, for another group.
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &other_domains,
+        Some(json!({ "url_domain": "api.shop.example.com" })),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let gw = gateway(&app, &admin, "gw-certs").await;
+    let project_base = gw.split("/instances/").next().unwrap().to_owned();
+    let instance_id = gw.rsplit('/').next().unwrap().to_owned();
+    let group = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{gw}/api-groups"),
+        Some(json!({ "name": "shop" })),
+    )
+    .await;
+    let domains = format!("{gw}/api-groups/{}/domains", group["id"].as_str().unwrap());
+    let bound = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &domains,
+        Some(json!({ "url_domain": "api.shop.example.com" })),
+    )
+    .await;
+    let domain = format!("{domains}/{}", bound["id"].as_str().unwrap());
+
+    let (cert, key) = certificate(&["*.shop.example.com"], -1, 90);
+    let (wrong_name, wrong_name_key) = certificate(&["www.elsewhere.org"], -1, 90);
+    let (_, other_key) = certificate(&["*.shop.example.com"], -1, 90);
+    let (expired, expired_key) = certificate(&["*.shop.example.com"], -90, -1);
+    for (body, mention) in [
+        (
+            json!({ "name": "shop_cert", "cert_content": wrong_name, "private_key": wrong_name_key }),
+            "is for www.elsewhere.org, not api.shop.example.com",
+        ),
+        (
+            json!({ "name": "shop_cert", "cert_content": cert, "private_key": other_key }),
+            "does not belong",
+        ),
+        (
+            json!({ "name": "shop_cert", "cert_content": expired, "private_key": expired_key }),
+            "expired on",
+        ),
+        (
+            json!({ "name": "shop_cert", "cert_content": "not pem", "private_key": key }),
+            "No certificate found",
+        ),
+        (
+            json!({ "name": "sh", "cert_content": cert, "private_key": key }),
+            "4 to 50",
+        ),
+    ] {
+        refused(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{domain}/certificate"),
+            body,
+            400,
+            mention,
+        )
+        .await;
+    }
+    let none = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{project_base}/certificates"),
+        None,
+    )
+    .await;
+    assert_eq!(none["total"], 0, "refused uploads stored nothing");
+
+    let with_cert = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{domain}/certificate"),
+        Some(json!({ "name": "shop_cert", "cert_content": cert, "private_key": key })),
+    )
+    .await;
+    let cert_id = with_cert["ssl_id"].as_str().unwrap().to_owned();
+    assert_eq!(with_cert["ssl_name"], "shop_cert");
+    assert_eq!(with_cert["api_group_name"], "shop");
+
+    let listed = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{project_base}/certificates"),
+        None,
+    )
+    .await;
+    assert_eq!(listed["total"], 1);
+    let shown = &listed["certs"][0];
+    assert_eq!(shown["type"], "instance");
+    assert_eq!(shown["instance_id"], instance_id.as_str());
+    assert_eq!(shown["common_name"], "*.shop.example.com");
+    assert_eq!(shown["algorithm_type"], "ECC");
+    let expiry = (OffsetDateTime::now_utc() + time::Duration::days(90))
+        .date()
+        .to_string();
+    assert!(
+        shown["not_after"].as_str().unwrap().starts_with(&expiry),
+        "{shown}"
+    );
+    assert!(shown.get("private_key").is_none() && !listed.to_string().contains("PRIVATE KEY"));
+
+    let detail = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{domain}/certificate/{cert_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(detail["san"], json!(["*.shop.example.com"]));
+    let attached = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{project_base}/certificates/{cert_id}/attached-domains"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        attached["bound_domains"][0]["url_domain"],
+        "api.shop.example.com"
+    );
+
+    refused(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("{project_base}/certificates/{cert_id}"),
+        json!({}),
+        409,
+        "bound to api.shop.example.com",
+    )
+    .await;
+    // Replacing it with a certificate that no longer covers the domain is refused.
+    refused(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("{project_base}/certificates/{cert_id}"),
+        json!({ "name": "shop_cert", "cert_content": wrong_name, "private_key": wrong_name_key }),
+        400,
+        "does not cover api.shop.example.com",
+    )
+    .await;
+
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("{domain}/certificate/{cert_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let shown = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{gw}/api-groups/{}", group["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(shown["url_domains"][0]["ssl_infos"], json!([]));
+
+    // A global certificate, bound by domain name, then by id.
+    let (global_cert, global_key) = certificate(&["api.shop.example.com"], -1, 30);
+    let global = ok(&app, &admin, Method::POST, &format!("{project_base}/certificates"), Some(json!({ "name": "global_cert", "type": "global", "cert_content": global_cert, "private_key": global_key }))).await;
+    let global_id = global["id"].as_str().unwrap();
+    refused(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{project_base}/certificates"),
+        json!({ "name": "GLOBAL_CERT", "cert_content": cert, "private_key": key }),
+        409,
+        "already exists",
+    )
+    .await;
+    let (status, _) = call(&app, &admin, Method::POST, &format!("{project_base}/certificates/{global_id}/domains/attach"), Some(json!({ "domains": [{ "domain": "api.shop.example.com", "instance_ids": [instance_id] }] }))).await;
+    assert_eq!(status, 204);
+    let shown = ok(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{gw}/api-groups/{}", group["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(shown["url_domains"][0]["ssl_infos"][0]["ssl_id"], global_id);
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{project_base}/certificates/{global_id}/domains/detach"),
+        Some(json!({ "domains": [{ "domain": "api.shop.example.com" }] })),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{domain}/certificates/attach"),
+        Some(json!({ "certificate_ids": [cert_id] })),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("{project_base}/certificates/{global_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    // Readers see certificates but cannot upload one.
+    let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    let seen = ok(
+        &app,
+        &reader,
+        Method::GET,
+        &format!("{project_base}/certificates"),
+        None,
+    )
+    .await;
+    assert_eq!(seen["total"], 1);
+    let (other_cert, other_key) = certificate(&["x.example.com"], -1, 30);
+    refused(
+        &app,
+        &reader,
+        Method::POST,
+        &format!("{project_base}/certificates"),
+        json!({ "name": "readers_cert", "cert_content": other_cert, "private_key": other_key }),
+        403,
+        "apig:domains:bindCertificate",
+    )
+    .await;
+    refused(
+        &app,
+        &reader,
+        Method::POST,
+        &domains,
+        json!({ "url_domain": "r.example.com" }),
+        403,
+        "apig:domains:create",
+    )
+    .await;
+}
