@@ -9,7 +9,7 @@ use crate::domain::group::{ApiGroup, Environment};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::ctx::{self, authorized};
+use super::ctx::{self, authorized_in};
 
 /// What the APIs list and the wizard need besides the APIs: the gateway's groups and
 /// environments, and where the gateway listens.
@@ -64,7 +64,7 @@ pub async fn list_apis(
     use crate::services::apis::{list, ApiFilter};
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:list", "API").await?;
+            let caller = authorized_in("apig:apis:list", "API", &gateway_id).await?;
             let pool = ctx::pool()?;
             let filter = ApiFilter {
                 name: Some(search),
@@ -89,7 +89,7 @@ pub async fn list_apis(
 pub async fn load_scope(gateway_id: String) -> Result<GatewayScope, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:create", "API").await?;
+            let caller = authorized_in("apig:apis:create", "API", &gateway_id).await?;
             scope(&ctx::pool()?, &caller, &gateway_id).await
         }
         .await,
@@ -108,7 +108,7 @@ pub async fn get_api(gateway_id: String, api_id: String) -> Result<ApiView, AppE
     use crate::services::apis;
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:get", "API").await?;
+            let caller = authorized_in("apig:apis:get", "API", &gateway_id).await?;
             let pool = ctx::pool()?;
             Ok(ApiView {
                 api: apis::get(&pool, &caller, &gateway_id, &api_id).await?,
@@ -129,7 +129,7 @@ pub async fn publish_api(
 ) -> Result<Publication, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:publish", "API").await?;
+            let caller = authorized_in("apig:apis:publish", "API", &gateway_id).await?;
             crate::services::apis::publish(
                 &ctx::pool()?,
                 &caller,
@@ -152,7 +152,7 @@ pub async fn offline_api(
 ) -> Result<Publication, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:offline", "API").await?;
+            let caller = authorized_in("apig:apis:offline", "API", &gateway_id).await?;
             crate::services::apis::offline(&ctx::pool()?, &caller, &gateway_id, &api_id, &env_id)
                 .await
         }
@@ -168,7 +168,7 @@ pub async fn switch_api_version(
 ) -> Result<Publication, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:publish", "API").await?;
+            let caller = authorized_in("apig:apis:publish", "API", &gateway_id).await?;
             crate::services::apis::switch_version(
                 &ctx::pool()?,
                 &caller,
@@ -186,7 +186,7 @@ pub async fn switch_api_version(
 pub async fn delete_api(gateway_id: String, api_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:delete", "API").await?;
+            let caller = authorized_in("apig:apis:delete", "API", &gateway_id).await?;
             crate::services::apis::delete(&ctx::pool()?, &caller, &gateway_id, &api_id).await
         }
         .await,
@@ -220,14 +220,15 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
     use crate::services::{api_groups, apis, authz, environments};
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:create", "API").await?;
-            let pool = ctx::pool()?;
             let gateway_id = &wizard.gateway_id;
+            let caller = authorized_in("apig:apis:create", "API", gateway_id).await?;
+            let pool = ctx::pool()?;
+            let here = crate::domain::policy::Scope::Gateway(gateway_id);
             let max_timeout = apis::max_timeout(&pool, &caller, gateway_id).await?;
             let new_group = wizard.new_group.trim();
             let mut definition = wizard.definition.clone();
             if !new_group.is_empty() {
-                authz::require(&pool, &caller, "apig:groups:create", authz::any("API group")).await?;
+                authz::require_in(&pool, &caller, "apig:groups:create", here, authz::any("API group")).await?;
                 api_groups::check_name(&pool, &caller, gateway_id, new_group)
                     .await
                     .map_err(|e| match e {
@@ -252,7 +253,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                 .await?;
             }
             if !wizard.env_id.is_empty() {
-                authz::require(&pool, &caller, "apig:apis:publish", authz::any("API")).await?;
+                authz::require_in(&pool, &caller, "apig:apis:publish", here, authz::any("API")).await?;
                 let env = environments::get(&pool, &caller, gateway_id, &wizard.env_id)
                     .await
                     .map_err(|_| AppError::invalid("env_id", "Choose one of the gateway's environments."))?;

@@ -64,7 +64,35 @@ pub async fn caller() -> Result<crate::services::caller::Caller, AppError> {
     .await
 }
 
-/// The caller, after checking that they may perform `action` (refusals are audited).
+/// The caller, after checking that they may perform `action` inside the gateway
+/// `gateway_id` (refusals are audited).
+pub async fn authorized_in(
+    action: &str,
+    kind: &str,
+    gateway_id: &str,
+) -> Result<crate::services::caller::Caller, AppError> {
+    use crate::services::authz;
+    let caller = caller().await?;
+    let scope = crate::domain::policy::Scope::Gateway(gateway_id);
+    authz::require_in(&pool()?, &caller, action, scope, authz::any(kind)).await?;
+    Ok(caller)
+}
+
+/// The caller, after checking that they may perform `action` somewhere in the project
+/// (a list, filtered afterwards to where they may; refusals are audited).
+pub async fn authorized_anywhere(
+    action: &str,
+    kind: &str,
+) -> Result<crate::services::caller::Caller, AppError> {
+    use crate::services::authz;
+    let caller = caller().await?;
+    let scope = crate::domain::policy::Scope::Anywhere;
+    authz::require_in(&pool()?, &caller, action, scope, authz::any(kind)).await?;
+    Ok(caller)
+}
+
+/// The caller, after checking that they may perform `action` across the project
+/// (refusals are audited).
 pub async fn authorized(
     action: &str,
     kind: &str,

@@ -8,7 +8,7 @@ use crate::domain::group::ApiGroup;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::ctx::{self, authorized};
+use super::ctx::{self, authorized_in};
 
 /// A group with its bound domains and the certificates that could serve them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,28 +32,32 @@ pub async fn group_domains(
     use crate::services::{api_groups, domains, gateways};
     ctx::respond(
         async {
-            let caller = authorized("apig:domains:get", "domain").await?;
+            let caller = authorized_in("apig:domains:get", "domain", &gateway_id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
             let group = api_groups::get(&pool, &caller, &gateway_id, &group_id).await?;
             let suffix = use_context::<crate::domain::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
-            let certificates =
-                if crate::services::authz::decide(&pool, &caller, "apig:domains:getCertificate")
+            let certificates = if crate::services::authz::decide_in(
+                &pool,
+                &caller,
+                "apig:domains:getCertificate",
+                crate::domain::policy::Scope::Gateway(&gateway_id),
+            )
+            .await?
+            .is_allowed()
+            {
+                let page = crate::domain::paging::Page::new(None, Some(500));
+                certificates::list(&pool, &caller, &CertificateFilter::default(), page)
                     .await?
-                    .is_allowed()
-                {
-                    let page = crate::domain::paging::Page::new(None, Some(500));
-                    certificates::list(&pool, &caller, &CertificateFilter::default(), page)
-                        .await?
-                        .certificates
-                        .into_iter()
-                        .filter(|c| c.gateway_id.as_deref().is_none_or(|g| g == gateway_id))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
+                    .certificates
+                    .into_iter()
+                    .filter(|c| c.gateway_id.as_deref().is_none_or(|g| g == gateway_id))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             Ok(GroupDomainsView {
                 gateway_name: gateway.name,
                 subdomain: group.sl_domain(&suffix),
@@ -78,7 +82,7 @@ pub async fn bind_domain(
     use crate::domain::certificate::DomainSettings;
     ctx::respond(
         async {
-            let caller = authorized("apig:domains:create", "domain").await?;
+            let caller = authorized_in("apig:domains:create", "domain", &gateway_id).await?;
             let suffix = use_context::<crate::domain::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
@@ -109,7 +113,7 @@ pub async fn unbind_domain(
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:domains:delete", "domain").await?;
+            let caller = authorized_in("apig:domains:delete", "domain", &gateway_id).await?;
             crate::services::domains::unbind(
                 &ctx::pool()?,
                 &caller,
@@ -136,7 +140,8 @@ pub async fn upload_domain_certificate(
     use crate::domain::certificate::CertificateUpload;
     ctx::respond(
         async {
-            let caller = authorized("apig:domains:bindCertificate", "domain").await?;
+            let caller =
+                authorized_in("apig:domains:bindCertificate", "domain", &gateway_id).await?;
             let upload = CertificateUpload {
                 name: name.trim().to_owned(),
                 cert_content,
@@ -167,7 +172,8 @@ pub async fn attach_domain_certificate(
 ) -> Result<BoundDomain, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:domains:bindCertificate", "domain").await?;
+            let caller =
+                authorized_in("apig:domains:bindCertificate", "domain", &gateway_id).await?;
             crate::services::domains::attach(
                 &ctx::pool()?,
                 &caller,
@@ -191,7 +197,8 @@ pub async fn detach_domain_certificate(
 ) -> Result<BoundDomain, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:domains:unbindCertificate", "domain").await?;
+            let caller =
+                authorized_in("apig:domains:unbindCertificate", "domain", &gateway_id).await?;
             crate::services::domains::detach(
                 &ctx::pool()?,
                 &caller,

@@ -10,7 +10,7 @@ use crate::domain::gateway::{
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::ctx::{self, authorized};
+use super::ctx::{self, authorized, authorized_anywhere, authorized_in};
 
 /// A gateway's Overview: the gateway, its parameters and ports, and where it listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,16 +27,16 @@ fn endpoints() -> Result<Endpoints, AppError> {
 
 #[server(endpoint = "gateways/list")]
 pub async fn list_gateways(search: String, offset: i64) -> Result<GatewayPage, AppError> {
-    use crate::services::gateways::{list, GatewayFilter};
+    use crate::services::gateways::{list_visible, GatewayFilter};
     ctx::respond(
         async {
-            let caller = authorized("apig:instances:list", "gateway").await?;
+            let caller = authorized_anywhere("apig:instances:list", "gateway").await?;
             let filter = GatewayFilter {
-                id: None,
                 name: Some(search),
+                ..GatewayFilter::default()
             };
             let page = crate::domain::paging::Page::new(Some(offset), None);
-            list(&ctx::pool()?, &caller, &filter, page).await
+            list_visible(&ctx::pool()?, &caller, &filter, page).await
         }
         .await,
     )
@@ -65,7 +65,7 @@ pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppE
 pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:instances:get", "gateway").await?;
+            let caller = authorized_in("apig:instances:get", "gateway", &id).await?;
             Ok(GatewayOverview {
                 detail: crate::services::gateways::detail(&ctx::pool()?, &caller, &id).await?,
                 endpoints: endpoints()?,
@@ -79,7 +79,7 @@ pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
 pub async fn update_gateway(id: String, change: GatewayChange) -> Result<Gateway, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:instances:update", "gateway").await?;
+            let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
             crate::services::gateways::update(&ctx::pool()?, &caller, &id, &change).await
         }
         .await,
@@ -93,7 +93,7 @@ pub async fn set_gateway_feature(
 ) -> Result<FeatureState, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:features:create", "gateway").await?;
+            let caller = authorized_in("apig:features:create", "gateway", &id).await?;
             crate::services::gateways::set_feature(&ctx::pool()?, &caller, &id, &setting).await
         }
         .await,
@@ -114,7 +114,7 @@ pub async fn change_gateway_tags(
             } else {
                 "apig:instanceTags:create"
             };
-            let caller = authorized(permission, "gateway").await?;
+            let caller = authorized_in(permission, "gateway", &id).await?;
             crate::services::gateways::change_tags(&ctx::pool()?, &caller, &id, &action, &tags)
                 .await
         }
@@ -126,7 +126,7 @@ pub async fn change_gateway_tags(
 pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<IngressPort, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:instances:update", "gateway").await?;
+            let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
             crate::services::gateways::add_ingress_port(&ctx::pool()?, &caller, &id, &port).await
         }
         .await,
@@ -137,7 +137,7 @@ pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<Ingres
 pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:instances:update", "gateway").await?;
+            let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
             crate::services::gateways::delete_ingress_port(&ctx::pool()?, &caller, &id, &port_id)
                 .await
         }
@@ -151,7 +151,7 @@ pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppE
     use crate::services::gateways;
     ctx::respond(
         async {
-            let caller = authorized("apig:instances:delete", "gateway").await?;
+            let caller = authorized_in("apig:instances:delete", "gateway", &id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &id).await?;
             if confirm_name.trim() != gateway.name {

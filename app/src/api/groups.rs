@@ -7,7 +7,7 @@ use crate::domain::group::{ApiGroup, Environment, GroupPage, Variable};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::ctx::{self, authorized};
+use super::ctx::{self, authorized_in};
 
 /// A page of groups with the suffix of their subdomains.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +26,7 @@ pub async fn list_api_groups(
     use crate::services::{api_groups, gateways};
     ctx::respond(
         async {
-            let caller = authorized("apig:groups:list", "API group").await?;
+            let caller = authorized_in("apig:groups:list", "API group", &gateway_id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
             let page = crate::domain::paging::Page::new(Some(offset), None);
@@ -52,7 +52,7 @@ pub async fn create_api_group(
 ) -> Result<ApiGroup, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:groups:create", "API group").await?;
+            let caller = authorized_in("apig:groups:create", "API group", &gateway_id).await?;
             crate::services::api_groups::create(
                 &ctx::pool()?,
                 &caller,
@@ -70,7 +70,7 @@ pub async fn create_api_group(
 pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:groups:delete", "API group").await?;
+            let caller = authorized_in("apig:groups:delete", "API group", &gateway_id).await?;
             crate::services::api_groups::delete(&ctx::pool()?, &caller, &gateway_id, &group_id)
                 .await
         }
@@ -92,7 +92,7 @@ pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, A
     use crate::services::{api_groups, environments, gateways};
     ctx::respond(
         async {
-            let caller = authorized("apig:envs:list", "environment").await?;
+            let caller = authorized_in("apig:envs:list", "environment", &gateway_id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
             let all = Page::new(Some(0), Some(MAX_LIMIT));
@@ -119,7 +119,7 @@ pub async fn create_environment(
 ) -> Result<Environment, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:envs:create", "environment").await?;
+            let caller = authorized_in("apig:envs:create", "environment", &gateway_id).await?;
             crate::services::environments::create(
                 &ctx::pool()?,
                 &caller,
@@ -137,7 +137,7 @@ pub async fn create_environment(
 pub async fn delete_environment(gateway_id: String, env_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:envs:delete", "environment").await?;
+            let caller = authorized_in("apig:envs:delete", "environment", &gateway_id).await?;
             crate::services::environments::delete(&ctx::pool()?, &caller, &gateway_id, &env_id)
                 .await
         }
@@ -154,7 +154,7 @@ pub async fn list_variables(
     use crate::services::environments::{list_variables, VariableFilter};
     ctx::respond(
         async {
-            let caller = authorized("apig:variables:list", "variable").await?;
+            let caller = authorized_in("apig:variables:list", "variable", &gateway_id).await?;
             let filter = VariableFilter {
                 group_id: Some(group_id),
                 ..VariableFilter::default()
@@ -180,7 +180,7 @@ pub async fn create_variable(
 ) -> Result<Variable, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:variables:create", "variable").await?;
+            let caller = authorized_in("apig:variables:create", "variable", &gateway_id).await?;
             let new = Variable {
                 id: String::new(),
                 group_id,
@@ -204,7 +204,7 @@ pub async fn create_variable(
 pub async fn delete_variable(gateway_id: String, variable_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:variables:delete", "variable").await?;
+            let caller = authorized_in("apig:variables:delete", "variable", &gateway_id).await?;
             crate::services::environments::delete_variable(
                 &ctx::pool()?,
                 &caller,

@@ -6,14 +6,14 @@ use crate::domain::openapi::{ImportItem, ImportPlan, ItemOutcome};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::ctx::{self, authorized};
+use super::ctx::{self, authorized_in};
 
 /// What a document would import.
 #[server(endpoint = "openapi/preview")]
 pub async fn preview_import(gateway_id: String, text: String) -> Result<ImportPlan, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:import", "API").await?;
+            let caller = authorized_in("apig:apis:import", "API", &gateway_id).await?;
             crate::services::gateways::get(&ctx::pool()?, &caller, &gateway_id).await?;
             crate::services::openapi::preview(&text)
         }
@@ -31,7 +31,7 @@ pub async fn import_api_item(
 ) -> Result<ItemOutcome, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:import", "API").await?;
+            let caller = authorized_in("apig:apis:import", "API", &gateway_id).await?;
             crate::services::openapi::import_item(
                 &ctx::pool()?,
                 &caller,
@@ -57,7 +57,7 @@ pub async fn export_apis(
     use crate::services::openapi;
     ctx::respond(
         async {
-            let caller = authorized("apig:apis:export", "API").await?;
+            let caller = authorized_in("apig:apis:export", "API", &gateway_id).await?;
             let suffix = use_context::<crate::domain::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();

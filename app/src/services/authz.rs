@@ -7,7 +7,7 @@ use super::audit::{self, Target};
 use super::caller::Caller;
 use crate::domain::audit::AuditResult;
 use crate::domain::policy::document::PolicyDocument;
-use crate::domain::policy::evaluate::{evaluate, Decision};
+use crate::domain::policy::evaluate::{evaluate_in, Decision, Scope};
 use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::error::AppError;
 
@@ -44,21 +44,42 @@ pub async fn documents(
     Ok(documents)
 }
 
-/// The decision for `action` in the caller's current project.
+/// The decision for `action` across the caller's current project.
 pub async fn decide(pool: &PgPool, caller: &Caller, action: &str) -> Result<Decision, AppError> {
-    let documents = documents(pool, &caller.user_id, &caller.project_id).await?;
-    Ok(evaluate(documents.iter(), action))
+    decide_in(pool, caller, action, Scope::Project).await
 }
 
-/// Passes if the caller may perform `action` in their current project; otherwise records
-/// the refusal in the audit log and returns `Forbidden` naming the action.
+/// The decision for `action` in `scope` of the caller's current project.
+pub async fn decide_in(
+    pool: &PgPool,
+    caller: &Caller,
+    action: &str,
+    scope: Scope<'_>,
+) -> Result<Decision, AppError> {
+    let documents = documents(pool, &caller.user_id, &caller.project_id).await?;
+    Ok(evaluate_in(documents.iter(), action, scope))
+}
+
+/// Passes if the caller may perform `action` across their current project; otherwise
+/// records the refusal in the audit log and returns `Forbidden` naming the action.
 pub async fn require(
     pool: &PgPool,
     caller: &Caller,
     action: &str,
     target: Target<'_>,
 ) -> Result<(), AppError> {
-    if decide(pool, caller, action).await?.is_allowed() {
+    require_in(pool, caller, action, Scope::Project, target).await
+}
+
+/// Like [`require`], for an action in `scope` (inside one gateway, or anywhere for lists).
+pub async fn require_in(
+    pool: &PgPool,
+    caller: &Caller,
+    action: &str,
+    scope: Scope<'_>,
+    target: Target<'_>,
+) -> Result<(), AppError> {
+    if decide_in(pool, caller, action, scope).await?.is_allowed() {
         return Ok(());
     }
     audit::record(
@@ -73,8 +94,8 @@ pub async fn require(
     Err(AppError::forbidden(action))
 }
 
-/// Which of `actions` the caller may perform in their current project (to show only what
-/// they can use).
+/// Which of `actions` the caller may perform somewhere in their current project (to show
+/// only what they can use).
 pub async fn allowed<'a>(
     pool: &PgPool,
     caller: &Caller,
@@ -84,7 +105,21 @@ pub async fn allowed<'a>(
     Ok(actions
         .iter()
         .copied()
-        .filter(|action| evaluate(documents.iter(), action).is_allowed())
+        .filter(|action| evaluate_in(documents.iter(), action, Scope::Anywhere).is_allowed())
+        .collect())
+}
+
+/// The gateways among `gateway_ids` where the caller may perform `action`.
+pub async fn gateways_allowing(
+    pool: &PgPool,
+    caller: &Caller,
+    action: &str,
+    gateway_ids: Vec<String>,
+) -> Result<Vec<String>, AppError> {
+    let documents = documents(pool, &caller.user_id, &caller.project_id).await?;
+    Ok(gateway_ids
+        .into_iter()
+        .filter(|id| evaluate_in(documents.iter(), action, Scope::Gateway(id)).is_allowed())
         .collect())
 }
 

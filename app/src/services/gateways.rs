@@ -24,6 +24,8 @@ pub struct GatewayFilter {
     pub id: Option<String>,
     /// Part of the name, case-insensitive.
     pub name: Option<String>,
+    /// Only these gateways (those the caller's grants limited by `Resource` name).
+    pub within: Option<Vec<String>>,
 }
 
 struct Row {
@@ -259,10 +261,11 @@ pub async fn list(
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateways
             WHERE project_id = $1 AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
-              AND ($3::text IS NULL OR id = $3)"#,
+              AND ($3::text IS NULL OR id = $3) AND ($4::text[] IS NULL OR id = ANY($4))"#,
         caller.project_id,
         name,
-        id
+        id,
+        filter.within.as_deref()
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -271,13 +274,14 @@ pub async fn list(
         "SELECT id, project_id, name, description, spec_id, maintain_begin, maintain_end, created_by, created_at
            FROM gateways
           WHERE project_id = $1 AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
-            AND ($3::text IS NULL OR id = $3)
+            AND ($3::text IS NULL OR id = $3) AND ($6::text[] IS NULL OR id = ANY($6))
           ORDER BY created_at, id OFFSET $4 LIMIT $5",
         caller.project_id,
         name,
         id,
         page.offset,
-        page.limit
+        page.limit,
+        filter.within.as_deref()
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -293,6 +297,28 @@ pub async fn list(
             })
             .collect(),
     })
+}
+
+/// The gateways the caller may list: every one of the project when `apig:instances:list`
+/// is granted across it, otherwise those named by the `Resource` of a limited grant.
+pub async fn list_visible(
+    pool: &PgPool,
+    caller: &Caller,
+    filter: &GatewayFilter,
+    page: Page,
+) -> Result<GatewayPage, AppError> {
+    const LIST: &str = "apig:instances:list";
+    let mut filter = filter.clone();
+    if !super::authz::decide(pool, caller, LIST).await?.is_allowed() {
+        let all = sqlx::query_scalar!(
+            "SELECT id FROM gateways WHERE project_id = $1",
+            caller.project_id
+        )
+        .fetch_all(pool)
+        .await?;
+        filter.within = Some(super::authz::gateways_allowing(pool, caller, LIST, all).await?);
+    }
+    list(pool, caller, &filter, page).await
 }
 
 /// One gateway of the caller's project.

@@ -18,6 +18,7 @@ use axum::Router;
 use sqlx::PgPool;
 
 use app::domain::gateway::Endpoints;
+use app::domain::policy::Scope;
 use app::services::audit::Target;
 use app::services::authz;
 use app::services::caller::Caller;
@@ -54,14 +55,26 @@ pub fn router(state: MgmtState) -> Router {
         .with_state(state)
 }
 
-/// Checks one IAM action for the caller in their project; refusals are audited.
+/// Checks one IAM action for the caller across their project; refusals are audited.
 pub async fn guard(
     state: &MgmtState,
     caller: &Caller,
     action: &str,
     target: Target<'_>,
 ) -> Result<(), ApiError> {
-    authz::require(&state.pool, caller, action, target)
+    guard_in(state, caller, action, Scope::Project, target).await
+}
+
+/// Checks one IAM action for the caller in `scope` (one gateway, or anywhere for a list
+/// that is filtered afterwards); refusals are audited.
+pub async fn guard_in(
+    state: &MgmtState,
+    caller: &Caller,
+    action: &str,
+    scope: Scope<'_>,
+    target: Target<'_>,
+) -> Result<(), ApiError> {
+    authz::require_in(&state.pool, caller, action, scope, target)
         .await
         .map_err(ApiError::from)
 }

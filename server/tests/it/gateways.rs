@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::iam_support::{admin_token, call, default_project, user_with_policy};
+use crate::iam_support::{admin_token, call, default_project, user_with_policy, user_with_role};
 use crate::support::TestApp;
 
 fn instances(project: &str) -> String {
@@ -601,5 +601,123 @@ async fn operations_without_meaning_here_answer_501() {
         );
         assert!(error["error_code"].as_str().unwrap().starts_with("APIG."));
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_grant_limited_to_a_gateway_reaches_only_that_gateway() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let one = crate::groups::gateway(&app, &admin, "gw-mine").await;
+    let two = crate::groups::gateway(&app, &admin, "gw-theirs").await;
+    let one_id = one.rsplit('/').next().unwrap().to_owned();
+    let project_base = one.split("/instances/").next().unwrap().to_owned();
+
+    // A statement with a Resource that is not a gateway is refused where it is written.
+    let bad = json!({ "role": { "display_name": "bad scope", "type": "XA",
+        "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:*:*"],
+            "Resource": ["apig:*:*:api:*"] }] } } });
+    let (status, error) = call(&app, &admin, Method::POST, "/v3.0/OS-ROLE/roles", Some(bad)).await;
+    assert_eq!(status, 400, "{error}");
+    assert!(
+        error.to_string().contains("is not a gateway resource"),
+        "{error}"
+    );
+
+    let scoped = json!({ "role": { "display_name": "one gateway", "type": "XA",
+        "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:*:*"],
+            "Resource": [format!("apig:*:*:instance:{one_id}")] }] } } });
+    let (status, created) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3.0/OS-ROLE/roles",
+        Some(scoped),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let role = created["role"]["id"].as_str().unwrap();
+    let (_, operator) = user_with_role(&app, &admin, "operator", Some(role)).await;
+
+    // The list shows only the named gateway.
+    let (status, listed) = call(
+        &app,
+        &operator,
+        Method::GET,
+        &format!("{project_base}/instances"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["instances"][0]["id"], one_id.as_str());
+
+    // Inside it, everything; inside the other, nothing — refused and audited.
+    let (status, group) = call(
+        &app,
+        &operator,
+        Method::POST,
+        &format!("{one}/api-groups"),
+        Some(json!({ "name": "mine" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{group}");
+    let (status, error) = call(
+        &app,
+        &operator,
+        Method::POST,
+        &format!("{two}/api-groups"),
+        Some(json!({ "name": "theirs" })),
+    )
+    .await;
+    assert_eq!(status, 403, "{error}");
+    assert_eq!(error["error_code"], "APIG.1020");
+    let (status, _) = call(
+        &app,
+        &operator,
+        Method::GET,
+        &format!("{two}/api-groups"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (_, groups) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("{two}/api-groups"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        groups["total"], 1,
+        "nothing was created in the other gateway: {groups}"
+    );
+
+    // A limited grant gives nothing across the project: no new gateways.
+    let (status, _) = call(
+        &app,
+        &operator,
+        Method::POST,
+        &format!("{project_base}/instances"),
+        Some(json!({ "instance_name": "gw-new", "spec_id": "BASIC" })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let refusals: Vec<(String,)> = sqlx::query_as(
+        "SELECT action FROM audit_records WHERE result = 'refused' AND user_name = 'operator' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let refusals: Vec<&str> = refusals.iter().map(|(a,)| a.as_str()).collect();
+    assert_eq!(
+        refusals,
+        [
+            "apig:groups:create",
+            "apig:groups:list",
+            "apig:instances:create"
+        ]
+    );
     app.stop().await;
 }

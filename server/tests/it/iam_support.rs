@@ -64,6 +64,20 @@ pub async fn user_with_policy(
     name: &str,
     policy: Option<&str>,
 ) -> (String, String) {
+    let role = match policy {
+        Some(policy) => Some(role_id(app, admin, policy).await),
+        None => None,
+    };
+    user_with_role(app, admin, name, role.as_deref()).await
+}
+
+/// Like [`user_with_policy`], granting the policy (system or custom) with id `role_id`.
+pub async fn user_with_role(
+    app: &TestApp,
+    admin: &str,
+    name: &str,
+    role_id: Option<&str>,
+) -> (String, String) {
     let (status, user) = call(
         app,
         admin,
@@ -74,7 +88,7 @@ pub async fn user_with_policy(
     .await;
     assert_eq!(status, 201, "{user}");
     let user_id = user["user"]["id"].as_str().unwrap().to_owned();
-    if let Some(policy) = policy {
+    if let Some(role_id) = role_id {
         let (status, group) = call(
             app,
             admin,
@@ -94,7 +108,6 @@ pub async fn user_with_policy(
         )
         .await;
         assert_eq!(status, 204);
-        let role_id = role_id(app, admin, policy).await;
         let project = default_project(app, admin).await;
         let (status, body) = call(
             app,

@@ -201,6 +201,25 @@ pub const ACTIONS: &[&str] = &[
     "iam:audit:list",
 ];
 
+/// Checks a `Resource` entry: `apig:<region>:<account>:instance:<gateway id>`, five parts,
+/// `*` allowed in each (region and account are not compared). Portico limits statements
+/// to gateways, so the type is `instance`.
+pub fn check_resource(resource: &str) -> Result<(), String> {
+    let quoted = describe(&Value::String(resource.to_owned()));
+    match resource.split(':').collect::<Vec<_>>().as_slice() {
+        [service, _, _, kind, id]
+            if glob_matches(&service.to_ascii_lowercase(), "apig")
+                && glob_matches(kind, "instance")
+                && !id.is_empty() =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "{quoted} is not a gateway resource; write apig:*:*:instance:<gateway id> (or instance:* for every gateway)"
+        )),
+    }
+}
+
 /// Checks an action pattern as written in a policy: `service:resource:verb` for the
 /// `apig` or `iam` service, naming (or, with `*`, matching) at least one known action.
 /// The error is a sentence for the user that names the pattern.

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::actions::check_pattern;
+use super::actions::{check_pattern, check_resource};
 use super::locate::{self, join};
 
 /// The policy language version Portico accepts (IAM's fine-grained policies).
@@ -35,7 +35,8 @@ pub struct Statement {
     /// Action patterns such as `apig:apis:create` or `apig:*:get*`.
     #[serde(rename = "Action")]
     pub actions: Vec<String>,
-    /// Resources the statement is limited to; stored, not evaluated yet.
+    /// Gateways the statement is limited to (`apig:*:*:instance:<gateway id>`); empty means
+    /// every gateway of the project.
     #[serde(rename = "Resource", default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
     /// Conditions the statement is limited to; stored, not evaluated yet.
@@ -223,7 +224,7 @@ impl Checker<'_> {
         let path = join(at, "Resource");
         let resources = match fields.get("Resource") {
             None => Vec::new(),
-            Some(Value::Array(items)) => self.strings(&path, items, |_| Ok(()))?,
+            Some(Value::Array(items)) => self.strings(&path, items, check_resource)?,
             found => return self.fail(&path, at, found, "Resource must be a list of strings"),
         };
         let condition = match fields.get("Condition") {
@@ -351,6 +352,14 @@ mod tests {
                 r#"Resource must be a list of strings, not "x""#,
             ),
             (
+                policy(
+                    r#"{"Effect": "Allow", "Action": ["apig:*:*"], "Resource": ["apig:*:*:api:*"]}"#,
+                ),
+                "Statement[0].Resource[0]",
+                r#""apig:*:*:api:*""#,
+                r#""apig:*:*:api:*" is not a gateway resource; write apig:*:*:instance:<gateway id> (or instance:* for every gateway)"#,
+            ),
+            (
                 policy(r#"{"Effect": "Allow", "Action": ["apig:*:*"], "Condition": []}"#),
                 "Statement[0].Condition",
                 "[]",
@@ -433,11 +442,11 @@ mod tests {
     fn parsed_policies_round_trip() {
         let text = r#"{"Version":"1.1","Statement":[
             {"Effect":"Allow","Action":["apig:apis:create","apig:*:get*"]},
-            {"Effect":"Deny","Action":["apig:apis:delete"],"Resource":["apig:*:*:api:*"],
+            {"Effect":"Deny","Action":["apig:apis:delete"],"Resource":["apig:*:*:instance:gw1"],
              "Condition":{"StringEquals":{"g:ProjectName":["eu-de"]}}}]}"#;
         let document = parse(text).unwrap();
         assert_eq!(document.statements[1].effect, Effect::Deny);
-        assert_eq!(document.statements[1].resources, ["apig:*:*:api:*"]);
+        assert_eq!(document.statements[1].resources, ["apig:*:*:instance:gw1"]);
         let json = serde_json::to_string(&document).unwrap();
         assert_eq!(parse(&json).unwrap(), document);
         assert_eq!(

@@ -76,23 +76,67 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
     pattern[p..].iter().all(|&c| c == '*')
 }
 
-/// Decides whether `policies`, taken together, allow `action`.
-///
-/// Only `Effect` and `Action` are evaluated. `Resource` and `Condition` are kept in the
-/// document but not evaluated yet: Portico scopes grants by project (a policy is granted
-/// to a group on a project, see the grant model), so the project decides where a policy
-/// applies.
+/// Where an action is performed, which decides the statements limited by `Resource` that
+/// apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// Across the project (creating a gateway, IAM): only statements without `Resource`.
+    Project,
+    /// Inside one gateway: statements without `Resource`, and those naming the gateway.
+    Gateway(&'a str),
+    /// Somewhere in the project (what the console shows, whether a list can be read at
+    /// all): any Allow, limited or not; only unlimited Denies.
+    Anywhere,
+}
+
+/// Whether a `Resource` pattern names the gateway `gateway_id`. Resources are written
+/// `service:region:account:type:id`, like `apig:*:*:instance:<gateway id>`; region and
+/// account are not compared (one installation has one of each), the service ignores case,
+/// and `*` matches within one part as in actions.
+pub fn resource_matches(pattern: &str, gateway_id: &str) -> bool {
+    match pattern.split(':').collect::<Vec<_>>().as_slice() {
+        [service, _region, _account, kind, id] => {
+            glob_matches(&service.to_ascii_lowercase(), "apig")
+                && glob_matches(kind, "instance")
+                && glob_matches(id, gateway_id)
+        }
+        _ => false,
+    }
+}
+
+/// Decides whether `policies`, taken together, allow `action` across the project.
 pub fn evaluate<'a>(
     policies: impl IntoIterator<Item = &'a PolicyDocument>,
     action: &str,
 ) -> Decision {
+    evaluate_in(policies, action, Scope::Project)
+}
+
+/// Decides whether `policies` allow `action` in `scope`. A statement with `Resource`
+/// applies only to the gateways it names (see [`Scope`]); `Condition` is kept in the
+/// document but not evaluated.
+pub fn evaluate_in<'a>(
+    policies: impl IntoIterator<Item = &'a PolicyDocument>,
+    action: &str,
+    scope: Scope<'_>,
+) -> Decision {
     let mut decision = Decision::ImplicitDeny;
     for statement in policies.into_iter().flat_map(|policy| &policy.statements) {
-        if statement
+        if !statement
             .actions
             .iter()
             .any(|pattern| pattern_matches(pattern, action))
         {
+            continue;
+        }
+        let unlimited = statement.resources.is_empty();
+        let applies = match (scope, statement.effect) {
+            _ if unlimited => true,
+            (Scope::Gateway(id), _) => statement.resources.iter().any(|r| resource_matches(r, id)),
+            (Scope::Anywhere, Effect::Allow) => true,
+            _ => false,
+        };
+        if applies {
             match statement.effect {
                 Effect::Deny => return Decision::ExplicitDeny,
                 Effect::Allow => decision = Decision::Allow,
@@ -110,6 +154,47 @@ mod tests {
 
     fn policy(text: &str) -> PolicyDocument {
         parse(text).unwrap()
+    }
+
+    #[test]
+    fn resources_limit_statements_to_the_gateways_they_name() {
+        let scoped = policy(
+            r#"{"Version":"1.1","Statement":[
+                {"Effect":"Allow","Action":["apig:*:*"],"Resource":["apig:*:*:instance:gw1"]},
+                {"Effect":"Deny","Action":["apig:apis:delete"],"Resource":["APIG:cn-north-4:acc:instance:gw*"]}]}"#,
+        );
+        let in_gw1 = |action| evaluate_in([&scoped], action, Scope::Gateway("gw1"));
+        assert_eq!(in_gw1("apig:apis:create"), Decision::Allow);
+        assert_eq!(in_gw1("apig:apis:delete"), Decision::ExplicitDeny);
+        assert_eq!(
+            evaluate_in([&scoped], "apig:apis:create", Scope::Gateway("gw2")),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            evaluate_in([&scoped], "apig:apis:delete", Scope::Gateway("gw2")),
+            Decision::ExplicitDeny
+        );
+        // Across the project (creating a gateway) a limited Allow grants nothing.
+        assert_eq!(
+            evaluate([&scoped], "apig:instances:create"),
+            Decision::ImplicitDeny
+        );
+        // Somewhere: the limited Allow counts, the limited Deny does not deny everywhere.
+        assert_eq!(
+            evaluate_in([&scoped], "apig:apis:delete", Scope::Anywhere),
+            Decision::Allow
+        );
+        let everywhere = policy(
+            r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["apig:*:get*"]}]}"#,
+        );
+        assert_eq!(
+            evaluate_in([&everywhere], "apig:apis:get", Scope::Gateway("any")),
+            Decision::Allow
+        );
+        assert!(resource_matches("apig:*:*:instance:*", "gw9"));
+        assert!(!resource_matches("apig:*:*:api:*", "gw9"));
+        assert!(!resource_matches("iam:*:*:instance:gw9", "gw9"));
+        assert!(!resource_matches("apig:instance:gw9", "gw9"));
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //!   match at least one action of [`actions::ACTIONS`]; [`parse`] refuses anything else
 //!   and says where, so the console's JSON editor can mark the spot.
 //! - An explicit Deny wins over any Allow; without a matching Allow the answer is no.
-//! - `Resource` and `Condition` are stored but not evaluated: grants are scoped by project.
+//! - Grants are per project. A statement's `Resource` (`apig:*:*:instance:<gateway id>`)
+//!   limits it to the gateways it names; `Condition` is stored but not evaluated.
 //! - Plain data and pure functions only: this module runs in the browser and on the server.
 pub mod actions;
 pub mod document;
@@ -20,5 +21,5 @@ pub mod system;
 
 pub use actions::{is_known, ACTIONS};
 pub use document::{parse, Effect, PolicyDocument, PolicyError, Statement};
-pub use evaluate::{evaluate, pattern_matches, Decision};
+pub use evaluate::{evaluate, evaluate_in, pattern_matches, resource_matches, Decision, Scope};
 pub use system::{system_policy, PolicyKind, SystemPolicy, SYSTEM_POLICIES};

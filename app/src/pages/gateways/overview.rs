@@ -104,12 +104,16 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
         })
         .collect();
     let can_delete = shell.can("apig:instances:delete");
+    // What a policy's Resource names to limit a statement to this gateway.
+    let resource = format!("apig:*:*:instance:{}", gateway.id);
     view! {
         <div class="page-header">
             <h1>{gateway.name.clone()} " " <span class="badge badge-success">"Running"</span></h1>
             <p class="muted">
                 "Gateway ID " <code>{gateway.id.clone()}</code>
                 <CopyButton text=gateway.id.clone() what="gateway ID"/>
+                " · IAM resource " <code>{resource.clone()}</code>
+                <CopyButton text=resource.clone() what="IAM resource"/>
             </p>
         </div>
         <GatewayTabs gateway_id=gateway.id.clone() current=GatewayTab::Overview/>

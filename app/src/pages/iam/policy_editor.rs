@@ -162,7 +162,7 @@ pub fn PolicyEditor(
                     (None, Some(message)) => view! { <p class="field-error">{message}</p> }.into_any(),
                     (None, None) => view! {
                         <p class="field-hint">
-                            "Valid policy. Actions look like apig:apis:create; * matches any part of one segment, as in apig:*:get*."
+                            "Valid policy. Actions look like apig:apis:create; * matches any part of one segment, as in apig:*:get*. To limit a statement to one gateway, add \"Resource\": [\"apig:*:*:instance:<gateway id>\"]."
                         </p>
                     }
                     .into_any(),

@@ -9,12 +9,13 @@ use app::domain::gateway::{
     FeatureSetting, FeatureState, Gateway, GatewayChange, IngressPort, NewGateway, NewIngressPort,
     Tag, FEATURES,
 };
+use app::domain::policy::Scope;
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::gateways::{self, GatewayFilter};
 
 use super::{apig_time_of, in_project, Paging};
-use crate::mgmt::{guard, ApiError, Body, MgmtState};
+use crate::mgmt::{guard_in, ApiError, Body, MgmtState};
 
 /// APIG's status of a gateway that serves: `Running`, number 6.
 const RUNNING: (&str, i64) = ("Running", 6);
@@ -36,7 +37,12 @@ async fn authorized(
     gateway_id: &str,
 ) -> Result<Caller, ApiError> {
     let caller = in_project(state, caller, project_id).await?;
-    guard(state, &caller, action, target(gateway_id)).await?;
+    let scope = if gateway_id.is_empty() {
+        Scope::Project
+    } else {
+        Scope::Gateway(gateway_id)
+    };
+    guard_in(state, &caller, action, scope, target(gateway_id)).await?;
     Ok(caller)
 }
 
@@ -145,10 +151,13 @@ pub async fn list(
     Path(project_id): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, "apig:instances:list", "").await?;
+    let caller = in_project(&state, caller, &project_id).await?;
+    let list = "apig:instances:list";
+    guard_in(&state, &caller, list, Scope::Anywhere, target("")).await?;
     let filter = GatewayFilter {
         id: query.instance_id,
         name: query.instance_name,
+        within: None,
     };
     // Every gateway here is running: another status filter matches none.
     let page = match query.status.as_deref() {
@@ -158,7 +167,7 @@ pub async fn list(
                 total: 0,
             }
         }
-        _ => gateways::list(&state.pool, &caller, &filter, query.paging.page()).await?,
+        _ => gateways::list_visible(&state.pool, &caller, &filter, query.paging.page()).await?,
     };
     let instances: Vec<Value> = page.gateways.iter().map(base).collect();
     Ok(Json(json!({

@@ -14,11 +14,12 @@ use axum::Router;
 use serde::Deserialize;
 
 use app::domain::paging::Page;
+use app::domain::policy::Scope;
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{gateways, projects};
 
-use super::{guard, ApiError, MgmtState};
+use super::{guard_in, ApiError, MgmtState};
 
 /// Largest import request: the largest document plus the form around it.
 const IMPORT_LIMIT: usize = app::services::openapi::MAX_DOCUMENT + 64 * 1024;
@@ -200,7 +201,7 @@ pub async fn in_gateway(
         id: "",
         name: instance_id,
     };
-    guard(state, &caller, action, target).await?;
+    guard_in(state, &caller, action, Scope::Gateway(instance_id), target).await?;
     gateways::get(&state.pool, &caller, instance_id).await?;
     Ok(caller)
 }
