@@ -28,8 +28,8 @@ use crate::pages::account::ChangePasswordPage;
 use crate::pages::gateways::{
     api_detail::ApiDetailPage, apis::GatewayApisPage, domains::GroupDomainsPage,
     environments::GatewayEnvironmentsPage, groups::GatewayGroupsPage, list::GatewayPicker,
-    list::GatewaysPage, open_api::OpenApiWizard, overview::GatewayOverviewPage,
-    wizard::CreateGatewayWizard,
+    list::GatewaysPage, open_api::EditApiWizard, open_api::OpenApiWizard,
+    overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
 };
 use crate::pages::iam::{
     access_keys::AccessKeysPage, group_detail::GroupDetailPage, groups::GroupsPage,
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("gateways/:id/apis") view=GatewayApisPage/>
                     <Route path=path!("gateways/:id/apis/new") view=OpenApiWizard/>
                     <Route path=path!("gateways/:id/apis/:api_id") view=ApiDetailPage/>
+                    <Route path=path!("gateways/:id/apis/:api_id/edit") view=EditApiWizard/>
                     <Route path=path!("api-groups") view=|| view! {
                         <GatewayPicker title="API groups" tail="/groups"
                             purpose="API groups live inside a gateway: choose one to see and create its groups."/>

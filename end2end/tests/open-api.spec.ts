@@ -111,6 +111,29 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await expect(history.getByRole("row").nth(2)).toContainText("Live");
   await shot(page, "api-publishing");
 
+  // Edit the API: the wizard's steps hold its definition; a bad timeout is refused next to
+  // the field; saving changes the draft only, so the page says the draft differs.
+  await page.getByRole("link", { name: "Edit API" }).click();
+  await hydrated(page);
+  await expect(page.locator('[aria-current="step"]')).toContainText("Request");
+  await expect(page.getByLabel("API name")).toHaveValue("get-order");
+  await page.getByRole("button", { name: "Next" }).click();
+  const editTimeout = page.getByLabel("Timeout (ms)");
+  await editTimeout.fill("0");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.locator(".field", { has: editTimeout }).locator(".field-error")).toBeVisible();
+  await editTimeout.fill("8000");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByRole("row", { name: /^Backend/ }).first()).toContainText("8000 ms");
+  await shot(page, "api-edit-review");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status")).toContainText("is saved");
+  await page.getByRole("link", { name: "View the API" }).click();
+  await page.getByRole("tab", { name: "Publishing" }).click();
+  await expect(page.getByText("Draft differs").first()).toBeVisible();
+  await page.getByRole("tab", { name: "Backend" }).click();
+  await expect(page.getByRole("row", { name: /Timeout/ })).toContainText("8000");
+
   // Export the group's drafts, then import the file into the DEFAULT group.
   await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "APIs" }).click();
   await hydrated(page);

@@ -308,3 +308,21 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
         .await,
     )
 }
+
+/// Saves an edited definition as the API's draft; what is live changes only when it is
+/// published again.
+#[server(endpoint = "apis/update", input = server_fn::codec::Json)]
+pub async fn update_api_definition(
+    gateway_id: String,
+    api_id: String,
+    definition: ApiDefinition,
+) -> Result<ApiInfo, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized_in("apig:apis:update", "API", &gateway_id).await?;
+            crate::services::apis::update(&ctx::pool()?, &caller, &gateway_id, &api_id, &definition)
+                .await
+        }
+        .await,
+    )
+}

@@ -8,6 +8,10 @@ mod rules;
 
 pub use rules::{frontend_path_params, validate_api_name, validate_param_name, variables_in};
 
+/// A complete sample definition for tests across the crate.
+#[cfg(test)]
+pub(crate) use rules::tests::sample;
+
 /// Parameters per API (APIG's API_PARAM_NUM_LIMIT).
 pub const MAX_PARAMS: usize = 50;
 /// Published versions kept per API and environment.

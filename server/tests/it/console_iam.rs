@@ -38,6 +38,7 @@ pub async fn server_fn(
         "gateways/change_tags",
         "gateways/add_port",
         "apis/open",
+        "apis/update",
     ]
     .contains(&endpoint);
     let request = if json_input {

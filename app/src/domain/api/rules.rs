@@ -638,4 +638,4 @@ impl ApiDefinition {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -128,11 +128,14 @@ fn ApiView(data: ApiView, actions: Actions, tab: RwSignal<Tab>) -> impl IntoView
                 <code>{route_label(&api)}</code> " in group " {api.group_name.clone()} " · API ID " <code>{api.id.clone()}</code>
                 <CopyButton text=api.id.clone() what="API ID"/>
             </p>
-            {shell.can("apig:apis:delete").then(|| view! {
-                <div class="form-actions">
+            <div class="form-actions">
+                {shell.can("apig:apis:update").then(|| view! {
+                    <a class="btn btn-primary" href=format!("/gateways/{}/apis/{}/edit", api.gateway_id, api.id)>"Edit API"</a>
+                })}
+                {shell.can("apig:apis:delete").then(|| view! {
                     <button type="button" class="btn btn-danger" on:click=move |_| delete_open.set(true)>"Delete API"</button>
-                </div>
-            })}
+                })}
+            </div>
         </div>
         <GatewayTabs gateway_id=gateway_id.clone() current=GatewayTab::Apis/>
         <ErrorBanner error=failure(actions.delete)/>

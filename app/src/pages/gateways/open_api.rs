@@ -10,7 +10,9 @@ use leptos_router::hooks::use_params_map;
 mod steps;
 
 use super::{call_url, curl_line, GatewayTab, GatewayTabs};
-use crate::api::apis::{load_scope, GatewayScope, OpenApi, OpenApiWithWizard, OpenedApi};
+use crate::api::apis::{
+    get_api, load_scope, GatewayScope, OpenApi, OpenApiWithWizard, OpenedApi, UpdateApiDefinition,
+};
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, row};
 use crate::components::feedback::{ErrorBanner, Loading};
@@ -24,6 +26,7 @@ use crate::error::AppError;
 use steps::{BackendStep, GroupStep, RequestStep};
 
 const STEPS: &[&str] = &["Group", "Request", "Backend", "Review and publish", "Done"];
+const EDIT_STEPS: &[&str] = &["Group", "Request", "Backend", "Review and save", "Done"];
 const GROUP: usize = 0;
 const REQUEST: usize = 1;
 const BACKEND: usize = 2;
@@ -104,6 +107,59 @@ impl Draft {
             env: RwSignal::new(RELEASE_ID.to_owned()),
             next_row: StoredValue::new(0),
         }
+    }
+
+    /// A draft holding an existing API's definition, to edit it.
+    fn from_definition(definition: &ApiDefinition) -> Self {
+        let draft = Draft::new();
+        draft.group.set(definition.group_id.clone());
+        draft.name.set(definition.name.clone());
+        draft.method.set(definition.req_method.clone());
+        draft.path.set(definition.req_uri.clone());
+        draft.prefix.set(definition.match_mode == "SWA");
+        draft.cors.set(definition.cors);
+        draft.remark.set(definition.remark.clone());
+        let params = definition
+            .req_params
+            .iter()
+            .map(|p| ParamRow {
+                id: draft.row_id(),
+                name: p.name.clone(),
+                location: p.location.clone(),
+                kind: p.kind.clone(),
+                required: p.required == 1,
+                default_value: p.default_value.clone(),
+                enumerations: p.enumerations.clone(),
+            })
+            .collect();
+        draft.params.set(params);
+        let mappings = definition
+            .backend_params
+            .iter()
+            .map(|p| MapRow {
+                id: draft.row_id(),
+                name: p.name.clone(),
+                location: p.location.clone(),
+                origin: p.origin.clone(),
+                value: p.value.clone(),
+            })
+            .collect();
+        draft.mappings.set(mappings);
+        draft.backend_type.set(definition.backend_type.clone());
+        if let Some(backend) = &definition.backend_api {
+            draft.address.set(backend.url_domain.clone());
+            draft.protocol.set(backend.req_protocol.clone());
+            draft.backend_method.set(backend.req_method.clone());
+            draft.backend_path.set(backend.req_uri.clone());
+            draft.timeout.set(backend.timeout.to_string());
+            draft.retries.set(backend.retry_count.clone());
+        }
+        if let Some(mock) = &definition.mock_info {
+            draft.mock_status.set(mock.status_code.to_string());
+            draft.mock_body.set(mock.result_content.clone());
+        }
+        draft.env.set(String::new());
+        draft
     }
 
     fn row_id(&self) -> u32 {
@@ -231,6 +287,54 @@ impl Draft {
     }
 }
 
+/// The edited definition with what the wizard does not show taken from the stored one:
+/// descriptions, samples, tags, authentication, parameter ranges and patterns, mock headers.
+/// Editing in the console never drops what the API or an import set.
+fn keep_unedited(original: &ApiDefinition, mut edited: ApiDefinition) -> ApiDefinition {
+    edited.visibility = original.visibility;
+    edited.version = original.version.clone();
+    edited.req_protocol = original.req_protocol.clone();
+    edited.auth_type = original.auth_type.clone();
+    edited.tags = original.tags.clone();
+    edited.body_remark = original.body_remark.clone();
+    edited.result_normal_sample = original.result_normal_sample.clone();
+    edited.result_failure_sample = original.result_failure_sample.clone();
+    for param in &mut edited.req_params {
+        let same = original
+            .req_params
+            .iter()
+            .find(|o| o.location == param.location && o.name.eq_ignore_ascii_case(&param.name));
+        if let Some(o) = same {
+            param.sample_value = o.sample_value.clone();
+            param.valid_enable = o.valid_enable;
+            param.remark = o.remark.clone();
+            param.min_num = o.min_num;
+            param.max_num = o.max_num;
+            param.min_size = o.min_size;
+            param.max_size = o.max_size;
+            param.regular = o.regular.clone();
+            param.pass_through = o.pass_through;
+        }
+    }
+    for param in &mut edited.backend_params {
+        let same = original
+            .backend_params
+            .iter()
+            .find(|o| o.location == param.location && o.name.eq_ignore_ascii_case(&param.name));
+        if let Some(o) = same {
+            param.remark = o.remark.clone();
+        }
+    }
+    if let (Some(backend), Some(o)) = (&mut edited.backend_api, &original.backend_api) {
+        backend.remark = o.remark.clone();
+    }
+    if let (Some(mock), Some(o)) = (&mut edited.mock_info, &original.mock_info) {
+        mock.headers = o.headers.clone();
+        mock.remark = o.remark.clone();
+    }
+    edited
+}
+
 /// The step an error's field belongs to.
 fn step_of(field: &str) -> Option<usize> {
     if field == "new_group" || field == "group_id" {
@@ -260,6 +364,16 @@ struct Wizard {
     open: ServerAction<OpenApiWithWizard>,
     /// The gateway's longest backend timeout, once loaded.
     max_timeout: RwSignal<i64>,
+    /// Set when the wizard edits an existing API instead of opening one.
+    editing: Option<Editing>,
+}
+
+/// An API being edited: its id, its stored definition, and the save action.
+#[derive(Clone, Copy)]
+struct Editing {
+    api_id: StoredValue<String>,
+    original: StoredValue<ApiDefinition>,
+    save: ServerAction<UpdateApiDefinition>,
 }
 
 impl Wizard {
@@ -333,6 +447,20 @@ impl Wizard {
     fn submit(&self) {
         self.server_error.set(None);
         let draft = self.draft;
+        if let Some(editing) = self.editing {
+            let definition = untrack(|| {
+                keep_unedited(
+                    &editing.original.get_value(),
+                    draft.definition(&draft.group_id(), true),
+                )
+            });
+            editing.save.dispatch(UpdateApiDefinition {
+                gateway_id: self.gateway_id.get_untracked(),
+                api_id: editing.api_id.get_value(),
+                definition,
+            });
+            return;
+        }
         let wizard = untrack(|| OpenApi {
             gateway_id: self.gateway_id.get(),
             new_group: if draft.group_id() == NEW_GROUP {
@@ -346,8 +474,23 @@ impl Wizard {
         self.open.dispatch(OpenApiWithWizard { wizard });
     }
 
+    /// The outcome of the last submit: the open action's, or the save action's when editing.
+    fn outcome(&self) -> Option<Result<(), AppError>> {
+        match self.editing {
+            Some(editing) => editing.save.value().get().map(|r| r.map(|_| ())),
+            None => self.open.value().get().map(|r| r.map(|_| ())),
+        }
+    }
+
+    fn pending(&self) -> Signal<bool> {
+        match self.editing {
+            Some(editing) => editing.save.pending().into(),
+            None => self.open.pending().into(),
+        }
+    }
+
     fn follow_outcome(&self) {
-        match self.open.value().get() {
+        match self.outcome() {
             Some(Ok(_)) => self.step.set(DONE),
             Some(Err(error)) => {
                 if let Some(step) = error.field().and_then(step_of) {
@@ -360,9 +503,7 @@ impl Wizard {
     }
 
     fn general_error(&self) -> Option<AppError> {
-        self.open
-            .value()
-            .get()
+        self.outcome()
             .and_then(Result::err)
             .filter(|e| e.field().and_then(step_of).is_none())
     }
@@ -381,6 +522,7 @@ pub fn OpenApiWizard() -> impl IntoView {
         server_error: RwSignal::new(None),
         open: ServerAction::new(),
         max_timeout: RwSignal::new(60_000),
+        editing: None,
     };
     Effect::new(move |_| wizard.follow_outcome());
     // Start with the first group that is not DEFAULT, if there is one.
@@ -421,6 +563,87 @@ pub fn OpenApiWizard() -> impl IntoView {
     .into_any()
 }
 
+/// Where Cancel goes: the API's page when editing, else the APIs list.
+fn cancel_href(wizard: Wizard) -> String {
+    let gateway = wizard.gateway_id.get_untracked();
+    match wizard.editing {
+        Some(editing) => format!("/gateways/{gateway}/apis/{}", editing.api_id.get_value()),
+        None => format!("/gateways/{gateway}/apis"),
+    }
+}
+
+/// Editing an API (`/gateways/:id/apis/:api_id/edit`): the wizard's steps filled with the
+/// stored definition, ending with "Save changes" instead of publishing.
+#[component]
+pub fn EditApiWizard() -> impl IntoView {
+    let params = use_params_map();
+    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let api_id = Memo::new(move |_| params.read().get("api_id").unwrap_or_default());
+    let loaded = Resource::new(
+        move || (gateway_id.get(), api_id.get()),
+        |(gateway, api)| get_api(gateway, api),
+    );
+    view! {
+        <Title text="Edit an API"/>
+        <p class="small"><a href=move || format!("/gateways/{}/apis/{}", gateway_id.get(), api_id.get())>"← The API"</a></p>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || loaded.get().map(|result| match result {
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                Ok(view_data) => {
+                    let definition = view_data.api.definition.clone();
+                    let wizard = Wizard {
+                        gateway_id,
+                        draft: Draft::from_definition(&definition),
+                        step: RwSignal::new(REQUEST),
+                        attempted: RwSignal::new([false; 3]),
+                        server_error: RwSignal::new(None),
+                        open: ServerAction::new(),
+                        max_timeout: RwSignal::new(view_data.scope.max_timeout),
+                        editing: Some(Editing {
+                            api_id: StoredValue::new(view_data.api.id.clone()),
+                            original: StoredValue::new(definition.clone()),
+                            save: ServerAction::new(),
+                        }),
+                    };
+                    Effect::new(move |_| wizard.follow_outcome());
+                    let step = wizard.step;
+                    let scope = view_data.scope.clone();
+                    let name = definition.name.clone();
+                    view! {
+                        <div class="page-header">
+                            <h1>"Edit " {name}</h1>
+                            <p class="muted">"Change the request, the backend or the parameter mapping. Saving changes the draft; publish it from the API's page to make it live."</p>
+                        </div>
+                        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Apis/>
+                        <Stepper steps=EDIT_STEPS current=step/>
+                        {move || match step.get() {
+                            DONE => view! { <SavedStep wizard/> }.into_any(),
+                            REVIEW => view! { <ReviewForm wizard scope=scope.clone()/> }.into_any(),
+                            current => view! { <InputForm wizard current scope=scope.clone()/> }.into_any(),
+                        }}
+                    }
+                    .into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SavedStep(wizard: Wizard) -> impl IntoView {
+    let detail = cancel_href(wizard);
+    view! {
+        <section class="card">
+            <div class="alert alert-success" role="status">
+                {format!("API {} is saved. Publish it from its page to make the change live.", wizard.draft.name.get_untracked())}
+            </div>
+            <div class="form-actions">
+                <a class="btn btn-primary" href=detail>"View the API"</a>
+            </div>
+        </section>
+    }
+}
+
 #[component]
 fn InputForm(wizard: Wizard, current: usize, scope: GatewayScope) -> impl IntoView {
     let body = match current {
@@ -428,7 +651,7 @@ fn InputForm(wizard: Wizard, current: usize, scope: GatewayScope) -> impl IntoVi
         REQUEST => view! { <RequestStep wizard/> }.into_any(),
         _ => view! { <BackendStep wizard/> }.into_any(),
     };
-    let cancel = format!("/gateways/{}/apis", wizard.gateway_id.get_untracked());
+    let cancel = cancel_href(wizard);
     view! {
         <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); wizard.next(); }>
             {body}
@@ -447,7 +670,8 @@ fn InputForm(wizard: Wizard, current: usize, scope: GatewayScope) -> impl IntoVi
 #[component]
 fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
     let draft = wizard.draft;
-    let pending = wizard.open.pending();
+    let pending = wizard.pending();
+    let editing = wizard.editing.is_some();
     let definition = untrack(|| draft.definition(&draft.group_id(), true));
     let group = untrack(|| {
         if draft.group_id() == NEW_GROUP {
@@ -534,16 +758,34 @@ fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
                 {row("Backend", backend)}
                 {row("Parameter mapping", or_none(mappings))}
             }.into_any())}
-            <section class="card">
-                <h2>"Publish"</h2>
-                <SelectField label="Environment" id="env" value=draft.env options=env_options error=wizard.error_of("env_id")
-                    hint="Publishing makes the API callable there; you can publish to other environments later."/>
-            </section>
+            {if editing {
+                view! {
+                    <div class="alert alert-info" role="note">
+                        "Saving changes the API's draft. Where it is published, the live version stays until you publish again from the API's page."
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <section class="card">
+                        <h2>"Publish"</h2>
+                        <SelectField label="Environment" id="env" value=draft.env options=env_options error=wizard.error_of("env_id")
+                            hint="Publishing makes the API callable there; you can publish to other environments later."/>
+                    </section>
+                }
+                .into_any()
+            }}
             <div class="form-actions">
-                <a class="btn btn-ghost" href=format!("/gateways/{}/apis", wizard.gateway_id.get_untracked())>"Cancel"</a>
+                <a class="btn btn-ghost" href=cancel_href(wizard)>"Cancel"</a>
                 <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating…" } else if draft.env.get().is_empty() { "Create API" } else { "Create and publish" }}
+                    {move || match (editing, pending.get(), draft.env.get().is_empty()) {
+                        (true, true, _) => "Saving…",
+                        (true, false, _) => "Save changes",
+                        (false, true, _) => "Creating…",
+                        (false, false, true) => "Create API",
+                        (false, false, false) => "Create and publish",
+                    }}
                 </button>
             </div>
         </form>
@@ -596,4 +838,60 @@ fn DoneStep(opened: OpenedApi) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editing_keeps_what_the_wizard_does_not_show() {
+        let mut original = crate::domain::api::sample();
+        original.tags = vec!["billing".into()];
+        original.body_remark = "JSON order".into();
+        original.req_params[0].regular = "^[0-9]+$".into();
+        original.req_params[0].remark = "order id".into();
+        // In the wizard: the timeout changed, the QUERY parameter was removed and a header
+        // parameter added.
+        let draft_edit = {
+            let mut edited = original.clone();
+            edited.tags.clear();
+            edited.body_remark.clear();
+            edited.req_params[0].regular.clear();
+            edited.req_params[0].remark.clear();
+            edited.req_params[0].min_num = None;
+            edited.req_params.truncate(1);
+            let mut header = original.req_params[1].clone();
+            header.name = "X-Trace".into();
+            header.location = "HEADER".into();
+            header.max_size = None;
+            edited.req_params.push(header);
+            edited.backend_api.as_mut().unwrap().timeout = 8000;
+            edited
+        };
+        let kept = keep_unedited(&original, draft_edit);
+        assert_eq!(kept.tags, ["billing"]);
+        assert_eq!(kept.body_remark, "JSON order");
+        assert_eq!(kept.req_params[0].regular, "^[0-9]+$");
+        assert_eq!(kept.req_params[0].remark, "order id");
+        assert_eq!(kept.req_params[0].min_num, Some(1));
+        assert_eq!(kept.req_params[1].name, "X-Trace");
+        assert_eq!(
+            kept.req_params[1].max_size, None,
+            "a new parameter keeps what was entered"
+        );
+        assert_eq!(kept.req_params.len(), 2);
+        assert_eq!(kept.backend_api.unwrap().timeout, 8000);
+    }
+
+    #[test]
+    fn a_definition_fills_the_draft_and_comes_back_unchanged() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let original = crate::domain::api::sample();
+            let draft = Draft::from_definition(&original);
+            let back = keep_unedited(&original, draft.definition(&original.group_id, true));
+            assert_eq!(back, original);
+        });
+    }
 }

@@ -2,7 +2,7 @@
 use super::super::{BackendApi, MockInfo};
 use super::*;
 
-fn sample() -> ApiDefinition {
+pub(crate) fn sample() -> ApiDefinition {
     ApiDefinition {
         name: "get-user".into(),
         group_id: "g".into(),

@@ -15,7 +15,9 @@ pub(super) fn GroupStep(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
         .iter()
         .map(|g| (g.id.clone(), g.name.clone()))
         .collect();
-    options.push((NEW_GROUP.to_owned(), "A new group…".to_owned()));
+    if wizard.editing.is_none() {
+        options.push((NEW_GROUP.to_owned(), "A new group…".to_owned()));
+    }
     view! {
         <section class="card">
             <h2>"Group"</h2>
