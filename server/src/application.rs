@@ -160,12 +160,14 @@ impl Application {
         });
 
         let pool = self.console_state.pool.clone();
-        let credential_cleanup = tokio::spawn(async move {
+        let housekeeping_task = tokio::spawn(async move {
             let mut every_minute = tokio::time::interval(Duration::from_secs(60));
             loop {
                 every_minute.tick().await;
-                if let Err(error) = delete_expired_credentials(&pool).await {
-                    tracing::warn!("expired tokens and temporary keys not removed yet: {error}");
+                if let Err(error) = housekeeping(&pool).await {
+                    tracing::warn!(
+                        "expired tokens, temporary keys and old tasks not removed yet: {error}"
+                    );
                 }
             }
         });
@@ -178,7 +180,7 @@ impl Application {
         };
         let _ = stop_tx.send(true);
         session_cleanup.abort();
-        credential_cleanup.abort();
+        housekeeping_task.abort();
         let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
             let _ = (&mut console).await;
             let _ = (&mut gateway).await;
@@ -196,11 +198,14 @@ impl Application {
     }
 }
 
-/// Removes expired API tokens and temporary access keys (they are refused anyway; this keeps
-/// the tables small).
-async fn delete_expired_credentials(pool: &sqlx::PgPool) -> Result<(), app::error::AppError> {
+/// Every minute: removes expired API tokens and temporary access keys (they are refused
+/// anyway; this keeps the tables small), fails async tasks whose server stopped, and removes
+/// week-old task results.
+async fn housekeeping(pool: &sqlx::PgPool) -> Result<(), app::error::AppError> {
     app::services::tokens::delete_expired(pool).await?;
     app::services::access_keys::delete_expired_temporary(pool).await?;
+    app::services::tasks::fail_stale(pool).await?;
+    app::services::tasks::delete_old(pool).await?;
     Ok(())
 }
 

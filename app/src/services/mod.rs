@@ -21,9 +21,11 @@ pub mod openapi;
 pub mod passwords;
 pub mod policies;
 pub mod projects;
+pub mod quotas;
 pub mod revision;
 pub mod secrets;
 pub mod session;
+pub mod tasks;
 pub mod tokens;
 pub mod users;
 

@@ -15,6 +15,11 @@ fn python() -> PathBuf {
 }
 
 fn run_script(app: &TestApp, script: &str) {
+    run_script_with(app, script, &[]);
+}
+
+/// Runs an SDK script with extra environment variables.
+fn run_script_with(app: &TestApp, script: &str, env: &[(&str, String)]) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../compat")
         .join(script);
@@ -22,6 +27,7 @@ fn run_script(app: &TestApp, script: &str) {
         .arg(&path)
         .env("PORTICO_URL", &app.console)
         .env("PORTICO_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .expect("run the SDK script");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -52,5 +58,20 @@ async fn huaweicloudsdkapig_manages_gateways() {
 async fn huaweicloudsdkapig_opens_and_publishes_apis() {
     let app = TestApp::spawn().await;
     tokio::task::block_in_place(|| run_script(&app, "apig_apis_sdk.py"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huaweicloudsdkapig_binds_domains_and_certificates_and_runs_tasks() {
+    let app = TestApp::spawn().await;
+    let (cert, key) = crate::domains::certificate(&["*.shop.example.com"], -1, 90);
+    let (other_cert, other_key) = crate::domains::certificate(&["www.example.org"], -1, 90);
+    let certificates = [
+        ("PORTICO_CERT", cert),
+        ("PORTICO_KEY", key),
+        ("PORTICO_OTHER_CERT", other_cert),
+        ("PORTICO_OTHER_KEY", other_key),
+    ];
+    tokio::task::block_in_place(|| run_script_with(&app, "apig_domains_sdk.py", &certificates));
     app.stop().await;
 }

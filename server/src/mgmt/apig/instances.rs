@@ -13,6 +13,7 @@ use app::domain::policy::Scope;
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::gateways::{self, GatewayFilter};
+use app::services::quotas::{self, Quotas};
 
 use super::{apig_time_of, in_project, Paging};
 use crate::mgmt::{guard_in, ApiError, Body, MgmtState};
@@ -544,4 +545,107 @@ pub async fn delete_ingress_port(
     .await?;
     gateways::delete_ingress_port(&state.pool, &caller, &instance_id, &port_id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn configs(quotas: &Quotas, with_used: bool) -> Vec<Value> {
+    let at = apig_time_of(&app::services::audit::format_time(quotas.set_at));
+    quotas
+        .quotas
+        .iter()
+        .map(|q| {
+            let mut config = json!({
+                "config_id": q.name.to_ascii_lowercase(),
+                "config_name": q.name,
+                "config_value": q.value.to_string(),
+                "config_time": at,
+                "remark": q.remark,
+            });
+            if with_used {
+                config["used"] = json!(q.used.unwrap_or(0));
+            }
+            config
+        })
+        .collect()
+}
+
+fn paged(items: Vec<Value>, paging: &Paging) -> Value {
+    let page = paging.page();
+    let total = items.len();
+    let shown: Vec<Value> = items
+        .into_iter()
+        .skip(page.offset as usize)
+        .take(page.limit as usize)
+        .collect();
+    json!({ "size": shown.len(), "total": total, "configs": shown })
+}
+
+/// The project's limits (`instance/configs`).
+pub async fn instance_configs(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(project_id): Path<String>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:instances:list", "").await?;
+    let quotas = quotas::project(&state.pool, &caller).await?;
+    Ok(Json(paged(configs(&quotas, false), &paging)))
+}
+
+/// A gateway's limits with what it uses (`project/configs`).
+pub async fn gateway_configs(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:get",
+        &instance_id,
+    )
+    .await?;
+    let quotas = quotas::gateway(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(paged(configs(&quotas, true), &paging)))
+}
+
+pub async fn group_outline(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:groups:list",
+        &instance_id,
+    )
+    .await?;
+    let (on, off) = quotas::group_outline(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(json!({ "onsell_nums": on, "offsell_nums": off })))
+}
+
+pub async fn api_outline(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:apis:list", &instance_id).await?;
+    let (all, released, other) = quotas::api_outline(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(
+        json!({ "instance_num": all, "nums_on_release": released, "nums_off_release": other }),
+    ))
+}
+
+/// Credentials (apps) arrive with a later version; until then a gateway has none.
+pub async fn app_outline(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:apps:list", &instance_id).await?;
+    gateways::get(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(json!({ "authed_nums": 0, "unauthed_nums": 0 })))
 }

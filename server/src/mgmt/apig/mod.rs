@@ -39,6 +39,26 @@ pub fn routes() -> Router<MgmtState> {
                 .delete(instances::delete),
         )
         .route(&instance("/progress"), get(instances::progress))
+        .route(
+            &format!("{BASE}/instance/configs"),
+            get(instances::instance_configs),
+        )
+        .route(
+            &instance("/project/configs"),
+            get(instances::gateway_configs),
+        )
+        .route(
+            &instance("/resources/outline/groups"),
+            get(instances::group_outline),
+        )
+        .route(
+            &instance("/resources/outline/apis"),
+            get(instances::api_outline),
+        )
+        .route(
+            &instance("/resources/outline/apps"),
+            get(instances::app_outline),
+        )
         .route(&instance("/restriction"), get(instances::restriction))
         .route(
             &instance("/features"),
@@ -156,6 +176,15 @@ pub fn routes() -> Router<MgmtState> {
             post(openapi::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
         )
         .route(&instance("/openapi/export"), post(openapi::export))
+        .route(
+            &instance("/openapi/async-import"),
+            post(openapi::import_async).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route(
+            &instance("/openapi/async-export"),
+            post(openapi::export_async),
+        )
+        .route(&instance("/async-tasks/{task_id}"), get(openapi::task))
         .route(
             &instance("/apis/{api_id}"),
             get(apis::show).put(apis::update).delete(apis::delete),

@@ -3,13 +3,15 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
+use axum::{Extension, Json};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
+use app::domain::openapi::ImportReport;
 use app::error::AppError;
 use app::services::caller::Caller;
 use app::services::openapi::{self, ImportTarget};
+use app::services::{api_groups, tasks};
 
 use super::in_gateway;
 use crate::mgmt::{ApiError, Body, MgmtState};
@@ -18,24 +20,17 @@ fn form_error(message: impl Into<String>) -> ApiError {
     ApiError::from(AppError::invalid("file_name", message))
 }
 
-/// Imports a document: into a new group named after its title (`is_create_group`, the
-/// default) or into `group_id`; `api_mode=override` updates APIs with the same route or
-/// name, `merge` (the default) leaves them alone.
-pub async fn import(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
-    mut form: Multipart,
-) -> Result<Response, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:import",
-        "API",
-    )
-    .await?;
+/// An import request as the SDK's multipart form carries it.
+struct ImportForm {
+    document: String,
+    target: ImportTarget,
+    overwrite: bool,
+}
+
+/// Reads the form: the document (`file_name`), into a new group named after its title
+/// (`is_create_group`, the default) or into `group_id`; `api_mode=override` updates APIs
+/// with the same route or name, `merge` (the default) leaves them alone.
+async fn read_form(mut form: Multipart) -> Result<ImportForm, ApiError> {
     let mut document = None;
     let mut create_group = None;
     let mut group_id = String::new();
@@ -66,23 +61,92 @@ pub async fn import(
     } else {
         ImportTarget::Group(group_id)
     };
-    let report = openapi::import(
-        &state.pool,
-        &caller,
-        &instance_id,
-        &document,
-        &target,
+    Ok(ImportForm {
+        document,
+        target,
         overwrite,
-    )
-    .await?;
-    let body = json!({
+    })
+}
+
+/// APIG's import result.
+fn report_json(report: &ImportReport) -> Value {
+    json!({
         "group_id": report.group_id,
         "success": report.success.iter().map(|s| json!({ "path": s.path, "method": s.method, "action": s.action, "id": s.id })).collect::<Vec<_>>(),
         "failure": report.failure.iter().map(|f| json!({ "path": f.path, "method": f.method, "error_code": f.error_code, "error_msg": f.error_msg })).collect::<Vec<_>>(),
         "ignore": report.ignore.iter().map(|i| json!({ "path": i.path, "method": i.method })).collect::<Vec<_>>(),
         "swagger": { "id": report.group_id, "result": "success" },
-    });
-    Ok((StatusCode::OK, axum::Json(body)).into_response())
+    })
+}
+
+pub async fn import(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    form: Multipart,
+) -> Result<Response, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:import",
+        "API",
+    )
+    .await?;
+    let form = read_form(form).await?;
+    let report = openapi::import(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &form.document,
+        &form.target,
+        form.overwrite,
+    )
+    .await?;
+    Ok((StatusCode::OK, axum::Json(report_json(&report))).into_response())
+}
+
+/// The same import as a task: a document that cannot be read is refused at once; the rest
+/// runs in the background and `async-tasks/{task_id}` tells how it went.
+pub async fn import_async(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    form: Multipart,
+) -> Result<Response, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:import",
+        "API",
+    )
+    .await?;
+    let form = read_form(form).await?;
+    openapi::preview(&form.document)?;
+    let (pool, task_caller, gateway) = (state.pool.clone(), caller.clone(), instance_id.clone());
+    let task_id = tasks::start(
+        &state.pool,
+        &caller,
+        &instance_id,
+        "import_api",
+        async move {
+            let report = openapi::import(
+                &pool,
+                &task_caller,
+                &gateway,
+                &form.document,
+                &form.target,
+                form.overwrite,
+            )
+            .await?;
+            Ok(report_json(&report).to_string())
+        },
+    )
+    .await?;
+    Ok((StatusCode::OK, axum::Json(json!({ "task_id": task_id }))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -143,4 +207,71 @@ pub async fn export(
         text,
     )
         .into_response())
+}
+
+/// The same export as a task; the task's result is the document.
+pub async fn export_async(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Body(body): Body<ExportBody>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:export",
+        "API",
+    )
+    .await?;
+    api_groups::get(&state.pool, &caller, &instance_id, &body.group_id).await?;
+    let (pool, task_caller, gateway) = (state.pool.clone(), caller.clone(), instance_id.clone());
+    let suffix = state.endpoints.subdomain_suffix.clone();
+    let task_id = tasks::start(
+        &state.pool,
+        &caller,
+        &instance_id,
+        "export_api",
+        async move {
+            let yaml = matches!(body.format.as_str(), "yaml" | "yml");
+            let document = openapi::export(
+                &pool,
+                &task_caller,
+                &gateway,
+                &body.group_id,
+                &body.env_id,
+                &body.apis,
+                &suffix,
+            )
+            .await?;
+            openapi::render(&document, yaml)
+        },
+    )
+    .await?;
+    Ok(Json(json!({ "task_id": task_id })))
+}
+
+/// How an async import or export went.
+pub async fn task(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id, task_id)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = in_gateway(
+        &state,
+        caller,
+        &project_id,
+        &instance_id,
+        "apig:apis:get",
+        "API",
+    )
+    .await?;
+    let task = tasks::get(&state.pool, &caller, &instance_id, &task_id).await?;
+    Ok(Json(json!({
+        "task_id": task.id,
+        "task_status": task.status,
+        "task_type": task.task_type,
+        "task_result": task.result,
+    })))
 }

@@ -1,0 +1,155 @@
+//! The limits Portico enforces, as APIG lists them (`instance/configs` for the project,
+//! `project/configs` for one gateway, with what is used), and the resource outlines
+//! (`resources/outline/*`). Only limits that are enforced are listed.
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::caller::Caller;
+use super::gateways;
+use crate::domain::api::{MAX_PARAMS, MAX_VERSIONS};
+use crate::domain::certificate::MAX_DOMAINS_PER_GROUP;
+use crate::domain::gateway::{edition, MAX_GATEWAYS};
+use crate::domain::group::{MAX_ENVIRONMENTS, MAX_GROUPS, MAX_VARIABLES};
+use crate::error::AppError;
+
+/// One limit: its APIG name, its value, what it limits, and how much is used where that is
+/// one number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quota {
+    pub name: &'static str,
+    pub value: i64,
+    pub remark: &'static str,
+    pub used: Option<i64>,
+}
+
+/// When the limits were set: the gateway's creation, or now for the project's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quotas {
+    pub set_at: OffsetDateTime,
+    pub quotas: Vec<Quota>,
+}
+
+/// The project's limits: gateways per project.
+pub async fn project(pool: &PgPool, caller: &Caller) -> Result<Quotas, AppError> {
+    let used = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM gateways WHERE project_id = $1"#,
+        caller.project_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Quotas {
+        set_at: OffsetDateTime::now_utc(),
+        quotas: vec![Quota {
+            name: "INSTANCE_NUM_LIMIT",
+            value: MAX_GATEWAYS,
+            remark: "Gateways per project",
+            used: Some(used),
+        }],
+    })
+}
+
+/// A gateway's limits with what it uses.
+pub async fn gateway(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result<Quotas, AppError> {
+    let gateway = gateways::get(pool, caller, gateway_id).await?;
+    let used = sqlx::query!(
+        r#"SELECT (SELECT count(*) FROM apis WHERE gateway_id = $1) AS "apis!",
+                  (SELECT count(*) FROM api_groups WHERE gateway_id = $1) AS "groups!",
+                  (SELECT count(*) FROM environments WHERE gateway_id = $1) AS "environments!""#,
+        gateway_id
+    )
+    .fetch_one(pool)
+    .await?;
+    let max_apis = edition(&gateway.spec_id).map_or(0, |e| e.max_apis);
+    let quota = |name, value, remark, used| Quota {
+        name,
+        value,
+        remark,
+        used,
+    };
+    Ok(Quotas {
+        set_at: sqlx::query_scalar!("SELECT created_at FROM gateways WHERE id = $1", gateway_id)
+            .fetch_one(pool)
+            .await?,
+        quotas: vec![
+            quota(
+                "API_NUM_LIMIT",
+                max_apis,
+                "APIs per gateway (set by the edition)",
+                Some(used.apis),
+            ),
+            quota(
+                "APIGROUP_NUM_LIMIT",
+                MAX_GROUPS,
+                "API groups per gateway",
+                Some(used.groups),
+            ),
+            quota(
+                "ENVIRONMENT_NUM_LIMIT",
+                MAX_ENVIRONMENTS,
+                "Environments per gateway, RELEASE included",
+                Some(used.environments),
+            ),
+            quota(
+                "VARIABLE_NUM_LIMIT",
+                MAX_VARIABLES,
+                "Variables per group and environment",
+                None,
+            ),
+            quota(
+                "APIGROUP_DOMAIN_NUM_LIMIT",
+                MAX_DOMAINS_PER_GROUP,
+                "Bound domains per group",
+                None,
+            ),
+            quota(
+                "API_VERSION_NUM_LIMIT",
+                MAX_VERSIONS,
+                "Versions kept per API and environment",
+                None,
+            ),
+            quota(
+                "API_PARAM_NUM_LIMIT",
+                MAX_PARAMS as i64,
+                "Request parameters per API",
+                None,
+            ),
+        ],
+    })
+}
+
+/// Groups with at least one API published somewhere (on sale, in APIG's words) and the rest.
+pub async fn group_outline(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+) -> Result<(i64, i64), AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let row = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM apis a JOIN api_publications p ON p.api_id = a.id WHERE a.group_id = g.id)) AS "on!",
+                  count(*) AS "all!"
+             FROM api_groups g WHERE g.gateway_id = $1"#,
+        gateway_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.on, row.all - row.on))
+}
+
+/// (all APIs, APIs published in RELEASE, the others).
+pub async fn api_outline(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+) -> Result<(i64, i64, i64), AppError> {
+    gateways::get(pool, caller, gateway_id).await?;
+    let row = sqlx::query!(
+        r#"SELECT count(*) AS "all!",
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM api_publications p WHERE p.api_id = a.id AND p.env_id = $2)) AS "released!"
+             FROM apis a WHERE a.gateway_id = $1"#,
+        gateway_id,
+        crate::domain::group::RELEASE_ID
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.all, row.released, row.all - row.released))
+}
