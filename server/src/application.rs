@@ -2,6 +2,7 @@
 //! before returning, so a caller (a test) can ask for port 0 and read the real port back.
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -147,10 +148,22 @@ impl Application {
             .with_graceful_shutdown(stopped(stop_rx.clone()))
             .into_future(),
         );
+        // The first snapshot is built before the gateway serves; the loader then follows
+        // every committed change.
+        let live = Arc::new(gateway::Live::empty());
+        let pool = self.console_state.pool.clone();
+        let suffix = self.console_state.endpoints.subdomain_suffix.clone();
+        gateway::loader::reload(&pool, &live, &suffix).await;
+        let loader = tokio::spawn(gateway::loader::follow(pool, live.clone(), suffix));
+        let gateway_port = self.gateway_listener.local_addr()?.port();
         let mut gateway = tokio::spawn(
-            axum::serve(self.gateway_listener, gateway::router())
-                .with_graceful_shutdown(stopped(stop_rx.clone()))
-                .into_future(),
+            axum::serve(
+                self.gateway_listener,
+                gateway::router(live, gateway_port)
+                    .into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stopped(stop_rx.clone()))
+            .into_future(),
         );
         let store = console::session_store(self.console_state.pool.clone());
         let mut session_cleanup = tokio::spawn(async move {
@@ -181,6 +194,7 @@ impl Application {
         let _ = stop_tx.send(true);
         session_cleanup.abort();
         housekeeping_task.abort();
+        loader.abort();
         let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
             let _ = (&mut console).await;
             let _ = (&mut gateway).await;

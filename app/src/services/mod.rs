@@ -23,6 +23,7 @@ pub mod policies;
 pub mod projects;
 pub mod quotas;
 pub mod revision;
+pub mod runtime;
 pub mod secrets;
 pub mod session;
 pub mod tasks;

@@ -1,5 +1,5 @@
-//! Gateway errors and how they are rendered: APIG's status, error code and message, as
-//! JSON with the request id in the body and in `X-Request-Id`.
+//! Gateway errors and how they are rendered: APIG's status, error code and message (§5.3),
+//! as JSON with the request id in the body and in `X-Request-Id`, and `Server: api-gateway`.
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -7,30 +7,57 @@ use serde::Serialize;
 use super::RequestId;
 
 /// Why the gateway refused or failed a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GatewayError {
-    /// No published API matches the request in the selected environment.
+    /// No published API matches the request in the selected environment (`NOT_FOUND`).
     ApiNotFound,
+    /// A request parameter is missing or breaks its rules (`REQUEST_PARAMETERS_FAILURE`).
+    BadParameter(String),
+    /// The body is larger than the gateway's `request_body_size`.
+    BodyTooLarge,
+    /// The API's definition cannot be served (a variable without a value, ...).
+    BackendConfig(String),
+    /// The backend did not answer in the API's timeout (`BACKEND_TIMEOUT`).
+    BackendTimeout,
+    /// The backend could not be reached (`BACKEND_UNAVAILABLE`).
+    BackendUnavailable,
 }
 
 impl GatewayError {
-    pub fn status(self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         match self {
             GatewayError::ApiNotFound => StatusCode::NOT_FOUND,
+            GatewayError::BadParameter(_) => StatusCode::BAD_REQUEST,
+            GatewayError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            GatewayError::BackendConfig(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            GatewayError::BackendTimeout => StatusCode::GATEWAY_TIMEOUT,
+            GatewayError::BackendUnavailable => StatusCode::BAD_GATEWAY,
         }
     }
 
-    pub fn code(self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             GatewayError::ApiNotFound => "APIG.0101",
+            GatewayError::BackendConfig(_) => "APIG.0105",
+            GatewayError::BadParameter(_)
+            | GatewayError::BodyTooLarge
+            | GatewayError::BackendTimeout
+            | GatewayError::BackendUnavailable => "APIG.0201",
         }
     }
 
-    pub fn message(self) -> &'static str {
+    pub fn message(&self) -> String {
         match self {
             GatewayError::ApiNotFound => {
-                "The API does not exist or has not been published in the environment."
+                "The API does not exist or has not been published in the environment.".to_owned()
             }
+            GatewayError::BadParameter(detail) => detail.clone(),
+            GatewayError::BodyTooLarge => "Request entity too large.".to_owned(),
+            GatewayError::BackendConfig(reason) => {
+                format!("The backend configurations do not exist: {reason}.")
+            }
+            GatewayError::BackendTimeout => "Backend timeout.".to_owned(),
+            GatewayError::BackendUnavailable => "Backend unavailable.".to_owned(),
         }
     }
 
@@ -41,9 +68,10 @@ impl GatewayError {
             error_msg: &'a str,
             request_id: &'a str,
         }
+        let message = self.message();
         let body = serde_json::to_vec(&Body {
             error_code: self.code(),
-            error_msg: self.message(),
+            error_msg: &message,
             request_id: request_id.as_str(),
         })
         .unwrap_or_default();
@@ -53,9 +81,15 @@ impl GatewayError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
-            headers.insert("x-request-id", value);
-        }
+        stamp(headers, request_id);
         response
     }
+}
+
+/// The headers every gateway response carries.
+pub fn stamp(headers: &mut axum::http::HeaderMap, request_id: &RequestId) {
+    if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
+        headers.insert("x-request-id", value);
+    }
+    headers.insert(header::SERVER, HeaderValue::from_static("api-gateway"));
 }

@@ -13,6 +13,7 @@ mod health;
 mod iam;
 mod iam_support;
 mod openapi;
+mod runtime;
 mod signin;
 mod startup;
 mod support;

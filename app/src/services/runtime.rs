@@ -1,0 +1,168 @@
+//! What the gateway runtime serves, read in one consistent transaction: every publication
+//! with the definition of its live version, the groups and how they are reached (subdomain,
+//! bound domains, a gateway's inbound ports for its DEFAULT group), environment variables
+//! and the gateway parameters the data plane applies. The runtime compiles this into its
+//! snapshot; nothing here is read while a request is served.
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+
+use crate::domain::api::ApiDefinition;
+use crate::domain::gateway::{feature_number, feature_spec, FeatureValue};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuntimeConfig {
+    pub revision: i64,
+    pub groups: Vec<RuntimeGroup>,
+    /// Bound domain (lower case, `*.` for wildcards) → group id.
+    pub domains: Vec<(String, String)>,
+    /// A gateway's custom inbound ports: (port, protocol, gateway id).
+    pub ports: Vec<(u16, String, String)>,
+    pub publications: Vec<RuntimeApi>,
+    /// (group id, environment id) → variable name → value.
+    pub variables: HashMap<(String, String), HashMap<String, String>>,
+    /// Gateway id → its parameters as the data plane needs them.
+    pub gateways: HashMap<String, GatewaySettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeGroup {
+    pub id: String,
+    pub gateway_id: String,
+    pub is_default: bool,
+    pub sl_domain_access_enabled: bool,
+}
+
+/// One API live in one environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuntimeApi {
+    pub api_id: String,
+    pub gateway_id: String,
+    pub group_id: String,
+    pub env_id: String,
+    pub env_name: String,
+    pub version_id: String,
+    pub definition: ApiDefinition,
+}
+
+/// Gateway parameters the data plane applies (their defaults when not set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewaySettings {
+    /// Largest request body, in bytes (`request_body_size`).
+    pub request_body_size: u64,
+}
+
+/// Reads everything the runtime serves, as of one revision.
+pub async fn load(pool: &PgPool) -> Result<RuntimeConfig, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let revision = sqlx::query_scalar!("SELECT revision FROM config_revision")
+        .fetch_one(&mut *tx)
+        .await?;
+    let groups =
+        sqlx::query!("SELECT id, gateway_id, is_default, sl_domain_access_enabled FROM api_groups")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| RuntimeGroup {
+                id: r.id,
+                gateway_id: r.gateway_id,
+                is_default: r.is_default,
+                sl_domain_access_enabled: r.sl_domain_access_enabled,
+            })
+            .collect();
+    let domains = sqlx::query!("SELECT domain, group_id FROM group_domains")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.domain, r.group_id))
+        .collect();
+    let ports = sqlx::query!("SELECT port, protocol, gateway_id FROM gateway_ingress_ports")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((u16::try_from(r.port).ok()?, r.protocol, r.gateway_id)))
+        .collect();
+    let rows = sqlx::query!(
+        r#"SELECT p.api_id, p.gateway_id, a.group_id, p.env_id, e.name AS "env_name", p.version_id, v.definition
+             FROM api_publications p
+             JOIN apis a ON a.id = p.api_id
+             JOIN api_versions v ON v.id = p.version_id
+             JOIN environments e ON e.gateway_id = p.gateway_id AND e.id = p.env_id"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut publications = Vec::with_capacity(rows.len());
+    for row in rows {
+        let definition: ApiDefinition =
+            serde_json::from_value(row.definition).map_err(|error| {
+                AppError::Internal(format!(
+                    "the published version {} of API {} does not read: {error}",
+                    row.version_id, row.api_id
+                ))
+            })?;
+        publications.push(RuntimeApi {
+            api_id: row.api_id,
+            gateway_id: row.gateway_id,
+            group_id: row.group_id,
+            env_id: row.env_id,
+            env_name: row.env_name,
+            version_id: row.version_id,
+            definition,
+        });
+    }
+    let mut variables: HashMap<(String, String), HashMap<String, String>> = HashMap::new();
+    for row in sqlx::query!("SELECT group_id, env_id, name, value FROM env_variables")
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        variables
+            .entry((row.group_id, row.env_id))
+            .or_default()
+            .insert(row.name, row.value);
+    }
+    let mut gateways: HashMap<String, GatewaySettings> = HashMap::new();
+    let body_spec = feature_spec("request_body_size")
+        .ok_or_else(|| AppError::Internal("request_body_size is not a gateway parameter".into()))?;
+    let FeatureValue::Number { default, .. } = body_spec.value else {
+        return Err(AppError::Internal(
+            "request_body_size is not a number".into(),
+        ));
+    };
+    let default_body = u64::try_from(default).unwrap_or(u64::MAX);
+    for id in sqlx::query_scalar!("SELECT id FROM gateways")
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        gateways.insert(
+            id,
+            GatewaySettings {
+                request_body_size: default_body,
+            },
+        );
+    }
+    for row in sqlx::query!(
+        "SELECT gateway_id, config FROM gateway_features WHERE name = 'request_body_size' AND enabled"
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        let bytes = feature_number(body_spec, &row.config).and_then(|n| u64::try_from(n).ok());
+        if let (Some(settings), Some(bytes)) = (gateways.get_mut(&row.gateway_id), bytes) {
+            settings.request_body_size = bytes;
+        }
+    }
+    tx.commit().await?;
+    Ok(RuntimeConfig {
+        revision,
+        groups,
+        domains,
+        ports,
+        publications,
+        variables,
+        gateways,
+    })
+}

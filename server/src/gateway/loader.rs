@@ -1,0 +1,114 @@
+//! Keeps the snapshot current: builds it at start, rebuilds when `portico_config` is
+//! notified, and checks the revision every few seconds to heal a missed notification. A build
+//! that fails never replaces the snapshot being served (the error is logged and kept for the
+//! console); while PostgreSQL is away the last snapshot keeps serving and the loader retries.
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+
+use super::snapshot::Snapshot;
+use app::services::{revision, runtime};
+
+/// How often the revision is compared when no notification came.
+const CHECK_EVERY: Duration = Duration::from_secs(5);
+/// How long to wait before reconnecting after PostgreSQL went away.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// The snapshot being served, and the last build failure.
+#[derive(Debug)]
+pub struct Live {
+    current: ArcSwap<Snapshot>,
+    last_error: Mutex<Option<String>>,
+}
+
+impl Live {
+    pub fn empty() -> Self {
+        Live {
+            current: ArcSwap::from_pointee(Snapshot::default()),
+            last_error: Mutex::new(None),
+        }
+    }
+
+    /// The snapshot to serve one request with.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Why the last build failed, if it did.
+    pub fn last_error(&self) -> Option<String> {
+        self.last_error.lock().ok().and_then(|e| e.clone())
+    }
+
+    fn record(&self, error: Option<String>) {
+        if let Ok(mut last) = self.last_error.lock() {
+            *last = error;
+        }
+    }
+}
+
+/// Builds a snapshot of what is committed now and serves it; a failure leaves the current
+/// one in place.
+pub async fn reload(pool: &PgPool, live: &Live, suffix: &str) {
+    match runtime::load(pool).await {
+        Ok(config) => {
+            let snapshot = Snapshot::build(&config, suffix);
+            tracing::info!(
+                revision = snapshot.revision,
+                apis = snapshot.live_apis(),
+                "gateway configuration loaded"
+            );
+            live.current.store(Arc::new(snapshot));
+            live.record(None);
+        }
+        Err(error) => {
+            tracing::error!(%error, "the gateway configuration could not be built; the previous one stays");
+            live.record(Some(error.to_string()));
+        }
+    }
+}
+
+/// Follows configuration changes until the task is aborted.
+pub async fn follow(pool: PgPool, live: Arc<Live>, suffix: String) {
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for configuration changes yet");
+                tokio::time::sleep(RETRY_AFTER).await;
+                continue;
+            }
+        };
+        if let Err(error) = listener.listen(revision::CHANNEL).await {
+            tracing::warn!(%error, "cannot listen for configuration changes yet");
+            tokio::time::sleep(RETRY_AFTER).await;
+            continue;
+        }
+        // Changes made while nobody listened.
+        reload(&pool, &live, &suffix).await;
+        let mut check = tokio::time::interval(CHECK_EVERY);
+        check.tick().await;
+        loop {
+            tokio::select! {
+                notified = listener.recv() => match notified {
+                    Ok(_) => reload(&pool, &live, &suffix).await,
+                    Err(error) => {
+                        tracing::warn!(%error, "lost the configuration channel; reconnecting");
+                        break;
+                    }
+                },
+                _ = check.tick() => {
+                    let served = live.snapshot().revision;
+                    if let Ok(committed) = revision::current(&pool).await {
+                        if committed != served {
+                            reload(&pool, &live, &suffix).await;
+                        }
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(RETRY_AFTER).await;
+    }
+}

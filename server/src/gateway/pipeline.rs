@@ -1,0 +1,529 @@
+//! One request through the gateway, in order:
+//! 1. route: Host → group (subdomain, bound domain, inbound port), `X-Stage` → environment
+//!    (`RELEASE` by default), method and path → API (404 `APIG.0101` otherwise);
+//! 2. CORS preflight for APIs with CORS on;
+//! 3. body size against the gateway's `request_body_size` (413);
+//! 4. request parameters checked as defined (400 `APIG.0201` naming the parameter);
+//! 5. the backend request: parameters mapped (REQUEST, CONSTANT, SYSTEM), `X-Forwarded-*`
+//!    added, hop-by-hop headers removed, the body streamed; or the mock's answer;
+//! 6. the response, streamed back, with `X-Request-Id`, `Server: api-gateway` and, with
+//!    `X-Apig-Mode: debug`, the latency headers.
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use percent_encoding::percent_decode_str;
+
+use super::loader::Live;
+use super::respond::stamp;
+use super::snapshot::{Backend, LiveApi, ParamCheck};
+use super::{GatewayError, RequestId};
+
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
+
+/// What every request of one listener shares.
+#[derive(Clone)]
+pub struct GatewayState {
+    pub live: Arc<Live>,
+    client: HttpsClient,
+    /// The port this listener accepts on (a custom inbound port routes to its gateway's
+    /// DEFAULT group).
+    pub local_port: u16,
+}
+
+impl GatewayState {
+    pub fn new(live: Arc<Live>, local_port: u16) -> Self {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .build();
+        GatewayState {
+            live,
+            client: Client::builder(TokioExecutor::new()).build(https),
+            local_port,
+        }
+    }
+}
+
+/// Hop-by-hop headers: they describe one connection and are never forwarded.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+fn hop_by_hop(name: &HeaderName) -> bool {
+    HOP_BY_HOP.contains(&name.as_str())
+}
+
+pub async fn handle(
+    State(state): State<GatewayState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let started = Instant::now();
+    let request_id = RequestId::new();
+    let debug = request
+        .headers()
+        .get("x-apig-mode")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"debug"));
+    let snapshot = state.live.snapshot();
+    let (mut response, upstream) = match serve(&state, &snapshot, peer, &request_id, request).await
+    {
+        Ok(served) => served,
+        Err(error) => (error.into_response(&request_id), None),
+    };
+    let headers = response.headers_mut();
+    stamp(headers, &request_id);
+    if debug {
+        let ms = |d: std::time::Duration| HeaderValue::from(d.as_millis() as u64);
+        headers.insert("x-apig-latency", ms(started.elapsed()));
+        if let Some(upstream) = upstream {
+            headers.insert("x-apig-upstream-latency", ms(upstream));
+        }
+    }
+    response
+}
+
+/// The request's parameters by location, as the caller sent them.
+struct Incoming {
+    path: HashMap<String, String>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+}
+
+impl Incoming {
+    fn get(&self, location: &str, name: &str) -> Option<String> {
+        match location {
+            "PATH" => self.path.get(name).cloned(),
+            "QUERY" => self
+                .query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
+            "HEADER" => self
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            _ => None,
+        }
+    }
+}
+
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(pair), String::new()),
+        })
+        .collect()
+}
+
+/// Checks one parameter's value; the error names the parameter and the rule.
+fn check(param: &ParamCheck, value: Option<&str>) -> Result<(), GatewayError> {
+    let invalid = |reason: String| {
+        GatewayError::BadParameter(format!(
+            "Invalid parameter value: parameterName:{},reason:{reason}",
+            param.name
+        ))
+    };
+    let Some(value) = value else {
+        return if param.required {
+            Err(GatewayError::BadParameter(format!(
+                "Missing parameter: parameterName:{}",
+                param.name
+            )))
+        } else {
+            Ok(())
+        };
+    };
+    if !param.enumerations.is_empty() && !param.enumerations.iter().any(|e| e == value) {
+        return Err(invalid(format!(
+            "not one of {}",
+            param.enumerations.join(",")
+        )));
+    }
+    if param.number {
+        let number: i64 = value
+            .parse()
+            .map_err(|_| invalid("not a number".to_owned()))?;
+        if param.min_num.is_some_and(|min| number < min)
+            || param.max_num.is_some_and(|max| number > max)
+        {
+            return Err(invalid(format!(
+                "out of range {}..{}",
+                param.min_num.map_or(String::new(), |n| n.to_string()),
+                param.max_num.map_or(String::new(), |n| n.to_string())
+            )));
+        }
+    } else {
+        let length = value.chars().count() as i64;
+        if param.min_size.is_some_and(|min| length < min)
+            || param.max_size.is_some_and(|max| length > max)
+        {
+            return Err(invalid(format!(
+                "length out of range {}..{}",
+                param.min_size.map_or(String::new(), |n| n.to_string()),
+                param.max_size.map_or(String::new(), |n| n.to_string())
+            )));
+        }
+    }
+    if let Some(pattern) = &param.pattern {
+        if !pattern.is_match(value) {
+            return Err(invalid(format!("does not match {}", pattern.as_str())));
+        }
+    }
+    Ok(())
+}
+
+/// The CORS answer to a preflight for an API with CORS on.
+fn preflight(request: &Request) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("*"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    if let Some(method) = request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method.clone());
+    }
+    if let Some(asked) = request
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+    {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+    }
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("172800"),
+    );
+    response
+}
+
+async fn serve(
+    state: &GatewayState,
+    snapshot: &super::snapshot::Snapshot,
+    peer: SocketAddr,
+    request_id: &RequestId,
+    request: Request,
+) -> Result<(Response, Option<std::time::Duration>), GatewayError> {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().host())
+        .unwrap_or_default()
+        .to_owned();
+    let host_name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
+    let group = snapshot
+        .group(host_name, state.local_port)
+        .ok_or(GatewayError::ApiNotFound)?;
+    let stage = request
+        .headers()
+        .get("x-stage")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("RELEASE");
+    let routes = group.env(stage).ok_or(GatewayError::ApiNotFound)?;
+    let path = request.uri().path().to_owned();
+    let preflight_for = (request.method() == Method::OPTIONS)
+        .then(|| request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD))
+        .flatten()
+        .and_then(|m| m.to_str().ok())
+        .map(str::to_ascii_uppercase);
+    if let Some(method) = preflight_for {
+        if let Some((api, _)) = routes.find(&method, &path) {
+            if api.cors {
+                return Ok((preflight(&request), None));
+            }
+        }
+    }
+    let (api, captured) = routes
+        .find(request.method().as_str(), &path)
+        .ok_or(GatewayError::ApiNotFound)?;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > group.body_limit) {
+        return Err(GatewayError::BodyTooLarge);
+    }
+    let incoming = Incoming {
+        path: captured.into_iter().collect(),
+        query: query_pairs(request.uri().query()),
+        headers: request.headers().clone(),
+    };
+    for param in &api.checks {
+        let value = incoming.get(&param.location, &param.name);
+        check(param, value.as_deref())?;
+    }
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    let (mut response, upstream) = match &api.backend {
+        Backend::Mock {
+            status,
+            body,
+            headers,
+        } => {
+            let mut response = (
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::OK),
+                body.clone(),
+            )
+                .into_response();
+            for (key, value) in headers {
+                if let (Ok(name), Ok(value)) = (
+                    HeaderName::from_bytes(key.as_bytes()),
+                    HeaderValue::from_str(value),
+                ) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            (response, None)
+        }
+        Backend::Broken(reason) => return Err(GatewayError::BackendConfig(reason.clone())),
+        Backend::Http { .. } => {
+            let sent = Instant::now();
+            let response = proxy(state, &api, &incoming, peer, request_id, &host, request).await?;
+            (response, Some(sent.elapsed()))
+        }
+    };
+    if api.cors {
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            origin.unwrap_or(HeaderValue::from_static("*")),
+        );
+    }
+    Ok((response, upstream))
+}
+
+/// A system parameter's value for this request.
+fn system_value(
+    name: &str,
+    api: &LiveApi,
+    peer: SocketAddr,
+    request_id: &RequestId,
+    state: &GatewayState,
+) -> String {
+    match name.trim_start_matches("$context.") {
+        "sourceIp" => peer.ip().to_string(),
+        "stage" => api.env_name.clone(),
+        "apiId" => api.api_id.clone(),
+        "apiName" => api.name.clone(),
+        "requestId" => request_id.to_string(),
+        "serverAddr" => format!("0.0.0.0:{}", state.local_port),
+        "serverName" => "portico".to_owned(),
+        "handleTime" => time::OffsetDateTime::now_utc().unix_timestamp().to_string(),
+        _ => String::new(),
+    }
+}
+
+async fn proxy(
+    state: &GatewayState,
+    api: &LiveApi,
+    incoming: &Incoming,
+    peer: SocketAddr,
+    request_id: &RequestId,
+    host: &str,
+    request: Request,
+) -> Result<Response, GatewayError> {
+    let Backend::Http {
+        scheme,
+        authority,
+        method,
+        path,
+        timeout,
+        retries,
+    } = &api.backend
+    else {
+        return Err(GatewayError::BackendConfig(
+            "not an HTTP backend".to_owned(),
+        ));
+    };
+    let mut query = incoming.query.clone();
+    let mut headers = incoming.headers.clone();
+    // Parameters that do not pass through are dropped.
+    for param in api.checks.iter().filter(|p| !p.pass_through) {
+        match param.location.as_str() {
+            "QUERY" => query.retain(|(k, _)| k != &param.name),
+            "HEADER" => {
+                headers.remove(param.name.as_str());
+            }
+            _ => {}
+        }
+    }
+    let mut path_values: HashMap<String, String> = incoming.path.clone();
+    for mapping in &api.mappings {
+        let value = match mapping.origin.as_str() {
+            "REQUEST" => {
+                let source = api.checks.iter().find(|c| c.name == mapping.value);
+                let location = source.map_or("QUERY", |c| c.location.as_str());
+                let value = incoming
+                    .get(location, &mapping.value)
+                    .or_else(|| source.and_then(|c| c.default.clone()));
+                // A parameter moved to another name or place leaves its old one.
+                if location != mapping.location || mapping.value != mapping.name {
+                    match location {
+                        "QUERY" => query.retain(|(k, _)| k != &mapping.value),
+                        "HEADER" => {
+                            headers.remove(mapping.value.as_str());
+                        }
+                        _ => {}
+                    }
+                }
+                value
+            }
+            "CONSTANT" => Some(mapping.value.clone()),
+            "SYSTEM" => Some(system_value(&mapping.value, api, peer, request_id, state)),
+            _ => None,
+        };
+        let Some(value) = value else { continue };
+        match mapping.location.as_str() {
+            "PATH" => {
+                path_values.insert(mapping.name.clone(), value);
+            }
+            "QUERY" => {
+                query.retain(|(k, _)| k != &mapping.name);
+                query.push((mapping.name.clone(), value));
+            }
+            "HEADER" => {
+                if let (Ok(name), Ok(value)) = (
+                    HeaderName::from_bytes(mapping.name.as_bytes()),
+                    HeaderValue::from_str(&value),
+                ) {
+                    headers.insert(name, value);
+                }
+            }
+            _ => {}
+        }
+    }
+    let encode = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let mut backend_path = String::with_capacity(path.len());
+    let mut rest = path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 1..start + end];
+        backend_path.push_str(&rest[..start]);
+        let (name, greedy) = match name.strip_suffix('+') {
+            Some(n) => (n, true),
+            None => (name, false),
+        };
+        let value = path_values.get(name).cloned().unwrap_or_default();
+        if greedy {
+            backend_path.push_str(&value.split('/').map(encode).collect::<Vec<_>>().join("/"));
+        } else {
+            backend_path.push_str(&encode(&value));
+        }
+        rest = &rest[start + end + 1..];
+    }
+    backend_path.push_str(rest);
+    let query_text = query
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let uri = if query_text.is_empty() {
+        format!("{scheme}://{authority}{backend_path}")
+    } else {
+        format!("{scheme}://{authority}{backend_path}?{query_text}")
+    };
+    let uri: Uri = uri.parse().map_err(|e| {
+        GatewayError::BackendConfig(format!("the backend address {uri} is not valid: {e}"))
+    })?;
+    headers.retain_not_hop_by_hop();
+    headers.remove(header::HOST);
+    let forwarded_for = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        Some(earlier) => format!("{earlier}, {}", peer.ip()),
+        None => peer.ip().to_string(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&forwarded_for) {
+        headers.insert("x-forwarded-for", value);
+    }
+    if let Ok(value) = HeaderValue::from_str(host) {
+        headers.insert("x-forwarded-host", value);
+    }
+    headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+    let method = if method == "ANY" {
+        request.method().clone()
+    } else {
+        Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET)
+    };
+    // Bodiless methods can be sent again after a connection failure; others cannot.
+    let replayable = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if replayable {
+        headers.remove(header::CONTENT_LENGTH);
+    }
+    let mut body = Some(request.into_body());
+    let mut attempts = 0;
+    loop {
+        let mut outgoing = axum::http::Request::builder()
+            .method(method.clone())
+            .uri(uri.clone())
+            .body(if replayable {
+                Body::empty()
+            } else {
+                body.take().unwrap_or_else(Body::empty)
+            })
+            .map_err(|e| GatewayError::BackendConfig(e.to_string()))?;
+        *outgoing.headers_mut() = headers.clone();
+        match tokio::time::timeout(*timeout, state.client.request(outgoing)).await {
+            Err(_) => return Err(GatewayError::BackendTimeout),
+            Ok(Ok(response)) => {
+                let (mut parts, body) = response.into_parts();
+                parts.headers.retain_not_hop_by_hop();
+                return Ok(Response::from_parts(parts, Body::new(body)));
+            }
+            Ok(Err(error)) => {
+                let unsent = error.is_connect();
+                if unsent && replayable && attempts < *retries {
+                    attempts += 1;
+                    continue;
+                }
+                tracing::debug!(%error, "backend call failed");
+                return Err(GatewayError::BackendUnavailable);
+            }
+        }
+    }
+}
+
+/// Removing hop-by-hop headers from a header map.
+trait HopByHop {
+    fn retain_not_hop_by_hop(&mut self);
+}
+
+impl HopByHop for HeaderMap {
+    fn retain_not_hop_by_hop(&mut self) {
+        let named: Vec<HeaderName> = self.keys().filter(|n| hop_by_hop(n)).cloned().collect();
+        for name in named {
+            self.remove(name);
+        }
+    }
+}

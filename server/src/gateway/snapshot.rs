@@ -1,0 +1,537 @@
+//! The compiled, immutable configuration the data plane serves from: hosts to groups, each
+//! group's route tables per environment, and each live API with its parameter checks and
+//! backend prepared (variables substituted, patterns compiled). Built off the request path
+//! by the loader; a request reads one snapshot from start to end.
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use regex::Regex;
+
+use app::domain::api::{ApiDefinition, BackendParam, ReqParam};
+use app::services::runtime::{RuntimeApi, RuntimeConfig};
+
+/// Everything served at one configuration revision.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub revision: i64,
+    suffix: String,
+    /// Group id → the group, for `{group_id}.{suffix}`.
+    by_group: HashMap<String, Arc<GroupRoutes>>,
+    /// Bound domains.
+    by_domain: HashMap<String, Arc<GroupRoutes>>,
+    /// Wildcard domains `*.example.com`, by `example.com`.
+    by_wildcard: HashMap<String, Arc<GroupRoutes>>,
+    /// A gateway's custom inbound port → its DEFAULT group.
+    by_port: HashMap<u16, Arc<GroupRoutes>>,
+}
+
+/// One group's live APIs, per environment name (upper case).
+#[derive(Debug)]
+pub struct GroupRoutes {
+    pub group_id: String,
+    pub gateway_id: String,
+    subdomain_enabled: bool,
+    /// Largest request body the gateway accepts, in bytes.
+    pub body_limit: u64,
+    envs: HashMap<String, RouteTable>,
+}
+
+/// The APIs of one group in one environment, in APIG's precedence: exact paths, then paths
+/// with parameters (more literal segments first), then prefix matches (longest first); in
+/// each, a specific method before ANY.
+#[derive(Debug, Default)]
+pub struct RouteTable {
+    exact: HashMap<String, Vec<Arc<LiveApi>>>,
+    patterned: Vec<Arc<LiveApi>>,
+    prefixed: Vec<Arc<LiveApi>>,
+}
+
+/// Path parameters a route captured: (name, value).
+pub type Captured = Vec<(String, String)>;
+/// The API a request matched, with what its path captured.
+pub type Matched = (Arc<LiveApi>, Captured);
+
+/// A path segment of a route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    /// `{name}`: one segment.
+    Param(String),
+    /// `{name+}`: the rest of the path.
+    Rest(String),
+}
+
+/// An API live in one environment, ready to serve.
+#[derive(Debug)]
+pub struct LiveApi {
+    pub api_id: String,
+    pub name: String,
+    pub env_name: String,
+    pub method: String,
+    segments: Vec<Segment>,
+    prefix: bool,
+    pub checks: Vec<ParamCheck>,
+    pub mappings: Vec<BackendParam>,
+    pub backend: Backend,
+    pub cors: bool,
+}
+
+/// How a request parameter is checked.
+#[derive(Debug)]
+pub struct ParamCheck {
+    pub name: String,
+    /// PATH, QUERY or HEADER.
+    pub location: String,
+    pub number: bool,
+    pub required: bool,
+    pub default: Option<String>,
+    pub enumerations: Vec<String>,
+    pub min_num: Option<i64>,
+    pub max_num: Option<i64>,
+    pub min_size: Option<i64>,
+    pub max_size: Option<i64>,
+    pub pattern: Option<Regex>,
+    /// Whether the parameter reaches the backend when no mapping moves it.
+    pub pass_through: bool,
+}
+
+/// Where a live API's calls go.
+#[derive(Debug)]
+pub enum Backend {
+    Mock {
+        status: u16,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
+    Http {
+        /// `http` or `https`.
+        scheme: &'static str,
+        /// `host[:port]` with variables substituted.
+        authority: String,
+        method: String,
+        /// The backend path template, variables substituted; `{name}` filled per request.
+        path: String,
+        timeout: Duration,
+        /// Extra attempts after a connection failure (`retry_count`, -1 meaning none).
+        retries: u32,
+    },
+    /// The definition cannot be served (a variable it needs has no value in the
+    /// environment); calls get a 500 naming the reason.
+    Broken(String),
+}
+
+fn segments(path: &str) -> Vec<Segment> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => match name.strip_suffix('+') {
+                    Some(rest) => Segment::Rest(rest.to_owned()),
+                    None => Segment::Param(name.to_owned()),
+                },
+                None => Segment::Literal(s.to_owned()),
+            },
+        )
+        .collect()
+}
+
+/// Replaces `#name#` with the environment's values; the first missing name is the error.
+fn substitute(text: &str, variables: Option<&HashMap<String, String>>) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('#') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('#') else { break };
+        let name = &after[..end];
+        let value = variables
+            .and_then(|v| v.get(name))
+            .ok_or_else(|| format!("the variable #{name}# has no value in this environment"))?;
+        out.push_str(&rest[..start]);
+        out.push_str(value);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn check(param: &ReqParam) -> Result<ParamCheck, String> {
+    let pattern = if param.regular.trim().is_empty() {
+        None
+    } else {
+        Some(
+            Regex::new(&param.regular)
+                .map_err(|e| format!("the pattern of {} does not compile: {e}", param.name))?,
+        )
+    };
+    Ok(ParamCheck {
+        name: param.name.clone(),
+        location: param.location.clone(),
+        number: param.kind == "NUMBER",
+        required: param.required == 1,
+        default: (!param.default_value.is_empty()).then(|| param.default_value.clone()),
+        enumerations: param
+            .enumerations
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        min_num: param.min_num,
+        max_num: param.max_num,
+        min_size: param.min_size,
+        max_size: param.max_size,
+        pattern,
+        pass_through: param.pass_through != 2,
+    })
+}
+
+fn backend(
+    definition: &ApiDefinition,
+    variables: Option<&HashMap<String, String>>,
+) -> Result<Backend, String> {
+    if let Some(api) = &definition.backend_api {
+        let authority = substitute(&api.url_domain, variables)?;
+        let path = substitute(&api.req_uri, variables)?;
+        return Ok(Backend::Http {
+            scheme: if api.req_protocol.eq_ignore_ascii_case("HTTPS") {
+                "https"
+            } else {
+                "http"
+            },
+            authority,
+            method: api.req_method.clone(),
+            path,
+            timeout: Duration::from_millis(api.timeout.max(1) as u64),
+            retries: api.retry_count.trim().parse::<i64>().unwrap_or(-1).max(0) as u32,
+        });
+    }
+    if let Some(mock) = &definition.mock_info {
+        return Ok(Backend::Mock {
+            status: u16::try_from(mock.status_code).unwrap_or(200),
+            body: mock.result_content.clone(),
+            headers: mock
+                .headers
+                .iter()
+                .map(|h| (h.key.clone(), h.value.clone()))
+                .collect(),
+        });
+    }
+    Err(format!(
+        "backend type {} has no runtime",
+        definition.backend_type
+    ))
+}
+
+fn live(api: &RuntimeApi, variables: Option<&HashMap<String, String>>) -> LiveApi {
+    let definition = &api.definition;
+    let checks: Result<Vec<ParamCheck>, String> = definition.req_params.iter().map(check).collect();
+    let (checks, backend) = match (checks, backend(definition, variables)) {
+        (Ok(checks), Ok(backend)) => (checks, backend),
+        (Err(reason), _) | (_, Err(reason)) => (Vec::new(), Backend::Broken(reason)),
+    };
+    LiveApi {
+        api_id: api.api_id.clone(),
+        name: definition.name.clone(),
+        env_name: api.env_name.clone(),
+        method: definition.req_method.to_ascii_uppercase(),
+        segments: segments(&definition.req_uri),
+        prefix: definition.match_mode == "SWA",
+        checks,
+        mappings: definition.backend_params.clone(),
+        backend,
+        cors: definition.cors,
+    }
+}
+
+impl RouteTable {
+    fn add(&mut self, api: Arc<LiveApi>) {
+        let literal = api
+            .segments
+            .iter()
+            .all(|s| matches!(s, Segment::Literal(_)));
+        if api.prefix {
+            self.prefixed.push(api);
+        } else if literal {
+            self.exact
+                .entry(path_of(&api.segments))
+                .or_default()
+                .push(api);
+        } else {
+            self.patterned.push(api);
+        }
+    }
+
+    fn finish(&mut self) {
+        let literals = |api: &Arc<LiveApi>| {
+            api.segments
+                .iter()
+                .filter(|s| matches!(s, Segment::Literal(_)))
+                .count()
+        };
+        self.patterned.sort_by(|a, b| {
+            literals(b)
+                .cmp(&literals(a))
+                .then(b.segments.len().cmp(&a.segments.len()))
+        });
+        self.prefixed
+            .sort_by_key(|api| std::cmp::Reverse(api.segments.len()));
+    }
+
+    /// The API answering `method` on `path`, with the path parameters it captured.
+    pub fn find(&self, method: &str, path: &str) -> Option<Matched> {
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let by_method = |apis: &mut dyn Iterator<Item = (&Arc<LiveApi>, Captured)>| {
+            let mut any = None;
+            for (api, params) in apis {
+                if api.method == method {
+                    return Some((api.clone(), params));
+                }
+                if api.method == "ANY" && any.is_none() {
+                    any = Some((api.clone(), params));
+                }
+            }
+            any
+        };
+        let canonical = format!("/{}", parts.join("/"));
+        if let Some(found) = self
+            .exact
+            .get(&canonical)
+            .and_then(|apis| by_method(&mut apis.iter().map(|a| (a, Vec::new()))))
+        {
+            return Some(found);
+        }
+        if let Some(found) = by_method(
+            &mut self
+                .patterned
+                .iter()
+                .filter_map(|a| captures(&a.segments, &parts).map(|c| (a, c))),
+        ) {
+            return Some(found);
+        }
+        by_method(&mut self.prefixed.iter().filter_map(|a| {
+            let n = a.segments.len();
+            (parts.len() >= n)
+                .then(|| captures(&a.segments, &parts[..n]))
+                .flatten()
+                .map(|c| (a, c))
+        }))
+    }
+}
+
+fn path_of(segments: &[Segment]) -> String {
+    let parts: Vec<&str> = segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => l.as_str(),
+            Segment::Param(p) | Segment::Rest(p) => p.as_str(),
+        })
+        .collect();
+    format!("/{}", parts.join("/"))
+}
+
+/// The parameters `segments` capture from `parts`, if they match.
+fn captures(segments: &[Segment], parts: &[&str]) -> Option<Captured> {
+    let mut found = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        match segment {
+            Segment::Literal(literal) => {
+                if parts.get(i) != Some(&literal.as_str()) {
+                    return None;
+                }
+            }
+            Segment::Param(name) => found.push((name.clone(), (*parts.get(i)?).to_owned())),
+            Segment::Rest(name) => {
+                if parts.len() <= i {
+                    return None;
+                }
+                found.push((name.clone(), parts[i..].join("/")));
+                return Some(found);
+            }
+        }
+    }
+    (parts.len() == segments.len()).then_some(found)
+}
+
+impl Snapshot {
+    /// Compiles what the database holds.
+    pub fn build(config: &RuntimeConfig, suffix: &str) -> Snapshot {
+        let mut tables: HashMap<String, HashMap<String, RouteTable>> = HashMap::new();
+        for api in &config.publications {
+            let variables = config
+                .variables
+                .get(&(api.group_id.clone(), api.env_id.clone()));
+            tables
+                .entry(api.group_id.clone())
+                .or_default()
+                .entry(api.env_name.to_ascii_uppercase())
+                .or_default()
+                .add(Arc::new(live(api, variables)));
+        }
+        let mut by_group = HashMap::new();
+        for group in &config.groups {
+            let mut envs = tables.remove(&group.id).unwrap_or_default();
+            envs.values_mut().for_each(RouteTable::finish);
+            let body_limit = config
+                .gateways
+                .get(&group.gateway_id)
+                .map_or(12 * 1024 * 1024, |g| g.request_body_size);
+            by_group.insert(
+                group.id.clone(),
+                Arc::new(GroupRoutes {
+                    group_id: group.id.clone(),
+                    gateway_id: group.gateway_id.clone(),
+                    subdomain_enabled: group.sl_domain_access_enabled,
+                    body_limit,
+                    envs,
+                }),
+            );
+        }
+        let mut by_domain = HashMap::new();
+        let mut by_wildcard = HashMap::new();
+        for (domain, group_id) in &config.domains {
+            if let Some(group) = by_group.get(group_id) {
+                match domain.strip_prefix("*.") {
+                    Some(parent) => by_wildcard.insert(parent.to_owned(), group.clone()),
+                    None => by_domain.insert(domain.clone(), group.clone()),
+                };
+            }
+        }
+        let mut by_port = HashMap::new();
+        for (port, _, gateway_id) in &config.ports {
+            if let Some(group) = config
+                .groups
+                .iter()
+                .find(|g| g.is_default && &g.gateway_id == gateway_id)
+                .and_then(|g| by_group.get(&g.id))
+            {
+                by_port.insert(*port, group.clone());
+            }
+        }
+        Snapshot {
+            revision: config.revision,
+            suffix: suffix.to_ascii_lowercase(),
+            by_group,
+            by_domain,
+            by_wildcard,
+            by_port,
+        }
+    }
+
+    /// The group a request reaches: by its Host (a group's subdomain, then a bound domain,
+    /// then a wildcard domain), else by the inbound port it came in on.
+    pub fn group(&self, host: &str, local_port: u16) -> Option<&Arc<GroupRoutes>> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        if let Some(label) = host
+            .strip_suffix(&self.suffix)
+            .and_then(|h| h.strip_suffix('.'))
+        {
+            return self.by_group.get(label).filter(|g| g.subdomain_enabled);
+        }
+        self.by_domain
+            .get(&host)
+            .or_else(|| {
+                host.split_once('.')
+                    .and_then(|(_, parent)| self.by_wildcard.get(parent))
+            })
+            .or_else(|| self.by_port.get(&local_port))
+    }
+
+    /// How many APIs are live, over every environment.
+    pub fn live_apis(&self) -> usize {
+        self.by_group
+            .values()
+            .flat_map(|g| g.envs.values())
+            .map(|t| {
+                t.exact.values().map(Vec::len).sum::<usize>() + t.patterned.len() + t.prefixed.len()
+            })
+            .sum()
+    }
+}
+
+impl GroupRoutes {
+    /// The routes of an environment, by name (`X-Stage`, any case).
+    pub fn env(&self, name: &str) -> Option<&RouteTable> {
+        self.envs.get(&name.to_ascii_uppercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(routes: &[(&str, &str, &str)]) -> RouteTable {
+        let mut table = RouteTable::default();
+        for (name, method, path) in routes {
+            let prefix = path.ends_with('*');
+            table.add(Arc::new(LiveApi {
+                api_id: (*name).to_owned(),
+                name: (*name).to_owned(),
+                env_name: "RELEASE".into(),
+                method: (*method).to_owned(),
+                segments: segments(path.trim_end_matches('*')),
+                prefix,
+                checks: vec![],
+                mappings: vec![],
+                backend: Backend::Broken(String::new()),
+                cors: false,
+            }));
+        }
+        table.finish();
+        table
+    }
+
+    fn found(
+        table: &RouteTable,
+        method: &str,
+        path: &str,
+    ) -> Option<(String, Vec<(String, String)>)> {
+        table
+            .find(method, path)
+            .map(|(api, params)| (api.name.clone(), params))
+    }
+
+    #[test]
+    fn exact_before_parameters_before_prefix_and_methods_before_any() {
+        let table = table(&[
+            ("prefix", "GET", "/users*"),
+            ("one", "GET", "/users/{id}"),
+            ("me", "GET", "/users/me"),
+            ("any-me", "ANY", "/users/me"),
+            ("files", "GET", "/files/{path+}"),
+            ("orders", "ANY", "/users/{id}/orders"),
+        ]);
+        assert_eq!(found(&table, "GET", "/users/me").unwrap().0, "me");
+        assert_eq!(found(&table, "POST", "/users/me").unwrap().0, "any-me");
+        assert_eq!(
+            found(&table, "GET", "/users/42"),
+            Some(("one".into(), vec![("id".into(), "42".into())]))
+        );
+        assert_eq!(
+            found(&table, "GET", "/users/42/orders").unwrap().0,
+            "orders"
+        );
+        assert_eq!(found(&table, "GET", "/users/42/other").unwrap().0, "prefix");
+        assert_eq!(found(&table, "GET", "/users").unwrap().0, "prefix");
+        assert_eq!(
+            found(&table, "GET", "/files/a/b.txt"),
+            Some(("files".into(), vec![("path".into(), "a/b.txt".into())]))
+        );
+        assert_eq!(found(&table, "GET", "/files"), None);
+        assert_eq!(found(&table, "DELETE", "/users/42"), None);
+        assert_eq!(found(&table, "GET", "/usersx"), None);
+    }
+
+    #[test]
+    fn variables_are_substituted_or_named_when_missing() {
+        let vars: HashMap<String, String> = [("host".to_owned(), "10.0.0.1:80".to_owned())].into();
+        assert_eq!(
+            substitute("#host#/v1", Some(&vars)).unwrap(),
+            "10.0.0.1:80/v1"
+        );
+        assert!(substitute("#port#", Some(&vars))
+            .unwrap_err()
+            .contains("#port#"));
+        assert_eq!(substitute("plain", None).unwrap(), "plain");
+    }
+}
