@@ -226,6 +226,34 @@ fn preflight(request: &Request) -> Response {
     response
 }
 
+/// Longest URI, longest header, and all headers together (APIG: 32 KB, 32 KB, 128 KB).
+const MAX_URI: usize = 32 * 1024;
+const MAX_HEADER: usize = 32 * 1024;
+const MAX_HEADERS: usize = 128 * 1024;
+
+/// Refuses requests over APIG's URI and header size limits (414, 494).
+fn check_sizes(request: &Request) -> Result<(), GatewayError> {
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if uri > MAX_URI {
+        return Err(GatewayError::UriTooLarge);
+    }
+    let mut total = 0;
+    for (name, value) in request.headers() {
+        let size = name.as_str().len() + value.len();
+        if size > MAX_HEADER {
+            return Err(GatewayError::HeadersTooLarge);
+        }
+        total += size;
+    }
+    if total > MAX_HEADERS {
+        return Err(GatewayError::HeadersTooLarge);
+    }
+    Ok(())
+}
+
 async fn serve(
     state: &GatewayState,
     snapshot: &super::snapshot::Snapshot,
@@ -233,6 +261,7 @@ async fn serve(
     request_id: &RequestId,
     request: Request,
 ) -> Result<(Response, Option<std::time::Duration>), GatewayError> {
+    check_sizes(&request)?;
     let host = request
         .headers()
         .get(header::HOST)

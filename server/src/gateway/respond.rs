@@ -15,6 +15,10 @@ pub enum GatewayError {
     BadParameter(String),
     /// The body is larger than the gateway's `request_body_size`.
     BodyTooLarge,
+    /// The request line's URI is longer than 32 KB.
+    UriTooLarge,
+    /// One header is longer than 32 KB, or all of them together longer than 128 KB.
+    HeadersTooLarge,
     /// The API's definition cannot be served (a variable without a value, ...).
     BackendConfig(String),
     /// The backend did not answer in the API's timeout (`BACKEND_TIMEOUT`).
@@ -29,6 +33,10 @@ impl GatewayError {
             GatewayError::ApiNotFound => StatusCode::NOT_FOUND,
             GatewayError::BadParameter(_) => StatusCode::BAD_REQUEST,
             GatewayError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            GatewayError::UriTooLarge => StatusCode::URI_TOO_LONG,
+            GatewayError::HeadersTooLarge => {
+                StatusCode::from_u16(494).unwrap_or(StatusCode::BAD_REQUEST)
+            }
             GatewayError::BackendConfig(_) => StatusCode::INTERNAL_SERVER_ERROR,
             GatewayError::BackendTimeout => StatusCode::GATEWAY_TIMEOUT,
             GatewayError::BackendUnavailable => StatusCode::BAD_GATEWAY,
@@ -41,6 +49,8 @@ impl GatewayError {
             GatewayError::BackendConfig(_) => "APIG.0105",
             GatewayError::BadParameter(_)
             | GatewayError::BodyTooLarge
+            | GatewayError::UriTooLarge
+            | GatewayError::HeadersTooLarge
             | GatewayError::BackendTimeout
             | GatewayError::BackendUnavailable => "APIG.0201",
         }
@@ -53,6 +63,8 @@ impl GatewayError {
             }
             GatewayError::BadParameter(detail) => detail.clone(),
             GatewayError::BodyTooLarge => "Request entity too large.".to_owned(),
+            GatewayError::UriTooLarge => "Request URI too large.".to_owned(),
+            GatewayError::HeadersTooLarge => "Request headers too large.".to_owned(),
             GatewayError::BackendConfig(reason) => {
                 format!("The backend configurations do not exist: {reason}.")
             }

@@ -413,3 +413,115 @@ async fn slow_and_unreachable_backends_get_apig_errors() {
     assert_eq!(body["error_msg"], "Backend unavailable.");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn sizes_over_the_limits_are_refused() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-sizes").await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("upload", "POST", "/upload", 200, "stored"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::POST, "/upload"), 200).await;
+    let long_uri = format!("/upload?q={}", "a".repeat(33 * 1024));
+    let response = call(&app, &at.group_id, Method::POST, &long_uri)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 414);
+    let response = call(&app, &at.group_id, Method::POST, "/upload")
+        .header("x-big", "b".repeat(33 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 494);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error_msg"], "Request headers too large.");
+
+    // The gateway's request_body_size (1 MiB here) bounds the body.
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/features", at.gw),
+        Some(json!({ "name": "request_body_size", "enable": true, "config": "1048576" })),
+    )
+    .await;
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let response = until_status(
+        || call(&app, &at.group_id, Method::POST, "/upload").body(big.clone()),
+        413,
+    )
+    .await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error_msg"], "Request entity too large.");
+    let small = call(&app, &at.group_id, Method::POST, "/upload")
+        .body(vec![b'x'; 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(small.status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_request_in_flight_finishes_on_its_snapshot_across_a_change() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let backend = listener.local_addr().unwrap();
+    let (arrived_tx, mut arrived) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let gate = release.clone();
+    let slow = axum::Router::new().fallback(any(move || {
+        let gate = gate.clone();
+        let arrived_tx = arrived_tx.clone();
+        async move {
+            let _ = arrived_tx.send(());
+            gate.notified().await;
+            "finally"
+        }
+    }));
+    tokio::spawn(async move { axum::serve(listener, slow).await.unwrap() });
+    let at = group(&app, &admin, "gw-swap").await;
+    create_and_publish(&app, &admin, &at, json!({
+        "name": "held", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/held",
+        "auth_type": "NONE", "backend_type": "HTTP",
+        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "GET",
+                         "req_uri": "/held", "timeout": 60000 }
+    }), &[RELEASE]).await;
+    // The held API cannot be probed (the backend holds every call), so a mock published
+    // after it tells when the runtime has caught up.
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("probe", "GET", "/probe", 200, "up"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/probe"), 200).await;
+
+    let in_flight = tokio::spawn(call(&app, &at.group_id, Method::GET, "/held").send());
+    arrived.recv().await.expect("the call reaches the backend");
+    // A change while the call waits: a new API goes live (a new snapshot is swapped in).
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("later", "GET", "/later", 200, "later"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/later"), 200).await;
+    release.notify_one();
+    let response = in_flight.await.unwrap().unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "finally");
+    app.stop().await;
+}
