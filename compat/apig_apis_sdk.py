@@ -7,7 +7,11 @@ APIG error that names the field, and creates nothing.
 Run by server/tests/it/compat.rs against a freshly started server; settings come from the
 environment: PORTICO_URL, PORTICO_ADMIN_PASSWORD.
 """
+import os
 import sys
+import time
+
+import requests
 
 from huaweicloudsdkapig.v2 import model as m
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -15,6 +19,7 @@ from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from apig_gateways_sdk import admin_client
 
 RELEASE = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+GATEWAY_URL = os.environ["PORTICO_GATEWAY_URL"]
 
 
 def api_body(group_id, timeout):
@@ -128,6 +133,23 @@ def main():
     )
     assert len(result.success) == 1 and not result.failure, result
 
+    # Defined and published with the SDK, called through the gateway on the group's subdomain.
+    mocked = client.create_api_v2(m.CreateApiV2Request(instance_id=gateway_id, body=m.ApiCreate(
+        name="ping", type=1, req_protocol="HTTP", req_method="GET", req_uri="/ping", auth_type="NONE",
+        backend_type="MOCK", group_id=group.id, mock_info=m.ApiMockCreate(result_content="pong"))))
+    client.create_or_delete_publish_record_for_api_v2(
+        m.CreateOrDeletePublishRecordForApiV2Request(
+            instance_id=gateway_id, body=m.ApiActionInfo(action="online", env_id=RELEASE, api_id=mocked.id)
+        )
+    )
+    host = f"{group.id}.apig.localhost"
+    deadline = time.monotonic() + 10
+    while True:
+        answer = requests.get(f"{GATEWAY_URL}/ping", headers={"Host": host})
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            break
+    assert answer.status_code == 200 and answer.text == "pong", (answer.status_code, answer.text)
+    assert len(answer.headers["X-Request-Id"]) == 32, answer.headers
     print("apig_apis_sdk: all checks passed")
 
 

@@ -27,6 +27,7 @@ fn run_script_with(app: &TestApp, script: &str, env: &[(&str, String)]) {
         .arg(&path)
         .env("PORTICO_URL", &app.console)
         .env("PORTICO_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("PORTICO_GATEWAY_URL", &app.gateway)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .expect("run the SDK script");
