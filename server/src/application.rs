@@ -25,6 +25,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Application {
     console_listener: TcpListener,
     gateway_listener: TcpListener,
+    gateway_tls_listener: Option<TcpListener>,
     console_state: ConsoleState,
 }
 
@@ -72,6 +73,13 @@ impl Application {
                 )
             })?;
 
+        let gateway_tls_listener = match settings.gateway_tls_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await.with_context(|| {
+                format!("binding the gateway's HTTPS listener to {addr} (--gateway-tls-addr / PORTICO_GATEWAY_TLS_ADDR)")
+            })?),
+            None => None,
+        };
+
         let site_root = settings.resolved_site_root();
         if !site_root.join("pkg").is_dir() {
             tracing::warn!(
@@ -115,6 +123,7 @@ impl Application {
         Ok(Application {
             console_listener,
             gateway_listener,
+            gateway_tls_listener,
             console_state,
         })
     }
@@ -123,6 +132,13 @@ impl Application {
         self.console_listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// The gateway's HTTPS address, when it has one.
+    pub fn gateway_tls_addr(&self) -> Option<SocketAddr> {
+        self.gateway_tls_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     pub fn gateway_addr(&self) -> SocketAddr {
@@ -153,18 +169,27 @@ impl Application {
         let live = Arc::new(gateway::Live::empty());
         let pool = self.console_state.pool.clone();
         let suffix = self.console_state.endpoints.subdomain_suffix.clone();
-        gateway::loader::reload(&pool, &live, &suffix).await;
-        let loader = tokio::spawn(gateway::loader::follow(pool, live.clone(), suffix));
+        let master = self.console_state.master_key.clone();
+        gateway::loader::reload(&pool, &master, &live, &suffix).await;
+        let loader = tokio::spawn(gateway::loader::follow(pool, master, live.clone(), suffix));
         let gateway_port = self.gateway_listener.local_addr()?.port();
         let mut gateway = tokio::spawn(
             axum::serve(
                 self.gateway_listener,
-                gateway::router(live, gateway_port)
+                gateway::router(live.clone(), gateway_port, false)
                     .into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(stopped(stop_rx.clone()))
             .into_future(),
         );
+        let mut gateway_tls = match self.gateway_tls_listener {
+            Some(listener) => {
+                let port = listener.local_addr()?.port();
+                let router = gateway::router(live.clone(), port, true);
+                tokio::spawn(gateway::tls::serve(listener, live, router, stop_rx.clone()))
+            }
+            None => tokio::spawn(std::future::pending::<anyhow::Result<()>>()),
+        };
         let store = console::session_store(self.console_state.pool.clone());
         let mut session_cleanup = tokio::spawn(async move {
             store
@@ -189,12 +214,14 @@ impl Application {
             () = shutdown => None,
             result = &mut console => Some(format!("the console listener stopped: {}", describe(result))),
             result = &mut gateway => Some(format!("the gateway listener stopped: {}", describe(result))),
+            result = &mut gateway_tls => Some(format!("the gateway's HTTPS listener stopped: {}", describe(result))),
             result = &mut session_cleanup => Some(format!("the session cleanup task stopped: {}", describe(result))),
         };
         let _ = stop_tx.send(true);
         session_cleanup.abort();
         housekeeping_task.abort();
         loader.abort();
+        gateway_tls.abort();
         let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
             let _ = (&mut console).await;
             let _ = (&mut gateway).await;

@@ -60,6 +60,11 @@ pub struct Settings {
     #[arg(long, env = "PORTICO_GATEWAY_ADDR", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     pub gateway_addr: SocketAddr,
 
+    /// Address of the gateway's HTTPS listener, which serves each bound domain's
+    /// certificate by SNI; off when not set.
+    #[arg(long, env = "PORTICO_GATEWAY_TLS_ADDR", value_parser = parse_addr)]
+    pub gateway_tls_addr: Option<SocketAddr>,
+
     /// Domain under which every API group gets its subdomain `{group_id}.{suffix}`.
     #[arg(long, env = "PORTICO_SUBDOMAIN_SUFFIX", default_value = "apig.localhost", value_parser = parse_suffix)]
     pub subdomain_suffix: String,

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
+use super::secrets::MasterKey;
 use crate::domain::api::ApiDefinition;
 use crate::domain::gateway::{feature_number, feature_spec, FeatureValue};
 use crate::error::AppError;
@@ -24,6 +25,24 @@ pub struct RuntimeConfig {
     pub variables: HashMap<(String, String), HashMap<String, String>>,
     /// Gateway id → its parameters as the data plane needs them.
     pub gateways: HashMap<String, GatewaySettings>,
+    /// The certificate each bound domain serves over HTTPS, key decrypted.
+    pub certificates: Vec<RuntimeCertificate>,
+}
+
+/// A bound domain's certificate chain and private key, as PEM.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RuntimeCertificate {
+    pub domain: String,
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+impl std::fmt::Debug for RuntimeCertificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuntimeCertificate")
+            .field("domain", &self.domain)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +72,9 @@ pub struct GatewaySettings {
     pub request_body_size: u64,
 }
 
-/// Reads everything the runtime serves, as of one revision.
-pub async fn load(pool: &PgPool) -> Result<RuntimeConfig, AppError> {
+/// Reads everything the runtime serves, as of one revision; certificate keys are decrypted
+/// with `master`.
+pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, AppError> {
     let mut tx = pool.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)
@@ -155,6 +175,21 @@ pub async fn load(pool: &PgPool) -> Result<RuntimeConfig, AppError> {
             settings.request_body_size = bytes;
         }
     }
+    let mut certificates = Vec::new();
+    for row in sqlx::query!(
+        "SELECT d.domain, c.cert_pem, c.key_sealed FROM group_domains d JOIN certificates c ON c.id = d.certificate_id"
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        let key = master.open(&row.key_sealed)?;
+        certificates.push(RuntimeCertificate {
+            domain: row.domain,
+            cert_pem: row.cert_pem,
+            key_pem: String::from_utf8(key)
+                .map_err(|_| AppError::Internal("a certificate key is not text".into()))?,
+        });
+    }
     tx.commit().await?;
     Ok(RuntimeConfig {
         revision,
@@ -164,5 +199,6 @@ pub async fn load(pool: &PgPool) -> Result<RuntimeConfig, AppError> {
         publications,
         variables,
         gateways,
+        certificates,
     })
 }

@@ -10,6 +10,7 @@ use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 
 use super::snapshot::Snapshot;
+use app::services::secrets::MasterKey;
 use app::services::{revision, runtime};
 
 /// How often the revision is compared when no notification came.
@@ -51,8 +52,8 @@ impl Live {
 
 /// Builds a snapshot of what is committed now and serves it; a failure leaves the current
 /// one in place.
-pub async fn reload(pool: &PgPool, live: &Live, suffix: &str) {
-    match runtime::load(pool).await {
+pub async fn reload(pool: &PgPool, master: &MasterKey, live: &Live, suffix: &str) {
+    match runtime::load(pool, master).await {
         Ok(config) => {
             let snapshot = Snapshot::build(&config, suffix);
             tracing::info!(
@@ -71,7 +72,7 @@ pub async fn reload(pool: &PgPool, live: &Live, suffix: &str) {
 }
 
 /// Follows configuration changes until the task is aborted.
-pub async fn follow(pool: PgPool, live: Arc<Live>, suffix: String) {
+pub async fn follow(pool: PgPool, master: MasterKey, live: Arc<Live>, suffix: String) {
     loop {
         let mut listener = match PgListener::connect_with(&pool).await {
             Ok(listener) => listener,
@@ -87,13 +88,13 @@ pub async fn follow(pool: PgPool, live: Arc<Live>, suffix: String) {
             continue;
         }
         // Changes made while nobody listened.
-        reload(&pool, &live, &suffix).await;
+        reload(&pool, &master, &live, &suffix).await;
         let mut check = tokio::time::interval(CHECK_EVERY);
         check.tick().await;
         loop {
             tokio::select! {
                 notified = listener.recv() => match notified {
-                    Ok(_) => reload(&pool, &live, &suffix).await,
+                    Ok(_) => reload(&pool, &master, &live, &suffix).await,
                     Err(error) => {
                         tracing::warn!(%error, "lost the configuration channel; reconnecting");
                         break;
@@ -103,7 +104,7 @@ pub async fn follow(pool: PgPool, live: Arc<Live>, suffix: String) {
                     let served = live.snapshot().revision;
                     if let Ok(committed) = revision::current(&pool).await {
                         if committed != served {
-                            reload(&pool, &live, &suffix).await;
+                            reload(&pool, &master, &live, &suffix).await;
                         }
                     }
                 }

@@ -9,6 +9,7 @@ mod pipeline;
 mod request_id;
 mod respond;
 mod snapshot;
+pub mod tls;
 
 use std::sync::Arc;
 
@@ -19,9 +20,10 @@ pub use pipeline::GatewayState;
 pub use request_id::RequestId;
 pub use respond::GatewayError;
 
-/// The gateway listener's service: every request goes through the pipeline.
-pub fn router(live: Arc<Live>, local_port: u16) -> Router {
+/// A gateway listener's service: every request goes through the pipeline. `tls` says
+/// whether the listener is the HTTPS one.
+pub fn router(live: Arc<Live>, local_port: u16, tls: bool) -> Router {
     Router::new()
         .fallback(pipeline::handle)
-        .with_state(GatewayState::new(live, local_port))
+        .with_state(GatewayState::new(live, local_port, tls))
 }

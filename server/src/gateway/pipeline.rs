@@ -37,10 +37,12 @@ pub struct GatewayState {
     /// The port this listener accepts on (a custom inbound port routes to its gateway's
     /// DEFAULT group).
     pub local_port: u16,
+    /// Whether requests arrive over TLS.
+    tls: bool,
 }
 
 impl GatewayState {
-    pub fn new(live: Arc<Live>, local_port: u16) -> Self {
+    pub fn new(live: Arc<Live>, local_port: u16, tls: bool) -> Self {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
@@ -51,6 +53,7 @@ impl GatewayState {
             live,
             client: Client::builder(TokioExecutor::new()).build(https),
             local_port,
+            tls,
         }
     }
 }
@@ -295,6 +298,10 @@ async fn serve(
     let (api, captured) = routes
         .find(request.method().as_str(), &path)
         .ok_or(GatewayError::ApiNotFound)?;
+    let scheme = if state.tls { "HTTPS" } else { "HTTP" };
+    if api.protocol != "BOTH" && api.protocol != scheme {
+        return Err(GatewayError::WrongProtocol(api.protocol.clone()));
+    }
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -499,7 +506,10 @@ async fn proxy(
     if let Ok(value) = HeaderValue::from_str(host) {
         headers.insert("x-forwarded-host", value);
     }
-    headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+    headers.insert(
+        "x-forwarded-proto",
+        HeaderValue::from_static(if state.tls { "https" } else { "http" }),
+    );
     let method = if method == "ANY" {
         request.method().clone()
     } else {

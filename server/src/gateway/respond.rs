@@ -13,6 +13,8 @@ pub enum GatewayError {
     ApiNotFound,
     /// A request parameter is missing or breaks its rules (`REQUEST_PARAMETERS_FAILURE`).
     BadParameter(String),
+    /// The API is served only over the other scheme (HTTPS-only called over HTTP, ...).
+    WrongProtocol(String),
     /// The body is larger than the gateway's `request_body_size`.
     BodyTooLarge,
     /// The request line's URI is longer than 32 KB.
@@ -31,7 +33,9 @@ impl GatewayError {
     pub fn status(&self) -> StatusCode {
         match self {
             GatewayError::ApiNotFound => StatusCode::NOT_FOUND,
-            GatewayError::BadParameter(_) => StatusCode::BAD_REQUEST,
+            GatewayError::BadParameter(_) | GatewayError::WrongProtocol(_) => {
+                StatusCode::BAD_REQUEST
+            }
             GatewayError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             GatewayError::UriTooLarge => StatusCode::URI_TOO_LONG,
             GatewayError::HeadersTooLarge => {
@@ -47,6 +51,7 @@ impl GatewayError {
         match self {
             GatewayError::ApiNotFound => "APIG.0101",
             GatewayError::BackendConfig(_) => "APIG.0105",
+            GatewayError::WrongProtocol(_) => "APIG.0607",
             GatewayError::BadParameter(_)
             | GatewayError::BodyTooLarge
             | GatewayError::UriTooLarge
@@ -62,6 +67,9 @@ impl GatewayError {
                 "The API does not exist or has not been published in the environment.".to_owned()
             }
             GatewayError::BadParameter(detail) => detail.clone(),
+            GatewayError::WrongProtocol(protocol) => {
+                format!("The following protocol is supported: {protocol}")
+            }
             GatewayError::BodyTooLarge => "Request entity too large.".to_owned(),
             GatewayError::UriTooLarge => "Request URI too large.".to_owned(),
             GatewayError::HeadersTooLarge => "Request headers too large.".to_owned(),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use regex::Regex;
+use rustls::sign::CertifiedKey;
 
 use app::domain::api::{ApiDefinition, BackendParam, ReqParam};
 use app::services::runtime::{RuntimeApi, RuntimeConfig};
@@ -24,6 +25,9 @@ pub struct Snapshot {
     by_wildcard: HashMap<String, Arc<GroupRoutes>>,
     /// A gateway's custom inbound port → its DEFAULT group.
     by_port: HashMap<u16, Arc<GroupRoutes>>,
+    /// Certificates served by SNI: exact domains, and wildcards by their parent.
+    certificates: HashMap<String, Arc<CertifiedKey>>,
+    wildcard_certificates: HashMap<String, Arc<CertifiedKey>>,
 }
 
 /// One group's live APIs, per environment name (upper case).
@@ -75,6 +79,8 @@ pub struct LiveApi {
     pub mappings: Vec<BackendParam>,
     pub backend: Backend,
     pub cors: bool,
+    /// `HTTP`, `HTTPS` or `BOTH`: the schemes callers may use.
+    pub protocol: String,
 }
 
 /// How a request parameter is checked.
@@ -241,6 +247,7 @@ fn live(api: &RuntimeApi, variables: Option<&HashMap<String, String>>) -> LiveAp
         mappings: definition.backend_params.clone(),
         backend,
         cors: definition.cors,
+        protocol: definition.req_protocol.to_ascii_uppercase(),
     }
 }
 
@@ -408,6 +415,22 @@ impl Snapshot {
                 by_port.insert(*port, group.clone());
             }
         }
+        let mut certificates = HashMap::new();
+        let mut wildcard_certificates = HashMap::new();
+        for bound in &config.certificates {
+            match app::domain::certificate::pem::certified_key(&bound.cert_pem, &bound.key_pem) {
+                Ok(key) => {
+                    let key = Arc::new(key);
+                    match bound.domain.strip_prefix("*.") {
+                        Some(parent) => wildcard_certificates.insert(parent.to_owned(), key),
+                        None => certificates.insert(bound.domain.clone(), key),
+                    };
+                }
+                Err(error) => {
+                    tracing::error!(domain = %bound.domain, %error, "a stored certificate cannot be served")
+                }
+            }
+        }
         Snapshot {
             revision: config.revision,
             suffix: suffix.to_ascii_lowercase(),
@@ -415,7 +438,18 @@ impl Snapshot {
             by_domain,
             by_wildcard,
             by_port,
+            certificates,
+            wildcard_certificates,
         }
+    }
+
+    /// The certificate for a TLS server name: the domain's own, else its wildcard's.
+    pub fn certificate(&self, server_name: &str) -> Option<Arc<CertifiedKey>> {
+        let name = server_name.trim_end_matches('.').to_ascii_lowercase();
+        self.certificates.get(&name).cloned().or_else(|| {
+            name.split_once('.')
+                .and_then(|(_, parent)| self.wildcard_certificates.get(parent).cloned())
+        })
     }
 
     /// The group a request reaches: by its Host (a group's subdomain, then a bound domain,
@@ -475,6 +509,7 @@ mod tests {
                 mappings: vec![],
                 backend: Backend::Broken(String::new()),
                 cors: false,
+                protocol: "HTTP".into(),
             }));
         }
         table.finish();

@@ -525,3 +525,81 @@ async fn a_request_in_flight_finishes_on_its_snapshot_across_a_change() {
     assert_eq!(response.text().await.unwrap(), "finally");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn https_serves_each_domain_its_certificate_and_https_only_apis_refuse_http() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-tls").await;
+    let domains = format!("{}/api-groups/{}/domains", at.gw, at.group_id);
+    let bound = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &domains,
+        Some(json!({ "url_domain": "api.shop.example.com" })),
+    )
+    .await;
+    let (cert, key) = crate::domains::certificate(&["*.shop.example.com"], -1, 30);
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{domains}/{}/certificate", bound["id"].as_str().unwrap()),
+        Some(json!({ "name": "shop_cert", "cert_content": cert, "private_key": key })),
+    )
+    .await;
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &domains,
+        Some(json!({ "url_domain": "plain.example.com" })),
+    )
+    .await;
+    let mut secure = mock("secure", "GET", "/secure", 200, "over tls");
+    secure["req_protocol"] = json!("HTTPS");
+    create_and_publish(&app, &admin, &at, secure, &[RELEASE]).await;
+
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert.as_bytes()).unwrap())
+        .resolve("api.shop.example.com", app.gateway_tls)
+        .resolve("plain.example.com", app.gateway_tls)
+        .build()
+        .unwrap();
+    let port = app.gateway_tls.port();
+    let url = format!("https://api.shop.example.com:{port}/secure");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let response = loop {
+        match client.get(&url).send().await {
+            Ok(response) if response.status() == 200 => break response,
+            other => assert!(Instant::now() < deadline, "not served yet: {other:?}"),
+        }
+        tokio::task::yield_now().await;
+    };
+    assert_eq!(response.headers()["server"], "api-gateway");
+    assert_eq!(response.text().await.unwrap(), "over tls");
+
+    // The same API over plain HTTP: APIG.0607.
+    let plain = reqwest::Client::new()
+        .get(format!("{}/secure", app.gateway))
+        .header("host", "api.shop.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 400);
+    let body: Value = plain.json().await.unwrap();
+    assert_eq!(body["error_code"], "APIG.0607");
+    assert_eq!(
+        body["error_msg"],
+        "The following protocol is supported: HTTPS"
+    );
+
+    // A domain without a certificate gets no TLS handshake.
+    let refused = client
+        .get(format!("https://plain.example.com:{port}/secure"))
+        .send()
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    app.stop().await;
+}

@@ -82,6 +82,8 @@ pub fn settings(database_url: &str, extra: &[&str]) -> Settings {
         "127.0.0.1:0".into(),
         "--gateway-addr".into(),
         "127.0.0.1:0".into(),
+        "--gateway-tls-addr".into(),
+        "127.0.0.1:0".into(),
         "--database-url".into(),
         database_url.into(),
         "--site-root".into(),
@@ -101,6 +103,8 @@ pub fn settings(database_url: &str, extra: &[&str]) -> Settings {
 pub struct TestApp {
     pub console: String,
     pub gateway: String,
+    /// The gateway's HTTPS listener.
+    pub gateway_tls: std::net::SocketAddr,
     pub pool: PgPool,
     pub database_url: String,
     /// A browser-like client: keeps cookies, does not follow redirects.
@@ -139,6 +143,9 @@ impl TestApp {
             .expect("build the application");
         let console = format!("http://{}", application.console_addr());
         let gateway = format!("http://{}", application.gateway_addr());
+        let gateway_tls = application
+            .gateway_tls_addr()
+            .expect("the test settings open the HTTPS listener");
         let (shutdown, stop) = oneshot::channel::<()>();
         let server = tokio::spawn(application.run(async {
             let _ = stop.await;
@@ -146,6 +153,7 @@ impl TestApp {
         TestApp {
             console,
             gateway,
+            gateway_tls,
             pool,
             database_url: url,
             client,
