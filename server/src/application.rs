@@ -173,6 +173,11 @@ impl Application {
         gateway::loader::reload(&pool, &master, &live, &suffix).await;
         let loader = tokio::spawn(gateway::loader::follow(pool, master, live.clone(), suffix));
         let gateway_port = self.gateway_listener.local_addr()?.port();
+        let ports = tokio::spawn(gateway::ports::follow(
+            live.clone(),
+            self.gateway_listener.local_addr()?.ip(),
+            stop_rx.clone(),
+        ));
         let mut gateway = tokio::spawn(
             axum::serve(
                 self.gateway_listener,
@@ -222,6 +227,7 @@ impl Application {
         housekeeping_task.abort();
         loader.abort();
         gateway_tls.abort();
+        ports.abort();
         let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
             let _ = (&mut console).await;
             let _ = (&mut gateway).await;

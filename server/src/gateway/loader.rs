@@ -8,6 +8,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
+use tokio::sync::watch;
 
 use super::snapshot::Snapshot;
 use app::services::secrets::MasterKey;
@@ -23,6 +24,8 @@ const RETRY_AFTER: Duration = Duration::from_secs(1);
 pub struct Live {
     current: ArcSwap<Snapshot>,
     last_error: Mutex<Option<String>>,
+    /// The revision served, for whoever follows swaps (the inbound-port listeners).
+    swapped: watch::Sender<i64>,
 }
 
 impl Live {
@@ -30,7 +33,13 @@ impl Live {
         Live {
             current: ArcSwap::from_pointee(Snapshot::default()),
             last_error: Mutex::new(None),
+            swapped: watch::Sender::new(0),
         }
+    }
+
+    /// Tells each time a new snapshot is served.
+    pub fn swaps(&self) -> watch::Receiver<i64> {
+        self.swapped.subscribe()
     }
 
     /// The snapshot to serve one request with.
@@ -61,7 +70,9 @@ pub async fn reload(pool: &PgPool, master: &MasterKey, live: &Live, suffix: &str
                 apis = snapshot.live_apis(),
                 "gateway configuration loaded"
             );
+            let revision = snapshot.revision;
             live.current.store(Arc::new(snapshot));
+            live.swapped.send_replace(revision);
             live.record(None);
         }
         Err(error) => {

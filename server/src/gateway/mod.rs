@@ -6,6 +6,7 @@
 //! imports sqlx or leptos, except `loader`.
 pub mod loader;
 mod pipeline;
+pub mod ports;
 mod request_id;
 mod respond;
 mod snapshot;

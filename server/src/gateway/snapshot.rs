@@ -25,6 +25,8 @@ pub struct Snapshot {
     by_wildcard: HashMap<String, Arc<GroupRoutes>>,
     /// A gateway's custom inbound port → its DEFAULT group.
     by_port: HashMap<u16, Arc<GroupRoutes>>,
+    /// The custom inbound ports to listen on, and whether each speaks HTTPS.
+    pub ports: Vec<(u16, bool)>,
     /// Certificates served by SNI: exact domains, and wildcards by their parent.
     certificates: HashMap<String, Arc<CertifiedKey>>,
     wildcard_certificates: HashMap<String, Arc<CertifiedKey>>,
@@ -438,6 +440,11 @@ impl Snapshot {
             by_domain,
             by_wildcard,
             by_port,
+            ports: config
+                .ports
+                .iter()
+                .map(|(port, protocol, _)| (*port, protocol == "HTTPS"))
+                .collect(),
             certificates,
             wildcard_certificates,
         }

@@ -603,3 +603,69 @@ async fn https_serves_each_domain_its_certificate_and_https_only_apis_refuse_htt
     assert!(refused.is_err(), "{refused:?}");
     app.stop().await;
 }
+
+/// A port in the custom inbound range (1024–49151) that nothing listens on now.
+fn free_inbound_port() -> u16 {
+    (30000..40000)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .expect("a free port")
+}
+
+#[tokio::test]
+async fn a_gateway_port_serves_its_default_group() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let gw = gateway(&app, &admin, "gw-port").await;
+    let groups = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    let default_group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let at = Published {
+        gw: gw.clone(),
+        group_id: default_group,
+    };
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("by-ip", "GET", "/by-ip", 200, "default group"),
+        &[RELEASE],
+    )
+    .await;
+    let port = free_inbound_port();
+    let added = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{gw}/custom-ingress-ports"),
+        Some(json!({ "protocol": "HTTP", "ingress_port": port })),
+    )
+    .await;
+    let url = format!("http://127.0.0.1:{port}/by-ip");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let response = loop {
+        match reqwest::get(&url).await {
+            Ok(response) if response.status() == 200 => break response,
+            other => assert!(Instant::now() < deadline, "port not served yet: {other:?}"),
+        }
+        tokio::task::yield_now().await;
+    };
+    assert_eq!(response.text().await.unwrap(), "default group");
+    // Removing the port closes it.
+    let (status, _) = crate::iam_support::call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!(
+            "{gw}/custom-ingress-ports/{}",
+            added["ingress_port_id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while reqwest::get(&url).await.is_ok() {
+        assert!(Instant::now() < deadline, "the port still answers");
+        tokio::task::yield_now().await;
+    }
+    app.stop().await;
+}
