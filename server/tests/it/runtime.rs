@@ -669,3 +669,66 @@ async fn a_gateway_port_serves_its_default_group() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_gateway_serves_through_a_database_outage_and_catches_up() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-outage").await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("before", "GET", "/before", 200, "before"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/before"), 200).await;
+
+    crate::support::database_reachable(&app.database_url, false).await;
+    for _ in 0..20 {
+        let response = call(&app, &at.group_id, Method::GET, "/before")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            200,
+            "served from the last snapshot while PostgreSQL is away"
+        );
+    }
+    crate::support::database_reachable(&app.database_url, true).await;
+
+    // Back: a new publication goes live (the loader reconnected).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let published = loop {
+        let mut definition = mock("after", "GET", "/after", 200, "after");
+        definition["group_id"] = json!(at.group_id);
+        let (status, api) = crate::iam_support::call(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{}/apis", at.gw),
+            Some(definition),
+        )
+        .await;
+        if status == 201 {
+            break api;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the management API did not recover: {status} {api}"
+        );
+        tokio::task::yield_now().await;
+    };
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/apis/action", at.gw),
+        Some(json!({ "action": "online", "env_id": RELEASE, "api_id": published["id"] })),
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/after"), 200).await;
+    app.stop().await;
+}

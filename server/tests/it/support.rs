@@ -201,3 +201,30 @@ pub fn client() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// Cuts the database of `database_url` off (no new connections, the open ones terminated)
+/// or lets connections in again: PostgreSQL going away and coming back, for that server.
+pub async fn database_reachable(database_url: &str, reachable: bool) {
+    let name = database_url
+        .rsplit('/')
+        .next()
+        .and_then(|tail| tail.split('?').next())
+        .expect("a database name");
+    let admin = portico::database::connect(&cluster().postgres.url("postgres"))
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        "ALTER DATABASE {name} ALLOW_CONNECTIONS {reachable}"
+    ))
+    .execute(&admin)
+    .await
+    .unwrap();
+    if !reachable {
+        sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+            .bind(name)
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
+    admin.close().await;
+}
