@@ -110,6 +110,7 @@ impl Application {
             pool,
             master_key,
             signature_failures: Default::default(),
+            debug_key: app::services::ids::new_id().into(),
             endpoints: Endpoints {
                 gateway_addr: gateway_listener.local_addr()?.to_string(),
                 subdomain_suffix: settings.subdomain_suffix.clone(),
@@ -173,15 +174,17 @@ impl Application {
         gateway::loader::reload(&pool, &master, &live, &suffix).await;
         let loader = tokio::spawn(gateway::loader::follow(pool, master, live.clone(), suffix));
         let gateway_port = self.gateway_listener.local_addr()?.port();
+        let debug_key = self.console_state.debug_key.clone();
         let ports = tokio::spawn(gateway::ports::follow(
             live.clone(),
+            debug_key.clone(),
             self.gateway_listener.local_addr()?.ip(),
             stop_rx.clone(),
         ));
         let mut gateway = tokio::spawn(
             axum::serve(
                 self.gateway_listener,
-                gateway::router(live.clone(), gateway_port, false)
+                gateway::router(live.clone(), gateway_port, false, debug_key.clone())
                     .into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(stopped(stop_rx.clone()))
@@ -190,7 +193,7 @@ impl Application {
         let mut gateway_tls = match self.gateway_tls_listener {
             Some(listener) => {
                 let port = listener.local_addr()?.port();
-                let router = gateway::router(live.clone(), port, true);
+                let router = gateway::router(live.clone(), port, true, debug_key.clone());
                 tokio::spawn(gateway::tls::serve(listener, live, router, stop_rx.clone()))
             }
             None => tokio::spawn(std::future::pending::<anyhow::Result<()>>()),

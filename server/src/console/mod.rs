@@ -45,6 +45,8 @@ pub struct ConsoleState {
     pub signature_failures: Arc<FailureLimiter>,
     /// Where the gateway listens, for the endpoints the console and the API show.
     pub endpoints: Endpoints,
+    /// The secret that makes the gateway report its backend request to the debug API.
+    pub debug_key: Arc<str>,
 }
 
 impl FromRef<ConsoleState> for LeptosOptions {
@@ -74,6 +76,7 @@ pub fn router(state: ConsoleState) -> Router {
         master_key: state.master_key.clone(),
         signature_failures: state.signature_failures.clone(),
         endpoints: state.endpoints.clone(),
+        debug_key: state.debug_key.clone(),
     });
     let pages = Router::new()
         .route("/healthz", get(health::healthz))

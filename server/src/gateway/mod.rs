@@ -22,9 +22,14 @@ pub use request_id::RequestId;
 pub use respond::GatewayError;
 
 /// A gateway listener's service: every request goes through the pipeline. `tls` says
-/// whether the listener is the HTTPS one.
-pub fn router(live: Arc<Live>, local_port: u16, tls: bool) -> Router {
+/// whether the listener is the HTTPS one; a request carrying `debug_key` in
+/// `X-Portico-Debug` (sent by the debug API only) gets its backend request reported.
+pub fn router(live: Arc<Live>, local_port: u16, tls: bool, debug_key: Arc<str>) -> Router {
     Router::new()
         .fallback(pipeline::handle)
-        .with_state(GatewayState::new(live, local_port, tls))
+        .with_state(GatewayState::new(live, local_port, tls, debug_key))
 }
+
+/// The header the debug API sends its key in, and the one the backend request comes back in.
+pub const DEBUG_HEADER: &str = "x-portico-debug";
+pub const BACKEND_REQUEST_HEADER: &str = "x-portico-backend-request";

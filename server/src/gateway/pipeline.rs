@@ -25,7 +25,7 @@ use percent_encoding::percent_decode_str;
 use super::loader::Live;
 use super::respond::stamp;
 use super::snapshot::{Backend, LiveApi, ParamCheck};
-use super::{GatewayError, RequestId};
+use super::{GatewayError, RequestId, BACKEND_REQUEST_HEADER, DEBUG_HEADER};
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
 
@@ -39,10 +39,11 @@ pub struct GatewayState {
     pub local_port: u16,
     /// Whether requests arrive over TLS.
     tls: bool,
+    debug_key: Arc<str>,
 }
 
 impl GatewayState {
-    pub fn new(live: Arc<Live>, local_port: u16, tls: bool) -> Self {
+    pub fn new(live: Arc<Live>, local_port: u16, tls: bool, debug_key: Arc<str>) -> Self {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
@@ -54,6 +55,7 @@ impl GatewayState {
             client: Client::builder(TokioExecutor::new()).build(https),
             local_port,
             tls,
+            debug_key,
         }
     }
 }
@@ -320,6 +322,10 @@ async fn serve(
         check(param, value.as_deref())?;
     }
     let origin = request.headers().get(header::ORIGIN).cloned();
+    let traced = request
+        .headers()
+        .get(DEBUG_HEADER)
+        .is_some_and(|v| v.as_bytes() == state.debug_key.as_bytes());
     let (mut response, upstream) = match &api.backend {
         Backend::Mock {
             status,
@@ -339,12 +345,24 @@ async fn serve(
                     response.headers_mut().insert(name, value);
                 }
             }
+            if traced {
+                response.headers_mut().insert(
+                    BACKEND_REQUEST_HEADER,
+                    HeaderValue::from_static("MOCK (answered by the gateway)"),
+                );
+            }
             (response, None)
         }
         Backend::Broken(reason) => return Err(GatewayError::BackendConfig(reason.clone())),
         Backend::Http { .. } => {
             let sent = Instant::now();
-            let response = proxy(state, &api, &incoming, peer, request_id, &host, request).await?;
+            let (mut response, backend_request) =
+                proxy(state, &api, &incoming, peer, request_id, &host, request).await?;
+            if traced {
+                if let Ok(value) = HeaderValue::from_str(&backend_request) {
+                    response.headers_mut().insert(BACKEND_REQUEST_HEADER, value);
+                }
+            }
             (response, Some(sent.elapsed()))
         }
     };
@@ -386,7 +404,7 @@ async fn proxy(
     request_id: &RequestId,
     host: &str,
     request: Request,
-) -> Result<Response, GatewayError> {
+) -> Result<(Response, String), GatewayError> {
     let Backend::Http {
         scheme,
         authority,
@@ -496,6 +514,7 @@ async fn proxy(
     })?;
     headers.retain_not_hop_by_hop();
     headers.remove(header::HOST);
+    headers.remove(DEBUG_HEADER);
     let forwarded_for = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
         Some(earlier) => format!("{earlier}, {}", peer.ip()),
         None => peer.ip().to_string(),
@@ -538,7 +557,8 @@ async fn proxy(
             Ok(Ok(response)) => {
                 let (mut parts, body) = response.into_parts();
                 parts.headers.retain_not_hop_by_hop();
-                return Ok(Response::from_parts(parts, Body::new(body)));
+                let sent = format!("{method} {uri}");
+                return Ok((Response::from_parts(parts, Body::new(body)), sent));
             }
             Ok(Err(error)) => {
                 let unsent = error.is_connect();

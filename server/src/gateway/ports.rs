@@ -13,7 +13,12 @@ use tokio::task::JoinHandle;
 use super::loader::Live;
 
 /// Opens and closes listeners on `ip` as ports come and go, until `stop` turns true.
-pub async fn follow(live: Arc<Live>, ip: IpAddr, mut stop: watch::Receiver<bool>) {
+pub async fn follow(
+    live: Arc<Live>,
+    debug_key: Arc<str>,
+    ip: IpAddr,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut swaps = live.swaps();
     let mut open: HashMap<(u16, bool), JoinHandle<()>> = HashMap::new();
     loop {
@@ -34,7 +39,14 @@ pub async fn follow(live: Arc<Live>, ip: IpAddr, mut stop: watch::Receiver<bool>
                     tracing::info!(port, tls, "serving a custom inbound port");
                     open.insert(
                         (port, tls),
-                        tokio::spawn(serve(listener, live.clone(), port, tls, stop.clone())),
+                        tokio::spawn(serve(
+                            listener,
+                            live.clone(),
+                            debug_key.clone(),
+                            port,
+                            tls,
+                            stop.clone(),
+                        )),
                     );
                 }
                 Err(error) => tracing::error!(port, %error, "cannot open a custom inbound port"),
@@ -53,11 +65,12 @@ pub async fn follow(live: Arc<Live>, ip: IpAddr, mut stop: watch::Receiver<bool>
 async fn serve(
     listener: TcpListener,
     live: Arc<Live>,
+    debug_key: Arc<str>,
     port: u16,
     tls: bool,
     stop: watch::Receiver<bool>,
 ) {
-    let router = super::router(live.clone(), port, tls);
+    let router = super::router(live.clone(), port, tls, debug_key);
     let served = if tls {
         super::tls::serve(listener, live, router, stop).await
     } else {

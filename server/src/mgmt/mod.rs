@@ -40,6 +40,8 @@ pub struct MgmtState {
     /// Signature failures per access key (five in a row lock the key for five minutes).
     pub signature_failures: Arc<FailureLimiter>,
     pub endpoints: Endpoints,
+    /// The secret that makes the gateway report its backend request (`apis/debug`).
+    pub debug_key: Arc<str>,
 }
 
 /// Whether a path belongs to the management API (the console's sign-in gate leaves these

@@ -732,3 +732,103 @@ async fn the_gateway_serves_through_a_database_outage_and_catches_up() {
     until_status(|| call(&app, &at.group_id, Method::GET, "/after"), 200).await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_debug_api_calls_through_the_gateway_and_shows_the_backend_request() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let backend = echo_backend().await;
+    let at = group(&app, &admin, "gw-debug").await;
+    let api_id = create_and_publish(&app, &admin, &at, json!({
+        "name": "echo", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/echo/{id}",
+        "auth_type": "NONE", "backend_type": "HTTP",
+        "req_params": [{ "name": "id", "type": "NUMBER", "location": "PATH", "required": 1 }],
+        "backend_params": [{ "origin": "REQUEST", "name": "item", "location": "PATH", "value": "id" }],
+        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
+                         "req_uri": "/v2/items/{item}", "timeout": 5000 }
+    }), &[RELEASE]).await;
+    let draft = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/apis", at.gw),
+        Some({
+            let mut d = mock("draft", "GET", "/draft", 200, "x");
+            d["group_id"] = json!(at.group_id);
+            d
+        }),
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::POST, "/echo/1"), 200).await;
+
+    let debug = |api: &str, body: Value| {
+        let path = format!("{}/apis/debug/{api}", at.gw);
+        let admin = admin.clone();
+        let app = &app;
+        async move { crate::iam_support::call(app, &admin, Method::POST, &path, Some(body)).await }
+    };
+    let (status, result) = debug(
+        &api_id,
+        json!({
+            "mode": "CONSUMER", "scheme": "HTTP", "method": "POST", "path": "/echo/7",
+            "query": { "q": ["a b"] }, "header": { "x-trace": ["t1"] }, "body": "{\"n\":1}"
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{result}");
+    let request = result["request"].as_str().unwrap();
+    assert!(
+        request.starts_with("POST /echo/7?q=a%20b HTTP/1.1"),
+        "{request}"
+    );
+    assert!(
+        request.contains("X-Trace: t1") && request.ends_with("{\"n\":1}"),
+        "{request}"
+    );
+    let response = result["response"].as_str().unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(
+        response.contains("X-Apig-Latency") && response.contains("\"path\":\"/v2/items/7\""),
+        "{response}"
+    );
+    assert!(
+        !response.contains("x-portico-debug"),
+        "the debug key never reaches the backend: {response}"
+    );
+    assert_eq!(
+        result["log"],
+        format!("Backend request: POST http://{backend}/v2/items/7?q=a%20b")
+    );
+    assert!(result["latency"].as_u64().is_some());
+
+    for (api, body, mention) in [
+        (
+            draft["id"].as_str().unwrap(),
+            json!({ "mode": "CONSUMER", "method": "GET", "path": "/draft" }),
+            "not published in RELEASE",
+        ),
+        (
+            api_id.as_str(),
+            json!({ "mode": "DEVELOPER", "method": "POST", "path": "/echo/7" }),
+            "CONSUMER",
+        ),
+        (
+            api_id.as_str(),
+            json!({ "mode": "CONSUMER", "method": "TRACE", "path": "/echo/7" }),
+            "not a debug method",
+        ),
+        (
+            api_id.as_str(),
+            json!({ "mode": "CONSUMER", "method": "GET", "path": "/x", "header": { "X-Stage": ["TEST"] } }),
+            "X-Stage",
+        ),
+    ] {
+        let (status, error) = debug(api, body).await;
+        assert_eq!(status, 400, "{error}");
+        assert!(
+            error["error_msg"].as_str().unwrap().contains(mention),
+            "{error}"
+        );
+    }
+    app.stop().await;
+}

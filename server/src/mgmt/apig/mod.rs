@@ -2,6 +2,7 @@
 //! reads it. Every path starts `/v2/{project_id}/apigw`; the caller acts in that project,
 //! so the grants of that project decide.
 mod apis;
+mod debug;
 mod domains;
 mod groups;
 mod instances;
@@ -171,6 +172,7 @@ pub fn routes() -> Router<MgmtState> {
             get(apis::show_version).delete(apis::delete_version),
         )
         .route(&instance("/apis/runtime/{api_id}"), get(apis::runtime))
+        .route(&instance("/apis/debug/{api_id}"), post(debug::debug))
         .route(
             &instance("/openapi/import"),
             post(openapi::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
