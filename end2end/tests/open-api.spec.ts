@@ -2,6 +2,8 @@
 // and a query parameter, an HTTP backend with a parameter mapping, each step refusing bad
 // input next to the field; published to RELEASE with a ready-to-copy curl line; then the
 // API's page takes it offline, publishes it again and switches back to the first version.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
 import { hydrated, shot, signIn, watchProblems } from "./support";
@@ -10,6 +12,13 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   test.setTimeout(120_000);
   const problems = watchProblems(page);
   const gateway = `gw-o${Date.now().toString(36)}`;
+  // The API's backend: answers with the path and query it was called with.
+  const backend = createServer((request, response) => {
+    response.setHeader("content-type", "application/json");
+    response.end(JSON.stringify({ backendSaw: request.url }));
+  });
+  await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve));
+  const backendPort = (backend.address() as AddressInfo).port;
 
   await signIn(page, "admin", adminPassword);
   await page.goto("/gateways/new");
@@ -57,7 +66,7 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
 
   // Backend: the timeout is checked; the path parameter is mapped under a new name.
   await expect(currentStep).toContainText("Backend");
-  await page.getByLabel("Backend address").fill("127.0.0.1:18080");
+  await page.getByLabel("Backend address").fill(`127.0.0.1:${backendPort}`);
   await page.getByLabel("Backend path").fill("/v1/orders/{orderId}");
   const timeout = page.getByLabel("Timeout (ms)");
   await timeout.fill("0");
@@ -111,6 +120,21 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await expect(history.getByRole("row").nth(2)).toContainText("Live");
   await shot(page, "api-publishing");
 
+  // Debug: a real call through the gateway, with the request the backend received.
+  await page.getByRole("tab", { name: "Debug" }).click();
+  const debugPath = page.getByLabel("Path");
+  await debugPath.fill("orders/42");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.locator(".field", { has: debugPath }).locator(".field-error")).toContainText("starts with /");
+  await debugPath.fill("/orders/42");
+  await page.getByLabel("Query parameters").fill("fields=summary");
+  await page.getByRole("button", { name: "Send" }).click();
+  const result = page.getByRole("region", { name: "Debug result" });
+  await expect(result).toContainText("200");
+  await expect(result).toContainText(`GET http://127.0.0.1:${backendPort}/v1/orders/42`);
+  await expect(result).toContainText('"backendSaw":"/v1/orders/42');
+  await shot(page, "api-debug");
+
   // Edit the API: the wizard's steps hold its definition; a bad timeout is refused next to
   // the field; saving changes the draft only, so the page says the draft differs.
   await page.getByRole("link", { name: "Edit API" }).click();
@@ -154,5 +178,6 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await expect(page.getByRole("row", { name: /GET \/orders\/\{id\}/ }).last()).toContainText("Created");
   await shot(page, "apis-import");
   await expect(page.getByRole("cell", { name: "DEFAULT" })).toBeVisible();
+  backend.close();
   expect(problems, "pages hydrate and work without errors").toEqual([]);
 });

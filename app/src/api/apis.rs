@@ -326,3 +326,29 @@ pub async fn update_api_definition(
         .await,
     )
 }
+
+/// Sends a debug call of a published API through the gateway (the Debug tab).
+#[server(endpoint = "apis/debug", input = server_fn::codec::Json)]
+pub async fn debug_api(
+    gateway_id: String,
+    api_id: String,
+    call: crate::domain::api::DebugCall,
+) -> Result<crate::domain::api::DebugResult, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized_in("apig:apis:debug", "API", &gateway_id).await?;
+            let target = use_context::<crate::services::debug::DebugTarget>()
+                .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;
+            crate::services::debug::debug(
+                &ctx::pool()?,
+                &caller,
+                &target,
+                &gateway_id,
+                &api_id,
+                &call,
+            )
+            .await
+        }
+        .await,
+    )
+}

@@ -4,6 +4,8 @@
 //! this version serves is checked here, naming the field.
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
+
 mod rules;
 
 pub use rules::{frontend_path_params, validate_api_name, validate_param_name, variables_in};
@@ -234,4 +236,83 @@ pub struct VersionInfo {
     pub published_at: String,
     /// Whether this version is the one live in its environment.
     pub live: bool,
+}
+
+/// Methods a debug call may use.
+pub const DEBUG_METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"];
+
+/// A debug call of a published API (APIG's `CONSUMER` mode).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DebugCall {
+    /// Environment name; empty means RELEASE.
+    pub stage: String,
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// What a debug call did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebugResult {
+    pub status: u16,
+    /// The request as sent to the gateway.
+    pub request: String,
+    /// The gateway's response: status line, headers, body.
+    pub response: String,
+    pub latency_ms: u64,
+    /// The request the gateway sent to the backend (`MOCK ...` for mocks).
+    pub backend_request: String,
+}
+
+impl DebugCall {
+    /// APIG's debug rules: the method, a path starting with `/` (≤ 1024), parameter and
+    /// header names (a letter first, ≤ 32 of letters, digits, `.` `-`, and `_` in queries;
+    /// no `X-Apig-*`, `X-Sdk-*` or `X-Stage` headers), a body of at most 2 MB.
+    pub fn validate(&self) -> Result<(), AppError> {
+        if !DEBUG_METHODS.contains(&self.method.as_str()) {
+            return Err(AppError::invalid(
+                "method",
+                format!(
+                    "{} is not a debug method; use GET, POST, PUT, DELETE, HEAD, PATCH or OPTIONS.",
+                    self.method
+                ),
+            ));
+        }
+        if !self.path.starts_with('/') || self.path.len() > 1024 {
+            return Err(AppError::invalid(
+                "path",
+                "The path starts with / and has at most 1024 characters.",
+            ));
+        }
+        let names = self
+            .query
+            .iter()
+            .map(|(n, _)| ("query", n, true))
+            .chain(self.headers.iter().map(|(n, _)| ("header", n, false)));
+        for (field, name, underscore) in names {
+            let valid = name.len() <= 32
+                && name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || c == '.' || c == '-' || (underscore && c == '_')
+                });
+            let lower = name.to_ascii_lowercase();
+            let reserved = field == "header"
+                && (lower.starts_with("x-apig-")
+                    || lower.starts_with("x-sdk-")
+                    || lower.starts_with("x-portico-")
+                    || lower == "x-stage");
+            if !valid || reserved {
+                return Err(AppError::invalid(
+                    field,
+                    format!("{name} is not allowed as a {field} name in a debug call."),
+                ));
+            }
+        }
+        if self.body.len() > 2 * 1024 * 1024 {
+            return Err(AppError::invalid("body", "The body has at most 2 MB."));
+        }
+        Ok(())
+    }
 }

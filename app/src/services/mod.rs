@@ -11,6 +11,7 @@ pub mod bootstrap;
 pub mod caller;
 pub mod certificates;
 pub mod dashboard;
+pub mod debug;
 pub mod domains;
 pub mod environments;
 pub mod gateways;

@@ -65,10 +65,16 @@ pub fn router(state: ConsoleState) -> Router {
             state.master_key.clone(),
             state.endpoints.clone(),
         );
+        let debug_target = app::services::debug::DebugTarget {
+            gateway_addr: state.endpoints.gateway_addr.clone(),
+            subdomain_suffix: state.endpoints.subdomain_suffix.clone(),
+            key: state.debug_key.clone(),
+        };
         move || {
             provide_context(pool.clone());
             provide_context(master_key.clone());
             provide_context(endpoints.clone());
+            provide_context(debug_target.clone());
         }
     };
     let api = mgmt::router(MgmtState {

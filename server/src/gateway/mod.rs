@@ -29,7 +29,3 @@ pub fn router(live: Arc<Live>, local_port: u16, tls: bool, debug_key: Arc<str>) 
         .fallback(pipeline::handle)
         .with_state(GatewayState::new(live, local_port, tls, debug_key))
 }
-
-/// The header the debug API sends its key in, and the one the backend request comes back in.
-pub const DEBUG_HEADER: &str = "x-portico-debug";
-pub const BACKEND_REQUEST_HEADER: &str = "x-portico-backend-request";

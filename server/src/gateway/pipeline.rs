@@ -25,7 +25,8 @@ use percent_encoding::percent_decode_str;
 use super::loader::Live;
 use super::respond::stamp;
 use super::snapshot::{Backend, LiveApi, ParamCheck};
-use super::{GatewayError, RequestId, BACKEND_REQUEST_HEADER, DEBUG_HEADER};
+use super::{GatewayError, RequestId};
+use app::services::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
 

@@ -39,6 +39,7 @@ pub async fn server_fn(
         "gateways/add_port",
         "apis/open",
         "apis/update",
+        "apis/debug",
     ]
     .contains(&endpoint);
     let request = if json_input {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use super::api_debug::DebugPanel;
 use super::apis::{live_badges, route_label};
 use super::{curl_line, GatewayTab, GatewayTabs};
 use crate::api::apis::{get_api, ApiView, DeleteApi, OfflineApi, PublishApi, SwitchApiVersion};
@@ -30,6 +31,7 @@ enum Tab {
     Backend,
     Parameters,
     Publishing,
+    Debug,
 }
 
 #[component]
@@ -104,6 +106,7 @@ fn ApiView(data: ApiView, actions: Actions, tab: RwSignal<Tab>) -> impl IntoView
         (Tab::Backend, "Backend"),
         (Tab::Parameters, "Parameters"),
         (Tab::Publishing, "Publishing"),
+        (Tab::Debug, "Debug"),
     ];
     let delete_message = if api.publications.is_empty() {
         format!(
@@ -150,6 +153,7 @@ fn ApiView(data: ApiView, actions: Actions, tab: RwSignal<Tab>) -> impl IntoView
             Tab::Backend => backend(&data.api.definition).into_any(),
             Tab::Parameters => parameters(&data.api.definition).into_any(),
             Tab::Publishing => view! { <Publishing data=data.clone() actions/> }.into_any(),
+            Tab::Debug => view! { <DebugPanel api=data.api.clone()/> }.into_any(),
         }}
         <ConfirmDialog
             open=delete_open

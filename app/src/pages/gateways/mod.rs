@@ -1,5 +1,6 @@
 //! The Gateways area: the list, the "Create a gateway" wizard, and each gateway's Overview
 //! (endpoints, edition, parameters, tags, inbound ports).
+pub mod api_debug;
 pub mod api_detail;
 pub mod apis;
 pub mod domains;
