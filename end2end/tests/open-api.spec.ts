@@ -97,10 +97,13 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await expect(curl).toHaveText(/^curl -i 'http:\/\/[0-9a-f]{32}\.apig\.localhost:\d+\/orders\/1'$/);
   await shot(page, "open-api-5-done");
 
-  // The API's page: live in RELEASE; offline, publish again, switch back.
-  await page.getByRole("link", { name: "View the API" }).click();
+  // The wizard ends by offering a debug call: the API's page opens on its Debug tab.
+  await page.getByRole("link", { name: "Debug it now" }).click();
   await expect(page.getByRole("heading", { name: "get-order", level: 1 })).toContainText("RELEASE");
+  await expect(page.getByRole("tab", { name: "Debug" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
   await hydrated(page);
+  // The API's page: live in RELEASE; offline, publish again, switch back.
   await page.getByRole("tab", { name: "Parameters" }).click();
   await expect(page.getByRole("row", { name: /fields/ })).toContainText("one of all,summary");
   await page.getByRole("tab", { name: "Publishing" }).click();

@@ -41,7 +41,14 @@ pub fn ApiDetailPage() -> impl IntoView {
     let api_id = Memo::new(move |_| params.read().get("api_id").unwrap_or_default());
     let refresh = RwSignal::new(0_u32);
     // Outside the reloading part, so a reload after an action keeps the open tab.
-    let tab = RwSignal::new(Tab::Frontend);
+    // `?tab=debug` (the Open-an-API wizard's last step links there) opens the Debug tab.
+    let query = leptos_router::hooks::use_query_map();
+    let opened = if query.read_untracked().get("tab").as_deref() == Some("debug") {
+        Tab::Debug
+    } else {
+        Tab::Frontend
+    };
+    let tab = RwSignal::new(opened);
     let actions = Actions {
         publish: ServerAction::new(),
         offline: ServerAction::new(),

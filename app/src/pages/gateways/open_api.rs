@@ -827,11 +827,15 @@ fn DoneStep(opened: OpenedApi) -> impl IntoView {
         }
         .into_any(),
     };
+    let debug = publication
+        .is_some()
+        .then(|| format!("/gateways/{}/apis/{}?tab=debug", api.gateway_id, api.id));
     view! {
         <section class="card">
             {calls}
             <div class="form-actions">
-                <a class="btn btn-primary" href=detail>"View the API"</a>
+                {debug.map(|href| view! { <a class="btn btn-primary" href=href>"Debug it now"</a> })}
+                <a class="btn" href=detail>"View the API"</a>
                 <a class="btn" href=format!("/gateways/{}/apis", api.gateway_id)>"All APIs"</a>
                 <a class="btn btn-ghost" rel="external" href=format!("/gateways/{}/apis/new", api.gateway_id)>"Open another API"</a>
             </div>
