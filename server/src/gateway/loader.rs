@@ -18,6 +18,10 @@ use app::services::{revision, runtime};
 const CHECK_EVERY: Duration = Duration::from_secs(5);
 /// How long to wait before reconnecting after PostgreSQL went away.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// A burst of notifications (a batch publishing many APIs notifies once per API) is
+/// rebuilt once: after a quiet gap, and at most this long after the first.
+const QUIET: Duration = Duration::from_millis(20);
+const COALESCE_AT_MOST: Duration = Duration::from_millis(200);
 
 /// The snapshot being served, and the last build failure.
 #[derive(Debug)]
@@ -105,7 +109,16 @@ pub async fn follow(pool: PgPool, master: MasterKey, live: Arc<Live>, suffix: St
         loop {
             tokio::select! {
                 notified = listener.recv() => match notified {
-                    Ok(_) => reload(&pool, &master, &live, &suffix).await,
+                    Ok(_) => {
+                        let until = tokio::time::Instant::now() + COALESCE_AT_MOST;
+                        while tokio::time::Instant::now() < until {
+                            match tokio::time::timeout(QUIET, listener.recv()).await {
+                                Ok(Ok(_)) => continue,
+                                _ => break,
+                            }
+                        }
+                        reload(&pool, &master, &live, &suffix).await
+                    }
                     Err(error) => {
                         tracing::warn!(%error, "lost the configuration channel; reconnecting");
                         break;
