@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::certificate::{BoundDomain, Certificate};
+use crate::domain::certificate::{BoundDomain, Certificate, Link};
 use crate::domain::group::ApiGroup;
 use crate::error::AppError;
 
@@ -163,49 +163,26 @@ pub async fn upload_domain_certificate(
     )
 }
 
-#[server(endpoint = "domains/attach-certificate")]
-pub async fn attach_domain_certificate(
+/// Binds a stored certificate to the domain, or unbinds the domain's certificate.
+#[server(endpoint = "domains/link-certificate")]
+pub async fn link_domain_certificate(
     gateway_id: String,
     group_id: String,
     domain_id: String,
     certificate_id: String,
+    link: Link,
 ) -> Result<BoundDomain, AppError> {
     ctx::respond(
         async {
-            let caller =
-                authorized_in("apig:domains:bindCertificate", "domain", &gateway_id).await?;
-            crate::services::domains::attach(
+            let caller = authorized_in(link.action(), "domain", &gateway_id).await?;
+            crate::services::domains::link(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
                 &group_id,
                 &domain_id,
                 &certificate_id,
-            )
-            .await
-        }
-        .await,
-    )
-}
-
-#[server(endpoint = "domains/detach-certificate")]
-pub async fn detach_domain_certificate(
-    gateway_id: String,
-    group_id: String,
-    domain_id: String,
-    certificate_id: String,
-) -> Result<BoundDomain, AppError> {
-    ctx::respond(
-        async {
-            let caller =
-                authorized_in("apig:domains:unbindCertificate", "domain", &gateway_id).await?;
-            crate::services::domains::detach(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &group_id,
-                &domain_id,
-                &certificate_id,
+                link,
             )
             .await
         }

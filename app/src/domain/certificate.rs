@@ -20,6 +20,23 @@ pub const ALGORITHMS: &[&str] = &["RSA", "ECC"];
 /// APIG refuses certificates valid past this moment (2038-01-19 03:14:07 UTC, Unix seconds).
 pub const LATEST_EXPIRY: i64 = 2_147_483_647;
 
+/// Binding a stored certificate to a domain, or removing it from the domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Link {
+    Attach,
+    Detach,
+}
+
+impl Link {
+    /// The IAM action that allows it.
+    pub fn action(self) -> &'static str {
+        match self {
+            Link::Attach => "apig:domains:bindCertificate",
+            Link::Detach => "apig:domains:unbindCertificate",
+        }
+    }
+}
+
 /// A domain bound to an API group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoundDomain {

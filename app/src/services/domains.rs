@@ -10,7 +10,8 @@ use super::secrets::MasterKey;
 use super::{api_groups, certificates, gateways, ids, revision};
 use crate::domain::certificate::{
     normalize_domain, validate_domain, validate_ports, validate_tls_version, BoundDomain,
-    CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, MAX_DOMAINS_PER_GROUP,
+    CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, Link,
+    MAX_DOMAINS_PER_GROUP,
 };
 use crate::error::AppError;
 
@@ -339,8 +340,44 @@ pub async fn unbind(
     .await
 }
 
-/// Binds a stored certificate to a domain, replacing the one it had.
-pub async fn attach(
+/// Binds a stored certificate to a domain (replacing the one it had), or unbinds it
+/// (`certificate_id` must then be the one the domain has).
+pub async fn link(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    group_id: &str,
+    domain_id: &str,
+    certificate_id: &str,
+    link: Link,
+) -> Result<BoundDomain, AppError> {
+    match link {
+        Link::Attach => {
+            attach(
+                pool,
+                caller,
+                gateway_id,
+                group_id,
+                domain_id,
+                certificate_id,
+            )
+            .await
+        }
+        Link::Detach => {
+            detach(
+                pool,
+                caller,
+                gateway_id,
+                group_id,
+                domain_id,
+                certificate_id,
+            )
+            .await
+        }
+    }
+}
+
+async fn attach(
     pool: &PgPool,
     caller: &Caller,
     gateway_id: &str,
@@ -444,8 +481,7 @@ pub async fn upload(
     get(pool, caller, gateway_id, group_id, domain_id).await
 }
 
-/// Unbinds the domain's certificate; `certificate_id` must be the one it has.
-pub async fn detach(
+async fn detach(
     pool: &PgPool,
     caller: &Caller,
     gateway_id: &str,

@@ -41,6 +41,14 @@ async fn refused(
     assert!(message.contains(mention), "{path}: {message}");
 }
 
+/// Posts each body to `path`; each must be refused with its status and a message naming
+/// the reason.
+async fn each_refused(app: &TestApp, token: &str, path: &str, cases: Vec<(Value, u16, &str)>) {
+    for (body, status, mention) in cases {
+        refused(app, token, Method::POST, path, body, status, mention).await;
+    }
+}
+
 #[tokio::test]
 async fn domains_bind_to_one_group_with_apig_rules() {
     let app = TestApp::spawn().await;
@@ -86,7 +94,7 @@ async fn domains_bind_to_one_group_with_apig_rules() {
     assert_eq!(shown["url_domains"][0]["id"], bound["id"]);
 
     let other_domains = format!("{gw}/api-groups/{}/domains", other["id"].as_str().unwrap());
-    for (body, status, mention) in [
+    each_refused(&app, &admin, &other_domains, vec![
         (
             json!({ "url_domain": "api.shop.example.com" }),
             409,
@@ -132,18 +140,8 @@ async fn domains_bind_to_one_group_with_apig_rules() {
             400,
             "not supported",
         ),
-    ] {
-        refused(
-            &app,
-            &admin,
-            Method::POST,
-            &other_domains,
-            body,
-            status,
-            mention,
-        )
-        .await;
-    }
+    ])
+    .await;
     let listed = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
     let held: usize = listed["groups"]
         .as_array()
@@ -259,39 +257,34 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
     let (wrong_name, wrong_name_key) = certificate(&["www.elsewhere.org"], -1, 90);
     let (_, other_key) = certificate(&["*.shop.example.com"], -1, 90);
     let (expired, expired_key) = certificate(&["*.shop.example.com"], -90, -1);
-    for (body, mention) in [
+    each_refused(&app, &admin, &format!("{domain}/certificate"), vec![
         (
             json!({ "name": "shop_cert", "cert_content": wrong_name, "private_key": wrong_name_key }),
+            400,
             "is for www.elsewhere.org, not api.shop.example.com",
         ),
         (
             json!({ "name": "shop_cert", "cert_content": cert, "private_key": other_key }),
+            400,
             "does not belong",
         ),
         (
             json!({ "name": "shop_cert", "cert_content": expired, "private_key": expired_key }),
+            400,
             "expired on",
         ),
         (
             json!({ "name": "shop_cert", "cert_content": "not pem", "private_key": key }),
+            400,
             "No certificate found",
         ),
         (
             json!({ "name": "sh", "cert_content": cert, "private_key": key }),
+            400,
             "4 to 50",
         ),
-    ] {
-        refused(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{domain}/certificate"),
-            body,
-            400,
-            mention,
-        )
-        .await;
-    }
+    ])
+    .await;
     let none = ok(
         &app,
         &admin,

@@ -8,8 +8,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::{GatewayTab, GatewayTabs};
 use crate::api::domains::{
-    group_domains, AttachDomainCertificate, BindDomain, DetachDomainCertificate, GroupDomainsView,
-    UnbindDomain, UploadDomainCertificate,
+    group_domains, BindDomain, GroupDomainsView, LinkDomainCertificate, UnbindDomain,
+    UploadDomainCertificate,
 };
 use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
@@ -17,7 +17,7 @@ use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Load
 use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::shell::use_shell;
 use crate::domain::certificate::{
-    validate_certificate_name, validate_domain, BoundDomain, TLS_VERSIONS,
+    validate_certificate_name, validate_domain, BoundDomain, Link, TLS_VERSIONS,
 };
 use crate::error::AppError;
 
@@ -46,8 +46,8 @@ pub fn GroupDomainsPage() -> impl IntoView {
     let bind = ServerAction::<BindDomain>::new();
     let unbind = ServerAction::<UnbindDomain>::new();
     let upload = ServerAction::<UploadDomainCertificate>::new();
-    let attach = ServerAction::<AttachDomainCertificate>::new();
-    let detach = ServerAction::<DetachDomainCertificate>::new();
+    let attach = ServerAction::<LinkDomainCertificate>::new();
+    let detach = ServerAction::<LinkDomainCertificate>::new();
     refresh_on_success(bind, refresh);
     refresh_on_success(unbind, refresh);
     refresh_on_success(upload, refresh);
@@ -101,8 +101,8 @@ struct DomainActions {
     group_id: Memo<String>,
     unbind: ServerAction<UnbindDomain>,
     upload: ServerAction<UploadDomainCertificate>,
-    attach: ServerAction<AttachDomainCertificate>,
-    detach: ServerAction<DetachDomainCertificate>,
+    attach: ServerAction<LinkDomainCertificate>,
+    detach: ServerAction<LinkDomainCertificate>,
     adding: RwSignal<Option<BoundDomain>>,
 }
 
@@ -205,11 +205,12 @@ fn DomainsCard(data: GroupDomainsView, actions: DomainActions) -> impl IntoView 
         }
         Some(Pending::RemoveCertificate(domain)) => {
             if let Some(certificate) = domain.certificate {
-                actions.detach.dispatch(DetachDomainCertificate {
+                actions.detach.dispatch(LinkDomainCertificate {
                     gateway_id: actions.gateway_id.get_untracked(),
                     group_id: actions.group_id.get_untracked(),
                     domain_id: domain.id,
                     certificate_id: certificate.id,
+                    link: Link::Detach,
                 });
             }
         }
@@ -350,11 +351,12 @@ fn CertificateCard(
         if chosen.is_empty() {
             return;
         }
-        actions.attach.dispatch(AttachDomainCertificate {
+        actions.attach.dispatch(LinkDomainCertificate {
             gateway_id: actions.gateway_id.get_untracked(),
             group_id: actions.group_id.get_untracked(),
             domain_id: domain.id,
             certificate_id: chosen,
+            link: Link::Attach,
         });
     };
     move || {

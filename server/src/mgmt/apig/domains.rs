@@ -8,7 +8,8 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::certificate::{BoundDomain, Certificate, CertificateUpload, DomainSettings};
+use app::domain::certificate::{BoundDomain, Certificate, CertificateUpload, DomainSettings, Link};
+use app::error::AppError;
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::certificates::{self, CertificateFilter};
@@ -257,13 +258,14 @@ pub async fn remove_certificate(
         "domain",
     )
     .await?;
-    domains::detach(
+    domains::link(
         &state.pool,
         &caller,
         &instance_id,
         &group_id,
         &domain_id,
         &certificate_id,
+        Link::Detach,
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -291,7 +293,7 @@ pub async fn show_domain_certificate(
     .await?;
     let bound = domains::get(&state.pool, &caller, &instance_id, &group_id, &domain_id).await?;
     if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id.as_str()) {
-        return Err(app::error::AppError::not_found(format!(
+        return Err(AppError::not_found(format!(
             "Certificate {certificate_id} on {}",
             bound.domain
         ))
@@ -307,42 +309,25 @@ pub struct CertificateIds {
     certificate_ids: Vec<String>,
 }
 
-/// Binds a stored certificate to the domain (a domain serves one certificate).
-pub async fn attach_certificates(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
-    Body(body): Body<CertificateIds>,
-) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:domains:bindCertificate",
-        "domain",
-    )
-    .await?;
-    let [certificate_id] = body.certificate_ids.as_slice() else {
-        return Err(app::error::AppError::invalid(
-            "certificate_ids",
-            "Name exactly one certificate: a domain serves one certificate.",
-        )
-        .into());
-    };
-    domains::attach(
-        &state.pool,
-        &caller,
-        &instance_id,
-        &group_id,
-        &domain_id,
-        certificate_id,
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
+/// Which way a `.../attach` or `.../detach` route links certificates and domains.
+pub trait Linking {
+    const LINK: Link;
 }
 
-pub async fn detach_certificates(
+pub struct Attach;
+pub struct Detach;
+
+impl Linking for Attach {
+    const LINK: Link = Link::Attach;
+}
+
+impl Linking for Detach {
+    const LINK: Link = Link::Detach;
+}
+
+/// Binds a stored certificate to the domain (a domain serves one certificate), or unbinds
+/// the named certificates from it.
+pub async fn link_certificates<L: Linking>(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, group_id, domain_id)): DomainPath,
@@ -353,25 +338,36 @@ pub async fn detach_certificates(
         caller,
         &project_id,
         &instance_id,
-        "apig:domains:unbindCertificate",
+        L::LINK.action(),
         "domain",
     )
     .await?;
-    if body.certificate_ids.is_empty() {
-        return Err(app::error::AppError::invalid(
-            "certificate_ids",
-            "Name the certificate to unbind.",
-        )
-        .into());
+    match (L::LINK, body.certificate_ids.as_slice()) {
+        (_, []) => {
+            return Err(AppError::invalid(
+                "certificate_ids",
+                "Name the certificate to bind or unbind.",
+            )
+            .into())
+        }
+        (Link::Attach, [_, _, ..]) => {
+            return Err(AppError::invalid(
+                "certificate_ids",
+                "Name exactly one certificate: a domain serves one certificate.",
+            )
+            .into())
+        }
+        _ => {}
     }
     for certificate_id in &body.certificate_ids {
-        domains::detach(
+        domains::link(
             &state.pool,
             &caller,
             &instance_id,
             &group_id,
             &domain_id,
             certificate_id,
+            L::LINK,
         )
         .await?;
     }
@@ -570,84 +566,44 @@ pub struct DomainName {
 }
 
 /// Binds (or unbinds) a certificate to domains named by their names, in the listed gateways.
-async fn by_names(
-    state: &MgmtState,
-    caller: &Caller,
-    certificate_id: &str,
-    names: &DomainNames,
-    attach: bool,
-) -> Result<(), ApiError> {
+pub async fn link_domains<L: Linking>(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, certificate_id)): Path<(String, String)>,
+    Body(names): Body<DomainNames>,
+) -> Result<StatusCode, ApiError> {
+    let caller = for_certificates(
+        &state,
+        caller,
+        &project_id,
+        L::LINK.action(),
+        &certificate_id,
+    )
+    .await?;
     if names.domains.is_empty() {
-        return Err(app::error::AppError::invalid("domains", "Name at least one domain.").into());
+        return Err(AppError::invalid("domains", "Name at least one domain.").into());
     }
     for name in &names.domains {
         let (gateway_id, group_id, domain_id) =
-            domains::find(&state.pool, caller, &name.domain).await?;
+            domains::find(&state.pool, &caller, &name.domain).await?;
         if !name.instance_ids.is_empty() && !name.instance_ids.contains(&gateway_id) {
-            return Err(app::error::AppError::not_found(format!(
+            return Err(AppError::not_found(format!(
                 "Domain {} in the listed gateways",
                 name.domain
             ))
             .into());
         }
-        if attach {
-            domains::attach(
-                &state.pool,
-                caller,
-                &gateway_id,
-                &group_id,
-                &domain_id,
-                certificate_id,
-            )
-            .await?;
-        } else {
-            domains::detach(
-                &state.pool,
-                caller,
-                &gateway_id,
-                &group_id,
-                &domain_id,
-                certificate_id,
-            )
-            .await?;
-        }
+        domains::link(
+            &state.pool,
+            &caller,
+            &gateway_id,
+            &group_id,
+            &domain_id,
+            &certificate_id,
+            L::LINK,
+        )
+        .await?;
     }
-    Ok(())
-}
-
-pub async fn attach_domains(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, certificate_id)): Path<(String, String)>,
-    Body(body): Body<DomainNames>,
-) -> Result<StatusCode, ApiError> {
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        "apig:domains:bindCertificate",
-        &certificate_id,
-    )
-    .await?;
-    by_names(&state, &caller, &certificate_id, &body, true).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-pub async fn detach_domains(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, certificate_id)): Path<(String, String)>,
-    Body(body): Body<DomainNames>,
-) -> Result<StatusCode, ApiError> {
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        "apig:domains:unbindCertificate",
-        &certificate_id,
-    )
-    .await?;
-    by_names(&state, &caller, &certificate_id, &body, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -115,11 +115,11 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             &instance("/api-groups/{group_id}/domains/{domain_id}/certificates/attach"),
-            post(domains::attach_certificates),
+            post(domains::link_certificates::<domains::Attach>),
         )
         .route(
             &instance("/api-groups/{group_id}/domains/{domain_id}/certificates/detach"),
-            post(domains::detach_certificates),
+            post(domains::link_certificates::<domains::Detach>),
         )
         .route(
             &format!("{BASE}/certificates"),
@@ -137,11 +137,11 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             &format!("{BASE}/certificates/{{certificate_id}}/domains/attach"),
-            post(domains::attach_domains),
+            post(domains::link_domains::<domains::Attach>),
         )
         .route(
             &format!("{BASE}/certificates/{{certificate_id}}/domains/detach"),
-            post(domains::detach_domains),
+            post(domains::link_domains::<domains::Detach>),
         )
         .route(
             &instance("/custom-ingress-ports/{ingress_port_id}/domains"),
