@@ -532,9 +532,11 @@ async fn authorization_table_covers_every_gateway_endpoint() {
         (Method::DELETE, gw.clone(), None, false),
     ];
     for (method, path, body, read) in &endpoints {
+        // The administrator goes last: its writes must not change what the others are refused.
         for (who, token, allowed) in [
             ("apig reader", &reader, *read),
             ("no policy", &nobody, false),
+            ("admin", &admin, true),
         ] {
             let (status, response) = call(&app, token, method.clone(), path, body.clone()).await;
             if allowed {
@@ -544,10 +546,6 @@ async fn authorization_table_covers_every_gateway_endpoint() {
                 assert_eq!(response["error_code"], "APIG.1020");
             }
         }
-    }
-    for (method, path, body, _) in &endpoints {
-        let (status, response) = call(&app, &admin, method.clone(), path, body.clone()).await;
-        assert!(status < 300, "admin {method} {path}: {status} {response}");
     }
     let (status, _) = call(
         &app,

@@ -228,3 +228,23 @@ pub async fn database_reachable(database_url: &str, reachable: bool) {
     }
     admin.close().await;
 }
+
+/// Retries `attempt` until it gives a value: the runtime follows commits in the background,
+/// and ports open and close as the snapshot changes. Fails after twenty seconds, showing
+/// `what` was awaited and the last miss.
+pub async fn eventually<T, M: std::fmt::Debug, F: std::future::Future<Output = Result<T, M>>>(
+    what: &str,
+    mut attempt: impl FnMut() -> F,
+) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        match attempt().await {
+            Ok(value) => return value,
+            Err(miss) => assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: still {miss:?}"
+            ),
+        }
+        tokio::task::yield_now().await;
+    }
+}

@@ -1,0 +1,370 @@
+//! What follows the snapshot: TLS by SNI, inbound ports, hot reload with calls in flight,
+//! a database outage, and debugging.
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::*;
+
+#[tokio::test]
+async fn a_request_in_flight_finishes_on_its_snapshot_across_a_change() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let backend = listener.local_addr().unwrap();
+    let (arrived_tx, mut arrived) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let gate = release.clone();
+    let slow = axum::Router::new().fallback(any(move || {
+        let gate = gate.clone();
+        let arrived_tx = arrived_tx.clone();
+        async move {
+            let _ = arrived_tx.send(());
+            gate.notified().await;
+            "finally"
+        }
+    }));
+    tokio::spawn(async move { axum::serve(listener, slow).await.unwrap() });
+    let at = group(&app, &admin, "gw-swap").await;
+    create_and_publish(&app, &admin, &at, json!({
+        "name": "held", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/held",
+        "auth_type": "NONE", "backend_type": "HTTP",
+        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "GET",
+                         "req_uri": "/held", "timeout": 60000 }
+    }), &[RELEASE]).await;
+    // The held API cannot be probed (the backend holds every call), so a mock published
+    // after it tells when the runtime has caught up.
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("probe", "GET", "/probe", 200, "up"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/probe"), 200).await;
+
+    let in_flight = tokio::spawn(call(&app, &at.group_id, Method::GET, "/held").send());
+    arrived.recv().await.expect("the call reaches the backend");
+    // A change while the call waits: a new API goes live (a new snapshot is swapped in).
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("later", "GET", "/later", 200, "later"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/later"), 200).await;
+    release.notify_one();
+    let response = in_flight.await.unwrap().unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "finally");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn https_serves_each_domain_its_certificate_and_https_only_apis_refuse_http() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-tls").await;
+    let domains = format!("{}/api-groups/{}/domains", at.gw, at.group_id);
+    let bound = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &domains,
+        Some(json!({ "url_domain": "api.shop.example.com" })),
+    )
+    .await;
+    let (cert, key) = crate::domains::certificate(&["*.shop.example.com"], -1, 30);
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{domains}/{}/certificate", bound["id"].as_str().unwrap()),
+        Some(json!({ "name": "shop_cert", "cert_content": cert, "private_key": key })),
+    )
+    .await;
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &domains,
+        Some(json!({ "url_domain": "plain.example.com" })),
+    )
+    .await;
+    let mut secure = mock("secure", "GET", "/secure", 200, "over tls");
+    secure["req_protocol"] = json!("HTTPS");
+    create_and_publish(&app, &admin, &at, secure, &[RELEASE]).await;
+
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert.as_bytes()).unwrap())
+        .resolve("api.shop.example.com", app.gateway_tls)
+        .resolve("plain.example.com", app.gateway_tls)
+        .build()
+        .unwrap();
+    let port = app.gateway_tls.port();
+    let url = format!("https://api.shop.example.com:{port}/secure");
+    let response = served(&client, &url).await;
+    assert_eq!(response.headers()["server"], "api-gateway");
+    assert_eq!(response.text().await.unwrap(), "over tls");
+
+    // The same API over plain HTTP: APIG.0607.
+    let plain = reqwest::Client::new()
+        .get(format!("{}/secure", app.gateway))
+        .header("host", "api.shop.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 400);
+    let body: Value = plain.json().await.unwrap();
+    assert_eq!(body["error_code"], "APIG.0607");
+    assert_eq!(
+        body["error_msg"],
+        "The following protocol is supported: HTTPS"
+    );
+
+    // A domain without a certificate gets no TLS handshake.
+    let refused = client
+        .get(format!("https://plain.example.com:{port}/secure"))
+        .send()
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    app.stop().await;
+}
+
+/// Gets `url` until it answers 200 (a listener opens, or a certificate is loaded, with
+/// the next snapshot).
+async fn served(client: &reqwest::Client, url: &str) -> reqwest::Response {
+    eventually(&format!("serving {url}"), move || async move {
+        match client.get(url).send().await {
+            Ok(response) if response.status() == 200 => Ok(response),
+            Ok(response) => Err(response.status().to_string()),
+            Err(error) => Err(error.to_string()),
+        }
+    })
+    .await
+}
+
+/// A port in the custom inbound range (1024–49151) that nothing listens on now.
+fn free_inbound_port() -> u16 {
+    (30000..40000)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .expect("a free port")
+}
+
+#[tokio::test]
+async fn a_gateway_port_serves_its_default_group() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let gw = gateway(&app, &admin, "gw-port").await;
+    let groups = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    let default_group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let at = Published {
+        gw: gw.clone(),
+        group_id: default_group,
+    };
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("by-ip", "GET", "/by-ip", 200, "default group"),
+        &[RELEASE],
+    )
+    .await;
+    let port = free_inbound_port();
+    let added = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{gw}/custom-ingress-ports"),
+        Some(json!({ "protocol": "HTTP", "ingress_port": port })),
+    )
+    .await;
+    let url = format!("http://127.0.0.1:{port}/by-ip");
+    let response = served(&reqwest::Client::new(), &url).await;
+    assert_eq!(response.text().await.unwrap(), "default group");
+    // Removing the port closes it.
+    let (status, _) = crate::iam_support::call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!(
+            "{gw}/custom-ingress-ports/{}",
+            added["ingress_port_id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let url = &url;
+    eventually("the port closes", move || async move {
+        match reqwest::get(url).await {
+            Ok(response) => Err(response.status()),
+            Err(_) => Ok(()),
+        }
+    })
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_gateway_serves_through_a_database_outage_and_catches_up() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-outage").await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("before", "GET", "/before", 200, "before"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/before"), 200).await;
+
+    crate::support::database_reachable(&app.database_url, false).await;
+    for _ in 0..20 {
+        let response = call(&app, &at.group_id, Method::GET, "/before")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            200,
+            "served from the last snapshot while PostgreSQL is away"
+        );
+    }
+    crate::support::database_reachable(&app.database_url, true).await;
+
+    // Back: a new publication goes live (the loader reconnected).
+    let (app_ref, admin_ref, at_ref) = (&app, &admin, &at);
+    let published = eventually("the management API recovers", move || async move {
+        let mut definition = mock("after", "GET", "/after", 200, "after");
+        definition["group_id"] = json!(at_ref.group_id);
+        let (status, api) = crate::iam_support::call(
+            app_ref,
+            admin_ref,
+            Method::POST,
+            &format!("{}/apis", at_ref.gw),
+            Some(definition),
+        )
+        .await;
+        if status == 201 {
+            Ok(api)
+        } else {
+            Err((status, api))
+        }
+    })
+    .await;
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/apis/action", at.gw),
+        Some(json!({ "action": "online", "env_id": RELEASE, "api_id": published["id"] })),
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/after"), 200).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_debug_api_calls_through_the_gateway_and_shows_the_backend_request() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let backend = echo_backend().await;
+    let at = group(&app, &admin, "gw-debug").await;
+    let api_id = create_and_publish(&app, &admin, &at, json!({
+        "name": "echo", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/echo/{id}",
+        "auth_type": "NONE", "backend_type": "HTTP",
+        "req_params": [{ "name": "id", "type": "NUMBER", "location": "PATH", "required": 1 }],
+        "backend_params": [{ "origin": "REQUEST", "name": "item", "location": "PATH", "value": "id" }],
+        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
+                         "req_uri": "/v2/items/{item}", "timeout": 5000 }
+    }), &[RELEASE]).await;
+    let draft = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/apis", at.gw),
+        Some({
+            let mut d = mock("draft", "GET", "/draft", 200, "x");
+            d["group_id"] = json!(at.group_id);
+            d
+        }),
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::POST, "/echo/1"), 200).await;
+
+    let debug = |api: &str, body: Value| {
+        let path = format!("{}/apis/debug/{api}", at.gw);
+        let admin = admin.clone();
+        let app = &app;
+        async move { crate::iam_support::call(app, &admin, Method::POST, &path, Some(body)).await }
+    };
+    let (status, result) = debug(
+        &api_id,
+        json!({
+            "mode": "CONSUMER", "scheme": "HTTP", "method": "POST", "path": "/echo/7",
+            "query": { "q": ["a b"] }, "header": { "x-trace": ["t1"] }, "body": "{\"n\":1}"
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{result}");
+    let request = result["request"].as_str().unwrap();
+    assert!(
+        request.starts_with("POST /echo/7?q=a%20b HTTP/1.1"),
+        "{request}"
+    );
+    assert!(
+        request.contains("X-Trace: t1") && request.ends_with("{\"n\":1}"),
+        "{request}"
+    );
+    let response = result["response"].as_str().unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(
+        response.contains("X-Apig-Latency") && response.contains("\"path\":\"/v2/items/7\""),
+        "{response}"
+    );
+    assert!(
+        !response.contains("x-portico-debug"),
+        "the debug key never reaches the backend: {response}"
+    );
+    assert_eq!(
+        result["log"],
+        format!("Backend request: POST http://{backend}/v2/items/7?q=a%20b")
+    );
+    assert!(result["latency"].as_u64().is_some());
+
+    for (api, body, mention) in [
+        (
+            draft["id"].as_str().unwrap(),
+            json!({ "mode": "CONSUMER", "method": "GET", "path": "/draft" }),
+            "not published in RELEASE",
+        ),
+        (
+            api_id.as_str(),
+            json!({ "mode": "DEVELOPER", "method": "POST", "path": "/echo/7" }),
+            "CONSUMER",
+        ),
+        (
+            api_id.as_str(),
+            json!({ "mode": "CONSUMER", "method": "TRACE", "path": "/echo/7" }),
+            "not a debug method",
+        ),
+        (
+            api_id.as_str(),
+            json!({ "mode": "CONSUMER", "method": "GET", "path": "/x", "header": { "X-Stage": ["TEST"] } }),
+            "X-Stage",
+        ),
+    ] {
+        let (status, error) = debug(api, body).await;
+        assert_eq!(status, 400, "{error}");
+        assert!(
+            error["error_msg"].as_str().unwrap().contains(mention),
+            "{error}"
+        );
+    }
+    app.stop().await;
+}

@@ -1,0 +1,136 @@
+//! The gateway runtime through the real listener: an API published with the management API
+//! answers on its group's subdomain without a restart; routing precedence and `X-Stage`;
+//! parameter checks; mapping to a real backend (a small HTTP server the test starts);
+//! variables; mock; backend timeout and backend down (`routing`); TLS, inbound ports, hot
+//! reload, database outage and debugging (`live`).
+mod live;
+mod routing;
+
+use std::net::SocketAddr;
+
+use axum::extract::Request;
+use axum::routing::any;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::groups::{gateway, ok};
+use crate::iam_support::admin_token;
+use crate::support::{eventually, TestApp};
+
+const RELEASE: &str = "DEFAULT_ENVIRONMENT_RELEASE_ID";
+
+/// A backend that answers every request with what it received, as JSON; `/slow/...` never
+/// answers.
+async fn echo_backend() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().fallback(any(|request: Request| async move {
+        if request.uri().path().starts_with("/slow") {
+            std::future::pending::<()>().await;
+        }
+        let headers: serde_json::Map<String, Value> = request
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v.to_str().unwrap_or_default())))
+            .collect();
+        axum::Json(json!({
+            "method": request.method().as_str(),
+            "path": request.uri().path(),
+            "query": request.uri().query().unwrap_or_default(),
+            "headers": headers,
+        }))
+    }));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+struct Published {
+    gw: String,
+    group_id: String,
+}
+
+/// A gateway with a group; returns where it is.
+async fn group(app: &TestApp, admin: &str, name: &str) -> Published {
+    let gw = gateway(app, admin, name).await;
+    let group = ok(
+        app,
+        admin,
+        Method::POST,
+        &format!("{gw}/api-groups"),
+        Some(json!({ "name": "shop" })),
+    )
+    .await;
+    Published {
+        gw,
+        group_id: group["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+async fn create_and_publish(
+    app: &TestApp,
+    admin: &str,
+    at: &Published,
+    definition: Value,
+    envs: &[&str],
+) -> String {
+    let mut definition = definition;
+    definition["group_id"] = json!(at.group_id);
+    let api = ok(
+        app,
+        admin,
+        Method::POST,
+        &format!("{}/apis", at.gw),
+        Some(definition),
+    )
+    .await;
+    let api_id = api["id"].as_str().unwrap().to_owned();
+    for env in envs {
+        ok(
+            app,
+            admin,
+            Method::POST,
+            &format!("{}/apis/action", at.gw),
+            Some(json!({ "action": "online", "env_id": env, "api_id": api_id })),
+        )
+        .await;
+    }
+    api_id
+}
+
+/// A mock API; each `{name}` of the path gets its PATH parameter.
+fn mock(name: &str, method: &str, uri: &str, status: u16, body: &str) -> Value {
+    let params: Vec<Value> = uri
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|p| json!({ "name": p.trim_end_matches('+'), "type": "STRING", "location": "PATH", "required": 1 }))
+        .collect();
+    json!({
+        "name": name, "type": 1, "req_protocol": "HTTP", "req_method": method, "req_uri": uri,
+        "auth_type": "NONE", "backend_type": "MOCK", "req_params": params,
+        "mock_info": { "result_content": body, "status_code": status }
+    })
+}
+
+/// A request to the gateway for the group's subdomain.
+fn call(app: &TestApp, group_id: &str, method: Method, path: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, format!("{}{path}", app.gateway))
+        .header("host", format!("{group_id}.apig.localhost"))
+}
+
+/// Calls until the answer has `status` (the runtime follows commits in the background).
+async fn until_status(
+    request: impl Fn() -> reqwest::RequestBuilder,
+    status: u16,
+) -> reqwest::Response {
+    let request = &request;
+    eventually(&format!("waiting for {status}"), move || async move {
+        let response = request().send().await.unwrap();
+        if response.status() == status {
+            Ok(response)
+        } else {
+            Err(response.status())
+        }
+    })
+    .await
+}

@@ -1,0 +1,338 @@
+//! Routing, parameter checks, mapping, backends and size limits through the listener.
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::*;
+
+#[tokio::test]
+async fn a_published_api_answers_on_its_subdomain_without_a_restart() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-live").await;
+    let before = call(&app, &at.group_id, Method::GET, "/hello")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(before.status(), 404);
+    let body: Value = before.json().await.unwrap();
+    assert_eq!(body["error_code"], "APIG.0101");
+
+    let mut definition = mock("hello", "GET", "/hello", 201, "{\"hello\":\"world\"}");
+    definition["mock_info"]["headers"] = json!([{ "key": "X-Mocked", "value": "yes" }]);
+    create_and_publish(&app, &admin, &at, definition, &[RELEASE]).await;
+    let response = until_status(|| call(&app, &at.group_id, Method::GET, "/hello"), 201).await;
+    assert_eq!(response.headers()["server"], "api-gateway");
+    assert_eq!(response.headers()["x-mocked"], "yes");
+    assert_eq!(response.headers()["x-request-id"].len(), 32);
+    assert_eq!(response.text().await.unwrap(), "{\"hello\":\"world\"}");
+
+    // Another group's subdomain, an unknown host, or the API not published in TEST: 404.
+    for (host, stage) in [
+        (
+            "0123456789abcdef0123456789abcdef.apig.localhost".to_owned(),
+            "RELEASE",
+        ),
+        ("nobody.example.com".to_owned(), "RELEASE"),
+        (format!("{}.apig.localhost", at.group_id), "TEST"),
+    ] {
+        let response = reqwest::Client::new()
+            .get(format!("{}/hello", app.gateway))
+            .header("host", host.clone())
+            .header("x-stage", stage)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{host} {stage}");
+    }
+    // Debug mode adds the latency header.
+    let debug = call(&app, &at.group_id, Method::GET, "/hello")
+        .header("x-apig-mode", "debug")
+        .send()
+        .await
+        .unwrap();
+    assert!(debug.headers().contains_key("x-apig-latency"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn routes_follow_apig_precedence_and_stages() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-routes").await;
+    let test = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/envs", at.gw),
+        Some(json!({ "name": "TEST" })),
+    )
+    .await;
+    let test_id = test["id"].as_str().unwrap();
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("users-me", "GET", "/users/me", 200, "me"),
+        &[RELEASE],
+    )
+    .await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("users-one", "GET", "/users/{id}", 200, "one"),
+        &[RELEASE],
+    )
+    .await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("any-one", "ANY", "/users/{id}", 200, "any-one"),
+        &[RELEASE],
+    )
+    .await;
+    let mut prefix = mock("prefix", "GET", "/users", 200, "prefix");
+    prefix["match_mode"] = json!("SWA");
+    create_and_publish(&app, &admin, &at, prefix, &[RELEASE]).await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("test-me", "POST", "/users/me", 200, "test-me"),
+        &[test_id],
+    )
+    .await;
+
+    let body = |method: Method, path: &'static str, stage: &'static str| {
+        let request = call(&app, &at.group_id, method, path).header("x-stage", stage);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    until_status(
+        || call(&app, &at.group_id, Method::POST, "/users/me").header("x-stage", "test"),
+        200,
+    )
+    .await;
+    assert_eq!(
+        body(Method::GET, "/users/me", "RELEASE").await,
+        (200, "me".to_owned())
+    );
+    assert_eq!(
+        body(Method::GET, "/users/7", "RELEASE").await,
+        (200, "one".to_owned())
+    );
+    assert_eq!(
+        body(Method::DELETE, "/users/7", "RELEASE").await,
+        (200, "any-one".to_owned())
+    );
+    assert_eq!(
+        body(Method::GET, "/users/7/orders", "RELEASE").await,
+        (200, "prefix".to_owned())
+    );
+    assert_eq!(
+        body(Method::POST, "/users/me", "test").await,
+        (200, "test-me".to_owned())
+    );
+    assert_eq!(body(Method::GET, "/users/me", "TEST").await.0, 404);
+    assert_eq!(body(Method::GET, "/orders", "RELEASE").await.0, 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn parameters_are_checked_and_mapped_to_the_backend() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let backend = echo_backend().await;
+    let at = group(&app, &admin, "gw-proxy").await;
+    ok(&app, &admin, Method::POST, &format!("{}/env-variables", at.gw), Some(json!({
+        "group_id": at.group_id, "env_id": RELEASE, "variable_name": "host", "variable_value": backend.to_string()
+    }))).await;
+    let api_id = create_and_publish(&app, &admin, &at, json!({
+        "name": "get-order", "type": 1, "req_protocol": "HTTP", "req_method": "GET",
+        "req_uri": "/orders/{id}", "auth_type": "NONE", "backend_type": "HTTP",
+        "req_params": [
+            { "name": "id", "type": "NUMBER", "location": "PATH", "required": 1, "min_num": 1, "max_num": 99999 },
+            { "name": "fields", "type": "STRING", "location": "QUERY", "required": 2, "enumerations": "all,summary", "default_value": "all" },
+            { "name": "X-Tenant", "type": "STRING", "location": "HEADER", "required": 1, "max_size": 8, "regular": "^[a-z]+$" }
+        ],
+        "backend_params": [
+            { "origin": "REQUEST", "name": "orderId", "location": "PATH", "value": "id" },
+            { "origin": "REQUEST", "name": "view", "location": "QUERY", "value": "fields" },
+            { "origin": "CONSTANT", "name": "X-Const", "location": "HEADER", "value": "fixed" },
+            { "origin": "SYSTEM", "name": "X-Api", "location": "HEADER", "value": "$context.apiId" },
+            { "origin": "SYSTEM", "name": "X-Stage-Name", "location": "HEADER", "value": "$context.stage" }
+        ],
+        "backend_api": { "url_domain": "#host#", "req_protocol": "HTTP", "req_method": "GET",
+                         "req_uri": "/v1/orders/{orderId}", "timeout": 5000 }
+    }), &[RELEASE]).await;
+    let request = || {
+        call(
+            &app,
+            &at.group_id,
+            Method::GET,
+            "/orders/42?fields=summary&extra=1",
+        )
+        .header("x-tenant", "acme")
+    };
+    let response = until_status(request, 200).await;
+    let echoed: Value = response.json().await.unwrap();
+    assert_eq!(echoed["method"], "GET");
+    assert_eq!(echoed["path"], "/v1/orders/42");
+    let query = echoed["query"].as_str().unwrap();
+    assert!(
+        query.contains("view=summary") && query.contains("extra=1") && !query.contains("fields="),
+        "{query}"
+    );
+    let headers = &echoed["headers"];
+    assert_eq!(headers["x-const"], "fixed");
+    assert_eq!(headers["x-api"], api_id.as_str());
+    assert_eq!(headers["x-stage-name"], "RELEASE");
+    assert_eq!(headers["x-tenant"], "acme");
+    assert_eq!(headers["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(
+        headers["x-forwarded-host"],
+        format!("{}.apig.localhost", at.group_id)
+    );
+    assert_eq!(headers["host"], backend.to_string());
+
+    for (path, tenant, mention) in [
+        ("/orders/abc", "acme", "parameterName:id"),
+        ("/orders/0", "acme", "parameterName:id"),
+        (
+            "/orders/42?fields=everything",
+            "acme",
+            "parameterName:fields",
+        ),
+        ("/orders/42", "ACME", "parameterName:X-Tenant"),
+        ("/orders/42", "toolongname", "parameterName:X-Tenant"),
+    ] {
+        let response = call(&app, &at.group_id, Method::GET, path)
+            .header("x-tenant", tenant)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{path} {tenant}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error_code"], "APIG.0201");
+        assert!(
+            body["error_msg"].as_str().unwrap().contains(mention),
+            "{body}"
+        );
+    }
+    let missing = call(&app, &at.group_id, Method::GET, "/orders/42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 400);
+    let body: Value = missing.json().await.unwrap();
+    assert_eq!(
+        body["error_msg"],
+        "Missing parameter: parameterName:X-Tenant"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn slow_and_unreachable_backends_get_apig_errors() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let backend = echo_backend().await;
+    let at = group(&app, &admin, "gw-fail").await;
+    let http = |name: &str, path: &str, address: String, timeout: i64| {
+        json!({
+            "name": name, "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": path,
+            "auth_type": "NONE", "backend_type": "HTTP",
+            "backend_api": { "url_domain": address, "req_protocol": "HTTP", "req_method": "GET",
+                             "req_uri": path, "timeout": timeout }
+        })
+    };
+    // A port nothing listens on: bind one, note it, close it.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        http("slow", "/slow/one", backend.to_string(), 300),
+        &[RELEASE],
+    )
+    .await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        http("down", "/down", closed.to_string(), 5000),
+        &[RELEASE],
+    )
+    .await;
+    let response = until_status(|| call(&app, &at.group_id, Method::GET, "/slow/one"), 504).await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        (body["error_code"].as_str(), body["error_msg"].as_str()),
+        (Some("APIG.0201"), Some("Backend timeout."))
+    );
+    let response = until_status(|| call(&app, &at.group_id, Method::GET, "/down"), 502).await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error_msg"], "Backend unavailable.");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn sizes_over_the_limits_are_refused() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-sizes").await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("upload", "POST", "/upload", 200, "stored"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::POST, "/upload"), 200).await;
+    let long_uri = format!("/upload?q={}", "a".repeat(33 * 1024));
+    let response = call(&app, &at.group_id, Method::POST, &long_uri)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 414);
+    let response = call(&app, &at.group_id, Method::POST, "/upload")
+        .header("x-big", "b".repeat(33 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 494);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error_msg"], "Request headers too large.");
+
+    // The gateway's request_body_size (1 MiB here) bounds the body.
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/features", at.gw),
+        Some(json!({ "name": "request_body_size", "enable": true, "config": "1048576" })),
+    )
+    .await;
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let response = until_status(
+        || call(&app, &at.group_id, Method::POST, "/upload").body(big.clone()),
+        413,
+    )
+    .await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error_msg"], "Request entity too large.");
+    let small = call(&app, &at.group_id, Method::POST, "/upload")
+        .body(vec![b'x'; 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(small.status(), 200);
+    app.stop().await;
+}
