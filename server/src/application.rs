@@ -181,15 +181,11 @@ impl Application {
             self.gateway_listener.local_addr()?.ip(),
             stop_rx.clone(),
         ));
-        let mut gateway = tokio::spawn(
-            axum::serve(
-                self.gateway_listener,
-                gateway::router(live.clone(), gateway_port, false, debug_key.clone())
-                    .into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(stopped(stop_rx.clone()))
-            .into_future(),
-        );
+        let mut gateway = tokio::spawn(gateway::serve_http(
+            self.gateway_listener,
+            gateway::router(live.clone(), gateway_port, false, debug_key.clone()),
+            stop_rx.clone(),
+        ));
         let mut gateway_tls = match self.gateway_tls_listener {
             Some(listener) => {
                 let port = listener.local_addr()?.port();

@@ -8,7 +8,6 @@
 //!    added, hop-by-hop headers removed, the body streamed; or the mock's answer;
 //! 6. the response, streamed back, with `X-Request-Id`, `Server: api-gateway` and, with
 //!    `X-Apig-Mode: debug`, the latency headers.
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -24,15 +23,18 @@ use percent_encoding::percent_decode_str;
 
 use super::loader::Live;
 use super::respond::stamp;
-use super::snapshot::{Backend, LiveApi, ParamCheck};
+use super::snapshot::{Backend, Captured, LiveApi, ParamCheck};
 use super::{GatewayError, RequestId};
 use app::services::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
 
-/// What every request of one listener shares.
+/// What every request of one listener shares (one `Arc`: axum clones the state per
+/// request).
 #[derive(Clone)]
-pub struct GatewayState {
+pub struct GatewayState(Arc<Shared>);
+
+pub struct Shared {
     pub live: Arc<Live>,
     client: HttpsClient,
     /// The port this listener accepts on (a custom inbound port routes to its gateway's
@@ -43,21 +45,32 @@ pub struct GatewayState {
     debug_key: Arc<str>,
 }
 
+impl std::ops::Deref for GatewayState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl GatewayState {
     pub fn new(live: Arc<Live>, local_port: u16, tls: bool, debug_key: Arc<str>) -> Self {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .build();
-        GatewayState {
+            .wrap_connector(http);
+        GatewayState(Arc::new(Shared {
             live,
             client: Client::builder(TokioExecutor::new()).build(https),
             local_port,
             tls,
             debug_key,
-        }
+        }))
     }
 }
 
@@ -108,7 +121,7 @@ pub async fn handle(
 
 /// The request's parameters by location, as the caller sent them.
 struct Incoming {
-    path: HashMap<String, String>,
+    path: Captured,
     query: Vec<(String, String)>,
     headers: HeaderMap,
 }
@@ -116,7 +129,11 @@ struct Incoming {
 impl Incoming {
     fn get(&self, location: &str, name: &str) -> Option<String> {
         match location {
-            "PATH" => self.path.get(name).cloned(),
+            "PATH" => self
+                .path
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
             "QUERY" => self
                 .query
                 .iter()
@@ -313,18 +330,19 @@ async fn serve(
     if declared.is_some_and(|length| length > group.body_limit) {
         return Err(GatewayError::BodyTooLarge);
     }
+    let (parts, body) = request.into_parts();
     let incoming = Incoming {
-        path: captured.into_iter().collect(),
-        query: query_pairs(request.uri().query()),
-        headers: request.headers().clone(),
+        path: captured,
+        query: query_pairs(parts.uri.query()),
+        headers: parts.headers,
     };
     for param in &api.checks {
         let value = incoming.get(&param.location, &param.name);
         check(param, value.as_deref())?;
     }
-    let origin = request.headers().get(header::ORIGIN).cloned();
-    let traced = request
-        .headers()
+    let origin = incoming.headers.get(header::ORIGIN).cloned();
+    let traced = incoming
+        .headers
         .get(DEBUG_HEADER)
         .is_some_and(|v| v.as_bytes() == state.debug_key.as_bytes());
     let (mut response, upstream) = match &api.backend {
@@ -357,8 +375,14 @@ async fn serve(
         Backend::Broken(reason) => return Err(GatewayError::BackendConfig(reason.clone())),
         Backend::Http { .. } => {
             let sent = Instant::now();
+            let caller = Caller {
+                peer,
+                request_id,
+                host: &host,
+                method: parts.method,
+            };
             let (mut response, backend_request) =
-                proxy(state, &api, &incoming, peer, request_id, &host, request).await?;
+                proxy(state, &api, incoming, &caller, body).await?;
             if traced {
                 if let Ok(value) = HeaderValue::from_str(&backend_request) {
                     response.headers_mut().insert(BACKEND_REQUEST_HEADER, value);
@@ -377,19 +401,13 @@ async fn serve(
 }
 
 /// A system parameter's value for this request.
-fn system_value(
-    name: &str,
-    api: &LiveApi,
-    peer: SocketAddr,
-    request_id: &RequestId,
-    state: &GatewayState,
-) -> String {
+fn system_value(name: &str, api: &LiveApi, caller: &Caller<'_>, state: &GatewayState) -> String {
     match name.trim_start_matches("$context.") {
-        "sourceIp" => peer.ip().to_string(),
+        "sourceIp" => caller.peer.ip().to_string(),
         "stage" => api.env_name.clone(),
         "apiId" => api.api_id.clone(),
         "apiName" => api.name.clone(),
-        "requestId" => request_id.to_string(),
+        "requestId" => caller.request_id.to_string(),
         "serverAddr" => format!("0.0.0.0:{}", state.local_port),
         "serverName" => "portico".to_owned(),
         "handleTime" => time::OffsetDateTime::now_utc().unix_timestamp().to_string(),
@@ -397,14 +415,27 @@ fn system_value(
     }
 }
 
+/// Who called, as the backend request needs it.
+struct Caller<'a> {
+    peer: SocketAddr,
+    request_id: &'a RequestId,
+    host: &'a str,
+    method: Method,
+}
+
+/// What one backend mapping does: a parameter that moved leaves its old place, and the
+/// backend parameter gets its value.
+struct MappingStep {
+    leaves: Option<(&'static str, String)>,
+    value: Option<String>,
+}
+
 async fn proxy(
     state: &GatewayState,
     api: &LiveApi,
-    incoming: &Incoming,
-    peer: SocketAddr,
-    request_id: &RequestId,
-    host: &str,
-    request: Request,
+    incoming: Incoming,
+    caller: &Caller<'_>,
+    body: Body,
 ) -> Result<(Response, String), GatewayError> {
     let Backend::Http {
         scheme,
@@ -419,8 +450,44 @@ async fn proxy(
             "not an HTTP backend".to_owned(),
         ));
     };
-    let mut query = incoming.query.clone();
-    let mut headers = incoming.headers.clone();
+    // Every value is read from the request as the caller sent it, before anything moves.
+    let steps: Vec<MappingStep> = api
+        .mappings
+        .iter()
+        .map(|mapping| match mapping.origin.as_str() {
+            "REQUEST" => {
+                let source = api.checks.iter().find(|c| c.name == mapping.value);
+                let location = source.map_or("QUERY", |c| c.location.as_str());
+                let value = incoming
+                    .get(location, &mapping.value)
+                    .or_else(|| source.and_then(|c| c.default.clone()));
+                let moved = location != mapping.location || mapping.value != mapping.name;
+                let leaves = match location {
+                    "QUERY" if moved => Some(("QUERY", mapping.value.clone())),
+                    "HEADER" if moved => Some(("HEADER", mapping.value.clone())),
+                    _ => None,
+                };
+                MappingStep { leaves, value }
+            }
+            "CONSTANT" => MappingStep {
+                leaves: None,
+                value: Some(mapping.value.clone()),
+            },
+            "SYSTEM" => MappingStep {
+                leaves: None,
+                value: Some(system_value(&mapping.value, api, caller, state)),
+            },
+            _ => MappingStep {
+                leaves: None,
+                value: None,
+            },
+        })
+        .collect();
+    let Incoming {
+        path: mut path_values,
+        mut query,
+        mut headers,
+    } = incoming;
     // Parameters that do not pass through are dropped.
     for param in api.checks.iter().filter(|p| !p.pass_through) {
         match param.location.as_str() {
@@ -431,35 +498,19 @@ async fn proxy(
             _ => {}
         }
     }
-    let mut path_values: HashMap<String, String> = incoming.path.clone();
-    for mapping in &api.mappings {
-        let value = match mapping.origin.as_str() {
-            "REQUEST" => {
-                let source = api.checks.iter().find(|c| c.name == mapping.value);
-                let location = source.map_or("QUERY", |c| c.location.as_str());
-                let value = incoming
-                    .get(location, &mapping.value)
-                    .or_else(|| source.and_then(|c| c.default.clone()));
-                // A parameter moved to another name or place leaves its old one.
-                if location != mapping.location || mapping.value != mapping.name {
-                    match location {
-                        "QUERY" => query.retain(|(k, _)| k != &mapping.value),
-                        "HEADER" => {
-                            headers.remove(mapping.value.as_str());
-                        }
-                        _ => {}
-                    }
-                }
-                value
+    for (mapping, step) in api.mappings.iter().zip(steps) {
+        match step.leaves {
+            Some(("QUERY", name)) => query.retain(|(k, _)| k != &name),
+            Some((_, name)) => {
+                headers.remove(name.as_str());
             }
-            "CONSTANT" => Some(mapping.value.clone()),
-            "SYSTEM" => Some(system_value(&mapping.value, api, peer, request_id, state)),
-            _ => None,
-        };
-        let Some(value) = value else { continue };
+            None => {}
+        }
+        let Some(value) = step.value else { continue };
         match mapping.location.as_str() {
             "PATH" => {
-                path_values.insert(mapping.name.clone(), value);
+                path_values.retain(|(k, _)| k != &mapping.name);
+                path_values.push((mapping.name.clone(), value));
             }
             "QUERY" => {
                 query.retain(|(k, _)| k != &mapping.name);
@@ -491,11 +542,14 @@ async fn proxy(
             Some(n) => (n, true),
             None => (name, false),
         };
-        let value = path_values.get(name).cloned().unwrap_or_default();
+        let value = path_values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str());
         if greedy {
             backend_path.push_str(&value.split('/').map(encode).collect::<Vec<_>>().join("/"));
         } else {
-            backend_path.push_str(&encode(&value));
+            backend_path.push_str(&encode(value));
         }
         rest = &rest[start + end + 1..];
     }
@@ -517,13 +571,13 @@ async fn proxy(
     headers.remove(header::HOST);
     headers.remove(DEBUG_HEADER);
     let forwarded_for = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-        Some(earlier) => format!("{earlier}, {}", peer.ip()),
-        None => peer.ip().to_string(),
+        Some(earlier) => format!("{earlier}, {}", caller.peer.ip()),
+        None => caller.peer.ip().to_string(),
     };
     if let Ok(value) = HeaderValue::from_str(&forwarded_for) {
         headers.insert("x-forwarded-for", value);
     }
-    if let Ok(value) = HeaderValue::from_str(host) {
+    if let Ok(value) = HeaderValue::from_str(caller.host) {
         headers.insert("x-forwarded-host", value);
     }
     headers.insert(
@@ -531,7 +585,7 @@ async fn proxy(
         HeaderValue::from_static(if state.tls { "https" } else { "http" }),
     );
     let method = if method == "ANY" {
-        request.method().clone()
+        caller.method.clone()
     } else {
         Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET)
     };
@@ -540,9 +594,12 @@ async fn proxy(
     if replayable {
         headers.remove(header::CONTENT_LENGTH);
     }
-    let mut body = Some(request.into_body());
+    let mut body = Some(body);
+    // Headers go with the last attempt; only a replayable request keeps a copy to retry.
+    let mut kept = Some(headers);
     let mut attempts = 0;
     loop {
+        let last = !replayable || attempts >= *retries;
         let mut outgoing = axum::http::Request::builder()
             .method(method.clone())
             .uri(uri.clone())
@@ -552,7 +609,11 @@ async fn proxy(
                 body.take().unwrap_or_else(Body::empty)
             })
             .map_err(|e| GatewayError::BackendConfig(e.to_string()))?;
-        *outgoing.headers_mut() = headers.clone();
+        *outgoing.headers_mut() = if last {
+            kept.take().unwrap_or_default()
+        } else {
+            kept.clone().unwrap_or_default()
+        };
         match tokio::time::timeout(*timeout, state.client.request(outgoing)).await {
             Err(_) => return Err(GatewayError::BackendTimeout),
             Ok(Ok(response)) => {

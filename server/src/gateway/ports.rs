@@ -74,16 +74,7 @@ async fn serve(
     let served = if tls {
         super::tls::serve(listener, live, router, stop).await
     } else {
-        let mut stop = stop;
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stop.wait_for(|stopped| *stopped).await;
-        })
-        .await
-        .map_err(anyhow::Error::from)
+        super::serve_http(listener, router, stop).await
     };
     if let Err(error) = served {
         tracing::error!(port, %error, "a custom inbound port stopped");

@@ -52,6 +52,9 @@ pub async fn serve(
             accepted = listener.accept() => accepted?,
             _ = stop.changed() => return Ok(()),
         };
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set");
+        }
         let acceptor = acceptor.clone();
         let router = router.clone();
         tokio::spawn(async move {
