@@ -9,6 +9,7 @@
 //! 6. the response, streamed back, with `X-Request-Id`, `Server: api-gateway` and, with
 //!    `X-Apig-Mode: debug`, the latency headers.
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,11 +17,13 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use http_body::Body as _;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use percent_encoding::percent_decode_str;
 
+use super::capped::Capped;
 use super::loader::Live;
 use super::respond::stamp;
 use super::snapshot::{Backend, Captured, LiveApi, ParamCheck};
@@ -330,7 +333,17 @@ async fn serve(
     if declared.is_some_and(|length| length > group.body_limit) {
         return Err(GatewayError::BodyTooLarge);
     }
-    let (parts, body) = request.into_parts();
+    let (parts, mut body) = request.into_parts();
+    // A body without a declared length is counted as it streams.
+    let over = (declared.is_none() && !body.is_end_stream()).then(|| {
+        let over = Arc::new(AtomicBool::new(false));
+        body = Body::new(Capped::new(
+            std::mem::take(&mut body),
+            group.body_limit,
+            over.clone(),
+        ));
+        over
+    });
     let incoming = Incoming {
         path: captured,
         query: query_pairs(parts.uri.query()),
@@ -381,8 +394,11 @@ async fn serve(
                 host: &host,
                 method: parts.method,
             };
-            let (mut response, backend_request) =
-                proxy(state, &api, incoming, &caller, body).await?;
+            let proxied = proxy(state, &api, incoming, &caller, body).await;
+            if over.is_some_and(|over| over.load(Ordering::Relaxed)) {
+                return Err(GatewayError::BodyTooLarge);
+            }
+            let (mut response, backend_request) = proxied?;
             if traced {
                 if let Ok(value) = HeaderValue::from_str(&backend_request) {
                     response.headers_mut().insert(BACKEND_REQUEST_HEADER, value);

@@ -19,8 +19,8 @@ use crate::support::{eventually, TestApp};
 
 const RELEASE: &str = "DEFAULT_ENVIRONMENT_RELEASE_ID";
 
-/// A backend that answers every request with what it received, as JSON; `/slow/...` never
-/// answers.
+/// A backend that answers every request with what it received, as JSON (the body by its
+/// length, read whole); `/slow/...` never answers.
 async fn echo_backend() -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -33,11 +33,14 @@ async fn echo_backend() -> SocketAddr {
             .iter()
             .map(|(k, v)| (k.to_string(), json!(v.to_str().unwrap_or_default())))
             .collect();
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX).await;
         axum::Json(json!({
-            "method": request.method().as_str(),
-            "path": request.uri().path(),
-            "query": request.uri().query().unwrap_or_default(),
+            "method": parts.method.as_str(),
+            "path": parts.uri.path(),
+            "query": parts.uri.query().unwrap_or_default(),
             "headers": headers,
+            "body_length": body.map(|b| b.len()).ok(),
         }))
     }));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

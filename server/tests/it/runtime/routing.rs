@@ -336,3 +336,85 @@ async fn sizes_over_the_limits_are_refused() {
     assert_eq!(small.status(), 200);
     app.stop().await;
 }
+
+/// Posts `size` bytes in chunks of 64 KiB with `Transfer-Encoding: chunked` (no
+/// `Content-Length`); returns the answer's status and body.
+async fn post_chunked(app: &TestApp, host: &str, path: &str, size: usize) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.gateway.trim_start_matches("http://").to_owned();
+    let (mut reader, mut writer) = tokio::net::TcpStream::connect(addr)
+        .await
+        .unwrap()
+        .into_split();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    // The gateway may answer (and close) before the whole body is written. The writer is
+    // kept open until the answer is read: closing it would half-close the connection.
+    let writing = tokio::spawn(async move {
+        writer.write_all(head.as_bytes()).await?;
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut left = size;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            writer.write_all(format!("{n:x}\r\n").as_bytes()).await?;
+            writer.write_all(&chunk[..n]).await?;
+            writer.write_all(b"\r\n").await?;
+            left -= n;
+        }
+        writer.write_all(b"0\r\n\r\n").await?;
+        std::future::pending::<std::io::Result<()>>().await
+    });
+    let mut answer = Vec::new();
+    let _ = reader.read_to_end(&mut answer).await;
+    writing.abort();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP answer: {answer:?}"));
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let backend = echo_backend().await;
+    let at = group(&app, &admin, "gw-chunked").await;
+    create_and_publish(&app, &admin, &at, json!({
+        "name": "upload", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/upload",
+        "auth_type": "NONE", "backend_type": "HTTP",
+        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
+                         "req_uri": "/stored", "timeout": 5000 }
+    }), &[RELEASE]).await;
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/features", at.gw),
+        Some(json!({ "name": "request_body_size", "enable": true, "config": "1048576" })),
+    )
+    .await;
+    let host = format!("{}.apig.localhost", at.group_id);
+    // Under the limit the body reaches the backend whole; wait until the limit is live.
+    let body = eventually("the 1 MiB limit is live", || async {
+        let (status, body) = post_chunked(&app, &host, "/upload", 2 * 1024 * 1024).await;
+        if status == 413 {
+            Ok(body)
+        } else {
+            Err(status)
+        }
+    })
+    .await;
+    assert!(body.contains("Request entity too large."), "{body}");
+    let (status, body) = post_chunked(&app, &host, "/upload", 1000 * 1024).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"body_length\":1024000"), "{body}");
+    app.stop().await;
+}
