@@ -111,6 +111,7 @@ impl Application {
             master_key,
             signature_failures: Default::default(),
             debug_key: app::services::ids::new_id().into(),
+            runtime: Default::default(),
             endpoints: Endpoints {
                 gateway_addr: gateway_listener.local_addr()?.to_string(),
                 subdomain_suffix: settings.subdomain_suffix.clone(),
@@ -167,7 +168,7 @@ impl Application {
         );
         // The first snapshot is built before the gateway serves; the loader then follows
         // every committed change.
-        let live = Arc::new(gateway::Live::empty());
+        let live = Arc::new(gateway::Live::empty(self.console_state.runtime.clone()));
         let pool = self.console_state.pool.clone();
         let suffix = self.console_state.endpoints.subdomain_suffix.clone();
         let master = self.console_state.master_key.clone();

@@ -165,3 +165,19 @@ pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppE
         .await,
     )
 }
+
+/// How the gateway runtime of this process is doing: the revision it serves, and why the
+/// last configuration build failed if it did.
+#[server(endpoint = "gateways/runtime")]
+pub async fn runtime_status() -> Result<crate::domain::runtime::RuntimeStatus, AppError> {
+    use crate::services::runtime::Health;
+    ctx::respond(
+        async {
+            authorized_anywhere("apig:instances:list", "gateway").await?;
+            let health = use_context::<std::sync::Arc<Health>>()
+                .ok_or_else(|| AppError::Internal("no runtime status in context".to_owned()))?;
+            health.status(&ctx::pool()?).await
+        }
+        .await,
+    )
+}

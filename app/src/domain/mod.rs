@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod paging;
 pub mod policy;
 pub mod process;
+pub mod runtime;
 pub mod signin;
 
 use serde::{Deserialize, Serialize};

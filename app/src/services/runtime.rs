@@ -4,13 +4,83 @@
 //! and the gateway parameters the data plane applies. The runtime compiles this into its
 //! snapshot; nothing here is read while a request is served.
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use sqlx::PgPool;
+use time::OffsetDateTime;
 
 use super::secrets::MasterKey;
 use crate::domain::api::ApiDefinition;
 use crate::domain::gateway::{feature_number, feature_spec, FeatureValue};
+use crate::domain::runtime::{RuntimeFailure, RuntimeStatus};
 use crate::error::AppError;
+
+/// What this process's gateway runtime last did, written by its loader and read by the
+/// console.
+#[derive(Debug, Default)]
+pub struct Health {
+    state: Mutex<HealthState>,
+}
+
+#[derive(Debug, Default)]
+struct HealthState {
+    served_revision: i64,
+    live_apis: usize,
+    loaded_at: Option<OffsetDateTime>,
+    failure: Option<(OffsetDateTime, String)>,
+}
+
+impl Health {
+    /// A configuration was built and is served now.
+    pub fn served(&self, revision: i64, live_apis: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            *state = HealthState {
+                served_revision: revision,
+                live_apis,
+                loaded_at: Some(OffsetDateTime::now_utc()),
+                failure: None,
+            };
+        }
+    }
+
+    /// A build failed; what is served stays as it was.
+    pub fn failed(&self, error: &AppError) {
+        let message = match error {
+            AppError::Internal(detail) => detail.clone(),
+            other => other.to_string(),
+        };
+        if let Ok(mut state) = self.state.lock() {
+            state.failure = Some((OffsetDateTime::now_utc(), message));
+        }
+    }
+
+    /// Why the last build failed, if it did.
+    pub fn failure(&self) -> Option<String> {
+        self.state
+            .lock()
+            .ok()
+            .and_then(|state| state.failure.as_ref().map(|(_, message)| message.clone()))
+    }
+
+    /// The runtime's status against the latest committed revision.
+    pub async fn status(&self, pool: &PgPool) -> Result<RuntimeStatus, AppError> {
+        let committed_revision = super::revision::current(pool).await?;
+        let state = self
+            .state
+            .lock()
+            .map_err(|_| AppError::Internal("the runtime status is unavailable".into()))?;
+        Ok(RuntimeStatus {
+            served_revision: state.served_revision,
+            committed_revision,
+            live_apis: state.live_apis,
+            loaded_at: state.loaded_at.map(super::audit::format_time),
+            failure: state.failure.as_ref().map(|(at, message)| RuntimeFailure {
+                at: super::audit::format_time(*at),
+                message: message.clone(),
+            }),
+        })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuntimeConfig {
@@ -182,7 +252,12 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
     .fetch_all(&mut *tx)
     .await?
     {
-        let key = master.open(&row.key_sealed)?;
+        let key = master.open(&row.key_sealed).map_err(|error| {
+            AppError::Internal(format!(
+                "the private key of the certificate of {} cannot be decrypted ({error}); is PORTICO_MASTER_KEY the key it was stored with?",
+                row.domain
+            ))
+        })?;
         certificates.push(RuntimeCertificate {
             domain: row.domain,
             cert_pem: row.cert_pem,

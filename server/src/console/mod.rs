@@ -47,6 +47,8 @@ pub struct ConsoleState {
     pub endpoints: Endpoints,
     /// The secret that makes the gateway report its backend request to the debug API.
     pub debug_key: Arc<str>,
+    /// How this process's gateway runtime is doing.
+    pub runtime: Arc<app::services::runtime::Health>,
 }
 
 impl FromRef<ConsoleState> for LeptosOptions {
@@ -60,10 +62,11 @@ pub fn router(state: ConsoleState) -> Router {
     let routes = generate_route_list(App);
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     let context = {
-        let (pool, master_key, endpoints) = (
+        let (pool, master_key, endpoints, runtime) = (
             state.pool.clone(),
             state.master_key.clone(),
             state.endpoints.clone(),
+            state.runtime.clone(),
         );
         let debug_target = app::services::debug::DebugTarget {
             gateway_addr: state.endpoints.gateway_addr.clone(),
@@ -75,6 +78,7 @@ pub fn router(state: ConsoleState) -> Router {
             provide_context(master_key.clone());
             provide_context(endpoints.clone());
             provide_context(debug_target.clone());
+            provide_context(runtime.clone());
         }
     };
     let api = mgmt::router(MgmtState {

@@ -1,8 +1,8 @@
 //! Keeps the snapshot current: builds it at start, rebuilds when `portico_config` is
 //! notified, and checks the revision every few seconds to heal a missed notification. A build
-//! that fails never replaces the snapshot being served (the error is logged and kept for the
+//! that fails never replaces the snapshot being served (the error is logged and shown in the
 //! console); while PostgreSQL is away the last snapshot keeps serving and the loader retries.
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
@@ -11,6 +11,7 @@ use sqlx::PgPool;
 use tokio::sync::watch;
 
 use super::snapshot::Snapshot;
+use app::services::runtime::Health;
 use app::services::secrets::MasterKey;
 use app::services::{revision, runtime};
 
@@ -23,20 +24,20 @@ const RETRY_AFTER: Duration = Duration::from_secs(1);
 const QUIET: Duration = Duration::from_millis(20);
 const COALESCE_AT_MOST: Duration = Duration::from_millis(200);
 
-/// The snapshot being served, and the last build failure.
+/// The snapshot being served, and how the last build went (shared with the console).
 #[derive(Debug)]
 pub struct Live {
     current: ArcSwap<Snapshot>,
-    last_error: Mutex<Option<String>>,
+    health: Arc<Health>,
     /// The revision served, for whoever follows swaps (the inbound-port listeners).
     swapped: watch::Sender<i64>,
 }
 
 impl Live {
-    pub fn empty() -> Self {
+    pub fn empty(health: Arc<Health>) -> Self {
         Live {
             current: ArcSwap::from_pointee(Snapshot::default()),
-            last_error: Mutex::new(None),
+            health,
             swapped: watch::Sender::new(0),
         }
     }
@@ -49,17 +50,6 @@ impl Live {
     /// The snapshot to serve one request with.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.current.load_full()
-    }
-
-    /// Why the last build failed, if it did.
-    pub fn last_error(&self) -> Option<String> {
-        self.last_error.lock().ok().and_then(|e| e.clone())
-    }
-
-    fn record(&self, error: Option<String>) {
-        if let Ok(mut last) = self.last_error.lock() {
-            *last = error;
-        }
     }
 }
 
@@ -74,14 +64,14 @@ pub async fn reload(pool: &PgPool, master: &MasterKey, live: &Live, suffix: &str
                 apis = snapshot.live_apis(),
                 "gateway configuration loaded"
             );
-            let revision = snapshot.revision;
+            let (revision, apis) = (snapshot.revision, snapshot.live_apis());
             live.current.store(Arc::new(snapshot));
             live.swapped.send_replace(revision);
-            live.record(None);
+            live.health.served(revision, apis);
         }
         Err(error) => {
             tracing::error!(%error, "the gateway configuration could not be built; the previous one stays");
-            live.record(Some(error.to_string()));
+            live.health.failed(&error);
         }
     }
 }

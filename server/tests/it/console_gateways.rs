@@ -123,6 +123,7 @@ async fn every_gateway_server_function_checks_its_permission() {
             true,
         ),
         ("gateways/get", json!({ "id": id }), true),
+        ("gateways/runtime", json!({}), true),
         ("gateways/create", wizard("gw-second", 18701), false),
         (
             "gateways/update",

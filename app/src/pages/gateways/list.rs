@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::edition_label;
+use super::runtime::RuntimeNotice;
 use crate::api::gateways::list_gateways;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
@@ -34,6 +35,7 @@ pub fn GatewaysPage() -> impl IntoView {
                 {MAX_GATEWAYS} " gateways."
             </p>
         </div>
+        <RuntimeNotice/>
         <Transition fallback=|| ()>
             <Show when=move || { !forbidden() && (total.get() > 0 || !search.get().is_empty()) }>
                 <div class="table-toolbar">

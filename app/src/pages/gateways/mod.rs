@@ -9,6 +9,7 @@ pub mod groups;
 pub mod list;
 pub mod open_api;
 pub mod overview;
+pub mod runtime;
 pub mod transfer;
 pub mod wizard;
 

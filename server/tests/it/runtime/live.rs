@@ -368,3 +368,123 @@ async fn the_debug_api_calls_through_the_gateway_and_shows_the_backend_request()
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_shows_why() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let console =
+        crate::console_iam::signed_in(&app, "admin", crate::support::ADMIN_PASSWORD).await;
+    let status = || async {
+        let (code, status) =
+            crate::console_iam::server_fn(&app, &console, "gateways/runtime", &json!({})).await;
+        assert_eq!(code, 200, "{status}");
+        status
+    };
+    let at = group(&app, &admin, "gw-broken").await;
+    let domains = format!("{}/api-groups/{}/domains", at.gw, at.group_id);
+    let bound = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &domains,
+        Some(json!({ "url_domain": "api.shop.example.com" })),
+    )
+    .await;
+    let (cert, key) = crate::domains::certificate(&["api.shop.example.com"], -1, 30);
+    let domain = format!("{domains}/{}", bound["id"].as_str().unwrap());
+    let with_cert = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{domain}/certificate"),
+        Some(json!({ "name": "shop_cert", "cert_content": cert, "private_key": key })),
+    )
+    .await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("first", "GET", "/first", 200, "first"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/first"), 200).await;
+    let healthy = status().await;
+    assert_eq!(healthy["failure"], Value::Null, "{healthy}");
+    assert_eq!(healthy["live_apis"], 1, "{healthy}");
+
+    // The stored key no longer opens (as after a wrong master key): the next build fails.
+    sqlx::query(
+        "UPDATE certificates SET key_sealed = '\\x00112233445566778899aabbccddeeff00'::bytea",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("second", "GET", "/second", 200, "second"),
+        &[RELEASE],
+    )
+    .await;
+    let failed = eventually("the console shows the failed build", || async {
+        let status = status().await;
+        if status["failure"].is_null() {
+            Err(status)
+        } else {
+            Ok(status)
+        }
+    })
+    .await;
+    let message = failed["failure"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("api.shop.example.com") && message.contains("cannot be decrypted"),
+        "{failed}"
+    );
+    assert!(
+        failed["served_revision"].as_i64() < failed["committed_revision"].as_i64(),
+        "{failed}"
+    );
+    let first = call(&app, &at.group_id, Method::GET, "/first")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.status(),
+        200,
+        "the last good configuration keeps serving"
+    );
+    let second = call(&app, &at.group_id, Method::GET, "/second")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        second.status(),
+        404,
+        "the change is not served from a failed build"
+    );
+
+    // The cause removed (the certificate unbound), the change goes live and the notice clears.
+    let (code, _) = crate::iam_support::call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!(
+            "{domain}/certificate/{}",
+            with_cert["ssl_id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(code, 204);
+    until_status(|| call(&app, &at.group_id, Method::GET, "/second"), 200).await;
+    let recovered = status().await;
+    assert_eq!(recovered["failure"], Value::Null, "{recovered}");
+    assert_eq!(
+        recovered["served_revision"],
+        recovered["committed_revision"]
+    );
+    app.stop().await;
+}
