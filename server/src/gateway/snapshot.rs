@@ -50,6 +50,11 @@ pub struct GroupRoutes {
 pub struct RouteTable {
     exact: HashMap<String, Vec<Arc<LiveApi>>>,
     patterned: Vec<Arc<LiveApi>>,
+    /// Positions in `patterned` (ascending) by the route's first segment when it is a
+    /// literal, and of the routes that start with a parameter: a request only tries the
+    /// routes its first segment can match, so thousands of routes cost no more than a few.
+    patterned_by_first: HashMap<String, Vec<usize>>,
+    patterned_open: Vec<usize>,
     prefixed: Vec<Arc<LiveApi>>,
 }
 
@@ -285,6 +290,35 @@ impl RouteTable {
         });
         self.prefixed
             .sort_by_key(|api| std::cmp::Reverse(api.segments.len()));
+        for (position, api) in self.patterned.iter().enumerate() {
+            match api.segments.first() {
+                Some(Segment::Literal(first)) => self
+                    .patterned_by_first
+                    .entry(first.clone())
+                    .or_default()
+                    .push(position),
+                _ => self.patterned_open.push(position),
+            }
+        }
+    }
+
+    /// The parameterised routes a path starting with `first` can match, in precedence
+    /// order.
+    fn patterned_for<'a>(&'a self, first: Option<&str>) -> impl Iterator<Item = &'a Arc<LiveApi>> {
+        let mut named = first
+            .and_then(|f| self.patterned_by_first.get(f))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .peekable();
+        let mut open = self.patterned_open.iter().peekable();
+        std::iter::from_fn(move || {
+            let next = match (named.peek(), open.peek()) {
+                (Some(a), Some(b)) if a < b => named.next(),
+                (Some(_), None) => named.next(),
+                _ => open.next(),
+            };
+            next.map(|&position| &self.patterned[position])
+        })
     }
 
     /// The API answering `method` on `path`, with the path parameters it captured.
@@ -312,8 +346,7 @@ impl RouteTable {
         }
         if let Some(found) = by_method(
             &mut self
-                .patterned
-                .iter()
+                .patterned_for(parts.first().copied())
                 .filter_map(|a| captures(&a.segments, &parts).map(|c| (a, c))),
         ) {
             return Some(found);
@@ -562,6 +595,33 @@ mod tests {
         assert_eq!(found(&table, "GET", "/files"), None);
         assert_eq!(found(&table, "DELETE", "/users/42"), None);
         assert_eq!(found(&table, "GET", "/usersx"), None);
+    }
+
+    #[test]
+    fn parameterised_routes_keep_their_precedence_across_first_segments() {
+        let mut routes: Vec<(String, &str, String)> = (0..10_000)
+            .map(|i| (format!("item{i}"), "GET", format!("/items{i}/{{id}}")))
+            .collect();
+        routes.push(("open".into(), "GET", "/{kind}/fixed".into()));
+        routes.push(("open-two".into(), "GET", "/{kind}/{id}/x".into()));
+        routes.push(("named-two".into(), "GET", "/items7/{id}/{more}".into()));
+        let routes: Vec<(&str, &str, &str)> = routes
+            .iter()
+            .map(|(n, m, p)| (n.as_str(), *m, p.as_str()))
+            .collect();
+        let table = table(&routes);
+        assert_eq!(
+            found(&table, "GET", "/items9999/42"),
+            Some(("item9999".into(), vec![("id".into(), "42".into())]))
+        );
+        // Same literal count and length: the order they were added decides, whatever the
+        // first segment.
+        assert_eq!(found(&table, "GET", "/items5/fixed").unwrap().0, "item5");
+        assert_eq!(found(&table, "GET", "/other/fixed").unwrap().0, "open");
+        // More literals first, then the longer route, across both lists.
+        assert_eq!(found(&table, "GET", "/items7/1/x").unwrap().0, "open-two");
+        assert_eq!(found(&table, "GET", "/items7/1/y").unwrap().0, "named-two");
+        assert_eq!(found(&table, "GET", "/nothing/1"), None);
     }
 
     #[test]
