@@ -398,9 +398,9 @@ async fn serve(
             if over.is_some_and(|over| over.load(Ordering::Relaxed)) {
                 return Err(GatewayError::BodyTooLarge);
             }
-            let (mut response, backend_request) = proxied?;
+            let (mut response, sent_to) = proxied?;
             if traced {
-                if let Ok(value) = HeaderValue::from_str(&backend_request) {
+                if let Ok(value) = HeaderValue::from_str(&format!("{} {}", sent_to.0, sent_to.1)) {
                     response.headers_mut().insert(BACKEND_REQUEST_HEADER, value);
                 }
             }
@@ -452,7 +452,7 @@ async fn proxy(
     incoming: Incoming,
     caller: &Caller<'_>,
     body: Body,
-) -> Result<(Response, String), GatewayError> {
+) -> Result<(Response, (Method, Uri)), GatewayError> {
     let Backend::Http {
         scheme,
         authority,
@@ -635,8 +635,7 @@ async fn proxy(
             Ok(Ok(response)) => {
                 let (mut parts, body) = response.into_parts();
                 parts.headers.retain_not_hop_by_hop();
-                let sent = format!("{method} {uri}");
-                return Ok((Response::from_parts(parts, Body::new(body)), sent));
+                return Ok((Response::from_parts(parts, Body::new(body)), (method, uri)));
             }
             Ok(Err(error)) => {
                 let unsent = error.is_connect();

@@ -1,20 +1,24 @@
-//! Request ids: 32 hex characters, unique per request, returned as `X-Request-Id`.
+//! Request ids: 32 hex characters, unique per request, returned as `X-Request-Id`. Kept
+//! inline (no allocation per request).
 use std::fmt;
 
 use rand::RngCore;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestId(String);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestId([u8; 32]);
 
 impl RequestId {
     pub fn new() -> Self {
         let mut bytes = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut bytes);
-        RequestId(hex::encode(bytes))
+        let mut text = [0u8; 32];
+        // 16 bytes always fit 32 hex digits.
+        let _ = hex::encode_to_slice(bytes, &mut text);
+        RequestId(text)
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
@@ -26,6 +30,19 @@ impl Default for RequestId {
 
 impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_32_hex_digits_and_differ() {
+        let (a, b) = (RequestId::new(), RequestId::new());
+        assert_eq!(a.as_str().len(), 32);
+        assert!(a.as_str().bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
     }
 }

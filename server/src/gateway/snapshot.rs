@@ -336,10 +336,15 @@ impl RouteTable {
             }
             any
         };
-        let canonical = format!("/{}", parts.join("/"));
+        // `/a//b/` is looked up as `/a/b`; a path already in that form is used as it is.
+        let canonical = if path.len() > 1 && !path.ends_with('/') && !path.contains("//") {
+            std::borrow::Cow::Borrowed(path)
+        } else {
+            std::borrow::Cow::Owned(format!("/{}", parts.join("/")))
+        };
         if let Some(found) = self
             .exact
-            .get(&canonical)
+            .get(canonical.as_ref())
             .and_then(|apis| by_method(&mut apis.iter().map(|a| (a, Vec::new()))))
         {
             return Some(found);
