@@ -174,7 +174,6 @@ impl Application {
         let master = self.console_state.master_key.clone();
         gateway::loader::reload(&pool, &master, &live, &suffix).await;
         let loader = tokio::spawn(gateway::loader::follow(pool, master, live.clone(), suffix));
-        let gateway_port = self.gateway_listener.local_addr()?.port();
         let debug_key = self.console_state.debug_key.clone();
         let ports = tokio::spawn(gateway::ports::follow(
             live.clone(),
@@ -182,11 +181,12 @@ impl Application {
             self.gateway_listener.local_addr()?.ip(),
             stop_rx.clone(),
         ));
-        let mut gateway = tokio::spawn(gateway::serve_http(
+        let mut gateway = gateway::workers::spawn(
             self.gateway_listener,
-            gateway::router(live.clone(), gateway_port, false, debug_key.clone()),
+            live.clone(),
+            debug_key.clone(),
             stop_rx.clone(),
-        ));
+        )?;
         let mut gateway_tls = match self.gateway_tls_listener {
             Some(listener) => {
                 let port = listener.local_addr()?.port();

@@ -12,6 +12,7 @@ mod request_id;
 mod respond;
 mod snapshot;
 pub mod tls;
+pub mod workers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
