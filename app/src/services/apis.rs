@@ -79,19 +79,30 @@ async fn check(
     .await
 }
 
-/// Refuses a name, or a route (method, path, match mode), another API of the group has.
-pub async fn conflicts(
+/// Another API of the group with this name, or this route (method, path, match mode).
+pub struct Clash {
+    pub id: String,
+    pub name: String,
+    /// Whether the name is what clashes (else the route).
+    pub same_name: bool,
+}
+
+/// The API of the group, other than `except`, that has this name or route, if any (one
+/// indexed query, however many APIs the group holds).
+pub async fn clash(
     pool: &PgPool,
     group_id: &str,
     name: Option<&str>,
     route: Option<(&str, &str, &str)>,
     except: &str,
-) -> Result<(), AppError> {
+) -> Result<Option<Clash>, AppError> {
     let (method, uri, mode) = route.unwrap_or_default();
-    let clash = sqlx::query!(
-        r#"SELECT name, ($2::text IS NOT NULL AND lower(name) = lower($2)) AS "same_name!" FROM apis
+    Ok(sqlx::query_as!(
+        Clash,
+        r#"SELECT id, name, ($2::text IS NOT NULL AND lower(name) = lower($2)) AS "same_name!" FROM apis
             WHERE group_id = $1 AND id <> $6
               AND (lower(name) = lower($2) OR (req_method = $3 AND req_uri = $4 AND match_mode = $5))
+            ORDER BY 3 DESC
             LIMIT 1"#,
         group_id,
         name,
@@ -101,7 +112,19 @@ pub async fn conflicts(
         except
     )
     .fetch_optional(pool)
-    .await?;
+    .await?)
+}
+
+/// Refuses a name, or a route (method, path, match mode), another API of the group has.
+pub async fn conflicts(
+    pool: &PgPool,
+    group_id: &str,
+    name: Option<&str>,
+    route: Option<(&str, &str, &str)>,
+    except: &str,
+) -> Result<(), AppError> {
+    let (method, uri, mode) = route.unwrap_or_default();
+    let clash = clash(pool, group_id, name, route, except).await?;
     match clash {
         Some(row) if row.same_name => Err(AppError::conflict(
             Some("name"),

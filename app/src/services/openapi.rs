@@ -111,24 +111,18 @@ pub async fn import_item(
         }));
     };
     definition.group_id = group_id.to_owned();
-    let (_, existing) = apis::list(
+    let same = apis::clash(
         pool,
-        caller,
-        gateway_id,
-        &apis::ApiFilter {
-            group_id: Some(group_id.to_owned()),
-            ..apis::ApiFilter::default()
-        },
-        Page::new(Some(0), Some(MAX_LIMIT)),
+        group_id,
+        Some(&definition.name),
+        Some((
+            &definition.req_method,
+            &definition.req_uri,
+            &definition.match_mode,
+        )),
+        "",
     )
     .await?;
-    let same = existing.iter().find(|a| {
-        let d = &a.definition;
-        (d.req_method == definition.req_method
-            && d.req_uri == definition.req_uri
-            && d.match_mode == definition.match_mode)
-            || d.name.eq_ignore_ascii_case(&definition.name)
-    });
     let outcome = match same {
         Some(_) if !overwrite => {
             return Ok(ItemOutcome::Ignored(ImportItemRef {

@@ -298,3 +298,65 @@ paths:
     assert!(failed.iter().any(|m| m.contains("req_uri")), "{failed:?}");
     app.stop().await;
 }
+
+/// Importing again into a group of more APIs than one page of the API list (500): every
+/// operation finds the API it matches, and is ignored rather than failing as a duplicate.
+#[tokio::test]
+async fn importing_again_into_a_large_group_finds_every_existing_api() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    let created = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("/v2/{project}/apigw/instances"),
+        Some(json!({ "instance_name": "gw-large", "spec_id": "PLATINUM" })),
+    )
+    .await;
+    let base = format!(
+        "/v2/{project}/apigw/instances/{}",
+        created["instance_id"].as_str().unwrap()
+    );
+    let backend = json!({ "type": "HTTP", "httpEndpoints": { "address": "127.0.0.1:9",
+        "scheme": "http", "method": "GET", "path": "/", "timeout": 5000 } });
+    let paths: serde_json::Map<String, Value> = (0..520)
+        .map(|i| {
+            (
+                format!("/items{i}"),
+                json!({ "get": { "operationId": format!("item_{i}"), "x-apigateway-backend": backend,
+                                 "responses": { "200": { "description": "ok" } } } }),
+            )
+        })
+        .collect();
+    let document = json!({ "swagger": "2.0", "info": { "title": "large", "version": "1" },
+                           "paths": paths })
+    .to_string();
+    let (status, first) = import(
+        &app,
+        &admin,
+        &base,
+        &document,
+        &[("is_create_group", "true")],
+    )
+    .await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["success"].as_array().unwrap().len(), 520);
+    let group = first["group_id"].as_str().unwrap().to_owned();
+    let (status, again) = import(
+        &app,
+        &admin,
+        &base,
+        &document,
+        &[("is_create_group", "false"), ("group_id", group.as_str())],
+    )
+    .await;
+    assert_eq!(status, 200, "{again}");
+    assert!(
+        again["failure"].as_array().unwrap().is_empty(),
+        "{}",
+        again["failure"]
+    );
+    assert_eq!(again["ignore"].as_array().unwrap().len(), 520);
+    app.stop().await;
+}
