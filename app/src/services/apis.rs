@@ -206,6 +206,23 @@ pub async fn create(
     get(pool, caller, gateway_id, &id).await
 }
 
+/// The ids of every API of a group, oldest first.
+pub async fn ids_in_group(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    group_id: &str,
+) -> Result<Vec<String>, AppError> {
+    api_groups::get(pool, caller, gateway_id, group_id).await?;
+    Ok(sqlx::query_scalar!(
+        "SELECT id FROM apis WHERE gateway_id = $1 AND group_id = $2 ORDER BY created_at, id",
+        gateway_id,
+        group_id
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Filters of the API list.
 #[derive(Debug, Default, Clone)]
 pub struct ApiFilter {

@@ -299,10 +299,11 @@ paths:
     app.stop().await;
 }
 
-/// Importing again into a group of more APIs than one page of the API list (500): every
-/// operation finds the API it matches, and is ignored rather than failing as a duplicate.
+/// A group of more APIs than one page of the API list (500): importing again finds every
+/// API an operation matches (ignored rather than failing as a duplicate), and publishing
+/// the group publishes every API in it.
 #[tokio::test]
-async fn importing_again_into_a_large_group_finds_every_existing_api() {
+async fn a_large_group_imports_again_and_publishes_whole() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let project = default_project(&app, &admin).await;
@@ -358,5 +359,25 @@ async fn importing_again_into_a_large_group_finds_every_existing_api() {
         again["failure"]
     );
     assert_eq!(again["ignore"].as_array().unwrap().len(), 520);
+
+    let published = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis/publish?action=online"),
+        Some(json!({ "group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID" })),
+    )
+    .await;
+    assert!(
+        published["failure"].as_array().unwrap().is_empty(),
+        "{}",
+        published["failure"]
+    );
+    assert_eq!(published["success"].as_array().unwrap().len(), 520);
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM api_publications")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(live, 520);
     app.stop().await;
 }

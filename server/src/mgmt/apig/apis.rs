@@ -325,8 +325,8 @@ pub struct BatchBody {
 /// Most APIs one batch publishes or takes offline.
 const MAX_BATCH: usize = 1000;
 
-/// Publishes or takes offline many APIs at once (`apis` or every API of `group_id`); each
-/// succeeds or fails on its own.
+/// Publishes or takes offline many APIs at once (`apis`, at most 1000, or every API of
+/// `group_id`); each succeeds or fails on its own.
 pub async fn batch(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
@@ -358,19 +358,9 @@ pub async fn batch(
                 "Name the APIs, or a group_id whose APIs to take.",
             )));
         };
-        let filter = ApiFilter {
-            group_id: Some(group_id),
-            ..ApiFilter::default()
-        };
-        let all = app::domain::paging::Page::new(Some(0), Some(app::domain::paging::MAX_LIMIT));
-        ids = apis::list(&state.pool, &caller, &instance_id, &filter, all)
-            .await?
-            .1
-            .into_iter()
-            .map(|a| a.id)
-            .collect();
-    }
-    if ids.len() > MAX_BATCH {
+        // Every API of the group, however many (the limit is for a list of APIs).
+        ids = apis::ids_in_group(&state.pool, &caller, &instance_id, &group_id).await?;
+    } else if ids.len() > MAX_BATCH {
         return Err(ApiError::from(app::error::AppError::invalid(
             "apis",
             format!("A batch holds at most {MAX_BATCH} APIs."),
