@@ -1,13 +1,40 @@
 //! A request body without a declared length (chunked, or HTTP/2 without
 //! `content-length`), held to the gateway's `request_body_size` while it streams to the
-//! backend: past the limit the stream fails and the call is answered 413.
+//! backend: past the limit the stream fails and the call is answered 413. Also `drain`,
+//! which reads a refused body so that the caller reads the answer.
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use std::time::Duration;
+
 use axum::body::{Body, Bytes};
-use http_body::{Frame, SizeHint};
+use http_body::{Body as _, Frame, SizeHint};
+
+/// How much of a refused body is read and dropped, and for how long at most.
+const LINGER_BYTES: u64 = 16 * 1024 * 1024;
+const LINGER_FOR: Duration = Duration::from_secs(5);
+
+/// Reads and drops what is left of a refused request's body (a bounded amount, for a
+/// bounded time) before the answer goes out: a caller still sending then reads the 413,
+/// where a server that stopped reading would close the connection under it (a reset).
+pub async fn drain(body: Body) {
+    let drain = async move {
+        let mut body = body;
+        let mut left = LINGER_BYTES;
+        while let Some(Ok(frame)) =
+            std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
+        {
+            let size = frame.data_ref().map_or(0, |data| data.len() as u64);
+            match left.checked_sub(size) {
+                Some(rest) => left = rest,
+                None => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER_FOR, drain).await;
+}
 
 pub struct Capped {
     inner: Body,

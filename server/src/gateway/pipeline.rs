@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
@@ -23,7 +24,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use percent_encoding::percent_decode_str;
 
-use super::capped::Capped;
+use super::capped::{drain, Capped};
 use super::loader::Live;
 use super::respond::stamp;
 use super::snapshot::{Backend, Captured, LiveApi, ParamCheck};
@@ -105,11 +106,18 @@ pub async fn handle(
         .get("x-apig-mode")
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"debug"));
     let snapshot = state.live.snapshot();
-    let (mut response, upstream) = match serve(&state, &snapshot, peer, &request_id, request).await
-    {
-        Ok(served) => served,
-        Err(error) => (error.into_response(&request_id), None),
-    };
+    let (parts, body) = request.into_parts();
+    let mut body = Some(body);
+    let (mut response, upstream) =
+        match serve(&state, &snapshot, peer, &request_id, parts, &mut body).await {
+            Ok(served) => served,
+            Err(error) => (error.into_response(&request_id), None),
+        };
+    // A body nobody read (an error, a mock) is read before the answer goes out: a caller
+    // still sending would otherwise see the connection reset instead of the answer.
+    if let Some(unread) = body.filter(|b| !b.is_end_stream()) {
+        drain(unread).await;
+    }
     let headers = response.headers_mut();
     stamp(headers, &request_id);
     if debug {
@@ -227,22 +235,19 @@ fn check(param: &ParamCheck, value: Option<&str>) -> Result<(), GatewayError> {
 }
 
 /// The CORS answer to a preflight for an API with CORS on.
-fn preflight(request: &Request) -> Response {
+fn preflight(request: &Parts) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
     let origin = request
-        .headers()
+        .headers
         .get(header::ORIGIN)
         .cloned()
         .unwrap_or(HeaderValue::from_static("*"));
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    if let Some(method) = request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD) {
+    if let Some(method) = request.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method.clone());
     }
-    if let Some(asked) = request
-        .headers()
-        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-    {
+    if let Some(asked) = request.headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
     }
     headers.insert(
@@ -258,16 +263,13 @@ const MAX_HEADER: usize = 32 * 1024;
 const MAX_HEADERS: usize = 128 * 1024;
 
 /// Refuses requests over APIG's URI and header size limits (414, 494).
-fn check_sizes(request: &Request) -> Result<(), GatewayError> {
-    let uri = request
-        .uri()
-        .path_and_query()
-        .map_or(0, |p| p.as_str().len());
+fn check_sizes(request: &Parts) -> Result<(), GatewayError> {
+    let uri = request.uri.path_and_query().map_or(0, |p| p.as_str().len());
     if uri > MAX_URI {
         return Err(GatewayError::UriTooLarge);
     }
     let mut total = 0;
-    for (name, value) in request.headers() {
+    for (name, value) in &request.headers {
         let size = name.as_str().len() + value.len();
         if size > MAX_HEADER {
             return Err(GatewayError::HeadersTooLarge);
@@ -285,65 +287,64 @@ async fn serve(
     snapshot: &super::snapshot::Snapshot,
     peer: SocketAddr,
     request_id: &RequestId,
-    request: Request,
+    parts: Parts,
+    body: &mut Option<Body>,
 ) -> Result<(Response, Option<std::time::Duration>), GatewayError> {
-    check_sizes(&request)?;
-    let host = request
-        .headers()
+    check_sizes(&parts)?;
+    let host = parts
+        .headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .or_else(|| request.uri().host())
+        .or_else(|| parts.uri.host())
         .unwrap_or_default()
         .to_owned();
     let host_name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
     let group = snapshot
         .group(host_name, state.local_port)
         .ok_or(GatewayError::ApiNotFound)?;
-    let stage = request
-        .headers()
+    let stage = parts
+        .headers
         .get("x-stage")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("RELEASE");
     let routes = group.env(stage).ok_or(GatewayError::ApiNotFound)?;
-    let path = request.uri().path().to_owned();
-    let preflight_for = (request.method() == Method::OPTIONS)
-        .then(|| request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD))
+    let path = parts.uri.path().to_owned();
+    let preflight_for = (parts.method == Method::OPTIONS)
+        .then(|| parts.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD))
         .flatten()
         .and_then(|m| m.to_str().ok())
         .map(str::to_ascii_uppercase);
     if let Some(method) = preflight_for {
         if let Some((api, _)) = routes.find(&method, &path) {
             if api.cors {
-                return Ok((preflight(&request), None));
+                return Ok((preflight(&parts), None));
             }
         }
     }
     let (api, captured) = routes
-        .find(request.method().as_str(), &path)
+        .find(parts.method.as_str(), &path)
         .ok_or(GatewayError::ApiNotFound)?;
     let scheme = if state.tls { "HTTPS" } else { "HTTP" };
     if api.protocol != "BOTH" && api.protocol != scheme {
         return Err(GatewayError::WrongProtocol(api.protocol.clone()));
     }
-    let declared = request
-        .headers()
+    let declared = parts
+        .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > group.body_limit) {
         return Err(GatewayError::BodyTooLarge);
     }
-    let (parts, mut body) = request.into_parts();
     // A body without a declared length is counted as it streams.
-    let over = (declared.is_none() && !body.is_end_stream()).then(|| {
-        let over = Arc::new(AtomicBool::new(false));
-        body = Body::new(Capped::new(
-            std::mem::take(&mut body),
-            group.body_limit,
-            over.clone(),
-        ));
-        over
-    });
+    let over =
+        (declared.is_none() && body.as_ref().is_some_and(|b| !b.is_end_stream())).then(|| {
+            let over = Arc::new(AtomicBool::new(false));
+            *body = body
+                .take()
+                .map(|b| Body::new(Capped::new(b, group.body_limit, over.clone())));
+            over
+        });
     let incoming = Incoming {
         path: captured,
         query: query_pairs(parts.uri.query()),
@@ -394,7 +395,14 @@ async fn serve(
                 host: &host,
                 method: parts.method,
             };
-            let proxied = proxy(state, &api, incoming, &caller, body).await;
+            let proxied = proxy(
+                state,
+                &api,
+                incoming,
+                &caller,
+                body.take().unwrap_or_default(),
+            )
+            .await;
             if over.is_some_and(|over| over.load(Ordering::Relaxed)) {
                 return Err(GatewayError::BodyTooLarge);
             }
