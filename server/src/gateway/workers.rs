@@ -2,7 +2,7 @@
 //! on its own thread, all accepting on the same socket (as nginx runs one worker per core).
 //! A call then stays on the thread that accepted it, from the caller's connection to the
 //! backend's and back, with no work stealing between threads: measured with `bench/run`,
-//! this costs a quarter less CPU per call than the shared multi-threaded runtime. Each
+//! this costs about a fifth less CPU per call than the shared multi-threaded runtime. Each
 //! worker keeps its own pool of backend connections; all read the same live snapshot.
 use std::num::NonZeroUsize;
 use std::sync::Arc;
