@@ -8,6 +8,7 @@ mod console_iam;
 mod domains;
 mod gateway;
 mod gateways;
+mod gateways_access;
 mod groups;
 mod health;
 mod iam;
