@@ -1,6 +1,7 @@
 //! Gateways (APIG instances) in a project: create, list, show, update, delete; their
 //! parameters, tags and custom inbound ports. Every change runs in one transaction with its
-//! audit record and a configuration revision bump.
+//! audit record and a configuration revision bump. A gateway's parameters, tags and ports
+//! after creation: `settings`.
 use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgPool};
@@ -17,6 +18,12 @@ use crate::domain::gateway::{
 use crate::domain::group::RELEASE_ID;
 use crate::domain::paging::Page;
 use crate::error::AppError;
+
+mod settings;
+pub use settings::{
+    add_ingress_port, change_tags, delete_ingress_port, features, ingress_ports, project_tags,
+    set_feature,
+};
 
 /// Filters of the gateway list (APIG's `instance_id`, `instance_name`).
 #[derive(Debug, Default, Clone)]
@@ -452,257 +459,6 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Re
         target(id, &current.name),
         AuditResult::Success,
         &held.describe(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Every supported parameter: its setting, or its default.
-pub async fn features(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-) -> Result<Vec<FeatureState>, AppError> {
-    get(pool, caller, id).await?;
-    let rows = sqlx::query!(
-        "SELECT id, name, enabled, config, updated_at FROM gateway_features WHERE gateway_id = $1",
-        id
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rules::FEATURES
-        .iter()
-        .map(|spec| match rows.iter().find(|r| r.name == spec.name) {
-            Some(row) => FeatureState {
-                id: row.id.clone(),
-                name: row.name.clone(),
-                enabled: row.enabled,
-                config: row.config.clone(),
-                updated_at: format_time(row.updated_at),
-            },
-            None => spec.default_state(),
-        })
-        .collect())
-}
-
-/// Sets one parameter; returns its new state.
-pub async fn set_feature(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-    setting: &FeatureSetting,
-) -> Result<FeatureState, AppError> {
-    let current = get(pool, caller, id).await?;
-    let setting = rules::validate_feature(setting)?;
-    let mut tx = pool.begin().await?;
-    upsert_feature(&mut tx, id, &setting).await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:features:create",
-        target(id, &current.name),
-        AuditResult::Success,
-        &format!(
-            "{} {} {}",
-            setting.name,
-            if setting.enabled { "on" } else { "off" },
-            setting.config
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    features(pool, caller, id)
-        .await?
-        .into_iter()
-        .find(|f| f.name == setting.name)
-        .ok_or_else(|| AppError::Internal("a parameter just set is missing".to_owned()))
-}
-
-/// Adds (`create`) or removes (`delete`) tags. Adding a key that exists changes its value;
-/// removing one that does not exist changes nothing.
-pub async fn change_tags(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-    action: &str,
-    tags: &[Tag],
-) -> Result<Vec<Tag>, AppError> {
-    let current = get(pool, caller, id).await?;
-    let audit_action = match action {
-        "create" => "apig:instanceTags:create",
-        "delete" => "apig:instanceTags:delete",
-        other => {
-            return Err(AppError::invalid(
-                "action",
-                format!("The action is create or delete, not {other:?}."),
-            ))
-        }
-    };
-    let mut tx = pool.begin().await?;
-    if action == "create" {
-        rules::validate_tags(tags)?;
-        let mut merged = current.tags.clone();
-        for tag in tags {
-            match merged.iter_mut().find(|t| t.key == tag.key) {
-                Some(existing) => existing.value.clone_from(&tag.value),
-                None => merged.push(tag.clone()),
-            }
-        }
-        if merged.len() > MAX_TAGS {
-            return Err(AppError::invalid(
-                "tags",
-                format!(
-                    "A gateway has at most {MAX_TAGS} tags; it has {} and this adds {}.",
-                    current.tags.len(),
-                    merged.len() - current.tags.len()
-                ),
-            ));
-        }
-        for tag in tags {
-            sqlx::query!(
-                "INSERT INTO gateway_tags (gateway_id, key, value) VALUES ($1, $2, $3)
-                 ON CONFLICT (gateway_id, key) DO UPDATE SET value = excluded.value",
-                id,
-                tag.key,
-                tag.value
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-    } else {
-        let keys: Vec<String> = tags.iter().map(|t| t.key.clone()).collect();
-        sqlx::query!(
-            "DELETE FROM gateway_tags WHERE gateway_id = $1 AND key = ANY($2)",
-            id,
-            &keys
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    let keys: Vec<&str> = tags.iter().map(|t| t.key.as_str()).collect();
-    audit::record(
-        &mut *tx,
-        caller,
-        audit_action,
-        target(id, &current.name),
-        AuditResult::Success,
-        &keys.join(", "),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(get(pool, caller, id).await?.tags)
-}
-
-/// Every tag key in the project with the values it has.
-pub async fn project_tags(
-    pool: &PgPool,
-    caller: &Caller,
-) -> Result<Vec<(String, Vec<String>)>, AppError> {
-    let rows = sqlx::query!(
-        r#"SELECT t.key, array_agg(DISTINCT t.value ORDER BY t.value) AS "values!"
-             FROM gateway_tags t JOIN gateways g ON g.id = t.gateway_id
-            WHERE g.project_id = $1 GROUP BY t.key ORDER BY t.key"#,
-        caller.project_id
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.key, r.values)).collect())
-}
-
-pub async fn ingress_ports(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-) -> Result<Vec<IngressPort>, AppError> {
-    get(pool, caller, id).await?;
-    let rows = sqlx::query!(
-        "SELECT id, protocol, port FROM gateway_ingress_ports WHERE gateway_id = $1 ORDER BY port",
-        id
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| IngressPort {
-            id: r.id,
-            protocol: r.protocol,
-            port: r.port,
-        })
-        .collect())
-}
-
-pub async fn add_ingress_port(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-    port: &NewIngressPort,
-) -> Result<IngressPort, AppError> {
-    let current = get(pool, caller, id).await?;
-    rules::validate_ingress_port("ingress_port", port).map_err(|e| match e {
-        AppError::Invalid { field, message } => AppError::invalid(
-            field.strip_prefix("ingress_port.").unwrap_or(&field),
-            message,
-        ),
-        other => other,
-    })?;
-    let mut tx = pool.begin().await?;
-    sqlx::query!("SELECT id FROM gateways WHERE id = $1 FOR UPDATE", id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let held = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM gateway_ingress_ports WHERE gateway_id = $1"#,
-        id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if held >= MAX_INGRESS_PORTS as i64 {
-        return Err(AppError::conflict(
-            None,
-            format!("A gateway has at most {MAX_INGRESS_PORTS} inbound ports."),
-        ));
-    }
-    ports_free(&mut tx, std::slice::from_ref(port)).await?;
-    let created = insert_port(&mut tx, id, port).await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:instances:update",
-        target(id, &current.name),
-        AuditResult::Success,
-        &format!("inbound port {} {} added", port.protocol, port.port),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(created)
-}
-
-pub async fn delete_ingress_port(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-    port_id: &str,
-) -> Result<(), AppError> {
-    let current = get(pool, caller, id).await?;
-    let mut tx = pool.begin().await?;
-    let removed = sqlx::query!(
-        "DELETE FROM gateway_ingress_ports WHERE id = $1 AND gateway_id = $2 RETURNING protocol, port",
-        port_id,
-        id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| AppError::not_found(format!("Inbound port {port_id}")))?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:instances:update",
-        target(id, &current.name),
-        AuditResult::Success,
-        &format!("inbound port {} {} removed", removed.protocol, removed.port),
     )
     .await?;
     tx.commit().await?;
