@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 mod edit;
+mod review;
 mod steps;
 
 use super::{call_url, curl_line, GatewayTab, GatewayTabs};
@@ -26,6 +27,7 @@ use crate::domain::group::{validate_group_name, RELEASE_ID};
 use crate::error::AppError;
 use edit::keep_unedited;
 pub use edit::EditApiWizard;
+use review::{DoneStep, ReviewForm};
 use steps::{BackendStep, GroupStep, RequestStep};
 
 const STEPS: &[&str] = &["Group", "Request", "Backend", "Review and publish", "Done"];
@@ -546,183 +548,6 @@ fn InputForm(wizard: Wizard, current: usize, scope: GatewayScope) -> impl IntoVi
                 <button type="submit" class="btn btn-primary">"Next"</button>
             </div>
         </form>
-    }
-    .into_any()
-}
-
-#[component]
-fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
-    let draft = wizard.draft;
-    let pending = wizard.pending();
-    let editing = wizard.editing.is_some();
-    let definition = untrack(|| draft.definition(&draft.group_id(), true));
-    let group = untrack(|| {
-        if draft.group_id() == NEW_GROUP {
-            format!("{} (new)", draft.new_group.get().trim())
-        } else {
-            scope
-                .groups
-                .iter()
-                .find(|g| g.id == draft.group_id())
-                .map(|g| g.name.clone())
-                .unwrap_or_default()
-        }
-    });
-    let params = definition
-        .req_params
-        .iter()
-        .map(|p| {
-            format!(
-                "{} ({}, {}{})",
-                p.name,
-                p.location,
-                p.kind,
-                if p.required == 1 { ", required" } else { "" }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let backend = match &definition.backend_api {
-        Some(b) => format!(
-            "{} {}://{}{} · {} ms",
-            b.req_method,
-            b.req_protocol.to_lowercase(),
-            b.url_domain,
-            b.req_uri,
-            b.timeout
-        ),
-        None => definition
-            .mock_info
-            .as_ref()
-            .map(|m| format!("Mock answering {}", m.status_code))
-            .unwrap_or_default(),
-    };
-    let mappings = definition
-        .backend_params
-        .iter()
-        .map(|p| {
-            format!(
-                "{} ({}) ← {} {}",
-                p.name,
-                p.location,
-                p.origin.to_lowercase(),
-                p.value
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut env_options: Vec<(String, String)> = scope
-        .environments
-        .iter()
-        .map(|e| (e.id.clone(), format!("Publish to {}", e.name)))
-        .collect();
-    env_options.push((String::new(), "Do not publish yet".to_owned()));
-    let section = move |title: &'static str, step: usize, rows: AnyView| {
-        view! {
-            <section class="card">
-                <h2>{title}</h2>
-                <div class="table-wrap"><table class="table"><tbody>{rows}</tbody></table></div>
-                <div class="form-actions">
-                    <button type="button" class="btn btn-small" on:click=move |_| wizard.step.set(step)>{format!("Change {}", title.to_lowercase())}</button>
-                </div>
-            </section>
-        }
-    };
-    view! {
-        <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); if !pending.get_untracked() { wizard.submit(); } }>
-            <ErrorBanner error=Signal::derive(move || wizard.general_error())/>
-            {section("Group", GROUP, view! { {row("Group", group.clone())} }.into_any())}
-            {section("Request", REQUEST, view! {
-                {row("API name", definition.name.clone())}
-                {row("Request", format!("{} {}{}", definition.req_method, definition.req_uri, if definition.match_mode == "SWA" { " (prefix)" } else { "" }))}
-                {row("Parameters", or_none(params))}
-            }.into_any())}
-            {section("Backend", BACKEND, view! {
-                {row("Backend", backend)}
-                {row("Parameter mapping", or_none(mappings))}
-            }.into_any())}
-            {if editing {
-                view! {
-                    <div class="alert alert-info" role="note">
-                        "Saving changes the API's draft. Where it is published, the live version stays until you publish again from the API's page."
-                    </div>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <section class="card">
-                        <h2>"Publish"</h2>
-                        <SelectField label="Environment" id="env" value=draft.env options=env_options error=wizard.error_of("env_id")
-                            hint="Publishing makes the API callable there; you can publish to other environments later."/>
-                    </section>
-                }
-                .into_any()
-            }}
-            <div class="form-actions">
-                <a class="btn btn-ghost" href=cancel_href(wizard)>"Cancel"</a>
-                <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                    {move || match (editing, pending.get(), draft.env.get().is_empty()) {
-                        (true, true, _) => "Saving…",
-                        (true, false, _) => "Save changes",
-                        (false, true, _) => "Creating…",
-                        (false, false, true) => "Create API",
-                        (false, false, false) => "Create and publish",
-                    }}
-                </button>
-            </div>
-        </form>
-    }
-    .into_any()
-}
-
-#[component]
-fn DoneStep(opened: OpenedApi) -> impl IntoView {
-    let OpenedApi {
-        api,
-        group,
-        publication,
-        scope,
-    } = opened;
-    let url = call_url(&api.definition, &group, &scope.endpoints);
-    let detail = format!("/gateways/{}/apis/{}", api.gateway_id, api.id);
-    let calls = match publication.as_ref() {
-        Some(p) => {
-            let curl = curl_line(&api.definition, &group, &scope.endpoints, &p.env_name);
-            view! {
-                <div class="alert alert-success" role="status">
-                    {format!("API {} is published to {} and answers now.", api.definition.name, p.env_name)}
-                </div>
-                <div class="table-wrap"><table class="table"><tbody>
-                    {row("URL", view! { <code>{url.clone()}</code> <CopyButton text=url.clone() what="URL"/> })}
-                    {row("Call it", view! { <code class="curl">{curl.clone()}</code> <CopyButton text=curl what="curl command"/> })}
-                </tbody></table></div>
-            }
-            .into_any()
-        }
-        None => view! {
-            <div class="alert alert-success" role="status">
-                {format!("API {} is created. Publish it to an environment to make it callable.", api.definition.name)}
-            </div>
-            <div class="table-wrap"><table class="table"><tbody>
-                {row("URL once published", view! { <code>{url.clone()}</code> })}
-            </tbody></table></div>
-        }
-        .into_any(),
-    };
-    let debug = publication
-        .is_some()
-        .then(|| format!("/gateways/{}/apis/{}?tab=debug", api.gateway_id, api.id));
-    view! {
-        <section class="card">
-            {calls}
-            <div class="form-actions">
-                {debug.map(|href| view! { <a class="btn btn-primary" href=href>"Debug it now"</a> })}
-                <a class="btn" href=detail>"View the API"</a>
-                <a class="btn" href=format!("/gateways/{}/apis", api.gateway_id)>"All APIs"</a>
-                <a class="btn btn-ghost" rel="external" href=format!("/gateways/{}/apis/new", api.gateway_id)>"Open another API"</a>
-            </div>
-        </section>
     }
     .into_any()
 }
