@@ -480,11 +480,10 @@ async fn proxy(
         .iter()
         .map(|mapping| match mapping.origin.as_str() {
             "REQUEST" => {
-                let source = api.checks.iter().find(|c| c.name == mapping.value);
-                let location = source.map_or("QUERY", |c| c.location.as_str());
+                let location = mapping.source_location.as_str();
                 let value = incoming
                     .get(location, &mapping.value)
-                    .or_else(|| source.and_then(|c| c.default.clone()));
+                    .or_else(|| mapping.source_default.clone());
                 let moved = location != mapping.location || mapping.value != mapping.name;
                 let leaves = match location {
                     "QUERY" if moved => Some(("QUERY", mapping.value.clone())),

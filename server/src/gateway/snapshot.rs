@@ -83,11 +83,38 @@ pub struct LiveApi {
     segments: Vec<Segment>,
     prefix: bool,
     pub checks: Vec<ParamCheck>,
-    pub mappings: Vec<BackendParam>,
+    pub mappings: Vec<Mapping>,
     pub backend: Backend,
     pub cors: bool,
     /// `HTTP`, `HTTPS` or `BOTH`: the schemes callers may use.
     pub protocol: String,
+}
+
+/// A backend parameter: where its value comes from (`origin`: REQUEST, CONSTANT, SYSTEM;
+/// `value`: the request parameter's name, the constant, or the system parameter) and where
+/// it goes (`name`, `location`).
+#[derive(Debug)]
+pub struct Mapping {
+    pub origin: String,
+    pub name: String,
+    pub location: String,
+    pub value: String,
+    /// For a REQUEST mapping, resolved when the snapshot is built: where the caller sends
+    /// the source parameter (QUERY when the API does not declare it) and its default.
+    pub source_location: String,
+    pub source_default: Option<String>,
+}
+
+fn mapping(param: &BackendParam, checks: &[ParamCheck]) -> Mapping {
+    let source = checks.iter().find(|c| c.name == param.value);
+    Mapping {
+        origin: param.origin.clone(),
+        name: param.name.clone(),
+        location: param.location.clone(),
+        value: param.value.clone(),
+        source_location: source.map_or_else(|| "QUERY".to_owned(), |c| c.location.clone()),
+        source_default: source.and_then(|c| c.default.clone()),
+    }
 }
 
 /// How a request parameter is checked.
@@ -243,6 +270,11 @@ fn live(api: &RuntimeApi, variables: Option<&HashMap<String, String>>) -> LiveAp
         (Ok(checks), Ok(backend)) => (checks, backend),
         (Err(reason), _) | (_, Err(reason)) => (Vec::new(), Backend::Broken(reason)),
     };
+    let mappings = definition
+        .backend_params
+        .iter()
+        .map(|param| mapping(param, &checks))
+        .collect();
     LiveApi {
         api_id: api.api_id.clone(),
         name: definition.name.clone(),
@@ -251,7 +283,7 @@ fn live(api: &RuntimeApi, variables: Option<&HashMap<String, String>>) -> LiveAp
         segments: segments(&definition.req_uri),
         prefix: definition.match_mode == "SWA",
         checks,
-        mappings: definition.backend_params.clone(),
+        mappings,
         backend,
         cors: definition.cors,
         protocol: definition.req_protocol.to_ascii_uppercase(),
