@@ -190,8 +190,8 @@ impl Application {
         let mut gateway_tls = match self.gateway_tls_listener {
             Some(listener) => {
                 let port = listener.local_addr()?.port();
-                let router = gateway::router(live.clone(), port, true, debug_key.clone());
-                tokio::spawn(gateway::tls::serve(listener, live, router, stop_rx.clone()))
+                let state = gateway::GatewayState::new(live.clone(), port, true, debug_key.clone());
+                tokio::spawn(gateway::tls::serve(listener, state, stop_rx.clone()))
             }
             None => tokio::spawn(std::future::pending::<anyhow::Result<()>>()),
         };

@@ -12,13 +12,17 @@ mod request_id;
 mod respond;
 mod snapshot;
 pub mod tls;
+mod upstream;
 pub mod workers;
 
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
-
-use axum::serve::ListenerExt;
-use axum::Router;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -27,35 +31,106 @@ pub use pipeline::GatewayState;
 pub use request_id::RequestId;
 pub use respond::GatewayError;
 
-/// A gateway listener's service: every request goes through the pipeline. `tls` says
-/// whether the listener is the HTTPS one; a request carrying `debug_key` in
-/// `X-Portico-Debug` (sent by the debug API only) gets its backend request reported.
-pub fn router(live: Arc<Live>, local_port: u16, tls: bool, debug_key: Arc<str>) -> Router {
-    Router::new()
-        .fallback(pipeline::handle)
-        .with_state(GatewayState::new(live, local_port, tls, debug_key))
-}
+/// How long the listener waits after a failed accept (out of file descriptors, say) before
+/// accepting again.
+const ACCEPT_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Serves plain HTTP on a gateway listener until `stop` turns true, then drains the calls
 /// in flight. Small responses leave at once (`TCP_NODELAY`): a proxy must not wait for
 /// the caller's acknowledgement before sending the rest of an answer.
 pub async fn serve_http(
     listener: TcpListener,
-    router: Router,
+    state: GatewayState,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let listener = listener.tap_io(|tcp| {
+    let stopped = async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    };
+    tokio::pin!(stopped);
+    let connections = Connections::new(state);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    tracing::warn!(%error, "a gateway connection could not be accepted");
+                    tokio::time::sleep(ACCEPT_RETRY).await;
+                    continue;
+                }
+            },
+            () = &mut stopped => break,
+        };
         if let Err(error) = tcp.set_nodelay(true) {
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
-    });
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = stop.wait_for(|stopped| *stopped).await;
-    })
-    .await
-    .map_err(anyhow::Error::from)
+        tokio::spawn(connections.accepted(peer).serve(tcp));
+    }
+    connections.drain().await;
+    Ok(())
+}
+
+/// The connections of one gateway listener: each served by the pipeline directly (HTTP/1.1,
+/// or HTTP/2 by preface or ALPN), and all drained together when the listener stops.
+pub struct Connections {
+    state: GatewayState,
+    builder: auto::Builder<TokioExecutor>,
+    graceful: GracefulShutdown,
+}
+
+impl Connections {
+    pub fn new(state: GatewayState) -> Self {
+        Connections {
+            state,
+            builder: auto::Builder::new(TokioExecutor::new()),
+            graceful: GracefulShutdown::new(),
+        }
+    }
+
+    /// What serves the connection just accepted from `peer`, to move onto its task.
+    pub fn accepted(&self, peer: SocketAddr) -> Connection {
+        Connection {
+            state: self.state.clone(),
+            builder: self.builder.clone(),
+            watcher: self.graceful.watcher(),
+            peer,
+        }
+    }
+
+    /// Asks every connection to close after its call in flight, and waits until they have.
+    pub async fn drain(self) {
+        self.graceful.shutdown().await;
+    }
+}
+
+/// One accepted connection of a gateway listener.
+pub struct Connection {
+    state: GatewayState,
+    builder: auto::Builder<TokioExecutor>,
+    watcher: Watcher,
+    peer: SocketAddr,
+}
+
+impl Connection {
+    /// Serves the connection until it closes (or, once draining, after its call in flight).
+    pub async fn serve<I>(self, io: I)
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Connection {
+            state,
+            builder,
+            watcher,
+            peer,
+        } = self;
+        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let state = state.clone();
+            async move {
+                Ok::<_, Infallible>(pipeline::handle(state, peer, request.map(Body::new)).await)
+            }
+        });
+        let connection = builder.serve_connection(TokioIo::new(io), service);
+        if let Err(error) = watcher.watch(connection).await {
+            tracing::debug!(%peer, %error, "a gateway connection ended with an error");
+        }
+    }
 }

@@ -14,33 +14,28 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use percent_encoding::percent_decode_str;
 
 use super::capped::{drain, Capped};
 use super::loader::Live;
 use super::respond::stamp;
 use super::snapshot::{Backend, Captured, LiveApi, ParamCheck};
+use super::upstream::Upstream;
 use super::{GatewayError, RequestId};
 use app::services::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
 
-type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
-
-/// What every request of one listener shares (one `Arc`: axum clones the state per
-/// request).
+/// What every request of one listener shares (one `Arc`, cloned per request).
 #[derive(Clone)]
 pub struct GatewayState(Arc<Shared>);
 
 pub struct Shared {
     pub live: Arc<Live>,
-    client: HttpsClient,
+    upstream: Upstream,
     /// The port this listener accepts on (a custom inbound port routes to its gateway's
     /// DEFAULT group).
     pub local_port: u16,
@@ -59,18 +54,9 @@ impl std::ops::Deref for GatewayState {
 
 impl GatewayState {
     pub fn new(live: Arc<Live>, local_port: u16, tls: bool, debug_key: Arc<str>) -> Self {
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            .https_or_http()
-            .enable_http1()
-            .enable_http2()
-            .wrap_connector(http);
         GatewayState(Arc::new(Shared {
             live,
-            client: Client::builder(TokioExecutor::new()).build(https),
+            upstream: Upstream::new(),
             local_port,
             tls,
             debug_key,
@@ -94,11 +80,8 @@ fn hop_by_hop(name: &HeaderName) -> bool {
     HOP_BY_HOP.contains(&name.as_str())
 }
 
-pub async fn handle(
-    State(state): State<GatewayState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
-) -> Response {
+/// Serves one call from `peer`.
+pub async fn handle(state: GatewayState, peer: SocketAddr, request: Request) -> Response {
     let started = Instant::now();
     let request_id = RequestId::new();
     let debug = request
@@ -637,20 +620,18 @@ async fn proxy(
         } else {
             kept.clone().unwrap_or_default()
         };
-        match tokio::time::timeout(*timeout, state.client.request(outgoing)).await {
+        match tokio::time::timeout(*timeout, state.upstream.send(outgoing)).await {
             Err(_) => return Err(GatewayError::BackendTimeout),
-            Ok(Ok(response)) => {
-                let (mut parts, body) = response.into_parts();
-                parts.headers.retain_not_hop_by_hop();
-                return Ok((Response::from_parts(parts, Body::new(body)), (method, uri)));
+            Ok(Ok(mut response)) => {
+                response.headers_mut().retain_not_hop_by_hop();
+                return Ok((response, (method, uri)));
             }
-            Ok(Err(error)) => {
-                let unsent = error.is_connect();
-                if unsent && replayable && attempts < *retries {
+            Ok(Err(failure)) => {
+                if failure.unsent && replayable && attempts < *retries {
                     attempts += 1;
                     continue;
                 }
-                tracing::debug!(%error, "backend call failed");
+                tracing::debug!(error = %failure.error, "backend call failed");
                 return Err(GatewayError::BackendUnavailable);
             }
         }

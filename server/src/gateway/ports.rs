@@ -70,11 +70,11 @@ async fn serve(
     tls: bool,
     stop: watch::Receiver<bool>,
 ) {
-    let router = super::router(live.clone(), port, tls, debug_key);
+    let state = super::GatewayState::new(live, port, tls, debug_key);
     let served = if tls {
-        super::tls::serve(listener, live, router, stop).await
+        super::tls::serve(listener, state, stop).await
     } else {
-        super::serve_http(listener, router, stop).await
+        super::serve_http(listener, state, stop).await
     };
     if let Err(error) = served {
         tracing::error!(port, %error, "a custom inbound port stopped");

@@ -1,14 +1,9 @@
 //! The gateway's HTTPS listener: rustls picks each bound domain's certificate by SNI from the
 //! current snapshot (a certificate bound a moment ago is served on the next handshake), then
-//! the connection is served by the same router as plain HTTP, HTTP/1.1 or HTTP/2 by ALPN.
-use std::net::SocketAddr;
+//! the connection is served by the same pipeline as plain HTTP, HTTP/1.1 or HTTP/2 by ALPN.
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::ConnectInfo;
-use axum::{Extension, Router};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::service::TowerToHyperService;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use tokio::net::TcpListener;
@@ -16,6 +11,10 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 use super::loader::Live;
+use super::{Connections, GatewayState};
+
+/// How long a client has to complete its TLS handshake.
+const HANDSHAKE_WITHIN: Duration = Duration::from_secs(10);
 
 /// Finds the certificate for the name the client asks for.
 #[derive(Debug)]
@@ -39,39 +38,51 @@ fn config(live: Arc<Live>) -> anyhow::Result<rustls::ServerConfig> {
     Ok(config)
 }
 
-/// Accepts TLS connections until `stop` turns true; each is served on its own task.
+/// Accepts TLS connections until `stop` turns true, each served on its own task, then
+/// drains the calls in flight.
 pub async fn serve(
     listener: TcpListener,
-    live: Arc<Live>,
-    router: Router,
+    state: GatewayState,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let acceptor = TlsAcceptor::from(Arc::new(config(live)?));
+    let stopped = async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    };
+    tokio::pin!(stopped);
+    let acceptor = TlsAcceptor::from(Arc::new(config(state.live.clone())?));
+    let connections = Connections::new(state);
     loop {
         let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => accepted?,
-            _ = stop.changed() => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    tracing::warn!(%error, "a gateway connection could not be accepted");
+                    tokio::time::sleep(super::ACCEPT_RETRY).await;
+                    continue;
+                }
+            },
+            () = &mut stopped => break,
         };
         if let Err(error) = tcp.set_nodelay(true) {
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
         let acceptor = acceptor.clone();
-        let router = router.clone();
+        let connection = connections.accepted(peer);
         tokio::spawn(async move {
-            let stream = match acceptor.accept(tcp).await {
-                Ok(stream) => stream,
-                Err(error) => {
+            let stream = match tokio::time::timeout(HANDSHAKE_WITHIN, acceptor.accept(tcp)).await {
+                Ok(Ok(stream)) => stream,
+                Ok(Err(error)) => {
                     tracing::debug!(%peer, %error, "TLS handshake failed");
                     return;
                 }
+                Err(_) => {
+                    tracing::debug!(%peer, "TLS handshake not completed in time");
+                    return;
+                }
             };
-            let service = router.layer(Extension(ConnectInfo::<SocketAddr>(peer)));
-            let served = auto::Builder::new(TokioExecutor::new())
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
-                .await;
-            if let Err(error) = served {
-                tracing::debug!(%peer, %error, "TLS connection ended with an error");
-            }
+            connection.serve(stream).await;
         });
     }
+    connections.drain().await;
+    Ok(())
 }

@@ -44,8 +44,8 @@ pub fn spawn(
                     .and_then(|runtime| {
                         runtime.block_on(async move {
                             let listener = TcpListener::from_std(socket)?;
-                            let router = super::router(live, port, false, debug_key);
-                            super::serve_http(listener, router, stop).await
+                            let state = super::GatewayState::new(live, port, false, debug_key);
+                            super::serve_http(listener, state, stop).await
                         })
                     });
                 let _ = ended_tx.send(served);

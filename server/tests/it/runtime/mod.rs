@@ -2,9 +2,11 @@
 //! answers on its group's subdomain without a restart; routing precedence and `X-Stage`;
 //! parameter checks; mapping to a real backend (a small HTTP server the test starts);
 //! variables; mock; backend timeout and backend down (`routing`); TLS, inbound ports, hot
-//! reload, database outage and debugging (`live`).
+//! reload, database outage and debugging (`live`); backend connections kept and replaced
+//! (`upstream`).
 mod live;
 mod routing;
+mod upstream;
 
 use std::net::SocketAddr;
 
