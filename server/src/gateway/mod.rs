@@ -23,7 +23,7 @@ use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 pub use loader::Live;
@@ -43,30 +43,38 @@ pub async fn serve_http(
     state: GatewayState,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let stopped = async move {
-        let _ = stop.wait_for(|stopped| *stopped).await;
-    };
-    tokio::pin!(stopped);
     let connections = Connections::new(state);
-    loop {
-        let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    tracing::warn!(%error, "a gateway connection could not be accepted");
-                    tokio::time::sleep(ACCEPT_RETRY).await;
-                    continue;
-                }
-            },
-            () = &mut stopped => break,
-        };
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "TCP_NODELAY not set");
-        }
+    while let Some((tcp, peer)) = accept(&listener, &mut stop).await {
         tokio::spawn(connections.accepted(peer).serve(tcp));
     }
     connections.drain().await;
     Ok(())
+}
+
+/// The next connection of a gateway listener, with `TCP_NODELAY` set, or `None` once `stop`
+/// turns true. A failed accept (out of file descriptors, say) is logged and tried again.
+async fn accept(
+    listener: &TcpListener,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<(TcpStream, SocketAddr)> {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.wait_for(|stopped| *stopped) => return None,
+        };
+        match accepted {
+            Ok((tcp, peer)) => {
+                if let Err(error) = tcp.set_nodelay(true) {
+                    tracing::debug!(%error, "TCP_NODELAY not set");
+                }
+                return Some((tcp, peer));
+            }
+            Err(error) => {
+                tracing::warn!(%error, "a gateway connection could not be accepted");
+                tokio::time::sleep(ACCEPT_RETRY).await;
+            }
+        }
+    }
 }
 
 /// The connections of one gateway listener: each served by the pipeline directly (HTTP/1.1,

@@ -45,27 +45,9 @@ pub async fn serve(
     state: GatewayState,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let stopped = async move {
-        let _ = stop.wait_for(|stopped| *stopped).await;
-    };
-    tokio::pin!(stopped);
     let acceptor = TlsAcceptor::from(Arc::new(config(state.live.clone())?));
     let connections = Connections::new(state);
-    loop {
-        let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    tracing::warn!(%error, "a gateway connection could not be accepted");
-                    tokio::time::sleep(super::ACCEPT_RETRY).await;
-                    continue;
-                }
-            },
-            () = &mut stopped => break,
-        };
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "TCP_NODELAY not set");
-        }
+    while let Some((tcp, peer)) = super::accept(&listener, &mut stop).await {
         let acceptor = acceptor.clone();
         let connection = connections.accepted(peer);
         tokio::spawn(async move {
