@@ -5,6 +5,7 @@
 //! every failure is one `GatewayError`, rendered in one place (`respond`). Nothing here
 //! imports sqlx or leptos, except `loader`.
 mod capped;
+mod h1;
 pub mod loader;
 mod pipeline;
 pub mod ports;

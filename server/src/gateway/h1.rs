@@ -1,0 +1,601 @@
+//! The HTTP/1.1 exchange with a plain-HTTP backend, driven in the calling task: the request
+//! head is written in one piece, the response head parsed in place, and the response body
+//! framed (length, chunked, or until the backend closes) as the caller's side reads it. No
+//! connection task and no channel between the call and its connection.
+use std::io;
+use std::mem::MaybeUninit;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use axum::body::{Body, Bytes};
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::{HeaderMap, Method, StatusCode, Version};
+use bytes::{Buf, BytesMut};
+use http_body::{Body as _, Frame, SizeHint};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A response head longer than this is refused (nginx's default buffer is 4–8 KB).
+const MAX_HEAD: usize = 64 * 1024;
+/// A chunk-size line longer than this is refused.
+const MAX_CHUNK_LINE: usize = 4096;
+/// Most response headers a backend may send.
+const MAX_HEADERS: usize = 128;
+
+/// One connection to a backend: the socket, bytes read but not used yet, and the buffer
+/// request heads are written into (kept to save an allocation per call).
+pub struct Connection {
+    stream: TcpStream,
+    read: BytesMut,
+    head: Vec<u8>,
+}
+
+/// Headers the gateway writes itself, or that describe the caller's connection.
+fn written_here(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "host"
+            | "content-length"
+            | "transfer-encoding"
+            | "connection"
+            | "keep-alive"
+            | "expect"
+            | "te"
+            | "trailer"
+            | "upgrade"
+            | "proxy-connection"
+    )
+}
+
+/// How a request body is framed on the wire.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Sending {
+    Nothing,
+    Length(u64),
+    Chunked,
+}
+
+impl Sending {
+    pub fn of(method: &Method, body: &Body) -> Self {
+        if body.is_end_stream() {
+            // POST, PUT and PATCH say they carry nothing; the others send no framing.
+            return if matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
+                Sending::Length(0)
+            } else {
+                Sending::Nothing
+            };
+        }
+        match body.size_hint().exact() {
+            Some(length) => Sending::Length(length),
+            None => Sending::Chunked,
+        }
+    }
+}
+
+/// How the response body ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    /// This many bytes are still to come.
+    Length(u64),
+    Chunked(Chunk),
+    /// Everything until the backend closes the connection.
+    UntilClose,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chunk {
+    /// A chunk-size line is next.
+    Size,
+    /// This many bytes of the current chunk are still to come.
+    Data(u64),
+    /// The CRLF after a chunk's data is next.
+    DataEnd,
+    /// Trailer lines, up to an empty one.
+    Trailers,
+}
+
+/// A response head as read, with the connection it came on.
+pub struct Head {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// Whether the connection can carry another request when the body has been read.
+    keep_alive: bool,
+    framing: Framing,
+}
+
+/// Why an exchange failed, and whether the backend can have seen the request.
+pub enum Failed {
+    /// The connection was closed before any of the response arrived: on a reused
+    /// connection, the backend closed it as the request went out.
+    Closed(io::Error),
+    Other(io::Error),
+}
+
+impl From<io::Error> for Failed {
+    fn from(error: io::Error) -> Self {
+        Failed::Other(error)
+    }
+}
+
+fn invalid(what: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what.into())
+}
+
+impl Connection {
+    pub async fn open(host: &str, port: u16) -> io::Result<Self> {
+        let stream = TcpStream::connect((host, port)).await?;
+        stream.set_nodelay(true)?;
+        Ok(Connection {
+            stream,
+            read: BytesMut::with_capacity(8 * 1024),
+            head: Vec::with_capacity(1024),
+        })
+    }
+
+    /// Whether the backend has closed this idle connection (or sent on it unasked), told
+    /// from readiness the runtime already has: no system call when nothing happened.
+    pub fn is_closed(&mut self) -> bool {
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match self.stream.poll_read_ready(&mut cx) {
+            Poll::Pending => false,
+            Poll::Ready(Err(_)) => true,
+            Poll::Ready(Ok(())) => {
+                let mut probe = [0u8; 1];
+                !matches!(self.stream.try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+            }
+        }
+    }
+
+    /// Sends the request head and body, and reads the response head.
+    pub async fn exchange(
+        &mut self,
+        method: &Method,
+        target: &str,
+        authority: &str,
+        headers: &HeaderMap,
+        sending: Sending,
+        body: Body,
+    ) -> Result<Head, Failed> {
+        self.write_head(method, target, authority, headers, sending);
+        if let Err(error) = self.stream.write_all(&self.head).await {
+            return Err(Failed::Closed(error));
+        }
+        match sending {
+            Sending::Nothing => {}
+            Sending::Length(length) => self.write_sized(body, length).await?,
+            Sending::Chunked => self.write_chunked(body).await?,
+        }
+        loop {
+            let head = self.read_head(method).await?;
+            // Interim answers (100 Continue, 103 Early Hints) are not passed on.
+            if !head.status.is_informational() || head.status == StatusCode::SWITCHING_PROTOCOLS {
+                return Ok(head);
+            }
+        }
+    }
+
+    fn write_head(
+        &mut self,
+        method: &Method,
+        target: &str,
+        authority: &str,
+        headers: &HeaderMap,
+        sending: Sending,
+    ) {
+        let head = &mut self.head;
+        head.clear();
+        head.extend_from_slice(method.as_str().as_bytes());
+        head.push(b' ');
+        head.extend_from_slice(target.as_bytes());
+        head.extend_from_slice(b" HTTP/1.1\r\nhost: ");
+        head.extend_from_slice(authority.as_bytes());
+        head.extend_from_slice(b"\r\n");
+        for (name, value) in headers {
+            if written_here(name) {
+                continue;
+            }
+            head.extend_from_slice(name.as_str().as_bytes());
+            head.extend_from_slice(b": ");
+            head.extend_from_slice(value.as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        match sending {
+            Sending::Nothing => {}
+            Sending::Length(length) => {
+                head.extend_from_slice(b"content-length: ");
+                head.extend_from_slice(length.to_string().as_bytes());
+                head.extend_from_slice(b"\r\n");
+            }
+            Sending::Chunked => head.extend_from_slice(b"transfer-encoding: chunked\r\n"),
+        }
+        head.extend_from_slice(b"\r\n");
+    }
+
+    async fn write_sized(&mut self, mut body: Body, length: u64) -> io::Result<()> {
+        let mut sent = 0u64;
+        while let Some(frame) = next_frame(&mut body).await {
+            let frame = frame.map_err(io::Error::other)?;
+            if let Ok(data) = frame.into_data() {
+                sent += data.len() as u64;
+                if sent > length {
+                    return Err(invalid("the request body is longer than its length"));
+                }
+                self.stream.write_all(&data).await?;
+            }
+        }
+        if sent < length {
+            return Err(invalid("the request body ended before its length"));
+        }
+        Ok(())
+    }
+
+    async fn write_chunked(&mut self, mut body: Body) -> io::Result<()> {
+        while let Some(frame) = next_frame(&mut body).await {
+            let frame = frame.map_err(io::Error::other)?;
+            if let Ok(data) = frame.into_data() {
+                if data.is_empty() {
+                    continue;
+                }
+                let size = format!("{:x}\r\n", data.len());
+                self.stream.write_all(size.as_bytes()).await?;
+                self.stream.write_all(&data).await?;
+                self.stream.write_all(b"\r\n").await?;
+            }
+        }
+        self.stream.write_all(b"0\r\n\r\n").await
+    }
+
+    async fn read_head(&mut self, method: &Method) -> Result<Head, Failed> {
+        let mut received = false;
+        loop {
+            if !self.read.is_empty() {
+                if let Some((head, used)) = parse_head(&self.read, method)? {
+                    self.read.advance(used);
+                    return Ok(head);
+                }
+                if self.read.len() > MAX_HEAD {
+                    return Err(invalid("the backend's response head is too long").into());
+                }
+            }
+            self.read.reserve(4096);
+            match self.stream.read_buf(&mut self.read).await {
+                Ok(0) if !received => {
+                    return Err(Failed::Closed(io::ErrorKind::UnexpectedEof.into()))
+                }
+                Ok(0) => return Err(invalid("the backend closed within its response head").into()),
+                Ok(_) => received = true,
+                Err(error) if !received => return Err(Failed::Closed(error)),
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+}
+
+/// The next frame of a request body.
+async fn next_frame(body: &mut Body) -> Option<Result<Frame<Bytes>, axum::Error>> {
+    std::future::poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await
+}
+
+/// Parses a complete response head at the start of `bytes`; `None` when more is needed.
+fn parse_head(bytes: &[u8], method: &Method) -> io::Result<Option<(Head, usize)>> {
+    // Header slots are filled by the parser as it goes (no 4 KB of zeroes per response).
+    let mut slots = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS];
+    let mut parsed = httparse::Response::new(&mut []);
+    let config = httparse::ParserConfig::default();
+    let used = match config.parse_response_with_uninit_headers(&mut parsed, bytes, &mut slots) {
+        Ok(httparse::Status::Complete(used)) => used,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(error) => return Err(invalid(format!("the backend's response head: {error}"))),
+    };
+    let status = StatusCode::from_u16(parsed.code.unwrap_or_default())
+        .map_err(|_| invalid("the backend's status code is not valid"))?;
+    let version = if parsed.version == Some(0) {
+        Version::HTTP_10
+    } else {
+        Version::HTTP_11
+    };
+    let mut headers = HeaderMap::with_capacity(parsed.headers.len());
+    let mut keep_alive = version == Version::HTTP_11;
+    let mut length = None;
+    let mut chunked = false;
+    for found in parsed.headers.iter() {
+        let name = HeaderName::from_bytes(found.name.as_bytes())
+            .map_err(|_| invalid(format!("the backend's header name {:?}", found.name)))?;
+        let value = HeaderValue::from_bytes(found.value)
+            .map_err(|_| invalid(format!("the backend's header {name} has a bad value")))?;
+        if name == header::CONNECTION {
+            for token in value.to_str().unwrap_or_default().split(',') {
+                let token = token.trim();
+                if token.eq_ignore_ascii_case("close") {
+                    keep_alive = false;
+                } else if token.eq_ignore_ascii_case("keep-alive") {
+                    keep_alive = true;
+                }
+            }
+        } else if name == header::TRANSFER_ENCODING {
+            chunked = value
+                .to_str()
+                .unwrap_or_default()
+                .rsplit(',')
+                .next()
+                .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"));
+        } else if name == header::CONTENT_LENGTH {
+            let declared: u64 = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or_else(|| invalid("the backend's Content-Length is not a number"))?;
+            if length.is_some_and(|earlier| earlier != declared) {
+                return Err(invalid("the backend sent two different Content-Lengths"));
+            }
+            length = Some(declared);
+        }
+        headers.append(name, value);
+    }
+    let bodiless = *method == Method::HEAD
+        || status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED;
+    let framing = if bodiless {
+        Framing::Length(0)
+    } else if chunked {
+        Framing::Chunked(Chunk::Size)
+    } else if let Some(length) = length {
+        Framing::Length(length)
+    } else {
+        Framing::UntilClose
+    };
+    if framing == Framing::UntilClose || status == StatusCode::SWITCHING_PROTOCOLS {
+        keep_alive = false;
+    }
+    Ok(Some((
+        Head {
+            status,
+            headers,
+            keep_alive,
+            framing,
+        },
+        used,
+    )))
+}
+
+/// Where a connection goes when its response has been read to the end.
+pub trait Release: Unpin + Send + 'static {
+    fn release(self, connection: Connection);
+}
+
+impl Head {
+    /// The response body. A body already read whole is returned as it is and the connection
+    /// released at once; otherwise it streams, and the connection is released when the body
+    /// has been read to its end (a body dropped before that closes the connection).
+    pub fn body<R: Release>(&self, mut connection: Connection, release: R) -> Body {
+        if let Framing::Length(length) = self.framing {
+            if connection.read.len() as u64 >= length {
+                let whole = connection.read.split_to(length as usize).freeze();
+                if self.keep_alive && connection.read.is_empty() {
+                    release.release(connection);
+                }
+                return Body::from(whole);
+            }
+        }
+        Body::new(Streaming {
+            connection: Some(connection),
+            framing: self.framing,
+            keep_alive: self.keep_alive,
+            release: Some(release),
+        })
+    }
+}
+
+struct Streaming<R> {
+    connection: Option<Connection>,
+    framing: Framing,
+    keep_alive: bool,
+    release: Option<R>,
+}
+
+impl<R: Release> Streaming<R> {
+    /// The body has ended: the connection goes back if it can carry another request.
+    fn finish(&mut self) {
+        let connection = self.connection.take();
+        if let (Some(connection), Some(release)) = (connection, self.release.take()) {
+            if self.keep_alive && connection.read.is_empty() {
+                release.release(connection);
+            }
+        }
+    }
+}
+
+/// Reads more of the response into the connection's buffer; `Ok(0)` at the end.
+fn poll_fill(connection: &mut Connection, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+    connection.read.reserve(8 * 1024);
+    loop {
+        ready!(connection.stream.poll_read_ready(cx))?;
+        match connection.stream.try_read_buf(&mut connection.read) {
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
+            done => return Poll::Ready(done),
+        }
+    }
+}
+
+impl<R: Release> http_body::Body for Streaming<R> {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        let this = &mut *self;
+        loop {
+            let Some(connection) = this.connection.as_mut() else {
+                return Poll::Ready(None);
+            };
+            let buffered = connection.read.len();
+            match this.framing {
+                Framing::Length(0) => {
+                    this.finish();
+                    return Poll::Ready(None);
+                }
+                Framing::Length(left) => {
+                    if buffered == 0 && ready!(poll_fill(connection, cx))? == 0 {
+                        this.connection = None;
+                        return Poll::Ready(Some(Err(invalid("the backend closed mid-body"))));
+                    }
+                    let take = (connection.read.len() as u64).min(left);
+                    let data = connection.read.split_to(take as usize).freeze();
+                    this.framing = Framing::Length(left - take);
+                    if left == take {
+                        this.finish();
+                    }
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
+                Framing::UntilClose => {
+                    if buffered == 0 && ready!(poll_fill(connection, cx))? == 0 {
+                        this.connection = None;
+                        return Poll::Ready(None);
+                    }
+                    let data = connection.read.split().freeze();
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
+                Framing::Chunked(Chunk::Data(left)) => {
+                    if buffered == 0 && ready!(poll_fill(connection, cx))? == 0 {
+                        this.connection = None;
+                        return Poll::Ready(Some(Err(invalid("the backend closed mid-chunk"))));
+                    }
+                    let take = (connection.read.len() as u64).min(left);
+                    let data = connection.read.split_to(take as usize).freeze();
+                    this.framing = Framing::Chunked(if left == take {
+                        Chunk::DataEnd
+                    } else {
+                        Chunk::Data(left - take)
+                    });
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
+                Framing::Chunked(chunk) => {
+                    let Some(end) = connection.read.windows(2).position(|w| w == b"\r\n") else {
+                        if buffered > MAX_CHUNK_LINE {
+                            this.connection = None;
+                            return Poll::Ready(Some(Err(invalid("a chunk line is too long"))));
+                        }
+                        if ready!(poll_fill(connection, cx))? == 0 {
+                            this.connection = None;
+                            return Poll::Ready(Some(Err(invalid("the backend closed mid-chunk"))));
+                        }
+                        continue;
+                    };
+                    let line = connection.read.split_to(end + 2);
+                    let line = &line[..end];
+                    this.framing = match chunk {
+                        Chunk::DataEnd if line.is_empty() => Framing::Chunked(Chunk::Size),
+                        Chunk::DataEnd => {
+                            this.connection = None;
+                            return Poll::Ready(Some(Err(invalid(
+                                "a chunk is longer than its size",
+                            ))));
+                        }
+                        Chunk::Size => match chunk_size(line) {
+                            Some(0) => Framing::Chunked(Chunk::Trailers),
+                            Some(size) => Framing::Chunked(Chunk::Data(size)),
+                            None => {
+                                this.connection = None;
+                                return Poll::Ready(Some(Err(invalid(
+                                    "a chunk size is not valid",
+                                ))));
+                            }
+                        },
+                        Chunk::Trailers if line.is_empty() => {
+                            this.finish();
+                            return Poll::Ready(None);
+                        }
+                        Chunk::Trailers | Chunk::Data(_) => this.framing,
+                    };
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.connection.is_none() || self.framing == Framing::Length(0)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self.framing {
+            Framing::Length(left) => SizeHint::with_exact(left),
+            _ => SizeHint::default(),
+        }
+    }
+}
+
+/// A chunk-size line's size (hexadecimal, before any `;` extension).
+fn chunk_size(line: &[u8]) -> Option<u64> {
+    let digits = line.split(|&b| b == b';').next()?;
+    let digits = std::str::from_utf8(digits).ok()?.trim();
+    if digits.is_empty() || digits.len() > 15 {
+        return None;
+    }
+    u64::from_str_radix(digits, 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_heads_tell_how_the_body_ends_and_whether_the_connection_stays() {
+        let head = |text: &str, method: Method| {
+            parse_head(text.as_bytes(), &method)
+                .unwrap()
+                .map(|(head, used)| (head.framing, head.keep_alive, used))
+        };
+        let sized = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        assert_eq!(
+            head(sized, Method::GET),
+            Some((Framing::Length(2), true, sized.len() - 2))
+        );
+        assert_eq!(
+            head(sized, Method::HEAD).map(|h| h.0),
+            Some(Framing::Length(0))
+        );
+        let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n";
+        assert_eq!(
+            head(chunked, Method::GET).map(|h| h.0),
+            Some(Framing::Chunked(Chunk::Size))
+        );
+        let closing = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        assert_eq!(head(closing, Method::GET).map(|h| h.1), Some(false));
+        let unframed = "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n";
+        assert_eq!(
+            head(unframed, Method::GET).map(|h| (h.0, h.1)),
+            Some((Framing::UntilClose, false))
+        );
+        let old = "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n";
+        assert_eq!(head(old, Method::GET).map(|h| h.1), Some(false));
+        let kept = "HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n";
+        assert_eq!(
+            head(kept, Method::GET).map(|h| (h.0, h.1)),
+            Some((Framing::Length(0), true))
+        );
+        assert_eq!(head("HTTP/1.1 200 OK\r\nContent-Le", Method::GET), None);
+        assert!(parse_head(
+            b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+            &Method::GET
+        )
+        .is_err());
+        assert!(parse_head(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            &Method::GET
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn chunk_sizes_are_hexadecimal_with_optional_extensions() {
+        assert_eq!(chunk_size(b"1a"), Some(26));
+        assert_eq!(chunk_size(b"0"), Some(0));
+        assert_eq!(chunk_size(b"FF;name=value"), Some(255));
+        assert_eq!(chunk_size(b""), None);
+        assert_eq!(chunk_size(b"zz"), None);
+        assert_eq!(chunk_size(b"1234567890abcdef0"), None);
+    }
+}
