@@ -72,6 +72,17 @@ impl Sending {
     }
 }
 
+/// A request head as it goes to the backend.
+pub struct Outgoing<'a> {
+    pub method: &'a Method,
+    /// The path and query.
+    pub target: &'a str,
+    /// `host[:port]`, sent as `Host`.
+    pub authority: &'a str,
+    pub headers: &'a HeaderMap,
+    pub sending: Sending,
+}
+
 /// How the response body ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Framing {
@@ -147,16 +158,9 @@ impl Connection {
     }
 
     /// Sends the request head and body, and reads the response head.
-    pub async fn exchange(
-        &mut self,
-        method: &Method,
-        target: &str,
-        authority: &str,
-        headers: &HeaderMap,
-        sending: Sending,
-        body: Body,
-    ) -> Result<Head, Failed> {
-        self.write_head(method, target, authority, headers, sending);
+    pub async fn exchange(&mut self, request: &Outgoing<'_>, body: Body) -> Result<Head, Failed> {
+        let (method, sending) = (request.method, request.sending);
+        self.write_head(request);
         if let Err(error) = self.stream.write_all(&self.head).await {
             return Err(Failed::Closed(error));
         }
@@ -174,23 +178,16 @@ impl Connection {
         }
     }
 
-    fn write_head(
-        &mut self,
-        method: &Method,
-        target: &str,
-        authority: &str,
-        headers: &HeaderMap,
-        sending: Sending,
-    ) {
+    fn write_head(&mut self, request: &Outgoing<'_>) {
         let head = &mut self.head;
         head.clear();
-        head.extend_from_slice(method.as_str().as_bytes());
+        head.extend_from_slice(request.method.as_str().as_bytes());
         head.push(b' ');
-        head.extend_from_slice(target.as_bytes());
+        head.extend_from_slice(request.target.as_bytes());
         head.extend_from_slice(b" HTTP/1.1\r\nhost: ");
-        head.extend_from_slice(authority.as_bytes());
+        head.extend_from_slice(request.authority.as_bytes());
         head.extend_from_slice(b"\r\n");
-        for (name, value) in headers {
+        for (name, value) in request.headers {
             if written_here(name) {
                 continue;
             }
@@ -199,7 +196,7 @@ impl Connection {
             head.extend_from_slice(value.as_bytes());
             head.extend_from_slice(b"\r\n");
         }
-        match sending {
+        match request.sending {
             Sending::Nothing => {}
             Sending::Length(length) => {
                 head.extend_from_slice(b"content-length: ");

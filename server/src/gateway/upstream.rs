@@ -107,6 +107,13 @@ async fn send_plain(request: Request<Body>) -> Result<Response<Body>, Failure> {
     // HTTP/1.1 to an origin server: the request target is the path and query only.
     let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let sending = Sending::of(&parts.method, &body);
+    let outgoing = h1::Outgoing {
+        method: &parts.method,
+        target,
+        authority: authority.as_str(),
+        headers: &parts.headers,
+        sending,
+    };
     let mut body = Some(body);
     // A pooled connection the backend closed as the request went out is replaced by a new
     // one, when the request has no body (so nothing of it is lost) and is safe to repeat.
@@ -122,14 +129,7 @@ async fn send_plain(request: Request<Body>) -> Result<Response<Body>, Failure> {
             ),
         };
         let exchanged = connection
-            .exchange(
-                &parts.method,
-                target,
-                authority.as_str(),
-                &parts.headers,
-                sending,
-                body.take().unwrap_or_default(),
-            )
+            .exchange(&outgoing, body.take().unwrap_or_default())
             .await;
         match exchanged {
             Ok(head) => {
