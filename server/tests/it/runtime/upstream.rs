@@ -82,6 +82,23 @@ async fn raw_backend(
     (addr, accepted, closed)
 }
 
+/// Makes `calls` calls in a row, each answering 200 with `expected`; returns how many
+/// connections the backend accepted meanwhile.
+async fn new_connections(
+    accepted: &AtomicUsize,
+    calls: usize,
+    call: impl Fn() -> reqwest::RequestBuilder,
+    expected: &str,
+) -> usize {
+    let before = accepted.load(Ordering::SeqCst);
+    for _ in 0..calls {
+        let response = call().send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), expected);
+    }
+    accepted.load(Ordering::SeqCst) - before
+}
+
 /// Answers `ok`; on `/close` with `Connection: close`, and closes; on `/quiet` as if it
 /// kept the connection, then closes it.
 fn closing(path: &str) -> Answer {
@@ -140,27 +157,18 @@ async fn backend_connections_are_reused_and_replaced_when_the_backend_closes_the
     until_status(|| call("/kept"), 200).await;
 
     // Kept: five calls in a row go over one backend connection.
-    let before = accepted.load(Ordering::SeqCst);
-    for _ in 0..5 {
-        let response = call("/kept").send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.text().await.unwrap(), "ok");
-    }
     assert_eq!(
-        accepted.load(Ordering::SeqCst) - before,
+        new_connections(&accepted, 5, || call("/kept"), "ok").await,
         0,
         "a new backend connection for a call while one was idle"
     );
 
     // Closed with `Connection: close`: every call still answers; the first goes on the idle
     // connection, each one after it on a new one.
-    let before = accepted.load(Ordering::SeqCst);
-    for _ in 0..3 {
-        let response = call("/close").send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.text().await.unwrap(), "ok");
-    }
-    assert_eq!(accepted.load(Ordering::SeqCst) - before, 2);
+    assert_eq!(
+        new_connections(&accepted, 3, || call("/close"), "ok").await,
+        2
+    );
 
     // Closed without a word while idle: the next call goes on a new connection, not to a 502.
     for _ in 0..3 {
@@ -229,14 +237,8 @@ async fn backend_bodies_arrive_whole_in_every_framing_and_broken_ones_are_not_pa
         call("/chunked").send().await.unwrap().text().await.unwrap(),
         "hello world"
     );
-    let before = accepted.load(Ordering::SeqCst);
-    for _ in 0..3 {
-        let response = call("/chunked").send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.text().await.unwrap(), "hello world");
-    }
     assert_eq!(
-        accepted.load(Ordering::SeqCst) - before,
+        new_connections(&accepted, 3, || call("/chunked"), "hello world").await,
         0,
         "a chunked answer's connection was not kept"
     );
