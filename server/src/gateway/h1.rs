@@ -30,6 +30,21 @@ pub struct Connection {
     head: Vec<u8>,
 }
 
+/// Hop-by-hop headers: they describe one connection and are never forwarded.
+pub fn hop_by_hop(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "connection"
+            | "keep-alive"
+            | "proxy-authenticate"
+            | "proxy-authorization"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+    )
+}
+
 /// Headers the gateway writes itself, or that describe the caller's connection.
 fn written_here(name: &HeaderName) -> bool {
     matches!(
@@ -327,7 +342,9 @@ fn parse_head(bytes: &[u8], method: &Method) -> io::Result<Option<(Head, usize)>
             }
             length = Some(declared);
         }
-        headers.append(name, value);
+        if !hop_by_hop(&name) {
+            headers.append(name, value);
+        }
     }
     let bodiless = *method == Method::HEAD
         || status.is_informational()
@@ -584,6 +601,17 @@ mod tests {
             &Method::GET
         )
         .is_err());
+    }
+
+    #[test]
+    fn hop_by_hop_headers_of_a_response_are_read_for_framing_but_not_passed_on() {
+        let text = "HTTP/1.1 200 OK\r\nConnection: close\r\nKeep-Alive: timeout=5\r\n\
+                    Transfer-Encoding: chunked\r\nX-Kept: yes\r\nServer: b\r\n\r\n";
+        let (head, _) = parse_head(text.as_bytes(), &Method::GET).unwrap().unwrap();
+        assert_eq!(head.framing, Framing::Chunked(Chunk::Size));
+        assert!(!head.keep_alive);
+        let names: Vec<&str> = head.headers.keys().map(HeaderName::as_str).collect();
+        assert_eq!(names, ["x-kept", "server"]);
     }
 
     #[test]

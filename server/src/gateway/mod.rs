@@ -131,10 +131,11 @@ impl Connection {
             watcher,
             peer,
         } = self;
+        let caller = pipeline::Peer::new(peer);
         let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let state = state.clone();
+            let (state, caller) = (state.clone(), caller.clone());
             async move {
-                Ok::<_, Infallible>(pipeline::handle(state, peer, request.map(Body::new)).await)
+                Ok::<_, Infallible>(pipeline::handle(state, &caller, request.map(Body::new)).await)
             }
         });
         let connection = builder.serve_connection(TokioIo::new(io), service);

@@ -16,12 +16,13 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
-use percent_encoding::percent_decode_str;
+use percent_encoding::{percent_decode_str, NON_ALPHANUMERIC};
 
 use super::capped::{drain, Capped};
+use super::h1::hop_by_hop;
 use super::loader::Live;
 use super::respond::stamp;
 use super::snapshot::{Backend, Captured, LiveApi, ParamCheck};
@@ -64,38 +65,53 @@ impl GatewayState {
     }
 }
 
-/// Hop-by-hop headers: they describe one connection and are never forwarded.
-const HOP_BY_HOP: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-];
+const X_APIG_MODE: HeaderName = HeaderName::from_static("x-apig-mode");
+const X_APIG_LATENCY: HeaderName = HeaderName::from_static("x-apig-latency");
+const X_APIG_UPSTREAM_LATENCY: HeaderName = HeaderName::from_static("x-apig-upstream-latency");
+const X_STAGE: HeaderName = HeaderName::from_static("x-stage");
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+const DEBUG: HeaderName = HeaderName::from_static(DEBUG_HEADER);
+const BACKEND_REQUEST: HeaderName = HeaderName::from_static(BACKEND_REQUEST_HEADER);
 
-fn hop_by_hop(name: &HeaderName) -> bool {
-    HOP_BY_HOP.contains(&name.as_str())
+/// The caller at the other end of one connection: its address, and its IP address as a
+/// header value (formatted once per connection, not per call).
+#[derive(Clone)]
+pub struct Peer {
+    pub addr: SocketAddr,
+    ip: HeaderValue,
+}
+
+impl Peer {
+    pub fn new(addr: SocketAddr) -> Self {
+        let ip = HeaderValue::from_str(&addr.ip().to_string())
+            .unwrap_or(HeaderValue::from_static("unknown"));
+        Peer { addr, ip }
+    }
 }
 
 /// Serves one call from `peer`.
-pub async fn handle(state: GatewayState, peer: SocketAddr, request: Request) -> Response {
-    let started = Instant::now();
+pub async fn handle(state: GatewayState, peer: &Peer, request: Request) -> Response {
     let request_id = RequestId::new();
-    let debug = request
+    // The clock is read only for a caller who asked for the latency headers.
+    let started = request
         .headers()
-        .get("x-apig-mode")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"debug"));
+        .get(X_APIG_MODE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"debug"))
+        .then(Instant::now);
     let snapshot = state.live.snapshot();
     let (parts, body) = request.into_parts();
     let mut body = Some(body);
-    let (mut response, upstream) =
-        match serve(&state, &snapshot, peer, &request_id, parts, &mut body).await {
-            Ok(served) => served,
-            Err(error) => (error.into_response(&request_id), None),
-        };
+    let call = Call {
+        peer,
+        request_id: &request_id,
+        timed: started.is_some(),
+    };
+    let (mut response, upstream) = match serve(&state, &snapshot, &call, parts, &mut body).await {
+        Ok(served) => served,
+        Err(error) => (error.into_response(&request_id), None),
+    };
     // A body nobody read (an error, a mock) is read before the answer goes out: a caller
     // still sending would otherwise see the connection reset instead of the answer.
     if let Some(unread) = body.filter(|b| !b.is_end_stream()) {
@@ -103,14 +119,21 @@ pub async fn handle(state: GatewayState, peer: SocketAddr, request: Request) -> 
     }
     let headers = response.headers_mut();
     stamp(headers, &request_id);
-    if debug {
+    if let Some(started) = started {
         let ms = |d: std::time::Duration| HeaderValue::from(d.as_millis() as u64);
-        headers.insert("x-apig-latency", ms(started.elapsed()));
+        headers.insert(X_APIG_LATENCY, ms(started.elapsed()));
         if let Some(upstream) = upstream {
-            headers.insert("x-apig-upstream-latency", ms(upstream));
+            headers.insert(X_APIG_UPSTREAM_LATENCY, ms(upstream));
         }
     }
     response
+}
+
+/// One call: who made it, its request id, and whether its latency is measured.
+struct Call<'a> {
+    peer: &'a Peer,
+    request_id: &'a RequestId,
+    timed: bool,
 }
 
 /// The request's parameters by location, as the caller sent them.
@@ -268,8 +291,7 @@ fn check_sizes(request: &Parts) -> Result<(), GatewayError> {
 async fn serve(
     state: &GatewayState,
     snapshot: &super::snapshot::Snapshot,
-    peer: SocketAddr,
-    request_id: &RequestId,
+    call: &Call<'_>,
     parts: Parts,
     body: &mut Option<Body>,
 ) -> Result<(Response, Option<std::time::Duration>), GatewayError> {
@@ -277,35 +299,36 @@ async fn serve(
     let host = parts
         .headers
         .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| parts.uri.host())
-        .unwrap_or_default()
-        .to_owned();
-    let host_name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
+        .filter(|h| h.to_str().is_ok())
+        .cloned()
+        .or_else(|| parts.uri.host().and_then(|h| HeaderValue::from_str(h).ok()))
+        .unwrap_or(HeaderValue::from_static(""));
+    let host_text = host.to_str().unwrap_or_default();
+    let host_name = host_text.rsplit_once(':').map_or(host_text, |(h, _)| h);
     let group = snapshot
         .group(host_name, state.local_port)
         .ok_or(GatewayError::ApiNotFound)?;
     let stage = parts
         .headers
-        .get("x-stage")
+        .get(X_STAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("RELEASE");
     let routes = group.env(stage).ok_or(GatewayError::ApiNotFound)?;
-    let path = parts.uri.path().to_owned();
+    let path = parts.uri.path();
     let preflight_for = (parts.method == Method::OPTIONS)
         .then(|| parts.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD))
         .flatten()
         .and_then(|m| m.to_str().ok())
         .map(str::to_ascii_uppercase);
     if let Some(method) = preflight_for {
-        if let Some((api, _)) = routes.find(&method, &path) {
+        if let Some((api, _)) = routes.find(&method, path) {
             if api.cors {
                 return Ok((preflight(&parts), None));
             }
         }
     }
     let (api, captured) = routes
-        .find(parts.method.as_str(), &path)
+        .find(parts.method.as_str(), path)
         .ok_or(GatewayError::ApiNotFound)?;
     let scheme = if state.tls { "HTTPS" } else { "HTTP" };
     if api.protocol != "BOTH" && api.protocol != scheme {
@@ -340,7 +363,7 @@ async fn serve(
     let origin = incoming.headers.get(header::ORIGIN).cloned();
     let traced = incoming
         .headers
-        .get(DEBUG_HEADER)
+        .get(DEBUG)
         .is_some_and(|v| v.as_bytes() == state.debug_key.as_bytes());
     let (mut response, upstream) = match &api.backend {
         Backend::Mock {
@@ -363,7 +386,7 @@ async fn serve(
             }
             if traced {
                 response.headers_mut().insert(
-                    BACKEND_REQUEST_HEADER,
+                    BACKEND_REQUEST,
                     HeaderValue::from_static("MOCK (answered by the gateway)"),
                 );
             }
@@ -371,12 +394,12 @@ async fn serve(
         }
         Backend::Broken(reason) => return Err(GatewayError::BackendConfig(reason.clone())),
         Backend::Http { .. } => {
-            let sent = Instant::now();
+            let sent = call.timed.then(Instant::now);
             let caller = Caller {
-                peer,
-                request_id,
-                host: &host,
+                call,
+                host,
                 method: parts.method,
+                traced,
             };
             let proxied = proxy(
                 state,
@@ -390,12 +413,10 @@ async fn serve(
                 return Err(GatewayError::BodyTooLarge);
             }
             let (mut response, sent_to) = proxied?;
-            if traced {
-                if let Ok(value) = HeaderValue::from_str(&format!("{} {}", sent_to.0, sent_to.1)) {
-                    response.headers_mut().insert(BACKEND_REQUEST_HEADER, value);
-                }
+            if let Some(value) = sent_to.and_then(|s| HeaderValue::from_str(&s).ok()) {
+                response.headers_mut().insert(BACKEND_REQUEST, value);
             }
-            (response, Some(sent.elapsed()))
+            (response, sent.map(|sent| sent.elapsed()))
         }
     };
     if api.cors {
@@ -410,11 +431,11 @@ async fn serve(
 /// A system parameter's value for this request.
 fn system_value(name: &str, api: &LiveApi, caller: &Caller<'_>, state: &GatewayState) -> String {
     match name.trim_start_matches("$context.") {
-        "sourceIp" => caller.peer.ip().to_string(),
+        "sourceIp" => caller.call.peer.addr.ip().to_string(),
         "stage" => api.env_name.clone(),
         "apiId" => api.api_id.clone(),
         "apiName" => api.name.clone(),
-        "requestId" => caller.request_id.to_string(),
+        "requestId" => caller.call.request_id.to_string(),
         "serverAddr" => format!("0.0.0.0:{}", state.local_port),
         "serverName" => "portico".to_owned(),
         "handleTime" => time::OffsetDateTime::now_utc().unix_timestamp().to_string(),
@@ -424,10 +445,12 @@ fn system_value(name: &str, api: &LiveApi, caller: &Caller<'_>, state: &GatewayS
 
 /// Who called, as the backend request needs it.
 struct Caller<'a> {
-    peer: SocketAddr,
-    request_id: &'a RequestId,
-    host: &'a str,
+    call: &'a Call<'a>,
+    /// The `Host` the caller sent.
+    host: HeaderValue,
     method: Method,
+    /// Whether the request line sent to the backend is reported back (debug calls).
+    traced: bool,
 }
 
 /// What one backend mapping does: a parameter that moved leaves its old place, and the
@@ -437,16 +460,17 @@ struct MappingStep {
     value: Option<String>,
 }
 
+/// Sends the call to its HTTP backend; the response, and for a traced call the request
+/// line as sent (`METHOD scheme://authority/path?query`).
 async fn proxy(
     state: &GatewayState,
     api: &LiveApi,
     incoming: Incoming,
     caller: &Caller<'_>,
     body: Body,
-) -> Result<(Response, (Method, Uri)), GatewayError> {
+) -> Result<(Response, Option<String>), GatewayError> {
     let Backend::Http {
-        scheme,
-        authority,
+        address,
         method,
         path,
         timeout,
@@ -533,17 +557,20 @@ async fn proxy(
             _ => {}
         }
     }
-    let encode = |s: &str| {
-        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-    };
-    let mut backend_path = String::with_capacity(path.len());
+    // The request target: the path template filled, then the query. Every value is
+    // percent-encoded and the template was checked when the snapshot was built, so the
+    // target is valid as it stands.
+    fn encode(s: &str) -> percent_encoding::PercentEncode<'_> {
+        percent_encoding::utf8_percent_encode(s, NON_ALPHANUMERIC)
+    }
+    let mut target = String::with_capacity(path.len());
     let mut rest = path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
             break;
         };
         let name = &rest[start + 1..start + end];
-        backend_path.push_str(&rest[..start]);
+        target.push_str(&rest[..start]);
         let (name, greedy) = match name.strip_suffix('+') {
             Some(n) => (n, true),
             None => (name, false),
@@ -553,50 +580,47 @@ async fn proxy(
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str());
         if greedy {
-            backend_path.push_str(&value.split('/').map(encode).collect::<Vec<_>>().join("/"));
+            for (n, segment) in value.split('/').enumerate() {
+                if n > 0 {
+                    target.push('/');
+                }
+                target.extend(encode(segment));
+            }
         } else {
-            backend_path.push_str(&encode(value));
+            target.extend(encode(value));
         }
         rest = &rest[start + end + 1..];
     }
-    backend_path.push_str(rest);
-    let query_text = query
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let uri = if query_text.is_empty() {
-        format!("{scheme}://{authority}{backend_path}")
-    } else {
-        format!("{scheme}://{authority}{backend_path}?{query_text}")
-    };
-    let uri: Uri = uri.parse().map_err(|e| {
-        GatewayError::BackendConfig(format!("the backend address {uri} is not valid: {e}"))
-    })?;
+    target.push_str(rest);
+    for (n, (k, v)) in query.iter().enumerate() {
+        target.push(if n == 0 { '?' } else { '&' });
+        target.extend(encode(k));
+        target.push('=');
+        target.extend(encode(v));
+    }
     headers.retain_not_hop_by_hop();
     headers.remove(header::HOST);
-    headers.remove(DEBUG_HEADER);
-    let forwarded_for = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-        Some(earlier) => format!("{earlier}, {}", caller.peer.ip()),
-        None => caller.peer.ip().to_string(),
+    headers.remove(DEBUG);
+    let peer_ip = &caller.call.peer.ip;
+    let forwarded_for = match headers.get(X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
+        Some(earlier) => HeaderValue::from_str(&format!(
+            "{earlier}, {}",
+            peer_ip.to_str().unwrap_or_default()
+        ))
+        .ok(),
+        None => Some(peer_ip.clone()),
     };
-    if let Ok(value) = HeaderValue::from_str(&forwarded_for) {
-        headers.insert("x-forwarded-for", value);
+    if let Some(value) = forwarded_for {
+        headers.insert(X_FORWARDED_FOR, value);
     }
-    if let Ok(value) = HeaderValue::from_str(caller.host) {
-        headers.insert("x-forwarded-host", value);
-    }
+    headers.insert(X_FORWARDED_HOST, caller.host.clone());
     headers.insert(
-        "x-forwarded-proto",
+        X_FORWARDED_PROTO,
         HeaderValue::from_static(if state.tls { "https" } else { "http" }),
     );
-    let method = if method == "ANY" {
-        caller.method.clone()
-    } else {
-        Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET)
-    };
+    let method = method.as_ref().unwrap_or(&caller.method);
     // Bodiless methods can be sent again after a connection failure; others cannot.
-    let replayable = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let replayable = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if replayable {
         headers.remove(header::CONTENT_LENGTH);
     }
@@ -606,25 +630,26 @@ async fn proxy(
     let mut attempts = 0;
     loop {
         let last = !replayable || attempts >= *retries;
-        let mut outgoing = axum::http::Request::builder()
-            .method(method.clone())
-            .uri(uri.clone())
-            .body(if replayable {
-                Body::empty()
-            } else {
-                body.take().unwrap_or_else(Body::empty)
-            })
-            .map_err(|e| GatewayError::BackendConfig(e.to_string()))?;
-        *outgoing.headers_mut() = if last {
+        let headers = if last {
             kept.take().unwrap_or_default()
         } else {
             kept.clone().unwrap_or_default()
         };
-        match tokio::time::timeout(*timeout, state.upstream.send(outgoing)).await {
+        let body = if replayable {
+            Body::empty()
+        } else {
+            body.take().unwrap_or_else(Body::empty)
+        };
+        let sending = state.upstream.send(address, method, &target, headers, body);
+        match tokio::time::timeout(*timeout, sending).await {
             Err(_) => return Err(GatewayError::BackendTimeout),
             Ok(Ok(mut response)) => {
                 response.headers_mut().retain_not_hop_by_hop();
-                return Ok((response, (method, uri)));
+                let sent = caller.traced.then(|| {
+                    let (scheme, authority) = (address.scheme(), &address.authority);
+                    format!("{method} {scheme}://{authority}{target}")
+                });
+                return Ok((response, sent));
             }
             Ok(Err(failure)) => {
                 if failure.unsent && replayable && attempts < *retries {
@@ -645,8 +670,7 @@ trait HopByHop {
 
 impl HopByHop for HeaderMap {
     fn retain_not_hop_by_hop(&mut self) {
-        let named: Vec<HeaderName> = self.keys().filter(|n| hop_by_hop(n)).cloned().collect();
-        for name in named {
+        while let Some(name) = self.keys().find(|n| hop_by_hop(n)).cloned() {
             self.remove(name);
         }
     }

@@ -1,6 +1,6 @@
 //! Gateway errors and how they are rendered: APIG's status, error code and message (§5.3),
 //! as JSON with the request id in the body and in `X-Request-Id`, and `Server: api-gateway`.
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -106,10 +106,12 @@ impl GatewayError {
     }
 }
 
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
 /// The headers every gateway response carries.
 pub fn stamp(headers: &mut axum::http::HeaderMap, request_id: &RequestId) {
     if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
-        headers.insert("x-request-id", value);
+        headers.insert(X_REQUEST_ID, value);
     }
     headers.insert(header::SERVER, HeaderValue::from_static("api-gateway"));
 }

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::uri::{Authority, PathAndQuery};
+use axum::http::Method;
 use regex::Regex;
 use rustls::sign::CertifiedKey;
 
@@ -145,11 +147,9 @@ pub enum Backend {
         headers: Vec<(String, String)>,
     },
     Http {
-        /// `http` or `https`.
-        scheme: &'static str,
-        /// `host[:port]` with variables substituted.
-        authority: String,
-        method: String,
+        address: Address,
+        /// The backend method; `None` for `ANY` (the caller's method goes on).
+        method: Option<Method>,
         /// The backend path template, variables substituted; `{name}` filled per request.
         path: String,
         timeout: Duration,
@@ -157,8 +157,55 @@ pub enum Backend {
         retries: u32,
     },
     /// The definition cannot be served (a variable it needs has no value in the
-    /// environment); calls get a 500 naming the reason.
+    /// environment, an address that is not one); calls get a 500 naming the reason.
     Broken(String),
+}
+
+/// A backend's address, checked and split once when the snapshot is built (nothing of it
+/// is parsed per call).
+#[derive(Debug)]
+pub struct Address {
+    pub https: bool,
+    /// `host[:port]` as configured, sent as `Host`; also the key of this backend's
+    /// connections in the pool.
+    pub authority: Arc<str>,
+    /// The host to connect to (an IPv6 address without its brackets), and the port.
+    pub host: Box<str>,
+    pub port: u16,
+}
+
+impl Address {
+    fn new(https: bool, authority: &str) -> Result<Self, String> {
+        let parsed: Authority = authority
+            .parse()
+            .map_err(|_| format!("the backend address {authority} is not valid"))?;
+        let port = match parsed.as_str().rsplit_once(':') {
+            Some((_, port)) if !port.ends_with(']') => port.parse().ok(),
+            _ => Some(if https { 443 } else { 80 }),
+        };
+        let (Some(port), false) = (port, parsed.host().is_empty() || authority.contains('@'))
+        else {
+            return Err(format!("the backend address {authority} is not valid"));
+        };
+        Ok(Address {
+            https,
+            authority: parsed.as_str().into(),
+            host: parsed
+                .host()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .into(),
+            port,
+        })
+    }
+
+    pub fn scheme(&self) -> &'static str {
+        if self.https {
+            "https"
+        } else {
+            "http"
+        }
+    }
 }
 
 fn segments(path: &str) -> Vec<Segment> {
@@ -231,16 +278,20 @@ fn backend(
     variables: Option<&HashMap<String, String>>,
 ) -> Result<Backend, String> {
     if let Some(api) = &definition.backend_api {
-        let authority = substitute(&api.url_domain, variables)?;
+        let https = api.req_protocol.eq_ignore_ascii_case("HTTPS");
+        let address = Address::new(https, &substitute(&api.url_domain, variables)?)?;
         let path = substitute(&api.req_uri, variables)?;
+        // With every `{name}` filled, the path must be a valid request target.
+        let filled = path.replace(['{', '}', '+'], "");
+        if !path.starts_with('/') || filled.parse::<PathAndQuery>().is_err() {
+            return Err(format!("the backend path {path} is not valid"));
+        }
         return Ok(Backend::Http {
-            scheme: if api.req_protocol.eq_ignore_ascii_case("HTTPS") {
-                "https"
-            } else {
-                "http"
+            address,
+            method: match api.req_method.as_str() {
+                "ANY" => None,
+                other => Some(Method::from_bytes(other.as_bytes()).unwrap_or(Method::GET)),
             },
-            authority,
-            method: api.req_method.clone(),
             path,
             timeout: Duration::from_millis(api.timeout.max(1) as u64),
             retries: api.retry_count.trim().parse::<i64>().unwrap_or(-1).max(0) as u32,
@@ -570,6 +621,23 @@ impl GroupRoutes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backend_addresses_are_split_once_and_bad_ones_refused() {
+        let plain = Address::new(false, "backend.internal").unwrap();
+        assert_eq!((&*plain.host, plain.port), ("backend.internal", 80));
+        let secure = Address::new(true, "backend.internal").unwrap();
+        assert_eq!(secure.port, 443);
+        let v6 = Address::new(false, "[::1]:8080").unwrap();
+        assert_eq!(
+            (&*v6.host, v6.port, &*v6.authority),
+            ("::1", 8080, "[::1]:8080")
+        );
+        for bad in ["", "a b:80", "user@host", "host:port", "http://host"] {
+            let refused = Address::new(false, bad).unwrap_err();
+            assert!(refused.contains("is not valid"), "{bad}: {refused}");
+        }
+    }
 
     fn table(routes: &[(&str, &str, &str)]) -> RouteTable {
         let mut table = RouteTable::default();

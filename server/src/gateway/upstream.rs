@@ -7,16 +7,17 @@
 //! (rustls, HTTP/1.1 or HTTP/2 by ALPN).
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::uri::Scheme;
-use axum::http::{Request, Response};
+use axum::http::{HeaderMap, Method, Request, Response, Uri};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
 use super::h1::{self, Connection, Sending};
+use super::snapshot::Address;
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
 
@@ -26,7 +27,7 @@ const IDLE_FOR_AT_MOST: Duration = Duration::from_secs(60);
 
 thread_local! {
     /// This thread's idle backend connections, by `host:port`.
-    static IDLE: RefCell<HashMap<Box<str>, Vec<Idle>>> = RefCell::new(HashMap::new());
+    static IDLE: RefCell<HashMap<Arc<str>, Vec<Idle>>> = RefCell::new(HashMap::new());
 }
 
 struct Idle {
@@ -79,39 +80,47 @@ impl Upstream {
         }
     }
 
-    /// Sends `request` (an absolute URI) and returns the backend's response head; its body
-    /// streams.
-    pub async fn send(&self, request: Request<Body>) -> Result<Response<Body>, Failure> {
-        if request.uri().scheme() == Some(&Scheme::HTTPS) {
-            return match self.https.request(request).await {
-                Ok(response) => Ok(response.map(Body::new)),
-                Err(error) if error.is_connect() => Err(Failure::unsent(error)),
-                Err(error) => Err(Failure::sent(error)),
-            };
+    /// Sends a request for `target` (path and query) to the backend at `address`, and
+    /// returns the backend's response head; its body streams.
+    pub async fn send(
+        &self,
+        address: &Address,
+        method: &Method,
+        target: &str,
+        headers: HeaderMap,
+        body: Body,
+    ) -> Result<Response<Body>, Failure> {
+        if !address.https {
+            return send_plain(address, method, target, headers, body).await;
         }
-        send_plain(request).await
+        let uri: Uri = format!("https://{}{target}", address.authority)
+            .parse()
+            .map_err(Failure::unsent)?;
+        let mut request = Request::new(body);
+        *request.method_mut() = method.clone();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        match self.https.request(request).await {
+            Ok(response) => Ok(response.map(Body::new)),
+            Err(error) if error.is_connect() => Err(Failure::unsent(error)),
+            Err(error) => Err(Failure::sent(error)),
+        }
     }
 }
 
-async fn send_plain(request: Request<Body>) -> Result<Response<Body>, Failure> {
-    let (parts, body) = request.into_parts();
-    let authority = parts
-        .uri
-        .authority()
-        .ok_or_else(|| Failure::unsent(anyhow::anyhow!("no backend address in {}", parts.uri)))?;
-    let host = authority
-        .host()
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    let port = authority.port_u16().unwrap_or(80);
-    // HTTP/1.1 to an origin server: the request target is the path and query only.
-    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let sending = Sending::of(&parts.method, &body);
+async fn send_plain(
+    address: &Address,
+    method: &Method,
+    target: &str,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response<Body>, Failure> {
+    let sending = Sending::of(method, &body);
     let outgoing = h1::Outgoing {
-        method: &parts.method,
+        method,
         target,
-        authority: authority.as_str(),
-        headers: &parts.headers,
+        authority: &address.authority,
+        headers: &headers,
         sending,
     };
     let mut body = Some(body);
@@ -119,10 +128,10 @@ async fn send_plain(request: Request<Body>) -> Result<Response<Body>, Failure> {
     // one, when the request has no body (so nothing of it is lost) and is safe to repeat.
     let repeatable = sending == Sending::Nothing;
     loop {
-        let (mut connection, reused) = match checkout(authority.as_str()) {
+        let (mut connection, reused) = match checkout(&address.authority) {
             Some(connection) => (connection, true),
             None => (
-                Connection::open(host, port)
+                Connection::open(&address.host, address.port)
                     .await
                     .map_err(Failure::unsent)?,
                 false,
@@ -133,7 +142,7 @@ async fn send_plain(request: Request<Body>) -> Result<Response<Body>, Failure> {
             .await;
         match exchanged {
             Ok(head) => {
-                let release = Pooled(authority.as_str().into());
+                let release = Pooled(address.authority.clone());
                 let body = head.body(connection, release);
                 let mut response = Response::new(body);
                 *response.status_mut() = head.status;
@@ -147,7 +156,6 @@ async fn send_plain(request: Request<Body>) -> Result<Response<Body>, Failure> {
         }
     }
 }
-
 /// An idle connection of this thread to `key` the backend has not closed.
 fn checkout(key: &str) -> Option<Connection> {
     IDLE.with(|idle| {
@@ -163,7 +171,7 @@ fn checkout(key: &str) -> Option<Connection> {
 }
 
 /// A connection's way back to this thread's pool, under its backend's `host:port`.
-struct Pooled(Box<str>);
+struct Pooled(Arc<str>);
 
 impl h1::Release for Pooled {
     fn release(self, connection: Connection) {
