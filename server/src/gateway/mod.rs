@@ -4,6 +4,7 @@
 //! configuration snapshot, kept current by `loader`); every response carries `X-Request-Id`;
 //! every failure is one `GatewayError`, rendered in one place (`respond`). Nothing here
 //! imports sqlx or leptos, except `loader`.
+mod backend;
 mod capped;
 mod h1;
 pub mod loader;

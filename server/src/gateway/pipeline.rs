@@ -21,12 +21,13 @@ use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
 use percent_encoding::{percent_decode_str, NON_ALPHANUMERIC};
 
+use super::backend::Backend;
 use super::capped::{drain, Capped};
 use super::h1::hop_by_hop;
 use super::loader::Live;
 use super::respond::stamp;
-use super::snapshot::{Backend, Captured, LiveApi, ParamCheck};
-use super::upstream::Upstream;
+use super::snapshot::{Captured, LiveApi, ParamCheck};
+use super::upstream::{self, Upstream};
 use super::{GatewayError, RequestId};
 use app::services::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
 
@@ -640,7 +641,13 @@ async fn proxy(
         } else {
             body.take().unwrap_or_else(Body::empty)
         };
-        let sending = state.upstream.send(address, method, &target, headers, body);
+        let sending = state.upstream.send(upstream::Call {
+            address,
+            method,
+            target: &target,
+            headers,
+            body,
+        });
         match tokio::time::timeout(*timeout, sending).await {
             Err(_) => return Err(GatewayError::BackendTimeout),
             Ok(Ok(mut response)) => {

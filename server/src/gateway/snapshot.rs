@@ -4,15 +4,14 @@
 //! by the loader; a request reads one snapshot from start to end.
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::http::uri::{Authority, PathAndQuery};
-use axum::http::Method;
 use regex::Regex;
 use rustls::sign::CertifiedKey;
 
-use app::domain::api::{ApiDefinition, BackendParam, ReqParam};
+use app::domain::api::{BackendParam, ReqParam};
 use app::services::runtime::{RuntimeApi, RuntimeConfig};
+
+use super::backend::{compile, Backend};
 
 /// Everything served at one configuration revision.
 #[derive(Debug, Default)]
@@ -138,76 +137,6 @@ pub struct ParamCheck {
     pub pass_through: bool,
 }
 
-/// Where a live API's calls go.
-#[derive(Debug)]
-pub enum Backend {
-    Mock {
-        status: u16,
-        body: String,
-        headers: Vec<(String, String)>,
-    },
-    Http {
-        address: Address,
-        /// The backend method; `None` for `ANY` (the caller's method goes on).
-        method: Option<Method>,
-        /// The backend path template, variables substituted; `{name}` filled per request.
-        path: String,
-        timeout: Duration,
-        /// Extra attempts after a connection failure (`retry_count`, -1 meaning none).
-        retries: u32,
-    },
-    /// The definition cannot be served (a variable it needs has no value in the
-    /// environment, an address that is not one); calls get a 500 naming the reason.
-    Broken(String),
-}
-
-/// A backend's address, checked and split once when the snapshot is built (nothing of it
-/// is parsed per call).
-#[derive(Debug)]
-pub struct Address {
-    pub https: bool,
-    /// `host[:port]` as configured, sent as `Host`; also the key of this backend's
-    /// connections in the pool.
-    pub authority: Arc<str>,
-    /// The host to connect to (an IPv6 address without its brackets), and the port.
-    pub host: Box<str>,
-    pub port: u16,
-}
-
-impl Address {
-    fn new(https: bool, authority: &str) -> Result<Self, String> {
-        let parsed: Authority = authority
-            .parse()
-            .map_err(|_| format!("the backend address {authority} is not valid"))?;
-        let port = match parsed.as_str().rsplit_once(':') {
-            Some((_, port)) if !port.ends_with(']') => port.parse().ok(),
-            _ => Some(if https { 443 } else { 80 }),
-        };
-        let (Some(port), false) = (port, parsed.host().is_empty() || authority.contains('@'))
-        else {
-            return Err(format!("the backend address {authority} is not valid"));
-        };
-        Ok(Address {
-            https,
-            authority: parsed.as_str().into(),
-            host: parsed
-                .host()
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .into(),
-            port,
-        })
-    }
-
-    pub fn scheme(&self) -> &'static str {
-        if self.https {
-            "https"
-        } else {
-            "http"
-        }
-    }
-}
-
 fn segments(path: &str) -> Vec<Segment> {
     path.split('/')
         .filter(|s| !s.is_empty())
@@ -224,24 +153,6 @@ fn segments(path: &str) -> Vec<Segment> {
 }
 
 /// Replaces `#name#` with the environment's values; the first missing name is the error.
-fn substitute(text: &str, variables: Option<&HashMap<String, String>>) -> Result<String, String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('#') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('#') else { break };
-        let name = &after[..end];
-        let value = variables
-            .and_then(|v| v.get(name))
-            .ok_or_else(|| format!("the variable #{name}# has no value in this environment"))?;
-        out.push_str(&rest[..start]);
-        out.push_str(value);
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 fn check(param: &ReqParam) -> Result<ParamCheck, String> {
     let pattern = if param.regular.trim().is_empty() {
         None
@@ -273,51 +184,10 @@ fn check(param: &ReqParam) -> Result<ParamCheck, String> {
     })
 }
 
-fn backend(
-    definition: &ApiDefinition,
-    variables: Option<&HashMap<String, String>>,
-) -> Result<Backend, String> {
-    if let Some(api) = &definition.backend_api {
-        let https = api.req_protocol.eq_ignore_ascii_case("HTTPS");
-        let address = Address::new(https, &substitute(&api.url_domain, variables)?)?;
-        let path = substitute(&api.req_uri, variables)?;
-        // With every `{name}` filled, the path must be a valid request target.
-        let filled = path.replace(['{', '}', '+'], "");
-        if !path.starts_with('/') || filled.parse::<PathAndQuery>().is_err() {
-            return Err(format!("the backend path {path} is not valid"));
-        }
-        return Ok(Backend::Http {
-            address,
-            method: match api.req_method.as_str() {
-                "ANY" => None,
-                other => Some(Method::from_bytes(other.as_bytes()).unwrap_or(Method::GET)),
-            },
-            path,
-            timeout: Duration::from_millis(api.timeout.max(1) as u64),
-            retries: api.retry_count.trim().parse::<i64>().unwrap_or(-1).max(0) as u32,
-        });
-    }
-    if let Some(mock) = &definition.mock_info {
-        return Ok(Backend::Mock {
-            status: u16::try_from(mock.status_code).unwrap_or(200),
-            body: mock.result_content.clone(),
-            headers: mock
-                .headers
-                .iter()
-                .map(|h| (h.key.clone(), h.value.clone()))
-                .collect(),
-        });
-    }
-    Err(format!(
-        "backend type {} has no runtime",
-        definition.backend_type
-    ))
-}
-
 fn live(api: &RuntimeApi, variables: Option<&HashMap<String, String>>) -> LiveApi {
     let definition = &api.definition;
     let checks: Result<Vec<ParamCheck>, String> = definition.req_params.iter().map(check).collect();
-    let (checks, backend) = match (checks, backend(definition, variables)) {
+    let (checks, backend) = match (checks, compile(definition, variables)) {
         (Ok(checks), Ok(backend)) => (checks, backend),
         (Err(reason), _) | (_, Err(reason)) => (Vec::new(), Backend::Broken(reason)),
     };
@@ -622,23 +492,6 @@ impl GroupRoutes {
 mod tests {
     use super::*;
 
-    #[test]
-    fn backend_addresses_are_split_once_and_bad_ones_refused() {
-        let plain = Address::new(false, "backend.internal").unwrap();
-        assert_eq!((&*plain.host, plain.port), ("backend.internal", 80));
-        let secure = Address::new(true, "backend.internal").unwrap();
-        assert_eq!(secure.port, 443);
-        let v6 = Address::new(false, "[::1]:8080").unwrap();
-        assert_eq!(
-            (&*v6.host, v6.port, &*v6.authority),
-            ("::1", 8080, "[::1]:8080")
-        );
-        for bad in ["", "a b:80", "user@host", "host:port", "http://host"] {
-            let refused = Address::new(false, bad).unwrap_err();
-            assert!(refused.contains("is not valid"), "{bad}: {refused}");
-        }
-    }
-
     fn table(routes: &[(&str, &str, &str)]) -> RouteTable {
         let mut table = RouteTable::default();
         for (name, method, path) in routes {
@@ -727,18 +580,5 @@ mod tests {
         assert_eq!(found(&table, "GET", "/items7/1/x").unwrap().0, "open-two");
         assert_eq!(found(&table, "GET", "/items7/1/y").unwrap().0, "named-two");
         assert_eq!(found(&table, "GET", "/nothing/1"), None);
-    }
-
-    #[test]
-    fn variables_are_substituted_or_named_when_missing() {
-        let vars: HashMap<String, String> = [("host".to_owned(), "10.0.0.1:80".to_owned())].into();
-        assert_eq!(
-            substitute("#host#/v1", Some(&vars)).unwrap(),
-            "10.0.0.1:80/v1"
-        );
-        assert!(substitute("#port#", Some(&vars))
-            .unwrap_err()
-            .contains("#port#"));
-        assert_eq!(substitute("plain", None).unwrap(), "plain");
     }
 }

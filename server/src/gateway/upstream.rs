@@ -16,8 +16,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
+use super::backend::Address;
 use super::h1::{self, Connection, Sending};
-use super::snapshot::Address;
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
 
@@ -80,26 +80,18 @@ impl Upstream {
         }
     }
 
-    /// Sends a request for `target` (path and query) to the backend at `address`, and
-    /// returns the backend's response head; its body streams.
-    pub async fn send(
-        &self,
-        address: &Address,
-        method: &Method,
-        target: &str,
-        headers: HeaderMap,
-        body: Body,
-    ) -> Result<Response<Body>, Failure> {
-        if !address.https {
-            return send_plain(address, method, target, headers, body).await;
+    /// Sends `call` and returns the backend's response head; its body streams.
+    pub async fn send(&self, call: Call<'_>) -> Result<Response<Body>, Failure> {
+        if !call.address.https {
+            return send_plain(call).await;
         }
-        let uri: Uri = format!("https://{}{target}", address.authority)
+        let uri: Uri = format!("https://{}{}", call.address.authority, call.target)
             .parse()
             .map_err(Failure::unsent)?;
-        let mut request = Request::new(body);
-        *request.method_mut() = method.clone();
+        let mut request = Request::new(call.body);
+        *request.method_mut() = call.method.clone();
         *request.uri_mut() = uri;
-        *request.headers_mut() = headers;
+        *request.headers_mut() = call.headers;
         match self.https.request(request).await {
             Ok(response) => Ok(response.map(Body::new)),
             Err(error) if error.is_connect() => Err(Failure::unsent(error)),
@@ -108,13 +100,24 @@ impl Upstream {
     }
 }
 
-async fn send_plain(
-    address: &Address,
-    method: &Method,
-    target: &str,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response<Body>, Failure> {
+/// One request to a backend.
+pub struct Call<'a> {
+    pub address: &'a Address,
+    pub method: &'a Method,
+    /// The path and query.
+    pub target: &'a str,
+    pub headers: HeaderMap,
+    pub body: Body,
+}
+
+async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
+    let Call {
+        address,
+        method,
+        target,
+        headers,
+        body,
+    } = call;
     let sending = Sending::of(method, &body);
     let outgoing = h1::Outgoing {
         method,
