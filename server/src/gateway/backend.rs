@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::http::uri::{Authority, PathAndQuery};
 use axum::http::Method;
+use percent_encoding::{PercentEncode, NON_ALPHANUMERIC};
 
 use app::domain::api::ApiDefinition;
 
@@ -22,8 +23,8 @@ pub enum Backend {
         address: Address,
         /// The backend method; `None` for `ANY` (the caller's method goes on).
         method: Option<Method>,
-        /// The backend path template, variables substituted; `{name}` filled per request.
-        path: String,
+        /// The backend path, variables substituted; `{name}` filled per request.
+        path: PathTemplate,
         timeout: Duration,
         /// Extra attempts after a connection failure (`retry_count`, -1 meaning none).
         retries: u32,
@@ -80,6 +81,81 @@ impl Address {
     }
 }
 
+/// A backend path split once into literal text and `{name}` / `{name+}` placeholders.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PathTemplate(Vec<Piece>);
+
+#[derive(Debug, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    /// One segment's value, percent-encoded whole.
+    Value(String),
+    /// A greedy value: slashes kept, each segment percent-encoded.
+    Rest(String),
+}
+
+impl PathTemplate {
+    /// Splits `path`; it must be a valid request target with every placeholder filled.
+    fn new(path: &str) -> Result<Self, String> {
+        let mut pieces = Vec::new();
+        let mut rest = path;
+        while let Some((before, after)) = rest.split_once('{') {
+            let Some((name, after)) = after.split_once('}') else {
+                break;
+            };
+            pieces.push(Piece::Text(before.to_owned()));
+            pieces.push(match name.strip_suffix('+') {
+                Some(name) => Piece::Rest(name.to_owned()),
+                None => Piece::Value(name.to_owned()),
+            });
+            rest = after;
+        }
+        pieces.push(Piece::Text(rest.to_owned()));
+        let filled: String = pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.as_str(),
+                Piece::Value(_) | Piece::Rest(_) => "x",
+            })
+            .collect();
+        if !filled.starts_with('/') || filled.parse::<PathAndQuery>().is_err() {
+            return Err(format!("the backend path {path} is not valid"));
+        }
+        pieces.retain(|piece| *piece != Piece::Text(String::new()));
+        Ok(PathTemplate(pieces))
+    }
+
+    /// Writes the path with each placeholder's value from `values` (empty when missing).
+    pub fn fill(&self, values: &[(String, String)], target: &mut String) {
+        let value = |name: &str| {
+            values
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        for piece in &self.0 {
+            match piece {
+                Piece::Text(text) => target.push_str(text),
+                Piece::Value(name) => target.extend(encode(value(name))),
+                Piece::Rest(name) => {
+                    for (n, segment) in value(name).split('/').enumerate() {
+                        if n > 0 {
+                            target.push('/');
+                        }
+                        target.extend(encode(segment));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A value percent-encoded for a path segment or a query (everything but letters and
+/// digits).
+pub fn encode(value: &str) -> PercentEncode<'_> {
+    percent_encoding::utf8_percent_encode(value, NON_ALPHANUMERIC)
+}
+
 pub fn compile(
     definition: &ApiDefinition,
     variables: Option<&HashMap<String, String>>,
@@ -87,12 +163,7 @@ pub fn compile(
     if let Some(api) = &definition.backend_api {
         let https = api.req_protocol.eq_ignore_ascii_case("HTTPS");
         let address = Address::new(https, &substitute(&api.url_domain, variables)?)?;
-        let path = substitute(&api.req_uri, variables)?;
-        // With every `{name}` filled, the path must be a valid request target.
-        let filled = path.replace(['{', '}', '+'], "");
-        if !path.starts_with('/') || filled.parse::<PathAndQuery>().is_err() {
-            return Err(format!("the backend path {path} is not valid"));
-        }
+        let path = PathTemplate::new(&substitute(&api.req_uri, variables)?)?;
         return Ok(Backend::Http {
             address,
             method: match api.req_method.as_str() {
@@ -142,6 +213,25 @@ fn substitute(text: &str, variables: Option<&HashMap<String, String>>) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backend_paths_are_split_once_and_filled_encoded() {
+        let template = PathTemplate::new("/users/{id}/files/{rest+}").unwrap();
+        let values = [
+            ("id".to_owned(), "a b".to_owned()),
+            ("rest".to_owned(), "x/ü.txt".to_owned()),
+        ];
+        let mut target = String::new();
+        template.fill(&values, &mut target);
+        assert_eq!(target, "/users/a%20b/files/x/%C3%BC%2Etxt");
+        let mut missing = String::new();
+        PathTemplate::new("/{id}").unwrap().fill(&[], &mut missing);
+        assert_eq!(missing, "/");
+        for bad in ["users/{id}", "/a b/{id}", ""] {
+            let refused = PathTemplate::new(bad).unwrap_err();
+            assert!(refused.contains("is not valid"), "{bad}: {refused}");
+        }
+    }
 
     #[test]
     fn backend_addresses_are_split_once_and_bad_ones_refused() {

@@ -19,9 +19,9 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
-use percent_encoding::{percent_decode_str, NON_ALPHANUMERIC};
+use percent_encoding::percent_decode_str;
 
-use super::backend::Backend;
+use super::backend::{encode, Backend};
 use super::capped::{drain, Capped};
 use super::h1::hop_by_hop;
 use super::loader::Live;
@@ -76,11 +76,10 @@ const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto
 const DEBUG: HeaderName = HeaderName::from_static(DEBUG_HEADER);
 const BACKEND_REQUEST: HeaderName = HeaderName::from_static(BACKEND_REQUEST_HEADER);
 
-/// The caller at the other end of one connection: its address, and its IP address as a
-/// header value (formatted once per connection, not per call).
+/// The caller at the other end of one connection: its IP address as a header value
+/// (formatted once per connection, not per call).
 #[derive(Clone)]
 pub struct Peer {
-    pub addr: SocketAddr,
     ip: HeaderValue,
 }
 
@@ -88,7 +87,7 @@ impl Peer {
     pub fn new(addr: SocketAddr) -> Self {
         let ip = HeaderValue::from_str(&addr.ip().to_string())
             .unwrap_or(HeaderValue::from_static("unknown"));
-        Peer { addr, ip }
+        Peer { ip }
     }
 }
 
@@ -432,7 +431,7 @@ async fn serve(
 /// A system parameter's value for this request.
 fn system_value(name: &str, api: &LiveApi, caller: &Caller<'_>, state: &GatewayState) -> String {
     match name.trim_start_matches("$context.") {
-        "sourceIp" => caller.call.peer.addr.ip().to_string(),
+        "sourceIp" => caller.call.peer.ip.to_str().unwrap_or_default().to_owned(),
         "stage" => api.env_name.clone(),
         "apiId" => api.api_id.clone(),
         "apiName" => api.name.clone(),
@@ -561,38 +560,8 @@ async fn proxy(
     // The request target: the path template filled, then the query. Every value is
     // percent-encoded and the template was checked when the snapshot was built, so the
     // target is valid as it stands.
-    fn encode(s: &str) -> percent_encoding::PercentEncode<'_> {
-        percent_encoding::utf8_percent_encode(s, NON_ALPHANUMERIC)
-    }
-    let mut target = String::with_capacity(path.len());
-    let mut rest = path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        let name = &rest[start + 1..start + end];
-        target.push_str(&rest[..start]);
-        let (name, greedy) = match name.strip_suffix('+') {
-            Some(n) => (n, true),
-            None => (name, false),
-        };
-        let value = path_values
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str());
-        if greedy {
-            for (n, segment) in value.split('/').enumerate() {
-                if n > 0 {
-                    target.push('/');
-                }
-                target.extend(encode(segment));
-            }
-        } else {
-            target.extend(encode(value));
-        }
-        rest = &rest[start + end + 1..];
-    }
-    target.push_str(rest);
+    let mut target = String::with_capacity(64);
+    path.fill(&path_values, &mut target);
     for (n, (k, v)) in query.iter().enumerate() {
         target.push(if n == 0 { '?' } else { '&' });
         target.extend(encode(k));
