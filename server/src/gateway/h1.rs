@@ -2,6 +2,7 @@
 //! head is written in one piece, the response head parsed in place, and the response body
 //! framed (length, chunked, or until the backend closes) as the caller's side reads it. No
 //! connection task and no channel between the call and its connection.
+use std::future::Future;
 use std::io;
 use std::mem::MaybeUninit;
 use std::pin::Pin;
@@ -14,6 +15,9 @@ use bytes::{Buf, BytesMut};
 use http_body::{Body as _, Frame, SizeHint};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::time::{Duration, Instant, Sleep};
+
+use super::upstream::Forwarded;
 
 /// A response head longer than this is refused (nginx's default buffer is 4–8 KB).
 const MAX_HEAD: usize = 64 * 1024;
@@ -22,12 +26,31 @@ const MAX_CHUNK_LINE: usize = 4096;
 /// Most response headers a backend may send.
 const MAX_HEADERS: usize = 128;
 
-/// One connection to a backend: the socket, bytes read but not used yet, and the buffer
-/// request heads are written into (kept to save an allocation per call).
+/// One connection to a backend: the socket, bytes read but not used yet, the buffer request
+/// heads are written into (kept to save an allocation per call), and the timer of its
+/// exchanges.
 pub struct Connection {
     stream: TcpStream,
     read: BytesMut,
     head: Vec<u8>,
+    /// Kept armed from one exchange to the next and moved only when a call's deadline falls
+    /// outside what it allows (see `arm`): most calls register no timer of their own. Out of
+    /// the connection only while an exchange runs.
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+/// The most an exchange's timeout may fire late: an eighth of the timeout, at most 50 ms.
+fn slack(timeout: Duration) -> Duration {
+    (timeout / 8).min(Duration::from_millis(50))
+}
+
+/// Arms `timer` for `deadline`: it fires no earlier than the deadline and at most `slack`
+/// after it. A timer already within that window is left as it is.
+fn arm(timer: &mut Pin<Box<Sleep>>, deadline: Instant, slack: Duration) {
+    let armed = timer.deadline();
+    if armed < deadline || armed > deadline + slack {
+        timer.as_mut().reset(deadline + slack);
+    }
 }
 
 /// Hop-by-hop headers: they describe one connection and are never forwarded.
@@ -59,6 +82,11 @@ fn written_here(name: &HeaderName) -> bool {
             | "trailer"
             | "upgrade"
             | "proxy-connection"
+            | "proxy-authenticate"
+            | "proxy-authorization"
+            | "x-forwarded-for"
+            | "x-forwarded-host"
+            | "x-forwarded-proto"
     )
 }
 
@@ -95,6 +123,7 @@ pub struct Outgoing<'a> {
     /// `host[:port]`, sent as `Host`.
     pub authority: &'a str,
     pub headers: &'a HeaderMap,
+    pub forwarded: &'a Forwarded,
     pub sending: Sending,
 }
 
@@ -134,6 +163,8 @@ pub enum Failed {
     /// The connection was closed before any of the response arrived: on a reused
     /// connection, the backend closed it as the request went out.
     Closed(io::Error),
+    /// The response head did not arrive by the deadline.
+    TimedOut,
     Other(io::Error),
 }
 
@@ -155,6 +186,7 @@ impl Connection {
             stream,
             read: BytesMut::with_capacity(8 * 1024),
             head: Vec::with_capacity(1024),
+            timer: None,
         })
     }
 
@@ -172,8 +204,36 @@ impl Connection {
         }
     }
 
-    /// Sends the request head and body, and reads the response head.
-    pub async fn exchange(&mut self, request: &Outgoing<'_>, body: Body) -> Result<Head, Failed> {
+    /// Sends the request head and body, and reads the response head, by `deadline` (the
+    /// end of the call's `timeout`).
+    pub async fn exchange(
+        &mut self,
+        request: &Outgoing<'_>,
+        body: Body,
+        deadline: Instant,
+        timeout: Duration,
+    ) -> Result<Head, Failed> {
+        let mut timer = self
+            .timer
+            .take()
+            .unwrap_or_else(|| Box::pin(tokio::time::sleep_until(deadline)));
+        arm(&mut timer, deadline, slack(timeout));
+        let exchanged = {
+            let mut exchanging = std::pin::pin!(self.send_and_read(request, body));
+            std::future::poll_fn(|cx| {
+                if let Poll::Ready(exchanged) = exchanging.as_mut().poll(cx) {
+                    return Poll::Ready(exchanged);
+                }
+                ready!(timer.as_mut().poll(cx));
+                Poll::Ready(Err(Failed::TimedOut))
+            })
+            .await
+        };
+        self.timer = Some(timer);
+        exchanged
+    }
+
+    async fn send_and_read(&mut self, request: &Outgoing<'_>, body: Body) -> Result<Head, Failed> {
         let (method, sending) = (request.method, request.sending);
         self.write_head(request);
         if let Err(error) = self.stream.write_all(&self.head).await {
@@ -208,6 +268,16 @@ impl Connection {
             }
             head.extend_from_slice(name.as_str().as_bytes());
             head.extend_from_slice(b": ");
+            head.extend_from_slice(value.as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        let forwarded = request.forwarded;
+        for (name, value) in [
+            (&b"x-forwarded-for: "[..], &forwarded.r#for),
+            (b"x-forwarded-host: ", &forwarded.host),
+            (b"x-forwarded-proto: ", &forwarded.proto),
+        ] {
+            head.extend_from_slice(name);
             head.extend_from_slice(value.as_bytes());
             head.extend_from_slice(b"\r\n");
         }
@@ -316,11 +386,11 @@ fn parse_head(bytes: &[u8], method: &Method) -> io::Result<Option<(Head, usize)>
         let value = HeaderValue::from_bytes(found.value)
             .map_err(|_| invalid(format!("the backend's header {name} has a bad value")))?;
         if name == header::CONNECTION {
-            for token in value.to_str().unwrap_or_default().split(',') {
-                let token = token.trim();
-                if token.eq_ignore_ascii_case("close") {
+            for token in value.as_bytes().split(|&b| b == b',') {
+                let token = token.trim_ascii();
+                if token.eq_ignore_ascii_case(b"close") {
                     keep_alive = false;
-                } else if token.eq_ignore_ascii_case("keep-alive") {
+                } else if token.eq_ignore_ascii_case(b"keep-alive") {
                     keep_alive = true;
                 }
             }
@@ -601,6 +671,26 @@ mod tests {
             &Method::GET
         )
         .is_err());
+    }
+
+    #[tokio::test]
+    async fn an_exchange_timer_moves_only_when_the_deadline_leaves_its_window() {
+        assert_eq!(slack(Duration::from_millis(8)), Duration::from_millis(1));
+        assert_eq!(slack(Duration::from_secs(5)), Duration::from_millis(50));
+        let (start, ms) = (Instant::now(), Duration::from_millis);
+        let mut timer = Box::pin(tokio::time::sleep_until(start));
+        // Later than the timer: moved to the deadline plus the slack.
+        arm(&mut timer, start + ms(1000), ms(50));
+        assert_eq!(timer.deadline(), start + ms(1050));
+        // Within the window: left as it is (it fires at most 30 ms late).
+        arm(&mut timer, start + ms(1020), ms(50));
+        assert_eq!(timer.deadline(), start + ms(1050));
+        // Past the window: moved again.
+        arm(&mut timer, start + ms(1060), ms(50));
+        assert_eq!(timer.deadline(), start + ms(1110));
+        // A much earlier deadline (a shorter timeout) pulls the timer back.
+        arm(&mut timer, start + ms(200), ms(10));
+        assert_eq!(timer.deadline(), start + ms(210));
     }
 
     #[test]

@@ -23,11 +23,10 @@ use percent_encoding::percent_decode_str;
 
 use super::backend::{encode, Backend};
 use super::capped::{drain, Capped};
-use super::h1::hop_by_hop;
 use super::loader::Live;
 use super::respond::stamp;
 use super::snapshot::{Captured, LiveApi, ParamCheck};
-use super::upstream::{self, Upstream};
+use super::upstream::{self, Forwarded, Upstream};
 use super::{GatewayError, RequestId};
 use app::services::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
 
@@ -66,13 +65,8 @@ impl GatewayState {
     }
 }
 
-const X_APIG_MODE: HeaderName = HeaderName::from_static("x-apig-mode");
 const X_APIG_LATENCY: HeaderName = HeaderName::from_static("x-apig-latency");
 const X_APIG_UPSTREAM_LATENCY: HeaderName = HeaderName::from_static("x-apig-upstream-latency");
-const X_STAGE: HeaderName = HeaderName::from_static("x-stage");
-const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
-const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
-const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 const DEBUG: HeaderName = HeaderName::from_static(DEBUG_HEADER);
 const BACKEND_REQUEST: HeaderName = HeaderName::from_static(BACKEND_REQUEST_HEADER);
 
@@ -91,24 +85,72 @@ impl Peer {
     }
 }
 
+/// The caller's headers the pipeline reads, found in one pass over them (which also measures
+/// them against APIG's header size limits). Where a header comes twice, the first counts.
+#[derive(Default)]
+struct Seen {
+    host: Option<HeaderValue>,
+    stage: Option<HeaderValue>,
+    content_length: Option<HeaderValue>,
+    origin: Option<HeaderValue>,
+    preflight_method: Option<HeaderValue>,
+    forwarded_for: Option<HeaderValue>,
+    mode: Option<HeaderValue>,
+    debug: Option<HeaderValue>,
+    too_large: bool,
+}
+
+impl Seen {
+    fn scan(headers: &HeaderMap) -> Seen {
+        let mut seen = Seen::default();
+        let mut total = 0;
+        for (name, value) in headers {
+            let size = name.as_str().len() + value.len();
+            total += size;
+            seen.too_large |= size > MAX_HEADER;
+            let slot = match name.as_str() {
+                "host" => &mut seen.host,
+                "x-stage" => &mut seen.stage,
+                "content-length" => &mut seen.content_length,
+                "origin" => &mut seen.origin,
+                "access-control-request-method" => &mut seen.preflight_method,
+                "x-forwarded-for" => &mut seen.forwarded_for,
+                "x-apig-mode" => &mut seen.mode,
+                debug if debug == DEBUG_HEADER => &mut seen.debug,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value.clone());
+            }
+        }
+        seen.too_large |= total > MAX_HEADERS;
+        seen
+    }
+
+    /// `X-Apig-Mode: debug`: the caller asks for the latency headers.
+    fn timed(&self) -> bool {
+        self.mode
+            .as_ref()
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"debug"))
+    }
+}
+
 /// Serves one call from `peer`.
 pub async fn handle(state: GatewayState, peer: &Peer, request: Request) -> Response {
     let request_id = RequestId::new();
-    // The clock is read only for a caller who asked for the latency headers.
-    let started = request
-        .headers()
-        .get(X_APIG_MODE)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"debug"))
-        .then(Instant::now);
-    let snapshot = state.live.snapshot();
     let (parts, body) = request.into_parts();
+    let seen = Seen::scan(&parts.headers);
+    // The clock is read only for a caller who asked for the latency headers.
+    let started = seen.timed().then(Instant::now);
+    let snapshot = state.live.snapshot();
     let mut body = Some(body);
     let call = Call {
         peer,
         request_id: &request_id,
         timed: started.is_some(),
     };
-    let (mut response, upstream) = match serve(&state, &snapshot, &call, parts, &mut body).await {
+    let served = serve(&state, &snapshot, &call, parts, seen, &mut body).await;
+    let (mut response, upstream) = match served {
         Ok(served) => served,
         Err(error) => (error.into_response(&request_id), None),
     };
@@ -268,55 +310,38 @@ const MAX_URI: usize = 32 * 1024;
 const MAX_HEADER: usize = 32 * 1024;
 const MAX_HEADERS: usize = 128 * 1024;
 
-/// Refuses requests over APIG's URI and header size limits (414, 494).
-fn check_sizes(request: &Parts) -> Result<(), GatewayError> {
-    let uri = request.uri.path_and_query().map_or(0, |p| p.as_str().len());
-    if uri > MAX_URI {
-        return Err(GatewayError::UriTooLarge);
-    }
-    let mut total = 0;
-    for (name, value) in &request.headers {
-        let size = name.as_str().len() + value.len();
-        if size > MAX_HEADER {
-            return Err(GatewayError::HeadersTooLarge);
-        }
-        total += size;
-    }
-    if total > MAX_HEADERS {
-        return Err(GatewayError::HeadersTooLarge);
-    }
-    Ok(())
-}
-
 async fn serve(
     state: &GatewayState,
     snapshot: &super::snapshot::Snapshot,
     call: &Call<'_>,
     parts: Parts,
+    seen: Seen,
     body: &mut Option<Body>,
 ) -> Result<(Response, Option<std::time::Duration>), GatewayError> {
-    check_sizes(&parts)?;
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .filter(|h| h.to_str().is_ok())
-        .cloned()
+    // APIG's URI and header size limits (414, 494).
+    if parts.uri.path_and_query().map_or(0, |p| p.as_str().len()) > MAX_URI {
+        return Err(GatewayError::UriTooLarge);
+    }
+    if seen.too_large {
+        return Err(GatewayError::HeadersTooLarge);
+    }
+    let host = seen
+        .host
         .or_else(|| parts.uri.host().and_then(|h| HeaderValue::from_str(h).ok()))
         .unwrap_or(HeaderValue::from_static(""));
-    let host_text = host.to_str().unwrap_or_default();
-    let host_name = host_text.rsplit_once(':').map_or(host_text, |(h, _)| h);
+    let host_text = std::str::from_utf8(host.as_bytes()).unwrap_or_default();
     let group = snapshot
-        .group(host_name, state.local_port)
+        .group(without_port(host_text), state.local_port)
         .ok_or(GatewayError::ApiNotFound)?;
-    let stage = parts
-        .headers
-        .get(X_STAGE)
+    let stage = seen
+        .stage
+        .as_ref()
         .and_then(|v| v.to_str().ok())
         .unwrap_or("RELEASE");
     let routes = group.env(stage).ok_or(GatewayError::ApiNotFound)?;
     let path = parts.uri.path();
     let preflight_for = (parts.method == Method::OPTIONS)
-        .then(|| parts.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD))
+        .then_some(seen.preflight_method.as_ref())
         .flatten()
         .and_then(|m| m.to_str().ok())
         .map(str::to_ascii_uppercase);
@@ -334,9 +359,9 @@ async fn serve(
     if api.protocol != "BOTH" && api.protocol != scheme {
         return Err(GatewayError::WrongProtocol(api.protocol.clone()));
     }
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
+    let declared = seen
+        .content_length
+        .as_ref()
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > group.body_limit) {
@@ -360,10 +385,9 @@ async fn serve(
         let value = incoming.get(&param.location, &param.name);
         check(param, value.as_deref())?;
     }
-    let origin = incoming.headers.get(header::ORIGIN).cloned();
-    let traced = incoming
-        .headers
-        .get(DEBUG)
+    let traced = seen
+        .debug
+        .as_ref()
         .is_some_and(|v| v.as_bytes() == state.debug_key.as_bytes());
     let (mut response, upstream) = match &api.backend {
         Backend::Mock {
@@ -399,6 +423,8 @@ async fn serve(
                 call,
                 host,
                 method: parts.method,
+                forwarded_for: seen.forwarded_for,
+                carries_debug: seen.debug.is_some(),
                 traced,
             };
             let proxied = proxy(
@@ -422,10 +448,19 @@ async fn serve(
     if api.cors {
         response.headers_mut().insert(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            origin.unwrap_or(HeaderValue::from_static("*")),
+            seen.origin.unwrap_or(HeaderValue::from_static("*")),
         );
     }
     Ok((response, upstream))
+}
+
+/// `host[:port]` without its port (`[::1]:8080` → `[::1]`), read from the end.
+fn without_port(host: &str) -> &str {
+    let digits = host.bytes().rev().take_while(u8::is_ascii_digit).count();
+    match host.len().checked_sub(digits + 1) {
+        Some(colon) if host.as_bytes()[colon] == b':' => &host[..colon],
+        _ => host,
+    }
 }
 
 /// A system parameter's value for this request.
@@ -449,6 +484,10 @@ struct Caller<'a> {
     /// The `Host` the caller sent.
     host: HeaderValue,
     method: Method,
+    /// The `X-Forwarded-For` the caller sent, if any.
+    forwarded_for: Option<HeaderValue>,
+    /// Whether the caller sent the debug header (which never reaches a backend).
+    carries_debug: bool,
     /// Whether the request line sent to the backend is reported back (debug calls).
     traced: bool,
 }
@@ -568,32 +607,26 @@ async fn proxy(
         target.push('=');
         target.extend(encode(v));
     }
-    headers.retain_not_hop_by_hop();
-    headers.remove(header::HOST);
-    headers.remove(DEBUG);
-    let peer_ip = &caller.call.peer.ip;
-    let forwarded_for = match headers.get(X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
-        Some(earlier) => HeaderValue::from_str(&format!(
-            "{earlier}, {}",
-            peer_ip.to_str().unwrap_or_default()
-        ))
-        .ok(),
-        None => Some(peer_ip.clone()),
-    };
-    if let Some(value) = forwarded_for {
-        headers.insert(X_FORWARDED_FOR, value);
+    if caller.carries_debug {
+        headers.remove(DEBUG);
     }
-    headers.insert(X_FORWARDED_HOST, caller.host.clone());
-    headers.insert(
-        X_FORWARDED_PROTO,
-        HeaderValue::from_static(if state.tls { "https" } else { "http" }),
-    );
+    // The backend learns who called and how; hop-by-hop headers, `Host` and any
+    // `X-Forwarded-*` the caller sent are replaced as the request goes out.
+    let peer_ip = &caller.call.peer.ip;
+    let earlier = caller.forwarded_for.as_ref().and_then(|v| v.to_str().ok());
+    let forwarded = Forwarded {
+        r#for: earlier
+            .and_then(|earlier| {
+                let ip = peer_ip.to_str().unwrap_or_default();
+                HeaderValue::from_str(&format!("{earlier}, {ip}")).ok()
+            })
+            .unwrap_or_else(|| peer_ip.clone()),
+        host: caller.host.clone(),
+        proto: HeaderValue::from_static(if state.tls { "https" } else { "http" }),
+    };
     let method = method.as_ref().unwrap_or(&caller.method);
     // Bodiless methods can be sent again after a connection failure; others cannot.
     let replayable = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if replayable {
-        headers.remove(header::CONTENT_LENGTH);
-    }
     let mut body = Some(body);
     // Headers go with the last attempt; only a replayable request keeps a copy to retry.
     let mut kept = Some(headers);
@@ -615,19 +648,20 @@ async fn proxy(
             method,
             target: &target,
             headers,
+            forwarded: &forwarded,
             body,
+            timeout: *timeout,
         });
-        match tokio::time::timeout(*timeout, sending).await {
-            Err(_) => return Err(GatewayError::BackendTimeout),
-            Ok(Ok(mut response)) => {
-                response.headers_mut().retain_not_hop_by_hop();
+        match sending.await {
+            Err(failure) if failure.timed_out => return Err(GatewayError::BackendTimeout),
+            Ok(response) => {
                 let sent = caller.traced.then(|| {
                     let (scheme, authority) = (address.scheme(), &address.authority);
                     format!("{method} {scheme}://{authority}{target}")
                 });
                 return Ok((response, sent));
             }
-            Ok(Err(failure)) => {
+            Err(failure) => {
                 if failure.unsent && replayable && attempts < *retries {
                     attempts += 1;
                     continue;
@@ -639,15 +673,18 @@ async fn proxy(
     }
 }
 
-/// Removing hop-by-hop headers from a header map.
-trait HopByHop {
-    fn retain_not_hop_by_hop(&mut self);
-}
+#[cfg(test)]
+mod tests {
+    use super::without_port;
 
-impl HopByHop for HeaderMap {
-    fn retain_not_hop_by_hop(&mut self) {
-        while let Some(name) = self.keys().find(|n| hop_by_hop(n)).cloned() {
-            self.remove(name);
-        }
+    #[test]
+    fn ports_are_taken_off_hosts_from_the_end() {
+        assert_eq!(without_port("shop.example.com:8080"), "shop.example.com");
+        assert_eq!(without_port("shop.example.com"), "shop.example.com");
+        assert_eq!(without_port("[::1]:8080"), "[::1]");
+        assert_eq!(without_port("[::1]"), "[::1]");
+        assert_eq!(without_port("host1"), "host1");
+        assert_eq!(without_port("example.com:"), "example.com");
+        assert_eq!(without_port(""), "");
     }
 }

@@ -11,9 +11,12 @@ impl RequestId {
     pub fn new() -> Self {
         let mut bytes = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut bytes);
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut text = [0u8; 32];
-        // 16 bytes always fit 32 hex digits.
-        let _ = hex::encode_to_slice(bytes, &mut text);
+        for (pair, byte) in text.chunks_exact_mut(2).zip(bytes) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        }
         RequestId(text)
     }
 

@@ -2,8 +2,10 @@
 //! group's route tables per environment, and each live API with its parameter checks and
 //! backend prepared (variables substituted, patterns compiled). Built off the request path
 //! by the loader; a request reads one snapshot from start to end.
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use regex::Regex;
 use rustls::sign::CertifiedKey;
@@ -184,7 +186,10 @@ fn check(param: &ReqParam) -> Result<ParamCheck, String> {
     })
 }
 
-fn live(api: &RuntimeApi, variables: Option<&HashMap<String, String>>) -> LiveApi {
+fn live(
+    api: &RuntimeApi,
+    variables: Option<&std::collections::HashMap<String, String>>,
+) -> LiveApi {
     let definition = &api.definition;
     let checks: Result<Vec<ParamCheck>, String> = definition.req_params.iter().map(check).collect();
     let (checks, backend) = match (checks, compile(definition, variables)) {
@@ -276,7 +281,6 @@ impl RouteTable {
 
     /// The API answering `method` on `path`, with the path parameters it captured.
     pub fn find(&self, method: &str, path: &str) -> Option<Matched> {
-        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let by_method = |apis: &mut dyn Iterator<Item = (&Arc<LiveApi>, Captured)>| {
             let mut any = None;
             for (api, params) in apis {
@@ -289,18 +293,25 @@ impl RouteTable {
             }
             any
         };
-        // `/a//b/` is looked up as `/a/b`; a path already in that form is used as it is.
-        let canonical = if path.len() > 1 && !path.ends_with('/') && !path.contains("//") {
-            std::borrow::Cow::Borrowed(path)
-        } else {
-            std::borrow::Cow::Owned(format!("/{}", parts.join("/")))
+        // `/a//b/` is looked up as `/a/b`; a path already in that form (nearly every one) is
+        // used as it is, and split into segments only when no exact route answers.
+        let canonical =
+            path == "/" || (path.starts_with('/') && !path.ends_with('/') && !path.contains("//"));
+        let exact = |path: &str| {
+            self.exact
+                .get(path)
+                .and_then(|apis| by_method(&mut apis.iter().map(|a| (a, Vec::new()))))
         };
-        if let Some(found) = self
-            .exact
-            .get(canonical.as_ref())
-            .and_then(|apis| by_method(&mut apis.iter().map(|a| (a, Vec::new()))))
-        {
-            return Some(found);
+        if canonical {
+            if let Some(found) = exact(path) {
+                return Some(found);
+            }
+        }
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        if !canonical {
+            if let Some(found) = exact(&format!("/{}", parts.join("/"))) {
+                return Some(found);
+            }
         }
         if let Some(found) = by_method(
             &mut self
@@ -453,7 +464,13 @@ impl Snapshot {
     /// The group a request reaches: by its Host (a group's subdomain, then a bound domain,
     /// then a wildcard domain), else by the inbound port it came in on.
     pub fn group(&self, host: &str, local_port: u16) -> Option<&Arc<GroupRoutes>> {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let host = host.trim_end_matches('.');
+        // Hosts arrive in lower case nearly always; only other ones are copied.
+        let host = if any_byte(host, |b| b.is_ascii_uppercase()) {
+            Cow::Owned(host.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(host)
+        };
         if let Some(label) = host
             .strip_suffix(&self.suffix)
             .and_then(|h| h.strip_suffix('.'))
@@ -461,7 +478,7 @@ impl Snapshot {
             return self.by_group.get(label).filter(|g| g.subdomain_enabled);
         }
         self.by_domain
-            .get(&host)
+            .get(host.as_ref())
             .or_else(|| {
                 host.split_once('.')
                     .and_then(|(_, parent)| self.by_wildcard.get(parent))
@@ -484,8 +501,18 @@ impl Snapshot {
 impl GroupRoutes {
     /// The routes of an environment, by name (`X-Stage`, any case).
     pub fn env(&self, name: &str) -> Option<&RouteTable> {
-        self.envs.get(&name.to_ascii_uppercase())
+        if any_byte(name, |b| b.is_ascii_lowercase()) {
+            self.envs.get(&name.to_ascii_uppercase())
+        } else {
+            self.envs.get(name)
+        }
     }
+}
+
+/// Whether any byte of `text` is `such`: every byte is looked at (no early exit), which
+/// the compiler turns into a few vector instructions for a host name.
+fn any_byte(text: &str, such: impl Fn(u8) -> bool) -> bool {
+    text.bytes().fold(false, |found, b| found | such(b))
 }
 
 #[cfg(test)]

@@ -6,18 +6,18 @@
 //! body has been read to its end. HTTPS backends go through hyper's general pooled client
 //! (rustls, HTTP/1.1 or HTTP/2 by ALPN).
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, Response, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, Uri};
+use foldhash::{HashMap, HashMapExt};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
 use super::backend::Address;
-use super::h1::{self, Connection, Sending};
+use super::h1::{self, hop_by_hop, Connection, Sending};
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Body>;
 
@@ -36,10 +36,12 @@ struct Idle {
 }
 
 /// Why a backend call failed: `unsent` when nothing reached the backend (it could not be
-/// connected to), so that sending again cannot repeat a side effect.
+/// connected to), so that sending again cannot repeat a side effect; `timed_out` when the
+/// backend did not answer within the API's timeout.
 #[derive(Debug)]
 pub struct Failure {
     pub unsent: bool,
+    pub timed_out: bool,
     pub error: anyhow::Error,
 }
 
@@ -47,6 +49,7 @@ impl Failure {
     fn unsent(error: impl Into<anyhow::Error>) -> Self {
         Failure {
             unsent: true,
+            timed_out: false,
             error: error.into(),
         }
     }
@@ -54,7 +57,16 @@ impl Failure {
     fn sent(error: impl Into<anyhow::Error>) -> Self {
         Failure {
             unsent: false,
+            timed_out: false,
             error: error.into(),
+        }
+    }
+
+    fn timed_out() -> Self {
+        Failure {
+            unsent: false,
+            timed_out: true,
+            error: anyhow::anyhow!("the backend did not answer in time"),
         }
     }
 }
@@ -80,7 +92,8 @@ impl Upstream {
         }
     }
 
-    /// Sends `call` and returns the backend's response head; its body streams.
+    /// Sends `call` and returns the backend's response head (within the call's timeout);
+    /// its body streams.
     pub async fn send(&self, call: Call<'_>) -> Result<Response<Body>, Failure> {
         if !call.address.https {
             return send_plain(call).await;
@@ -88,26 +101,64 @@ impl Upstream {
         let uri: Uri = format!("https://{}{}", call.address.authority, call.target)
             .parse()
             .map_err(Failure::unsent)?;
+        let mut headers = call.headers;
+        remove_hop_by_hop(&mut headers);
+        headers.remove(header::HOST);
+        if matches!(*call.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            // Sent without a body (they are replayed), so without the caller's length.
+            headers.remove(header::CONTENT_LENGTH);
+        }
+        let forwarded = call.forwarded;
+        headers.insert(X_FORWARDED_FOR, forwarded.r#for.clone());
+        headers.insert(X_FORWARDED_HOST, forwarded.host.clone());
+        headers.insert(X_FORWARDED_PROTO, forwarded.proto.clone());
         let mut request = Request::new(call.body);
         *request.method_mut() = call.method.clone();
         *request.uri_mut() = uri;
-        *request.headers_mut() = call.headers;
-        match self.https.request(request).await {
-            Ok(response) => Ok(response.map(Body::new)),
+        *request.headers_mut() = headers;
+        let answered = tokio::time::timeout(call.timeout, self.https.request(request)).await;
+        match answered.map_err(|_| Failure::timed_out())? {
+            Ok(response) => {
+                let mut response = response.map(Body::new);
+                remove_hop_by_hop(response.headers_mut());
+                Ok(response)
+            }
             Err(error) if error.is_connect() => Err(Failure::unsent(error)),
             Err(error) => Err(Failure::sent(error)),
         }
     }
 }
 
-/// One request to a backend.
+/// One request to a backend. `headers` are the caller's (as mapped): hop-by-hop ones,
+/// `Host` and `X-Forwarded-*` are replaced as the request goes out.
 pub struct Call<'a> {
     pub address: &'a Address,
     pub method: &'a Method,
     /// The path and query.
     pub target: &'a str,
     pub headers: HeaderMap,
+    pub forwarded: &'a Forwarded,
     pub body: Body,
+    /// How long the backend has to answer (to the end of the response head).
+    pub timeout: Duration,
+}
+
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+
+/// The `X-Forwarded-*` values a backend request carries: the callers' addresses (the
+/// caller's appended to any it sent), the `Host` it called, and `http` or `https`.
+pub struct Forwarded {
+    pub r#for: HeaderValue,
+    pub host: HeaderValue,
+    pub proto: HeaderValue,
+}
+
+fn remove_hop_by_hop(headers: &mut HeaderMap) {
+    while let Some(name) = headers.keys().find(|n| hop_by_hop(n)).cloned() {
+        headers.remove(name);
+    }
 }
 
 async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
@@ -116,14 +167,18 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
         method,
         target,
         headers,
+        forwarded,
         body,
+        timeout,
     } = call;
+    let deadline = tokio::time::Instant::now() + timeout;
     let sending = Sending::of(method, &body);
     let outgoing = h1::Outgoing {
         method,
         target,
         authority: &address.authority,
         headers: &headers,
+        forwarded,
         sending,
     };
     let mut body = Some(body);
@@ -133,15 +188,22 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
     loop {
         let (mut connection, reused) = match checkout(&address.authority) {
             Some(connection) => (connection, true),
-            None => (
-                Connection::open(&address.host, address.port)
-                    .await
-                    .map_err(Failure::unsent)?,
-                false,
-            ),
+            None => {
+                let opening = Connection::open(&address.host, address.port);
+                let opened = tokio::time::timeout_at(deadline, opening).await;
+                let connection = opened
+                    .map_err(|_| Failure::timed_out())?
+                    .map_err(Failure::unsent)?;
+                (connection, false)
+            }
         };
         let exchanged = connection
-            .exchange(&outgoing, body.take().unwrap_or_default())
+            .exchange(
+                &outgoing,
+                body.take().unwrap_or_default(),
+                deadline,
+                timeout,
+            )
             .await;
         match exchanged {
             Ok(head) => {
@@ -153,6 +215,7 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
                 return Ok(response);
             }
             Err(h1::Failed::Closed(_)) if reused && repeatable => continue,
+            Err(h1::Failed::TimedOut) => return Err(Failure::timed_out()),
             Err(h1::Failed::Closed(error) | h1::Failed::Other(error)) => {
                 return Err(Failure::sent(error))
             }

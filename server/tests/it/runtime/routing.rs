@@ -279,6 +279,32 @@ async fn slow_and_unreachable_backends_get_apig_errors() {
     let response = until_status(|| call(&app, &at.group_id, Method::GET, "/down"), 502).await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error_msg"], "Backend unavailable.");
+
+    // One connection to the gateway keeps the calls on one worker and its pool of backend
+    // connections: a backend connection that answered in time goes into the next call with
+    // its timer still armed, and that call still times out when the backend does not answer;
+    // the call after it gets an answer again.
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        http("fast", "/fast", backend.to_string(), 300),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/fast"), 200).await;
+    let one = reqwest::Client::new();
+    let host = format!("{}.apig.localhost", at.group_id);
+    let status = |path: &'static str| {
+        let request = one
+            .get(format!("{}{path}", app.gateway))
+            .header("host", &host);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    for round in 0..3 {
+        assert_eq!(status("/fast").await, 200, "round {round}");
+        assert_eq!(status("/slow/one").await, 504, "round {round}");
+    }
     app.stop().await;
 }
 
