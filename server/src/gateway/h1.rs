@@ -376,17 +376,17 @@ fn parse_head(bytes: &[u8], method: &Method) -> io::Result<Option<(Head, usize)>
     } else {
         Version::HTTP_11
     };
-    let mut headers = HeaderMap::with_capacity(parsed.headers.len());
+    // Room for the two headers the gateway stamps on every response.
+    let mut headers = HeaderMap::with_capacity(parsed.headers.len() + 2);
     let mut keep_alive = version == Version::HTTP_11;
     let mut length = None;
     let mut chunked = false;
     for found in parsed.headers.iter() {
         let name = HeaderName::from_bytes(found.name.as_bytes())
             .map_err(|_| invalid(format!("the backend's header name {:?}", found.name)))?;
-        let value = HeaderValue::from_bytes(found.value)
-            .map_err(|_| invalid(format!("the backend's header {name} has a bad value")))?;
+        let value = found.value;
         if name == header::CONNECTION {
-            for token in value.as_bytes().split(|&b| b == b',') {
+            for token in value.split(|&b| b == b',') {
                 let token = token.trim_ascii();
                 if token.eq_ignore_ascii_case(b"close") {
                     keep_alive = false;
@@ -396,14 +396,11 @@ fn parse_head(bytes: &[u8], method: &Method) -> io::Result<Option<(Head, usize)>
             }
         } else if name == header::TRANSFER_ENCODING {
             chunked = value
-                .to_str()
-                .unwrap_or_default()
-                .rsplit(',')
+                .rsplit(|&b| b == b',')
                 .next()
-                .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"));
+                .is_some_and(|last| last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
         } else if name == header::CONTENT_LENGTH {
-            let declared: u64 = value
-                .to_str()
+            let declared: u64 = std::str::from_utf8(value)
                 .ok()
                 .and_then(|v| v.trim().parse().ok())
                 .ok_or_else(|| invalid("the backend's Content-Length is not a number"))?;
@@ -412,7 +409,10 @@ fn parse_head(bytes: &[u8], method: &Method) -> io::Result<Option<(Head, usize)>
             }
             length = Some(declared);
         }
+        // Hop-by-hop headers are read above, for framing, and not kept.
         if !hop_by_hop(&name) {
+            let value = HeaderValue::from_bytes(value)
+                .map_err(|_| invalid(format!("the backend's header {name} has a bad value")))?;
             headers.append(name, value);
         }
     }

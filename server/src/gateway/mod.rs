@@ -40,6 +40,11 @@ const ACCEPT_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
 /// Serves plain HTTP on a gateway listener until `stop` turns true, then drains the calls
 /// in flight. Small responses leave at once (`TCP_NODELAY`): a proxy must not wait for
 /// the caller's acknowledgement before sending the rest of an answer.
+///
+/// A connection is told by its first bytes: HTTP/2 with prior knowledge (h2c) opens with
+/// its preface, `PRI * HTTP/2.0`, and no HTTP/1 method is `PRI`. Those connections, and
+/// any whose first bytes are too few to tell, go to the server that speaks both versions;
+/// the others to hyper's HTTP/1 server alone, which costs less per call.
 pub async fn serve_http(
     listener: TcpListener,
     state: GatewayState,
@@ -47,7 +52,19 @@ pub async fn serve_http(
 ) -> anyhow::Result<()> {
     let connections = Connections::new(state);
     while let Some((tcp, peer)) = accept(&listener, &mut stop).await {
-        tokio::spawn(connections.accepted(peer).serve(tcp));
+        let (connection, mut stop) = (connections.accepted(peer), stop.clone());
+        tokio::spawn(async move {
+            let mut start = [0u8; 3];
+            let peeked = tokio::select! {
+                peeked = tcp.peek(&mut start) => peeked,
+                _ = stop.wait_for(|stopped| *stopped) => return,
+            };
+            match peeked {
+                Ok(0) | Err(_) => {}
+                Ok(n) if b"PRI".starts_with(&start[..n]) => connection.serve(tcp).await,
+                Ok(_) => connection.serve_http1(tcp).await,
+            }
+        });
     }
     connections.drain().await;
     Ok(())
@@ -132,16 +149,45 @@ impl Connection {
             watcher,
             peer,
         } = self;
-        let caller = pipeline::Peer::new(peer);
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let (state, caller) = (state.clone(), caller.clone());
-            async move {
-                Ok::<_, Infallible>(pipeline::handle(state, &caller, request.map(Body::new)).await)
-            }
-        });
-        let connection = builder.serve_connection(TokioIo::new(io), service);
+        let connection = builder.serve_connection(TokioIo::new(io), service(state, peer));
         if let Err(error) = watcher.watch(connection).await {
             tracing::debug!(%peer, %error, "a gateway connection ended with an error");
         }
     }
+
+    /// Serves a connection known to speak HTTP/1 with hyper's HTTP/1 server alone.
+    async fn serve_http1(self, tcp: TcpStream) {
+        let Connection {
+            state,
+            watcher,
+            peer,
+            ..
+        } = self;
+        let connection = hyper::server::conn::http1::Builder::new()
+            .serve_connection(TokioIo::new(tcp), service(state, peer));
+        if let Err(error) = watcher.watch(connection).await {
+            tracing::debug!(%peer, %error, "a gateway connection ended with an error");
+        }
+    }
+}
+
+/// The calls of one connection from `peer`, each served by the pipeline.
+fn service(
+    state: GatewayState,
+    peer: SocketAddr,
+) -> impl hyper::service::Service<
+    hyper::Request<Incoming>,
+    Response = axum::response::Response,
+    Error = Infallible,
+    Future = impl std::future::Future<Output = Result<axum::response::Response, Infallible>>
+                 + Send
+                 + 'static,
+> + Clone {
+    let caller = pipeline::Peer::new(peer);
+    hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let (state, caller) = (state.clone(), caller.clone());
+        async move {
+            Ok::<_, Infallible>(pipeline::handle(state, &caller, request.map(Body::new)).await)
+        }
+    })
 }

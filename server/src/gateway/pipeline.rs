@@ -209,13 +209,15 @@ impl Incoming {
 }
 
 fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return Vec::new();
+    };
     let decode = |s: &str| {
         percent_decode_str(&s.replace('+', " "))
             .decode_utf8_lossy()
             .into_owned()
     };
     query
-        .unwrap_or_default()
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|pair| match pair.split_once('=') {

@@ -7,7 +7,7 @@
 //! (rustls, HTTP/1.1 or HTTP/2 by ALPN).
 use std::cell::RefCell;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, Uri};
@@ -15,6 +15,7 @@ use foldhash::{HashMap, HashMapExt};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use tokio::time::Instant;
 
 use super::backend::Address;
 use super::h1::{self, hop_by_hop, Connection, Sending};
@@ -32,6 +33,7 @@ thread_local! {
 
 struct Idle {
     connection: Connection,
+    /// When the call that last used it started.
     since: Instant,
 }
 
@@ -171,7 +173,8 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
         body,
         timeout,
     } = call;
-    let deadline = tokio::time::Instant::now() + timeout;
+    let now = Instant::now();
+    let deadline = now + timeout;
     let sending = Sending::of(method, &body);
     let outgoing = h1::Outgoing {
         method,
@@ -186,7 +189,7 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
     // one, when the request has no body (so nothing of it is lost) and is safe to repeat.
     let repeatable = sending == Sending::Nothing;
     loop {
-        let (mut connection, reused) = match checkout(&address.authority) {
+        let (mut connection, reused) = match checkout(&address.authority, now) {
             Some(connection) => (connection, true),
             None => {
                 let opening = Connection::open(&address.host, address.port);
@@ -207,7 +210,10 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
             .await;
         match exchanged {
             Ok(head) => {
-                let release = Pooled(address.authority.clone());
+                let release = Pooled {
+                    key: address.authority.clone(),
+                    since: now,
+                };
                 let body = head.body(connection, release);
                 let mut response = Response::new(body);
                 *response.status_mut() = head.status;
@@ -222,13 +228,15 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
         }
     }
 }
-/// An idle connection of this thread to `key` the backend has not closed.
-fn checkout(key: &str) -> Option<Connection> {
+/// An idle connection of this thread to `key` the backend has not closed (and not kept
+/// longer than allowed at `now`).
+fn checkout(key: &str, now: Instant) -> Option<Connection> {
     IDLE.with(|idle| {
         let mut idle = idle.borrow_mut();
         let kept = idle.get_mut(key)?;
         while let Some(mut found) = kept.pop() {
-            if found.since.elapsed() <= IDLE_FOR_AT_MOST && !found.connection.is_closed() {
+            let idle = now.saturating_duration_since(found.since);
+            if idle <= IDLE_FOR_AT_MOST && !found.connection.is_closed() {
                 return Some(found.connection);
             }
         }
@@ -236,18 +244,23 @@ fn checkout(key: &str) -> Option<Connection> {
     })
 }
 
-/// A connection's way back to this thread's pool, under its backend's `host:port`.
-struct Pooled(Arc<str>);
+/// A connection's way back to this thread's pool, under its backend's `host:port`, with
+/// when the call that used it started (its idle time is counted from there: no clock is
+/// read to pool it).
+struct Pooled {
+    key: Arc<str>,
+    since: Instant,
+}
 
 impl h1::Release for Pooled {
     fn release(self, connection: Connection) {
         IDLE.with(|idle| {
             let mut idle = idle.borrow_mut();
-            let kept = idle.entry(self.0).or_default();
+            let kept = idle.entry(self.key).or_default();
             if kept.len() < IDLE_PER_BACKEND {
                 kept.push(Idle {
                     connection,
-                    since: Instant::now(),
+                    since: self.since,
                 });
             }
         });

@@ -444,3 +444,40 @@ async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
     assert!(body.contains("\"body_length\":1024000"), "{body}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_plain_listener_speaks_http1_and_http2_with_prior_knowledge() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-versions").await;
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("hello", "GET", "/hello", 200, "hello"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/hello"), 200).await;
+    // The group's host name resolves to the gateway: HTTP/2 carries it as `:authority`.
+    let host = format!("{}.apig.localhost", at.group_id);
+    let gateway: std::net::SocketAddr = app.gateway.trim_start_matches("http://").parse().unwrap();
+    let client = || reqwest::Client::builder().resolve(&host, gateway);
+    let url = format!("http://{host}:{}/hello", gateway.port());
+    for (client, version) in [
+        (client().build().unwrap(), reqwest::Version::HTTP_11),
+        (
+            client().http2_prior_knowledge().build().unwrap(),
+            reqwest::Version::HTTP_2,
+        ),
+    ] {
+        for _ in 0..2 {
+            let response = client.get(&url).send().await.unwrap();
+            assert_eq!(response.version(), version);
+            assert_eq!(response.status(), 200);
+            assert!(response.headers().contains_key("x-request-id"));
+            assert_eq!(response.text().await.unwrap(), "hello");
+        }
+    }
+    app.stop().await;
+}
