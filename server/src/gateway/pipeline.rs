@@ -25,7 +25,7 @@ use super::backend::{encode, Backend};
 use super::capped::{drain, Capped};
 use super::loader::Live;
 use super::respond::stamp;
-use super::snapshot::{Captured, LiveApi, ParamCheck};
+use super::snapshot::{Captured, LiveApi, Location, ParamCheck, Source, SystemParam};
 use super::upstream::{self, Forwarded, Upstream};
 use super::{GatewayError, RequestId};
 use app::services::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
@@ -186,24 +186,23 @@ struct Incoming {
 }
 
 impl Incoming {
-    fn get(&self, location: &str, name: &str) -> Option<String> {
+    fn get(&self, location: Location, name: &str) -> Option<String> {
         match location {
-            "PATH" => self
+            Location::Path => self
                 .path
                 .iter()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone()),
-            "QUERY" => self
+            Location::Query => self
                 .query
                 .iter()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone()),
-            "HEADER" => self
+            Location::Header => self
                 .headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
-            _ => None,
         }
     }
 }
@@ -357,9 +356,8 @@ async fn serve(
     let (api, captured) = routes
         .find(parts.method.as_str(), path)
         .ok_or(GatewayError::ApiNotFound)?;
-    let scheme = if state.tls { "HTTPS" } else { "HTTP" };
-    if api.protocol != "BOTH" && api.protocol != scheme {
-        return Err(GatewayError::WrongProtocol(api.protocol.clone()));
+    if !api.protocol.admits(state.tls) {
+        return Err(GatewayError::WrongProtocol(api.protocol.as_str()));
     }
     let declared = seen
         .content_length
@@ -384,7 +382,7 @@ async fn serve(
         headers: parts.headers,
     };
     for param in &api.checks {
-        let value = incoming.get(&param.location, &param.name);
+        let value = incoming.get(param.location, &param.name);
         check(param, value.as_deref())?;
     }
     let traced = seen
@@ -466,17 +464,22 @@ fn without_port(host: &str) -> &str {
 }
 
 /// A system parameter's value for this request.
-fn system_value(name: &str, api: &LiveApi, caller: &Caller<'_>, state: &GatewayState) -> String {
-    match name.trim_start_matches("$context.") {
-        "sourceIp" => caller.call.peer.ip.to_str().unwrap_or_default().to_owned(),
-        "stage" => api.env_name.clone(),
-        "apiId" => api.api_id.clone(),
-        "apiName" => api.name.clone(),
-        "requestId" => caller.call.request_id.to_string(),
-        "serverAddr" => format!("0.0.0.0:{}", state.local_port),
-        "serverName" => "portico".to_owned(),
-        "handleTime" => time::OffsetDateTime::now_utc().unix_timestamp().to_string(),
-        _ => String::new(),
+fn system_value(
+    param: SystemParam,
+    api: &LiveApi,
+    caller: &Caller<'_>,
+    state: &GatewayState,
+) -> String {
+    match param {
+        SystemParam::SourceIp => caller.call.peer.ip.to_str().unwrap_or_default().to_owned(),
+        SystemParam::Stage => api.env_name.clone(),
+        SystemParam::ApiId => api.api_id.clone(),
+        SystemParam::ApiName => api.name.clone(),
+        SystemParam::AppId | SystemParam::AppName => String::new(),
+        SystemParam::RequestId => caller.call.request_id.to_string(),
+        SystemParam::ServerAddr => format!("0.0.0.0:{}", state.local_port),
+        SystemParam::ServerName => "portico".to_owned(),
+        SystemParam::HandleTime => time::OffsetDateTime::now_utc().unix_timestamp().to_string(),
     }
 }
 
@@ -496,8 +499,8 @@ struct Caller<'a> {
 
 /// What one backend mapping does: a parameter that moved leaves its old place, and the
 /// backend parameter gets its value.
-struct MappingStep {
-    leaves: Option<(&'static str, String)>,
+struct MappingStep<'a> {
+    leaves: Option<(Location, &'a str)>,
     value: Option<String>,
 }
 
@@ -526,31 +529,24 @@ async fn proxy(
     let steps: Vec<MappingStep> = api
         .mappings
         .iter()
-        .map(|mapping| match mapping.origin.as_str() {
-            "REQUEST" => {
-                let location = mapping.source_location.as_str();
-                let value = incoming
-                    .get(location, &mapping.value)
-                    .or_else(|| mapping.source_default.clone());
-                let moved = location != mapping.location || mapping.value != mapping.name;
-                let leaves = match location {
-                    "QUERY" if moved => Some(("QUERY", mapping.value.clone())),
-                    "HEADER" if moved => Some(("HEADER", mapping.value.clone())),
-                    _ => None,
-                };
+        .map(|mapping| match &mapping.source {
+            Source::Request {
+                location,
+                name,
+                default,
+            } => {
+                let value = incoming.get(*location, name).or_else(|| default.clone());
+                let moved = *location != mapping.location || *name != mapping.name;
+                let leaves = (moved && *location != Location::Path).then_some((*location, &**name));
                 MappingStep { leaves, value }
             }
-            "CONSTANT" => MappingStep {
+            Source::Constant(value) => MappingStep {
                 leaves: None,
-                value: Some(mapping.value.clone()),
+                value: Some(value.clone()),
             },
-            "SYSTEM" => MappingStep {
+            Source::System(param) => MappingStep {
                 leaves: None,
-                value: Some(system_value(&mapping.value, api, caller, state)),
-            },
-            _ => MappingStep {
-                leaves: None,
-                value: None,
+                value: Some(system_value(*param, api, caller, state)),
             },
         })
         .collect();
@@ -561,33 +557,33 @@ async fn proxy(
     } = incoming;
     // Parameters that do not pass through are dropped.
     for param in api.checks.iter().filter(|p| !p.pass_through) {
-        match param.location.as_str() {
-            "QUERY" => query.retain(|(k, _)| k != &param.name),
-            "HEADER" => {
+        match param.location {
+            Location::Query => query.retain(|(k, _)| k != &param.name),
+            Location::Header => {
                 headers.remove(param.name.as_str());
             }
-            _ => {}
+            Location::Path => {}
         }
     }
     for (mapping, step) in api.mappings.iter().zip(steps) {
         match step.leaves {
-            Some(("QUERY", name)) => query.retain(|(k, _)| k != &name),
+            Some((Location::Query, name)) => query.retain(|(k, _)| k != name),
             Some((_, name)) => {
-                headers.remove(name.as_str());
+                headers.remove(name);
             }
             None => {}
         }
         let Some(value) = step.value else { continue };
-        match mapping.location.as_str() {
-            "PATH" => {
+        match mapping.location {
+            Location::Path => {
                 path_values.retain(|(k, _)| k != &mapping.name);
                 path_values.push((mapping.name.clone(), value));
             }
-            "QUERY" => {
+            Location::Query => {
                 query.retain(|(k, _)| k != &mapping.name);
                 query.push((mapping.name.clone(), value));
             }
-            "HEADER" => {
+            Location::Header => {
                 if let (Ok(name), Ok(value)) = (
                     HeaderName::from_bytes(mapping.name.as_bytes()),
                     HeaderValue::from_str(&value),
@@ -595,7 +591,6 @@ async fn proxy(
                     headers.insert(name, value);
                 }
             }
-            _ => {}
         }
     }
     // The request target: the path template filled, then the query. Every value is
@@ -655,7 +650,6 @@ async fn proxy(
             timeout: *timeout,
         });
         match sending.await {
-            Err(failure) if failure.timed_out => return Err(GatewayError::BackendTimeout),
             Ok(response) => {
                 let sent = caller.traced.then(|| {
                     let (scheme, authority) = (address.scheme(), &address.authority);
@@ -663,12 +657,12 @@ async fn proxy(
                 });
                 return Ok((response, sent));
             }
-            Err(failure) => {
-                if failure.unsent && replayable && attempts < *retries {
-                    attempts += 1;
-                    continue;
-                }
-                tracing::debug!(error = %failure.error, "backend call failed");
+            Err(upstream::Failure::TimedOut) => return Err(GatewayError::BackendTimeout),
+            Err(upstream::Failure::Unsent(_)) if replayable && attempts < *retries => {
+                attempts += 1;
+            }
+            Err(upstream::Failure::Unsent(error) | upstream::Failure::Sent(error)) => {
+                tracing::debug!(%error, "backend call failed");
                 return Err(GatewayError::BackendUnavailable);
             }
         }

@@ -14,7 +14,7 @@ pub enum GatewayError {
     /// A request parameter is missing or breaks its rules (`REQUEST_PARAMETERS_FAILURE`).
     BadParameter(String),
     /// The API is served only over the other scheme (HTTPS-only called over HTTP, ...).
-    WrongProtocol(String),
+    WrongProtocol(&'static str),
     /// The body is larger than the gateway's `request_body_size`.
     BodyTooLarge,
     /// The request line's URI is longer than 32 KB.

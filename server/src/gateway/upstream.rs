@@ -37,39 +37,25 @@ struct Idle {
     since: Instant,
 }
 
-/// Why a backend call failed: `unsent` when nothing reached the backend (it could not be
-/// connected to), so that sending again cannot repeat a side effect; `timed_out` when the
-/// backend did not answer within the API's timeout.
+/// Why a backend call failed.
 #[derive(Debug)]
-pub struct Failure {
-    pub unsent: bool,
-    pub timed_out: bool,
-    pub error: anyhow::Error,
+pub enum Failure {
+    /// Nothing reached the backend (it could not be connected to): sending again cannot
+    /// repeat a side effect.
+    Unsent(anyhow::Error),
+    /// The request, or part of it, may have reached the backend.
+    Sent(anyhow::Error),
+    /// The backend did not answer within the API's timeout.
+    TimedOut,
 }
 
 impl Failure {
     fn unsent(error: impl Into<anyhow::Error>) -> Self {
-        Failure {
-            unsent: true,
-            timed_out: false,
-            error: error.into(),
-        }
+        Failure::Unsent(error.into())
     }
 
     fn sent(error: impl Into<anyhow::Error>) -> Self {
-        Failure {
-            unsent: false,
-            timed_out: false,
-            error: error.into(),
-        }
-    }
-
-    fn timed_out() -> Self {
-        Failure {
-            unsent: false,
-            timed_out: true,
-            error: anyhow::anyhow!("the backend did not answer in time"),
-        }
+        Failure::Sent(error.into())
     }
 }
 
@@ -119,7 +105,7 @@ impl Upstream {
         *request.uri_mut() = uri;
         *request.headers_mut() = headers;
         let answered = tokio::time::timeout(call.timeout, self.https.request(request)).await;
-        match answered.map_err(|_| Failure::timed_out())? {
+        match answered.map_err(|_| Failure::TimedOut)? {
             Ok(response) => {
                 let mut response = response.map(Body::new);
                 remove_hop_by_hop(response.headers_mut());
@@ -195,7 +181,7 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
                 let opening = Connection::open(&address.host, address.port);
                 let opened = tokio::time::timeout_at(deadline, opening).await;
                 let connection = opened
-                    .map_err(|_| Failure::timed_out())?
+                    .map_err(|_| Failure::TimedOut)?
                     .map_err(Failure::unsent)?;
                 (connection, false)
             }
@@ -221,7 +207,7 @@ async fn send_plain(call: Call<'_>) -> Result<Response<Body>, Failure> {
                 return Ok(response);
             }
             Err(h1::Failed::Closed(_)) if reused && repeatable => continue,
-            Err(h1::Failed::TimedOut) => return Err(Failure::timed_out()),
+            Err(h1::Failed::TimedOut) => return Err(Failure::TimedOut),
             Err(h1::Failed::Closed(error) | h1::Failed::Other(error)) => {
                 return Err(Failure::sent(error))
             }
