@@ -6,6 +6,7 @@
 //! imports sqlx or leptos, except `loader`.
 mod backend;
 mod capped;
+mod drain;
 mod h1;
 pub mod loader;
 mod pipeline;
@@ -21,7 +22,6 @@ use axum::body::Body;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -101,7 +101,7 @@ async fn accept(
 pub struct Connections {
     state: GatewayState,
     builder: auto::Builder<TokioExecutor>,
-    graceful: GracefulShutdown,
+    drain: drain::Drain,
 }
 
 impl Connections {
@@ -109,7 +109,7 @@ impl Connections {
         Connections {
             state,
             builder: auto::Builder::new(TokioExecutor::new()),
-            graceful: GracefulShutdown::new(),
+            drain: drain::Drain::default(),
         }
     }
 
@@ -118,14 +118,14 @@ impl Connections {
         Connection {
             state: self.state.clone(),
             builder: self.builder.clone(),
-            watcher: self.graceful.watcher(),
+            drain: self.drain.clone(),
             peer,
         }
     }
 
     /// Asks every connection to close after its call in flight, and waits until they have.
     pub async fn drain(self) {
-        self.graceful.shutdown().await;
+        self.drain.drain().await;
     }
 }
 
@@ -133,7 +133,7 @@ impl Connections {
 pub struct Connection {
     state: GatewayState,
     builder: auto::Builder<TokioExecutor>,
-    watcher: Watcher,
+    drain: drain::Drain,
     peer: SocketAddr,
 }
 
@@ -146,11 +146,11 @@ impl Connection {
         let Connection {
             state,
             builder,
-            watcher,
+            drain,
             peer,
         } = self;
         let connection = builder.serve_connection(TokioIo::new(io), service(state, peer));
-        if let Err(error) = watcher.watch(connection).await {
+        if let Err(error) = drain.watch(connection).await {
             tracing::debug!(%peer, %error, "a gateway connection ended with an error");
         }
     }
@@ -158,14 +158,11 @@ impl Connection {
     /// Serves a connection known to speak HTTP/1 with hyper's HTTP/1 server alone.
     async fn serve_http1(self, tcp: TcpStream) {
         let Connection {
-            state,
-            watcher,
-            peer,
-            ..
+            state, drain, peer, ..
         } = self;
         let connection = hyper::server::conn::http1::Builder::new()
             .serve_connection(TokioIo::new(tcp), service(state, peer));
-        if let Err(error) = watcher.watch(connection).await {
+        if let Err(error) = drain.watch(connection).await {
             tracing::debug!(%peer, %error, "a gateway connection ended with an error");
         }
     }
