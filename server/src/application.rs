@@ -183,18 +183,11 @@ impl Application {
         ));
         let mut gateway = gateway::workers::spawn(
             self.gateway_listener,
+            self.gateway_tls_listener,
             live.clone(),
             debug_key.clone(),
             stop_rx.clone(),
         )?;
-        let mut gateway_tls = match self.gateway_tls_listener {
-            Some(listener) => {
-                let port = listener.local_addr()?.port();
-                let state = gateway::GatewayState::new(live.clone(), port, true, debug_key.clone());
-                tokio::spawn(gateway::tls::serve(listener, state, stop_rx.clone()))
-            }
-            None => tokio::spawn(std::future::pending::<anyhow::Result<()>>()),
-        };
         let store = console::session_store(self.console_state.pool.clone());
         let mut session_cleanup = tokio::spawn(async move {
             store
@@ -218,15 +211,13 @@ impl Application {
         let early = tokio::select! {
             () = shutdown => None,
             result = &mut console => Some(format!("the console listener stopped: {}", describe(result))),
-            result = &mut gateway => Some(format!("the gateway listener stopped: {}", describe(result))),
-            result = &mut gateway_tls => Some(format!("the gateway's HTTPS listener stopped: {}", describe(result))),
+            result = &mut gateway => Some(format!("the gateway listeners stopped: {}", describe(result))),
             result = &mut session_cleanup => Some(format!("the session cleanup task stopped: {}", describe(result))),
         };
         let _ = stop_tx.send(true);
         session_cleanup.abort();
         housekeeping_task.abort();
         loader.abort();
-        gateway_tls.abort();
         ports.abort();
         let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
             let _ = (&mut console).await;
