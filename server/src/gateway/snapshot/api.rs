@@ -310,6 +310,10 @@ mod tests {
                 "System(SourceIp)",
             ]
         );
+        // Every system parameter the management API accepts is one the gateway fills.
+        for name in app::domain::api::SYSTEM_PARAMS {
+            assert!(SystemParam::parse(name).is_ok(), "{name}");
+        }
         // Values the management API refuses, found in the database all the same: the API
         // answers every call with the reason.
         for (pointer, value, reason) in [
