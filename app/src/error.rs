@@ -15,7 +15,14 @@ pub enum AppError {
     Forbidden { action: String },
     /// The resource does not exist (or is not visible to the caller).
     #[error("{resource} does not exist.")]
-    NotFound { resource: String },
+    NotFound { kind: Kind, resource: String },
+    /// A name (or route, or port) another resource of the same kind already holds.
+    #[error("{message}")]
+    Taken {
+        kind: Kind,
+        field: String,
+        message: String,
+    },
     /// The change conflicts with what exists (a duplicate name, a limit reached, a resource
     /// still in use); `field` names the form field when there is one.
     #[error("{message}")]
@@ -44,7 +51,7 @@ impl AppError {
     /// The form field this error belongs next to, if any.
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid { field, .. } => Some(field),
+            AppError::Invalid { field, .. } | AppError::Taken { field, .. } => Some(field),
             AppError::Conflict { field, .. } => field.as_deref(),
             _ => None,
         }
@@ -55,6 +62,9 @@ impl AppError {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Invalid { .. } => 400,
+            // APIG answers a taken name with 400; IAM (Keystone) with 409.
+            AppError::Taken { kind, .. } if kind.is_iam() => 409,
+            AppError::Taken { .. } => 400,
             AppError::Forbidden { .. } => 403,
             AppError::NotFound { .. } => 404,
             AppError::Conflict { .. } => 409,
@@ -82,8 +92,9 @@ impl AppError {
             }
             AppError::Forbidden { .. } => "APIG.1020",
             AppError::Invalid { .. } => "APIG.2012",
-            AppError::NotFound { .. } => "APIG.3000",
-            AppError::Conflict { .. } => "APIG.3201",
+            AppError::NotFound { kind, .. } => kind.missing_code(),
+            AppError::Taken { kind, .. } => kind.taken_code(),
+            AppError::Conflict { .. } => "APIG.2000",
             AppError::Internal(_) | AppError::Transport(_) => "APIG.9999",
         }
     }
@@ -94,9 +105,18 @@ impl AppError {
         }
     }
 
-    pub fn not_found(resource: impl Into<String>) -> Self {
+    pub fn not_found(kind: Kind, resource: impl Into<String>) -> Self {
         AppError::NotFound {
+            kind,
             resource: resource.into(),
+        }
+    }
+
+    pub fn taken(kind: Kind, field: &str, message: impl Into<String>) -> Self {
+        AppError::Taken {
+            kind,
+            field: field.to_owned(),
+            message: message.into(),
         }
     }
 
@@ -111,6 +131,80 @@ impl AppError {
         AppError::Invalid {
             field: field.to_owned(),
             message: message.into(),
+        }
+    }
+}
+
+/// The kinds of resource an error can be about, for the code that names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    Gateway,
+    ApiGroup,
+    Api,
+    /// A method and path an API of the group already answers.
+    Route,
+    Environment,
+    Variable,
+    /// An API's publication in an environment, or one of its versions.
+    Publication,
+    Domain,
+    Certificate,
+    Task,
+    IngressPort,
+    Project,
+    User,
+    UserGroup,
+    Policy,
+    AccessKey,
+}
+
+impl Kind {
+    /// Whether the kind belongs to IAM (whose errors keep Keystone's statuses).
+    pub fn is_iam(self) -> bool {
+        matches!(
+            self,
+            Kind::Project | Kind::User | Kind::UserGroup | Kind::Policy | Kind::AccessKey
+        )
+    }
+
+    /// APIG's "does not exist" code (APIG.3001–3095, 404). Where APIG's table names none
+    /// (domain, certificate, task, inbound port), Portico's choice within the range; IAM's
+    /// kinds answer in IAM's shape, where the code is the status.
+    pub fn missing_code(self) -> &'static str {
+        match self {
+            Kind::ApiGroup => "APIG.3001",
+            Kind::Api | Kind::Route => "APIG.3002",
+            Kind::Environment => "APIG.3003",
+            Kind::Variable => "APIG.3011",
+            Kind::Publication => "APIG.3015",
+            Kind::Domain => "APIG.3020",
+            Kind::Certificate => "APIG.3021",
+            Kind::Gateway => "APIG.3030",
+            Kind::Task => "APIG.3040",
+            Kind::IngressPort => "APIG.3041",
+            Kind::Project | Kind::User | Kind::UserGroup | Kind::Policy | Kind::AccessKey => {
+                "APIG.3000"
+            }
+        }
+    }
+
+    /// APIG's "already exists" code (APIG.3201–3216 for names, 3301–3332 for other
+    /// duplicates, 400).
+    pub fn taken_code(self) -> &'static str {
+        match self {
+            Kind::ApiGroup => "APIG.3201",
+            Kind::Api => "APIG.3202",
+            Kind::Environment => "APIG.3205",
+            Kind::Variable => "APIG.3206",
+            Kind::Domain => "APIG.3210",
+            Kind::Certificate => "APIG.3212",
+            Kind::Gateway => "APIG.3216",
+            Kind::Route => "APIG.3301",
+            Kind::IngressPort => "APIG.3302",
+            Kind::Publication | Kind::Task => "APIG.3300",
+            Kind::Project | Kind::User | Kind::UserGroup | Kind::Policy | Kind::AccessKey => {
+                "APIG.3200"
+            }
         }
     }
 }

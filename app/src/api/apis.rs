@@ -41,7 +41,7 @@ async fn scope(
     let all = Page::new(Some(0), Some(MAX_LIMIT));
     Ok(GatewayScope {
         gateway_name: gateways::get(pool, caller, gateway_id).await?.name,
-        groups: api_groups::list(pool, caller, gateway_id, None, false, all)
+        groups: api_groups::list(pool, caller, gateway_id, &Default::default(), all)
             .await?
             .groups,
         environments: environments::list(pool, caller, gateway_id, None, all)
@@ -233,7 +233,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                     .await
                     .map_err(|e| match e {
                         AppError::Invalid { message, .. } => AppError::invalid("new_group", message),
-                        AppError::Conflict { message, .. } => AppError::conflict(Some("new_group"), message),
+                        AppError::Taken { kind, message, .. } => AppError::taken(kind, "new_group", message),
                         other => other,
                     })?;
                 definition.group_id = "new".to_owned();

@@ -34,8 +34,17 @@ pub async fn list_api_groups(
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
             Ok(GroupsView {
-                page: api_groups::list(&pool, &caller, &gateway_id, Some(&search), false, page)
-                    .await?,
+                page: api_groups::list(
+                    &pool,
+                    &caller,
+                    &gateway_id,
+                    &api_groups::GroupFilter {
+                        name: Some(&search),
+                        ..Default::default()
+                    },
+                    page,
+                )
+                .await?,
                 subdomain_suffix: suffix,
                 gateway_name: gateway.name,
             })
@@ -98,7 +107,7 @@ pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, A
             let all = Page::new(Some(0), Some(MAX_LIMIT));
             let (_, environments) =
                 environments::list(&pool, &caller, &gateway_id, None, all).await?;
-            let groups = api_groups::list(&pool, &caller, &gateway_id, None, false, all)
+            let groups = api_groups::list(&pool, &caller, &gateway_id, &Default::default(), all)
                 .await?
                 .groups;
             Ok(EnvironmentsView {

@@ -157,12 +157,12 @@ pub struct FeatureSetting {
 /// A parameter's current state: its setting, or its default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureState {
-    /// Empty while the parameter has its default.
+    /// The same before the parameter is first set and after.
     pub id: String,
     pub name: String,
     pub enabled: bool,
     pub config: String,
-    /// Empty while the parameter has its default.
+    /// When it was last set; the gateway's creation time while it has its default.
     pub updated_at: String,
 }
 

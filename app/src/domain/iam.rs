@@ -73,6 +73,8 @@ pub struct AccessKey {
     /// `active` or `inactive`.
     pub status: String,
     pub created_at: String,
+    /// When a signed call last used it (to the minute); None: never.
+    pub last_used_at: Option<String>,
 }
 
 /// A new access key: the only time the secret is shown.

@@ -39,4 +39,5 @@ impl ShellInfo {
 pub struct ProjectRef {
     pub id: String,
     pub name: String,
+    pub description: String,
 }

@@ -10,6 +10,7 @@ use super::secrets::MasterKey;
 use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::error::AppError;
+use crate::error::Kind;
 
 fn new_access_key() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -94,7 +95,7 @@ pub async fn list(
 ) -> Result<Vec<AccessKey>, AppError> {
     super::users::get(pool, caller, user_id).await?;
     let rows = sqlx::query!(
-        "SELECT access_key, user_id, description, status, created_at FROM access_keys WHERE user_id = $1 ORDER BY created_at",
+        "SELECT access_key, user_id, description, status, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY created_at",
         user_id
     )
     .fetch_all(pool)
@@ -107,13 +108,14 @@ pub async fn list(
             description: r.description,
             status: r.status,
             created_at: format_time(r.created_at),
+            last_used_at: r.last_used_at.map(format_time),
         })
         .collect())
 }
 
 pub async fn get(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<AccessKey, AppError> {
     let row = sqlx::query!(
-        "SELECT k.access_key, k.user_id, k.description, k.status, k.created_at
+        "SELECT k.access_key, k.user_id, k.description, k.status, k.created_at, k.last_used_at
            FROM access_keys k JOIN users u ON u.id = k.user_id
           WHERE k.access_key = $1 AND u.account_id = $2",
         access_key,
@@ -121,13 +123,14 @@ pub async fn get(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<Acc
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("Access key {access_key}")))?;
+    .ok_or_else(|| AppError::not_found(Kind::AccessKey, format!("Access key {access_key}")))?;
     Ok(AccessKey {
         access_key: row.access_key,
         user_id: row.user_id,
         description: row.description,
         status: row.status,
         created_at: format_time(row.created_at),
+        last_used_at: row.last_used_at.map(format_time),
     })
 }
 

@@ -12,6 +12,7 @@ use crate::domain::group::{
 };
 use crate::domain::paging::Page;
 use crate::error::AppError;
+use crate::error::Kind;
 
 /// Longest group description.
 pub const MAX_REMARK: usize = 1000;
@@ -91,8 +92,9 @@ async fn name_free(
     .fetch_one(&mut *conn)
     .await?;
     if taken {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::ApiGroup,
+            "name",
             format!("An API group named {name} already exists in this gateway."),
         ));
     }
@@ -156,25 +158,34 @@ pub async fn create(
     get(pool, caller, gateway_id, &id).await
 }
 
-/// Groups of a gateway: DEFAULT first, then by creation. `name` matches part of the name,
-/// or the whole name when `exact`.
+/// What a list of API groups is narrowed to: an id, a name (contained, or `exact`).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GroupFilter<'a> {
+    pub id: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub exact: bool,
+}
+
+/// Groups of a gateway: DEFAULT first, then by creation, narrowed by `filter`.
 pub async fn list(
     pool: &PgPool,
     caller: &Caller,
     gateway_id: &str,
-    name: Option<&str>,
-    exact: bool,
+    filter: &GroupFilter<'_>,
     page: Page,
 ) -> Result<GroupPage, AppError> {
     gateways::get(pool, caller, gateway_id).await?;
-    let name = name.filter(|n| !n.is_empty());
+    let name = filter.name.filter(|n| !n.is_empty());
+    let id = filter.id.filter(|id| !id.is_empty());
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM api_groups
             WHERE gateway_id = $1
-              AND ($2::text IS NULL OR CASE WHEN $3 THEN name = $2 ELSE strpos(lower(name), lower($2)) > 0 END)"#,
+              AND ($2::text IS NULL OR CASE WHEN $3 THEN name = $2 ELSE strpos(lower(name), lower($2)) > 0 END)
+              AND ($4::text IS NULL OR id = $4)"#,
         gateway_id,
         name,
-        exact
+        filter.exact,
+        id
     )
     .fetch_one(pool)
     .await?;
@@ -184,12 +195,14 @@ pub async fn list(
            FROM api_groups
           WHERE gateway_id = $1
             AND ($2::text IS NULL OR CASE WHEN $3 THEN name = $2 ELSE strpos(lower(name), lower($2)) > 0 END)
+            AND ($6::text IS NULL OR id = $6)
           ORDER BY is_default DESC, created_at, id OFFSET $4 LIMIT $5",
         gateway_id,
         name,
-        exact,
+        filter.exact,
         page.offset,
-        page.limit
+        page.limit,
+        id
     )
     .fetch_all(pool)
     .await?;
@@ -216,7 +229,7 @@ pub async fn get(
     .fetch_optional(pool)
     .await?
     .map(ApiGroup::from)
-    .ok_or_else(|| AppError::not_found(format!("API group {id}")))
+    .ok_or_else(|| AppError::not_found(Kind::ApiGroup, format!("API group {id}")))
 }
 
 pub async fn update(

@@ -19,6 +19,7 @@ use crate::domain::audit::AuditResult;
 use crate::domain::gateway::{feature_number, feature_spec};
 use crate::domain::paging::Page;
 use crate::error::AppError;
+use crate::error::Kind;
 
 fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
     Target {
@@ -57,10 +58,10 @@ async fn check(
     api_groups::get(pool, caller, gateway_id, &definition.group_id)
         .await
         .map_err(|_| {
-            AppError::invalid(
-                "group_id",
+            AppError::not_found(
+                Kind::ApiGroup,
                 format!(
-                    "API group {} does not exist in this gateway.",
+                    "API group {} (group_id) of this gateway",
                     definition.group_id
                 ),
             )
@@ -126,12 +127,14 @@ pub async fn conflicts(
     let (method, uri, mode) = route.unwrap_or_default();
     let clash = clash(pool, group_id, name, route, except).await?;
     match clash {
-        Some(row) if row.same_name => Err(AppError::conflict(
-            Some("name"),
+        Some(row) if row.same_name => Err(AppError::taken(
+            Kind::Api,
+            "name",
             format!("An API named {} already exists in this group.", row.name),
         )),
-        Some(row) => Err(AppError::conflict(
-            Some("req_uri"),
+        Some(row) => Err(AppError::taken(
+            Kind::Route,
+            "req_uri",
             format!(
                 "API {} already answers {method} {uri} ({}) in this group.",
                 row.name,
@@ -232,15 +235,25 @@ pub struct ApiFilter {
     pub exact_name: bool,
     pub group_id: Option<String>,
     pub req_method: Option<String>,
-    /// Part of the path.
+    /// Part of the path, or the whole path when `exact_uri`.
     pub req_uri: Option<String>,
+    pub exact_uri: bool,
     /// Only APIs published in this environment.
     pub env_id: Option<String>,
+    pub req_protocol: Option<String>,
+    pub auth_type: Option<String>,
+    /// 1 public, 2 private.
+    pub visibility: Option<i32>,
+    /// Only APIs carrying every one of these tags; `#no_tags#` alone: only APIs without tags.
+    pub tags: Vec<String>,
 }
 
 fn some(text: &Option<String>) -> Option<&str> {
     text.as_deref().filter(|s| !s.is_empty())
 }
+
+/// APIG's value of `tags` that asks for the APIs without any.
+pub const NO_TAGS: &str = "#no_tags#";
 
 pub async fn list(
     pool: &PgPool,
@@ -250,16 +263,25 @@ pub async fn list(
     page: Page,
 ) -> Result<(i64, Vec<ApiInfo>), AppError> {
     gateways::get(pool, caller, gateway_id).await?;
-    let ids = sqlx::query!(
-        r#"SELECT a.id, count(*) OVER () AS "total!" FROM apis a
-            WHERE a.gateway_id = $1
-              AND ($2::text IS NULL OR a.id = $2)
-              AND ($3::text IS NULL OR CASE WHEN $4 THEN a.name = $3 ELSE strpos(lower(a.name), lower($3)) > 0 END)
-              AND ($5::text IS NULL OR a.group_id = $5)
-              AND ($6::text IS NULL OR a.req_method = $6)
-              AND ($7::text IS NULL OR strpos(a.req_uri, $7) > 0)
-              AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM api_publications p WHERE p.api_id = a.id AND p.env_id = $8))
-            ORDER BY a.created_at, a.id OFFSET $9 LIMIT $10"#,
+    let untagged = filter.tags == [NO_TAGS];
+    let tags = (!filter.tags.is_empty() && !untagged).then_some(&filter.tags[..]);
+    let found = sqlx::query!(
+        r#"WITH matching AS (
+             SELECT a.id, a.created_at FROM apis a
+              WHERE a.gateway_id = $1
+                AND ($2::text IS NULL OR a.id = $2)
+                AND ($3::text IS NULL OR CASE WHEN $4 THEN a.name = $3 ELSE strpos(lower(a.name), lower($3)) > 0 END)
+                AND ($5::text IS NULL OR a.group_id = $5)
+                AND ($6::text IS NULL OR a.req_method = upper($6))
+                AND ($7::text IS NULL OR CASE WHEN $8 THEN a.req_uri = $7 ELSE strpos(a.req_uri, $7) > 0 END)
+                AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM api_publications p WHERE p.api_id = a.id AND p.env_id = $9))
+                AND ($10::text IS NULL OR upper(a.definition->>'req_protocol') = upper($10))
+                AND ($11::text IS NULL OR upper(a.definition->>'auth_type') = upper($11))
+                AND ($12::int IS NULL OR COALESCE((a.definition->>'type')::int, 1) = $12)
+                AND ($13::text[] IS NULL OR COALESCE(a.definition->'tags', '[]'::jsonb) ?& $13)
+                AND (NOT $14 OR jsonb_array_length(COALESCE(a.definition->'tags', '[]'::jsonb)) = 0))
+           SELECT (SELECT count(*) FROM matching) AS "total!",
+                  array(SELECT id FROM matching ORDER BY created_at, id OFFSET $15 LIMIT $16) AS "ids!""#,
         gateway_id,
         some(&filter.id),
         some(&filter.name),
@@ -267,41 +289,23 @@ pub async fn list(
         some(&filter.group_id),
         some(&filter.req_method),
         some(&filter.req_uri),
+        filter.exact_uri,
         some(&filter.env_id),
+        some(&filter.req_protocol),
+        some(&filter.auth_type),
+        filter.visibility,
+        tags,
+        untagged,
         page.offset,
         page.limit
     )
-    .fetch_all(pool)
+    .fetch_one(pool)
     .await?;
-    let total = match ids.first() {
-        Some(row) => row.total,
-        // An empty page past the end still needs the total.
-        None => sqlx::query_scalar!(
-            r#"SELECT count(*) AS "count!" FROM apis a
-                WHERE a.gateway_id = $1
-                  AND ($2::text IS NULL OR a.id = $2)
-                  AND ($3::text IS NULL OR CASE WHEN $4 THEN a.name = $3 ELSE strpos(lower(a.name), lower($3)) > 0 END)
-                  AND ($5::text IS NULL OR a.group_id = $5)
-                  AND ($6::text IS NULL OR a.req_method = $6)
-                  AND ($7::text IS NULL OR strpos(a.req_uri, $7) > 0)
-                  AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM api_publications p WHERE p.api_id = a.id AND p.env_id = $8))"#,
-            gateway_id,
-            some(&filter.id),
-            some(&filter.name),
-            filter.exact_name,
-            some(&filter.group_id),
-            some(&filter.req_method),
-            some(&filter.req_uri),
-            some(&filter.env_id)
-        )
-        .fetch_one(pool)
-        .await?,
-    };
-    let mut apis = Vec::with_capacity(ids.len());
-    for row in ids {
-        apis.push(get(pool, caller, gateway_id, &row.id).await?);
+    let mut apis = Vec::with_capacity(found.ids.len());
+    for id in &found.ids {
+        apis.push(get(pool, caller, gateway_id, id).await?);
     }
-    Ok((total, apis))
+    Ok((found.total, apis))
 }
 
 pub async fn get(
@@ -321,7 +325,7 @@ pub async fn get(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("API {id}")))?;
+    .ok_or_else(|| AppError::not_found(Kind::Api, format!("API {id}")))?;
     let publications = sqlx::query!(
         r#"SELECT p.publish_id, p.env_id, e.name AS env_name, p.version_id, p.published_at, v.remark,
                   (v.definition = a.definition) AS "matches!"

@@ -15,6 +15,7 @@ use crate::domain::certificate::{
 };
 use crate::domain::paging::Page;
 use crate::error::AppError;
+use crate::error::Kind;
 
 struct Row {
     id: String,
@@ -59,6 +60,10 @@ pub struct CertificateFilter<'a> {
     pub common_name: Option<&'a str>,
     pub cert_type: Option<&'a str>,
     pub gateway_id: Option<&'a str>,
+    /// `RSA` or `ECC`.
+    pub algorithm_type: Option<&'a str>,
+    /// As the certificate names it, e.g. `SHA256-RSA`.
+    pub signature_algorithm: Option<&'a str>,
 }
 
 /// Checks an upload: name, type and gateway, then the PEM pair itself.
@@ -127,8 +132,9 @@ async fn name_free(
     .fetch_one(&mut *conn)
     .await?;
     if taken {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::Certificate,
+            "name",
             format!("A certificate named {name} already exists."),
         ));
     }
@@ -204,18 +210,24 @@ pub async fn list(
     let common_name = filter.common_name.filter(|n| !n.is_empty());
     let cert_type = filter.cert_type.filter(|n| !n.is_empty());
     let gateway_id = filter.gateway_id.filter(|n| !n.is_empty());
+    let algorithm = filter.algorithm_type.filter(|n| !n.is_empty());
+    let signature = filter.signature_algorithm.filter(|n| !n.is_empty());
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM certificates
             WHERE project_id = $1
               AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
               AND ($3::text IS NULL OR strpos(lower(details->>'common_name'), lower($3)) > 0)
               AND ($4::text IS NULL OR cert_type = $4)
-              AND ($5::text IS NULL OR gateway_id = $5)"#,
+              AND ($5::text IS NULL OR gateway_id = $5)
+              AND ($6::text IS NULL OR algorithm_type = upper($6))
+              AND ($7::text IS NULL OR lower(details->>'signature_algorithm') = lower($7))"#,
         caller.project_id,
         name,
         common_name,
         cert_type,
-        gateway_id
+        gateway_id,
+        algorithm,
+        signature
     )
     .fetch_one(pool)
     .await?;
@@ -228,6 +240,8 @@ pub async fn list(
             AND ($3::text IS NULL OR strpos(lower(details->>'common_name'), lower($3)) > 0)
             AND ($4::text IS NULL OR cert_type = $4)
             AND ($5::text IS NULL OR gateway_id = $5)
+            AND ($8::text IS NULL OR algorithm_type = upper($8))
+            AND ($9::text IS NULL OR lower(details->>'signature_algorithm') = lower($9))
           ORDER BY created_at DESC, id OFFSET $6 LIMIT $7",
         caller.project_id,
         name,
@@ -235,7 +249,9 @@ pub async fn list(
         cert_type,
         gateway_id,
         page.offset,
-        page.limit
+        page.limit,
+        algorithm,
+        signature
     )
     .fetch_all(pool)
     .await?;
@@ -256,7 +272,7 @@ pub async fn get(pool: &PgPool, caller: &Caller, id: &str) -> Result<Certificate
     .fetch_optional(pool)
     .await?
     .map(Certificate::from)
-    .ok_or_else(|| AppError::not_found(format!("Certificate {id}")))
+    .ok_or_else(|| AppError::not_found(Kind::Certificate, format!("Certificate {id}")))
 }
 
 /// The domains a certificate is bound to, each with its group and gateway.

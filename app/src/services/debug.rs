@@ -1,5 +1,5 @@
-//! Debugging a published API: a call sent through the real gateway listener as a caller
-//! would send it (Host = the group's subdomain, `X-Stage`, `X-Apig-Mode: debug`), returning
+//! Debugging an API: a call sent through the real gateway listener as a caller would send
+//! it (Host = the group's subdomain, `X-Stage`, `X-Apig-Mode: debug`), returning
 //! the request, the response, the latency and the request the gateway sent to the backend
 //! (which the gateway reports only to calls carrying this process's debug key). Used by
 //! `POST .../apis/debug/{api_id}` and the console's Debug tab.
@@ -45,7 +45,7 @@ pub fn canonical(name: &str) -> String {
         .join("-")
 }
 
-/// Sends the call and reports what happened.
+/// Sends the call to the live API and reports what happened.
 pub async fn debug(
     pool: &PgPool,
     caller: &Caller,
@@ -54,6 +54,45 @@ pub async fn debug(
     api_id: &str,
     call: &DebugCall,
 ) -> Result<DebugResult, AppError> {
+    let prepared = prepare(pool, caller, target, gateway_id, api_id, call, Mode::Live).await?;
+    let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build_http();
+    let started = Instant::now();
+    let response = client
+        .request(prepared.request)
+        .await
+        .map_err(|e| AppError::Transport(format!("the gateway did not answer: {e}")))?;
+    report(prepared.shown, response.map(Body::new), started).await
+}
+
+/// Which definition a debug call exercises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// What is published in the stage (APIG's CONSUMER mode).
+    Live,
+    /// The draft, published nowhere (APIG's DEVELOPER mode): the caller runs it through a
+    /// pipeline of its own.
+    Draft,
+}
+
+/// A debug call ready to send, and the request as the report shows it.
+#[derive(Debug)]
+pub struct Prepared {
+    pub request: Request<Body>,
+    pub shown: String,
+    /// The environment the call runs in, as named.
+    pub stage: String,
+}
+
+/// Checks the call and builds the request a caller would send to the group's subdomain.
+pub async fn prepare(
+    pool: &PgPool,
+    caller: &Caller,
+    target: &DebugTarget,
+    gateway_id: &str,
+    api_id: &str,
+    call: &DebugCall,
+    mode: Mode,
+) -> Result<Prepared, AppError> {
     call.validate()?;
     let method = Method::from_bytes(call.method.as_bytes())
         .map_err(|e| AppError::invalid("method", e.to_string()))?;
@@ -63,15 +102,15 @@ pub async fn debug(
     } else {
         call.stage.as_str()
     };
-    if !api
+    let published = api
         .publications
         .iter()
-        .any(|p| p.env_name.eq_ignore_ascii_case(stage))
-    {
+        .any(|p| p.env_name.eq_ignore_ascii_case(stage));
+    if mode == Mode::Live && !published {
         return Err(AppError::invalid(
             "stage",
             format!(
-                "API {} is not published in {stage}; publish it there first.",
+                "API {} is not published in {stage}; publish it there first, or debug the draft in DEVELOPER mode.",
                 api.definition.name
             ),
         ));
@@ -118,14 +157,21 @@ pub async fn debug(
         .header(DEBUG_HEADER, target.key.as_ref())
         .body(Body::from(call.body.clone()))
         .map_err(|e| AppError::invalid("path", e.to_string()))?;
-    let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build_http();
-    let started = Instant::now();
-    let response = client
-        .request(request)
-        .await
-        .map_err(|e| AppError::Transport(format!("the gateway did not answer: {e}")))?;
-    let (parts, incoming) = response.into_parts();
-    let bytes = axum::body::to_bytes(Body::new(incoming), MAX_BODY)
+    Ok(Prepared {
+        request,
+        shown,
+        stage: stage.to_owned(),
+    })
+}
+
+/// What the gateway answered, as the debug report shows it.
+pub async fn report(
+    shown: String,
+    response: axum::http::Response<Body>,
+    started: Instant,
+) -> Result<DebugResult, AppError> {
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
         .await
         .map_err(|e| AppError::Transport(format!("the answer could not be read: {e}")))?;
     let latency_ms = started.elapsed().as_millis() as u64;

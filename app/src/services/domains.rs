@@ -14,6 +14,7 @@ use crate::domain::certificate::{
     MAX_DOMAINS_PER_GROUP,
 };
 use crate::error::AppError;
+use crate::error::Kind;
 
 struct Row {
     id: String,
@@ -141,7 +142,7 @@ pub async fn get(
         .await?
         .into_iter()
         .find(|d| d.id == domain_id)
-        .ok_or_else(|| AppError::not_found(format!("Domain {domain_id}")))
+        .ok_or_else(|| AppError::not_found(Kind::Domain, format!("Domain {domain_id}")))
 }
 
 /// Checks the settings and that custom ports are inbound ports of the gateway with the
@@ -245,8 +246,9 @@ pub async fn bind(
         } else {
             "a group of another project".to_owned()
         };
-        return Err(AppError::conflict(
-            Some("url_domain"),
+        return Err(AppError::taken(
+            Kind::Domain,
+            "url_domain",
             format!("{domain} is already bound to {holder}."),
         ));
     }
@@ -491,10 +493,10 @@ async fn detach(
 ) -> Result<BoundDomain, AppError> {
     let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
     if current.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id) {
-        return Err(AppError::not_found(format!(
-            "Certificate {certificate_id} on {}",
-            current.domain
-        )));
+        return Err(AppError::not_found(
+            Kind::Certificate,
+            format!("Certificate {certificate_id} on {}", current.domain),
+        ));
     }
     if current.is_http_redirect_to_https {
         return Err(AppError::conflict(
@@ -530,7 +532,7 @@ pub async fn on_port(
         .await?
         .into_iter()
         .find(|p| p.id == port_id)
-        .ok_or_else(|| AppError::not_found(format!("Inbound port {port_id}")))?;
+        .ok_or_else(|| AppError::not_found(Kind::IngressPort, format!("Inbound port {port_id}")))?;
     let rows = sqlx::query!(
         r#"SELECT d.group_id, g.name AS "group_name", d.domain FROM group_domains d
              JOIN api_groups g ON g.id = d.group_id
@@ -564,6 +566,6 @@ pub async fn find(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("Domain {name}")))?;
+    .ok_or_else(|| AppError::not_found(Kind::Domain, format!("Domain {name}")))?;
     Ok((row.gateway_id, row.group_id, row.id))
 }

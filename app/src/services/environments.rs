@@ -13,6 +13,7 @@ use crate::domain::group::{
 };
 use crate::domain::paging::Page;
 use crate::error::AppError;
+use crate::error::Kind;
 
 /// Longest environment description.
 pub const MAX_REMARK: usize = 255;
@@ -108,7 +109,7 @@ pub async fn get(
         remark: r.remark,
         created_at: format_time(r.created_at),
     })
-    .ok_or_else(|| AppError::not_found(format!("Environment {id}")))
+    .ok_or_else(|| AppError::not_found(Kind::Environment, format!("Environment {id}")))
 }
 
 async fn env_name_free(
@@ -126,8 +127,9 @@ async fn env_name_free(
     .fetch_one(&mut *conn)
     .await?;
     if taken {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::Environment,
+            "name",
             format!("An environment named {name} already exists in this gateway."),
         ));
     }
@@ -354,7 +356,7 @@ pub async fn get_variable(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("Variable {id}")))
+    .ok_or_else(|| AppError::not_found(Kind::Variable, format!("Variable {id}")))
 }
 
 /// A new variable of `group_id` in `env_id`.
@@ -367,17 +369,17 @@ pub async fn create_variable(
     let group = api_groups::get(pool, caller, gateway_id, &new.group_id)
         .await
         .map_err(|_| {
-            AppError::invalid(
-                "group_id",
-                format!("API group {} does not exist in this gateway.", new.group_id),
+            AppError::not_found(
+                Kind::ApiGroup,
+                format!("API group {} (group_id) of this gateway", new.group_id),
             )
         })?;
     let env = get(pool, caller, gateway_id, &new.env_id)
         .await
         .map_err(|_| {
-            AppError::invalid(
-                "env_id",
-                format!("Environment {} does not exist in this gateway.", new.env_id),
+            AppError::not_found(
+                Kind::Environment,
+                format!("Environment {} (env_id) of this gateway", new.env_id),
             )
         })?;
     validate_variable_name("variable_name", &new.name)?;
@@ -414,8 +416,9 @@ pub async fn create_variable(
     .fetch_one(&mut *tx)
     .await?;
     if taken {
-        return Err(AppError::conflict(
-            Some("variable_name"),
+        return Err(AppError::taken(
+            Kind::Variable,
+            "variable_name",
             format!(
                 "Group {} already has a variable {} in {}.",
                 group.name, new.name, env.name

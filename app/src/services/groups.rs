@@ -7,6 +7,7 @@ use super::{ids::new_id, policies};
 use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, Grant, Group, User};
 use crate::error::AppError;
+use crate::error::Kind;
 
 struct Row {
     id: String,
@@ -53,7 +54,7 @@ pub async fn get(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<Group
     .fetch_optional(pool)
     .await?
     .map(Group::from)
-    .ok_or_else(|| AppError::not_found(format!("User group {group_id}")))
+    .ok_or_else(|| AppError::not_found(Kind::UserGroup, format!("User group {group_id}")))
 }
 
 pub async fn create(
@@ -77,8 +78,9 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::UserGroup,
+            "name",
             format!("A user group named {name} already exists."),
         ));
     }
@@ -125,8 +127,9 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::UserGroup,
+            "name",
             format!("A user group named {name} already exists."),
         ));
     }
@@ -240,10 +243,10 @@ pub async fn remove_member(
     .execute(&mut *tx)
     .await?;
     if removed.rows_affected() == 0 {
-        return Err(AppError::not_found(format!(
-            "User {} in group {}",
-            user.name, group.name
-        )));
+        return Err(AppError::not_found(
+            Kind::User,
+            format!("User {} in group {}", user.name, group.name),
+        ));
     }
     let target = Target {
         kind: "group",
@@ -387,10 +390,10 @@ pub async fn revoke(
     .execute(&mut *tx)
     .await?;
     if removed.rows_affected() == 0 {
-        return Err(AppError::not_found(format!(
-            "Policy {policy_id} granted to group {}",
-            group.name
-        )));
+        return Err(AppError::not_found(
+            Kind::Policy,
+            format!("Policy {policy_id} granted to group {}", group.name),
+        ));
     }
     let detail = format!(
         "revoked {} in {}",

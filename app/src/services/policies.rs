@@ -9,6 +9,7 @@ use crate::domain::iam::{self, PolicyInfo};
 use crate::domain::policy::document::{self, PolicyDocument};
 use crate::domain::policy::system::{system_policy, PolicyKind, SystemPolicy, SYSTEM_POLICIES};
 use crate::error::AppError;
+use crate::error::Kind;
 
 fn system_info(policy: &SystemPolicy) -> PolicyInfo {
     PolicyInfo {
@@ -65,7 +66,7 @@ pub async fn get(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<Poli
         .await?
         .into_iter()
         .find(|p| p.id == policy_id)
-        .ok_or_else(|| AppError::not_found(format!("Policy {policy_id}")))
+        .ok_or_else(|| AppError::not_found(Kind::Policy, format!("Policy {policy_id}")))
 }
 
 fn validate(name: &str, description: &str, text: &str) -> Result<PolicyDocument, AppError> {
@@ -108,8 +109,9 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::Policy,
+            "name",
             format!("A policy named {name} already exists."),
         ));
     }
@@ -163,8 +165,9 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::Policy,
+            "name",
             format!("A policy named {name} already exists."),
         ));
     }

@@ -4,12 +4,13 @@ use sqlx::PgPool;
 use super::session::SessionUser;
 use crate::domain::{ProjectRef, ShellInfo};
 use crate::error::AppError;
+use crate::error::Kind;
 
 /// The account's projects, by name.
 pub async fn list(pool: &PgPool, account_id: &str) -> Result<Vec<ProjectRef>, AppError> {
     Ok(sqlx::query_as!(
         ProjectRef,
-        "SELECT id, name FROM projects WHERE account_id = $1 ORDER BY name",
+        "SELECT id, name, description FROM projects WHERE account_id = $1 ORDER BY name",
         account_id
     )
     .fetch_all(pool)
@@ -54,13 +55,13 @@ pub async fn find(
 ) -> Result<ProjectRef, AppError> {
     sqlx::query_as!(
         ProjectRef,
-        "SELECT id, name FROM projects WHERE account_id = $1 AND id = $2",
+        "SELECT id, name, description FROM projects WHERE account_id = $1 AND id = $2",
         account_id,
         project_id
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::invalid("project", "That project does not exist in this account."))
+    .ok_or_else(|| AppError::not_found(Kind::Project, format!("Project {project_id}")))
 }
 
 /// The account's name.
@@ -107,8 +108,9 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::Project,
+            "name",
             format!("A project named {name} already exists."),
         ));
     }
@@ -160,8 +162,9 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::Project,
+            "name",
             format!("A project named {name} already exists."),
         ));
     }

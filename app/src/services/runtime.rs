@@ -277,3 +277,36 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
         certificates,
     })
 }
+
+/// The configuration a draft is debugged with (APIG's DEVELOPER mode): what `load` reads,
+/// with the API's draft definition as the only API live, in its group's `stage`. Nothing is
+/// published or stored.
+pub async fn draft(
+    pool: &PgPool,
+    master: &MasterKey,
+    caller: &super::caller::Caller,
+    gateway_id: &str,
+    api_id: &str,
+    stage: &str,
+) -> Result<RuntimeConfig, AppError> {
+    let api = super::apis::get(pool, caller, gateway_id, api_id).await?;
+    let all = crate::domain::paging::Page::new(Some(0), Some(crate::domain::paging::MAX_LIMIT));
+    let (_, environments) = super::environments::list(pool, caller, gateway_id, None, all).await?;
+    let environment = environments
+        .into_iter()
+        .find(|e| e.name.eq_ignore_ascii_case(stage))
+        .ok_or_else(|| {
+            AppError::invalid("stage", format!("The gateway has no environment {stage}."))
+        })?;
+    let mut config = load(pool, master).await?;
+    config.publications = vec![RuntimeApi {
+        api_id: api.id,
+        gateway_id: gateway_id.to_owned(),
+        group_id: api.definition.group_id.clone(),
+        env_id: environment.id,
+        env_name: environment.name,
+        version_id: "draft".to_owned(),
+        definition: api.definition,
+    }];
+    Ok(config)
+}

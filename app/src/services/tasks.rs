@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use super::caller::Caller;
 use super::ids;
 use crate::error::AppError;
+use crate::error::Kind;
 
 /// A task as `async-tasks/{task_id}` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +93,7 @@ pub async fn get(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("Task {id}")))
+    .ok_or_else(|| AppError::not_found(Kind::Task, format!("Task {id}")))
 }
 
 /// Marks tasks unfinished for fifteen minutes as failed: their server stopped mid-way.

@@ -14,38 +14,63 @@ fn digest(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// A new token for the user in `project_id`, with its expiry.
+/// A live token: whose, where, and when it was issued and ends.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub user_id: String,
+    pub project_id: String,
+    pub issued_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A new token for the user in `project_id`, ending 24 hours from now or at `until` (a
+/// token exchanged for another scope keeps the first one's end).
 pub async fn issue(
     pool: &PgPool,
     user_id: &str,
     project_id: &str,
-) -> Result<(String, OffsetDateTime), AppError> {
+    until: Option<OffsetDateTime>,
+) -> Result<(String, TokenInfo), AppError> {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = format!("PT{}", hex::encode(bytes));
-    let expires_at = OffsetDateTime::now_utc() + TOKEN_LIFETIME;
+    let issued_at = OffsetDateTime::now_utc();
+    let expires_at = until.unwrap_or(issued_at + TOKEN_LIFETIME);
     sqlx::query!(
-        "INSERT INTO api_tokens (token_hash, user_id, project_id, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO api_tokens (token_hash, user_id, project_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         digest(&token),
         user_id,
         project_id,
+        issued_at,
         expires_at
     )
     .execute(pool)
     .await?;
-    Ok((token, expires_at))
+    let info = TokenInfo {
+        user_id: user_id.to_owned(),
+        project_id: project_id.to_owned(),
+        issued_at,
+        expires_at,
+    };
+    Ok((token, info))
 }
 
-/// The user and project of a live token of an enabled user.
-pub async fn resolve(pool: &PgPool, token: &str) -> Result<Option<(String, String)>, AppError> {
+/// A live token of an enabled user.
+pub async fn resolve(pool: &PgPool, token: &str) -> Result<Option<TokenInfo>, AppError> {
     let row = sqlx::query!(
-        r#"SELECT t.user_id, t.project_id AS "project_id!" FROM api_tokens t JOIN users u ON u.id = t.user_id
+        r#"SELECT t.user_id, t.project_id AS "project_id!", t.issued_at, t.expires_at
+             FROM api_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.token_hash = $1 AND t.expires_at > now() AND u.enabled AND t.project_id IS NOT NULL"#,
         digest(token)
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|r| (r.user_id, r.project_id)))
+    Ok(row.map(|r| TokenInfo {
+        user_id: r.user_id,
+        project_id: r.project_id,
+        issued_at: r.issued_at,
+        expires_at: r.expires_at,
+    }))
 }
 
 /// The caller acting as `user_id` in `project_id` (which must belong to the user's account).

@@ -8,6 +8,7 @@ use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, NewUser, User, UserChange};
 use crate::domain::paging::Page;
 use crate::error::AppError;
+use crate::error::Kind;
 
 struct Row {
     id: String,
@@ -80,7 +81,7 @@ pub async fn get(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<User, 
     .fetch_optional(pool)
     .await?
     .map(User::from)
-    .ok_or_else(|| AppError::not_found(format!("User {user_id}")))
+    .ok_or_else(|| AppError::not_found(Kind::User, format!("User {user_id}")))
 }
 
 pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<User, AppError> {
@@ -103,8 +104,9 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::User,
+            "name",
             format!("A user named {} already exists.", new.name),
         ));
     }
@@ -177,8 +179,9 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
-        return Err(AppError::conflict(
-            Some("name"),
+        return Err(AppError::taken(
+            Kind::User,
+            "name",
             format!("A user named {name} already exists."),
         ));
     }

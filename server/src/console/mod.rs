@@ -1,5 +1,5 @@
 //! The console listener: Leptos pages and server functions, health endpoints, static
-//! assets. (The management REST API joins this router in later issues.)
+//! assets, and the management REST API (`mgmt`).
 mod gate;
 mod health;
 mod middleware;
@@ -8,6 +8,7 @@ pub use middleware::session_store;
 
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
+use axum::http::Uri;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
@@ -15,6 +16,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sqlx::PgPool;
+use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use std::sync::Arc;
@@ -81,13 +83,31 @@ pub fn router(state: ConsoleState) -> Router {
             provide_context(runtime.clone());
         }
     };
-    let api = mgmt::router(MgmtState {
+    let mgmt_state = MgmtState {
         pool: state.pool.clone(),
         master_key: state.master_key.clone(),
         signature_failures: state.signature_failures.clone(),
         endpoints: state.endpoints.clone(),
         debug_key: state.debug_key.clone(),
-    });
+    };
+    let api = mgmt::router(mgmt_state.clone());
+    // Unknown paths: the management API's own answer under its prefixes, else the pages'.
+    let unknown_api = mgmt::unknown_paths(mgmt_state);
+    let pages_fallback =
+        leptos_axum::file_and_error_handler_with_context::<ConsoleState, _>(context.clone(), shell);
+    let fallback = move |uri: Uri, state: State<ConsoleState>, request: Request<Body>| {
+        let (unknown_api, pages_fallback) = (unknown_api.clone(), pages_fallback.clone());
+        async move {
+            if mgmt::is_api_path(uri.path()) {
+                match unknown_api.oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            } else {
+                pages_fallback(uri, state, request).await
+            }
+        }
+    };
     let pages = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -101,10 +121,7 @@ pub fn router(state: ConsoleState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            ConsoleState,
-            _,
-        >(context, shell))
+        .fallback(fallback)
         .with_state(state.clone())
         .merge(api);
     middleware::apply(pages, state)

@@ -42,6 +42,13 @@ impl Live {
         }
     }
 
+    /// One snapshot that is never replaced (a draft's debug call).
+    pub fn serving(snapshot: Snapshot) -> Self {
+        let live = Live::empty(Arc::new(Health::default()));
+        live.current.store(Arc::new(snapshot));
+        live
+    }
+
     /// Tells each time a new snapshot is served.
     pub fn swaps(&self) -> watch::Receiver<i64> {
         self.swapped.subscribe()

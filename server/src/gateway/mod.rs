@@ -24,6 +24,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -32,6 +33,7 @@ pub use loader::Live;
 pub use pipeline::GatewayState;
 pub use request_id::RequestId;
 pub use respond::GatewayError;
+pub use snapshot::Snapshot;
 
 /// How long the listener waits after a failed accept (out of file descriptors, say) before
 /// accepting again.
@@ -187,4 +189,19 @@ fn service(
             Ok::<_, Infallible>(pipeline::handle(state, &caller, request.map(Body::new)).await)
         }
     })
+}
+
+/// Serves one call through the pipeline with a snapshot of `config` of its own instead of
+/// the live one: how a draft is debugged without being published (`apis/debug` in
+/// DEVELOPER mode). The call comes from the loopback address.
+pub async fn serve_once(
+    config: &app::services::runtime::RuntimeConfig,
+    suffix: &str,
+    debug_key: Arc<str>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let live = Arc::new(Live::serving(Snapshot::build(config, suffix)));
+    let state = GatewayState::new(live, 0, false, debug_key);
+    let peer = pipeline::Peer::new(SocketAddr::from(([127, 0, 0, 1], 0)));
+    pipeline::handle(state, &peer, request).await
 }

@@ -63,14 +63,19 @@ fn header_str<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
 async fn identify(state: &MgmtState, request: Request) -> Result<(Caller, Request), ApiError> {
     let ip = source_ip(&request);
     if let Some(token) = header_str(&request, "x-auth-token") {
-        let (user_id, project_id) =
-            tokens::resolve(&state.pool, token).await?.ok_or_else(|| {
-                ApiError::unauthenticated(
-                    "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
-                )
-            })?;
-        let caller =
-            tokens::caller_for(&state.pool, &user_id, Some(&project_id), Channel::Api, &ip).await?;
+        let token = tokens::resolve(&state.pool, token).await?.ok_or_else(|| {
+            ApiError::unauthenticated(
+                "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
+            )
+        })?;
+        let caller = tokens::caller_for(
+            &state.pool,
+            &token.user_id,
+            Some(&token.project_id),
+            Channel::Api,
+            &ip,
+        )
+        .await?;
         return Ok((caller, request));
     }
     let signed = header_str(&request, header::AUTHORIZATION.as_str())

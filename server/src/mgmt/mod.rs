@@ -7,13 +7,13 @@
 //! APIG's JSON shape. Handlers only translate JSON to service calls.
 mod apig;
 pub mod authn;
-mod body;
 mod error;
+mod extract;
 mod iam;
 
 use std::sync::Arc;
 
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use sqlx::PgPool;
 
@@ -24,8 +24,8 @@ use app::services::authz;
 use app::services::caller::Caller;
 use app::services::secrets::MasterKey;
 
-pub use body::Body;
 pub use error::ApiError;
+pub use extract::{page, Body, Path, Query};
 
 /// Most items an IAM list returns at once.
 pub const MAX_LIST: i64 = 500;
@@ -50,10 +50,25 @@ pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/v3/") || path.starts_with("/v3.0/") || path.starts_with("/v2/")
 }
 
+/// The management API, layers outermost first:
+/// - `respond`: every response gets its `X-Request-Id`, every error the shape of its API
+///   (it must see the authentication step's refusals too);
+/// - `authn`: the caller is known before any handler runs.
 pub fn router(state: MgmtState) -> Router {
-    iam::routes()
-        .merge(apig::routes())
+    with_layers(iam::routes().merge(apig::routes()), state)
+}
+
+/// The answer to a management path no route serves, behind the same layers (so an
+/// anonymous caller learns nothing about which paths exist): the console's fallback hands
+/// such paths here. (A catch-all route beside `/v2/{project_id}/…` cannot be registered.)
+pub fn unknown_paths(state: MgmtState) -> Router {
+    with_layers(Router::new().fallback(error::unknown_path), state)
+}
+
+fn with_layers(routes: Router<MgmtState>, state: MgmtState) -> Router {
+    routes
         .layer(from_fn_with_state(state.clone(), authn::authenticate))
+        .layer(from_fn(error::respond))
         .with_state(state)
 }
 

@@ -111,12 +111,12 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
     let cases: Vec<(Value, u16, &str)> = vec![
         (
             definition(&gw.group, "GET-ORDER", "/x/{id}"),
-            409,
+            400,
             "already exists",
         ),
         (
             definition(&gw.group, "get-order-2", "/orders/{id}"),
-            409,
+            400,
             "already answers GET /orders/{id}",
         ),
         (mutate(&|b| b["name"] = json!("ab")), 400, "name"),
@@ -187,7 +187,7 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
         ),
         (
             mutate(&|b| b["group_id"] = json!("0123456789abcdef0123456789abcdef")),
-            400,
+            404,
             "group_id",
         ),
         (mutate(&|b| b["name"] = json!(null)), 400, "name"),
@@ -220,7 +220,7 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
         Some(json!({ "type": "path", "group_id": gw.group, "req_method": "GET", "req_uri": "/orders/{id}" })),
     )
     .await;
-    assert_eq!(status, 409);
+    assert_eq!(status, 400);
     let (status, _) = call(
         &app,
         &admin,

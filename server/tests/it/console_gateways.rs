@@ -70,7 +70,7 @@ async fn the_wizard_creates_a_gateway_with_everything_at_once_or_nothing() {
     // The same port again, for another gateway: refused; still one gateway.
     let (status, error) =
         server_fn(&app, &admin, "gateways/create", &wizard("gw-other", 18600)).await;
-    assert_eq!(status, 409, "{error}");
+    assert_eq!(status, 400, "{error}");
     assert!(error.to_string().contains("Port 18600"), "{error}");
     assert_eq!(gateway_count(&app).await, 1);
 

@@ -97,7 +97,7 @@ async fn domains_bind_to_one_group_with_apig_rules() {
     each_refused(&app, &admin, &other_domains, vec![
         (
             json!({ "url_domain": "api.shop.example.com" }),
-            409,
+            400,
             "already bound to group shop",
         ),
         (
@@ -403,7 +403,7 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
         Method::POST,
         &format!("{project_base}/certificates"),
         json!({ "name": "GLOBAL_CERT", "cert_content": cert, "private_key": key }),
-        409,
+        400,
         "already exists",
     )
     .await;

@@ -187,7 +187,7 @@ async fn bad_gateway_input_names_the_field_and_stores_nothing() {
         ),
         (
             json!({ "instance_name": "GW-PROD", "spec_id": "BASIC" }),
-            409,
+            400,
             "already exists",
         ),
         (json!({ "spec_id": "BASIC" }), 400, "instance_name"),
@@ -350,7 +350,7 @@ async fn parameters_tags_and_inbound_ports() {
     .await;
     assert_eq!(status, 201, "{port}");
     for (body, expected) in [
-        (json!({ "protocol": "HTTP", "ingress_port": 18081 }), 409),
+        (json!({ "protocol": "HTTP", "ingress_port": 18081 }), 400),
         (json!({ "protocol": "HTTP", "ingress_port": 80 }), 400),
         (json!({ "protocol": "UDP", "ingress_port": 18082 }), 400),
     ] {

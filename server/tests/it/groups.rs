@@ -62,7 +62,7 @@ async fn groups_have_a_default_a_subdomain_and_unique_names() {
     assert_eq!(created["is_default"], 2);
 
     for (body, status, mention) in [
-        (json!({ "name": "PAYMENTS" }), 409, "already exists"),
+        (json!({ "name": "PAYMENTS" }), 400, "already exists"),
         (json!({ "name": "pa" }), 400, "3 to 255"),
         (json!({ "name": "-payments" }), 400, "starts with"),
         (json!({ "name": "pay ments" }), 400, "not allowed"),
@@ -90,7 +90,7 @@ async fn groups_have_a_default_a_subdomain_and_unique_names() {
         Some(json!({ "group_name": "payments" })),
     )
     .await;
-    assert_eq!(status, 409);
+    assert_eq!(status, 400);
     let (status, _) = call(
         &app,
         &admin,
@@ -215,7 +215,7 @@ async fn environments_and_variables_follow_their_rules() {
     let cases = [
         (
             variable("backend", "10.0.0.8", test_id, group),
-            409,
+            400,
             "already has a variable",
         ),
         (variable("be", "x", test_id, group), 400, "variable_name"),
@@ -226,12 +226,12 @@ async fn environments_and_variables_follow_their_rules() {
         ),
         (
             variable("backend2", "x", "NO_SUCH_ENV", group),
-            400,
+            404,
             "env_id",
         ),
         (
             variable("backend2", "x", test_id, "0123456789abcdef0123456789abcdef"),
-            400,
+            404,
             "group_id",
         ),
     ];

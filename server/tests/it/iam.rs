@@ -61,9 +61,15 @@ async fn admin_builds_users_groups_and_grants_through_the_api() {
     )
     .await;
     assert_eq!(status, 400);
-    assert_eq!(error["error_code"], "APIG.2012");
+    assert_eq!(
+        error["error"]["code"], 400,
+        "IAM answers in its own shape: {error}"
+    );
     assert!(
-        error["error_msg"].as_str().unwrap().contains("password"),
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("password"),
         "{error}"
     );
     let (_, users) = call(&app, &admin, Method::GET, "/v3/users?name=weak", None).await;
@@ -85,9 +91,12 @@ async fn a_refused_call_names_the_permission_and_is_audited() {
     )
     .await;
     assert_eq!(status, 403);
-    assert_eq!(error["error_code"], "APIG.1020");
+    assert_eq!(
+        error["error"]["code"], 403,
+        "IAM answers in its own shape: {error}"
+    );
     assert!(
-        error["error_msg"]
+        error["error"]["message"]
             .as_str()
             .unwrap()
             .contains("iam:users:create"),
@@ -220,7 +229,7 @@ async fn access_keys_show_the_secret_once_store_it_encrypted_and_stop_at_two() {
     .await;
     assert_eq!(status, 409);
     assert!(
-        error["error_msg"]
+        error["error"]["message"]
             .as_str()
             .unwrap()
             .contains("2 access keys"),
@@ -303,7 +312,7 @@ async fn temporary_keys_sign_with_their_security_token_until_they_expire() {
     )
     .await;
     assert_eq!(status, 400, "{error}");
-    assert!(error["error_msg"]
+    assert!(error["error"]["message"]
         .as_str()
         .unwrap()
         .contains("duration_seconds"));
@@ -343,7 +352,7 @@ async fn temporary_keys_sign_with_their_security_token_until_they_expire() {
     // Without its security token, or with another one, the key is refused.
     let (status, body) = signed_with(&app, pair, Method::GET, &own_keys, b"", &[]).await;
     assert_eq!(status, 401, "{body}");
-    assert!(body["error_msg"]
+    assert!(body["error"]["message"]
         .as_str()
         .unwrap()
         .contains("X-Security-Token"));
@@ -369,7 +378,7 @@ async fn custom_policies_are_validated_and_deny_wins() {
     let (status, error) = call(&app, &admin, Method::POST, "/v3.0/OS-ROLE/roles", Some(bad)).await;
     assert_eq!(status, 400);
     assert!(
-        error["error_msg"]
+        error["error"]["message"]
             .as_str()
             .unwrap()
             .contains("Statement[0].Action[0]"),
@@ -426,7 +435,7 @@ async fn custom_policies_are_validated_and_deny_wins() {
     .await;
     assert_eq!(status, 409);
     assert!(
-        error["error_msg"]
+        error["error"]["message"]
             .as_str()
             .unwrap()
             .contains("auditor-group"),

@@ -5,6 +5,7 @@ mod apis;
 mod compat;
 mod console_gateways;
 mod console_iam;
+mod conventions;
 mod domains;
 mod gateway;
 mod gateways;

@@ -99,6 +99,12 @@ async fn definitions(app: &TestApp, token: &str, base: &str, group: &str) -> Vec
             ] {
                 d.as_object_mut().unwrap().remove(key);
             }
+            // Parameter ids belong to their API, not to its definition.
+            for list in ["req_params", "backend_params"] {
+                for param in d[list].as_array_mut().into_iter().flatten() {
+                    param.as_object_mut().unwrap().remove("id");
+                }
+            }
             d
         })
         .collect();

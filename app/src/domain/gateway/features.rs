@@ -125,7 +125,8 @@ impl FeatureSpec {
         }
     }
 
-    /// The default state, as listed before the parameter is ever set.
+    /// The default value, as listed before the parameter is ever set (the service gives
+    /// it its id and time).
     pub fn default_state(&self) -> FeatureState {
         FeatureState {
             id: String::new(),

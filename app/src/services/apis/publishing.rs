@@ -7,6 +7,7 @@ use super::{get, target};
 use crate::domain::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
 use crate::domain::audit::AuditResult;
 use crate::error::AppError;
+use crate::error::Kind;
 use crate::services::audit::{self, format_time};
 use crate::services::caller::Caller;
 use crate::services::{environments, gateways, ids, revision};
@@ -50,9 +51,9 @@ pub async fn publish(
     let env = environments::get(pool, caller, gateway_id, env_id)
         .await
         .map_err(|_| {
-            AppError::invalid(
-                "env_id",
-                format!("Environment {env_id} does not exist in this gateway."),
+            AppError::not_found(
+                Kind::Environment,
+                format!("Environment {env_id} (env_id) of this gateway"),
             )
         })?;
     if remark.chars().count() > 255 {
@@ -132,7 +133,12 @@ async fn publication(
         .publications
         .into_iter()
         .find(|p| p.env_id == env_id)
-        .ok_or_else(|| AppError::not_found(format!("The publication of API {api_id} in {env_id}")))
+        .ok_or_else(|| {
+            AppError::not_found(
+                Kind::Publication,
+                format!("The publication of API {api_id} in {env_id}"),
+            )
+        })
 }
 
 /// Takes an API offline in an environment.
@@ -146,9 +152,9 @@ pub async fn offline(
     let live = publication(pool, caller, gateway_id, api_id, env_id)
         .await
         .map_err(|_| {
-            AppError::conflict(
-                Some("env_id"),
-                format!("The API is not published in environment {env_id}."),
+            AppError::not_found(
+                Kind::Publication,
+                format!("A publication of the API in environment {env_id}"),
             )
         })?;
     let api = get(pool, caller, gateway_id, api_id).await?;
@@ -225,12 +231,14 @@ pub async fn version(
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("API version {version_id}")))?;
+    .ok_or_else(|| AppError::not_found(Kind::Publication, format!("API version {version_id}")))?;
     let info = versions(pool, caller, gateway_id, &row.api_id, None)
         .await?
         .into_iter()
         .find(|v| v.version_id == version_id)
-        .ok_or_else(|| AppError::not_found(format!("API version {version_id}")))?;
+        .ok_or_else(|| {
+            AppError::not_found(Kind::Publication, format!("API version {version_id}"))
+        })?;
     Ok((info, row.definition.0))
 }
 
@@ -310,9 +318,10 @@ pub async fn runtime(
     let live = publication(pool, caller, gateway_id, api_id, env_id)
         .await
         .map_err(|_| {
-            AppError::not_found(format!(
-                "A publication of API {api_id} in environment {env_id}"
-            ))
+            AppError::not_found(
+                Kind::Publication,
+                format!("A publication of API {api_id} in environment {env_id}"),
+            )
         })?;
     let (_, definition) = version(pool, caller, gateway_id, &live.version_id).await?;
     Ok((live, definition))

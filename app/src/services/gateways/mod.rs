@@ -18,6 +18,7 @@ use crate::domain::gateway::{
 use crate::domain::group::RELEASE_ID;
 use crate::domain::paging::Page;
 use crate::error::AppError;
+use crate::error::Kind;
 
 mod settings;
 pub use settings::{
@@ -106,8 +107,9 @@ async fn name_taken(
     .fetch_one(&mut *tx)
     .await?;
     if taken {
-        return Err(AppError::conflict(
-            Some("instance_name"),
+        return Err(AppError::taken(
+            Kind::Gateway,
+            "instance_name",
             format!("A gateway named {name} already exists in this project."),
         ));
     }
@@ -124,8 +126,9 @@ async fn ports_free(tx: &mut PgConnection, ports: &[NewIngressPort]) -> Result<(
     .fetch_optional(&mut *tx)
     .await?;
     match used {
-        Some(row) => Err(AppError::conflict(
-            Some("ingress_port"),
+        Some(row) => Err(AppError::taken(
+            Kind::IngressPort,
+            "ingress_port",
             format!(
                 "Port {} is already an inbound port of gateway {}.",
                 row.port, row.name
@@ -157,6 +160,14 @@ async fn insert_port(
     })
 }
 
+/// A parameter's id: the same before it is first set (when it is listed with its default)
+/// and after.
+fn feature_id(gateway_id: &str, name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{gateway_id}/{name}"));
+    hex::encode(&digest[..16])
+}
+
 async fn upsert_feature(
     tx: &mut PgConnection,
     gateway_id: &str,
@@ -166,7 +177,7 @@ async fn upsert_feature(
         "INSERT INTO gateway_features (id, gateway_id, name, enabled, config) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (gateway_id, name)
          DO UPDATE SET enabled = excluded.enabled, config = excluded.config, updated_at = now()",
-        ids::new_id(),
+        feature_id(gateway_id, &setting.name),
         gateway_id,
         setting.name,
         setting.enabled,
@@ -340,7 +351,7 @@ pub async fn get(pool: &PgPool, caller: &Caller, id: &str) -> Result<Gateway, Ap
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("Gateway {id}")))?;
+    .ok_or_else(|| AppError::not_found(Kind::Gateway, format!("Gateway {id}")))?;
     let tags = tags_of(&mut conn, std::slice::from_ref(&row.id))
         .await?
         .remove(&row.id)

@@ -8,7 +8,7 @@ pub async fn features(
     caller: &Caller,
     id: &str,
 ) -> Result<Vec<FeatureState>, AppError> {
-    get(pool, caller, id).await?;
+    let gateway = get(pool, caller, id).await?;
     let rows = sqlx::query!(
         "SELECT id, name, enabled, config, updated_at FROM gateway_features WHERE gateway_id = $1",
         id
@@ -25,7 +25,12 @@ pub async fn features(
                 config: row.config.clone(),
                 updated_at: format_time(row.updated_at),
             },
-            None => spec.default_state(),
+            // Never set: the id it will keep when set, and the gateway's creation time.
+            None => FeatureState {
+                id: feature_id(id, spec.name),
+                updated_at: gateway.created_at.clone(),
+                ..spec.default_state()
+            },
         })
         .collect())
 }
@@ -238,7 +243,7 @@ pub async fn delete_ingress_port(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::not_found(format!("Inbound port {port_id}")))?;
+    .ok_or_else(|| AppError::not_found(Kind::IngressPort, format!("Inbound port {port_id}")))?;
     revision::bump(&mut tx).await?;
     audit::record(
         &mut *tx,

@@ -1,6 +1,6 @@
 //! APIs (`apis`), their publishing (`apis/action`, `apis/publish`), versions and the
 //! runtime definition, in the shapes `huaweicloudsdkapig` sends and reads.
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -12,19 +12,40 @@ use app::services::api_groups;
 use app::services::apis::{self, ApiFilter};
 use app::services::caller::Caller;
 
-use super::{apig_time_of, in_gateway, Paging};
-use crate::mgmt::{ApiError, Body, MgmtState};
+use super::{apig_time_of, in_gateway, precise, slice};
+use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};
 
-/// The definition's fields with what APIG adds to them.
-fn definition_fields(definition: &ApiDefinition) -> Map<String, Value> {
-    match serde_json::to_value(definition) {
+/// The definition's fields with what APIG adds to them: each request and backend
+/// parameter's id.
+fn definition_fields(api_id: &str, definition: &ApiDefinition) -> Map<String, Value> {
+    let mut map = match serde_json::to_value(definition) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
+    };
+    for list in ["req_params", "backend_params"] {
+        if let Some(Value::Array(params)) = map.get_mut(list) {
+            for param in params.iter_mut().filter_map(Value::as_object_mut) {
+                let name = param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let id = parameter_id(api_id, list, name);
+                param.insert("id".into(), json!(id));
+            }
+        }
     }
+    map
+}
+
+/// A parameter's id: stable while the API keeps a parameter of that name on that side
+/// (Portico stores parameters inside the definition, without ids of their own).
+fn parameter_id(api_id: &str, list: &str, name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(format!("{api_id}/{list}/{name}"))[..16])
 }
 
 fn api(info: &ApiInfo) -> Value {
-    let mut body = definition_fields(&info.definition);
+    let mut body = definition_fields(&info.id, &info.definition);
     let join = |pick: fn(&Publication) -> &str| {
         info.publications
             .iter()
@@ -84,16 +105,24 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     id: Option<String>,
     name: Option<String>,
     group_id: Option<String>,
+    req_protocol: Option<String>,
     req_method: Option<String>,
     req_uri: Option<String>,
+    auth_type: Option<String>,
     env_id: Option<String>,
+    #[serde(rename = "type")]
+    visibility: Option<i32>,
     precise_search: Option<String>,
+    vpc_channel_name: Option<String>,
+    return_data_mode: Option<String>,
+    tags: Option<String>,
 }
 
 pub async fn list(
@@ -102,6 +131,17 @@ pub async fn list(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
+    let exact = precise(query.precise_search.as_deref(), &["name", "req_uri"])?;
+    // Every mode lists what Portico has of an API; a mode it does not know is refused.
+    if let Some(mode) = query.return_data_mode.as_deref() {
+        if !["brief", "normal", "full"].contains(&mode) {
+            return Err(ApiError::invalid_parameter(
+                "return_data_mode",
+                "the mode is brief, normal or full",
+            ));
+        }
+    }
     let caller = in_gateway(
         &state,
         caller,
@@ -111,26 +151,37 @@ pub async fn list(
         "API",
     )
     .await?;
+    // No API of Portico's reaches its backend through a VPC channel.
+    if query
+        .vpc_channel_name
+        .as_deref()
+        .is_some_and(|v| !v.is_empty())
+    {
+        return Ok(Json(json!({ "size": 0, "total": 0, "apis": [] })));
+    }
     let filter = ApiFilter {
         id: query.id,
         name: query.name,
-        exact_name: query
-            .precise_search
-            .as_deref()
-            .is_some_and(|f| f.split(',').any(|f| f.trim() == "name")),
+        exact_name: exact.contains(&"name"),
         group_id: query.group_id,
         req_method: query.req_method,
         req_uri: query.req_uri,
+        exact_uri: exact.contains(&"req_uri"),
         env_id: query.env_id,
+        req_protocol: query.req_protocol,
+        auth_type: query.auth_type,
+        visibility: query.visibility,
+        tags: query
+            .tags
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect(),
     };
-    let (total, found) = apis::list(
-        &state.pool,
-        &caller,
-        &instance_id,
-        &filter,
-        query.paging.page(),
-    )
-    .await?;
+    let (total, found) = apis::list(&state.pool, &caller, &instance_id, &filter, page).await?;
     let items: Vec<Value> = found.iter().map(api).collect();
     Ok(Json(
         json!({ "size": items.len(), "total": total, "apis": items }),
@@ -413,10 +464,12 @@ fn version(v: &VersionInfo, number: usize) -> Value {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VersionsQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     env_id: Option<String>,
+    env_name: Option<String>,
 }
 
 pub async fn versions(
@@ -425,6 +478,7 @@ pub async fn versions(
     Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
     Query(query): Query<VersionsQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
     let caller = in_gateway(
         &state,
         caller,
@@ -442,17 +496,23 @@ pub async fn versions(
         query.env_id.as_deref(),
     )
     .await?;
+    // Numbered over all the API's versions, newest first, whatever the filter shows.
     let count = all.len();
-    let page = query.paging.page();
-    let shown: Vec<Value> = all
-        .iter()
+    let numbered: Vec<(usize, _)> = all
+        .into_iter()
         .enumerate()
-        .skip(usize::try_from(page.offset).unwrap_or(0))
-        .take(usize::try_from(page.limit).unwrap_or(0))
-        .map(|(i, v)| version(v, count - i))
+        .map(|(i, v)| (count - i, v))
+        .filter(|(_, v)| {
+            query
+                .env_name
+                .as_deref()
+                .is_none_or(|name| name.is_empty() || v.env_name == name)
+        })
         .collect();
+    let (shown, total) = slice(numbered, page);
+    let shown: Vec<Value> = shown.iter().map(|(n, v)| version(v, *n)).collect();
     Ok(Json(
-        json!({ "size": shown.len(), "total": count, "api_versions": shown }),
+        json!({ "size": shown.len(), "total": total, "api_versions": shown }),
     ))
 }
 
@@ -507,7 +567,7 @@ pub async fn show_version(
     )
     .await?;
     let (info, definition) = apis::version(&state.pool, &caller, &instance_id, &version_id).await?;
-    let mut body = definition_fields(&definition);
+    let mut body = definition_fields(&info.api_id, &definition);
     body.insert("id".into(), json!(info.api_id));
     body.insert("version_id".into(), json!(info.version_id));
     body.insert("run_env_id".into(), json!(info.env_id));
@@ -539,6 +599,7 @@ pub async fn delete_version(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RuntimeQuery {
     env_id: Option<String>,
 }
@@ -567,7 +628,7 @@ pub async fn runtime(
         apis::runtime(&state.pool, &caller, &instance_id, &api_id, &env_id).await?;
     let group = api_groups::get(&state.pool, &caller, &instance_id, &definition.group_id).await?;
     let sl_domain = group.sl_domain(&state.endpoints.subdomain_suffix);
-    let mut body = definition_fields(&definition);
+    let mut body = definition_fields(&api_id, &definition);
     body.insert("id".into(), json!(api_id));
     body.insert("group_name".into(), json!(group.name));
     body.insert("run_env_id".into(), json!(live.env_id));

@@ -1,20 +1,26 @@
-//! `POST .../apis/debug/{api_id}` in APIG's shape: checks the mode (`CONSUMER`: what is live
-//! in the stage; drafts are not served) and the scheme, then `services::debug` sends the call
-//! through the real gateway listener.
+//! `POST .../apis/debug/{api_id}` in APIG's shape. `CONSUMER` mode calls what is live in
+//! the stage, through the real gateway listener; `DEVELOPER` mode runs the draft definition
+//! (published or not) through the same pipeline with a snapshot of its own, so nothing is
+//! published and no caller of the gateway sees it. `MARKET` (the marketplace) has no
+//! meaning here.
 use std::collections::BTreeMap;
+use std::time::Instant;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::api::DebugCall;
+use app::domain::api::{DebugCall, DebugResult};
 use app::error::AppError;
 use app::services::caller::Caller;
-use app::services::debug::{self, DebugTarget};
+use app::services::debug::{self, DebugTarget, Mode};
+use app::services::runtime;
+
+use crate::gateway;
 
 use super::in_gateway;
-use crate::mgmt::{ApiError, Body, MgmtState};
+use crate::mgmt::{ApiError, Body, MgmtState, Path};
 
 #[derive(Deserialize)]
 pub struct DebugBody {
@@ -54,17 +60,24 @@ pub async fn debug(
         "API",
     )
     .await?;
-    match body.mode.as_str() {
-        "CONSUMER" => {}
-        "DEVELOPER" | "MARKET" => {
+    let mode = match body.mode.as_str() {
+        "CONSUMER" => Mode::Live,
+        "DEVELOPER" => Mode::Draft,
+        "MARKET" => {
             return Err(AppError::invalid(
                 "mode",
-                format!("{} mode is not supported: publish the API and debug it in CONSUMER mode, which calls what is live in the stage.", body.mode),
+                "MARKET mode debugs marketplace APIs, which Portico does not have; use DEVELOPER (the draft) or CONSUMER (what is live).",
             )
             .into())
         }
-        other => return Err(AppError::invalid("mode", format!("{other} is not a debug mode; use CONSUMER.")).into()),
-    }
+        other => {
+            return Err(AppError::invalid(
+                "mode",
+                format!("{other} is not a debug mode; use DEVELOPER or CONSUMER."),
+            )
+            .into())
+        }
+    };
     if !body.scheme.is_empty() && body.scheme != "HTTP" {
         return Err(AppError::invalid(
             "scheme",
@@ -85,7 +98,12 @@ pub async fn debug(
         subdomain_suffix: state.endpoints.subdomain_suffix.clone(),
         key: state.debug_key.clone(),
     };
-    let result = debug::debug(&state.pool, &caller, &target, &instance_id, &api_id, &call).await?;
+    let result = match mode {
+        Mode::Live => {
+            debug::debug(&state.pool, &caller, &target, &instance_id, &api_id, &call).await?
+        }
+        Mode::Draft => debug_draft(&state, &caller, &target, &instance_id, &api_id, &call).await?,
+    };
     let log = if result.backend_request.is_empty() {
         String::new()
     } else {
@@ -97,4 +115,43 @@ pub async fn debug(
         "latency": result.latency_ms,
         "log": log,
     })))
+}
+
+/// Runs the draft through the pipeline with a snapshot where it is the one live API.
+async fn debug_draft(
+    state: &MgmtState,
+    caller: &Caller,
+    target: &DebugTarget,
+    gateway_id: &str,
+    api_id: &str,
+    call: &DebugCall,
+) -> Result<DebugResult, ApiError> {
+    let prepared = debug::prepare(
+        &state.pool,
+        caller,
+        target,
+        gateway_id,
+        api_id,
+        call,
+        Mode::Draft,
+    )
+    .await?;
+    let config = runtime::draft(
+        &state.pool,
+        &state.master_key,
+        caller,
+        gateway_id,
+        api_id,
+        &prepared.stage,
+    )
+    .await?;
+    let started = Instant::now();
+    let response = gateway::serve_once(
+        &config,
+        &target.subdomain_suffix,
+        target.key.clone(),
+        prepared.request,
+    )
+    .await;
+    Ok(debug::report(prepared.shown, response, started).await?)
 }

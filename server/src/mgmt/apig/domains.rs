@@ -2,7 +2,7 @@
 //! (`/certificates...`) and the domains on a custom inbound port. Certificate operations use
 //! the `apig:domains:*` certificate actions: reading needs `getCertificate`, uploading and
 //! binding `bindCertificate`, deleting and unbinding `unbindCertificate`.
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -15,8 +15,9 @@ use app::services::caller::Caller;
 use app::services::certificates::{self, CertificateFilter};
 use app::services::{api_groups, domains};
 
-use super::{apig_time_of, in_gateway, in_project, Paging};
-use crate::mgmt::{guard, ApiError, Body, MgmtState};
+use super::{apig_time_of, in_gateway, in_project, slice};
+use crate::mgmt::{guard, page, ApiError, Body, MgmtState, Path, Query};
+use app::error::Kind;
 
 /// A bound domain as group responses list it (`url_domains[]`).
 pub fn url_domain(domain: &BoundDomain) -> Value {
@@ -45,8 +46,9 @@ fn reference(domain: &BoundDomain) -> Value {
         "min_ssl_version": domain.min_ssl_version,
         "is_http_redirect_to_https": domain.is_http_redirect_to_https,
         "verified_client_certificate_enabled": false,
-        "ingress_http_port": domain.ingress_http_port,
-        "ingress_https_port": domain.ingress_https_port,
+        // -1: the default port (80, 443), as APIG writes it.
+        "ingress_http_port": domain.ingress_http_port.unwrap_or(-1),
+        "ingress_https_port": domain.ingress_https_port.unwrap_or(-1),
         "ssl_id": domain.certificate.as_ref().map(|c| c.id.as_str()),
         "ssl_name": domain.certificate.as_ref().map(|c| c.name.as_str()),
     })
@@ -293,10 +295,10 @@ pub async fn show_domain_certificate(
     .await?;
     let bound = domains::get(&state.pool, &caller, &instance_id, &group_id, &domain_id).await?;
     if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id.as_str()) {
-        return Err(AppError::not_found(format!(
-            "Certificate {certificate_id} on {}",
-            bound.domain
-        ))
+        return Err(AppError::not_found(
+            Kind::Certificate,
+            format!("Certificate {certificate_id} on {}", bound.domain),
+        )
         .into());
     }
     let found = certificates::get(&state.pool, &caller, &certificate_id).await?;
@@ -412,14 +414,17 @@ pub async fn create_certificate(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CertificateQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     name: Option<String>,
     common_name: Option<String>,
     #[serde(rename = "type")]
     cert_type: Option<String>,
     instance_id: Option<String>,
+    signature_algorithm: Option<String>,
+    algorithm_type: Option<String>,
 }
 
 pub async fn list_certificates(
@@ -428,6 +433,7 @@ pub async fn list_certificates(
     Path(project_id): Path<String>,
     Query(query): Query<CertificateQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
     let caller = for_certificates(
         &state,
         caller,
@@ -441,8 +447,10 @@ pub async fn list_certificates(
         common_name: query.common_name.as_deref(),
         cert_type: query.cert_type.as_deref(),
         gateway_id: query.instance_id.as_deref(),
+        algorithm_type: query.algorithm_type.as_deref(),
+        signature_algorithm: query.signature_algorithm.as_deref(),
     };
-    let page = certificates::list(&state.pool, &caller, &filter, query.paging.page()).await?;
+    let page = certificates::list(&state.pool, &caller, &filter, page).await?;
     let certs: Vec<Value> = page.certificates.iter().map(certificate).collect();
     Ok(Json(
         json!({ "size": certs.len(), "total": page.total, "certs": certs }),
@@ -509,9 +517,10 @@ pub async fn delete_certificate(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachedQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     url_domain: Option<String>,
 }
 
@@ -521,6 +530,7 @@ pub async fn attached_domains(
     Path((project_id, certificate_id)): Path<(String, String)>,
     Query(query): Query<AttachedQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
     let caller = for_certificates(
         &state,
         caller,
@@ -534,7 +544,7 @@ pub async fn attached_domains(
         &caller,
         &certificate_id,
         query.url_domain.as_deref(),
-        query.paging.page(),
+        page,
     )
     .await?;
     let bound: Vec<Value> = found
@@ -587,10 +597,10 @@ pub async fn link_domains<L: Linking>(
         let (gateway_id, group_id, domain_id) =
             domains::find(&state.pool, &caller, &name.domain).await?;
         if !name.instance_ids.is_empty() && !name.instance_ids.contains(&gateway_id) {
-            return Err(AppError::not_found(format!(
-                "Domain {} in the listed gateways",
-                name.domain
-            ))
+            return Err(AppError::not_found(
+                Kind::Domain,
+                format!("Domain {} in the listed gateways", name.domain),
+            )
             .into());
         }
         domains::link(
@@ -607,13 +617,23 @@ pub async fn link_domains<L: Linking>(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortDomainQuery {
+    offset: Option<i64>,
+    limit: Option<i64>,
+    /// Part of the domain name.
+    domain_name: Option<String>,
+}
+
 /// Domains served on one of the gateway's custom inbound ports.
 pub async fn port_domains(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id, port_id)): Path<(String, String, String)>,
-    Query(paging): Query<Paging>,
+    Query(query): Query<PortDomainQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
     let caller = in_gateway(
         &state,
         caller,
@@ -623,17 +643,20 @@ pub async fn port_domains(
         "gateway",
     )
     .await?;
-    let all = domains::on_port(&state.pool, &caller, &instance_id, &port_id).await?;
-    let page = paging.page();
-    let infos: Vec<Value> = all
+    let want = query.domain_name.unwrap_or_default().to_ascii_lowercase();
+    let matching: Vec<_> = domains::on_port(&state.pool, &caller, &instance_id, &port_id)
+        .await?
+        .into_iter()
+        .filter(|(_, _, domain)| domain.to_ascii_lowercase().contains(&want))
+        .collect();
+    let (shown, total) = slice(matching, page);
+    let infos: Vec<Value> = shown
         .iter()
-        .skip(page.offset as usize)
-        .take(page.limit as usize)
         .map(|(group_id, group_name, domain)| {
             json!({ "group_id": group_id, "group_name": group_name, "domain_name": domain })
         })
         .collect();
     Ok(Json(
-        json!({ "size": infos.len(), "total": all.len(), "domain_infos": infos }),
+        json!({ "size": infos.len(), "total": total, "domain_infos": infos }),
     ))
 }

@@ -1,6 +1,6 @@
 //! API groups (`api-groups`), environments (`envs`) and environment variables
 //! (`env-variables`) of a gateway.
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -8,12 +8,13 @@ use serde_json::{json, Value};
 
 use app::domain::certificate::BoundDomain;
 use app::domain::group::{ApiGroup, Environment, Variable};
+use app::services::api_groups::GroupFilter;
 use app::services::caller::Caller;
 use app::services::environments::{self, VariableFilter};
 use app::services::{api_groups, domains};
 
-use super::{apig_time_of, in_gateway, Paging};
-use crate::mgmt::{ApiError, Body, MgmtState};
+use super::{apig_time_of, in_gateway, precise};
+use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};
 
 fn group(state: &MgmtState, group: &ApiGroup, bound: &[BoundDomain]) -> Value {
     let url_domains: Vec<Value> = bound
@@ -67,9 +68,10 @@ pub async fn create_group(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     id: Option<String>,
     name: Option<String>,
     precise_search: Option<String>,
@@ -81,6 +83,7 @@ pub async fn list_groups(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<GroupQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
     let caller = in_gateway(
         &state,
         caller,
@@ -90,37 +93,20 @@ pub async fn list_groups(
         "API group",
     )
     .await?;
-    let exact = query
-        .precise_search
-        .as_deref()
-        .is_some_and(|fields| fields.split(',').any(|f| f.trim() == "name"));
-    let page = api_groups::list(
-        &state.pool,
-        &caller,
-        &instance_id,
-        query.name.as_deref(),
-        exact,
-        query.paging.page(),
-    )
-    .await?;
+    let filter = GroupFilter {
+        id: query.id.as_deref(),
+        name: query.name.as_deref(),
+        exact: precise(query.precise_search.as_deref(), &["name"])?.contains(&"name"),
+    };
+    let page = api_groups::list(&state.pool, &caller, &instance_id, &filter, page).await?;
     let ids: Vec<String> = page.groups.iter().map(|g| g.id.clone()).collect();
     let bound = domains::of_groups(&state.pool, &instance_id, &ids).await?;
     let groups: Vec<Value> = page
         .groups
         .iter()
-        .filter(|g| {
-            query
-                .id
-                .as_ref()
-                .is_none_or(|id| id.is_empty() || &g.id == id)
-        })
         .map(|g| group(&state, g, &bound))
         .collect();
-    let total = if query.id.as_ref().is_some_and(|id| !id.is_empty()) {
-        groups.len() as i64
-    } else {
-        page.total
-    };
+    let total = page.total;
     Ok(Json(
         json!({ "size": groups.len(), "total": total, "groups": groups }),
     ))
@@ -258,9 +244,10 @@ pub async fn create_env(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnvQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     name: Option<String>,
 }
 
@@ -270,6 +257,7 @@ pub async fn list_envs(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<EnvQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
     let caller = in_gateway(
         &state,
         caller,
@@ -284,7 +272,7 @@ pub async fn list_envs(
         &caller,
         &instance_id,
         query.name.as_deref(),
-        query.paging.page(),
+        page,
     )
     .await?;
     let envs: Vec<Value> = envs.iter().map(environment).collect();
@@ -383,9 +371,10 @@ pub async fn create_variable(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VariableQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     group_id: Option<String>,
     env_id: Option<String>,
     variable_name: Option<String>,
@@ -398,6 +387,7 @@ pub async fn list_variables(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<VariableQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
     let caller = in_gateway(
         &state,
         caller,
@@ -411,19 +401,10 @@ pub async fn list_variables(
         group_id: query.group_id,
         env_id: query.env_id,
         name: query.variable_name,
-        exact: query
-            .precise_search
-            .as_deref()
-            .is_some_and(|f| f.split(',').any(|f| f.trim() == "variable_name")),
+        exact: !precise(query.precise_search.as_deref(), &["variable_name"])?.is_empty(),
     };
-    let (total, variables) = environments::list_variables(
-        &state.pool,
-        &caller,
-        &instance_id,
-        &filter,
-        query.paging.page(),
-    )
-    .await?;
+    let (total, variables) =
+        environments::list_variables(&state.pool, &caller, &instance_id, &filter, page).await?;
     let variables: Vec<Value> = variables.iter().map(variable).collect();
     Ok(Json(
         json!({ "size": variables.len(), "total": total, "variables": variables }),

@@ -1,5 +1,5 @@
 //! Gateways (`instances`), their parameters (`features`), tags and custom inbound ports.
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -15,8 +15,8 @@ use app::services::caller::Caller;
 use app::services::gateways::{self, GatewayFilter};
 use app::services::quotas::{self, Quotas};
 
-use super::{apig_time_of, in_project, Paging};
-use crate::mgmt::{guard_in, ApiError, Body, MgmtState};
+use super::{apig_time_of, in_project, slice, Paging};
+use crate::mgmt::{guard_in, page, ApiError, Body, MgmtState, Path, Query};
 
 /// APIG's status of a gateway that serves: `Running`, number 6.
 const RUNNING: (&str, i64) = ("Running", 6);
@@ -138,9 +138,10 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     instance_id: Option<String>,
     instance_name: Option<String>,
     status: Option<String>,
@@ -153,6 +154,7 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = in_project(&state, caller, &project_id).await?;
+    let paging = page(query.offset, query.limit)?;
     let list = "apig:instances:list";
     guard_in(&state, &caller, list, Scope::Anywhere, target("")).await?;
     let filter = GatewayFilter {
@@ -168,7 +170,7 @@ pub async fn list(
                 total: 0,
             }
         }
-        _ => gateways::list_visible(&state.pool, &caller, &filter, query.paging.page()).await?,
+        _ => gateways::list_visible(&state.pool, &caller, &filter, paging).await?,
     };
     let instances: Vec<Value> = page.gateways.iter().map(base).collect();
     Ok(Json(json!({
@@ -344,17 +346,13 @@ pub async fn list_features(
         &instance_id,
     )
     .await?;
+    let page = paging.page()?;
     let all = gateways::features(&state.pool, &caller, &instance_id).await?;
-    let page = paging.page();
-    let shown: Vec<Value> = all
-        .iter()
-        .skip(usize::try_from(page.offset).unwrap_or(0))
-        .take(usize::try_from(page.limit).unwrap_or(0))
-        .map(|f| feature(&instance_id, f))
-        .collect();
+    let (shown, total) = slice(all, page);
+    let shown: Vec<Value> = shown.iter().map(|f| feature(&instance_id, f)).collect();
     Ok(Json(json!({
         "size": shown.len(),
-        "total": all.len(),
+        "total": total,
         "features": shown,
     })))
 }
@@ -364,7 +362,9 @@ pub async fn supported_features(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path((project_id, instance_id)): Path<(String, String)>,
+    Query(paging): Query<Paging>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = paging.page()?;
     let caller = authorized(
         &state,
         caller,
@@ -374,9 +374,9 @@ pub async fn supported_features(
     )
     .await?;
     gateways::get(&state.pool, &caller, &instance_id).await?;
-    let names: Vec<&str> = FEATURES.iter().map(|f| f.name).collect();
+    let (names, total) = slice(FEATURES.iter().map(|f| f.name).collect(), page);
     Ok(Json(
-        json!({ "size": names.len(), "total": names.len(), "features": names }),
+        json!({ "size": names.len(), "total": total, "features": names }),
     ))
 }
 
@@ -484,9 +484,10 @@ pub async fn add_ingress_port(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PortQuery {
-    #[serde(flatten)]
-    paging: Paging,
+    offset: Option<i64>,
+    limit: Option<i64>,
     protocol: Option<String>,
     ingress_port: Option<i32>,
 }
@@ -497,6 +498,7 @@ pub async fn list_ingress_ports(
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(query): Query<PortQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(query.offset, query.limit)?;
     let caller = authorized(
         &state,
         caller,
@@ -516,16 +518,11 @@ pub async fn list_ingress_ports(
         })
         .filter(|p| query.ingress_port.is_none_or(|want| p.port == want))
         .collect();
-    let page = query.paging.page();
-    let shown: Vec<Value> = matching
-        .iter()
-        .skip(usize::try_from(page.offset).unwrap_or(0))
-        .take(usize::try_from(page.limit).unwrap_or(0))
-        .map(port)
-        .collect();
+    let (shown, total) = slice(matching, page);
+    let shown: Vec<Value> = shown.iter().map(port).collect();
     Ok(Json(json!({
         "size": shown.len(),
-        "total": matching.len(),
+        "total": total,
         "ingress_port_infos": shown,
     })))
 }
@@ -568,15 +565,9 @@ fn configs(quotas: &Quotas, with_used: bool) -> Vec<Value> {
         .collect()
 }
 
-fn paged(items: Vec<Value>, paging: &Paging) -> Value {
-    let page = paging.page();
-    let total = items.len();
-    let shown: Vec<Value> = items
-        .into_iter()
-        .skip(page.offset as usize)
-        .take(page.limit as usize)
-        .collect();
-    json!({ "size": shown.len(), "total": total, "configs": shown })
+fn paged(items: Vec<Value>, paging: &Paging) -> Result<Value, ApiError> {
+    let (shown, total) = slice(items, paging.page()?);
+    Ok(json!({ "size": shown.len(), "total": total, "configs": shown }))
 }
 
 /// The project's limits (`instance/configs`).
@@ -588,7 +579,7 @@ pub async fn instance_configs(
 ) -> Result<Json<Value>, ApiError> {
     let caller = authorized(&state, caller, &project_id, "apig:instances:list", "").await?;
     let quotas = quotas::project(&state.pool, &caller).await?;
-    Ok(Json(paged(configs(&quotas, false), &paging)))
+    Ok(Json(paged(configs(&quotas, false), &paging)?))
 }
 
 /// A gateway's limits with what it uses (`project/configs`).
@@ -607,7 +598,7 @@ pub async fn gateway_configs(
     )
     .await?;
     let quotas = quotas::gateway(&state.pool, &caller, &instance_id).await?;
-    Ok(Json(paged(configs(&quotas, true), &paging)))
+    Ok(Json(paged(configs(&quotas, true), &paging)?))
 }
 
 pub async fn group_outline(

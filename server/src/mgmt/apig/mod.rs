@@ -21,6 +21,7 @@ use app::services::caller::Caller;
 use app::services::{gateways, projects};
 
 use super::{guard_in, ApiError, MgmtState};
+use app::error::Kind;
 
 /// Largest import request: the largest document plus the form around it.
 const IMPORT_LIMIT: usize = app::services::openapi::MAX_DOCUMENT + 64 * 1024;
@@ -208,9 +209,10 @@ pub async fn in_project(
     projects::find(&state.pool, &caller.account_id, project_id)
         .await
         .map_err(|_| {
-            ApiError::from(app::error::AppError::not_found(format!(
-                "Project {project_id}"
-            )))
+            ApiError::from(app::error::AppError::not_found(
+                Kind::Project,
+                format!("Project {project_id}"),
+            ))
         })?;
     caller.project_id = project_id.to_owned();
     Ok(caller)
@@ -237,17 +239,49 @@ pub async fn in_gateway(
     Ok(caller)
 }
 
-/// APIG's list paging: `offset`, `limit` (≤ 0 → 20, > 500 → 500).
+/// APIG's list paging alone, for lists without filters: `offset`, `limit` (≤ 0 → 20,
+/// > 500 → 500); any other parameter is refused.
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Paging {
     pub offset: Option<i64>,
     pub limit: Option<i64>,
 }
 
 impl Paging {
-    pub fn page(&self) -> Page {
-        Page::new(self.offset, self.limit)
+    pub fn page(&self) -> Result<Page, ApiError> {
+        crate::mgmt::page(self.offset, self.limit)
     }
+}
+
+/// The fields of APIG's `precise_search` (a comma-separated list of the filters to match
+/// exactly); a field that is not one of `fields` is refused.
+pub fn precise<'q>(value: Option<&'q str>, fields: &[&str]) -> Result<Vec<&'q str>, ApiError> {
+    let named = value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty());
+    named
+        .map(|field| match fields.contains(&field) {
+            true => Ok(field),
+            false => Err(ApiError::invalid_parameter(
+                "precise_search",
+                format!(
+                    "{field} cannot be searched exactly here; use {}",
+                    fields.join(", ")
+                ),
+            )),
+        })
+        .collect()
+}
+
+/// One page of a list held in memory, and the length of the whole list.
+pub fn slice<T>(items: Vec<T>, page: Page) -> (Vec<T>, usize) {
+    let total = items.len();
+    let offset = usize::try_from(page.offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(page.limit).unwrap_or(0);
+    (items.into_iter().skip(offset).take(limit).collect(), total)
 }
 
 /// A console time (`YYYY-MM-DD HH:MM:SS`, UTC) as APIG writes it.

@@ -1,6 +1,6 @@
 //! OpenAPI import (`openapi/import`, multipart as the SDK sends it) and export
 //! (`openapi/export`).
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -14,7 +14,7 @@ use app::services::openapi::{self, ImportTarget};
 use app::services::{api_groups, tasks};
 
 use super::in_gateway;
-use crate::mgmt::{ApiError, Body, MgmtState};
+use crate::mgmt::{ApiError, Body, MgmtState, Path};
 
 fn form_error(message: impl Into<String>) -> ApiError {
     ApiError::from(AppError::invalid("file_name", message))
@@ -209,7 +209,7 @@ pub async fn export(
         .into_response())
 }
 
-/// The same export as a task; the task's result is the document.
+/// The same export as a task; the task's result is `{"file_type", "content"}` (as text).
 pub async fn export_async(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
@@ -245,7 +245,10 @@ pub async fn export_async(
                 &suffix,
             )
             .await?;
-            openapi::render(&document, yaml)
+            // APIG's export result: the document and its format, as a JSON string.
+            let content = openapi::render(&document, yaml)?;
+            let file_type = if yaml { "yaml" } else { "json" };
+            Ok(json!({ "file_type": file_type, "content": content }).to_string())
         },
     )
     .await?;

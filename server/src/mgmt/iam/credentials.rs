@@ -2,7 +2,7 @@
 //! keys of other users need the `iam:credentials:*` actions.
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -16,7 +16,7 @@ use app::services::{access_keys, tokens};
 
 use super::json::iam_time;
 use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState};
+use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
 
 fn credential(key: &AccessKey) -> Value {
     json!({
@@ -24,6 +24,7 @@ fn credential(key: &AccessKey) -> Value {
         "access": key.access_key,
         "status": key.status,
         "create_time": iam_time(&key.created_at),
+        "last_use_time": key.last_used_at.as_deref().map(iam_time),
         "description": key.description,
     })
 }
@@ -89,6 +90,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     user_id: Option<String>,
 }
@@ -236,15 +238,15 @@ pub async fn create_temporary(
                 "A token is required: send X-Auth-Token or auth.identity.token.id.",
             )
         })?;
-    let (user_id, project_id) = tokens::resolve(&state.pool, &token).await?.ok_or_else(|| {
+    let token = tokens::resolve(&state.pool, &token).await?.ok_or_else(|| {
         ApiError::unauthenticated(
             "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
         )
     })?;
     let caller = tokens::caller_for(
         &state.pool,
-        &user_id,
-        Some(&project_id),
+        &token.user_id,
+        Some(&token.project_id),
         Channel::Api,
         &peer.ip().to_string(),
     )

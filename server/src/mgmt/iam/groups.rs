@@ -1,5 +1,5 @@
 //! IAM user groups and memberships.
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -9,9 +9,10 @@ use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, groups};
 
-use super::json::{collection_links, group, user};
+use super::json::{collection_links, group, in_account, user};
 use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState};
+use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
+use app::error::Kind;
 
 #[derive(Deserialize)]
 pub struct GroupRequest {
@@ -53,7 +54,9 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    domain_id: Option<String>,
     name: Option<String>,
 }
 
@@ -63,7 +66,10 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:groups:list", authz::any("group")).await?;
-    let all = groups::list(&state.pool, &caller, query.name.as_deref()).await?;
+    let all = match in_account(&caller, query.domain_id.as_deref()) {
+        true => groups::list(&state.pool, &caller, query.name.as_deref()).await?,
+        false => Vec::new(),
+    };
     let items: Vec<Value> = all.iter().map(|g| group(&caller, g)).collect();
     Ok(Json(
         json!({ "groups": items, "links": collection_links("/v3/groups") }),
@@ -163,9 +169,10 @@ pub async fn check_member(
     if groups::is_member(&state.pool, &caller, &group_id, &user_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::from(app::error::AppError::not_found(format!(
-            "User {user_id} in group {group_id}"
-        ))))
+        Err(ApiError::from(app::error::AppError::not_found(
+            Kind::User,
+            format!("User {user_id} in group {group_id}"),
+        )))
     }
 }
 

@@ -1,12 +1,22 @@
 //! The shapes of IAM objects shared by several endpoints.
 use serde_json::{json, Value};
 
+use crate::mgmt::ApiError;
+
 use app::domain::iam::{Group, User};
 use app::services::caller::Caller;
 
 /// An IAM time: `2026-11-26T09:13:44.000000Z`.
 pub fn iam_time(console_time: &str) -> String {
     format!("{}.000000Z", console_time.replacen(' ', "T", 1))
+}
+
+/// Keystone's group creation time: milliseconds since the epoch.
+fn iam_time_millis(console_time: &str) -> i64 {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(console_time, &format)
+        .map(|t| t.assume_utc().unix_timestamp() * 1000)
+        .unwrap_or_default()
 }
 
 pub fn user(caller: &Caller, user: &User) -> Value {
@@ -34,10 +44,54 @@ pub fn group(caller: &Caller, group: &Group) -> Value {
         "name": group.name,
         "domain_id": caller.account_id,
         "description": group.description,
+        "create_time": iam_time_millis(&group.created_at),
         "links": { "self": format!("/v3/groups/{}", group.id) },
     })
 }
 
 pub fn collection_links(path: &str) -> Value {
     json!({ "self": path, "previous": null, "next": null })
+}
+
+/// Keystone's paging: `page` from 1 and `per_page` from 1 to `max`, given together;
+/// neither: the whole list.
+pub fn keystone_page<T>(
+    items: Vec<T>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    max: i64,
+) -> Result<Vec<T>, ApiError> {
+    let (page, per_page) = match (page, per_page) {
+        (None, None) => return Ok(items),
+        (Some(page), Some(per_page)) => (page, per_page),
+        (Some(_), None) => {
+            return Err(ApiError::invalid_parameter(
+                "per_page",
+                "page and per_page go together",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::invalid_parameter(
+                "page",
+                "page and per_page go together",
+            ))
+        }
+    };
+    if page < 1 {
+        return Err(ApiError::invalid_parameter("page", "the page is 1 or more"));
+    }
+    if !(1..=max).contains(&per_page) {
+        return Err(ApiError::invalid_parameter(
+            "per_page",
+            format!("per_page is 1 to {max}"),
+        ));
+    }
+    let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let take = usize::try_from(per_page).unwrap_or(0);
+    Ok(items.into_iter().skip(skip).take(take).collect())
+}
+
+/// Whether a `domain_id` filter names this installation's one account (none: yes).
+pub fn in_account(caller: &Caller, domain_id: Option<&str>) -> bool {
+    domain_id.is_none_or(|id| id.is_empty() || id == caller.account_id)
 }

@@ -1,5 +1,5 @@
 //! Projects and the account (domain) as IAM shows them.
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -9,9 +9,9 @@ use app::domain::ProjectRef;
 use app::services::caller::Caller;
 use app::services::{authz, projects};
 
-use super::json::collection_links;
-use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState};
+use super::json::{collection_links, in_account, keystone_page};
+use crate::mgmt::{guard, ApiError, Body, MgmtState, Path, Query};
+use app::error::Kind;
 
 fn project(caller: &Caller, project: &ProjectRef) -> Value {
     json!({
@@ -21,7 +21,7 @@ fn project(caller: &Caller, project: &ProjectRef) -> Value {
         "parent_id": caller.account_id,
         "is_domain": false,
         "enabled": true,
-        "description": "",
+        "description": project.description,
         "links": { "self": format!("/v3/projects/{}", project.id) },
     })
 }
@@ -38,13 +38,39 @@ pub async fn auth_domains(
     })))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    domain_id: Option<String>,
+    /// The whole name, as Keystone matches it.
+    name: Option<String>,
+    parent_id: Option<String>,
+    enabled: Option<bool>,
+    is_domain: Option<bool>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// Most projects one page holds (Huawei IAM's limit).
+const MAX_PROJECTS_PAGE: i64 = 5000;
+
 pub async fn list(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:projects:list", authz::any("project")).await?;
-    let all = projects::list(&state.pool, &caller.account_id).await?;
-    let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
+    // Every project is enabled, none is a domain, and each has the account as its parent.
+    let matching: Vec<ProjectRef> = projects::list(&state.pool, &caller.account_id)
+        .await?
+        .into_iter()
+        .filter(|_| in_account(&caller, query.domain_id.as_deref()))
+        .filter(|_| in_account(&caller, query.parent_id.as_deref()))
+        .filter(|_| query.enabled != Some(false) && query.is_domain != Some(true))
+        .filter(|p| query.name.as_ref().is_none_or(|name| &p.name == name))
+        .collect();
+    let shown = keystone_page(matching, query.page, query.per_page, MAX_PROJECTS_PAGE)?;
+    let items: Vec<Value> = shown.iter().map(|p| project(&caller, p)).collect();
     Ok(Json(
         json!({ "projects": items, "links": collection_links("/v3/projects") }),
     ))
@@ -59,9 +85,10 @@ pub async fn show(
     let found = projects::find(&state.pool, &caller.account_id, &project_id)
         .await
         .map_err(|_| {
-            ApiError::from(app::error::AppError::not_found(format!(
-                "Project {project_id}"
-            )))
+            ApiError::from(app::error::AppError::not_found(
+                Kind::Project,
+                format!("Project {project_id}"),
+            ))
         })?;
     Ok(Json(json!({ "project": project(&caller, &found) })))
 }

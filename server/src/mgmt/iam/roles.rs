@@ -1,6 +1,6 @@
 //! Roles and policies: the system ones (`/v3/roles`), custom ones (`OS-ROLE`), and their
 //! grants to groups in projects.
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -11,9 +11,19 @@ use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, groups, policies};
 
-use super::json::{collection_links, iam_time};
+use super::json::{collection_links, iam_time, in_account, keystone_page};
 use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState};
+use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
+use app::error::Kind;
+
+/// The service catalog a policy is listed under.
+fn catalog(policy: &PolicyInfo) -> &'static str {
+    match (policy.origin.as_str(), policy.name.starts_with("IAM")) {
+        ("system", true) => "IAM",
+        ("system", false) => "APIG",
+        _ => "CUSTOMED",
+    }
+}
 
 fn role(caller: &Caller, policy: &PolicyInfo) -> Value {
     let document: Value = serde_json::from_str(&policy.document).unwrap_or(Value::Null);
@@ -23,9 +33,10 @@ fn role(caller: &Caller, policy: &PolicyInfo) -> Value {
         "display_name": policy.name,
         "description": policy.description,
         "description_cn": "",
-        "type": policy.policy_type,
-        "catalog": if policy.origin == "system" { "APIG" } else { "CUSTOMED" },
-        "flag": "fine_grained",
+        "type": keystone_type(policy),
+        "catalog": catalog(policy),
+        // Roles are coarse-grained: IAM marks only policies.
+        "flag": if is_role(policy) { Value::Null } else { json!("fine_grained") },
         "domain_id": if policy.origin == "system" { Value::Null } else { Value::String(caller.account_id.clone()) },
         "policy": document,
         "created_time": policy.created_at.as_deref().map(iam_time),
@@ -35,22 +46,89 @@ fn role(caller: &Caller, policy: &PolicyInfo) -> Value {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     name: Option<String>,
     display_name: Option<String>,
+    /// The account's id: its custom policies instead of the system ones.
+    domain_id: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    /// `role` (the system roles) or `policy` (fine-grained policies).
+    permission_type: Option<String>,
+    /// Where a policy applies: `domain` (global services: AX, AA), `project` (XA, AA), or
+    /// one type exactly.
+    #[serde(rename = "type")]
+    scope: Option<String>,
+    catalog: Option<String>,
 }
 
-/// `GET /v3/roles`: the system roles and policies.
+/// A system role (kept as type `RT`, which the console labels) rather than a policy.
+fn is_role(policy: &PolicyInfo) -> bool {
+    policy.policy_type == "RT"
+}
+
+/// The type IAM shows: a role applies in projects (`XA`), like Huawei's system roles.
+fn keystone_type(policy: &PolicyInfo) -> &str {
+    if is_role(policy) {
+        "XA"
+    } else {
+        &policy.policy_type
+    }
+}
+
+/// Whether a policy is listed for the `type` filter.
+fn applies_in(policy: &PolicyInfo, filter: &str) -> bool {
+    let kind = keystone_type(policy);
+    match filter {
+        "domain" => kind == "AX" || kind == "AA",
+        "project" => kind == "XA" || kind == "AA",
+        exact => kind == exact,
+    }
+}
+
+/// A filter whose value must be one of `allowed`.
+fn one_of(name: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), ApiError> {
+    match value {
+        Some(value) if !allowed.contains(&value) => Err(ApiError::invalid_parameter(
+            name,
+            format!("the value is one of {}", allowed.join(", ")),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Most roles one page of `GET /v3/roles` holds (Huawei IAM's limit).
+const MAX_ROLES_PAGE: i64 = 300;
+
+/// `GET /v3/roles`: the system roles and policies, or with `domain_id` the account's own.
 pub async fn list_system(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:policies:list", authz::any("policy")).await?;
+    one_of(
+        "permission_type",
+        query.permission_type.as_deref(),
+        &["policy", "role"],
+    )?;
+    one_of(
+        "type",
+        query.scope.as_deref(),
+        &["domain", "project", "AX", "XA", "AA"],
+    )?;
+    let custom = query.domain_id.as_deref().is_some_and(|d| !d.is_empty());
+    if custom && !in_account(&caller, query.domain_id.as_deref()) {
+        return Err(ApiError::from(app::error::AppError::not_found(
+            Kind::Project,
+            format!("Account {}", query.domain_id.unwrap_or_default()),
+        )));
+    }
     let all = policies::list(&state.pool, &caller).await?;
-    let items: Vec<Value> = all
+    let matching: Vec<&PolicyInfo> = all
         .iter()
-        .filter(|p| p.origin == "system")
+        .filter(|p| (p.origin == "system") != custom)
         .filter(|p| {
             query
                 .name
@@ -58,9 +136,18 @@ pub async fn list_system(
                 .is_none_or(|n| &p.name == n || &p.id == n)
         })
         .filter(|p| query.display_name.as_ref().is_none_or(|n| &p.name == n))
-        .map(|p| role(&caller, p))
+        .filter(|p| {
+            query
+                .permission_type
+                .as_deref()
+                .is_none_or(|t| (t == "role") == is_role(p))
+        })
+        .filter(|p| query.catalog.as_deref().is_none_or(|c| c == catalog(p)))
+        .filter(|p| query.scope.as_deref().is_none_or(|t| applies_in(p, t)))
         .collect();
-    let total = items.len();
+    let total = matching.len();
+    let shown = keystone_page(matching, query.page, query.per_page, MAX_ROLES_PAGE)?;
+    let items: Vec<Value> = shown.into_iter().map(|p| role(&caller, p)).collect();
     Ok(Json(
         json!({ "roles": items, "links": collection_links("/v3/roles"), "total_number": total }),
     ))
@@ -160,9 +247,10 @@ pub async fn check_grant(
     if granted {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::from(app::error::AppError::not_found(format!(
-            "Role {role_id} for group {group_id} in project {project_id}"
-        ))))
+        Err(ApiError::from(app::error::AppError::not_found(
+            Kind::Policy,
+            format!("Role {role_id} for group {group_id} in project {project_id}"),
+        )))
     }
 }
 
@@ -225,14 +313,23 @@ pub async fn create_custom(
     ))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomQuery {
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
 pub async fn list_custom(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
+    Query(query): Query<CustomQuery>,
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:policies:list", authz::any("policy")).await?;
     let custom = policies::list_custom(&state.pool, &caller).await?;
-    let items: Vec<Value> = custom.iter().map(|p| role(&caller, p)).collect();
-    let total = items.len();
+    let total = custom.len();
+    let shown = keystone_page(custom, query.page, query.per_page, MAX_ROLES_PAGE)?;
+    let items: Vec<Value> = shown.iter().map(|p| role(&caller, p)).collect();
     Ok(Json(
         json!({ "roles": items, "links": collection_links("/v3.0/OS-ROLE/roles"), "total_number": total }),
     ))

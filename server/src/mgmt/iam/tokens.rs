@@ -1,17 +1,22 @@
-//! `POST /v3/auth/tokens` (password → `X-Subject-Token`) and `GET /v3/auth/tokens`.
+//! `POST /v3/auth/tokens` — a password, or a live token, for a token scoped to a project
+//! (`X-Subject-Token`) — and `GET /v3/auth/tokens`, which describes a live token.
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
-use app::services::caller::Caller;
-use app::services::caller::Channel;
+use app::domain::ProjectRef;
+use app::error::AppError;
+use app::services::audit::Target;
+use app::services::caller::{Caller, Channel};
+use app::services::tokens::TokenInfo;
 use app::services::{auth, projects, tokens};
 
-use crate::mgmt::Body;
-use crate::mgmt::{ApiError, MgmtState};
+use crate::mgmt::{guard, ApiError, Body, MgmtState};
 
 #[derive(Deserialize)]
 pub struct TokenRequest {
@@ -28,6 +33,7 @@ struct AuthBody {
 struct Identity {
     methods: Vec<String>,
     password: Option<PasswordIdentity>,
+    token: Option<TokenIdentity>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +49,11 @@ struct PasswordUser {
 }
 
 #[derive(Deserialize)]
+struct TokenIdentity {
+    id: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct Named {
     name: Option<String>,
 }
@@ -50,6 +61,9 @@ struct Named {
 #[derive(Deserialize)]
 struct Scope {
     project: Option<ScopeProject>,
+    /// The account: a domain-scoped token (it acts in the user's default project where a
+    /// call needs one).
+    domain: Option<ScopeProject>,
 }
 
 #[derive(Deserialize)]
@@ -58,86 +72,196 @@ struct ScopeProject {
     name: Option<String>,
 }
 
+/// Who a new token is for, and the token it replaces (for the `token` method).
+struct Subject {
+    user_id: String,
+    default_project: String,
+    method: &'static str,
+    replaces: Option<TokenInfo>,
+}
+
 pub async fn create(
     State(state): State<MgmtState>,
+    headers: HeaderMap,
     Body(request): Body<TokenRequest>,
 ) -> Result<Response, ApiError> {
     let identity = request.auth.identity;
-    let Some(password) = identity
-        .password
-        .filter(|_| identity.methods.iter().any(|m| m == "password"))
-    else {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "APIG.2012",
-            "Only the password method is supported: auth.identity.methods must include \"password\".",
+    let has = |method: &str| identity.methods.iter().any(|m| m == method);
+    let subject = if has("password") {
+        let password = identity.password.ok_or_else(|| {
+            ApiError::bad_body("auth.identity.password is required by the password method")
+        })?;
+        let user = auth::sign_in(
+            &state.pool,
+            &password.user.name,
+            &password.user.password,
+            Channel::Api,
+        )
+        .await?;
+        let account = projects::account_name(&state.pool, &user.account_id).await?;
+        if password
+            .user
+            .domain
+            .and_then(|d| d.name)
+            .is_some_and(|d| d != account)
+        {
+            return Err(ApiError::from(AppError::InvalidCredentials));
+        }
+        Subject {
+            user_id: user.user_id,
+            default_project: user.project_id,
+            method: "password",
+            replaces: None,
+        }
+    } else if has("token") {
+        let presented = identity
+            .token
+            .and_then(|t| t.id)
+            .or_else(|| header(&headers, "x-auth-token"))
+            .ok_or_else(|| ApiError::bad_body("the token method needs auth.identity.token.id"))?;
+        let live = tokens::resolve(&state.pool, &presented)
+            .await?
+            .ok_or_else(|| {
+                ApiError::unauthenticated(
+                    "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
+                )
+            })?;
+        Subject {
+            user_id: live.user_id.clone(),
+            default_project: live.project_id.clone(),
+            method: "token",
+            replaces: Some(live),
+        }
+    } else {
+        return Err(ApiError::bad_body(
+            "auth.identity.methods must include \"password\" or \"token\"",
         ));
     };
-    let user = auth::sign_in(
-        &state.pool,
-        &password.user.name,
-        &password.user.password,
-        Channel::Api,
-    )
-    .await?;
-    let account = sqlx_account_name(&state, &user.account_id).await?;
-    if let Some(domain) = password.user.domain.and_then(|d| d.name) {
-        if domain != account {
-            return Err(ApiError::from(app::error::AppError::InvalidCredentials));
+    let caller = tokens::caller_for(&state.pool, &subject.user_id, None, Channel::Api, "").await?;
+    let account = projects::account_name(&state.pool, &caller.account_id).await?;
+    let scope = request.auth.scope.unwrap_or(Scope {
+        project: None,
+        domain: None,
+    });
+    let domain_scoped = match (&scope.project, scope.domain) {
+        (None, Some(domain)) => {
+            let ours = domain.id.as_ref() == Some(&caller.account_id)
+                || domain.name.as_ref() == Some(&account);
+            if !ours {
+                return Err(ApiError::bad_body(
+                    "the domain in auth.scope.domain is not this account",
+                ));
+            }
+            true
         }
-    }
-    let projects = projects::list(&state.pool, &user.account_id).await?;
-    let wanted = request.auth.scope.and_then(|s| s.project);
-    let project = match wanted {
-        Some(scope) => projects
-            .iter()
+        _ => false,
+    };
+    let all = projects::list(&state.pool, &caller.account_id).await?;
+    let project = match scope.project {
+        Some(scope) => all
+            .into_iter()
             .find(|p| Some(&p.id) == scope.id.as_ref() || Some(&p.name) == scope.name.as_ref())
             .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "APIG.2012",
-                    "The project in auth.scope does not exist.",
-                )
+                ApiError::bad_body("the project in auth.scope.project does not exist")
             })?,
-        None => projects
-            .iter()
-            .find(|p| p.id == user.project_id)
-            .ok_or_else(|| ApiError::from(app::error::AppError::Unauthenticated))?,
+        None => all
+            .into_iter()
+            .find(|p| p.id == subject.default_project)
+            .ok_or_else(|| ApiError::from(AppError::Unauthenticated))?,
     };
-    let (token, expires_at) = tokens::issue(&state.pool, &user.user_id, &project.id).await?;
-    let domain = json!({ "id": user.account_id, "name": account });
-    let body = json!({ "token": {
-        "methods": ["password"],
-        "expires_at": expires_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-        "issued_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-        "user": { "id": user.user_id, "name": user.user_name, "domain": domain, "password_expires_at": "" },
-        "project": { "id": project.id, "name": project.name, "domain": domain },
-        "roles": [],
-        "catalog": [],
-    }});
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(&token) {
-        headers.insert("x-subject-token", value);
+    let until = subject.replaces.as_ref().map(|t| t.expires_at);
+    let (token, info) = tokens::issue(&state.pool, &subject.user_id, &project.id, until).await?;
+    let mut body = token_body(&state, &caller, &project, &info, subject.method).await?;
+    if domain_scoped {
+        let token = &mut body["token"];
+        token["domain"] = token["project"]["domain"].take();
+        if let Some(fields) = token.as_object_mut() {
+            fields.remove("project");
+        }
     }
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "x-subject-token",
+        HeaderValue::from_str(&token).expect("a token is hex"),
+    );
     Ok((StatusCode::CREATED, headers, Json(body)).into_response())
 }
 
-async fn sqlx_account_name(state: &MgmtState, account_id: &str) -> Result<String, ApiError> {
-    Ok(projects::account_name(&state.pool, account_id).await?)
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
-/// Echoes the caller's token identity (IAM's token validation).
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+/// A token as Keystone describes it.
+async fn token_body(
+    state: &MgmtState,
+    caller: &Caller,
+    project: &ProjectRef,
+    info: &TokenInfo,
+    method: &str,
+) -> Result<Value, ApiError> {
+    let account = projects::account_name(&state.pool, &caller.account_id).await?;
+    let domain = json!({ "id": caller.account_id, "name": account });
+    Ok(json!({ "token": {
+        "methods": [method],
+        "expires_at": rfc3339(info.expires_at),
+        "issued_at": rfc3339(info.issued_at),
+        "user": { "id": caller.user_id, "name": caller.user_name, "domain": domain,
+                  "password_expires_at": "" },
+        "project": { "id": project.id, "name": project.name, "domain": domain },
+        "roles": [],
+        "catalog": [],
+    }}))
+}
+
+/// Describes the token in `X-Subject-Token` (the caller's own when absent): a user may
+/// look at their own tokens; another user's needs `iam:users:get`.
 pub async fn validate(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, ApiError> {
-    let account = sqlx_account_name(&state, &caller.account_id).await?;
-    let domain = json!({ "id": caller.account_id, "name": account });
-    Ok(Json(json!({ "token": {
-        "methods": ["password"],
-        "user": { "id": caller.user_id, "name": caller.user_name, "domain": domain },
-        "project": { "id": caller.project_id, "domain": domain },
-        "roles": [],
-        "catalog": [],
-    }})))
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let subject = header(&headers, "x-subject-token")
+        .or_else(|| header(&headers, "x-auth-token"))
+        .ok_or_else(|| ApiError::invalid_parameter("X-Subject-Token", "name the token to check"))?;
+    let missing = || {
+        ApiError::from(AppError::not_found(
+            app::error::Kind::User,
+            "The token (it may have expired)",
+        ))
+    };
+    let info = tokens::resolve(&state.pool, &subject)
+        .await?
+        .ok_or_else(missing)?;
+    if info.user_id != caller.user_id {
+        let target = Target {
+            kind: "user",
+            id: &info.user_id,
+            name: "",
+        };
+        guard(&state, &caller, "iam:users:get", target).await?;
+    }
+    let owner = tokens::caller_for(
+        &state.pool,
+        &info.user_id,
+        Some(&info.project_id),
+        Channel::Api,
+        "",
+    )
+    .await?;
+    let project = projects::find(&state.pool, &owner.account_id, &info.project_id).await?;
+    let body = token_body(&state, &owner, &project, &info, "token").await?;
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(
+        "x-subject-token",
+        HeaderValue::from_str(&subject).map_err(|_| missing())?,
+    );
+    Ok(response)
 }

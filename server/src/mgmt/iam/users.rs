@@ -1,5 +1,5 @@
 //! IAM users: Keystone (`/v3/users`) and the extended `OS-USER` forms.
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -11,9 +11,9 @@ use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, users};
 
-use super::json::{collection_links, user};
+use super::json::{collection_links, in_account, user};
 use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState};
+use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
 
 #[derive(Deserialize)]
 pub struct CreateRequest {
@@ -66,9 +66,13 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    domain_id: Option<String>,
     name: Option<String>,
     enabled: Option<bool>,
+    /// Portico's passwords do not expire: this filter cannot be answered.
+    password_expires_at: Option<String>,
 }
 
 /// `GET /v3/users` (`name` matches exactly, as in Keystone).
@@ -77,6 +81,12 @@ pub async fn list(
     Extension(caller): Extension<Caller>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    if query.password_expires_at.is_some() {
+        return Err(ApiError::invalid_parameter(
+            "password_expires_at",
+            "Portico's passwords do not expire, so users cannot be filtered by expiry",
+        ));
+    }
     guard(&state, &caller, "iam:users:list", authz::any("user")).await?;
     let (_, all) = users::list(
         &state.pool,
@@ -87,6 +97,7 @@ pub async fn list(
     .await?;
     let items: Vec<Value> = all
         .iter()
+        .filter(|_| in_account(&caller, query.domain_id.as_deref()))
         .filter(|u| query.name.as_ref().is_none_or(|name| &u.name == name))
         .filter(|u| query.enabled.is_none_or(|enabled| u.enabled == enabled))
         .map(|u| user(&caller, u))
