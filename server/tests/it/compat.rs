@@ -76,3 +76,17 @@ async fn huaweicloudsdkapig_binds_domains_and_certificates_and_runs_tasks() {
     tokio::task::block_in_place(|| run_script_with(&app, "apig_domains_sdk.py", &certificates));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huaweicloudsdkiam_drives_every_served_iam_operation() {
+    let app = TestApp::spawn().await;
+    tokio::task::block_in_place(|| run_script(&app, "iam_admin_sdk.py"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn management_errors_request_ids_and_list_limits_follow_apig_and_iam() {
+    let app = TestApp::spawn().await;
+    tokio::task::block_in_place(|| run_script(&app, "mgmt_protocol_sdk.py"));
+    app.stop().await;
+}
