@@ -335,7 +335,6 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     )
     .await;
     assert_eq!(shown["run_env_name"], "RELEASE|TEST");
-    assert_eq!(shown["draft_differs"], false);
 
     // Editing changes the draft, not what is live.
     let mut changed = definition(&gw.group, "get-order", "/orders/{id}");
@@ -356,7 +355,7 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         None,
     )
     .await;
-    assert_eq!(shown["draft_differs"], true);
+    assert_eq!(shown["backend_api"]["timeout"], 9000, "the draft changed");
     let runtime = ok(
         &app,
         &admin,
@@ -365,7 +364,9 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         None,
     )
     .await;
-    assert_eq!(runtime["backend_api"]["timeout"], 5000);
+    // The runtime definition is the frontend, as APIG's; the live backend is its version's.
+    assert!(runtime.get("backend_api").is_none(), "{runtime}");
+    assert_eq!(live_timeout(&app, &admin, &base, &api_id).await, 5000);
     assert_eq!(runtime["run_env_name"], "RELEASE");
     assert!(runtime["sl_domain"]
         .as_str()
@@ -403,7 +404,8 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         None,
     )
     .await;
-    assert_eq!(runtime["backend_api"]["timeout"], 9000);
+    assert_eq!(runtime["run_env_name"], "RELEASE");
+    assert_eq!(live_timeout(&app, &admin, &base, &api_id).await, 9000);
     let first = versions["api_versions"][1]["version_id"].as_str().unwrap();
     ok(
         &app,
@@ -421,7 +423,12 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         None,
     )
     .await;
-    assert_eq!(runtime["backend_api"]["timeout"], 5000, "rolled back");
+    assert_eq!(runtime["run_env_name"], "RELEASE");
+    assert_eq!(
+        live_timeout(&app, &admin, &base, &api_id).await,
+        5000,
+        "rolled back"
+    );
     let detail = ok(
         &app,
         &admin,
@@ -657,4 +664,34 @@ async fn authorization_table_covers_every_api_endpoint() {
         ok(&app, &admin, method.clone(), path, body.clone()).await;
     }
     app.stop().await;
+}
+
+/// The backend timeout of the version of `api_id` live in RELEASE.
+async fn live_timeout(app: &TestApp, admin: &str, base: &str, api_id: &str) -> Value {
+    let versions = ok(
+        app,
+        admin,
+        Method::GET,
+        &format!("{base}/apis/publish/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID"),
+        None,
+    )
+    .await;
+    let live = versions["api_versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == 1)
+        .unwrap_or_else(|| panic!("no live version: {versions}"))["version_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let detail = ok(
+        app,
+        admin,
+        Method::GET,
+        &format!("{base}/apis/versions/{live}"),
+        None,
+    )
+    .await;
+    detail["backend_api"]["timeout"].clone()
 }

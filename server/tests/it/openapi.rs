@@ -76,9 +76,13 @@ async fn definitions(app: &TestApp, token: &str, base: &str, group: &str) -> Vec
         None,
     )
     .await;
-    let mut out: Vec<Value> = listed["apis"]
-        .as_array()
-        .unwrap()
+    // Each API's details: the list shows frontends only.
+    let mut details = Vec::new();
+    for api in listed["apis"].as_array().unwrap() {
+        let id = api["id"].as_str().unwrap();
+        details.push(ok(app, token, Method::GET, &format!("{base}/apis/{id}"), None).await);
+    }
+    let mut out: Vec<Value> = details
         .iter()
         .map(|api| {
             let mut d = api.clone();

@@ -12,7 +12,7 @@ use app::services::api_groups;
 use app::services::apis::{self, ApiFilter};
 use app::services::caller::Caller;
 
-use super::{apig_time_of, in_gateway, precise, slice};
+use super::{apig_time_of, in_gateway, precise, slice, without};
 use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};
 
 /// The definition's fields with what APIG adds to them: each request and backend
@@ -36,6 +36,9 @@ fn definition_fields(api_id: &str, definition: &ApiDefinition) -> Map<String, Va
     }
     map
 }
+
+/// What an API's list item and runtime definition leave out: the backend.
+const BACKEND_FIELDS: &[&str] = &["backend_api", "backend_params", "mock_info"];
 
 /// A parameter's id: stable while the API keeps a parameter of that name on that side
 /// (Portico stores parameters inside the definition, without ids of their own).
@@ -65,7 +68,6 @@ fn api(info: &ApiInfo) -> Value {
         "run_env_name": join(|p| &p.env_name),
         "publish_id": join(|p| &p.publish_id),
         "publish_time": info.publications.iter().map(|p| apig_time_of(&p.published_at)).collect::<Vec<_>>().join("|"),
-        "draft_differs": info.publications.iter().any(|p| !p.matches_draft),
     });
     if let Some(extra) = extra.as_object() {
         body.extend(extra.clone());
@@ -182,7 +184,11 @@ pub async fn list(
             .collect(),
     };
     let (total, found) = apis::list(&state.pool, &caller, &instance_id, &filter, page).await?;
-    let items: Vec<Value> = found.iter().map(api).collect();
+    // A list shows each API's frontend, as APIG's does; its backend is in its details.
+    let items: Vec<Value> = found
+        .iter()
+        .map(|info| without(api(info), BACKEND_FIELDS))
+        .collect();
     Ok(Json(
         json!({ "size": items.len(), "total": total, "apis": items }),
     ))
@@ -636,5 +642,5 @@ pub async fn runtime(
     body.insert("publish_id".into(), json!(live.publish_id));
     body.insert("sl_domain".into(), json!(sl_domain));
     body.insert("sl_domains".into(), json!([sl_domain]));
-    Ok(Json(Value::Object(body)))
+    Ok(Json(without(Value::Object(body), BACKEND_FIELDS)))
 }

@@ -15,7 +15,7 @@ use app::services::caller::Caller;
 use app::services::certificates::{self, CertificateFilter};
 use app::services::{api_groups, domains};
 
-use super::{apig_time_of, in_gateway, in_project, slice};
+use super::{apig_time_of, in_gateway, in_project, slice, without};
 use crate::mgmt::{guard, page, ApiError, Body, MgmtState, Path, Query};
 use app::error::Kind;
 
@@ -29,13 +29,33 @@ pub fn url_domain(domain: &BoundDomain) -> Value {
                     "type": 0, "is_has_trusted_root_ca": false })
         })
         .collect();
-    let mut value = reference(domain);
+    let mut value = without(
+        reference(domain),
+        &["url_domain", "status", "is_http_redirect_to_https"],
+    );
     value["domain"] = json!(domain.domain);
     value["cname_status"] = json!(3);
     value["is_has_trusted_root_ca"] = json!(false);
     value["ssl_infos"] = json!(ssl_infos);
     value
 }
+
+/// What binding or changing a domain answers without: its certificate, which has calls of
+/// its own.
+const UNLINKED: &[&str] = &["ssl_id", "ssl_name"];
+
+/// What a certificate's list entry leaves out of its details.
+const LISTED_WITHOUT: &[&str] = &[
+    "version",
+    "organization",
+    "organizational_unit",
+    "locality",
+    "state",
+    "country",
+    "not_before",
+    "serial_number",
+    "issuer",
+];
 
 /// The fields every domain response shares.
 fn reference(domain: &BoundDomain) -> Value {
@@ -132,7 +152,10 @@ pub async fn bind(
         &state.endpoints.subdomain_suffix,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(reference(&bound))))
+    Ok((
+        StatusCode::CREATED,
+        Json(without(reference(&bound), UNLINKED)),
+    ))
 }
 
 pub async fn update(
@@ -159,7 +182,7 @@ pub async fn update(
         &body.settings(),
     )
     .await?;
-    Ok(Json(reference(&bound)))
+    Ok(Json(without(reference(&bound), UNLINKED)))
 }
 
 pub async fn unbind(
@@ -302,7 +325,10 @@ pub async fn show_domain_certificate(
         .into());
     }
     let found = certificates::get(&state.pool, &caller, &certificate_id).await?;
-    Ok(Json(certificate(&found)))
+    Ok(Json(without(
+        certificate(&found),
+        &["algorithm_type", "is_has_trusted_root_ca"],
+    )))
 }
 
 #[derive(Deserialize)]
@@ -451,7 +477,11 @@ pub async fn list_certificates(
         signature_algorithm: query.signature_algorithm.as_deref(),
     };
     let page = certificates::list(&state.pool, &caller, &filter, page).await?;
-    let certs: Vec<Value> = page.certificates.iter().map(certificate).collect();
+    let certs: Vec<Value> = page
+        .certificates
+        .iter()
+        .map(|c| without(certificate(c), LISTED_WITHOUT))
+        .collect();
     Ok(Json(
         json!({ "size": certs.len(), "total": page.total, "certs": certs }),
     ))

@@ -276,6 +276,17 @@ pub fn precise<'q>(value: Option<&'q str>, fields: &[&str]) -> Result<Vec<&'q st
         .collect()
 }
 
+/// `value` without `fields`: a response whose SDK model has fewer fields than the shape it
+/// shares with others.
+pub fn without(mut value: serde_json::Value, fields: &[&str]) -> serde_json::Value {
+    if let Some(map) = value.as_object_mut() {
+        for field in fields {
+            map.remove(*field);
+        }
+    }
+    value
+}
+
 /// One page of a list held in memory, and the length of the whole list.
 pub fn slice<T>(items: Vec<T>, page: Page) -> (Vec<T>, usize) {
     let total = items.len();

@@ -24,9 +24,17 @@ fn credential(key: &AccessKey) -> Value {
         "access": key.access_key,
         "status": key.status,
         "create_time": iam_time(&key.created_at),
-        "last_use_time": key.last_used_at.as_deref().map(iam_time),
         "description": key.description,
     })
+}
+
+/// A key as `show` answers it: with when it was last used (never: absent).
+fn credential_shown(key: &AccessKey) -> Value {
+    let mut body = credential(key);
+    if let Some(used) = &key.last_used_at {
+        body["last_use_time"] = json!(iam_time(used));
+    }
+    body
 }
 
 /// Own keys are always the user's to manage; others' need `action`.
@@ -131,7 +139,7 @@ pub async fn show(
         "iam:credentials:getCredential",
     )
     .await?;
-    Ok(Json(json!({ "credential": credential(&key) })))
+    Ok(Json(json!({ "credential": credential_shown(&key) })))
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, groups};
 
-use super::json::{collection_links, group, in_account, user};
+use super::json::{collection_links, group, in_account, user, UserShape};
 use crate::mgmt::Body;
 use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
 use app::error::Kind;
@@ -121,7 +121,10 @@ pub async fn members(
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:users:list", target(&group_id)).await?;
     let found = groups::members(&state.pool, &caller, &group_id).await?;
-    let items: Vec<Value> = found.iter().map(|u| user(&caller, u)).collect();
+    let items: Vec<Value> = found
+        .iter()
+        .map(|u| user(&caller, u, UserShape::KeystoneListed))
+        .collect();
     Ok(Json(
         json!({ "users": items, "links": collection_links(&format!("/v3/groups/{group_id}/users")) }),
     ))

@@ -19,7 +19,120 @@ fn iam_time_millis(console_time: &str) -> i64 {
         .unwrap_or_default()
 }
 
-pub fn user(caller: &Caller, user: &User) -> Value {
+/// The SDK model a user is shown as: Keystone's calls (`/v3/users`) and Huawei's own
+/// (`/v3.0/OS-USER/users`) each carry their own set of fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserShape {
+    KeystoneCreated,
+    KeystoneListed,
+    KeystoneShown,
+    KeystoneUpdated,
+    Created,
+    Shown,
+    Updated,
+}
+
+impl UserShape {
+    fn fields(self) -> &'static [&'static str] {
+        const KEYSTONE: [&str; 8] = [
+            "id",
+            "name",
+            "domain_id",
+            "description",
+            "enabled",
+            "pwd_status",
+            "password_expires_at",
+            "links",
+        ];
+        match self {
+            UserShape::KeystoneCreated => &KEYSTONE,
+            UserShape::KeystoneUpdated => &[
+                "id",
+                "name",
+                "domain_id",
+                "description",
+                "enabled",
+                "pwd_status",
+                "password_expires_at",
+                "links",
+                "last_project_id",
+            ],
+            UserShape::KeystoneListed | UserShape::KeystoneShown => &[
+                "id",
+                "name",
+                "domain_id",
+                "description",
+                "enabled",
+                "pwd_status",
+                "password_expires_at",
+                "links",
+                "last_project_id",
+                "access_mode",
+            ],
+            UserShape::Created => &[
+                "id",
+                "name",
+                "domain_id",
+                "description",
+                "enabled",
+                "pwd_status",
+                "password_expires_at",
+                "access_mode",
+                "email",
+                "create_time",
+                "is_domain_owner",
+            ],
+            UserShape::Shown => &[
+                "id",
+                "name",
+                "domain_id",
+                "description",
+                "enabled",
+                "pwd_status",
+                "links",
+                "access_mode",
+                "email",
+                "create_time",
+                "last_login_time",
+                "is_domain_owner",
+            ],
+            UserShape::Updated => &[
+                "id",
+                "name",
+                "domain_id",
+                "description",
+                "enabled",
+                "pwd_status",
+                "password_expires_at",
+                "links",
+                "access_mode",
+                "email",
+                "create_time",
+                "is_domain_owner",
+            ],
+        }
+    }
+
+    /// `keystone` on Keystone's paths, `huawei` on `/v3.0/OS-USER/…`.
+    pub fn on(path: &str, keystone: UserShape, huawei: UserShape) -> UserShape {
+        if path.starts_with("/v3.0/OS-USER/") {
+            huawei
+        } else {
+            keystone
+        }
+    }
+}
+
+/// A user as `shape` shows it.
+pub fn user(caller: &Caller, user: &User, shape: UserShape) -> Value {
+    let mut all = every_user_field(caller, user);
+    if let Some(fields) = all.as_object_mut() {
+        fields.retain(|name, _| shape.fields().contains(&name.as_str()));
+    }
+    all
+}
+
+fn every_user_field(caller: &Caller, user: &User) -> Value {
     json!({
         "id": user.id,
         "name": user.name,
@@ -49,6 +162,7 @@ pub fn group(caller: &Caller, group: &Group) -> Value {
     })
 }
 
+/// A collection's links as Keystone writes them.
 pub fn collection_links(path: &str) -> Value {
     json!({ "self": path, "previous": null, "next": null })
 }
@@ -94,4 +208,9 @@ pub fn keystone_page<T>(
 /// Whether a `domain_id` filter names this installation's one account (none: yes).
 pub fn in_account(caller: &Caller, domain_id: Option<&str>) -> bool {
     domain_id.is_none_or(|id| id.is_empty() || id == caller.account_id)
+}
+
+/// A collection's link to itself alone (the responses whose model has only `self`).
+pub fn self_link(path: &str) -> Value {
+    json!({ "self": path })
 }

@@ -9,7 +9,7 @@ use app::domain::ProjectRef;
 use app::services::caller::Caller;
 use app::services::{authz, projects};
 
-use super::json::{collection_links, in_account, keystone_page};
+use super::json::{collection_links, in_account, keystone_page, self_link};
 use crate::mgmt::{guard, ApiError, Body, MgmtState, Path, Query};
 use app::error::Kind;
 
@@ -34,7 +34,7 @@ pub async fn auth_domains(
     Ok(Json(json!({
         "domains": [{ "id": caller.account_id, "name": name, "enabled": true, "description": "",
                       "links": { "self": format!("/v3/domains/{}", caller.account_id) } }],
-        "links": { "self": "/v3/auth/domains" },
+        "links": self_link("/v3/auth/domains"),
     })))
 }
 
@@ -184,6 +184,6 @@ pub async fn list_mine(
     let all = projects::list(&state.pool, &caller.account_id).await?;
     let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
     Ok(Json(
-        json!({ "projects": items, "links": collection_links("/v3/OS-FEDERATION/projects") }),
+        json!({ "projects": items, "links": self_link("/v3/OS-FEDERATION/projects") }),
     ))
 }

@@ -27,7 +27,7 @@ fn catalog(policy: &PolicyInfo) -> &'static str {
 
 fn role(caller: &Caller, policy: &PolicyInfo) -> Value {
     let document: Value = serde_json::from_str(&policy.document).unwrap_or(Value::Null);
-    json!({
+    let mut body = json!({
         "id": policy.id,
         "name": policy.name,
         "display_name": policy.name,
@@ -35,14 +35,18 @@ fn role(caller: &Caller, policy: &PolicyInfo) -> Value {
         "description_cn": "",
         "type": keystone_type(policy),
         "catalog": catalog(policy),
-        // Roles are coarse-grained: IAM marks only policies.
-        "flag": if is_role(policy) { Value::Null } else { json!("fine_grained") },
         "domain_id": if policy.origin == "system" { Value::Null } else { Value::String(caller.account_id.clone()) },
         "policy": document,
         "created_time": policy.created_at.as_deref().map(iam_time),
         "updated_time": policy.updated_at.as_deref().map(iam_time),
         "links": { "self": format!("/v3/roles/{}", policy.id) },
-    })
+    });
+    // System policies are fine-grained; roles are not, and custom policies' models have no
+    // flag at all.
+    if policy.origin == "system" && !is_role(policy) {
+        body["flag"] = json!("fine_grained");
+    }
+    body
 }
 
 #[derive(Deserialize)]

@@ -1,6 +1,6 @@
 //! IAM users: Keystone (`/v3/users`) and the extended `OS-USER` forms.
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -11,7 +11,7 @@ use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, users};
 
-use super::json::{collection_links, in_account, user};
+use super::json::{collection_links, in_account, user, UserShape};
 use crate::mgmt::Body;
 use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
 
@@ -47,21 +47,24 @@ async fn create_user(
     state: &MgmtState,
     caller: &Caller,
     option: CreateOption,
+    shape: UserShape,
 ) -> Result<Json<Value>, ApiError> {
     guard(state, caller, "iam:users:create", authz::any("user")).await?;
     let created = users::create(&state.pool, caller, &option.into_new_user()).await?;
-    Ok(Json(json!({ "user": user(caller, &created) })))
+    Ok(Json(json!({ "user": user(caller, &created, shape) })))
 }
 
 /// `POST /v3/users` and `POST /v3.0/OS-USER/users`
 pub async fn create(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
+    uri: Uri,
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let shape = UserShape::on(uri.path(), UserShape::KeystoneCreated, UserShape::Created);
     Ok((
         StatusCode::CREATED,
-        create_user(&state, &caller, request.user).await?,
+        create_user(&state, &caller, request.user, shape).await?,
     ))
 }
 
@@ -100,7 +103,7 @@ pub async fn list(
         .filter(|_| in_account(&caller, query.domain_id.as_deref()))
         .filter(|u| query.name.as_ref().is_none_or(|name| &u.name == name))
         .filter(|u| query.enabled.is_none_or(|enabled| u.enabled == enabled))
-        .map(|u| user(&caller, u))
+        .map(|u| user(&caller, u, UserShape::KeystoneListed))
         .collect();
     Ok(Json(
         json!({ "users": items, "links": collection_links("/v3/users") }),
@@ -111,6 +114,7 @@ async fn show_user(
     state: &MgmtState,
     caller: &Caller,
     user_id: &str,
+    shape: UserShape,
 ) -> Result<Json<Value>, ApiError> {
     guard(
         state,
@@ -124,7 +128,7 @@ async fn show_user(
     )
     .await?;
     let found = users::get(&state.pool, caller, user_id).await?;
-    Ok(Json(json!({ "user": user(caller, &found) })))
+    Ok(Json(json!({ "user": user(caller, &found, shape) })))
 }
 
 /// `GET /v3/users/{user_id}` and `GET /v3.0/OS-USER/users/{user_id}`
@@ -132,8 +136,10 @@ pub async fn show(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path(user_id): Path<String>,
+    uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
-    show_user(&state, &caller, &user_id).await
+    let shape = UserShape::on(uri.path(), UserShape::KeystoneShown, UserShape::Shown);
+    show_user(&state, &caller, &user_id, shape).await
 }
 
 #[derive(Deserialize)]
@@ -156,6 +162,7 @@ async fn update_user(
     caller: &Caller,
     user_id: &str,
     option: UpdateOption,
+    shape: UserShape,
 ) -> Result<Json<Value>, ApiError> {
     guard(
         state,
@@ -177,7 +184,7 @@ async fn update_user(
         password: option.password,
     };
     let updated = users::update(&state.pool, caller, user_id, &change).await?;
-    Ok(Json(json!({ "user": user(caller, &updated) })))
+    Ok(Json(json!({ "user": user(caller, &updated, shape) })))
 }
 
 /// `PATCH /v3/users/{user_id}` and `PUT /v3.0/OS-USER/users/{user_id}`
@@ -185,9 +192,11 @@ pub async fn update(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path(user_id): Path<String>,
+    uri: Uri,
     Body(request): Body<UpdateRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    update_user(&state, &caller, &user_id, request.user).await
+    let shape = UserShape::on(uri.path(), UserShape::KeystoneUpdated, UserShape::Updated);
+    update_user(&state, &caller, &user_id, request.user, shape).await
 }
 
 /// `DELETE /v3/users/{user_id}`
