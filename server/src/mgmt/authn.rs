@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use app::services::caller::{Caller, Channel};
+use app::services::tokens::TokenInfo;
 use app::services::{access_keys, session, tokens};
 
 use super::{ApiError, MgmtState};
@@ -44,6 +45,28 @@ pub async fn authenticate(
     }
 }
 
+/// A live token, or the refusal every token check gives.
+pub async fn live_token(state: &MgmtState, token: &str) -> Result<TokenInfo, ApiError> {
+    tokens::resolve(&state.pool, token).await?.ok_or_else(|| {
+        ApiError::unauthenticated(
+            "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
+        )
+    })
+}
+
+/// The owner of a live token, acting in its project.
+pub async fn token_caller(state: &MgmtState, token: &str, ip: &str) -> Result<Caller, ApiError> {
+    let token = live_token(state, token).await?;
+    Ok(tokens::caller_for(
+        &state.pool,
+        &token.user_id,
+        Some(&token.project_id),
+        Channel::Api,
+        ip,
+    )
+    .await?)
+}
+
 fn source_ip(request: &Request) -> String {
     request
         .extensions()
@@ -63,19 +86,7 @@ fn header_str<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
 async fn identify(state: &MgmtState, request: Request) -> Result<(Caller, Request), ApiError> {
     let ip = source_ip(&request);
     if let Some(token) = header_str(&request, "x-auth-token") {
-        let token = tokens::resolve(&state.pool, token).await?.ok_or_else(|| {
-            ApiError::unauthenticated(
-                "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
-            )
-        })?;
-        let caller = tokens::caller_for(
-            &state.pool,
-            &token.user_id,
-            Some(&token.project_id),
-            Channel::Api,
-            &ip,
-        )
-        .await?;
+        let caller = token_caller(state, token, &ip).await?;
         return Ok((caller, request));
     }
     let signed = header_str(&request, header::AUTHORIZATION.as_str())

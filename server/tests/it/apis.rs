@@ -366,7 +366,7 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     .await;
     // The runtime definition is the frontend, as APIG's; the live backend is its version's.
     assert!(runtime.get("backend_api").is_none(), "{runtime}");
-    assert_eq!(live_timeout(&app, &admin, &base, &api_id).await, 5000);
+    assert_eq!(live_timeout(&app, &admin, base, &api_id).await, 5000);
     assert_eq!(runtime["run_env_name"], "RELEASE");
     assert!(runtime["sl_domain"]
         .as_str()
@@ -405,7 +405,7 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     )
     .await;
     assert_eq!(runtime["run_env_name"], "RELEASE");
-    assert_eq!(live_timeout(&app, &admin, &base, &api_id).await, 9000);
+    assert_eq!(live_timeout(&app, &admin, base, &api_id).await, 9000);
     let first = versions["api_versions"][1]["version_id"].as_str().unwrap();
     ok(
         &app,
@@ -425,7 +425,7 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     .await;
     assert_eq!(runtime["run_env_name"], "RELEASE");
     assert_eq!(
-        live_timeout(&app, &admin, &base, &api_id).await,
+        live_timeout(&app, &admin, base, &api_id).await,
         5000,
         "rolled back"
     );

@@ -298,6 +298,35 @@ async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
         (400, Some("APIG.2011")),
         "{body}"
     );
+    let too_large = format!("{{\"name\":\"{}\"}}", "x".repeat(2 * 1024 * 1024 + 1024));
+    let (status, _, body) = raw(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &format!("{gw}/api-groups"),
+        Some(&too_large),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error_code"].as_str()),
+        (413, Some("APIG.2011")),
+        "{status}"
+    );
+    let untyped = reqwest::Client::new()
+        .post(app.url(&format!("{gw}/api-groups")))
+        .header("X-Auth-Token", &admin)
+        .header("Content-Type", "text/plain")
+        .body("{\"name\":\"plain\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(untyped.status(), 400);
+    let body: Value = untyped.json().await.unwrap();
+    assert_eq!(body["error_code"], "APIG.2011", "{body}");
+    assert!(
+        body["error_msg"].as_str().unwrap().contains("Content-Type"),
+        "{body}"
+    );
     let (status, _, body) = raw(
         &app,
         Some(&admin),

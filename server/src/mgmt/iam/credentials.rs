@@ -9,10 +9,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::domain::iam::AccessKey;
+use app::services::access_keys;
 use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::caller::Channel;
-use app::services::{access_keys, tokens};
 
 use super::json::iam_time;
 use crate::mgmt::Body;
@@ -246,19 +245,7 @@ pub async fn create_temporary(
                 "A token is required: send X-Auth-Token or auth.identity.token.id.",
             )
         })?;
-    let token = tokens::resolve(&state.pool, &token).await?.ok_or_else(|| {
-        ApiError::unauthenticated(
-            "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
-        )
-    })?;
-    let caller = tokens::caller_for(
-        &state.pool,
-        &token.user_id,
-        Some(&token.project_id),
-        Channel::Api,
-        &peer.ip().to_string(),
-    )
-    .await?;
+    let caller = crate::mgmt::authn::token_caller(&state, &token, &peer.ip().to_string()).await?;
     let issued =
         access_keys::create_temporary(&state.pool, &state.master_key, &caller, duration).await?;
     let expires_at = issued

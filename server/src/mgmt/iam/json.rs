@@ -33,49 +33,18 @@ pub enum UserShape {
 }
 
 impl UserShape {
-    fn fields(self) -> &'static [&'static str] {
-        const KEYSTONE: [&str; 8] = [
-            "id",
-            "name",
-            "domain_id",
-            "description",
-            "enabled",
-            "pwd_status",
-            "password_expires_at",
-            "links",
-        ];
+    /// What each shape shows beyond what every one does (`COMMON`).
+    fn extra(self) -> &'static [&'static str] {
         match self {
-            UserShape::KeystoneCreated => &KEYSTONE,
-            UserShape::KeystoneUpdated => &[
-                "id",
-                "name",
-                "domain_id",
-                "description",
-                "enabled",
-                "pwd_status",
-                "password_expires_at",
-                "links",
-                "last_project_id",
-            ],
+            UserShape::KeystoneCreated => &["password_expires_at", "links"],
+            UserShape::KeystoneUpdated => &["password_expires_at", "links", "last_project_id"],
             UserShape::KeystoneListed | UserShape::KeystoneShown => &[
-                "id",
-                "name",
-                "domain_id",
-                "description",
-                "enabled",
-                "pwd_status",
                 "password_expires_at",
                 "links",
                 "last_project_id",
                 "access_mode",
             ],
             UserShape::Created => &[
-                "id",
-                "name",
-                "domain_id",
-                "description",
-                "enabled",
-                "pwd_status",
                 "password_expires_at",
                 "access_mode",
                 "email",
@@ -83,12 +52,6 @@ impl UserShape {
                 "is_domain_owner",
             ],
             UserShape::Shown => &[
-                "id",
-                "name",
-                "domain_id",
-                "description",
-                "enabled",
-                "pwd_status",
                 "links",
                 "access_mode",
                 "email",
@@ -97,12 +60,6 @@ impl UserShape {
                 "is_domain_owner",
             ],
             UserShape::Updated => &[
-                "id",
-                "name",
-                "domain_id",
-                "description",
-                "enabled",
-                "pwd_status",
                 "password_expires_at",
                 "links",
                 "access_mode",
@@ -111,6 +68,18 @@ impl UserShape {
                 "is_domain_owner",
             ],
         }
+    }
+
+    fn shows(self, field: &str) -> bool {
+        const COMMON: [&str; 6] = [
+            "id",
+            "name",
+            "domain_id",
+            "description",
+            "enabled",
+            "pwd_status",
+        ];
+        COMMON.contains(&field) || self.extra().contains(&field)
     }
 
     /// `keystone` on Keystone's paths, `huawei` on `/v3.0/OS-USER/…`.
@@ -127,7 +96,7 @@ impl UserShape {
 pub fn user(caller: &Caller, user: &User, shape: UserShape) -> Value {
     let mut all = every_user_field(caller, user);
     if let Some(fields) = all.as_object_mut() {
-        fields.retain(|name, _| shape.fields().contains(&name.as_str()));
+        fields.retain(|name, _| shape.shows(name));
     }
     all
 }

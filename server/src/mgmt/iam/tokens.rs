@@ -119,13 +119,7 @@ pub async fn create(
             .and_then(|t| t.id)
             .or_else(|| header(&headers, "x-auth-token"))
             .ok_or_else(|| ApiError::bad_body("the token method needs auth.identity.token.id"))?;
-        let live = tokens::resolve(&state.pool, &presented)
-            .await?
-            .ok_or_else(|| {
-                ApiError::unauthenticated(
-                    "The token is invalid or has expired. Get a new one with POST /v3/auth/tokens.",
-                )
-            })?;
+        let live = crate::mgmt::authn::live_token(&state, &presented).await?;
         Subject {
             user_id: live.user_id.clone(),
             default_project: live.project_id.clone(),
