@@ -97,6 +97,8 @@ struct Seen {
     forwarded_for: Option<HeaderValue>,
     mode: Option<HeaderValue>,
     debug: Option<HeaderValue>,
+    /// `Connection` is present: the headers it names go no further than this hop.
+    connection: bool,
     too_large: bool,
 }
 
@@ -117,6 +119,10 @@ impl Seen {
                 "x-forwarded-for" => &mut seen.forwarded_for,
                 "x-apig-mode" => &mut seen.mode,
                 debug if debug == DEBUG_HEADER => &mut seen.debug,
+                "connection" => {
+                    seen.connection = true;
+                    continue;
+                }
                 _ => continue,
             };
             if slot.is_none() {
@@ -132,6 +138,21 @@ impl Seen {
         self.mode
             .as_ref()
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"debug"))
+    }
+}
+
+/// Removes the headers the caller's `Connection` header names (RFC 9110 §7.6.1): they
+/// describe the caller's connection to the gateway, not the call.
+fn drop_connection_named(headers: &mut HeaderMap) {
+    let named: Vec<HeaderName> = headers
+        .get_all(axum::http::header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|token| HeaderName::from_bytes(token.trim().as_bytes()).ok())
+        .collect();
+    for name in named {
+        headers.remove(name);
     }
 }
 
@@ -315,7 +336,7 @@ async fn serve(
     state: &GatewayState,
     snapshot: &super::snapshot::Snapshot,
     call: &Call<'_>,
-    parts: Parts,
+    mut parts: Parts,
     seen: Seen,
     body: &mut Option<Body>,
 ) -> Result<(Response, Option<std::time::Duration>), GatewayError> {
@@ -325,6 +346,9 @@ async fn serve(
     }
     if seen.too_large {
         return Err(GatewayError::HeadersTooLarge);
+    }
+    if seen.connection {
+        drop_connection_named(&mut parts.headers);
     }
     let host = seen
         .host
