@@ -141,21 +141,6 @@ impl Seen {
     }
 }
 
-/// Removes the headers the caller's `Connection` header names (RFC 9110 §7.6.1): they
-/// describe the caller's connection to the gateway, not the call.
-fn drop_connection_named(headers: &mut HeaderMap) {
-    let named: Vec<HeaderName> = headers
-        .get_all(axum::http::header::CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|token| HeaderName::from_bytes(token.trim().as_bytes()).ok())
-        .collect();
-    for name in named {
-        headers.remove(name);
-    }
-}
-
 /// Serves one call from `peer`.
 pub async fn handle(state: GatewayState, peer: &Peer, request: Request) -> Response {
     let request_id = RequestId::new();
@@ -348,7 +333,7 @@ async fn serve(
         return Err(GatewayError::HeadersTooLarge);
     }
     if seen.connection {
-        drop_connection_named(&mut parts.headers);
+        super::h1::drop_connection_named(&mut parts.headers);
     }
     let host = seen
         .host

@@ -71,6 +71,21 @@ pub fn hop_by_hop(name: &HeaderName) -> bool {
     )
 }
 
+/// Removes the headers the caller's `Connection` header names (RFC 9110 §7.6.1): like the
+/// hop-by-hop headers, they describe the caller's connection to the gateway, not the call.
+pub fn drop_connection_named(headers: &mut HeaderMap) {
+    let named: Vec<HeaderName> = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|token| HeaderName::from_bytes(token.trim().as_bytes()).ok())
+        .collect();
+    for name in named {
+        headers.remove(name);
+    }
+}
+
 /// Headers the gateway writes itself, or that describe the caller's connection.
 fn written_here(name: &HeaderName) -> bool {
     matches!(

@@ -394,7 +394,12 @@ async fn post_chunked(app: &TestApp, host: &str, path: &str, size: usize) -> (u1
     let mut answer = Vec::new();
     let _ = reader.read_to_end(&mut answer).await;
     writing.abort();
-    let answer = String::from_utf8_lossy(&answer).into_owned();
+    status_and_body(&answer)
+}
+
+/// An HTTP/1.1 answer as read off the socket: its status and its body.
+fn status_and_body(answer: &[u8]) -> (u16, String) {
+    let answer = String::from_utf8_lossy(answer).into_owned();
     let status = answer
         .split(' ')
         .nth(1)
@@ -491,17 +496,7 @@ async fn exchange(app: &TestApp, raw: String) -> (u16, String) {
     stream.write_all(raw.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer).await;
-    let answer = String::from_utf8_lossy(&answer).into_owned();
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no HTTP answer: {answer:?}"));
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    status_and_body(&answer)
 }
 
 #[tokio::test]
