@@ -255,15 +255,22 @@ def check_refusal(error, status, code=None, *mentions, label="refusal", head=Fal
                f"{label}: error_msg does not name {mention!r}: {error.error_msg!r}")
 
 
-def raw_refused(response, status, code=None, *mentions, label=None):
-    """A raw response must be an APIG error: `status`, `{"error_code", "error_msg"}`."""
+def _refusal_body(response, status, label):
+    """A raw refusal's label and JSON body (None when it is not JSON), its status checked."""
     label = label or f"{response.request.method} {response.request.path_url}"
     expect(response.status_code == status,
            f"{label}: status {response.status_code}, expected {status}: {response.text[:300]}")
     try:
-        body = response.json()
+        return label, response.json()
     except ValueError:
         expect(False, f"{label}: the body is not JSON: {response.text[:300]!r}")
+        return label, None
+
+
+def raw_refused(response, status, code=None, *mentions, label=None):
+    """A raw response must be an APIG error: `status`, `{"error_code", "error_msg"}`."""
+    label, body = _refusal_body(response, status, label)
+    if body is None:
         return None
     if not expect(isinstance(body, dict) and "error_code" in body and "error_msg" in body,
                   f"{label}: not an APIG error body: {response.text[:300]}"):
@@ -280,13 +287,8 @@ def raw_refused(response, status, code=None, *mentions, label=None):
 def iam_refused(response, status, label=None, *mentions):
     """A raw IAM refusal: `{"error": {"code", "message", "title"}}`, the message naming each
     of `mentions`."""
-    label = label or f"{response.request.method} {response.request.path_url}"
-    expect(response.status_code == status,
-           f"{label}: status {response.status_code}, expected {status}: {response.text[:300]}")
-    try:
-        body = response.json()
-    except ValueError:
-        expect(False, f"{label}: the body is not JSON: {response.text[:300]!r}")
+    label, body = _refusal_body(response, status, label)
+    if body is None:
         return None
     error = body.get("error") if isinstance(body, dict) else None
     if expect(isinstance(error, dict), f"{label}: not an IAM error body: {response.text[:300]}"):

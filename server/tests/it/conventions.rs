@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::groups::{gateway, ok};
+use crate::groups::{gateway, gateway_with_group, ok};
 use crate::iam_support::{admin_token, call};
 use crate::support::TestApp;
 
@@ -157,15 +157,7 @@ async fn lists_take_limit_offset_and_filters_as_text_and_refuse_what_they_cannot
 async fn api_lists_filter_by_every_field_the_sdk_sends() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
-    let gw = gateway(&app, &admin, "gw-api-filters").await;
-    let group = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": "shop" })),
-    )
-    .await;
+    let (gw, group) = gateway_with_group(&app, &admin, "gw-api-filters", "shop").await;
     let api = |name: &str, uri: &str, auth: &str, visibility: i32, tags: Value| {
         json!({ "name": name, "type": visibility, "req_protocol": "HTTPS", "req_method": "GET", "req_uri": uri,
                 "auth_type": auth, "backend_type": "MOCK", "group_id": group["id"], "tags": tags,
@@ -364,15 +356,7 @@ async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
 async fn taken_names_and_missing_resources_answer_apig_codes() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
-    let gw = gateway(&app, &admin, "gw-codes").await;
-    let group = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": "shop" })),
-    )
-    .await;
+    let (gw, group) = gateway_with_group(&app, &admin, "gw-codes", "shop").await;
     let group_id = group["id"].as_str().unwrap();
     let env = ok(
         &app,

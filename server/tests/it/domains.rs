@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use crate::groups::{gateway, ok};
+use crate::groups::{gateway, gateway_with_group, ok};
 use crate::iam_support::{admin_token, call, user_with_policy};
 use crate::support::TestApp;
 
@@ -53,15 +53,7 @@ async fn each_refused(app: &TestApp, token: &str, path: &str, cases: Vec<(Value,
 async fn domains_bind_to_one_group_with_apig_rules() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
-    let gw = gateway(&app, &admin, "gw-domains").await;
-    let group = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": "shop" })),
-    )
-    .await;
+    let (gw, group) = gateway_with_group(&app, &admin, "gw-domains", "shop").await;
     let other = ok(
         &app,
         &admin,

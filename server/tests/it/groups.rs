@@ -25,6 +25,26 @@ pub async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
     )
 }
 
+/// A new gateway with one API group named `group`; returns the gateway's base path and the
+/// group as created.
+pub async fn gateway_with_group(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    group: &str,
+) -> (String, Value) {
+    let gw = gateway(app, token, name).await;
+    let created = ok(
+        app,
+        token,
+        Method::POST,
+        &format!("{gw}/api-groups"),
+        Some(json!({ "name": group })),
+    )
+    .await;
+    (gw, created)
+}
+
 pub async fn ok(
     app: &TestApp,
     token: &str,
