@@ -353,6 +353,9 @@ def main():
         reader = [r for r in roles if r.display_name == "APIG ReadOnlyAccess"]
         expect(len(reader) == 1, f"{[r.display_name for r in roles]}")
         s["reader_role"] = reader[0].id if reader else None
+        iam_reader = [r.id for r in roles if r.display_name == "IAM ReadOnlyAccess"]
+        expect(len(iam_reader) == 1, f"{[r.display_name for r in roles]}")
+        s["iam_reader_role"] = iam_reader[0] if iam_reader else None
         check_filter(fetch, of, key, label, "display_name", "APIG ReadOnlyAccess", roles,
                      lambda r: r.display_name == "APIG ReadOnlyAccess", counted=False)
         if reader:
@@ -450,6 +453,45 @@ def main():
         refused(lambda: iam.keystone_associate_group_with_project_permission(
             m.KeystoneAssociateGroupWithProjectPermissionRequest(project_id=project_id, group_id=readers, role_id=MISSING)),
             404, label="keystone_associate_group_with_project_permission of a missing role")
+
+    with section("grants in all projects (domain and OS-INHERIT calls)"):
+        readers = s["groups"]["sdk-readers"]
+        role_id = s["iam_reader_role"]
+        refused(lambda: iam.keystone_associate_group_with_project_permission(
+            m.KeystoneAssociateGroupWithProjectPermissionRequest(project_id=s["projects"]["sdk-staging"],
+                                                                 group_id=readers, role_id=role_id)),
+            400, None, "grant it in all projects", label="IAM ReadOnlyAccess in one project")
+        iam.keystone_associate_group_with_domain_permission(m.KeystoneAssociateGroupWithDomainPermissionRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id))
+        iam.keystone_check_domain_permission_for_group(m.KeystoneCheckDomainPermissionForGroupRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id))
+        iam.keystone_checkrole_for_group(m.KeystoneCheckroleForGroupRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id))
+        direct = iam.keystone_list_domain_permissions_for_group(m.KeystoneListDomainPermissionsForGroupRequest(
+            domain_id=adm.domain_id, group_id=readers)).roles
+        check_models(direct, ROLE_FIELDS, label="keystone_list_domain_permissions_for_group RoleResult")
+        expect([r.id for r in direct] == [role_id], f"{[r.display_name for r in direct]}")
+        inherited = iam.keystone_list_all_project_permissions_for_group(
+            m.KeystoneListAllProjectPermissionsForGroupRequest(domain_id=adm.domain_id, group_id=readers)).roles
+        check_models(inherited, ROLE_FIELDS, label="keystone_list_all_project_permissions_for_group InheritedRoleResult")
+        expect([r.id for r in inherited] == [role_id], f"{[r.display_name for r in inherited]}")
+        iam.keystone_remove_domain_permission_from_group(m.KeystoneRemoveDomainPermissionFromGroupRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id))
+        refused(lambda: iam.keystone_checkrole_for_group(m.KeystoneCheckroleForGroupRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id)), 404,
+            label="keystone_checkrole_for_group after removal", head=True)
+        iam.update_domain_group_inherit_role(m.UpdateDomainGroupInheritRoleRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id))
+        iam.keystone_check_domain_permission_for_group(m.KeystoneCheckDomainPermissionForGroupRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id))
+        iam.delete_domain_group_inherited_role(m.DeleteDomainGroupInheritedRoleRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id))
+        refused(lambda: iam.keystone_check_domain_permission_for_group(m.KeystoneCheckDomainPermissionForGroupRequest(
+            domain_id=adm.domain_id, group_id=readers, role_id=role_id)), 404,
+            label="keystone_check_domain_permission_for_group after removal", head=True)
+        refused(lambda: iam.keystone_associate_group_with_domain_permission(
+            m.KeystoneAssociateGroupWithDomainPermissionRequest(domain_id=MISSING, group_id=readers, role_id=role_id)),
+            404, label="keystone_associate_group_with_domain_permission in another domain")
 
     with section("access keys"):
         key = s["alice_key"]

@@ -13,6 +13,9 @@ pub enum AppError {
     /// The caller lacks the IAM permission `action` in the target project.
     #[error("You do not have the permission {action} needed for this. Ask an administrator to grant it.")]
     Forbidden { action: String },
+    /// A grant that would hand over more than the granter holds where it applies.
+    #[error("{message}")]
+    Beyond { message: String },
     /// The resource does not exist (or is not visible to the caller).
     #[error("{resource} does not exist.")]
     NotFound { kind: Kind, resource: String },
@@ -65,7 +68,7 @@ impl AppError {
             // APIG answers a taken name with 400; IAM (Keystone) with 409.
             AppError::Taken { kind, .. } if kind.is_iam() => 409,
             AppError::Taken { .. } => 400,
-            AppError::Forbidden { .. } => 403,
+            AppError::Forbidden { .. } | AppError::Beyond { .. } => 403,
             AppError::NotFound { .. } => 404,
             AppError::Conflict { .. } => 409,
             AppError::Locked { .. } => 429,
@@ -90,7 +93,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials | AppError::Locked { .. } => {
                 "APIG.1000"
             }
-            AppError::Forbidden { .. } => "APIG.1020",
+            AppError::Forbidden { .. } | AppError::Beyond { .. } => "APIG.1020",
             AppError::Invalid { .. } => "APIG.2012",
             AppError::NotFound { kind, .. } => kind.missing_code(),
             AppError::Taken { kind, .. } => kind.taken_code(),
@@ -151,6 +154,8 @@ pub enum Kind {
     Certificate,
     Task,
     IngressPort,
+    /// The account, which IAM calls the domain.
+    Account,
     Project,
     User,
     UserGroup,
@@ -163,7 +168,12 @@ impl Kind {
     pub fn is_iam(self) -> bool {
         matches!(
             self,
-            Kind::Project | Kind::User | Kind::UserGroup | Kind::Policy | Kind::AccessKey
+            Kind::Account
+                | Kind::Project
+                | Kind::User
+                | Kind::UserGroup
+                | Kind::Policy
+                | Kind::AccessKey
         )
     }
 
@@ -182,9 +192,12 @@ impl Kind {
             Kind::Gateway => "APIG.3030",
             Kind::Task => "APIG.3040",
             Kind::IngressPort => "APIG.3041",
-            Kind::Project | Kind::User | Kind::UserGroup | Kind::Policy | Kind::AccessKey => {
-                "APIG.3000"
-            }
+            Kind::Account
+            | Kind::Project
+            | Kind::User
+            | Kind::UserGroup
+            | Kind::Policy
+            | Kind::AccessKey => "APIG.3000",
         }
     }
 
@@ -202,9 +215,12 @@ impl Kind {
             Kind::Route => "APIG.3301",
             Kind::IngressPort => "APIG.3302",
             Kind::Publication | Kind::Task => "APIG.3300",
-            Kind::Project | Kind::User | Kind::UserGroup | Kind::Policy | Kind::AccessKey => {
-                "APIG.3200"
-            }
+            Kind::Account
+            | Kind::Project
+            | Kind::User
+            | Kind::UserGroup
+            | Kind::Policy
+            | Kind::AccessKey => "APIG.3200",
         }
     }
 }

@@ -96,6 +96,19 @@ pub async fn create_user_with_permissions(
             for action in needed {
                 authz::require(&pool, &caller, action, authz::any("user")).await?;
             }
+            if !wizard.new_group.is_empty() {
+                let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
+                for policy_id in &wizard.policy_ids {
+                    groups::grantable(&pool, &caller, policy_id, scope)
+                        .await
+                        .map_err(|error| match error {
+                            AppError::Invalid { message, .. } | AppError::Beyond { message } => {
+                                AppError::invalid("policies", message)
+                            }
+                            other => other,
+                        })?;
+                }
+            }
             if !wizard.new_group.is_empty()
                 && !groups::list(&pool, &caller, Some(&wizard.new_group))
                     .await?

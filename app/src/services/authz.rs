@@ -1,6 +1,7 @@
 //! Authorization: may this caller perform this action in this project? The user's policies
-//! are those granted to their groups in that project or in all projects; an explicit Deny
-//! wins over any Allow, and no grant means no access. Refusals are audited.
+//! are those granted to their groups in that project or in all projects (for `iam:`
+//! actions, in all projects only); an explicit Deny wins over any Allow, and no grant means
+//! no access. Refusals are audited.
 use sqlx::PgPool;
 
 use super::audit::{self, Target};
@@ -8,17 +9,42 @@ use super::caller::Caller;
 use crate::domain::audit::AuditResult;
 use crate::domain::policy::document::PolicyDocument;
 use crate::domain::policy::evaluate::{evaluate_in, Decision, Scope};
+use crate::domain::policy::grant::is_account_wide;
 use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::error::AppError;
 
-/// Every policy document that applies to `user_id` in `project_id`.
-pub async fn documents(
+/// The policies that apply to a user in one project, kept apart by where they were
+/// granted: IAM actions come only from grants in all projects.
+#[derive(Debug, Default)]
+pub struct Held {
+    /// Granted in all projects.
+    everywhere: Vec<PolicyDocument>,
+    /// Granted in the project only.
+    here: Vec<PolicyDocument>,
+}
+
+impl Held {
+    /// The decision for `action` in `scope`: an `iam:` action is decided by the grants in
+    /// all projects alone, so administering IAM in one project administers nothing.
+    pub fn decide(&self, action: &str, scope: Scope<'_>) -> Decision {
+        let here: &[PolicyDocument] = if is_account_wide(action) {
+            &[]
+        } else {
+            &self.here
+        };
+        evaluate_in(self.everywhere.iter().chain(here), action, scope)
+    }
+}
+
+/// What applies to `user_id` in `project_id`, or, with `None`, in every project alike
+/// (the grants in all projects).
+pub async fn held(
     pool: &PgPool,
     user_id: &str,
-    project_id: &str,
-) -> Result<Vec<PolicyDocument>, AppError> {
+    project_id: Option<&str>,
+) -> Result<Held, AppError> {
     let rows = sqlx::query!(
-        r#"SELECT DISTINCT gg.policy_id, cp.document AS "document?"
+        r#"SELECT DISTINCT gg.policy_id, gg.project_id IS NULL AS "everywhere!", cp.document AS "document?"
              FROM group_members gm
              JOIN group_grants gg ON gg.group_id = gm.group_id
              LEFT JOIN custom_policies cp ON cp.id = gg.policy_id
@@ -28,20 +54,29 @@ pub async fn documents(
     )
     .fetch_all(pool)
     .await?;
-    let mut documents = Vec::with_capacity(rows.len());
+    let mut held = Held::default();
     for row in rows {
-        if let Some(system) = SYSTEM_POLICIES.iter().find(|p| p.id == row.policy_id) {
-            documents.push(system.document());
+        let document = if let Some(system) = SYSTEM_POLICIES.iter().find(|p| p.id == row.policy_id)
+        {
+            system.document()
         } else if let Some(json) = row.document {
             match serde_json::from_value::<PolicyDocument>(json) {
-                Ok(document) => documents.push(document),
+                Ok(document) => document,
                 Err(error) => {
-                    tracing::error!(policy = %row.policy_id, %error, "a stored custom policy does not parse; ignored")
+                    tracing::error!(policy = %row.policy_id, %error, "a stored custom policy does not parse; ignored");
+                    continue;
                 }
             }
+        } else {
+            continue;
+        };
+        if row.everywhere {
+            held.everywhere.push(document);
+        } else {
+            held.here.push(document);
         }
     }
-    Ok(documents)
+    Ok(held)
 }
 
 /// The decision for `action` across the caller's current project.
@@ -56,8 +91,8 @@ pub async fn decide_in(
     action: &str,
     scope: Scope<'_>,
 ) -> Result<Decision, AppError> {
-    let documents = documents(pool, &caller.user_id, &caller.project_id).await?;
-    Ok(evaluate_in(documents.iter(), action, scope))
+    let held = held(pool, &caller.user_id, Some(&caller.project_id)).await?;
+    Ok(held.decide(action, scope))
 }
 
 /// Passes if the caller may perform `action` across their current project; otherwise
@@ -101,11 +136,11 @@ pub async fn allowed<'a>(
     caller: &Caller,
     actions: &[&'a str],
 ) -> Result<Vec<&'a str>, AppError> {
-    let documents = documents(pool, &caller.user_id, &caller.project_id).await?;
+    let held = held(pool, &caller.user_id, Some(&caller.project_id)).await?;
     Ok(actions
         .iter()
         .copied()
-        .filter(|action| evaluate_in(documents.iter(), action, Scope::Anywhere).is_allowed())
+        .filter(|action| held.decide(action, Scope::Anywhere).is_allowed())
         .collect())
 }
 
@@ -116,10 +151,10 @@ pub async fn gateways_allowing(
     action: &str,
     gateway_ids: Vec<String>,
 ) -> Result<Vec<String>, AppError> {
-    let documents = documents(pool, &caller.user_id, &caller.project_id).await?;
+    let held = held(pool, &caller.user_id, Some(&caller.project_id)).await?;
     Ok(gateway_ids
         .into_iter()
-        .filter(|id| evaluate_in(documents.iter(), action, Scope::Gateway(id)).is_allowed())
+        .filter(|id| held.decide(action, Scope::Gateway(id)).is_allowed())
         .collect())
 }
 

@@ -3,9 +3,12 @@ use sqlx::PgPool;
 
 use super::audit::{self, format_time, Target};
 use super::caller::Caller;
-use super::{ids::new_id, policies};
+use super::{authz, ids::new_id, policies};
 use crate::domain::audit::AuditResult;
-use crate::domain::iam::{self, Grant, Group, User};
+use crate::domain::iam::{self, Grant, Group, PolicyInfo, User};
+use crate::domain::policy::grant::{account_wide_actions, demands};
+use crate::domain::policy::parse;
+use crate::domain::ProjectRef;
 use crate::error::AppError;
 use crate::error::Kind;
 
@@ -328,10 +331,7 @@ pub async fn grant(
     project_id: Option<&str>,
 ) -> Result<(), AppError> {
     let group = get(pool, caller, group_id).await?;
-    let policy = policies::get(pool, caller, policy_id).await?;
-    if let Some(project_id) = project_id {
-        super::projects::find(pool, &caller.account_id, project_id).await?;
-    }
+    let policy = grantable(pool, caller, policy_id, project_id).await?;
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "INSERT INTO group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -362,6 +362,78 @@ pub async fn grant(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The policy `policy_id` if `caller` may grant it in `project_id` (all projects with
+/// `None`) under IAM's rules ([`within_reach`]); the user wizard asks before it creates
+/// anything.
+pub async fn grantable(
+    pool: &PgPool,
+    caller: &Caller,
+    policy_id: &str,
+    project_id: Option<&str>,
+) -> Result<PolicyInfo, AppError> {
+    let policy = policies::get(pool, caller, policy_id).await?;
+    let project = match project_id {
+        Some(project_id) => {
+            Some(super::projects::find(pool, &caller.account_id, project_id).await?)
+        }
+        None => None,
+    };
+    within_reach(pool, caller, &policy, project.as_ref()).await?;
+    Ok(policy)
+}
+
+/// Refuses a grant of `policy` in `project` (all projects with `None`) that breaks IAM's
+/// rules: a policy with `iam:` actions applies to the whole account, so it is granted in
+/// all projects only; and nobody hands over an action they do not hold where the grant
+/// applies (a project grant, in that project; a grant in all projects, in all of them).
+async fn within_reach(
+    pool: &PgPool,
+    caller: &Caller,
+    policy: &PolicyInfo,
+    project: Option<&ProjectRef>,
+) -> Result<(), AppError> {
+    let document = parse(&policy.document).map_err(|error| {
+        AppError::Internal(format!("policy {} does not parse: {error}", policy.id))
+    })?;
+    if project.is_some() {
+        if let Some(action) = account_wide_actions(&document).first() {
+            return Err(AppError::invalid(
+                "project_id",
+                format!(
+                    "{} names IAM actions such as {action}, which apply to the whole account: grant it in all projects.",
+                    policy.name
+                ),
+            ));
+        }
+    }
+    let held = authz::held(pool, &caller.user_id, project.map(|p| p.id.as_str())).await?;
+    let mut missing: Vec<&str> = Vec::new();
+    for demand in demands(&document) {
+        if !held.decide(demand.action, demand.scope).is_allowed()
+            && !missing.contains(&demand.action)
+        {
+            missing.push(demand.action);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let place = match project {
+        Some(project) => format!("in project {}", project.name),
+        None => "in all projects".to_owned(),
+    };
+    let named = match missing.len() {
+        1..=3 => missing.join(", "),
+        n => format!("{} and {} more", missing[..3].join(", "), n - 3),
+    };
+    Err(AppError::Beyond {
+        message: format!(
+            "You can grant only what you hold yourself: {} allows {named}, which you do not have {place}.",
+            policy.name
+        ),
+    })
 }
 
 pub async fn revoke(

@@ -30,11 +30,12 @@ pub async fn shell_info(pool: &PgPool, user: &SessionUser) -> Result<ShellInfo, 
         .or(projects.first())
         .cloned()
         .ok_or_else(|| AppError::Internal("the account has no project".to_owned()))?;
-    let documents = super::authz::documents(pool, &user.user_id, &current_project.id).await?;
+    let held = super::authz::held(pool, &user.user_id, Some(&current_project.id)).await?;
     let allowed_actions = crate::domain::policy::actions::ACTIONS
         .iter()
         .filter(|action| {
-            crate::domain::policy::evaluate::evaluate(documents.iter(), action).is_allowed()
+            held.decide(action, crate::domain::policy::evaluate::Scope::Project)
+                .is_allowed()
         })
         .map(|action| (*action).to_owned())
         .collect();

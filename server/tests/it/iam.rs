@@ -2,8 +2,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::iam_support::{
-    admin_token, call, default_project, role_id, signed, signed_with, token, user_with_policy,
-    USER_PASSWORD,
+    admin_token, call, default_project, domain_id, role_id, signed, signed_with, token,
+    user_with_policy, USER_PASSWORD,
 };
 use crate::support::TestApp;
 
@@ -411,12 +411,12 @@ async fn custom_policies_are_validated_and_deny_wins() {
     )
     .await;
     let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
-    let project = default_project(&app, &admin).await;
+    let domain = domain_id(&app, &admin).await;
     let (status, _) = call(
         &app,
         &admin,
         Method::PUT,
-        &format!("/v3/projects/{project}/groups/{group_id}/roles/{deny_id}"),
+        &format!("/v3/domains/{domain}/groups/{group_id}/roles/{deny_id}"),
         None,
     )
     .await;

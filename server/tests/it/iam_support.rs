@@ -57,7 +57,8 @@ pub async fn call(
 }
 
 /// Creates a user, a group of the same name holding it, and grants the group `policy` in
-/// the default project (or nothing when `policy` is None). Returns (user id, token).
+/// the default project, or in all projects if it names IAM actions (which apply to the
+/// whole account); nothing when `policy` is None. Returns (user id, token).
 pub async fn user_with_policy(
     app: &TestApp,
     admin: &str,
@@ -108,15 +109,14 @@ pub async fn user_with_role(
         )
         .await;
         assert_eq!(status, 204);
-        let project = default_project(app, admin).await;
-        let (status, body) = call(
-            app,
-            admin,
-            Method::PUT,
-            &format!("/v3/projects/{project}/groups/{group_id}/roles/{role_id}"),
-            None,
-        )
-        .await;
+        let path = if names_iam_actions(app, admin, role_id).await {
+            let domain = domain_id(app, admin).await;
+            format!("/v3/OS-INHERIT/domains/{domain}/groups/{group_id}/roles/{role_id}/inherited_to_projects")
+        } else {
+            let project = default_project(app, admin).await;
+            format!("/v3/projects/{project}/groups/{group_id}/roles/{role_id}")
+        };
+        let (status, body) = call(app, admin, Method::PUT, &path, None).await;
         assert_eq!(status, 204, "{body}");
     }
     let token = token(app, name, USER_PASSWORD).await;
@@ -140,6 +140,36 @@ pub async fn role_id(app: &TestApp, admin: &str, display_name: &str) -> String {
         .as_str()
         .expect("system role exists")
         .to_owned()
+}
+
+/// Whether the policy `role_id` names `iam:` actions (so it can only be granted in all
+/// projects).
+async fn names_iam_actions(app: &TestApp, admin: &str, role_id: &str) -> bool {
+    let (status, role) = call(
+        app,
+        admin,
+        Method::GET,
+        &format!("/v3/roles/{role_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{role}");
+    role["role"]["policy"]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|statement| statement["Action"].as_array().unwrap())
+        .any(|action| {
+            let action = action.as_str().unwrap().to_ascii_lowercase();
+            action.starts_with("iam:") || action.starts_with('*')
+        })
+}
+
+/// The account's id, which IAM calls the domain id.
+pub async fn domain_id(app: &TestApp, token: &str) -> String {
+    let (status, domains) = call(app, token, Method::GET, "/v3/auth/domains", None).await;
+    assert_eq!(status, 200, "{domains}");
+    domains["domains"][0]["id"].as_str().unwrap().to_owned()
 }
 
 pub async fn default_project(app: &TestApp, admin: &str) -> String {

@@ -13,6 +13,7 @@ mod gateways_access;
 mod groups;
 mod health;
 mod iam;
+mod iam_grants;
 mod iam_support;
 mod openapi;
 mod runtime;

@@ -10,12 +10,15 @@
 //!   match at least one action of [`actions::ACTIONS`]; [`parse`] refuses anything else
 //!   and says where, so the console's JSON editor can mark the spot.
 //! - An explicit Deny wins over any Allow; without a matching Allow the answer is no.
-//! - Grants are per project. A statement's `Resource` (`apig:*:*:instance:<gateway id>`)
+//! - Grants are per project or in all projects; `iam:` actions come only from grants in all
+//!   projects, and a grant never hands over more than the granter holds ([`grant`]).
+//!   A statement's `Resource` (`apig:*:*:instance:<gateway id>`)
 //!   limits it to the gateways it names; `Condition` is stored but not evaluated.
 //! - Plain data and pure functions only: this module runs in the browser and on the server.
 pub mod actions;
 pub mod document;
 pub mod evaluate;
+pub mod grant;
 mod locate;
 pub mod system;
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::group_detail::{Changes, Removal};
 use crate::api::iam::{list_policies, list_projects, Grant as GrantPolicy};
 use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::form::{described_by, hint_and_error};
 use crate::components::shell::ShellContext;
 use crate::domain::iam::{Grant, PolicyInfo};
 
@@ -134,7 +135,13 @@ fn GrantForm(
         },
         false,
     );
-    let error = Signal::derive(move || grant.value().get().and_then(Result::err));
+    let failed = move || grant.value().get().and_then(Result::err);
+    let error = Signal::derive(move || failed().filter(|e| e.field() != Some("project_id")));
+    let scope_error = Signal::derive(move || {
+        failed()
+            .filter(|e| e.field() == Some("project_id"))
+            .map(|e| e.to_string())
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let policy = policy_id.get_untracked();
@@ -169,7 +176,11 @@ fn GrantForm(
                     {move || projects.get().map(|result| match result {
                         Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
                         Ok(projects) => view! {
-                            <select id="grant-scope" on:change=move |ev| project_id.set(event_target_value(&ev))>
+                            <select
+                                id="grant-scope"
+                                aria-invalid=move || scope_error.get().is_some().to_string()
+                                aria-describedby=described_by("grant-scope", true, scope_error)
+                                on:change=move |ev| project_id.set(event_target_value(&ev))>
                                 <option value="" selected=move || project_id.get().is_empty()>"All projects"</option>
                                 {projects.into_iter().map(|project| {
                                     let id = project.id.clone();
@@ -184,7 +195,11 @@ fn GrantForm(
                         .into_any(),
                     })}
                 </Transition>
-                <p class="field-hint">"All projects includes projects created later."</p>
+                {hint_and_error(
+                    "grant-scope",
+                    Some("All projects includes projects created later. Policies with IAM actions apply to the whole account, so they are granted in all projects."),
+                    scope_error,
+                )}
             </div>
             <div class="form-actions">
                 <button type="button" class="btn" on:click=move |_| on_close()>"Cancel"</button>

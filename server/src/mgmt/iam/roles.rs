@@ -1,7 +1,7 @@
 //! Roles and policies: the system ones (`/v3/roles`), custom ones (`OS-ROLE`), and their
 //! grants to groups in projects.
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -12,9 +12,10 @@ use app::services::caller::Caller;
 use app::services::{authz, groups, policies};
 
 use super::json::{collection_links, iam_time, in_account, keystone_page};
+use crate::mgmt::apig::without;
 use crate::mgmt::Body;
 use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
-use app::error::Kind;
+use app::error::{AppError, Kind};
 
 /// The service catalog a policy is listed under.
 fn catalog(policy: &PolicyInfo) -> &'static str {
@@ -124,7 +125,7 @@ pub async fn list_system(
     )?;
     let custom = query.domain_id.as_deref().is_some_and(|d| !d.is_empty());
     if custom && !in_account(&caller, query.domain_id.as_deref()) {
-        return Err(ApiError::from(app::error::AppError::not_found(
+        return Err(ApiError::from(AppError::not_found(
             Kind::Project,
             format!("Account {}", query.domain_id.unwrap_or_default()),
         )));
@@ -185,101 +186,215 @@ fn grant_target(group_id: &str) -> Target<'_> {
     }
 }
 
+/// Where a grant applies: one project, or (`None`) all projects, which Keystone's
+/// domain-level calls and its `OS-INHERIT` calls both reach (Portico keeps one grant in
+/// all projects, for IAM's own actions and every project's alike).
+type Place = Option<String>;
+
+/// The place of a domain-level path: the caller's own account, or nothing at all.
+fn account_place(caller: &Caller, domain_id: &str) -> Result<Place, ApiError> {
+    if domain_id == caller.account_id {
+        Ok(None)
+    } else {
+        Err(ApiError::from(AppError::not_found(
+            Kind::Account,
+            format!("Domain {domain_id}"),
+        )))
+    }
+}
+
+async fn list_at(
+    state: &MgmtState,
+    caller: &Caller,
+    place: Place,
+    group_id: &str,
+    path: String,
+) -> Result<Json<Value>, ApiError> {
+    guard(
+        state,
+        caller,
+        "iam:permissions:listRolesForGroupOnProject",
+        grant_target(group_id),
+    )
+    .await?;
+    let grants = groups::grants(&state.pool, caller, group_id).await?;
+    let mut items = Vec::new();
+    for grant in grants.iter().filter(|g| g.project_id == place) {
+        items.push(role(
+            caller,
+            &policies::get(&state.pool, caller, &grant.policy_id).await?,
+        ));
+    }
+    Ok(Json(
+        json!({ "roles": items, "links": collection_links(&path) }),
+    ))
+}
+
+async fn grant_at(
+    state: &MgmtState,
+    caller: &Caller,
+    place: Place,
+    group_id: &str,
+    role_id: &str,
+) -> Result<StatusCode, ApiError> {
+    guard(
+        state,
+        caller,
+        "iam:permissions:grantRoleToGroupOnProject",
+        grant_target(group_id),
+    )
+    .await?;
+    groups::grant(&state.pool, caller, group_id, role_id, place.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn check_at(
+    state: &MgmtState,
+    caller: &Caller,
+    place: Place,
+    group_id: &str,
+    role_id: &str,
+) -> Result<StatusCode, ApiError> {
+    guard(
+        state,
+        caller,
+        "iam:permissions:checkRoleForGroupOnProject",
+        grant_target(group_id),
+    )
+    .await?;
+    let policy = policies::get(&state.pool, caller, role_id).await?;
+    let granted = groups::grants(&state.pool, caller, group_id)
+        .await?
+        .iter()
+        .any(|g| g.policy_id == policy.id && g.project_id == place);
+    if granted {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        let place = match &place {
+            Some(project_id) => format!("in project {project_id}"),
+            None => "in all projects".to_owned(),
+        };
+        Err(ApiError::from(AppError::not_found(
+            Kind::Policy,
+            format!("Role {role_id} for group {group_id} {place}"),
+        )))
+    }
+}
+
+async fn revoke_at(
+    state: &MgmtState,
+    caller: &Caller,
+    place: Place,
+    group_id: &str,
+    role_id: &str,
+) -> Result<StatusCode, ApiError> {
+    guard(
+        state,
+        caller,
+        "iam:permissions:revokeRoleFromGroupOnProject",
+        grant_target(group_id),
+    )
+    .await?;
+    let policy = policies::get(&state.pool, caller, role_id).await?;
+    groups::revoke(&state.pool, caller, group_id, &policy.id, place.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `GET /v3/projects/{project_id}/groups/{group_id}/roles`
 pub async fn list_granted(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path((project_id, group_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:permissions:listRolesForGroupOnProject",
-        grant_target(&group_id),
-    )
-    .await?;
-    let grants = groups::grants(&state.pool, &caller, &group_id).await?;
-    let mut items = Vec::new();
-    for grant in grants
-        .iter()
-        .filter(|g| g.project_id.as_deref() == Some(project_id.as_str()))
-    {
-        items.push(role(
-            &caller,
-            &policies::get(&state.pool, &caller, &grant.policy_id).await?,
-        ));
-    }
     let path = format!("/v3/projects/{project_id}/groups/{group_id}/roles");
-    Ok(Json(
-        json!({ "roles": items, "links": collection_links(&path) }),
-    ))
+    list_at(&state, &caller, Some(project_id), &group_id, path).await
 }
 
+/// `PUT /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
 pub async fn grant(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path((project_id, group_id, role_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:permissions:grantRoleToGroupOnProject",
-        grant_target(&group_id),
-    )
-    .await?;
-    groups::grant(&state.pool, &caller, &group_id, &role_id, Some(&project_id)).await?;
-    Ok(StatusCode::NO_CONTENT)
+    grant_at(&state, &caller, Some(project_id), &group_id, &role_id).await
 }
 
+/// `HEAD /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
 pub async fn check_grant(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path((project_id, group_id, role_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:permissions:checkRoleForGroupOnProject",
-        grant_target(&group_id),
-    )
-    .await?;
-    let policy = policies::get(&state.pool, &caller, &role_id).await?;
-    let granted = groups::grants(&state.pool, &caller, &group_id)
-        .await?
-        .iter()
-        .any(|g| g.policy_id == policy.id && g.project_id.as_deref() == Some(project_id.as_str()));
-    if granted {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::from(app::error::AppError::not_found(
-            Kind::Policy,
-            format!("Role {role_id} for group {group_id} in project {project_id}"),
-        )))
-    }
+    check_at(&state, &caller, Some(project_id), &group_id, &role_id).await
 }
 
+/// `DELETE /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
 pub async fn revoke(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
     Path((project_id, group_id, role_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:permissions:revokeRoleFromGroupOnProject",
-        grant_target(&group_id),
-    )
-    .await?;
-    let policy = policies::get(&state.pool, &caller, &role_id).await?;
-    groups::revoke(
-        &state.pool,
-        &caller,
-        &group_id,
-        &policy.id,
-        Some(&project_id),
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
+    revoke_at(&state, &caller, Some(project_id), &group_id, &role_id).await
+}
+
+/// `GET /v3/domains/{domain_id}/groups/{group_id}/roles`: the grants in all projects.
+pub async fn list_granted_everywhere(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    uri: Uri,
+    Path((domain_id, group_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let place = account_place(&caller, &domain_id)?;
+    list_at(&state, &caller, place, &group_id, uri.path().to_owned()).await
+}
+
+/// `GET /v3/OS-INHERIT/domains/{domain_id}/groups/{group_id}/roles/inherited_to_projects`:
+/// the same grants, in the shape of inherited roles (no `domain_id`).
+pub async fn list_inherited(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    uri: Uri,
+    Path((domain_id, group_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let place = account_place(&caller, &domain_id)?;
+    let Json(mut body) = list_at(&state, &caller, place, &group_id, uri.path().to_owned()).await?;
+    if let Some(roles) = body["roles"].as_array_mut() {
+        for role in roles {
+            *role = without(role.take(), &["domain_id"]);
+        }
+    }
+    Ok(Json(body))
+}
+
+/// `PUT /v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}` and its `OS-INHERIT`
+/// `inherited_to_projects` form: a grant in all projects.
+pub async fn grant_everywhere(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((domain_id, group_id, role_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let place = account_place(&caller, &domain_id)?;
+    grant_at(&state, &caller, place, &group_id, &role_id).await
+}
+
+/// `HEAD` of the domain-level and `OS-INHERIT` grant paths.
+pub async fn check_grant_everywhere(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((domain_id, group_id, role_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let place = account_place(&caller, &domain_id)?;
+    check_at(&state, &caller, place, &group_id, &role_id).await
+}
+
+/// `DELETE` of the domain-level and `OS-INHERIT` grant paths.
+pub async fn revoke_everywhere(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((domain_id, group_id, role_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let place = account_place(&caller, &domain_id)?;
+    revoke_at(&state, &caller, place, &group_id, &role_id).await
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,310 @@
+//! Grants follow Huawei IAM's rules: `iam:` actions come only from grants in all projects,
+//! a policy naming them cannot be granted in one project, and nobody grants more than they
+//! hold where the grant applies.
+use reqwest::Method;
+
+use crate::console_iam::{server_fn, signed_in};
+use crate::iam_support::{
+    admin_token, call, default_project, domain_id, role_id, user_with_policy, USER_PASSWORD,
+};
+use crate::support::{TestApp, ADMIN_PASSWORD};
+
+async fn group_named(app: &TestApp, admin: &str, name: &str) -> String {
+    let (status, groups) = call(
+        app,
+        admin,
+        Method::GET,
+        &format!("/v3/groups?name={name}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{groups}");
+    groups["groups"][0]["id"].as_str().unwrap().to_owned()
+}
+
+/// Every grant of the group as (policy id, project id or "" for all projects), sorted.
+async fn grants_of(app: &TestApp, group_id: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT policy_id, coalesce(project_id, '') FROM group_grants WHERE group_id = $1 ORDER BY 1, 2",
+    )
+    .bind(group_id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+fn message(body: &serde_json::Value) -> &str {
+    body["error"]["message"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn administering_iam_in_one_project_cannot_grant_anything_anywhere() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    let domain = domain_id(&app, &admin).await;
+    let iam_admin = role_id(&app, &admin, "IAM Administrator").await;
+    let apig_admin = role_id(&app, &admin, "APIG Administrator").await;
+    let (_, mallory) = user_with_policy(&app, &admin, "mallory", Some("APIG ReadOnlyAccess")).await;
+    let group = group_named(&app, &admin, "mallory-group").await;
+
+    // IAM Administrator in one project is refused with the reason, and nothing changes.
+    let before = grants_of(&app, &group).await;
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("/v3/projects/{project}/groups/{group}/roles/{iam_admin}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "{error}");
+    assert!(
+        message(&error).contains("apply to the whole account: grant it in all projects"),
+        "{error}"
+    );
+    assert_eq!(grants_of(&app, &group).await, before);
+
+    // A project grant of IAM Administrator stored before the rule gives no IAM action: the
+    // escalation it allowed (granting itself the administrator policies) is refused.
+    sqlx::query("INSERT INTO group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3)")
+        .bind(&group)
+        .bind(&iam_admin)
+        .bind(&project)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let before = grants_of(&app, &group).await;
+    for path in [
+        format!("/v3/projects/{project}/groups/{group}/roles/{apig_admin}"),
+        format!("/v3/domains/{domain}/groups/{group}/roles/{iam_admin}"),
+        format!("/v3/OS-INHERIT/domains/{domain}/groups/{group}/roles/{apig_admin}/inherited_to_projects"),
+    ] {
+        let (status, error) = call(&app, &mallory, Method::PUT, &path, None).await;
+        assert_eq!(status, 403, "PUT {path}: {error}");
+        assert!(
+            message(&error).contains("iam:permissions:grantRoleToGroupOnProject"),
+            "{error}"
+        );
+    }
+    let (status, _) = call(&app, &mallory, Method::GET, "/v3/users", None).await;
+    assert_eq!(status, 403, "listing users needs IAM in all projects");
+    assert_eq!(grants_of(&app, &group).await, before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn grants_in_all_projects_through_keystones_domain_calls() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let domain = domain_id(&app, &admin).await;
+    let reader = role_id(&app, &admin, "IAM ReadOnlyAccess").await;
+    let (_, auditor) = user_with_policy(&app, &admin, "auditor", None).await;
+    user_with_policy(&app, &admin, "holder", Some("APIG ReadOnlyAccess")).await;
+    let group = group_named(&app, &admin, "holder-group").await;
+    let (status, _) = call(&app, &auditor, Method::GET, "/v3/users", None).await;
+    assert_eq!(status, 403);
+
+    let direct = format!("/v3/domains/{domain}/groups/{group}/roles/{reader}");
+    let inherited = format!(
+        "/v3/OS-INHERIT/domains/{domain}/groups/{group}/roles/{reader}/inherited_to_projects"
+    );
+    let (status, body) = call(&app, &admin, Method::PUT, &direct, None).await;
+    assert_eq!(status, 204, "{body}");
+    // One grant in all projects, seen through both families of calls.
+    for path in [&direct, &inherited] {
+        let (status, _) = call(&app, &admin, Method::HEAD, path, None).await;
+        assert_eq!(status, 204, "HEAD {path}");
+    }
+    let (status, listed) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/v3/domains/{domain}/groups/{group}/roles"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    let names: Vec<&str> = listed["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["display_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["IAM ReadOnlyAccess"]);
+    let (status, listed) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/v3/OS-INHERIT/domains/{domain}/groups/{group}/roles/inherited_to_projects"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["roles"][0]["id"], reader.as_str());
+    assert!(listed["roles"][0].get("domain_id").is_none(), "{listed}");
+
+    // The group's member now reads IAM, in every project.
+    let member = format!(
+        "/v3/groups/{group}/users/{}",
+        user_id(&app, &admin, "auditor").await
+    );
+    let (status, _) = call(&app, &admin, Method::PUT, &member, None).await;
+    assert_eq!(status, 204);
+    let (status, users) = call(&app, &auditor, Method::GET, "/v3/users", None).await;
+    assert_eq!(status, 200, "{users}");
+
+    // Another account's domain is not this one.
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("/v3/domains/0123456789abcdef0123456789abcdef/groups/{group}/roles/{reader}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "{error}");
+
+    // Removed through the inherited form, gone from both.
+    let (status, _) = call(&app, &admin, Method::DELETE, &inherited, None).await;
+    assert_eq!(status, 204);
+    for path in [&direct, &inherited] {
+        let (status, _) = call(&app, &admin, Method::HEAD, path, None).await;
+        assert_eq!(status, 404, "HEAD {path}");
+    }
+    let (status, _) = call(&app, &auditor, Method::GET, "/v3/users", None).await;
+    assert_eq!(status, 403);
+    app.stop().await;
+}
+
+async fn user_id(app: &TestApp, admin: &str, name: &str) -> String {
+    let (status, users) = call(
+        app,
+        admin,
+        Method::GET,
+        &format!("/v3/users?name={name}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{users}");
+    users["users"][0]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn nobody_grants_more_than_they_hold_where_the_grant_applies() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let project = default_project(&app, &admin).await;
+    let domain = domain_id(&app, &admin).await;
+    // An IAM administrator who holds APIG ReadOnlyAccess in the project, nothing more of APIG.
+    let (_, iam_admin) =
+        user_with_policy(&app, &admin, "iamadmin", Some("IAM Administrator")).await;
+    let own_group = group_named(&app, &admin, "iamadmin-group").await;
+    let apig_reader = role_id(&app, &admin, "APIG ReadOnlyAccess").await;
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("/v3/projects/{project}/groups/{own_group}/roles/{apig_reader}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, created) = call(
+        &app,
+        &iam_admin,
+        Method::POST,
+        "/v3/groups",
+        Some(serde_json::json!({ "group": { "name": "team" } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let team = created["group"]["id"].as_str().unwrap().to_owned();
+
+    let apig_full = role_id(&app, &admin, "APIG Administrator").await;
+    let refused = [
+        // More than held in the project.
+        format!("/v3/projects/{project}/groups/{team}/roles/{apig_full}"),
+        // Held in one project only, not in all of them.
+        format!("/v3/OS-INHERIT/domains/{domain}/groups/{team}/roles/{apig_reader}/inherited_to_projects"),
+    ];
+    for path in &refused {
+        let (status, error) = call(&app, &iam_admin, Method::PUT, path, None).await;
+        assert_eq!(status, 403, "PUT {path}: {error}");
+        assert!(
+            message(&error).starts_with("You can grant only what you hold yourself"),
+            "{error}"
+        );
+    }
+    assert_eq!(grants_of(&app, &team).await, vec![]);
+
+    // What it holds where it applies, it can grant.
+    let iam_reader = role_id(&app, &admin, "IAM ReadOnlyAccess").await;
+    for path in [
+        format!("/v3/projects/{project}/groups/{team}/roles/{apig_reader}"),
+        format!("/v3/domains/{domain}/groups/{team}/roles/{iam_reader}"),
+    ] {
+        let (status, body) = call(&app, &iam_admin, Method::PUT, &path, None).await;
+        assert_eq!(status, 204, "PUT {path}: {body}");
+    }
+    assert_eq!(grants_of(&app, &team).await, {
+        let mut expected = vec![
+            (apig_reader.clone(), project.clone()),
+            (iam_reader.clone(), String::new()),
+        ];
+        expected.sort();
+        expected
+    });
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_console_grants_iam_policies_in_all_projects_only() {
+    let app = TestApp::spawn().await;
+    let admin_api = admin_token(&app).await;
+    let project = default_project(&app, &admin_api).await;
+    let iam_reader = role_id(&app, &admin_api, "IAM ReadOnlyAccess").await;
+    let (status, created) = call(
+        &app,
+        &admin_api,
+        Method::POST,
+        "/v3/groups",
+        Some(serde_json::json!({ "group": { "name": "readers" } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let group = created["group"]["id"].as_str().unwrap().to_owned();
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+
+    // The grant form: the refusal belongs to its "Applies in" field.
+    let grant = |project_id: &str| serde_json::json!({ "group_id": group, "policy_id": iam_reader, "project_id": project_id });
+    let (status, error) = server_fn(&app, &admin, "iam/grant", &grant(&project)).await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["Invalid"]["field"], "project_id", "{error}");
+    assert_eq!(grants_of(&app, &group).await, vec![]);
+    let (status, body) = server_fn(&app, &admin, "iam/grant", &grant("")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        grants_of(&app, &group).await,
+        vec![(iam_reader.clone(), String::new())]
+    );
+
+    // The user wizard, asked for the current project only, creates nothing and says why at
+    // its policies step.
+    let wizard = serde_json::json!({ "wizard": { "user": { "name": "newcomer", "email": "",
+        "description": "", "password": USER_PASSWORD, "enabled": true, "access_mode": "default" },
+        "group_ids": [], "new_group": "newcomers", "policy_ids": [iam_reader],
+        "all_projects": false, "create_access_key": false } });
+    let (status, error) =
+        server_fn(&app, &admin, "iam/create_user_with_permissions", &wizard).await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["Invalid"]["field"], "policies", "{error}");
+    let created: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM users WHERE name = 'newcomer') + (SELECT count(*) FROM user_groups WHERE name = 'newcomers')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(created, 0, "nothing was created");
+    app.stop().await;
+}
