@@ -7,6 +7,7 @@
 mod backend;
 mod capped;
 mod drain;
+mod framing;
 mod h1;
 pub mod loader;
 mod pipeline;
@@ -19,6 +20,7 @@ mod upstream;
 pub mod workers;
 
 use axum::body::Body;
+use framing::{Framing, Watched};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
@@ -151,7 +153,9 @@ impl Connection {
             drain,
             peer,
         } = self;
-        let connection = builder.serve_connection(TokioIo::new(io), service(state, peer));
+        let framing = Framing::default();
+        let io = Watched::new(io, framing.clone());
+        let connection = builder.serve_connection(TokioIo::new(io), service(state, peer, framing));
         if let Err(error) = drain.watch(connection).await {
             tracing::debug!(%peer, %error, "a gateway connection ended with an error");
         }
@@ -162,18 +166,22 @@ impl Connection {
         let Connection {
             state, drain, peer, ..
         } = self;
+        let framing = Framing::default();
+        let io = Watched::new(tcp, framing.clone());
         let connection = hyper::server::conn::http1::Builder::new()
-            .serve_connection(TokioIo::new(tcp), service(state, peer));
+            .serve_connection(TokioIo::new(io), service(state, peer, framing));
         if let Err(error) = drain.watch(connection).await {
             tracing::debug!(%peer, %error, "a gateway connection ended with an error");
         }
     }
 }
 
-/// The calls of one connection from `peer`, each served by the pipeline.
+/// The calls of one connection from `peer`, each served by the pipeline; one whose head
+/// `framing` found ambiguous is refused before the pipeline sees it.
 fn service(
     state: GatewayState,
     peer: SocketAddr,
+    framing: Framing,
 ) -> impl hyper::service::Service<
     hyper::Request<Incoming>,
     Response = axum::response::Response,
@@ -185,8 +193,14 @@ fn service(
     let caller = pipeline::Peer::new(peer);
     hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let (state, caller) = (state.clone(), caller.clone());
+        let ambiguous = framing.next_is_ambiguous();
         async move {
-            Ok::<_, Infallible>(pipeline::handle(state, &caller, request.map(Body::new)).await)
+            let request = request.map(Body::new);
+            Ok::<_, Infallible>(if ambiguous {
+                framing::refuse(request).await
+            } else {
+                pipeline::handle(state, &caller, request).await
+            })
         }
     })
 }

@@ -15,6 +15,8 @@ pub enum GatewayError {
     BadParameter(String),
     /// The API is served only over the other scheme (HTTPS-only called over HTTP, ...).
     WrongProtocol(&'static str),
+    /// The request carries both `Content-Length` and `Transfer-Encoding` (RFC 9112 §6.3).
+    AmbiguousFraming,
     /// The body is larger than the gateway's `request_body_size`.
     BodyTooLarge,
     /// The request line's URI is longer than 32 KB.
@@ -33,9 +35,9 @@ impl GatewayError {
     pub fn status(&self) -> StatusCode {
         match self {
             GatewayError::ApiNotFound => StatusCode::NOT_FOUND,
-            GatewayError::BadParameter(_) | GatewayError::WrongProtocol(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            GatewayError::BadParameter(_)
+            | GatewayError::WrongProtocol(_)
+            | GatewayError::AmbiguousFraming => StatusCode::BAD_REQUEST,
             GatewayError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             GatewayError::UriTooLarge => StatusCode::URI_TOO_LONG,
             GatewayError::HeadersTooLarge => {
@@ -53,6 +55,7 @@ impl GatewayError {
             GatewayError::BackendConfig(_) => "APIG.0105",
             GatewayError::WrongProtocol(_) => "APIG.0607",
             GatewayError::BadParameter(_)
+            | GatewayError::AmbiguousFraming
             | GatewayError::BodyTooLarge
             | GatewayError::UriTooLarge
             | GatewayError::HeadersTooLarge
@@ -69,6 +72,10 @@ impl GatewayError {
             GatewayError::BadParameter(detail) => detail.clone(),
             GatewayError::WrongProtocol(protocol) => {
                 format!("The following protocol is supported: {protocol}")
+            }
+            GatewayError::AmbiguousFraming => {
+                "The request declares its body both by Content-Length and by Transfer-Encoding."
+                    .to_owned()
             }
             GatewayError::BodyTooLarge => "Request entity too large.".to_owned(),
             GatewayError::UriTooLarge => "Request URI too large.".to_owned(),

@@ -398,7 +398,7 @@ async fn post_chunked(app: &TestApp, host: &str, path: &str, size: usize) -> (u1
 }
 
 /// An HTTP/1.1 answer as read off the socket: its status and its body.
-fn status_and_body(answer: &[u8]) -> (u16, String) {
+pub(super) fn status_and_body(answer: &[u8]) -> (u16, String) {
     let answer = String::from_utf8_lossy(answer).into_owned();
     let status = answer
         .split(' ')
@@ -484,69 +484,5 @@ async fn the_plain_listener_speaks_http1_and_http2_with_prior_knowledge() {
             assert_eq!(response.text().await.unwrap(), "hello");
         }
     }
-    app.stop().await;
-}
-
-/// Sends `raw` (a whole HTTP/1.1 request) to the gateway; returns the answer's status and
-/// body once the gateway closes the connection.
-async fn exchange(app: &TestApp, raw: String) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = app.gateway.trim_start_matches("http://").to_owned();
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream.write_all(raw.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer).await;
-    status_and_body(&answer)
-}
-
-#[tokio::test]
-async fn headers_named_by_the_callers_connection_header_stop_at_the_gateway() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
-    // A backend that counts what reaches it and answers with the headers it received.
-    let reached = Arc::new(AtomicUsize::new(0));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let backend = listener.local_addr().unwrap();
-    let counter = reached.clone();
-    let echo = axum::Router::new().fallback(any(move |request: Request| {
-        let counter = counter.clone();
-        async move {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let names: Vec<String> = request.headers().keys().map(|k| k.to_string()).collect();
-            axum::Json(json!({ "headers": names }))
-        }
-    }));
-    tokio::spawn(async move { axum::serve(listener, echo).await.unwrap() });
-    let at = group(&app, &admin, "gw-framing").await;
-    create_and_publish(&app, &admin, &at, json!({
-        "name": "upload", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/upload",
-        "auth_type": "NONE", "backend_type": "HTTP",
-        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
-                         "req_uri": "/stored", "timeout": 5000 }
-    }), &[RELEASE]).await;
-    let host = format!("{}.apig.localhost", at.group_id);
-    until_status(|| call(&app, &at.group_id, Method::POST, "/upload"), 200).await;
-
-    // Headers the caller's Connection header names belong to that connection alone.
-    let (status, body) = exchange(
-        &app,
-        format!(
-            "POST /upload HTTP/1.1\r\nHost: {host}\r\nConnection: X-Hop-Secret, close\r\nX-Hop-Secret: s\r\nX-Kept: k\r\nContent-Length: 0\r\n\r\n"
-        ),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let echoed: Value = serde_json::from_str(&body).unwrap();
-    let names: Vec<&str> = echoed["headers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n.as_str().unwrap())
-        .collect();
-    assert!(names.contains(&"x-kept"), "{names:?}");
-    assert!(!names.contains(&"x-hop-secret"), "{names:?}");
-    assert!(reached.load(Ordering::SeqCst) >= 2);
     app.stop().await;
 }
