@@ -18,6 +18,7 @@ use app::services::bootstrap::{self, Bootstrap};
 use crate::config::Settings;
 use crate::console::{self, ConsoleState, SessionPolicy};
 use crate::gateway;
+use crate::signature::FailureLimiter;
 
 /// How long in-flight requests get to finish after a shutdown signal.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -109,7 +110,9 @@ impl Application {
             leptos_options,
             pool,
             master_key,
-            signature_failures: Default::default(),
+            signature_failures: Arc::new(FailureLimiter::with_capacity(
+                settings.signature_failure_keys as usize,
+            )),
             debug_key: app::services::ids::new_id().into(),
             runtime: Default::default(),
             endpoints: Endpoints {

@@ -115,6 +115,12 @@ pub struct Settings {
           value_parser = clap::value_parser!(u32).range(1..=168))]
     pub session_max_hours: u32,
 
+    /// Most access keys whose signature failures are counted at once (only keys that
+    /// exist are counted); past it, further keys share a fixed set of counters.
+    #[arg(long, env = "PORTICO_SIGNATURE_FAILURE_KEYS", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub signature_failure_keys: u32,
+
     /// Mark session cookies `Secure` (set when the console is served over HTTPS).
     #[arg(long, env = "PORTICO_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set,
           value_parser = clap::builder::BoolishValueParser::new())]

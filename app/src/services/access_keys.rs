@@ -12,9 +12,17 @@ use crate::domain::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::error::AppError;
 use crate::error::Kind;
 
+const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const ACCESS_KEY_LEN: usize = 20;
+
+/// Whether `access_key` has the shape Portico's keys have (20 upper-case letters and
+/// digits), so that anything else is refused without a database lookup.
+pub fn well_formed(access_key: &str) -> bool {
+    access_key.len() == ACCESS_KEY_LEN && access_key.bytes().all(|b| ALPHABET.contains(&b))
+}
+
 fn new_access_key() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut bytes = [0u8; 20];
+    let mut bytes = [0u8; ACCESS_KEY_LEN];
     rand::thread_rng().fill_bytes(&mut bytes);
     bytes
         .iter()

@@ -14,7 +14,7 @@ pub const LOCK_DURATION: time::Duration = time::Duration::minutes(15);
 
 /// Checks a user name and password. On success returns the session to start, in the
 /// account's `default` project; on failure counts the attempt and locks the user after
-/// `MAX_FAILED_LOGINS` wrong passwords in a row.
+/// `MAX_FAILED_LOGINS` wrong passwords in a row ([`attempt`]).
 pub async fn sign_in(
     pool: &PgPool,
     user_name: &str,
@@ -24,7 +24,7 @@ pub async fn sign_in(
     crate::domain::signin::validate(user_name, password)?;
     let user_name = user_name.trim();
     let user = sqlx::query!(
-        r#"SELECT u.id, u.account_id, u.name, u.enabled, u.password_hash, u.locked_until, u.access_mode,
+        r#"SELECT u.id, u.account_id, u.name, u.enabled, u.password_hash, u.access_mode,
                   p.id AS "project_id?"
              FROM users u
              LEFT JOIN projects p ON p.account_id = u.account_id AND p.name = 'default'
@@ -35,36 +35,13 @@ pub async fn sign_in(
     .await?;
 
     let now = OffsetDateTime::now_utc();
-    if let Some(until) = user
-        .as_ref()
-        .and_then(|u| u.locked_until)
-        .filter(|until| *until > now)
-    {
-        return Err(locked(until));
-    }
-    let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = passwords::verify(hash, password.to_owned()).await?;
     let Some(user) = user else {
+        // A wrong user name takes as long as a wrong password.
+        passwords::verify(None, password.to_owned()).await?;
         return Err(AppError::InvalidCredentials);
     };
-    if !matches {
-        let counted = sqlx::query!(
-            r#"UPDATE users
-                  SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-                      locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3)
-                                          ELSE locked_until END
-                WHERE id = $1
-            RETURNING locked_until"#,
-            user.id,
-            MAX_FAILED_LOGINS,
-            LOCK_DURATION.as_seconds_f64()
-        )
-        .fetch_one(pool)
-        .await?;
-        return match counted.locked_until.filter(|until| *until > now) {
-            Some(until) => Err(locked(until)),
-            None => Err(AppError::InvalidCredentials),
-        };
+    if !attempt(pool, &user.id, user.password_hash, password).await? {
+        return Err(AppError::InvalidCredentials);
     }
     if !user.enabled {
         return Err(AppError::invalid(
@@ -93,7 +70,7 @@ pub async fn sign_in(
         ));
     };
     sqlx::query!(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1",
+        "UPDATE users SET last_login_at = now() WHERE id = $1",
         user.id
     )
     .execute(pool)
@@ -105,6 +82,52 @@ pub async fn sign_in(
         project_id,
         signed_in_at: now.unix_timestamp(),
     })
+}
+
+/// Checks `password` against the user's `hash` under the sign-in lockout, which console
+/// sign-in, API tokens and password changes share. The attempt is counted before the slow
+/// argon2 check and only taken back when the password is right, so parallel guesses cannot
+/// outrun the lock: once `MAX_FAILED_LOGINS` attempts are counted, the rest are refused
+/// without a check. `Ok(false)` is a wrong password (counted); a locked user gets
+/// `Locked`.
+pub async fn attempt(
+    pool: &PgPool,
+    user_id: &str,
+    hash: String,
+    password: &str,
+) -> Result<bool, AppError> {
+    let counted = sqlx::query_scalar!(
+        r#"UPDATE users
+              SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+                  locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3)
+                                      ELSE NULL END
+            WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
+        RETURNING locked_until"#,
+        user_id,
+        MAX_FAILED_LOGINS,
+        LOCK_DURATION.as_seconds_f64()
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(locks) = counted else {
+        let until = sqlx::query_scalar!("SELECT locked_until FROM users WHERE id = $1", user_id)
+            .fetch_one(pool)
+            .await?;
+        return Err(locked(until.unwrap_or_else(OffsetDateTime::now_utc)));
+    };
+    if passwords::verify(Some(hash), password.to_owned()).await? {
+        sqlx::query!(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+            user_id
+        )
+        .execute(pool)
+        .await?;
+        return Ok(true);
+    }
+    match locks {
+        Some(until) => Err(locked(until)),
+        None => Ok(false),
+    }
 }
 
 fn locked(until: OffsetDateTime) -> AppError {

@@ -220,8 +220,10 @@ pub async fn change_own_password(
         caller.user_id
     )
     .fetch_optional(pool)
-    .await?;
-    if !passwords::verify(hash, current.to_owned()).await? {
+    .await?
+    .ok_or(AppError::Unauthenticated)?;
+    // A wrong current password counts toward the same lockout as a wrong sign-in.
+    if !super::auth::attempt(pool, &caller.user_id, hash, current).await? {
         return Err(AppError::invalid(
             "current_password",
             "The current password is not correct.",

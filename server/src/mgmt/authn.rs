@@ -122,24 +122,34 @@ async fn verify_signature(
     };
     let authorization = header_str(&request, header::AUTHORIZATION.as_str()).unwrap_or_default();
     let auth = signature::parse_authorization(authorization).map_err(incorrect)?;
-    let (parts, body) = request.into_parts();
-    let body = to_bytes(body, MAX_SIGNED_BODY)
-        .await
-        .map_err(|_| ApiError::bad_body("a signed request body is at most 12 MB"))?;
-    state
-        .signature_failures
+    // Everything that can be checked before the body is read, cheapest first; a key that
+    // does not exist is refused without being counted, so unknown keys take no room in the
+    // failure table.
+    let unknown = || {
+        ApiError::unauthenticated(format!(
+            "Incorrect IAM authentication information: access key {} does not exist or is disabled",
+            auth.access_key
+        ))
+    };
+    if !access_keys::well_formed(&auth.access_key) {
+        return Err(unknown());
+    }
+    let failures = &state.signature_failures;
+    failures
         .check(&auth.access_key, Instant::now())
         .map_err(incorrect)?;
     let Some(owner) = access_keys::owner(&state.pool, &state.master_key, &auth.access_key).await?
     else {
-        state
-            .signature_failures
-            .record_failure(&auth.access_key, Instant::now());
-        return Err(ApiError::unauthenticated(format!(
-            "Incorrect IAM authentication information: access key {} does not exist or is disabled",
-            auth.access_key
-        )));
+        return Err(unknown());
     };
+    if let Err(error) = signature::check_date(request.headers(), OffsetDateTime::now_utc()) {
+        failures.record_failure(&auth.access_key, Instant::now());
+        return Err(incorrect(error));
+    }
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, MAX_SIGNED_BODY)
+        .await
+        .map_err(|_| ApiError::bad_body("a signed request body is at most 12 MB"))?;
     let request_parts = RequestParts {
         method: parts.method.as_str(),
         path: parts.uri.path(),
@@ -147,8 +157,7 @@ async fn verify_signature(
         headers: &parts.headers,
         body: &body,
     };
-    state
-        .signature_failures
+    failures
         .guard(&auth.access_key, Instant::now(), || {
             signature::verify(
                 &request_parts,
@@ -167,9 +176,7 @@ async fn verify_signature(
                 .unwrap_or_default();
             let digest = access_keys::security_token_digest(presented);
             if !bool::from(digest.as_slice().ct_eq(&scope.token_hash)) {
-                state
-                    .signature_failures
-                    .record_failure(&auth.access_key, Instant::now());
+                failures.record_failure(&auth.access_key, Instant::now());
                 return Err(ApiError::unauthenticated(
                     "Incorrect IAM authentication information: a temporary access key needs its X-Security-Token",
                 ));

@@ -1,6 +1,7 @@
 //! Locking an access key out after repeated signature failures (APIG: "AK access failed to
 //! reach the limit,forbidden").
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -9,19 +10,26 @@ use super::SignatureError;
 /// Counts consecutive failed verifications per access key and refuses a key for
 /// `lock_duration` once it reaches `max_failures`; a success resets the count.
 ///
-/// Thread-safe; time is passed in, so nothing here reads the clock. Memory is bounded by
-/// `max_keys`: when full, keys that are not locked right now are forgotten first, and if
-/// every tracked key is locked, new keys are simply not tracked. Callers should only record
-/// keys that exist, so unknown keys cannot crowd out real ones.
+/// Thread-safe; time is passed in, so nothing here reads the clock. Callers record only
+/// keys that exist, so unknown keys never take room. Memory is bounded by `max_keys`: when
+/// the table is full, keys that are not locked right now are forgotten first; if every
+/// tracked key is locked, further keys are counted in a fixed set of shared slots chosen by
+/// a keyed hash, so lockout goes on for every key (a key sharing a slot with a locked one is
+/// refused with it until the lock runs out, which only happens while the table is full).
 #[derive(Debug)]
 pub struct FailureLimiter {
     max_failures: u32,
     lock_duration: Duration,
     max_keys: usize,
     keys: Mutex<HashMap<String, Entry>>,
+    overflow: Mutex<Vec<Entry>>,
+    hasher: RandomState,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// Shared slots for keys counted while the table is full of locked keys.
+const OVERFLOW_SLOTS: usize = 4096;
+
+#[derive(Debug, Clone, Copy, Default)]
 struct Entry {
     failures: u32,
     locked_until: Option<Instant>,
@@ -38,11 +46,23 @@ impl Entry {
 impl Default for FailureLimiter {
     /// APIG's limits: 5 failures in a row lock the key for 5 minutes; at most 100 000 keys.
     fn default() -> Self {
-        Self::new(5, Duration::from_secs(5 * 60), 100_000)
+        Self::with_capacity(100_000)
+    }
+}
+
+fn locked(left: Duration) -> SignatureError {
+    SignatureError::Locked {
+        retry_after_secs: left.as_secs() + u64::from(left.subsec_nanos() > 0),
     }
 }
 
 impl FailureLimiter {
+    /// APIG's limits (5 failures in a row lock the key for 5 minutes), tracking at most
+    /// `max_keys` keys.
+    pub fn with_capacity(max_keys: usize) -> Self {
+        Self::new(5, Duration::from_secs(5 * 60), max_keys)
+    }
+
     /// A limiter locking a key for `lock_duration` after `max_failures` consecutive
     /// failures, tracking at most `max_keys` keys.
     pub fn new(max_failures: u32, lock_duration: Duration, max_keys: usize) -> Self {
@@ -51,6 +71,8 @@ impl FailureLimiter {
             lock_duration,
             max_keys: max_keys.max(1),
             keys: Mutex::new(HashMap::new()),
+            overflow: Mutex::new(vec![Entry::default(); OVERFLOW_SLOTS]),
+            hasher: RandomState::new(),
         }
     }
 
@@ -76,12 +98,15 @@ impl FailureLimiter {
     pub fn check(&self, access_key: &str, now: Instant) -> Result<(), SignatureError> {
         let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(entry) = keys.get(access_key) else {
-            return Ok(());
+            drop(keys);
+            let overflow = self.overflow.lock().unwrap_or_else(PoisonError::into_inner);
+            return match overflow[self.slot(access_key)].locked_at(now) {
+                Some(left) => Err(locked(left)),
+                None => Ok(()),
+            };
         };
         match entry.locked_at(now) {
-            Some(left) => Err(SignatureError::Locked {
-                retry_after_secs: left.as_secs() + u64::from(left.subsec_nanos() > 0),
-            }),
+            Some(left) => Err(locked(left)),
             None => {
                 if entry.locked_until.is_some() {
                     // The lock has run out: the key starts again with a clean count.
@@ -98,23 +123,32 @@ impl FailureLimiter {
         if !keys.contains_key(access_key) && keys.len() >= self.max_keys {
             keys.retain(|_, entry| entry.locked_at(now).is_some());
             if keys.len() >= self.max_keys {
+                drop(keys);
+                let mut overflow = self.overflow.lock().unwrap_or_else(PoisonError::into_inner);
+                let slot = self.slot(access_key);
+                self.count(&mut overflow[slot], now);
                 return;
             }
         }
-        let entry = keys.entry(access_key.to_owned()).or_insert(Entry {
-            failures: 0,
-            locked_until: None,
-        });
+        let entry = keys.entry(access_key.to_owned()).or_default();
+        self.count(entry, now);
+    }
+
+    fn count(&self, entry: &mut Entry, now: Instant) {
         if entry.locked_until.is_some() && entry.locked_at(now).is_none() {
-            *entry = Entry {
-                failures: 0,
-                locked_until: None,
-            };
+            *entry = Entry::default();
         }
         entry.failures = entry.failures.saturating_add(1);
         if entry.failures >= self.max_failures && entry.locked_until.is_none() {
             entry.locked_until = Some(now + self.lock_duration);
         }
+    }
+
+    fn slot(&self, access_key: &str) -> usize {
+        // The modulo keeps the value below OVERFLOW_SLOTS, so it fits in usize.
+        #[allow(clippy::cast_possible_truncation)]
+        let slot = (self.hasher.hash_one(access_key) % OVERFLOW_SLOTS as u64) as usize;
+        slot
     }
 
     /// Records a successful verification: the key's failure count starts again from zero.
@@ -218,8 +252,12 @@ mod tests {
             3,
             "all three slots hold locked keys"
         );
-        assert_eq!(limiter.check("h", t0), Ok(()), "no room: h is not tracked");
+        assert!(
+            is_locked(limiter.check("h", t0)),
+            "no room in the table: h is counted in a shared slot, and locked all the same"
+        );
         let later = t0 + Duration::from_secs(61);
+        assert_eq!(limiter.check("h", later), Ok(()), "its lock runs out too");
         limiter.record_failure("i", later);
         assert_eq!(limiter.tracked_keys(), 1, "expired locks were evicted");
     }

@@ -38,8 +38,8 @@ pub use canonical::{
 };
 pub use lockout::FailureLimiter;
 pub use verify::{
-    format_sdk_date, parse_authorization, parse_sdk_date, verify, Authorization, HEADER_DATE,
-    MAX_CLOCK_SKEW,
+    check_date, format_sdk_date, parse_authorization, parse_sdk_date, verify, Authorization,
+    HEADER_DATE, MAX_CLOCK_SKEW,
 };
 
 /// Why a signed request was refused. `Display` gives the text that follows APIG's

@@ -1,6 +1,7 @@
 //! Parsing the `Authorization` header and `X-Sdk-Date`, and verifying a signed request.
 use std::time::Duration;
 
+use axum::http::HeaderMap;
 use subtle::ConstantTimeEq;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
@@ -133,8 +134,28 @@ pub fn verify(
     secret: &[u8],
     now: OffsetDateTime,
 ) -> Result<(), SignatureError> {
-    let date = req
-        .headers
+    let date = check_date(req.headers, now)?;
+    let canonical_request = canonical_request(req, &auth.signed_headers)?;
+    let expected = signature_bytes(secret, date, &canonical_request);
+    let given = hex::decode(&auth.signature).unwrap_or_default();
+    let signature_ok = bool::from(expected.as_slice().ct_eq(&given));
+    let body_ok = match declared_payload_hash(req.headers, &auth.signed_headers)? {
+        Some(declared) if declared != UNSIGNED_PAYLOAD => {
+            declared.eq_ignore_ascii_case(&sha256_hex(req.body))
+        }
+        _ => true,
+    };
+    if signature_ok && body_ok {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch { canonical_request })
+    }
+}
+
+/// The request's `X-Sdk-Date`, if present, well-formed and within [`MAX_CLOCK_SKEW`] of
+/// `now`: what can be checked of a signed request before its body is read.
+pub fn check_date(headers: &HeaderMap, now: OffsetDateTime) -> Result<&str, SignatureError> {
+    let date = headers
         .get(HEADER_DATE)
         .ok_or(SignatureError::MissingDate)?;
     let date = date
@@ -151,22 +172,7 @@ pub fn verify(
             server_time: format_sdk_date(now),
         });
     }
-
-    let canonical_request = canonical_request(req, &auth.signed_headers)?;
-    let expected = signature_bytes(secret, date, &canonical_request);
-    let given = hex::decode(&auth.signature).unwrap_or_default();
-    let signature_ok = bool::from(expected.as_slice().ct_eq(&given));
-    let body_ok = match declared_payload_hash(req.headers, &auth.signed_headers)? {
-        Some(declared) if declared != UNSIGNED_PAYLOAD => {
-            declared.eq_ignore_ascii_case(&sha256_hex(req.body))
-        }
-        _ => true,
-    };
-    if signature_ok && body_ok {
-        Ok(())
-    } else {
-        Err(SignatureError::Mismatch { canonical_request })
-    }
+    Ok(date)
 }
 
 #[cfg(test)]

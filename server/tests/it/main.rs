@@ -16,6 +16,7 @@ mod iam;
 mod iam_grants;
 mod iam_support;
 mod openapi;
+mod preauth;
 mod runtime;
 mod signin;
 mod startup;
