@@ -1,6 +1,6 @@
 //! The application: listeners bound, routers built, background tasks ready. `build` binds
 //! before returning, so a caller (a test) can ask for port 0 and read the real port back.
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +18,7 @@ use app::services::bootstrap::{self, Bootstrap};
 use crate::config::Settings;
 use crate::console::{self, ConsoleState, SessionPolicy};
 use crate::gateway;
+use crate::listen::ClientLimits;
 use crate::signature::FailureLimiter;
 
 /// How long in-flight requests get to finish after a shutdown signal.
@@ -28,6 +29,8 @@ pub struct Application {
     gateway_listener: TcpListener,
     gateway_tls_listener: Option<TcpListener>,
     console_state: ConsoleState,
+    console_limits: ClientLimits,
+    gateway_limits: ClientLimits,
 }
 
 impl Application {
@@ -130,6 +133,8 @@ impl Application {
             gateway_listener,
             gateway_tls_listener,
             console_state,
+            console_limits: settings.client_limits(settings.console_max_connections),
+            gateway_limits: settings.client_limits(settings.gateway_max_connections),
         })
     }
 
@@ -156,19 +161,14 @@ impl Application {
     /// stops on its own, which is reported as the error.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let stopped = |mut rx: watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|stop| *stop).await;
-        };
 
         let console_router = console::router(self.console_state.clone());
-        let mut console = tokio::spawn(
-            axum::serve(
-                self.console_listener,
-                console_router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(stopped(stop_rx.clone()))
-            .into_future(),
-        );
+        let mut console = tokio::spawn(console::listener::serve(
+            self.console_listener,
+            console_router,
+            self.console_limits.clone(),
+            stop_rx.clone(),
+        ));
         // The first snapshot is built before the gateway serves; the loader then follows
         // every committed change.
         let live = Arc::new(gateway::Live::empty(self.console_state.runtime.clone()));
@@ -181,6 +181,7 @@ impl Application {
         let ports = tokio::spawn(gateway::ports::follow(
             live.clone(),
             debug_key.clone(),
+            self.gateway_limits.clone(),
             self.gateway_listener.local_addr()?.ip(),
             stop_rx.clone(),
         ));
@@ -189,6 +190,7 @@ impl Application {
             self.gateway_tls_listener,
             live.clone(),
             debug_key.clone(),
+            self.gateway_limits.clone(),
             stop_rx.clone(),
         )?;
         let store = console::session_store(self.console_state.pool.clone());

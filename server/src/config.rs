@@ -115,6 +115,29 @@ pub struct Settings {
           value_parser = clap::value_parser!(u32).range(1..=168))]
     pub session_max_hours: u32,
 
+    /// Seconds a request head may take from its first byte to its last, on every listener.
+    #[arg(long, env = "PORTICO_HEADER_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub header_timeout: u32,
+
+    /// Seconds a connection may wait for its next request (after it is accepted or its
+    /// last answer is sent) before it is closed, on every listener.
+    #[arg(long, env = "PORTICO_KEEP_ALIVE_TIMEOUT", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub keep_alive_timeout: u32,
+
+    /// Most connections the gateway holds open at once, across all its ports; more wait
+    /// until one closes.
+    #[arg(long, env = "PORTICO_GATEWAY_MAX_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub gateway_max_connections: u32,
+
+    /// Most connections the console listener holds open at once; more wait until one
+    /// closes.
+    #[arg(long, env = "PORTICO_CONSOLE_MAX_CONNECTIONS", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub console_max_connections: u32,
+
     /// Most access keys whose signature failures are counted at once (only keys that
     /// exist are counted); past it, further keys share a fixed set of counters.
     #[arg(long, env = "PORTICO_SIGNATURE_FAILURE_KEYS", default_value_t = 100_000,
@@ -128,6 +151,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// What one listener allows its clients, capped at `connections`.
+    pub fn client_limits(&self, connections: u32) -> crate::listen::ClientLimits {
+        crate::listen::ClientLimits::new(
+            std::time::Duration::from_secs(self.header_timeout.into()),
+            std::time::Duration::from_secs(self.keep_alive_timeout.into()),
+            connections as usize,
+        )
+    }
+
     /// Checks that need more than one setting.
     pub fn validate(&self) -> Result<(), String> {
         if self.console_addr.port() != 0 && self.console_addr == self.gateway_addr {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod console;
 pub mod database;
 pub mod gateway;
+pub mod listen;
 pub mod mgmt;
 pub mod postgres;
 pub mod signature;

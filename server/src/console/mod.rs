@@ -2,6 +2,7 @@
 //! assets, and the management REST API (`mgmt`).
 mod gate;
 mod health;
+pub mod listener;
 mod middleware;
 
 pub use middleware::session_store;

@@ -11,19 +11,25 @@
 //! not understand (HTTP/2, `CONNECT`, a malformed chunk that hyper refuses anyway) makes it
 //! stop following that connection, so it can miss nothing but a head it could not read and
 //! never flags a call wrongly.
+//!
+//! The follower also knows when a head has begun and not yet ended, which is how a request
+//! head that trickles in (one byte a minute) is cut off after the header timeout.
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request};
 use axum::response::Response;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::Sleep;
 
 use super::capped::drain;
 use super::{GatewayError, RequestId};
+use crate::listen::ClientLimits;
 
 /// Longest head followed; hyper refuses longer ones (its read buffer is about 400 KB).
 const MAX_HEAD: usize = 512 * 1024;
@@ -40,6 +46,8 @@ struct Shared {
     ambiguous: AtomicU64,
     /// Calls served so far.
     served: AtomicU64,
+    /// Calls being answered right now (more than one when the caller pipelines).
+    in_flight: AtomicU32,
 }
 
 impl Default for Framing {
@@ -47,6 +55,7 @@ impl Default for Framing {
         Framing(Arc::new(Shared {
             ambiguous: AtomicU64::new(NONE),
             served: AtomicU64::new(0),
+            in_flight: AtomicU32::new(0),
         }))
     }
 }
@@ -57,6 +66,23 @@ impl Framing {
     pub fn next_is_ambiguous(&self) -> bool {
         let call = self.0.served.fetch_add(1, Ordering::Relaxed);
         self.0.ambiguous.load(Ordering::Acquire) == call
+    }
+}
+
+/// A call being answered, from its head to its answer: while one is, a head that has begun
+/// arriving (pipelined) is not timed.
+pub struct InFlight(Framing);
+
+impl Framing {
+    pub fn call(&self) -> InFlight {
+        self.0.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(self.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0 .0.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -77,20 +103,65 @@ pub async fn refuse(request: Request<Body>) -> Response {
     response
 }
 
-/// A connection's stream, followed message by message as it is read.
+/// A connection's stream, followed message by message as it is read, with a deadline on
+/// its first byte (the keep-alive timeout: hyper's own timer starts only once a server
+/// reads a request, after HTTP/2 detection and TLS) and on each head from its first byte
+/// (the header timeout).
 pub struct Watched<IO> {
     inner: IO,
     follower: Follower,
     framing: Framing,
+    limits: ClientLimits,
+    deadline: Option<(Wait, Pin<Box<Sleep>>)>,
+}
+
+/// What a connection is being timed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    FirstByte,
+    Head,
 }
 
 impl<IO> Watched<IO> {
-    pub fn new(inner: IO, framing: Framing) -> Self {
+    pub fn new(inner: IO, framing: Framing, limits: &ClientLimits) -> Self {
         Watched {
             inner,
             follower: Follower::default(),
             framing,
+            limits: limits.clone(),
+            deadline: None,
         }
+    }
+
+    /// Whether the wait the connection is in has run out. A deadline is set at the first
+    /// read that finds the connection waiting, and dropped when the wait ends; a head that
+    /// begins while a call is answered (pipelined) is not timed.
+    fn overdue(&mut self, cx: &mut Context<'_>) -> bool {
+        let wait = if self.follower.in_partial_head() {
+            Wait::Head
+        } else if self.follower.before_first_byte() {
+            Wait::FirstByte
+        } else {
+            self.deadline = None;
+            return false;
+        };
+        if self
+            .deadline
+            .as_ref()
+            .is_none_or(|(armed, _)| *armed != wait)
+        {
+            if self.framing.0.in_flight.load(Ordering::Relaxed) > 0 {
+                return false;
+            }
+            let timeout = match wait {
+                Wait::FirstByte => self.limits.keep_alive_timeout,
+                Wait::Head => self.limits.header_timeout,
+            };
+            self.deadline = Some((wait, Box::pin(tokio::time::sleep(timeout))));
+        }
+        self.deadline
+            .as_mut()
+            .is_some_and(|(_, deadline)| deadline.as_mut().poll(cx).is_ready())
     }
 }
 
@@ -102,11 +173,19 @@ impl<IO: AsyncRead + Unpin> AsyncRead for Watched<IO> {
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let before = buf.filled().len();
-        ready!(Pin::new(&mut this.inner).poll_read(cx, buf))?;
-        if let Some(head) = this.follower.feed(&buf.filled()[before..]) {
-            this.framing.0.ambiguous.store(head, Ordering::Release);
+        let read = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = read {
+            if let Some(head) = this.follower.feed(&buf.filled()[before..]) {
+                this.framing.0.ambiguous.store(head, Ordering::Release);
+            }
         }
-        Poll::Ready(Ok(()))
+        if this.overdue(cx) {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the request did not arrive in time",
+            )));
+        }
+        read
     }
 }
 
@@ -284,6 +363,16 @@ impl Follower {
 }
 
 impl Follower {
+    /// Whether a head has begun arriving and has not ended.
+    fn in_partial_head(&self) -> bool {
+        self.state == State::Head && !self.line.is_empty()
+    }
+
+    /// Whether nothing has arrived on the connection yet.
+    fn before_first_byte(&self) -> bool {
+        self.heads == 0 && self.state == State::Head && self.line.is_empty()
+    }
+
     /// Counts a head and follows its body; returns the head's number if it declared both
     /// lengths.
     fn after_head(&mut self, declared: Declared) -> Option<u64> {

@@ -6,8 +6,8 @@
 //! imports sqlx or leptos, except `loader`.
 mod backend;
 mod capped;
-mod drain;
-mod framing;
+pub(crate) mod drain;
+pub(crate) mod framing;
 mod h1;
 pub mod loader;
 mod pipeline;
@@ -29,7 +29,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{watch, OwnedSemaphorePermit};
+
+use crate::listen::ClientLimits;
 
 pub use loader::Live;
 pub use pipeline::GatewayState;
@@ -55,12 +57,18 @@ pub async fn serve_http(
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let connections = Connections::new(state);
-    while let Some((tcp, peer)) = accept(&listener, &mut stop).await {
+    let limits = connections.state.limits.clone();
+    while let Some((tcp, peer, slot)) = accept(&listener, &limits, &mut stop).await {
         let (connection, mut stop) = (connections.accepted(peer), stop.clone());
+        let idle = limits.keep_alive_timeout;
         tokio::spawn(async move {
+            let _slot = slot;
             let mut start = [0u8; 3];
             let peeked = tokio::select! {
-                peeked = tcp.peek(&mut start) => peeked,
+                peeked = tokio::time::timeout(idle, tcp.peek(&mut start)) => match peeked {
+                    Ok(peeked) => peeked,
+                    Err(_) => return,
+                },
                 _ = stop.wait_for(|stopped| *stopped) => return,
             };
             match peeked {
@@ -74,12 +82,17 @@ pub async fn serve_http(
     Ok(())
 }
 
-/// The next connection of a gateway listener, with `TCP_NODELAY` set, or `None` once `stop`
-/// turns true. A failed accept (out of file descriptors, say) is logged and tried again.
+/// The next connection of a gateway listener, with `TCP_NODELAY` set and the connection
+/// slot it holds (waited for while every slot is taken), or `None` once `stop` turns true. A failed accept (out of file descriptors, say) is logged and tried again.
 async fn accept(
     listener: &TcpListener,
+    limits: &ClientLimits,
     stop: &mut watch::Receiver<bool>,
-) -> Option<(TcpStream, SocketAddr)> {
+) -> Option<(TcpStream, SocketAddr, OwnedSemaphorePermit)> {
+    let slot = tokio::select! {
+        slot = limits.slot() => slot,
+        _ = stop.wait_for(|stopped| *stopped) => return None,
+    };
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -90,7 +103,7 @@ async fn accept(
                 if let Err(error) = tcp.set_nodelay(true) {
                     tracing::debug!(%error, "TCP_NODELAY not set");
                 }
-                return Some((tcp, peer));
+                return Some((tcp, peer, slot));
             }
             Err(error) => {
                 tracing::warn!(%error, "a gateway connection could not be accepted");
@@ -110,9 +123,11 @@ pub struct Connections {
 
 impl Connections {
     pub fn new(state: GatewayState) -> Self {
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        state.limits.auto(&mut builder);
         Connections {
             state,
-            builder: auto::Builder::new(TokioExecutor::new()),
+            builder,
             drain: drain::Drain::default(),
         }
     }
@@ -154,7 +169,7 @@ impl Connection {
             peer,
         } = self;
         let framing = Framing::default();
-        let io = Watched::new(io, framing.clone());
+        let io = Watched::new(io, framing.clone(), &state.limits);
         let connection = builder.serve_connection(TokioIo::new(io), service(state, peer, framing));
         if let Err(error) = drain.watch(connection).await {
             tracing::debug!(%peer, %error, "a gateway connection ended with an error");
@@ -167,9 +182,10 @@ impl Connection {
             state, drain, peer, ..
         } = self;
         let framing = Framing::default();
-        let io = Watched::new(tcp, framing.clone());
-        let connection = hyper::server::conn::http1::Builder::new()
-            .serve_connection(TokioIo::new(io), service(state, peer, framing));
+        let io = Watched::new(tcp, framing.clone(), &state.limits);
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        state.limits.http1(&mut builder);
+        let connection = builder.serve_connection(TokioIo::new(io), service(state, peer, framing));
         if let Err(error) = drain.watch(connection).await {
             tracing::debug!(%peer, %error, "a gateway connection ended with an error");
         }
@@ -194,7 +210,9 @@ fn service(
     hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let (state, caller) = (state.clone(), caller.clone());
         let ambiguous = framing.next_is_ambiguous();
+        let call = framing.call();
         async move {
+            let _call = call;
             let request = request.map(Body::new);
             Ok::<_, Infallible>(if ambiguous {
                 framing::refuse(request).await
@@ -215,7 +233,7 @@ pub async fn serve_once(
     request: axum::extract::Request,
 ) -> axum::response::Response {
     let live = Arc::new(Live::serving(Snapshot::build(config, suffix)));
-    let state = GatewayState::new(live, 0, false, debug_key);
+    let state = GatewayState::new(live, (0, false), debug_key, ClientLimits::default());
     let peer = pipeline::Peer::new(SocketAddr::from(([127, 0, 0, 1], 0)));
     pipeline::handle(state, &peer, request).await
 }

@@ -28,6 +28,7 @@ use super::respond::stamp;
 use super::snapshot::{Captured, LiveApi, Location, ParamCheck, Source, SystemParam};
 use super::upstream::{self, Forwarded, Upstream};
 use super::{GatewayError, RequestId};
+use crate::listen::ClientLimits;
 use app::services::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
 
 /// What every request of one listener shares (one `Arc`, cloned per request).
@@ -43,6 +44,7 @@ pub struct Shared {
     /// Whether requests arrive over TLS.
     tls: bool,
     debug_key: Arc<str>,
+    pub limits: ClientLimits,
 }
 
 impl std::ops::Deref for GatewayState {
@@ -54,13 +56,20 @@ impl std::ops::Deref for GatewayState {
 }
 
 impl GatewayState {
-    pub fn new(live: Arc<Live>, local_port: u16, tls: bool, debug_key: Arc<str>) -> Self {
+    pub fn new(
+        live: Arc<Live>,
+        port: (u16, bool),
+        debug_key: Arc<str>,
+        limits: ClientLimits,
+    ) -> Self {
+        let (local_port, tls) = port;
         GatewayState(Arc::new(Shared {
             live,
             upstream: Upstream::new(),
             local_port,
             tls,
             debug_key,
+            limits,
         }))
     }
 }

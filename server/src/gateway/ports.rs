@@ -11,11 +11,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::loader::Live;
+use crate::listen::ClientLimits;
 
 /// Opens and closes listeners on `ip` as ports come and go, until `stop` turns true.
 pub async fn follow(
     live: Arc<Live>,
     debug_key: Arc<str>,
+    limits: ClientLimits,
     ip: IpAddr,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -43,8 +45,8 @@ pub async fn follow(
                             listener,
                             live.clone(),
                             debug_key.clone(),
-                            port,
-                            tls,
+                            limits.clone(),
+                            (port, tls),
                             stop.clone(),
                         )),
                     );
@@ -66,11 +68,11 @@ async fn serve(
     listener: TcpListener,
     live: Arc<Live>,
     debug_key: Arc<str>,
-    port: u16,
-    tls: bool,
+    limits: ClientLimits,
+    (port, tls): (u16, bool),
     stop: watch::Receiver<bool>,
 ) {
-    let state = super::GatewayState::new(live, port, tls, debug_key);
+    let state = super::GatewayState::new(live, (port, tls), debug_key, limits);
     let served = if tls {
         super::tls::serve(listener, state, stop).await
     } else {

@@ -47,10 +47,13 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let acceptor = TlsAcceptor::from(Arc::new(config(state.live.clone())?));
     let connections = Connections::new(state);
-    while let Some((tcp, peer)) = super::accept(&listener, &mut stop).await {
+    while let Some((tcp, peer, slot)) =
+        super::accept(&listener, &connections.state.limits, &mut stop).await
+    {
         let acceptor = acceptor.clone();
         let connection = connections.accepted(peer);
         tokio::spawn(async move {
+            let _slot = slot;
             let stream = match tokio::time::timeout(HANDSHAKE_WITHIN, acceptor.accept(tcp)).await {
                 Ok(Ok(stream)) => stream,
                 Ok(Err(error)) => {

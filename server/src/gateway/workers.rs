@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::Live;
+use crate::listen::ClientLimits;
 
 /// Starts the workers on the plain listener and the HTTPS one (`tls`); the handle ends when
 /// every worker has drained after `stop`, or with the first worker's error.
@@ -22,6 +23,7 @@ pub fn spawn(
     tls: Option<TcpListener>,
     live: Arc<Live>,
     debug_key: Arc<str>,
+    limits: ClientLimits,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
     let port = listener.local_addr()?.port();
@@ -38,9 +40,10 @@ pub fn spawn(
             Some((port, socket)) => Some((*port, socket.try_clone()?)),
             None => None,
         };
-        let (live, debug_key, stop, ended_tx) = (
+        let (live, debug_key, limits, stop, ended_tx) = (
             live.clone(),
             debug_key.clone(),
+            limits.clone(),
             stop.clone(),
             ended_tx.clone(),
         );
@@ -56,16 +59,17 @@ pub fn spawn(
                             let listener = TcpListener::from_std(socket)?;
                             let plain = super::GatewayState::new(
                                 live.clone(),
-                                port,
-                                false,
+                                (port, false),
                                 debug_key.clone(),
+                                limits.clone(),
                             );
                             let https = async {
                                 let Some((port, socket)) = tls else {
                                     return Ok(());
                                 };
                                 let listener = TcpListener::from_std(socket)?;
-                                let state = super::GatewayState::new(live, port, true, debug_key);
+                                let state =
+                                    super::GatewayState::new(live, (port, true), debug_key, limits);
                                 super::tls::serve(listener, state, stop.clone()).await
                             };
                             tokio::try_join!(

@@ -19,5 +19,6 @@ mod openapi;
 mod preauth;
 mod runtime;
 mod signin;
+mod slow_clients;
 mod startup;
 mod support;
