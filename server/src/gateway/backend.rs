@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use axum::http::uri::{Authority, PathAndQuery};
 use axum::http::Method;
-use percent_encoding::{PercentEncode, NON_ALPHANUMERIC};
 
 use app::domain::api::ApiDefinition;
+
+use super::path::encode;
 
 /// Where a live API's calls go.
 #[derive(Debug)]
@@ -150,12 +151,6 @@ impl PathTemplate {
     }
 }
 
-/// A value percent-encoded for a path segment or a query (everything but letters and
-/// digits).
-pub fn encode(value: &str) -> PercentEncode<'_> {
-    percent_encoding::utf8_percent_encode(value, NON_ALPHANUMERIC)
-}
-
 pub fn compile(
     definition: &ApiDefinition,
     variables: Option<&HashMap<String, String>>,
@@ -223,7 +218,7 @@ mod tests {
         ];
         let mut target = String::new();
         template.fill(&values, &mut target);
-        assert_eq!(target, "/users/a%20b/files/x/%C3%BC%2Etxt");
+        assert_eq!(target, "/users/a%20b/files/x/%C3%BC.txt");
         let mut missing = String::new();
         PathTemplate::new("/{id}").unwrap().fill(&[], &mut missing);
         assert_eq!(missing, "/");

@@ -21,9 +21,10 @@ use axum::response::{IntoResponse, Response};
 use http_body::Body as _;
 use percent_encoding::percent_decode_str;
 
-use super::backend::{encode, Backend};
+use super::backend::Backend;
 use super::capped::{drain, Capped};
 use super::loader::Live;
+use super::path::encode;
 use super::respond::stamp;
 use super::snapshot::{Captured, LiveApi, Location, ParamCheck, Source, SystemParam};
 use super::upstream::{self, Forwarded, Upstream};
@@ -358,7 +359,8 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("RELEASE");
     let routes = group.env(stage).ok_or(GatewayError::ApiNotFound)?;
-    let path = parts.uri.path();
+    let normalized = super::path::normalize(parts.uri.path())?;
+    let path: &str = &normalized;
     let preflight_for = (parts.method == Method::OPTIONS)
         .then_some(seen.preflight_method.as_ref())
         .flatten()
@@ -395,7 +397,7 @@ async fn serve(
             over
         });
     let incoming = Incoming {
-        path: captured,
+        path: super::path::decode(captured)?,
         query: query_pairs(parts.uri.query()),
         headers: parts.headers,
     };

@@ -17,6 +17,8 @@ pub enum GatewayError {
     WrongProtocol(&'static str),
     /// The request carries both `Content-Length` and `Transfer-Encoding` (RFC 9112 §6.3).
     AmbiguousFraming,
+    /// The request path's dot segments climb above the root (`/a/../..`).
+    PathAboveRoot,
     /// The body is larger than the gateway's `request_body_size`.
     BodyTooLarge,
     /// The request line's URI is longer than 32 KB.
@@ -37,7 +39,8 @@ impl GatewayError {
             GatewayError::ApiNotFound => StatusCode::NOT_FOUND,
             GatewayError::BadParameter(_)
             | GatewayError::WrongProtocol(_)
-            | GatewayError::AmbiguousFraming => StatusCode::BAD_REQUEST,
+            | GatewayError::AmbiguousFraming
+            | GatewayError::PathAboveRoot => StatusCode::BAD_REQUEST,
             GatewayError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             GatewayError::UriTooLarge => StatusCode::URI_TOO_LONG,
             GatewayError::HeadersTooLarge => {
@@ -56,6 +59,7 @@ impl GatewayError {
             GatewayError::WrongProtocol(_) => "APIG.0607",
             GatewayError::BadParameter(_)
             | GatewayError::AmbiguousFraming
+            | GatewayError::PathAboveRoot
             | GatewayError::BodyTooLarge
             | GatewayError::UriTooLarge
             | GatewayError::HeadersTooLarge
@@ -77,6 +81,7 @@ impl GatewayError {
                 "The request declares its body both by Content-Length and by Transfer-Encoding."
                     .to_owned()
             }
+            GatewayError::PathAboveRoot => "The request path climbs above the root.".to_owned(),
             GatewayError::BodyTooLarge => "Request entity too large.".to_owned(),
             GatewayError::UriTooLarge => "Request URI too large.".to_owned(),
             GatewayError::HeadersTooLarge => "Request headers too large.".to_owned(),

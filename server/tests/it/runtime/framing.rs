@@ -12,7 +12,7 @@ use super::*;
 
 /// Sends `raw` (one or more whole HTTP/1.1 requests) to the gateway; returns everything it
 /// answered once it closes the connection.
-async fn answered(app: &TestApp, raw: &str) -> String {
+pub(super) async fn answered(app: &TestApp, raw: &str) -> String {
     let addr = app.gateway.trim_start_matches("http://").to_owned();
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream.write_all(raw.as_bytes()).await.unwrap();

@@ -6,6 +6,7 @@
 //! (`upstream`).
 mod framing;
 mod live;
+mod paths;
 mod routing;
 mod upstream;
 
