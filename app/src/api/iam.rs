@@ -444,13 +444,19 @@ pub async fn change_password(
                 ));
             }
             let caller = ctx::caller().await?;
-            crate::services::users::change_own_password(
+            let changed_at = crate::services::users::change_own_password(
                 &ctx::pool()?,
                 &caller,
                 &current_password,
                 &new_password,
             )
-            .await
+            .await?;
+            // The user's other sessions end; this one goes on.
+            use crate::services::session;
+            let handle = ctx::session().await?;
+            let mut user = session::require(&handle).await?;
+            user.password_set_at = session::micros(changed_at);
+            session::update(&handle, &user).await
         }
         .await,
     )

@@ -238,7 +238,7 @@ pub async fn owner(
 ) -> Result<Option<KeyOwner>, AppError> {
     let permanent = sqlx::query!(
         "SELECT k.user_id, k.secret_sealed FROM access_keys k JOIN users u ON u.id = k.user_id
-          WHERE k.access_key = $1 AND k.status = 'active' AND u.enabled",
+          WHERE k.access_key = $1 AND k.status = 'active' AND u.enabled AND u.access_mode <> 'console'",
         access_key
     )
     .fetch_optional(pool)
@@ -253,7 +253,8 @@ pub async fn owner(
     let temporary = sqlx::query!(
         "SELECT k.user_id, k.project_id, k.secret_sealed, k.token_hash
            FROM temporary_keys k JOIN users u ON u.id = k.user_id
-          WHERE k.access_key = $1 AND k.expires_at > now() AND u.enabled",
+          WHERE k.access_key = $1 AND k.expires_at > now() AND u.enabled AND u.access_mode <> 'console'
+            AND k.created_at >= u.password_changed_at",
         access_key
     )
     .fetch_optional(pool)

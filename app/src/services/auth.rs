@@ -25,7 +25,7 @@ pub async fn sign_in(
     let user_name = user_name.trim();
     let user = sqlx::query!(
         r#"SELECT u.id, u.account_id, u.name, u.enabled, u.password_hash, u.access_mode,
-                  p.id AS "project_id?"
+                  u.password_changed_at, p.id AS "project_id?"
              FROM users u
              LEFT JOIN projects p ON p.account_id = u.account_id AND p.name = 'default'
             WHERE u.name = $1"#,
@@ -81,6 +81,7 @@ pub async fn sign_in(
         account_id: user.account_id,
         project_id,
         signed_in_at: now.unix_timestamp(),
+        password_set_at: super::session::micros(user.password_changed_at),
     })
 }
 

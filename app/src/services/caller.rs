@@ -28,4 +28,7 @@ pub struct Caller {
     pub project_id: String,
     pub channel: Channel,
     pub source_ip: String,
+    /// The project a token or temporary access key is scoped to: such a caller acts in that
+    /// project only, and cannot mint permanent access keys for its own user.
+    pub bound_to: Option<String>,
 }

@@ -16,12 +16,48 @@ pub struct SessionUser {
     pub project_id: String,
     /// Unix seconds of sign-in; the absolute session lifetime counts from here.
     pub signed_in_at: i64,
+    /// When the user's password was set, as the session knows it (Unix microseconds): once
+    /// the password changes, every other session of the user ends.
+    #[serde(default)]
+    pub password_set_at: i64,
 }
 
 impl SessionUser {
     /// Whether the session has outlived its absolute lifetime.
     pub fn expired(&self, max_age: time::Duration, now: OffsetDateTime) -> bool {
         now.unix_timestamp() - self.signed_in_at >= max_age.whole_seconds()
+    }
+}
+
+/// A password change time as sessions record it.
+pub fn micros(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
+}
+
+/// The signed-in user if the session is still good: within its absolute lifetime
+/// (`max_age`), for a user who is still enabled and whose password has not changed since.
+/// A session that is no longer good is ended.
+pub async fn live(
+    pool: &sqlx::PgPool,
+    session: &Session,
+    max_age: time::Duration,
+) -> Result<Option<SessionUser>, AppError> {
+    let Some(user) = current(session).await? else {
+        return Ok(None);
+    };
+    let password_set = sqlx::query_scalar!(
+        "SELECT password_changed_at FROM users WHERE id = $1 AND enabled",
+        user.user_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    let good = !user.expired(max_age, OffsetDateTime::now_utc())
+        && password_set.is_some_and(|at| micros(at) == user.password_set_at);
+    if good {
+        Ok(Some(user))
+    } else {
+        end(session).await?;
+        Ok(None)
     }
 }
 
@@ -67,6 +103,7 @@ mod tests {
             account_id: "a".into(),
             project_id: "p".into(),
             signed_in_at: now.unix_timestamp() - 3600,
+            password_set_at: 0,
         };
         assert!(!user.expired(time::Duration::hours(2), now));
         assert!(user.expired(time::Duration::hours(1), now));

@@ -60,7 +60,8 @@ pub async fn resolve(pool: &PgPool, token: &str) -> Result<Option<TokenInfo>, Ap
     let row = sqlx::query!(
         r#"SELECT t.user_id, t.project_id AS "project_id!", t.issued_at, t.expires_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id
-            WHERE t.token_hash = $1 AND t.expires_at > now() AND u.enabled AND t.project_id IS NOT NULL"#,
+            WHERE t.token_hash = $1 AND t.expires_at > now() AND u.enabled AND t.project_id IS NOT NULL
+              AND t.issued_at >= u.password_changed_at"#,
         digest(token)
     )
     .fetch_optional(pool)
@@ -103,7 +104,20 @@ pub async fn caller_for(
         project_id,
         channel,
         source_ip: source_ip.to_owned(),
+        bound_to: None,
     })
+}
+
+/// Revokes `token` if it belongs to `user_id`; whether it did.
+pub async fn revoke(pool: &PgPool, user_id: &str, token: &str) -> Result<bool, AppError> {
+    let revoked = sqlx::query!(
+        "DELETE FROM api_tokens WHERE token_hash = $1 AND user_id = $2",
+        digest(token),
+        user_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(revoked.rows_affected() > 0)
 }
 
 /// Removes expired tokens.

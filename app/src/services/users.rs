@@ -208,13 +208,15 @@ pub async fn update(
     get(pool, caller, user_id).await
 }
 
-/// The caller changes their own password, proving the current one.
+/// The caller changes their own password, proving the current one. The user's sessions,
+/// tokens and temporary keys from before the change stop working; the time of the change is
+/// returned, for the session making it to keep going.
 pub async fn change_own_password(
     pool: &PgPool,
     caller: &Caller,
     current: &str,
     new: &str,
-) -> Result<(), AppError> {
+) -> Result<time::OffsetDateTime, AppError> {
     let hash = sqlx::query_scalar!(
         "SELECT password_hash FROM users WHERE id = $1",
         caller.user_id
@@ -238,12 +240,13 @@ pub async fn change_own_password(
     }
     let hash = passwords::hash(new.to_owned()).await?;
     let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "UPDATE users SET password_hash = $2, password_changed_at = now(), pwd_status = false, updated_at = now() WHERE id = $1",
+    let changed_at = sqlx::query_scalar!(
+        "UPDATE users SET password_hash = $2, password_changed_at = now(), pwd_status = false, updated_at = now()
+          WHERE id = $1 RETURNING password_changed_at",
         caller.user_id,
         hash
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     let target = Target {
         kind: "user",
@@ -260,7 +263,7 @@ pub async fn change_own_password(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(changed_at)
 }
 
 pub async fn delete(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<(), AppError> {

@@ -6,7 +6,6 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use app::error::AppError;
@@ -32,14 +31,8 @@ pub async fn require_session(
     if is_public(request.uri().path()) {
         return next.run(request).await;
     }
-    match session::current(&session).await {
-        Ok(Some(user)) if !user.expired(state.sessions.max_age, OffsetDateTime::now_utc()) => {
-            next.run(request).await
-        }
-        Ok(Some(_)) => match session::end(&session).await {
-            Ok(()) => refuse(&request),
-            Err(error) => failure(error),
-        },
+    match session::live(&state.pool, &session, state.sessions.max_age).await {
+        Ok(Some(_)) => next.run(request).await,
         Ok(None) => refuse(&request),
         Err(error) => failure(error),
     }

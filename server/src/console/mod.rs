@@ -90,6 +90,7 @@ pub fn router(state: ConsoleState) -> Router {
         signature_failures: state.signature_failures.clone(),
         endpoints: state.endpoints.clone(),
         debug_key: state.debug_key.clone(),
+        session_max_age: state.sessions.max_age,
     };
     let api = mgmt::router(mgmt_state.clone());
     // Unknown paths: the management API's own answer under its prefixes, else the pages'.

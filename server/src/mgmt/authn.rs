@@ -54,17 +54,19 @@ pub async fn live_token(state: &MgmtState, token: &str) -> Result<TokenInfo, Api
     })
 }
 
-/// The owner of a live token, acting in its project.
+/// The owner of a live token, acting in its project and bound to it.
 pub async fn token_caller(state: &MgmtState, token: &str, ip: &str) -> Result<Caller, ApiError> {
     let token = live_token(state, token).await?;
-    Ok(tokens::caller_for(
+    let mut caller = tokens::caller_for(
         &state.pool,
         &token.user_id,
         Some(&token.project_id),
         Channel::Api,
         ip,
     )
-    .await?)
+    .await?;
+    caller.bound_to = Some(token.project_id);
+    Ok(caller)
 }
 
 fn source_ip(request: &Request) -> String {
@@ -95,7 +97,7 @@ async fn identify(state: &MgmtState, request: Request) -> Result<(Caller, Reques
         return verify_signature(state, request, ip).await;
     }
     if let Some(session) = request.extensions().get::<Session>().cloned() {
-        if let Some(user) = session::current(&session).await? {
+        if let Some(user) = session::live(&state.pool, &session, state.session_max_age).await? {
             let caller = tokens::caller_for(
                 &state.pool,
                 &user.user_id,
@@ -192,7 +194,7 @@ async fn verify_signature(
                 .map(str::to_owned)
         }
     };
-    let caller = tokens::caller_for(
+    let mut caller = tokens::caller_for(
         &state.pool,
         &owner.user_id,
         project.as_deref(),
@@ -200,5 +202,8 @@ async fn verify_signature(
         &ip,
     )
     .await?;
+    if owner.temporary.is_some() {
+        caller.bound_to = project;
+    }
     Ok((caller, Request::from_parts(parts, Body::from(body))))
 }

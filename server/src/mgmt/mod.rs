@@ -42,6 +42,8 @@ pub struct MgmtState {
     pub endpoints: Endpoints,
     /// The secret that makes the gateway report its backend request (`apis/debug`).
     pub debug_key: Arc<str>,
+    /// The console session's absolute lifetime, which holds for calls it authenticates.
+    pub session_max_age: time::Duration,
 }
 
 /// Whether a path belongs to the management API (the console's sign-in gate leaves these

@@ -244,18 +244,19 @@ async fn signed_requests_are_accepted_refused_when_wrong_and_locked_after_five_f
     let admin = admin_token(&app).await;
     let (user_id, reader) =
         user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
-    // Users manage their own keys without any IAM policy.
-    let (status, created) = call(
+    // Users manage their own keys without any IAM policy (in the console, where they gave
+    // their password; a token alone mints none).
+    let console = crate::console_iam::signed_in(&app, "reader", USER_PASSWORD).await;
+    let (status, created) = crate::console_iam::server_fn(
         &app,
-        &reader,
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/credentials",
-        Some(json!({ "credential": { "user_id": user_id } })),
+        &console,
+        "iam/create_access_key",
+        &json!({ "user_id": user_id, "description": "" }),
     )
     .await;
-    assert_eq!(status, 201, "{created}");
-    let ak = created["credential"]["access"].as_str().unwrap().to_owned();
-    let sk = created["credential"]["secret"].as_str().unwrap().to_owned();
+    assert_eq!(status, 200, "{created}");
+    let ak = created["key"]["access_key"].as_str().unwrap().to_owned();
+    let sk = created["secret"].as_str().unwrap().to_owned();
     let own_keys = format!("/v3.0/OS-CREDENTIAL/credentials?user_id={user_id}");
 
     let (status, listed) = signed(&app, &ak, &sk, Method::GET, &own_keys, b"").await;

@@ -6,6 +6,7 @@ mod compat;
 mod console_gateways;
 mod console_iam;
 mod conventions;
+mod credentials;
 mod domains;
 mod gateway;
 mod gateways;

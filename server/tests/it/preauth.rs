@@ -65,8 +65,8 @@ async fn locked_after_five_wrong(app: &TestApp, ak: &str, sk: &str, path: &str) 
 async fn a_signed_call_is_refused_before_its_body_is_read() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
-    let (user_id, reader) = user_with_policy(&app, &admin, "reader", None).await;
-    let (ak, sk) = new_key(&app, &reader, &user_id).await;
+    let (user_id, _) = user_with_policy(&app, &admin, "reader", None).await;
+    let (ak, sk) = new_key(&app, &admin, &user_id).await;
     let now = format_sdk_date(time::OffsetDateTime::now_utc());
     let stale = format_sdk_date(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
 
@@ -102,13 +102,13 @@ async fn unknown_keys_take_no_room_and_lockout_never_switches_off() {
     ])
     .await;
     let admin = admin_token(&app).await;
-    let (user_id, reader) = user_with_policy(&app, &admin, "reader", None).await;
+    let (user_id, _) = user_with_policy(&app, &admin, "reader", None).await;
     let keys = [
-        new_key(&app, &reader, &user_id).await,
-        new_key(&app, &reader, &user_id).await,
+        new_key(&app, &admin, &user_id).await,
+        new_key(&app, &admin, &user_id).await,
     ];
-    let (other_id, other) = user_with_policy(&app, &admin, "other", None).await;
-    let third = new_key(&app, &other, &other_id).await;
+    let (other_id, _) = user_with_policy(&app, &admin, "other", None).await;
+    let third = new_key(&app, &admin, &other_id).await;
 
     // Failures enough to lock keys that do not exist are not remembered...
     for n in 0..3 {

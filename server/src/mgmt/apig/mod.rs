@@ -214,6 +214,19 @@ pub async fn in_project(
                 format!("Project {project_id}"),
             ))
         })?;
+    if let Some(bound) = caller
+        .bound_to
+        .as_deref()
+        .filter(|bound| *bound != project_id)
+    {
+        return Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "APIG.1020",
+            format!(
+                "The token or temporary access key is scoped to project {bound}, not {project_id}: get one scoped to {project_id}."
+            ),
+        ));
+    }
     caller.project_id = project_id.to_owned();
     Ok(caller)
 }

@@ -76,13 +76,29 @@ pub async fn create(
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let option = request.credential;
-    guard_owner(
-        &state,
-        &caller,
-        &option.user_id,
-        "iam:credentials:createCredential",
-    )
-    .await?;
+    // A token or temporary key (short-lived, and stolen more easily than a password) mints
+    // no permanent key for its own user without the permission administrators hold.
+    if caller.bound_to.is_some() && option.user_id == caller.user_id {
+        guard(
+            &state,
+            &caller,
+            "iam:credentials:createCredential",
+            Target {
+                kind: "access key",
+                id: "",
+                name: &option.user_id,
+            },
+        )
+        .await?;
+    } else {
+        guard_owner(
+            &state,
+            &caller,
+            &option.user_id,
+            "iam:credentials:createCredential",
+        )
+        .await?;
+    }
     let created = access_keys::create(
         &state.pool,
         &state.master_key,

@@ -17,7 +17,9 @@ pub fn routes() -> Router<MgmtState> {
     Router::new()
         .route(
             "/v3/auth/tokens",
-            post(tokens::create).get(tokens::validate),
+            post(tokens::create)
+                .get(tokens::validate)
+                .delete(tokens::revoke),
         )
         .route("/v3/auth/domains", get(projects::auth_domains))
         .route("/v3/projects", get(projects::list).post(projects::create))

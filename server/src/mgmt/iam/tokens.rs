@@ -217,6 +217,26 @@ async fn token_body(
 
 /// Describes the token in `X-Subject-Token` (the caller's own when absent): a user may
 /// look at their own tokens; another user's needs `iam:users:get`.
+/// `DELETE /v3/auth/tokens`: revokes the caller's own token named by `X-Subject-Token`
+/// (Keystone's revocation); it fails at once wherever it is presented.
+pub async fn revoke(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let subject = header(&headers, "x-subject-token").ok_or_else(|| {
+        ApiError::invalid_parameter("X-Subject-Token", "name the token to revoke")
+    })?;
+    if tokens::revoke(&state.pool, &caller.user_id, &subject).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::from(AppError::not_found(
+            app::error::Kind::User,
+            "The token (it may have expired, or belong to another user)",
+        )))
+    }
+}
+
 pub async fn validate(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,

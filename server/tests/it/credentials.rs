@@ -1,0 +1,309 @@
+//! Credentials follow the password: a change ends the user's other sessions and revokes
+//! what was issued before it; tokens can be revoked; short-lived credentials stay in their
+//! project and mint no permanent keys; console-only users' keys sign nothing.
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::console_iam::{server_fn, signed_in};
+use crate::iam_support::{
+    admin_token, call, default_project, signed, signed_with, token, user_with_policy, USER_PASSWORD,
+};
+use crate::support::TestApp;
+
+const NEW_PASSWORD: &str = "Another-Tulip-2027";
+/// A server function every signed-in user may call.
+const SHELL: &str = "/api/load_shell";
+
+async fn temporary_key(app: &TestApp, token: &str) -> (String, String, String) {
+    let body = json!({ "auth": { "identity": { "methods": ["token"],
+        "token": { "id": token, "duration_seconds": 900 } } } });
+    let (status, created) = call(
+        app,
+        "",
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/securitytokens",
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let c = &created["credential"];
+    let text = |k: &str| c[k].as_str().unwrap().to_owned();
+    (text("access"), text("secret"), text("securitytoken"))
+}
+
+async fn temporary_call(
+    app: &TestApp,
+    (ak, sk, security): &(String, String, String),
+    path: &str,
+) -> u16 {
+    signed_with(
+        app,
+        (ak, sk),
+        Method::GET,
+        path,
+        b"",
+        &[("x-security-token", security)],
+    )
+    .await
+    .0
+}
+
+#[tokio::test]
+async fn a_password_change_ends_other_sessions_and_revokes_what_was_issued_before() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (user_id, old_token) =
+        user_with_policy(&app, &admin, "mover", Some("APIG ReadOnlyAccess")).await;
+    let temporary = temporary_key(&app, &old_token).await;
+    let own = format!("/v3/users/{user_id}");
+    let instances = format!(
+        "/v2/{}/apigw/instances",
+        default_project(&app, &admin).await
+    );
+    assert_eq!(temporary_call(&app, &temporary, &instances).await, 200);
+    let here = signed_in(&app, "mover", USER_PASSWORD).await;
+    let elsewhere = signed_in(&app, "mover", USER_PASSWORD).await;
+    assert_eq!(client_status(&app, &elsewhere, SHELL).await, 200);
+
+    let (status, body) = server_fn(&app, &here, "iam/change_password", &json!({
+        "current_password": USER_PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD
+    })).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        client_status(&app, &here, SHELL).await,
+        200,
+        "the session that changed it goes on"
+    );
+    assert_eq!(
+        client_status(&app, &elsewhere, SHELL).await,
+        401,
+        "the other session ended"
+    );
+    let (status, _) = call(&app, &old_token, Method::GET, &instances, None).await;
+    assert_eq!(status, 401, "the token from before is revoked");
+    assert_eq!(
+        temporary_call(&app, &temporary, &own).await,
+        401,
+        "so is the temporary key"
+    );
+    // What is issued after the change works.
+    let new_token = token(&app, "mover", NEW_PASSWORD).await;
+    let (status, _) = call(&app, &new_token, Method::GET, &instances, None).await;
+    assert_eq!(status, 200);
+
+    // An administrator's reset does the same.
+    let (status, body) = call(
+        &app,
+        &admin,
+        Method::PATCH,
+        &own,
+        Some(json!({ "user": { "password": "Reset-By-Admin-2027" } })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = call(&app, &new_token, Method::GET, &instances, None).await;
+    assert_eq!(status, 401);
+    assert_eq!(client_status(&app, &here, SHELL).await, 401);
+    app.stop().await;
+}
+
+async fn client_status(app: &TestApp, client: &reqwest::Client, endpoint: &str) -> u16 {
+    client
+        .post(app.url(endpoint))
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn keystone_revokes_a_token() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (user_id, mine) = user_with_policy(&app, &admin, "revoker", None).await;
+    let other = token(&app, "revoker", USER_PASSWORD).await;
+    let revoke = |subject: &str| {
+        reqwest::Client::new()
+            .delete(app.url("/v3/auth/tokens"))
+            .header("X-Auth-Token", &mine)
+            .header("X-Subject-Token", subject)
+            .send()
+    };
+    // Another user's token is not this user's to revoke.
+    assert_eq!(revoke(&admin).await.unwrap().status(), 404);
+    assert_eq!(revoke(&other).await.unwrap().status(), 204);
+    let own = format!("/v3/users/{user_id}");
+    let (status, _) = call(&app, &other, Method::GET, &own, None).await;
+    assert_eq!(status, 401, "the revoked token is refused");
+    let (status, _) = call(&app, &admin, Method::GET, &own, None).await;
+    assert_eq!(status, 200, "the other user's token still works");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_keys() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let default = default_project(&app, &admin).await;
+    let (status, created) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3/projects",
+        Some(json!({ "project": { "name": "elsewhere" } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let elsewhere = created["project"]["id"].as_str().unwrap().to_owned();
+    let (user_id, token) =
+        user_with_policy(&app, &admin, "scoped", Some("APIG ReadOnlyAccess")).await;
+    let temporary = temporary_key(&app, &token).await;
+    let instances = |project: &str| format!("/v2/{project}/apigw/instances");
+
+    let (status, _) = call(&app, &token, Method::GET, &instances(&default), None).await;
+    assert_eq!(status, 200);
+    let (status, error) = call(&app, &token, Method::GET, &instances(&elsewhere), None).await;
+    assert_eq!(status, 403, "{error}");
+    assert!(
+        error["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("scoped to project"),
+        "{error}"
+    );
+    assert_eq!(
+        temporary_call(&app, &temporary, &instances(&default)).await,
+        200
+    );
+    assert_eq!(
+        temporary_call(&app, &temporary, &instances(&elsewhere)).await,
+        403
+    );
+
+    // A permanent key for itself: not with a token or a temporary key...
+    let create = json!({ "credential": { "user_id": user_id } });
+    let (status, error) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/credentials",
+        Some(create.clone()),
+    )
+    .await;
+    assert_eq!(status, 403, "{error}");
+    let (ak, sk, security) = &temporary;
+    let body = create.to_string();
+    let (status, _) = signed_with(
+        &app,
+        (ak, sk),
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/credentials",
+        body.as_bytes(),
+        &[("x-security-token", security)],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM access_keys WHERE user_id = $1")
+        .bind(&user_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, 0, "no key was made");
+    // ...but signed in to the console, where the password was given, it can.
+    let console = signed_in(&app, "scoped", USER_PASSWORD).await;
+    let (status, made) = server_fn(
+        &app,
+        &console,
+        "iam/create_access_key",
+        &json!({ "user_id": user_id, "description": "" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{made}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_console_only_users_access_keys_sign_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let (status, created) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3/users",
+        Some(json!({
+        "user": { "name": "clicker", "password": USER_PASSWORD, "access_mode": "console" } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let user_id = created["user"]["id"].as_str().unwrap().to_owned();
+    let (status, key) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/credentials",
+        Some(json!({ "credential": { "user_id": user_id } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{key}");
+    let ak = key["credential"]["access"].as_str().unwrap();
+    let sk = key["credential"]["secret"].as_str().unwrap();
+    let (status, error): (u16, Value) = signed(
+        &app,
+        ak,
+        sk,
+        Method::GET,
+        &format!("/v3/users/{user_id}"),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 401, "{error}");
+    app.stop().await;
+}
+
+/// Moves the sign-in time recorded in every stored console session back by `hours`, as if
+/// the session had been signed in that long ago. The session record is MessagePack; its
+/// `signed_in_at` is a 32-bit integer (`0xce` or `0xd2` and four bytes) within seconds of
+/// now.
+async fn age_sessions(app: &TestApp, hours: i64) {
+    let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT id, data FROM console_sessions")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    for (id, mut data) in rows {
+        let mut aged = false;
+        for at in (now - 60)..=(now + 1) {
+            for marker in [0xce_u8, 0xd2] {
+                let mut pattern = vec![marker];
+                pattern.extend_from_slice(&u32::try_from(at).unwrap().to_be_bytes());
+                if let Some(start) = data.windows(5).position(|w| w == pattern.as_slice()) {
+                    let earlier = u32::try_from(at - hours * 3600).unwrap();
+                    data[start + 1..start + 5].copy_from_slice(&earlier.to_be_bytes());
+                    aged = true;
+                }
+            }
+        }
+        assert!(aged, "the session's sign-in time was found");
+        sqlx::query("UPDATE console_sessions SET data = $2 WHERE id = $1")
+            .bind(&id)
+            .bind(&data)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_absolute_session_lifetime_holds_for_the_management_api() {
+    let app = TestApp::spawn().await;
+    let console = signed_in(&app, "admin", crate::support::ADMIN_PASSWORD).await;
+    let projects = || console.get(app.url("/v3/projects")).send();
+    assert_eq!(projects().await.unwrap().status(), 200);
+    // Older than the 12 hours a session lives, however active it was.
+    age_sessions(&app, 13).await;
+    assert_eq!(projects().await.unwrap().status(), 401);
+    app.stop().await;
+}
