@@ -242,8 +242,7 @@ async fn access_keys_show_the_secret_once_store_it_encrypted_and_stop_at_two() {
 async fn signed_requests_are_accepted_refused_when_wrong_and_locked_after_five_failures() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
-    let (user_id, reader) =
-        user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
+    let (user_id, _) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
     // Users manage their own keys without any IAM policy (in the console, where they gave
     // their password; a token alone mints none).
     let console = crate::console_iam::signed_in(&app, "reader", USER_PASSWORD).await;
