@@ -7,13 +7,14 @@ Run by server/tests/it/compat.rs against a freshly started server; settings come
 environment: PORTICO_URL, PORTICO_ADMIN_PASSWORD.
 """
 import os
-import sys
 
 import requests
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkiam.v3 import IamClient
 from huaweicloudsdkiam.v3 import model as m
+
+from portico import expect, run
 
 URL = os.environ["PORTICO_URL"]
 ADMIN_PASSWORD = os.environ["PORTICO_ADMIN_PASSWORD"]
@@ -41,7 +42,7 @@ def token_for(name, password):
     response = anonymous.keystone_create_user_token_by_password(
         m.KeystoneCreateUserTokenByPasswordRequest(body=body)
     )
-    assert response.x_subject_token, "X-Subject-Token is returned"
+    expect(response.x_subject_token, "X-Subject-Token is returned")
     return response.x_subject_token, response.token.user.domain.id, response.token.project.id
 
 
@@ -64,7 +65,7 @@ def main():
             )
         )
     ).user
-    assert user.name == "sdk-reader" and user.enabled, user
+    expect(user.name == "sdk-reader" and user.enabled, f"{user!r}")
 
     group = admin.keystone_create_group(
         m.KeystoneCreateGroupRequest(
@@ -77,14 +78,14 @@ def main():
     admin.keystone_check_user_in_group(m.KeystoneCheckUserInGroupRequest(group_id=group.id, user_id=user.id))
 
     roles = admin.keystone_list_permissions(m.KeystoneListPermissionsRequest(display_name="APIG ReadOnlyAccess")).roles
-    assert len(roles) == 1, roles
+    expect(len(roles) == 1, f"{roles!r}")
     admin.keystone_associate_group_with_project_permission(
         m.KeystoneAssociateGroupWithProjectPermissionRequest(project_id=project_id, group_id=group.id, role_id=roles[0].id)
     )
     granted = admin.keystone_list_project_permissions_for_group(
         m.KeystoneListProjectPermissionsForGroupRequest(project_id=project_id, group_id=group.id)
     ).roles
-    assert [r.display_name for r in granted] == ["APIG ReadOnlyAccess"], granted
+    expect([r.display_name for r in granted] == ["APIG ReadOnlyAccess"], f"{granted!r}")
 
     key = admin.create_permanent_access_key(
         m.CreatePermanentAccessKeyRequest(
@@ -93,9 +94,9 @@ def main():
             )
         )
     ).credential
-    assert key.access and key.secret, key
+    expect(key.access and key.secret, f"{key!r}")
     listed = admin.list_permanent_access_keys(m.ListPermanentAccessKeysRequest(user_id=user.id)).credentials
-    assert [c.access for c in listed] == [key.access], listed
+    expect([c.access for c in listed] == [key.access], f"{listed!r}")
 
     project = admin.keystone_create_project(
         m.KeystoneCreateProjectRequest(
@@ -110,10 +111,10 @@ def main():
             body=m.KeystoneUpdateProjectRequestBody(project=m.KeystoneUpdateProjectOption(name="sdk-stage")),
         )
     ).project
-    assert renamed.name == "sdk-stage", renamed
+    expect(renamed.name == "sdk-stage", f"{renamed!r}")
     names = [p.name for p in admin.keystone_list_projects_for_user(
         m.KeystoneListProjectsForUserRequest(user_id=user.id)).projects]
-    assert sorted(names) == ["default", "sdk-stage"], names
+    expect(sorted(names) == ["default", "sdk-stage"], f"{names!r}")
     admin.update_user_information(
         m.UpdateUserInformationRequest(
             user_id=user.id,
@@ -121,12 +122,12 @@ def main():
         )
     )
     shown = admin.show_user(m.ShowUserRequest(user_id=user.id)).user
-    assert shown.email == "reader@example.com", shown
+    expect(shown.email == "reader@example.com", f"{shown!r}")
 
     # The new user's key signs calls that are accepted ...
     reader = client(key.access, key.secret, domain_id)
     own = reader.list_permanent_access_keys(m.ListPermanentAccessKeysRequest(user_id=user.id)).credentials
-    assert [c.access for c in own] == [key.access], own
+    expect([c.access for c in own] == [key.access], f"{own!r}")
 
     # ... and refused where the policy lacks the action.
     try:
@@ -139,11 +140,11 @@ def main():
         )
     except ClientRequestException as error:
         # An IAM refusal, in IAM's shape: the SDK reads the status and the message.
-        assert error.status_code == 403, error
-        assert "iam:users:create" in error.error_msg, error
-        assert error.request_id, error
+        expect(error.status_code == 403, f"{error!r}")
+        expect("iam:users:create" in error.error_msg, f"{error!r}")
+        expect(error.request_id, f"{error!r}")
     else:
-        raise AssertionError("a read-only user created a user")
+        expect(False, "a read-only user created a user")
 
     # A wrong secret is refused.
     try:
@@ -151,9 +152,9 @@ def main():
             m.ListPermanentAccessKeysRequest(user_id=user.id)
         )
     except ClientRequestException as error:
-        assert error.status_code == 401, error
+        expect(error.status_code == 401, f"{error!r}")
     else:
-        raise AssertionError("a wrong secret was accepted")
+        expect(False, "a wrong secret was accepted")
 
     # A temporary key from the reader's token signs calls together with its security token.
     reader_token, _, _ = token_for("sdk-reader", USER_PASSWORD)
@@ -168,20 +169,15 @@ def main():
             )
         )
     ).credential
-    assert temporary.access and temporary.secret and temporary.securitytoken, temporary
+    expect(temporary.access and temporary.secret and temporary.securitytoken, f"{temporary!r}")
     short_lived = GlobalCredentials(temporary.access, temporary.secret, domain_id).with_security_token(
         temporary.securitytoken
     )
     short_client = IamClient.new_builder().with_credentials(short_lived).with_endpoint(URL).build()
     own = short_client.list_permanent_access_keys(m.ListPermanentAccessKeysRequest(user_id=user.id)).credentials
-    assert [c.access for c in own] == [key.access], own
+    expect([c.access for c in own] == [key.access], f"{own!r}")
 
-    print("iam_sdk: all checks passed")
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as error:  # report the SDK's own error text
-        print(f"iam_sdk: FAILED: {error!r}", file=sys.stderr)
-        raise
+    run("iam_sdk", main)

@@ -23,7 +23,9 @@ fn run_script_with(app: &TestApp, script: &str, env: &[(&str, String)]) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../compat")
         .join(script);
+    // Optimised (`-O`): the scripts' checks never rest on `assert`, which it strips.
     let output = Command::new(python())
+        .arg("-O")
         .arg(&path)
         .env("PORTICO_URL", &app.console)
         .env("PORTICO_ADMIN_PASSWORD", ADMIN_PASSWORD)
@@ -89,4 +91,31 @@ async fn management_errors_request_ids_and_list_limits_follow_apig_and_iam() {
     let app = TestApp::spawn().await;
     tokio::task::block_in_place(|| run_script(&app, "mgmt_protocol_sdk.py"));
     app.stop().await;
+}
+
+/// The scripts check with `expect` (recorded, reported together, failing the run), never
+/// with `assert` statements, which `python -O` strips.
+#[test]
+fn compatibility_scripts_do_not_rely_on_assert_statements() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../compat");
+    let mut scripts = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "py") {
+            scripts += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                assert!(
+                    !line.trim_start().starts_with("assert "),
+                    "{}:{}: checks use expect(), not assert: {line}",
+                    path.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+    assert!(
+        scripts >= 6,
+        "the compatibility scripts were found ({scripts})"
+    );
 }
