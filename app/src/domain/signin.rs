@@ -30,18 +30,29 @@ pub fn validate(user_name: &str, password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Where to go after signing in: only a path on this console, never another site.
+/// Where to go after signing in: only a path on this console, never another site. The
+/// target is first read as a browser reads a URL (WHATWG URL): leading and trailing
+/// control characters and spaces dropped, tabs and newlines removed anywhere, a backslash
+/// taken for a slash; so `/\t/evil.example` or `\\evil.example`, which a browser would
+/// follow off-site, go to the console's home instead.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with("/signin") =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
+    let Some(next) = next else {
+        return "/".to_owned();
+    };
+    let read: String = next
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    let on_site = read.starts_with('/')
+        && !read.starts_with("//")
+        && !read.starts_with("/signin")
+        && !read.chars().any(char::is_control);
+    if on_site {
+        read
+    } else {
+        "/".to_owned()
     }
 }
 
@@ -75,5 +86,21 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(Some("/signin")), "/");
         assert_eq!(safe_next(None), "/");
+        // As a browser reads them: tabs and newlines removed, backslashes are slashes,
+        // surrounding spaces and controls dropped.
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\\\\evil.example",
+            "\\/evil.example",
+            " //evil.example",
+            "\u{0}//evil.example",
+            "/\r\n\\evil.example",
+            "/ok\u{7}/x",
+        ] {
+            assert_eq!(safe_next(Some(sneaky)), "/", "{sneaky:?}");
+        }
+        assert_eq!(safe_next(Some(" /gateways\t")), "/gateways");
+        assert_eq!(safe_next(Some("/iam\\users")), "/iam/users");
     }
 }

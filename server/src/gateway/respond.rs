@@ -85,15 +85,23 @@ impl GatewayError {
             GatewayError::BodyTooLarge => "Request entity too large.".to_owned(),
             GatewayError::UriTooLarge => "Request URI too large.".to_owned(),
             GatewayError::HeadersTooLarge => "Request headers too large.".to_owned(),
-            GatewayError::BackendConfig(reason) => {
-                format!("The backend configurations do not exist: {reason}.")
-            }
+            // The reason names variables, addresses or paths: the caller is told only that
+            // the API is misconfigured; the log has the reason under the request id, and
+            // the console the API's state.
+            GatewayError::BackendConfig(_) => "The backend configurations do not exist.".to_owned(),
             GatewayError::BackendTimeout => "Backend timeout.".to_owned(),
             GatewayError::BackendUnavailable => "Backend unavailable.".to_owned(),
         }
     }
 
     pub fn into_response(self, request_id: &RequestId) -> Response {
+        if let GatewayError::BackendConfig(reason) = &self {
+            tracing::warn!(
+                request_id = request_id.as_str(),
+                %reason,
+                "a call was refused: its API's backend cannot be served"
+            );
+        }
         #[derive(Serialize)]
         struct Body<'a> {
             error_code: &'a str,
@@ -126,4 +134,22 @@ pub fn stamp(headers: &mut axum::http::HeaderMap, request_id: &RequestId) {
         headers.insert(X_REQUEST_ID, value);
     }
     headers.insert(header::SERVER, HeaderValue::from_static("api-gateway"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configuration_reasons_stay_out_of_error_bodies() {
+        let reason = "the variable #inner_host# has no value in this environment".to_owned();
+        let error = GatewayError::BackendConfig(reason);
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(error.code(), "APIG.0105");
+        assert!(
+            !error.message().contains("inner_host"),
+            "{}",
+            error.message()
+        );
+    }
 }

@@ -198,6 +198,11 @@ async fn sign_in_goes_back_to_the_page_asked_for_but_never_off_site() {
         ("/gateways", "/gateways"),
         ("//evil.example/", "/"),
         ("https://evil.example/", "/"),
+        // What a browser would read as //evil.example: tab, newline, backslashes.
+        ("/\t/evil.example/", "/"),
+        ("/\n/evil.example/", "/"),
+        ("\\\\evil.example/", "/"),
+        ("/\\evil.example/", "/"),
     ] {
         let form = [
             ("user_name", "admin"),

@@ -486,3 +486,36 @@ async fn the_plain_listener_speaks_http1_and_http2_with_prior_knowledge() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn gateway_errors_never_name_internal_addresses() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-quiet").await;
+    // An internal address, through a variable, that answers nothing.
+    ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{}/env-variables", at.gw),
+        Some(
+            json!({ "group_id": at.group_id, "env_id": RELEASE, "variable_name": "inner_host",
+                     "variable_value": "127.0.0.1:1" }),
+        ),
+    )
+    .await;
+    create_and_publish(&app, &admin, &at, json!({
+        "name": "inner", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/inner",
+        "auth_type": "NONE", "backend_type": "HTTP",
+        "backend_api": { "url_domain": "#inner_host#", "req_protocol": "HTTP", "req_method": "GET",
+                         "req_uri": "/private/admin", "timeout": 5000 }
+    }), &[RELEASE]).await;
+    let refused = until_status(|| call(&app, &at.group_id, Method::GET, "/inner"), 502).await;
+    let body = refused.text().await.unwrap();
+    for secret in ["127.0.0.1", "inner_host", "/private/admin"] {
+        assert!(!body.contains(secret), "{secret} in {body}");
+    }
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["request_id"].as_str().unwrap().len(), 32, "{body}");
+    app.stop().await;
+}
