@@ -29,6 +29,9 @@ impl Database {
                 .await
                 .context("starting the embedded PostgreSQL")??;
                 tracing::info!(data_dir = %settings.data_dir.display(), "embedded PostgreSQL started");
+                cluster
+                    .supervise()
+                    .context("watching the embedded PostgreSQL")?;
                 create_database(&cluster.url("postgres"), postgres::DATABASE).await?;
                 (cluster.url(postgres::DATABASE), Some(cluster))
             }

@@ -9,12 +9,18 @@
 //! - A guardian process watches this process and stops the cluster if we die without
 //!   stopping it (even by SIGKILL), so no `postgres` process outlives Portico.
 //! - When running as root, PostgreSQL runs as an unprivileged system user (`postgres`).
+//! - Once `supervise`d, a cluster that dies (killed, out of memory) is started again, with
+//!   a backoff between failed attempts, and every restart is logged; the pool reconnects
+//!   by itself, and the gateway serves from its snapshot meanwhile.
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{chown, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Database Portico creates for itself inside the cluster.
 pub const DATABASE: &str = "portico";
@@ -62,16 +68,39 @@ pub enum Lifetime {
     Ephemeral,
 }
 
+/// How often a supervised cluster is looked at.
+const SUPERVISE_EVERY: Duration = Duration::from_millis(500);
+/// Longest wait between two failed restarts.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
 /// A running private PostgreSQL cluster.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
+    control: Control,
+    running: bool,
+    /// Set once the cluster is being stopped on purpose: the supervisor leaves it down.
+    stopping: Arc<AtomicBool>,
+    /// Held for the life of the process: the data directory is ours.
+    _lock: File,
+}
+
+/// What running the cluster's tools needs, shared with its supervisor.
+#[derive(Debug, Clone)]
+pub struct Control {
     bin_dir: PathBuf,
     pgdata: PathBuf,
     socket_dir: PathBuf,
     run_as: Option<String>,
-    running: bool,
-    /// Held for the life of the process: the data directory is ours.
-    _lock: File,
+    data_dir: PathBuf,
+    lifetime: Lifetime,
+}
+
+impl std::ops::Deref for EmbeddedPostgres {
+    type Target = Control;
+
+    fn deref(&self) -> &Control {
+        &self.control
+    }
 }
 
 impl EmbeddedPostgres {
@@ -106,11 +135,16 @@ impl EmbeddedPostgres {
         }
 
         let mut cluster = EmbeddedPostgres {
-            bin_dir,
-            pgdata,
-            socket_dir,
-            run_as,
+            control: Control {
+                bin_dir,
+                pgdata,
+                socket_dir,
+                run_as,
+                data_dir: data_dir.clone(),
+                lifetime,
+            },
             running: false,
+            stopping: Arc::new(AtomicBool::new(false)),
             _lock: lock,
         };
         if !cluster.pgdata.join("PG_VERSION").exists() {
@@ -121,7 +155,7 @@ impl EmbeddedPostgres {
         if cluster.pgdata.join("postmaster.pid").exists() {
             let _ = cluster.pg_ctl(&["stop", "-m", "immediate", "-w"]);
         }
-        let log = data_dir.join("postgres.log");
+        let log = cluster.log();
         File::create(&log).map_err(io(format!("creating {}", log.display())))?;
         if let Some((uid, gid)) = owner {
             chown(&log, Some(uid), Some(gid))
@@ -141,8 +175,20 @@ impl EmbeddedPostgres {
                 other => other,
             })?;
         cluster.running = true;
-        cluster.spawn_guardian(&data_dir, lifetime)?;
+        cluster.spawn_guardian()?;
         Ok(cluster)
+    }
+
+    /// Watches the cluster from a thread of its own and starts it again whenever it has
+    /// died, until `stop`.
+    pub fn supervise(&self) -> Result<(), PostgresError> {
+        let control = self.control.clone();
+        let stopping = self.stopping.clone();
+        std::thread::Builder::new()
+            .name("postgres-supervisor".to_owned())
+            .spawn(move || control.supervise(&stopping))
+            .map_err(io("starting the PostgreSQL supervisor"))?;
+        Ok(())
     }
 
     /// Connection URL for `database` over the cluster's socket.
@@ -161,7 +207,56 @@ impl EmbeddedPostgres {
             return Ok(());
         }
         self.running = false;
+        self.stopping.store(true, Ordering::SeqCst);
         self.pg_ctl(&["stop", "-m", "fast", "-w", "-t", "60"])
+    }
+}
+
+impl Control {
+    fn log(&self) -> PathBuf {
+        self.data_dir.join("postgres.log")
+    }
+
+    /// The postmaster's process id, from its pid file, if that process is alive.
+    fn postmaster(&self) -> Option<u32> {
+        let text = fs::read_to_string(self.pgdata.join("postmaster.pid")).ok()?;
+        let pid: u32 = text.lines().next()?.trim().parse().ok()?;
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // The state follows the command name in parentheses; a zombie is gone.
+        let state = stat.rsplit_once(") ")?.1.chars().next()?;
+        (state != 'Z').then_some(pid)
+    }
+
+    fn supervise(&self, stopping: &AtomicBool) {
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            std::thread::sleep(SUPERVISE_EVERY);
+            if stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            if self.postmaster().is_some() {
+                continue;
+            }
+            tracing::warn!("the embedded PostgreSQL is not running; starting it again");
+            let log = self.log().to_string_lossy().into_owned();
+            match self.pg_ctl(&["start", "-w", "-t", "60", "-l", &log]) {
+                Ok(()) => {
+                    tracing::warn!(
+                        pid = self.postmaster(),
+                        "the embedded PostgreSQL was restarted"
+                    );
+                    backoff = Duration::from_secs(1);
+                    if let Err(error) = self.spawn_guardian() {
+                        tracing::error!(%error, "the restarted PostgreSQL has no guardian");
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(%error, retry_in = ?backoff, "the embedded PostgreSQL did not start again");
+                    std::thread::sleep(backoff);
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
     }
 
     fn initdb(&self) -> Result<(), PostgresError> {
@@ -255,7 +350,8 @@ impl EmbeddedPostgres {
 
     /// Starts a small shell that waits for this process to exit, then stops the cluster if
     /// it is still the one we started, and for ephemeral clusters removes the data directory.
-    fn spawn_guardian(&self, data_dir: &Path, lifetime: Lifetime) -> Result<(), PostgresError> {
+    fn spawn_guardian(&self) -> Result<(), PostgresError> {
+        let (data_dir, lifetime) = (&self.data_dir, self.lifetime);
         let pidfile = self.pgdata.join("postmaster.pid");
         let postmaster = fs::read_to_string(&pidfile)
             .ok()

@@ -22,4 +22,5 @@ mod runtime;
 mod signin;
 mod slow_clients;
 mod startup;
+mod supervision;
 mod support;
