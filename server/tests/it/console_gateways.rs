@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::console_iam::{server_fn, signed_in};
+use crate::console_permissions::stored;
 use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
 use crate::support::{TestApp, ADMIN_PASSWORD};
 
@@ -168,7 +169,15 @@ async fn every_gateway_server_function_checks_its_permission() {
             ("apig reader", &reader, *read),
             ("no policy", &nobody, false),
         ] {
+            let before = stored(&app).await;
             let (status, body) = server_fn(&app, client, endpoint, args).await;
+            if status == 403 {
+                let after = stored(&app).await;
+                assert_eq!(
+                    after, before,
+                    "{who} {endpoint}: refused, yet it changed what is stored"
+                );
+            }
             if allowed {
                 assert_eq!(status, 200, "{who} {endpoint}: {body}");
             } else {
@@ -289,7 +298,15 @@ async fn group_and_environment_server_functions_check_their_permission() {
             ("apig reader", &reader, *read),
             ("no policy", &nobody, false),
         ] {
+            let before = stored(&app).await;
             let (status, body) = server_fn(&app, client, endpoint, args).await;
+            if status == 403 {
+                let after = stored(&app).await;
+                assert_eq!(
+                    after, before,
+                    "{who} {endpoint}: refused, yet it changed what is stored"
+                );
+            }
             if allowed {
                 assert_eq!(status, 200, "{who} {endpoint}: {body}");
             } else {
@@ -425,7 +442,15 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
             ("apig reader", &reader, *read),
             ("no policy", &nobody, false),
         ] {
+            let before = stored(&app).await;
             let (status, body) = server_fn(&app, client, endpoint, args).await;
+            if status == 403 {
+                let after = stored(&app).await;
+                assert_eq!(
+                    after, before,
+                    "{who} {endpoint}: refused, yet it changed what is stored"
+                );
+            }
             if allowed {
                 assert_eq!(status, 200, "{who} {endpoint}: {body}");
             } else {

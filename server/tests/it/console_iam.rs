@@ -2,6 +2,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::console_permissions::stored;
 use crate::iam_support::{admin_token, call, user_with_policy, USER_PASSWORD};
 use crate::support::{client, TestApp, ADMIN_PASSWORD};
 
@@ -40,6 +41,7 @@ pub async fn server_fn(
         "apis/open",
         "apis/update",
         "apis/debug",
+        "openapi/import_item",
     ]
     .contains(&endpoint);
     let request = if json_input {
@@ -159,7 +161,15 @@ async fn every_iam_server_function_checks_its_permission() {
             ("apig reader", &apig_reader, false),
             ("iam reader", &iam_reader, *read),
         ] {
+            let before = stored(&app).await;
             let (status, body) = server_fn(&app, client, endpoint, args).await;
+            if status == 403 {
+                let after = stored(&app).await;
+                assert_eq!(
+                    after, before,
+                    "{who} {endpoint}: refused, yet it changed what is stored"
+                );
+            }
             // IAM ReadOnlyAccess has iam:*:list*, iam:*:get*; the audit log is iam:audit:list.
             if allowed {
                 assert_ne!(status, 403, "{who} {endpoint}: {body}");

@@ -5,6 +5,7 @@ mod apis;
 mod compat;
 mod console_gateways;
 mod console_iam;
+mod console_permissions;
 mod conventions;
 mod credentials;
 mod domains;

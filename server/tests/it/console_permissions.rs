@@ -1,0 +1,402 @@
+//! The console's permission table covers every server function: a new server function
+//! without a row in one of the tables (here, `console_iam.rs`, `console_gateways.rs`)
+//! fails `every_server_function_has_a_permission_row`. The rows here check the effect,
+//! not only the status: a refused call changes nothing stored, an allowed read returns
+//! data.
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::console_iam::{server_fn, signed_in};
+use crate::domains::certificate;
+use crate::groups::{gateway, ok};
+use crate::iam_support::{admin_token, call, user_with_policy, USER_PASSWORD};
+use crate::support::{TestApp, ADMIN_PASSWORD};
+
+/// Server functions every signed-in user (or anyone, for signing in) may call: they act
+/// on the caller's own session, or show only what the caller's permissions allow.
+const OPEN: &[&str] = &[
+    "sign_in",
+    "sign_out",
+    "load_shell",
+    "process_state",
+    "switch_project",
+    "iam/change_password",
+];
+
+/// The endpoints the permission tables have rows for: every `("endpoint", …)` row of the
+/// table tests' sources.
+fn rows() -> Vec<String> {
+    let sources = [
+        include_str!("console_iam.rs"),
+        include_str!("console_gateways.rs"),
+        include_str!("console_permissions.rs"),
+    ];
+    let mut rows = Vec::new();
+    for source in sources {
+        let mut rest = source;
+        while let Some(at) = rest.find('(') {
+            rest = &rest[at + 1..];
+            let trimmed = rest.trim_start();
+            let Some(quoted) = trimmed.strip_prefix('"') else {
+                continue;
+            };
+            let Some(end) = quoted.find('"') else {
+                continue;
+            };
+            let name = &quoted[..end];
+            let is_endpoint = name.contains('/')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || "_/-".contains(c))
+                && quoted[end + 1..].starts_with(',');
+            if is_endpoint {
+                rows.push(name.to_owned());
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn every_server_function_has_a_permission_row() {
+    // Linking the server registers every server function of the console.
+    let _ = portico::console::router;
+    let rows = rows();
+    let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    registered.sort();
+    assert!(
+        registered.len() > 50,
+        "server functions found: {registered:?}"
+    );
+    let missing: Vec<&String> = registered
+        .iter()
+        .filter(|name| !rows.contains(name) && !OPEN.contains(&name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "server functions without a row in a permission table: {missing:?}"
+    );
+}
+
+/// A digest of everything stored that a console action can change (the audit log, which
+/// records refusals, and sessions aside).
+pub async fn stored(app: &TestApp) -> String {
+    let tables = [
+        "projects",
+        "users",
+        "user_groups",
+        "group_members",
+        "custom_policies",
+        "group_grants",
+        "access_keys",
+        "gateways",
+        "gateway_tags",
+        "gateway_features",
+        "gateway_ingress_ports",
+        "api_groups",
+        "environments",
+        "env_variables",
+        "apis",
+        "api_versions",
+        "api_publications",
+        "certificates",
+        "group_domains",
+    ];
+    let mut digest = String::new();
+    for table in tables {
+        let part: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM {table} t"
+        ))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        digest.push_str(&format!("{table}:{} ", part.unwrap_or_default()));
+    }
+    digest
+}
+
+#[tokio::test]
+async fn domain_openapi_key_and_policy_functions_check_their_permission_and_change_nothing_when_refused(
+) {
+    let app = TestApp::spawn().await;
+    let admin_api = admin_token(&app).await;
+    user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
+    user_with_policy(&app, &admin_api, "iamreader", Some("IAM ReadOnlyAccess")).await;
+    user_with_policy(&app, &admin_api, "nobody", None).await;
+    let (target, _) = user_with_policy(&app, &admin_api, "target", None).await;
+    let gw = gateway(&app, &admin_api, "gw-perms").await;
+    let gateway_id = gw.rsplit('/').next().unwrap().to_owned();
+    let project_base = gw.split("/instances/").next().unwrap().to_owned();
+    let group = ok(
+        &app,
+        &admin_api,
+        Method::POST,
+        &format!("{gw}/api-groups"),
+        Some(json!({ "name": "shop" })),
+    )
+    .await;
+    let group_id = group["id"].as_str().unwrap().to_owned();
+    let domains = format!("{gw}/api-groups/{group_id}/domains");
+    let mut bound = Vec::new();
+    for name in [
+        "api.shop.example.com",
+        "www.shop.example.com",
+        "old.shop.example.com",
+    ] {
+        let domain = ok(
+            &app,
+            &admin_api,
+            Method::POST,
+            &domains,
+            Some(json!({ "url_domain": name })),
+        )
+        .await;
+        bound.push(domain["id"].as_str().unwrap().to_owned());
+    }
+    let (cert, key) = certificate(&["*.shop.example.com"], -1, 90);
+    let global = ok(&app, &admin_api, Method::POST, &format!("{project_base}/certificates"),
+        Some(json!({ "name": "shop_global", "type": "global", "cert_content": cert, "private_key": key }))).await;
+    let certificate_id = global["id"].as_str().unwrap().to_owned();
+    let (status, policy) = call(&app, &admin_api, Method::POST, "/v3.0/OS-ROLE/roles", Some(json!({
+        "role": { "display_name": "unused policy", "type": "XA",
+            "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:apis:list"] }] } } }))).await;
+    assert_eq!(status, 201, "{policy}");
+    let policy_id = policy["role"]["id"].as_str().unwrap().to_owned();
+    let (status, made) = call(
+        &app,
+        &admin_api,
+        Method::POST,
+        "/v3.0/OS-CREDENTIAL/credentials",
+        Some(json!({ "credential": { "user_id": target } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    let access_key = made["credential"]["access"].as_str().unwrap().to_owned();
+    let document = json!({ "openapi": "3.0.0", "info": { "title": "shop", "version": "1" },
+        "paths": { "/items": { "get": { "responses": { "200": { "description": "ok" } } } } } })
+    .to_string();
+    let mock = |name: &str, uri: &str| {
+        json!({
+        "name": name, "group_id": group_id, "type": 1, "req_protocol": "HTTP", "req_method": "GET",
+        "req_uri": uri, "auth_type": "NONE", "backend_type": "MOCK",
+        "mock_info": { "result_content": "{}", "status_code": 200 } })
+    };
+    let api = ok(
+        &app,
+        &admin_api,
+        Method::POST,
+        &format!("{gw}/apis"),
+        Some(mock("fixture", "/fixture")),
+    )
+    .await;
+    let api_id = api["id"].as_str().unwrap().to_owned();
+    // Published, so that it can be debugged.
+    ok(
+        &app,
+        &admin_api,
+        Method::POST,
+        &format!("{gw}/apis/action"),
+        Some(json!({
+        "action": "online", "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "api_id": api_id })),
+    )
+    .await;
+    let item = json!({ "method": "GET", "path": "/imported", "error": "", "note": "", "definition": {
+        "name": "imported", "group_id": group_id, "req_method": "GET", "req_uri": "/imported",
+        "backend_type": "MOCK", "mock_info": { "result_content": "{}", "status_code": 200 } } });
+
+    // (endpoint, arguments, service, is it a read); in an order the administrator can run.
+    let table: Vec<(&str, Value, &str, bool)> = vec![
+        (
+            "domains/list",
+            json!({ "gateway_id": gateway_id, "group_id": group_id }),
+            "apig",
+            true,
+        ),
+        (
+            "openapi/preview",
+            json!({ "gateway_id": gateway_id, "text": document }),
+            "apig",
+            false,
+        ),
+        (
+            "openapi/export",
+            json!({ "gateway_id": gateway_id, "group_id": group_id, "env_id": "", "yaml": false }),
+            "apig",
+            false,
+        ),
+        (
+            "domains/bind",
+            json!({ "gateway_id": gateway_id, "group_id": group_id, "domain": "new.shop.example.com", "min_ssl_version": "TLSv1.2" }),
+            "apig",
+            false,
+        ),
+        (
+            "domains/upload-certificate",
+            json!({ "gateway_id": gateway_id, "group_id": group_id, "domain_id": bound[0], "name": "shop_cert", "cert_content": cert, "private_key": key }),
+            "apig",
+            false,
+        ),
+        (
+            "domains/link-certificate",
+            json!({ "gateway_id": gateway_id, "group_id": group_id, "domain_id": bound[1], "certificate_id": certificate_id, "link": "Attach" }),
+            "apig",
+            false,
+        ),
+        (
+            "domains/unbind",
+            json!({ "gateway_id": gateway_id, "group_id": group_id, "domain_id": bound[2] }),
+            "apig",
+            false,
+        ),
+        (
+            "openapi/import_item",
+            json!({ "gateway_id": gateway_id, "group_id": group_id, "item": item, "overwrite": false }),
+            "apig",
+            false,
+        ),
+        (
+            "apis/open",
+            json!({ "wizard": { "gateway_id": gateway_id, "new_group": "orders", "env_id": "",
+            "definition": mock("opened", "/opened") } }),
+            "apig",
+            false,
+        ),
+        (
+            "apis/update",
+            json!({ "gateway_id": gateway_id, "api_id": api_id, "definition": mock("renamed", "/fixture") }),
+            "apig",
+            false,
+        ),
+        (
+            "apis/debug",
+            json!({ "gateway_id": gateway_id, "api_id": api_id, "call": {
+            "stage": "", "method": "GET", "path": "/fixture", "query": [], "headers": [], "body": "" } }),
+            "apig",
+            false,
+        ),
+        (
+            "iam/set_access_key_status",
+            json!({ "access_key": access_key, "active": false }),
+            "iam",
+            false,
+        ),
+        (
+            "iam/delete_access_key",
+            json!({ "access_key": access_key }),
+            "iam",
+            false,
+        ),
+        (
+            "iam/delete_policy",
+            json!({ "policy_id": policy_id }),
+            "iam",
+            false,
+        ),
+    ];
+    let clients = [
+        (
+            "apig reader",
+            signed_in(&app, "apigreader", USER_PASSWORD).await,
+            "apig",
+        ),
+        (
+            "iam reader",
+            signed_in(&app, "iamreader", USER_PASSWORD).await,
+            "iam",
+        ),
+        (
+            "no policy",
+            signed_in(&app, "nobody", USER_PASSWORD).await,
+            "",
+        ),
+    ];
+    for (endpoint, args, service, read) in &table {
+        for (who, client, reads) in &clients {
+            let before = stored(&app).await;
+            let (status, body) = server_fn(&app, client, endpoint, args).await;
+            if *read && reads == service {
+                assert_eq!(status, 200, "{who} {endpoint}: {body}");
+                assert!(!body.is_null(), "{who} {endpoint}: a read returns data");
+            } else {
+                assert_eq!(status, 403, "{who} {endpoint}: {body}");
+                assert!(
+                    body["Forbidden"]["action"]
+                        .as_str()
+                        .is_some_and(|a| a.starts_with(&format!("{service}:"))),
+                    "{who} {endpoint}: {body}"
+                );
+            }
+            assert_eq!(
+                stored(&app).await,
+                before,
+                "{who} {endpoint} changed what is stored"
+            );
+        }
+    }
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    for (endpoint, args, _, read) in &table {
+        let before = stored(&app).await;
+        let (status, body) = server_fn(&app, &admin, endpoint, args).await;
+        assert_eq!(status, 200, "admin {endpoint}: {body}");
+        let changes = !["openapi/preview", "openapi/export", "apis/debug"].contains(endpoint);
+        if !read && changes {
+            assert_ne!(
+                stored(&app).await,
+                before,
+                "admin {endpoint} changed nothing"
+            );
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn switching_project_stays_inside_the_account() {
+    let app = TestApp::spawn().await;
+    let admin_api = admin_token(&app).await;
+    user_with_policy(&app, &admin_api, "nobody", None).await;
+    let (status, created) = call(
+        &app,
+        &admin_api,
+        Method::POST,
+        "/v3/projects",
+        Some(json!({ "project": { "name": "second" } })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let second = created["project"]["id"].as_str().unwrap().to_owned();
+    let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
+    let current = || async {
+        let (_, shell) = server_fn(&app, &nobody, "load_shell", &json!({})).await;
+        shell["current_project"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(current().await, "default");
+    // A project that is not the account's (or does not exist) is refused, and the session
+    // stays where it was.
+    let (status, body) = server_fn(
+        &app,
+        &nobody,
+        "switch_project",
+        &json!({ "project_id": "0123456789abcdef0123456789abcdef" }),
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(current().await, "default");
+    // One of the account's projects: the user works there, with the permissions granted
+    // there (none).
+    let (status, body) = server_fn(
+        &app,
+        &nobody,
+        "switch_project",
+        &json!({ "project_id": second }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(current().await, "second");
+    app.stop().await;
+}
