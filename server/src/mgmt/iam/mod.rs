@@ -73,23 +73,23 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             "/v3/domains/{domain_id}/groups/{group_id}/roles",
-            get(roles::list_granted_everywhere),
+            get(roles::list_granted),
         )
         .route(
             "/v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}",
-            put(roles::grant_everywhere)
-                .head(roles::check_grant_everywhere)
-                .delete(roles::revoke_everywhere),
+            put(roles::grant)
+                .head(roles::check_grant)
+                .delete(roles::revoke),
         )
         .route(
             "/v3/OS-INHERIT/domains/{domain_id}/groups/{group_id}/roles/inherited_to_projects",
-            get(roles::list_inherited),
+            get(roles::list_granted),
         )
         .route(
             "/v3/OS-INHERIT/domains/{domain_id}/groups/{group_id}/roles/{role_id}/inherited_to_projects",
-            put(roles::grant_everywhere)
-                .head(roles::check_grant_everywhere)
-                .delete(roles::revoke_everywhere),
+            put(roles::grant)
+                .head(roles::check_grant)
+                .delete(roles::revoke),
         )
         .route(
             "/v3.0/OS-ROLE/roles",

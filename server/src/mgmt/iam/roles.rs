@@ -186,215 +186,154 @@ fn grant_target(group_id: &str) -> Target<'_> {
     }
 }
 
-/// Where a grant applies: one project, or (`None`) all projects, which Keystone's
-/// domain-level calls and its `OS-INHERIT` calls both reach (Portico keeps one grant in
-/// all projects, for IAM's own actions and every project's alike).
-type Place = Option<String>;
+/// A grant call's path: `/v3/projects/{project_id}/groups/{group_id}/roles[/{role_id}]`
+/// for one project, or Keystone's `/v3/domains/{domain_id}/…` and
+/// `/v3/OS-INHERIT/domains/{domain_id}/…/inherited_to_projects` for all projects (Portico
+/// keeps one grant in all projects, for IAM's own actions and every project's alike, which
+/// both families of calls reach).
+#[derive(Deserialize)]
+pub struct GrantPath {
+    project_id: Option<String>,
+    domain_id: Option<String>,
+    group_id: String,
+    #[serde(default)]
+    role_id: String,
+}
 
-/// The place of a domain-level path: the caller's own account, or nothing at all.
-fn account_place(caller: &Caller, domain_id: &str) -> Result<Place, ApiError> {
-    if domain_id == caller.account_id {
-        Ok(None)
-    } else {
-        Err(ApiError::from(AppError::not_found(
-            Kind::Account,
-            format!("Domain {domain_id}"),
-        )))
+impl GrantPath {
+    /// Where the grant applies: the project, or (`None`) all projects of the caller's own
+    /// account; another account's domain does not exist.
+    fn place(&self, caller: &Caller) -> Result<Option<String>, ApiError> {
+        match (&self.project_id, &self.domain_id) {
+            (Some(project_id), _) => Ok(Some(project_id.clone())),
+            (None, Some(domain_id)) if *domain_id == caller.account_id => Ok(None),
+            (None, domain_id) => Err(ApiError::from(AppError::not_found(
+                Kind::Account,
+                format!("Domain {}", domain_id.as_deref().unwrap_or_default()),
+            ))),
+        }
     }
 }
 
-async fn list_at(
-    state: &MgmtState,
-    caller: &Caller,
-    place: Place,
-    group_id: &str,
-    path: String,
+/// The grants of a group where the path says; the `OS-INHERIT` form lists them in the
+/// shape of inherited roles (no `domain_id`).
+pub async fn list_granted(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    uri: Uri,
+    Path(at): Path<GrantPath>,
 ) -> Result<Json<Value>, ApiError> {
+    let place = at.place(&caller)?;
     guard(
-        state,
-        caller,
+        &state,
+        &caller,
         "iam:permissions:listRolesForGroupOnProject",
-        grant_target(group_id),
+        grant_target(&at.group_id),
     )
     .await?;
-    let grants = groups::grants(&state.pool, caller, group_id).await?;
+    let inherited = uri.path().starts_with("/v3/OS-INHERIT/");
     let mut items = Vec::new();
-    for grant in grants.iter().filter(|g| g.project_id == place) {
-        items.push(role(
-            caller,
-            &policies::get(&state.pool, caller, &grant.policy_id).await?,
-        ));
+    for grant in groups::grants(&state.pool, &caller, &at.group_id)
+        .await?
+        .iter()
+        .filter(|g| g.project_id == place)
+    {
+        let role = role(
+            &caller,
+            &policies::get(&state.pool, &caller, &grant.policy_id).await?,
+        );
+        items.push(if inherited {
+            without(role, &["domain_id"])
+        } else {
+            role
+        });
     }
     Ok(Json(
-        json!({ "roles": items, "links": collection_links(&path) }),
+        json!({ "roles": items, "links": collection_links(uri.path()) }),
     ))
 }
 
-async fn grant_at(
-    state: &MgmtState,
-    caller: &Caller,
-    place: Place,
-    group_id: &str,
-    role_id: &str,
+/// `PUT` of a grant path: the policy granted to the group where the path says.
+pub async fn grant(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
+    let place = at.place(&caller)?;
     guard(
-        state,
-        caller,
+        &state,
+        &caller,
         "iam:permissions:grantRoleToGroupOnProject",
-        grant_target(group_id),
+        grant_target(&at.group_id),
     )
     .await?;
-    groups::grant(&state.pool, caller, group_id, role_id, place.as_deref()).await?;
+    groups::grant(
+        &state.pool,
+        &caller,
+        &at.group_id,
+        &at.role_id,
+        place.as_deref(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn check_at(
-    state: &MgmtState,
-    caller: &Caller,
-    place: Place,
-    group_id: &str,
-    role_id: &str,
+/// `HEAD` of a grant path: 204 if the policy is granted there, else 404.
+pub async fn check_grant(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
+    let place = at.place(&caller)?;
     guard(
-        state,
-        caller,
+        &state,
+        &caller,
         "iam:permissions:checkRoleForGroupOnProject",
-        grant_target(group_id),
+        grant_target(&at.group_id),
     )
     .await?;
-    let policy = policies::get(&state.pool, caller, role_id).await?;
-    let granted = groups::grants(&state.pool, caller, group_id)
+    let policy = policies::get(&state.pool, &caller, &at.role_id).await?;
+    let granted = groups::grants(&state.pool, &caller, &at.group_id)
         .await?
         .iter()
         .any(|g| g.policy_id == policy.id && g.project_id == place);
     if granted {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        let place = match &place {
-            Some(project_id) => format!("in project {project_id}"),
-            None => "in all projects".to_owned(),
-        };
-        Err(ApiError::from(AppError::not_found(
-            Kind::Policy,
-            format!("Role {role_id} for group {group_id} {place}"),
-        )))
+        return Ok(StatusCode::NO_CONTENT);
     }
+    let place = match &place {
+        Some(project_id) => format!("in project {project_id}"),
+        None => "in all projects".to_owned(),
+    };
+    Err(ApiError::from(AppError::not_found(
+        Kind::Policy,
+        format!("Role {} for group {} {place}", at.role_id, at.group_id),
+    )))
 }
 
-async fn revoke_at(
-    state: &MgmtState,
-    caller: &Caller,
-    place: Place,
-    group_id: &str,
-    role_id: &str,
-) -> Result<StatusCode, ApiError> {
-    guard(
-        state,
-        caller,
-        "iam:permissions:revokeRoleFromGroupOnProject",
-        grant_target(group_id),
-    )
-    .await?;
-    let policy = policies::get(&state.pool, caller, role_id).await?;
-    groups::revoke(&state.pool, caller, group_id, &policy.id, place.as_deref()).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// `GET /v3/projects/{project_id}/groups/{group_id}/roles`
-pub async fn list_granted(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, group_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let path = format!("/v3/projects/{project_id}/groups/{group_id}/roles");
-    list_at(&state, &caller, Some(project_id), &group_id, path).await
-}
-
-/// `PUT /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
-pub async fn grant(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, group_id, role_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    grant_at(&state, &caller, Some(project_id), &group_id, &role_id).await
-}
-
-/// `HEAD /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
-pub async fn check_grant(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, group_id, role_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    check_at(&state, &caller, Some(project_id), &group_id, &role_id).await
-}
-
-/// `DELETE /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
+/// `DELETE` of a grant path.
 pub async fn revoke(
     State(state): State<MgmtState>,
     Extension(caller): Extension<Caller>,
-    Path((project_id, group_id, role_id)): Path<(String, String, String)>,
+    Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
-    revoke_at(&state, &caller, Some(project_id), &group_id, &role_id).await
-}
-
-/// `GET /v3/domains/{domain_id}/groups/{group_id}/roles`: the grants in all projects.
-pub async fn list_granted_everywhere(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    uri: Uri,
-    Path((domain_id, group_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let place = account_place(&caller, &domain_id)?;
-    list_at(&state, &caller, place, &group_id, uri.path().to_owned()).await
-}
-
-/// `GET /v3/OS-INHERIT/domains/{domain_id}/groups/{group_id}/roles/inherited_to_projects`:
-/// the same grants, in the shape of inherited roles (no `domain_id`).
-pub async fn list_inherited(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    uri: Uri,
-    Path((domain_id, group_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let place = account_place(&caller, &domain_id)?;
-    let Json(mut body) = list_at(&state, &caller, place, &group_id, uri.path().to_owned()).await?;
-    if let Some(roles) = body["roles"].as_array_mut() {
-        for role in roles {
-            *role = without(role.take(), &["domain_id"]);
-        }
-    }
-    Ok(Json(body))
-}
-
-/// `PUT /v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}` and its `OS-INHERIT`
-/// `inherited_to_projects` form: a grant in all projects.
-pub async fn grant_everywhere(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((domain_id, group_id, role_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let place = account_place(&caller, &domain_id)?;
-    grant_at(&state, &caller, place, &group_id, &role_id).await
-}
-
-/// `HEAD` of the domain-level and `OS-INHERIT` grant paths.
-pub async fn check_grant_everywhere(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((domain_id, group_id, role_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let place = account_place(&caller, &domain_id)?;
-    check_at(&state, &caller, place, &group_id, &role_id).await
-}
-
-/// `DELETE` of the domain-level and `OS-INHERIT` grant paths.
-pub async fn revoke_everywhere(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((domain_id, group_id, role_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let place = account_place(&caller, &domain_id)?;
-    revoke_at(&state, &caller, place, &group_id, &role_id).await
+    let place = at.place(&caller)?;
+    guard(
+        &state,
+        &caller,
+        "iam:permissions:revokeRoleFromGroupOnProject",
+        grant_target(&at.group_id),
+    )
+    .await?;
+    let policy = policies::get(&state.pool, &caller, &at.role_id).await?;
+    groups::revoke(
+        &state.pool,
+        &caller,
+        &at.group_id,
+        &policy.id,
+        place.as_deref(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]
