@@ -9,17 +9,22 @@ use crate::iam_support::{
 };
 use crate::support::{TestApp, ADMIN_PASSWORD};
 
-async fn group_named(app: &TestApp, admin: &str, name: &str) -> String {
-    let (status, groups) = call(
+/// The id of the IAM `kind` (`users`, `groups`) named `name`.
+async fn id_named(app: &TestApp, admin: &str, kind: &str, name: &str) -> String {
+    let (status, found) = call(
         app,
         admin,
         Method::GET,
-        &format!("/v3/groups?name={name}"),
+        &format!("/v3/{kind}?name={name}"),
         None,
     )
     .await;
-    assert_eq!(status, 200, "{groups}");
-    groups["groups"][0]["id"].as_str().unwrap().to_owned()
+    assert_eq!(status, 200, "{found}");
+    found[kind][0]["id"].as_str().unwrap().to_owned()
+}
+
+async fn group_named(app: &TestApp, admin: &str, name: &str) -> String {
+    id_named(app, admin, "groups", name).await
 }
 
 /// Every grant of the group as (policy id, project id or "" for all projects), sorted.
@@ -178,16 +183,7 @@ async fn grants_in_all_projects_through_keystones_domain_calls() {
 }
 
 async fn user_id(app: &TestApp, admin: &str, name: &str) -> String {
-    let (status, users) = call(
-        app,
-        admin,
-        Method::GET,
-        &format!("/v3/users?name={name}"),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{users}");
-    users["users"][0]["id"].as_str().unwrap().to_owned()
+    id_named(app, admin, "users", name).await
 }
 
 #[tokio::test]
