@@ -10,6 +10,7 @@ pub(crate) mod drain;
 pub(crate) mod framing;
 mod h1;
 pub mod loader;
+mod params;
 mod path;
 mod pipeline;
 pub mod ports;

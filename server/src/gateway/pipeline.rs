@@ -26,7 +26,7 @@ use super::capped::{drain, Capped};
 use super::loader::Live;
 use super::path::encode;
 use super::respond::stamp;
-use super::snapshot::{Captured, LiveApi, Location, ParamCheck, Source, SystemParam};
+use super::snapshot::{Captured, LiveApi, Location, Source, SystemParam};
 use super::upstream::{self, Forwarded, Upstream};
 use super::{GatewayError, RequestId};
 use crate::listen::ClientLimits;
@@ -242,63 +242,6 @@ fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Checks one parameter's value; the error names the parameter and the rule.
-fn check(param: &ParamCheck, value: Option<&str>) -> Result<(), GatewayError> {
-    let invalid = |reason: String| {
-        GatewayError::BadParameter(format!(
-            "Invalid parameter value: parameterName:{},reason:{reason}",
-            param.name
-        ))
-    };
-    let Some(value) = value else {
-        return if param.required {
-            Err(GatewayError::BadParameter(format!(
-                "Missing parameter: parameterName:{}",
-                param.name
-            )))
-        } else {
-            Ok(())
-        };
-    };
-    if !param.enumerations.is_empty() && !param.enumerations.iter().any(|e| e == value) {
-        return Err(invalid(format!(
-            "not one of {}",
-            param.enumerations.join(",")
-        )));
-    }
-    if param.number {
-        let number: i64 = value
-            .parse()
-            .map_err(|_| invalid("not a number".to_owned()))?;
-        if param.min_num.is_some_and(|min| number < min)
-            || param.max_num.is_some_and(|max| number > max)
-        {
-            return Err(invalid(format!(
-                "out of range {}..{}",
-                param.min_num.map_or(String::new(), |n| n.to_string()),
-                param.max_num.map_or(String::new(), |n| n.to_string())
-            )));
-        }
-    } else {
-        let length = value.chars().count() as i64;
-        if param.min_size.is_some_and(|min| length < min)
-            || param.max_size.is_some_and(|max| length > max)
-        {
-            return Err(invalid(format!(
-                "length out of range {}..{}",
-                param.min_size.map_or(String::new(), |n| n.to_string()),
-                param.max_size.map_or(String::new(), |n| n.to_string())
-            )));
-        }
-    }
-    if let Some(pattern) = &param.pattern {
-        if !pattern.is_match(value) {
-            return Err(invalid(format!("does not match {}", pattern.as_str())));
-        }
-    }
-    Ok(())
-}
-
 /// The CORS answer to a preflight for an API with CORS on.
 fn preflight(request: &Parts) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
@@ -403,7 +346,7 @@ async fn serve(
     };
     for param in &api.checks {
         let value = incoming.get(param.location, &param.name);
-        check(param, value.as_deref())?;
+        super::params::check(param, value.as_deref())?;
     }
     let traced = seen
         .debug
