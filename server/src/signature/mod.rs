@@ -29,6 +29,8 @@
 //! information: " for apps).
 mod canonical;
 mod lockout;
+#[cfg(test)]
+mod properties;
 mod verify;
 
 pub use canonical::{

@@ -20,6 +20,8 @@ pub mod document;
 pub mod evaluate;
 pub mod grant;
 mod locate;
+#[cfg(test)]
+mod properties;
 pub mod system;
 
 pub use actions::{is_known, ACTIONS};
