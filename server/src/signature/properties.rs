@@ -77,39 +77,43 @@ fn header_map(signed: &Signed) -> HeaderMap {
     headers
 }
 
-/// The request's `Authorization` value, signed over every header it carries.
-fn authorization(signed: &Signed) -> String {
+/// Runs `with` on the request as the signer and the verifier see it.
+fn with_parts<T>(signed: &Signed, with: impl FnOnce(&RequestParts<'_>) -> T) -> T {
     let headers = header_map(signed);
-    let mut names: Vec<String> = headers.keys().map(|k| k.as_str().to_owned()).collect();
-    names.sort();
-    let parts = RequestParts {
+    with(&RequestParts {
         method: &signed.method,
         path: &signed.path,
         query: signed.query.as_deref(),
         headers: &headers,
         body: &signed.body,
-    };
-    let canonical = canonical_request(&parts, &names).unwrap();
-    let signature = sign(SECRET, "20261202T023000Z", &canonical);
-    format!(
-        "SDK-HMAC-SHA256 Access=AK, SignedHeaders={}, Signature={signature}",
-        names.join(";")
-    )
+    })
+}
+
+/// The request's `Authorization` value, signed over every header it carries.
+fn authorization(signed: &Signed) -> String {
+    with_parts(signed, |parts| {
+        let mut names: Vec<String> = parts
+            .headers
+            .keys()
+            .map(|k| k.as_str().to_owned())
+            .collect();
+        names.sort();
+        let canonical = canonical_request(parts, &names).unwrap();
+        let signature = sign(SECRET, "20261202T023000Z", &canonical);
+        format!(
+            "SDK-HMAC-SHA256 Access=AK, SignedHeaders={}, Signature={signature}",
+            names.join(";")
+        )
+    })
 }
 
 fn verifies(signed: &Signed, authorization: &str) -> bool {
-    let headers = header_map(signed);
-    let parts = RequestParts {
-        method: &signed.method,
-        path: &signed.path,
-        query: signed.query.as_deref(),
-        headers: &headers,
-        body: &signed.body,
-    };
     let Ok(auth) = parse_authorization(authorization) else {
         return false;
     };
-    verify(&parts, &auth, SECRET, SIGNED_AT).is_ok()
+    with_parts(signed, |parts| {
+        verify(parts, &auth, SECRET, SIGNED_AT).is_ok()
+    })
 }
 
 /// `text` with its byte at `at` replaced by another printable ASCII byte, if that keeps
