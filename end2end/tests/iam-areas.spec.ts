@@ -53,8 +53,9 @@ test("admin writes a custom policy, grants it to a new user group and finds both
   page,
 }) => {
   test.setTimeout(90_000);
-  // 409: deleting a policy that is still granted is refused, on purpose.
-  const problems = watchProblems(page, [409]);
+  // 409: deleting a policy that is still granted is refused, on purpose; 400: so is an IAM
+  // policy granted in one project.
+  const problems = watchProblems(page, [400, 409]);
   const suffix = Date.now().toString(36);
   const policyName = `gateway-readers-${suffix}`;
   const policyDescription = "Reads gateways and APIs";
@@ -153,6 +154,17 @@ test("admin writes a custom policy, grants it to a new user group and finds both
   const policySelect = page.getByLabel("Policy", { exact: true });
   await clickUntilShown(page.getByRole("button", { name: "Grant policy" }), policySelect);
   await expect(policySelect.locator("optgroup")).toHaveCount(2);
+  // IAM actions are the whole account's: in one project, the refusal sits under "Applies in".
+  await policySelect.selectOption({
+    label: "IAM ReadOnlyAccess — View users, groups, policies, permissions, projects and the audit log.",
+  });
+  const scope = page.getByLabel("Applies in");
+  await scope.selectOption({ label: "default" });
+  await page.getByRole("button", { name: "Grant", exact: true }).click();
+  await expect(scope).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#grant-scope-error")).toContainText("grant it in all projects");
+  await shot(page, "group-grant-iam-in-one-project");
+  await scope.selectOption({ label: "All projects" });
   await policySelect.selectOption({ label: `${policyName} — ${policyDescription}` });
   await expect(page.getByLabel("Applies in")).toHaveValue("");
   await shot(page, "group-grant-form");
