@@ -99,7 +99,7 @@ pub fn export(
         let method = if api.req_method == "ANY" {
             ANY_METHOD.to_owned()
         } else {
-            api.req_method.to_lowercase()
+            api.req_method.to_ascii_lowercase()
         };
         let entry = paths
             .entry(api.req_uri.clone())
@@ -138,13 +138,22 @@ fn operation(api: &ApiDefinition) -> Value {
     if !api.version.is_empty() {
         op["x-apigateway-version"] = json!(api.version);
     }
+    let auth = match api.auth_type.as_str() {
+        "APP" => Some("AppSigv1"),
+        "IAM" => Some("IAM"),
+        "AUTHORIZER" => Some("AUTHORIZER"),
+        _ => None,
+    };
+    if let Some(auth) = auth {
+        op["x-apigateway-auth-type"] = json!(auth);
+    }
     op
 }
 
 fn parameter(p: &ReqParam) -> Value {
     let mut out = json!({
         "name": p.name,
-        "in": p.location.to_lowercase(),
+        "in": p.location.to_ascii_lowercase(),
         "required": p.required == 1,
         "type": if p.kind == "NUMBER" { "number" } else { "string" },
         "description": p.remark,
@@ -188,7 +197,7 @@ fn backend(api: &ApiDefinition) -> Value {
         .backend_params
         .iter()
         .map(|p| {
-            json!({ "name": p.name, "value": p.value, "in": p.location.to_lowercase(),
+            json!({ "name": p.name, "value": p.value, "in": p.location.to_ascii_lowercase(),
                     "origin": p.origin, "description": p.remark })
         })
         .collect();
@@ -198,7 +207,7 @@ fn backend(api: &ApiDefinition) -> Value {
             "parameters": parameters,
             "httpEndpoints": {
                 "address": b.url_domain,
-                "scheme": b.req_protocol.to_lowercase(),
+                "scheme": b.req_protocol.to_ascii_lowercase(),
                 "method": b.req_method,
                 "path": b.req_uri,
                 "timeout": b.timeout,
@@ -257,7 +266,7 @@ pub fn plan(document: &Value) -> Result<ImportPlan, String> {
             let method = if key == ANY_METHOD {
                 "ANY".to_owned()
             } else if METHODS.contains(&key.as_str()) {
-                key.to_uppercase()
+                key.to_ascii_uppercase()
             } else {
                 continue;
             };
@@ -319,7 +328,11 @@ fn definition(
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
                 .collect();
-            format!("{}{}", method.to_lowercase(), slug.trim_end_matches('_'))
+            format!(
+                "{}{}",
+                method.to_ascii_lowercase(),
+                slug.trim_end_matches('_')
+            )
         } else {
             id
         }
@@ -327,6 +340,7 @@ fn definition(
     let auth_type = match op.get("x-apigateway-auth-type").map(text).as_deref() {
         Some("AppSigv1") => "APP",
         Some("IAM" | "IAM_NONE") => "IAM",
+        Some("AUTHORIZER") => "AUTHORIZER",
         _ => "NONE",
     };
     let protocol = match op.get("schemes").and_then(Value::as_array) {
@@ -387,17 +401,27 @@ fn req_param(p: &Value, location: &str, v3: bool) -> Result<ReqParam, String> {
         _ => "STRING",
     };
     let number = |key: &str| schema.get(key).and_then(Value::as_f64).map(|n| n as i64);
+    // APIG keeps the values as one comma-separated text: a value with a comma in it is two.
     let enumerations = schema
         .get("enum")
         .and_then(Value::as_array)
-        .map(|values| values.iter().map(text).collect::<Vec<_>>().join(","))
+        .map(|values| {
+            let values: Vec<String> = values.iter().map(text).collect();
+            values
+                .iter()
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .unwrap_or_default();
     let required =
         location == "path" || p.get("required").and_then(Value::as_bool).unwrap_or(false);
     Ok(ReqParam {
         name: string_at(p, "name"),
         kind: kind.to_owned(),
-        location: location.to_uppercase(),
+        location: location.to_ascii_uppercase(),
         default_value: schema.get("default").map(text).unwrap_or_default(),
         sample_value: string_at(p, "x-apigateway-sample"),
         required: if required { 1 } else { 2 },
@@ -472,7 +496,7 @@ fn backend_of(backend: Option<&Value>) -> Result<Backend, String> {
                         }
                     },
                     name: string_at(p, "name"),
-                    location: string_at(p, "in").to_uppercase(),
+                    location: string_at(p, "in").to_ascii_uppercase(),
                     value: string_at(p, "value"),
                     remark: string_at(p, "description"),
                 })
@@ -495,8 +519,8 @@ fn backend_of(backend: Option<&Value>) -> Result<Backend, String> {
                 "HTTP".to_owned(),
                 Some(BackendApi {
                     url_domain: string_at(&endpoint, "address"),
-                    req_protocol: string_at(&endpoint, "scheme").to_uppercase(),
-                    req_method: string_at(&endpoint, "method").to_uppercase(),
+                    req_protocol: string_at(&endpoint, "scheme").to_ascii_uppercase(),
+                    req_method: string_at(&endpoint, "method").to_ascii_uppercase(),
                     req_uri: string_at(&endpoint, "path"),
                     timeout,
                     retry_count: retry,

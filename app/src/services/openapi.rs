@@ -217,3 +217,6 @@ pub fn render(document: &Value, yaml: bool) -> Result<String, AppError> {
             .map_err(|e| AppError::Internal(format!("writing JSON: {e}")))
     }
 }
+
+#[cfg(test)]
+mod properties;

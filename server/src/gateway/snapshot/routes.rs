@@ -1,5 +1,6 @@
 //! One group's routes in one environment: APIG's precedence (exact paths, then paths with
 //! parameters, then prefix matches; a specific method before ANY), looked up per call.
+use std::cmp::Reverse;
 use std::sync::Arc;
 
 use foldhash::HashMap;
@@ -7,8 +8,11 @@ use foldhash::HashMap;
 use super::api::LiveApi;
 
 /// The APIs of one group in one environment, in APIG's precedence: exact paths, then paths
-/// with parameters (more literal segments first), then prefix matches (longest first); in
-/// each, a specific method before ANY.
+/// with parameters (more literal segments first, then more segments), then prefix matches
+/// (more segments first, then more literal segments); routes still level are ordered from
+/// the left, a literal segment before `{param}` before `{param+}`, and last by API id, so
+/// the same routes answer alike however they were published. In each, a specific method
+/// before ANY.
 #[derive(Debug, Default)]
 pub struct RouteTable {
     exact: HashMap<String, Vec<Arc<LiveApi>>>,
@@ -78,19 +82,27 @@ impl RouteTable {
     }
 
     pub(super) fn finish(&mut self) {
-        let literals = |api: &Arc<LiveApi>| {
-            api.segments
-                .iter()
-                .filter(|s| matches!(s, Segment::Literal(_)))
-                .count()
-        };
-        self.patterned.sort_by(|a, b| {
-            literals(b)
-                .cmp(&literals(a))
-                .then(b.segments.len().cmp(&a.segments.len()))
+        for apis in self.exact.values_mut() {
+            apis.sort_by(|a, b| a.api_id.cmp(&b.api_id));
+        }
+        self.patterned.sort_by_cached_key(|api| {
+            let (literals, kinds) = shape(&api.segments);
+            (
+                Reverse(literals),
+                Reverse(api.segments.len()),
+                kinds,
+                api.api_id.clone(),
+            )
         });
-        self.prefixed
-            .sort_by_key(|api| std::cmp::Reverse(api.segments.len()));
+        self.prefixed.sort_by_cached_key(|api| {
+            let (literals, kinds) = shape(&api.segments);
+            (
+                Reverse(api.segments.len()),
+                Reverse(literals),
+                kinds,
+                api.api_id.clone(),
+            )
+        });
         for (position, api) in self.patterned.iter().enumerate() {
             match api.segments.first() {
                 Some(Segment::Literal(first)) => self
@@ -164,13 +176,32 @@ impl RouteTable {
             return Some(found);
         }
         by_method(&mut self.prefixed.iter().filter_map(|a| {
-            let n = a.segments.len();
+            // A prefix route ending in `{name+}` captures the whole rest of the path.
+            let n = match a.segments.last() {
+                Some(Segment::Rest(_)) => parts.len(),
+                _ => a.segments.len(),
+            };
             (parts.len() >= n)
                 .then(|| captures(&a.segments, &parts[..n]))
                 .flatten()
                 .map(|c| (a, c))
         }))
     }
+}
+
+/// How many literal segments a route has, and the kind of each segment from the left
+/// (literal before `{param}` before `{param+}`): with the length and the API's id, this
+/// orders any two routes the same way whatever order they were published in.
+fn shape(segments: &[Segment]) -> (usize, Vec<u8>) {
+    let kinds: Vec<u8> = segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(_) => 0,
+            Segment::Param(_) => 1,
+            Segment::Rest(_) => 2,
+        })
+        .collect();
+    (kinds.iter().filter(|&&k| k == 0).count(), kinds)
 }
 
 fn path_of(segments: &[Segment]) -> String {
@@ -207,33 +238,37 @@ fn captures(segments: &[Segment], parts: &[&str]) -> Option<Captured> {
     (parts.len() == segments.len()).then_some(found)
 }
 
+/// A route table of (name, method, path) routes, the name also their API id; a path ending
+/// in `*` is a prefix route.
+#[cfg(test)]
+fn table(routes: &[(&str, &str, &str)]) -> RouteTable {
+    let mut table = RouteTable::default();
+    for (name, method, path) in routes {
+        let prefix = path.ends_with('*');
+        table.add(Arc::new(LiveApi {
+            api_id: (*name).to_owned(),
+            name: (*name).to_owned(),
+            env_name: "RELEASE".into(),
+            method: (*method).to_owned(),
+            segments: segments(path.trim_end_matches('*')),
+            prefix,
+            checks: vec![],
+            mappings: vec![],
+            backend: crate::gateway::backend::Backend::Broken(String::new()),
+            cors: false,
+            protocol: super::api::Protocol::Http,
+        }));
+    }
+    table.finish();
+    table
+}
+
+#[cfg(test)]
+mod properties;
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gateway::backend::Backend;
-    use crate::gateway::snapshot::api::Protocol;
-
-    fn table(routes: &[(&str, &str, &str)]) -> RouteTable {
-        let mut table = RouteTable::default();
-        for (name, method, path) in routes {
-            let prefix = path.ends_with('*');
-            table.add(Arc::new(LiveApi {
-                api_id: (*name).to_owned(),
-                name: (*name).to_owned(),
-                env_name: "RELEASE".into(),
-                method: (*method).to_owned(),
-                segments: segments(path.trim_end_matches('*')),
-                prefix,
-                checks: vec![],
-                mappings: vec![],
-                backend: Backend::Broken(String::new()),
-                cors: false,
-                protocol: Protocol::Http,
-            }));
-        }
-        table.finish();
-        table
-    }
 
     fn found(
         table: &RouteTable,
@@ -293,12 +328,12 @@ mod tests {
             found(&table, "GET", "/items9999/42"),
             Some(("item9999".into(), vec![("id".into(), "42".into())]))
         );
-        // Same literal count and length: the order they were added decides, whatever the
-        // first segment.
+        // Same literal count and length: the literal further left decides, across both
+        // lists.
         assert_eq!(found(&table, "GET", "/items5/fixed").unwrap().0, "item5");
         assert_eq!(found(&table, "GET", "/other/fixed").unwrap().0, "open");
-        // More literals first, then the longer route, across both lists.
-        assert_eq!(found(&table, "GET", "/items7/1/x").unwrap().0, "open-two");
+        assert_eq!(found(&table, "GET", "/items7/1/x").unwrap().0, "named-two");
+        assert_eq!(found(&table, "GET", "/other/1/x").unwrap().0, "open-two");
         assert_eq!(found(&table, "GET", "/items7/1/y").unwrap().0, "named-two");
         assert_eq!(found(&table, "GET", "/nothing/1"), None);
     }
