@@ -10,17 +10,22 @@ pub struct Step {
     /// When the step counts as done, in the user's words.
     pub done_when: &'static str,
     /// The wizard that does the step (label, path, the action it needs), once this version
-    /// of Portico has it.
+    /// of Portico has it. `{gateway}` in the path stands for the project's first gateway.
     pub wizard: Option<(&'static str, &'static str, &'static str)>,
+    /// For a step this version does not have yet: what is coming, and the link (label,
+    /// path) to what exists today.
+    pub coming: Option<(&'static str, &'static str, &'static str)>,
 }
 
 /// Which steps are done.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessState {
     /// A user other than admin holds an APIG policy.
     pub users_granted: bool,
-    /// A gateway exists in the current project.
-    pub gateway_exists: bool,
+    /// The current project's first gateway, if it has one.
+    pub gateway_id: Option<String>,
+    /// An API of the project is published in some environment.
+    pub api_published: bool,
 }
 
 impl ProcessState {
@@ -28,8 +33,19 @@ impl ProcessState {
     pub fn done(&self, index: usize) -> bool {
         match index {
             0 => self.users_granted,
-            1 => self.gateway_exists,
+            1 => self.gateway_id.is_some(),
+            2 => self.api_published,
             _ => false,
+        }
+    }
+
+    /// Where a step's wizard opens: `{gateway}` filled with the project's first gateway, or
+    /// the page that asks for a gateway when there is none yet.
+    pub fn wizard_path(&self, path: &str) -> String {
+        match (&self.gateway_id, path.contains("{gateway}")) {
+            (_, false) => path.to_owned(),
+            (Some(id), true) => path.replace("{gateway}", id),
+            (None, true) => "/apis".to_owned(),
         }
     }
 }
@@ -40,6 +56,7 @@ pub const STEPS: &[Step] = &[
         description: "Give your team their own sign-in and the APIG permissions they need.",
         done_when: "a user other than admin holds an APIG policy",
         wizard: Some(("Create a user", "/iam/users/new", "iam:users:create")),
+        coming: None,
     },
     Step {
         title: "Create a gateway",
@@ -47,12 +64,18 @@ pub const STEPS: &[Step] = &[
             "A gateway is an isolated space for API groups, APIs, credentials and policies.",
         done_when: "a gateway exists",
         wizard: Some(("Create a gateway", "/gateways/new", "apig:instances:create")),
+        coming: None,
     },
     Step {
         title: "Open APIs",
         description: "Define an API's request and backend, then publish it to an environment.",
         done_when: "an API is published in some environment",
-        wizard: None,
+        wizard: Some((
+            "Open an API",
+            "/gateways/{gateway}/apis/new",
+            "apig:apis:create",
+        )),
+        coming: None,
     },
     Step {
         title: "Authorize callers (optional)",
@@ -60,6 +83,11 @@ pub const STEPS: &[Step] = &[
             "Issue credentials, authorize them for APIs, and set quotas and access control.",
         done_when: "credentials are authorized for APIs",
         wizard: None,
+        coming: Some((
+            "Credentials, AppCodes, quotas and access control come in a later version. Until then every API uses authentication NONE: anyone who reaches the gateway can call it.",
+            "See your APIs",
+            "/apis",
+        )),
     },
     Step {
         title: "Call APIs",
@@ -67,5 +95,10 @@ pub const STEPS: &[Step] = &[
             "Clients call the gateway endpoint, signed, with an AppCode or through your authorizer.",
         done_when: "the gateway has served a successful call",
         wizard: None,
+        coming: Some((
+            "Counting calls comes with monitoring in a later version. Today each published API's page has a ready-to-copy curl line and a Debug tab that sends a test request.",
+            "Call a published API",
+            "/apis",
+        )),
     },
 ];

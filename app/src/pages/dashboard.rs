@@ -16,12 +16,19 @@ pub fn Dashboard() -> impl IntoView {
             .and_then(Result::ok)
             .is_some_and(|state| state.done(index))
     };
+    let wizard_path = move |path: &str| {
+        state
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .wizard_path(path)
+    };
     view! {
         <Title text="Dashboard"/>
         <div class="page-header">
             <h1>"Get started"</h1>
             <p class="muted">
-                "Portico opens your APIs in five steps. Each step says whether it is done and leads to its wizard; steps this version does not have yet say so."
+                "Portico opens your APIs in five steps. Each step says whether it is done and leads to its wizard; steps this version does not have yet say what is coming and what you can use today."
             </p>
         </div>
         <Transition fallback=|| ()>
@@ -34,15 +41,20 @@ pub fn Dashboard() -> impl IntoView {
                             class:is-unavailable=!available
                             class:is-done=move || done(index)
                             class:is-current=move || available && !done(index)
+                            data-step=index + 1
                         >
                             <span class="step-number" aria-hidden="true">{index + 1}</span>
                             <div class="step-body">
                                 <h2 class="step-title">{step.title}</h2>
                                 <p>{step.description}</p>
                                 <p class="muted small">"Done when " {step.done_when} "."</p>
+                                {step.coming.map(|(note, label, path)| view! {
+                                    <p class="small">{note}</p>
+                                    <a class="btn btn-small" href=path>{label}</a>
+                                })}
                                 {step.wizard.map(|(label, path, action)| view! {
                                     <Show when=move || shell.can(action)>
-                                        <a class="btn btn-primary btn-small" href=path>{label}</a>
+                                        <a class="btn btn-primary btn-small" href=move || wizard_path(path)>{label}</a>
                                     </Show>
                                 })}
                             </div>
@@ -53,7 +65,7 @@ pub fn Dashboard() -> impl IntoView {
                                     </span>
                                 }.into_any()
                             } else {
-                                view! { <span class="badge badge-muted">"Not available yet"</span> }.into_any()
+                                view! { <span class="badge badge-muted">"Coming later"</span> }.into_any()
                             }}
                         </li>
                     }

@@ -27,14 +27,17 @@ pub async fn state(pool: &PgPool, caller: &Caller) -> Result<ProcessState, AppEr
     )
     .fetch_one(pool)
     .await?;
-    let gateway_exists = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM gateways WHERE project_id = $1) AS "exists!""#,
+    let gateways = sqlx::query!(
+        r#"SELECT (SELECT id FROM gateways WHERE project_id = $1 ORDER BY created_at, id LIMIT 1) AS gateway_id,
+                  EXISTS (SELECT 1 FROM api_publications p JOIN gateways g ON g.id = p.gateway_id
+                           WHERE g.project_id = $1) AS "api_published!""#,
         caller.project_id
     )
     .fetch_one(pool)
     .await?;
     Ok(ProcessState {
         users_granted,
-        gateway_exists,
+        gateway_id: gateways.gateway_id,
+        api_published: gateways.api_published,
     })
 }

@@ -30,7 +30,8 @@ async fn the_wizard_creates_a_gateway_with_everything_at_once_or_nothing() {
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
     let (status, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
     assert_eq!(status, 200);
-    assert_eq!(state["gateway_exists"], false);
+    assert_eq!(state["gateway_id"], Value::Null);
+    assert_eq!(state["api_published"], false);
 
     // A bad port in the last step: refused, naming the field; nothing is created.
     let (status, error) =
@@ -66,7 +67,7 @@ async fn the_wizard_creates_a_gateway_with_everything_at_once_or_nothing() {
         .unwrap()
         .starts_with("127.0.0.1:"));
     let (_, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
-    assert_eq!(state["gateway_exists"], true);
+    assert_eq!(state["gateway_id"], created["detail"]["gateway"]["id"]);
 
     // The same port again, for another gateway: refused; still one gateway.
     let (status, error) =

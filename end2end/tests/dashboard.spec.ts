@@ -1,0 +1,139 @@
+// The dashboard's checklist, walked as a new user's project fills up: in a new project
+// steps 2 and 3 are to do, each with its wizard (step 3's asks for a gateway first); a
+// gateway makes step 2 done and points step 3's wizard at it; a published API makes step 3
+// done. Steps 4 and 5 say what is coming and link to what exists. A user other than admin
+// holding an APIG policy makes step 1 done.
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { adminPassword } from "../playwright.config";
+import { hydrated, shot, signIn, watchProblems } from "./support";
+
+// A token for admin, scoped to `projectId` when given (a token works in its project only).
+async function adminToken(request: APIRequestContext, projectId?: string): Promise<string> {
+  const auth = await request.post("/v3/auth/tokens", {
+    data: {
+      auth: {
+        identity: {
+          methods: ["password"],
+          password: { user: { name: "admin", password: adminPassword, domain: { name: "portico" } } },
+        },
+        ...(projectId ? { scope: { project: { id: projectId } } } : {}),
+      },
+    },
+  });
+  expect(auth.status()).toBe(201);
+  return auth.headers()["x-subject-token"];
+}
+
+async function call(
+  request: APIRequestContext,
+  token: string,
+  method: "GET" | "POST" | "PUT",
+  path: string,
+  data?: unknown,
+): Promise<any> {
+  const response = await request.fetch(path, { method, data, headers: { "X-Auth-Token": token } });
+  const body = await response.text();
+  expect(response.ok(), `${method} ${path}: ${body}`).toBe(true);
+  return body ? JSON.parse(body) : null;
+}
+
+// Chooses a project in the top bar and waits until the server has made it current.
+async function switchProject(page: Page, projectId: string) {
+  const switched = page.waitForResponse((r) => r.url().endsWith("/api/switch_project") && r.ok());
+  await page.getByLabel("Project").selectOption(projectId);
+  await switched;
+  await expect(page.getByLabel("Project")).toHaveValue(projectId);
+}
+
+function step(page: Page, n: number) {
+  return page.locator(`ol.checklist > li[data-step="${n}"]`);
+}
+
+test("the dashboard walks a new project from nothing to a published API", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const problems = watchProblems(page);
+  const token = await adminToken(request);
+  const stamp = Date.now().toString(36);
+  const project = await call(request, token, "POST", "/v3/projects", {
+    project: { name: `cn-north-${stamp}`, description: "dashboard walk" },
+  });
+  const projectId = project.project.id;
+  const inProject = await adminToken(request, projectId);
+
+  await signIn(page, "admin", adminPassword);
+  await hydrated(page);
+  await switchProject(page, projectId);
+  await page.goto("/");
+  await expect(page.getByLabel("Project")).toHaveValue(projectId);
+
+  // Nothing in the project yet: steps 2 and 3 are to do, each with its wizard.
+  await expect(step(page, 2).locator(".badge")).toHaveText("To do");
+  await expect(step(page, 2).getByRole("link", { name: "Create a gateway" })).toHaveAttribute("href", "/gateways/new");
+  await expect(step(page, 3).locator(".badge")).toHaveText("To do");
+  await expect(step(page, 3).getByRole("link", { name: "Open an API" })).toHaveAttribute("href", "/apis");
+  for (const n of [4, 5]) {
+    await expect(step(page, n).locator(".badge")).toHaveText("Coming later");
+    await expect(step(page, n)).toContainText("later version");
+  }
+  await expect(step(page, 4)).toContainText("authentication NONE");
+  await expect(step(page, 4).getByRole("link", { name: "See your APIs" })).toHaveAttribute("href", "/apis");
+  await expect(step(page, 5).getByRole("link", { name: "Call a published API" })).toHaveAttribute("href", "/apis");
+  await shot(page, "dashboard-empty-project");
+
+  // A gateway: step 2 is done, and step 3's wizard opens in it.
+  const gateway = await call(request, inProject, "POST", `/v2/${projectId}/apigw/instances`, {
+    instance_name: `gw-dash-${stamp}`,
+    spec_id: "BASIC",
+  });
+  const gatewayId = gateway.instance_id;
+  await page.reload();
+  await expect(step(page, 2).locator(".badge")).toHaveText("Done");
+  await expect(step(page, 3).locator(".badge")).toHaveText("To do");
+  const openApi = step(page, 3).getByRole("link", { name: "Open an API" });
+  await expect(openApi).toHaveAttribute("href", `/gateways/${gatewayId}/apis/new`);
+  await openApi.click();
+  await expect(page.getByRole("heading", { name: "Open an API", level: 1 })).toBeVisible();
+
+  // An API created but not published leaves step 3 to do; publishing it makes it done.
+  const base = `/v2/${projectId}/apigw/instances/${gatewayId}`;
+  const group = await call(request, inProject, "POST", `${base}/api-groups`, { name: `dash-${stamp}` });
+  const api = await call(request, inProject, "POST", `${base}/apis`, {
+    name: `hello-${stamp}`,
+    group_id: group.id,
+    type: 1,
+    req_protocol: "HTTP",
+    req_method: "GET",
+    req_uri: "/hello",
+    auth_type: "NONE",
+    backend_type: "MOCK",
+    mock_info: { result_content: "hello", status_code: 200 },
+  });
+  await page.goto("/");
+  await expect(step(page, 3).locator(".badge")).toHaveText("To do");
+  await call(request, inProject, "POST", `${base}/apis/action`, {
+    action: "online",
+    env_id: "DEFAULT_ENVIRONMENT_RELEASE_ID",
+    api_id: api.id,
+  });
+  await page.reload();
+  await expect(step(page, 3).locator(".badge")).toHaveText("Done");
+  await expect(step(page, 2).locator(".badge")).toHaveText("Done");
+
+  // Step 1: a user other than admin holding an APIG policy (in this project).
+  const user = await call(request, token, "POST", "/v3/users", {
+    user: { name: `dash-${stamp}`, password: "Tulip-Garden-2026" },
+  });
+  const userGroup = await call(request, token, "POST", "/v3/groups", { group: { name: `dash-${stamp}` } });
+  await call(request, token, "PUT", `/v3/groups/${userGroup.group.id}/users/${user.user.id}`);
+  const roles = await call(request, token, "GET", "/v3/roles?display_name=APIG%20ReadOnlyAccess");
+  await call(request, token, "PUT", `/v3/projects/${projectId}/groups/${userGroup.group.id}/roles/${roles.roles[0].id}`);
+  await page.reload();
+  await expect(step(page, 1).locator(".badge")).toHaveText("Done");
+  await shot(page, "dashboard-three-steps-done");
+
+  // Back to the default project for the other tests.
+  await hydrated(page);
+  const defaultProject = await page.getByLabel("Project").locator("option", { hasText: /^default$/ }).getAttribute("value");
+  await switchProject(page, defaultProject ?? "");
+  expect(problems, "the dashboard works without browser errors").toEqual([]);
+});
