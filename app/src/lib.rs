@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::components::shell::ConsoleShell;
@@ -68,8 +68,10 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · Portico")/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/signin") view=SignInPage/>
-                <ParentRoute path=path!("") view=ConsoleShell>
+                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                // Every console page is rendered whole on the server (its data in place, no
+                // "Loading…"), so it reads without JavaScript and hydrates what it rendered.
+                <ParentRoute path=path!("") view=ConsoleShell ssr=SsrMode::Async>
                     <Route path=path!("") view=Dashboard/>
                     <Route path=path!("iam/users") view=UsersPage/>
                     <Route path=path!("iam/users/new") view=CreateUserWizard/>

@@ -53,6 +53,12 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(endpoint = "load_shell")]
 pub async fn load_shell() -> Result<ShellInfo, AppError> {
     use crate::services::{projects, session};
+    // Rendering a page: the sign-in gate already loaded it for this request.
+    if let Some(info) = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ShellInfo>().cloned())
+    {
+        return Ok(info);
+    }
     ctx::respond(
         async {
             let user = session::require(&ctx::session().await?).await?;

@@ -4,6 +4,7 @@ pub mod details;
 pub mod dialog;
 pub mod feedback;
 pub mod form;
+pub mod heading;
 pub mod pager;
 pub mod shell;
 pub mod stepper;

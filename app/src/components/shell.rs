@@ -8,16 +8,49 @@ use crate::domain::{nav::NAV, ShellInfo};
 use crate::error::AppError;
 
 /// The signed-in user's frame data, for pages that show only what the user may use.
+///
+/// Pages ask `can` while they render, often outside any Suspense. The server therefore
+/// renders with the frame data its sign-in gate loaded for the request (`at_render`), and
+/// the browser hydrates with the same data, serialised with the resource: both sides draw
+/// the same buttons and forms, so hydration finds the HTML it expects.
 #[derive(Debug, Clone, Copy)]
-pub struct ShellContext(pub Resource<Result<ShellInfo, AppError>>);
+pub struct ShellContext {
+    pub info: Resource<Result<ShellInfo, AppError>>,
+    at_render: StoredValue<Option<ShellInfo>>,
+}
 
 impl ShellContext {
-    /// Whether the user may perform `action`; false until the frame has loaded.
+    /// The frame data once known: loaded in the browser, or loaded by the server for the
+    /// page it renders. `None` also when it could not be loaded.
+    pub fn current(&self) -> Option<ShellInfo> {
+        match self.info.get() {
+            Some(result) => result.ok(),
+            None => self.at_render.get_value(),
+        }
+    }
+
+    /// Whether the user may perform `action`; false while the frame data is unknown.
     pub fn can(&self, action: &str) -> bool {
-        self.0
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|info| info.can(action))
+        self.current().is_some_and(|info| info.can(action))
+    }
+
+    /// Whether the frame data is known, so `can` answers for real.
+    pub fn loaded(&self) -> bool {
+        self.current().is_some()
+    }
+}
+
+/// The frame data the server loaded for the page request being rendered (none in the
+/// browser, and none for a server function call).
+fn at_render() -> Option<ShellInfo> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<ShellInfo>().cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 
@@ -31,7 +64,11 @@ pub fn use_shell() -> ShellContext {
 pub fn ConsoleShell() -> impl IntoView {
     let switch = ServerAction::<SwitchProject>::new();
     let info = Resource::new(move || switch.version().get(), |_| load_shell());
-    provide_context(ShellContext(info));
+    let shell = ShellContext {
+        info,
+        at_render: StoredValue::new(at_render()),
+    };
+    provide_context(shell);
     view! {
         <div class="app">
             <header class="topbar">
@@ -47,7 +84,7 @@ pub fn ConsoleShell() -> impl IntoView {
                 </Transition>
             </header>
             <div class="layout">
-                <SideNav info/>
+                <SideNav shell/>
                 <main class="content" id="main">
                     <Outlet/>
                 </main>
@@ -132,12 +169,8 @@ fn SessionProblem(error: AppError) -> impl IntoView {
 
 /// The left navigation: only the areas the user's permissions allow.
 #[component]
-fn SideNav(info: Resource<Result<ShellInfo, AppError>>) -> impl IntoView {
-    let allowed = move |action: &'static str| {
-        info.get()
-            .and_then(Result::ok)
-            .is_some_and(|info| info.can(action))
-    };
+fn SideNav(shell: ShellContext) -> impl IntoView {
+    let allowed = move |action: &'static str| shell.can(action);
     view! {
         <nav class="sidenav" aria-label="Console">
             <A href="/" exact=true attr:class="nav-link">"Dashboard"</A>

@@ -9,7 +9,7 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use tower_sessions::Session;
 
 use app::error::AppError;
-use app::services::session;
+use app::services::{projects, session};
 
 use super::ConsoleState;
 
@@ -32,7 +32,20 @@ pub async fn require_session(
         return next.run(request).await;
     }
     match session::live(&state.pool, &session, state.sessions.max_age).await {
-        Ok(Some(_)) => next.run(request).await,
+        Ok(Some(user)) => {
+            let mut request = request;
+            if !request.uri().path().starts_with("/api/") {
+                // A page renders with the frame data (who the user is, what they may do)
+                // known from the start, as the browser will hydrate it.
+                match projects::shell_info(&state.pool, &user).await {
+                    Ok(info) => {
+                        request.extensions_mut().insert(info);
+                    }
+                    Err(error) => return failure(error),
+                }
+            }
+            next.run(request).await
+        }
         Ok(None) => refuse(&request),
         Err(error) => failure(error),
     }

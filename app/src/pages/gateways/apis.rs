@@ -9,6 +9,7 @@ use super::transfer::{ExportCard, ImportCard};
 use super::{GatewayTab, GatewayTabs};
 use crate::api::apis::{list_apis, ApisView};
 use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::domain::api::ApiInfo;
@@ -70,10 +71,10 @@ pub fn GatewayApisPage() -> impl IntoView {
         <Title text="APIs"/>
         <p class="small"><a href="/gateways">"← Gateways"</a></p>
         <div class="page-header">
-            <h1>
-                {move || data.get().and_then(Result::ok).map(|v| v.scope.gateway_name).unwrap_or_default()}
-                " · APIs"
-            </h1>
+            <ScopedHeading
+                name=Signal::derive(move || data.get().and_then(Result::ok).map(|v| v.scope.gateway_name))
+                title="APIs"
+            />
             <p class="muted">
                 "Each API pairs a request callers send with the backend that answers it. Edits change the draft; callers see a change once it is published to an environment."
             </p>

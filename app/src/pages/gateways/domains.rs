@@ -15,6 +15,7 @@ use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, SelectField, TextField};
+use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
 use crate::domain::certificate::{
     validate_certificate_name, validate_domain, BoundDomain, Link, TLS_VERSIONS,
@@ -72,9 +73,10 @@ pub fn GroupDomainsPage() -> impl IntoView {
         <Title text="Domains and certificates"/>
         <p class="small"><a href=move || format!("/gateways/{}/groups", gateway_id.get())>"← API groups"</a></p>
         <div class="page-header">
-            <h1>
-                {move || view_data.get().and_then(Result::ok).map(|v| format!("{} · {}", v.gateway_name, v.group.name)).unwrap_or_default()}
-            </h1>
+            <ScopedHeading
+                name=Signal::derive(move || view_data.get().and_then(Result::ok).map(|v| format!("{} · {}", v.gateway_name, v.group.name)))
+                title="Domains and certificates"
+            />
             <p class="muted">
                 "Callers reach this group's APIs at its generated subdomain, or at your own domains bound here. Point a domain's DNS (CNAME) at the subdomain; add a certificate to serve it over HTTPS."
             </p>

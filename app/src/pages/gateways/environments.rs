@@ -13,6 +13,7 @@ use crate::api::groups::{
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, SelectField, TextField};
+use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
 use crate::domain::group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
@@ -37,10 +38,10 @@ pub fn GatewayEnvironmentsPage() -> impl IntoView {
         <Title text="Environments and variables"/>
         <p class="small"><a href="/gateways">"← Gateways"</a></p>
         <div class="page-header">
-            <h1>
-                {move || data.get().and_then(Result::ok).map(|v| v.gateway_name).unwrap_or_default()}
-                " · Environments and variables"
-            </h1>
+            <ScopedHeading
+                name=Signal::derive(move || data.get().and_then(Result::ok).map(|v| v.gateway_name))
+                title="Environments and variables"
+            />
             <p class="muted">
                 "APIs are published to environments. RELEASE answers by default; callers choose another with the X-Stage header. Variables give each group a value per environment, used as #name# in backend addresses and paths."
             </p>

@@ -11,6 +11,7 @@ use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, TextField};
+use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::domain::group::{validate_group_name, validate_remark, ApiGroup};
@@ -41,10 +42,10 @@ pub fn GatewayGroupsPage() -> impl IntoView {
         <Title text="API groups"/>
         <p class="small"><a href="/gateways">"← Gateways"</a></p>
         <div class="page-header">
-            <h1>
-                {move || view_data.get().and_then(Result::ok).map(|v| v.gateway_name).unwrap_or_default()}
-                " · API groups"
-            </h1>
+            <ScopedHeading
+                name=Signal::derive(move || view_data.get().and_then(Result::ok).map(|v| v.gateway_name))
+                title="API groups"
+            />
             <p class="muted">
                 "An API group holds related APIs. Callers reach a group's APIs at its subdomain on the gateway; the DEFAULT group also answers on the gateway's inbound ports."
             </p>

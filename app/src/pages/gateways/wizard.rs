@@ -356,7 +356,7 @@ pub fn CreateGatewayWizard() -> impl IntoView {
     let wizard = Wizard::new();
     Effect::new(move |_| wizard.follow_outcome());
     let may_create = move || {
-        let loaded = shell.0.get().and_then(Result::ok).is_some();
+        let loaded = shell.loaded();
         !loaded || shell.can("apig:instances:create")
     };
     let step = wizard.step;

@@ -101,10 +101,7 @@ pub fn AccessKeysPage() -> impl IntoView {
 #[component]
 fn NewKeyCard(new_key: NewAccessKey, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let shell = use_shell();
-    let user_name = shell
-        .0
-        .get_untracked()
-        .and_then(Result::ok)
+    let user_name = untrack(|| shell.current())
         .map(|info| info.user_name)
         .unwrap_or_default();
     view! {

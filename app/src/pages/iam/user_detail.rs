@@ -78,9 +78,7 @@ fn UserView(detail: UserDetail, actions: UserActions, keys: KeyActions) -> impl 
         access_keys,
     } = detail;
     let is_self = shell
-        .0
-        .get()
-        .and_then(Result::ok)
+        .current()
         .is_some_and(|info| info.user_name == user.name);
     let can_update = shell.can("iam:users:update");
     let can_delete = shell.can("iam:users:delete") && !is_self;

@@ -392,7 +392,7 @@ pub fn CreateUserWizard() -> impl IntoView {
     let wizard = Wizard::new();
     Effect::new(move |_| wizard.follow_outcome());
     let may_create = move || {
-        let loaded = shell.0.get().and_then(Result::ok).is_some();
+        let loaded = shell.loaded();
         !loaded || shell.can("iam:users:create")
     };
     let step = wizard.step;

@@ -243,9 +243,7 @@ fn GrantPolicies(wizard: Wizard, group: String) -> impl IntoView {
     let shell = use_shell();
     let project = move || {
         shell
-            .0
-            .get()
-            .and_then(Result::ok)
+            .current()
             .map(|info| info.current_project.name)
             .unwrap_or_default()
     };
