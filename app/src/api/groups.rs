@@ -93,6 +93,9 @@ pub struct EnvironmentsView {
     pub gateway_name: String,
     pub environments: Vec<Environment>,
     pub groups: Vec<ApiGroup>,
+    /// The first group's variables (or why they cannot be shown), so the page renders
+    /// them with the rest of its data.
+    pub first_variables: Result<Vec<Variable>, AppError>,
 }
 
 #[server(endpoint = "environments/list")]
@@ -110,10 +113,15 @@ pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, A
             let groups = api_groups::list(&pool, &caller, &gateway_id, &Default::default(), all)
                 .await?
                 .groups;
+            let first_variables = match groups.first() {
+                Some(group) => variables_of(&gateway_id, group.id.clone()).await,
+                None => Ok(Vec::new()),
+            };
             Ok(EnvironmentsView {
                 gateway_name: gateway.name,
                 environments,
                 groups,
+                first_variables,
             })
         }
         .await,
@@ -159,23 +167,24 @@ pub async fn list_variables(
     gateway_id: String,
     group_id: String,
 ) -> Result<Vec<Variable>, AppError> {
+    ctx::respond(variables_of(&gateway_id, group_id).await)
+}
+
+/// A group's variables, for a caller who may list them.
+#[cfg(feature = "ssr")]
+async fn variables_of(gateway_id: &str, group_id: String) -> Result<Vec<Variable>, AppError> {
     use crate::domain::paging::{Page, MAX_LIMIT};
     use crate::services::environments::{list_variables, VariableFilter};
-    ctx::respond(
-        async {
-            let caller = authorized_in("apig:variables:list", "variable", &gateway_id).await?;
-            let filter = VariableFilter {
-                group_id: Some(group_id),
-                ..VariableFilter::default()
-            };
-            let all = Page::new(Some(0), Some(MAX_LIMIT));
-            Ok(
-                list_variables(&ctx::pool()?, &caller, &gateway_id, &filter, all)
-                    .await?
-                    .1,
-            )
-        }
-        .await,
+    let caller = authorized_in("apig:variables:list", "variable", gateway_id).await?;
+    let filter = VariableFilter {
+        group_id: Some(group_id),
+        ..VariableFilter::default()
+    };
+    let all = Page::new(Some(0), Some(MAX_LIMIT));
+    Ok(
+        list_variables(&ctx::pool()?, &caller, gateway_id, &filter, all)
+            .await?
+            .1,
     )
 }
 

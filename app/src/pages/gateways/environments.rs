@@ -199,18 +199,40 @@ fn VariablesCard(data: EnvironmentsView, gateway_id: String) -> impl IntoView {
     let shell = use_shell();
     let groups = data.groups.clone();
     let environments = data.environments.clone();
-    let group_id = RwSignal::new(groups.first().map(|g| g.id.clone()).unwrap_or_default());
+    let first_group = groups.first().map(|g| g.id.clone()).unwrap_or_default();
+    let group_id = RwSignal::new(first_group.clone());
     let refresh = RwSignal::new(0_u32);
     let create = ServerAction::<CreateVariable>::new();
     let delete = ServerAction::<DeleteVariable>::new();
     refresh_on_success(create, refresh);
     refresh_on_success(delete, refresh);
-    let variables = {
-        let gateway_id = gateway_id.clone();
-        Resource::new(
-            move || (group_id.get(), refresh.get()),
-            move |(group, _)| list_variables(gateway_id.clone(), group),
-        )
+    // The first group's variables come with the page's data, so the server renders them
+    // and the browser hydrates the same rows; another group's, or after a change, are
+    // fetched in the browser. (A resource created here, inside the page's Transition,
+    // would be numbered differently on the server and in the browser.)
+    let first_variables = data.first_variables.clone();
+    let unchanged = {
+        let first_group = first_group.clone();
+        move || refresh.get() == 0 && group_id.get() == first_group
+    };
+    let fetched = {
+        let (gateway_id, unchanged) = (gateway_id.clone(), unchanged.clone());
+        LocalResource::new(move || {
+            let fetch = (!unchanged()).then(|| list_variables(gateway_id.clone(), group_id.get()));
+            async move {
+                match fetch {
+                    Some(fetch) => Some(fetch.await),
+                    None => None,
+                }
+            }
+        })
+    };
+    let variables = move || {
+        if unchanged() {
+            Some(first_variables.clone())
+        } else {
+            fetched.get().flatten()
+        }
     };
     let env_name = {
         let environments = environments.clone();
@@ -271,7 +293,8 @@ fn VariablesCard(data: EnvironmentsView, gateway_id: String) -> impl IntoView {
             <Transition fallback=|| view! { <Loading/> }>
                 {
                     let rows = rows.clone();
-                    move || variables.get().map(|result| match result {
+                    let variables = variables.clone();
+                    move || variables().map(|result| match result {
                         Ok(list) => view! {
                             <div class="table-wrap">
                                 <table class="table">
