@@ -3,39 +3,9 @@
 // gateway makes step 2 done and points step 3's wizard at it; a published API makes step 3
 // done. Steps 4 and 5 say what is coming and link to what exists. A user other than admin
 // holding an APIG policy makes step 1 done.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-import { hydrated, shot, signIn, watchProblems } from "./support";
-
-// A token for admin, scoped to `projectId` when given (a token works in its project only).
-async function adminToken(request: APIRequestContext, projectId?: string): Promise<string> {
-  const auth = await request.post("/v3/auth/tokens", {
-    data: {
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "admin", password: adminPassword, domain: { name: "portico" } } },
-        },
-        ...(projectId ? { scope: { project: { id: projectId } } } : {}),
-      },
-    },
-  });
-  expect(auth.status()).toBe(201);
-  return auth.headers()["x-subject-token"];
-}
-
-async function call(
-  request: APIRequestContext,
-  token: string,
-  method: "GET" | "POST" | "PUT",
-  path: string,
-  data?: unknown,
-): Promise<any> {
-  const response = await request.fetch(path, { method, data, headers: { "X-Auth-Token": token } });
-  const body = await response.text();
-  expect(response.ok(), `${method} ${path}: ${body}`).toBe(true);
-  return body ? JSON.parse(body) : null;
-}
+import { adminToken, call, hydrated, shot, signIn, watchProblems } from "./support";
 
 // Chooses a project in the top bar and waits until the server has made it current.
 async function switchProject(page: Page, projectId: string) {

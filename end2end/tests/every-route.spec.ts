@@ -5,7 +5,7 @@
 // bar and the navigation.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-import { hydrated, signIn, watchProblems } from "./support";
+import { adminToken, call, hydrated, signIn, watchProblems } from "./support";
 
 type Fixture = {
   gateway: { id: string; name: string };
@@ -15,34 +15,9 @@ type Fixture = {
   adminGroup: string;
 };
 
-// Sends a management API call with a token and returns its JSON, failing on an error.
-async function call(
-  request: APIRequestContext,
-  token: string,
-  method: "GET" | "POST",
-  path: string,
-  data?: unknown,
-): Promise<any> {
-  const response = await request.fetch(path, { method, data, headers: { "X-Auth-Token": token } });
-  const body = await response.text();
-  expect(response.ok(), `${method} ${path}: ${body}`).toBe(true);
-  return body ? JSON.parse(body) : null;
-}
-
 // The resources the pages show, made through the management API as an SDK would.
 async function fixture(request: APIRequestContext): Promise<Fixture> {
-  const auth = await request.post("/v3/auth/tokens", {
-    data: {
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "admin", password: adminPassword, domain: { name: "portico" } } },
-        },
-      },
-    },
-  });
-  expect(auth.status()).toBe(201);
-  const token = auth.headers()["x-subject-token"];
+  const token = await adminToken(request);
   const projects = await call(request, token, "GET", "/v3/projects");
   const project = projects.projects.find((p: any) => p.name === "default").id;
   const stamp = Date.now().toString(36);

@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import { adminPassword } from "../playwright.config";
 
 export async function signIn(page: Page, userName: string, password: string) {
   await page.goto("/signin");
@@ -87,4 +88,36 @@ export function selfSigned(domain: string): { cert: string; key: string } {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// A management API token for admin, scoped to `projectId` when given (a token works in its
+// project only), as Huawei's SDKs get one.
+export async function adminToken(request: APIRequestContext, projectId?: string): Promise<string> {
+  const auth = await request.post("/v3/auth/tokens", {
+    data: {
+      auth: {
+        identity: {
+          methods: ["password"],
+          password: { user: { name: "admin", password: adminPassword, domain: { name: "portico" } } },
+        },
+        ...(projectId ? { scope: { project: { id: projectId } } } : {}),
+      },
+    },
+  });
+  expect(auth.status()).toBe(201);
+  return auth.headers()["x-subject-token"];
+}
+
+// Sends a management API call with a token and returns its JSON, failing on an error.
+export async function call(
+  request: APIRequestContext,
+  token: string,
+  method: "GET" | "POST" | "PUT",
+  path: string,
+  data?: unknown,
+): Promise<any> {
+  const response = await request.fetch(path, { method, data, headers: { "X-Auth-Token": token } });
+  const body = await response.text();
+  expect(response.ok(), `${method} ${path}: ${body}`).toBe(true);
+  return body ? JSON.parse(body) : null;
 }
