@@ -64,9 +64,21 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await shot(page, "open-api-2-request");
   await page.getByRole("button", { name: "Next" }).click();
 
-  // Backend: the timeout is checked; the path parameter is mapped under a new name.
+  // Backend: the address and the timeout are checked by the server's rules; the path
+  // parameter is mapped under a new name.
   await expect(currentStep).toContainText("Backend");
-  await page.getByLabel("Backend address").fill(`127.0.0.1:${backendPort}`);
+  const address = page.getByLabel("Backend address");
+  const addressError = page.locator(".field", { has: address }).locator(".field-error");
+  for (const [bad, says] of [
+    ["127.0.0.1:", "followed by the port"],
+    ["exa_mple..com", "empty part between dots"],
+  ]) {
+    await address.fill(bad);
+    await page.getByRole("button", { name: "Next" }).click();
+    await expect(addressError).toContainText(says);
+    await expect(currentStep).toContainText("Backend");
+  }
+  await address.fill(`127.0.0.1:${backendPort}`);
   await page.getByLabel("Backend path").fill("/v1/orders/{orderId}");
   const timeout = page.getByLabel("Timeout (ms)");
   await timeout.fill("0");

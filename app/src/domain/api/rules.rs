@@ -357,18 +357,59 @@ fn validate_url_domain(field: &str, domain: &str) -> Result<(), AppError> {
     }
     if let Some(bad) = plain
         .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || ".-:[]_".contains(*c)))
+        .find(|c| !(c.is_ascii_alphanumeric() || ".-_:[]".contains(*c)))
     {
         return Err(AppError::invalid(
             field,
-            format!("'{bad}' is not allowed in a backend address."),
+            format!("'{bad}' is not allowed in a backend address: use letters, digits, - _ and ., a port after :, an IPv6 address in [ ]."),
         ));
     }
-    if let Some((_, port)) = plain.rsplit_once(':').filter(|_| !plain.ends_with(']')) {
-        if !port.is_empty() && port.parse::<u16>().map_or(true, |p| p == 0) {
+    let (host, port) = match plain.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((_, rest)) if rest.is_empty() || rest.starts_with(':') => {
+                (&plain[..plain.len() - rest.len()], rest.strip_prefix(':'))
+            }
+            _ => {
+                return Err(AppError::invalid(
+                    field,
+                    "An IPv6 address is closed with ] and followed only by :port, such as [2001:db8::7]:8080.",
+                ))
+            }
+        },
+        None => match plain.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (plain.as_str(), None),
+        },
+    };
+    if let Some(port) = port {
+        if port.is_empty() {
+            return Err(AppError::invalid(
+                field,
+                "A : in the backend address is followed by the port (1 to 65535), such as 10.0.0.7:8080.",
+            ));
+        }
+        if port.parse::<u16>().map_or(true, |p| p == 0) {
             return Err(AppError::invalid(
                 field,
                 format!("{port:?} is not a port (1 to 65535)."),
+            ));
+        }
+    }
+    // A host written out (no #variable# in it) is a DNS name or an IP address: labels of 1
+    // to 63 characters, none empty and none starting or ending with -. Underscores stay
+    // allowed: container networks (Docker Compose services) resolve names that have them.
+    if !host.starts_with('[') && !domain.contains('#') {
+        if let Some(label) = host
+            .split('.')
+            .find(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-'))
+        {
+            return Err(AppError::invalid(
+                field,
+                if label.is_empty() {
+                    format!("{host:?} is not a host name: it has an empty part between dots.")
+                } else {
+                    format!("{host:?} is not a host name: {label:?} starts or ends with - or is longer than 63 characters.")
+                },
             ));
         }
     }

@@ -199,3 +199,39 @@ fn mocks_need_a_response() {
     api.mock_info.as_mut().unwrap().status_code = 99;
     assert_eq!(field(&api), "mock_info.status_code");
 }
+
+#[test]
+fn backend_addresses_are_host_and_port_as_a_connection_needs_them() {
+    let address = |text: &str| {
+        let mut api = sample();
+        api.backend_api.as_mut().unwrap().url_domain = text.into();
+        api.validate(60_000).err().map(|e| e.to_string())
+    };
+    for good in [
+        "10.0.0.7:8080",
+        "backend.internal",
+        "api-1.example.com:443",
+        "[2001:db8::7]:8080",
+        "[::1]",
+        "#host#",
+        "#host#:8080",
+        "api.#env#.example.com",
+        "orders_service:8080",
+    ] {
+        assert_eq!(address(good), None, "{good}");
+    }
+    for (bad, says) in [
+        ("127.0.0.1:", "followed by the port"),
+        ("exa_mple..com", "empty part between dots"),
+        ("api example.com", "' ' is not allowed"),
+        (".example.com", "empty part between dots"),
+        ("-api.example.com", "starts or ends with -"),
+        ("api.example.com:0", "is not a port"),
+        ("api.example.com:65536", "is not a port"),
+        ("[2001:db8::7", "closed with ]"),
+        ("[::1]8080", "closed with ]"),
+    ] {
+        let error = address(bad).unwrap_or_else(|| panic!("{bad} is accepted"));
+        assert!(error.contains(says), "{bad}: {error}");
+    }
+}
