@@ -186,16 +186,6 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
             "url_domain",
         ),
         (
-            mutate(&|b| b["backend_api"]["url_domain"] = json!("127.0.0.1:")),
-            400,
-            "followed by the port",
-        ),
-        (
-            mutate(&|b| b["backend_api"]["url_domain"] = json!("exa_mple..com")),
-            400,
-            "empty part between dots",
-        ),
-        (
             mutate(&|b| b["group_id"] = json!("0123456789abcdef0123456789abcdef")),
             404,
             "group_id",
