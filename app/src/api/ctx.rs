@@ -39,6 +39,13 @@ pub async fn session() -> Result<Session, AppError> {
         .map_err(|error| AppError::Internal(format!("no session: {error}")))
 }
 
+/// The frame data the sign-in gate loaded for the page request being rendered (none for a
+/// server function call).
+pub fn shell_at_render() -> Option<crate::domain::ShellInfo> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::domain::ShellInfo>().cloned())
+}
+
 /// The master key the server provided as context.
 pub fn master_key() -> Result<crate::services::secrets::MasterKey, AppError> {
     leptos::prelude::use_context::<crate::services::secrets::MasterKey>()

@@ -9,6 +9,8 @@ use crate::error::AppError;
 pub mod apis;
 #[cfg(feature = "ssr")]
 mod ctx;
+#[cfg(feature = "ssr")]
+pub use ctx::shell_at_render;
 pub mod domains;
 pub mod gateways;
 pub mod groups;
@@ -54,9 +56,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn load_shell() -> Result<ShellInfo, AppError> {
     use crate::services::{projects, session};
     // Rendering a page: the sign-in gate already loaded it for this request.
-    if let Some(info) = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ShellInfo>().cloned())
-    {
+    if let Some(info) = ctx::shell_at_render() {
         return Ok(info);
     }
     ctx::respond(

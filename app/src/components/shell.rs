@@ -45,8 +45,7 @@ impl ShellContext {
 fn at_render() -> Option<ShellInfo> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<ShellInfo>().cloned())
+        crate::api::shell_at_render()
     }
     #[cfg(not(feature = "ssr"))]
     {
