@@ -3,6 +3,15 @@
 use super::snapshot::ParamCheck;
 use super::GatewayError;
 
+/// Refuses `n` below `min` or above `max` (either may be open), naming the range.
+fn within(n: i64, min: Option<i64>, max: Option<i64>, what: &str) -> Result<(), String> {
+    if min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max) {
+        let bound = |b: Option<i64>| b.map_or(String::new(), |n| n.to_string());
+        return Err(format!("{what} {}..{}", bound(min), bound(max)));
+    }
+    Ok(())
+}
+
 /// Checks one parameter's value; the error names the parameter and the rule.
 pub fn check(param: &ParamCheck, value: Option<&str>) -> Result<(), GatewayError> {
     let invalid = |reason: String| {
@@ -31,26 +40,16 @@ pub fn check(param: &ParamCheck, value: Option<&str>) -> Result<(), GatewayError
         let number: i64 = value
             .parse()
             .map_err(|_| invalid("not a number".to_owned()))?;
-        if param.min_num.is_some_and(|min| number < min)
-            || param.max_num.is_some_and(|max| number > max)
-        {
-            return Err(invalid(format!(
-                "out of range {}..{}",
-                param.min_num.map_or(String::new(), |n| n.to_string()),
-                param.max_num.map_or(String::new(), |n| n.to_string())
-            )));
-        }
+        within(number, param.min_num, param.max_num, "out of range").map_err(invalid)?;
     } else {
         let length = value.chars().count() as i64;
-        if param.min_size.is_some_and(|min| length < min)
-            || param.max_size.is_some_and(|max| length > max)
-        {
-            return Err(invalid(format!(
-                "length out of range {}..{}",
-                param.min_size.map_or(String::new(), |n| n.to_string()),
-                param.max_size.map_or(String::new(), |n| n.to_string())
-            )));
-        }
+        within(
+            length,
+            param.min_size,
+            param.max_size,
+            "length out of range",
+        )
+        .map_err(invalid)?;
     }
     if let Some(pattern) = &param.pattern {
         if !pattern.is_match(value) {
