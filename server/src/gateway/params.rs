@@ -58,3 +58,61 @@ pub fn check(param: &ParamCheck, value: Option<&str>) -> Result<(), GatewayError
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateway::snapshot::Location;
+
+    fn param(number: bool, min: Option<i64>, max: Option<i64>) -> ParamCheck {
+        ParamCheck {
+            name: "p".into(),
+            location: Location::Query,
+            number,
+            required: true,
+            default: None,
+            enumerations: vec![],
+            min_num: min.filter(|_| number),
+            max_num: max.filter(|_| number),
+            min_size: min.filter(|_| !number),
+            max_size: max.filter(|_| !number),
+            pattern: None,
+            pass_through: true,
+        }
+    }
+
+    fn reason(param: &ParamCheck, value: &str) -> Option<String> {
+        match check(param, Some(value)) {
+            Ok(()) => None,
+            Err(GatewayError::BadParameter(message)) => Some(message),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn numbers_and_lengths_stay_within_their_bounds() {
+        let number = param(true, Some(1), Some(99));
+        assert_eq!(reason(&number, "1"), None);
+        assert_eq!(reason(&number, "99"), None);
+        assert_eq!(
+            reason(&number, "100").as_deref(),
+            Some("Invalid parameter value: parameterName:p,reason:out of range 1..99")
+        );
+        assert!(reason(&number, "0")
+            .unwrap()
+            .ends_with("out of range 1..99"));
+        assert!(reason(&number, "x").unwrap().ends_with("not a number"));
+        let open = param(true, None, Some(5));
+        assert_eq!(reason(&open, "-1000"), None);
+        assert!(reason(&open, "6").unwrap().ends_with("out of range ..5"));
+        let text = param(false, Some(2), Some(3));
+        assert_eq!(reason(&text, "ab"), None);
+        assert_eq!(reason(&text, "äöü"), None, "length counts characters");
+        assert!(reason(&text, "a")
+            .unwrap()
+            .ends_with("length out of range 2..3"));
+        assert!(reason(&text, "abcd")
+            .unwrap()
+            .ends_with("length out of range 2..3"));
+    }
+}
