@@ -54,6 +54,19 @@ async fn a_killed_embedded_postgres_is_started_again_and_the_gateway_serves_mean
         .kill_on_drop(true)
         .spawn()
         .unwrap();
+    // The log as Portico writes it, read while it runs.
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let (log, mut stderr) = (log.clone(), portico.stderr.take().unwrap());
+        tokio::spawn(async move {
+            let mut chunk = [0_u8; 4096];
+            while let Ok(n @ 1..) = stderr.read(&mut chunk).await {
+                log.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&chunk[..n]));
+            }
+        })
+    };
     let ready = format!("http://127.0.0.1:{console}/readyz");
     let until_ready = || async {
         match status(&ready).await {
@@ -78,24 +91,28 @@ async fn a_killed_embedded_postgres_is_started_again_and_the_gateway_serves_mean
     assert_ne!(first, second, "a new postmaster");
     assert_eq!(status(&gateway_url).await, Ok(404));
 
+    // Each restart is logged (the line follows pg_ctl's return, so it can trail readiness).
+    eventually("the restart in the log", || {
+        let log = log.clone();
+        async move {
+            let log = log.lock().unwrap();
+            if log.contains("the embedded PostgreSQL was restarted") {
+                Ok(())
+            } else {
+                Err(log.lines().last().unwrap_or_default().to_owned())
+            }
+        }
+    })
+    .await;
+
     let stopped = std::process::Command::new("kill")
         .args(["-TERM", &portico.id().unwrap().to_string()])
         .status()
         .unwrap();
     assert!(stopped.success());
-    let mut log = String::new();
-    portico
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .await
-        .unwrap();
-    assert!(portico.wait().await.unwrap().success(), "{log}");
-    assert!(
-        log.contains("the embedded PostgreSQL was restarted"),
-        "{log}"
-    );
+    let exit = portico.wait().await.unwrap();
+    reader.await.unwrap();
+    assert!(exit.success(), "{}", log.lock().unwrap());
     assert!(
         postmaster(&data_dir).is_none(),
         "the cluster stopped with Portico"
