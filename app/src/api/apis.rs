@@ -59,6 +59,7 @@ pub async fn list_apis(
     search: String,
     group_id: String,
     env_id: String,
+    sort: String,
     offset: i64,
 ) -> Result<ApisView, AppError> {
     use crate::services::apis::{list, ApiFilter};
@@ -70,6 +71,7 @@ pub async fn list_apis(
                 name: Some(search),
                 group_id: Some(group_id),
                 env_id: Some(env_id),
+                sort: crate::domain::paging::SortOrder::parse(&sort),
                 ..ApiFilter::default()
             };
             let page = crate::domain::paging::Page::new(Some(offset), None);
@@ -155,6 +157,63 @@ pub async fn offline_api(
             let caller = authorized_in("apig:apis:offline", "API", &gateway_id).await?;
             crate::services::apis::offline(&ctx::pool()?, &caller, &gateway_id, &api_id, &env_id)
                 .await
+        }
+        .await,
+    )
+}
+
+/// One API's outcome in a bulk publish or take-offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResult {
+    pub api_id: String,
+    pub name: String,
+    /// Why it failed, in words; `None` when it succeeded.
+    pub error: Option<String>,
+}
+
+/// Publishes (`online`) or takes offline the chosen APIs in one environment; each API
+/// succeeds or fails on its own.
+#[server(endpoint = "apis/batch", input = server_fn::codec::Json)]
+pub async fn batch_apis(
+    gateway_id: String,
+    api_ids: Vec<String>,
+    env_id: String,
+    online: bool,
+) -> Result<Vec<BatchResult>, AppError> {
+    use crate::services::apis;
+    ctx::respond(
+        async {
+            let action = if online {
+                "apig:apis:publish"
+            } else {
+                "apig:apis:offline"
+            };
+            let caller = authorized_in(action, "API", &gateway_id).await?;
+            if api_ids.is_empty() || api_ids.len() > apis::MAX_BATCH {
+                return Err(AppError::invalid(
+                    "apis",
+                    format!("Choose 1 to {} APIs.", apis::MAX_BATCH),
+                ));
+            }
+            let remark = if online { "Published from the API list" } else { "" };
+            let outcomes = apis::batch(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &api_ids,
+                &env_id,
+                online,
+                remark,
+            )
+            .await;
+            Ok(outcomes
+                .into_iter()
+                .map(|(api_id, name, outcome)| BatchResult {
+                    api_id,
+                    name,
+                    error: outcome.err().map(|e| e.to_string()),
+                })
+                .collect())
         }
         .await,
     )

@@ -26,13 +26,18 @@ fn endpoints() -> Result<Endpoints, AppError> {
 }
 
 #[server(endpoint = "gateways/list")]
-pub async fn list_gateways(search: String, offset: i64) -> Result<GatewayPage, AppError> {
+pub async fn list_gateways(
+    search: String,
+    sort: String,
+    offset: i64,
+) -> Result<GatewayPage, AppError> {
     use crate::services::gateways::{list_visible, GatewayFilter};
     ctx::respond(
         async {
             let caller = authorized_anywhere("apig:instances:list", "gateway").await?;
             let filter = GatewayFilter {
                 name: Some(search),
+                sort: crate::domain::paging::SortOrder::parse(&sort),
                 ..GatewayFilter::default()
             };
             let page = crate::domain::paging::Page::new(Some(offset), None);

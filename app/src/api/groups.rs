@@ -15,12 +15,16 @@ pub struct GroupsView {
     pub page: GroupPage,
     pub subdomain_suffix: String,
     pub gateway_name: String,
+    /// How many APIs each group on the page holds, by group id (a group holding APIs
+    /// cannot be deleted).
+    pub api_counts: std::collections::BTreeMap<String, i64>,
 }
 
 #[server(endpoint = "groups/list")]
 pub async fn list_api_groups(
     gateway_id: String,
     search: String,
+    sort: String,
     offset: i64,
 ) -> Result<GroupsView, AppError> {
     use crate::services::{api_groups, gateways};
@@ -33,18 +37,22 @@ pub async fn list_api_groups(
             let suffix = use_context::<crate::domain::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
+            let page = api_groups::list(
+                &pool,
+                &caller,
+                &gateway_id,
+                &api_groups::GroupFilter {
+                    name: Some(&search),
+                    sort: Some(&crate::domain::paging::SortOrder::parse(&sort)),
+                    ..Default::default()
+                },
+                page,
+            )
+            .await?;
+            let ids: Vec<String> = page.groups.iter().map(|g| g.id.clone()).collect();
             Ok(GroupsView {
-                page: api_groups::list(
-                    &pool,
-                    &caller,
-                    &gateway_id,
-                    &api_groups::GroupFilter {
-                        name: Some(&search),
-                        ..Default::default()
-                    },
-                    page,
-                )
-                .await?,
+                api_counts: api_groups::api_counts(&pool, &ids).await?,
+                page,
                 subdomain_suffix: suffix,
                 gateway_name: gateway.name,
             })

@@ -15,13 +15,16 @@ use crate::error::AppError;
 use super::ctx::{self, authorized};
 
 #[server(endpoint = "iam/list_users")]
-pub async fn list_users(search: String, offset: i64) -> Result<UserPage, AppError> {
+pub async fn list_users(search: String, sort: String, offset: i64) -> Result<UserPage, AppError> {
+    use crate::domain::paging::{Page, SortOrder};
     ctx::respond(
         async {
             let caller = authorized("iam:users:list", "user").await?;
-            let page = crate::domain::paging::Page::new(Some(offset), None);
+            let page = Page::new(Some(offset), None);
+            let sort = SortOrder::parse(&sort);
             let (total, users) =
-                crate::services::users::list(&ctx::pool()?, &caller, Some(&search), page).await?;
+                crate::services::users::list(&ctx::pool()?, &caller, Some(&search), &sort, page)
+                    .await?;
             Ok(UserPage { total, users })
         }
         .await,

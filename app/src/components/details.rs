@@ -1,5 +1,22 @@
-//! Rows of details and review tables.
+//! Details and review tables: one resource's properties, a label per row.
 use leptos::prelude::*;
+
+/// A table of `row`s: a resource's properties, or what a wizard is about to create.
+#[component]
+pub fn PropertyTable(
+    /// Names the table for screen readers.
+    #[prop(optional)]
+    label: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table table-properties" aria-label=label>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
 
 /// A row of a details or review table: a heading cell and its value.
 pub fn row(label: &'static str, value: impl IntoView) -> impl IntoView {

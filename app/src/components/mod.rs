@@ -8,3 +8,4 @@ pub mod heading;
 pub mod pager;
 pub mod shell;
 pub mod stepper;
+pub mod table;

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::iam::list_audit;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
+use crate::components::table::{Column, DataTable};
 use crate::domain::audit::{AuditFilter, AuditRecord, AuditResult};
 
 #[component]
@@ -146,51 +147,43 @@ fn AuditTable(records: Vec<AuditRecord>, filtered: bool) -> impl IntoView {
         }
         .into_any();
     }
-    view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Time (UTC)"</th>
-                        <th scope="col">"User"</th>
-                        <th scope="col">"Action"</th>
-                        <th scope="col">"Resource"</th>
-                        <th scope="col">"Source"</th>
-                        <th scope="col">"Result"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {records.into_iter().map(|record| view! {
-                        <tr>
-                            <td class="small">{record.at}</td>
-                            <td>{record.user_name}</td>
-                            <td>
-                                <code>{record.action}</code>
-                                {(!record.detail.is_empty()).then(|| view! {
-                                    <div class="muted small">{record.detail}</div>
-                                })}
-                            </td>
-                            <td>
-                                <div>{record.resource_name}</div>
-                                <div class="muted small">
-                                    {record.resource_type}
-                                    {(!record.resource_id.is_empty()).then(|| view! {
-                                        " " <code>{record.resource_id}</code>
-                                    })}
-                                </div>
-                            </td>
-                            <td>
-                                <div class="mono small">{record.source_ip}</div>
-                                <div class="muted small">{channel_label(&record.channel)}</div>
-                            </td>
-                            <td><span class=result_badge(record.result)>{result_label(record.result)}</span></td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-    .into_any()
+    let columns = vec![
+        Column::new("Time (UTC)", |record: &AuditRecord| view! { <span class="small nowrap">{record.at.clone()}</span> }),
+        Column::new("User", |record: &AuditRecord| record.user_name.clone()),
+        Column::new("Action", |record: &AuditRecord| view! {
+            <code class="action-name">{action_parts(&record.action)}</code>
+            {(!record.detail.is_empty()).then(|| view! {
+                <div class="muted small">{record.detail.clone()}</div>
+            })}
+        }),
+        Column::new("Resource", |record: &AuditRecord| view! {
+            <div>{record.resource_name.clone()}</div>
+            <div class="muted small">
+                {record.resource_type.clone()}
+                {(!record.resource_id.is_empty()).then(|| view! {
+                    " " <code class="wrap-anywhere">{record.resource_id.clone()}</code>
+                })}
+            </div>
+        }),
+        Column::new("Source", |record: &AuditRecord| view! {
+            <div class="mono small">{record.source_ip.clone()}</div>
+            <div class="muted small">{channel_label(&record.channel)}</div>
+        }),
+        Column::new("Result", |record: &AuditRecord| view! {
+            <span class=result_badge(record.result)>{result_label(record.result)}</span>
+        }),
+    ];
+    view! { <DataTable label="Audit log" columns rows=records/> }.into_any()
+}
+
+/// An action name that may break only after its colons (`apig:apis:` `publish`), never
+/// inside a word.
+fn action_parts(action: &str) -> impl IntoView {
+    let parts: Vec<String> = action.split_inclusive(':').map(str::to_owned).collect();
+    parts
+        .into_iter()
+        .map(|part| view! { {part}<wbr/> })
+        .collect_view()
 }
 
 #[cfg(test)]

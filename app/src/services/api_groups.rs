@@ -10,7 +10,7 @@ use crate::domain::audit::AuditResult;
 use crate::domain::group::{
     validate_group_name, validate_remark, ApiGroup, GroupPage, DEFAULT_GROUP, MAX_GROUPS,
 };
-use crate::domain::paging::Page;
+use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
 
@@ -164,7 +164,12 @@ pub struct GroupFilter<'a> {
     pub id: Option<&'a str>,
     pub name: Option<&'a str>,
     pub exact: bool,
+    /// The console's order (`SORTABLE`); APIG's list keeps DEFAULT first, then creation.
+    pub sort: Option<&'a SortOrder>,
 }
+
+/// Columns the console sorts the API group list by.
+pub const SORTABLE: &[&str] = &["name", "created"];
 
 /// Groups of a gateway: DEFAULT first, then by creation, narrowed by `filter`.
 pub async fn list(
@@ -177,6 +182,10 @@ pub async fn list(
     gateways::get(pool, caller, gateway_id).await?;
     let name = filter.name.filter(|n| !n.is_empty());
     let id = filter.id.filter(|id| !id.is_empty());
+    let order = match filter.sort {
+        Some(sort) => sort.checked(SORTABLE)?,
+        None => String::new(),
+    };
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM api_groups
             WHERE gateway_id = $1
@@ -196,13 +205,19 @@ pub async fn list(
           WHERE gateway_id = $1
             AND ($2::text IS NULL OR CASE WHEN $3 THEN name = $2 ELSE strpos(lower(name), lower($2)) > 0 END)
             AND ($6::text IS NULL OR id = $6)
-          ORDER BY is_default DESC, created_at, id OFFSET $4 LIMIT $5",
+          ORDER BY CASE WHEN $7 = 'name' THEN lower(name) END,
+                   CASE WHEN $7 = '-name' THEN lower(name) END DESC,
+                   CASE WHEN $7 = 'created' THEN created_at END,
+                   CASE WHEN $7 = '-created' THEN created_at END DESC,
+                   is_default DESC, created_at, id
+          OFFSET $4 LIMIT $5",
         gateway_id,
         name,
         filter.exact,
         page.offset,
         page.limit,
-        id
+        id,
+        order
     )
     .fetch_all(pool)
     .await?;
@@ -210,6 +225,20 @@ pub async fn list(
         total,
         groups: rows.into_iter().map(ApiGroup::from).collect(),
     })
+}
+
+/// How many APIs each of `group_ids` holds (groups with none are absent).
+pub async fn api_counts(
+    pool: &PgPool,
+    group_ids: &[String],
+) -> Result<std::collections::BTreeMap<String, i64>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT group_id, count(*) AS "count!" FROM apis WHERE group_id = ANY($1) GROUP BY group_id"#,
+        group_ids
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.group_id, r.count)).collect())
 }
 
 pub async fn get(

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 mod publishing;
 
 pub use publishing::{
-    delete_version, offline, publish, runtime, switch_version, version, versions,
+    batch, delete_version, offline, publish, BatchOutcome, MAX_BATCH, runtime, switch_version, version, versions,
 };
 
 use super::audit::{self, format_time, Target};
@@ -17,7 +17,7 @@ use super::{api_groups, gateways, ids, revision};
 use crate::domain::api::{ApiDefinition, ApiInfo, Publication};
 use crate::domain::audit::AuditResult;
 use crate::domain::gateway::{feature_number, feature_spec};
-use crate::domain::paging::Page;
+use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
 
@@ -246,7 +246,12 @@ pub struct ApiFilter {
     pub visibility: Option<i32>,
     /// Only APIs carrying every one of these tags; `#no_tags#` alone: only APIs without tags.
     pub tags: Vec<String>,
+    /// The console's order (`SORTABLE`); APIG's list keeps creation order.
+    pub sort: SortOrder,
 }
+
+/// Columns the console sorts the API list by.
+pub const SORTABLE: &[&str] = &["name", "path", "created"];
 
 fn some(text: &Option<String>) -> Option<&str> {
     text.as_deref().filter(|s| !s.is_empty())
@@ -262,12 +267,13 @@ pub async fn list(
     filter: &ApiFilter,
     page: Page,
 ) -> Result<(i64, Vec<ApiInfo>), AppError> {
+    let order = filter.sort.checked(SORTABLE)?;
     gateways::get(pool, caller, gateway_id).await?;
     let untagged = filter.tags == [NO_TAGS];
     let tags = (!filter.tags.is_empty() && !untagged).then_some(&filter.tags[..]);
     let found = sqlx::query!(
         r#"WITH matching AS (
-             SELECT a.id, a.created_at FROM apis a
+             SELECT a.id, a.name, a.req_uri, a.created_at FROM apis a
               WHERE a.gateway_id = $1
                 AND ($2::text IS NULL OR a.id = $2)
                 AND ($3::text IS NULL OR CASE WHEN $4 THEN a.name = $3 ELSE strpos(lower(a.name), lower($3)) > 0 END)
@@ -281,7 +287,14 @@ pub async fn list(
                 AND ($13::text[] IS NULL OR COALESCE(a.definition->'tags', '[]'::jsonb) ?& $13)
                 AND (NOT $14 OR jsonb_array_length(COALESCE(a.definition->'tags', '[]'::jsonb)) = 0))
            SELECT (SELECT count(*) FROM matching) AS "total!",
-                  array(SELECT id FROM matching ORDER BY created_at, id OFFSET $15 LIMIT $16) AS "ids!""#,
+                  array(SELECT id FROM matching
+                         ORDER BY CASE WHEN $17 = 'name' THEN lower(name) END,
+                                  CASE WHEN $17 = '-name' THEN lower(name) END DESC,
+                                  CASE WHEN $17 = 'path' THEN req_uri END,
+                                  CASE WHEN $17 = '-path' THEN req_uri END DESC,
+                                  CASE WHEN $17 = '-created' THEN created_at END DESC,
+                                  created_at, id
+                         OFFSET $15 LIMIT $16) AS "ids!""#,
         gateway_id,
         some(&filter.id),
         some(&filter.name),
@@ -297,7 +310,8 @@ pub async fn list(
         tags,
         untagged,
         page.offset,
-        page.limit
+        page.limit,
+        order
     )
     .fetch_one(pool)
     .await?;

@@ -6,7 +6,7 @@ use super::caller::Caller;
 use super::{ids::new_id, passwords};
 use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, NewUser, User, UserChange};
-use crate::domain::paging::Page;
+use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
 
@@ -39,12 +39,17 @@ impl From<Row> for User {
 }
 
 /// Users whose name contains `search` (any case), by name.
+/// Columns the console sorts the user list by.
+pub const SORTABLE: &[&str] = &["name", "created", "last_sign_in"];
+
 pub async fn list(
     pool: &PgPool,
     caller: &Caller,
     search: Option<&str>,
+    sort: &SortOrder,
     page: Page,
 ) -> Result<(i64, Vec<User>), AppError> {
+    let order = sort.checked(SORTABLE)?;
     let pattern = search
         .filter(|s| !s.is_empty())
         .map(|s| format!("%{}%", s.replace('%', "\\%")));
@@ -59,11 +64,18 @@ pub async fn list(
         Row,
         "SELECT id, name, email, description, enabled, access_mode, pwd_status, created_at, last_login_at
            FROM users WHERE account_id = $1 AND ($2::text IS NULL OR name ILIKE $2)
-          ORDER BY name OFFSET $3 LIMIT $4",
+          ORDER BY CASE WHEN $5 = '-name' THEN name END DESC,
+                   CASE WHEN $5 = 'created' THEN created_at END,
+                   CASE WHEN $5 = '-created' THEN created_at END DESC,
+                   CASE WHEN $5 = 'last_sign_in' THEN last_login_at END NULLS FIRST,
+                   CASE WHEN $5 = '-last_sign_in' THEN last_login_at END DESC NULLS LAST,
+                   name, id
+          OFFSET $3 LIMIT $4",
         caller.account_id,
         pattern,
         page.offset,
-        page.limit
+        page.limit,
+        order
     )
     .fetch_all(pool)
     .await?;

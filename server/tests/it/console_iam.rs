@@ -89,7 +89,7 @@ async fn every_iam_server_function_checks_its_permission() {
     let table: Vec<(&str, Value, bool)> = vec![
         (
             "iam/list_users",
-            json!({ "search": "", "offset": "0" }),
+            json!({ "search": "", "sort": "", "offset": "0" }),
             true,
         ),
         ("iam/get_user", json!({ "user_id": target }), true),

@@ -3,16 +3,18 @@
 //! differs from what is live; the way into the "Open an API" wizard.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::transfer::{ExportCard, ImportCard};
 use super::{GatewayTab, GatewayTabs};
-use crate::api::apis::{list_apis, ApisView};
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::api::apis::{list_apis, ApisView, BatchApis, BatchResult};
+use crate::components::feedback::{failure, ErrorBanner, Loading};
 use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable, EmptyState, ListState, Selection, TableSearch};
 use crate::domain::api::ApiInfo;
+use crate::domain::group::Environment;
 
 /// "GET /orders/{id}" with "(prefix)" for prefix matches.
 pub fn route_label(api: &ApiInfo) -> String {
@@ -44,29 +46,31 @@ pub fn live_badges(api: &ApiInfo) -> impl IntoView {
 pub fn GatewayApisPage() -> impl IntoView {
     let shell = use_shell();
     let params = use_params_map();
+    let query = use_query_map();
     let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let search = RwSignal::new(String::new());
-    let group = RwSignal::new(String::new());
+    let list = ListState::new();
+    // `?group=` comes from links such as a group's "See its APIs".
+    let group = RwSignal::new(query.read_untracked().get("group").unwrap_or_default());
     let env = RwSignal::new(String::new());
-    let offset = RwSignal::new(0_i64);
     let refresh = RwSignal::new(0_u32);
     let data = Resource::new(
         move || {
             (
                 gateway_id.get(),
-                search.get(),
+                list.search.get(),
                 group.get(),
                 env.get(),
-                offset.get(),
+                list.sort.get().as_param(),
+                list.offset.get(),
                 refresh.get(),
             )
         },
-        |(id, search, group, env, offset, _)| list_apis(id, search, group, env, offset),
+        |(id, search, group, env, sort, offset, _)| list_apis(id, search, group, env, sort, offset),
     );
     let total = Signal::derive(move || data.get().and_then(Result::ok).map_or(0, |v| v.total));
-    let filtered =
-        move || !search.get().is_empty() || !group.get().is_empty() || !env.get().is_empty();
+    let filtered = move || !group.get().is_empty() || !env.get().is_empty();
     let new_href = move || format!("/gateways/{}/apis/new", gateway_id.get());
+    let chosen = RwSignal::new(Vec::<String>::new());
     view! {
         <Title text="APIs"/>
         <p class="small"><a href="/gateways">"← Gateways"</a></p>
@@ -86,16 +90,14 @@ pub fn GatewayApisPage() -> impl IntoView {
                 let envs = view_data.scope.environments.clone();
                 view! {
                     <div class="table-toolbar">
-                        <input type="search" class="table-search" aria-label="Search APIs by name" placeholder="Search by name"
-                            prop:value=move || search.get()
-                            on:input=move |ev| { search.set(event_target_value(&ev)); offset.set(0); }/>
+                        <TableSearch list label="Search APIs by name"/>
                         <select aria-label="Group" prop:value=move || group.get()
-                            on:change=move |ev| { group.set(event_target_value(&ev)); offset.set(0); }>
+                            on:change=move |ev| { group.set(event_target_value(&ev)); list.offset.set(0); }>
                             <option value="">"All groups"</option>
-                            {groups.into_iter().map(|g| view! { <option value=g.id>{g.name}</option> }).collect_view()}
+                            {groups.into_iter().map(|g| view! { <option value=g.id.clone() selected=g.id == group.get_untracked()>{g.name}</option> }).collect_view()}
                         </select>
                         <select aria-label="Live in" prop:value=move || env.get()
-                            on:change=move |ev| { env.set(event_target_value(&ev)); offset.set(0); }>
+                            on:change=move |ev| { env.set(event_target_value(&ev)); list.offset.set(0); }>
                             <option value="">"Any environment"</option>
                             {envs.into_iter().map(|e| view! { <option value=e.id>{format!("Live in {}", e.name)}</option> }).collect_view()}
                         </select>
@@ -105,34 +107,155 @@ pub fn GatewayApisPage() -> impl IntoView {
                             </div>
                         })}
                     </div>
+                    <BulkBar gateway_id=gateway_id.get_untracked() environments=view_data.scope.environments chosen refresh/>
                 }
             })}
         </Transition>
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|result| match result {
-                Ok(view_data) if view_data.total == 0 && !filtered() => view! {
-                    <div class="card empty-state">
-                        <h2>"No APIs yet"</h2>
-                        <p>"The Open-an-API wizard walks you through the request callers send, the backend that answers, and publishing it to an environment; it ends with a curl line to call it."</p>
-                        {if shell.can("apig:apis:create") {
-                            view! { <a class="btn btn-primary" href=new_href()>"Open an API with the wizard"</a> }.into_any()
-                        } else {
-                            view! { <p class="muted">"Ask an administrator: you lack the permission apig:apis:create."</p> }.into_any()
-                        }}
-                    </div>
+                Ok(view_data) => {
+                    let can_create = shell.can("apig:apis:create");
+                    let href = new_href();
+                    let bulk = shell.can("apig:apis:publish") || shell.can("apig:apis:offline");
+                    view! {
+                        <DataTable
+                            label="APIs"
+                            columns=api_columns(gateway_id.get_untracked())
+                            rows=view_data.apis
+                            list
+                            selection=bulk.then_some(Selection { chosen, id_and_name: |api: &ApiInfo| (api.id.clone(), api.definition.name.clone()) })
+                            filtered=filtered()
+                            empty="No APIs match these filters."
+                            blank=move || view! {
+                                <EmptyState
+                                    title="No APIs yet"
+                                    text="The Open-an-API wizard walks you through the request callers send, the backend that answers, and publishing it to an environment; it ends with a curl line to call it."
+                                    action=can_create.then(|| (href.clone(), "Open an API with the wizard"))
+                                    permission="apig:apis:create"
+                                />
+                            }
+                        />
+                        {(view_data.total > 0 || filtered() || list.searching()).then(|| view! { <Pager offset=list.offset total/> })}
+                    }
+                    .into_any()
                 }
-                .into_any(),
-                Ok(view_data) => view! {
-                    <ApiTable data=view_data gateway_id=gateway_id.get_untracked()/>
-                    <Pager offset total/>
-                }
-                .into_any(),
                 Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
             })}
         </Transition>
         <TransferCards gateway_id data refresh/>
     }
     .into_any()
+}
+
+/// Publishing or taking offline the ticked APIs in one environment, with each API's
+/// outcome.
+#[component]
+fn BulkBar(
+    gateway_id: String,
+    environments: Vec<Environment>,
+    chosen: RwSignal<Vec<String>>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let shell = use_shell();
+    let batch = ServerAction::<BatchApis>::new();
+    let env = RwSignal::new(
+        environments
+            .iter()
+            .find(|e| e.name == "RELEASE")
+            .or(environments.first())
+            .map(|e| e.id.clone())
+            .unwrap_or_default(),
+    );
+    let last_online = RwSignal::new(true);
+    Effect::new(move |_| {
+        if batch.value().with(|v| matches!(v, Some(Ok(_)))) {
+            chosen.set(Vec::new());
+            refresh.update(|n| *n += 1);
+        }
+    });
+    let run = move |online: bool| {
+        let gateway_id = gateway_id.clone();
+        move |_| {
+            last_online.set(online);
+            batch.dispatch(BatchApis {
+                gateway_id: gateway_id.clone(),
+                api_ids: chosen.get_untracked(),
+                env_id: env.get_untracked(),
+                online,
+            });
+        }
+    };
+    let count = move || chosen.with(Vec::len);
+    view! {
+        <Show when=move || { count() > 0 }>
+            <div class="bulk-bar" role="region" aria-label="Bulk actions">
+                <strong>{move || if count() == 1 { "1 API chosen".to_owned() } else { format!("{} APIs chosen", count()) }}</strong>
+                <select aria-label="Environment for the chosen APIs" prop:value=move || env.get()
+                    on:change=move |ev| env.set(event_target_value(&ev))>
+                    {environments.iter().map(|e| view! { <option value=e.id.clone()>{format!("in {}", e.name)}</option> }).collect_view()}
+                </select>
+                {shell.can("apig:apis:publish").then(|| view! {
+                    <button type="button" class="btn btn-primary btn-small" disabled=move || batch.pending().get()
+                        on:click=run(true)>"Publish"</button>
+                })}
+                {shell.can("apig:apis:offline").then(|| view! {
+                    <button type="button" class="btn btn-small" disabled=move || batch.pending().get()
+                        on:click=run(false)>"Take offline"</button>
+                })}
+                <button type="button" class="btn btn-small btn-ghost" on:click=move |_| chosen.set(Vec::new())>"Clear"</button>
+                {move || batch.pending().get().then(|| view! { <progress aria-label="Working on the chosen APIs"></progress> })}
+            </div>
+        </Show>
+        <ErrorBanner error=failure(batch)/>
+        {move || batch.value().get().and_then(Result::ok).map(|results| view! {
+            <BatchResults results online=last_online.get_untracked()/>
+        })}
+    }
+}
+
+/// Each API's outcome of the last bulk action.
+#[component]
+fn BatchResults(results: Vec<BatchResult>, online: bool) -> impl IntoView {
+    let done = results.iter().filter(|r| r.error.is_none()).count();
+    let verb = if online { "published" } else { "taken offline" };
+    let summary = format!("{done} of {} {verb}.", results.len());
+    view! {
+        <section class="card" aria-label="Results of the bulk action">
+            <h2>{summary}</h2>
+            <DataTable
+                label="Results"
+                columns=vec![
+                    Column::new("API", |r: &BatchResult| if r.name.is_empty() { r.api_id.clone() } else { r.name.clone() }),
+                    Column::new("Result", move |r: &BatchResult| match &r.error {
+                        None => view! { <span class="badge badge-success">{if online { "Published" } else { "Taken offline" }}</span> }.into_any(),
+                        Some(error) => view! { <span class="badge badge-danger">"Failed"</span> " " {error.clone()} }.into_any(),
+                    }),
+                ]
+                rows=results
+            />
+        </section>
+    }
+}
+
+fn api_columns(gateway_id: String) -> Vec<Column<ApiInfo>> {
+    vec![
+        Column::new("Name", move |api: &ApiInfo| view! {
+            <a href=format!("/gateways/{gateway_id}/apis/{}", api.id)>{api.definition.name.clone()}</a>
+        })
+        .sorted("name"),
+        Column::new("Request", |api: &ApiInfo| view! { <code>{route_label(api)}</code> }).sorted("path"),
+        Column::new("Group", |api: &ApiInfo| api.group_name.clone()),
+        Column::new("Live in", live_badges),
+        Column::new("Backend", |api: &ApiInfo| {
+            let backend = match api.definition.backend_api.as_ref() {
+                Some(b) if api.definition.backend_type == "HTTP" => {
+                    format!("{}://{}{}", b.req_protocol.to_lowercase(), b.url_domain, b.req_uri)
+                }
+                _ => "Mock".to_owned(),
+            };
+            view! { <code class="wrap-anywhere">{backend}</code> }
+        }),
+    ]
 }
 
 /// Import and export, for those who may; loaded once with the page's scope.
@@ -160,51 +283,4 @@ fn TransferCards(
             })}
         </Transition>
     }
-}
-
-#[component]
-fn ApiTable(data: ApisView, gateway_id: String) -> impl IntoView {
-    let rows = if data.apis.is_empty() {
-        view! { <tr><td class="table-empty" colspan="5">"No APIs match these filters."</td></tr> }
-            .into_any()
-    } else {
-        data.apis
-            .into_iter()
-            .map(|api| {
-                let backend = match api.definition.backend_api.as_ref() {
-                    Some(b) if api.definition.backend_type == "HTTP" => {
-                        format!("{}://{}{}", b.req_protocol.to_lowercase(), b.url_domain, b.req_uri)
-                    }
-                    _ => "Mock".to_owned(),
-                };
-                view! {
-                    <tr>
-                        <td><a href=format!("/gateways/{gateway_id}/apis/{}", api.id)>{api.definition.name.clone()}</a></td>
-                        <td><code>{route_label(&api)}</code></td>
-                        <td>{api.group_name.clone()}</td>
-                        <td>{live_badges(&api)}</td>
-                        <td><code>{backend}</code></td>
-                    </tr>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
-    view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Request"</th>
-                        <th scope="col">"Group"</th>
-                        <th scope="col">"Live in"</th>
-                        <th scope="col">"Backend"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
 }

@@ -8,12 +8,13 @@ use leptos_router::hooks::use_params_map;
 use super::{GatewayTab, GatewayTabs};
 use crate::api::groups::{list_api_groups, CreateApiGroup, DeleteApiGroup, GroupsView};
 use crate::components::copy::CopyButton;
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable, ListState, TableSearch};
 use crate::domain::group::{validate_group_name, validate_remark, ApiGroup};
 use crate::error::AppError;
 
@@ -21,16 +22,23 @@ use crate::error::AppError;
 pub fn GatewayGroupsPage() -> impl IntoView {
     let params = use_params_map();
     let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let search = RwSignal::new(String::new());
-    let offset = RwSignal::new(0_i64);
+    let list = ListState::new();
     let refresh = RwSignal::new(0_u32);
     let create = ServerAction::<CreateApiGroup>::new();
     let delete = ServerAction::<DeleteApiGroup>::new();
     refresh_on_success(create, refresh);
     refresh_on_success(delete, refresh);
     let view_data = Resource::new(
-        move || (gateway_id.get(), search.get(), offset.get(), refresh.get()),
-        |(id, search, offset, _)| list_api_groups(id, search, offset),
+        move || {
+            (
+                gateway_id.get(),
+                list.search.get(),
+                list.sort.get().as_param(),
+                list.offset.get(),
+                refresh.get(),
+            )
+        },
+        |(id, search, sort, offset, _)| list_api_groups(id, search, sort, offset),
     );
     let total = Signal::derive(move || {
         view_data
@@ -52,24 +60,14 @@ pub fn GatewayGroupsPage() -> impl IntoView {
         </div>
         <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Groups/>
         <div class="table-toolbar">
-            <input
-                type="search"
-                class="table-search"
-                aria-label="Search groups by name"
-                placeholder="Search by name"
-                prop:value=move || search.get()
-                on:input=move |ev| {
-                    search.set(event_target_value(&ev));
-                    offset.set(0);
-                }
-            />
+            <TableSearch list label="Search groups by name"/>
         </div>
         <ErrorBanner error=failure(delete)/>
         <Transition fallback=|| view! { <Loading/> }>
             {move || view_data.get().map(|result| match result {
                 Ok(data) => view! {
-                    <GroupTable data delete gateway_id=gateway_id.get_untracked()/>
-                    <Pager offset total/>
+                    <GroupTable data list delete gateway_id=gateway_id.get_untracked()/>
+                    <Pager offset=list.offset total/>
                 }
                 .into_any(),
                 Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
@@ -80,94 +78,100 @@ pub fn GatewayGroupsPage() -> impl IntoView {
     .into_any()
 }
 
+/// What deleting `group` removes, or why it cannot go yet (it holds `apis` APIs).
+fn group_removal(group: &ApiGroup, apis: i64, apis_href: String) -> Removal {
+    let removal = Removal::new(format!("API group {}", group.name))
+        .with("its variables in every environment")
+        .with("its subdomain and bound domain names stop answering");
+    if apis > 0 {
+        let what = if apis == 1 { "1 API".to_owned() } else { format!("{apis} APIs") };
+        removal.blocked(
+            format!(
+                "It still holds {what}. Take them offline and delete them (or move them to another group) first."
+            ),
+            Some((apis_href, format!("See the APIs of {}", group.name))),
+        )
+    } else {
+        removal
+    }
+}
+
 #[component]
 fn GroupTable(
     data: GroupsView,
+    list: ListState,
     delete: ServerAction<DeleteApiGroup>,
     gateway_id: String,
 ) -> impl IntoView {
     let shell = use_shell();
     let can_delete = shell.can("apig:groups:delete");
-    let confirming = RwSignal::new(None::<ApiGroup>);
+    let removal = RwSignal::new(None::<Removal>);
     let open = RwSignal::new(false);
+    let target = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         if delete.value().with(Option::is_some) {
             open.set(false);
         }
     });
     let suffix = data.subdomain_suffix.clone();
-    let rows = {
-        let gateway_id = gateway_id.clone();
-        data
-        .page
-        .groups
-        .into_iter()
-        .map(|group| {
+    let counts = data.api_counts.clone();
+    let base = gateway_id.clone();
+    let columns = vec![
+        Column::new("Name", {
+            let base = base.clone();
+            move |group: &ApiGroup| view! {
+                <a href=format!("/gateways/{base}/groups/{}", group.id)>{group.name.clone()}</a>
+                {group.is_default.then(|| view! { " " <span class="badge badge-info">"Default"</span> })}
+            }
+        })
+        .sorted("name"),
+        Column::new("Subdomain", move |group: &ApiGroup| {
             let domain = group.sl_domain(&suffix);
+            view! { <code class="wrap-anywhere">{domain.clone()}</code> " " <CopyButton text=domain what="subdomain"/> }
+        }),
+        Column::new("APIs", {
+            let counts = counts.clone();
+            move |group: &ApiGroup| counts.get(&group.id).copied().unwrap_or(0)
+        }),
+        Column::new("Description", |group: &ApiGroup| {
+            if group.remark.is_empty() { "—".to_owned() } else { group.remark.clone() }
+        }),
+        Column::new("Created", |group: &ApiGroup| group.created_at.clone()).sorted("created"),
+        Column::actions(move |group: &ApiGroup| {
+            let apis = counts.get(&group.id).copied().unwrap_or(0);
             let ask = {
                 let group = group.clone();
+                let apis_href = format!("/gateways/{base}/apis?group={}", group.id);
                 move |_| {
                     delete.clear();
-                    confirming.set(Some(group.clone()));
+                    target.set_value(Some(group.id.clone()));
+                    removal.set(Some(group_removal(&group, apis, apis_href.clone())));
                     open.set(true);
                 }
             };
             view! {
-                <tr>
-                    <td>
-                        <a href=format!("/gateways/{gateway_id}/groups/{}", group.id)>{group.name.clone()}</a>
-                        {group.is_default.then(|| view! { " " <span class="badge badge-info">"Default"</span> })}
-                    </td>
-                    <td><code>{domain.clone()}</code> <CopyButton text=domain what="subdomain"/></td>
-                    <td>{if group.remark.is_empty() { "—".to_owned() } else { group.remark.clone() }}</td>
-                    <td>{group.created_at.clone()}</td>
-                    <td class="row-actions">
-                        <a class="btn btn-small" href=format!("/gateways/{gateway_id}/groups/{}", group.id)
-                            aria-label=format!("Domains of group {}", group.name)>"Domains"</a>
-                        {(can_delete && !group.is_default).then(|| view! {
-                            <button type="button" class="btn btn-small btn-ghost"
-                                aria-label=format!("Delete group {}", group.name) on:click=ask.clone()>"Delete"</button>
-                        })}
-                    </td>
-                </tr>
+                <a class="btn btn-small" href=format!("/gateways/{base}/groups/{}", group.id)
+                    aria-label=format!("Domains of group {}", group.name)>"Domains"</a>
+                {(can_delete && !group.is_default).then(|| view! {
+                    <button type="button" class="btn btn-small btn-ghost"
+                        aria-label=format!("Delete group {}", group.name) on:click=ask>"Delete"</button>
+                })}
             }
-        })
-        .collect_view()
-    };
+        }),
+    ];
     let confirm = move || {
-        if let Some(group) = confirming.get_untracked() {
+        if let Some(group_id) = target.get_value() {
             delete.dispatch(DeleteApiGroup {
                 gateway_id: gateway_id.clone(),
-                group_id: group.id,
+                group_id,
             });
         }
     };
+    let searched = list.search.get_untracked();
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Subdomain"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <ConfirmDialog
-            open
-            title=Signal::derive(move || confirming.get().map(|g| format!("Delete group {}?", g.name)).unwrap_or_default())
-            message=Signal::derive(move || confirming.get().map(|g| format!(
-                "Group {} is deleted with its variables in every environment, and its subdomain stops answering. This cannot be undone.",
-                g.name
-            )).unwrap_or_default())
-            confirm_label="Delete group"
-            pending=delete.pending()
-            on_confirm=confirm
-        />
+        <DataTable label="API groups" columns rows=data.page.groups list
+            empty=format!("No groups match “{searched}”.")/>
+        <ConfirmDelete open removal pending=delete.pending() on_confirm=confirm/>
     }
     .into_any()
 }

@@ -9,17 +9,17 @@ use crate::api::gateways::list_gateways;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
-use crate::domain::gateway::{Gateway, GatewayPage, MAX_GATEWAYS};
+use crate::components::table::{Column, DataTable, ListState, TableSearch};
+use crate::domain::gateway::{Gateway, MAX_GATEWAYS};
 use crate::error::AppError;
 
 #[component]
 pub fn GatewaysPage() -> impl IntoView {
     let shell = use_shell();
-    let search = RwSignal::new(String::new());
-    let offset = RwSignal::new(0_i64);
+    let list = ListState::new();
     let page = Resource::new(
-        move || (search.get(), offset.get()),
-        |(search, offset)| list_gateways(search, offset),
+        move || (list.search.get(), list.sort.get().as_param(), list.offset.get()),
+        |(search, sort, offset)| list_gateways(search, sort, offset),
     );
     let total = Signal::derive(move || page.get().and_then(Result::ok).map_or(0, |p| p.total));
     let forbidden = move || {
@@ -37,19 +37,9 @@ pub fn GatewaysPage() -> impl IntoView {
         </div>
         <RuntimeNotice/>
         <Transition fallback=|| ()>
-            <Show when=move || { !forbidden() && (total.get() > 0 || !search.get().is_empty()) }>
+            <Show when=move || { !forbidden() && (total.get() > 0 || list.searching()) }>
                 <div class="table-toolbar">
-                    <input
-                        type="search"
-                        class="table-search"
-                        aria-label="Search gateways by name"
-                        placeholder="Search by name"
-                        prop:value=move || search.get()
-                        on:input=move |ev| {
-                            search.set(event_target_value(&ev));
-                            offset.set(0);
-                        }
-                    />
+                    <TableSearch list label="Search gateways by name"/>
                     {move || shell.can("apig:instances:create").then(|| view! {
                         <div class="table-toolbar-actions">
                             <a class="btn btn-primary" href="/gateways/new">"Create gateway"</a>
@@ -60,14 +50,19 @@ pub fn GatewaysPage() -> impl IntoView {
         </Transition>
         <Transition fallback=|| view! { <Loading/> }>
             {move || page.get().map(|result| match result {
-                Ok(page) if page.total == 0 && search.get_untracked().is_empty() => {
-                    view! { <NoGateway can_create=shell.can("apig:instances:create")/> }.into_any()
-                }
                 Ok(page) => {
-                    let searched = search.get_untracked();
+                    let searched = list.search.get_untracked();
+                    let can_create = shell.can("apig:instances:create");
                     view! {
-                        <GatewayTable page searched/>
-                        <Pager offset total/>
+                        <DataTable
+                            label="Gateways"
+                            columns=gateway_columns()
+                            rows=page.gateways
+                            list
+                            empty=format!("No gateways match “{searched}”.")
+                            blank=move || view! { <NoGateway can_create/> }
+                        />
+                        {(page.total > 0 || !searched.is_empty()).then(|| view! { <Pager offset=list.offset total/> })}
                     }
                     .into_any()
                 }
@@ -78,63 +73,29 @@ pub fn GatewaysPage() -> impl IntoView {
     .into_any()
 }
 
-#[component]
-fn GatewayTable(page: GatewayPage, searched: String) -> impl IntoView {
-    let rows = if page.gateways.is_empty() {
-        view! {
-            <tr><td class="table-empty" colspan="5">{format!("No gateways match “{searched}”.")}</td></tr>
-        }
-        .into_any()
-    } else {
-        page.gateways
-            .into_iter()
-            .map(gateway_row)
-            .collect_view()
-            .into_any()
-    };
-    view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Edition"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Tags"</th>
-                        <th scope="col">"Created"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
-}
-
-fn gateway_row(gateway: Gateway) -> impl IntoView {
-    let tags = if gateway.tags.is_empty() {
-        view! { <span class="muted">"—"</span> }.into_any()
-    } else {
-        gateway
-            .tags
-            .into_iter()
-            .map(|tag| view! { <span class="badge badge-muted tag">{format!("{}={}", tag.key, tag.value)}</span> " " })
-            .collect_view()
-            .into_any()
-    };
-    view! {
-        <tr>
-            <td>
-                <a href=format!("/gateways/{}", gateway.id)>{gateway.name}</a>
-                {(!gateway.description.is_empty()).then(|| view! { <div class="muted small">{gateway.description}</div> })}
-            </td>
-            <td>{edition_label(&gateway.spec_id)}</td>
-            <td><span class="badge badge-success">"Running"</span></td>
-            <td>{tags}</td>
-            <td>{gateway.created_at}</td>
-        </tr>
-    }
-    .into_any()
+fn gateway_columns() -> Vec<Column<Gateway>> {
+    vec![
+        Column::new("Name", |gateway: &Gateway| view! {
+            <a href=format!("/gateways/{}", gateway.id)>{gateway.name.clone()}</a>
+            {(!gateway.description.is_empty()).then(|| view! { <div class="muted small">{gateway.description.clone()}</div> })}
+        })
+        .sorted("name"),
+        Column::new("Edition", |gateway: &Gateway| edition_label(&gateway.spec_id)),
+        Column::new("Status", |_: &Gateway| view! { <span class="badge badge-success">"Running"</span> }),
+        Column::new("Tags", |gateway: &Gateway| {
+            if gateway.tags.is_empty() {
+                view! { <span class="muted">"—"</span> }.into_any()
+            } else {
+                gateway
+                    .tags
+                    .iter()
+                    .map(|tag| view! { <span class="badge badge-muted tag">{format!("{}={}", tag.key, tag.value)}</span> " " })
+                    .collect_view()
+                    .into_any()
+            }
+        }),
+        Column::new("Created", |gateway: &Gateway| gateway.created_at.clone()).sorted("created"),
+    ]
 }
 
 /// Shown while the project has no gateway.
@@ -164,7 +125,7 @@ pub fn GatewayPicker(
     tail: &'static str,
     purpose: &'static str,
 ) -> impl IntoView {
-    let page = Resource::new(|| (), |()| list_gateways(String::new(), 0));
+    let page = Resource::new(|| (), |()| list_gateways(String::new(), String::new(), 0));
     view! {
         <Title text=title/>
         <div class="page-header">

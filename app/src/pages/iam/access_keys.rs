@@ -7,7 +7,8 @@ use super::secret::NewKeyDetails;
 use super::widgets::{banner_error, field_message};
 use crate::api::iam::{list_access_keys, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
 use crate::components::copy::CopyButton;
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{ConfirmDelete, Removal};
+use crate::components::table::{Column, DataTable};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
 use crate::domain::iam::{validate_description, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
@@ -160,63 +161,47 @@ fn KeyList(
             </span>
             <div class="table-toolbar-actions">{create_button}</div>
         </div>
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Access key ID"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Created (UTC)"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {keys.into_iter().map(|key| {
-                        let active = key.status == "active";
-                        let (for_toggle, for_delete) = (key.clone(), key.clone());
-                        view! {
-                            <tr>
-                                <td>
-                                    <span class="mono">{key.access_key.clone()}</span>
-                                    <CopyButton text=key.access_key.clone() what="access key ID"/>
-                                </td>
-                                <td>{key.description.clone()}</td>
-                                <td>
-                                    {if active {
-                                        view! { <span class="badge badge-success">"Active"</span> }
-                                    } else {
-                                        view! { <span class="badge badge-muted">"Disabled"</span> }
-                                    }}
-                                </td>
-                                <td class="muted">{key.created_at.clone()}</td>
-                                <td>
-                                    <button
-                                        type="button"
-                                        class="btn btn-ghost btn-small"
-                                        disabled=move || pending.get()
-                                        aria-label=format!("{} access key {}", if active { "Disable" } else { "Enable" }, key.access_key)
-                                        on:click=move |_| toggle.run(for_toggle.clone())
-                                    >
-                                        {if active { "Disable" } else { "Enable" }}
-                                    </button>
-                                    <button
-                                        type="button"
-                                        class="btn btn-ghost btn-small"
-                                        aria-label=format!("Delete access key {}", key.access_key)
-                                        on:click=move |_| ask_delete.run(for_delete.clone())
-                                    >
-                                        "Delete"
-                                    </button>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable label="Access keys" columns=key_columns(pending, toggle, ask_delete) rows=keys/>
     }
     .into_any()
+}
+
+fn key_columns(
+    pending: Signal<bool>,
+    toggle: Callback<AccessKey>,
+    ask_delete: Callback<AccessKey>,
+) -> Vec<Column<AccessKey>> {
+    vec![
+        Column::new("Access key ID", |key: &AccessKey| view! {
+            <span class="mono">{key.access_key.clone()}</span>
+            <CopyButton text=key.access_key.clone() what="access key ID"/>
+        }),
+        Column::new("Description", |key: &AccessKey| key.description.clone()),
+        Column::new("Status", |key: &AccessKey| {
+            if key.status == "active" {
+                view! { <span class="badge badge-success">"Active"</span> }
+            } else {
+                view! { <span class="badge badge-muted">"Disabled"</span> }
+            }
+        }),
+        Column::new("Created (UTC)", |key: &AccessKey| view! { <span class="muted">{key.created_at.clone()}</span> }),
+        Column::actions(move |key: &AccessKey| {
+            let active = key.status == "active";
+            let (for_toggle, for_delete) = (key.clone(), key.clone());
+            view! {
+                <button type="button" class="btn btn-ghost btn-small" disabled=move || pending.get()
+                    aria-label=format!("{} access key {}", if active { "Disable" } else { "Enable" }, key.access_key)
+                    on:click=move |_| toggle.run(for_toggle.clone())>
+                    {if active { "Disable" } else { "Enable" }}
+                </button>
+                <button type="button" class="btn btn-ghost btn-small"
+                    aria-label=format!("Delete access key {}", key.access_key)
+                    on:click=move |_| ask_delete.run(for_delete.clone())>
+                    "Delete"
+                </button>
+            }
+        }),
+    ]
 }
 
 /// An optional description, then the key is created.
@@ -285,32 +270,24 @@ fn DeleteKeyDialog(
     key: RwSignal<Option<AccessKey>>,
     delete: ServerAction<DeleteAccessKey>,
 ) -> impl IntoView {
-    let title = Signal::derive(move || {
-        key.get()
-            .map(|key| format!("Delete access key {}?", key.access_key))
-            .unwrap_or_default()
-    });
-    let message = Signal::derive(move || {
-        key.get()
-            .map(|key| {
-                let what = if key.description.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", key.description)
-                };
-                format!(
-                    "Programs, SDKs and tools that sign requests with {}{what} are refused from now on. The key cannot be restored: you would create a new one and update them.",
-                    key.access_key
-                )
-            })
-            .unwrap_or_default()
+    let removal = Signal::derive(move || {
+        key.get().map(|key| {
+            let what = if key.description.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", key.description)
+            };
+            Removal::new(format!("access key {}", key.access_key))
+                .with(format!(
+                    "programs, SDKs and tools that sign requests with it{what} are refused from now on"
+                ))
+                .note("The key cannot be restored: you would create a new one and update them.")
+        })
     });
     view! {
-        <ConfirmDialog
+        <ConfirmDelete
             open
-            title
-            message
-            confirm_label="Delete access key"
+            removal
             pending=delete.pending()
             on_confirm=move || {
                 if let Some(key) = key.get_untracked() {

@@ -6,6 +6,8 @@ use super::group_detail::{Changes, Removal};
 use crate::api::iam::{list_users, AddMember};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::ShellContext;
+use crate::components::table::{Column, DataTable};
+use super::users::enabled_badge;
 use crate::domain::iam::User;
 
 /// The members table, with adding and removing members.
@@ -31,59 +33,33 @@ pub(super) fn MembersCard(
         }
         .into_any()
     } else {
-        view! {
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"User name"</th>
-                            <th scope="col">"Email"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {members.into_iter().map(|user| {
-                            let stays = is_admin && user.name == "admin";
-                            let action = match (can_remove, stays) {
-                                (false, _) => None,
-                                (true, true) => Some(view! {
-                                    <span class="muted small">"Stays in this group"</span>
-                                }.into_any()),
-                                (true, false) => {
-                                    let target = user.clone();
-                                    Some(view! {
-                                        <button
-                                            type="button"
-                                            class="btn btn-ghost btn-small"
-                                            aria-label=format!("Remove {} from the group", user.name)
-                                            on:click=move |_| ask.run(Removal::Member(target.clone()))
-                                        >
-                                            "Remove"
-                                        </button>
-                                    }.into_any())
-                                }
-                            };
-                            view! {
-                                <tr>
-                                    <td><a href=format!("/iam/users/{}", user.id)>{user.name.clone()}</a></td>
-                                    <td>{user.email.clone()}</td>
-                                    <td>
-                                        {if user.enabled {
-                                            view! { <span class="badge badge-success">"Enabled"</span> }
-                                        } else {
-                                            view! { <span class="badge badge-muted">"Disabled"</span> }
-                                        }}
-                                    </td>
-                                    <td>{action}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        let columns = vec![
+            Column::new("User name", |user: &User| view! {
+                <a href=format!("/iam/users/{}", user.id)>{user.name.clone()}</a>
+            }),
+            Column::new("Email", |user: &User| user.email.clone()),
+            Column::new("Status", |user: &User| enabled_badge(user.enabled)),
+            Column::actions(move |user: &User| {
+                let stays = is_admin && user.name == "admin";
+                match (can_remove, stays) {
+                    (false, _) => None,
+                    (true, true) => Some(view! {
+                        <span class="muted small">"Stays in this group"</span>
+                    }.into_any()),
+                    (true, false) => {
+                        let target = user.clone();
+                        Some(view! {
+                            <button type="button" class="btn btn-ghost btn-small"
+                                aria-label=format!("Remove {} from the group", user.name)
+                                on:click=move |_| ask.run(Removal::Member(target.clone()))>
+                                "Remove"
+                            </button>
+                        }.into_any())
+                    }
+                }
+            }),
+        ];
+        view! { <DataTable label="Members" columns rows=members/> }.into_any()
     };
     view! {
         <section class="card" aria-labelledby="members-title">
@@ -127,7 +103,7 @@ fn AddMemberForm(
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let chosen = RwSignal::new(String::new());
-    let users = LocalResource::new(move || list_users(search.get(), 0));
+    let users = LocalResource::new(move || list_users(search.get(), String::new(), 0));
     add.clear();
     Effect::watch(
         move || add.version().get(),

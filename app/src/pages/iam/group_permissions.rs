@@ -8,6 +8,7 @@ use crate::api::iam::{list_policies, list_projects, Grant as GrantPolicy};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::{described_by, hint_and_error};
 use crate::components::shell::ShellContext;
+use crate::components::table::{Column, DataTable};
 use crate::domain::iam::{Grant, PolicyInfo};
 
 /// The grants table, with granting and revoking policies.
@@ -31,44 +32,21 @@ pub(super) fn PermissionsCard(
         }
         .into_any()
     } else {
-        view! {
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Policy"</th>
-                            <th scope="col">"Applies in"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {grants.into_iter().map(|grant| {
-                            let scope = scope_label(&grant);
-                            let target = grant.clone();
-                            view! {
-                                <tr>
-                                    <td>{grant.policy_name.clone()}</td>
-                                    <td>{scope}</td>
-                                    <td>
-                                        {can_revoke.then(|| view! {
-                                            <button
-                                                type="button"
-                                                class="btn btn-ghost btn-small"
-                                                aria-label=format!("Revoke {} ({})", grant.policy_name, scope_label(&grant))
-                                                on:click=move |_| ask.run(Removal::Grant(target.clone()))
-                                            >
-                                                "Revoke"
-                                            </button>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        let columns = vec![
+            Column::new("Policy", |grant: &Grant| grant.policy_name.clone()),
+            Column::new("Applies in", scope_label),
+            Column::actions(move |grant: &Grant| {
+                let target = grant.clone();
+                can_revoke.then(|| view! {
+                    <button type="button" class="btn btn-ghost btn-small"
+                        aria-label=format!("Revoke {} ({})", grant.policy_name, scope_label(grant))
+                        on:click=move |_| ask.run(Removal::Grant(target.clone()))>
+                        "Revoke"
+                    </button>
+                })
+            }),
+        ];
+        view! { <DataTable label="Permissions" columns rows=grants/> }.into_any()
     };
     view! {
         <section class="card" aria-labelledby="permissions-title">

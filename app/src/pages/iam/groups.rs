@@ -5,10 +5,11 @@ use leptos_meta::Title;
 
 use super::widgets::{banner_error, field_message};
 use crate::api::iam::{get_group, list_groups, CreateGroup, DeleteGroup};
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable, ListState, TableSearch};
 use crate::domain::iam::{validate_description, validate_name, Group, GroupDetail};
 use crate::domain::paging::DEFAULT_LIMIT;
 use crate::error::AppError;
@@ -27,8 +28,7 @@ pub fn GroupsPage() -> impl IntoView {
         |_| list_groups(),
     );
     let form_open = RwSignal::new(false);
-    let search = RwSignal::new(String::new());
-    let offset = RwSignal::new(0_i64);
+    let list = ListState::new();
     let deleting = RwSignal::new(None::<Group>);
     let dialog_open = RwSignal::new(false);
     Effect::watch(
@@ -73,8 +73,7 @@ pub fn GroupsPage() -> impl IntoView {
                     view! {
                         <GroupList
                             groups
-                            search
-                            offset
+                            list
                             can_create
                             can_delete
                             open_form=move || form_open.set(true)
@@ -90,12 +89,12 @@ pub fn GroupsPage() -> impl IntoView {
     .into_any()
 }
 
-/// The toolbar, the table (or the empty state) and the pager.
+/// The toolbar, the table (or the empty state) and the pager. An account has few groups:
+/// all are loaded, and searched, sorted and paged here.
 #[component]
 fn GroupList(
     groups: Vec<Group>,
-    search: RwSignal<String>,
-    offset: RwSignal<i64>,
+    list: ListState,
     can_create: bool,
     can_delete: bool,
     open_form: impl Fn() + Copy + Send + Sync + 'static,
@@ -117,8 +116,9 @@ fn GroupList(
     }
     let groups = StoredValue::new(groups);
     let matching = Memo::new(move |_| {
-        let needle = search.get().trim().to_lowercase();
-        groups.with_value(|groups| {
+        let needle = list.search.get().trim().to_lowercase();
+        let order = list.sort.get();
+        let mut found: Vec<Group> = groups.with_value(|groups| {
             groups
                 .iter()
                 .filter(|group| {
@@ -127,12 +127,21 @@ fn GroupList(
                         || group.description.to_lowercase().contains(&needle)
                 })
                 .cloned()
-                .collect::<Vec<_>>()
-        })
+                .collect()
+        });
+        if order.key == "created" {
+            found.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        } else {
+            found.sort_by_key(|group| group.name.to_lowercase());
+        }
+        if order.descending {
+            found.reverse();
+        }
+        found
     });
     let total = Signal::derive(move || matching.with(|groups| groups.len() as i64));
     let page = move || {
-        let start = usize::try_from(offset.get()).unwrap_or(0);
+        let start = usize::try_from(list.offset.get()).unwrap_or(0);
         let limit = usize::try_from(DEFAULT_LIMIT).unwrap_or(20);
         matching.with(|groups| {
             groups
@@ -145,17 +154,7 @@ fn GroupList(
     };
     view! {
         <div class="table-toolbar">
-            <input
-                type="search"
-                class="table-search"
-                placeholder="Search by name or description"
-                aria-label="Search user groups"
-                prop:value=move || search.get()
-                on:input=move |ev| {
-                    search.set(event_target_value(&ev));
-                    offset.set(0);
-                }
-            />
+            <TableSearch list label="Search user groups" placeholder="Search by name or description"/>
             {can_create.then(|| view! {
                 <div class="table-toolbar-actions">
                     <button type="button" class="btn btn-primary" on:click=move |_| open_form()>
@@ -164,80 +163,50 @@ fn GroupList(
                 </div>
             })}
         </div>
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Created (UTC)"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || {
-                        let rows = page();
-                        if rows.is_empty() {
-                            return view! {
-                                <tr>
-                                    <td class="table-empty" colspan="4">
-                                        "No user group matches “" {search.get()} "”."
-                                    </td>
-                                </tr>
-                            }
-                            .into_any();
-                        }
-                        rows.into_iter()
-                            .map(|group| view! { <GroupRow group can_delete ask_delete/> })
-                            .collect_view()
-                            .into_any()
-                    }}
-                </tbody>
-            </table>
-        </div>
-        <Pager offset total/>
+        {move || view! {
+            <DataTable
+                label="User groups"
+                columns=group_columns(can_delete, ask_delete)
+                rows=page()
+                list
+                empty=format!("No user group matches “{}”.", list.search.get_untracked())
+            />
+        }}
+        <Pager offset=list.offset total/>
     }
     .into_any()
 }
 
-#[component]
-fn GroupRow(group: Group, can_delete: bool, ask_delete: Callback<Group>) -> impl IntoView {
-    let href = format!("/iam/groups/{}", group.id);
-    let is_admin = group.name == ADMIN_GROUP;
-    let action = match (can_delete, is_admin) {
-        (false, _) => None,
-        (true, true) => Some(
-            view! {
-                <span class="muted small">"Holds the account administrators: cannot be deleted"</span>
+fn group_columns(can_delete: bool, ask_delete: Callback<Group>) -> Vec<Column<Group>> {
+    vec![
+        Column::new("Name", |group: &Group| view! {
+            <a href=format!("/iam/groups/{}", group.id)>{group.name.clone()}</a>
+        })
+        .sorted("name"),
+        Column::new("Description", |group: &Group| group.description.clone()),
+        Column::new("Created (UTC)", |group: &Group| view! { <span class="muted">{group.created_at.clone()}</span> })
+            .sorted("created"),
+        Column::actions(move |group: &Group| match (can_delete, group.name == ADMIN_GROUP) {
+            (false, _) => None,
+            (true, true) => Some(
+                view! { <span class="muted small">"Holds the account administrators: cannot be deleted"</span> }
+                    .into_any(),
+            ),
+            (true, false) => {
+                let target = group.clone();
+                Some(
+                    view! {
+                        <button type="button" class="btn btn-ghost btn-small"
+                            aria-label=format!("Delete user group {}", group.name)
+                            on:click=move |_| ask_delete.run(target.clone())>
+                            "Delete"
+                        </button>
+                    }
+                    .into_any(),
+                )
             }
-            .into_any(),
-        ),
-        (true, false) => {
-            let target = group.clone();
-            Some(
-                view! {
-                    <button
-                        type="button"
-                        class="btn btn-ghost btn-small"
-                        aria-label=format!("Delete user group {}", group.name)
-                        on:click=move |_| ask_delete.run(target.clone())
-                    >
-                        "Delete"
-                    </button>
-                }
-                .into_any(),
-            )
-        }
-    };
-    view! {
-        <tr>
-            <td><a href=href>{group.name.clone()}</a></td>
-            <td>{group.description.clone()}</td>
-            <td class="muted">{group.created_at.clone()}</td>
-            <td>{action}</td>
-        </tr>
-    }
-    .into_any()
+        }),
+    ]
 }
 
 /// Name and description, checked as the user submits and again by the server.
@@ -337,34 +306,18 @@ fn DeleteGroupDialog(
             }
         }
     });
-    let title = Signal::derive(move || {
-        group
-            .get()
-            .map(|group| format!("Delete user group {}?", group.name))
-            .unwrap_or_default()
-    });
-    let message = Signal::derive(move || {
-        let Some(group) = group.get() else {
-            return String::new();
-        };
-        match detail.get() {
+    let removal = Signal::derive(move || {
+        group.get().map(|group| match detail.get() {
             Some(Ok(Some(detail))) => consequences(&group, &detail),
-            Some(Err(error)) => format!(
-                "The group {} will be removed with its permissions. (Its members could not be listed: {error})",
-                group.name
-            ),
-            _ => format!(
-                "The group {} will be removed with its permissions. Looking up its members…",
-                group.name
-            ),
-        }
+            Some(Err(error)) => Removal::new(format!("user group {}", group.name))
+                .with(format!("its permissions (its members could not be listed: {error})")),
+            _ => Removal::new(format!("user group {}", group.name)).with("Looking up its members…"),
+        })
     });
     view! {
-        <ConfirmDialog
+        <ConfirmDelete
             open
-            title
-            message
-            confirm_label="Delete user group"
+            removal
             pending=delete.pending()
             on_confirm=move || {
                 if let Some(group) = group.get_untracked() {
@@ -376,8 +329,8 @@ fn DeleteGroupDialog(
     .into_any()
 }
 
-/// What deleting `group` takes away, in one paragraph.
-fn consequences(group: &Group, detail: &GroupDetail) -> String {
+/// What deleting `group` takes away.
+fn consequences(group: &Group, detail: &GroupDetail) -> Removal {
     let grants: Vec<String> = detail
         .grants
         .iter()
@@ -403,10 +356,9 @@ fn consequences(group: &Group, detail: &GroupDetail) -> String {
             grants.join("; ")
         ),
     };
-    format!(
-        "The user group {} will be deleted. {members} {permissions} This cannot be undone.",
-        group.name
-    )
+    Removal::new(format!("user group {}", group.name))
+        .with(members)
+        .with(permissions)
 }
 
 #[cfg(test)]
@@ -446,21 +398,21 @@ mod tests {
                 project_name: None,
             }],
         };
-        let text = consequences(&group, &detail);
+        let text = consequences(&group, &detail).with.join(" ");
         assert!(text.contains("Its 2 members (alice, bob) leave the group."));
         assert!(text.contains("They lose what it grants, unless another group grants it too: APIG FullAccess in all projects."));
         let unused = GroupDetail {
             members: vec![],
             ..detail.clone()
         };
-        let text = consequences(&group, &unused);
+        let text = consequences(&group, &unused).with.join(" ");
         assert!(text.contains("It has no members. It grants APIG FullAccess in all projects."));
         let empty = GroupDetail {
             group: group.clone(),
             members: vec![],
             grants: vec![],
         };
-        let text = consequences(&group, &empty);
+        let text = consequences(&group, &empty).with.join(" ");
         assert!(text.contains("It has no members."));
         assert!(text.contains("No policies are granted to it."));
     }

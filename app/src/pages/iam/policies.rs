@@ -6,9 +6,10 @@ use leptos_meta::Title;
 use super::policy_editor::{PolicyEditor, TEMPLATE};
 use super::widgets::{banner_error, field_message};
 use crate::api::iam::{list_policies, DeletePolicy, SavePolicy};
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable};
 use crate::domain::iam::{validate_description, PolicyInfo};
 use crate::domain::policy::parse;
 
@@ -190,38 +191,15 @@ fn DocumentView(document: String) -> impl IntoView {
 
 #[component]
 fn SystemTable(policies: Vec<PolicyInfo>) -> impl IntoView {
+    let columns = vec![
+        Column::new("Name", |policy: &PolicyInfo| policy.name.clone()),
+        Column::new("Type", |policy: &PolicyInfo| view! { <span class="badge badge-muted">{type_label(policy)}</span> }),
+        Column::new("Description", |policy: &PolicyInfo| policy.description.clone()),
+        Column::new("Document", |policy: &PolicyInfo| view! { <DocumentView document=policy.document.clone()/> }),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Document"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {if policies.is_empty() {
-                        view! {
-                            <tr><td class="table-empty" colspan="4">"No system policy matches the search."</td></tr>
-                        }
-                        .into_any()
-                    } else {
-                        policies.into_iter().map(|policy| view! {
-                            <tr>
-                                <td>{policy.name.clone()}</td>
-                                <td><span class="badge badge-muted">{type_label(&policy)}</span></td>
-                                <td>{policy.description.clone()}</td>
-                                <td><DocumentView document=policy.document/></td>
-                            </tr>
-                        }).collect_view().into_any()
-                    }}
-                </tbody>
-            </table>
-        </div>
+        <DataTable label="System policies" columns rows=policies empty="No system policy matches the search."/>
     }
-    .into_any()
 }
 
 /// The custom policies, or what to do when there are none.
@@ -251,63 +229,36 @@ fn CustomTable(
         }
         .into_any();
     }
+    let columns = vec![
+        Column::new("Name", |policy: &PolicyInfo| policy.name.clone()),
+        Column::new("Description", |policy: &PolicyInfo| policy.description.clone()),
+        Column::new("Updated (UTC)", |policy: &PolicyInfo| view! {
+            <span class="muted">{policy.updated_at.clone().unwrap_or_default()}</span>
+        }),
+        Column::new("Document", |policy: &PolicyInfo| view! { <DocumentView document=policy.document.clone()/> }),
+        Column::actions(move |policy: &PolicyInfo| {
+            let for_edit = policy.clone();
+            let for_delete = policy.clone();
+            view! {
+                {can_update.then(|| view! {
+                    <button type="button" class="btn btn-ghost btn-small"
+                        aria-label=format!("Edit policy {}", policy.name)
+                        on:click=move |_| edit.run(Editing::Existing(for_edit.clone()))>
+                        "Edit"
+                    </button>
+                })}
+                {can_delete.then(|| view! {
+                    <button type="button" class="btn btn-ghost btn-small"
+                        aria-label=format!("Delete policy {}", policy.name)
+                        on:click=move |_| ask_delete.run(for_delete.clone())>
+                        "Delete"
+                    </button>
+                })}
+            }
+        }),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Updated (UTC)"</th>
-                        <th scope="col">"Document"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {if policies.is_empty() {
-                        view! {
-                            <tr><td class="table-empty" colspan="5">"No custom policy matches the search."</td></tr>
-                        }
-                        .into_any()
-                    } else {
-                        policies.into_iter().map(|policy| {
-                            let for_edit = policy.clone();
-                            let for_delete = policy.clone();
-                            view! {
-                                <tr>
-                                    <td>{policy.name.clone()}</td>
-                                    <td>{policy.description.clone()}</td>
-                                    <td class="muted">{policy.updated_at.clone().unwrap_or_default()}</td>
-                                    <td><DocumentView document=policy.document.clone()/></td>
-                                    <td>
-                                        {can_update.then(|| view! {
-                                            <button
-                                                type="button"
-                                                class="btn btn-ghost btn-small"
-                                                aria-label=format!("Edit policy {}", policy.name)
-                                                on:click=move |_| edit.run(Editing::Existing(for_edit.clone()))
-                                            >
-                                                "Edit"
-                                            </button>
-                                        })}
-                                        {can_delete.then(|| view! {
-                                            <button
-                                                type="button"
-                                                class="btn btn-ghost btn-small"
-                                                aria-label=format!("Delete policy {}", policy.name)
-                                                on:click=move |_| ask_delete.run(for_delete.clone())
-                                            >
-                                                "Delete"
-                                            </button>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view().into_any()
-                    }}
-                </tbody>
-            </table>
-        </div>
+        <DataTable label="Custom policies" columns rows=policies empty="No custom policy matches the search."/>
     }
     .into_any()
 }
@@ -460,29 +411,17 @@ fn DeletePolicyDialog(
     policy: RwSignal<Option<PolicyInfo>>,
     delete: ServerAction<DeletePolicy>,
 ) -> impl IntoView {
-    let title = Signal::derive(move || {
-        policy
-            .get()
-            .map(|policy| format!("Delete policy {}?", policy.name))
-            .unwrap_or_default()
-    });
-    let message = Signal::derive(move || {
-        policy
-            .get()
-            .map(|policy| {
-                format!(
-                    "The custom policy {} will be deleted. User groups that hold it must have it revoked first: while any group holds it, Portico refuses and names those groups. This cannot be undone.",
-                    policy.name
-                )
-            })
-            .unwrap_or_default()
+    let removal = Signal::derive(move || {
+        policy.get().map(|policy| {
+            Removal::new(format!("custom policy {}", policy.name)).note(
+                "While a user group holds it, Portico refuses and names those groups: revoke it there first.",
+            )
+        })
     });
     view! {
-        <ConfirmDialog
+        <ConfirmDelete
             open
-            title
-            message
-            confirm_label="Delete policy"
+            removal
             pending=delete.pending()
             on_confirm=move || {
                 if let Some(policy) = policy.get_untracked() {

@@ -11,8 +11,9 @@ use super::user_keys::{AccessKeysCard, KeyActions};
 use super::users::enabled_badge;
 use crate::api::iam::{get_user, DeleteUser, UpdateUser};
 use crate::components::copy::CopyButton;
-use crate::components::details::{or_none, row};
-use crate::components::dialog::ConfirmDialog;
+use crate::components::details::{or_none, row, PropertyTable};
+use crate::components::table::{Column, DataTable};
+use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, CheckboxField, TextField};
 use crate::components::shell::use_shell;
@@ -142,11 +143,9 @@ fn UserView(detail: UserDetail, actions: UserActions, keys: KeyActions) -> impl 
         })}
         <GroupsCard user_name=user.name.clone() groups/>
         <AccessKeysCard user=user.clone() access_keys actions=keys is_self/>
-        <ConfirmDialog
+        <ConfirmDelete
             open=delete_open
-            title=format!("Delete user {}?", user.name)
-            message=delete_message
-            confirm_label="Delete user"
+            removal=Some(delete_message)
             pending=actions.delete.pending()
             on_confirm=delete
         />
@@ -154,21 +153,21 @@ fn UserView(detail: UserDetail, actions: UserActions, keys: KeyActions) -> impl 
     .into_any()
 }
 
-/// What deleting the user removes, in words.
-fn delete_message(user: &User, groups: usize, keys: usize) -> String {
+/// What deleting the user removes.
+fn delete_message(user: &User, groups: usize, keys: usize) -> Removal {
     let groups = match groups {
         1 => "1 user group".to_owned(),
         n => format!("{n} user groups"),
     };
-    let keys = match keys {
-        0 => "Their access keys are deleted too (they have none).".to_owned(),
-        1 => "Their access key is deleted too: calls signed with it stop working.".to_owned(),
-        n => format!("Their {n} access keys are deleted too: calls signed with them stop working."),
-    };
-    format!(
-        "{name} can no longer sign in and is removed from {groups}. {keys} This cannot be undone.",
-        name = user.name
-    )
+    let removal = Removal::new(format!("user {}", user.name))
+        .with(format!("{} can no longer sign in and is removed from {groups}", user.name));
+    match keys {
+        0 => removal,
+        1 => removal.with("their access key goes: calls signed with it stop working"),
+        n => removal.with(format!(
+            "their {n} access keys go: calls signed with them stop working"
+        )),
+    }
 }
 
 /// The user's details, and the form that edits them.
@@ -210,9 +209,7 @@ fn DetailsTable(user: User) -> impl IntoView {
         "Set"
     };
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <tbody>
+        <PropertyTable label="Details">
                     {row("Email", or_none(user.email))}
                     {row("Description", or_none(user.description))}
                     {row("Access type", access_mode_label(&user.access_mode).to_owned())}
@@ -220,9 +217,7 @@ fn DetailsTable(user: User) -> impl IntoView {
                     {row("Password", password)}
                     {row("Created", user.created_at)}
                     {row("Last sign-in", user.last_login_at.unwrap_or_else(|| "Never".to_owned()))}
-                </tbody>
-            </table>
-        </div>
+        </PropertyTable>
     }
     .into_any()
 }
@@ -409,27 +404,13 @@ fn GroupsCard(user_name: String, groups: Vec<Group>) -> impl IntoView {
         }
         .into_any()
     } else {
-        view! {
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Description"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {groups.into_iter().map(|group| view! {
-                            <tr>
-                                <td><a href=format!("/iam/groups/{}", group.id)>{group.name}</a></td>
-                                <td>{or_none(group.description)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        let columns = vec![
+            Column::new("Name", |group: &Group| view! {
+                <a href=format!("/iam/groups/{}", group.id)>{group.name.clone()}</a>
+            }),
+            Column::new("Description", |group: &Group| or_none(group.description.clone())),
+        ];
+        view! { <DataTable label="User groups" columns rows=groups/> }.into_any()
     };
     view! {
         <section class="card">
@@ -460,12 +441,18 @@ mod tests {
 
     #[test]
     fn delete_message_names_what_goes() {
+        let removal = delete_message(&user(), 1, 2);
+        assert_eq!(removal.what, "user reader");
         assert_eq!(
-            delete_message(&user(), 1, 2),
-            "reader can no longer sign in and is removed from 1 user group. Their 2 access keys are deleted too: calls signed with them stop working. This cannot be undone."
+            removal.with,
+            [
+                "reader can no longer sign in and is removed from 1 user group",
+                "their 2 access keys go: calls signed with them stop working"
+            ]
         );
-        assert!(delete_message(&user(), 0, 0).contains(
-            "removed from 0 user groups. Their access keys are deleted too (they have none)."
-        ));
+        assert_eq!(
+            delete_message(&user(), 0, 0).with,
+            ["reader can no longer sign in and is removed from 0 user groups"]
+        );
     }
 }

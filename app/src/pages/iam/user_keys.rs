@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use super::secret::NewKeyDetails;
 use crate::api::iam::{CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
 use crate::components::copy::CopyButton;
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner};
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable};
 use crate::domain::iam::{AccessKey, User, MAX_ACCESS_KEYS};
 
 /// The changes the card can make to the user's access keys.
@@ -67,29 +68,8 @@ pub fn AccessKeysCard(
             });
         }
     };
-    let rows = if access_keys.is_empty() {
-        view! {
-            <tr>
-                <td class="table-empty" colspan="5">
-                    {format!("{} has no access keys, so they cannot sign API calls.", user.name)}
-                </td>
-            </tr>
-        }
-        .into_any()
-    } else {
-        access_keys
-            .into_iter()
-            .map(|key| {
-                key_row(
-                    key,
-                    actions,
-                    can_update,
-                    can_delete.then_some((to_delete, confirm_open)),
-                )
-            })
-            .collect_view()
-            .into_any()
-    };
+    let empty = format!("{} has no access keys, so they cannot sign API calls.", user.name);
+    let columns = key_columns(actions, can_update, can_delete.then_some((to_delete, confirm_open)));
     view! {
         <section class="card">
             <h2>"Access keys"</h2>
@@ -99,20 +79,7 @@ pub fn AccessKeysCard(
             <ErrorBanner error=failure(actions.create)/>
             <ErrorBanner error=failure(actions.status)/>
             <ErrorBanner error=failure(actions.delete)/>
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Access key ID"</th>
-                            <th scope="col">"Description"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Created"</th>
-                            <th scope="col">"Actions"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable label="Access keys" columns rows=access_keys empty/>
             {can_create.then(|| view! {
                 <div class="form-actions">
                     {full.then(|| view! {
@@ -130,14 +97,12 @@ pub fn AccessKeysCard(
             })}
         </section>
         <NewKeyDialog user_name=user.name.clone() actions/>
-        <ConfirmDialog
+        <ConfirmDelete
             open=confirm_open
-            title=Signal::derive(move || format!("Delete access key {}?", to_delete.get()))
-            message=Signal::derive(move || format!(
-                "Calls signed with access key {} stop working at once. This cannot be undone.",
-                to_delete.get()
+            removal=Signal::derive(move || Some(
+                Removal::new(format!("access key {}", to_delete.get()))
+                    .with("calls signed with it stop working at once")
             ))
-            confirm_label="Delete access key"
             pending=actions.delete.pending()
             on_confirm=move || {
                 actions.clear();
@@ -149,72 +114,64 @@ pub fn AccessKeysCard(
     .into_any()
 }
 
-/// One key: its ID with a copy button, status, and the actions the user may take.
-fn key_row(
-    key: AccessKey,
+/// Each key: its ID with a copy button, status, and the actions the user may take.
+fn key_columns(
     actions: KeyActions,
     can_update: bool,
     delete: Option<(RwSignal<String>, RwSignal<bool>)>,
-) -> impl IntoView {
-    let active = key.status == "active";
-    let status = if active {
-        view! { <span class="badge badge-success">"Active"</span> }
-    } else {
-        view! { <span class="badge badge-muted">"Inactive"</span> }
-    };
-    let toggle = can_update.then(|| {
-        let access_key = key.access_key.clone();
-        let label = format!(
-            "{} access key {access_key}",
-            if active { "Disable" } else { "Enable" }
-        );
-        view! {
-            <button
-                type="button"
-                class="btn btn-small"
-                aria-label=label
-                disabled=move || actions.status.pending().get()
-                on:click=move |_| {
-                    actions.clear();
-                    actions.status.dispatch(SetAccessKeyStatus {
-                        access_key: access_key.clone(),
-                        active: !active,
-                    });
+) -> Vec<Column<AccessKey>> {
+    vec![
+        Column::new("Access key ID", |key: &AccessKey| view! {
+            <code>{key.access_key.clone()}</code>
+            <CopyButton text=key.access_key.clone() what="access key ID"/>
+        }),
+        Column::new("Description", |key: &AccessKey| key.description.clone()),
+        Column::new("Status", |key: &AccessKey| {
+            if key.status == "active" {
+                view! { <span class="badge badge-success">"Active"</span> }
+            } else {
+                view! { <span class="badge badge-muted">"Inactive"</span> }
+            }
+        }),
+        Column::new("Created", |key: &AccessKey| key.created_at.clone()),
+        Column::actions(move |key: &AccessKey| {
+            let active = key.status == "active";
+            let toggle = can_update.then(|| {
+                let access_key = key.access_key.clone();
+                let label = format!(
+                    "{} access key {access_key}",
+                    if active { "Disable" } else { "Enable" }
+                );
+                view! {
+                    <button type="button" class="btn btn-small" aria-label=label
+                        disabled=move || actions.status.pending().get()
+                        on:click=move |_| {
+                            actions.clear();
+                            actions.status.dispatch(SetAccessKeyStatus {
+                                access_key: access_key.clone(),
+                                active: !active,
+                            });
+                        }>
+                        {if active { "Disable" } else { "Enable" }}
+                    </button>
                 }
-            >
-                {if active { "Disable" } else { "Enable" }}
-            </button>
-        }
-    });
-    let remove = delete.map(|(to_delete, open)| {
-        let access_key = key.access_key.clone();
-        view! {
-            <button
-                type="button"
-                class="btn btn-small btn-ghost"
-                aria-label=format!("Delete access key {access_key}")
-                on:click=move |_| {
-                    to_delete.set(access_key.clone());
-                    open.set(true);
+            });
+            let remove = delete.map(|(to_delete, open)| {
+                let access_key = key.access_key.clone();
+                view! {
+                    <button type="button" class="btn btn-small btn-ghost"
+                        aria-label=format!("Delete access key {access_key}")
+                        on:click=move |_| {
+                            to_delete.set(access_key.clone());
+                            open.set(true);
+                        }>
+                        "Delete"
+                    </button>
                 }
-            >
-                "Delete"
-            </button>
-        }
-    });
-    view! {
-        <tr>
-            <td>
-                <code>{key.access_key.clone()}</code>
-                <CopyButton text=key.access_key what="access key ID"/>
-            </td>
-            <td>{key.description}</td>
-            <td>{status}</td>
-            <td>{key.created_at}</td>
-            <td>{toggle} " " {remove}</td>
-        </tr>
-    }
-    .into_any()
+            });
+            view! { {toggle} {remove} }
+        }),
+    ]
 }
 
 /// The new key's secret, shown once; it is gone when the dialog closes.

@@ -8,7 +8,8 @@ use crate::api::iam::list_users;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
-use crate::domain::iam::{User, UserPage};
+use crate::components::table::{Column, DataTable, ListState, TableSearch};
+use crate::domain::iam::User;
 use crate::error::AppError;
 
 /// Whether a user may sign in and call APIs.
@@ -23,11 +24,10 @@ pub fn enabled_badge(enabled: bool) -> impl IntoView {
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let shell = use_shell();
-    let search = RwSignal::new(String::new());
-    let offset = RwSignal::new(0_i64);
+    let list = ListState::new();
     let page = Resource::new(
-        move || (search.get(), offset.get()),
-        |(search, offset)| list_users(search, offset),
+        move || (list.search.get(), list.sort.get().as_param(), list.offset.get()),
+        |(search, sort, offset)| list_users(search, sort, offset),
     );
     let total = Signal::derive(move || page.get().and_then(Result::ok).map_or(0, |p| p.total));
     let forbidden = move || {
@@ -45,17 +45,7 @@ pub fn UsersPage() -> impl IntoView {
         <Transition fallback=|| ()>
             <Show when=move || !forbidden()>
                 <div class="table-toolbar">
-                    <input
-                        type="search"
-                        class="table-search"
-                        aria-label="Search users by name"
-                        placeholder="Search by name"
-                        prop:value=move || search.get()
-                        on:input=move |ev| {
-                            search.set(event_target_value(&ev));
-                            offset.set(0);
-                        }
-                    />
+                    <TableSearch list label="Search users by name"/>
                     {move || shell.can("iam:users:create").then(|| view! {
                         <div class="table-toolbar-actions">
                             <a class="btn btn-primary" href="/iam/users/new">"Create user"</a>
@@ -67,11 +57,17 @@ pub fn UsersPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading/> }>
             {move || page.get().map(|result| match result {
                 Ok(page) => {
-                    let searched = search.get_untracked();
+                    let searched = list.search.get_untracked();
                     let only_admin = searched.is_empty() && page.total <= 1;
                     view! {
-                        <UserTable page searched/>
-                        <Pager offset total/>
+                        <DataTable
+                            label="Users"
+                            columns=user_columns()
+                            rows=page.users
+                            list
+                            empty=format!("No users match “{searched}”.")
+                        />
+                        <Pager offset=list.offset total/>
                         {only_admin.then(|| view! { <OnlyAdmin can_create=shell.can("iam:users:create")/> })}
                     }
                     .into_any()
@@ -83,59 +79,27 @@ pub fn UsersPage() -> impl IntoView {
     .into_any()
 }
 
-#[component]
-fn UserTable(page: UserPage, searched: String) -> impl IntoView {
-    let rows = if page.users.is_empty() {
-        let message = if searched.is_empty() {
-            "No users on this page.".to_owned()
-        } else {
-            format!("No users match “{searched}”.")
-        };
-        view! { <tr><td class="table-empty" colspan="6">{message}</td></tr> }.into_any()
-    } else {
-        page.users
-            .into_iter()
-            .map(user_row)
-            .collect_view()
-            .into_any()
-    };
-    view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Access type"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last sign-in"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
-}
-
-fn user_row(user: User) -> impl IntoView {
-    let email = if user.email.is_empty() {
-        view! { <span class="muted">"—"</span> }.into_any()
-    } else {
-        view! { <span>{user.email}</span> }.into_any()
-    };
-    view! {
-        <tr>
-            <td><a href=format!("/iam/users/{}", user.id)>{user.name}</a></td>
-            <td>{email}</td>
-            <td>{enabled_badge(user.enabled)}</td>
-            <td>{access_mode_label(&user.access_mode).to_owned()}</td>
-            <td>{user.created_at}</td>
-            <td>{user.last_login_at.unwrap_or_else(|| "Never".to_owned())}</td>
-        </tr>
-    }
-    .into_any()
+fn user_columns() -> Vec<Column<User>> {
+    vec![
+        Column::new("Name", |user: &User| view! {
+            <a href=format!("/iam/users/{}", user.id)>{user.name.clone()}</a>
+        })
+        .sorted("name"),
+        Column::new("Email", |user: &User| {
+            if user.email.is_empty() {
+                view! { <span class="muted">"—"</span> }.into_any()
+            } else {
+                view! { <span>{user.email.clone()}</span> }.into_any()
+            }
+        }),
+        Column::new("Status", |user: &User| enabled_badge(user.enabled)),
+        Column::new("Access type", |user: &User| access_mode_label(&user.access_mode).to_owned()),
+        Column::new("Created", |user: &User| user.created_at.clone()).sorted("created"),
+        Column::new("Last sign-in", |user: &User| {
+            user.last_login_at.clone().unwrap_or_else(|| "Never".to_owned())
+        })
+        .sorted("last_sign_in"),
+    ]
 }
 
 /// Shown while the account has no user but its administrator.

@@ -180,6 +180,41 @@ pub async fn offline(
     Ok(live)
 }
 
+/// Most APIs one batch publishes or takes offline.
+pub const MAX_BATCH: usize = 1000;
+
+/// One API's outcome in a batch: its id, its name (blank when it does not exist) and
+/// what publishing or taking it offline gave.
+pub type BatchOutcome = (String, String, Result<Publication, AppError>);
+
+/// Publishes (`online`) or takes offline each of `api_ids` in `env_id`, one by one: an
+/// API that fails does not stop the others, and each gets its own outcome, in order.
+/// Callers that take a list of APIs keep it within `MAX_BATCH`.
+pub async fn batch(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_ids: &[String],
+    env_id: &str,
+    online: bool,
+    remark: &str,
+) -> Vec<BatchOutcome> {
+    let mut outcomes = Vec::with_capacity(api_ids.len());
+    for api_id in api_ids {
+        let name = get(pool, caller, gateway_id, api_id)
+            .await
+            .map(|a| a.definition.name)
+            .unwrap_or_default();
+        let outcome = if online {
+            publish(pool, caller, gateway_id, api_id, env_id, remark).await
+        } else {
+            offline(pool, caller, gateway_id, api_id, env_id).await
+        };
+        outcomes.push((api_id.clone(), name, outcome));
+    }
+    outcomes
+}
+
 /// Published versions of an API, newest first, in one environment or all.
 pub async fn versions(
     pool: &PgPool,

@@ -16,7 +16,7 @@ use crate::domain::gateway::{
     MAX_INGRESS_PORTS, MAX_TAGS,
 };
 use crate::domain::group::RELEASE_ID;
-use crate::domain::paging::Page;
+use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
 
@@ -34,7 +34,12 @@ pub struct GatewayFilter {
     pub name: Option<String>,
     /// Only these gateways (those the caller's grants limited by `Resource` name).
     pub within: Option<Vec<String>>,
+    /// The console's order (`SORTABLE`); APIG's list keeps creation order.
+    pub sort: SortOrder,
 }
+
+/// Columns the console sorts the gateway list by.
+pub const SORTABLE: &[&str] = &["name", "created"];
 
 struct Row {
     id: String,
@@ -275,6 +280,7 @@ pub async fn list(
 ) -> Result<GatewayPage, AppError> {
     let name = filter.name.as_deref().filter(|s| !s.is_empty());
     let id = filter.id.as_deref().filter(|s| !s.is_empty());
+    let order = filter.sort.checked(SORTABLE)?;
     let mut conn = pool.acquire().await?;
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateways
@@ -293,13 +299,18 @@ pub async fn list(
            FROM gateways
           WHERE project_id = $1 AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
             AND ($3::text IS NULL OR id = $3) AND ($6::text[] IS NULL OR id = ANY($6))
-          ORDER BY created_at, id OFFSET $4 LIMIT $5",
+          ORDER BY CASE WHEN $7 = 'name' THEN lower(name) END,
+                   CASE WHEN $7 = '-name' THEN lower(name) END DESC,
+                   CASE WHEN $7 = '-created' THEN created_at END DESC,
+                   created_at, id
+          OFFSET $4 LIMIT $5",
         caller.project_id,
         name,
         id,
         page.offset,
         page.limit,
-        filter.within.as_deref()
+        filter.within.as_deref(),
+        order
     )
     .fetch_all(&mut *conn)
     .await?;

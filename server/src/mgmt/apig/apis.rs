@@ -379,9 +379,6 @@ pub struct BatchBody {
     remark: String,
 }
 
-/// Most APIs one batch publishes or takes offline.
-const MAX_BATCH: usize = 1000;
-
 /// Publishes or takes offline many APIs at once (`apis`, at most 1000, or every API of
 /// `group_id`); each succeeds or fails on its own.
 pub async fn batch(
@@ -417,32 +414,25 @@ pub async fn batch(
         };
         // Every API of the group, however many (the limit is for a list of APIs).
         ids = apis::ids_in_group(&state.pool, &caller, &instance_id, &group_id).await?;
-    } else if ids.len() > MAX_BATCH {
+    } else if ids.len() > apis::MAX_BATCH {
         return Err(ApiError::from(app::error::AppError::invalid(
             "apis",
-            format!("A batch holds at most {MAX_BATCH} APIs."),
+            format!("A batch holds at most {} APIs.", apis::MAX_BATCH),
         )));
     }
     let mut success = Vec::new();
     let mut failure = Vec::new();
-    for api_id in ids {
-        let name = apis::get(&state.pool, &caller, &instance_id, &api_id)
-            .await
-            .map(|a| a.definition.name)
-            .unwrap_or_default();
-        let outcome = if online {
-            apis::publish(
-                &state.pool,
-                &caller,
-                &instance_id,
-                &api_id,
-                &body.env_id,
-                &body.remark,
-            )
-            .await
-        } else {
-            apis::offline(&state.pool, &caller, &instance_id, &api_id, &body.env_id).await
-        };
+    let outcomes = apis::batch(
+        &state.pool,
+        &caller,
+        &instance_id,
+        &ids,
+        &body.env_id,
+        online,
+        &body.remark,
+    )
+    .await;
+    for (api_id, name, outcome) in outcomes {
         match outcome {
             Ok(publication) => success.push(publish_resp(&api_id, &name, &publication)),
             Err(error) => failure.push(json!({

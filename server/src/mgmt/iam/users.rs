@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::domain::iam::{NewUser, UserChange};
-use app::domain::paging::Page;
+use app::domain::paging::{Page, SortOrder};
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{authz, users};
@@ -95,6 +95,7 @@ pub async fn list(
         &state.pool,
         &caller,
         None,
+        &SortOrder::default(),
         Page::new(None, Some(super::super::MAX_LIST)),
     )
     .await?;
