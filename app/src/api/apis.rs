@@ -195,7 +195,11 @@ pub async fn batch_apis(
                     format!("Choose 1 to {} APIs.", apis::MAX_BATCH),
                 ));
             }
-            let remark = if online { "Published from the API list" } else { "" };
+            let remark = if online {
+                "Published from the API list"
+            } else {
+                ""
+            };
             let outcomes = apis::batch(
                 &ctx::pool()?,
                 &caller,

@@ -2,17 +2,11 @@
 use leptos::prelude::*;
 
 /// A table of `row`s: a resource's properties, or what a wizard is about to create.
-#[component]
-pub fn PropertyTable(
-    /// Names the table for screen readers.
-    #[prop(optional)]
-    label: Option<&'static str>,
-    children: Children,
-) -> impl IntoView {
+pub fn property_table(rows: impl IntoView) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="table table-properties" aria-label=label>
-                <tbody>{children()}</tbody>
+            <table class="table table-properties">
+                <tbody>{rows}</tbody>
             </table>
         </div>
     }

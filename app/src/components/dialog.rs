@@ -204,7 +204,10 @@ mod tests {
             .with("its subdomain stops answering");
         assert_eq!(removal.with.len(), 2);
         assert!(removal.blocked.is_none());
-        let blocked = removal.blocked("It holds 2 APIs.", Some(("/apis".into(), "Its APIs".into())));
+        let blocked = removal.blocked(
+            "It holds 2 APIs.",
+            Some(("/apis".into(), "Its APIs".into())),
+        );
         assert_eq!(blocked.blocked.unwrap().reason, "It holds 2 APIs.");
         assert_eq!(capitalised("API group orders"), "API group orders");
         assert_eq!(capitalised("user ann"), "User ann");

@@ -156,8 +156,8 @@ pub fn DataTable<T>(
 where
     T: Clone + Send + Sync + 'static,
 {
-    let narrowed = filtered
-        || list.is_some_and(|list| list.search.with_untracked(|s| !s.trim().is_empty()));
+    let narrowed =
+        filtered || list.is_some_and(|list| list.search.with_untracked(|s| !s.trim().is_empty()));
     if rows.is_empty() && !narrowed {
         if let Some(blank) = blank {
             return blank.run();
@@ -211,7 +211,11 @@ fn heading<T>(column: &Column<T>, list: Option<ListState>) -> AnyView {
     }
     match (column.sort_key, list) {
         (Some(key), Some(list)) => {
-            let aria = move || list.sort.with(|order| order.direction_of(key)).map(|d| d.aria());
+            let aria = move || {
+                list.sort
+                    .with(|order| order.direction_of(key))
+                    .map(|d| d.aria())
+            };
             view! {
                 <th scope="col" aria-sort=aria>
                     <button type="button" class="sort" on:click=move |_| list.sort_by(key)

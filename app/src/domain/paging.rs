@@ -172,9 +172,14 @@ mod tests {
 
     #[test]
     fn only_a_lists_own_columns_sort_it() {
-        assert_eq!(SortOrder::parse("-name").checked(&["name"]).unwrap(), "-name");
+        assert_eq!(
+            SortOrder::parse("-name").checked(&["name"]).unwrap(),
+            "-name"
+        );
         assert_eq!(SortOrder::default().checked(&["name"]).unwrap(), "");
-        let refused = SortOrder::parse("password").checked(&["name", "created"]).unwrap_err();
+        let refused = SortOrder::parse("password")
+            .checked(&["name", "created"])
+            .unwrap_err();
         assert_eq!(refused.field(), Some("sort"));
         assert!(refused.to_string().contains("name, created"), "{refused}");
     }

@@ -148,29 +148,40 @@ fn AuditTable(records: Vec<AuditRecord>, filtered: bool) -> impl IntoView {
         .into_any();
     }
     let columns = vec![
-        Column::new("Time (UTC)", |record: &AuditRecord| view! { <span class="small nowrap">{record.at.clone()}</span> }),
+        Column::new(
+            "Time (UTC)",
+            |record: &AuditRecord| view! { <span class="small nowrap">{record.at.clone()}</span> },
+        ),
         Column::new("User", |record: &AuditRecord| record.user_name.clone()),
-        Column::new("Action", |record: &AuditRecord| view! {
-            <code class="action-name">{action_parts(&record.action)}</code>
-            {(!record.detail.is_empty()).then(|| view! {
-                <div class="muted small">{record.detail.clone()}</div>
-            })}
-        }),
-        Column::new("Resource", |record: &AuditRecord| view! {
-            <div>{record.resource_name.clone()}</div>
-            <div class="muted small">
-                {record.resource_type.clone()}
-                {(!record.resource_id.is_empty()).then(|| view! {
-                    " " <code class="wrap-anywhere">{record.resource_id.clone()}</code>
+        Column::new("Action", |record: &AuditRecord| {
+            view! {
+                <code class="action-name">{action_parts(&record.action)}</code>
+                {(!record.detail.is_empty()).then(|| view! {
+                    <div class="muted small">{record.detail.clone()}</div>
                 })}
-            </div>
+            }
         }),
-        Column::new("Source", |record: &AuditRecord| view! {
-            <div class="mono small">{record.source_ip.clone()}</div>
-            <div class="muted small">{channel_label(&record.channel)}</div>
+        Column::new("Resource", |record: &AuditRecord| {
+            view! {
+                <div>{record.resource_name.clone()}</div>
+                <div class="muted small">
+                    {record.resource_type.clone()}
+                    {(!record.resource_id.is_empty()).then(|| view! {
+                        " " <code class="wrap-anywhere">{record.resource_id.clone()}</code>
+                    })}
+                </div>
+            }
         }),
-        Column::new("Result", |record: &AuditRecord| view! {
-            <span class=result_badge(record.result)>{result_label(record.result)}</span>
+        Column::new("Source", |record: &AuditRecord| {
+            view! {
+                <div class="mono small">{record.source_ip.clone()}</div>
+                <div class="muted small">{channel_label(&record.channel)}</div>
+            }
+        }),
+        Column::new("Result", |record: &AuditRecord| {
+            view! {
+                <span class=result_badge(record.result)>{result_label(record.result)}</span>
+            }
         }),
     ];
     view! { <DataTable label="Audit log" columns rows=records/> }.into_any()

@@ -8,7 +8,8 @@ use sqlx::PgPool;
 mod publishing;
 
 pub use publishing::{
-    batch, delete_version, offline, publish, BatchOutcome, MAX_BATCH, runtime, switch_version, version, versions,
+    batch, delete_version, offline, publish, runtime, switch_version, version, versions,
+    BatchOutcome, MAX_BATCH,
 };
 
 use super::audit::{self, format_time, Target};

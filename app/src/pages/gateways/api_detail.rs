@@ -8,14 +8,16 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api_debug::DebugPanel;
 use super::apis::{live_badges, route_label};
-use super::{curl_line, GatewayTab, GatewayTabs};
+use super::curl_line;
 use crate::api::apis::{get_api, ApiView, DeleteApi, OfflineApi, PublishApi, SwitchApiVersion};
 use crate::components::copy::CopyButton;
-use crate::components::details::{or_none, row};
-use crate::components::dialog::ConfirmDialog;
+use crate::components::details::{or_none, property_table, row};
+use crate::components::dialog::{ConfirmDelete, ConfirmDialog, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::shell::use_shell;
-use crate::domain::api::ApiDefinition;
+use crate::components::table::{Column, DataTable};
+use crate::domain::api::{ApiDefinition, BackendParam, Publication, ReqParam, VersionInfo};
+use crate::domain::group::Environment;
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -34,21 +36,34 @@ enum Tab {
     Debug,
 }
 
+impl Tab {
+    const ALL: [(Tab, &'static str, &'static str); 5] = [
+        (Tab::Frontend, "frontend", "Frontend request"),
+        (Tab::Backend, "backend", "Backend"),
+        (Tab::Parameters, "parameters", "Parameters"),
+        (Tab::Publishing, "publishing", "Publishing"),
+        (Tab::Debug, "debug", "Debug"),
+    ];
+
+    /// The tab `?tab=` names; the first one when it names none.
+    fn from_param(param: Option<&str>) -> Tab {
+        Tab::ALL
+            .iter()
+            .find(|(_, name, _)| Some(*name) == param)
+            .map_or(Tab::Frontend, |(tab, _, _)| *tab)
+    }
+}
+
 #[component]
 pub fn ApiDetailPage() -> impl IntoView {
     let params = use_params_map();
     let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let api_id = Memo::new(move |_| params.read().get("api_id").unwrap_or_default());
     let refresh = RwSignal::new(0_u32);
-    // Outside the reloading part, so a reload after an action keeps the open tab.
-    // `?tab=debug` (the Open-an-API wizard's last step links there) opens the Debug tab.
+    // The open tab is in the address (`?tab=debug`, where the Open-an-API wizard's last
+    // step links), so a reload, a link or a page without JavaScript opens the same tab.
     let query = leptos_router::hooks::use_query_map();
-    let opened = if query.read_untracked().get("tab").as_deref() == Some("debug") {
-        Tab::Debug
-    } else {
-        Tab::Frontend
-    };
-    let tab = RwSignal::new(opened);
+    let tab = Memo::new(move |_| Tab::from_param(query.read().get("tab").as_deref()));
     let actions = Actions {
         publish: ServerAction::new(),
         offline: ServerAction::new(),
@@ -85,7 +100,7 @@ pub fn ApiDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn ApiView(data: ApiView, actions: Actions, tab: RwSignal<Tab>) -> impl IntoView {
+fn ApiView(data: ApiView, actions: Actions, tab: Memo<Tab>) -> impl IntoView {
     let shell = use_shell();
     let api = data.api.clone();
     let gateway_id = api.gateway_id.clone();
@@ -108,27 +123,22 @@ fn ApiView(data: ApiView, actions: Actions, tab: RwSignal<Tab>) -> impl IntoView
             });
         }
     };
-    let tabs = [
-        (Tab::Frontend, "Frontend request"),
-        (Tab::Backend, "Backend"),
-        (Tab::Parameters, "Parameters"),
-        (Tab::Publishing, "Publishing"),
-        (Tab::Debug, "Debug"),
-    ];
-    let delete_message = if api.publications.is_empty() {
-        format!(
-            "API {} is deleted with its published history. This cannot be undone.",
-            api.definition.name
-        )
+    let removal = Removal::new(format!("API {}", api.definition.name))
+        .with("its published versions and their history");
+    let removal = if api.publications.is_empty() {
+        removal
     } else {
-        format!(
-            "API {} is live in {}: take it offline there first.",
-            api.definition.name,
-            api.publications
-                .iter()
-                .map(|p| p.env_name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        let live: Vec<&str> = api
+            .publications
+            .iter()
+            .map(|p| p.env_name.as_str())
+            .collect();
+        removal.blocked(
+            format!(
+                "It is live in {}: take it offline there first, so callers are not cut off by surprise.",
+                live.join(", ")
+            ),
+            Some(("?tab=publishing".to_owned(), "Go to Publishing".to_owned())),
         )
     };
     view! {
@@ -147,14 +157,12 @@ fn ApiView(data: ApiView, actions: Actions, tab: RwSignal<Tab>) -> impl IntoView
                 })}
             </div>
         </div>
-        <GatewayTabs gateway_id=gateway_id.clone() current=GatewayTab::Apis/>
         <ErrorBanner error=failure(actions.delete)/>
-        <div class="tabs" role="tablist" aria-label="API">
-            {tabs.into_iter().map(|(value, label)| view! {
-                <button type="button" class="tab" role="tab" aria-selected=move || (tab.get() == value).to_string()
-                    on:click=move |_| tab.set(value)>{label}</button>
+        <nav class="tabs" aria-label="API">
+            {Tab::ALL.into_iter().map(|(value, name, label)| view! {
+                <a class="tab" href=format!("?tab={name}") aria-current=move || (tab.get() == value).then_some("page")>{label}</a>
             }).collect_view()}
-        </div>
+        </nav>
         {move || match tab.get() {
             Tab::Frontend => frontend(&data.api.definition).into_any(),
             Tab::Backend => backend(&data.api.definition).into_any(),
@@ -162,11 +170,9 @@ fn ApiView(data: ApiView, actions: Actions, tab: RwSignal<Tab>) -> impl IntoView
             Tab::Publishing => view! { <Publishing data=data.clone() actions/> }.into_any(),
             Tab::Debug => view! { <DebugPanel api=data.api.clone()/> }.into_any(),
         }}
-        <ConfirmDialog
+        <ConfirmDelete
             open=delete_open
-            title=format!("Delete API {}?", api.definition.name)
-            message=delete_message
-            confirm_label="Delete API"
+            removal=Some(removal)
             pending=actions.delete.pending()
             on_confirm=delete
         />
@@ -186,7 +192,7 @@ fn frontend(d: &ApiDefinition) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Frontend request"</h2>
-            <div class="table-wrap"><table class="table"><tbody>
+            {property_table(view! {
                 {row("Method", d.req_method.clone())}
                 {row("Path", view! { <code>{d.req_uri.clone()}</code> })}
                 {row("Match", if d.match_mode == "SWA" { "Prefix: the path and everything under it" } else { "Exact path" })}
@@ -194,7 +200,7 @@ fn frontend(d: &ApiDefinition) -> impl IntoView {
                 {row("Authentication", if d.auth_type == "NONE" { "None: anyone who can reach the gateway may call it".to_owned() } else { d.auth_type.clone() })}
                 {row("CORS", yes_no(d.cors))}
                 {row("Description", or_none(d.remark.clone()))}
-            </tbody></table></div>
+            })}
         </section>
     }
 }
@@ -222,83 +228,68 @@ fn backend(d: &ApiDefinition) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Backend"</h2>
-            <div class="table-wrap"><table class="table"><tbody>{body}</tbody></table></div>
+            {property_table(view! {{body}})}
         </section>
     }
 }
 
 fn parameters(d: &ApiDefinition) -> impl IntoView {
-    let request = if d.req_params.is_empty() {
-        view! { <tr><td class="table-empty" colspan="5">"No request parameters."</td></tr> }
-            .into_any()
-    } else {
-        d.req_params
-            .iter()
-            .map(|p| {
-                let mut rules = Vec::new();
-                if !p.enumerations.is_empty() {
-                    rules.push(format!("one of {}", p.enumerations));
-                }
-                if let (Some(min), Some(max)) = (p.min_num, p.max_num) {
-                    rules.push(format!("{min} to {max}"));
-                }
-                if let Some(max) = p.max_size {
-                    rules.push(format!("at most {max} characters"));
-                }
-                if !p.default_value.is_empty() {
-                    rules.push(format!("default {}", p.default_value));
-                }
-                view! {
-                    <tr>
-                        <td><code>{p.name.clone()}</code></td>
-                        <td>{p.location.clone()}</td>
-                        <td>{p.kind.clone()}</td>
-                        <td>{yes_no(p.required == 1)}</td>
-                        <td>{or_none(rules.join("; "))}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
-    let mapping = if d.backend_params.is_empty() {
-        view! { <tr><td class="table-empty" colspan="3">"No backend parameters: request parameters pass through under their own names."</td></tr> }.into_any()
-    } else {
-        d.backend_params
-            .iter()
-            .map(|p| {
-                let source = match p.origin.as_str() {
-                    "REQUEST" => format!("request parameter {}", p.value),
-                    "CONSTANT" => format!("constant {:?}", p.value),
-                    _ => format!("system value {}", p.value),
-                };
-                view! {
-                    <tr>
-                        <td><code>{p.name.clone()}</code></td>
-                        <td>{p.location.clone()}</td>
-                        <td>{source}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
+    let request = vec![
+        Column::new(
+            "Name",
+            |p: &ReqParam| view! { <code>{p.name.clone()}</code> },
+        ),
+        Column::new("Location", |p: &ReqParam| p.location.clone()),
+        Column::new("Type", |p: &ReqParam| p.kind.clone()),
+        Column::new("Required", |p: &ReqParam| yes_no(p.required == 1)),
+        Column::new("Rules", |p: &ReqParam| {
+            let mut rules = Vec::new();
+            if !p.enumerations.is_empty() {
+                rules.push(format!("one of {}", p.enumerations));
+            }
+            if let (Some(min), Some(max)) = (p.min_num, p.max_num) {
+                rules.push(format!("{min} to {max}"));
+            }
+            if let Some(max) = p.max_size {
+                rules.push(format!("at most {max} characters"));
+            }
+            if !p.default_value.is_empty() {
+                rules.push(format!("default {}", p.default_value));
+            }
+            or_none(rules.join("; "))
+        }),
+    ];
+    let mapping = vec![
+        Column::new(
+            "Name",
+            |p: &BackendParam| view! { <code>{p.name.clone()}</code> },
+        ),
+        Column::new("Location", |p: &BackendParam| p.location.clone()),
+        Column::new("Value from", |p: &BackendParam| match p.origin.as_str() {
+            "REQUEST" => format!("request parameter {}", p.value),
+            "CONSTANT" => format!("constant {:?}", p.value),
+            _ => format!("system value {}", p.value),
+        }),
+    ];
     view! {
         <section class="card">
             <h2>"Request parameters"</h2>
-            <div class="table-wrap"><table class="table">
-                <thead><tr><th scope="col">"Name"</th><th scope="col">"Location"</th><th scope="col">"Type"</th><th scope="col">"Required"</th><th scope="col">"Rules"</th></tr></thead>
-                <tbody>{request}</tbody>
-            </table></div>
+            <DataTable label="Request parameters" columns=request rows=d.req_params.clone()
+                empty="No request parameters."/>
         </section>
         <section class="card">
             <h2>"Backend parameters"</h2>
-            <div class="table-wrap"><table class="table">
-                <thead><tr><th scope="col">"Name"</th><th scope="col">"Location"</th><th scope="col">"Value from"</th></tr></thead>
-                <tbody>{mapping}</tbody>
-            </table></div>
+            <DataTable label="Backend parameters" columns=mapping rows=d.backend_params.clone()
+                empty="No backend parameters: request parameters pass through under their own names."/>
         </section>
     }
+}
+
+/// An environment on the Publishing tab, with what is live there.
+#[derive(Debug, Clone)]
+struct EnvRow {
+    env: Environment,
+    live: Option<Publication>,
 }
 
 #[component]
@@ -320,31 +311,29 @@ fn Publishing(data: ApiView, actions: Actions) -> impl IntoView {
             offline_open.set(false);
         }
     });
-    let rows = data
+    let rows: Vec<EnvRow> = data
         .scope
         .environments
         .iter()
-        .map(|env| {
-            let live = api.publications.iter().find(|p| p.env_id == env.id).cloned();
-            let publish = {
-                let (gateway_id, api_id, env_id) = (api.gateway_id.clone(), api.id.clone(), env.id.clone());
-                move |_| {
-                    actions.publish.dispatch(PublishApi {
-                        gateway_id: gateway_id.clone(),
-                        api_id: api_id.clone(),
-                        env_id: env_id.clone(),
-                        remark: String::new(),
-                    });
-                }
-            };
-            let ask_offline = {
-                let (env_id, env_name) = (env.id.clone(), env.name.clone());
-                move |_| {
-                    confirm_offline.set(Some((env_id.clone(), env_name.clone())));
-                    offline_open.set(true);
-                }
-            };
-            let state = match &live {
+        .map(|env| EnvRow {
+            env: env.clone(),
+            live: api
+                .publications
+                .iter()
+                .find(|p| p.env_id == env.id)
+                .cloned(),
+        })
+        .collect();
+    let endpoints = data.scope.endpoints.clone();
+    let environments = {
+        let api = api.clone();
+        vec![
+            Column::new(
+                "Environment",
+                |row: &EnvRow| view! { <strong>{row.env.name.clone()}</strong> },
+            ),
+            Column::new("State", |row: &EnvRow| {
+                match &row.live {
                 Some(p) if p.matches_draft => view! { <span class="badge badge-success">"Live"</span> " since " {p.published_at.clone()} }.into_any(),
                 Some(p) => view! {
                     <span class="badge badge-success">"Live"</span> " since " {p.published_at.clone()} " "
@@ -352,43 +341,67 @@ fn Publishing(data: ApiView, actions: Actions) -> impl IntoView {
                 }
                 .into_any(),
                 None => view! { <span class="badge badge-muted">"Not published"</span> }.into_any(),
-            };
-            let call = match (&live, &group) {
-                (Some(_), Some(group)) => {
-                    let line = curl_line(&api.definition, group, &data.scope.endpoints, &env.name);
-                    view! { <code class="curl">{line.clone()}</code> <CopyButton text=line what="curl command"/> }.into_any()
-                }
-                _ => view! { <span class="muted">"—"</span> }.into_any(),
-            };
-            let publish_label = if live.is_some() { "Publish the draft" } else { "Publish" };
-            view! {
-                <tr>
-                    <th scope="row">{env.name.clone()}</th>
-                    <td>{state}</td>
-                    <td>{call}</td>
-                    <td class="actions">
-                        {can_publish.then(|| view! {
-                            <button type="button" class="btn btn-small" aria-label=format!("{publish_label} to {}", env.name)
-                                disabled=move || actions.publish.pending().get() on:click=publish.clone()>{publish_label}</button>
-                        })}
-                        {(can_offline && live.is_some()).then(|| view! {
-                            " "
-                            <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Take offline from {}", env.name)
-                                on:click=ask_offline.clone()>"Take offline"</button>
-                        })}
-                    </td>
-                </tr>
             }
-        })
-        .collect_view();
-    let history = if data.versions.is_empty() {
-        view! { <tr><td class="table-empty" colspan="5">"Not published yet: each publish records a version here."</td></tr> }.into_any()
-    } else {
-        data.versions
-            .iter()
-            .map(|v| {
+            }),
+            Column::new("Call it", {
+                let api = api.clone();
+                move |row: &EnvRow| match (&row.live, &group) {
+                    (Some(_), Some(group)) => {
+                        let line = curl_line(&api.definition, group, &endpoints, &row.env.name);
+                        view! { <code class="curl">{line.clone()}</code> <CopyButton text=line what="curl command"/> }.into_any()
+                    }
+                    _ => view! { <span class="muted">"—"</span> }.into_any(),
+                }
+            }),
+            Column::actions(move |row: &EnvRow| {
+                let publish = {
+                    let (gateway_id, api_id, env_id) =
+                        (api.gateway_id.clone(), api.id.clone(), row.env.id.clone());
+                    move |_| {
+                        actions.publish.dispatch(PublishApi {
+                            gateway_id: gateway_id.clone(),
+                            api_id: api_id.clone(),
+                            env_id: env_id.clone(),
+                            remark: String::new(),
+                        });
+                    }
+                };
+                let ask_offline = {
+                    let (env_id, env_name) = (row.env.id.clone(), row.env.name.clone());
+                    move |_| {
+                        confirm_offline.set(Some((env_id.clone(), env_name.clone())));
+                        offline_open.set(true);
+                    }
+                };
+                let publish_label = if row.live.is_some() {
+                    "Publish the draft"
+                } else {
+                    "Publish"
+                };
+                view! {
+                    {can_publish.then(|| view! {
+                        <button type="button" class="btn btn-small" aria-label=format!("{publish_label} to {}", row.env.name)
+                            disabled=move || actions.publish.pending().get() on:click=publish>{publish_label}</button>
+                    })}
+                    {(can_offline && row.live.is_some()).then(|| view! {
+                        <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Take offline from {}", row.env.name)
+                            on:click=ask_offline>"Take offline"</button>
+                    })}
+                }
+            }),
+        ]
+    };
+    let history = {
+        let api = api.clone();
+        vec![
+            Column::new("Published", |v: &VersionInfo| v.published_at.clone()),
+            Column::new("Environment", |v: &VersionInfo| v.env_name.clone()),
+            Column::new("By", |v: &VersionInfo| v.published_by.clone()),
+            Column::new("Note", |v: &VersionInfo| or_none(v.remark.clone())),
+            Column::new("State", move |v: &VersionInfo| {
                 let switch = {
-                    let (gateway_id, api_id, version_id) = (api.gateway_id.clone(), api.id.clone(), v.version_id.clone());
+                    let (gateway_id, api_id, version_id) =
+                        (api.gateway_id.clone(), api.id.clone(), v.version_id.clone());
                     move |_| {
                         actions.switch.dispatch(SwitchApiVersion {
                             gateway_id: gateway_id.clone(),
@@ -397,30 +410,19 @@ fn Publishing(data: ApiView, actions: Actions) -> impl IntoView {
                         });
                     }
                 };
-                view! {
-                    <tr>
-                        <td>{v.published_at.clone()}</td>
-                        <td>{v.env_name.clone()}</td>
-                        <td>{v.published_by.clone()}</td>
-                        <td>{or_none(v.remark.clone())}</td>
-                        <td>
-                            {if v.live {
-                                view! { <span class="badge badge-success">"Live"</span> }.into_any()
-                            } else if can_publish {
-                                view! {
-                                    <button type="button" class="btn btn-small" aria-label=format!("Switch {} to the version of {}", v.env_name, v.published_at)
-                                        on:click=switch>"Switch to this version"</button>
-                                }
-                                .into_any()
-                            } else {
-                                ().into_any()
-                            }}
-                        </td>
-                    </tr>
+                if v.live {
+                    view! { <span class="badge badge-success">"Live"</span> }.into_any()
+                } else if can_publish {
+                    view! {
+                        <button type="button" class="btn btn-small" aria-label=format!("Switch {} to the version of {}", v.env_name, v.published_at)
+                            on:click=switch>"Switch to this version"</button>
+                    }
+                    .into_any()
+                } else {
+                    ().into_any()
                 }
-            })
-            .collect_view()
-            .into_any()
+            }),
+        ]
     };
     let take_offline = {
         let (gateway_id, api_id) = (api.gateway_id.clone(), api.id.clone());
@@ -440,17 +442,12 @@ fn Publishing(data: ApiView, actions: Actions) -> impl IntoView {
         <ErrorBanner error=failure(actions.switch)/>
         <section class="card">
             <h2>"Environments"</h2>
-            <div class="table-wrap"><table class="table">
-                <thead><tr><th scope="col">"Environment"</th><th scope="col">"State"</th><th scope="col">"Call it"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table></div>
+            <DataTable label="Environments" columns=environments rows/>
         </section>
         <section class="card">
             <h2>"Publish history"</h2>
-            <div class="table-wrap"><table class="table">
-                <thead><tr><th scope="col">"Published"</th><th scope="col">"Environment"</th><th scope="col">"By"</th><th scope="col">"Note"</th><th scope="col">"State"</th></tr></thead>
-                <tbody>{history}</tbody>
-            </table></div>
+            <DataTable label="Publish history" columns=history rows=data.versions.clone()
+                empty="Not published yet: each publish records a version here."/>
         </section>
         <ConfirmDialog
             open=offline_open

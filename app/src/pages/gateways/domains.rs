@@ -17,6 +17,7 @@ use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Load
 use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable};
 use crate::domain::certificate::{
     validate_certificate_name, validate_domain, BoundDomain, Link, TLS_VERSIONS,
 };
@@ -133,23 +134,35 @@ fn DomainsCard(data: GroupDomainsView, actions: DomainActions) -> impl IntoView 
     let today = data.today.clone();
     let subdomain = data.subdomain.clone();
     let empty = data.domains.is_empty();
-    let rows = data
-        .domains
-        .into_iter()
-        .map(|domain| {
-            let certificate = domain.certificate.clone().map(|c| {
-                let left = days_between(&today, &c.not_after).unwrap_or(0);
-                let (badge, label) = match left {
-                    l if l < 0 => ("badge badge-danger", "Expired".to_owned()),
-                    l if l <= 30 => ("badge badge-warning", format!("Expires in {l} days")),
-                    l => ("badge badge-success", format!("Valid for {l} days")),
-                };
-                view! {
+    let columns = vec![
+        Column::new(
+            "Domain",
+            |domain: &BoundDomain| view! { <code class="wrap-anywhere">{domain.domain.clone()}</code> },
+        ),
+        Column::new(
+            "HTTPS certificate",
+            move |domain: &BoundDomain| match &domain.certificate {
+                Some(c) => {
+                    let left = days_between(&today, &c.not_after).unwrap_or(0);
+                    let (badge, label) = match left {
+                        l if l < 0 => ("badge badge-danger", "Expired".to_owned()),
+                        l if l <= 30 => ("badge badge-warning", format!("Expires in {l} days")),
+                        l => ("badge badge-success", format!("Valid for {l} days")),
+                    };
+                    view! {
                     {c.name.clone()} " "
                     <span class=badge>{label}</span>
                     <div class="small muted">"Until " {c.not_after.clone()} " UTC · " {c.algorithm_type.clone()}</div>
                 }
-            });
+                .into_any()
+                }
+                None => view! { <span class="muted">"None — HTTP only"</span> }.into_any(),
+            },
+        ),
+        Column::new("Minimum TLS", |domain: &BoundDomain| {
+            domain.min_ssl_version.clone()
+        }),
+        Column::actions(move |domain: &BoundDomain| {
             let ask_unbind = {
                 let domain = domain.clone();
                 move |_| {
@@ -178,25 +191,19 @@ fn DomainsCard(data: GroupDomainsView, actions: DomainActions) -> impl IntoView 
             };
             let has_certificate = domain.certificate.is_some();
             view! {
-                <tr>
-                    <td><code>{domain.domain.clone()}</code></td>
-                    <td>{certificate.map(|c| c.into_any()).unwrap_or_else(|| view! { <span class="muted">"None — HTTP only"</span> }.into_any())}</td>
-                    <td>{domain.min_ssl_version.clone()}</td>
-                    <td class="row-actions">
-                        {(can_bind_cert && !has_certificate).then(|| view! {
-                            <button type="button" class="btn btn-small" aria-label=format!("Add a certificate to {}", domain.domain) on:click=add.clone()>"Add certificate"</button>
-                        })}
-                        {(can_unbind_cert && has_certificate).then(|| view! {
-                            <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Remove the certificate of {}", domain.domain) on:click=ask_remove.clone()>"Remove certificate"</button>
-                        })}
-                        {can_unbind.then(|| view! {
-                            <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Unbind {}", domain.domain) on:click=ask_unbind.clone()>"Unbind"</button>
-                        })}
-                    </td>
-                </tr>
+                {(can_bind_cert && !has_certificate).then(|| view! {
+                    <button type="button" class="btn btn-small" aria-label=format!("Add a certificate to {}", domain.domain) on:click=add>"Add certificate"</button>
+                })}
+                {(can_unbind_cert && has_certificate).then(|| view! {
+                    <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Remove the certificate of {}", domain.domain) on:click=ask_remove>"Remove certificate"</button>
+                })}
+                {can_unbind.then(|| view! {
+                    <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Unbind {}", domain.domain) on:click=ask_unbind>"Unbind"</button>
+                })}
             }
-        })
-        .collect_view();
+        }),
+    ];
+    let domains = data.domains;
     let confirm = move || match confirming.get_untracked() {
         Some(Pending::Unbind(domain)) => {
             actions.unbind.dispatch(UnbindDomain {
@@ -234,22 +241,7 @@ fn DomainsCard(data: GroupDomainsView, actions: DomainActions) -> impl IntoView 
                 }
                 .into_any()
             } else {
-                view! {
-                    <div class="table-wrap">
-                        <table class="table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Domain"</th>
-                                    <th scope="col">"HTTPS certificate"</th>
-                                    <th scope="col">"Minimum TLS"</th>
-                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }
-                .into_any()
+                view! { <DataTable label="Bound domains" columns rows=domains/> }.into_any()
             }}
         </section>
         <ConfirmDialog

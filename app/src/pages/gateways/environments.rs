@@ -10,11 +10,12 @@ use crate::api::groups::{
     list_environments, list_variables, CreateEnvironment, CreateVariable, DeleteEnvironment,
     DeleteVariable, EnvironmentsView,
 };
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable};
 use crate::domain::group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
     Environment, Variable, RELEASE_ID,
@@ -77,10 +78,28 @@ fn EnvironmentTable(
             open.set(false);
         }
     });
-    let rows = environments
-        .into_iter()
-        .map(|env| {
-            let release = env.id == RELEASE_ID;
+    let columns = vec![
+        Column::new("Name", |env: &Environment| {
+            view! {
+                {env.name.clone()}
+                {(env.id == RELEASE_ID).then(|| view! { " " <span class="badge badge-info">"Default"</span> })}
+            }
+        }),
+        Column::new("Description", |env: &Environment| {
+            if env.remark.is_empty() {
+                "—".to_owned()
+            } else {
+                env.remark.clone()
+            }
+        }),
+        Column::new("Callers select it with", |env: &Environment| {
+            if env.id == RELEASE_ID {
+                "No header".to_owned()
+            } else {
+                format!("X-Stage: {}", env.name)
+            }
+        }),
+        Column::actions(move |env: &Environment| {
             let ask = {
                 let env = env.clone();
                 move |_| {
@@ -89,24 +108,12 @@ fn EnvironmentTable(
                     open.set(true);
                 }
             };
-            view! {
-                <tr>
-                    <td>
-                        {env.name.clone()}
-                        {release.then(|| view! { " " <span class="badge badge-info">"Default"</span> })}
-                    </td>
-                    <td>{if env.remark.is_empty() { "—".to_owned() } else { env.remark.clone() }}</td>
-                    <td>{if release { "No header".to_owned() } else { format!("X-Stage: {}", env.name) }}</td>
-                    <td>
-                        {(can_delete && !release).then(|| view! {
-                            <button type="button" class="btn btn-small btn-ghost"
-                                aria-label=format!("Delete environment {}", env.name) on:click=ask.clone()>"Delete"</button>
-                        })}
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
+            (can_delete && env.id != RELEASE_ID).then(|| view! {
+                <button type="button" class="btn btn-small btn-ghost"
+                    aria-label=format!("Delete environment {}", env.name) on:click=ask>"Delete"</button>
+            })
+        }),
+    ];
     let confirm = move || {
         if let Some(env) = confirming.get_untracked() {
             delete.dispatch(DeleteEnvironment {
@@ -118,27 +125,14 @@ fn EnvironmentTable(
     view! {
         <section class="card">
             <h2>"Environments"</h2>
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Description"</th>
-                            <th scope="col">"Callers select it with"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-            <ConfirmDialog
+            <DataTable label="Environments" columns rows=environments/>
+            <ConfirmDelete
                 open
-                title=Signal::derive(move || confirming.get().map(|e| format!("Delete environment {}?", e.name)).unwrap_or_default())
-                message=Signal::derive(move || confirming.get().map(|e| format!(
-                    "Environment {} is deleted with every group's variables in it. This cannot be undone.",
-                    e.name
-                )).unwrap_or_default())
-                confirm_label="Delete environment"
+                removal=Signal::derive(move || confirming.get().map(|e| {
+                    Removal::new(format!("environment {}", e.name))
+                        .with("every group's variables in it")
+                        .note("APIs published in it must be taken offline there first: while one is live there, Portico refuses.")
+                }))
                 pending=delete.pending()
                 on_confirm=confirm
             />
@@ -248,42 +242,39 @@ fn VariablesCard(data: EnvironmentsView, gateway_id: String) -> impl IntoView {
         .map(|g| (g.id.clone(), g.name.clone()))
         .collect();
     let can_delete = shell.can("apig:variables:delete");
-    let rows = {
+    let columns = {
+        let env_name = env_name.clone();
         let gateway_id = gateway_id.clone();
-        move |list: Vec<Variable>| {
-            if list.is_empty() {
-                return view! {
-                    <tr><td class="table-empty" colspan="4">"This group has no variables yet."</td></tr>
-                }
-                .into_any();
-            }
-            list.into_iter()
-                .map(|v| {
-                    let remove = {
-                        let (gateway_id, id) = (gateway_id.clone(), v.id.clone());
-                        move |_| {
-                            delete.dispatch(DeleteVariable {
-                                gateway_id: gateway_id.clone(),
-                                variable_id: id.clone(),
-                            });
-                        }
-                    };
-                    view! {
-                        <tr>
-                            <td><code>{format!("#{}#", v.name)}</code></td>
-                            <td>{env_name(&v.env_id)}</td>
-                            <td><code>{v.value.clone()}</code></td>
-                            <td>{can_delete.then(|| view! {
-                                <button type="button" class="btn btn-small btn-ghost"
-                                    aria-label=format!("Delete variable {} in {}", v.name, env_name(&v.env_id))
-                                    on:click=remove.clone()>"Delete"</button>
-                            })}</td>
-                        </tr>
+        vec![
+            Column::new(
+                "Variable",
+                |v: &Variable| view! { <code>{format!("#{}#", v.name)}</code> },
+            ),
+            Column::new("Environment", {
+                let env_name = env_name.clone();
+                move |v: &Variable| env_name(&v.env_id)
+            }),
+            Column::new(
+                "Value",
+                |v: &Variable| view! { <code class="wrap-anywhere">{v.value.clone()}</code> },
+            ),
+            Column::actions(move |v: &Variable| {
+                let remove = {
+                    let (gateway_id, id) = (gateway_id.clone(), v.id.clone());
+                    move |_| {
+                        delete.dispatch(DeleteVariable {
+                            gateway_id: gateway_id.clone(),
+                            variable_id: id.clone(),
+                        });
                     }
+                };
+                can_delete.then(|| view! {
+                    <button type="button" class="btn btn-small btn-ghost"
+                        aria-label=format!("Delete variable {} in {}", v.name, env_name(&v.env_id))
+                        on:click=remove>"Delete"</button>
                 })
-                .collect_view()
-                .into_any()
-        }
+            }),
+        ]
     };
     view! {
         <section class="card">
@@ -292,23 +283,12 @@ fn VariablesCard(data: EnvironmentsView, gateway_id: String) -> impl IntoView {
             <ErrorBanner error=failure(delete)/>
             <Transition fallback=|| view! { <Loading/> }>
                 {
-                    let rows = rows.clone();
+                    let columns = columns.clone();
                     let variables = variables.clone();
                     move || variables().map(|result| match result {
                         Ok(list) => view! {
-                            <div class="table-wrap">
-                                <table class="table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Variable"</th>
-                                            <th scope="col">"Environment"</th>
-                                            <th scope="col">"Value"</th>
-                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{rows(list)}</tbody>
-                                </table>
-                            </div>
+                            <DataTable label="Variables" columns=columns.clone() rows=list
+                                empty="This group has no variables yet."/>
                         }
                         .into_any(),
                         Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),

@@ -84,7 +84,11 @@ fn group_removal(group: &ApiGroup, apis: i64, apis_href: String) -> Removal {
         .with("its variables in every environment")
         .with("its subdomain and bound domain names stop answering");
     if apis > 0 {
-        let what = if apis == 1 { "1 API".to_owned() } else { format!("{apis} APIs") };
+        let what = if apis == 1 {
+            "1 API".to_owned()
+        } else {
+            format!("{apis} APIs")
+        };
         removal.blocked(
             format!(
                 "It still holds {what}. Take them offline and delete them (or move them to another group) first."

@@ -18,7 +18,13 @@ pub fn GatewaysPage() -> impl IntoView {
     let shell = use_shell();
     let list = ListState::new();
     let page = Resource::new(
-        move || (list.search.get(), list.sort.get().as_param(), list.offset.get()),
+        move || {
+            (
+                list.search.get(),
+                list.sort.get().as_param(),
+                list.offset.get(),
+            )
+        },
         |(search, sort, offset)| list_gateways(search, sort, offset),
     );
     let total = Signal::derive(move || page.get().and_then(Result::ok).map_or(0, |p| p.total));

@@ -16,7 +16,7 @@ use crate::api::apis::{
     load_scope, GatewayScope, OpenApi, OpenApiWithWizard, OpenedApi, UpdateApiDefinition,
 };
 use crate::components::copy::CopyButton;
-use crate::components::details::{or_none, row};
+use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::SelectField;
 use crate::components::stepper::Stepper;

@@ -16,7 +16,7 @@ use crate::api::gateways::{
     GatewayOverview, SetGatewayFeature, UpdateGateway,
 };
 use crate::components::copy::CopyButton;
-use crate::components::details::{or_none, row};
+use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::shell::use_shell;
@@ -119,15 +119,11 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
         <GatewayTabs gateway_id=gateway.id.clone() current=GatewayTab::Overview/>
         <section class="card">
             <h2>"Endpoints"</h2>
-            <div class="table-wrap">
-                <table class="table">
-                    <tbody>
+            {property_table(view! {
                         {row("Gateway address", view! { <code>{url.clone()}</code> <CopyButton text=url.clone() what="gateway address"/> })}
                         {row("API groups", view! { <code>{subdomains}</code> })}
                         {row("Inbound ports", or_none(port_urls.join(", ")))}
-                    </tbody>
-                </table>
-            </div>
+                    })}
         </section>
         <DetailsCard gateway=gateway.clone() update=actions.update can_update=shell.can("apig:instances:update")/>
         <ParametersCard
@@ -229,16 +225,12 @@ fn DetailsCard(
                 .into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
-                        <table class="table">
-                            <tbody>
+                    {property_table(view! {
                                 {row("Edition", edition_label(&gateway.spec_id))}
                                 {row("Description", or_none(gateway.description.clone()))}
                                 {row("Maintenance window", window.clone())}
                                 {row("Created", format!("{} by {}", gateway.created_at, gateway.created_by))}
-                            </tbody>
-                        </table>
-                    </div>
+                            })}
                     {can_update.then(|| view! {
                         <div class="form-actions">
                             <button type="button" class="btn" on:click=move |_| { update.clear(); editing.set(true); }>"Edit details"</button>
@@ -303,9 +295,7 @@ fn ParametersCard(
     view! {
         <section class="card">
             <h2>"Parameters"</h2>
-            <div class="table-wrap">
-                <table class="table"><tbody>{rows}</tbody></table>
-            </div>
+            {property_table(view! {{rows}})}
         </section>
     }
     .into_any()

@@ -9,7 +9,8 @@ use crate::api::groups::create_api_group;
 use crate::api::openapi::{export_apis, import_api_item, preview_import};
 use crate::components::feedback::ErrorBanner;
 use crate::components::form::{CheckboxField, SelectField};
-use crate::domain::openapi::{ImportPlan, ItemOutcome};
+use crate::components::table::{Column, DataTable};
+use crate::domain::openapi::{ImportItem, ImportPlan, ItemOutcome};
 use crate::error::AppError;
 
 /// Reads the file chosen in a file input into `text` (and its name into `name`).
@@ -169,30 +170,8 @@ pub fn ImportCard(gateway_id: String, scope: GatewayScope, on_done: Callback<()>
                     <h3>{format!("{count} API(s) in {}", if found.group_name.is_empty() { "the file".to_owned() } else { found.group_name.clone() })}</h3>
                     <progress max=move || progress().1.max(1) value=move || progress().0 aria-label="Import progress"></progress>
                     <span class="muted small">{move || format!(" {} of {} done", progress().0, progress().1)}</span>
-                    <div class="table-wrap"><table class="table">
-                        <thead><tr><th scope="col">"Request"</th><th scope="col">"Name"</th><th scope="col">"Result"</th></tr></thead>
-                        <tbody>
-                            {found.items.iter().enumerate().map(|(index, item)| {
-                                let name = item.definition.as_ref().map(|d| d.name.clone()).unwrap_or_default();
-                                let planned = if item.error.is_empty() {
-                                    if item.note.is_empty() { "Ready".to_owned() } else { format!("Ready. {}", item.note) }
-                                } else {
-                                    format!("Cannot be imported: {}", item.error)
-                                };
-                                view! {
-                                    <tr>
-                                        <td><code>{format!("{} {}", item.method, item.path)}</code></td>
-                                        <td>{name}</td>
-                                        <td>{move || match states.get().get(index).cloned() {
-                                            Some(RowState::Done(what)) => view! { <span class="badge badge-success">{what}</span> }.into_any(),
-                                            Some(RowState::Failed(why)) => view! { <span class="field-error">{why}</span> }.into_any(),
-                                            _ => view! { <span class="muted">{planned.clone()}</span> }.into_any(),
-                                        }}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
+                    <DataTable label="APIs in the file" columns=import_columns(states)
+                        rows={found.items.iter().cloned().enumerate().collect::<Vec<_>>()}/>
                     <div class="form-actions">
                         <button type="button" class="btn btn-primary" disabled=move || { running.get() || progress().0 > 0 } on:click=run>
                             {move || if running.get() { "Importing…".to_owned() } else { format!("Import {count} API(s)") }}
@@ -277,4 +256,42 @@ pub fn ExportCard(gateway_id: String, scope: GatewayScope) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The import preview: each API of the file, what will happen to it, then what did.
+fn import_columns(states: RwSignal<Vec<RowState>>) -> Vec<Column<(usize, ImportItem)>> {
+    vec![
+        Column::new("Request", |(_, item): &(usize, ImportItem)| {
+            view! {
+                <code>{format!("{} {}", item.method, item.path)}</code>
+            }
+        }),
+        Column::new("Name", |(_, item): &(usize, ImportItem)| {
+            item.definition
+                .as_ref()
+                .map(|d| d.name.clone())
+                .unwrap_or_default()
+        }),
+        Column::new("Result", move |(index, item): &(usize, ImportItem)| {
+            let index = *index;
+            let planned = if item.error.is_empty() {
+                if item.note.is_empty() {
+                    "Ready".to_owned()
+                } else {
+                    format!("Ready. {}", item.note)
+                }
+            } else {
+                format!("Cannot be imported: {}", item.error)
+            };
+            move || match states.get().get(index).cloned() {
+                Some(RowState::Done(what)) => {
+                    view! { <span class="badge badge-success">{what}</span> }.into_any()
+                }
+                Some(RowState::Failed(why)) => {
+                    view! { <span class="field-error">{why}</span> }.into_any()
+                }
+                _ => view! { <span class="muted">{planned.clone()}</span> }.into_any(),
+            }
+        }),
+    ]
 }

@@ -11,7 +11,7 @@ mod steps;
 use super::{edition_label, feature_summary, gateway_url};
 use crate::api::gateways::{CreateGateway, GatewayOverview};
 use crate::components::copy::CopyButton;
-use crate::components::details::{or_none, row};
+use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::ErrorBanner;
 use crate::components::shell::use_shell;
 use crate::components::stepper::Stepper;
@@ -422,9 +422,7 @@ fn section(wizard: Wizard, title: &'static str, step: usize, rows: impl IntoView
     view! {
         <section class="card">
             <h2>{title}</h2>
-            <div class="table-wrap">
-                <table class="table"><tbody>{rows}</tbody></table>
-            </div>
+            {property_table(view! {{rows}})}
             <div class="form-actions">
                 <button type="button" class="btn btn-small" on:click=move |_| wizard.step.set(step)>
                     {format!("Change {}", title.to_lowercase())}
@@ -531,9 +529,7 @@ fn DoneStep(created: GatewayOverview) -> impl IntoView {
             <div class="alert alert-success" role="status">
                 {format!("Gateway {} is created and running.", gateway.name)}
             </div>
-            <div class="table-wrap">
-                <table class="table">
-                    <tbody>
+            {property_table(view! {
                         {row("Gateway ID", view! {
                             <code>{gateway.id.clone()}</code>
                             <CopyButton text=gateway.id.clone() what="gateway ID"/>
@@ -542,9 +538,7 @@ fn DoneStep(created: GatewayOverview) -> impl IntoView {
                         {row("Gateway address", view! { <code>{url.clone()}</code> <CopyButton text=url.clone() what="gateway address"/> })}
                         {row("API groups are reached at", view! { <code>{subdomains}</code> })}
                         {row("Inbound ports", or_none(ports.join(", ")))}
-                    </tbody>
-                </table>
-            </div>
+                    })}
             <h3>"Next: open APIs on it"</h3>
             <p>"Create an API group on the gateway, define an API's request and backend, and publish it to an environment."</p>
             <div class="form-actions">

@@ -8,9 +8,9 @@ use super::widgets::{banner_error, field_message};
 use crate::api::iam::{list_access_keys, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
 use crate::components::copy::CopyButton;
 use crate::components::dialog::{ConfirmDelete, Removal};
-use crate::components::table::{Column, DataTable};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable};
 use crate::domain::iam::{validate_description, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::error::AppError;
 
@@ -172,9 +172,11 @@ fn key_columns(
     ask_delete: Callback<AccessKey>,
 ) -> Vec<Column<AccessKey>> {
     vec![
-        Column::new("Access key ID", |key: &AccessKey| view! {
-            <span class="mono">{key.access_key.clone()}</span>
-            <CopyButton text=key.access_key.clone() what="access key ID"/>
+        Column::new("Access key ID", |key: &AccessKey| {
+            view! {
+                <span class="mono">{key.access_key.clone()}</span>
+                <CopyButton text=key.access_key.clone() what="access key ID"/>
+            }
         }),
         Column::new("Description", |key: &AccessKey| key.description.clone()),
         Column::new("Status", |key: &AccessKey| {
@@ -184,7 +186,10 @@ fn key_columns(
                 view! { <span class="badge badge-muted">"Disabled"</span> }
             }
         }),
-        Column::new("Created (UTC)", |key: &AccessKey| view! { <span class="muted">{key.created_at.clone()}</span> }),
+        Column::new(
+            "Created (UTC)",
+            |key: &AccessKey| view! { <span class="muted">{key.created_at.clone()}</span> },
+        ),
         Column::actions(move |key: &AccessKey| {
             let active = key.status == "active";
             let (for_toggle, for_delete) = (key.clone(), key.clone());

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 
 use super::group_detail::{Changes, Removal};
+use super::users::enabled_badge;
 use crate::api::iam::{list_users, AddMember};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::ShellContext;
 use crate::components::table::{Column, DataTable};
-use super::users::enabled_badge;
 use crate::domain::iam::User;
 
 /// The members table, with adding and removing members.
@@ -34,8 +34,10 @@ pub(super) fn MembersCard(
         .into_any()
     } else {
         let columns = vec![
-            Column::new("User name", |user: &User| view! {
-                <a href=format!("/iam/users/{}", user.id)>{user.name.clone()}</a>
+            Column::new("User name", |user: &User| {
+                view! {
+                    <a href=format!("/iam/users/{}", user.id)>{user.name.clone()}</a>
+                }
             }),
             Column::new("Email", |user: &User| user.email.clone()),
             Column::new("Status", |user: &User| enabled_badge(user.enabled)),
@@ -43,18 +45,24 @@ pub(super) fn MembersCard(
                 let stays = is_admin && user.name == "admin";
                 match (can_remove, stays) {
                     (false, _) => None,
-                    (true, true) => Some(view! {
-                        <span class="muted small">"Stays in this group"</span>
-                    }.into_any()),
+                    (true, true) => Some(
+                        view! {
+                            <span class="muted small">"Stays in this group"</span>
+                        }
+                        .into_any(),
+                    ),
                     (true, false) => {
                         let target = user.clone();
-                        Some(view! {
-                            <button type="button" class="btn btn-ghost btn-small"
-                                aria-label=format!("Remove {} from the group", user.name)
-                                on:click=move |_| ask.run(Removal::Member(target.clone()))>
-                                "Remove"
-                            </button>
-                        }.into_any())
+                        Some(
+                            view! {
+                                <button type="button" class="btn btn-ghost btn-small"
+                                    aria-label=format!("Remove {} from the group", user.name)
+                                    on:click=move |_| ask.run(Removal::Member(target.clone()))>
+                                    "Remove"
+                                </button>
+                            }
+                            .into_any(),
+                        )
                     }
                 }
             }),

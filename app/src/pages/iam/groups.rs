@@ -179,14 +179,20 @@ fn GroupList(
 
 fn group_columns(can_delete: bool, ask_delete: Callback<Group>) -> Vec<Column<Group>> {
     vec![
-        Column::new("Name", |group: &Group| view! {
-            <a href=format!("/iam/groups/{}", group.id)>{group.name.clone()}</a>
+        Column::new("Name", |group: &Group| {
+            view! {
+                <a href=format!("/iam/groups/{}", group.id)>{group.name.clone()}</a>
+            }
         })
         .sorted("name"),
         Column::new("Description", |group: &Group| group.description.clone()),
-        Column::new("Created (UTC)", |group: &Group| view! { <span class="muted">{group.created_at.clone()}</span> })
-            .sorted("created"),
-        Column::actions(move |group: &Group| match (can_delete, group.name == ADMIN_GROUP) {
+        Column::new(
+            "Created (UTC)",
+            |group: &Group| view! { <span class="muted">{group.created_at.clone()}</span> },
+        )
+        .sorted("created"),
+        Column::actions(move |group: &Group| {
+            match (can_delete, group.name == ADMIN_GROUP) {
             (false, _) => None,
             (true, true) => Some(
                 view! { <span class="muted small">"Holds the account administrators: cannot be deleted"</span> }
@@ -205,6 +211,7 @@ fn group_columns(can_delete: bool, ask_delete: Callback<Group>) -> Vec<Column<Gr
                     .into_any(),
                 )
             }
+        }
         }),
     ]
 }
@@ -309,8 +316,9 @@ fn DeleteGroupDialog(
     let removal = Signal::derive(move || {
         group.get().map(|group| match detail.get() {
             Some(Ok(Some(detail))) => consequences(&group, &detail),
-            Some(Err(error)) => Removal::new(format!("user group {}", group.name))
-                .with(format!("its permissions (its members could not be listed: {error})")),
+            Some(Err(error)) => Removal::new(format!("user group {}", group.name)).with(format!(
+                "its permissions (its members could not be listed: {error})"
+            )),
             _ => Removal::new(format!("user group {}", group.name)).with("Looking up its members…"),
         })
     });

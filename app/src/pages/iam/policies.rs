@@ -193,9 +193,17 @@ fn DocumentView(document: String) -> impl IntoView {
 fn SystemTable(policies: Vec<PolicyInfo>) -> impl IntoView {
     let columns = vec![
         Column::new("Name", |policy: &PolicyInfo| policy.name.clone()),
-        Column::new("Type", |policy: &PolicyInfo| view! { <span class="badge badge-muted">{type_label(policy)}</span> }),
-        Column::new("Description", |policy: &PolicyInfo| policy.description.clone()),
-        Column::new("Document", |policy: &PolicyInfo| view! { <DocumentView document=policy.document.clone()/> }),
+        Column::new(
+            "Type",
+            |policy: &PolicyInfo| view! { <span class="badge badge-muted">{type_label(policy)}</span> },
+        ),
+        Column::new("Description", |policy: &PolicyInfo| {
+            policy.description.clone()
+        }),
+        Column::new(
+            "Document",
+            |policy: &PolicyInfo| view! { <DocumentView document=policy.document.clone()/> },
+        ),
     ];
     view! {
         <DataTable label="System policies" columns rows=policies empty="No system policy matches the search."/>
@@ -231,11 +239,18 @@ fn CustomTable(
     }
     let columns = vec![
         Column::new("Name", |policy: &PolicyInfo| policy.name.clone()),
-        Column::new("Description", |policy: &PolicyInfo| policy.description.clone()),
-        Column::new("Updated (UTC)", |policy: &PolicyInfo| view! {
-            <span class="muted">{policy.updated_at.clone().unwrap_or_default()}</span>
+        Column::new("Description", |policy: &PolicyInfo| {
+            policy.description.clone()
         }),
-        Column::new("Document", |policy: &PolicyInfo| view! { <DocumentView document=policy.document.clone()/> }),
+        Column::new("Updated (UTC)", |policy: &PolicyInfo| {
+            view! {
+                <span class="muted">{policy.updated_at.clone().unwrap_or_default()}</span>
+            }
+        }),
+        Column::new(
+            "Document",
+            |policy: &PolicyInfo| view! { <DocumentView document=policy.document.clone()/> },
+        ),
         Column::actions(move |policy: &PolicyInfo| {
             let for_edit = policy.clone();
             let for_delete = policy.clone();

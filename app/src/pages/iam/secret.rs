@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::copy::CopyButton;
-use crate::components::details::{row, PropertyTable};
+use crate::components::details::{property_table, row};
 use crate::domain::iam::NewAccessKey;
 
 /// The new key's ID and secret with copy buttons, and the CSV download.
@@ -15,7 +15,7 @@ pub fn NewKeyDetails(#[prop(into)] user_name: String, key: NewAccessKey) -> impl
         <div class="alert alert-warning" role="status">
             "This is the only time the secret access key is shown. Copy it or download the CSV file now and keep it safe. If it is lost, delete this key and create another."
         </div>
-        <PropertyTable label="The new access key">
+        {property_table(view! {
             {row("Access key ID", view! {
                 <code>{key.access_key.clone()}</code>
                 <CopyButton text=key.access_key what="access key ID"/>
@@ -24,7 +24,7 @@ pub fn NewKeyDetails(#[prop(into)] user_name: String, key: NewAccessKey) -> impl
                 <code class="wrap-anywhere">{secret.clone()}</code>
                 <CopyButton text=secret what="secret access key"/>
             })}
-        </PropertyTable>
+        })}
         <div class="form-actions">
             <a class="btn" href=href download="credentials.csv">"Download CSV"</a>
         </div>

@@ -11,12 +11,12 @@ use super::user_keys::{AccessKeysCard, KeyActions};
 use super::users::enabled_badge;
 use crate::api::iam::{get_user, DeleteUser, UpdateUser};
 use crate::components::copy::CopyButton;
-use crate::components::details::{or_none, row, PropertyTable};
-use crate::components::table::{Column, DataTable};
+use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, CheckboxField, TextField};
 use crate::components::shell::use_shell;
+use crate::components::table::{Column, DataTable};
 use crate::domain::iam::{self, Group, User, UserChange, UserDetail};
 use crate::error::AppError;
 
@@ -159,8 +159,10 @@ fn delete_message(user: &User, groups: usize, keys: usize) -> Removal {
         1 => "1 user group".to_owned(),
         n => format!("{n} user groups"),
     };
-    let removal = Removal::new(format!("user {}", user.name))
-        .with(format!("{} can no longer sign in and is removed from {groups}", user.name));
+    let removal = Removal::new(format!("user {}", user.name)).with(format!(
+        "{} can no longer sign in and is removed from {groups}",
+        user.name
+    ));
     match keys {
         0 => removal,
         1 => removal.with("their access key goes: calls signed with it stop working"),
@@ -209,7 +211,7 @@ fn DetailsTable(user: User) -> impl IntoView {
         "Set"
     };
     view! {
-        <PropertyTable label="Details">
+        {property_table(view! {
                     {row("Email", or_none(user.email))}
                     {row("Description", or_none(user.description))}
                     {row("Access type", access_mode_label(&user.access_mode).to_owned())}
@@ -217,7 +219,7 @@ fn DetailsTable(user: User) -> impl IntoView {
                     {row("Password", password)}
                     {row("Created", user.created_at)}
                     {row("Last sign-in", user.last_login_at.unwrap_or_else(|| "Never".to_owned()))}
-        </PropertyTable>
+        })}
     }
     .into_any()
 }
@@ -405,10 +407,14 @@ fn GroupsCard(user_name: String, groups: Vec<Group>) -> impl IntoView {
         .into_any()
     } else {
         let columns = vec![
-            Column::new("Name", |group: &Group| view! {
-                <a href=format!("/iam/groups/{}", group.id)>{group.name.clone()}</a>
+            Column::new("Name", |group: &Group| {
+                view! {
+                    <a href=format!("/iam/groups/{}", group.id)>{group.name.clone()}</a>
+                }
             }),
-            Column::new("Description", |group: &Group| or_none(group.description.clone())),
+            Column::new("Description", |group: &Group| {
+                or_none(group.description.clone())
+            }),
         ];
         view! { <DataTable label="User groups" columns rows=groups/> }.into_any()
     };

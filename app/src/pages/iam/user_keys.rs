@@ -68,8 +68,15 @@ pub fn AccessKeysCard(
             });
         }
     };
-    let empty = format!("{} has no access keys, so they cannot sign API calls.", user.name);
-    let columns = key_columns(actions, can_update, can_delete.then_some((to_delete, confirm_open)));
+    let empty = format!(
+        "{} has no access keys, so they cannot sign API calls.",
+        user.name
+    );
+    let columns = key_columns(
+        actions,
+        can_update,
+        can_delete.then_some((to_delete, confirm_open)),
+    );
     view! {
         <section class="card">
             <h2>"Access keys"</h2>
@@ -121,9 +128,11 @@ fn key_columns(
     delete: Option<(RwSignal<String>, RwSignal<bool>)>,
 ) -> Vec<Column<AccessKey>> {
     vec![
-        Column::new("Access key ID", |key: &AccessKey| view! {
-            <code>{key.access_key.clone()}</code>
-            <CopyButton text=key.access_key.clone() what="access key ID"/>
+        Column::new("Access key ID", |key: &AccessKey| {
+            view! {
+                <code>{key.access_key.clone()}</code>
+                <CopyButton text=key.access_key.clone() what="access key ID"/>
+            }
         }),
         Column::new("Description", |key: &AccessKey| key.description.clone()),
         Column::new("Status", |key: &AccessKey| {

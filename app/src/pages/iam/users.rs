@@ -26,7 +26,13 @@ pub fn UsersPage() -> impl IntoView {
     let shell = use_shell();
     let list = ListState::new();
     let page = Resource::new(
-        move || (list.search.get(), list.sort.get().as_param(), list.offset.get()),
+        move || {
+            (
+                list.search.get(),
+                list.sort.get().as_param(),
+                list.offset.get(),
+            )
+        },
         |(search, sort, offset)| list_users(search, sort, offset),
     );
     let total = Signal::derive(move || page.get().and_then(Result::ok).map_or(0, |p| p.total));
@@ -81,8 +87,10 @@ pub fn UsersPage() -> impl IntoView {
 
 fn user_columns() -> Vec<Column<User>> {
     vec![
-        Column::new("Name", |user: &User| view! {
-            <a href=format!("/iam/users/{}", user.id)>{user.name.clone()}</a>
+        Column::new("Name", |user: &User| {
+            view! {
+                <a href=format!("/iam/users/{}", user.id)>{user.name.clone()}</a>
+            }
         })
         .sorted("name"),
         Column::new("Email", |user: &User| {
@@ -93,10 +101,14 @@ fn user_columns() -> Vec<Column<User>> {
             }
         }),
         Column::new("Status", |user: &User| enabled_badge(user.enabled)),
-        Column::new("Access type", |user: &User| access_mode_label(&user.access_mode).to_owned()),
+        Column::new("Access type", |user: &User| {
+            access_mode_label(&user.access_mode).to_owned()
+        }),
         Column::new("Created", |user: &User| user.created_at.clone()).sorted("created"),
         Column::new("Last sign-in", |user: &User| {
-            user.last_login_at.clone().unwrap_or_else(|| "Never".to_owned())
+            user.last_login_at
+                .clone()
+                .unwrap_or_else(|| "Never".to_owned())
         })
         .sorted("last_sign_in"),
     ]

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::fields::{access_mode_label, AccessModeField};
 use super::wizard::Wizard;
-use crate::components::details::{or_none, row};
+use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::{CheckboxField, TextField};
 use crate::components::shell::use_shell;
@@ -337,11 +337,7 @@ fn section(wizard: Wizard, title: &'static str, step: usize, rows: impl IntoView
     view! {
         <section class="card">
             <h2>{title}</h2>
-            <div class="table-wrap">
-                <table class="table">
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {property_table(view! {{rows}})}
             <div class="form-actions">
                 <button type="button" class="btn btn-small btn-ghost" on:click=move |_| wizard.step.set(step)>
                     {format!("Change {}", title.to_lowercase())}

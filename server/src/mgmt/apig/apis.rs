@@ -182,6 +182,7 @@ pub async fn list(
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
             .collect(),
+        ..ApiFilter::default()
     };
     let (total, found) = apis::list(&state.pool, &caller, &instance_id, &filter, page).await?;
     // A list shows each API's frontend, as APIG's does; its backend is in its details.

@@ -97,6 +97,7 @@ pub async fn list_groups(
         id: query.id.as_deref(),
         name: query.name.as_deref(),
         exact: precise(query.precise_search.as_deref(), &["name"])?.contains(&"name"),
+        sort: None,
     };
     let page = api_groups::list(&state.pool, &caller, &instance_id, &filter, page).await?;
     let ids: Vec<String> = page.groups.iter().map(|g| g.id.clone()).collect();

@@ -160,7 +160,7 @@ pub async fn list(
     let filter = GatewayFilter {
         id: query.instance_id,
         name: query.instance_name,
-        within: None,
+        ..GatewayFilter::default()
     };
     // Every gateway here is running: another status filter matches none.
     let page = match query.status.as_deref() {

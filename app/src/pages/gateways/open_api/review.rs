@@ -73,7 +73,7 @@ pub(super) fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
         view! {
             <section class="card">
                 <h2>{title}</h2>
-                <div class="table-wrap"><table class="table"><tbody>{rows}</tbody></table></div>
+                {property_table(view! {{rows}})}
                 <div class="form-actions">
                     <button type="button" class="btn btn-small" on:click=move |_| wizard.step.set(step)>{format!("Change {}", title.to_lowercase())}</button>
                 </div>
@@ -145,10 +145,10 @@ pub(super) fn DoneStep(opened: OpenedApi) -> impl IntoView {
                 <div class="alert alert-success" role="status">
                     {format!("API {} is published to {} and answers now.", api.definition.name, p.env_name)}
                 </div>
-                <div class="table-wrap"><table class="table"><tbody>
+                {property_table(view! {
                     {row("URL", view! { <code>{url.clone()}</code> <CopyButton text=url.clone() what="URL"/> })}
                     {row("Call it", view! { <code class="curl">{curl.clone()}</code> <CopyButton text=curl what="curl command"/> })}
-                </tbody></table></div>
+                })}
             }
             .into_any()
         }
@@ -156,9 +156,9 @@ pub(super) fn DoneStep(opened: OpenedApi) -> impl IntoView {
             <div class="alert alert-success" role="status">
                 {format!("API {} is created. Publish it to an environment to make it callable.", api.definition.name)}
             </div>
-            <div class="table-wrap"><table class="table"><tbody>
+            {property_table(view! {
                 {row("URL once published", view! { <code>{url.clone()}</code> })}
-            </tbody></table></div>
+            })}
         }
         .into_any(),
     };

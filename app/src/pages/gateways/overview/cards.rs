@@ -5,6 +5,7 @@ use crate::api::gateways::{AddGatewayPort, ChangeGatewayTags, DeleteGatewayPort}
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, ErrorBanner};
 use crate::components::form::{SelectField, TextField};
+use crate::components::table::{Column, DataTable};
 use crate::domain::gateway::{self as rules, Gateway, IngressPort, NewIngressPort, Tag};
 
 /// Tags, each removable, and a form to add one.
@@ -159,32 +160,22 @@ pub(super) fn PortsCard(
             port: untrack(port),
         });
     };
-    let rows = if ports.is_empty() {
-        view! { <tr><td class="table-empty" colspan="3">"No inbound ports. The gateway answers on the shared gateway address."</td></tr> }.into_any()
-    } else {
-        ports
-            .into_iter()
-            .map(|p| {
-                let ask = {
-                    let p = p.clone();
-                    move |_| {
-                        confirming.set(Some(p.clone()));
-                        dialog_open.set(true);
-                    }
-                };
-                view! {
-                    <tr>
-                        <td>{p.protocol.clone()}</td>
-                        <td>{p.port}</td>
-                        <td>{can_update.then(|| view! {
-                            <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Remove port {}", p.port) on:click=ask.clone()>"Remove"</button>
-                        })}</td>
-                    </tr>
+    let columns = vec![
+        Column::new("Protocol", |p: &IngressPort| p.protocol.clone()),
+        Column::new("Port", |p: &IngressPort| p.port),
+        Column::actions(move |p: &IngressPort| {
+            let ask = {
+                let p = p.clone();
+                move |_| {
+                    confirming.set(Some(p.clone()));
+                    dialog_open.set(true);
                 }
+            };
+            can_update.then(|| view! {
+                <button type="button" class="btn btn-small btn-ghost" aria-label=format!("Remove port {}", p.port) on:click=ask>"Remove"</button>
             })
-            .collect_view()
-            .into_any()
-    };
+        }),
+    ];
     let confirm = move || {
         if let Some(port) = confirming.get_untracked() {
             remove.dispatch(DeleteGatewayPort {
@@ -207,12 +198,8 @@ pub(super) fn PortsCard(
         <section class="card">
             <h2>"Inbound ports"</h2>
             <ErrorBanner error=failure(remove)/>
-            <div class="table-wrap">
-                <table class="table">
-                    <thead><tr><th scope="col">"Protocol"</th><th scope="col">"Port"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable label="Inbound ports" columns rows=ports
+                empty="No inbound ports. The gateway answers on the shared gateway address."/>
             {can_update.then(|| view! {
                 <form class="inline-fields" novalidate on:submit=submit>
                     <SelectField label="Protocol" id="new_port_protocol" value=protocol options=protocols/>
