@@ -9,3 +9,4 @@ pub mod pager;
 pub mod shell;
 pub mod stepper;
 pub mod table;
+pub mod wizard;

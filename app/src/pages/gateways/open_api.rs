@@ -4,7 +4,6 @@
 //! in signals the wizard owns, so Back and Next keep it; each step is checked with the same
 //! rules the server applies; nothing is created until the review step sends it all.
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 mod edit;
@@ -19,7 +18,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::SelectField;
-use crate::components::stepper::Stepper;
+use crate::components::wizard::WizardPage;
 use crate::domain::api::{
     frontend_path_params, ApiDefinition, BackendApi, BackendParam, MockInfo, ReqParam,
 };
@@ -493,29 +492,30 @@ pub fn OpenApiWizard() -> impl IntoView {
     });
     let step = wizard.step;
     view! {
-        <Title text="Open an API"/>
-        <p class="small"><a href=move || format!("/gateways/{}/apis", gateway_id.get())>"← APIs"</a></p>
-        <div class="page-header">
-            <h1>"Open an API"</h1>
-            <p class="muted">
-                "Choose the group, define the request callers send and the backend that answers, then publish it to an environment. Nothing is created until you confirm on the review step."
-            </p>
-        </div>
-        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Apis/>
-        <Stepper steps=STEPS current=step/>
-        <Transition fallback=|| view! { <Loading/> }>
-            {move || scope.get().map(|result| match result {
-                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-                Ok(scope) => match step.get() {
-                    DONE => match wizard.open.value().get().and_then(Result::ok) {
-                        Some(opened) => view! { <DoneStep opened/> }.into_any(),
-                        None => view! { <ReviewForm wizard scope/> }.into_any(),
+        <WizardPage
+            title="Open an API"
+            intro="Choose the group, define the request callers send and the backend that answers, then publish it to an environment. Nothing is created until you confirm on the review step."
+            back=Signal::derive(move || (format!("/gateways/{}/apis", gateway_id.get()), "APIs"))
+            steps=STEPS
+            current=step
+            permission="apig:apis:create"
+            refused="open APIs on this gateway"
+            header=move || view! { <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Apis/> }
+        >
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || scope.get().map(|result| match result {
+                    Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                    Ok(scope) => match step.get() {
+                        DONE => match wizard.open.value().get().and_then(Result::ok) {
+                            Some(opened) => view! { <DoneStep opened/> }.into_any(),
+                            None => view! { <ReviewForm wizard scope/> }.into_any(),
+                        },
+                        REVIEW => view! { <ReviewForm wizard scope/> }.into_any(),
+                        current => view! { <InputForm wizard current scope/> }.into_any(),
                     },
-                    REVIEW => view! { <ReviewForm wizard scope/> }.into_any(),
-                    current => view! { <InputForm wizard current scope/> }.into_any(),
-                },
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </WizardPage>
     }
     .into_any()
 }

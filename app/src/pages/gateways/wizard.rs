@@ -3,7 +3,6 @@
 //! owned by the wizard, so Back and Next keep it; each step checks its fields with the
 //! domain rules before moving on; nothing is created until the review step sends it all.
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde_json::json;
 
 mod steps;
@@ -13,8 +12,7 @@ use crate::api::gateways::{CreateGateway, GatewayOverview};
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::ErrorBanner;
-use crate::components::shell::use_shell;
-use crate::components::stepper::Stepper;
+use crate::components::wizard::WizardPage;
 use crate::domain::gateway::{
     self as rules, FeatureSetting, FeatureSpec, FeatureValue, NewGateway, NewIngressPort, Tag,
     FEATURES, MAX_TAGS,
@@ -352,37 +350,28 @@ impl Wizard {
 
 #[component]
 pub fn CreateGatewayWizard() -> impl IntoView {
-    let shell = use_shell();
     let wizard = Wizard::new();
     Effect::new(move |_| wizard.follow_outcome());
-    let may_create = move || {
-        let loaded = shell.loaded();
-        !loaded || shell.can("apig:instances:create")
-    };
     let step = wizard.step;
     view! {
-        <Title text="Create a gateway"/>
-        <p class="small"><a href="/gateways">"← Gateways"</a></p>
-        <div class="page-header">
-            <h1>"Create a gateway"</h1>
-            <p class="muted">
-                "Name the gateway and choose its edition, adjust its parameters, tag it and give it inbound ports. Nothing is created until you confirm on the review step."
-            </p>
-        </div>
-        <Transition fallback=|| ()>
-            {move || (!may_create()).then(|| view! {
-                <ErrorBanner error=Some(AppError::forbidden("apig:instances:create"))/>
-            })}
-        </Transition>
-        <Stepper steps=STEPS current=step/>
-        {move || match step.get() {
-            DONE => match wizard.create.value().get().and_then(Result::ok) {
-                Some(created) => view! { <DoneStep created/> }.into_any(),
-                None => view! { <ReviewForm wizard/> }.into_any(),
-            },
-            REVIEW => view! { <ReviewForm wizard/> }.into_any(),
-            current => view! { <InputForm wizard current/> }.into_any(),
-        }}
+        <WizardPage
+            title="Create a gateway"
+            intro="Name the gateway and choose its edition, adjust its parameters, tag it and give it inbound ports. Nothing is created until you confirm on the review step."
+            back=("/gateways".to_owned(), "Gateways")
+            steps=STEPS
+            current=step
+            permission="apig:instances:create"
+            refused="create gateways"
+        >
+            {move || match step.get() {
+                DONE => match wizard.create.value().get().and_then(Result::ok) {
+                    Some(created) => view! { <DoneStep created/> }.into_any(),
+                    None => view! { <ReviewForm wizard/> }.into_any(),
+                },
+                REVIEW => view! { <ReviewForm wizard/> }.into_any(),
+                current => view! { <InputForm wizard current/> }.into_any(),
+            }}
+        </WizardPage>
     }
     .into_any()
 }

@@ -3,14 +3,12 @@
 //! wizard, so Back and Next keep it; each step checks its fields with the domain rules before
 //! moving on; nothing is created until the review step's button sends it all at once.
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::wizard_done::DoneStep;
 use super::wizard_steps::{DetailsStep, GroupsStep, PoliciesStep, ReviewStep};
 use crate::api::iam::{list_groups, list_policies, CreateUserWithPermissions};
 use crate::components::feedback::ErrorBanner;
-use crate::components::shell::use_shell;
-use crate::components::stepper::Stepper;
+use crate::components::wizard::WizardPage;
 use crate::domain::iam::{
     self, Group, NewUser, PolicyInfo, UserWizard, UserWizardResult, MAX_NAME,
 };
@@ -388,40 +386,31 @@ impl Wizard {
 
 #[component]
 pub fn CreateUserWizard() -> impl IntoView {
-    let shell = use_shell();
     let wizard = Wizard::new();
     Effect::new(move |_| wizard.follow_outcome());
-    let may_create = move || {
-        let loaded = shell.loaded();
-        !loaded || shell.can("iam:users:create")
-    };
     let step = wizard.step;
     view! {
-        <Title text="Create a user"/>
-        <p class="small"><a href="/iam/users">"← Users"</a></p>
-        <div class="page-header">
-            <h1>"Create a user and grant APIG permissions"</h1>
-            <p class="muted">
-                "Set up the user's sign-in, put them in user groups, grant the groups policies, and optionally give them an access key. Nothing is created until you confirm on the review step."
-            </p>
-        </div>
-        <Transition fallback=|| ()>
-            {move || (!may_create()).then(|| view! {
-                <ErrorBanner error=Some(AppError::forbidden("iam:users:create"))/>
-            })}
-        </Transition>
-        <Stepper steps=STEPS current=step/>
-        {move || match step.get() {
-            DONE => match wizard.result() {
-                Some(result) => view! {
-                    <DoneStep result wizard/>
-                }
-                .into_any(),
-                None => view! { <ReviewForm wizard/> }.into_any(),
-            },
-            REVIEW => view! { <ReviewForm wizard/> }.into_any(),
-            current => view! { <InputForm wizard current/> }.into_any(),
-        }}
+        <WizardPage
+            title="Create a user and grant APIG permissions"
+            intro="Set up the user's sign-in, put them in user groups, grant the groups policies, and optionally give them an access key. Nothing is created until you confirm on the review step."
+            back=("/iam/users".to_owned(), "Users")
+            steps=STEPS
+            current=step
+            permission="iam:users:create"
+            refused="create users"
+        >
+            {move || match step.get() {
+                DONE => match wizard.result() {
+                    Some(result) => view! {
+                        <DoneStep result wizard/>
+                    }
+                    .into_any(),
+                    None => view! { <ReviewForm wizard/> }.into_any(),
+                },
+                REVIEW => view! { <ReviewForm wizard/> }.into_any(),
+                current => view! { <InputForm wizard current/> }.into_any(),
+            }}
+        </WizardPage>
     }
     .into_any()
 }

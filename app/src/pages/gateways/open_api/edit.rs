@@ -4,13 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::super::{GatewayTab, GatewayTabs};
 use super::{
     cancel_href, Draft, Editing, InputForm, ReviewForm, Wizard, DONE, EDIT_STEPS, REQUEST, REVIEW,
 };
 use crate::api::apis::get_api;
 use crate::components::feedback::{ErrorBanner, Loading};
-use crate::components::stepper::Stepper;
+use crate::components::wizard::WizardPage;
 use crate::domain::api::ApiDefinition;
 
 /// The edited definition with what the wizard does not show taken from the stored one:
@@ -73,9 +72,10 @@ pub fn EditApiWizard() -> impl IntoView {
         |(gateway, api)| get_api(gateway, api),
     );
     view! {
-        <Title text="Edit an API"/>
-        <p class="small"><a href=move || format!("/gateways/{}/apis/{}", gateway_id.get(), api_id.get())>"← The API"</a></p>
-        <Transition fallback=|| view! { <Loading/> }>
+        <Transition fallback=|| view! {
+            <Title text="Edit an API"/>
+            <Loading/>
+        }>
             {move || loaded.get().map(|result| match result {
                 Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
                 Ok(view_data) => {
@@ -99,17 +99,24 @@ pub fn EditApiWizard() -> impl IntoView {
                     let scope = view_data.scope.clone();
                     let name = definition.name.clone();
                     view! {
-                        <div class="page-header">
-                            <h1>"Edit " {name}</h1>
-                            <p class="muted">"Change the request, the backend or the parameter mapping. Saving changes the draft; publish it from the API's page to make it live."</p>
-                        </div>
-                        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Apis/>
-                        <Stepper steps=EDIT_STEPS current=step/>
-                        {move || match step.get() {
-                            DONE => view! { <SavedStep wizard/> }.into_any(),
-                            REVIEW => view! { <ReviewForm wizard scope=scope.clone()/> }.into_any(),
-                            current => view! { <InputForm wizard current scope=scope.clone()/> }.into_any(),
-                        }}
+                        <WizardPage
+                            title=format!("Edit {name}")
+                            intro="Change the request, the backend or the parameter mapping. Saving changes the draft; publish it from the API's page to make it live."
+                            back=Signal::derive(move || (format!("/gateways/{}/apis/{}", gateway_id.get(), api_id.get()), "The API"))
+                            steps=EDIT_STEPS
+                            current=step
+                            permission="apig:apis:update"
+                            refused="edit APIs on this gateway"
+                        >
+                            {
+                                let scope = scope.clone();
+                                move || match step.get() {
+                                    DONE => view! { <SavedStep wizard/> }.into_any(),
+                                    REVIEW => view! { <ReviewForm wizard scope=scope.clone()/> }.into_any(),
+                                    current => view! { <InputForm wizard current scope=scope.clone()/> }.into_any(),
+                                }
+                            }
+                        </WizardPage>
                     }
                     .into_any()
                 }
