@@ -124,10 +124,24 @@ pub fn ConfirmDelete(
     open: RwSignal<bool>,
     #[prop(into)] removal: Signal<Option<Removal>>,
     #[prop(into, optional)] pending: Signal<bool>,
+    /// For what is costly to lose (a gateway): the user types `.1` into `.0` first.
+    #[prop(optional)]
+    typed: Option<(RwSignal<String>, String)>,
+    /// Why the last attempt failed, shown in the dialog.
+    #[prop(into, optional)]
+    error: Signal<Option<String>>,
     on_confirm: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     let on_confirm = std::sync::Arc::new(on_confirm);
     let close = move || open.set(false);
+    let typed = StoredValue::new(typed);
+    let confirmed = move || {
+        typed.with_value(|typed| {
+            typed
+                .as_ref()
+                .is_none_or(|(value, expected)| value.with(|v| v.trim() == expected))
+        })
+    };
     move || {
         removal.get().filter(|_| open.get()).map(|shown| {
             let on_confirm = on_confirm.clone();
@@ -152,11 +166,18 @@ pub fn ConfirmDelete(
                     })}
                     {shown.notes.iter().map(|note| view! { <p>{note.clone()}</p> }).collect_view()}
                     <p>"This cannot be undone."</p>
+                    {typed.get_value().map(|(value, expected)| view! {
+                        <div class="field">
+                            <label for="confirm_name">{format!("Type {expected} to confirm")}</label>
+                            <input id="confirm_name" type="text" autocomplete="off" bind:value=value/>
+                        </div>
+                    })}
+                    {move || error.get().map(|error| view! { <div class="alert alert-error" role="alert">{error}</div> })}
                 }
                 .into_any(),
             };
             let confirm = shown.blocked.is_none().then(|| view! {
-                <button type="button" class="btn btn-danger" disabled=move || pending.get()
+                <button type="button" class="btn btn-danger" disabled=move || pending.get() || !confirmed()
                     on:click=move |_| on_confirm()>
                     {format!("Delete {}", shown.what)}
                 </button>

@@ -17,6 +17,7 @@ use crate::api::gateways::{
 };
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
+use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::shell::use_shell;
@@ -386,14 +387,16 @@ fn DeleteCard(
     contents: GatewayContents,
     delete: ServerAction<DeleteGateway>,
 ) -> impl IntoView {
-    let holds = if contents.is_empty() {
-        "Its parameters, tags and inbound ports are deleted with it, and calls to it stop."
-            .to_owned()
-    } else {
-        format!(
-            "It still holds {}: they are deleted with it, with its parameters, tags and inbound ports, and calls to it stop.",
-            contents.describe()
-        )
+    let removal = {
+        let removal = Removal::new(format!("gateway {}", gateway.name));
+        let removal = if contents.is_empty() {
+            removal
+        } else {
+            removal.with(format!("everything it holds: {}", contents.describe()))
+        };
+        removal
+            .with("its parameters, tags and inbound ports")
+            .with("calls to it stop")
     };
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
@@ -406,8 +409,7 @@ fn DeleteCard(
     let error = Signal::derive(move || failure(delete).get().map(|e| e.to_string()));
     let name = gateway.name.clone();
     let id = gateway.id.clone();
-    let confirm = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let confirm = move || {
         if delete.pending().get_untracked() {
             return;
         }
@@ -415,10 +417,6 @@ fn DeleteCard(
             id: id.clone(),
             confirm_name: typed.get_untracked(),
         });
-    };
-    let matches = {
-        let name = name.clone();
-        move || typed.get().trim() == name
     };
     view! {
         <section class="card danger-zone">
@@ -429,26 +427,8 @@ fn DeleteCard(
                     "Delete gateway"
                 </button>
             </div>
-            <Show when=move || open.get()>
-                <div class="dialog-backdrop" on:click=move |_| open.set(false)>
-                    <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-gateway-title" on:click=|ev| ev.stop_propagation()>
-                        <h2 class="dialog-title" id="delete-gateway-title">{format!("Delete gateway {name}?")}</h2>
-                        <form class="form" novalidate on:submit=confirm.clone()>
-                            <div class="dialog-body">
-                                <p>{holds.clone()}</p>
-                                <TextField label="Type the gateway's name to confirm" id="confirm_name" value=typed error=error/>
-                            </div>
-                            <div class="dialog-actions">
-                                <button type="button" class="btn" on:click=move |_| open.set(false)>"Cancel"</button>
-                                <button type="submit" class="btn btn-danger" disabled={
-                                    let matches = matches.clone();
-                                    move || !matches() || delete.pending().get()
-                                }>"Delete gateway"</button>
-                            </div>
-                        </form>
-                    </div>
-                </div>
-            </Show>
+            <ConfirmDelete open removal=Some(removal) pending=delete.pending() typed=(typed, name)
+                error on_confirm=confirm/>
         </section>
     }
     .into_any()
