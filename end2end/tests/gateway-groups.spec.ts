@@ -107,7 +107,7 @@ test("admin adds a group, an environment and a variable to a gateway, then remov
   await hydrated(page);
   await page.getByRole("button", { name: "Delete environment TEST" }).click();
   const dialog = page.getByRole("alertdialog");
-  await expect(dialog).toContainText("deleted with every group's variables in it");
+  await expect(dialog).toContainText("every group's variables in it");
   await dialog.getByRole("button", { name: "Delete environment" }).click();
   await expect(page.getByRole("row", { name: /X-Stage: TEST/ })).toHaveCount(0);
   await page.getByLabel("API group").selectOption({ label: "payments" });

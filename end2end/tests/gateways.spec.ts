@@ -18,7 +18,7 @@ test("admin creates a gateway with the wizard, changes it on its Overview and de
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Gateways" }).click();
   await expect(page.getByRole("heading", { name: "Gateways", level: 1 })).toBeVisible();
   // The runtime of this process says which configuration it serves.
-  await expect(page.getByTestId("runtime-status")).toContainText(/Serving configuration revision \d+: \d+ APIs? live/);
+  await expect(page.getByTestId("runtime-status")).toContainText(/Callers get every published change: \d+ APIs? live/);
   await shot(page, "gateways-list");
   const start = page.getByRole("link", { name: /Create (a )?gateway/ }).first();
   await start.click();
@@ -148,7 +148,7 @@ test("admin creates a gateway with the wizard, changes it on its Overview and de
   await expect(confirm).toContainText(`Delete gateway ${name}?`);
   const deleteButton = confirm.getByRole("button", { name: "Delete gateway" });
   await expect(deleteButton).toBeDisabled();
-  await confirm.getByLabel("Type the gateway's name to confirm").fill(name);
+  await confirm.getByLabel(`Type ${name} to confirm`).fill(name);
   await shot(page, "gateway-delete");
   await deleteButton.click();
   await expect(page).toHaveURL(/\/gateways$/);

@@ -199,8 +199,9 @@ test("admin writes a custom policy, grants it to a new user group and finds both
   await openArea(page, "/iam/policies");
   const dialog = page.getByRole("alertdialog");
   await clickUntilShown(page.getByRole("button", { name: `Delete policy ${policyName}` }), dialog);
-  await expect(dialog).toContainText(`Delete policy ${policyName}?`);
-  await dialog.getByRole("button", { name: "Delete policy" }).click();
+  await expect(dialog).toContainText(`Delete custom policy ${policyName}?`);
+  await expect(dialog).toContainText("While a user group holds it, Portico refuses");
+  await dialog.getByRole("button", { name: `Delete custom policy ${policyName}` }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("alert")).toContainText(`The policy is still granted to: ${groupName}.`);
   await shot(page, "policy-delete-refused");
@@ -216,7 +217,7 @@ test("admin writes a custom policy, grants it to a new user group and finds both
   await expect(page.getByRole("link", { name: groupName, exact: true })).toHaveCount(0);
   await openArea(page, "/iam/policies");
   await clickUntilShown(page.getByRole("button", { name: `Delete policy ${policyName}` }), dialog);
-  await dialog.getByRole("button", { name: "Delete policy" }).click();
+  await dialog.getByRole("button", { name: `Delete custom policy ${policyName}` }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("row").filter({ hasText: policyName })).toHaveCount(0);
 

@@ -151,29 +151,22 @@ test("admin creates a read-only user with the wizard, who then sees only what th
   await expect(page.getByRole("table")).toHaveCount(0);
   await shot(page, "users-forbidden");
 
-  // APIG ReadOnlyAccess: the user sees gateways but cannot create one; the attempt is refused
-  // by the server and lands in the audit log.
+  // APIG ReadOnlyAccess: the user sees gateways but cannot create one. The wizard says so
+  // once, before step 1, and shows no steps to fill in vain.
   await nav.getByRole("link", { name: "Gateways" }).click();
   await expect(page.getByRole("heading", { name: "Gateways", level: 1 })).toBeVisible();
   await expect(page.getByRole("link", { name: /Create (a )?gateway/ })).toHaveCount(0);
   await page.goto("/gateways/new");
   await hydrated(page);
-  await expect(page.getByRole("alert").first()).toContainText("Missing permission: apig:instances:create");
-  await page.getByLabel("Gateway name").fill(`gw-${userName}`);
-  await page.getByRole("button", { name: "Next" }).click();
-  await page.getByRole("button", { name: "Next" }).click();
-  await page.getByRole("button", { name: "Next" }).click();
-  await page.getByRole("button", { name: "Create gateway" }).click();
-  await expect(page.locator(".form").getByRole("alert")).toContainText(
-    "You do not have the permission apig:instances:create",
-  );
-  await shot(page, "gateway-create-refused");
+  await expect(page.getByRole("alert")).toHaveCount(1);
+  await expect(page.getByRole("alert")).toContainText("You cannot create gateways");
+  await expect(page.getByRole("alert")).toContainText("Missing permission: apig:instances:create");
+  await expect(page.getByLabel("Gateway name")).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Progress" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Back to Gateways" }).click();
+  await expect(page.getByRole("heading", { name: "Gateways", level: 1 })).toBeVisible();
+  await shot(page, "gateway-wizard-refused");
   await signOut(page, userName);
-  await signIn(page, "admin", adminPassword);
-  await page.goto(`/audit?action=${encodeURIComponent("apig:instances:create")}`);
-  const refusal = page.getByRole("row").filter({ hasText: userName }).filter({ hasText: "apig:instances:create" });
-  await expect(refusal).toHaveCount(1);
-  await expect(refusal).toContainText("Refused");
   expect(problems, "pages hydrate without errors").toEqual([]);
 });
 
@@ -254,7 +247,7 @@ test("admin manages a user on its page: details, password, access keys, disable 
   await page.getByRole("button", { name: "Delete user" }).click();
   const confirmUser = page.getByRole("alertdialog");
   await expect(confirmUser).toContainText(`Delete user ${userName}?`);
-  await expect(confirmUser).toContainText("access keys are deleted too");
+  await expect(confirmUser).toContainText(`${userName} can no longer sign in and is removed from 0 user groups`);
   await shot(page, "user-detail-delete");
   await confirmUser.getByRole("button", { name: "Delete user" }).click();
   await expect(page).toHaveURL(/\/iam\/users$/);

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 mod features;
 
 pub use features::{
-    feature_number, feature_spec, validate_feature, FeatureSpec, FeatureValue, FEATURES,
+    amount, feature_number, feature_spec, thousands, validate_feature, FeatureSpec, FeatureValue,
+    FEATURES, MIB,
 };
 
 use crate::domain::iam::validate_description;

@@ -8,6 +8,64 @@ fn chars(text: &str) -> usize {
     text.chars().count()
 }
 
+/// What the console calls a field of an API definition, for messages a user reads:
+/// `req_uri` is "Path", `req_params[1].max_size` is "Parameter 2's longest length". (The
+/// management API names the field itself in front of the message.)
+pub fn label(field: &str) -> String {
+    if let Some((list, rest)) = field.split_once('[') {
+        if let Some((index, part)) = rest.split_once("].") {
+            let n = index.parse::<usize>().map_or(0, |i| i + 1);
+            let whose = match list {
+                "req_params" => format!("Parameter {n}"),
+                "backend_params" => format!("Backend parameter {n}"),
+                _ => return field.to_owned(),
+            };
+            return format!("{whose}'s {}", part_label(part));
+        }
+    }
+    match field {
+        "name" => "API name",
+        "req_uri" => "Path",
+        "req_method" => "Method",
+        "req_protocol" => "Protocol",
+        "match_mode" => "Matching",
+        "auth_type" => "Authentication",
+        "remark" => "Description",
+        "version" => "Version",
+        "backend_type" => "Backend type",
+        "backend_api.url_domain" => "Backend address",
+        "backend_api.req_uri" => "Backend path",
+        "backend_api.req_method" => "Backend method",
+        "backend_api.req_protocol" => "Backend protocol",
+        "backend_api.timeout" => "Timeout",
+        "backend_api.retry_count" => "Retries",
+        "backend_api.remark" => "Backend description",
+        "mock_info.result_content" => "Mock body",
+        "mock_info.status_code" => "Mock status",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// A parameter's field, as in "Parameter 2's longest length".
+fn part_label(part: &str) -> &str {
+    match part {
+        "remark" => "description",
+        "default_value" => "default",
+        "sample_value" => "example",
+        "enumerations" => "allowed values",
+        "regular" => "pattern",
+        "min_num" => "smallest value",
+        "max_num" => "largest value",
+        "min_size" => "shortest length",
+        "max_size" => "longest length",
+        "valid_enable" => "validation switch",
+        "pass_through" => "pass-through switch",
+        "origin" => "source",
+        other => other,
+    }
+}
+
 fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), AppError> {
     if allowed.contains(&value) {
         Ok(())
@@ -15,7 +73,8 @@ fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), AppError> {
         Err(AppError::invalid(
             field,
             format!(
-                "{field} is one of {}; {value:?} is not.",
+                "{} is one of {}; {value:?} is not.",
+                label(field),
                 allowed.join(", ")
             ),
         ))
@@ -23,10 +82,14 @@ fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), AppError> {
 }
 
 fn at_most(field: &str, text: &str, max: usize) -> Result<(), AppError> {
-    if chars(text) > max {
+    let length = chars(text);
+    if length > max {
         return Err(AppError::invalid(
             field,
-            format!("{field} has at most {max} characters."),
+            format!(
+                "{} has at most {max} characters; this one has {length}.",
+                label(field)
+            ),
         ));
     }
     Ok(())
@@ -208,7 +271,10 @@ fn validate_req_param(field: &str, param: &ReqParam) -> Result<(), AppError> {
         if !matches!(value, 1 | 2) {
             return Err(AppError::invalid(
                 &format!("{field}.{name}"),
-                format!("{name} is 1 (yes) or 2 (no)."),
+                format!(
+                    "{} is 1 (yes) or 2 (no).",
+                    label(&format!("{field}.{name}"))
+                ),
             ));
         }
     }
@@ -226,7 +292,10 @@ fn validate_req_param(field: &str, param: &ReqParam) -> Result<(), AppError> {
         if min > max {
             return Err(AppError::invalid(
                 &format!("{field}.min_num"),
-                format!("min_num {min} is above max_num {max}."),
+                format!(
+                    "{}'s smallest value {min} is above its largest value {max}.",
+                    label(&format!("{field}.name")).trim_end_matches("'s name")
+                ),
             ));
         }
     }
@@ -234,7 +303,10 @@ fn validate_req_param(field: &str, param: &ReqParam) -> Result<(), AppError> {
         if min > max {
             return Err(AppError::invalid(
                 &format!("{field}.min_size"),
-                format!("min_size {min} is above max_size {max}."),
+                format!(
+                    "{}'s shortest length {min} is above its longest length {max}.",
+                    label(&format!("{field}.name")).trim_end_matches("'s name")
+                ),
             ));
         }
     }
@@ -247,13 +319,13 @@ fn validate_req_param(field: &str, param: &ReqParam) -> Result<(), AppError> {
     if number && (param.min_size.is_some() || param.max_size.is_some()) {
         return Err(AppError::invalid(
             &format!("{field}.min_size"),
-            "min_size and max_size apply to STRING parameters; use min_num and max_num.",
+            "Lengths apply to STRING parameters; give a NUMBER parameter a smallest and largest value instead.",
         ));
     }
     if !number && (param.min_num.is_some() || param.max_num.is_some()) {
         return Err(AppError::invalid(
             &format!("{field}.min_num"),
-            "min_num and max_num apply to NUMBER parameters; use min_size and max_size.",
+            "Smallest and largest values apply to NUMBER parameters; give a STRING parameter a shortest and longest length instead.",
         ));
     }
     let values: Vec<&str> = param

@@ -28,7 +28,8 @@ pub struct FeatureSpec {
     pub value: FeatureValue,
 }
 
-const MIB: i64 = 1024 * 1024;
+/// One mebibyte, the "MB" sizes are shown in.
+pub const MIB: i64 = 1024 * 1024;
 
 pub const FEATURES: &[FeatureSpec] = &[
     FeatureSpec {
@@ -112,6 +113,55 @@ pub const FEATURES: &[FeatureSpec] = &[
     },
 ];
 
+/// `12582912` as `12,582,912`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// A parameter's value as people read it: sizes in MB (`12 MB`, not 12582912), other
+/// numbers grouped by thousands with their unit.
+pub fn amount(unit: &str, n: i64) -> String {
+    match unit {
+        "bytes" if n % MIB == 0 => format!("{} MB", thousands(n / MIB)),
+        "position" | "level" => n.to_string(),
+        _ => format!("{} {unit}", thousands(n)),
+    }
+}
+
+/// What a parameter's unit is called in a sentence.
+fn unit_words(unit: &str) -> &str {
+    match unit {
+        "ms" => "milliseconds",
+        "calls/s" => "calls per second",
+        other => other,
+    }
+}
+
+/// "Longest backend timeout must be a whole number of milliseconds, 1 to 600,000."
+fn range_message(spec: &FeatureSpec, unit: &str, min: i64, max: i64) -> String {
+    let bounds = match unit {
+        "position" | "level" => format!("{min} to {max}"),
+        _ => format!("{} to {}", amount(unit, min), amount(unit, max)),
+    };
+    format!(
+        "{} must be a whole number of {}, {bounds}.",
+        spec.title,
+        unit_words(unit)
+    )
+}
+
 pub fn feature_spec(name: &str) -> Option<&'static FeatureSpec> {
     FEATURES.iter().find(|f| f.name == name)
 }
@@ -190,20 +240,17 @@ pub fn validate_feature(setting: &FeatureSetting) -> Result<FeatureSetting, AppE
                 default
             } else {
                 feature_number(spec, &setting.config).ok_or_else(|| {
+                    let form = if key.is_empty() {
+                        format!("the number alone, such as {default}")
+                    } else {
+                        number_config(key, default)
+                    };
                     AppError::invalid(
                         "config",
-                        if key.is_empty() {
-                            format!(
-                                "{} takes a whole number of {unit}, such as {default}.",
-                                spec.name
-                            )
-                        } else {
-                            format!(
-                                "{} takes {}, a whole number of {unit}.",
-                                spec.name,
-                                number_config(key, default)
-                            )
-                        },
+                        format!(
+                            "{} (written as {form})",
+                            range_message(spec, unit, min, max).trim_end_matches('.')
+                        ),
                     )
                 })?
             };
@@ -211,8 +258,9 @@ pub fn validate_feature(setting: &FeatureSetting) -> Result<FeatureSetting, AppE
                 return Err(AppError::invalid(
                     "config",
                     format!(
-                        "{} is {min} to {max} {unit}; {value} is out of range.",
-                        spec.name
+                        "{} {} is not.",
+                        range_message(spec, unit, min, max),
+                        amount(unit, value)
                     ),
                 ));
             }
@@ -229,6 +277,39 @@ pub fn validate_feature(setting: &FeatureSetting) -> Result<FeatureSetting, AppE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_use_the_parameters_title_and_units_people_read() {
+        let set = |name: &str, config: &str| FeatureSetting {
+            name: name.to_owned(),
+            enabled: true,
+            config: config.to_owned(),
+        };
+        let too_long = validate_feature(&set("backend_timeout", r#"{"max_timeout": 700000}"#))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            too_long,
+            "Longest backend timeout must be a whole number of milliseconds, 1 ms to 600,000 ms. 700,000 ms is not."
+        );
+        let junk = validate_feature(&set("backend_timeout", "soon"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            junk.starts_with("Longest backend timeout must be a whole number of milliseconds"),
+            "{junk}"
+        );
+        assert!(!junk.contains("backend_timeout takes"), "{junk}");
+        let small = validate_feature(&set("request_body_size", "1000"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            small,
+            "Maximum request body must be a whole number of bytes, 1 MB to 9,536 MB. 1,000 bytes is not."
+        );
+        assert_eq!(amount("bytes", 12 * MIB), "12 MB");
+        assert_eq!(thousands(-1234), "-1,234");
+    }
 
     #[test]
     fn features_are_checked_and_normalised() {
@@ -264,7 +345,7 @@ mod tests {
         let out_of_range =
             validate_feature(&set("backend_timeout", r#"{"max_timeout":600001}"#)).unwrap_err();
         assert_eq!(out_of_range.field(), Some("config"));
-        assert!(out_of_range.to_string().contains("1 to 600000 ms"));
+        assert!(out_of_range.to_string().contains("1 ms to 600,000 ms"));
         assert_eq!(
             validate_feature(&set("ratelimit", "fast"))
                 .unwrap_err()

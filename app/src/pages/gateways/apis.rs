@@ -71,6 +71,16 @@ pub fn GatewayApisPage() -> impl IntoView {
     let filtered = move || !group.get().is_empty() || !env.get().is_empty();
     let new_href = move || format!("/gateways/{}/apis/new", gateway_id.get());
     let chosen = RwSignal::new(Vec::<String>::new());
+    // Outside the reloading parts, so the outcome of a bulk action outlives the reload it
+    // causes.
+    let batch = ServerAction::<BatchApis>::new();
+    let last_online = RwSignal::new(true);
+    Effect::new(move |_| {
+        if batch.value().with(|v| matches!(v, Some(Ok(_)))) {
+            chosen.set(Vec::new());
+            refresh.update(|n| *n += 1);
+        }
+    });
     view! {
         <Title text="APIs"/>
         <p class="small"><a href="/gateways">"← Gateways"</a></p>
@@ -107,10 +117,14 @@ pub fn GatewayApisPage() -> impl IntoView {
                             </div>
                         })}
                     </div>
-                    <BulkBar gateway_id=gateway_id.get_untracked() environments=view_data.scope.environments chosen refresh/>
+                    <BulkBar gateway_id=gateway_id.get_untracked() environments=view_data.scope.environments chosen batch last_online/>
                 }
             })}
         </Transition>
+        <ErrorBanner error=failure(batch)/>
+        {move || batch.value().get().and_then(Result::ok).map(|results| view! {
+            <BatchResults results online=last_online.get_untracked()/>
+        })}
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|result| match result {
                 Ok(view_data) => {
@@ -154,10 +168,10 @@ fn BulkBar(
     gateway_id: String,
     environments: Vec<Environment>,
     chosen: RwSignal<Vec<String>>,
-    refresh: RwSignal<u32>,
+    batch: ServerAction<BatchApis>,
+    last_online: RwSignal<bool>,
 ) -> impl IntoView {
     let shell = use_shell();
-    let batch = ServerAction::<BatchApis>::new();
     let env = RwSignal::new(
         environments
             .iter()
@@ -166,13 +180,6 @@ fn BulkBar(
             .map(|e| e.id.clone())
             .unwrap_or_default(),
     );
-    let last_online = RwSignal::new(true);
-    Effect::new(move |_| {
-        if batch.value().with(|v| matches!(v, Some(Ok(_)))) {
-            chosen.set(Vec::new());
-            refresh.update(|n| *n += 1);
-        }
-    });
     let run = move |online: bool| {
         let gateway_id = gateway_id.clone();
         move |_| {
@@ -206,10 +213,6 @@ fn BulkBar(
                 {move || batch.pending().get().then(|| view! { <progress aria-label="Working on the chosen APIs"></progress> })}
             </div>
         </Show>
-        <ErrorBanner error=failure(batch)/>
-        {move || batch.value().get().and_then(Result::ok).map(|results| view! {
-            <BatchResults results online=last_online.get_untracked()/>
-        })}
     }
 }
 

@@ -17,7 +17,8 @@ use leptos::prelude::*;
 
 use crate::domain::api::{ApiDefinition, ReqParam};
 use crate::domain::gateway::{
-    edition, Endpoints, FeatureSpec, FeatureState, FeatureValue, MAINTENANCE_STARTS,
+    amount, edition, thousands, Endpoints, FeatureSpec, FeatureState, FeatureValue,
+    MAINTENANCE_STARTS,
 };
 use crate::domain::group::{ApiGroup, RELEASE};
 
@@ -84,23 +85,6 @@ pub fn maintenance_options() -> Vec<(String, String)> {
         .collect()
 }
 
-/// 12000 → "12,000".
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 /// A parameter's value in words: "On · 30,000 ms", "Off".
 pub fn feature_summary(spec: &FeatureSpec, state: &FeatureState) -> String {
     if !state.enabled {
@@ -109,12 +93,8 @@ pub fn feature_summary(spec: &FeatureSpec, state: &FeatureState) -> String {
     match spec.value {
         FeatureValue::Switch => "On".to_owned(),
         FeatureValue::Number { unit, .. } => {
-            const MIB: i64 = 1024 * 1024;
             match crate::domain::gateway::feature_number(spec, &state.config) {
-                Some(n) if unit == "bytes" && n % MIB == 0 => {
-                    format!("On · {} MB", thousands(n / MIB))
-                }
-                Some(n) => format!("On · {} {unit}", thousands(n)),
+                Some(n) => format!("On · {}", amount(unit, n)),
                 None => "On".to_owned(),
             }
         }

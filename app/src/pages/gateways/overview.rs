@@ -22,8 +22,8 @@ use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Load
 use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::shell::use_shell;
 use crate::domain::gateway::{
-    self as rules, feature_number, FeatureSetting, FeatureState, FeatureValue, Gateway,
-    GatewayChange, GatewayContents, FEATURES,
+    self as rules, feature_number, thousands, FeatureSetting, FeatureState, FeatureValue, Gateway,
+    GatewayChange, GatewayContents, FEATURES, MIB,
 };
 use crate::error::AppError;
 use cards::{PortsCard, TagsCard};
@@ -313,16 +313,28 @@ fn FeatureForm(
         return ().into_any();
     };
     let enabled = RwSignal::new(state.enabled);
+    // Sizes are typed in MB; the setting holds bytes.
+    let scale = match spec.value {
+        FeatureValue::Number { unit: "bytes", .. } => MIB,
+        _ => 1,
+    };
     let value = RwSignal::new(
         feature_number(spec, &state.config)
-            .map(|n| n.to_string())
+            .map(|n| if n % scale == 0 { n / scale } else { n }.to_string())
             .unwrap_or_default(),
     );
+    let typed = move || {
+        let text = value.get().trim().to_owned();
+        match text.parse::<i64>() {
+            Ok(n) => n.saturating_mul(scale).to_string(),
+            Err(_) => text,
+        }
+    };
     let setting = move || {
         let config = match spec.value {
             FeatureValue::Switch => String::new(),
-            FeatureValue::Number { key: "", .. } => value.get().trim().to_owned(),
-            FeatureValue::Number { key, .. } => json!({ key: value.get().trim() }).to_string(),
+            FeatureValue::Number { key: "", .. } => typed(),
+            FeatureValue::Number { key, .. } => json!({ key: typed() }).to_string(),
         };
         FeatureSetting {
             name: spec.name.to_owned(),
@@ -353,7 +365,10 @@ fn FeatureForm(
         });
     };
     let unit = match spec.value {
-        FeatureValue::Number { unit, min, max, .. } => Some((unit, min, max)),
+        FeatureValue::Number { min, max, .. } if scale > 1 => {
+            Some(("MB", thousands(min / scale), thousands(max / scale)))
+        }
+        FeatureValue::Number { unit, min, max, .. } => Some((unit, thousands(min), thousands(max))),
         FeatureValue::Switch => None,
     };
     view! {

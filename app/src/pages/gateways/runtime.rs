@@ -1,6 +1,7 @@
-//! The gateway runtime's status, on the gateway list: the configuration revision it serves
-//! and, when the last configuration could not be loaded, why (the previous one keeps
-//! serving until the cause is fixed).
+//! The gateway runtime's status, on the gateway list: whether callers already get every
+//! published change and, when the latest change could not be applied, why (callers keep
+//! getting the APIs as they were until the cause is fixed). The configuration's revision
+//! number is in small print, for operators comparing it with the logs.
 use leptos::prelude::*;
 
 use crate::api::gateways::runtime_status;
@@ -21,7 +22,7 @@ fn StatusLine(status: RuntimeStatus) -> impl IntoView {
     let loaded = status
         .loaded_at
         .clone()
-        .map(|at| format!(", loaded {at} UTC"))
+        .map(|at| format!(" The last change was applied at {at} UTC."))
         .unwrap_or_default();
     let apis = match status.live_apis {
         1 => "1 API live".to_owned(),
@@ -31,22 +32,30 @@ fn StatusLine(status: RuntimeStatus) -> impl IntoView {
         Some(failure) => view! {
             <div class="alert alert-error" role="alert" data-testid="runtime-failure">
                 <p>
-                    <strong>"The gateway could not load the latest configuration"</strong>
+                    <strong>"The gateways could not apply the latest change"</strong>
                     {format!(
-                        " (revision {}, at {} UTC). It keeps serving revision {} ({apis}); the change is loaded as soon as the cause is fixed.",
-                        status.committed_revision, failure.at, status.served_revision
+                        " (tried at {} UTC). Callers keep getting the APIs as they were before it ({apis}); the change applies as soon as the cause is fixed.",
+                        failure.at
                     )}
                 </p>
-                <p class="error-code">{failure.message}</p>
+                <p class="error-code">
+                    {failure.message}
+                    {format!(" · configuration revision {} wanted, {} served", status.committed_revision, status.served_revision)}
+                </p>
             </div>
         }
         .into_any(),
         None => view! {
             <p class="muted small" data-testid="runtime-status">
                 <span class=if status.behind() { "badge badge-warning" } else { "badge badge-success" }>
-                    {if status.behind() { "Loading" } else { "Runtime up to date" }}
+                    {if status.behind() { "Applying changes" } else { "Up to date" }}
                 </span>
-                {format!(" Serving configuration revision {}: {apis}{loaded}.", status.served_revision)}
+                {if status.behind() {
+                    format!(" Callers get the latest published changes in a moment: {apis} so far.{loaded}")
+                } else {
+                    format!(" Callers get every published change: {apis}.{loaded}")
+                }}
+                <span class="error-code">{format!(" Configuration revision {}", status.served_revision)}</span>
             </p>
         }
         .into_any(),

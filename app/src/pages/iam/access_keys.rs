@@ -249,7 +249,6 @@ fn CreateKeyForm(
                         id="key-description"
                         type="text"
                         autocomplete="off"
-                        maxlength="255"
                         placeholder="What uses this key, e.g. CI deployments"
                         aria-invalid=move || description_error().is_some().to_string()
                         bind:value=description

@@ -257,7 +257,6 @@ fn CreateGroupForm(
                         id="group-name"
                         type="text"
                         autocomplete="off"
-                        maxlength="32"
                         aria-invalid=move || name_error().is_some().to_string()
                         aria-describedby="group-name-hint"
                         bind:value=name
@@ -277,7 +276,6 @@ fn CreateGroupForm(
                     <textarea
                         id="group-description"
                         rows="2"
-                        maxlength="255"
                         aria-invalid=move || description_error().is_some().to_string()
                         prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev))

@@ -385,7 +385,6 @@ fn PolicyForm(
                     id="policy-name"
                     type="text"
                     autocomplete="off"
-                    maxlength="64"
                     aria-invalid=move || name_error.get().is_some().to_string()
                     bind:value=name
                 />
@@ -397,7 +396,6 @@ fn PolicyForm(
                     id="policy-description"
                     type="text"
                     autocomplete="off"
-                    maxlength="255"
                     aria-invalid=move || description_error.get().is_some().to_string()
                     bind:value=description
                 />
