@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("gateways/:id/apis/new") view=OpenApiWizard/>
                     <Route path=path!("gateways/:id/apis/:api_id") view=ApiDetailPage/>
                     <Route path=path!("gateways/:id/apis/:api_id/edit") view=EditApiWizard/>
+                    <Route path=path!("gateways/:id/:area") view=AreaPage/>
                     <Route path=path!("api-groups") view=|| view! {
                         <GatewayPicker title="API groups" tail="/groups"
                             purpose="API groups live inside a gateway: choose one to see and create its groups."/>

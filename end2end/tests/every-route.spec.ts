@@ -84,7 +84,8 @@ function routes(f: Fixture): [string, string][] {
     ["/apis", "APIs"],
     ["/environments", "Environments"],
     ["/account/password", "Change password"],
-    ["/monitoring", "Monitoring"],
+    [`${gw}/monitoring`, "Monitoring"],
+    [`${gw}/throttles`, "Request throttling"],
   ];
 }
 

@@ -117,7 +117,8 @@ test("admin adds a group, an environment and a variable to a gateway, then remov
   await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "API groups" }).click();
   await hydrated(page);
   await page.getByRole("button", { name: "Delete group payments" }).click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Delete group" }).click();
+  await expect(page.getByRole("alertdialog").getByRole("heading")).toHaveText("Delete API group payments?");
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete API group payments" }).click();
   await expect(page.getByRole("row", { name: /payments/ })).toHaveCount(0);
   expect(problems, "pages hydrate and work without errors").toEqual([]);
 });

@@ -47,8 +47,9 @@ test("admin creates a gateway with the wizard, changes it on its Overview and de
   const timeout = page.getByLabel("Longest backend timeout (ms)");
   await timeout.fill("700000");
   await page.getByRole("button", { name: "Next" }).click();
-  await expect(page.locator("fieldset", { has: timeout }).locator(".field-error")).toContainText(
-    "1 to 600000 ms",
+  // In the label's words and units a person reads, not the parameter's JSON.
+  await expect(page.locator("fieldset", { has: timeout }).locator(".field-error")).toHaveText(
+    "Longest backend timeout must be a whole number of milliseconds, 1 ms to 600,000 ms. 700,000 ms is not.",
   );
   await timeout.fill("30000");
   await shot(page, "gateway-wizard-2-parameters");
@@ -116,7 +117,7 @@ test("admin creates a gateway with the wizard, changes it on its Overview and de
   await rate.fill("0");
   await page.getByRole("row", { name: /Default API rate limit/ }).getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("row", { name: /Default API rate limit/ }).locator(".field-error")).toContainText(
-    "1 to 1000000",
+    "Default API rate limit must be a whole number of calls per second, 1 calls/s to 1,000,000 calls/s. 0 calls/s is not.",
   );
   await rate.fill("500");
   await page.getByRole("row", { name: /Default API rate limit/ }).getByRole("button", { name: "Save" }).click();

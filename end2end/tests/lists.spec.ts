@@ -93,8 +93,9 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   await expect(results.getByRole("heading")).toHaveText("2 of 2 published.");
   await expect(results.getByRole("row", { name: new RegExp(first) })).toContainText("Published");
   await expect(bulk).toHaveCount(0);
-  await expect(page.getByRole("row", { name: new RegExp(`${first}\\b`) })).toContainText("RELEASE");
-  await expect(page.getByRole("row", { name: new RegExp(`${second}\\b`) })).toContainText("RELEASE");
+  const apis = page.getByRole("table", { name: "APIs" });
+  await expect(apis.getByRole("row", { name: new RegExp(`${first}\\b`) })).toContainText("RELEASE");
+  await expect(apis.getByRole("row", { name: new RegExp(`${second}\\b`) })).toContainText("RELEASE");
   const live = await call(request, token, "GET", `${base}/apis?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID&limit=50`);
   expect(live.apis.map((a: { name: string }) => a.name).sort()).toEqual([second, first]);
   await shot(page, "apis-bulk-published");
@@ -137,6 +138,29 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   await dialog.getByRole("button", { name: `Delete API ${sorted[0]}` }).click();
   await expect(page.getByRole("heading", { name: /APIs$/, level: 1 })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Pages" })).toContainText("of 22");
+
+  // Inside a gateway the navigation lists the gateway's areas as APIG groups them (the
+  // traffic policies never called "Policies", which is IAM's), and the gateway switcher in
+  // the top bar opens the same area of another gateway of the project.
+  const other = await call(request, token, "POST", `/v2/${projectId}/apigw/instances`, {
+    instance_name: `gw-other-${stamp}`,
+    spec_id: "BASIC",
+  });
+  await page.goto(`/gateways/${gateway.instance_id}/environments`);
+  await hydrated(page);
+  const inside = page.getByRole("group", { name: `Gateway gw-lists-${stamp}` });
+  for (const area of ["Overview", "API groups", "APIs", "Environments", "Request throttling", "Access control", "Credentials", "Credential quotas"]) {
+    await expect(inside.getByRole("link", { name: new RegExp(`^${area}( later)?$`) })).toBeVisible();
+  }
+  const console_ = page.getByRole("navigation", { name: "Console" });
+  await expect(console_.getByRole("link", { name: "Policies", exact: true })).toHaveAttribute("href", "/iam/policies");
+  await shot(page, "gateway-navigation");
+  await page.getByLabel("Gateway", { exact: true }).selectOption({ label: `gw-other-${stamp}` });
+  await expect(page).toHaveURL(new RegExp(`/gateways/${other.instance_id}/environments$`));
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`gw-other-${stamp} · Environments`);
+  await page.getByRole("group", { name: `Gateway gw-other-${stamp}` }).getByRole("link", { name: /^Request throttling/ }).click();
+  await expect(page.getByRole("heading", { name: "Request throttling", level: 1 })).toBeVisible();
+  await expect(page.getByText("Not available yet")).toBeVisible();
 
   // Back to the default project for the other tests.
   const defaultProject = await page.getByLabel("Project").locator("option", { hasText: /^default$/ }).getAttribute("value");

@@ -45,6 +45,11 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
 
   // Request: a bad path is refused; the path parameter is added for us.
   await expect(currentStep).toContainText("Request");
+  // Authentication is asked here: NONE is what this version has, with its warning.
+  const auth = page.getByRole("group", { name: "Authentication" });
+  await expect(auth.getByLabel(/None: anyone who knows the address/)).toBeChecked();
+  await expect(auth.getByLabel(/App: a credential's signature/)).toBeDisabled();
+  await expect(auth.getByRole("note")).toContainText("anyone who learns the URL can call your backend");
   await page.getByLabel("API name").fill("get-order");
   const path = page.getByLabel("Path", { exact: true });
   await path.fill("/orders/pre-{id}");
@@ -100,6 +105,7 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await expect(currentStep).toContainText("Review and publish");
   await expect(page.getByRole("row", { name: /Request/ }).first()).toContainText("GET /orders/{id}");
   await expect(page.getByRole("row", { name: /Parameter mapping/ })).toContainText("orderId (PATH) ← request id");
+  await expect(page.getByRole("row", { name: /Authentication/ })).toContainText("None: anyone who knows the address can call it");
   await expect(page.getByLabel("Environment")).toHaveValue("DEFAULT_ENVIRONMENT_RELEASE_ID");
   await shot(page, "open-api-4-review");
   await page.getByRole("button", { name: "Create and publish" }).click();

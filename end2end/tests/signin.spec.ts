@@ -52,12 +52,11 @@ test("a wrong password shows an error and keeps the user out", async ({ page }) 
 });
 
 test("a page asked for before signing in opens after signing in", async ({ page }) => {
-  await page.goto("/authorizers");
-  await expect(page).toHaveURL(/\/signin\?next=%2Fauthorizers$/);
+  await page.goto("/audit");
+  await expect(page).toHaveURL(/\/signin\?next=%2Faudit$/);
   await signIn(page);
-  await expect(page).toHaveURL(/\/authorizers$/);
-  await expect(page.getByRole("heading", { name: "Custom authorizers", level: 1 })).toBeVisible();
-  await expect(page.getByText("Not available yet")).toBeVisible();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(page.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
 
   // Client-side navigation through the left navigation works after hydration.
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();

@@ -2,9 +2,11 @@
 //! and the page in the middle.
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{load_shell, SignOut, SwitchProject};
-use crate::domain::{nav::NAV, ShellInfo};
+use crate::domain::nav::{gateway_of, GATEWAY_NAV, NAV};
+use crate::domain::{GatewayRef, ShellInfo};
 use crate::error::AppError;
 
 /// The signed-in user's frame data, for pages that show only what the user may use.
@@ -114,6 +116,7 @@ fn TopBar(info: ShellInfo, switch: ServerAction<SwitchProject>) -> impl IntoView
                     }).collect_view()}
                 </select>
             </label>
+            <GatewaySwitcher gateways=info.gateways/>
         </div>
         <div
             class="user-menu"
@@ -154,6 +157,56 @@ fn TopBar(info: ShellInfo, switch: ServerAction<SwitchProject>) -> impl IntoView
     }
 }
 
+/// Inside a gateway: which one, and a switch to the same page of another.
+#[component]
+fn GatewaySwitcher(gateways: Vec<GatewayRef>) -> impl IntoView {
+    let location = use_location();
+    let navigate = use_navigate();
+    let current = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|path| gateway_of(path).map(str::to_owned))
+    });
+    move || {
+        let id = current.get()?;
+        let navigate = navigate.clone();
+        let options = gateways
+            .iter()
+            .map(|g| {
+                let selected = g.id == id;
+                view! { <option value=g.id.clone() selected=selected>{g.name.clone()}</option> }
+            })
+            .collect_view();
+        Some(view! {
+            <label class="project-switcher">
+                <span class="visually-hidden">"Gateway"</span>
+                <select aria-label="Gateway" on:change=move |ev| {
+                    let to = event_target_value(&ev);
+                    let path = location.pathname.get_untracked();
+                    navigate(&same_page_of(&path, &to), Default::default());
+                }>
+                    {options}
+                </select>
+            </label>
+        })
+    }
+}
+
+/// The page of gateway `to` that matches `path` in another gateway: the same area
+/// (`/gateways/a/apis/x` → `/gateways/b/apis`), since one gateway's resources are not in
+/// another.
+fn same_page_of(path: &str, to: &str) -> String {
+    let area = path
+        .strip_prefix("/gateways/")
+        .and_then(|rest| rest.split('/').nth(1))
+        .unwrap_or("");
+    if area.is_empty() {
+        format!("/gateways/{to}")
+    } else {
+        format!("/gateways/{to}/{area}")
+    }
+}
+
 /// Shown in the top bar when the frame's data cannot be loaded.
 #[component]
 fn SessionProblem(error: AppError) -> impl IntoView {
@@ -166,10 +219,17 @@ fn SessionProblem(error: AppError) -> impl IntoView {
     }
 }
 
-/// The left navigation: only the areas the user's permissions allow.
+/// The left navigation: only the areas the user's permissions allow. Inside a gateway, the
+/// gateway's own areas follow its name, under Gateways.
 #[component]
 fn SideNav(shell: ShellContext) -> impl IntoView {
     let allowed = move |action: &'static str| shell.can(action);
+    let location = use_location();
+    let inside = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|path| gateway_of(path).map(str::to_owned))
+    });
     view! {
         <nav class="sidenav" aria-label="Console">
             <A href="/" exact=true attr:class="nav-link">"Dashboard"</A>
@@ -180,12 +240,73 @@ fn SideNav(shell: ShellContext) -> impl IntoView {
                         <div class="nav-section">
                             <div class="nav-section-title">{section.title}</div>
                             {areas.into_iter().map(|area| view! {
-                                <A href=format!("/{}", area.slug) attr:class="nav-link">{area.title}</A>
+                                <A href=format!("/{}", area.slug) exact=true attr:class="nav-link">{area.title}</A>
                             }).collect_view()}
                         </div>
                     })
                 }).collect_view()}
+                {move || inside.get().map(|id| {
+                    let name = shell
+                        .current()
+                        .and_then(|info| info.gateways.into_iter().find(|g| g.id == id))
+                        .map_or_else(|| "This gateway".to_owned(), |g| g.name);
+                    view! { <GatewayNav id name allowed/> }
+                })}
             </Transition>
         </nav>
+    }
+}
+
+/// The areas of one gateway, as APIG groups them.
+#[component]
+fn GatewayNav(
+    id: String,
+    name: String,
+    allowed: impl Fn(&'static str) -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let label = format!("Gateway {name}");
+    view! {
+        <div class="nav-gateway" role="group" aria-label=label>
+            <div class="nav-gateway-name">{name}</div>
+            {GATEWAY_NAV.iter().map(|section| {
+                let areas: Vec<_> = section.areas.iter().filter(|area| allowed(area.action)).collect();
+                (!areas.is_empty()).then(|| view! {
+                    <div class="nav-section">
+                        <div class="nav-section-title">{section.title}</div>
+                        {areas.into_iter().map(|area| {
+                            let href = if area.slug.is_empty() {
+                                format!("/gateways/{id}")
+                            } else {
+                                format!("/gateways/{id}/{}", area.slug)
+                            };
+                            view! {
+                                <A href=href exact=area.slug.is_empty() attr:class="nav-link">
+                                    {area.title}
+                                    {(!area.available).then(|| view! { <span class="nav-later">"later"</span> })}
+                                </A>
+                            }
+                        }).collect_view()}
+                    </div>
+                })
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_page_of;
+
+    #[test]
+    fn switching_gateway_keeps_the_area() {
+        assert_eq!(same_page_of("/gateways/a", "b"), "/gateways/b");
+        assert_eq!(
+            same_page_of("/gateways/a/apis/x/edit", "b"),
+            "/gateways/b/apis"
+        );
+        assert_eq!(
+            same_page_of("/gateways/a/environments", "b"),
+            "/gateways/b/environments"
+        );
     }
 }

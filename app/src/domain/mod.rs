@@ -25,6 +25,15 @@ pub struct ShellInfo {
     pub projects: Vec<ProjectRef>,
     /// The IAM actions the user may perform in the current project.
     pub allowed_actions: Vec<String>,
+    /// The current project's gateways, for the gateway switcher.
+    pub gateways: Vec<GatewayRef>,
+}
+
+/// A gateway as the gateway switcher shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayRef {
+    pub id: String,
+    pub name: String,
 }
 
 impl ShellInfo {

@@ -74,11 +74,27 @@ pub const NAV: &[NavSection] = &[
             available: true,
         }],
     },
+];
+
+/// The areas inside one gateway, grouped as APIG groups them. Their slugs are under
+/// `/gateways/{id}/` (the empty slug is the gateway's Overview). The traffic policies are
+/// named for what they do, so no label is shared with IAM's Policies.
+pub const GATEWAY_NAV: &[NavSection] = &[
+    NavSection {
+        title: "Gateway",
+        areas: &[Area {
+            slug: "",
+            title: "Overview",
+            purpose: "The gateway's endpoints, edition, parameters, tags and inbound ports.",
+            action: "apig:instances:get",
+            available: true,
+        }],
+    },
     NavSection {
         title: "API management",
         areas: &[
             Area {
-                slug: "api-groups",
+                slug: "groups",
                 title: "API groups",
                 purpose: "Group APIs, reach them on a generated subdomain or your own domains with certificates.",
                 action: "apig:groups:list",
@@ -106,10 +122,38 @@ pub const NAV: &[NavSection] = &[
                 available: false,
             },
             Area {
+                slug: "orchestrations",
+                title: "Orchestration rules",
+                purpose: "Map request parameters to new values before the backend sees them.",
+                // Until the policy catalogue has orchestration actions (issue 22), whoever
+                // may list APIs sees where the rules will be.
+                action: "apig:apis:list",
+                available: false,
+            },
+            Area {
                 slug: "error-responses",
                 title: "Error responses",
                 purpose: "Shape the status, headers and body the gateway answers with when a call fails.",
                 action: "apig:gatewayResponses:list",
+                available: false,
+            },
+        ],
+    },
+    NavSection {
+        title: "API policies",
+        areas: &[
+            Area {
+                slug: "throttles",
+                title: "Request throttling",
+                purpose: "Limit how many calls an API takes per second, minute or hour, per caller or in all.",
+                action: "apig:throttles:list",
+                available: false,
+            },
+            Area {
+                slug: "acls",
+                title: "Access control",
+                purpose: "Allow or deny callers by IP address or range, per API.",
+                action: "apig:acls:list",
                 available: false,
             },
         ],
@@ -125,10 +169,11 @@ pub const NAV: &[NavSection] = &[
                 available: false,
             },
             Area {
-                slug: "policies",
-                title: "Policies",
-                purpose: "Throttle requests, limit credentials with quotas and allow or deny addresses.",
-                action: "apig:throttles:list",
+                slug: "quotas",
+                title: "Credential quotas",
+                purpose: "Cap how many calls a credential makes in a period.",
+                // Quotas belong to credentials until their own actions land (issue 21).
+                action: "apig:apps:list",
                 available: false,
             },
         ],
@@ -138,12 +183,27 @@ pub const NAV: &[NavSection] = &[
         areas: &[Area {
             slug: "monitoring",
             title: "Monitoring",
-            purpose: "Follow calls, errors and latency over time for each gateway and API.",
+            purpose: "Follow calls, errors and latency over time for the gateway and each API.",
             action: "apig:metricData:get",
             available: false,
         }],
     },
 ];
+
+/// The gateway a console path is inside (`/gateways/{id}/…`), if any.
+pub fn gateway_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/gateways/")?;
+    let id = rest.split('/').next().filter(|id| !id.is_empty())?;
+    (id != "new").then_some(id)
+}
+
+/// The area of a gateway at this slug (`authorizers`), if a gateway has one.
+pub fn find_in_gateway(slug: &str) -> Option<&'static Area> {
+    GATEWAY_NAV
+        .iter()
+        .flat_map(|section| section.areas.iter())
+        .find(|area| area.slug == slug)
+}
 
 /// The area at this path, if the console has one.
 pub fn find(slug: &str) -> Option<&'static Area> {
@@ -167,5 +227,34 @@ mod tests {
             assert_eq!(find(slug).map(|a| a.slug), Some(slug));
         }
         assert!(find("nope").is_none());
+        let inside: Vec<_> = GATEWAY_NAV
+            .iter()
+            .flat_map(|s| s.areas)
+            .map(|a| a.slug)
+            .collect();
+        for slug in inside {
+            assert_eq!(find_in_gateway(slug).map(|a| a.slug), Some(slug));
+        }
+        let titles: Vec<_> = NAV
+            .iter()
+            .chain(GATEWAY_NAV)
+            .flat_map(|s| s.areas)
+            .map(|a| a.title)
+            .collect();
+        assert_eq!(
+            titles.iter().filter(|t| **t == "Policies").count(),
+            1,
+            "only IAM's policies are called Policies: {titles:?}"
+        );
+    }
+
+    #[test]
+    fn a_path_inside_a_gateway_names_it() {
+        assert_eq!(gateway_of("/gateways/abc"), Some("abc"));
+        assert_eq!(gateway_of("/gateways/abc/apis/x"), Some("abc"));
+        assert_eq!(gateway_of("/gateways/new"), None);
+        assert_eq!(gateway_of("/gateways"), None);
+        assert_eq!(gateway_of("/gateways/"), None);
+        assert_eq!(gateway_of("/apis"), None);
     }
 }

@@ -6,11 +6,19 @@ use leptos_router::hooks::use_params_map;
 use crate::domain::nav;
 use crate::pages::not_found::NotFound;
 
+/// `/:area`, and `/gateways/:id/:area` for a gateway's areas: the area's purpose and that
+/// it is not available yet; an address that names no area is not found.
 #[component]
 pub fn AreaPage() -> impl IntoView {
     let params = use_params_map();
     move || {
-        match params.read().get("area").as_deref().and_then(nav::find) {
+        let params = params.read();
+        let slug = params.get("area").unwrap_or_default();
+        let found = match params.get("id") {
+            Some(_) => nav::find_in_gateway(&slug),
+            None => nav::find(&slug),
+        };
+        match found.filter(|area| !area.available) {
         Some(area) => view! {
             <Title text=area.title/>
             <div class="page-header">

@@ -39,12 +39,20 @@ pub async fn shell_info(pool: &PgPool, user: &SessionUser) -> Result<ShellInfo, 
         })
         .map(|action| (*action).to_owned())
         .collect();
+    let gateways = sqlx::query_as!(
+        crate::domain::GatewayRef,
+        "SELECT id, name FROM gateways WHERE project_id = $1 ORDER BY created_at, id",
+        current_project.id
+    )
+    .fetch_all(pool)
+    .await?;
     Ok(ShellInfo {
         account,
         user_name: user.user_name.clone(),
         current_project,
         projects,
         allowed_actions,
+        gateways,
     })
 }
 

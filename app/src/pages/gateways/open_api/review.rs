@@ -87,6 +87,7 @@ pub(super) fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
             {section("Request", REQUEST, view! {
                 {row("API name", definition.name.clone())}
                 {row("Request", format!("{} {}{}", definition.req_method, definition.req_uri, if definition.match_mode == "SWA" { " (prefix)" } else { "" }))}
+                {row("Authentication", auth_label(&definition.auth_type))}
                 {row("Parameters", or_none(params))}
             }.into_any())}
             {section("Backend", BACKEND, view! {
@@ -177,4 +178,14 @@ pub(super) fn DoneStep(opened: OpenedApi) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// An authentication type as the review step says it.
+fn auth_label(auth_type: &str) -> &'static str {
+    match auth_type {
+        "APP" => "App: a credential's signature or AppCode",
+        "IAM" => "IAM: a token or an access key's signature",
+        "AUTHORIZER" => "Custom authorizer",
+        _ => "None: anyone who knows the address can call it",
+    }
 }

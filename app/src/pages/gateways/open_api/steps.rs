@@ -75,6 +75,7 @@ pub(super) fn RequestStep(wizard: Wizard) -> impl IntoView {
                 </div>
                 <CheckboxField label="Prefix match: also answer every path under this one" id="prefix" checked=draft.prefix/>
                 <CheckboxField label="Allow cross-origin calls from browsers (CORS)" id="cors" checked=draft.cors/>
+                <AuthenticationChoice/>
             </div>
         </section>
         <section class="card">
@@ -278,4 +279,33 @@ fn map_row(draft: Draft, index: usize, row: MapRow) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// How callers prove who they are. This version of Portico has NONE; the others are listed
+/// so the choice is visible, and arrive with the issues that build them.
+#[component]
+fn AuthenticationChoice() -> impl IntoView {
+    let later = [
+        ("APP", "App: a credential's signature or AppCode"),
+        ("IAM", "IAM: a token or an access key's signature"),
+        ("AUTHORIZER", "Custom authorizer: your own endpoint decides"),
+    ];
+    view! {
+        <fieldset class="field">
+            <legend>"Authentication"</legend>
+            <label class="checkbox-inline">
+                <input type="radio" name="auth_type" value="NONE" checked=true/>
+                " None: anyone who knows the address can call it"
+            </label>
+            {later.map(|(value, label)| view! {
+                <label class="checkbox-inline muted">
+                    <input type="radio" name="auth_type" value=value disabled=true/>
+                    {format!(" {label} (coming in a later version)")}
+                </label>
+            })}
+            <div class="alert alert-warning" role="note">
+                "With no authentication, the gateway lets every call through: anyone who learns the URL can call your backend. Keep such APIs to data you would publish anyway, or wait for credentials."
+            </div>
+        </fieldset>
+    }
 }
