@@ -52,15 +52,20 @@ pub fn master_key() -> Result<crate::services::secrets::MasterKey, AppError> {
         .ok_or_else(|| AppError::Internal("no master key in context".to_owned()))
 }
 
-/// The signed-in user as a caller in their current project, from the console.
-pub async fn caller() -> Result<crate::services::caller::Caller, AppError> {
+/// The address the console request came from (blank when unknown).
+pub async fn client_ip() -> String {
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
-    let user = crate::services::session::require(&session().await?).await?;
-    let ip = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
         .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The signed-in user as a caller in their current project, from the console.
+pub async fn caller() -> Result<crate::services::caller::Caller, AppError> {
+    let user = crate::services::session::require(&session().await?).await?;
+    let ip = client_ip().await;
     crate::services::tokens::caller_for(
         &pool()?,
         &user.user_id,

@@ -28,8 +28,11 @@ pub async fn sign_in(
     use crate::services::{auth, session};
     ctx::respond(
         async {
-            let user =
-                auth::sign_in(&ctx::pool()?, &user_name, &password, Channel::Console).await?;
+            let pool = ctx::pool()?;
+            let outcome = auth::sign_in(&pool, &user_name, &password, Channel::Console).await;
+            let ip = ctx::client_ip().await;
+            auth::record_sign_in(&pool, &user_name, &ip, outcome.as_ref()).await?;
+            let user = outcome?;
             session::start(&ctx::session().await?, &user).await?;
             leptos_axum::redirect(&crate::domain::signin::safe_next(next.as_deref()));
             Ok(())
@@ -43,6 +46,10 @@ pub async fn sign_in(
 pub async fn sign_out() -> Result<(), AppError> {
     ctx::respond(
         async {
+            // A session that already ended signs out without a record.
+            if let Ok(caller) = ctx::caller().await {
+                crate::services::auth::record_sign_out(&ctx::pool()?, &caller).await?;
+            }
             crate::services::session::end(&ctx::session().await?).await?;
             leptos_axum::redirect("/signin");
             Ok(())

@@ -85,6 +85,89 @@ pub async fn sign_in(
     })
 }
 
+/// The audit log's action of a console sign-in, failed or not.
+pub const SIGN_IN: &str = "console:signIn";
+/// The audit log's action of a console sign-out.
+pub const SIGN_OUT: &str = "console:signOut";
+
+/// Records a console sign-in in the audit log of the user's account: a success, or a
+/// failure with its reason. An attempt for a user name that exists nowhere has no account
+/// to be recorded in, and is not.
+pub async fn record_sign_in(
+    pool: &PgPool,
+    user_name: &str,
+    source_ip: &str,
+    outcome: Result<&SessionUser, &AppError>,
+) -> Result<(), AppError> {
+    use super::audit::{self, Target};
+    use super::caller::Caller;
+    use crate::domain::audit::AuditResult;
+    let (user_id, account_id, project_id, name) = match outcome {
+        Ok(user) => (
+            user.user_id.clone(),
+            user.account_id.clone(),
+            user.project_id.clone(),
+            user.user_name.clone(),
+        ),
+        Err(_) => {
+            let found = sqlx::query!(
+                r#"SELECT u.id, u.account_id, u.name, p.id AS "project_id?"
+                     FROM users u
+                     LEFT JOIN projects p ON p.account_id = u.account_id AND p.name = 'default'
+                    WHERE u.name = $1"#,
+                user_name.trim()
+            )
+            .fetch_optional(pool)
+            .await?;
+            match found {
+                Some(u) => (u.id, u.account_id, u.project_id.unwrap_or_default(), u.name),
+                None => return Ok(()),
+            }
+        }
+    };
+    let caller = Caller {
+        user_id: user_id.clone(),
+        user_name: name.clone(),
+        account_id,
+        project_id,
+        channel: Channel::Console,
+        source_ip: source_ip.to_owned(),
+        bound_to: None,
+    };
+    let (result, detail) = match outcome {
+        Ok(_) => (AuditResult::Success, String::new()),
+        Err(error) => (AuditResult::Failed, error.to_string()),
+    };
+    let target = Target {
+        kind: "user",
+        id: &user_id,
+        name: &name,
+    };
+    audit::record(pool, &caller, SIGN_IN, target, result, &detail).await
+}
+
+/// Records a console sign-out in the audit log.
+pub async fn record_sign_out(
+    pool: &PgPool,
+    caller: &super::caller::Caller,
+) -> Result<(), AppError> {
+    use super::audit::{self, Target};
+    let target = Target {
+        kind: "user",
+        id: &caller.user_id,
+        name: &caller.user_name,
+    };
+    audit::record(
+        pool,
+        caller,
+        SIGN_OUT,
+        target,
+        crate::domain::audit::AuditResult::Success,
+        "",
+    )
+    .await
+}
+
 /// Checks `password` against the user's `hash` under the sign-in lockout, which console
 /// sign-in, API tokens and password changes share. The attempt is counted before the slow
 /// argon2 check and only taken back when the password is right, so parallel guesses cannot

@@ -241,3 +241,53 @@ async fn unknown_console_pages_are_404_and_known_areas_say_they_are_not_availabl
     assert!(html.contains("No gateway yet"), "{html}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn sign_ins_sign_outs_and_failed_sign_ins_are_in_the_audit_log() {
+    use crate::console_iam::{server_fn, signed_in};
+    let app = TestApp::spawn().await;
+    let wrong = app.sign_in("admin", "not-the-password").await;
+    assert_eq!(wrong.status(), 401);
+    // A user name that exists nowhere has no account to be recorded in.
+    let nobody = app.sign_in("nobody-at-all", "whatever-it-is").await;
+    assert_eq!(nobody.status(), 401);
+    let first = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let (status, _) = server_fn(&app, &first, "sign_out", &serde_json::json!({})).await;
+    assert!((200..400).contains(&status), "signed out: {status}");
+
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let filter = serde_json::json!({ "filter": { "action": "console:" }, "offset": 0 });
+    let (status, page) = server_fn(&app, &admin, "iam/list_audit", &filter).await;
+    assert_eq!(status, 200, "{page}");
+    // Newest first: the second sign-in, the sign-out, the first sign-in, the failure.
+    let seen: Vec<(String, String, String)> = page["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str().unwrap().to_owned(),
+                r["result"].as_str().unwrap().to_owned(),
+                r["user_name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("console:signIn", "Success"),
+        ("console:signOut", "Success"),
+        ("console:signIn", "Success"),
+        ("console:signIn", "Failed"),
+    ];
+    assert_eq!(seen.len(), expected.len(), "{seen:?}");
+    for ((action, result, user), (want_action, want_result)) in seen.iter().zip(expected) {
+        assert_eq!((action.as_str(), result.as_str(), user.as_str()), (want_action, want_result, "admin"));
+    }
+    let failure = &page["records"][3];
+    assert!(
+        failure["detail"].as_str().unwrap().contains("incorrect"),
+        "the failure says why: {failure}"
+    );
+    assert_eq!(failure["channel"], "console");
+    assert!(!failure["source_ip"].as_str().unwrap().is_empty());
+    app.stop().await;
+}

@@ -277,14 +277,15 @@ fn ParametersCard(
                         } else {
                             let summary = feature_summary(spec, &state);
                             view! {
-                                <span>{summary}</span>
-                                {can_set.then(|| view! {
-                                    " "
-                                    <button type="button" class="btn btn-small" aria-label=format!("Change {}", spec.title)
-                                        on:click=move |_| { set.clear(); editing.set(Some(name.to_owned())); }>
-                                        "Change"
-                                    </button>
-                                })}
+                                <div class="property-value">
+                                    <span>{summary}</span>
+                                    {can_set.then(|| view! {
+                                        <button type="button" class="btn btn-small" aria-label=format!("Change {}", spec.title)
+                                            on:click=move |_| { set.clear(); editing.set(Some(name.to_owned())); }>
+                                            "Change"
+                                        </button>
+                                    })}
+                                </div>
                             }
                             .into_any()
                         }}
