@@ -111,7 +111,7 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   await expect(dialog.getByRole("button", { name: /Delete/ })).toHaveCount(0);
   await shot(page, "group-delete-blocked");
   await dialog.getByRole("link", { name: `See the APIs of lists-${stamp}` }).click();
-  await expect(page.getByLabel("Group")).toHaveValue(group.id);
+  await expect(page.getByLabel("Group", { exact: true })).toHaveValue(group.id);
   await expect(page.getByRole("navigation", { name: "Pages" })).toContainText("of 23");
 
   // A live API cannot be deleted either: the dialog leads to its Publishing tab.
