@@ -280,7 +280,10 @@ async fn sign_ins_sign_outs_and_failed_sign_ins_are_in_the_audit_log() {
     ];
     assert_eq!(seen.len(), expected.len(), "{seen:?}");
     for ((action, result, user), (want_action, want_result)) in seen.iter().zip(expected) {
-        assert_eq!((action.as_str(), result.as_str(), user.as_str()), (want_action, want_result, "admin"));
+        assert_eq!(
+            (action.as_str(), result.as_str(), user.as_str()),
+            (want_action, want_result, "admin")
+        );
     }
     let failure = &page["records"][3];
     assert!(

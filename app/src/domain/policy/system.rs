@@ -48,7 +48,7 @@ pub const SYSTEM_POLICIES: &[SystemPolicy] = &[
         id: "228909955831b34982cb838c62f8b393",
         name: "apig_administrator",
         display_name: "APIG Administrator",
-        description: "All gateway functions.",
+        description: "APIG's administrator role: every function of every gateway. The admin group holds it; grant it to the people who run the gateways.",
         kind: PolicyKind::Role,
         document: r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["apig:*:*"]}]}"#,
     },
@@ -56,7 +56,7 @@ pub const SYSTEM_POLICIES: &[SystemPolicy] = &[
         id: "c99b870656261be8f3d9baa40adecf32",
         name: "apig_full_access",
         display_name: "APIG FullAccess",
-        description: "All gateway functions.",
+        description: "APIG's full-access policy: every gateway function, for API owners who create and change what gateways hold. Add a custom policy with Deny statements to hold some actions back.",
         kind: PolicyKind::Policy,
         document: r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["apig:*:*"]}]}"#,
     },
@@ -144,6 +144,17 @@ mod tests {
             "apig:vpcChannels:batchEnableInstance"
         ));
         assert!(allows("APIG FullAccess", "apig:apis:delete"));
+        let describe = |name: &str| {
+            SYSTEM_POLICIES
+                .iter()
+                .find(|p| p.display_name == name)
+                .map(|p| p.description)
+        };
+        assert_ne!(
+            describe("APIG Administrator"),
+            describe("APIG FullAccess"),
+            "each system policy says what sets it apart"
+        );
         assert!(!allows("APIG FullAccess", "iam:users:create"));
         assert!(allows("APIG ReadOnlyAccess", "apig:apis:list"));
         assert!(allows("APIG ReadOnlyAccess", "apig:domains:getCertificate"));
