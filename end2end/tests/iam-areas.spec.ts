@@ -129,6 +129,14 @@ test("admin writes a custom policy, grants it to a new user group and finds both
     "A group name cannot start with a digit or a space.",
   );
   await expect(groupNameInput).toHaveAttribute("aria-invalid", "true");
+  // A name that is too long is refused next to the field, never silently cut.
+  const long = "r".repeat(100);
+  await groupNameInput.fill(long);
+  await expect(groupNameInput).toHaveValue(long);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.locator(".field", { has: groupNameInput }).locator(".field-error")).toHaveText(
+    "A group name has at most 32 characters.",
+  );
   await groupNameInput.fill(groupName);
   await page.getByLabel("Description (optional)").fill("People who read gateways");
   await page.getByRole("button", { name: "Create", exact: true }).click();
