@@ -5,15 +5,7 @@
 // holding an APIG policy makes step 1 done.
 import { expect, test, type Page } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-import { adminToken, call, hydrated, shot, signIn, watchProblems } from "./support";
-
-// Chooses a project in the top bar and waits until the server has made it current.
-async function switchProject(page: Page, projectId: string) {
-  const switched = page.waitForResponse((r) => r.url().endsWith("/api/switch_project") && r.ok());
-  await page.getByLabel("Project").selectOption(projectId);
-  await switched;
-  await expect(page.getByLabel("Project")).toHaveValue(projectId);
-}
+import { adminToken, call, hydrated, shot, signIn, switchProject, watchProblems } from "./support";
 
 function step(page: Page, n: number) {
   return page.locator(`ol.checklist > li[data-step="${n}"]`);

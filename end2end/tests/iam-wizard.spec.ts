@@ -230,7 +230,7 @@ test("admin manages a user on its page: details, password, access keys, disable 
   const keyRow = page.getByRole("row", { name: new RegExp(accessKey) });
   await expect(keyRow).toContainText("Active");
   await page.getByRole("button", { name: `Disable access key ${accessKey}` }).click();
-  await expect(keyRow).toContainText("Inactive");
+  await expect(keyRow).toContainText("Disabled");
   await page.getByRole("button", { name: `Delete access key ${accessKey}` }).click();
   const confirmKey = page.getByRole("alertdialog");
   await expect(confirmKey).toContainText(`Delete access key ${accessKey}?`);

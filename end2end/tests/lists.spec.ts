@@ -5,15 +5,7 @@
 // says what to do first, with a link there.
 import { expect, test, type Page } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-import { adminToken, call, hydrated, shot, signIn, watchProblems } from "./support";
-
-// Chooses a project in the top bar and waits until the server has made it current.
-async function switchProject(page: Page, projectId: string) {
-  const switched = page.waitForResponse((r) => r.url().endsWith("/api/switch_project") && r.ok());
-  await page.getByLabel("Project").selectOption(projectId);
-  await switched;
-  await expect(page.getByLabel("Project")).toHaveValue(projectId);
-}
+import { adminToken, call, hydrated, shot, signIn, switchProject, watchProblems } from "./support";
 
 // The names in the APIs table, top to bottom.
 async function apiNames(page: Page): Promise<string[]> {

@@ -121,3 +121,11 @@ export async function call(
   expect(response.ok(), `${method} ${path}: ${body}`).toBe(true);
   return body ? JSON.parse(body) : null;
 }
+
+// Chooses a project in the top bar and waits until the server has made it current.
+export async function switchProject(page: Page, projectId: string) {
+  const switched = page.waitForResponse((r) => r.url().endsWith("/api/switch_project") && r.ok());
+  await page.getByLabel("Project").selectOption(projectId);
+  await switched;
+  await expect(page.getByLabel("Project")).toHaveValue(projectId);
+}

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+mod labels;
 mod rules;
 
 pub use rules::{frontend_path_params, validate_api_name, validate_param_name, variables_in};

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::secret::NewKeyDetails;
+use super::user_keys::{key_id_column, key_status_column};
 use super::widgets::{banner_error, field_message};
 use crate::api::iam::{list_access_keys, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
-use crate::components::copy::CopyButton;
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
@@ -172,20 +172,9 @@ fn key_columns(
     ask_delete: Callback<AccessKey>,
 ) -> Vec<Column<AccessKey>> {
     vec![
-        Column::new("Access key ID", |key: &AccessKey| {
-            view! {
-                <span class="mono">{key.access_key.clone()}</span>
-                <CopyButton text=key.access_key.clone() what="access key ID"/>
-            }
-        }),
+        key_id_column(),
         Column::new("Description", |key: &AccessKey| key.description.clone()),
-        Column::new("Status", |key: &AccessKey| {
-            if key.status == "active" {
-                view! { <span class="badge badge-success">"Active"</span> }
-            } else {
-                view! { <span class="badge badge-muted">"Disabled"</span> }
-            }
-        }),
+        key_status_column(),
         Column::new(
             "Created (UTC)",
             |key: &AccessKey| view! { <span class="muted">{key.created_at.clone()}</span> },

@@ -121,6 +121,27 @@ pub fn AccessKeysCard(
     .into_any()
 }
 
+/// An access key's ID with its copy button, in both key tables.
+pub(super) fn key_id_column() -> Column<AccessKey> {
+    Column::new("Access key ID", |key: &AccessKey| {
+        view! {
+            <code>{key.access_key.clone()}</code>
+            <CopyButton text=key.access_key.clone() what="access key ID"/>
+        }
+    })
+}
+
+/// Whether a key signs calls, in both key tables.
+pub(super) fn key_status_column() -> Column<AccessKey> {
+    Column::new("Status", |key: &AccessKey| {
+        if key.status == "active" {
+            view! { <span class="badge badge-success">"Active"</span> }
+        } else {
+            view! { <span class="badge badge-muted">"Disabled"</span> }
+        }
+    })
+}
+
 /// Each key: its ID with a copy button, status, and the actions the user may take.
 fn key_columns(
     actions: KeyActions,
@@ -128,20 +149,9 @@ fn key_columns(
     delete: Option<(RwSignal<String>, RwSignal<bool>)>,
 ) -> Vec<Column<AccessKey>> {
     vec![
-        Column::new("Access key ID", |key: &AccessKey| {
-            view! {
-                <code>{key.access_key.clone()}</code>
-                <CopyButton text=key.access_key.clone() what="access key ID"/>
-            }
-        }),
+        key_id_column(),
         Column::new("Description", |key: &AccessKey| key.description.clone()),
-        Column::new("Status", |key: &AccessKey| {
-            if key.status == "active" {
-                view! { <span class="badge badge-success">"Active"</span> }
-            } else {
-                view! { <span class="badge badge-muted">"Inactive"</span> }
-            }
-        }),
+        key_status_column(),
         Column::new("Created", |key: &AccessKey| key.created_at.clone()),
         Column::actions(move |key: &AccessKey| {
             let active = key.status == "active";

@@ -235,3 +235,28 @@ fn backend_addresses_are_host_and_port_as_a_connection_needs_them() {
         assert!(error.contains(says), "{bad}: {error}");
     }
 }
+
+#[test]
+fn messages_name_fields_as_the_console_labels_them() {
+    assert_eq!(label("req_uri"), "Path");
+    assert_eq!(label("backend_api.url_domain"), "Backend address");
+    assert_eq!(
+        label("req_params[1].max_size"),
+        "Parameter 2's longest length"
+    );
+    assert_eq!(
+        label("backend_params[0].origin"),
+        "Backend parameter 1's source"
+    );
+    let long = at_most("req_uri", &"a".repeat(513), 512).unwrap_err();
+    assert_eq!(long.field(), Some("req_uri"));
+    assert_eq!(
+        long.to_string(),
+        "Path has at most 512 characters; this one has 513."
+    );
+    let method = one_of("backend_api.req_method", "FETCH", &["GET", "POST"]).unwrap_err();
+    assert_eq!(
+        method.to_string(),
+        r#"Backend method is one of GET, POST; "FETCH" is not."#
+    );
+}
