@@ -107,6 +107,8 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   await expect(page.getByRole("navigation", { name: "Pages" })).toContainText("of 23");
 
   // A live API cannot be deleted either: the dialog leads to its Publishing tab.
+  await hydrated(page);
+  await page.getByLabel("Search APIs by name").fill(first);
   await page.getByRole("link", { name: first, exact: true }).click();
   await expect(page.getByRole("heading", { name: new RegExp(`^${first}`), level: 1 })).toBeVisible();
   await hydrated(page);
@@ -122,6 +124,7 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   // An API that is not live: the dialog names what goes and deletes it.
   await page.goto(`/gateways/${gateway.instance_id}/apis`);
   await hydrated(page);
+  await page.getByLabel("Search APIs by name").fill(sorted[0]);
   await page.getByRole("link", { name: sorted[0], exact: true }).click();
   await hydrated(page);
   await page.getByRole("button", { name: "Delete API" }).click();

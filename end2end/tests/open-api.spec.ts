@@ -182,7 +182,7 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await expect(page.getByRole("row", { name: /Timeout/ })).toContainText("8000");
 
   // Export the group's drafts, then import the file into the DEFAULT group.
-  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "APIs" }).click();
+  await page.getByRole("group", { name: `Gateway ${gateway}` }).getByRole("link", { name: "APIs", exact: true }).click();
   await hydrated(page);
   await page.getByText("Import and export").click();
   await page.getByLabel("Group to export").selectOption({ label: "orders" });
