@@ -27,6 +27,9 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   for (let step = 0; step < 3; step++) await page.getByRole("button", { name: "Next" }).click();
   await page.getByRole("button", { name: "Create gateway" }).click();
   await page.getByRole("link", { name: "Go to the gateway" }).click();
+  // The gateway made a moment ago is named in the navigation and chosen in the switcher.
+  await expect(page.getByRole("group", { name: `Gateway ${gateway}` })).toBeVisible();
+  await expect(page.getByLabel("Gateway", { exact: true }).locator("option:checked")).toHaveText(gateway);
   await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "APIs" }).click();
   await expect(page.getByRole("heading", { name: "No APIs yet" })).toBeVisible();
   await shot(page, "apis-empty");

@@ -64,7 +64,18 @@ pub fn use_shell() -> ShellContext {
 #[component]
 pub fn ConsoleShell() -> impl IntoView {
     let switch = ServerAction::<SwitchProject>::new();
-    let info = Resource::new(move || switch.version().get(), |_| load_shell());
+    // Reloaded on entering another gateway too, so a gateway created since the page loaded
+    // is in the switcher and the navigation under its own name.
+    let location = use_location();
+    let gateway = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|path| gateway_of(path).map(str::to_owned))
+    });
+    let info = Resource::new(
+        move || (switch.version().get(), gateway.get()),
+        |_| load_shell(),
+    );
     let shell = ShellContext {
         info,
         at_render: StoredValue::new(at_render()),

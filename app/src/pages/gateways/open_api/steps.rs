@@ -291,14 +291,14 @@ fn AuthenticationChoice() -> impl IntoView {
         ("AUTHORIZER", "Custom authorizer: your own endpoint decides"),
     ];
     view! {
-        <fieldset class="field">
+        <fieldset class="field field-group">
             <legend>"Authentication"</legend>
-            <label class="checkbox-inline">
+            <label class="radio-option">
                 <input type="radio" name="auth_type" value="NONE" checked=true/>
                 " None: anyone who knows the address can call it"
             </label>
             {later.map(|(value, label)| view! {
-                <label class="checkbox-inline muted">
+                <label class="radio-option muted">
                     <input type="radio" name="auth_type" value=value disabled=true/>
                     {format!(" {label} (coming in a later version)")}
                 </label>
