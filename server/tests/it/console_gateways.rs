@@ -121,7 +121,7 @@ async fn every_gateway_server_function_checks_its_permission() {
     let table: Vec<(&str, Value, bool)> = vec![
         (
             "gateways/list",
-            json!({ "search": "", "offset": "0" }),
+            json!({ "search": "", "sort": "-name", "offset": "0" }),
             true,
         ),
         ("gateways/get", json!({ "id": id }), true),
@@ -252,7 +252,7 @@ async fn group_and_environment_server_functions_check_their_permission() {
     let table: Vec<(&str, Value, bool)> = vec![
         (
             "groups/list",
-            json!({ "gateway_id": gateway, "search": "", "offset": "0" }),
+            json!({ "gateway_id": gateway, "search": "", "sort": "name", "offset": "0" }),
             true,
         ),
         ("environments/list", json!({ "gateway_id": gateway }), true),
@@ -398,7 +398,7 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
     let table: Vec<(&str, Value, bool)> = vec![
         (
             "apis/list",
-            json!({ "gateway_id": gateway, "search": "", "group_id": "", "env_id": "", "offset": "0" }),
+            json!({ "gateway_id": gateway, "search": "", "group_id": "", "env_id": "", "sort": "path", "offset": "0" }),
             true,
         ),
         (
@@ -410,6 +410,11 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
         (
             "apis/publish",
             json!({ "gateway_id": gateway, "api_id": api, "env_id": release, "remark": "" }),
+            false,
+        ),
+        (
+            "apis/batch",
+            json!({ "gateway_id": gateway, "api_ids": [api], "env_id": release, "online": true }),
             false,
         ),
         (

@@ -41,6 +41,7 @@ pub async fn server_fn(
         "apis/open",
         "apis/update",
         "apis/debug",
+        "apis/batch",
         "openapi/import_item",
     ]
     .contains(&endpoint);

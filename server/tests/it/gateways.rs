@@ -266,7 +266,10 @@ async fn parameters_tags_and_inbound_ports() {
     )
     .await;
     assert_eq!(status, 400);
-    assert!(error["error_msg"].as_str().unwrap().contains("600000"));
+    assert!(error["error_msg"]
+        .as_str()
+        .unwrap()
+        .contains("1 ms to 600,000 ms"));
     let (status, set) = call(
         &app,
         &admin,

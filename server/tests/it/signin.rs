@@ -226,15 +226,17 @@ async fn unknown_console_pages_are_404_and_known_areas_say_they_are_not_availabl
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+    // A gateway's area that a later version builds says so, inside any gateway.
     let response = app
         .client
-        .get(app.url("/authorizers"))
+        .get(app.url("/gateways/any-gateway/authorizers"))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("Not available yet"));
+    assert!(html.contains("Custom authorizers"));
     // An area this version has renders its page, with its data, on the server.
     let response = app.client.get(app.url("/gateways")).send().await.unwrap();
     let html = response.text().await.unwrap();
