@@ -293,7 +293,7 @@ fn GatewayNav(
                             view! {
                                 <A href=href exact=area.slug.is_empty() attr:class="nav-link">
                                     {area.title}
-                                    {(!area.available).then(|| view! { <span class="nav-later">"later"</span> })}
+                                    {(!area.available).then(|| view! { " " <span class="nav-later">"later"</span> })}
                                 </A>
                             }
                         }).collect_view()}
