@@ -150,7 +150,7 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   const console_ = page.getByRole("navigation", { name: "Console" });
   await expect(console_.getByRole("link", { name: "Policies", exact: true })).toHaveAttribute("href", "/iam/policies");
   await shot(page, "gateway-navigation");
-  await page.getByLabel("Gateway", { exact: true }).selectOption({ label: `gw-other-${stamp}` });
+  await page.getByRole("combobox", { name: "Gateway", exact: true }).selectOption({ label: `gw-other-${stamp}` });
   await expect(page).toHaveURL(new RegExp(`/gateways/${other.instance_id}/environments$`));
   await expect(page.getByRole("heading", { level: 1 })).toContainText(`gw-other-${stamp} · Environments`);
   await page.getByRole("group", { name: `Gateway gw-other-${stamp}` }).getByRole("link", { name: /^Request throttling/ }).click();

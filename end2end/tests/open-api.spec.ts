@@ -29,7 +29,7 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await page.getByRole("link", { name: "Go to the gateway" }).click();
   // The gateway made a moment ago is named in the navigation and chosen in the switcher.
   await expect(page.getByRole("group", { name: `Gateway ${gateway}` })).toBeVisible();
-  await expect(page.getByLabel("Gateway", { exact: true }).locator("option:checked")).toHaveText(gateway);
+  await expect(page.getByRole("combobox", { name: "Gateway", exact: true }).locator("option:checked")).toHaveText(gateway);
   await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "APIs" }).click();
   await expect(page.getByRole("heading", { name: "No APIs yet" })).toBeVisible();
   await shot(page, "apis-empty");
