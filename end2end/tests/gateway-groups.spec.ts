@@ -3,7 +3,7 @@
 // delete dialog says what it still holds.
 import { expect, test } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-import { hydrated, selfSigned, shot, signIn, watchProblems } from "./support";
+import { gatewayArea, hydrated, selfSigned, shot, signIn, watchProblems } from "./support";
 
 test("admin adds a group, an environment and a variable to a gateway, then removes them", async ({ page }) => {
   test.setTimeout(90_000);
@@ -21,7 +21,7 @@ test("admin adds a group, an environment and a variable to a gateway, then remov
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
 
   // API groups: DEFAULT is there; a bad name is refused next to the field.
-  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "API groups" }).click();
+  await gatewayArea(page, "API groups").click();
   await expect(page.getByRole("heading", { name: `${name} · API groups` })).toBeVisible();
   await expect(page.getByRole("row", { name: /DEFAULT/ })).toContainText(".apig.localhost");
   await hydrated(page);
@@ -74,7 +74,7 @@ test("admin adds a group, an environment and a variable to a gateway, then remov
   await expect(page.getByText("No domains bound yet.")).toBeVisible();
 
   // Environments: RELEASE is there; TEST is added; a variable for payments in TEST.
-  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "Environments and variables" }).click();
+  await gatewayArea(page, "Environments").click();
   await expect(page.getByRole("row", { name: /RELEASE/ })).toContainText("No header");
   await hydrated(page);
   await page.getByLabel("Environment name").fill("TEST");
@@ -96,14 +96,14 @@ test("admin adds a group, an environment and a variable to a gateway, then remov
   await shot(page, "gateway-environments");
 
   // The gateway's delete dialog names what it still holds.
-  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "Overview" }).click();
+  await gatewayArea(page, "Overview").click();
   await hydrated(page);
   await page.getByRole("button", { name: "Delete gateway" }).click();
   await expect(page.getByRole("alertdialog")).toContainText("1 API group, 1 environment and 1 variable");
   await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
 
   // Deleting the environment takes its variables with it.
-  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "Environments and variables" }).click();
+  await gatewayArea(page, "Environments").click();
   await hydrated(page);
   await page.getByRole("button", { name: "Delete environment TEST" }).click();
   const dialog = page.getByRole("alertdialog");
@@ -114,7 +114,7 @@ test("admin adds a group, an environment and a variable to a gateway, then remov
   await expect(page.getByText("This group has no variables yet.")).toBeVisible();
 
   // Deleting the group asks first.
-  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "API groups" }).click();
+  await gatewayArea(page, "API groups").click();
   await hydrated(page);
   await page.getByRole("button", { name: "Delete group payments" }).click();
   await expect(page.getByRole("alertdialog").getByRole("heading")).toHaveText("Delete API group payments?");

@@ -203,16 +203,16 @@ test("admin writes a custom policy, grants it to a new user group and finds both
   }
   await shot(page, "audit");
 
-  // A policy still granted cannot be deleted: the refusal names the group.
+  // A policy still granted cannot be deleted: the dialog names the group, with no Delete.
   await openArea(page, "/iam/policies");
   const dialog = page.getByRole("alertdialog");
   await clickUntilShown(page.getByRole("button", { name: `Delete policy ${policyName}` }), dialog);
-  await expect(dialog).toContainText(`Delete custom policy ${policyName}?`);
-  await expect(dialog).toContainText("While a user group holds it, Portico refuses");
-  await dialog.getByRole("button", { name: `Delete custom policy ${policyName}` }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByRole("alert")).toContainText(`The policy is still granted to: ${groupName}.`);
+  await expect(dialog).toContainText(`It is granted to the user group ${groupName}. Revoke it there first.`);
+  await expect(dialog.getByRole("button", { name: `Delete custom policy ${policyName}` })).toHaveCount(0);
+  await expect(dialog.getByRole("link", { name: "Open User groups" })).toHaveAttribute("href", "/iam/groups");
   await shot(page, "policy-delete-refused");
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(dialog).toBeHidden();
 
   // Deleting the group says what its members lose; then the policy can go.
   await openArea(page, "/iam/groups");

@@ -134,6 +134,22 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   await expect(page.getByRole("heading", { name: /APIs$/, level: 1 })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Pages" })).toContainText("of 22");
 
+  // An environment with a live API cannot be deleted: the dialog says how many are live and
+  // leads to the APIs.
+  const stage = await call(request, token, "POST", `${base}/envs`, { name: "STAGE" });
+  const firstId = live.apis.find((a: { name: string }) => a.name === first).id;
+  await call(request, token, "POST", `${base}/apis/action`, { action: "online", env_id: stage.id, api_id: firstId });
+  await page.goto(`/gateways/${gateway.instance_id}/environments`);
+  await hydrated(page);
+  const stageRow = page.getByRole("table", { name: "Environments" }).getByRole("row", { name: /STAGE/ });
+  await expect(stageRow.getByRole("cell").nth(3)).toHaveText("1");
+  await stageRow.getByRole("button", { name: "Delete environment STAGE" }).click();
+  await expect(dialog.getByRole("heading")).toHaveText("Environment STAGE cannot be deleted yet");
+  await expect(dialog).toContainText("1 API is live in it. Take it offline in STAGE first");
+  await expect(dialog.getByRole("button", { name: /^Delete/ })).toHaveCount(0);
+  await dialog.getByRole("link", { name: "Open the APIs" }).click();
+  await expect(page.getByRole("heading", { name: /APIs$/, level: 1 })).toBeVisible();
+
   // Inside a gateway the navigation lists the gateway's areas as APIG groups them (the
   // traffic policies never called "Policies", which is IAM's), and the gateway switcher in
   // the top bar opens the same area of another gateway of the project.
@@ -147,6 +163,8 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   for (const area of ["Overview", "API groups", "APIs", "Environments", "Request throttling", "Access control", "Credentials", "Credential quotas"]) {
     await expect(inside.getByRole("link", { name: new RegExp(`^${area}( later)?$`) })).toBeVisible();
   }
+  // One way to each area: no row of tabs repeats the side navigation.
+  await expect(page.getByRole("link", { name: "APIs", exact: true })).toHaveCount(1);
   const console_ = page.getByRole("navigation", { name: "Console" });
   await expect(console_.getByRole("link", { name: "Policies", exact: true })).toHaveAttribute("href", "/iam/policies");
   await shot(page, "gateway-navigation");

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-import { hydrated, shot, signIn, watchProblems } from "./support";
+import { gatewayArea, hydrated, shot, signIn, watchProblems } from "./support";
 
 test("admin opens an API with the wizard, publishes it and manages its versions", async ({ page }) => {
   test.setTimeout(120_000);
@@ -30,7 +30,7 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   // The gateway made a moment ago is named in the navigation and chosen in the switcher.
   await expect(page.getByRole("group", { name: `Gateway ${gateway}` })).toBeVisible();
   await expect(page.getByRole("combobox", { name: "Gateway", exact: true }).locator("option:checked")).toHaveText(gateway);
-  await page.getByRole("navigation", { name: "Gateway" }).getByRole("link", { name: "APIs" }).click();
+  await gatewayArea(page, "APIs").click();
   await expect(page.getByRole("heading", { name: "No APIs yet" })).toBeVisible();
   await shot(page, "apis-empty");
   await page.getByRole("link", { name: "Open an API with the wizard" }).click();
@@ -198,8 +198,8 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await page.getByLabel("File").setInputFiles({ name: "orders.json", mimeType: "application/json", buffer: Buffer.from(exported) });
   await page.getByLabel("Import into").selectOption({ label: "Group DEFAULT" });
   await page.getByRole("button", { name: "Preview" }).click();
-  await expect(page.getByRole("heading", { name: "1 API(s) in orders" })).toBeVisible();
-  await page.getByRole("button", { name: "Import 1 API(s)" }).click();
+  await expect(page.getByRole("heading", { name: "1 API in orders" })).toBeVisible();
+  await page.getByRole("button", { name: "Import 1 API" }).click();
   await expect(page.getByText("1 of 1 done")).toBeVisible();
   await expect(page.getByRole("row", { name: /GET \/orders\/\{id\}/ }).last()).toContainText("Created");
   await shot(page, "apis-import");

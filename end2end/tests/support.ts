@@ -129,3 +129,8 @@ export async function switchProject(page: Page, projectId: string) {
   await switched;
   await expect(page.getByLabel("Project")).toHaveValue(projectId);
 }
+
+/// The side navigation's areas of the gateway being shown ("Gateway gw-1": Overview, APIs…).
+export function gatewayArea(page: Page, area: string): Locator {
+  return page.getByRole("group", { name: /^Gateway / }).getByRole("link", { name: area, exact: true });
+}

@@ -100,6 +100,9 @@ pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<()
 pub struct EnvironmentsView {
     pub gateway_name: String,
     pub environments: Vec<Environment>,
+    /// How many APIs are live in each environment (absent: none), so the delete dialog
+    /// can say what to take offline first.
+    pub live_counts: std::collections::BTreeMap<String, i64>,
     pub groups: Vec<ApiGroup>,
     /// The first group's variables (or why they cannot be shown), so the page renders
     /// them with the rest of its data.
@@ -128,6 +131,7 @@ pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, A
             Ok(EnvironmentsView {
                 gateway_name: gateway.name,
                 environments,
+                live_counts: environments::live_counts(&pool, &gateway_id).await?,
                 groups,
                 first_variables,
             })

@@ -314,6 +314,18 @@ pub async fn save_policy(
     )
 }
 
+/// The user groups that hold a policy: while there are any, it cannot be deleted.
+#[server(endpoint = "iam/policy_holders")]
+pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> {
+    ctx::respond(
+        async {
+            let caller = authorized("iam:policies:get", "policy").await?;
+            crate::services::policies::holders(&ctx::pool()?, &caller, &policy_id).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "iam/delete_policy")]
 pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
     ctx::respond(

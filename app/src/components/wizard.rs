@@ -21,9 +21,6 @@ pub fn WizardPage(
     permission: &'static str,
     /// What the user cannot do without it ("create users").
     refused: &'static str,
-    /// Shown between the heading and the stepper (e.g. the gateway's tabs).
-    #[prop(optional, into)]
-    header: Option<ViewFn>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let shell = use_shell();
@@ -41,7 +38,6 @@ pub fn WizardPage(
             <h1>{title}</h1>
             <p class="muted">{intro}</p>
         </div>
-        {header.map(|header| header.run())}
         <Show
             when=allowed
             fallback=move || view! {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 mod features;
 
 pub use features::{
-    amount, feature_number, feature_spec, thousands, validate_feature, FeatureSpec, FeatureValue,
+    amount, counted, feature_number, feature_spec, thousands, validate_feature, FeatureSpec, FeatureValue,
     FEATURES, MIB,
 };
 

@@ -7,6 +7,7 @@ use super::audit::{self, format_time, Target};
 use super::caller::Caller;
 use super::{gateways, ids, revision};
 use crate::domain::audit::AuditResult;
+use crate::domain::gateway::counted;
 use crate::domain::group::{
     validate_group_name, validate_remark, ApiGroup, GroupPage, DEFAULT_GROUP, MAX_GROUPS,
 };
@@ -332,8 +333,9 @@ pub async fn delete(
         return Err(AppError::conflict(
             None,
             format!(
-                "Group {} still holds {apis} API(s); delete or move them first.",
-                current.name
+                "Group {} still holds {}; delete or move them first.",
+                current.name,
+                counted(apis, "API", "APIs")
             ),
         ));
     }

@@ -7,6 +7,7 @@ use super::audit::{self, format_time, Target};
 use super::caller::Caller;
 use super::{api_groups, gateways, ids, revision};
 use crate::domain::audit::AuditResult;
+use crate::domain::gateway::counted;
 use crate::domain::group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
     Environment, Variable, MAX_ENVIRONMENTS, MAX_VARIABLES, RELEASE, RELEASE_ID,
@@ -238,6 +239,21 @@ pub async fn update(
 }
 
 /// Deletes an environment with its variables. RELEASE stays.
+/// How many APIs are published in each of the gateway's environments (environments with
+/// none are absent).
+pub async fn live_counts(
+    pool: &PgPool,
+    gateway_id: &str,
+) -> Result<std::collections::BTreeMap<String, i64>, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT env_id, count(*) AS "count!" FROM api_publications WHERE gateway_id = $1 GROUP BY env_id"#,
+        gateway_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.env_id, r.count)).collect())
+}
+
 pub async fn delete(
     pool: &PgPool,
     caller: &Caller,
@@ -251,19 +267,19 @@ pub async fn delete(
             "RELEASE is the default environment; it cannot be deleted.",
         ));
     }
-    let published = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM api_publications WHERE gateway_id = $1 AND env_id = $2"#,
-        gateway_id,
-        id
-    )
-    .fetch_one(pool)
-    .await?;
+    let published = live_counts(pool, gateway_id)
+        .await?
+        .get(id)
+        .copied()
+        .unwrap_or(0);
     if published > 0 {
         return Err(AppError::conflict(
             None,
             format!(
-                "{published} API(s) are published in {}; take them offline first.",
-                current.name
+                "{} live in {}: take {} offline there first.",
+                counted(published, "API is", "APIs are"),
+                current.name,
+                if published == 1 { "it" } else { "them" }
             ),
         ));
     }

@@ -188,6 +188,21 @@ pub async fn update(
     get(pool, caller, policy_id).await
 }
 
+/// The names of the user groups granted `policy_id`, in name order.
+pub async fn holders(
+    pool: &PgPool,
+    caller: &Caller,
+    policy_id: &str,
+) -> Result<Vec<String>, AppError> {
+    get(pool, caller, policy_id).await?;
+    Ok(sqlx::query_scalar!(
+        "SELECT DISTINCT g.name FROM group_grants gg JOIN user_groups g ON g.id = gg.group_id WHERE gg.policy_id = $1 ORDER BY g.name",
+        policy_id
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Deletes a custom policy that no group holds any more.
 pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(), AppError> {
     let current = get(pool, caller, policy_id).await?;
@@ -197,12 +212,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(
             "System policies cannot be deleted.",
         ));
     }
-    let holders = sqlx::query_scalar!(
-        "SELECT DISTINCT g.name FROM group_grants gg JOIN user_groups g ON g.id = gg.group_id WHERE gg.policy_id = $1 ORDER BY g.name",
-        policy_id
-    )
-    .fetch_all(pool)
-    .await?;
+    let holders = holders(pool, caller, policy_id).await?;
     if !holders.is_empty() {
         return Err(AppError::conflict(
             None,

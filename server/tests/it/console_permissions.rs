@@ -289,6 +289,12 @@ async fn domain_openapi_key_and_policy_functions_check_their_permission_and_chan
             false,
         ),
         (
+            "iam/policy_holders",
+            json!({ "policy_id": policy_id }),
+            "iam",
+            true,
+        ),
+        (
             "iam/delete_policy",
             json!({ "policy_id": policy_id }),
             "iam",

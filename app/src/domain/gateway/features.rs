@@ -113,6 +113,15 @@ pub const FEATURES: &[FeatureSpec] = &[
     },
 ];
 
+/// "1 API", "23 APIs", "1,200 APIs": a count with its noun.
+pub fn counted(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", thousands(n))
+    }
+}
+
 /// `12582912` as `12,582,912`.
 pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -277,6 +286,13 @@ pub fn validate_feature(setting: &FeatureSetting) -> Result<FeatureSetting, AppE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_with_their_noun() {
+        assert_eq!(counted(1, "API", "APIs"), "1 API");
+        assert_eq!(counted(0, "API", "APIs"), "0 APIs");
+        assert_eq!(counted(1200, "API", "APIs"), "1,200 APIs");
+    }
 
     #[test]
     fn messages_use_the_parameters_title_and_units_people_read() {

@@ -6,7 +6,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::transfer::{ExportCard, ImportCard};
-use super::{GatewayTab, GatewayTabs};
 use crate::api::apis::{list_apis, ApisView, BatchApis, BatchResult};
 use crate::components::feedback::{failure, ErrorBanner, Loading};
 use crate::components::heading::ScopedHeading;
@@ -93,7 +92,6 @@ pub fn GatewayApisPage() -> impl IntoView {
                 "Each API pairs a request callers send with the backend that answers it. Edits change the draft; callers see a change once it is published to an environment."
             </p>
         </div>
-        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Apis/>
         <Transition fallback=|| ()>
             {move || data.get().and_then(Result::ok).map(|view_data| {
                 let groups = view_data.scope.groups.clone();

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{GatewayTab, GatewayTabs};
 use crate::api::domains::{
     group_domains, BindDomain, GroupDomainsView, LinkDomainCertificate, UnbindDomain,
     UploadDomainCertificate,
@@ -82,7 +81,6 @@ pub fn GroupDomainsPage() -> impl IntoView {
                 "Callers reach this group's APIs at its generated subdomain, or at your own domains bound here. Point a domain's DNS (CNAME) at the subdomain; add a certificate to serve it over HTTPS."
             </p>
         </div>
-        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Groups/>
         <ErrorBanner error=failure(unbind)/>
         <ErrorBanner error=failure(detach)/>
         <Transition fallback=|| view! { <Loading/> }>

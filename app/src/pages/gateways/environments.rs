@@ -1,11 +1,12 @@
 //! A gateway's environments and variables (`/gateways/:id/environments`): RELEASE and the
 //! gateway's own environments, with a form to add one and deletion after a confirmation;
 //! then, for a chosen API group, its variables in each environment.
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{GatewayTab, GatewayTabs};
 use crate::api::groups::{
     list_environments, list_variables, CreateEnvironment, CreateVariable, DeleteEnvironment,
     DeleteVariable, EnvironmentsView,
@@ -16,6 +17,7 @@ use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
+use crate::domain::gateway::{counted, thousands};
 use crate::domain::group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
     Environment, Variable, RELEASE_ID,
@@ -47,12 +49,11 @@ pub fn GatewayEnvironmentsPage() -> impl IntoView {
                 "APIs are published to environments. RELEASE answers by default; callers choose another with the X-Stage header. Variables give each group a value per environment, used as #name# in backend addresses and paths."
             </p>
         </div>
-        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Environments/>
         <ErrorBanner error=failure(delete)/>
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|result| match result {
                 Ok(data) => view! {
-                    <EnvironmentTable environments=data.environments.clone() delete gateway_id=gateway_id.get_untracked()/>
+                    <EnvironmentTable environments=data.environments.clone() live=data.live_counts.clone() delete gateway_id=gateway_id.get_untracked()/>
                     <CreateEnvironmentCard gateway_id=gateway_id.get_untracked() create/>
                     <VariablesCard data gateway_id=gateway_id.get_untracked()/>
                 }
@@ -67,6 +68,7 @@ pub fn GatewayEnvironmentsPage() -> impl IntoView {
 #[component]
 fn EnvironmentTable(
     environments: Vec<Environment>,
+    live: BTreeMap<String, i64>,
     delete: ServerAction<DeleteEnvironment>,
     gateway_id: String,
 ) -> impl IntoView {
@@ -99,6 +101,10 @@ fn EnvironmentTable(
                 format!("X-Stage: {}", env.name)
             }
         }),
+        Column::new("Live APIs", {
+            let live = live.clone();
+            move |env: &Environment| thousands(live.get(&env.id).copied().unwrap_or(0))
+        }),
         Column::actions(move |env: &Environment| {
             let ask = {
                 let env = env.clone();
@@ -114,6 +120,7 @@ fn EnvironmentTable(
             })
         }),
     ];
+    let apis_href = format!("/gateways/{gateway_id}/apis");
     let confirm = move || {
         if let Some(env) = confirming.get_untracked() {
             delete.dispatch(DeleteEnvironment {
@@ -129,9 +136,7 @@ fn EnvironmentTable(
             <ConfirmDelete
                 open
                 removal=Signal::derive(move || confirming.get().map(|e| {
-                    Removal::new(format!("environment {}", e.name))
-                        .with("every group's variables in it")
-                        .note("APIs published in it must be taken offline there first: while one is live there, Portico refuses.")
+                    environment_removal(&e, live.get(&e.id).copied().unwrap_or(0), &apis_href)
                 }))
                 pending=delete.pending()
                 on_confirm=confirm
@@ -139,6 +144,25 @@ fn EnvironmentTable(
         </section>
     }
     .into_any()
+}
+
+/// What deleting `env` removes, or why it cannot go yet (`live` APIs are published in it).
+fn environment_removal(env: &Environment, live: i64, apis_href: &str) -> Removal {
+    let removal =
+        Removal::new(format!("environment {}", env.name)).with("every group's variables in it");
+    if live > 0 {
+        removal.blocked(
+            format!(
+                "{} live in it. Take {} offline in {} first (each API's Publishing tab, or tick them on the APIs page).",
+                counted(live, "API is", "APIs are"),
+                if live == 1 { "it" } else { "them" },
+                env.name
+            ),
+            Some((apis_href.to_owned(), "Open the APIs".to_owned())),
+        )
+    } else {
+        removal.note(format!("Callers sending X-Stage: {} get an error afterwards.", env.name))
+    }
 }
 
 #[component]

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{GatewayTab, GatewayTabs};
 use crate::api::groups::{list_api_groups, CreateApiGroup, DeleteApiGroup, GroupsView};
 use crate::components::copy::CopyButton;
 use crate::components::dialog::{ConfirmDelete, Removal};
@@ -15,6 +14,7 @@ use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
+use crate::domain::gateway::counted;
 use crate::domain::group::{validate_group_name, validate_remark, ApiGroup};
 use crate::error::AppError;
 
@@ -58,7 +58,6 @@ pub fn GatewayGroupsPage() -> impl IntoView {
                 "An API group holds related APIs. Callers reach a group's APIs at its subdomain on the gateway; the DEFAULT group also answers on the gateway's inbound ports."
             </p>
         </div>
-        <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Groups/>
         <div class="table-toolbar">
             <TableSearch list label="Search groups by name"/>
         </div>
@@ -84,14 +83,10 @@ fn group_removal(group: &ApiGroup, apis: i64, apis_href: String) -> Removal {
         .with("its variables in every environment")
         .with("its subdomain and bound domain names stop answering");
     if apis > 0 {
-        let what = if apis == 1 {
-            "1 API".to_owned()
-        } else {
-            format!("{apis} APIs")
-        };
         removal.blocked(
             format!(
-                "It still holds {what}. Take them offline and delete them (or move them to another group) first."
+                "It still holds {}. Take them offline and delete them (or move them to another group) first.",
+                counted(apis, "API", "APIs")
             ),
             Some((apis_href, format!("See the APIs of {}", group.name))),
         )

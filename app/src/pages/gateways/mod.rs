@@ -13,51 +13,12 @@ pub mod runtime;
 pub mod transfer;
 pub mod wizard;
 
-use leptos::prelude::*;
-
 use crate::domain::api::{ApiDefinition, ReqParam};
 use crate::domain::gateway::{
     amount, edition, thousands, Endpoints, FeatureSpec, FeatureState, FeatureValue,
     MAINTENANCE_STARTS,
 };
 use crate::domain::group::{ApiGroup, RELEASE};
-
-/// The pages inside one gateway.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GatewayTab {
-    Overview,
-    Groups,
-    Apis,
-    Environments,
-}
-
-/// The tabs across a gateway's pages, with the current one marked.
-#[component]
-pub fn GatewayTabs(#[prop(into)] gateway_id: String, current: GatewayTab) -> impl IntoView {
-    let tabs = [
-        (GatewayTab::Overview, "Overview", String::new()),
-        (GatewayTab::Groups, "API groups", "/groups".to_owned()),
-        (GatewayTab::Apis, "APIs", "/apis".to_owned()),
-        (
-            GatewayTab::Environments,
-            "Environments and variables",
-            "/environments".to_owned(),
-        ),
-    ];
-    view! {
-        <nav class="tabs" aria-label="Gateway">
-            {tabs.into_iter().map(|(tab, label, tail)| view! {
-                <a
-                    class="tab"
-                    href=format!("/gateways/{gateway_id}{tail}")
-                    aria-current=(tab == current).then_some("page")
-                >
-                    {label}
-                </a>
-            }).collect_view()}
-        </nav>
-    }
-}
 
 /// How the console names an edition: "Professional · 800 APIs · 4,000 requests/s".
 pub fn edition_label(spec_id: &str) -> String {

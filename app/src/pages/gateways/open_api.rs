@@ -10,7 +10,7 @@ mod edit;
 mod review;
 mod steps;
 
-use super::{call_url, curl_line, GatewayTab, GatewayTabs};
+use super::{call_url, curl_line};
 use crate::api::apis::{
     load_scope, GatewayScope, OpenApi, OpenApiWithWizard, OpenedApi, UpdateApiDefinition,
 };
@@ -500,7 +500,6 @@ pub fn OpenApiWizard() -> impl IntoView {
             current=step
             permission="apig:apis:create"
             refused="open APIs on this gateway"
-            header=move || view! { <GatewayTabs gateway_id=gateway_id.get_untracked() current=GatewayTab::Apis/> }
         >
             <Transition fallback=|| view! { <Loading/> }>
                 {move || scope.get().map(|result| match result {

@@ -9,7 +9,7 @@ use serde_json::json;
 mod cards;
 
 use super::{
-    edition_label, feature_summary, gateway_url, maintenance_options, GatewayTab, GatewayTabs,
+    edition_label, feature_summary, gateway_url, maintenance_options,
 };
 use crate::api::gateways::{
     get_gateway, AddGatewayPort, ChangeGatewayTags, DeleteGateway, DeleteGatewayPort,
@@ -117,7 +117,6 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
                 <CopyButton text=resource.clone() what="IAM resource"/>
             </p>
         </div>
-        <GatewayTabs gateway_id=gateway.id.clone() current=GatewayTab::Overview/>
         <section class="card">
             <h2>"Endpoints"</h2>
             {property_table(view! {

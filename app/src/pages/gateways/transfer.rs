@@ -10,6 +10,7 @@ use crate::api::openapi::{export_apis, import_api_item, preview_import};
 use crate::components::feedback::ErrorBanner;
 use crate::components::form::{CheckboxField, SelectField};
 use crate::components::table::{Column, DataTable};
+use crate::domain::gateway::counted;
 use crate::domain::openapi::{ImportItem, ImportPlan, ItemOutcome};
 use crate::error::AppError;
 
@@ -167,14 +168,14 @@ pub fn ImportCard(gateway_id: String, scope: GatewayScope, on_done: Callback<()>
                 let count = found.items.len();
                 let run = run.clone();
                 view! {
-                    <h3>{format!("{count} API(s) in {}", if found.group_name.is_empty() { "the file".to_owned() } else { found.group_name.clone() })}</h3>
+                    <h3>{format!("{} in {}", counted(i64::try_from(count).unwrap_or(i64::MAX), "API", "APIs"), if found.group_name.is_empty() { "the file".to_owned() } else { found.group_name.clone() })}</h3>
                     <progress max=move || progress().1.max(1) value=move || progress().0 aria-label="Import progress"></progress>
                     <span class="muted small">{move || format!(" {} of {} done", progress().0, progress().1)}</span>
                     <DataTable label="APIs in the file" columns=import_columns(states)
                         rows={found.items.iter().cloned().enumerate().collect::<Vec<_>>()}/>
                     <div class="form-actions">
                         <button type="button" class="btn btn-primary" disabled=move || { running.get() || progress().0 > 0 } on:click=run>
-                            {move || if running.get() { "Importing…".to_owned() } else { format!("Import {count} API(s)") }}
+                            {move || if running.get() { "Importing…".to_owned() } else { format!("Import {}", counted(i64::try_from(count).unwrap_or(i64::MAX), "API", "APIs")) }}
                         </button>
                     </div>
                 }

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::policy_editor::{PolicyEditor, TEMPLATE};
 use super::widgets::{banner_error, field_message};
-use crate::api::iam::{list_policies, DeletePolicy, SavePolicy};
+use crate::api::iam::{list_policies, policy_holders, DeletePolicy, SavePolicy};
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
@@ -417,18 +417,38 @@ fn PolicyForm(
     .into_any()
 }
 
-/// Asks before deleting a custom policy; the server refuses while a group still holds it.
+/// Asks before deleting a custom policy. While user groups hold it the server refuses, so
+/// the dialog names them instead and offers no Delete button.
 #[component]
 fn DeletePolicyDialog(
     open: RwSignal<bool>,
     policy: RwSignal<Option<PolicyInfo>>,
     delete: ServerAction<DeletePolicy>,
 ) -> impl IntoView {
+    // The groups holding the policy, loaded when the dialog opens for it.
+    let holders = LocalResource::new(move || {
+        let id = policy.get().filter(|_| open.get()).map(|policy| policy.id);
+        async move {
+            match id {
+                Some(id) => policy_holders(id).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
     let removal = Signal::derive(move || {
         policy.get().map(|policy| {
-            Removal::new(format!("custom policy {}", policy.name)).note(
-                "While a user group holds it, Portico refuses and names those groups: revoke it there first.",
-            )
+            let removal = Removal::new(format!("custom policy {}", policy.name));
+            match holders.get() {
+                Some(Ok(Some(groups))) if !groups.is_empty() => removal.blocked(
+                    held_by(&groups),
+                    Some(("/iam/groups".to_owned(), "Open User groups".to_owned())),
+                ),
+                Some(Ok(Some(_))) => removal.note("No user group holds it."),
+                Some(Err(error)) => removal.note(format!(
+                    "The groups holding it could not be listed ({error}); while one does, Portico refuses."
+                )),
+                _ => removal.note("Looking up the user groups that hold it…"),
+            }
         })
     });
     view! {
@@ -446,6 +466,18 @@ fn DeletePolicyDialog(
     .into_any()
 }
 
+/// Why a policy that groups hold cannot go, and what to do first.
+fn held_by(groups: &[String]) -> String {
+    match groups {
+        [one] => format!("It is granted to the user group {one}. Revoke it there first."),
+        many => format!(
+            "It is granted to {} user groups: {}. Revoke it in each of them first.",
+            many.len(),
+            many.join(", ")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +489,15 @@ mod tests {
         assert!(text.lines().count() > 5);
         assert!(parse(&text).is_ok());
         assert_eq!(pretty("not json"), "not json");
+    }
+
+    #[test]
+    fn a_held_policy_names_its_groups() {
+        assert_eq!(
+            held_by(&["readers".to_owned()]),
+            "It is granted to the user group readers. Revoke it there first."
+        );
+        assert!(held_by(&["a".to_owned(), "b".to_owned()]).contains("2 user groups: a, b."));
     }
 
     #[test]
