@@ -134,3 +134,57 @@ export async function switchProject(page: Page, projectId: string) {
 export function gatewayArea(page: Page, area: string): Locator {
   return page.getByRole("group", { name: /^Gateway / }).getByRole("link", { name: area, exact: true });
 }
+
+/// What is out of line on the page, as a user would see it: the page scrolls sideways, a
+/// row's buttons sit outside their row, the buttons of a table's rows do not end at one
+/// edge, or a property's button has wrapped under its value.
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const shown = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0;
+    };
+    const doc = document.documentElement;
+    if (doc.scrollWidth > window.innerWidth + 1) {
+      problems.push(`the page is ${doc.scrollWidth}px wide in a ${window.innerWidth}px window`);
+    }
+    // A wide table scrolls in its own frame; the page's column and its cards never do.
+    for (const box of Array.from(document.querySelectorAll("main, .card")).filter(shown)) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        const what = box.querySelector("h1, h2")?.textContent?.trim() ?? box.tagName.toLowerCase();
+        problems.push(`${what}: ${box.scrollWidth}px of content in ${box.clientWidth}px`);
+      }
+    }
+    for (const table of Array.from(document.querySelectorAll("table"))) {
+      const name = table.getAttribute("aria-label") ?? table.querySelector("caption")?.textContent ?? "a table";
+      const ends = new Set<number>();
+      for (const row of Array.from(table.querySelectorAll("tbody tr"))) {
+        const r = row.getBoundingClientRect();
+        for (const button of Array.from(row.querySelectorAll(".row-actions > *, .property-value > .btn")).filter(shown)) {
+          const b = button.getBoundingClientRect();
+          const middle = b.top + b.height / 2;
+          if (middle < r.top || middle > r.bottom) {
+            problems.push(`${name}: ${button.textContent?.trim()} is outside its row`);
+          }
+        }
+        const actions = row.querySelector(".row-actions");
+        if (actions && shown(actions)) ends.add(Math.round(actions.getBoundingClientRect().right));
+        const value = row.querySelector(".property-value");
+        const button = value?.querySelector(".btn");
+        if (value && button && shown(button)) {
+          const text = value.firstElementChild!.getBoundingClientRect();
+          const b = button.getBoundingClientRect();
+          if (b.top >= text.bottom) {
+            problems.push(`${name}: ${button.getAttribute("aria-label") ?? button.textContent} wrapped under its value`);
+          }
+          ends.add(Math.round(b.right));
+        }
+      }
+      if (ends.size > 1) {
+        problems.push(`${name}: the rows' buttons end at ${[...ends].sort().join(", ")}px, not at one edge`);
+      }
+    }
+    return problems;
+  });
+}

@@ -261,7 +261,7 @@ pub fn validate_spec(field: &str, spec_id: &str) -> Result<&'static Edition, App
         AppError::invalid(
             field,
             format!(
-                "The edition (spec_id) is one of {}; {spec_id:?} is not.",
+                "The edition is one of {}; {spec_id:?} is not one of them.",
                 EDITIONS.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
             ),
         )
