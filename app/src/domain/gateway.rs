@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 mod features;
 
 pub use features::{
-    amount, counted, feature_number, feature_spec, thousands, validate_feature, FeatureSpec, FeatureValue,
-    FEATURES, MIB,
+    amount, counted, feature_number, feature_spec, thousands, validate_feature, FeatureSpec,
+    FeatureValue, FEATURES, MIB,
 };
 
 use crate::domain::iam::validate_description;

@@ -161,7 +161,10 @@ fn environment_removal(env: &Environment, live: i64, apis_href: &str) -> Removal
             Some((apis_href.to_owned(), "Open the APIs".to_owned())),
         )
     } else {
-        removal.note(format!("Callers sending X-Stage: {} get an error afterwards.", env.name))
+        removal.note(format!(
+            "Callers sending X-Stage: {} get an error afterwards.",
+            env.name
+        ))
     }
 }
 

@@ -8,9 +8,7 @@ use serde_json::json;
 
 mod cards;
 
-use super::{
-    edition_label, feature_summary, gateway_url, maintenance_options,
-};
+use super::{edition_label, feature_summary, gateway_url, maintenance_options};
 use crate::api::gateways::{
     get_gateway, AddGatewayPort, ChangeGatewayTags, DeleteGateway, DeleteGatewayPort,
     GatewayOverview, SetGatewayFeature, UpdateGateway,
