@@ -446,7 +446,7 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
             format!("{base}/apis/{api_id}"),
             "published in RELEASE, TEST",
         ),
-        (format!("{base}/envs/{test_env}"), "published in TEST"),
+        (format!("{base}/envs/{test_env}"), "live in TEST"),
         (
             format!("{base}/api-groups/{}", gw.group),
             "still holds 1 API",
