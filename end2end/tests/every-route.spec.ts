@@ -1,7 +1,7 @@
 // Every console route, loaded directly (a full page load and a reload) with a gateway, an
 // API group, an API and a user present: no page error, no console error (a hydration
 // mismatch shows as one), each heading names its resource, every page answers a click
-// once hydrated, and nothing is out of line (at 1280 pixels wide). With
+// once hydrated, and nothing is out of line (at 1280 and at 1024 pixels wide). With
 // JavaScript off, every reading page shows its data, the top bar and the navigation.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
@@ -110,6 +110,15 @@ test("every console route loads directly and on reload without a browser error",
         if (load === "load") expect(await layoutProblems(page), `${path}: its layout`).toEqual([]);
       });
     }
+  }
+  // A smaller laptop's window: nothing scrolls sideways or leaves its row there either.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  for (const [path] of routes(f)) {
+    await test.step(`${path} at 1024 pixels`, async () => {
+      await page.goto(path);
+      await hydrated(page);
+      expect(await layoutProblems(page), `${path} at 1024px: its layout`).toEqual([]);
+    });
   }
 });
 

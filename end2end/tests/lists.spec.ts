@@ -147,6 +147,7 @@ test("APIs sort and page on the server, publish in bulk, and refuse deletes with
   await expect(dialog.getByRole("heading")).toHaveText("Environment STAGE cannot be deleted yet");
   await expect(dialog).toContainText("1 API is live in it. Take it offline in STAGE first");
   await expect(dialog.getByRole("button", { name: /^Delete/ })).toHaveCount(0);
+  await shot(page, "environment-delete-blocked");
   await dialog.getByRole("link", { name: "Open the APIs" }).click();
   await expect(page.getByRole("heading", { name: /APIs$/, level: 1 })).toBeVisible();
 

@@ -37,6 +37,15 @@ export async function shot(page: Page, name: string) {
   const dir = process.env.PORTICO_E2E_SHOTS;
   if (!dir) return;
   const size = page.viewportSize() ?? { width: 1280, height: 720 };
+  // A dialog fading in is shot once it is there (a spinner's endless turn is not waited for).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished),
+    ),
+  );
   const height = await page.evaluate(() =>
     Math.max(...Array.from(document.querySelectorAll("body, body *")).map((e) => e.scrollHeight)),
   );
@@ -147,7 +156,26 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     };
     const doc = document.documentElement;
     if (doc.scrollWidth > window.innerWidth + 1) {
-      problems.push(`the page is ${doc.scrollWidth}px wide in a ${window.innerWidth}px window`);
+      // Name the innermost elements that reach past the window's right edge.
+      const reaches = (e: Element) => e.getBoundingClientRect().right > window.innerWidth + 1;
+      // An element clipped by a scrolling frame inside the window widens nothing; a frame
+      // clips what is positioned absolutely only where the frame is positioned itself.
+      const clipped = (e: Element) => {
+        let absolute = getComputedStyle(e).position === "absolute";
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+          const style = getComputedStyle(a);
+          const contains = !absolute || style.position !== "static";
+          if (contains && style.overflowX !== "visible" && !reaches(a)) return true;
+          if (style.position !== "static") absolute = style.position === "absolute";
+        }
+        return false;
+      };
+      const past = (e: Element) => reaches(e) && !clipped(e);
+      const culprits = Array.from(document.body.querySelectorAll("*"))
+        .filter((e) => shown(e) && past(e) && !Array.from(e.children).some(past))
+        .slice(0, 3)
+        .map((e) => `${e.tagName.toLowerCase()}${e.className ? "." + String(e.className).split(" ").join(".") : ""} ends at ${Math.round(e.getBoundingClientRect().right)}px`);
+      problems.push(`the page is ${doc.scrollWidth}px wide in a ${window.innerWidth}px window: ${culprits.join("; ")}`);
     }
     // A wide table scrolls in its own frame; the page's column and its cards never do.
     for (const box of Array.from(document.querySelectorAll("main, .card")).filter(shown)) {
