@@ -4,6 +4,12 @@
 //! configuration snapshot, kept current by `loader`); every response carries `X-Request-Id`;
 //! every failure is one `GatewayError`, rendered in one place (`respond`). Nothing here
 //! imports sqlx or leptos, except `loader`.
+//!
+//! A call goes through `pipeline`'s phases, one module each: `route` → `authenticate` →
+//! `policies` → `transform` → `backend` → `respond`. The listeners (this module, `h1`,
+//! `framing`, `tls`, `ports`, `drain`) bring calls in; `upstream` keeps the backend
+//! connections; `snapshot` is what the phases read.
+mod authenticate;
 mod backend;
 mod capped;
 pub(crate) mod drain;
@@ -13,11 +19,14 @@ pub mod loader;
 mod params;
 mod path;
 mod pipeline;
+mod policies;
 pub mod ports;
 mod request_id;
 mod respond;
+mod route;
 mod snapshot;
 pub mod tls;
+mod transform;
 mod upstream;
 pub mod workers;
 
@@ -38,7 +47,7 @@ use crate::listen::ClientLimits;
 pub use loader::Live;
 pub use pipeline::GatewayState;
 pub use request_id::RequestId;
-pub use respond::GatewayError;
+pub use respond::{GatewayError, ResponseType};
 pub use snapshot::Snapshot;
 
 /// How long the listener waits after a failed accept (out of file descriptors, say) before

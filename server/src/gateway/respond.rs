@@ -1,10 +1,116 @@
-//! Gateway errors and how they are rendered: APIG's status, error code and message (§5.3),
-//! as JSON with the request id in the body and in `X-Request-Id`, and `Server: api-gateway`.
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+//! Phase 6, respond: what every answer carries, and the gateway's errors as callers see
+//! them. Every failure is one `GatewayError` of one APIG response type (§5.1), rendered
+//! here only: APIG's status, error code and message (§5.3), as JSON with the request id in
+//! the body and in `X-Request-Id`, and `Server: api-gateway`. The custom error responses
+//! of an API group will replace a type's status and body here.
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::RequestId;
+
+/// APIG's gateway response types (`spec/apig-reference.md` §5.1): every refusal and
+/// failure is of one, which a group's custom error responses can restyle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseType {
+    AccessDenied,
+    AuthorizerConfFailure,
+    AuthorizerFailure,
+    AuthorizerIdentitiesFailure,
+    ThirdAuthConfFailure,
+    ThirdAuthFailure,
+    ThirdAuthIdentitiesFailure,
+    AuthFailure,
+    AuthHeaderMissing,
+    BackendTimeout,
+    BackendUnavailable,
+    /// Any other 4xx: it keeps its own status.
+    Default4xx,
+    /// Any other 5xx: it keeps its own status.
+    Default5xx,
+    NotFound,
+    RequestParametersFailure,
+    Throttled,
+    Unauthorized,
+    OrchestrationParameterNotFound,
+    OrchestrationFailure,
+}
+
+impl ResponseType {
+    /// Every type, in APIG's order.
+    pub const ALL: [ResponseType; 19] = [
+        ResponseType::AccessDenied,
+        ResponseType::AuthorizerConfFailure,
+        ResponseType::AuthorizerFailure,
+        ResponseType::AuthorizerIdentitiesFailure,
+        ResponseType::ThirdAuthConfFailure,
+        ResponseType::ThirdAuthFailure,
+        ResponseType::ThirdAuthIdentitiesFailure,
+        ResponseType::AuthFailure,
+        ResponseType::AuthHeaderMissing,
+        ResponseType::BackendTimeout,
+        ResponseType::BackendUnavailable,
+        ResponseType::Default4xx,
+        ResponseType::Default5xx,
+        ResponseType::NotFound,
+        ResponseType::RequestParametersFailure,
+        ResponseType::Throttled,
+        ResponseType::Unauthorized,
+        ResponseType::OrchestrationParameterNotFound,
+        ResponseType::OrchestrationFailure,
+    ];
+
+    /// The key the management API names it by (`responses{}` of a response set).
+    pub fn key(self) -> &'static str {
+        match self {
+            ResponseType::AccessDenied => "ACCESS_DENIED",
+            ResponseType::AuthorizerConfFailure => "AUTHORIZER_CONF_FAILURE",
+            ResponseType::AuthorizerFailure => "AUTHORIZER_FAILURE",
+            ResponseType::AuthorizerIdentitiesFailure => "AUTHORIZER_IDENTITIES_FAILURE",
+            ResponseType::ThirdAuthConfFailure => "THIRD_AUTH_CONF_FAILURE",
+            ResponseType::ThirdAuthFailure => "THIRD_AUTH_FAILURE",
+            ResponseType::ThirdAuthIdentitiesFailure => "THIRD_AUTH_IDENTITIES_FAILURE",
+            ResponseType::AuthFailure => "AUTH_FAILURE",
+            ResponseType::AuthHeaderMissing => "AUTH_HEADER_MISSING",
+            ResponseType::BackendTimeout => "BACKEND_TIMEOUT",
+            ResponseType::BackendUnavailable => "BACKEND_UNAVAILABLE",
+            ResponseType::Default4xx => "DEFAULT_4XX",
+            ResponseType::Default5xx => "DEFAULT_5XX",
+            ResponseType::NotFound => "NOT_FOUND",
+            ResponseType::RequestParametersFailure => "REQUEST_PARAMETERS_FAILURE",
+            ResponseType::Throttled => "THROTTLED",
+            ResponseType::Unauthorized => "UNAUTHORIZED",
+            ResponseType::OrchestrationParameterNotFound => "ORCHESTRATION_PARAMETER_NOT_FOUND",
+            ResponseType::OrchestrationFailure => "ORCHESTRATION_FAILURE",
+        }
+    }
+
+    /// APIG's default status; `None` for the two defaults, which keep the error's own.
+    pub fn default_status(self) -> Option<StatusCode> {
+        Some(match self {
+            ResponseType::AccessDenied => StatusCode::FORBIDDEN,
+            ResponseType::AuthorizerConfFailure
+            | ResponseType::AuthorizerFailure
+            | ResponseType::ThirdAuthConfFailure => StatusCode::INTERNAL_SERVER_ERROR,
+            ResponseType::AuthorizerIdentitiesFailure
+            | ResponseType::ThirdAuthFailure
+            | ResponseType::ThirdAuthIdentitiesFailure
+            | ResponseType::AuthFailure
+            | ResponseType::AuthHeaderMissing
+            | ResponseType::Unauthorized => StatusCode::UNAUTHORIZED,
+            ResponseType::BackendTimeout => StatusCode::GATEWAY_TIMEOUT,
+            ResponseType::BackendUnavailable => StatusCode::BAD_GATEWAY,
+            ResponseType::Default4xx | ResponseType::Default5xx => return None,
+            ResponseType::NotFound => StatusCode::NOT_FOUND,
+            ResponseType::RequestParametersFailure
+            | ResponseType::OrchestrationParameterNotFound
+            | ResponseType::OrchestrationFailure => StatusCode::BAD_REQUEST,
+            ResponseType::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        })
+    }
+}
 
 /// Why the gateway refused or failed a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,22 +140,37 @@ pub enum GatewayError {
 }
 
 impl GatewayError {
-    pub fn status(&self) -> StatusCode {
+    /// The response type it is answered as.
+    pub fn response_type(&self) -> ResponseType {
         match self {
-            GatewayError::ApiNotFound => StatusCode::NOT_FOUND,
-            GatewayError::BadParameter(_)
-            | GatewayError::WrongProtocol(_)
+            GatewayError::ApiNotFound => ResponseType::NotFound,
+            GatewayError::BadParameter(_) => ResponseType::RequestParametersFailure,
+            GatewayError::WrongProtocol(_)
             | GatewayError::AmbiguousFraming
-            | GatewayError::PathAboveRoot => StatusCode::BAD_REQUEST,
-            GatewayError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            GatewayError::UriTooLarge => StatusCode::URI_TOO_LONG,
-            GatewayError::HeadersTooLarge => {
-                StatusCode::from_u16(494).unwrap_or(StatusCode::BAD_REQUEST)
-            }
-            GatewayError::BackendConfig(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            GatewayError::BackendTimeout => StatusCode::GATEWAY_TIMEOUT,
-            GatewayError::BackendUnavailable => StatusCode::BAD_GATEWAY,
+            | GatewayError::PathAboveRoot
+            | GatewayError::BodyTooLarge
+            | GatewayError::UriTooLarge
+            | GatewayError::HeadersTooLarge => ResponseType::Default4xx,
+            GatewayError::BackendConfig(_) => ResponseType::Default5xx,
+            GatewayError::BackendTimeout => ResponseType::BackendTimeout,
+            GatewayError::BackendUnavailable => ResponseType::BackendUnavailable,
         }
+    }
+
+    /// Its type's status, or for the default types its own.
+    pub fn status(&self) -> StatusCode {
+        self.response_type()
+            .default_status()
+            .unwrap_or_else(|| match self {
+                GatewayError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                GatewayError::UriTooLarge => StatusCode::URI_TOO_LONG,
+                GatewayError::HeadersTooLarge => {
+                    StatusCode::from_u16(494).unwrap_or(StatusCode::BAD_REQUEST)
+                }
+                GatewayError::BackendConfig(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                // The other 400s: a wrong scheme, ambiguous framing, a path above the root.
+                _ => StatusCode::BAD_REQUEST,
+            })
     }
 
     pub fn code(&self) -> &'static str {
@@ -127,18 +248,104 @@ impl GatewayError {
 }
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const X_APIG_LATENCY: HeaderName = HeaderName::from_static("x-apig-latency");
+const X_APIG_UPSTREAM_LATENCY: HeaderName = HeaderName::from_static("x-apig-upstream-latency");
 
 /// The headers every gateway response carries.
-pub fn stamp(headers: &mut axum::http::HeaderMap, request_id: &RequestId) {
+pub fn stamp(headers: &mut HeaderMap, request_id: &RequestId) {
     if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
         headers.insert(X_REQUEST_ID, value);
     }
     headers.insert(header::SERVER, HeaderValue::from_static("api-gateway"));
 }
 
+/// An answer on its way out: the request id, and for a caller who asked with
+/// `X-Apig-Mode: debug` (`started` is when the call arrived) the gateway's latency and the
+/// backend's (`upstream`, for a call that reached one).
+pub(super) fn finish(
+    response: &mut Response,
+    request_id: &RequestId,
+    started: Option<Instant>,
+    upstream: Option<Duration>,
+) {
+    let headers = response.headers_mut();
+    stamp(headers, request_id);
+    if let Some(started) = started {
+        let ms = |d: Duration| HeaderValue::from(d.as_millis() as u64);
+        headers.insert(X_APIG_LATENCY, ms(started.elapsed()));
+        if let Some(upstream) = upstream {
+            headers.insert(X_APIG_UPSTREAM_LATENCY, ms(upstream));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_response_type_has_apigs_key_and_default_status() {
+        let table: Vec<(&str, Option<u16>)> = ResponseType::ALL
+            .iter()
+            .map(|t| (t.key(), t.default_status().map(|s| s.as_u16())))
+            .collect();
+        assert_eq!(
+            table,
+            [
+                ("ACCESS_DENIED", Some(403)),
+                ("AUTHORIZER_CONF_FAILURE", Some(500)),
+                ("AUTHORIZER_FAILURE", Some(500)),
+                ("AUTHORIZER_IDENTITIES_FAILURE", Some(401)),
+                ("THIRD_AUTH_CONF_FAILURE", Some(500)),
+                ("THIRD_AUTH_FAILURE", Some(401)),
+                ("THIRD_AUTH_IDENTITIES_FAILURE", Some(401)),
+                ("AUTH_FAILURE", Some(401)),
+                ("AUTH_HEADER_MISSING", Some(401)),
+                ("BACKEND_TIMEOUT", Some(504)),
+                ("BACKEND_UNAVAILABLE", Some(502)),
+                ("DEFAULT_4XX", None),
+                ("DEFAULT_5XX", None),
+                ("NOT_FOUND", Some(404)),
+                ("REQUEST_PARAMETERS_FAILURE", Some(400)),
+                ("THROTTLED", Some(429)),
+                ("UNAUTHORIZED", Some(401)),
+                ("ORCHESTRATION_PARAMETER_NOT_FOUND", Some(400)),
+                ("ORCHESTRATION_FAILURE", Some(400)),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_answer_with_their_types_status_or_their_own() {
+        let cases = [
+            (GatewayError::ApiNotFound, "NOT_FOUND", 404),
+            (
+                GatewayError::BadParameter("id".into()),
+                "REQUEST_PARAMETERS_FAILURE",
+                400,
+            ),
+            (GatewayError::WrongProtocol("HTTPS"), "DEFAULT_4XX", 400),
+            (GatewayError::AmbiguousFraming, "DEFAULT_4XX", 400),
+            (GatewayError::PathAboveRoot, "DEFAULT_4XX", 400),
+            (GatewayError::BodyTooLarge, "DEFAULT_4XX", 413),
+            (GatewayError::UriTooLarge, "DEFAULT_4XX", 414),
+            (GatewayError::HeadersTooLarge, "DEFAULT_4XX", 494),
+            (
+                GatewayError::BackendConfig("why".into()),
+                "DEFAULT_5XX",
+                500,
+            ),
+            (GatewayError::BackendTimeout, "BACKEND_TIMEOUT", 504),
+            (GatewayError::BackendUnavailable, "BACKEND_UNAVAILABLE", 502),
+        ];
+        for (error, key, status) in cases {
+            assert_eq!(
+                (error.response_type().key(), error.status().as_u16()),
+                (key, status),
+                "{error:?}"
+            );
+        }
+    }
 
     #[test]
     fn configuration_reasons_stay_out_of_error_bodies() {

@@ -1,12 +1,12 @@
 //! An API as calls need it, compiled from its definition once per snapshot: the schemes it
-//! is served over, its parameter checks (patterns compiled), where each backend parameter's
-//! value comes from and goes, and its backend.
+//! is served over, how its callers authenticate, its parameter checks (patterns compiled),
+//! where each backend parameter's value comes from and goes, and its backend.
 use app::domain::api::{BackendParam, ReqParam};
 use app::services::runtime::RuntimeApi;
 use regex::Regex;
 
+use super::backend::{compile, Backend};
 use super::routes::{segments, Segment};
-use crate::gateway::backend::{compile, Backend};
 
 /// An API live in one environment, ready to serve.
 #[derive(Debug)]
@@ -23,6 +23,29 @@ pub struct LiveApi {
     pub cors: bool,
     /// The schemes callers may use.
     pub protocol: Protocol,
+    /// How callers prove who they are.
+    pub auth: Authentication,
+}
+
+/// How an API's callers authenticate (`auth_type`). Fails closed: a type this binary does
+/// not serve does not compile, and the API answers every call with a 500 (`APIG.0105`)
+/// instead of being served open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authentication {
+    /// `NONE`: anyone may call.
+    None,
+}
+
+impl Authentication {
+    fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "NONE" => Ok(Authentication::None),
+            "APP" | "IAM" | "AUTHORIZER" => Err(format!(
+                "{text} authentication is not served by this version of Portico"
+            )),
+            _ => Err(format!("{text:?} is not an authentication type")),
+        }
+    }
 }
 
 /// The schemes an API is served over.
@@ -227,11 +250,24 @@ pub(super) fn live(
             .map(|param| mapping(param, &checks))
             .collect::<Result<Vec<_>, _>>()?;
         let protocol = Protocol::parse(&definition.req_protocol)?;
-        Ok((checks, mappings, protocol, compile(definition, variables)?))
+        let auth = Authentication::parse(&definition.auth_type)?;
+        Ok((
+            checks,
+            mappings,
+            protocol,
+            auth,
+            compile(definition, variables)?,
+        ))
     };
-    let (checks, mappings, protocol, backend) = prepared().unwrap_or_else(|reason| {
+    let (checks, mappings, protocol, auth, backend) = prepared().unwrap_or_else(|reason| {
         let broken = Backend::Broken(reason);
-        (Vec::new(), Vec::new(), Protocol::Both, broken)
+        (
+            Vec::new(),
+            Vec::new(),
+            Protocol::Both,
+            Authentication::None,
+            broken,
+        )
     });
     LiveApi {
         api_id: api.api_id.clone(),
@@ -245,6 +281,7 @@ pub(super) fn live(
         backend,
         cors: definition.cors,
         protocol,
+        auth,
     }
 }
 
@@ -268,7 +305,7 @@ mod tests {
     #[test]
     fn definitions_compile_to_what_calls_need_and_what_cannot_be_served_says_why() {
         let definition = serde_json::json!({
-            "name": "orders", "group_id": "group", "req_protocol": "https",
+            "name": "orders", "group_id": "group", "req_protocol": "https", "auth_type": "NONE",
             "req_method": "GET", "req_uri": "/orders/{id}", "backend_type": "HTTP",
             "req_params": [
                 { "name": "id", "type": "NUMBER", "location": "PATH", "required": 1 },
@@ -338,6 +375,16 @@ mod tests {
                 r#""$context.weather" is not a system parameter"#,
             ),
             ("/req_protocol", "FTP", r#""FTP" is not a request protocol"#),
+            (
+                "/auth_type",
+                "APP",
+                "APP authentication is not served by this version of Portico",
+            ),
+            (
+                "/auth_type",
+                "none",
+                r#""none" is not an authentication type"#,
+            ),
         ] {
             let mut broken = definition.clone();
             *broken.pointer_mut(pointer).expect(pointer) = value.into();

@@ -1,8 +1,10 @@
 //! The compiled, immutable configuration the data plane serves from: hosts to groups, each
-//! group's route tables per environment, and each live API with its parameter checks and
-//! backend prepared (variables substituted, patterns compiled). Built off the request path
-//! by the loader; a request reads one snapshot from start to end.
+//! group's route tables per environment (`routes`), and each live API (`api`) with its
+//! authentication, parameter checks and backend (`backend`) prepared (variables
+//! substituted, patterns compiled). Built off the request path by the loader; a request
+//! reads one snapshot from start to end.
 mod api;
+mod backend;
 mod routes;
 
 use std::borrow::Cow;
@@ -14,7 +16,8 @@ use rustls::sign::CertifiedKey;
 use app::services::runtime::RuntimeConfig;
 
 use api::live;
-pub use api::{LiveApi, Location, ParamCheck, Source, SystemParam};
+pub use api::{Authentication, LiveApi, Location, ParamCheck, Source, SystemParam};
+pub use backend::{Address, Backend, PathTemplate};
 pub use routes::{Captured, RouteTable};
 
 /// Everything served at one configuration revision.

@@ -254,9 +254,10 @@ fn table(routes: &[(&str, &str, &str)]) -> RouteTable {
             prefix,
             checks: vec![],
             mappings: vec![],
-            backend: crate::gateway::backend::Backend::Broken(String::new()),
+            backend: super::Backend::Broken(String::new()),
             cors: false,
             protocol: super::api::Protocol::Http,
+            auth: super::Authentication::None,
         }));
     }
     table.finish();

@@ -1,5 +1,5 @@
 //! What follows the snapshot: TLS by SNI, inbound ports, hot reload with calls in flight,
-//! a database outage, and debugging.
+//! a database outage, debugging, and an API whose authentication the gateway does not serve.
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -561,6 +561,54 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
     assert_eq!(
         recovered["served_revision"],
         recovered["committed_revision"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_authentication_type_the_gateway_does_not_serve_closes_the_api_instead_of_opening_it() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let at = group(&app, &admin, "gw-closed").await;
+    let api_id = create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("orders", "GET", "/orders", 200, "the orders"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/orders"), 200).await;
+
+    // A row the management API would refuse (it takes only NONE today), written directly
+    // as a newer binary or a hand edit would leave it.
+    sqlx::query(
+        r#"UPDATE api_versions SET definition = jsonb_set(definition, '{auth_type}', '"APP"')
+           WHERE api_id = $1"#,
+    )
+    .bind(&api_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    create_and_publish(
+        &app,
+        &admin,
+        &at,
+        mock("health", "GET", "/health", 200, "ok"),
+        &[RELEASE],
+    )
+    .await;
+    until_status(|| call(&app, &at.group_id, Method::GET, "/health"), 200).await;
+    let closed = call(&app, &at.group_id, Method::GET, "/orders")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 500);
+    let body: Value = closed.json().await.unwrap();
+    assert_eq!(body["error_code"], "APIG.0105", "{body}");
+    assert!(
+        !body.to_string().contains("the orders"),
+        "the API's answer must not be served: {body}"
     );
     app.stop().await;
 }
