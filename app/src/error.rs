@@ -45,6 +45,10 @@ pub enum AppError {
     /// A server-side failure the user cannot fix; details are in the server log.
     #[error("The server could not complete the request ({0}). Try again shortly.")]
     Internal(String),
+    /// The database is out of reach or too busy for now (a pool or lock timeout): nothing
+    /// was changed, and the same request may succeed in a moment.
+    #[error("The server is busy ({0}); nothing was changed. Try again in a moment.")]
+    Unavailable(String),
     /// The request did not reach the server or its answer could not be read.
     #[error("The server could not be reached: {0}")]
     Transport(String),
@@ -74,6 +78,7 @@ impl AppError {
             AppError::Locked { .. } => 429,
             AppError::Internal(_) => 500,
             AppError::Transport(_) => 502,
+            AppError::Unavailable(_) => 503,
         }
     }
 
@@ -98,7 +103,9 @@ impl AppError {
             AppError::NotFound { kind, .. } => kind.missing_code(),
             AppError::Taken { kind, .. } => kind.taken_code(),
             AppError::Conflict { .. } => "APIG.2000",
-            AppError::Internal(_) | AppError::Transport(_) => "APIG.9999",
+            AppError::Internal(_) | AppError::Transport(_) | AppError::Unavailable(_) => {
+                "APIG.9999"
+            }
         }
     }
 

@@ -4,10 +4,10 @@ use rand::distributions::Alphanumeric;
 use rand::{Rng, RngCore};
 use sqlx::PgPool;
 
-use super::audit::{self, format_time, Target};
+use super::audit::{format_time, Target};
 use super::caller::Caller;
+use super::change::Change;
 use super::secrets::MasterKey;
-use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::error::AppError;
 use crate::error::Kind;
@@ -50,15 +50,13 @@ pub async fn create(
     let secret = new_secret();
     let sealed = master.seal(secret.as_bytes())?;
     let access_key = new_access_key();
-    let mut tx = pool.begin().await?;
-    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let mut change = Change::begin(pool, caller).await?;
+    change.lock_user(user_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM access_keys WHERE user_id = $1"#,
         user_id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     if held >= MAX_ACCESS_KEYS {
         return Err(AppError::conflict(
@@ -73,23 +71,16 @@ pub async fn create(
         sealed,
         description
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     let target = Target {
         kind: "access key",
         id: &access_key,
         name: &user.name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:credentials:createCredential",
-        target,
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("iam:credentials:createCredential", target, "")
+        .await?;
     Ok(NewAccessKey {
         key: get(pool, caller, &access_key).await?,
         secret,
@@ -161,14 +152,14 @@ pub async fn update(
     if let Some(description) = description {
         iam::validate_description("description", description)?;
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "UPDATE access_keys SET status = coalesce($2, status), description = coalesce($3, description) WHERE access_key = $1",
         access_key,
         status,
         description
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     let detail = status.map(|s| format!("status {s}")).unwrap_or_default();
     let target = Target {
@@ -176,40 +167,26 @@ pub async fn update(
         id: access_key,
         name: &current.user_id,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:credentials:updateCredential",
-        target,
-        AuditResult::Success,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("iam:credentials:updateCredential", target, &detail)
+        .await?;
     get(pool, caller, access_key).await
 }
 
 pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<(), AppError> {
     let current = get(pool, caller, access_key).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!("DELETE FROM access_keys WHERE access_key = $1", access_key)
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
     let target = Target {
         kind: "access key",
         id: access_key,
         name: &current.user_id,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:credentials:deleteCredential",
-        target,
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("iam:credentials:deleteCredential", target, "")
+        .await?;
     Ok(())
 }
 
@@ -312,7 +289,7 @@ pub async fn create_temporary(
     let security_token = format!("PST{}", hex::encode(token_bytes));
     let access_key = new_access_key();
     let expires_at = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "INSERT INTO temporary_keys (access_key, user_id, project_id, secret_sealed, token_hash, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -323,23 +300,20 @@ pub async fn create_temporary(
         security_token_digest(&security_token),
         expires_at
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     let target = Target {
         kind: "temporary access key",
         id: &access_key,
         name: &caller.user_name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:credentials:createCredential",
-        target,
-        AuditResult::Success,
-        &format!("valid for {seconds} s"),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "iam:credentials:createCredential",
+            target,
+            &format!("valid for {seconds} s"),
+        )
+        .await?;
     Ok(TemporaryKey {
         access_key,
         secret,

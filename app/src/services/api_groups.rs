@@ -3,10 +3,10 @@
 //! record and a configuration revision bump.
 use sqlx::{PgConnection, PgPool};
 
-use super::audit::{self, format_time, Target};
+use super::audit::{format_time, Target};
 use super::caller::Caller;
-use super::{gateways, ids, revision};
-use crate::domain::audit::AuditResult;
+use super::change::Change;
+use super::{gateways, ids};
 use crate::domain::gateway::counted;
 use crate::domain::group::{
     validate_group_name, validate_remark, ApiGroup, GroupPage, DEFAULT_GROUP, MAX_GROUPS,
@@ -112,18 +112,13 @@ pub async fn create(
     let gateway = gateways::get(pool, caller, gateway_id).await?;
     validate_group_name("name", name)?;
     validate_remark("remark", remark, MAX_REMARK)?;
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "SELECT id FROM gateways WHERE id = $1 FOR UPDATE",
-        gateway_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let mut change = Change::served(pool, caller).await?;
+    change.lock_gateway(gateway_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM api_groups WHERE gateway_id = $1"#,
         gateway_id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     if held >= MAX_GROUPS {
         return Err(AppError::conflict(
@@ -134,7 +129,7 @@ pub async fn create(
             ),
         ));
     }
-    name_free(&mut tx, gateway_id, name, "").await?;
+    name_free(&mut change, gateway_id, name, "").await?;
     let id = ids::new_id();
     sqlx::query!(
         "INSERT INTO api_groups (id, gateway_id, name, remark) VALUES ($1, $2, $3, $4)",
@@ -143,19 +138,15 @@ pub async fn create(
         name,
         remark
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:groups:create",
-        target(&id, name),
-        AuditResult::Success,
-        &format!("in gateway {}", gateway.name),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:groups:create",
+            target(&id, name),
+            &format!("in gateway {}", gateway.name),
+        )
+        .await?;
     get(pool, caller, gateway_id, &id).await
 }
 
@@ -283,9 +274,9 @@ pub async fn update(
     if let Some(remark) = remark {
         validate_remark("remark", remark, MAX_REMARK)?;
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     if let Some(name) = name {
-        name_free(&mut tx, gateway_id, name, id).await?;
+        name_free(&mut change, gateway_id, name, id).await?;
     }
     sqlx::query!(
         "UPDATE api_groups SET name = coalesce($2, name), remark = coalesce($3, remark), updated_at = now() WHERE id = $1",
@@ -293,19 +284,15 @@ pub async fn update(
         name,
         remark
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:groups:update",
-        target(id, name.unwrap_or(&current.name)),
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:groups:update",
+            target(id, name.unwrap_or(&current.name)),
+            "",
+        )
+        .await?;
     get(pool, caller, gateway_id, id).await
 }
 
@@ -339,20 +326,12 @@ pub async fn delete(
             ),
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     sqlx::query!("DELETE FROM api_groups WHERE id = $1", id)
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:groups:delete",
-        target(id, &current.name),
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("apig:groups:delete", target(id, &current.name), "")
+        .await?;
     Ok(())
 }

@@ -12,11 +12,11 @@ pub use publishing::{
     BatchOutcome, MAX_BATCH,
 };
 
-use super::audit::{self, format_time, Target};
+use super::audit::{format_time, Target};
 use super::caller::Caller;
-use super::{api_groups, gateways, ids, revision};
+use super::change::Change;
+use super::{api_groups, gateways, ids};
 use crate::domain::api::{ApiDefinition, ApiInfo, Publication};
-use crate::domain::audit::AuditResult;
 use crate::domain::gateway::{feature_number, feature_spec};
 use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
@@ -158,18 +158,13 @@ pub async fn create(
 ) -> Result<ApiInfo, AppError> {
     let gateway = gateways::get(pool, caller, gateway_id).await?;
     check(pool, caller, gateway_id, definition, "").await?;
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "SELECT id FROM gateways WHERE id = $1 FOR UPDATE",
-        gateway_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let mut change = Change::served(pool, caller).await?;
+    change.lock_gateway(gateway_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM apis WHERE gateway_id = $1"#,
         gateway_id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     let limit = crate::domain::gateway::edition(&gateway.spec_id).map_or(250, |e| e.max_apis);
     if held >= limit {
@@ -194,19 +189,15 @@ pub async fn create(
         definition.match_mode,
         Json(definition) as _
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:apis:create",
-        target(&id, &definition.name),
-        AuditResult::Success,
-        &format!("{} {}", definition.req_method, definition.req_uri),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:apis:create",
+            target(&id, &definition.name),
+            &format!("{} {}", definition.req_method, definition.req_uri),
+        )
+        .await?;
     get(pool, caller, gateway_id, &id).await
 }
 
@@ -391,7 +382,7 @@ pub async fn update(
         ));
     }
     check(pool, caller, gateway_id, definition, id).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "UPDATE apis SET group_id = $2, name = $3, req_method = $4, req_uri = $5, match_mode = $6,
                 definition = $7, updated_at = now()
@@ -404,18 +395,11 @@ pub async fn update(
         definition.match_mode,
         Json(definition) as _
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:apis:update",
-        target(id, &definition.name),
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("apig:apis:update", target(id, &definition.name), "")
+        .await?;
     get(pool, caller, gateway_id, id).await
 }
 
@@ -442,19 +426,12 @@ pub async fn delete(
             ),
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!("DELETE FROM apis WHERE id = $1", id)
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:apis:delete",
-        target(id, &current.definition.name),
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("apig:apis:delete", target(id, &current.definition.name), "")
+        .await?;
     Ok(())
 }

@@ -7,8 +7,9 @@ use time::OffsetDateTime;
 
 use super::audit::{format_time, Target};
 use super::caller::Caller;
+use super::change::Change;
 use super::secrets::MasterKey;
-use super::{gateways, ids, revision};
+use super::{gateways, ids};
 use crate::domain::certificate::pem::{self, Checked};
 use crate::domain::certificate::{
     validate_certificate_name, BoundDomain, Certificate, CertificatePage, CertificateUpload,
@@ -153,17 +154,16 @@ pub async fn create(
     caller: &Caller,
     upload: &CertificateUpload,
 ) -> Result<Certificate, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     let id = ids::new_id();
-    insert(pool, &mut tx, master, caller, &id, upload).await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:bindCertificate",
-        target(&id, &upload.name),
-        "certificate uploaded",
-    )
-    .await?;
+    insert(pool, &mut change, master, caller, &id, upload).await?;
+    change
+        .commit(
+            "apig:domains:bindCertificate",
+            target(&id, &upload.name),
+            "certificate uploaded",
+        )
+        .await?;
     get(pool, caller, &id).await
 }
 
@@ -327,8 +327,8 @@ pub async fn update(
             ));
         }
     }
-    let mut tx = pool.begin().await?;
-    name_free(&mut tx, &caller.project_id, &upload.name, id).await?;
+    let mut change = Change::served(pool, caller).await?;
+    name_free(&mut change, &caller.project_id, &upload.name, id).await?;
     let details = serde_json::to_value(&checked.details)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     sqlx::query!(
@@ -343,16 +343,15 @@ pub async fn update(
         details,
         expiry(&checked)?
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:bindCertificate",
-        target(id, &upload.name),
-        "certificate replaced",
-    )
-    .await?;
+    change
+        .commit(
+            "apig:domains:bindCertificate",
+            target(id, &upload.name),
+            "certificate replaced",
+        )
+        .await?;
     get(pool, caller, id).await
 }
 
@@ -371,16 +370,15 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppE
             ),
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     sqlx::query!("DELETE FROM certificates WHERE id = $1", id)
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:unbindCertificate",
-        target(id, &current.name),
-        "certificate deleted",
-    )
-    .await
+    change
+        .commit(
+            "apig:domains:unbindCertificate",
+            target(id, &current.name),
+            "certificate deleted",
+        )
+        .await
 }

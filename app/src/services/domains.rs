@@ -6,8 +6,9 @@ use sqlx::PgPool;
 
 use super::audit::Target;
 use super::caller::Caller;
+use super::change::Change;
 use super::secrets::MasterKey;
-use super::{api_groups, certificates, gateways, ids, revision};
+use super::{api_groups, certificates, gateways, ids};
 use crate::domain::certificate::{
     normalize_domain, validate_domain, validate_ports, validate_tls_version, BoundDomain,
     CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, Link,
@@ -210,18 +211,13 @@ pub async fn bind(
         ));
     }
     check_settings(pool, caller, gateway_id, settings).await?;
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "SELECT id FROM api_groups WHERE id = $1 FOR UPDATE",
-        group_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let mut change = Change::served(pool, caller).await?;
+    change.lock_api_group(group_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM group_domains WHERE group_id = $1"#,
         group_id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     if held >= MAX_DOMAINS_PER_GROUP {
         return Err(AppError::conflict(
@@ -238,7 +234,7 @@ pub async fn bind(
             WHERE d.domain = $1"#,
         domain
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *change)
     .await?;
     if let Some(taken) = taken {
         let holder = if taken.project_id == caller.project_id {
@@ -266,16 +262,15 @@ pub async fn bind(
         settings.ingress_http_port,
         settings.ingress_https_port
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:create",
-        target(&id, &domain),
-        &format!("bound to group {}", group.name),
-    )
-    .await?;
+    change
+        .commit(
+            "apig:domains:create",
+            target(&id, &domain),
+            &format!("bound to group {}", group.name),
+        )
+        .await?;
     get(pool, caller, gateway_id, group_id, &id).await
 }
 
@@ -290,7 +285,7 @@ pub async fn update(
 ) -> Result<BoundDomain, AppError> {
     let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
     check_settings(pool, caller, gateway_id, settings).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     let (http, https) = match (settings.ingress_http_port, settings.ingress_https_port) {
         (Some(http), Some(https)) => (Some(http), Some(https)),
         _ => (current.ingress_http_port, current.ingress_https_port),
@@ -306,16 +301,15 @@ pub async fn update(
         http,
         https
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:create",
-        target(domain_id, &current.domain),
-        "settings changed",
-    )
-    .await?;
+    change
+        .commit(
+            "apig:domains:create",
+            target(domain_id, &current.domain),
+            "settings changed",
+        )
+        .await?;
     get(pool, caller, gateway_id, group_id, domain_id).await
 }
 
@@ -328,18 +322,17 @@ pub async fn unbind(
     domain_id: &str,
 ) -> Result<(), AppError> {
     let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     sqlx::query!("DELETE FROM group_domains WHERE id = $1", domain_id)
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:delete",
-        target(domain_id, &current.domain),
-        "",
-    )
-    .await
+    change
+        .commit(
+            "apig:domains:delete",
+            target(domain_id, &current.domain),
+            "",
+        )
+        .await
 }
 
 /// Binds a stored certificate to a domain (replacing the one it had), or unbinds it
@@ -413,16 +406,15 @@ async fn attach(
             ),
         ));
     }
-    let mut tx = pool.begin().await?;
-    set_certificate(&mut tx, domain_id, Some(certificate_id)).await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:bindCertificate",
-        target(domain_id, &current.domain),
-        &format!("certificate {}", certificate.name),
-    )
-    .await?;
+    let mut change = Change::served(pool, caller).await?;
+    set_certificate(&mut change, domain_id, Some(certificate_id)).await?;
+    change
+        .commit(
+            "apig:domains:bindCertificate",
+            target(domain_id, &current.domain),
+            &format!("certificate {}", certificate.name),
+        )
+        .await?;
     get(pool, caller, gateway_id, group_id, domain_id).await
 }
 
@@ -458,9 +450,9 @@ pub async fn upload(
         gateway_id: Some(gateway_id.to_owned()),
         ..upload.clone()
     };
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     let id = ids::new_id();
-    let checked = certificates::insert(pool, &mut tx, master, caller, &id, &upload).await?;
+    let checked = certificates::insert(pool, &mut change, master, caller, &id, &upload).await?;
     if !checked.details.covers(&current.domain) {
         return Err(AppError::invalid(
             "cert_content",
@@ -471,15 +463,14 @@ pub async fn upload(
             ),
         ));
     }
-    set_certificate(&mut tx, domain_id, Some(&id)).await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:bindCertificate",
-        target(domain_id, &current.domain),
-        &format!("certificate {} uploaded", upload.name),
-    )
-    .await?;
+    set_certificate(&mut change, domain_id, Some(&id)).await?;
+    change
+        .commit(
+            "apig:domains:bindCertificate",
+            target(domain_id, &current.domain),
+            &format!("certificate {} uploaded", upload.name),
+        )
+        .await?;
     get(pool, caller, gateway_id, group_id, domain_id).await
 }
 
@@ -507,16 +498,15 @@ async fn detach(
             ),
         ));
     }
-    let mut tx = pool.begin().await?;
-    set_certificate(&mut tx, domain_id, None).await?;
-    revision::commit(
-        tx,
-        caller,
-        "apig:domains:unbindCertificate",
-        target(domain_id, &current.domain),
-        "",
-    )
-    .await?;
+    let mut change = Change::served(pool, caller).await?;
+    set_certificate(&mut change, domain_id, None).await?;
+    change
+        .commit(
+            "apig:domains:unbindCertificate",
+            target(domain_id, &current.domain),
+            "",
+        )
+        .await?;
     get(pool, caller, gateway_id, group_id, domain_id).await
 }
 

@@ -3,10 +3,10 @@
 //! one transaction with its audit record and a configuration revision bump.
 use sqlx::{PgConnection, PgPool};
 
-use super::audit::{self, format_time, Target};
+use super::audit::{format_time, Target};
 use super::caller::Caller;
-use super::{api_groups, gateways, ids, revision};
-use crate::domain::audit::AuditResult;
+use super::change::Change;
+use super::{api_groups, gateways, ids};
 use crate::domain::gateway::counted;
 use crate::domain::group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
@@ -147,18 +147,13 @@ pub async fn create(
     let gateway = gateways::get(pool, caller, gateway_id).await?;
     validate_env_name("name", name)?;
     validate_remark("remark", remark, MAX_REMARK)?;
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "SELECT id FROM gateways WHERE id = $1 FOR UPDATE",
-        gateway_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let mut change = Change::served(pool, caller).await?;
+    change.lock_gateway(gateway_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM environments WHERE gateway_id = $1"#,
         gateway_id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     if held >= MAX_ENVIRONMENTS {
         return Err(AppError::conflict(
@@ -169,7 +164,7 @@ pub async fn create(
             ),
         ));
     }
-    env_name_free(&mut tx, gateway_id, name, "").await?;
+    env_name_free(&mut change, gateway_id, name, "").await?;
     let id = ids::new_id();
     sqlx::query!(
         "INSERT INTO environments (gateway_id, id, name, remark) VALUES ($1, $2, $3, $4)",
@@ -178,19 +173,15 @@ pub async fn create(
         name,
         remark
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:envs:create",
-        env_target(&id, name),
-        AuditResult::Success,
-        &format!("in gateway {}", gateway.name),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:envs:create",
+            env_target(&id, name),
+            &format!("in gateway {}", gateway.name),
+        )
+        .await?;
     get(pool, caller, gateway_id, &id).await
 }
 
@@ -213,8 +204,8 @@ pub async fn update(
     if let Some(remark) = remark {
         validate_remark("remark", remark, MAX_REMARK)?;
     }
-    let mut tx = pool.begin().await?;
-    env_name_free(&mut tx, gateway_id, name, id).await?;
+    let mut change = Change::served(pool, caller).await?;
+    env_name_free(&mut change, gateway_id, name, id).await?;
     sqlx::query!(
         "UPDATE environments SET name = $3, remark = coalesce($4, remark) WHERE gateway_id = $1 AND id = $2",
         gateway_id,
@@ -222,19 +213,11 @@ pub async fn update(
         name,
         remark
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:envs:update",
-        env_target(id, name),
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("apig:envs:update", env_target(id, name), "")
+        .await?;
     get(pool, caller, gateway_id, id).await
 }
 
@@ -283,25 +266,17 @@ pub async fn delete(
             ),
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     sqlx::query!(
         "DELETE FROM environments WHERE gateway_id = $1 AND id = $2",
         gateway_id,
         id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:envs:delete",
-        env_target(id, &current.name),
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("apig:envs:delete", env_target(id, &current.name), "")
+        .await?;
     Ok(())
 }
 
@@ -400,19 +375,14 @@ pub async fn create_variable(
         })?;
     validate_variable_name("variable_name", &new.name)?;
     validate_variable_value("variable_value", &new.value)?;
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "SELECT id FROM api_groups WHERE id = $1 FOR UPDATE",
-        group.id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let mut change = Change::served(pool, caller).await?;
+    change.lock_api_group(&group.id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM env_variables WHERE group_id = $1 AND env_id = $2"#,
         group.id,
         env.id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     if held >= MAX_VARIABLES {
         return Err(AppError::conflict(
@@ -429,7 +399,7 @@ pub async fn create_variable(
         env.id,
         new.name
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     if taken {
         return Err(AppError::taken(
@@ -451,19 +421,15 @@ pub async fn create_variable(
         new.name,
         new.value
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:variables:create",
-        variable_target(&id, &new.name),
-        AuditResult::Success,
-        &format!("group {} in {}", group.name, env.name),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:variables:create",
+            variable_target(&id, &new.name),
+            &format!("group {} in {}", group.name, env.name),
+        )
+        .await?;
     get_variable(pool, caller, gateway_id, &id).await
 }
 
@@ -476,25 +442,21 @@ pub async fn update_variable(
 ) -> Result<Variable, AppError> {
     let current = get_variable(pool, caller, gateway_id, id).await?;
     validate_variable_value("variable_value", value)?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     sqlx::query!(
         "UPDATE env_variables SET value = $2 WHERE id = $1",
         id,
         value
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:variables:create",
-        variable_target(id, &current.name),
-        AuditResult::Success,
-        "value changed",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:variables:create",
+            variable_target(id, &current.name),
+            "value changed",
+        )
+        .await?;
     get_variable(pool, caller, gateway_id, id).await
 }
 
@@ -505,20 +467,16 @@ pub async fn delete_variable(
     id: &str,
 ) -> Result<(), AppError> {
     let current = get_variable(pool, caller, gateway_id, id).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     sqlx::query!("DELETE FROM env_variables WHERE id = $1", id)
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:variables:delete",
-        variable_target(id, &current.name),
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:variables:delete",
+            variable_target(id, &current.name),
+            "",
+        )
+        .await?;
     Ok(())
 }

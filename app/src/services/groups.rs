@@ -1,10 +1,10 @@
 //! IAM user groups, their members, and the policies granted to them per project.
 use sqlx::PgPool;
 
-use super::audit::{self, format_time, Target};
+use super::audit::{format_time, Target};
 use super::caller::Caller;
+use super::change::Change;
 use super::{authz, ids::new_id, policies};
-use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, Grant, Group, PolicyInfo, User};
 use crate::domain::policy::grant::{account_wide_actions, demands};
 use crate::domain::policy::parse;
@@ -69,7 +69,7 @@ pub async fn create(
     iam::validate_name("name", "group", name)?;
     iam::validate_description("description", description)?;
     let id = new_id();
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     let inserted = sqlx::query!(
         "INSERT INTO user_groups (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
@@ -78,7 +78,7 @@ pub async fn create(
         name,
         description
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if inserted.rows_affected() == 0 {
         return Err(AppError::taken(
@@ -87,20 +87,17 @@ pub async fn create(
             format!("A user group named {name} already exists."),
         ));
     }
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:groups:create",
-        Target {
-            kind: "group",
-            id: &id,
-            name,
-        },
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "iam:groups:create",
+            Target {
+                kind: "group",
+                id: &id,
+                name,
+            },
+            "",
+        )
+        .await?;
     get(pool, caller, &id).await
 }
 
@@ -117,7 +114,7 @@ pub async fn update(
     if let Some(description) = description {
         iam::validate_description("description", description)?;
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     let updated = sqlx::query!(
         "UPDATE user_groups SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2
@@ -127,7 +124,7 @@ pub async fn update(
         name,
         description
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::taken(
@@ -136,20 +133,17 @@ pub async fn update(
             format!("A user group named {name} already exists."),
         ));
     }
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:groups:update",
-        Target {
-            kind: "group",
-            id: group_id,
-            name,
-        },
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "iam:groups:update",
+            Target {
+                kind: "group",
+                id: group_id,
+                name,
+            },
+            "",
+        )
+        .await?;
     get(pool, caller, group_id).await
 }
 
@@ -161,29 +155,20 @@ pub async fn delete(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<()
             "The admin group holds the account administrators and cannot be deleted.",
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "DELETE FROM user_groups WHERE account_id = $1 AND id = $2",
         caller.account_id,
         group_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     let target = Target {
         kind: "group",
         id: group_id,
         name: &group.name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:groups:delete",
-        target,
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change.commit("iam:groups:delete", target, "").await?;
     Ok(())
 }
 
@@ -196,13 +181,13 @@ pub async fn add_member(
 ) -> Result<(), AppError> {
     let group = get(pool, caller, group_id).await?;
     let user = super::users::get(pool, caller, user_id).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         group_id,
         user_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     let target = Target {
         kind: "group",
@@ -210,16 +195,7 @@ pub async fn add_member(
         name: &group.name,
     };
     let detail = format!("added user {}", user.name);
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:groups:addUser",
-        target,
-        AuditResult::Success,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
+    change.commit("iam:groups:addUser", target, &detail).await?;
     Ok(())
 }
 
@@ -237,13 +213,13 @@ pub async fn remove_member(
             "The user admin stays in the admin group.",
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     let removed = sqlx::query!(
         "DELETE FROM group_members WHERE group_id = $1 AND user_id = $2",
         group_id,
         user_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if removed.rows_affected() == 0 {
         return Err(AppError::not_found(
@@ -257,16 +233,9 @@ pub async fn remove_member(
         name: &group.name,
     };
     let detail = format!("removed user {}", user.name);
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:groups:removeUser",
-        target,
-        AuditResult::Success,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("iam:groups:removeUser", target, &detail)
+        .await?;
     Ok(())
 }
 
@@ -332,14 +301,14 @@ pub async fn grant(
 ) -> Result<(), AppError> {
     let group = get(pool, caller, group_id).await?;
     let policy = grantable(pool, caller, policy_id, project_id).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "INSERT INTO group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         group_id,
         policy.id,
         project_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     let detail = format!(
         "granted {} in {}",
@@ -351,16 +320,9 @@ pub async fn grant(
         id: group_id,
         name: &group.name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:permissions:grantRoleToGroupOnProject",
-        target,
-        AuditResult::Success,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("iam:permissions:grantRoleToGroupOnProject", target, &detail)
+        .await?;
     Ok(())
 }
 
@@ -452,14 +414,14 @@ pub async fn revoke(
     }
     let policy = policies::get(pool, caller, policy_id).await?;
     let policy_id = policy.id.as_str();
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     let removed = sqlx::query!(
         "DELETE FROM group_grants WHERE group_id = $1 AND policy_id = $2 AND coalesce(project_id, '') = coalesce($3, '')",
         group_id,
         policy_id,
         project_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if removed.rows_affected() == 0 {
         return Err(AppError::not_found(
@@ -477,16 +439,13 @@ pub async fn revoke(
         id: group_id,
         name: &group.name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:permissions:revokeRoleFromGroupOnProject",
-        target,
-        AuditResult::Success,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "iam:permissions:revokeRoleFromGroupOnProject",
+            target,
+            &detail,
+        )
+        .await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod authz;
 pub mod bootstrap;
 pub mod caller;
 pub mod certificates;
+pub mod change;
 pub mod dashboard;
 pub mod debug;
 pub mod domains;
@@ -31,19 +32,133 @@ pub mod tasks;
 pub mod tokens;
 pub mod users;
 
-use crate::error::AppError;
+use crate::error::{AppError, Kind};
 
-/// Database errors become `AppError::Internal`; the details go to the log, not the user.
+/// Database errors, classified: a unique violation is the name-exists error of what the
+/// constraint guards, naming its field (a writer that raced another past its own check); a
+/// pool timeout, a lock timeout, a deadlock or a serialization failure is `Unavailable`
+/// (503: nothing changed, try again); anything else is `Internal`. The details go to the
+/// log, not the user.
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        if let Some(taken) = error
+            .as_database_error()
+            .filter(|e| e.is_unique_violation())
+            .and_then(|e| e.constraint())
+            .and_then(taken)
+        {
+            return taken;
+        }
         tracing::error!(%error, "database error");
-        match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+        let code = error.as_database_error().and_then(|e| e.code());
+        match (&error, code.as_deref()) {
+            (sqlx::Error::PoolTimedOut, _) => {
+                AppError::Unavailable("no database connection was free in time".to_owned())
+            }
+            // lock_not_available, deadlock_detected, serialization_failure, query_canceled
+            // (a statement or lock timeout).
+            (_, Some("55P03" | "40P01" | "40001" | "57014")) => {
+                AppError::Unavailable("the data is locked by another change".to_owned())
+            }
+            (sqlx::Error::Io(_) | sqlx::Error::PoolClosed, _) => {
                 AppError::Internal("the database is not reachable".to_owned())
             }
             _ => AppError::Internal("a database error occurred".to_owned()),
         }
     }
+}
+
+/// The unique constraints that guard names: the constraint, what it guards, the field it
+/// names, and the start of the message.
+pub const UNIQUE_NAMES: [(&str, Kind, &str, &str); 13] = [
+    (
+        "users_account_id_name_key",
+        Kind::User,
+        "name",
+        "A user with this name",
+    ),
+    (
+        "user_groups_account_id_name_key",
+        Kind::UserGroup,
+        "name",
+        "A user group with this name",
+    ),
+    (
+        "custom_policies_account_id_name_key",
+        Kind::Policy,
+        "name",
+        "A policy with this name",
+    ),
+    (
+        "projects_account_id_name_key",
+        Kind::Project,
+        "name",
+        "A project with this name",
+    ),
+    (
+        "gateways_project_id_name_key",
+        Kind::Gateway,
+        "instance_name",
+        "A gateway with this name in this project",
+    ),
+    (
+        "api_groups_name",
+        Kind::ApiGroup,
+        "name",
+        "An API group with this name in this gateway",
+    ),
+    (
+        "environments_gateway_id_name_key",
+        Kind::Environment,
+        "name",
+        "An environment with this name in this gateway",
+    ),
+    (
+        "env_variables_group_id_env_id_name_key",
+        Kind::Variable,
+        "variable_name",
+        "A variable with this name in this group and environment",
+    ),
+    (
+        "apis_name",
+        Kind::Api,
+        "name",
+        "An API with this name in this group",
+    ),
+    (
+        "apis_route",
+        Kind::Route,
+        "req_uri",
+        "An API of this group with this method and path",
+    ),
+    (
+        "certificates_name",
+        Kind::Certificate,
+        "name",
+        "A certificate with this name",
+    ),
+    (
+        "group_domains_domain_key",
+        Kind::Domain,
+        "url_domain",
+        "A binding of this domain",
+    ),
+    (
+        "gateway_ingress_ports_port_key",
+        Kind::IngressPort,
+        "ingress_port",
+        "A gateway listening on this port",
+    ),
+];
+
+/// The name-exists error of a unique constraint in `UNIQUE_NAMES`.
+fn taken(constraint: &str) -> Option<AppError> {
+    UNIQUE_NAMES
+        .iter()
+        .find(|(name, ..)| *name == constraint)
+        .map(|(_, kind, field, what)| {
+            AppError::taken(*kind, field, format!("{what} already exists."))
+        })
 }
 
 impl From<tower_sessions::session::Error> for AppError {

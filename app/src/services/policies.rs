@@ -1,10 +1,10 @@
 //! Policies: the system ones built into Portico and the account's custom ones.
 use sqlx::PgPool;
 
-use super::audit::{self, format_time, Target};
+use super::audit::{format_time, Target};
 use super::caller::Caller;
+use super::change::Change;
 use super::ids::new_id;
-use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, PolicyInfo};
 use crate::domain::policy::document::{self, PolicyDocument};
 use crate::domain::policy::system::{system_policy, PolicyKind, SystemPolicy, SYSTEM_POLICIES};
@@ -96,7 +96,7 @@ pub async fn create(
     let document = validate(name, description, text)?;
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = new_id();
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     let inserted = sqlx::query!(
         "INSERT INTO custom_policies (id, account_id, name, description, document) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (account_id, name) DO NOTHING",
@@ -106,7 +106,7 @@ pub async fn create(
         description,
         json
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if inserted.rows_affected() == 0 {
         return Err(AppError::taken(
@@ -115,20 +115,17 @@ pub async fn create(
             format!("A policy named {name} already exists."),
         ));
     }
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:policies:create",
-        Target {
-            kind: "policy",
-            id: &id,
-            name,
-        },
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "iam:policies:create",
+            Target {
+                kind: "policy",
+                id: &id,
+                name,
+            },
+            "",
+        )
+        .await?;
     get(pool, caller, &id).await
 }
 
@@ -151,7 +148,7 @@ pub async fn update(
     let description = description.unwrap_or(&current.description);
     let document = validate(name, description, text.unwrap_or(&current.document))?;
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     let updated = sqlx::query!(
         "UPDATE custom_policies SET name = $3, description = $4, document = $5, updated_at = now()
           WHERE account_id = $1 AND id = $2
@@ -162,7 +159,7 @@ pub async fn update(
         description,
         json
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::taken(
@@ -171,20 +168,17 @@ pub async fn update(
             format!("A policy named {name} already exists."),
         ));
     }
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:policies:update",
-        Target {
-            kind: "policy",
-            id: policy_id,
-            name,
-        },
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "iam:policies:update",
+            Target {
+                kind: "policy",
+                id: policy_id,
+                name,
+            },
+            "",
+        )
+        .await?;
     get(pool, caller, policy_id).await
 }
 
@@ -222,28 +216,19 @@ pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(
             ),
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "DELETE FROM custom_policies WHERE account_id = $1 AND id = $2",
         caller.account_id,
         policy_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     let target = Target {
         kind: "policy",
         id: policy_id,
         name: &current.name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:policies:delete",
-        target,
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change.commit("iam:policies:delete", target, "").await?;
     Ok(())
 }

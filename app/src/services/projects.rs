@@ -105,7 +105,7 @@ pub async fn create(
 ) -> Result<ProjectRef, AppError> {
     validate_project(name, description)?;
     let id = super::ids::new_id();
-    let mut tx = pool.begin().await?;
+    let mut change = super::change::Change::begin(pool, caller).await?;
     let inserted = sqlx::query!(
         "INSERT INTO projects (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
@@ -114,7 +114,7 @@ pub async fn create(
         name,
         description
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if inserted.rows_affected() == 0 {
         return Err(AppError::taken(
@@ -128,16 +128,7 @@ pub async fn create(
         id: &id,
         name,
     };
-    super::audit::record(
-        &mut *tx,
-        caller,
-        "iam:projects:create",
-        target,
-        crate::domain::audit::AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change.commit("iam:projects:create", target, "").await?;
     find(pool, &caller.account_id, &id).await
 }
 
@@ -158,7 +149,7 @@ pub async fn update(
         ));
     }
     validate_project(name, description.unwrap_or(""))?;
-    let mut tx = pool.begin().await?;
+    let mut change = super::change::Change::begin(pool, caller).await?;
     let updated = sqlx::query!(
         "UPDATE projects SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2
@@ -168,7 +159,7 @@ pub async fn update(
         name,
         description
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::taken(
@@ -182,15 +173,6 @@ pub async fn update(
         id: project_id,
         name,
     };
-    super::audit::record(
-        &mut *tx,
-        caller,
-        "iam:projects:update",
-        target,
-        crate::domain::audit::AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change.commit("iam:projects:update", target, "").await?;
     find(pool, &caller.account_id, project_id).await
 }

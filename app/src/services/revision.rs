@@ -31,26 +31,3 @@ pub async fn current(pool: &sqlx::PgPool) -> Result<i64, AppError> {
         .fetch_one(pool)
         .await?)
 }
-
-/// Finishes a change the runtime serves: bumps the revision, records the caller's
-/// successful `action` on `target` in the audit log, and commits — all or nothing.
-pub async fn commit(
-    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    caller: &super::caller::Caller,
-    action: &str,
-    target: super::audit::Target<'_>,
-    detail: &str,
-) -> Result<(), AppError> {
-    bump(&mut tx).await?;
-    super::audit::record(
-        &mut *tx,
-        caller,
-        action,
-        target,
-        crate::domain::audit::AuditResult::Success,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}

@@ -1,10 +1,10 @@
 //! IAM users of the account.
 use sqlx::PgPool;
 
-use super::audit::{self, format_time, Target};
+use super::audit::{format_time, Target};
 use super::caller::Caller;
+use super::change::Change;
 use super::{ids::new_id, passwords};
-use crate::domain::audit::AuditResult;
 use crate::domain::iam::{self, NewUser, User, UserChange};
 use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
@@ -100,7 +100,7 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
     new.validate()?;
     let hash = passwords::hash(new.password.clone()).await?;
     let id = new_id();
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     let inserted = sqlx::query!(
         "INSERT INTO users (id, account_id, name, email, description, enabled, access_mode, password_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, name) DO NOTHING",
@@ -113,7 +113,7 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
         new.access_mode,
         hash
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     if inserted.rows_affected() == 0 {
         return Err(AppError::taken(
@@ -127,16 +127,7 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
         id: &id,
         name: &new.name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:users:create",
-        target,
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change.commit("iam:users:create", target, "").await?;
     get(pool, caller, &id).await
 }
 
@@ -168,7 +159,7 @@ pub async fn update(
         }
         None => None,
     };
-    let mut tx = pool.begin().await?;
+    let mut work = Change::begin(pool, caller).await?;
     let updated = sqlx::query!(
         "UPDATE users SET name = $3, email = coalesce($4, email), description = coalesce($5, description),
                 enabled = coalesce($6, enabled), access_mode = coalesce($7, access_mode),
@@ -188,7 +179,7 @@ pub async fn update(
         change.access_mode,
         hash
     )
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::taken(
@@ -207,16 +198,7 @@ pub async fn update(
         id: user_id,
         name: &name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:users:update",
-        target,
-        AuditResult::Success,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
+    work.commit("iam:users:update", target, detail).await?;
     get(pool, caller, user_id).await
 }
 
@@ -251,30 +233,23 @@ pub async fn change_own_password(
         ));
     }
     let hash = passwords::hash(new.to_owned()).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     let changed_at = sqlx::query_scalar!(
         "UPDATE users SET password_hash = $2, password_changed_at = now(), pwd_status = false, updated_at = now()
           WHERE id = $1 RETURNING password_changed_at",
         caller.user_id,
         hash
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     let target = Target {
         kind: "user",
         id: &caller.user_id,
         name: &caller.user_name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:users:changePassword",
-        target,
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("iam:users:changePassword", target, "")
+        .await?;
     Ok(changed_at)
 }
 
@@ -289,28 +264,19 @@ pub async fn delete(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<(),
             "The account administrator admin cannot be deleted.",
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "DELETE FROM users WHERE account_id = $1 AND id = $2",
         caller.account_id,
         user_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
     let target = Target {
         kind: "user",
         id: user_id,
         name: &user.name,
     };
-    audit::record(
-        &mut *tx,
-        caller,
-        "iam:users:delete",
-        target,
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    change.commit("iam:users:delete", target, "").await?;
     Ok(())
 }

@@ -451,3 +451,76 @@ async fn taken_names_and_missing_resources_answer_apig_codes() {
     assert_eq!(groups["total"], 2);
     app.stop().await;
 }
+
+/// A writer that races another past its own name check meets the database's unique
+/// constraint: that is the name-exists error naming the field (400 `APIG.32xx` for APIG's
+/// resources, 409 for IAM's), not a 500. A row another change holds locked past the lock
+/// timeout is a 503 that changed nothing.
+#[tokio::test]
+async fn database_refusals_are_classified_not_all_internal_errors() {
+    use app::error::{AppError, Kind};
+    use app::services::UNIQUE_NAMES;
+
+    let (pool, _) = crate::support::fresh_database().await;
+    // Every constraint the classification names guards a table of the migrated schema.
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT conname::text FROM pg_constraint UNION SELECT indexname::text FROM pg_indexes",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for (constraint, ..) in UNIQUE_NAMES {
+        assert!(
+            names.iter().any(|n| n == constraint),
+            "{constraint} is not in the schema"
+        );
+    }
+
+    sqlx::query("INSERT INTO accounts (id, name) VALUES ('acc', 'acc')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let insert = || {
+        sqlx::query(
+            "INSERT INTO user_groups (id, account_id, name) VALUES (md5(random()::text), 'acc', 'ops')",
+        )
+        .execute(&pool)
+    };
+    insert().await.unwrap();
+    let error = AppError::from(insert().await.unwrap_err());
+    assert_eq!(
+        error,
+        AppError::taken(
+            Kind::UserGroup,
+            "name",
+            "A user group with this name already exists."
+        )
+    );
+    assert_eq!((error.status(), error.field()), (409, Some("name")));
+
+    // Held by one transaction, the row cannot be locked by another within its timeout.
+    let mut holder = pool.begin().await.unwrap();
+    sqlx::query("SELECT id FROM user_groups FOR UPDATE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let mut waiter = pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL lock_timeout = '50ms'")
+        .execute(&mut *waiter)
+        .await
+        .unwrap();
+    let locked = sqlx::query("UPDATE user_groups SET name = 'ops2'")
+        .execute(&mut *waiter)
+        .await
+        .unwrap_err();
+    let error = AppError::from(locked);
+    assert!(matches!(error, AppError::Unavailable(_)), "{error:?}");
+    assert_eq!((error.status(), error.code()), (503, "APIG.9999"));
+    drop(waiter);
+    holder.rollback().await.unwrap();
+    let name: String = sqlx::query_scalar("SELECT name FROM user_groups")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "ops", "the refused change changed nothing");
+}

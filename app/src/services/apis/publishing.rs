@@ -5,12 +5,12 @@ use sqlx::{PgConnection, PgPool};
 
 use super::{get, target};
 use crate::domain::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
-use crate::domain::audit::AuditResult;
 use crate::error::AppError;
 use crate::error::Kind;
-use crate::services::audit::{self, format_time};
+use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::{environments, gateways, ids, revision};
+use crate::services::change::Change;
+use crate::services::{environments, gateways, ids};
 
 /// Records the version as live in its environment (a new publish id each time).
 async fn make_live(
@@ -33,7 +33,6 @@ async fn make_live(
     )
     .execute(&mut *tx)
     .await?;
-    revision::bump(tx).await?;
     Ok(publish_id)
 }
 
@@ -82,7 +81,7 @@ pub async fn publish(
             ));
         }
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     let version_id = ids::new_id();
     sqlx::query!(
         "INSERT INTO api_versions (id, api_id, gateway_id, env_id, definition, remark, published_by)
@@ -93,9 +92,9 @@ pub async fn publish(
         remark,
         caller.user_name
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    make_live(&mut tx, api_id, gateway_id, &env.id, &version_id).await?;
+    make_live(&mut change, api_id, gateway_id, &env.id, &version_id).await?;
     // Keep the newest versions; the live one always stays.
     sqlx::query!(
         "DELETE FROM api_versions WHERE api_id = $1 AND env_id = $2 AND id NOT IN (
@@ -106,18 +105,15 @@ pub async fn publish(
         MAX_VERSIONS,
         version_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:apis:publish",
-        target(api_id, &api.definition.name),
-        AuditResult::Success,
-        &format!("to {}", env.name),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:apis:publish",
+            target(api_id, &api.definition.name),
+            &format!("to {}", env.name),
+        )
+        .await?;
     publication(pool, caller, gateway_id, api_id, &env.id).await
 }
 
@@ -158,25 +154,21 @@ pub async fn offline(
             )
         })?;
     let api = get(pool, caller, gateway_id, api_id).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     sqlx::query!(
         "DELETE FROM api_publications WHERE api_id = $1 AND env_id = $2",
         api_id,
         env_id
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:apis:offline",
-        target(api_id, &api.definition.name),
-        AuditResult::Success,
-        &format!("from {}", live.env_name),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:apis:offline",
+            target(api_id, &api.definition.name),
+            &format!("from {}", live.env_name),
+        )
+        .await?;
     Ok(live)
 }
 
@@ -293,21 +285,18 @@ pub async fn switch_version(
         ));
     }
     let api = get(pool, caller, gateway_id, api_id).await?;
-    let mut tx = pool.begin().await?;
-    make_live(&mut tx, api_id, gateway_id, &info.env_id, version_id).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:apis:publish",
-        target(api_id, &api.definition.name),
-        AuditResult::Success,
-        &format!(
-            "version {version_id} of {} made live in {}",
-            info.published_at, info.env_name
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    let mut change = Change::served(pool, caller).await?;
+    make_live(&mut change, api_id, gateway_id, &info.env_id, version_id).await?;
+    change
+        .commit(
+            "apig:apis:publish",
+            target(api_id, &api.definition.name),
+            &format!(
+                "version {version_id} of {} made live in {}",
+                info.published_at, info.env_name
+            ),
+        )
+        .await?;
     publication(pool, caller, gateway_id, api_id, &info.env_id).await
 }
 
@@ -325,20 +314,17 @@ pub async fn delete_version(
             format!("Version {version_id} is live in {}; switch to another version or take the API offline first.", info.env_name),
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     sqlx::query!("DELETE FROM api_versions WHERE id = $1", version_id)
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:apis:offline",
-        target(&info.api_id, &definition.name),
-        AuditResult::Success,
-        &format!("version {version_id} deleted"),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:apis:offline",
+            target(&info.api_id, &definition.name),
+            &format!("version {version_id} deleted"),
+        )
+        .await?;
     Ok(())
 }
 

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgPool};
 
-use super::audit::{self, format_time, Target};
+use super::audit::{format_time, Target};
 use super::caller::Caller;
-use super::{ids, revision};
-use crate::domain::audit::AuditResult;
+use super::change::Change;
+use super::ids;
 use crate::domain::gateway::{
     self as rules, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayContents,
     GatewayDetail, GatewayPage, IngressPort, NewGateway, NewIngressPort, Tag, MAX_GATEWAYS,
@@ -202,19 +202,14 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
         .map(rules::validate_feature)
         .collect::<Result<Vec<_>, _>>()?;
     let (begin, end) = new.maintenance();
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     // One creation at a time per project, so the count and the name check hold.
-    sqlx::query!(
-        "SELECT id FROM projects WHERE id = $1 FOR UPDATE",
-        caller.project_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    change.lock_project(&caller.project_id).await?;
     let count = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateways WHERE project_id = $1"#,
         caller.project_id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     if count >= MAX_GATEWAYS {
         return Err(AppError::conflict(
@@ -222,8 +217,8 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
             format!("This project already has {MAX_GATEWAYS} gateways, the most it can hold. Delete one first."),
         ));
     }
-    name_taken(&mut tx, caller, &new.name, "").await?;
-    ports_free(&mut tx, &new.ingress_ports).await?;
+    name_taken(&mut change, caller, &new.name, "").await?;
+    ports_free(&mut change, &new.ingress_ports).await?;
     let id = ids::new_id();
     sqlx::query!(
         "INSERT INTO gateways (id, project_id, name, description, spec_id, maintain_begin, maintain_end, created_by)
@@ -237,10 +232,10 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
         end,
         caller.user_name
     )
-    .execute(&mut *tx)
+    .execute(&mut *change)
     .await?;
-    super::api_groups::create_default(&mut tx, &id).await?;
-    super::environments::create_release(&mut tx, &id).await?;
+    super::api_groups::create_default(&mut change, &id).await?;
+    super::environments::create_release(&mut change, &id).await?;
     for tag in &new.tags {
         sqlx::query!(
             "INSERT INTO gateway_tags (gateway_id, key, value) VALUES ($1, $2, $3)",
@@ -248,26 +243,22 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
             tag.key,
             tag.value
         )
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
     }
     for setting in &features {
-        upsert_feature(&mut tx, &id, setting).await?;
+        upsert_feature(&mut change, &id, setting).await?;
     }
     for port in &new.ingress_ports {
-        insert_port(&mut tx, &id, port).await?;
+        insert_port(&mut change, &id, port).await?;
     }
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:instances:create",
-        target(&id, &new.name),
-        AuditResult::Success,
-        &format!("edition {}", new.spec_id),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:instances:create",
+            target(&id, &new.name),
+            &format!("edition {}", new.spec_id),
+        )
+        .await?;
     get(pool, caller, &id).await
 }
 
@@ -422,9 +413,9 @@ pub async fn update(
         .as_deref()
         .unwrap_or(&current.maintain_end);
     rules::validate_maintenance(begin, end)?;
-    let mut tx = pool.begin().await?;
+    let mut work = Change::served(pool, caller).await?;
     if let Some(name) = &change.name {
-        name_taken(&mut tx, caller, name, id).await?;
+        name_taken(&mut work, caller, name, id).await?;
     }
     sqlx::query!(
         "UPDATE gateways SET name = coalesce($2, name), description = coalesce($3, description),
@@ -436,20 +427,11 @@ pub async fn update(
         begin,
         end
     )
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await?;
-    revision::bump(&mut tx).await?;
     let name = change.name.as_deref().unwrap_or(&current.name);
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:instances:update",
-        target(id, name),
-        AuditResult::Success,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    work.commit("apig:instances:update", target(id, name), "")
+        .await?;
     get(pool, caller, id).await
 }
 
@@ -469,20 +451,16 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Re
             ),
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     sqlx::query!("DELETE FROM gateways WHERE id = $1", id)
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:instances:delete",
-        target(id, &current.name),
-        AuditResult::Success,
-        &held.describe(),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:instances:delete",
+            target(id, &current.name),
+            &held.describe(),
+        )
+        .await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! A gateway's settings after creation: its parameters (features), tags and custom inbound
 //! ports. Each change is audited and bumps the configuration revision.
 use super::*;
+use crate::services::change::Change;
 
 /// Every supported parameter: its setting, or its default.
 pub async fn features(
@@ -44,24 +45,20 @@ pub async fn set_feature(
 ) -> Result<FeatureState, AppError> {
     let current = get(pool, caller, id).await?;
     let setting = rules::validate_feature(setting)?;
-    let mut tx = pool.begin().await?;
-    upsert_feature(&mut tx, id, &setting).await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:features:create",
-        target(id, &current.name),
-        AuditResult::Success,
-        &format!(
-            "{} {} {}",
-            setting.name,
-            if setting.enabled { "on" } else { "off" },
-            setting.config
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    let mut change = Change::served(pool, caller).await?;
+    upsert_feature(&mut change, id, &setting).await?;
+    change
+        .commit(
+            "apig:features:create",
+            target(id, &current.name),
+            &format!(
+                "{} {} {}",
+                setting.name,
+                if setting.enabled { "on" } else { "off" },
+                setting.config
+            ),
+        )
+        .await?;
     features(pool, caller, id)
         .await?
         .into_iter()
@@ -89,7 +86,7 @@ pub async fn change_tags(
             ))
         }
     };
-    let mut tx = pool.begin().await?;
+    let mut change = Change::begin(pool, caller).await?;
     if action == "create" {
         rules::validate_tags(tags)?;
         let mut merged = current.tags.clone();
@@ -117,7 +114,7 @@ pub async fn change_tags(
                 tag.key,
                 tag.value
             )
-            .execute(&mut *tx)
+            .execute(&mut *change)
             .await?;
         }
     } else {
@@ -127,20 +124,13 @@ pub async fn change_tags(
             id,
             &keys
         )
-        .execute(&mut *tx)
+        .execute(&mut *change)
         .await?;
     }
     let keys: Vec<&str> = tags.iter().map(|t| t.key.as_str()).collect();
-    audit::record(
-        &mut *tx,
-        caller,
-        audit_action,
-        target(id, &current.name),
-        AuditResult::Success,
-        &keys.join(", "),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(audit_action, target(id, &current.name), &keys.join(", "))
+        .await?;
     Ok(get(pool, caller, id).await?.tags)
 }
 
@@ -196,15 +186,13 @@ pub async fn add_ingress_port(
         ),
         other => other,
     })?;
-    let mut tx = pool.begin().await?;
-    sqlx::query!("SELECT id FROM gateways WHERE id = $1 FOR UPDATE", id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let mut change = Change::served(pool, caller).await?;
+    change.lock_gateway(id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateway_ingress_ports WHERE gateway_id = $1"#,
         id
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *change)
     .await?;
     if held >= MAX_INGRESS_PORTS as i64 {
         return Err(AppError::conflict(
@@ -212,19 +200,15 @@ pub async fn add_ingress_port(
             format!("A gateway has at most {MAX_INGRESS_PORTS} inbound ports."),
         ));
     }
-    ports_free(&mut tx, std::slice::from_ref(port)).await?;
-    let created = insert_port(&mut tx, id, port).await?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:instances:update",
-        target(id, &current.name),
-        AuditResult::Success,
-        &format!("inbound port {} {} added", port.protocol, port.port),
-    )
-    .await?;
-    tx.commit().await?;
+    ports_free(&mut change, std::slice::from_ref(port)).await?;
+    let created = insert_port(&mut change, id, port).await?;
+    change
+        .commit(
+            "apig:instances:update",
+            target(id, &current.name),
+            &format!("inbound port {} {} added", port.protocol, port.port),
+        )
+        .await?;
     Ok(created)
 }
 
@@ -235,25 +219,21 @@ pub async fn delete_ingress_port(
     port_id: &str,
 ) -> Result<(), AppError> {
     let current = get(pool, caller, id).await?;
-    let mut tx = pool.begin().await?;
+    let mut change = Change::served(pool, caller).await?;
     let removed = sqlx::query!(
         "DELETE FROM gateway_ingress_ports WHERE id = $1 AND gateway_id = $2 RETURNING protocol, port",
         port_id,
         id
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *change)
     .await?
     .ok_or_else(|| AppError::not_found(Kind::IngressPort, format!("Inbound port {port_id}")))?;
-    revision::bump(&mut tx).await?;
-    audit::record(
-        &mut *tx,
-        caller,
-        "apig:instances:update",
-        target(id, &current.name),
-        AuditResult::Success,
-        &format!("inbound port {} {} removed", removed.protocol, removed.port),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "apig:instances:update",
+            target(id, &current.name),
+            &format!("inbound port {} {} removed", removed.protocol, removed.port),
+        )
+        .await?;
     Ok(())
 }
