@@ -245,10 +245,10 @@ impl Application {
 /// anyway; this keeps the tables small), fails async tasks whose server stopped, and removes
 /// week-old task results.
 async fn housekeeping(pool: &sqlx::PgPool) -> Result<(), app::error::AppError> {
-    app::services::tokens::delete_expired(pool).await?;
-    app::services::access_keys::delete_expired_temporary(pool).await?;
-    app::services::tasks::fail_stale(pool).await?;
-    app::services::tasks::delete_old(pool).await?;
+    app::services::iam::tokens::delete_expired(pool).await?;
+    app::services::iam::access_keys::delete_expired_temporary(pool).await?;
+    app::services::apig::tasks::fail_stale(pool).await?;
+    app::services::apig::tasks::delete_old(pool).await?;
     Ok(())
 }
 

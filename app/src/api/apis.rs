@@ -37,7 +37,7 @@ async fn scope(
     gateway_id: &str,
 ) -> Result<GatewayScope, AppError> {
     use crate::domain::paging::{Page, MAX_LIMIT};
-    use crate::services::{api_groups, environments, gateways};
+    use crate::services::{apig::api_groups, apig::environments, apig::gateways};
     let all = Page::new(Some(0), Some(MAX_LIMIT));
     Ok(GatewayScope {
         gateway_name: gateways::get(pool, caller, gateway_id).await?.name,
@@ -49,7 +49,7 @@ async fn scope(
             .1,
         endpoints: use_context::<Endpoints>()
             .ok_or_else(|| AppError::Internal("no gateway endpoints in context".to_owned()))?,
-        max_timeout: crate::services::apis::max_timeout(pool, caller, gateway_id).await?,
+        max_timeout: crate::services::apig::apis::max_timeout(pool, caller, gateway_id).await?,
     })
 }
 
@@ -62,7 +62,7 @@ pub async fn list_apis(
     sort: String,
     offset: i64,
 ) -> Result<ApisView, AppError> {
-    use crate::services::apis::{list, ApiFilter};
+    use crate::services::apig::apis::{list, ApiFilter};
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:list", "API", &gateway_id).await?;
@@ -107,7 +107,7 @@ pub struct ApiView {
 
 #[server(endpoint = "apis/get")]
 pub async fn get_api(gateway_id: String, api_id: String) -> Result<ApiView, AppError> {
-    use crate::services::apis;
+    use crate::services::apig::apis;
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:get", "API", &gateway_id).await?;
@@ -132,7 +132,7 @@ pub async fn publish_api(
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:publish", "API", &gateway_id).await?;
-            crate::services::apis::publish(
+            crate::services::apig::apis::publish(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
@@ -155,8 +155,14 @@ pub async fn offline_api(
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:offline", "API", &gateway_id).await?;
-            crate::services::apis::offline(&ctx::pool()?, &caller, &gateway_id, &api_id, &env_id)
-                .await
+            crate::services::apig::apis::offline(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &api_id,
+                &env_id,
+            )
+            .await
         }
         .await,
     )
@@ -180,7 +186,7 @@ pub async fn batch_apis(
     env_id: String,
     online: bool,
 ) -> Result<Vec<BatchResult>, AppError> {
-    use crate::services::apis;
+    use crate::services::apig::apis;
     ctx::respond(
         async {
             let action = if online {
@@ -232,7 +238,7 @@ pub async fn switch_api_version(
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:publish", "API", &gateway_id).await?;
-            crate::services::apis::switch_version(
+            crate::services::apig::apis::switch_version(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
@@ -250,7 +256,7 @@ pub async fn delete_api(gateway_id: String, api_id: String) -> Result<(), AppErr
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:delete", "API", &gateway_id).await?;
-            crate::services::apis::delete(&ctx::pool()?, &caller, &gateway_id, &api_id).await
+            crate::services::apig::apis::delete(&ctx::pool()?, &caller, &gateway_id, &api_id).await
         }
         .await,
     )
@@ -280,7 +286,7 @@ pub struct OpenedApi {
 /// the variables the backend needs there.
 #[server(endpoint = "apis/open", input = server_fn::codec::Json)]
 pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError> {
-    use crate::services::{api_groups, apis, authz, environments};
+    use crate::services::{apig::api_groups, apig::apis, apig::environments, iam::authz};
     ctx::respond(
         async {
             let gateway_id = &wizard.gateway_id;
@@ -383,8 +389,14 @@ pub async fn update_api_definition(
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:update", "API", &gateway_id).await?;
-            crate::services::apis::update(&ctx::pool()?, &caller, &gateway_id, &api_id, &definition)
-                .await
+            crate::services::apig::apis::update(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &api_id,
+                &definition,
+            )
+            .await
         }
         .await,
     )
@@ -400,9 +412,9 @@ pub async fn debug_api(
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:debug", "API", &gateway_id).await?;
-            let target = use_context::<crate::services::debug::DebugTarget>()
+            let target = use_context::<crate::services::apig::debug::DebugTarget>()
                 .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;
-            crate::services::debug::debug(
+            crate::services::apig::debug::debug(
                 &ctx::pool()?,
                 &caller,
                 &target,

@@ -64,9 +64,9 @@ pub async fn client_ip() -> String {
 
 /// The signed-in user as a caller in their current project, from the console.
 pub async fn caller() -> Result<crate::services::caller::Caller, AppError> {
-    let user = crate::services::session::require(&session().await?).await?;
+    let user = crate::services::iam::session::require(&session().await?).await?;
     let ip = client_ip().await;
-    crate::services::tokens::caller_for(
+    crate::services::iam::tokens::caller_for(
         &pool()?,
         &user.user_id,
         Some(&user.project_id),
@@ -83,7 +83,7 @@ pub async fn authorized_in(
     kind: &str,
     gateway_id: &str,
 ) -> Result<crate::services::caller::Caller, AppError> {
-    use crate::services::authz;
+    use crate::services::iam::authz;
     let caller = caller().await?;
     let scope = crate::domain::policy::Scope::Gateway(gateway_id);
     authz::require_in(&pool()?, &caller, action, scope, authz::any(kind)).await?;
@@ -96,7 +96,7 @@ pub async fn authorized_anywhere(
     action: &str,
     kind: &str,
 ) -> Result<crate::services::caller::Caller, AppError> {
-    use crate::services::authz;
+    use crate::services::iam::authz;
     let caller = caller().await?;
     let scope = crate::domain::policy::Scope::Anywhere;
     authz::require_in(&pool()?, &caller, action, scope, authz::any(kind)).await?;
@@ -110,7 +110,12 @@ pub async fn authorized(
     kind: &str,
 ) -> Result<crate::services::caller::Caller, AppError> {
     let caller = caller().await?;
-    crate::services::authz::require(&pool()?, &caller, action, crate::services::authz::any(kind))
-        .await?;
+    crate::services::iam::authz::require(
+        &pool()?,
+        &caller,
+        action,
+        crate::services::iam::authz::any(kind),
+    )
+    .await?;
     Ok(caller)
 }

@@ -28,8 +28,8 @@ pub async fn group_domains(
     gateway_id: String,
     group_id: String,
 ) -> Result<GroupDomainsView, AppError> {
-    use crate::services::certificates::{self, CertificateFilter};
-    use crate::services::{api_groups, domains, gateways};
+    use crate::services::apig::certificates::{self, CertificateFilter};
+    use crate::services::{apig::api_groups, apig::domains, apig::gateways};
     ctx::respond(
         async {
             let caller = authorized_in("apig:domains:get", "domain", &gateway_id).await?;
@@ -39,7 +39,7 @@ pub async fn group_domains(
             let suffix = use_context::<crate::domain::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
-            let certificates = if crate::services::authz::decide_in(
+            let certificates = if crate::services::iam::authz::decide_in(
                 &pool,
                 &caller,
                 "apig:domains:getCertificate",
@@ -90,7 +90,7 @@ pub async fn bind_domain(
                 min_ssl_version: Some(min_ssl_version),
                 ..DomainSettings::default()
             };
-            crate::services::domains::bind(
+            crate::services::apig::domains::bind(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
@@ -114,7 +114,7 @@ pub async fn unbind_domain(
     ctx::respond(
         async {
             let caller = authorized_in("apig:domains:delete", "domain", &gateway_id).await?;
-            crate::services::domains::unbind(
+            crate::services::apig::domains::unbind(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
@@ -148,7 +148,7 @@ pub async fn upload_domain_certificate(
                 private_key,
                 ..CertificateUpload::default()
             };
-            crate::services::domains::upload(
+            crate::services::apig::domains::upload(
                 &ctx::pool()?,
                 &ctx::master_key()?,
                 &caller,
@@ -175,7 +175,7 @@ pub async fn link_domain_certificate(
     ctx::respond(
         async {
             let caller = authorized_in(link.action(), "domain", &gateway_id).await?;
-            crate::services::domains::link(
+            crate::services::apig::domains::link(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,

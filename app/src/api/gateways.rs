@@ -1,5 +1,5 @@
 //! Server functions of the console's Gateways area. Each checks one IAM action for the
-//! signed-in user in the current project and calls `services::gateways`.
+//! signed-in user in the current project and calls `services::apig::gateways`.
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +31,7 @@ pub async fn list_gateways(
     sort: String,
     offset: i64,
 ) -> Result<GatewayPage, AppError> {
-    use crate::services::gateways::{list_visible, GatewayFilter};
+    use crate::services::apig::gateways::{list_visible, GatewayFilter};
     ctx::respond(
         async {
             let caller = authorized_anywhere("apig:instances:list", "gateway").await?;
@@ -51,7 +51,7 @@ pub async fn list_gateways(
 /// and inbound ports, all at once.
 #[server(endpoint = "gateways/create", input = server_fn::codec::Json)]
 pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppError> {
-    use crate::services::gateways;
+    use crate::services::apig::gateways;
     ctx::respond(
         async {
             let caller = authorized("apig:instances:create", "gateway").await?;
@@ -72,7 +72,8 @@ pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
         async {
             let caller = authorized_in("apig:instances:get", "gateway", &id).await?;
             Ok(GatewayOverview {
-                detail: crate::services::gateways::detail(&ctx::pool()?, &caller, &id).await?,
+                detail: crate::services::apig::gateways::detail(&ctx::pool()?, &caller, &id)
+                    .await?,
                 endpoints: endpoints()?,
             })
         }
@@ -85,7 +86,7 @@ pub async fn update_gateway(id: String, change: GatewayChange) -> Result<Gateway
     ctx::respond(
         async {
             let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
-            crate::services::gateways::update(&ctx::pool()?, &caller, &id, &change).await
+            crate::services::apig::gateways::update(&ctx::pool()?, &caller, &id, &change).await
         }
         .await,
     )
@@ -99,7 +100,8 @@ pub async fn set_gateway_feature(
     ctx::respond(
         async {
             let caller = authorized_in("apig:features:create", "gateway", &id).await?;
-            crate::services::gateways::set_feature(&ctx::pool()?, &caller, &id, &setting).await
+            crate::services::apig::gateways::set_feature(&ctx::pool()?, &caller, &id, &setting)
+                .await
         }
         .await,
     )
@@ -120,8 +122,14 @@ pub async fn change_gateway_tags(
                 "apig:instanceTags:create"
             };
             let caller = authorized_in(permission, "gateway", &id).await?;
-            crate::services::gateways::change_tags(&ctx::pool()?, &caller, &id, &action, &tags)
-                .await
+            crate::services::apig::gateways::change_tags(
+                &ctx::pool()?,
+                &caller,
+                &id,
+                &action,
+                &tags,
+            )
+            .await
         }
         .await,
     )
@@ -132,7 +140,8 @@ pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<Ingres
     ctx::respond(
         async {
             let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
-            crate::services::gateways::add_ingress_port(&ctx::pool()?, &caller, &id, &port).await
+            crate::services::apig::gateways::add_ingress_port(&ctx::pool()?, &caller, &id, &port)
+                .await
         }
         .await,
     )
@@ -143,8 +152,13 @@ pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppE
     ctx::respond(
         async {
             let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
-            crate::services::gateways::delete_ingress_port(&ctx::pool()?, &caller, &id, &port_id)
-                .await
+            crate::services::apig::gateways::delete_ingress_port(
+                &ctx::pool()?,
+                &caller,
+                &id,
+                &port_id,
+            )
+            .await
         }
         .await,
     )
@@ -153,7 +167,7 @@ pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppE
 /// Deletes a gateway, with everything it holds, once its name is typed to confirm.
 #[server(endpoint = "gateways/delete")]
 pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppError> {
-    use crate::services::gateways;
+    use crate::services::apig::gateways;
     ctx::respond(
         async {
             let caller = authorized_in("apig:instances:delete", "gateway", &id).await?;

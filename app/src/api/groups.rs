@@ -27,7 +27,7 @@ pub async fn list_api_groups(
     sort: String,
     offset: i64,
 ) -> Result<GroupsView, AppError> {
-    use crate::services::{api_groups, gateways};
+    use crate::services::{apig::api_groups, apig::gateways};
     ctx::respond(
         async {
             let caller = authorized_in("apig:groups:list", "API group", &gateway_id).await?;
@@ -70,7 +70,7 @@ pub async fn create_api_group(
     ctx::respond(
         async {
             let caller = authorized_in("apig:groups:create", "API group", &gateway_id).await?;
-            crate::services::api_groups::create(
+            crate::services::apig::api_groups::create(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
@@ -88,8 +88,13 @@ pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<()
     ctx::respond(
         async {
             let caller = authorized_in("apig:groups:delete", "API group", &gateway_id).await?;
-            crate::services::api_groups::delete(&ctx::pool()?, &caller, &gateway_id, &group_id)
-                .await
+            crate::services::apig::api_groups::delete(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &group_id,
+            )
+            .await
         }
         .await,
     )
@@ -112,7 +117,7 @@ pub struct EnvironmentsView {
 #[server(endpoint = "environments/list")]
 pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, AppError> {
     use crate::domain::paging::{Page, MAX_LIMIT};
-    use crate::services::{api_groups, environments, gateways};
+    use crate::services::{apig::api_groups, apig::environments, apig::gateways};
     ctx::respond(
         async {
             let caller = authorized_in("apig:envs:list", "environment", &gateway_id).await?;
@@ -149,7 +154,7 @@ pub async fn create_environment(
     ctx::respond(
         async {
             let caller = authorized_in("apig:envs:create", "environment", &gateway_id).await?;
-            crate::services::environments::create(
+            crate::services::apig::environments::create(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
@@ -167,8 +172,13 @@ pub async fn delete_environment(gateway_id: String, env_id: String) -> Result<()
     ctx::respond(
         async {
             let caller = authorized_in("apig:envs:delete", "environment", &gateway_id).await?;
-            crate::services::environments::delete(&ctx::pool()?, &caller, &gateway_id, &env_id)
-                .await
+            crate::services::apig::environments::delete(
+                &ctx::pool()?,
+                &caller,
+                &gateway_id,
+                &env_id,
+            )
+            .await
         }
         .await,
     )
@@ -186,7 +196,7 @@ pub async fn list_variables(
 #[cfg(feature = "ssr")]
 async fn variables_of(gateway_id: &str, group_id: String) -> Result<Vec<Variable>, AppError> {
     use crate::domain::paging::{Page, MAX_LIMIT};
-    use crate::services::environments::{list_variables, VariableFilter};
+    use crate::services::apig::environments::{list_variables, VariableFilter};
     let caller = authorized_in("apig:variables:list", "variable", gateway_id).await?;
     let filter = VariableFilter {
         group_id: Some(group_id),
@@ -218,7 +228,7 @@ pub async fn create_variable(
                 name: name.trim().to_owned(),
                 value: value.trim().to_owned(),
             };
-            crate::services::environments::create_variable(
+            crate::services::apig::environments::create_variable(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
@@ -235,7 +245,7 @@ pub async fn delete_variable(gateway_id: String, variable_id: String) -> Result<
     ctx::respond(
         async {
             let caller = authorized_in("apig:variables:delete", "variable", &gateway_id).await?;
-            crate::services::environments::delete_variable(
+            crate::services::apig::environments::delete_variable(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,

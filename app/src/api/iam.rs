@@ -22,9 +22,14 @@ pub async fn list_users(search: String, sort: String, offset: i64) -> Result<Use
             let caller = authorized("iam:users:list", "user").await?;
             let page = Page::new(Some(offset), None);
             let sort = SortOrder::parse(&sort);
-            let (total, users) =
-                crate::services::users::list(&ctx::pool()?, &caller, Some(&search), &sort, page)
-                    .await?;
+            let (total, users) = crate::services::iam::users::list(
+                &ctx::pool()?,
+                &caller,
+                Some(&search),
+                &sort,
+                page,
+            )
+            .await?;
             Ok(UserPage { total, users })
         }
         .await,
@@ -33,14 +38,14 @@ pub async fn list_users(search: String, sort: String, offset: i64) -> Result<Use
 
 #[server(endpoint = "iam/get_user")]
 pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
-    use crate::services::{access_keys, groups, users};
+    use crate::services::{iam::access_keys, iam::user_groups, iam::users};
     ctx::respond(
         async {
             let caller = authorized("iam:users:get", "user").await?;
             let pool = ctx::pool()?;
             Ok(UserDetail {
                 user: users::get(&pool, &caller, &user_id).await?,
-                groups: groups::groups_of_user(&pool, &caller, &user_id).await?,
+                groups: user_groups::groups_of_user(&pool, &caller, &user_id).await?,
                 access_keys: access_keys::list(&pool, &caller, &user_id).await?,
             })
         }
@@ -53,7 +58,7 @@ pub async fn update_user(user_id: String, change: UserChange) -> Result<User, Ap
     ctx::respond(
         async {
             let caller = authorized("iam:users:update", "user").await?;
-            crate::services::users::update(&ctx::pool()?, &caller, &user_id, &change).await
+            crate::services::iam::users::update(&ctx::pool()?, &caller, &user_id, &change).await
         }
         .await,
     )
@@ -64,7 +69,7 @@ pub async fn delete_user(user_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:users:delete", "user").await?;
-            crate::services::users::delete(&ctx::pool()?, &caller, &user_id).await
+            crate::services::iam::users::delete(&ctx::pool()?, &caller, &user_id).await
         }
         .await,
     )
@@ -75,7 +80,9 @@ pub async fn delete_user(user_id: String) -> Result<(), AppError> {
 pub async fn create_user_with_permissions(
     wizard: UserWizard,
 ) -> Result<UserWizardResult, AppError> {
-    use crate::services::{access_keys, authz, groups, projects, users};
+    use crate::services::{
+        iam::access_keys, iam::authz, iam::projects, iam::user_groups, iam::users,
+    };
     ctx::respond(
         async {
             let caller = authorized("iam:users:create", "user").await?;
@@ -102,7 +109,7 @@ pub async fn create_user_with_permissions(
             if !wizard.new_group.is_empty() {
                 let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
                 for policy_id in &wizard.policy_ids {
-                    groups::grantable(&pool, &caller, policy_id, scope)
+                    user_groups::grantable(&pool, &caller, policy_id, scope)
                         .await
                         .map_err(|error| match error {
                             AppError::Invalid { message, .. } | AppError::Beyond { message } => {
@@ -113,7 +120,7 @@ pub async fn create_user_with_permissions(
                 }
             }
             if !wizard.new_group.is_empty()
-                && !groups::list(&pool, &caller, Some(&wizard.new_group))
+                && !user_groups::list(&pool, &caller, Some(&wizard.new_group))
                     .await?
                     .is_empty()
             {
@@ -125,16 +132,17 @@ pub async fn create_user_with_permissions(
             let user = users::create(&pool, &caller, &wizard.user).await?;
             let mut group_names = vec![];
             for group_id in &wizard.group_ids {
-                groups::add_member(&pool, &caller, group_id, &user.id).await?;
-                group_names.push(groups::get(&pool, &caller, group_id).await?.name);
+                user_groups::add_member(&pool, &caller, group_id, &user.id).await?;
+                group_names.push(user_groups::get(&pool, &caller, group_id).await?.name);
             }
             if !wizard.new_group.is_empty() {
                 let description = format!("Created with user {}", user.name);
-                let group = groups::create(&pool, &caller, &wizard.new_group, &description).await?;
-                groups::add_member(&pool, &caller, &group.id, &user.id).await?;
+                let group =
+                    user_groups::create(&pool, &caller, &wizard.new_group, &description).await?;
+                user_groups::add_member(&pool, &caller, &group.id, &user.id).await?;
                 let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
                 for policy_id in &wizard.policy_ids {
-                    groups::grant(&pool, &caller, &group.id, policy_id, scope).await?;
+                    user_groups::grant(&pool, &caller, &group.id, policy_id, scope).await?;
                 }
                 group_names.push(group.name);
             }
@@ -168,7 +176,7 @@ pub async fn list_groups() -> Result<Vec<Group>, AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:groups:list", "group").await?;
-            crate::services::groups::list(&ctx::pool()?, &caller, None).await
+            crate::services::iam::user_groups::list(&ctx::pool()?, &caller, None).await
         }
         .await,
     )
@@ -176,15 +184,15 @@ pub async fn list_groups() -> Result<Vec<Group>, AppError> {
 
 #[server(endpoint = "iam/get_group")]
 pub async fn get_group(group_id: String) -> Result<GroupDetail, AppError> {
-    use crate::services::groups;
+    use crate::services::iam::user_groups;
     ctx::respond(
         async {
             let caller = authorized("iam:groups:get", "group").await?;
             let pool = ctx::pool()?;
             Ok(GroupDetail {
-                group: groups::get(&pool, &caller, &group_id).await?,
-                members: groups::members(&pool, &caller, &group_id).await?,
-                grants: groups::grants(&pool, &caller, &group_id).await?,
+                group: user_groups::get(&pool, &caller, &group_id).await?,
+                members: user_groups::members(&pool, &caller, &group_id).await?,
+                grants: user_groups::grants(&pool, &caller, &group_id).await?,
             })
         }
         .await,
@@ -196,7 +204,8 @@ pub async fn create_group(name: String, description: String) -> Result<Group, Ap
     ctx::respond(
         async {
             let caller = authorized("iam:groups:create", "group").await?;
-            crate::services::groups::create(&ctx::pool()?, &caller, &name, &description).await
+            crate::services::iam::user_groups::create(&ctx::pool()?, &caller, &name, &description)
+                .await
         }
         .await,
     )
@@ -207,7 +216,7 @@ pub async fn delete_group(group_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:groups:delete", "group").await?;
-            crate::services::groups::delete(&ctx::pool()?, &caller, &group_id).await
+            crate::services::iam::user_groups::delete(&ctx::pool()?, &caller, &group_id).await
         }
         .await,
     )
@@ -218,7 +227,13 @@ pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppErro
     ctx::respond(
         async {
             let caller = authorized("iam:groups:addUser", "group").await?;
-            crate::services::groups::add_member(&ctx::pool()?, &caller, &group_id, &user_id).await
+            crate::services::iam::user_groups::add_member(
+                &ctx::pool()?,
+                &caller,
+                &group_id,
+                &user_id,
+            )
+            .await
         }
         .await,
     )
@@ -229,8 +244,13 @@ pub async fn remove_member(group_id: String, user_id: String) -> Result<(), AppE
     ctx::respond(
         async {
             let caller = authorized("iam:groups:removeUser", "group").await?;
-            crate::services::groups::remove_member(&ctx::pool()?, &caller, &group_id, &user_id)
-                .await
+            crate::services::iam::user_groups::remove_member(
+                &ctx::pool()?,
+                &caller,
+                &group_id,
+                &user_id,
+            )
+            .await
         }
         .await,
     )
@@ -247,8 +267,14 @@ pub async fn grant(
         async {
             let caller = authorized("iam:permissions:grantRoleToGroupOnProject", "group").await?;
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
-            crate::services::groups::grant(&ctx::pool()?, &caller, &group_id, &policy_id, scope)
-                .await
+            crate::services::iam::user_groups::grant(
+                &ctx::pool()?,
+                &caller,
+                &group_id,
+                &policy_id,
+                scope,
+            )
+            .await
         }
         .await,
     )
@@ -265,8 +291,14 @@ pub async fn revoke(
             let caller =
                 authorized("iam:permissions:revokeRoleFromGroupOnProject", "group").await?;
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
-            crate::services::groups::revoke(&ctx::pool()?, &caller, &group_id, &policy_id, scope)
-                .await
+            crate::services::iam::user_groups::revoke(
+                &ctx::pool()?,
+                &caller,
+                &group_id,
+                &policy_id,
+                scope,
+            )
+            .await
         }
         .await,
     )
@@ -277,7 +309,7 @@ pub async fn list_policies() -> Result<Vec<PolicyInfo>, AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:policies:list", "policy").await?;
-            crate::services::policies::list(&ctx::pool()?, &caller).await
+            crate::services::iam::permissions::list(&ctx::pool()?, &caller).await
         }
         .await,
     )
@@ -290,16 +322,16 @@ pub async fn save_policy(
     description: String,
     document: String,
 ) -> Result<PolicyInfo, AppError> {
-    use crate::services::policies;
+    use crate::services::iam::permissions;
     ctx::respond(
         async {
             let pool = ctx::pool()?;
             if policy_id.is_empty() {
                 let caller = authorized("iam:policies:create", "policy").await?;
-                policies::create(&pool, &caller, &name, &description, &document).await
+                permissions::create(&pool, &caller, &name, &description, &document).await
             } else {
                 let caller = authorized("iam:policies:update", "policy").await?;
-                policies::update(
+                permissions::update(
                     &pool,
                     &caller,
                     &policy_id,
@@ -320,7 +352,7 @@ pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> 
     ctx::respond(
         async {
             let caller = authorized("iam:policies:get", "policy").await?;
-            crate::services::policies::holders(&ctx::pool()?, &caller, &policy_id).await
+            crate::services::iam::permissions::holders(&ctx::pool()?, &caller, &policy_id).await
         }
         .await,
     )
@@ -331,7 +363,7 @@ pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:policies:delete", "policy").await?;
-            crate::services::policies::delete(&ctx::pool()?, &caller, &policy_id).await
+            crate::services::iam::permissions::delete(&ctx::pool()?, &caller, &policy_id).await
         }
         .await,
     )
@@ -342,7 +374,7 @@ pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:projects:list", "project").await?;
-            crate::services::projects::list(&ctx::pool()?, &caller.account_id).await
+            crate::services::iam::projects::list(&ctx::pool()?, &caller.account_id).await
         }
         .await,
     )
@@ -362,7 +394,7 @@ pub async fn list_access_keys(user_id: String) -> Result<Vec<AccessKey>, AppErro
             if owner != caller.user_id {
                 authorized("iam:credentials:listCredentials", "access key").await?;
             }
-            crate::services::access_keys::list(&ctx::pool()?, &caller, &owner).await
+            crate::services::iam::access_keys::list(&ctx::pool()?, &caller, &owner).await
         }
         .await,
     )
@@ -384,7 +416,7 @@ pub async fn create_access_key(
             if owner != caller.user_id {
                 authorized("iam:credentials:createCredential", "access key").await?;
             }
-            crate::services::access_keys::create(
+            crate::services::iam::access_keys::create(
                 &ctx::pool()?,
                 &ctx::master_key()?,
                 &caller,
@@ -403,7 +435,7 @@ async fn own_or(
     action: &str,
 ) -> Result<crate::services::caller::Caller, AppError> {
     let caller = ctx::caller().await?;
-    let key = crate::services::access_keys::get(&ctx::pool()?, &caller, access_key).await?;
+    let key = crate::services::iam::access_keys::get(&ctx::pool()?, &caller, access_key).await?;
     if key.user_id != caller.user_id {
         authorized(action, "access key").await?;
     }
@@ -419,7 +451,7 @@ pub async fn set_access_key_status(
         async {
             let caller = own_or(&access_key, "iam:credentials:updateCredential").await?;
             let status = if active { "active" } else { "inactive" };
-            crate::services::access_keys::update(
+            crate::services::iam::access_keys::update(
                 &ctx::pool()?,
                 &caller,
                 &access_key,
@@ -437,7 +469,7 @@ pub async fn delete_access_key(access_key: String) -> Result<(), AppError> {
     ctx::respond(
         async {
             let caller = own_or(&access_key, "iam:credentials:deleteCredential").await?;
-            crate::services::access_keys::delete(&ctx::pool()?, &caller, &access_key).await
+            crate::services::iam::access_keys::delete(&ctx::pool()?, &caller, &access_key).await
         }
         .await,
     )
@@ -459,7 +491,7 @@ pub async fn change_password(
                 ));
             }
             let caller = ctx::caller().await?;
-            let changed_at = crate::services::users::change_own_password(
+            let changed_at = crate::services::iam::users::change_own_password(
                 &ctx::pool()?,
                 &caller,
                 &current_password,
@@ -467,7 +499,7 @@ pub async fn change_password(
             )
             .await?;
             // The user's other sessions end; this one goes on.
-            use crate::services::session;
+            use crate::services::iam::session;
             let handle = ctx::session().await?;
             let mut user = session::require(&handle).await?;
             user.password_set_at = session::micros(changed_at);

@@ -1,6 +1,6 @@
 //! Server functions: thin. Each resolves the session, calls one service, returns its result.
 //! Every function that reads or changes account data checks one IAM action first
-//! (`ctx::caller` + `services::authz::require`).
+//! (`ctx::caller` + `services::iam::authz::require`).
 use leptos::prelude::*;
 
 use crate::domain::ShellInfo;
@@ -25,13 +25,13 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::services::caller::Channel;
-    use crate::services::{auth, session};
+    use crate::services::{iam::session, iam::signin};
     ctx::respond(
         async {
             let pool = ctx::pool()?;
-            let outcome = auth::sign_in(&pool, &user_name, &password, Channel::Console).await;
+            let outcome = signin::sign_in(&pool, &user_name, &password, Channel::Console).await;
             let ip = ctx::client_ip().await;
-            auth::record_sign_in(&pool, &user_name, &ip, outcome.as_ref()).await?;
+            signin::record_sign_in(&pool, &user_name, &ip, outcome.as_ref()).await?;
             let user = outcome?;
             session::start(&ctx::session().await?, &user).await?;
             leptos_axum::redirect(&crate::domain::signin::safe_next(next.as_deref()));
@@ -48,9 +48,9 @@ pub async fn sign_out() -> Result<(), AppError> {
         async {
             // A session that already ended signs out without a record.
             if let Ok(caller) = ctx::caller().await {
-                crate::services::auth::record_sign_out(&ctx::pool()?, &caller).await?;
+                crate::services::iam::signin::record_sign_out(&ctx::pool()?, &caller).await?;
             }
-            crate::services::session::end(&ctx::session().await?).await?;
+            crate::services::iam::session::end(&ctx::session().await?).await?;
             leptos_axum::redirect("/signin");
             Ok(())
         }
@@ -61,7 +61,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The account, user and projects the console frame shows.
 #[server(endpoint = "load_shell")]
 pub async fn load_shell() -> Result<ShellInfo, AppError> {
-    use crate::services::{projects, session};
+    use crate::services::{iam::projects, iam::session};
     // Rendering a page: the sign-in gate already loaded it for this request.
     if let Some(info) = ctx::shell_at_render() {
         return Ok(info);
@@ -78,7 +78,7 @@ pub async fn load_shell() -> Result<ShellInfo, AppError> {
 /// Makes another project of the account the current one.
 #[server(endpoint = "switch_project")]
 pub async fn switch_project(project_id: String) -> Result<(), AppError> {
-    use crate::services::{projects, session};
+    use crate::services::{iam::projects, iam::session};
     ctx::respond(
         async {
             let session_handle = ctx::session().await?;

@@ -14,8 +14,8 @@ pub async fn preview_import(gateway_id: String, text: String) -> Result<ImportPl
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:import", "API", &gateway_id).await?;
-            crate::services::gateways::get(&ctx::pool()?, &caller, &gateway_id).await?;
-            crate::services::openapi::preview(&text)
+            crate::services::apig::gateways::get(&ctx::pool()?, &caller, &gateway_id).await?;
+            crate::services::apig::openapi::preview(&text)
         }
         .await,
     )
@@ -32,7 +32,7 @@ pub async fn import_api_item(
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:import", "API", &gateway_id).await?;
-            crate::services::openapi::import_item(
+            crate::services::apig::openapi::import_item(
                 &ctx::pool()?,
                 &caller,
                 &gateway_id,
@@ -54,7 +54,7 @@ pub async fn export_apis(
     env_id: String,
     yaml: bool,
 ) -> Result<String, AppError> {
-    use crate::services::openapi;
+    use crate::services::apig::openapi;
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:export", "API", &gateway_id).await?;

@@ -3,10 +3,10 @@
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
-use super::caller::Caller;
 use crate::domain::audit::{AuditFilter, AuditPage, AuditRecord, AuditResult};
 use crate::domain::paging::Page;
 use crate::error::AppError;
+use crate::services::caller::Caller;
 
 /// What an action was about.
 #[derive(Debug, Clone, Copy)]

@@ -1,9 +1,9 @@
 //! First start: the account, its `default` project and the `admin` user.
 use sqlx::PgPool;
 
-use super::{ids::new_id, passwords};
 use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::error::AppError;
+use crate::services::{iam::passwords, ids::new_id};
 
 /// The group of account administrators: it holds every system administrator policy in all
 /// projects, and `admin` is always in it.

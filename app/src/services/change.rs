@@ -8,11 +8,11 @@ use std::ops::{Deref, DerefMut};
 
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
-use super::audit::{self, Target};
-use super::caller::Caller;
-use super::revision;
 use crate::domain::audit::AuditResult;
 use crate::error::AppError;
+use crate::services::audit::{self, Target};
+use crate::services::caller::Caller;
+use crate::services::revision;
 
 pub struct Change<'a> {
     tx: Transaction<'static, Postgres>,

@@ -1,10 +1,10 @@
 //! The state of the process checklist on the dashboard.
 use sqlx::PgPool;
 
-use super::caller::Caller;
 use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::domain::process::ProcessState;
 use crate::error::AppError;
+use crate::services::caller::Caller;
 
 /// Which steps of the process are done in the caller's account and project.
 pub async fn state(pool: &PgPool, caller: &Caller) -> Result<ProcessState, AppError> {

@@ -1,36 +1,23 @@
-//! The service layer (server only): one module per resource, all SQL as checked
-//! `sqlx::query!`. Server functions and the management API both call these functions, so
-//! the console and the API can never drift apart.
-pub mod access_keys;
-pub mod api_groups;
-pub mod apis;
+//! The service layer (server only), by product area: `iam` (users, user groups,
+//! permission policies, access keys, projects, tokens, sign-in) and `apig` (gateways, API
+//! groups, APIs and their publishing, environments and variables, domains, certificates,
+//! OpenAPI import and export, resource limits), one module per resource; beside them what
+//! both share (the audit log, the caller, `change`: the unit of work of every write, the
+//! configuration revision, the runtime's configuration, secrets at rest). All SQL is here,
+//! as checked `sqlx::query!`. Server functions and the management API both call these
+//! functions, so the console and the API can never drift apart.
+pub mod apig;
 pub mod audit;
-pub mod auth;
-pub mod authz;
 pub mod bootstrap;
 pub mod caller;
-pub mod certificates;
 pub mod change;
 pub mod dashboard;
-pub mod debug;
-pub mod domains;
-pub mod environments;
-pub mod gateways;
-pub mod groups;
 pub mod health;
+pub mod iam;
 pub mod ids;
-pub mod openapi;
-pub mod passwords;
-pub mod policies;
-pub mod projects;
-pub mod quotas;
 pub mod revision;
 pub mod runtime;
 pub mod secrets;
-pub mod session;
-pub mod tasks;
-pub mod tokens;
-pub mod users;
 
 use crate::error::{AppError, Kind};
 

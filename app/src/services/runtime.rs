@@ -9,11 +9,11 @@ use std::sync::Mutex;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use super::secrets::MasterKey;
 use crate::domain::api::ApiDefinition;
 use crate::domain::gateway::{feature_number, feature_spec, FeatureValue};
 use crate::domain::runtime::{RuntimeFailure, RuntimeStatus};
 use crate::error::AppError;
+use crate::services::secrets::MasterKey;
 
 /// What this process's gateway runtime last did, written by its loader and read by the
 /// console.
@@ -64,7 +64,7 @@ impl Health {
 
     /// The runtime's status against the latest committed revision.
     pub async fn status(&self, pool: &PgPool) -> Result<RuntimeStatus, AppError> {
-        let committed_revision = super::revision::current(pool).await?;
+        let committed_revision = crate::services::revision::current(pool).await?;
         let state = self
             .state
             .lock()
@@ -73,9 +73,9 @@ impl Health {
             served_revision: state.served_revision,
             committed_revision,
             live_apis: state.live_apis,
-            loaded_at: state.loaded_at.map(super::audit::format_time),
+            loaded_at: state.loaded_at.map(crate::services::audit::format_time),
             failure: state.failure.as_ref().map(|(at, message)| RuntimeFailure {
-                at: super::audit::format_time(*at),
+                at: crate::services::audit::format_time(*at),
                 message: message.clone(),
             }),
         })
@@ -284,14 +284,15 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
 pub async fn draft(
     pool: &PgPool,
     master: &MasterKey,
-    caller: &super::caller::Caller,
+    caller: &crate::services::caller::Caller,
     gateway_id: &str,
     api_id: &str,
     stage: &str,
 ) -> Result<RuntimeConfig, AppError> {
-    let api = super::apis::get(pool, caller, gateway_id, api_id).await?;
+    let api = crate::services::apig::apis::get(pool, caller, gateway_id, api_id).await?;
     let all = crate::domain::paging::Page::new(Some(0), Some(crate::domain::paging::MAX_LIMIT));
-    let (_, environments) = super::environments::list(pool, caller, gateway_id, None, all).await?;
+    let (_, environments) =
+        crate::services::apig::environments::list(pool, caller, gateway_id, None, all).await?;
     let environment = environments
         .into_iter()
         .find(|e| e.name.eq_ignore_ascii_case(stage))

@@ -9,7 +9,7 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use tower_sessions::Session;
 
 use app::error::AppError;
-use app::services::{projects, session};
+use app::services::{iam::projects, iam::session};
 
 use super::ConsoleState;
 

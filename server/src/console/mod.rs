@@ -71,7 +71,7 @@ pub fn router(state: ConsoleState) -> Router {
             state.endpoints.clone(),
             state.runtime.clone(),
         );
-        let debug_target = app::services::debug::DebugTarget {
+        let debug_target = app::services::apig::debug::DebugTarget {
             gateway_addr: state.endpoints.gateway_addr.clone(),
             subdomain_suffix: state.endpoints.subdomain_suffix.clone(),
             key: state.debug_key.clone(),

@@ -31,7 +31,7 @@ use super::transform::{outgoing, Incoming};
 use super::upstream::Upstream;
 use super::{policies, GatewayError, RequestId};
 use crate::listen::ClientLimits;
-use app::services::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
+use app::services::apig::debug::{BACKEND_REQUEST_HEADER, DEBUG_HEADER};
 
 /// What every request of one listener shares (one `Arc`, cloned per request).
 #[derive(Clone)]

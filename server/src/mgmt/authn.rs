@@ -16,8 +16,8 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use app::services::caller::{Caller, Channel};
-use app::services::tokens::TokenInfo;
-use app::services::{access_keys, session, tokens};
+use app::services::iam::tokens::TokenInfo;
+use app::services::{iam::access_keys, iam::session, iam::tokens};
 
 use super::{ApiError, MgmtState};
 use crate::signature::{self, RequestParts};

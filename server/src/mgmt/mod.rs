@@ -20,8 +20,8 @@ use sqlx::PgPool;
 use app::domain::gateway::Endpoints;
 use app::domain::policy::Scope;
 use app::services::audit::Target;
-use app::services::authz;
 use app::services::caller::Caller;
+use app::services::iam::authz;
 use app::services::secrets::MasterKey;
 
 pub use error::ApiError;

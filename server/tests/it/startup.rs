@@ -54,7 +54,7 @@ async fn without_a_password_one_is_generated_and_works() {
         panic!("a password must be generated");
     };
     assert!(password.len() >= 16);
-    let user = app::services::auth::sign_in(
+    let user = app::services::iam::signin::sign_in(
         &pool,
         "admin",
         &password,

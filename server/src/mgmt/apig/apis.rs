@@ -8,8 +8,8 @@ use serde_json::{json, Map, Value};
 
 use app::domain::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
 use app::domain::group::RELEASE_ID;
-use app::services::api_groups;
-use app::services::apis::{self, ApiFilter};
+use app::services::apig::api_groups;
+use app::services::apig::apis::{self, ApiFilter};
 use app::services::caller::Caller;
 
 use super::{apig_time_of, in_gateway, precise, slice, without};

@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 use app::domain::api::{DebugCall, DebugResult};
 use app::error::AppError;
+use app::services::apig::debug::{self, DebugTarget, Mode};
 use app::services::caller::Caller;
-use app::services::debug::{self, DebugTarget, Mode};
 use app::services::runtime;
 
 use crate::gateway;

@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 
 use app::domain::certificate::{BoundDomain, Certificate, CertificateUpload, DomainSettings, Link};
 use app::error::AppError;
+use app::services::apig::certificates::{self, CertificateFilter};
 use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::certificates::{self, CertificateFilter};
-use app::services::{api_groups, domains};
+use app::services::{apig::api_groups, apig::domains};
 
 use super::{apig_time_of, in_gateway, in_project, slice, without};
 use crate::mgmt::{guard, page, ApiError, Body, MgmtState, Path, Query};

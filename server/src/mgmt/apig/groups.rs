@@ -8,10 +8,10 @@ use serde_json::{json, Value};
 
 use app::domain::certificate::BoundDomain;
 use app::domain::group::{ApiGroup, Environment, Variable};
-use app::services::api_groups::GroupFilter;
+use app::services::apig::api_groups::GroupFilter;
+use app::services::apig::environments::{self, VariableFilter};
 use app::services::caller::Caller;
-use app::services::environments::{self, VariableFilter};
-use app::services::{api_groups, domains};
+use app::services::{apig::api_groups, apig::domains};
 
 use super::{apig_time_of, in_gateway, precise};
 use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};

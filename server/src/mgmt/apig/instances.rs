@@ -10,10 +10,10 @@ use app::domain::gateway::{
     Tag, FEATURES,
 };
 use app::domain::policy::Scope;
+use app::services::apig::gateways::{self, GatewayFilter};
+use app::services::apig::limits::{self, Limits};
 use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::gateways::{self, GatewayFilter};
-use app::services::quotas::{self, Quotas};
 
 use super::{apig_time_of, in_project, slice, Paging};
 use crate::mgmt::{guard_in, page, ApiError, Body, MgmtState, Path, Query};
@@ -544,10 +544,10 @@ pub async fn delete_ingress_port(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn configs(quotas: &Quotas, with_used: bool) -> Vec<Value> {
-    let at = apig_time_of(&app::services::audit::format_time(quotas.set_at));
-    quotas
-        .quotas
+fn configs(limits: &Limits, with_used: bool) -> Vec<Value> {
+    let at = apig_time_of(&app::services::audit::format_time(limits.set_at));
+    limits
+        .limits
         .iter()
         .map(|q| {
             let mut config = json!({
@@ -578,8 +578,8 @@ pub async fn instance_configs(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = authorized(&state, caller, &project_id, "apig:instances:list", "").await?;
-    let quotas = quotas::project(&state.pool, &caller).await?;
-    Ok(Json(paged(configs(&quotas, false), &paging)?))
+    let limits = limits::project(&state.pool, &caller).await?;
+    Ok(Json(paged(configs(&limits, false), &paging)?))
 }
 
 /// A gateway's limits with what it uses (`project/configs`).
@@ -597,8 +597,8 @@ pub async fn gateway_configs(
         &instance_id,
     )
     .await?;
-    let quotas = quotas::gateway(&state.pool, &caller, &instance_id).await?;
-    Ok(Json(paged(configs(&quotas, true), &paging)?))
+    let limits = limits::gateway(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(paged(configs(&limits, true), &paging)?))
 }
 
 pub async fn group_outline(
@@ -614,7 +614,7 @@ pub async fn group_outline(
         &instance_id,
     )
     .await?;
-    let (on, off) = quotas::group_outline(&state.pool, &caller, &instance_id).await?;
+    let (on, off) = limits::group_outline(&state.pool, &caller, &instance_id).await?;
     Ok(Json(json!({ "onsell_nums": on, "offsell_nums": off })))
 }
 
@@ -624,7 +624,7 @@ pub async fn api_outline(
     Path((project_id, instance_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = authorized(&state, caller, &project_id, "apig:apis:list", &instance_id).await?;
-    let (all, released, other) = quotas::api_outline(&state.pool, &caller, &instance_id).await?;
+    let (all, released, other) = limits::api_outline(&state.pool, &caller, &instance_id).await?;
     Ok(Json(
         json!({ "instance_num": all, "nums_on_release": released, "nums_off_release": other }),
     ))

@@ -18,13 +18,13 @@ use app::domain::paging::Page;
 use app::domain::policy::Scope;
 use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::{gateways, projects};
+use app::services::{apig::gateways, iam::projects};
 
 use super::{guard_in, ApiError, MgmtState};
 use app::error::Kind;
 
 /// Largest import request: the largest document plus the form around it.
-const IMPORT_LIMIT: usize = app::services::openapi::MAX_DOCUMENT + 64 * 1024;
+const IMPORT_LIMIT: usize = app::services::apig::openapi::MAX_DOCUMENT + 64 * 1024;
 
 pub fn routes() -> Router<MgmtState> {
     const BASE: &str = "/v2/{project_id}/apigw";

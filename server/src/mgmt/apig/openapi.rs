@@ -9,9 +9,9 @@ use serde_json::{json, Value};
 
 use app::domain::openapi::ImportReport;
 use app::error::AppError;
+use app::services::apig::openapi::{self, ImportTarget};
 use app::services::caller::Caller;
-use app::services::openapi::{self, ImportTarget};
-use app::services::{api_groups, tasks};
+use app::services::{apig::api_groups, apig::tasks};
 
 use super::in_gateway;
 use crate::mgmt::{ApiError, Body, MgmtState, Path};

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::domain::iam::AccessKey;
-use app::services::access_keys;
 use app::services::audit::Target;
 use app::services::caller::Caller;
+use app::services::iam::access_keys;
 
 use super::json::iam_time;
 use crate::mgmt::Body;

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::{authz, groups};
+use app::services::{iam::authz, iam::user_groups};
 
 use super::json::{collection_links, group, in_account, user, UserShape};
 use crate::mgmt::Body;
@@ -40,7 +40,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     guard(&state, &caller, "iam:groups:create", authz::any("group")).await?;
     let name = request.group.name.unwrap_or_default();
-    let created = groups::create(
+    let created = user_groups::create(
         &state.pool,
         &caller,
         &name,
@@ -67,7 +67,7 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:groups:list", authz::any("group")).await?;
     let all = match in_account(&caller, query.domain_id.as_deref()) {
-        true => groups::list(&state.pool, &caller, query.name.as_deref()).await?,
+        true => user_groups::list(&state.pool, &caller, query.name.as_deref()).await?,
         false => Vec::new(),
     };
     let items: Vec<Value> = all.iter().map(|g| group(&caller, g)).collect();
@@ -82,7 +82,7 @@ pub async fn show(
     Path(group_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:groups:get", target(&group_id)).await?;
-    let found = groups::get(&state.pool, &caller, &group_id).await?;
+    let found = user_groups::get(&state.pool, &caller, &group_id).await?;
     Ok(Json(json!({ "group": group(&caller, &found) })))
 }
 
@@ -93,7 +93,7 @@ pub async fn update(
     Body(request): Body<GroupRequest>,
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:groups:update", target(&group_id)).await?;
-    let updated = groups::update(
+    let updated = user_groups::update(
         &state.pool,
         &caller,
         &group_id,
@@ -110,7 +110,7 @@ pub async fn delete(
     Path(group_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     guard(&state, &caller, "iam:groups:delete", target(&group_id)).await?;
-    groups::delete(&state.pool, &caller, &group_id).await?;
+    user_groups::delete(&state.pool, &caller, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -120,7 +120,7 @@ pub async fn members(
     Path(group_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:users:list", target(&group_id)).await?;
-    let found = groups::members(&state.pool, &caller, &group_id).await?;
+    let found = user_groups::members(&state.pool, &caller, &group_id).await?;
     let items: Vec<Value> = found
         .iter()
         .map(|u| user(&caller, u, UserShape::KeystoneListed))
@@ -146,7 +146,7 @@ pub async fn list_for_user(
         },
     )
     .await?;
-    let found = groups::groups_of_user(&state.pool, &caller, &user_id).await?;
+    let found = user_groups::groups_of_user(&state.pool, &caller, &user_id).await?;
     let items: Vec<Value> = found.iter().map(|g| group(&caller, g)).collect();
     Ok(Json(
         json!({ "groups": items, "links": collection_links(&format!("/v3/users/{user_id}/groups")) }),
@@ -159,7 +159,7 @@ pub async fn add_member(
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     guard(&state, &caller, "iam:groups:addUser", target(&group_id)).await?;
-    groups::add_member(&state.pool, &caller, &group_id, &user_id).await?;
+    user_groups::add_member(&state.pool, &caller, &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,7 +169,7 @@ pub async fn check_member(
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     guard(&state, &caller, "iam:groups:get", target(&group_id)).await?;
-    if groups::is_member(&state.pool, &caller, &group_id, &user_id).await? {
+    if user_groups::is_member(&state.pool, &caller, &group_id, &user_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::from(app::error::AppError::not_found(
@@ -185,6 +185,6 @@ pub async fn remove_member(
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     guard(&state, &caller, "iam:groups:removeUser", target(&group_id)).await?;
-    groups::remove_member(&state.pool, &caller, &group_id, &user_id).await?;
+    user_groups::remove_member(&state.pool, &caller, &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

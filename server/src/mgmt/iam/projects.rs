@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use app::domain::ProjectRef;
 use app::services::caller::Caller;
-use app::services::{authz, projects};
+use app::services::{iam::authz, iam::projects};
 
 use super::json::{collection_links, in_account, keystone_page, self_link};
 use crate::mgmt::{guard, ApiError, Body, MgmtState, Path, Query};
@@ -167,7 +167,7 @@ pub async fn list_for_user(
     if user_id != caller.user_id {
         guard(&state, &caller, "iam:projects:list", authz::any("project")).await?;
     }
-    app::services::users::get(&state.pool, &caller, &user_id).await?;
+    app::services::iam::users::get(&state.pool, &caller, &user_id).await?;
     let all = projects::list(&state.pool, &caller.account_id).await?;
     let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
     let path = format!("/v3/users/{user_id}/projects");

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use app::domain::iam::PolicyInfo;
 use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::{authz, groups, policies};
+use app::services::{iam::authz, iam::permissions, iam::user_groups};
 
 use super::json::{collection_links, iam_time, in_account, keystone_page};
 use crate::mgmt::apig::without;
@@ -130,7 +130,7 @@ pub async fn list_system(
             format!("Account {}", query.domain_id.unwrap_or_default()),
         )));
     }
-    let all = policies::list(&state.pool, &caller).await?;
+    let all = permissions::list(&state.pool, &caller).await?;
     let matching: Vec<&PolicyInfo> = all
         .iter()
         .filter(|p| (p.origin == "system") != custom)
@@ -174,7 +174,7 @@ pub async fn show(
         },
     )
     .await?;
-    let found = policies::get(&state.pool, &caller, &role_id).await?;
+    let found = permissions::get(&state.pool, &caller, &role_id).await?;
     Ok(Json(json!({ "role": role(&caller, &found) })))
 }
 
@@ -233,14 +233,14 @@ pub async fn list_granted(
     .await?;
     let inherited = uri.path().starts_with("/v3/OS-INHERIT/");
     let mut items = Vec::new();
-    for grant in groups::grants(&state.pool, &caller, &at.group_id)
+    for grant in user_groups::grants(&state.pool, &caller, &at.group_id)
         .await?
         .iter()
         .filter(|g| g.project_id == place)
     {
         let role = role(
             &caller,
-            &policies::get(&state.pool, &caller, &grant.policy_id).await?,
+            &permissions::get(&state.pool, &caller, &grant.policy_id).await?,
         );
         items.push(if inherited {
             without(role, &["domain_id"])
@@ -267,7 +267,7 @@ pub async fn grant(
         grant_target(&at.group_id),
     )
     .await?;
-    groups::grant(
+    user_groups::grant(
         &state.pool,
         &caller,
         &at.group_id,
@@ -292,8 +292,8 @@ pub async fn check_grant(
         grant_target(&at.group_id),
     )
     .await?;
-    let policy = policies::get(&state.pool, &caller, &at.role_id).await?;
-    let granted = groups::grants(&state.pool, &caller, &at.group_id)
+    let policy = permissions::get(&state.pool, &caller, &at.role_id).await?;
+    let granted = user_groups::grants(&state.pool, &caller, &at.group_id)
         .await?
         .iter()
         .any(|g| g.policy_id == policy.id && g.project_id == place);
@@ -324,8 +324,8 @@ pub async fn revoke(
         grant_target(&at.group_id),
     )
     .await?;
-    let policy = policies::get(&state.pool, &caller, &at.role_id).await?;
-    groups::revoke(
+    let policy = permissions::get(&state.pool, &caller, &at.role_id).await?;
+    user_groups::revoke(
         &state.pool,
         &caller,
         &at.group_id,
@@ -357,7 +357,7 @@ pub async fn create_custom(
     guard(&state, &caller, "iam:policies:create", authz::any("policy")).await?;
     let option = request.role;
     let document = option.policy.map(|p| p.to_string()).unwrap_or_default();
-    let created = policies::create(
+    let created = permissions::create(
         &state.pool,
         &caller,
         option.display_name.as_deref().unwrap_or(""),
@@ -384,7 +384,7 @@ pub async fn list_custom(
     Query(query): Query<CustomQuery>,
 ) -> Result<Json<Value>, ApiError> {
     guard(&state, &caller, "iam:policies:list", authz::any("policy")).await?;
-    let custom = policies::list_custom(&state.pool, &caller).await?;
+    let custom = permissions::list_custom(&state.pool, &caller).await?;
     let total = custom.len();
     let shown = keystone_page(custom, query.page, query.per_page, MAX_ROLES_PAGE)?;
     let items: Vec<Value> = shown.iter().map(|p| role(&caller, p)).collect();
@@ -412,7 +412,7 @@ pub async fn update_custom(
     .await?;
     let option = request.role;
     let document = option.policy.map(|p| p.to_string());
-    let updated = policies::update(
+    let updated = permissions::update(
         &state.pool,
         &caller,
         &role_id,
@@ -440,6 +440,6 @@ pub async fn delete_custom(
         },
     )
     .await?;
-    policies::delete(&state.pool, &caller, &role_id).await?;
+    permissions::delete(&state.pool, &caller, &role_id).await?;
     Ok(StatusCode::OK)
 }

@@ -13,8 +13,8 @@ use app::domain::ProjectRef;
 use app::error::AppError;
 use app::services::audit::Target;
 use app::services::caller::{Caller, Channel};
-use app::services::tokens::TokenInfo;
-use app::services::{auth, projects, tokens};
+use app::services::iam::tokens::TokenInfo;
+use app::services::{iam::projects, iam::signin, iam::tokens};
 
 use crate::mgmt::{guard, ApiError, Body, MgmtState};
 
@@ -91,7 +91,7 @@ pub async fn create(
         let password = identity.password.ok_or_else(|| {
             ApiError::bad_body("auth.identity.password is required by the password method")
         })?;
-        let user = auth::sign_in(
+        let user = signin::sign_in(
             &state.pool,
             &password.user.name,
             &password.user.password,

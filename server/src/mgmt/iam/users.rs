@@ -9,7 +9,7 @@ use app::domain::iam::{NewUser, UserChange};
 use app::domain::paging::{Page, SortOrder};
 use app::services::audit::Target;
 use app::services::caller::Caller;
-use app::services::{authz, users};
+use app::services::{iam::authz, iam::users};
 
 use super::json::{collection_links, in_account, user, UserShape};
 use crate::mgmt::Body;

@@ -4,14 +4,14 @@
 //! no access. Refusals are audited.
 use sqlx::PgPool;
 
-use super::audit::{self, Target};
-use super::caller::Caller;
 use crate::domain::audit::AuditResult;
 use crate::domain::policy::document::PolicyDocument;
 use crate::domain::policy::evaluate::{evaluate_in, Decision, Scope};
 use crate::domain::policy::grant::is_account_wide;
 use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::error::AppError;
+use crate::services::audit::{self, Target};
+use crate::services::caller::Caller;
 
 /// The policies that apply to a user in one project, kept apart by where they were
 /// granted: IAM actions come only from grants in all projects.

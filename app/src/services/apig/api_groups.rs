@@ -3,10 +3,6 @@
 //! record and a configuration revision bump.
 use sqlx::{PgConnection, PgPool};
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::{gateways, ids};
 use crate::domain::gateway::counted;
 use crate::domain::group::{
     validate_group_name, validate_remark, ApiGroup, GroupPage, DEFAULT_GROUP, MAX_GROUPS,
@@ -14,6 +10,10 @@ use crate::domain::group::{
 use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::{apig::gateways, ids};
 
 /// Longest group description.
 pub const MAX_REMARK: usize = 1000;

@@ -6,10 +6,6 @@ use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgPool};
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::ids;
 use crate::domain::gateway::{
     self as rules, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayContents,
     GatewayDetail, GatewayPage, IngressPort, NewGateway, NewIngressPort, Tag, MAX_GATEWAYS,
@@ -19,6 +15,10 @@ use crate::domain::group::RELEASE_ID;
 use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::ids;
 
 mod settings;
 pub use settings::{
@@ -234,8 +234,8 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
     )
     .execute(&mut *change)
     .await?;
-    super::api_groups::create_default(&mut change, &id).await?;
-    super::environments::create_release(&mut change, &id).await?;
+    crate::services::apig::api_groups::create_default(&mut change, &id).await?;
+    crate::services::apig::environments::create_release(&mut change, &id).await?;
     for tag in &new.tags {
         sqlx::query!(
             "INSERT INTO gateway_tags (gateway_id, key, value) VALUES ($1, $2, $3)",
@@ -329,14 +329,18 @@ pub async fn list_visible(
 ) -> Result<GatewayPage, AppError> {
     const LIST: &str = "apig:instances:list";
     let mut filter = filter.clone();
-    if !super::authz::decide(pool, caller, LIST).await?.is_allowed() {
+    if !crate::services::iam::authz::decide(pool, caller, LIST)
+        .await?
+        .is_allowed()
+    {
         let all = sqlx::query_scalar!(
             "SELECT id FROM gateways WHERE project_id = $1",
             caller.project_id
         )
         .fetch_all(pool)
         .await?;
-        filter.within = Some(super::authz::gateways_allowing(pool, caller, LIST, all).await?);
+        filter.within =
+            Some(crate::services::iam::authz::gateways_allowing(pool, caller, LIST, all).await?);
     }
     list(pool, caller, &filter, page).await
 }

@@ -7,10 +7,10 @@ use std::future::Future;
 
 use sqlx::PgPool;
 
-use super::caller::Caller;
-use super::ids;
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::caller::Caller;
+use crate::services::ids;
 
 /// A task as `async-tasks/{task_id}` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

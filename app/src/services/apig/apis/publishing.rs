@@ -10,7 +10,7 @@ use crate::error::Kind;
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
-use crate::services::{environments, gateways, ids};
+use crate::services::{apig::environments, apig::gateways, ids};
 
 /// Records the version as live in its environment (a new publish id each time).
 async fn make_live(

@@ -4,11 +4,6 @@
 //! domain its names cover, and only in its own gateway unless it is global.
 use sqlx::PgPool;
 
-use super::audit::Target;
-use super::caller::Caller;
-use super::change::Change;
-use super::secrets::MasterKey;
-use super::{api_groups, certificates, gateways, ids};
 use crate::domain::certificate::{
     normalize_domain, validate_domain, validate_ports, validate_tls_version, BoundDomain,
     CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, Link,
@@ -16,6 +11,11 @@ use crate::domain::certificate::{
 };
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::Target;
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::secrets::MasterKey;
+use crate::services::{apig::api_groups, apig::certificates, apig::gateways, ids};
 
 struct Row {
     id: String,

@@ -12,10 +12,10 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use sqlx::PgPool;
 
-use super::caller::Caller;
-use super::{api_groups, apis};
 use crate::domain::api::{DebugCall, DebugResult};
 use crate::error::AppError;
+use crate::services::caller::Caller;
+use crate::services::{apig::api_groups, apig::apis};
 
 /// The header the debug key travels in, and the one the backend request comes back in.
 pub const DEBUG_HEADER: &str = "x-portico-debug";

@@ -12,15 +12,15 @@ pub use publishing::{
     BatchOutcome, MAX_BATCH,
 };
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::{api_groups, gateways, ids};
 use crate::domain::api::{ApiDefinition, ApiInfo, Publication};
 use crate::domain::gateway::{feature_number, feature_spec};
 use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::{apig::api_groups, apig::gateways, ids};
 
 fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
     Target {

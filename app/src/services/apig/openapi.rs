@@ -4,8 +4,6 @@
 use serde_json::Value;
 use sqlx::PgPool;
 
-use super::caller::Caller;
-use super::{api_groups, apis, environments};
 use crate::domain::api::ApiDefinition;
 use crate::domain::openapi::{
     self, ImportFailure, ImportItem, ImportItemRef, ImportPlan, ImportReport, ImportSuccess,
@@ -13,6 +11,8 @@ use crate::domain::openapi::{
 };
 use crate::domain::paging::{Page, MAX_LIMIT};
 use crate::error::AppError;
+use crate::services::caller::Caller;
+use crate::services::{apig::api_groups, apig::apis, apig::environments};
 
 /// Largest document accepted.
 pub const MAX_DOCUMENT: usize = 5 * 1024 * 1024;

@@ -1,16 +1,16 @@
 //! IAM user groups, their members, and the policies granted to them per project.
 use sqlx::PgPool;
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::{authz, ids::new_id, policies};
 use crate::domain::iam::{self, Grant, Group, PolicyInfo, User};
 use crate::domain::policy::grant::{account_wide_actions, demands};
 use crate::domain::policy::parse;
 use crate::domain::ProjectRef;
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::{iam::authz, iam::permissions, ids::new_id};
 
 struct Row {
     id: String,
@@ -149,7 +149,7 @@ pub async fn update(
 
 pub async fn delete(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<(), AppError> {
     let group = get(pool, caller, group_id).await?;
-    if group.name == super::bootstrap::ADMIN_GROUP {
+    if group.name == crate::services::bootstrap::ADMIN_GROUP {
         return Err(AppError::conflict(
             None,
             "The admin group holds the account administrators and cannot be deleted.",
@@ -180,7 +180,7 @@ pub async fn add_member(
     user_id: &str,
 ) -> Result<(), AppError> {
     let group = get(pool, caller, group_id).await?;
-    let user = super::users::get(pool, caller, user_id).await?;
+    let user = crate::services::iam::users::get(pool, caller, user_id).await?;
     let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
         "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -206,8 +206,8 @@ pub async fn remove_member(
     user_id: &str,
 ) -> Result<(), AppError> {
     let group = get(pool, caller, group_id).await?;
-    let user = super::users::get(pool, caller, user_id).await?;
-    if group.name == super::bootstrap::ADMIN_GROUP && user.name == "admin" {
+    let user = crate::services::iam::users::get(pool, caller, user_id).await?;
+    if group.name == crate::services::bootstrap::ADMIN_GROUP && user.name == "admin" {
         return Err(AppError::conflict(
             None,
             "The user admin stays in the admin group.",
@@ -269,7 +269,7 @@ pub async fn members(
     .await?;
     let mut users = Vec::with_capacity(ids.len());
     for id in ids {
-        users.push(super::users::get(pool, caller, &id).await?);
+        users.push(crate::services::iam::users::get(pool, caller, &id).await?);
     }
     Ok(users)
 }
@@ -279,7 +279,7 @@ pub async fn groups_of_user(
     caller: &Caller,
     user_id: &str,
 ) -> Result<Vec<Group>, AppError> {
-    super::users::get(pool, caller, user_id).await?;
+    crate::services::iam::users::get(pool, caller, user_id).await?;
     let rows = sqlx::query_as!(
         Row,
         "SELECT g.id, g.name, g.description, g.created_at FROM group_members m
@@ -335,10 +335,10 @@ pub async fn grantable(
     policy_id: &str,
     project_id: Option<&str>,
 ) -> Result<PolicyInfo, AppError> {
-    let policy = policies::get(pool, caller, policy_id).await?;
+    let policy = permissions::get(pool, caller, policy_id).await?;
     let project = match project_id {
         Some(project_id) => {
-            Some(super::projects::find(pool, &caller.account_id, project_id).await?)
+            Some(crate::services::iam::projects::find(pool, &caller.account_id, project_id).await?)
         }
         None => None,
     };
@@ -406,13 +406,13 @@ pub async fn revoke(
     project_id: Option<&str>,
 ) -> Result<(), AppError> {
     let group = get(pool, caller, group_id).await?;
-    if group.name == super::bootstrap::ADMIN_GROUP {
+    if group.name == crate::services::bootstrap::ADMIN_GROUP {
         return Err(AppError::conflict(
             None,
             "The admin group's permissions cannot be revoked.",
         ));
     }
-    let policy = policies::get(pool, caller, policy_id).await?;
+    let policy = permissions::get(pool, caller, policy_id).await?;
     let policy_id = policy.id.as_str();
     let mut change = Change::begin(pool, caller).await?;
     let removed = sqlx::query!(
@@ -466,7 +466,7 @@ pub async fn grants(
     .await?;
     let mut grants = Vec::with_capacity(rows.len());
     for row in rows {
-        let policy_name = policies::get(pool, caller, &row.policy_id)
+        let policy_name = permissions::get(pool, caller, &row.policy_id)
             .await
             .map(|p| p.name)
             .unwrap_or_else(|_| row.policy_id.clone());

@@ -1,10 +1,10 @@
 //! Projects of the account, and the console frame's view of them.
 use sqlx::PgPool;
 
-use super::session::SessionUser;
 use crate::domain::{ProjectRef, ShellInfo};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::iam::session::SessionUser;
 
 /// The account's projects, by name.
 pub async fn list(pool: &PgPool, account_id: &str) -> Result<Vec<ProjectRef>, AppError> {
@@ -30,7 +30,8 @@ pub async fn shell_info(pool: &PgPool, user: &SessionUser) -> Result<ShellInfo, 
         .or(projects.first())
         .cloned()
         .ok_or_else(|| AppError::Internal("the account has no project".to_owned()))?;
-    let held = super::authz::held(pool, &user.user_id, Some(&current_project.id)).await?;
+    let held =
+        crate::services::iam::authz::held(pool, &user.user_id, Some(&current_project.id)).await?;
     let allowed_actions = crate::domain::policy::actions::ACTIONS
         .iter()
         .filter(|action| {
@@ -99,13 +100,13 @@ fn validate_project(name: &str, description: &str) -> Result<(), AppError> {
 /// Creates a project in the caller's account.
 pub async fn create(
     pool: &PgPool,
-    caller: &super::caller::Caller,
+    caller: &crate::services::caller::Caller,
     name: &str,
     description: &str,
 ) -> Result<ProjectRef, AppError> {
     validate_project(name, description)?;
-    let id = super::ids::new_id();
-    let mut change = super::change::Change::begin(pool, caller).await?;
+    let id = crate::services::ids::new_id();
+    let mut change = crate::services::change::Change::begin(pool, caller).await?;
     let inserted = sqlx::query!(
         "INSERT INTO projects (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
@@ -123,7 +124,7 @@ pub async fn create(
             format!("A project named {name} already exists."),
         ));
     }
-    let target = super::audit::Target {
+    let target = crate::services::audit::Target {
         kind: "project",
         id: &id,
         name,
@@ -135,7 +136,7 @@ pub async fn create(
 /// Renames a project or changes its description (`default` keeps its name).
 pub async fn update(
     pool: &PgPool,
-    caller: &super::caller::Caller,
+    caller: &crate::services::caller::Caller,
     project_id: &str,
     name: Option<&str>,
     description: Option<&str>,
@@ -149,7 +150,7 @@ pub async fn update(
         ));
     }
     validate_project(name, description.unwrap_or(""))?;
-    let mut change = super::change::Change::begin(pool, caller).await?;
+    let mut change = crate::services::change::Change::begin(pool, caller).await?;
     let updated = sqlx::query!(
         "UPDATE projects SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2
@@ -168,7 +169,7 @@ pub async fn update(
             format!("A project named {name} already exists."),
         ));
     }
-    let target = super::audit::Target {
+    let target = crate::services::audit::Target {
         kind: "project",
         id: project_id,
         name,

@@ -5,8 +5,8 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use super::caller::{Caller, Channel};
 use crate::error::AppError;
+use crate::services::caller::{Caller, Channel};
 
 pub const TOKEN_LIFETIME: time::Duration = time::Duration::hours(24);
 

@@ -2,10 +2,10 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use super::caller::Channel;
-use super::passwords;
-use super::session::SessionUser;
 use crate::error::AppError;
+use crate::services::caller::Channel;
+use crate::services::iam::passwords;
+use crate::services::iam::session::SessionUser;
 
 /// Wrong passwords in a row that lock a user.
 pub const MAX_FAILED_LOGINS: i32 = 5;
@@ -81,7 +81,7 @@ pub async fn sign_in(
         account_id: user.account_id,
         project_id,
         signed_in_at: now.unix_timestamp(),
-        password_set_at: super::session::micros(user.password_changed_at),
+        password_set_at: crate::services::iam::session::micros(user.password_changed_at),
     })
 }
 
@@ -99,9 +99,9 @@ pub async fn record_sign_in(
     source_ip: &str,
     outcome: Result<&SessionUser, &AppError>,
 ) -> Result<(), AppError> {
-    use super::audit::{self, Target};
-    use super::caller::Caller;
     use crate::domain::audit::AuditResult;
+    use crate::services::audit::{self, Target};
+    use crate::services::caller::Caller;
     let (user_id, account_id, project_id, name) = match outcome {
         Ok(user) => (
             user.user_id.clone(),
@@ -149,9 +149,9 @@ pub async fn record_sign_in(
 /// Records a console sign-out in the audit log.
 pub async fn record_sign_out(
     pool: &PgPool,
-    caller: &super::caller::Caller,
+    caller: &crate::services::caller::Caller,
 ) -> Result<(), AppError> {
-    use super::audit::{self, Target};
+    use crate::services::audit::{self, Target};
     let target = Target {
         kind: "user",
         id: &caller.user_id,

@@ -1,15 +1,10 @@
 //! SSL certificates of a project: uploaded as PEM (checked by `domain::certificate::pem`),
 //! stored with the private key sealed under the master key, bound to domains by
-//! `services::domains`. An `instance` certificate belongs to one gateway; a `global` one can
+//! `services::apig::domains`. An `instance` certificate belongs to one gateway; a `global` one can
 //! be bound in any gateway of the project. A bound certificate cannot be deleted.
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::secrets::MasterKey;
-use super::{gateways, ids};
 use crate::domain::certificate::pem::{self, Checked};
 use crate::domain::certificate::{
     validate_certificate_name, BoundDomain, Certificate, CertificatePage, CertificateUpload,
@@ -17,6 +12,11 @@ use crate::domain::certificate::{
 use crate::domain::paging::Page;
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::secrets::MasterKey;
+use crate::services::{apig::gateways, ids};
 
 struct Row {
     id: String,
@@ -284,7 +284,7 @@ pub async fn attached_domains(
     page: Page,
 ) -> Result<(Vec<(BoundDomain, String, String)>, i64), AppError> {
     get(pool, caller, id).await?;
-    let all = super::domains::with_certificate(pool, id).await?;
+    let all = crate::services::apig::domains::with_certificate(pool, id).await?;
     let matching: Vec<_> = all
         .into_iter()
         .filter(|(bound, _, _)| {
@@ -316,7 +316,7 @@ pub async fn update(
         ..upload.clone()
     };
     let (_, _, checked) = checked(pool, caller, &upload).await?;
-    for (bound, _, _) in super::domains::with_certificate(pool, id).await? {
+    for (bound, _, _) in crate::services::apig::domains::with_certificate(pool, id).await? {
         if !checked.details.covers(&bound.domain) {
             return Err(AppError::invalid(
                 "cert_content",
@@ -358,7 +358,7 @@ pub async fn update(
 /// Deletes a certificate no domain uses.
 pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppError> {
     let current = get(pool, caller, id).await?;
-    let bound = super::domains::with_certificate(pool, id).await?;
+    let bound = crate::services::apig::domains::with_certificate(pool, id).await?;
     if !bound.is_empty() {
         let names: Vec<&str> = bound.iter().map(|(d, _, _)| d.domain.as_str()).collect();
         return Err(AppError::conflict(

@@ -4,13 +4,13 @@ use rand::distributions::Alphanumeric;
 use rand::{Rng, RngCore};
 use sqlx::PgPool;
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::secrets::MasterKey;
 use crate::domain::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::secrets::MasterKey;
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const ACCESS_KEY_LEN: usize = 20;
@@ -46,7 +46,7 @@ pub async fn create(
     description: &str,
 ) -> Result<NewAccessKey, AppError> {
     iam::validate_description("description", description)?;
-    let user = super::users::get(pool, caller, user_id).await?;
+    let user = crate::services::iam::users::get(pool, caller, user_id).await?;
     let secret = new_secret();
     let sealed = master.seal(secret.as_bytes())?;
     let access_key = new_access_key();
@@ -92,7 +92,7 @@ pub async fn list(
     caller: &Caller,
     user_id: &str,
 ) -> Result<Vec<AccessKey>, AppError> {
-    super::users::get(pool, caller, user_id).await?;
+    crate::services::iam::users::get(pool, caller, user_id).await?;
     let rows = sqlx::query!(
         "SELECT access_key, user_id, description, status, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY created_at",
         user_id

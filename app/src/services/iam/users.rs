@@ -1,14 +1,14 @@
 //! IAM users of the account.
 use sqlx::PgPool;
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::{ids::new_id, passwords};
 use crate::domain::iam::{self, NewUser, User, UserChange};
 use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::{iam::passwords, ids::new_id};
 
 struct Row {
     id: String,
@@ -219,7 +219,7 @@ pub async fn change_own_password(
     .await?
     .ok_or(AppError::Unauthenticated)?;
     // A wrong current password counts toward the same lockout as a wrong sign-in.
-    if !super::auth::attempt(pool, &caller.user_id, hash, current).await? {
+    if !crate::services::iam::signin::attempt(pool, &caller.user_id, hash, current).await? {
         return Err(AppError::invalid(
             "current_password",
             "The current password is not correct.",

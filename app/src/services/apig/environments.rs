@@ -3,10 +3,6 @@
 //! one transaction with its audit record and a configuration revision bump.
 use sqlx::{PgConnection, PgPool};
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::{api_groups, gateways, ids};
 use crate::domain::gateway::counted;
 use crate::domain::group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
@@ -15,6 +11,10 @@ use crate::domain::group::{
 use crate::domain::paging::Page;
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::{apig::api_groups, apig::gateways, ids};
 
 /// Longest environment description.
 pub const MAX_REMARK: usize = 255;

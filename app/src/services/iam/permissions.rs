@@ -1,15 +1,15 @@
 //! Policies: the system ones built into Portico and the account's custom ones.
 use sqlx::PgPool;
 
-use super::audit::{format_time, Target};
-use super::caller::Caller;
-use super::change::Change;
-use super::ids::new_id;
 use crate::domain::iam::{self, PolicyInfo};
 use crate::domain::policy::document::{self, PolicyDocument};
 use crate::domain::policy::system::{system_policy, PolicyKind, SystemPolicy, SYSTEM_POLICIES};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::services::audit::{format_time, Target};
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::ids::new_id;
 
 fn system_info(policy: &SystemPolicy) -> PolicyInfo {
     PolicyInfo {

@@ -4,18 +4,18 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use super::caller::Caller;
-use super::gateways;
 use crate::domain::api::{MAX_PARAMS, MAX_VERSIONS};
 use crate::domain::certificate::MAX_DOMAINS_PER_GROUP;
 use crate::domain::gateway::{edition, MAX_GATEWAYS};
 use crate::domain::group::{MAX_ENVIRONMENTS, MAX_GROUPS, MAX_VARIABLES};
 use crate::error::AppError;
+use crate::services::apig::gateways;
+use crate::services::caller::Caller;
 
 /// One limit: its APIG name, its value, what it limits, and how much is used where that is
 /// one number.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quota {
+pub struct Limit {
     pub name: &'static str,
     pub value: i64,
     pub remark: &'static str,
@@ -24,22 +24,22 @@ pub struct Quota {
 
 /// When the limits were set: the gateway's creation, or now for the project's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quotas {
+pub struct Limits {
     pub set_at: OffsetDateTime,
-    pub quotas: Vec<Quota>,
+    pub limits: Vec<Limit>,
 }
 
 /// The project's limits: gateways per project.
-pub async fn project(pool: &PgPool, caller: &Caller) -> Result<Quotas, AppError> {
+pub async fn project(pool: &PgPool, caller: &Caller) -> Result<Limits, AppError> {
     let used = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateways WHERE project_id = $1"#,
         caller.project_id
     )
     .fetch_one(pool)
     .await?;
-    Ok(Quotas {
+    Ok(Limits {
         set_at: OffsetDateTime::now_utc(),
-        quotas: vec![Quota {
+        limits: vec![Limit {
             name: "INSTANCE_NUM_LIMIT",
             value: MAX_GATEWAYS,
             remark: "Gateways per project",
@@ -49,7 +49,7 @@ pub async fn project(pool: &PgPool, caller: &Caller) -> Result<Quotas, AppError>
 }
 
 /// A gateway's limits with what it uses.
-pub async fn gateway(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result<Quotas, AppError> {
+pub async fn gateway(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result<Limits, AppError> {
     let gateway = gateways::get(pool, caller, gateway_id).await?;
     let used = sqlx::query!(
         r#"SELECT (SELECT count(*) FROM apis WHERE gateway_id = $1) AS "apis!",
@@ -60,54 +60,54 @@ pub async fn gateway(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result
     .fetch_one(pool)
     .await?;
     let max_apis = edition(&gateway.spec_id).map_or(0, |e| e.max_apis);
-    let quota = |name, value, remark, used| Quota {
+    let limit = |name, value, remark, used| Limit {
         name,
         value,
         remark,
         used,
     };
-    Ok(Quotas {
+    Ok(Limits {
         set_at: sqlx::query_scalar!("SELECT created_at FROM gateways WHERE id = $1", gateway_id)
             .fetch_one(pool)
             .await?,
-        quotas: vec![
-            quota(
+        limits: vec![
+            limit(
                 "API_NUM_LIMIT",
                 max_apis,
                 "APIs per gateway (set by the edition)",
                 Some(used.apis),
             ),
-            quota(
+            limit(
                 "APIGROUP_NUM_LIMIT",
                 MAX_GROUPS,
                 "API groups per gateway",
                 Some(used.groups),
             ),
-            quota(
+            limit(
                 "ENVIRONMENT_NUM_LIMIT",
                 MAX_ENVIRONMENTS,
                 "Environments per gateway, RELEASE included",
                 Some(used.environments),
             ),
-            quota(
+            limit(
                 "VARIABLE_NUM_LIMIT",
                 MAX_VARIABLES,
                 "Variables per group and environment",
                 None,
             ),
-            quota(
+            limit(
                 "APIGROUP_DOMAIN_NUM_LIMIT",
                 MAX_DOMAINS_PER_GROUP,
                 "Bound domains per group",
                 None,
             ),
-            quota(
+            limit(
                 "API_VERSION_NUM_LIMIT",
                 MAX_VERSIONS,
                 "Versions kept per API and environment",
                 None,
             ),
-            quota(
+            limit(
                 "API_PARAM_NUM_LIMIT",
                 MAX_PARAMS as i64,
                 "Request parameters per API",

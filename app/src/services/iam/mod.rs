@@ -1,0 +1,15 @@
+//! IAM: who may act, and how they prove it — users, user groups and their members,
+//! permission policies (IAM's "policies": the system ones and the account's custom ones)
+//! and their grants, permanent and temporary access keys (AK/SK), projects, API tokens,
+//! console sign-in and sessions, and authorization (`authz`: may this caller perform this
+//! action here?).
+pub mod access_keys;
+pub mod authz;
+pub mod passwords;
+pub mod permissions;
+pub mod projects;
+pub mod session;
+pub mod signin;
+pub mod tokens;
+pub mod user_groups;
+pub mod users;
