@@ -1,7 +1,7 @@
 //! The Portico console: Leptos pages rendered on the server and hydrated in the browser,
 //! the server functions they call, and (with `ssr`) the service layer that owns all SQL.
 //!
-//! Rules: `domain` holds plain types shared by both halves; `api` holds thin server
+//! Rules: `model` holds plain types and rules shared by both halves; `api` holds thin server
 //! functions (resolve the session, call one service); `services` is server-only and is
 //! the only place that talks to PostgreSQL.
 #![forbid(unsafe_code)]
@@ -10,8 +10,8 @@
 
 pub mod api;
 pub mod components;
-pub mod domain;
 pub mod error;
+pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod services;
@@ -26,14 +26,14 @@ use leptos_router::{
 use crate::components::shell::ConsoleShell;
 use crate::pages::account::ChangePasswordPage;
 use crate::pages::gateways::{
-    api_detail::ApiDetailPage, apis::GatewayApisPage, domains::GroupDomainsPage,
-    environments::GatewayEnvironmentsPage, groups::GatewayGroupsPage, list::GatewayPicker,
+    api_detail::ApiDetailPage, api_groups::GatewayGroupsPage, apis::GatewayApisPage,
+    domains::GroupDomainsPage, environments::GatewayEnvironmentsPage, list::GatewayPicker,
     list::GatewaysPage, open_api::EditApiWizard, open_api::OpenApiWizard,
     overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
 };
 use crate::pages::iam::{
-    access_keys::AccessKeysPage, group_detail::GroupDetailPage, groups::GroupsPage,
-    policies::PoliciesPage, user_detail::UserDetailPage, users::UsersPage,
+    access_keys::AccessKeysPage, group_detail::GroupDetailPage, permissions::PoliciesPage,
+    user_detail::UserDetailPage, user_groups::GroupsPage, users::UsersPage,
     wizard::CreateUserWizard,
 };
 use crate::pages::{

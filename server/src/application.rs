@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_sessions::ExpiredDeletion;
 
-use app::domain::gateway::Endpoints;
+use app::model::gateway::Endpoints;
 use app::services::bootstrap::{self, Bootstrap};
 
 use crate::config::Settings;

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
-use crate::domain::gateway::Endpoints;
-use crate::domain::group::{ApiGroup, Environment};
 use crate::error::AppError;
+use crate::model::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
+use crate::model::api_group::{ApiGroup, Environment};
+use crate::model::gateway::Endpoints;
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
@@ -36,7 +36,7 @@ async fn scope(
     caller: &crate::services::caller::Caller,
     gateway_id: &str,
 ) -> Result<GatewayScope, AppError> {
-    use crate::domain::paging::{Page, MAX_LIMIT};
+    use crate::model::paging::{Page, MAX_LIMIT};
     use crate::services::{apig::api_groups, apig::environments, apig::gateways};
     let all = Page::new(Some(0), Some(MAX_LIMIT));
     Ok(GatewayScope {
@@ -71,10 +71,10 @@ pub async fn list_apis(
                 name: Some(search),
                 group_id: Some(group_id),
                 env_id: Some(env_id),
-                sort: crate::domain::paging::SortOrder::parse(&sort),
+                sort: crate::model::paging::SortOrder::parse(&sort),
                 ..ApiFilter::default()
             };
-            let page = crate::domain::paging::Page::new(Some(offset), None);
+            let page = crate::model::paging::Page::new(Some(offset), None);
             let (total, apis) = list(&pool, &caller, &gateway_id, &filter, page).await?;
             Ok(ApisView {
                 scope: scope(&pool, &caller, &gateway_id).await?,
@@ -292,7 +292,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
             let gateway_id = &wizard.gateway_id;
             let caller = authorized_in("apig:apis:create", "API", gateway_id).await?;
             let pool = ctx::pool()?;
-            let here = crate::domain::policy::Scope::Gateway(gateway_id);
+            let here = crate::model::permission::Scope::Gateway(gateway_id);
             let max_timeout = apis::max_timeout(&pool, &caller, gateway_id).await?;
             let new_group = wizard.new_group.trim();
             let mut definition = wizard.definition.clone();
@@ -345,7 +345,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                         env_id: Some(env.id.clone()),
                         ..Default::default()
                     },
-                    crate::domain::paging::Page::new(Some(0), Some(crate::domain::paging::MAX_LIMIT)),
+                    crate::model::paging::Page::new(Some(0), Some(crate::model::paging::MAX_LIMIT)),
                 )
                 .await?;
                 if let Some(missing) = needed.iter().find(|n| !defined.iter().any(|v| &v.name == *n)) {
@@ -407,8 +407,8 @@ pub async fn update_api_definition(
 pub async fn debug_api(
     gateway_id: String,
     api_id: String,
-    call: crate::domain::api::DebugCall,
-) -> Result<crate::domain::api::DebugResult, AppError> {
+    call: crate::model::api::DebugCall,
+) -> Result<crate::model::api::DebugResult, AppError> {
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:debug", "API", &gateway_id).await?;

@@ -41,9 +41,9 @@ pub async fn session() -> Result<Session, AppError> {
 
 /// The frame data the sign-in gate loaded for the page request being rendered (none for a
 /// server function call).
-pub fn shell_at_render() -> Option<crate::domain::ShellInfo> {
+pub fn shell_at_render() -> Option<crate::model::ShellInfo> {
     leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::domain::ShellInfo>().cloned())
+        .and_then(|parts| parts.extensions.get::<crate::model::ShellInfo>().cloned())
 }
 
 /// The master key the server provided as context.
@@ -85,7 +85,7 @@ pub async fn authorized_in(
 ) -> Result<crate::services::caller::Caller, AppError> {
     use crate::services::iam::authz;
     let caller = caller().await?;
-    let scope = crate::domain::policy::Scope::Gateway(gateway_id);
+    let scope = crate::model::permission::Scope::Gateway(gateway_id);
     authz::require_in(&pool()?, &caller, action, scope, authz::any(kind)).await?;
     Ok(caller)
 }
@@ -98,7 +98,7 @@ pub async fn authorized_anywhere(
 ) -> Result<crate::services::caller::Caller, AppError> {
     use crate::services::iam::authz;
     let caller = caller().await?;
-    let scope = crate::domain::policy::Scope::Anywhere;
+    let scope = crate::model::permission::Scope::Anywhere;
     authz::require_in(&pool()?, &caller, action, scope, authz::any(kind)).await?;
     Ok(caller)
 }

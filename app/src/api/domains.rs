@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::certificate::{BoundDomain, Certificate, Link};
-use crate::domain::group::ApiGroup;
 use crate::error::AppError;
+use crate::model::api_group::ApiGroup;
+use crate::model::certificate::{BoundDomain, Certificate, Link};
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
@@ -36,19 +36,19 @@ pub async fn group_domains(
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
             let group = api_groups::get(&pool, &caller, &gateway_id, &group_id).await?;
-            let suffix = use_context::<crate::domain::gateway::Endpoints>()
+            let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
             let certificates = if crate::services::iam::authz::decide_in(
                 &pool,
                 &caller,
                 "apig:domains:getCertificate",
-                crate::domain::policy::Scope::Gateway(&gateway_id),
+                crate::model::permission::Scope::Gateway(&gateway_id),
             )
             .await?
             .is_allowed()
             {
-                let page = crate::domain::paging::Page::new(None, Some(500));
+                let page = crate::model::paging::Page::new(None, Some(500));
                 certificates::list(&pool, &caller, &CertificateFilter::default(), page)
                     .await?
                     .certificates
@@ -79,11 +79,11 @@ pub async fn bind_domain(
     domain: String,
     min_ssl_version: String,
 ) -> Result<BoundDomain, AppError> {
-    use crate::domain::certificate::DomainSettings;
+    use crate::model::certificate::DomainSettings;
     ctx::respond(
         async {
             let caller = authorized_in("apig:domains:create", "domain", &gateway_id).await?;
-            let suffix = use_context::<crate::domain::gateway::Endpoints>()
+            let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
             let settings = DomainSettings {
@@ -137,7 +137,7 @@ pub async fn upload_domain_certificate(
     cert_content: String,
     private_key: String,
 ) -> Result<BoundDomain, AppError> {
-    use crate::domain::certificate::CertificateUpload;
+    use crate::model::certificate::CertificateUpload;
     ctx::respond(
         async {
             let caller =

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::gateway::{
+use crate::error::AppError;
+use crate::model::gateway::{
     Endpoints, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayDetail, GatewayPage,
     IngressPort, NewGateway, NewIngressPort, Tag,
 };
-use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized, authorized_anywhere, authorized_in};
@@ -37,10 +37,10 @@ pub async fn list_gateways(
             let caller = authorized_anywhere("apig:instances:list", "gateway").await?;
             let filter = GatewayFilter {
                 name: Some(search),
-                sort: crate::domain::paging::SortOrder::parse(&sort),
+                sort: crate::model::paging::SortOrder::parse(&sort),
                 ..GatewayFilter::default()
             };
-            let page = crate::domain::paging::Page::new(Some(offset), None);
+            let page = crate::model::paging::Page::new(Some(offset), None);
             list_visible(&ctx::pool()?, &caller, &filter, page).await
         }
         .await,
@@ -188,7 +188,7 @@ pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppE
 /// How the gateway runtime of this process is doing: the revision it serves, and why the
 /// last configuration build failed if it did.
 #[server(endpoint = "gateways/runtime")]
-pub async fn runtime_status() -> Result<crate::domain::runtime::RuntimeStatus, AppError> {
+pub async fn runtime_status() -> Result<crate::model::runtime::RuntimeStatus, AppError> {
     use crate::services::runtime::Health;
     ctx::respond(
         async {

@@ -3,20 +3,20 @@
 //! service layer.
 use leptos::prelude::*;
 
-use crate::domain::audit::{AuditFilter, AuditPage};
-use crate::domain::iam::{
-    AccessKey, Group, GroupDetail, NewAccessKey, PolicyInfo, User, UserChange, UserDetail,
-    UserPage, UserWizard, UserWizardResult,
-};
-use crate::domain::ProjectRef;
 use crate::error::AppError;
+use crate::model::audit::{AuditFilter, AuditPage};
+use crate::model::iam::{
+    AccessKey, NewAccessKey, PermissionPolicy, User, UserChange, UserDetail, UserGroup,
+    UserGroupDetail, UserPage, UserWizard, UserWizardResult,
+};
+use crate::model::ProjectRef;
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized};
 
 #[server(endpoint = "iam/list_users")]
 pub async fn list_users(search: String, sort: String, offset: i64) -> Result<UserPage, AppError> {
-    use crate::domain::paging::{Page, SortOrder};
+    use crate::model::paging::{Page, SortOrder};
     ctx::respond(
         async {
             let caller = authorized("iam:users:list", "user").await?;
@@ -94,7 +94,7 @@ pub async fn create_user_with_permissions(
                 needed.push("iam:groups:addUser");
             }
             if !wizard.new_group.is_empty() {
-                crate::domain::iam::validate_name("new_group", "group", &wizard.new_group)?;
+                crate::model::iam::validate_name("new_group", "group", &wizard.new_group)?;
                 needed.push("iam:groups:create");
                 if !wizard.policy_ids.is_empty() {
                     needed.push("iam:permissions:grantRoleToGroupOnProject");
@@ -172,7 +172,7 @@ pub async fn create_user_with_permissions(
 }
 
 #[server(endpoint = "iam/list_groups")]
-pub async fn list_groups() -> Result<Vec<Group>, AppError> {
+pub async fn list_groups() -> Result<Vec<UserGroup>, AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:groups:list", "group").await?;
@@ -183,13 +183,13 @@ pub async fn list_groups() -> Result<Vec<Group>, AppError> {
 }
 
 #[server(endpoint = "iam/get_group")]
-pub async fn get_group(group_id: String) -> Result<GroupDetail, AppError> {
+pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
     use crate::services::iam::user_groups;
     ctx::respond(
         async {
             let caller = authorized("iam:groups:get", "group").await?;
             let pool = ctx::pool()?;
-            Ok(GroupDetail {
+            Ok(UserGroupDetail {
                 group: user_groups::get(&pool, &caller, &group_id).await?,
                 members: user_groups::members(&pool, &caller, &group_id).await?,
                 grants: user_groups::grants(&pool, &caller, &group_id).await?,
@@ -200,7 +200,7 @@ pub async fn get_group(group_id: String) -> Result<GroupDetail, AppError> {
 }
 
 #[server(endpoint = "iam/create_group")]
-pub async fn create_group(name: String, description: String) -> Result<Group, AppError> {
+pub async fn create_group(name: String, description: String) -> Result<UserGroup, AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:groups:create", "group").await?;
@@ -305,7 +305,7 @@ pub async fn revoke(
 }
 
 #[server(endpoint = "iam/list_policies")]
-pub async fn list_policies() -> Result<Vec<PolicyInfo>, AppError> {
+pub async fn list_policies() -> Result<Vec<PermissionPolicy>, AppError> {
     ctx::respond(
         async {
             let caller = authorized("iam:policies:list", "policy").await?;
@@ -321,7 +321,7 @@ pub async fn save_policy(
     name: String,
     description: String,
     document: String,
-) -> Result<PolicyInfo, AppError> {
+) -> Result<PermissionPolicy, AppError> {
     use crate::services::iam::permissions;
     ctx::respond(
         async {
@@ -514,7 +514,7 @@ pub async fn list_audit(filter: AuditFilter, offset: i64) -> Result<AuditPage, A
     ctx::respond(
         async {
             let caller = authorized("iam:audit:list", "audit log").await?;
-            let page = crate::domain::paging::Page::new(Some(offset), None);
+            let page = crate::model::paging::Page::new(Some(offset), None);
             crate::services::audit::list(&ctx::pool()?, &caller, &filter, page).await
         }
         .await,

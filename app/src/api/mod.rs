@@ -3,17 +3,17 @@
 //! (`ctx::caller` + `services::iam::authz::require`).
 use leptos::prelude::*;
 
-use crate::domain::ShellInfo;
 use crate::error::AppError;
+use crate::model::ShellInfo;
 
 pub mod apis;
 #[cfg(feature = "ssr")]
 mod ctx;
 #[cfg(feature = "ssr")]
 pub use ctx::shell_at_render;
+pub mod api_groups;
 pub mod domains;
 pub mod gateways;
-pub mod groups;
 pub mod iam;
 pub mod openapi;
 
@@ -34,7 +34,7 @@ pub async fn sign_in(
             signin::record_sign_in(&pool, &user_name, &ip, outcome.as_ref()).await?;
             let user = outcome?;
             session::start(&ctx::session().await?, &user).await?;
-            leptos_axum::redirect(&crate::domain::signin::safe_next(next.as_deref()));
+            leptos_axum::redirect(&crate::model::signin::safe_next(next.as_deref()));
             Ok(())
         }
         .await,
@@ -93,7 +93,7 @@ pub async fn switch_project(project_id: String) -> Result<(), AppError> {
 
 /// Which steps of the process checklist are done.
 #[server(endpoint = "process_state")]
-pub async fn process_state() -> Result<crate::domain::process::ProcessState, AppError> {
+pub async fn process_state() -> Result<crate::model::process::ProcessState, AppError> {
     ctx::respond(
         async {
             let caller = ctx::caller().await?;

@@ -2,8 +2,8 @@
 //! then sent one operation at a time so the page can show progress and each result.
 use leptos::prelude::*;
 
-use crate::domain::openapi::{ImportItem, ImportPlan, ItemOutcome};
 use crate::error::AppError;
+use crate::model::openapi::{ImportItem, ImportPlan, ItemOutcome};
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
@@ -58,7 +58,7 @@ pub async fn export_apis(
     ctx::respond(
         async {
             let caller = authorized_in("apig:apis:export", "API", &gateway_id).await?;
-            let suffix = use_context::<crate::domain::gateway::Endpoints>()
+            let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
             let document = openapi::export(

@@ -1,7 +1,7 @@
 //! Paging under a list: "21–40 of 57" with previous and next.
 use leptos::prelude::*;
 
-use crate::domain::paging::DEFAULT_LIMIT;
+use crate::model::paging::DEFAULT_LIMIT;
 
 /// `offset` is the first row shown; pages are `DEFAULT_LIMIT` rows.
 #[component]

@@ -5,9 +5,9 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{load_shell, SignOut, SwitchProject};
-use crate::domain::nav::{gateway_of, GATEWAY_NAV, NAV};
-use crate::domain::{GatewayRef, ShellInfo};
 use crate::error::AppError;
+use crate::model::nav::{gateway_of, GATEWAY_NAV, NAV};
+use crate::model::{GatewayRef, ShellInfo};
 
 /// The signed-in user's frame data, for pages that show only what the user may use.
 ///

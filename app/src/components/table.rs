@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::domain::paging::SortOrder;
+use crate::model::paging::SortOrder;
 
 type Cell<T> = Arc<dyn Fn(&T) -> AnyView + Send + Sync>;
 

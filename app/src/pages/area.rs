@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::nav;
+use crate::model::nav;
 use crate::pages::not_found::NotFound;
 
 /// `/:area`, and `/gateways/:id/:area` for a gateway's areas: the area's purpose and that

@@ -9,7 +9,7 @@ use crate::api::iam::list_audit;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::table::{Column, DataTable};
-use crate::domain::audit::{AuditFilter, AuditRecord, AuditResult};
+use crate::model::audit::{AuditFilter, AuditRecord, AuditResult};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 
 use crate::api::process_state;
 use crate::components::shell::use_shell;
-use crate::domain::process::STEPS;
+use crate::model::process::STEPS;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {

@@ -3,9 +3,9 @@
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
-use crate::domain::audit::{AuditFilter, AuditPage, AuditRecord, AuditResult};
-use crate::domain::paging::Page;
 use crate::error::AppError;
+use crate::model::audit::{AuditFilter, AuditPage, AuditRecord, AuditResult};
+use crate::model::paging::Page;
 use crate::services::caller::Caller;
 
 /// What an action was about.

@@ -1,8 +1,8 @@
 //! First start: the account, its `default` project and the `admin` user.
 use sqlx::PgPool;
 
-use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::error::AppError;
+use crate::model::permission::system::SYSTEM_POLICIES;
 use crate::services::{iam::passwords, ids::new_id};
 
 /// The group of account administrators: it holds every system administrator policy in all

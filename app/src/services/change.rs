@@ -8,8 +8,8 @@ use std::ops::{Deref, DerefMut};
 
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
-use crate::domain::audit::AuditResult;
 use crate::error::AppError;
+use crate::model::audit::AuditResult;
 use crate::services::audit::{self, Target};
 use crate::services::caller::Caller;
 use crate::services::revision;

@@ -1,9 +1,9 @@
 //! The state of the process checklist on the dashboard.
 use sqlx::PgPool;
 
-use crate::domain::policy::system::SYSTEM_POLICIES;
-use crate::domain::process::ProcessState;
 use crate::error::AppError;
+use crate::model::permission::system::SYSTEM_POLICIES;
+use crate::model::process::ProcessState;
 use crate::services::caller::Caller;
 
 /// Which steps of the process are done in the caller's account and project.

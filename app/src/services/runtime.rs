@@ -9,10 +9,10 @@ use std::sync::Mutex;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::domain::api::ApiDefinition;
-use crate::domain::gateway::{feature_number, feature_spec, FeatureValue};
-use crate::domain::runtime::{RuntimeFailure, RuntimeStatus};
 use crate::error::AppError;
+use crate::model::api::ApiDefinition;
+use crate::model::gateway::{feature_number, feature_spec, FeatureValue};
+use crate::model::runtime::{RuntimeFailure, RuntimeStatus};
 use crate::services::secrets::MasterKey;
 
 /// What this process's gateway runtime last did, written by its loader and read by the
@@ -290,7 +290,7 @@ pub async fn draft(
     stage: &str,
 ) -> Result<RuntimeConfig, AppError> {
     let api = crate::services::apig::apis::get(pool, caller, gateway_id, api_id).await?;
-    let all = crate::domain::paging::Page::new(Some(0), Some(crate::domain::paging::MAX_LIMIT));
+    let all = crate::model::paging::Page::new(Some(0), Some(crate::model::paging::MAX_LIMIT));
     let (_, environments) =
         crate::services::apig::environments::list(pool, caller, gateway_id, None, all).await?;
     let environment = environments

@@ -22,7 +22,7 @@ use tower_http::services::ServeFile;
 
 use std::sync::Arc;
 
-use app::domain::gateway::Endpoints;
+use app::model::gateway::Endpoints;
 use app::services::secrets::MasterKey;
 use app::{shell, App};
 

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::de::DeserializeOwned;
 
-use app::domain::paging::Page;
+use app::model::paging::Page;
 
 use super::ApiError;
 

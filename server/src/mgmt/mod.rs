@@ -17,8 +17,8 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use sqlx::PgPool;
 
-use app::domain::gateway::Endpoints;
-use app::domain::policy::Scope;
+use app::model::gateway::Endpoints;
+use app::model::permission::Scope;
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::iam::authz;

@@ -6,9 +6,9 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::api_groups::{gateway, ok};
 use crate::console_iam::{server_fn, signed_in};
 use crate::domains::certificate;
-use crate::groups::{gateway, ok};
 use crate::iam_support::{admin_token, call, user_with_policy, USER_PASSWORD};
 use crate::support::{TestApp, ADMIN_PASSWORD};
 

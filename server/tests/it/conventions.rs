@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::groups::{gateway, gateway_with_group, ok};
+use crate::api_groups::{gateway, gateway_with_group, ok};
 use crate::iam_support::{admin_token, call};
 use crate::support::TestApp;
 

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use crate::groups::{gateway, gateway_with_group, ok};
+use crate::api_groups::{gateway, gateway_with_group, ok};
 use crate::iam_support::{admin_token, call, user_with_policy};
 use crate::support::TestApp;
 

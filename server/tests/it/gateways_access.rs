@@ -217,8 +217,8 @@ async fn operations_without_meaning_here_answer_501() {
 async fn a_grant_limited_to_a_gateway_reaches_only_that_gateway() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
-    let one = crate::groups::gateway(&app, &admin, "gw-mine").await;
-    let two = crate::groups::gateway(&app, &admin, "gw-theirs").await;
+    let one = crate::api_groups::gateway(&app, &admin, "gw-mine").await;
+    let two = crate::api_groups::gateway(&app, &admin, "gw-theirs").await;
     let one_id = one.rsplit('/').next().unwrap().to_owned();
     let project_base = one.split("/instances/").next().unwrap().to_owned();
 

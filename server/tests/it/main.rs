@@ -1,18 +1,18 @@
 //! Integration tests: the real server on port 0, a real PostgreSQL, HTTP over sockets.
 //! One test binary, so one private PostgreSQL cluster serves every test here; each test
 //! gets its own fresh database.
+mod access_keys;
+mod api_groups;
 mod apis;
 mod compat;
 mod console_gateways;
 mod console_iam;
 mod console_permissions;
 mod conventions;
-mod credentials;
 mod domains;
 mod gateway;
 mod gateways;
 mod gateways_access;
-mod groups;
 mod health;
 mod iam;
 mod iam_grants;

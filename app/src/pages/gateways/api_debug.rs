@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use crate::api::apis::DebugApi;
 use crate::components::feedback::{failure, ErrorBanner};
 use crate::components::form::{field_errors, SelectField, TextField};
-use crate::domain::api::{ApiInfo, DebugCall, DEBUG_METHODS};
 use crate::error::AppError;
+use crate::model::api::{ApiInfo, DebugCall, DEBUG_METHODS};
 
 /// `name=value` lines (query) or `Name: value` lines (headers) as pairs; blank lines skipped.
 fn pairs(text: &str, separator: char) -> Vec<(String, String)> {

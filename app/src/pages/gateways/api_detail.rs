@@ -16,8 +16,8 @@ use crate::components::dialog::{ConfirmDelete, ConfirmDialog, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
-use crate::domain::api::{ApiDefinition, BackendParam, Publication, ReqParam, VersionInfo};
-use crate::domain::group::Environment;
+use crate::model::api::{ApiDefinition, BackendParam, Publication, ReqParam, VersionInfo};
+use crate::model::api_group::Environment;
 
 #[derive(Clone, Copy)]
 struct Actions {

@@ -12,8 +12,8 @@ use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, EmptyState, ListState, Selection, TableSearch};
-use crate::domain::api::ApiInfo;
-use crate::domain::group::Environment;
+use crate::model::api::ApiInfo;
+use crate::model::api_group::Environment;
 
 /// "GET /orders/{id}" with "(prefix)" for prefix matches.
 pub fn route_label(api: &ApiInfo) -> String {

@@ -17,10 +17,10 @@ use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
-use crate::domain::certificate::{
+use crate::error::AppError;
+use crate::model::certificate::{
     validate_certificate_name, validate_domain, BoundDomain, Link, TLS_VERSIONS,
 };
-use crate::error::AppError;
 
 /// Days left before a certificate expires, counted on whole UTC days of `YYYY-MM-DD ...`.
 fn days_between(today: &str, until: &str) -> Option<i64> {

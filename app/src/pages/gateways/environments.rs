@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::groups::{
+use crate::api::api_groups::{
     list_environments, list_variables, CreateEnvironment, CreateVariable, DeleteEnvironment,
     DeleteVariable, EnvironmentsView,
 };
@@ -17,12 +17,12 @@ use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
-use crate::domain::gateway::{counted, thousands};
-use crate::domain::group::{
+use crate::error::AppError;
+use crate::model::api_group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
     Environment, Variable, RELEASE_ID,
 };
-use crate::error::AppError;
+use crate::model::gateway::{counted, thousands};
 
 #[component]
 pub fn GatewayEnvironmentsPage() -> impl IntoView {

@@ -10,8 +10,8 @@ use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
-use crate::domain::gateway::{Gateway, MAX_GATEWAYS};
 use crate::error::AppError;
+use crate::model::gateway::{Gateway, MAX_GATEWAYS};
 
 #[component]
 pub fn GatewaysPage() -> impl IntoView {

@@ -2,10 +2,10 @@
 //! (endpoints, edition, parameters, tags, inbound ports).
 pub mod api_debug;
 pub mod api_detail;
+pub mod api_groups;
 pub mod apis;
 pub mod domains;
 pub mod environments;
-pub mod groups;
 pub mod list;
 pub mod open_api;
 pub mod overview;
@@ -13,12 +13,12 @@ pub mod runtime;
 pub mod transfer;
 pub mod wizard;
 
-use crate::domain::api::{ApiDefinition, ReqParam};
-use crate::domain::gateway::{
+use crate::model::api::{ApiDefinition, ReqParam};
+use crate::model::api_group::{ApiGroup, RELEASE};
+use crate::model::gateway::{
     amount, edition, thousands, Endpoints, FeatureSpec, FeatureState, FeatureValue,
     MAINTENANCE_STARTS,
 };
-use crate::domain::group::{ApiGroup, RELEASE};
 
 /// How the console names an edition: "Professional · 800 APIs · 4,000 requests/s".
 pub fn edition_label(spec_id: &str) -> String {
@@ -54,7 +54,7 @@ pub fn feature_summary(spec: &FeatureSpec, state: &FeatureState) -> String {
     match spec.value {
         FeatureValue::Switch => "On".to_owned(),
         FeatureValue::Number { unit, .. } => {
-            match crate::domain::gateway::feature_number(spec, &state.config) {
+            match crate::model::gateway::feature_number(spec, &state.config) {
                 Some(n) => format!("On · {}", amount(unit, n)),
                 None => "On".to_owned(),
             }
@@ -175,12 +175,12 @@ mod tests {
             edition_label("PROFESSIONAL"),
             "Professional · 800 APIs · 4,000 requests/s"
         );
-        let spec = crate::domain::gateway::feature_spec("backend_timeout").unwrap();
+        let spec = crate::model::gateway::feature_spec("backend_timeout").unwrap();
         let mut state = spec.default_state();
         assert_eq!(feature_summary(spec, &state), "On · 60,000 ms");
         state.enabled = false;
         assert_eq!(feature_summary(spec, &state), "Off");
-        let body = crate::domain::gateway::feature_spec("request_body_size").unwrap();
+        let body = crate::model::gateway::feature_spec("request_body_size").unwrap();
         assert_eq!(feature_summary(body, &body.default_state()), "On · 12 MB");
     }
 

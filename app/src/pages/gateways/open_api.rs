@@ -19,11 +19,11 @@ use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::SelectField;
 use crate::components::wizard::WizardPage;
-use crate::domain::api::{
+use crate::error::AppError;
+use crate::model::api::{
     frontend_path_params, ApiDefinition, BackendApi, BackendParam, MockInfo, ReqParam,
 };
-use crate::domain::group::{validate_group_name, RELEASE_ID};
-use crate::error::AppError;
+use crate::model::api_group::{validate_group_name, RELEASE_ID};
 use edit::keep_unedited;
 pub use edit::EditApiWizard;
 use review::{DoneStep, ReviewForm};

@@ -19,11 +19,11 @@ use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, SelectField, TextField};
 use crate::components::shell::use_shell;
-use crate::domain::gateway::{
+use crate::error::AppError;
+use crate::model::gateway::{
     self as rules, feature_number, thousands, FeatureSetting, FeatureState, FeatureValue, Gateway,
     GatewayChange, GatewayContents, FEATURES, MIB,
 };
-use crate::error::AppError;
 use cards::{PortsCard, TagsCard};
 
 /// The changes the page can make.
@@ -158,7 +158,7 @@ fn DetailsCard(
     let errors = move || -> Vec<AppError> {
         [
             rules::validate_name("instance_name", name.get().trim()),
-            crate::domain::iam::validate_description("description", &description.get()),
+            crate::model::iam::validate_description("description", &description.get()),
         ]
         .into_iter()
         .filter_map(Result::err)

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::gateways::runtime_status;
-use crate::domain::runtime::RuntimeStatus;
+use crate::model::runtime::RuntimeStatus;
 
 #[component]
 pub fn RuntimeNotice() -> impl IntoView {

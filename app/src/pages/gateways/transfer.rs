@@ -4,15 +4,15 @@
 //! Swagger 2.0 file to download.
 use leptos::prelude::*;
 
+use crate::api::api_groups::create_api_group;
 use crate::api::apis::GatewayScope;
-use crate::api::groups::create_api_group;
 use crate::api::openapi::{export_apis, import_api_item, preview_import};
 use crate::components::feedback::ErrorBanner;
 use crate::components::form::{CheckboxField, SelectField};
 use crate::components::table::{Column, DataTable};
-use crate::domain::gateway::counted;
-use crate::domain::openapi::{ImportItem, ImportPlan, ItemOutcome};
 use crate::error::AppError;
+use crate::model::gateway::counted;
+use crate::model::openapi::{ImportItem, ImportPlan, ItemOutcome};
 
 /// Reads the file chosen in a file input into `text` (and its name into `name`).
 fn read_file(ev: &leptos::ev::Event, text: RwSignal<String>, name: RwSignal<String>) {

@@ -13,12 +13,12 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::ErrorBanner;
 use crate::components::wizard::WizardPage;
-use crate::domain::gateway::{
+use crate::error::AppError;
+use crate::model::gateway::{
     self as rules, FeatureSetting, FeatureSpec, FeatureValue, NewGateway, NewIngressPort, Tag,
     FEATURES, MAX_TAGS,
 };
-use crate::domain::iam::validate_description;
-use crate::error::AppError;
+use crate::model::iam::validate_description;
 use steps::{BasicsStep, ParametersStep, TagsPortsStep};
 
 const STEPS: &[&str] = &["Basics", "Parameters", "Tags and ports", "Review", "Done"];
@@ -431,7 +431,7 @@ fn ReviewForm(wizard: Wizard) -> impl IntoView {
         .filter_map(|setting| {
             let spec = rules::feature_spec(&setting.name)?;
             let state = rules::validate_feature(setting).ok()?;
-            let state = crate::domain::gateway::FeatureState {
+            let state = crate::model::gateway::FeatureState {
                 id: String::new(),
                 name: state.name,
                 enabled: state.enabled,

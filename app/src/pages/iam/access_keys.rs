@@ -11,8 +11,8 @@ use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
-use crate::domain::iam::{validate_description, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::error::AppError;
+use crate::model::iam::{validate_description, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 
 #[component]
 pub fn AccessKeysPage() -> impl IntoView {

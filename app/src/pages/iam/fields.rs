@@ -49,7 +49,7 @@ mod tests {
     fn access_modes_have_labels() {
         for (mode, label) in ACCESS_MODES {
             assert_eq!(access_mode_label(mode), *label);
-            assert!(crate::domain::iam::validate_access_mode("access_mode", mode).is_ok());
+            assert!(crate::model::iam::validate_access_mode("access_mode", mode).is_ok());
         }
         assert_eq!(access_mode_label("other"), "other");
     }

@@ -6,14 +6,14 @@ use leptos_router::hooks::use_params_map;
 
 use super::group_members::MembersCard;
 use super::group_permissions::{scope_phrase, PermissionsCard};
-use super::groups::ADMIN_GROUP;
+use super::user_groups::ADMIN_GROUP;
 use crate::api::iam::{get_group, AddMember, Grant as GrantPolicy, RemoveMember, Revoke};
 use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
-use crate::domain::iam::{Grant, GroupDetail, User};
 use crate::error::AppError;
+use crate::model::iam::{Grant, User, UserGroupDetail};
 
 /// What the confirmation dialog is about to take away.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,13 +171,13 @@ fn GroupProblem(error: AppError) -> impl IntoView {
 
 #[component]
 fn GroupView(
-    detail: GroupDetail,
+    detail: UserGroupDetail,
     changes: Changes,
     ask: Callback<Removal>,
     removal_error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let shell = use_shell();
-    let GroupDetail {
+    let UserGroupDetail {
         group,
         members,
         grants,

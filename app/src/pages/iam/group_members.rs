@@ -8,7 +8,7 @@ use crate::api::iam::{list_users, AddMember};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::ShellContext;
 use crate::components::table::{Column, DataTable};
-use crate::domain::iam::User;
+use crate::model::iam::User;
 
 /// The members table, with adding and removing members.
 #[component]

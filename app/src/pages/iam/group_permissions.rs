@@ -9,7 +9,7 @@ use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::{described_by, hint_and_error};
 use crate::components::shell::ShellContext;
 use crate::components::table::{Column, DataTable};
-use crate::domain::iam::{Grant, PolicyInfo};
+use crate::model::iam::{Grant, PermissionPolicy};
 
 /// The grants table, with granting and revoking policies.
 #[component]
@@ -196,11 +196,11 @@ fn GrantForm(
 
 /// The policy choice, system and custom policies each under their own heading.
 #[component]
-fn PolicySelect(policies: Vec<PolicyInfo>, chosen: RwSignal<String>) -> impl IntoView {
+fn PolicySelect(policies: Vec<PermissionPolicy>, chosen: RwSignal<String>) -> impl IntoView {
     let (system, custom): (Vec<_>, Vec<_>) = policies
         .into_iter()
         .partition(|policy| policy.origin == "system");
-    let options = move |policies: Vec<PolicyInfo>| {
+    let options = move |policies: Vec<PermissionPolicy>| {
         policies
             .into_iter()
             .map(|policy| {

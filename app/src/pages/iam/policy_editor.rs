@@ -1,11 +1,11 @@
 //! The JSON editor of custom policies. The policy is checked in the browser as the user
-//! types (`domain::policy::document::parse`, the same check the server runs); a problem is
+//! types (`model::permission::document::parse`, the same check the server runs); a problem is
 //! shown under the editor with its line and column and the offending text marked, and a
 //! button selects that text in the editor.
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
-use crate::domain::policy::PolicyError;
+use crate::model::permission::PermissionDocumentError;
 
 /// A policy document as the editor starts it: read-only access to every gateway resource.
 pub const TEMPLATE: &str = r#"{
@@ -34,7 +34,7 @@ pub struct Spot {
 impl Spot {
     /// Finds the line and column of `error` in `text` and how much to mark there: a whole
     /// string, a number or word, or a single character.
-    pub fn find(text: &str, error: &PolicyError) -> Option<Spot> {
+    pub fn find(text: &str, error: &PermissionDocumentError) -> Option<Spot> {
         let (line, column) = (error.line?, error.column?.max(1));
         let line_text = text.split('\n').nth(line.checked_sub(1)?)?;
         let chars: Vec<char> = line_text.trim_end_matches('\r').chars().collect();
@@ -98,7 +98,7 @@ pub fn PolicyEditor(
     document: RwSignal<String>,
     /// What `parse` says about the document now; `None` when it is valid.
     #[prop(into)]
-    problem: Signal<Option<PolicyError>>,
+    problem: Signal<Option<PermissionDocumentError>>,
     /// A refusal of the server for this field, shown when the text has no problem.
     #[prop(into)]
     server_error: Signal<Option<String>>,
@@ -176,7 +176,7 @@ pub fn PolicyEditor(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::policy::parse;
+    use crate::model::permission::parse;
 
     fn spot_of(text: &str) -> Spot {
         let error = parse(text).expect_err("the text has a problem");

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::copy::CopyButton;
 use crate::components::details::{property_table, row};
-use crate::domain::iam::NewAccessKey;
+use crate::model::iam::NewAccessKey;
 
 /// The new key's ID and secret with copy buttons, and the CSV download.
 #[component]

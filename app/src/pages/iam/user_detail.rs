@@ -17,8 +17,8 @@ use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Load
 use crate::components::form::{field_errors, CheckboxField, TextField};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
-use crate::domain::iam::{self, Group, User, UserChange, UserDetail};
 use crate::error::AppError;
+use crate::model::iam::{self, User, UserChange, UserDetail, UserGroup};
 
 /// The changes the page can make to the user.
 #[derive(Clone, Copy)]
@@ -395,7 +395,7 @@ fn PasswordCard(
 
 /// The user groups the user belongs to, which give them their permissions.
 #[component]
-fn GroupsCard(user_name: String, groups: Vec<Group>) -> impl IntoView {
+fn GroupsCard(user_name: String, groups: Vec<UserGroup>) -> impl IntoView {
     let body = if groups.is_empty() {
         view! {
             <p class="muted">
@@ -407,12 +407,12 @@ fn GroupsCard(user_name: String, groups: Vec<Group>) -> impl IntoView {
         .into_any()
     } else {
         let columns = vec![
-            Column::new("Name", |group: &Group| {
+            Column::new("Name", |group: &UserGroup| {
                 view! {
                     <a href=format!("/iam/groups/{}", group.id)>{group.name.clone()}</a>
                 }
             }),
-            Column::new("Description", |group: &Group| {
+            Column::new("Description", |group: &UserGroup| {
                 or_none(group.description.clone())
             }),
         ];

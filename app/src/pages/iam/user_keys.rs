@@ -9,7 +9,7 @@ use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
-use crate::domain::iam::{AccessKey, User, MAX_ACCESS_KEYS};
+use crate::model::iam::{AccessKey, User, MAX_ACCESS_KEYS};
 
 /// The changes the card can make to the user's access keys.
 #[derive(Clone, Copy)]

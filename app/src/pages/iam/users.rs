@@ -9,8 +9,8 @@ use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
-use crate::domain::iam::User;
 use crate::error::AppError;
+use crate::model::iam::User;
 
 /// Whether a user may sign in and call APIs.
 pub fn enabled_badge(enabled: bool) -> impl IntoView {

@@ -9,10 +9,10 @@ use super::wizard_steps::{DetailsStep, GroupsStep, PoliciesStep, ReviewStep};
 use crate::api::iam::{list_groups, list_policies, CreateUserWithPermissions};
 use crate::components::feedback::ErrorBanner;
 use crate::components::wizard::WizardPage;
-use crate::domain::iam::{
-    self, Group, NewUser, PolicyInfo, UserWizard, UserWizardResult, MAX_NAME,
-};
 use crate::error::AppError;
+use crate::model::iam::{
+    self, NewUser, PermissionPolicy, UserGroup, UserWizard, UserWizardResult, MAX_NAME,
+};
 
 const STEPS: &[&str] = &["User details", "Groups", "Policies", "Review", "Done"];
 const DETAILS: usize = 0;
@@ -191,7 +191,7 @@ pub(super) fn details_errors(user: &NewUser, confirm_password: &str) -> Vec<AppE
 }
 
 /// The groups step: a new group's name follows IAM's rules and is not taken.
-pub(super) fn groups_errors(new_group: &str, existing: &[Group]) -> Vec<AppError> {
+pub(super) fn groups_errors(new_group: &str, existing: &[UserGroup]) -> Vec<AppError> {
     let new_group = new_group.trim();
     if new_group.is_empty() {
         return vec![];
@@ -229,8 +229,8 @@ pub(super) struct Wizard {
     attempted: RwSignal<[bool; 3]>,
     /// An error the server gave for a field, with the field's value it applied to.
     server_error: RwSignal<Option<(AppError, String)>>,
-    pub groups: LocalResource<Result<Vec<Group>, AppError>>,
-    pub policies: LocalResource<Result<Vec<PolicyInfo>, AppError>>,
+    pub groups: LocalResource<Result<Vec<UserGroup>, AppError>>,
+    pub policies: LocalResource<Result<Vec<PermissionPolicy>, AppError>>,
     pub create: ServerAction<CreateUserWithPermissions>,
 }
 
@@ -248,7 +248,7 @@ impl Wizard {
     }
 
     /// The groups that exist, once loaded.
-    pub fn existing_groups(&self) -> Vec<Group> {
+    pub fn existing_groups(&self) -> Vec<UserGroup> {
         self.groups.get().and_then(Result::ok).unwrap_or_default()
     }
 
@@ -506,7 +506,7 @@ mod tests {
 
     #[test]
     fn a_new_group_needs_a_free_valid_name_and_a_policy() {
-        let existing = [Group {
+        let existing = [UserGroup {
             id: "g1".into(),
             name: "ops".into(),
             description: String::new(),

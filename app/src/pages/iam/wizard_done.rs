@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::fields::access_mode_label;
 use super::secret::NewKeyDetails;
 use super::wizard::Wizard;
-use crate::domain::iam::UserWizardResult;
+use crate::model::iam::UserWizardResult;
 
 #[component]
 pub fn DoneStep(result: UserWizardResult, wizard: Wizard) -> impl IntoView {

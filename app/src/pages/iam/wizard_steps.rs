@@ -8,7 +8,7 @@ use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::{CheckboxField, TextField};
 use crate::components::shell::use_shell;
-use crate::domain::iam::{Group, PolicyInfo};
+use crate::model::iam::{PermissionPolicy, UserGroup};
 
 const DETAILS: usize = 0;
 const GROUPS: usize = 1;
@@ -144,7 +144,7 @@ pub fn GroupsStep(wizard: Wizard) -> impl IntoView {
                     }
                     Some(Ok(groups)) => view! {
                         <div class="form" role="group" aria-labelledby="existing-groups">
-                            {groups.into_iter().map(|Group { id, name, description, .. }| {
+                            {groups.into_iter().map(|UserGroup { id, name, description, .. }| {
                                 choice(draft.group_ids, "group", id, name, description)
                             }).collect_view()}
                         </div>
@@ -260,7 +260,7 @@ fn GrantPolicies(wizard: Wizard, group: String) -> impl IntoView {
                     None => view! { <Loading/> }.into_any(),
                     Some(Err(error)) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
                     Some(Ok(policies)) => {
-                        let (system, custom): (Vec<PolicyInfo>, Vec<PolicyInfo>) =
+                        let (system, custom): (Vec<PermissionPolicy>, Vec<PermissionPolicy>) =
                             policies.into_iter().partition(|policy| policy.origin == "system");
                         view! {
                             <PolicyList chosen=draft.policy_ids title="System policies" id="system-policies" policies=system/>
@@ -310,7 +310,7 @@ fn PolicyList(
     chosen: RwSignal<Vec<String>>,
     title: &'static str,
     id: &'static str,
-    policies: Vec<PolicyInfo>,
+    policies: Vec<PermissionPolicy>,
 ) -> impl IntoView {
     let items = if policies.is_empty() {
         view! { <p class="muted">"None yet. Custom policies are written on the Policies page."</p> }

@@ -3,13 +3,13 @@
 //! record and a configuration revision bump.
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::gateway::counted;
-use crate::domain::group::{
-    validate_group_name, validate_remark, ApiGroup, GroupPage, DEFAULT_GROUP, MAX_GROUPS,
-};
-use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::api_group::{
+    validate_group_name, validate_remark, ApiGroup, GroupPage, DEFAULT_GROUP, MAX_GROUPS,
+};
+use crate::model::gateway::counted;
+use crate::model::paging::{Page, SortOrder};
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;

@@ -12,11 +12,11 @@ pub use publishing::{
     BatchOutcome, MAX_BATCH,
 };
 
-use crate::domain::api::{ApiDefinition, ApiInfo, Publication};
-use crate::domain::gateway::{feature_number, feature_spec};
-use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::api::{ApiDefinition, ApiInfo, Publication};
+use crate::model::gateway::{feature_number, feature_spec};
+use crate::model::paging::{Page, SortOrder};
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -166,7 +166,7 @@ pub async fn create(
     )
     .fetch_one(&mut *change)
     .await?;
-    let limit = crate::domain::gateway::edition(&gateway.spec_id).map_or(250, |e| e.max_apis);
+    let limit = crate::model::gateway::edition(&gateway.spec_id).map_or(250, |e| e.max_apis);
     if held >= limit {
         return Err(AppError::conflict(
             None,

@@ -1,17 +1,17 @@
-//! SSL certificates of a project: uploaded as PEM (checked by `domain::certificate::pem`),
+//! SSL certificates of a project: uploaded as PEM (checked by `model::certificate::pem`),
 //! stored with the private key sealed under the master key, bound to domains by
 //! `services::apig::domains`. An `instance` certificate belongs to one gateway; a `global` one can
 //! be bound in any gateway of the project. A bound certificate cannot be deleted.
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
-use crate::domain::certificate::pem::{self, Checked};
-use crate::domain::certificate::{
-    validate_certificate_name, BoundDomain, Certificate, CertificatePage, CertificateUpload,
-};
-use crate::domain::paging::Page;
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::certificate::pem::{self, Checked};
+use crate::model::certificate::{
+    validate_certificate_name, BoundDomain, Certificate, CertificatePage, CertificateUpload,
+};
+use crate::model::paging::Page;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;

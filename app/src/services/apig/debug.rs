@@ -12,8 +12,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use sqlx::PgPool;
 
-use crate::domain::api::{DebugCall, DebugResult};
 use crate::error::AppError;
+use crate::model::api::{DebugCall, DebugResult};
 use crate::services::caller::Caller;
 use crate::services::{apig::api_groups, apig::apis};
 

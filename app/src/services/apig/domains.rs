@@ -4,13 +4,13 @@
 //! domain its names cover, and only in its own gateway unless it is global.
 use sqlx::PgPool;
 
-use crate::domain::certificate::{
+use crate::error::AppError;
+use crate::error::Kind;
+use crate::model::certificate::{
     normalize_domain, validate_domain, validate_ports, validate_tls_version, BoundDomain,
     CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, Link,
     MAX_DOMAINS_PER_GROUP,
 };
-use crate::error::AppError;
-use crate::error::Kind;
 use crate::services::audit::Target;
 use crate::services::caller::Caller;
 use crate::services::change::Change;

@@ -3,14 +3,14 @@
 //! one transaction with its audit record and a configuration revision bump.
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::gateway::counted;
-use crate::domain::group::{
+use crate::error::AppError;
+use crate::error::Kind;
+use crate::model::api_group::{
     validate_env_name, validate_remark, validate_variable_name, validate_variable_value,
     Environment, Variable, MAX_ENVIRONMENTS, MAX_VARIABLES, RELEASE, RELEASE_ID,
 };
-use crate::domain::paging::Page;
-use crate::error::AppError;
-use crate::error::Kind;
+use crate::model::gateway::counted;
+use crate::model::paging::Page;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;

@@ -4,11 +4,11 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::domain::api::{MAX_PARAMS, MAX_VERSIONS};
-use crate::domain::certificate::MAX_DOMAINS_PER_GROUP;
-use crate::domain::gateway::{edition, MAX_GATEWAYS};
-use crate::domain::group::{MAX_ENVIRONMENTS, MAX_GROUPS, MAX_VARIABLES};
 use crate::error::AppError;
+use crate::model::api::{MAX_PARAMS, MAX_VERSIONS};
+use crate::model::api_group::{MAX_ENVIRONMENTS, MAX_GROUPS, MAX_VARIABLES};
+use crate::model::certificate::MAX_DOMAINS_PER_GROUP;
+use crate::model::gateway::{edition, MAX_GATEWAYS};
 use crate::services::apig::gateways;
 use crate::services::caller::Caller;
 
@@ -147,7 +147,7 @@ pub async fn api_outline(
                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM api_publications p WHERE p.api_id = a.id AND p.env_id = $2)) AS "released!"
              FROM apis a WHERE a.gateway_id = $1"#,
         gateway_id,
-        crate::domain::group::RELEASE_ID
+        crate::model::api_group::RELEASE_ID
     )
     .fetch_one(pool)
     .await?;

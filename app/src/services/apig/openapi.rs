@@ -4,13 +4,13 @@
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::domain::api::ApiDefinition;
-use crate::domain::openapi::{
+use crate::error::AppError;
+use crate::model::api::ApiDefinition;
+use crate::model::openapi::{
     self, ImportFailure, ImportItem, ImportItemRef, ImportPlan, ImportReport, ImportSuccess,
     ItemOutcome,
 };
-use crate::domain::paging::{Page, MAX_LIMIT};
-use crate::error::AppError;
+use crate::model::paging::{Page, MAX_LIMIT};
 use crate::services::caller::Caller;
 use crate::services::{apig::api_groups, apig::apis, apig::environments};
 

@@ -4,9 +4,9 @@ use rand::distributions::Alphanumeric;
 use rand::{Rng, RngCore};
 use sqlx::PgPool;
 
-use crate::domain::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;

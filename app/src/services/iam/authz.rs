@@ -4,12 +4,12 @@
 //! no access. Refusals are audited.
 use sqlx::PgPool;
 
-use crate::domain::audit::AuditResult;
-use crate::domain::policy::document::PolicyDocument;
-use crate::domain::policy::evaluate::{evaluate_in, Decision, Scope};
-use crate::domain::policy::grant::is_account_wide;
-use crate::domain::policy::system::SYSTEM_POLICIES;
 use crate::error::AppError;
+use crate::model::audit::AuditResult;
+use crate::model::permission::document::PermissionDocument;
+use crate::model::permission::evaluate::{evaluate_in, Decision, Scope};
+use crate::model::permission::grant::is_account_wide;
+use crate::model::permission::system::SYSTEM_POLICIES;
 use crate::services::audit::{self, Target};
 use crate::services::caller::Caller;
 
@@ -18,16 +18,16 @@ use crate::services::caller::Caller;
 #[derive(Debug, Default)]
 pub struct Held {
     /// Granted in all projects.
-    everywhere: Vec<PolicyDocument>,
+    everywhere: Vec<PermissionDocument>,
     /// Granted in the project only.
-    here: Vec<PolicyDocument>,
+    here: Vec<PermissionDocument>,
 }
 
 impl Held {
     /// The decision for `action` in `scope`: an `iam:` action is decided by the grants in
     /// all projects alone, so administering IAM in one project administers nothing.
     pub fn decide(&self, action: &str, scope: Scope<'_>) -> Decision {
-        let here: &[PolicyDocument] = if is_account_wide(action) {
+        let here: &[PermissionDocument] = if is_account_wide(action) {
             &[]
         } else {
             &self.here
@@ -60,7 +60,7 @@ pub async fn held(
         {
             system.document()
         } else if let Some(json) = row.document {
-            match serde_json::from_value::<PolicyDocument>(json) {
+            match serde_json::from_value::<PermissionDocument>(json) {
                 Ok(document) => document,
                 Err(error) => {
                     tracing::error!(policy = %row.policy_id, %error, "a stored custom policy does not parse; ignored");

@@ -1,25 +1,27 @@
 //! Policies: the system ones built into Portico and the account's custom ones.
 use sqlx::PgPool;
 
-use crate::domain::iam::{self, PolicyInfo};
-use crate::domain::policy::document::{self, PolicyDocument};
-use crate::domain::policy::system::{system_policy, PolicyKind, SystemPolicy, SYSTEM_POLICIES};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::iam::{self, PermissionPolicy};
+use crate::model::permission::document::{self, PermissionDocument};
+use crate::model::permission::system::{
+    system_policy, PermissionPolicyKind, SystemPermissionPolicy, SYSTEM_POLICIES,
+};
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
 use crate::services::ids::new_id;
 
-fn system_info(policy: &SystemPolicy) -> PolicyInfo {
-    PolicyInfo {
+fn system_info(policy: &SystemPermissionPolicy) -> PermissionPolicy {
+    PermissionPolicy {
         id: policy.id.to_owned(),
         name: policy.display_name.to_owned(),
         description: policy.description.to_owned(),
         origin: "system".to_owned(),
         policy_type: match policy.kind {
-            PolicyKind::Role => "RT".to_owned(),
-            PolicyKind::Policy => "AA".to_owned(),
+            PermissionPolicyKind::Role => "RT".to_owned(),
+            PermissionPolicyKind::Policy => "AA".to_owned(),
         },
         document: policy.document.to_owned(),
         created_at: None,
@@ -28,13 +30,16 @@ fn system_info(policy: &SystemPolicy) -> PolicyInfo {
 }
 
 /// System policies first, then custom ones, each by name.
-pub async fn list(pool: &PgPool, caller: &Caller) -> Result<Vec<PolicyInfo>, AppError> {
-    let mut all: Vec<PolicyInfo> = SYSTEM_POLICIES.iter().map(system_info).collect();
+pub async fn list(pool: &PgPool, caller: &Caller) -> Result<Vec<PermissionPolicy>, AppError> {
+    let mut all: Vec<PermissionPolicy> = SYSTEM_POLICIES.iter().map(system_info).collect();
     all.extend(list_custom(pool, caller).await?);
     Ok(all)
 }
 
-pub async fn list_custom(pool: &PgPool, caller: &Caller) -> Result<Vec<PolicyInfo>, AppError> {
+pub async fn list_custom(
+    pool: &PgPool,
+    caller: &Caller,
+) -> Result<Vec<PermissionPolicy>, AppError> {
     let rows = sqlx::query!(
         "SELECT id, name, description, policy_type, document::text AS \"document!\", created_at, updated_at
            FROM custom_policies WHERE account_id = $1 ORDER BY name",
@@ -44,7 +49,7 @@ pub async fn list_custom(pool: &PgPool, caller: &Caller) -> Result<Vec<PolicyInf
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| PolicyInfo {
+        .map(|r| PermissionPolicy {
             id: r.id,
             name: r.name,
             description: r.description,
@@ -58,7 +63,11 @@ pub async fn list_custom(pool: &PgPool, caller: &Caller) -> Result<Vec<PolicyInf
 }
 
 /// A system policy by id or name, or a custom policy of the account by id.
-pub async fn get(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<PolicyInfo, AppError> {
+pub async fn get(
+    pool: &PgPool,
+    caller: &Caller,
+    policy_id: &str,
+) -> Result<PermissionPolicy, AppError> {
     if let Some(system) = system_policy(policy_id) {
         return Ok(system_info(system));
     }
@@ -69,7 +78,7 @@ pub async fn get(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<Poli
         .ok_or_else(|| AppError::not_found(Kind::Policy, format!("Policy {policy_id}")))
 }
 
-fn validate(name: &str, description: &str, text: &str) -> Result<PolicyDocument, AppError> {
+fn validate(name: &str, description: &str, text: &str) -> Result<PermissionDocument, AppError> {
     if name.trim().is_empty() || name.chars().count() > 64 {
         return Err(AppError::invalid(
             "name",
@@ -92,7 +101,7 @@ pub async fn create(
     name: &str,
     description: &str,
     text: &str,
-) -> Result<PolicyInfo, AppError> {
+) -> Result<PermissionPolicy, AppError> {
     let document = validate(name, description, text)?;
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = new_id();
@@ -136,7 +145,7 @@ pub async fn update(
     name: Option<&str>,
     description: Option<&str>,
     text: Option<&str>,
-) -> Result<PolicyInfo, AppError> {
+) -> Result<PermissionPolicy, AppError> {
     let current = get(pool, caller, policy_id).await?;
     if current.origin == "system" {
         return Err(AppError::conflict(

@@ -1,9 +1,9 @@
 //! Projects of the account, and the console frame's view of them.
 use sqlx::PgPool;
 
-use crate::domain::{ProjectRef, ShellInfo};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::{ProjectRef, ShellInfo};
 use crate::services::iam::session::SessionUser;
 
 /// The account's projects, by name.
@@ -32,16 +32,16 @@ pub async fn shell_info(pool: &PgPool, user: &SessionUser) -> Result<ShellInfo, 
         .ok_or_else(|| AppError::Internal("the account has no project".to_owned()))?;
     let held =
         crate::services::iam::authz::held(pool, &user.user_id, Some(&current_project.id)).await?;
-    let allowed_actions = crate::domain::policy::actions::ACTIONS
+    let allowed_actions = crate::model::permission::actions::ACTIONS
         .iter()
         .filter(|action| {
-            held.decide(action, crate::domain::policy::evaluate::Scope::Project)
+            held.decide(action, crate::model::permission::evaluate::Scope::Project)
                 .is_allowed()
         })
         .map(|action| (*action).to_owned())
         .collect();
     let gateways = sqlx::query_as!(
-        crate::domain::GatewayRef,
+        crate::model::GatewayRef,
         "SELECT id, name FROM gateways WHERE project_id = $1 ORDER BY created_at, id",
         current_project.id
     )
@@ -94,7 +94,7 @@ fn validate_project(name: &str, description: &str) -> Result<(), AppError> {
             "A project name has 1 to 64 letters, digits, hyphens and underscores.",
         ));
     }
-    crate::domain::iam::validate_description("description", description)
+    crate::model::iam::validate_description("description", description)
 }
 
 /// Creates a project in the caller's account.

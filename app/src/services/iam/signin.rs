@@ -21,7 +21,7 @@ pub async fn sign_in(
     password: &str,
     channel: Channel,
 ) -> Result<SessionUser, AppError> {
-    crate::domain::signin::validate(user_name, password)?;
+    crate::model::signin::validate(user_name, password)?;
     let user_name = user_name.trim();
     let user = sqlx::query!(
         r#"SELECT u.id, u.account_id, u.name, u.enabled, u.password_hash, u.access_mode,
@@ -99,7 +99,7 @@ pub async fn record_sign_in(
     source_ip: &str,
     outcome: Result<&SessionUser, &AppError>,
 ) -> Result<(), AppError> {
-    use crate::domain::audit::AuditResult;
+    use crate::model::audit::AuditResult;
     use crate::services::audit::{self, Target};
     use crate::services::caller::Caller;
     let (user_id, account_id, project_id, name) = match outcome {
@@ -162,7 +162,7 @@ pub async fn record_sign_out(
         caller,
         SIGN_OUT,
         target,
-        crate::domain::audit::AuditResult::Success,
+        crate::model::audit::AuditResult::Success,
         "",
     )
     .await

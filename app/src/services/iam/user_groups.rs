@@ -1,12 +1,12 @@
 //! IAM user groups, their members, and the policies granted to them per project.
 use sqlx::PgPool;
 
-use crate::domain::iam::{self, Grant, Group, PolicyInfo, User};
-use crate::domain::policy::grant::{account_wide_actions, demands};
-use crate::domain::policy::parse;
-use crate::domain::ProjectRef;
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::iam::{self, Grant, PermissionPolicy, User, UserGroup};
+use crate::model::permission::grant::{account_wide_actions, demands};
+use crate::model::permission::parse;
+use crate::model::ProjectRef;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -19,9 +19,9 @@ struct Row {
     created_at: time::OffsetDateTime,
 }
 
-impl From<Row> for Group {
+impl From<Row> for UserGroup {
     fn from(row: Row) -> Self {
-        Group {
+        UserGroup {
             id: row.id,
             name: row.name,
             description: row.description,
@@ -34,7 +34,7 @@ pub async fn list(
     pool: &PgPool,
     caller: &Caller,
     name: Option<&str>,
-) -> Result<Vec<Group>, AppError> {
+) -> Result<Vec<UserGroup>, AppError> {
     let rows = sqlx::query_as!(
         Row,
         "SELECT id, name, description, created_at FROM user_groups
@@ -44,10 +44,10 @@ pub async fn list(
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(Group::from).collect())
+    Ok(rows.into_iter().map(UserGroup::from).collect())
 }
 
-pub async fn get(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<Group, AppError> {
+pub async fn get(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<UserGroup, AppError> {
     sqlx::query_as!(
         Row,
         "SELECT id, name, description, created_at FROM user_groups WHERE account_id = $1 AND id = $2",
@@ -56,7 +56,7 @@ pub async fn get(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<Group
     )
     .fetch_optional(pool)
     .await?
-    .map(Group::from)
+    .map(UserGroup::from)
     .ok_or_else(|| AppError::not_found(Kind::UserGroup, format!("User group {group_id}")))
 }
 
@@ -65,7 +65,7 @@ pub async fn create(
     caller: &Caller,
     name: &str,
     description: &str,
-) -> Result<Group, AppError> {
+) -> Result<UserGroup, AppError> {
     iam::validate_name("name", "group", name)?;
     iam::validate_description("description", description)?;
     let id = new_id();
@@ -107,7 +107,7 @@ pub async fn update(
     group_id: &str,
     name: Option<&str>,
     description: Option<&str>,
-) -> Result<Group, AppError> {
+) -> Result<UserGroup, AppError> {
     let current = get(pool, caller, group_id).await?;
     let name = name.unwrap_or(&current.name);
     iam::validate_name("name", "group", name)?;
@@ -278,7 +278,7 @@ pub async fn groups_of_user(
     pool: &PgPool,
     caller: &Caller,
     user_id: &str,
-) -> Result<Vec<Group>, AppError> {
+) -> Result<Vec<UserGroup>, AppError> {
     crate::services::iam::users::get(pool, caller, user_id).await?;
     let rows = sqlx::query_as!(
         Row,
@@ -288,7 +288,7 @@ pub async fn groups_of_user(
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(Group::from).collect())
+    Ok(rows.into_iter().map(UserGroup::from).collect())
 }
 
 /// Grants a policy to a group in `project_id`, or in all projects when `None`.
@@ -334,7 +334,7 @@ pub async fn grantable(
     caller: &Caller,
     policy_id: &str,
     project_id: Option<&str>,
-) -> Result<PolicyInfo, AppError> {
+) -> Result<PermissionPolicy, AppError> {
     let policy = permissions::get(pool, caller, policy_id).await?;
     let project = match project_id {
         Some(project_id) => {
@@ -353,7 +353,7 @@ pub async fn grantable(
 async fn within_reach(
     pool: &PgPool,
     caller: &Caller,
-    policy: &PolicyInfo,
+    policy: &PermissionPolicy,
     project: Option<&ProjectRef>,
 ) -> Result<(), AppError> {
     let document = parse(&policy.document).map_err(|error| {

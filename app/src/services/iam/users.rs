@@ -1,10 +1,10 @@
 //! IAM users of the account.
 use sqlx::PgPool;
 
-use crate::domain::iam::{self, NewUser, User, UserChange};
-use crate::domain::paging::{Page, SortOrder};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::iam::{self, NewUser, User, UserChange};
+use crate::model::paging::{Page, SortOrder};
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;

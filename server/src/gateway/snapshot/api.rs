@@ -1,7 +1,7 @@
 //! An API as calls need it, compiled from its definition once per snapshot: the schemes it
 //! is served over, how its callers authenticate, its parameter checks (patterns compiled),
 //! where each backend parameter's value comes from and goes, and its backend.
-use app::domain::api::{BackendParam, ReqParam};
+use app::model::api::{BackendParam, ReqParam};
 use app::services::runtime::RuntimeApi;
 use regex::Regex;
 
@@ -348,7 +348,7 @@ mod tests {
             ]
         );
         // Every system parameter the management API accepts is one the gateway fills.
-        for name in app::domain::api::SYSTEM_PARAMS {
+        for name in app::model::api::SYSTEM_PARAMS {
             assert!(SystemParam::parse(name).is_ok(), "{name}");
         }
         // Values the management API refuses, found in the database all the same: the API

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::http::uri::{Authority, PathAndQuery};
 use axum::http::Method;
 
-use app::domain::api::ApiDefinition;
+use app::model::api::ApiDefinition;
 
 use crate::gateway::path::encode;
 

@@ -109,7 +109,7 @@ impl Snapshot {
         let mut certificates = HashMap::new();
         let mut wildcard_certificates = HashMap::new();
         for bound in &config.certificates {
-            match app::domain::certificate::pem::certified_key(&bound.cert_pem, &bound.key_pem) {
+            match app::model::certificate::pem::certified_key(&bound.cert_pem, &bound.key_pem) {
                 Ok(key) => {
                     let key = Arc::new(key);
                     match bound.domain.strip_prefix("*.") {

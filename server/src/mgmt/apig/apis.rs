@@ -6,8 +6,8 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use app::domain::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
-use app::domain::group::RELEASE_ID;
+use app::model::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
+use app::model::api_group::RELEASE_ID;
 use app::services::apig::api_groups;
 use app::services::apig::apis::{self, ApiFilter};
 use app::services::caller::Caller;

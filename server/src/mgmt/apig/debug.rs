@@ -11,8 +11,8 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::api::{DebugCall, DebugResult};
 use app::error::AppError;
+use app::model::api::{DebugCall, DebugResult};
 use app::services::apig::debug::{self, DebugTarget, Mode};
 use app::services::caller::Caller;
 use app::services::runtime;

@@ -8,8 +8,8 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::certificate::{BoundDomain, Certificate, CertificateUpload, DomainSettings, Link};
 use app::error::AppError;
+use app::model::certificate::{BoundDomain, Certificate, CertificateUpload, DomainSettings, Link};
 use app::services::apig::certificates::{self, CertificateFilter};
 use app::services::audit::Target;
 use app::services::caller::Caller;

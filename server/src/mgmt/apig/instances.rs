@@ -5,11 +5,11 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::gateway::{
+use app::model::gateway::{
     FeatureSetting, FeatureState, Gateway, GatewayChange, IngressPort, NewGateway, NewIngressPort,
     Tag, FEATURES,
 };
-use app::domain::policy::Scope;
+use app::model::permission::Scope;
 use app::services::apig::gateways::{self, GatewayFilter};
 use app::services::apig::limits::{self, Limits};
 use app::services::audit::Target;
@@ -165,7 +165,7 @@ pub async fn list(
     // Every gateway here is running: another status filter matches none.
     let page = match query.status.as_deref() {
         Some(status) if !status.is_empty() && status != RUNNING.0 => {
-            app::domain::gateway::GatewayPage {
+            app::model::gateway::GatewayPage {
                 gateways: Vec::new(),
                 total: 0,
             }

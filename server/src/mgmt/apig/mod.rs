@@ -1,10 +1,10 @@
 //! The APIG v2 subset, path for path and field for field as `huaweicloudsdkapig` sends and
 //! reads it. Every path starts `/v2/{project_id}/apigw`; the caller acts in that project,
 //! so the grants of that project decide.
+mod api_groups;
 mod apis;
 mod debug;
 mod domains;
-mod groups;
 mod instances;
 mod not_applicable;
 mod openapi;
@@ -14,8 +14,8 @@ use axum::routing::{delete, get, post, put};
 use axum::Router;
 use serde::Deserialize;
 
-use app::domain::paging::Page;
-use app::domain::policy::Scope;
+use app::model::paging::Page;
+use app::model::permission::Scope;
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{apig::gateways, iam::projects};
@@ -89,14 +89,17 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             &instance("/api-groups"),
-            post(groups::create_group).get(groups::list_groups),
+            post(api_groups::create_group).get(api_groups::list_groups),
         )
-        .route(&instance("/api-groups/check"), post(groups::check_group))
+        .route(
+            &instance("/api-groups/check"),
+            post(api_groups::check_group),
+        )
         .route(
             &instance("/api-groups/{group_id}"),
-            get(groups::show_group)
-                .put(groups::update_group)
-                .delete(groups::delete_group),
+            get(api_groups::show_group)
+                .put(api_groups::update_group)
+                .delete(api_groups::delete_group),
         )
         .route(
             &instance("/api-groups/{group_id}/domains"),
@@ -150,15 +153,15 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             &instance("/envs"),
-            post(groups::create_env).get(groups::list_envs),
+            post(api_groups::create_env).get(api_groups::list_envs),
         )
         .route(
             &instance("/envs/{env_id}"),
-            put(groups::update_env).delete(groups::delete_env),
+            put(api_groups::update_env).delete(api_groups::delete_env),
         )
         .route(
             &instance("/env-variables"),
-            post(groups::create_variable).get(groups::list_variables),
+            post(api_groups::create_variable).get(api_groups::list_variables),
         )
         .route(&instance("/apis"), post(apis::create).get(apis::list))
         .route(&instance("/apis/check"), post(apis::check))
@@ -194,9 +197,9 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             &instance("/env-variables/{env_variable_id}"),
-            get(groups::show_variable)
-                .put(groups::update_variable)
-                .delete(groups::delete_variable),
+            get(api_groups::show_variable)
+                .put(api_groups::update_variable)
+                .delete(api_groups::delete_variable),
         )
 }
 

@@ -7,8 +7,8 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::openapi::ImportReport;
 use app::error::AppError;
+use app::model::openapi::ImportReport;
 use app::services::apig::openapi::{self, ImportTarget};
 use app::services::caller::Caller;
 use app::services::{apig::api_groups, apig::tasks};

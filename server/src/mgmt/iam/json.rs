@@ -3,7 +3,7 @@ use serde_json::{json, Value};
 
 use crate::mgmt::ApiError;
 
-use app::domain::iam::{Group, User};
+use app::model::iam::{User, UserGroup};
 use app::services::caller::Caller;
 
 /// An IAM time: `2026-11-26T09:13:44.000000Z`.
@@ -120,7 +120,7 @@ fn every_user_field(caller: &Caller, user: &User) -> Value {
     })
 }
 
-pub fn group(caller: &Caller, group: &Group) -> Value {
+pub fn group(caller: &Caller, group: &UserGroup) -> Value {
     json!({
         "id": group.id,
         "name": group.name,

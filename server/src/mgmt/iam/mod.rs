@@ -1,11 +1,11 @@
 //! The IAM v3 subset, path for path and field for field as `huaweicloudsdkiam` sends and
 //! reads it.
-mod credentials;
-mod groups;
+mod access_keys;
 mod json;
 mod projects;
 mod roles;
 mod tokens;
+mod user_groups;
 mod users;
 
 use axum::routing::{get, post, put};
@@ -43,21 +43,21 @@ pub fn routes() -> Router<MgmtState> {
             "/v3.0/OS-USER/users/{user_id}",
             get(users::show).put(users::update),
         )
-        .route("/v3/users/{user_id}/groups", get(groups::list_for_user))
+        .route("/v3/users/{user_id}/groups", get(user_groups::list_for_user))
         .route("/v3/users/{user_id}/password", post(users::change_password))
-        .route("/v3/groups", post(groups::create).get(groups::list))
+        .route("/v3/groups", post(user_groups::create).get(user_groups::list))
         .route(
             "/v3/groups/{group_id}",
-            get(groups::show)
-                .patch(groups::update)
-                .delete(groups::delete),
+            get(user_groups::show)
+                .patch(user_groups::update)
+                .delete(user_groups::delete),
         )
-        .route("/v3/groups/{group_id}/users", get(groups::members))
+        .route("/v3/groups/{group_id}/users", get(user_groups::members))
         .route(
             "/v3/groups/{group_id}/users/{user_id}",
-            put(groups::add_member)
-                .head(groups::check_member)
-                .delete(groups::remove_member),
+            put(user_groups::add_member)
+                .head(user_groups::check_member)
+                .delete(user_groups::remove_member),
         )
         .route("/v3/roles", get(roles::list_system))
         .route("/v3/roles/{role_id}", get(roles::show))
@@ -103,16 +103,16 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             "/v3.0/OS-CREDENTIAL/credentials",
-            post(credentials::create).get(credentials::list),
+            post(access_keys::create).get(access_keys::list),
         )
         .route(
             "/v3.0/OS-CREDENTIAL/securitytokens",
-            post(credentials::create_temporary),
+            post(access_keys::create_temporary),
         )
         .route(
             "/v3.0/OS-CREDENTIAL/credentials/{access_key}",
-            get(credentials::show)
-                .put(credentials::update)
-                .delete(credentials::delete),
+            get(access_keys::show)
+                .put(access_keys::update)
+                .delete(access_keys::delete),
         )
 }

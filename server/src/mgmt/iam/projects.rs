@@ -5,7 +5,7 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::ProjectRef;
+use app::model::ProjectRef;
 use app::services::caller::Caller;
 use app::services::{iam::authz, iam::projects};
 

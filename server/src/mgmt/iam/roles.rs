@@ -6,7 +6,7 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::iam::PolicyInfo;
+use app::model::iam::PermissionPolicy;
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{iam::authz, iam::permissions, iam::user_groups};
@@ -18,7 +18,7 @@ use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
 use app::error::{AppError, Kind};
 
 /// The service catalog a policy is listed under.
-fn catalog(policy: &PolicyInfo) -> &'static str {
+fn catalog(policy: &PermissionPolicy) -> &'static str {
     match (policy.origin.as_str(), policy.name.starts_with("IAM")) {
         ("system", true) => "IAM",
         ("system", false) => "APIG",
@@ -26,7 +26,7 @@ fn catalog(policy: &PolicyInfo) -> &'static str {
     }
 }
 
-fn role(caller: &Caller, policy: &PolicyInfo) -> Value {
+fn role(caller: &Caller, policy: &PermissionPolicy) -> Value {
     let document: Value = serde_json::from_str(&policy.document).unwrap_or(Value::Null);
     let mut body = json!({
         "id": policy.id,
@@ -69,12 +69,12 @@ pub struct ListQuery {
 }
 
 /// A system role (kept as type `RT`, which the console labels) rather than a policy.
-fn is_role(policy: &PolicyInfo) -> bool {
+fn is_role(policy: &PermissionPolicy) -> bool {
     policy.policy_type == "RT"
 }
 
 /// The type IAM shows: a role applies in projects (`XA`), like Huawei's system roles.
-fn keystone_type(policy: &PolicyInfo) -> &str {
+fn keystone_type(policy: &PermissionPolicy) -> &str {
     if is_role(policy) {
         "XA"
     } else {
@@ -83,7 +83,7 @@ fn keystone_type(policy: &PolicyInfo) -> &str {
 }
 
 /// Whether a policy is listed for the `type` filter.
-fn applies_in(policy: &PolicyInfo, filter: &str) -> bool {
+fn applies_in(policy: &PermissionPolicy, filter: &str) -> bool {
     let kind = keystone_type(policy);
     match filter {
         "domain" => kind == "AX" || kind == "AA",
@@ -131,7 +131,7 @@ pub async fn list_system(
         )));
     }
     let all = permissions::list(&state.pool, &caller).await?;
-    let matching: Vec<&PolicyInfo> = all
+    let matching: Vec<&PermissionPolicy> = all
         .iter()
         .filter(|p| (p.origin == "system") != custom)
         .filter(|p| {

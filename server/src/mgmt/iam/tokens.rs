@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use app::domain::ProjectRef;
 use app::error::AppError;
+use app::model::ProjectRef;
 use app::services::audit::Target;
 use app::services::caller::{Caller, Channel};
 use app::services::iam::tokens::TokenInfo;

@@ -5,8 +5,8 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::iam::{NewUser, UserChange};
-use app::domain::paging::{Page, SortOrder};
+use app::model::iam::{NewUser, UserChange};
+use app::model::paging::{Page, SortOrder};
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::{iam::authz, iam::users};

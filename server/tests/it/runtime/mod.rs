@@ -17,7 +17,7 @@ use axum::routing::any;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::groups::{gateway, ok};
+use crate::api_groups::{gateway, ok};
 use crate::iam_support::admin_token;
 use crate::support::{eventually, TestApp};
 

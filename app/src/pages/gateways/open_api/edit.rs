@@ -10,7 +10,7 @@ use super::{
 use crate::api::apis::get_api;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::wizard::WizardPage;
-use crate::domain::api::ApiDefinition;
+use crate::model::api::ApiDefinition;
 
 /// The edited definition with what the wizard does not show taken from the stored one:
 /// descriptions, samples, tags, authentication, parameter ranges and patterns, mock headers.
@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn editing_keeps_what_the_wizard_does_not_show() {
-        let mut original = crate::domain::api::sample();
+        let mut original = crate::model::api::sample();
         original.tags = vec!["billing".into()];
         original.body_remark = "JSON order".into();
         original.req_params[0].regular = "^[0-9]+$".into();
@@ -188,7 +188,7 @@ mod tests {
     fn a_definition_fills_the_draft_and_comes_back_unchanged() {
         let owner = Owner::new();
         owner.with(|| {
-            let original = crate::domain::api::sample();
+            let original = crate::model::api::sample();
             let draft = Draft::from_definition(&original);
             let back = keep_unedited(&original, draft.definition(&original.group_id, true));
             assert_eq!(back, original);

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{Draft, MapRow, ParamRow, Wizard, NEW_GROUP};
 use crate::api::apis::GatewayScope;
 use crate::components::form::{CheckboxField, SelectField, TextField};
-use crate::domain::api::{METHODS, SYSTEM_PARAMS};
+use crate::model::api::{METHODS, SYSTEM_PARAMS};
 
 #[component]
 pub(super) fn GroupStep(wizard: Wizard, scope: GatewayScope) -> impl IntoView {

@@ -6,7 +6,7 @@ use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, ErrorBanner};
 use crate::components::form::{SelectField, TextField};
 use crate::components::table::{Column, DataTable};
-use crate::domain::gateway::{self as rules, Gateway, IngressPort, NewIngressPort, Tag};
+use crate::model::gateway::{self as rules, Gateway, IngressPort, NewIngressPort, Tag};
 
 /// Tags, each removable, and a form to add one.
 #[component]

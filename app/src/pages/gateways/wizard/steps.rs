@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::super::{edition_label, maintenance_options};
 use super::{Draft, FeatureDraft, PortRow, TagRow, Wizard};
 use crate::components::form::{SelectField, TextField};
-use crate::domain::gateway::{FeatureValue, EDITIONS, MAX_INGRESS_PORTS, MAX_TAGS};
+use crate::model::gateway::{FeatureValue, EDITIONS, MAX_INGRESS_PORTS, MAX_TAGS};
 
 fn edition_options() -> Vec<(String, String)> {
     EDITIONS

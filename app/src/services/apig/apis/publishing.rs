@@ -4,9 +4,9 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 
 use super::{get, target};
-use crate::domain::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;

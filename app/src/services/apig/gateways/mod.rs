@@ -6,15 +6,15 @@ use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::gateway::{
+use crate::error::AppError;
+use crate::error::Kind;
+use crate::model::api_group::RELEASE_ID;
+use crate::model::gateway::{
     self as rules, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayContents,
     GatewayDetail, GatewayPage, IngressPort, NewGateway, NewIngressPort, Tag, MAX_GATEWAYS,
     MAX_INGRESS_PORTS, MAX_TAGS,
 };
-use crate::domain::group::RELEASE_ID;
-use crate::domain::paging::{Page, SortOrder};
-use crate::error::AppError;
-use crate::error::Kind;
+use crate::model::paging::{Page, SortOrder};
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -406,7 +406,7 @@ pub async fn update(
         rules::validate_name("instance_name", name)?;
     }
     if let Some(description) = &change.description {
-        crate::domain::iam::validate_description("description", description)?;
+        crate::model::iam::validate_description("description", description)?;
     }
     let begin = change
         .maintain_begin

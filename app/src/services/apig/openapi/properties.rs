@@ -7,8 +7,8 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 use super::{preview, render};
-use crate::domain::api::ApiDefinition;
-use crate::domain::openapi::{export, plan};
+use crate::model::api::ApiDefinition;
+use crate::model::openapi::{export, plan};
 
 fn word() -> BoxedStrategy<String> {
     prop_oneof![

@@ -10,9 +10,9 @@ use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
-use crate::domain::iam::{validate_description, validate_name, Group, GroupDetail};
-use crate::domain::paging::DEFAULT_LIMIT;
 use crate::error::AppError;
+use crate::model::iam::{validate_description, validate_name, UserGroup, UserGroupDetail};
+use crate::model::paging::DEFAULT_LIMIT;
 
 /// The group every account has for its administrators: it cannot be deleted, its
 /// permissions cannot be revoked, and its `admin` user stays in it.
@@ -29,7 +29,7 @@ pub fn GroupsPage() -> impl IntoView {
     );
     let form_open = RwSignal::new(false);
     let list = ListState::new();
-    let deleting = RwSignal::new(None::<Group>);
+    let deleting = RwSignal::new(None::<UserGroup>);
     let dialog_open = RwSignal::new(false);
     Effect::watch(
         move || create.version().get(),
@@ -46,7 +46,7 @@ pub fn GroupsPage() -> impl IntoView {
         false,
     );
     let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
-    let ask_delete = Callback::new(move |group: Group| {
+    let ask_delete = Callback::new(move |group: UserGroup| {
         delete.clear();
         deleting.set(Some(group));
         dialog_open.set(true);
@@ -93,12 +93,12 @@ pub fn GroupsPage() -> impl IntoView {
 /// all are loaded, and searched, sorted and paged here.
 #[component]
 fn GroupList(
-    groups: Vec<Group>,
+    groups: Vec<UserGroup>,
     list: ListState,
     can_create: bool,
     can_delete: bool,
     open_form: impl Fn() + Copy + Send + Sync + 'static,
-    ask_delete: Callback<Group>,
+    ask_delete: Callback<UserGroup>,
 ) -> impl IntoView {
     if groups.is_empty() {
         return view! {
@@ -118,7 +118,7 @@ fn GroupList(
     let matching = Memo::new(move |_| {
         let needle = list.search.get().trim().to_lowercase();
         let order = list.sort.get();
-        let mut found: Vec<Group> = groups.with_value(|groups| {
+        let mut found: Vec<UserGroup> = groups.with_value(|groups| {
             groups
                 .iter()
                 .filter(|group| {
@@ -177,21 +177,21 @@ fn GroupList(
     .into_any()
 }
 
-fn group_columns(can_delete: bool, ask_delete: Callback<Group>) -> Vec<Column<Group>> {
+fn group_columns(can_delete: bool, ask_delete: Callback<UserGroup>) -> Vec<Column<UserGroup>> {
     vec![
-        Column::new("Name", |group: &Group| {
+        Column::new("Name", |group: &UserGroup| {
             view! {
                 <a href=format!("/iam/groups/{}", group.id)>{group.name.clone()}</a>
             }
         })
         .sorted("name"),
-        Column::new("Description", |group: &Group| group.description.clone()),
+        Column::new("Description", |group: &UserGroup| group.description.clone()),
         Column::new(
             "Created (UTC)",
-            |group: &Group| view! { <span class="muted">{group.created_at.clone()}</span> },
+            |group: &UserGroup| view! { <span class="muted">{group.created_at.clone()}</span> },
         )
         .sorted("created"),
-        Column::actions(move |group: &Group| {
+        Column::actions(move |group: &UserGroup| {
             match (can_delete, group.name == ADMIN_GROUP) {
             (false, _) => None,
             (true, true) => Some(
@@ -298,7 +298,7 @@ fn CreateGroupForm(
 #[component]
 fn DeleteGroupDialog(
     open: RwSignal<bool>,
-    group: RwSignal<Option<Group>>,
+    group: RwSignal<Option<UserGroup>>,
     delete: ServerAction<DeleteGroup>,
 ) -> impl IntoView {
     // What depends on the group, loaded when the dialog opens for it.
@@ -336,7 +336,7 @@ fn DeleteGroupDialog(
 }
 
 /// What deleting `group` takes away.
-fn consequences(group: &Group, detail: &GroupDetail) -> Removal {
+fn consequences(group: &UserGroup, detail: &UserGroupDetail) -> Removal {
     let grants: Vec<String> = detail
         .grants
         .iter()
@@ -370,7 +370,7 @@ fn consequences(group: &Group, detail: &GroupDetail) -> Removal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::iam::{Grant, User};
+    use crate::model::iam::{Grant, User};
 
     fn user(name: &str) -> User {
         User {
@@ -388,13 +388,13 @@ mod tests {
 
     #[test]
     fn the_delete_dialog_names_members_and_grants() {
-        let group = Group {
+        let group = UserGroup {
             id: "g1".to_owned(),
             name: "ops".to_owned(),
             description: String::new(),
             created_at: "2026-01-01 00:00:00".to_owned(),
         };
-        let detail = GroupDetail {
+        let detail = UserGroupDetail {
             group: group.clone(),
             members: vec![user("alice"), user("bob")],
             grants: vec![Grant {
@@ -407,13 +407,13 @@ mod tests {
         let text = consequences(&group, &detail).with.join(" ");
         assert!(text.contains("Its 2 members (alice, bob) leave the group."));
         assert!(text.contains("They lose what it grants, unless another group grants it too: APIG FullAccess in all projects."));
-        let unused = GroupDetail {
+        let unused = UserGroupDetail {
             members: vec![],
             ..detail.clone()
         };
         let text = consequences(&group, &unused).with.join(" ");
         assert!(text.contains("It has no members. It grants APIG FullAccess in all projects."));
-        let empty = GroupDetail {
+        let empty = UserGroupDetail {
             group: group.clone(),
             members: vec![],
             grants: vec![],

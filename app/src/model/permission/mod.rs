@@ -25,6 +25,6 @@ mod properties;
 pub mod system;
 
 pub use actions::{is_known, ACTIONS};
-pub use document::{parse, Effect, PolicyDocument, PolicyError, Statement};
+pub use document::{parse, Effect, PermissionDocument, PermissionDocumentError, Statement};
 pub use evaluate::{evaluate, evaluate_in, pattern_matches, resource_matches, Decision, Scope};
-pub use system::{system_policy, PolicyKind, SystemPolicy, SYSTEM_POLICIES};
+pub use system::{system_policy, PermissionPolicyKind, SystemPermissionPolicy, SYSTEM_POLICIES};

@@ -4,7 +4,7 @@
 //! grants the action; otherwise the action is denied, because no grant means no access.
 use serde::{Deserialize, Serialize};
 
-use super::document::{Effect, PolicyDocument};
+use super::document::{Effect, PermissionDocument};
 
 /// The outcome of evaluating policies for one action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,7 +106,7 @@ pub fn resource_matches(pattern: &str, gateway_id: &str) -> bool {
 
 /// Decides whether `policies`, taken together, allow `action` across the project.
 pub fn evaluate<'a>(
-    policies: impl IntoIterator<Item = &'a PolicyDocument>,
+    policies: impl IntoIterator<Item = &'a PermissionDocument>,
     action: &str,
 ) -> Decision {
     evaluate_in(policies, action, Scope::Project)
@@ -116,7 +116,7 @@ pub fn evaluate<'a>(
 /// applies only to the gateways it names (see [`Scope`]); `Condition` is kept in the
 /// document but not evaluated.
 pub fn evaluate_in<'a>(
-    policies: impl IntoIterator<Item = &'a PolicyDocument>,
+    policies: impl IntoIterator<Item = &'a PermissionDocument>,
     action: &str,
     scope: Scope<'_>,
 ) -> Decision {
@@ -149,10 +149,10 @@ pub fn evaluate_in<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::policy::actions::ACTIONS;
-    use crate::domain::policy::document::parse;
+    use crate::model::permission::actions::ACTIONS;
+    use crate::model::permission::document::parse;
 
-    fn policy(text: &str) -> PolicyDocument {
+    fn policy(text: &str) -> PermissionDocument {
         parse(text).unwrap()
     }
 

@@ -10,8 +10,8 @@ use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
-use crate::domain::iam::{validate_description, PolicyInfo};
-use crate::domain::policy::parse;
+use crate::model::iam::{validate_description, PermissionPolicy};
+use crate::model::permission::parse;
 
 /// Longest custom policy name (IAM's limit).
 const MAX_POLICY_NAME: usize = 64;
@@ -20,7 +20,7 @@ const MAX_POLICY_NAME: usize = 64;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Editing {
     New,
-    Existing(PolicyInfo),
+    Existing(PermissionPolicy),
 }
 
 #[component]
@@ -51,7 +51,7 @@ pub fn PoliciesPage() -> impl IntoView {
     let policies = Resource::new(move || refresh.get(), |_| list_policies());
     let search = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<Editing>);
-    let deleting = RwSignal::new(None::<PolicyInfo>);
+    let deleting = RwSignal::new(None::<PermissionPolicy>);
     let dialog_open = RwSignal::new(false);
     Effect::watch(
         move || delete.version().get(),
@@ -62,12 +62,12 @@ pub fn PoliciesPage() -> impl IntoView {
     let edit = Callback::new(move |what: Editing| {
         editing.set(Some(what));
     });
-    let ask_delete = Callback::new(move |policy: PolicyInfo| {
+    let ask_delete = Callback::new(move |policy: PermissionPolicy| {
         delete.clear();
         deleting.set(Some(policy));
         dialog_open.set(true);
     });
-    let matches = move |policy: &PolicyInfo| {
+    let matches = move |policy: &PermissionPolicy| {
         let needle = search.get().trim().to_lowercase();
         needle.is_empty()
             || policy.name.to_lowercase().contains(&needle)
@@ -99,7 +99,7 @@ pub fn PoliciesPage() -> impl IntoView {
                 {move || policies.get().map(|result| match result {
                     Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
                     Ok(all) => {
-                        let system: Vec<PolicyInfo> = all
+                        let system: Vec<PermissionPolicy> = all
                             .into_iter()
                             .filter(|policy| policy.origin == "system" && matches(policy))
                             .collect();
@@ -136,7 +136,7 @@ pub fn PoliciesPage() -> impl IntoView {
                     Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
                     Ok(all) => {
                         let any = all.iter().any(|policy| policy.origin == "custom");
-                        let custom: Vec<PolicyInfo> = all
+                        let custom: Vec<PermissionPolicy> = all
                             .into_iter()
                             .filter(|policy| policy.origin == "custom" && matches(policy))
                             .collect();
@@ -169,7 +169,7 @@ fn pretty(document: &str) -> String {
 }
 
 /// How the console names IAM's policy types.
-fn type_label(policy: &PolicyInfo) -> &'static str {
+fn type_label(policy: &PermissionPolicy) -> &'static str {
     match (policy.origin.as_str(), policy.policy_type.as_str()) {
         ("system", "RT") => "System role",
         ("system", _) => "System policy",
@@ -190,19 +190,19 @@ fn DocumentView(document: String) -> impl IntoView {
 }
 
 #[component]
-fn SystemTable(policies: Vec<PolicyInfo>) -> impl IntoView {
+fn SystemTable(policies: Vec<PermissionPolicy>) -> impl IntoView {
     let columns = vec![
-        Column::new("Name", |policy: &PolicyInfo| policy.name.clone()),
+        Column::new("Name", |policy: &PermissionPolicy| policy.name.clone()),
         Column::new(
             "Type",
-            |policy: &PolicyInfo| view! { <span class="badge badge-muted">{type_label(policy)}</span> },
+            |policy: &PermissionPolicy| view! { <span class="badge badge-muted">{type_label(policy)}</span> },
         ),
-        Column::new("Description", |policy: &PolicyInfo| {
+        Column::new("Description", |policy: &PermissionPolicy| {
             policy.description.clone()
         }),
         Column::new(
             "Document",
-            |policy: &PolicyInfo| view! { <DocumentView document=policy.document.clone()/> },
+            |policy: &PermissionPolicy| view! { <DocumentView document=policy.document.clone()/> },
         ),
     ];
     view! {
@@ -213,14 +213,14 @@ fn SystemTable(policies: Vec<PolicyInfo>) -> impl IntoView {
 /// The custom policies, or what to do when there are none.
 #[component]
 fn CustomTable(
-    policies: Vec<PolicyInfo>,
+    policies: Vec<PermissionPolicy>,
     /// Whether the account has any custom policy (the search may hide them all).
     any: bool,
     can_create: bool,
     can_update: bool,
     can_delete: bool,
     edit: Callback<Editing>,
-    ask_delete: Callback<PolicyInfo>,
+    ask_delete: Callback<PermissionPolicy>,
 ) -> impl IntoView {
     if !any {
         return view! {
@@ -238,20 +238,20 @@ fn CustomTable(
         .into_any();
     }
     let columns = vec![
-        Column::new("Name", |policy: &PolicyInfo| policy.name.clone()),
-        Column::new("Description", |policy: &PolicyInfo| {
+        Column::new("Name", |policy: &PermissionPolicy| policy.name.clone()),
+        Column::new("Description", |policy: &PermissionPolicy| {
             policy.description.clone()
         }),
-        Column::new("Updated (UTC)", |policy: &PolicyInfo| {
+        Column::new("Updated (UTC)", |policy: &PermissionPolicy| {
             view! {
                 <span class="muted">{policy.updated_at.clone().unwrap_or_default()}</span>
             }
         }),
         Column::new(
             "Document",
-            |policy: &PolicyInfo| view! { <DocumentView document=policy.document.clone()/> },
+            |policy: &PermissionPolicy| view! { <DocumentView document=policy.document.clone()/> },
         ),
-        Column::actions(move |policy: &PolicyInfo| {
+        Column::actions(move |policy: &PermissionPolicy| {
             let for_edit = policy.clone();
             let for_delete = policy.clone();
             view! {
@@ -422,7 +422,7 @@ fn PolicyForm(
 #[component]
 fn DeletePolicyDialog(
     open: RwSignal<bool>,
-    policy: RwSignal<Option<PolicyInfo>>,
+    policy: RwSignal<Option<PermissionPolicy>>,
     delete: ServerAction<DeletePolicy>,
 ) -> impl IntoView {
     // The groups holding the policy, loaded when the dialog opens for it.

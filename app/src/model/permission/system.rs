@@ -5,12 +5,12 @@
 //! tests prove.
 use serde::{Deserialize, Serialize};
 
-use super::document::{parse, PolicyDocument};
+use super::document::{parse, PermissionDocument};
 
 /// Whether a system policy is a role (coarse, service-wide) or a fine-grained policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PolicyKind {
+pub enum PermissionPolicyKind {
     /// A system role, such as APIG Administrator.
     Role,
     /// A system policy, such as APIG ReadOnlyAccess.
@@ -19,7 +19,7 @@ pub enum PolicyKind {
 
 /// A built-in policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SystemPolicy {
+pub struct SystemPermissionPolicy {
     /// Stable id, 32 lowercase hex characters.
     pub id: &'static str,
     /// Machine name, unique among system policies.
@@ -29,65 +29,65 @@ pub struct SystemPolicy {
     /// What the policy grants, in one sentence.
     pub description: &'static str,
     /// Role or policy.
-    pub kind: PolicyKind,
+    pub kind: PermissionPolicyKind,
     /// The policy document as JSON text.
     pub document: &'static str,
 }
 
-impl SystemPolicy {
+impl SystemPermissionPolicy {
     /// The parsed policy document.
-    pub fn document(&self) -> PolicyDocument {
+    pub fn document(&self) -> PermissionDocument {
         // The documents are constants below; `every_system_document_parses` checks them.
         parse(self.document).expect("system policy documents are valid")
     }
 }
 
 /// All system policies.
-pub const SYSTEM_POLICIES: &[SystemPolicy] = &[
-    SystemPolicy {
+pub const SYSTEM_POLICIES: &[SystemPermissionPolicy] = &[
+    SystemPermissionPolicy {
         id: "228909955831b34982cb838c62f8b393",
         name: "apig_administrator",
         display_name: "APIG Administrator",
         description: "APIG's administrator role: every function of every gateway. The admin group holds it; grant it to the people who run the gateways.",
-        kind: PolicyKind::Role,
+        kind: PermissionPolicyKind::Role,
         document: r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["apig:*:*"]}]}"#,
     },
-    SystemPolicy {
+    SystemPermissionPolicy {
         id: "c99b870656261be8f3d9baa40adecf32",
         name: "apig_full_access",
         display_name: "APIG FullAccess",
         description: "APIG's full-access policy: every gateway function, for API owners who create and change what gateways hold. Add a custom policy with Deny statements to hold some actions back.",
-        kind: PolicyKind::Policy,
+        kind: PermissionPolicyKind::Policy,
         document: r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["apig:*:*"]}]}"#,
     },
-    SystemPolicy {
+    SystemPermissionPolicy {
         id: "bda2433eae7096e8d26b438a01350699",
         name: "apig_read_only_access",
         display_name: "APIG ReadOnlyAccess",
         description: "View gateways and everything in them, without changing anything.",
-        kind: PolicyKind::Policy,
+        kind: PermissionPolicyKind::Policy,
         document: r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["apig:*:get*","apig:*:list*"]}]}"#,
     },
-    SystemPolicy {
+    SystemPermissionPolicy {
         id: "ecd584982eabf7b33fbeb4ec2f2fdf42",
         name: "iam_administrator",
         display_name: "IAM Administrator",
         description: "Manage users, groups, policies, permissions, credentials and projects.",
-        kind: PolicyKind::Policy,
+        kind: PermissionPolicyKind::Policy,
         document: r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:*:*"]}]}"#,
     },
-    SystemPolicy {
+    SystemPermissionPolicy {
         id: "1553147424efaae7697f10b88e5af971",
         name: "iam_read_only_access",
         display_name: "IAM ReadOnlyAccess",
         description: "View users, groups, policies, permissions, projects and the audit log.",
-        kind: PolicyKind::Policy,
+        kind: PermissionPolicyKind::Policy,
         document: r#"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:*:get*","iam:*:list*","iam:*:check*"]}]}"#,
     },
 ];
 
 /// Finds a system policy by id, machine name or display name.
-pub fn system_policy(id_or_name: &str) -> Option<&'static SystemPolicy> {
+pub fn system_policy(id_or_name: &str) -> Option<&'static SystemPermissionPolicy> {
     SYSTEM_POLICIES.iter().find(|policy| {
         policy.id == id_or_name || policy.name == id_or_name || policy.display_name == id_or_name
     })
@@ -96,7 +96,7 @@ pub fn system_policy(id_or_name: &str) -> Option<&'static SystemPolicy> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::policy::evaluate::{evaluate, Decision};
+    use crate::model::permission::evaluate::{evaluate, Decision};
     use std::collections::HashSet;
 
     fn allows(display_name: &str, action: &str) -> bool {
@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn found_by_id_or_name() {
         let admin = system_policy("APIG Administrator").unwrap();
-        assert_eq!(admin.kind, PolicyKind::Role);
+        assert_eq!(admin.kind, PermissionPolicyKind::Role);
         assert_eq!(system_policy(admin.id), Some(admin));
         assert_eq!(system_policy("apig_administrator"), Some(admin));
         assert_eq!(system_policy("APIG Nobody"), None);

@@ -49,7 +49,7 @@ pub struct UserChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Group {
+pub struct UserGroup {
     pub id: String,
     pub name: String,
     pub description: String,
@@ -86,7 +86,7 @@ pub struct NewAccessKey {
 
 /// A policy as lists show it: a system role or policy built into Portico, or a custom one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PolicyInfo {
+pub struct PermissionPolicy {
     pub id: String,
     pub name: String,
     pub description: String,
@@ -111,14 +111,14 @@ pub struct UserPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserDetail {
     pub user: User,
-    pub groups: Vec<Group>,
+    pub groups: Vec<UserGroup>,
     pub access_keys: Vec<AccessKey>,
 }
 
 /// A group with its members and grants.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupDetail {
-    pub group: Group,
+pub struct UserGroupDetail {
+    pub group: UserGroup,
     pub members: Vec<User>,
     pub grants: Vec<Grant>,
 }

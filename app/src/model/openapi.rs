@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::domain::api::{ApiDefinition, BackendApi, BackendParam, MockHeader, MockInfo, ReqParam};
+use crate::model::api::{ApiDefinition, BackendApi, BackendParam, MockHeader, MockInfo, ReqParam};
 
 /// What a document would import: the group it describes and each operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
-//! Credentials follow the password: a change ends the user's other sessions and revokes
-//! what was issued before it; tokens can be revoked; short-lived credentials stay in their
-//! project and mint no permanent keys; console-only users' keys sign nothing.
+//! Access keys and tokens follow the password: a change ends the user's other sessions
+//! and revokes what was issued before it; tokens can be revoked; temporary access keys
+//! stay in their project and mint no permanent keys; console-only users' keys sign nothing.
 use reqwest::Method;
 use serde_json::{json, Value};
 

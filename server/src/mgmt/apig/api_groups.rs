@@ -6,8 +6,8 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::certificate::BoundDomain;
-use app::domain::group::{ApiGroup, Environment, Variable};
+use app::model::api_group::{ApiGroup, Environment, Variable};
+use app::model::certificate::BoundDomain;
 use app::services::apig::api_groups::GroupFilter;
 use app::services::apig::environments::{self, VariableFilter};
 use app::services::caller::Caller;

@@ -2,8 +2,8 @@
 //! its field.
 use super::labels::label;
 use super::{ApiDefinition, BackendParam, ReqParam, MAX_PARAMS, METHODS, SYSTEM_PARAMS};
-use crate::domain::group::validate_variable_name;
 use crate::error::AppError;
+use crate::model::api_group::validate_variable_name;
 
 fn chars(text: &str) -> usize {
     text.chars().count()

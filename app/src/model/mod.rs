@@ -1,15 +1,15 @@
 //! Plain types and validation shared by the browser and the server. Validation here runs
 //! in the form as the user types and again on the server before anything is stored.
 pub mod api;
+pub mod api_group;
 pub mod audit;
 pub mod certificate;
 pub mod gateway;
-pub mod group;
 pub mod iam;
 pub mod nav;
 pub mod openapi;
 pub mod paging;
-pub mod policy;
+pub mod permission;
 pub mod process;
 pub mod runtime;
 pub mod signin;

@@ -16,7 +16,7 @@ pub const MAX_POLICY_CHARS: usize = 6144;
 /// A policy: what its statements allow or deny.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PolicyDocument {
+pub struct PermissionDocument {
     /// Always [`VERSION`].
     #[serde(rename = "Version")]
     pub version: String,
@@ -58,7 +58,7 @@ pub enum Effect {
 /// `to_string()` gives `path: message`, e.g. `Statement[0].Action[2]: "apig:apis:fly" is
 /// not an action Portico knows; actions look like apig:apis:create`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub struct PolicyError {
+pub struct PermissionDocumentError {
     /// Where in the document, e.g. `Statement[0].Action[2]`; empty for the whole text.
     pub path: String,
     /// 1-based line of the offending text, when it could be found.
@@ -69,7 +69,7 @@ pub struct PolicyError {
     pub message: String,
 }
 
-impl fmt::Display for PolicyError {
+impl fmt::Display for PermissionDocumentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
             f.write_str(&self.message)
@@ -81,19 +81,19 @@ impl fmt::Display for PolicyError {
 
 /// Parses and checks a policy text. Every action must be `service:resource:verb` for the
 /// `apig` or `iam` service and must name (or, with `*`, match) an action Portico knows.
-pub fn parse(text: &str) -> Result<PolicyDocument, PolicyError> {
+pub fn parse(text: &str) -> Result<PermissionDocument, PermissionDocumentError> {
     let chars = text.chars().count();
     if chars > MAX_POLICY_CHARS {
         let message =
             format!("A policy has at most {MAX_POLICY_CHARS} characters; this one has {chars}");
-        return Err(PolicyError {
+        return Err(PermissionDocumentError {
             path: String::new(),
             line: None,
             column: None,
             message,
         });
     }
-    let value: Value = serde_json::from_str(text).map_err(|error| PolicyError {
+    let value: Value = serde_json::from_str(text).map_err(|error| PermissionDocumentError {
         path: String::new(),
         line: Some(error.line()),
         column: Some(error.column()),
@@ -111,9 +111,9 @@ struct Checker<'t> {
 
 impl Checker<'_> {
     /// An error about `path`, marking the key (with `key`) or the value at `mark`.
-    fn error(&self, path: &str, mark: &str, key: bool, message: String) -> PolicyError {
+    fn error(&self, path: &str, mark: &str, key: bool, message: String) -> PermissionDocumentError {
         let position = locate::position(self.text, mark, key);
-        PolicyError {
+        PermissionDocumentError {
             path: path.to_owned(),
             line: position.map(|(line, _)| line),
             column: position.map(|(_, column)| column),
@@ -129,7 +129,7 @@ impl Checker<'_> {
         parent: &str,
         found: Option<&Value>,
         expected: &str,
-    ) -> Result<T, PolicyError> {
+    ) -> Result<T, PermissionDocumentError> {
         Err(match found {
             Some(value) => {
                 let message = format!("{expected}, not {}", describe(value));
@@ -151,7 +151,7 @@ impl Checker<'_> {
         value: &'v Value,
         expected: &str,
         known: &[&str],
-    ) -> Result<&'v Map<String, Value>, PolicyError> {
+    ) -> Result<&'v Map<String, Value>, PermissionDocumentError> {
         let Some(fields) = value.as_object() else {
             return self.fail(path, path, Some(value), expected);
         };
@@ -173,7 +173,7 @@ impl Checker<'_> {
         }
     }
 
-    fn document(&self, value: &Value) -> Result<PolicyDocument, PolicyError> {
+    fn document(&self, value: &Value) -> Result<PermissionDocument, PermissionDocumentError> {
         let expected = r#"A policy must be an object like {"Version":"1.1","Statement":[…]}"#;
         let fields = self.object("", value, expected, &["Version", "Statement"])?;
         match fields.get("Version") {
@@ -193,13 +193,13 @@ impl Checker<'_> {
             .enumerate()
             .map(|(i, item)| self.statement(&format!("Statement[{i}]"), item))
             .collect::<Result<_, _>>()?;
-        Ok(PolicyDocument {
+        Ok(PermissionDocument {
             version: VERSION.to_owned(),
             statements,
         })
     }
 
-    fn statement(&self, at: &str, value: &Value) -> Result<Statement, PolicyError> {
+    fn statement(&self, at: &str, value: &Value) -> Result<Statement, PermissionDocumentError> {
         let expected = "a statement must be an object with Effect and Action";
         let known = ["Effect", "Action", "Resource", "Condition"];
         let fields = self.object(at, value, expected, &known)?;
@@ -249,7 +249,7 @@ impl Checker<'_> {
         at: &str,
         items: &[Value],
         check: impl Fn(&str) -> Result<(), String>,
-    ) -> Result<Vec<String>, PolicyError> {
+    ) -> Result<Vec<String>, PermissionDocumentError> {
         let mut strings = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = format!("{at}[{i}]");
@@ -450,7 +450,7 @@ mod tests {
         let json = serde_json::to_string(&document).unwrap();
         assert_eq!(parse(&json).unwrap(), document);
         assert_eq!(
-            serde_json::from_str::<PolicyDocument>(&json).unwrap(),
+            serde_json::from_str::<PermissionDocument>(&json).unwrap(),
             document
         );
     }

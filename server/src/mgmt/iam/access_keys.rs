@@ -8,7 +8,7 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::domain::iam::AccessKey;
+use app::model::iam::AccessKey;
 use app::services::audit::Target;
 use app::services::caller::Caller;
 use app::services::iam::access_keys;

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::group::{ApiGroup, Environment, GroupPage, Variable};
 use crate::error::AppError;
+use crate::model::api_group::{ApiGroup, Environment, GroupPage, Variable};
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
@@ -33,8 +33,8 @@ pub async fn list_api_groups(
             let caller = authorized_in("apig:groups:list", "API group", &gateway_id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
-            let page = crate::domain::paging::Page::new(Some(offset), None);
-            let suffix = use_context::<crate::domain::gateway::Endpoints>()
+            let page = crate::model::paging::Page::new(Some(offset), None);
+            let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
             let page = api_groups::list(
@@ -43,7 +43,7 @@ pub async fn list_api_groups(
                 &gateway_id,
                 &api_groups::GroupFilter {
                     name: Some(&search),
-                    sort: Some(&crate::domain::paging::SortOrder::parse(&sort)),
+                    sort: Some(&crate::model::paging::SortOrder::parse(&sort)),
                     ..Default::default()
                 },
                 page,
@@ -116,7 +116,7 @@ pub struct EnvironmentsView {
 
 #[server(endpoint = "environments/list")]
 pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, AppError> {
-    use crate::domain::paging::{Page, MAX_LIMIT};
+    use crate::model::paging::{Page, MAX_LIMIT};
     use crate::services::{apig::api_groups, apig::environments, apig::gateways};
     ctx::respond(
         async {
@@ -195,7 +195,7 @@ pub async fn list_variables(
 /// A group's variables, for a caller who may list them.
 #[cfg(feature = "ssr")]
 async fn variables_of(gateway_id: &str, group_id: String) -> Result<Vec<Variable>, AppError> {
-    use crate::domain::paging::{Page, MAX_LIMIT};
+    use crate::model::paging::{Page, MAX_LIMIT};
     use crate::services::apig::environments::{list_variables, VariableFilter};
     let caller = authorized_in("apig:variables:list", "variable", gateway_id).await?;
     let filter = VariableFilter {

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use super::actions::ACTIONS;
-use super::document::{parse, Effect, PolicyDocument, Statement, VERSION};
+use super::document::{parse, Effect, PermissionDocument, Statement, VERSION};
 
 fn cases() -> ProptestConfig {
     ProptestConfig::with_cases(
@@ -33,8 +33,8 @@ fn statement() -> impl Strategy<Value = Statement> {
         })
 }
 
-fn document() -> impl Strategy<Value = PolicyDocument> {
-    prop::collection::vec(statement(), 1..4).prop_map(|statements| PolicyDocument {
+fn document() -> impl Strategy<Value = PermissionDocument> {
+    prop::collection::vec(statement(), 1..4).prop_map(|statements| PermissionDocument {
         version: VERSION.to_owned(),
         statements,
     })

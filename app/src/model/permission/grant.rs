@@ -2,7 +2,7 @@
 //! `iam:` actions are the account's, never one project's, and nobody grants more than they
 //! hold where the grant applies.
 use super::actions::ACTIONS;
-use super::document::{Effect, PolicyDocument};
+use super::document::{Effect, PermissionDocument};
 use super::evaluate::{evaluate_in, pattern_matches, Scope};
 
 /// Whether `action` belongs to IAM, one service for the whole account: as in Huawei Cloud
@@ -15,7 +15,7 @@ pub fn is_account_wide(action: &str) -> bool {
 /// The account-wide actions `document` names, allowed or denied, in catalogue order. Such a
 /// policy is granted in all projects only: a grant in one project could neither give nor
 /// take away any of them.
-pub fn account_wide_actions(document: &PolicyDocument) -> Vec<&'static str> {
+pub fn account_wide_actions(document: &PermissionDocument) -> Vec<&'static str> {
     ACTIONS
         .iter()
         .copied()
@@ -43,7 +43,7 @@ pub struct Demand<'a> {
 /// gateways by a pattern (`instance:gw*`), across the project, since the gateways it will
 /// match are not known yet. What the document's own Deny statements take back is not
 /// handed over.
-pub fn demands(document: &PolicyDocument) -> Vec<Demand<'_>> {
+pub fn demands(document: &PermissionDocument) -> Vec<Demand<'_>> {
     let mut demands = Vec::new();
     for statement in document
         .statements
@@ -85,8 +85,8 @@ pub fn demands(document: &PolicyDocument) -> Vec<Demand<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::policy::document::parse;
-    use crate::domain::policy::system::system_policy;
+    use crate::model::permission::document::parse;
+    use crate::model::permission::system::system_policy;
 
     #[test]
     fn iam_actions_are_the_accounts() {

@@ -9,8 +9,8 @@ pub use features::{
     FeatureValue, FEATURES, MIB,
 };
 
-use crate::domain::iam::validate_description;
 use crate::error::AppError;
+use crate::model::iam::validate_description;
 
 /// Gateways per project (APIG's default quota of 5 per account, applied per project here).
 pub const MAX_GATEWAYS: i64 = 5;

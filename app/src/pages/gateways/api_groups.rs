@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::groups::{list_api_groups, CreateApiGroup, DeleteApiGroup, GroupsView};
+use crate::api::api_groups::{list_api_groups, CreateApiGroup, DeleteApiGroup, GroupsView};
 use crate::components::copy::CopyButton;
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
@@ -14,9 +14,9 @@ use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
-use crate::domain::gateway::counted;
-use crate::domain::group::{validate_group_name, validate_remark, ApiGroup};
 use crate::error::AppError;
+use crate::model::api_group::{validate_group_name, validate_remark, ApiGroup};
+use crate::model::gateway::counted;
 
 #[component]
 pub fn GatewayGroupsPage() -> impl IntoView {
