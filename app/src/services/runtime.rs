@@ -12,7 +12,10 @@ use time::OffsetDateTime;
 use crate::error::AppError;
 use crate::model::api::ApiDefinition;
 use crate::model::gateway::{feature_number, feature_spec, FeatureValue};
-use crate::model::runtime::{RuntimeFailure, RuntimeStatus};
+use crate::model::runtime::{
+    GatewaySettings, RuntimeApi, RuntimeCertificate, RuntimeConfig, RuntimeFailure, RuntimeGroup,
+    RuntimeStatus,
+};
 use crate::services::secrets::MasterKey;
 
 /// What this process's gateway runtime last did, written by its loader and read by the
@@ -80,66 +83,6 @@ impl Health {
             }),
         })
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuntimeConfig {
-    pub revision: i64,
-    pub groups: Vec<RuntimeGroup>,
-    /// Bound domain (lower case, `*.` for wildcards) → group id.
-    pub domains: Vec<(String, String)>,
-    /// A gateway's custom inbound ports: (port, protocol, gateway id).
-    pub ports: Vec<(u16, String, String)>,
-    pub publications: Vec<RuntimeApi>,
-    /// (group id, environment id) → variable name → value.
-    pub variables: HashMap<(String, String), HashMap<String, String>>,
-    /// Gateway id → its parameters as the data plane needs them.
-    pub gateways: HashMap<String, GatewaySettings>,
-    /// The certificate each bound domain serves over HTTPS, key decrypted.
-    pub certificates: Vec<RuntimeCertificate>,
-}
-
-/// A bound domain's certificate chain and private key, as PEM.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RuntimeCertificate {
-    pub domain: String,
-    pub cert_pem: String,
-    pub key_pem: String,
-}
-
-impl std::fmt::Debug for RuntimeCertificate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RuntimeCertificate")
-            .field("domain", &self.domain)
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuntimeGroup {
-    pub id: String,
-    pub gateway_id: String,
-    pub is_default: bool,
-    pub sl_domain_access_enabled: bool,
-}
-
-/// One API live in one environment.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuntimeApi {
-    pub api_id: String,
-    pub gateway_id: String,
-    pub group_id: String,
-    pub env_id: String,
-    pub env_name: String,
-    pub version_id: String,
-    pub definition: ApiDefinition,
-}
-
-/// Gateway parameters the data plane applies (their defaults when not set).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GatewaySettings {
-    /// Largest request body, in bytes (`request_body_size`).
-    pub request_body_size: u64,
 }
 
 /// Reads everything the runtime serves, as of one revision; certificate keys are decrypted

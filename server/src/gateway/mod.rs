@@ -238,7 +238,7 @@ fn service(
 /// the live one: how a draft is debugged without being published (`apis/debug` in
 /// DEVELOPER mode). The call comes from the loopback address.
 pub async fn serve_once(
-    config: &app::services::runtime::RuntimeConfig,
+    config: &app::model::runtime::RuntimeConfig,
     suffix: &str,
     debug_key: Arc<str>,
     request: axum::extract::Request,

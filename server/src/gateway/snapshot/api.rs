@@ -2,7 +2,7 @@
 //! is served over, how its callers authenticate, its parameter checks (patterns compiled),
 //! where each backend parameter's value comes from and goes, and its backend.
 use app::model::api::{BackendParam, ReqParam};
-use app::services::runtime::RuntimeApi;
+use app::model::runtime::RuntimeApi;
 use regex::Regex;
 
 use super::backend::{compile, Backend};

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 use rustls::sign::CertifiedKey;
 
-use app::services::runtime::RuntimeConfig;
+use app::model::runtime::RuntimeConfig;
 
 use api::live;
 pub use api::{Authentication, LiveApi, Location, ParamCheck, Source, SystemParam};
