@@ -1,23 +1,22 @@
-//! APIs (`apis`), their publishing (`apis/action`, `apis/publish`), versions and the
-//! runtime definition, in the shapes `huaweicloudsdkapig` sends and reads.
+//! APIs (`apis`): create, list, show, update, delete and the route check, in the shapes
+//! `huaweicloudsdkapig` sends and reads. Their publishing is in `publishing`.
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use app::model::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
-use app::model::api_group::RELEASE_ID;
+use app::model::api::{ApiDefinition, ApiInfo, Publication};
 use app::services::apig::api_groups;
 use app::services::apig::apis::{self, ApiFilter};
 use app::services::caller::Caller;
 
-use super::{apig_time_of, in_gateway, precise, slice, without};
+use super::{apig_time_of, in_gateway, precise, without};
 use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};
 
 /// The definition's fields with what APIG adds to them: each request and backend
 /// parameter's id.
-fn definition_fields(api_id: &str, definition: &ApiDefinition) -> Map<String, Value> {
+pub(super) fn definition_fields(api_id: &str, definition: &ApiDefinition) -> Map<String, Value> {
     let mut map = match serde_json::to_value(definition) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
@@ -38,16 +37,16 @@ fn definition_fields(api_id: &str, definition: &ApiDefinition) -> Map<String, Va
 }
 
 /// What an API's list item and runtime definition leave out: the backend.
-const BACKEND_FIELDS: &[&str] = &["backend_api", "backend_params", "mock_info"];
+pub(super) const BACKEND_FIELDS: &[&str] = &["backend_api", "backend_params", "mock_info"];
 
 /// A parameter's id: stable while the API keeps a parameter of that name on that side
 /// (Portico stores parameters inside the definition, without ids of their own).
-fn parameter_id(api_id: &str, list: &str, name: &str) -> String {
+pub(super) fn parameter_id(api_id: &str, list: &str, name: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(&Sha256::digest(format!("{api_id}/{list}/{name}"))[..16])
 }
 
-fn api(info: &ApiInfo) -> Value {
+pub(super) fn api(info: &ApiInfo) -> Value {
     let mut body = definition_fields(&info.id, &info.definition);
     let join = |pick: fn(&Publication) -> &str| {
         info.publications
@@ -75,7 +74,7 @@ fn api(info: &ApiInfo) -> Value {
     Value::Object(body)
 }
 
-fn publish_resp(api_id: &str, api_name: &str, p: &Publication) -> Value {
+pub(super) fn publish_resp(api_id: &str, api_name: &str, p: &Publication) -> Value {
     json!({
         "publish_id": p.publish_id,
         "api_id": api_id,
@@ -306,332 +305,4 @@ pub async fn check(
         }
     }
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize)]
-pub struct ActionBody {
-    action: String,
-    env_id: String,
-    api_id: String,
-    #[serde(default)]
-    remark: String,
-}
-
-/// Publishes one API to an environment (`online`) or takes it offline there (`offline`).
-pub async fn action(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
-    Body(body): Body<ActionBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let permission = match body.action.as_str() {
-        "online" => "apig:apis:publish",
-        "offline" => "apig:apis:offline",
-        other => {
-            return Err(ApiError::from(app::error::AppError::invalid(
-                "action",
-                format!("action is online or offline, not {other:?}."),
-            )))
-        }
-    };
-    let caller = in_gateway(&state, caller, &project_id, &instance_id, permission, "API").await?;
-    let name = apis::get(&state.pool, &caller, &instance_id, &body.api_id)
-        .await?
-        .definition
-        .name;
-    let publication = if body.action == "online" {
-        apis::publish(
-            &state.pool,
-            &caller,
-            &instance_id,
-            &body.api_id,
-            &body.env_id,
-            &body.remark,
-        )
-        .await?
-    } else {
-        apis::offline(
-            &state.pool,
-            &caller,
-            &instance_id,
-            &body.api_id,
-            &body.env_id,
-        )
-        .await?
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(publish_resp(&body.api_id, &name, &publication)),
-    ))
-}
-
-#[derive(Deserialize)]
-pub struct BatchQuery {
-    action: String,
-}
-
-#[derive(Deserialize)]
-pub struct BatchBody {
-    #[serde(default)]
-    apis: Vec<String>,
-    env_id: String,
-    group_id: Option<String>,
-    #[serde(default)]
-    remark: String,
-}
-
-/// Publishes or takes offline many APIs at once (`apis`, at most 1000, or every API of
-/// `group_id`); each succeeds or fails on its own.
-pub async fn batch(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
-    Query(query): Query<BatchQuery>,
-    Body(body): Body<BatchBody>,
-) -> Result<Json<Value>, ApiError> {
-    let online = match query.action.as_str() {
-        "online" => true,
-        "offline" => false,
-        other => {
-            return Err(ApiError::from(app::error::AppError::invalid(
-                "action",
-                format!("action is online or offline, not {other:?}."),
-            )))
-        }
-    };
-    let permission = if online {
-        "apig:apis:publish"
-    } else {
-        "apig:apis:offline"
-    };
-    let caller = in_gateway(&state, caller, &project_id, &instance_id, permission, "API").await?;
-    let mut ids = body.apis;
-    if ids.is_empty() {
-        let Some(group_id) = body.group_id.filter(|g| !g.is_empty()) else {
-            return Err(ApiError::from(app::error::AppError::invalid(
-                "apis",
-                "Name the APIs, or a group_id whose APIs to take.",
-            )));
-        };
-        // Every API of the group, however many (the limit is for a list of APIs).
-        ids = apis::ids_in_group(&state.pool, &caller, &instance_id, &group_id).await?;
-    } else if ids.len() > apis::MAX_BATCH {
-        return Err(ApiError::from(app::error::AppError::invalid(
-            "apis",
-            format!("A batch holds at most {} APIs.", apis::MAX_BATCH),
-        )));
-    }
-    let mut success = Vec::new();
-    let mut failure = Vec::new();
-    let outcomes = apis::batch(
-        &state.pool,
-        &caller,
-        &instance_id,
-        &ids,
-        &body.env_id,
-        online,
-        &body.remark,
-    )
-    .await;
-    for (api_id, name, outcome) in outcomes {
-        match outcome {
-            Ok(publication) => success.push(publish_resp(&api_id, &name, &publication)),
-            Err(error) => failure.push(json!({
-                "api_id": api_id,
-                "api_name": name,
-                "error_code": error.code(),
-                "error_msg": error.describe(),
-            })),
-        }
-    }
-    Ok(Json(json!({ "success": success, "failure": failure })))
-}
-
-fn version(v: &VersionInfo, number: usize) -> Value {
-    json!({
-        "version_id": v.version_id,
-        "version_no": number.to_string(),
-        "api_id": v.api_id,
-        "env_id": v.env_id,
-        "env_name": v.env_name,
-        "remark": v.remark,
-        "publish_time": apig_time_of(&v.published_at),
-        "status": if v.live { 1 } else { 2 },
-    })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VersionsQuery {
-    offset: Option<i64>,
-    limit: Option<i64>,
-    env_id: Option<String>,
-    env_name: Option<String>,
-}
-
-pub async fn versions(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
-    Query(query): Query<VersionsQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let page = page(query.offset, query.limit)?;
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:get",
-        "API",
-    )
-    .await?;
-    let all = apis::versions(
-        &state.pool,
-        &caller,
-        &instance_id,
-        &api_id,
-        query.env_id.as_deref(),
-    )
-    .await?;
-    // Numbered over all the API's versions, newest first, whatever the filter shows.
-    let count = all.len();
-    let numbered: Vec<(usize, _)> = all
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| (count - i, v))
-        .filter(|(_, v)| {
-            query
-                .env_name
-                .as_deref()
-                .is_none_or(|name| name.is_empty() || v.env_name == name)
-        })
-        .collect();
-    let (shown, total) = slice(numbered, page);
-    let shown: Vec<Value> = shown.iter().map(|(n, v)| version(v, *n)).collect();
-    Ok(Json(
-        json!({ "size": shown.len(), "total": total, "api_versions": shown }),
-    ))
-}
-
-#[derive(Deserialize)]
-pub struct SwitchBody {
-    version_id: String,
-}
-
-/// Makes an older version live again in its environment.
-pub async fn switch_version(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
-    Body(body): Body<SwitchBody>,
-) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:publish",
-        "API",
-    )
-    .await?;
-    let publication = apis::switch_version(
-        &state.pool,
-        &caller,
-        &instance_id,
-        &api_id,
-        &body.version_id,
-    )
-    .await?;
-    let name = apis::get(&state.pool, &caller, &instance_id, &api_id)
-        .await?
-        .definition
-        .name;
-    Ok(Json(publish_resp(&api_id, &name, &publication)))
-}
-
-pub async fn show_version(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, version_id)): Path<(String, String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:get",
-        "API",
-    )
-    .await?;
-    let (info, definition) = apis::version(&state.pool, &caller, &instance_id, &version_id).await?;
-    let mut body = definition_fields(&info.api_id, &definition);
-    body.insert("id".into(), json!(info.api_id));
-    body.insert("version_id".into(), json!(info.version_id));
-    body.insert("run_env_id".into(), json!(info.env_id));
-    body.insert("run_env_name".into(), json!(info.env_name));
-    body.insert(
-        "publish_time".into(),
-        json!(apig_time_of(&info.published_at)),
-    );
-    body.insert("status".into(), json!(if info.live { 1 } else { 2 }));
-    Ok(Json(Value::Object(body)))
-}
-
-pub async fn delete_version(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, version_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:offline",
-        "API",
-    )
-    .await?;
-    apis::delete_version(&state.pool, &caller, &instance_id, &version_id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuntimeQuery {
-    env_id: Option<String>,
-}
-
-/// The definition live in an environment (RELEASE when none is named).
-pub async fn runtime(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
-    Query(query): Query<RuntimeQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:get",
-        "API",
-    )
-    .await?;
-    let env_id = query
-        .env_id
-        .filter(|e| !e.is_empty())
-        .unwrap_or_else(|| RELEASE_ID.to_owned());
-    let (live, definition) =
-        apis::runtime(&state.pool, &caller, &instance_id, &api_id, &env_id).await?;
-    let group = api_groups::get(&state.pool, &caller, &instance_id, &definition.group_id).await?;
-    let sl_domain = group.sl_domain(&state.endpoints.subdomain_suffix);
-    let mut body = definition_fields(&api_id, &definition);
-    body.insert("id".into(), json!(api_id));
-    body.insert("group_name".into(), json!(group.name));
-    body.insert("run_env_id".into(), json!(live.env_id));
-    body.insert("run_env_name".into(), json!(live.env_name));
-    body.insert("publish_id".into(), json!(live.publish_id));
-    body.insert("sl_domain".into(), json!(sl_domain));
-    body.insert("sl_domains".into(), json!([sl_domain]));
-    Ok(Json(without(Value::Object(body), BACKEND_FIELDS)))
 }

@@ -3,11 +3,14 @@
 //! so the grants of that project decide.
 mod api_groups;
 mod apis;
+mod certificates;
 mod debug;
 mod domains;
 mod instances;
+mod limits;
 mod not_applicable;
 mod openapi;
+mod publishing;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
@@ -43,23 +46,20 @@ pub fn routes() -> Router<MgmtState> {
         .route(&instance("/progress"), get(instances::progress))
         .route(
             &format!("{BASE}/instance/configs"),
-            get(instances::instance_configs),
+            get(limits::instance_configs),
         )
-        .route(
-            &instance("/project/configs"),
-            get(instances::gateway_configs),
-        )
+        .route(&instance("/project/configs"), get(limits::gateway_configs))
         .route(
             &instance("/resources/outline/groups"),
-            get(instances::group_outline),
+            get(limits::group_outline),
         )
         .route(
             &instance("/resources/outline/apis"),
-            get(instances::api_outline),
+            get(limits::api_outline),
         )
         .route(
             &instance("/resources/outline/apps"),
-            get(instances::app_outline),
+            get(limits::app_outline),
         )
         .route(&instance("/restriction"), get(instances::restriction))
         .route(
@@ -127,25 +127,25 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(
             &format!("{BASE}/certificates"),
-            post(domains::create_certificate).get(domains::list_certificates),
+            post(certificates::create_certificate).get(certificates::list_certificates),
         )
         .route(
             &format!("{BASE}/certificates/{{certificate_id}}"),
-            get(domains::show_certificate)
-                .put(domains::update_certificate)
-                .delete(domains::delete_certificate),
+            get(certificates::show_certificate)
+                .put(certificates::update_certificate)
+                .delete(certificates::delete_certificate),
         )
         .route(
             &format!("{BASE}/certificates/{{certificate_id}}/attached-domains"),
-            get(domains::attached_domains),
+            get(certificates::attached_domains),
         )
         .route(
             &format!("{BASE}/certificates/{{certificate_id}}/domains/attach"),
-            post(domains::link_domains::<domains::Attach>),
+            post(certificates::link_domains::<domains::Attach>),
         )
         .route(
             &format!("{BASE}/certificates/{{certificate_id}}/domains/detach"),
-            post(domains::link_domains::<domains::Detach>),
+            post(certificates::link_domains::<domains::Detach>),
         )
         .route(
             &instance("/custom-ingress-ports/{ingress_port_id}/domains"),
@@ -165,17 +165,20 @@ pub fn routes() -> Router<MgmtState> {
         )
         .route(&instance("/apis"), post(apis::create).get(apis::list))
         .route(&instance("/apis/check"), post(apis::check))
-        .route(&instance("/apis/action"), post(apis::action))
-        .route(&instance("/apis/publish"), post(apis::batch))
+        .route(&instance("/apis/action"), post(publishing::action))
+        .route(&instance("/apis/publish"), post(publishing::batch))
         .route(
             &instance("/apis/publish/{api_id}"),
-            get(apis::versions).put(apis::switch_version),
+            get(publishing::versions).put(publishing::switch_version),
         )
         .route(
             &instance("/apis/versions/{version_id}"),
-            get(apis::show_version).delete(apis::delete_version),
+            get(publishing::show_version).delete(publishing::delete_version),
         )
-        .route(&instance("/apis/runtime/{api_id}"), get(apis::runtime))
+        .route(
+            &instance("/apis/runtime/{api_id}"),
+            get(publishing::runtime),
+        )
         .route(&instance("/apis/debug/{api_id}"), post(debug::debug))
         .route(
             &instance("/openapi/import"),

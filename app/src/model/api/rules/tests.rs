@@ -1,5 +1,5 @@
 //! Tests of the API definition rules.
-use super::super::{BackendApi, MockInfo};
+use super::super::{BackendApi, BackendParam, MockInfo, ReqParam};
 use super::*;
 
 pub(crate) fn sample() -> ApiDefinition {

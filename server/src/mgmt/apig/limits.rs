@@ -1,0 +1,110 @@
+//! The limits APIG lists (`instance/configs` for the project, `project/configs` for a
+//! gateway, with what it uses) and the resource outlines (`resources/outline/*`).
+use axum::extract::State;
+use axum::{Extension, Json};
+use serde_json::{json, Value};
+
+use app::services::apig::gateways::{self};
+use app::services::apig::limits::{self, Limits};
+use app::services::caller::Caller;
+
+use super::instances::authorized;
+use super::{apig_time_of, slice, Paging};
+use crate::mgmt::{ApiError, MgmtState, Path, Query};
+
+fn configs(limits: &Limits, with_used: bool) -> Vec<Value> {
+    let at = apig_time_of(&app::services::audit::format_time(limits.set_at));
+    limits
+        .limits
+        .iter()
+        .map(|q| {
+            let mut config = json!({
+                "config_id": q.name.to_ascii_lowercase(),
+                "config_name": q.name,
+                "config_value": q.value.to_string(),
+                "config_time": at,
+                "remark": q.remark,
+            });
+            if with_used {
+                config["used"] = json!(q.used.unwrap_or(0));
+            }
+            config
+        })
+        .collect()
+}
+
+fn paged(items: Vec<Value>, paging: &Paging) -> Result<Value, ApiError> {
+    let (shown, total) = slice(items, paging.page()?);
+    Ok(json!({ "size": shown.len(), "total": total, "configs": shown }))
+}
+
+/// The project's limits (`instance/configs`).
+pub async fn instance_configs(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path(project_id): Path<String>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:instances:list", "").await?;
+    let limits = limits::project(&state.pool, &caller).await?;
+    Ok(Json(paged(configs(&limits, false), &paging)?))
+}
+
+/// A gateway's limits with what it uses (`project/configs`).
+pub async fn gateway_configs(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:instances:get",
+        &instance_id,
+    )
+    .await?;
+    let limits = limits::gateway(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(paged(configs(&limits, true), &paging)?))
+}
+
+pub async fn group_outline(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(
+        &state,
+        caller,
+        &project_id,
+        "apig:groups:list",
+        &instance_id,
+    )
+    .await?;
+    let (on, off) = limits::group_outline(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(json!({ "onsell_nums": on, "offsell_nums": off })))
+}
+
+pub async fn api_outline(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:apis:list", &instance_id).await?;
+    let (all, released, other) = limits::api_outline(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(
+        json!({ "instance_num": all, "nums_on_release": released, "nums_off_release": other }),
+    ))
+}
+
+/// Credentials (apps) arrive with a later version; until then a gateway has none.
+pub async fn app_outline(
+    State(state): State<MgmtState>,
+    Extension(caller): Extension<Caller>,
+    Path((project_id, instance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = authorized(&state, caller, &project_id, "apig:apps:list", &instance_id).await?;
+    gateways::get(&state.pool, &caller, &instance_id).await?;
+    Ok(Json(json!({ "authed_nums": 0, "unauthed_nums": 0 })))
+}
