@@ -320,7 +320,7 @@ pub async fn delete(
         return Err(AppError::conflict(
             None,
             format!(
-                "Group {} still holds {}; delete or move them first.",
+                "API group {} still holds {}; delete or move them first.",
                 current.name,
                 counted(apis, "API", "APIs")
             ),

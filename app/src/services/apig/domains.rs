@@ -223,7 +223,7 @@ pub async fn bind(
         return Err(AppError::conflict(
             Some("url_domain"),
             format!(
-                "Group {} already has {MAX_DOMAINS_PER_GROUP} domains, the most a group can hold.",
+                "API group {} already has {MAX_DOMAINS_PER_GROUP} domains, the most a group can hold.",
                 group.name
             ),
         ));

@@ -388,7 +388,7 @@ pub async fn create_variable(
         return Err(AppError::conflict(
             None,
             format!(
-                "Group {} already has {MAX_VARIABLES} variables in {}, the most it can hold.",
+                "API group {} already has {MAX_VARIABLES} variables in {}, the most it can hold.",
                 group.name, env.name
             ),
         ));
@@ -406,7 +406,7 @@ pub async fn create_variable(
             Kind::Variable,
             "variable_name",
             format!(
-                "Group {} already has a variable {} in {}.",
+                "API group {} already has a variable {} in {}.",
                 group.name, new.name, env.name
             ),
         ));
