@@ -196,7 +196,7 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   const exported = decodeURIComponent(href.replace(/^data:application\/json;charset=utf-8,/, ""));
   expect(JSON.parse(exported).paths["/orders/{id}"].get.operationId).toBe("get-order");
   await page.getByLabel("File").setInputFiles({ name: "orders.json", mimeType: "application/json", buffer: Buffer.from(exported) });
-  await page.getByLabel("Import into").selectOption({ label: "Group DEFAULT" });
+  await page.getByLabel("Import into").selectOption({ label: "API group DEFAULT" });
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByRole("heading", { name: "1 API in orders" })).toBeVisible();
   await page.getByRole("button", { name: "Import 1 API" }).click();

@@ -215,7 +215,7 @@ pub async fn batch_apis(
                 online,
                 remark,
             )
-            .await;
+            .await?;
             Ok(outcomes
                 .into_iter()
                 .map(|(api_id, name, outcome)| BatchResult {

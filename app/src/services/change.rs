@@ -19,6 +19,11 @@ pub struct Change<'a> {
     caller: &'a Caller,
     /// Whether the gateway runtime serves what this changes (its commit bumps the revision).
     served: bool,
+    /// How many audit records the change holds (a batch where nothing changed bumps no
+    /// revision).
+    recorded: usize,
+    /// `recorded` at the last savepoint.
+    recorded_at_savepoint: usize,
 }
 
 impl<'a> Change<'a> {
@@ -29,6 +34,8 @@ impl<'a> Change<'a> {
             tx: pool.begin().await?,
             caller,
             served: true,
+            recorded: 0,
+            recorded_at_savepoint: 0,
         })
     }
 
@@ -39,6 +46,8 @@ impl<'a> Change<'a> {
             tx: pool.begin().await?,
             caller,
             served: false,
+            recorded: 0,
+            recorded_at_savepoint: 0,
         })
     }
 
@@ -74,18 +83,14 @@ impl<'a> Change<'a> {
         Ok(())
     }
 
-    /// Finishes the change: the revision bumped (for a served change), the caller's
-    /// successful `action` on `target` recorded with `detail`, and the transaction
-    /// committed.
-    pub async fn commit(
-        mut self,
+    /// Records the caller's successful `action` on `target`, with `detail`, in the change
+    /// (a batch records one per thing it changed).
+    pub async fn record(
+        &mut self,
         action: &str,
         target: Target<'_>,
         detail: &str,
     ) -> Result<(), AppError> {
-        if self.served {
-            revision::bump(&mut self.tx).await?;
-        }
         audit::record(
             &mut *self.tx,
             self.caller,
@@ -95,8 +100,54 @@ impl<'a> Change<'a> {
             detail,
         )
         .await?;
+        self.recorded += 1;
+        Ok(())
+    }
+
+    /// Marks where one item of a batch begins, to undo that item alone with `settle`.
+    pub async fn savepoint(&mut self) -> Result<(), AppError> {
+        self.recorded_at_savepoint = self.recorded;
+        sqlx::query("SAVEPOINT batch_item")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends the item begun at the last `savepoint`: kept when it was written, undone (with
+    /// its audit record) when it failed.
+    pub async fn settle(&mut self, written: bool) -> Result<(), AppError> {
+        let statement = match written {
+            true => "RELEASE SAVEPOINT batch_item",
+            false => {
+                self.recorded = self.recorded_at_savepoint;
+                "ROLLBACK TO SAVEPOINT batch_item"
+            }
+        };
+        sqlx::query(statement).execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// Commits what was recorded: the revision bumped once when a served change changed
+    /// anything, and the transaction committed.
+    pub async fn finish(mut self) -> Result<(), AppError> {
+        if self.served && self.recorded > 0 {
+            revision::bump(&mut self.tx).await?;
+        }
         self.tx.commit().await?;
         Ok(())
+    }
+
+    /// Finishes a change of one thing: the caller's successful `action` on `target`
+    /// recorded with `detail`, the revision bumped (for a served change), and the
+    /// transaction committed.
+    pub async fn commit(
+        mut self,
+        action: &str,
+        target: Target<'_>,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        self.record(action, target, detail).await?;
+        self.finish().await
     }
 }
 

@@ -7,6 +7,13 @@ use serde_json::{json, Value};
 use crate::iam_support::{admin_token, call, default_project, user_with_policy};
 use crate::support::TestApp;
 
+async fn revision(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT revision FROM config_revision")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 struct Gateway {
     base: String,
     group: String,
@@ -506,15 +513,48 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         .as_str()
         .unwrap()
         .to_owned();
+    let mut third = definition(&gw.group, "list-items", "/items");
+    third["req_params"] = json!([]);
+    third["backend_params"] = json!([]);
+    third["backend_api"]["req_uri"] = json!("/v1/items");
+    let third_id = ok(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/apis"),
+        Some(third),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let published_records = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM audit_records WHERE action = 'apig:apis:publish' AND result = 'success'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let (revision_before, records_before) = (revision(&app).await, published_records().await);
     let batch = ok(
         &app,
         &admin,
         Method::POST,
         &format!("{base}/apis/publish?action=online"),
-        Some(json!({ "apis": [api_id, other_id], "env_id": test_env, "remark": "batch" })),
+        Some(
+            json!({ "apis": [api_id, other_id, third_id], "env_id": test_env, "remark": "batch" }),
+        ),
     )
     .await;
-    assert_eq!(batch["success"].as_array().unwrap().len(), 1, "{batch}");
+    assert_eq!(batch["success"].as_array().unwrap().len(), 2, "{batch}");
+    assert_eq!(batch["success"][1]["api_id"], third_id.as_str());
+    assert_eq!(
+        revision(&app).await,
+        revision_before + 1,
+        "a batch is one change: the gateway sees the whole batch in one revision"
+    );
+    assert_eq!(published_records().await, records_before + 2);
     assert_eq!(batch["failure"][0]["api_id"], other_id.as_str());
     assert!(batch["failure"][0]["error_msg"]
         .as_str()

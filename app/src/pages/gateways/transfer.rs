@@ -64,13 +64,13 @@ pub fn ImportCard(gateway_id: String, scope: GatewayScope, on_done: Callback<()>
     let error = RwSignal::new(None::<AppError>);
     let mut targets = vec![(
         String::new(),
-        "A new group named after the file's title".to_owned(),
+        "A new API group named after the file's title".to_owned(),
     )];
     targets.extend(
         scope
             .groups
             .iter()
-            .map(|g| (g.id.clone(), format!("Group {}", g.name))),
+            .map(|g| (g.id.clone(), format!("API group {}", g.name))),
     );
     let preview = {
         let gateway_id = gateway_id.clone();

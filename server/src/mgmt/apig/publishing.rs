@@ -142,7 +142,7 @@ pub async fn batch(
         online,
         &body.remark,
     )
-    .await;
+    .await?;
     for (api_id, name, outcome) in outcomes {
         match outcome {
             Ok(publication) => success.push(publish_resp(&api_id, &name, &publication)),

@@ -16,7 +16,7 @@ pub(super) fn GroupStep(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
         .map(|g| (g.id.clone(), g.name.clone()))
         .collect();
     if wizard.editing.is_none() {
-        options.push((NEW_GROUP.to_owned(), "A new group…".to_owned()));
+        options.push((NEW_GROUP.to_owned(), "A new API group…".to_owned()));
     }
     view! {
         <section class="card">

@@ -36,16 +36,24 @@ async fn make_live(
     Ok(publish_id)
 }
 
-/// Publishes the draft to an environment: a new immutable version becomes live there. The
-/// variables the backend uses must have values in that environment.
-pub async fn publish(
+/// A publish that passed its checks: what the write needs.
+struct ToPublish {
+    api_id: String,
+    api_name: String,
+    env_id: String,
+    env_name: String,
+}
+
+/// The checks of a publish, outside any transaction: the API and environment exist, the
+/// note fits, and the variables the backend uses have values in that environment.
+async fn check_publish(
     pool: &PgPool,
     caller: &Caller,
     gateway_id: &str,
     api_id: &str,
     env_id: &str,
     remark: &str,
-) -> Result<Publication, AppError> {
+) -> Result<ToPublish, AppError> {
     let api = get(pool, caller, gateway_id, api_id).await?;
     let env = environments::get(pool, caller, gateway_id, env_id)
         .await
@@ -81,40 +89,79 @@ pub async fn publish(
             ));
         }
     }
-    let mut change = Change::served(pool, caller).await?;
+    Ok(ToPublish {
+        api_id: api_id.to_owned(),
+        api_name: api.definition.name,
+        env_id: env.id,
+        env_name: env.name,
+    })
+}
+
+/// Writes a checked publish in `change`: a new immutable version, live in its environment,
+/// the oldest beyond `MAX_VERSIONS` dropped, and its audit record.
+async fn write_publish(
+    change: &mut Change<'_>,
+    caller: &Caller,
+    gateway_id: &str,
+    publish: &ToPublish,
+    remark: &str,
+) -> Result<(), AppError> {
     let version_id = ids::new_id();
     sqlx::query!(
         "INSERT INTO api_versions (id, api_id, gateway_id, env_id, definition, remark, published_by)
          SELECT $1, id, gateway_id, $3, definition, $4, $5 FROM apis WHERE id = $2",
         version_id,
-        api_id,
-        env.id,
+        publish.api_id,
+        publish.env_id,
         remark,
         caller.user_name
     )
-    .execute(&mut *change)
+    .execute(&mut **change)
     .await?;
-    make_live(&mut change, api_id, gateway_id, &env.id, &version_id).await?;
+    make_live(
+        change,
+        &publish.api_id,
+        gateway_id,
+        &publish.env_id,
+        &version_id,
+    )
+    .await?;
     // Keep the newest versions; the live one always stays.
     sqlx::query!(
         "DELETE FROM api_versions WHERE api_id = $1 AND env_id = $2 AND id NOT IN (
              SELECT id FROM api_versions WHERE api_id = $1 AND env_id = $2 ORDER BY published_at DESC, id DESC LIMIT $3)
            AND id <> $4",
-        api_id,
-        env.id,
+        publish.api_id,
+        publish.env_id,
         MAX_VERSIONS,
         version_id
     )
-    .execute(&mut *change)
+    .execute(&mut **change)
     .await?;
     change
-        .commit(
+        .record(
             "apig:apis:publish",
-            target(api_id, &api.definition.name),
-            &format!("to {}", env.name),
+            target(&publish.api_id, &publish.api_name),
+            &format!("to {}", publish.env_name),
         )
-        .await?;
-    publication(pool, caller, gateway_id, api_id, &env.id).await
+        .await
+}
+
+/// Publishes the draft to an environment: a new immutable version becomes live there. The
+/// variables the backend uses must have values in that environment.
+pub async fn publish(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+    remark: &str,
+) -> Result<Publication, AppError> {
+    let checked = check_publish(pool, caller, gateway_id, api_id, env_id, remark).await?;
+    let mut change = Change::served(pool, caller).await?;
+    write_publish(&mut change, caller, gateway_id, &checked, remark).await?;
+    change.finish().await?;
+    publication(pool, caller, gateway_id, api_id, &checked.env_id).await
 }
 
 async fn publication(
@@ -137,14 +184,15 @@ async fn publication(
         })
 }
 
-/// Takes an API offline in an environment.
-pub async fn offline(
+/// The checks of taking an API offline: it is live in the environment. Gives that
+/// publication and the API's name.
+async fn check_offline(
     pool: &PgPool,
     caller: &Caller,
     gateway_id: &str,
     api_id: &str,
     env_id: &str,
-) -> Result<Publication, AppError> {
+) -> Result<(Publication, String), AppError> {
     let live = publication(pool, caller, gateway_id, api_id, env_id)
         .await
         .map_err(|_| {
@@ -154,21 +202,44 @@ pub async fn offline(
             )
         })?;
     let api = get(pool, caller, gateway_id, api_id).await?;
-    let mut change = Change::served(pool, caller).await?;
+    Ok((live, api.definition.name))
+}
+
+/// Writes a checked offline in `change`, with its audit record.
+async fn write_offline(
+    change: &mut Change<'_>,
+    api_id: &str,
+    api_name: &str,
+    live: &Publication,
+) -> Result<(), AppError> {
     sqlx::query!(
         "DELETE FROM api_publications WHERE api_id = $1 AND env_id = $2",
         api_id,
-        env_id
+        live.env_id
     )
-    .execute(&mut *change)
+    .execute(&mut **change)
     .await?;
     change
-        .commit(
+        .record(
             "apig:apis:offline",
-            target(api_id, &api.definition.name),
+            target(api_id, api_name),
             &format!("from {}", live.env_name),
         )
-        .await?;
+        .await
+}
+
+/// Takes an API offline in an environment.
+pub async fn offline(
+    pool: &PgPool,
+    caller: &Caller,
+    gateway_id: &str,
+    api_id: &str,
+    env_id: &str,
+) -> Result<Publication, AppError> {
+    let (live, name) = check_offline(pool, caller, gateway_id, api_id, env_id).await?;
+    let mut change = Change::served(pool, caller).await?;
+    write_offline(&mut change, api_id, &name, &live).await?;
+    change.finish().await?;
     Ok(live)
 }
 
@@ -179,9 +250,11 @@ pub const MAX_BATCH: usize = 1000;
 /// what publishing or taking it offline gave.
 pub type BatchOutcome = (String, String, Result<Publication, AppError>);
 
-/// Publishes (`online`) or takes offline each of `api_ids` in `env_id`, one by one: an
-/// API that fails does not stop the others, and each gets its own outcome, in order.
-/// Callers that take a list of APIs keep it within `MAX_BATCH`.
+/// Publishes (`online`) or takes offline each of `api_ids` in `env_id` as one change: one
+/// transaction and one configuration revision, so the gateway switches to the whole batch
+/// at once. An API that fails its checks or its write (rolled back to its savepoint) does
+/// not stop the others; each gets its own outcome, in order. Callers that take a list of
+/// APIs keep it within `MAX_BATCH`.
 pub async fn batch(
     pool: &PgPool,
     caller: &Caller,
@@ -190,21 +263,62 @@ pub async fn batch(
     env_id: &str,
     online: bool,
     remark: &str,
-) -> Vec<BatchOutcome> {
-    let mut outcomes = Vec::with_capacity(api_ids.len());
+) -> Result<Vec<BatchOutcome>, AppError> {
+    enum Checked {
+        Publish(ToPublish),
+        Offline(Publication),
+    }
+    let mut checked = Vec::with_capacity(api_ids.len());
     for api_id in api_ids {
         let name = get(pool, caller, gateway_id, api_id)
             .await
             .map(|a| a.definition.name)
             .unwrap_or_default();
-        let outcome = if online {
-            publish(pool, caller, gateway_id, api_id, env_id, remark).await
+        let check = if online {
+            check_publish(pool, caller, gateway_id, api_id, env_id, remark)
+                .await
+                .map(Checked::Publish)
         } else {
-            offline(pool, caller, gateway_id, api_id, env_id).await
+            check_offline(pool, caller, gateway_id, api_id, env_id)
+                .await
+                .map(|(live, _)| Checked::Offline(live))
         };
-        outcomes.push((api_id.clone(), name, outcome));
+        checked.push((api_id.clone(), name, check));
     }
-    outcomes
+    let mut change = Change::served(pool, caller).await?;
+    let mut written = Vec::with_capacity(checked.len());
+    for (api_id, name, check) in checked {
+        let outcome = match check {
+            Ok(check) => {
+                change.savepoint().await?;
+                let write = match &check {
+                    Checked::Publish(publish) => {
+                        write_publish(&mut change, caller, gateway_id, publish, remark).await
+                    }
+                    Checked::Offline(live) => {
+                        write_offline(&mut change, &api_id, &name, live).await
+                    }
+                };
+                change.settle(write.is_ok()).await?;
+                write.map(|()| check)
+            }
+            Err(error) => Err(error),
+        };
+        written.push((api_id, name, outcome));
+    }
+    change.finish().await?;
+    let mut outcomes = Vec::with_capacity(written.len());
+    for (api_id, name, outcome) in written {
+        let outcome = match outcome {
+            Ok(Checked::Publish(publish)) => {
+                publication(pool, caller, gateway_id, &api_id, &publish.env_id).await
+            }
+            Ok(Checked::Offline(live)) => Ok(live),
+            Err(error) => Err(error),
+        };
+        outcomes.push((api_id, name, outcome));
+    }
+    Ok(outcomes)
 }
 
 /// Published versions of an API, newest first, in one environment or all.
