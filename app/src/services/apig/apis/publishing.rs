@@ -157,11 +157,20 @@ pub async fn publish(
     env_id: &str,
     remark: &str,
 ) -> Result<Publication, AppError> {
-    let checked = check_publish(pool, caller, gateway_id, api_id, env_id, remark).await?;
-    let mut change = Change::served(pool, caller).await?;
-    write_publish(&mut change, caller, gateway_id, &checked, remark).await?;
-    change.finish().await?;
-    publication(pool, caller, gateway_id, api_id, &checked.env_id).await
+    let ids = [api_id.to_owned()];
+    single(batch(pool, caller, gateway_id, &ids, env_id, true, remark).await?)
+}
+
+/// The outcome of a batch of one.
+fn single(mut outcomes: Vec<BatchOutcome>) -> Result<Publication, AppError> {
+    outcomes
+        .pop()
+        .map(|(_, _, outcome)| outcome)
+        .unwrap_or_else(|| {
+            Err(AppError::Internal(
+                "a batch of one gave no outcome".to_owned(),
+            ))
+        })
 }
 
 async fn publication(
@@ -236,11 +245,8 @@ pub async fn offline(
     api_id: &str,
     env_id: &str,
 ) -> Result<Publication, AppError> {
-    let (live, name) = check_offline(pool, caller, gateway_id, api_id, env_id).await?;
-    let mut change = Change::served(pool, caller).await?;
-    write_offline(&mut change, api_id, &name, &live).await?;
-    change.finish().await?;
-    Ok(live)
+    let ids = [api_id.to_owned()];
+    single(batch(pool, caller, gateway_id, &ids, env_id, false, "").await?)
 }
 
 /// Most APIs one batch publishes or takes offline.
