@@ -1,10 +1,11 @@
 //! APIs through the management API: definitions with every rule enforced and nothing stored
 //! on refusal, route conflicts, publishing to environments with variables, versions,
-//! switching back, the runtime definition, offline, batches, and who may do what.
+//! switching back, the runtime definition, offline and batches (who may do what:
+//! `apis_authz`).
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::iam_support::{admin_token, call, default_project, user_with_policy};
+use crate::iam_support::{admin_token, call, default_project};
 use crate::support::TestApp;
 
 async fn revision(app: &TestApp) -> i64 {
@@ -14,19 +15,25 @@ async fn revision(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-struct Gateway {
-    base: String,
-    group: String,
+pub(crate) struct Gateway {
+    pub(crate) base: String,
+    pub(crate) group: String,
 }
 
-async fn ok(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> Value {
+pub(crate) async fn ok(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
     let (status, response) = call(app, token, method.clone(), path, body).await;
     assert!(status < 300, "{method} {path}: {status} {response}");
     response
 }
 
 /// A gateway with a group `payments`.
-async fn gateway(app: &TestApp, token: &str) -> Gateway {
+pub(crate) async fn gateway(app: &TestApp, token: &str) -> Gateway {
     let project = default_project(app, token).await;
     let created = ok(
         app,
@@ -55,7 +62,7 @@ async fn gateway(app: &TestApp, token: &str) -> Gateway {
 }
 
 /// An API with a path and a query parameter and an HTTP backend at `#host#`.
-fn definition(group: &str, name: &str, uri: &str) -> Value {
+pub(crate) fn definition(group: &str, name: &str, uri: &str) -> Value {
     json!({
         "name": name,
         "group_id": group,
@@ -569,140 +576,6 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     )
     .await;
     assert_eq!(batch["success"].as_array().unwrap().len(), 1, "{batch}");
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn authorization_table_covers_every_api_endpoint() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
-    let gw = gateway(&app, &admin).await;
-    let base = gw.base.clone();
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/env-variables"),
-        Some(
-            json!({ "group_id": gw.group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID",
-                     "variable_name": "host", "variable_value": "backend" }),
-        ),
-    )
-    .await;
-    let api_id = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis"),
-        Some(definition(&gw.group, "get-order", "/orders/{id}")),
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let release = "DEFAULT_ENVIRONMENT_RELEASE_ID";
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis/action"),
-        Some(json!({ "action": "online", "env_id": release, "api_id": api_id })),
-    )
-    .await;
-    let version = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/publish/{api_id}"),
-        None,
-    )
-    .await["api_versions"][0]["version_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
-    let (_, nobody) = user_with_policy(&app, &admin, "nobody", None).await;
-    let endpoints: Vec<(Method, String, Option<Value>, bool)> = vec![
-        (Method::GET, format!("{base}/apis"), None, true),
-        (Method::GET, format!("{base}/apis/{api_id}"), None, true),
-        (
-            Method::GET,
-            format!("{base}/apis/publish/{api_id}"),
-            None,
-            true,
-        ),
-        (
-            Method::GET,
-            format!("{base}/apis/versions/{version}"),
-            None,
-            true,
-        ),
-        (
-            Method::GET,
-            format!("{base}/apis/runtime/{api_id}"),
-            None,
-            true,
-        ),
-        (
-            Method::POST,
-            format!("{base}/apis/check"),
-            Some(json!({ "type": "name", "group_id": gw.group, "name": "free-name" })),
-            true,
-        ),
-        (
-            Method::POST,
-            format!("{base}/apis"),
-            Some(definition(&gw.group, "second", "/second/{id}")),
-            false,
-        ),
-        (
-            Method::PUT,
-            format!("{base}/apis/{api_id}"),
-            Some(definition(&gw.group, "get-order", "/orders/{id}")),
-            false,
-        ),
-        (
-            Method::POST,
-            format!("{base}/apis/action"),
-            Some(json!({ "action": "online", "env_id": release, "api_id": api_id })),
-            false,
-        ),
-        (
-            Method::PUT,
-            format!("{base}/apis/publish/{api_id}"),
-            Some(json!({ "version_id": version })),
-            false,
-        ),
-        (
-            Method::POST,
-            format!("{base}/apis/publish?action=offline"),
-            Some(json!({ "apis": [api_id], "env_id": release })),
-            false,
-        ),
-        (
-            Method::DELETE,
-            format!("{base}/apis/versions/{version}"),
-            None,
-            false,
-        ),
-        (Method::DELETE, format!("{base}/apis/{api_id}"), None, false),
-    ];
-    for (method, path, body, read) in &endpoints {
-        for (who, token, allowed) in [
-            ("apig reader", &reader, *read),
-            ("no policy", &nobody, false),
-        ] {
-            let (status, response) = call(&app, token, method.clone(), path, body.clone()).await;
-            if allowed {
-                assert!(status < 300, "{who} {method} {path}: {status} {response}");
-            } else {
-                assert_eq!(status, 403, "{who} {method} {path}: {response}");
-            }
-        }
-    }
-    for (method, path, body, _) in &endpoints {
-        ok(&app, &admin, method.clone(), path, body.clone()).await;
-    }
     app.stop().await;
 }
 

@@ -4,6 +4,7 @@
 mod access_keys;
 mod api_groups;
 mod apis;
+mod apis_authz;
 mod compat;
 mod console_gateways;
 mod console_iam;
