@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+pub(crate) use crate::api_groups::ok;
 use crate::iam_support::{admin_token, call, default_project};
 use crate::support::TestApp;
 
@@ -18,18 +19,6 @@ async fn revision(app: &TestApp) -> i64 {
 pub(crate) struct Gateway {
     pub(crate) base: String,
     pub(crate) group: String,
-}
-
-pub(crate) async fn ok(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Value {
-    let (status, response) = call(app, token, method.clone(), path, body).await;
-    assert!(status < 300, "{method} {path}: {status} {response}");
-    response
 }
 
 /// A gateway with a group `payments`.
