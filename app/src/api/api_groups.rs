@@ -8,6 +8,8 @@ use crate::model::api_group::{ApiGroup, Environment, GroupPage, Variable};
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
+#[cfg(feature = "ssr")]
+use crate::model::permission::actions;
 
 /// A page of groups with the suffix of their subdomains.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +32,7 @@ pub async fn list_api_groups(
     use crate::services::{apig::api_groups, apig::gateways};
     ctx::respond(
         async {
-            let caller = authorized_in("apig:groups:list", "API group", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::groups::list, &gateway_id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
             let page = crate::model::paging::Page::new(Some(offset), None);
@@ -69,7 +71,7 @@ pub async fn create_api_group(
 ) -> Result<ApiGroup, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:groups:create", "API group", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::groups::create, &gateway_id).await?;
             crate::services::apig::api_groups::create(
                 &ctx::pool()?,
                 &caller,
@@ -87,7 +89,7 @@ pub async fn create_api_group(
 pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:groups:delete", "API group", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::groups::delete, &gateway_id).await?;
             crate::services::apig::api_groups::delete(
                 &ctx::pool()?,
                 &caller,
@@ -120,7 +122,7 @@ pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, A
     use crate::services::{apig::api_groups, apig::environments, apig::gateways};
     ctx::respond(
         async {
-            let caller = authorized_in("apig:envs:list", "environment", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::envs::list, &gateway_id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
             let all = Page::new(Some(0), Some(MAX_LIMIT));
@@ -153,7 +155,7 @@ pub async fn create_environment(
 ) -> Result<Environment, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:envs:create", "environment", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::envs::create, &gateway_id).await?;
             crate::services::apig::environments::create(
                 &ctx::pool()?,
                 &caller,
@@ -171,7 +173,7 @@ pub async fn create_environment(
 pub async fn delete_environment(gateway_id: String, env_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:envs:delete", "environment", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::envs::delete, &gateway_id).await?;
             crate::services::apig::environments::delete(
                 &ctx::pool()?,
                 &caller,
@@ -197,7 +199,7 @@ pub async fn list_variables(
 async fn variables_of(gateway_id: &str, group_id: String) -> Result<Vec<Variable>, AppError> {
     use crate::model::paging::{Page, MAX_LIMIT};
     use crate::services::apig::environments::{list_variables, VariableFilter};
-    let caller = authorized_in("apig:variables:list", "variable", gateway_id).await?;
+    let caller = authorized_in(actions::apig::variables::list, gateway_id).await?;
     let filter = VariableFilter {
         group_id: Some(group_id),
         ..VariableFilter::default()
@@ -220,7 +222,7 @@ pub async fn create_variable(
 ) -> Result<Variable, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:variables:create", "variable", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::variables::create, &gateway_id).await?;
             let new = Variable {
                 id: String::new(),
                 group_id,
@@ -244,7 +246,7 @@ pub async fn create_variable(
 pub async fn delete_variable(gateway_id: String, variable_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:variables:delete", "variable", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::variables::delete, &gateway_id).await?;
             crate::services::apig::environments::delete_variable(
                 &ctx::pool()?,
                 &caller,

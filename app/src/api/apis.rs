@@ -10,6 +10,8 @@ use crate::model::gateway::Endpoints;
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
+#[cfg(feature = "ssr")]
+use crate::model::permission::actions;
 
 /// What the APIs list and the wizard need besides the APIs: the gateway's groups and
 /// environments, and where the gateway listens.
@@ -65,7 +67,7 @@ pub async fn list_apis(
     use crate::services::apig::apis::{list, ApiFilter};
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:list", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::list, &gateway_id).await?;
             let pool = ctx::pool()?;
             let filter = ApiFilter {
                 name: Some(search),
@@ -91,7 +93,7 @@ pub async fn list_apis(
 pub async fn load_scope(gateway_id: String) -> Result<GatewayScope, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:create", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::create, &gateway_id).await?;
             scope(&ctx::pool()?, &caller, &gateway_id).await
         }
         .await,
@@ -110,7 +112,7 @@ pub async fn get_api(gateway_id: String, api_id: String) -> Result<ApiView, AppE
     use crate::services::apig::apis;
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:get", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::get, &gateway_id).await?;
             let pool = ctx::pool()?;
             Ok(ApiView {
                 api: apis::get(&pool, &caller, &gateway_id, &api_id).await?,
@@ -131,7 +133,7 @@ pub async fn publish_api(
 ) -> Result<Publication, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:publish", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::publish, &gateway_id).await?;
             crate::services::apig::apis::publish(
                 &ctx::pool()?,
                 &caller,
@@ -154,7 +156,7 @@ pub async fn offline_api(
 ) -> Result<Publication, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:offline", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::offline, &gateway_id).await?;
             crate::services::apig::apis::offline(
                 &ctx::pool()?,
                 &caller,
@@ -190,11 +192,11 @@ pub async fn batch_apis(
     ctx::respond(
         async {
             let action = if online {
-                "apig:apis:publish"
+                actions::apig::apis::publish
             } else {
-                "apig:apis:offline"
+                actions::apig::apis::offline
             };
-            let caller = authorized_in(action, "API", &gateway_id).await?;
+            let caller = authorized_in(action, &gateway_id).await?;
             if api_ids.is_empty() || api_ids.len() > apis::MAX_BATCH {
                 return Err(AppError::invalid(
                     "apis",
@@ -237,7 +239,7 @@ pub async fn switch_api_version(
 ) -> Result<Publication, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:publish", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::publish, &gateway_id).await?;
             crate::services::apig::apis::switch_version(
                 &ctx::pool()?,
                 &caller,
@@ -255,7 +257,7 @@ pub async fn switch_api_version(
 pub async fn delete_api(gateway_id: String, api_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:delete", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::delete, &gateway_id).await?;
             crate::services::apig::apis::delete(&ctx::pool()?, &caller, &gateway_id, &api_id).await
         }
         .await,
@@ -290,14 +292,14 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
     ctx::respond(
         async {
             let gateway_id = &wizard.gateway_id;
-            let caller = authorized_in("apig:apis:create", "API", gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::create, gateway_id).await?;
             let pool = ctx::pool()?;
             let here = crate::model::permission::Scope::Gateway(gateway_id);
             let max_timeout = apis::max_timeout(&pool, &caller, gateway_id).await?;
             let new_group = wizard.new_group.trim();
             let mut definition = wizard.definition.clone();
             if !new_group.is_empty() {
-                authz::require_in(&pool, &caller, "apig:groups:create", here, authz::any("API group")).await?;
+                authz::require_in(&pool, &caller, actions::apig::groups::create, here, authz::any(actions::apig::groups::create)).await?;
                 api_groups::check_name(&pool, &caller, gateway_id, new_group)
                     .await
                     .map_err(|e| match e {
@@ -322,7 +324,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                 .await?;
             }
             if !wizard.env_id.is_empty() {
-                authz::require_in(&pool, &caller, "apig:apis:publish", here, authz::any("API")).await?;
+                authz::require_in(&pool, &caller, actions::apig::apis::publish, here, authz::any(actions::apig::apis::publish)).await?;
                 let env = environments::get(&pool, &caller, gateway_id, &wizard.env_id)
                     .await
                     .map_err(|_| AppError::invalid("env_id", "Choose one of the gateway's environments."))?;
@@ -388,7 +390,7 @@ pub async fn update_api_definition(
 ) -> Result<ApiInfo, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:update", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::update, &gateway_id).await?;
             crate::services::apig::apis::update(
                 &ctx::pool()?,
                 &caller,
@@ -411,7 +413,7 @@ pub async fn debug_api(
 ) -> Result<crate::model::api::DebugResult, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:debug", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::debug, &gateway_id).await?;
             let target = use_context::<crate::services::apig::debug::DebugTarget>()
                 .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;
             crate::services::apig::debug::debug(

@@ -4,6 +4,8 @@ use sqlx::PgPool;
 use tower_sessions::Session;
 
 use crate::error::AppError;
+use crate::model::permission::{Action, Scope};
+use crate::services::caller::Caller;
 
 /// The database pool the server provided as context.
 pub fn pool() -> Result<PgPool, AppError> {
@@ -62,8 +64,10 @@ pub async fn client_ip() -> String {
         .unwrap_or_default()
 }
 
-/// The signed-in user as a caller in their current project, from the console.
-pub async fn caller() -> Result<crate::services::caller::Caller, AppError> {
+/// The signed-in user as a caller in their current project, from the console. Private:
+/// server functions get a caller from an `authorized*` helper, which names the action, or
+/// from [`signed_in`] for what needs no permission.
+async fn caller() -> Result<Caller, AppError> {
     let user = crate::services::iam::session::require(&session().await?).await?;
     let ip = client_ip().await;
     crate::services::iam::tokens::caller_for(
@@ -76,46 +80,35 @@ pub async fn caller() -> Result<crate::services::caller::Caller, AppError> {
     .await
 }
 
-/// The caller, after checking that they may perform `action` inside the gateway
-/// `gateway_id` (refusals are audited).
-pub async fn authorized_in(
-    action: &str,
-    kind: &str,
-    gateway_id: &str,
-) -> Result<crate::services::caller::Caller, AppError> {
+/// The signed-in caller, for what every user may do without a permission: their own
+/// access keys and password, signing out, the dashboard's checklist.
+pub async fn signed_in() -> Result<Caller, AppError> {
+    caller().await
+}
+
+/// The caller, after checking that they may perform `action` in `scope` (refusals are
+/// audited against the kind of thing the action acts on).
+async fn authorized_at(action: Action, scope: Scope<'_>) -> Result<Caller, AppError> {
     use crate::services::iam::authz;
     let caller = caller().await?;
-    let scope = crate::model::permission::Scope::Gateway(gateway_id);
-    authz::require_in(&pool()?, &caller, action, scope, authz::any(kind)).await?;
+    authz::require_in(&pool()?, &caller, action, scope, authz::any(action)).await?;
     Ok(caller)
+}
+
+/// The caller, after checking that they may perform `action` inside the gateway
+/// `gateway_id` (refusals are audited).
+pub async fn authorized_in(action: Action, gateway_id: &str) -> Result<Caller, AppError> {
+    authorized_at(action, Scope::Gateway(gateway_id)).await
 }
 
 /// The caller, after checking that they may perform `action` somewhere in the project
 /// (a list, filtered afterwards to where they may; refusals are audited).
-pub async fn authorized_anywhere(
-    action: &str,
-    kind: &str,
-) -> Result<crate::services::caller::Caller, AppError> {
-    use crate::services::iam::authz;
-    let caller = caller().await?;
-    let scope = crate::model::permission::Scope::Anywhere;
-    authz::require_in(&pool()?, &caller, action, scope, authz::any(kind)).await?;
-    Ok(caller)
+pub async fn authorized_anywhere(action: Action) -> Result<Caller, AppError> {
+    authorized_at(action, Scope::Anywhere).await
 }
 
 /// The caller, after checking that they may perform `action` across the project
 /// (refusals are audited).
-pub async fn authorized(
-    action: &str,
-    kind: &str,
-) -> Result<crate::services::caller::Caller, AppError> {
-    let caller = caller().await?;
-    crate::services::iam::authz::require(
-        &pool()?,
-        &caller,
-        action,
-        crate::services::iam::authz::any(kind),
-    )
-    .await?;
-    Ok(caller)
+pub async fn authorized(action: Action) -> Result<Caller, AppError> {
+    authorized_at(action, Scope::Project).await
 }

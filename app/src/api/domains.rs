@@ -9,6 +9,8 @@ use crate::model::certificate::{BoundDomain, Certificate, Link};
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
+#[cfg(feature = "ssr")]
+use crate::model::permission::actions;
 
 /// A group with its bound domains and the certificates that could serve them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +34,7 @@ pub async fn group_domains(
     use crate::services::{apig::api_groups, apig::domains, apig::gateways};
     ctx::respond(
         async {
-            let caller = authorized_in("apig:domains:get", "domain", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::domains::get, &gateway_id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
             let group = api_groups::get(&pool, &caller, &gateway_id, &group_id).await?;
@@ -42,7 +44,7 @@ pub async fn group_domains(
             let certificates = if crate::services::iam::authz::decide_in(
                 &pool,
                 &caller,
-                "apig:domains:getCertificate",
+                actions::apig::domains::getCertificate,
                 crate::model::permission::Scope::Gateway(&gateway_id),
             )
             .await?
@@ -82,7 +84,7 @@ pub async fn bind_domain(
     use crate::model::certificate::DomainSettings;
     ctx::respond(
         async {
-            let caller = authorized_in("apig:domains:create", "domain", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::domains::create, &gateway_id).await?;
             let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
@@ -113,7 +115,7 @@ pub async fn unbind_domain(
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:domains:delete", "domain", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::domains::delete, &gateway_id).await?;
             crate::services::apig::domains::unbind(
                 &ctx::pool()?,
                 &caller,
@@ -141,7 +143,7 @@ pub async fn upload_domain_certificate(
     ctx::respond(
         async {
             let caller =
-                authorized_in("apig:domains:bindCertificate", "domain", &gateway_id).await?;
+                authorized_in(actions::apig::domains::bindCertificate, &gateway_id).await?;
             let upload = CertificateUpload {
                 name: name.trim().to_owned(),
                 cert_content,
@@ -174,7 +176,7 @@ pub async fn link_domain_certificate(
 ) -> Result<BoundDomain, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in(link.action(), "domain", &gateway_id).await?;
+            let caller = authorized_in(link.action(), &gateway_id).await?;
             crate::services::apig::domains::link(
                 &ctx::pool()?,
                 &caller,

@@ -11,6 +11,8 @@ use crate::model::gateway::{
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized, authorized_anywhere, authorized_in};
+#[cfg(feature = "ssr")]
+use crate::model::permission::actions;
 
 /// A gateway's Overview: the gateway, its parameters and ports, and where it listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +36,7 @@ pub async fn list_gateways(
     use crate::services::apig::gateways::{list_visible, GatewayFilter};
     ctx::respond(
         async {
-            let caller = authorized_anywhere("apig:instances:list", "gateway").await?;
+            let caller = authorized_anywhere(actions::apig::instances::list).await?;
             let filter = GatewayFilter {
                 name: Some(search),
                 sort: crate::model::paging::SortOrder::parse(&sort),
@@ -54,7 +56,7 @@ pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppE
     use crate::services::apig::gateways;
     ctx::respond(
         async {
-            let caller = authorized("apig:instances:create", "gateway").await?;
+            let caller = authorized(actions::apig::instances::create).await?;
             let pool = ctx::pool()?;
             let created = gateways::create(&pool, &caller, &gateway).await?;
             Ok(GatewayOverview {
@@ -70,7 +72,7 @@ pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppE
 pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:instances:get", "gateway", &id).await?;
+            let caller = authorized_in(actions::apig::instances::get, &id).await?;
             Ok(GatewayOverview {
                 detail: crate::services::apig::gateways::detail(&ctx::pool()?, &caller, &id)
                     .await?,
@@ -85,7 +87,7 @@ pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
 pub async fn update_gateway(id: String, change: GatewayChange) -> Result<Gateway, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
+            let caller = authorized_in(actions::apig::instances::update, &id).await?;
             crate::services::apig::gateways::update(&ctx::pool()?, &caller, &id, &change).await
         }
         .await,
@@ -99,7 +101,7 @@ pub async fn set_gateway_feature(
 ) -> Result<FeatureState, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:features:create", "gateway", &id).await?;
+            let caller = authorized_in(actions::apig::features::create, &id).await?;
             crate::services::apig::gateways::set_feature(&ctx::pool()?, &caller, &id, &setting)
                 .await
         }
@@ -117,11 +119,11 @@ pub async fn change_gateway_tags(
     ctx::respond(
         async {
             let permission = if action == "delete" {
-                "apig:instanceTags:delete"
+                actions::apig::instanceTags::delete
             } else {
-                "apig:instanceTags:create"
+                actions::apig::instanceTags::create
             };
-            let caller = authorized_in(permission, "gateway", &id).await?;
+            let caller = authorized_in(permission, &id).await?;
             crate::services::apig::gateways::change_tags(
                 &ctx::pool()?,
                 &caller,
@@ -139,7 +141,7 @@ pub async fn change_gateway_tags(
 pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<IngressPort, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
+            let caller = authorized_in(actions::apig::instances::update, &id).await?;
             crate::services::apig::gateways::add_ingress_port(&ctx::pool()?, &caller, &id, &port)
                 .await
         }
@@ -151,7 +153,7 @@ pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<Ingres
 pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:instances:update", "gateway", &id).await?;
+            let caller = authorized_in(actions::apig::instances::update, &id).await?;
             crate::services::apig::gateways::delete_ingress_port(
                 &ctx::pool()?,
                 &caller,
@@ -170,7 +172,7 @@ pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppE
     use crate::services::apig::gateways;
     ctx::respond(
         async {
-            let caller = authorized_in("apig:instances:delete", "gateway", &id).await?;
+            let caller = authorized_in(actions::apig::instances::delete, &id).await?;
             let pool = ctx::pool()?;
             let gateway = gateways::get(&pool, &caller, &id).await?;
             if confirm_name.trim() != gateway.name {
@@ -192,7 +194,7 @@ pub async fn runtime_status() -> Result<crate::model::runtime::RuntimeStatus, Ap
     use crate::services::runtime::Health;
     ctx::respond(
         async {
-            authorized_anywhere("apig:instances:list", "gateway").await?;
+            authorized_anywhere(actions::apig::instances::list).await?;
             let health = use_context::<std::sync::Arc<Health>>()
                 .ok_or_else(|| AppError::Internal("no runtime status in context".to_owned()))?;
             health.status(&ctx::pool()?).await

@@ -13,13 +13,15 @@ use crate::model::ProjectRef;
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized};
+#[cfg(feature = "ssr")]
+use crate::model::permission::actions;
 
 #[server(endpoint = "iam/list_users")]
 pub async fn list_users(search: String, sort: String, offset: i64) -> Result<UserPage, AppError> {
     use crate::model::paging::{Page, SortOrder};
     ctx::respond(
         async {
-            let caller = authorized("iam:users:list", "user").await?;
+            let caller = authorized(actions::iam::users::list).await?;
             let page = Page::new(Some(offset), None);
             let sort = SortOrder::parse(&sort);
             let (total, users) = crate::services::iam::users::list(
@@ -41,7 +43,7 @@ pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
     use crate::services::{iam::access_keys, iam::user_groups, iam::users};
     ctx::respond(
         async {
-            let caller = authorized("iam:users:get", "user").await?;
+            let caller = authorized(actions::iam::users::get).await?;
             let pool = ctx::pool()?;
             Ok(UserDetail {
                 user: users::get(&pool, &caller, &user_id).await?,
@@ -57,7 +59,7 @@ pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
 pub async fn update_user(user_id: String, change: UserChange) -> Result<User, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:users:update", "user").await?;
+            let caller = authorized(actions::iam::users::update).await?;
             crate::services::iam::users::update(&ctx::pool()?, &caller, &user_id, &change).await
         }
         .await,
@@ -68,7 +70,7 @@ pub async fn update_user(user_id: String, change: UserChange) -> Result<User, Ap
 pub async fn delete_user(user_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:users:delete", "user").await?;
+            let caller = authorized(actions::iam::users::delete).await?;
             crate::services::iam::users::delete(&ctx::pool()?, &caller, &user_id).await
         }
         .await,
@@ -85,26 +87,26 @@ pub async fn create_user_with_permissions(
     };
     ctx::respond(
         async {
-            let caller = authorized("iam:users:create", "user").await?;
+            let caller = authorized(actions::iam::users::create).await?;
             let pool = ctx::pool()?;
             // Check every permission and input the later steps need before creating anything.
             wizard.user.validate()?;
             let mut needed = vec![];
             if !wizard.group_ids.is_empty() || !wizard.new_group.is_empty() {
-                needed.push("iam:groups:addUser");
+                needed.push(actions::iam::groups::addUser);
             }
             if !wizard.new_group.is_empty() {
                 crate::model::iam::validate_name("new_group", "group", &wizard.new_group)?;
-                needed.push("iam:groups:create");
+                needed.push(actions::iam::groups::create);
                 if !wizard.policy_ids.is_empty() {
-                    needed.push("iam:permissions:grantRoleToGroupOnProject");
+                    needed.push(actions::iam::permissions::grantRoleToGroupOnProject);
                 }
             }
             if wizard.create_access_key {
-                needed.push("iam:credentials:createCredential");
+                needed.push(actions::iam::credentials::createCredential);
             }
             for action in needed {
-                authz::require(&pool, &caller, action, authz::any("user")).await?;
+                authz::require(&pool, &caller, action, authz::any(action)).await?;
             }
             if !wizard.new_group.is_empty() {
                 let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
@@ -175,7 +177,7 @@ pub async fn create_user_with_permissions(
 pub async fn list_groups() -> Result<Vec<UserGroup>, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:groups:list", "group").await?;
+            let caller = authorized(actions::iam::groups::list).await?;
             crate::services::iam::user_groups::list(&ctx::pool()?, &caller, None).await
         }
         .await,
@@ -187,7 +189,7 @@ pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
     use crate::services::iam::user_groups;
     ctx::respond(
         async {
-            let caller = authorized("iam:groups:get", "group").await?;
+            let caller = authorized(actions::iam::groups::get).await?;
             let pool = ctx::pool()?;
             Ok(UserGroupDetail {
                 group: user_groups::get(&pool, &caller, &group_id).await?,
@@ -203,7 +205,7 @@ pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
 pub async fn create_group(name: String, description: String) -> Result<UserGroup, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:groups:create", "group").await?;
+            let caller = authorized(actions::iam::groups::create).await?;
             crate::services::iam::user_groups::create(&ctx::pool()?, &caller, &name, &description)
                 .await
         }
@@ -215,7 +217,7 @@ pub async fn create_group(name: String, description: String) -> Result<UserGroup
 pub async fn delete_group(group_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:groups:delete", "group").await?;
+            let caller = authorized(actions::iam::groups::delete).await?;
             crate::services::iam::user_groups::delete(&ctx::pool()?, &caller, &group_id).await
         }
         .await,
@@ -226,7 +228,7 @@ pub async fn delete_group(group_id: String) -> Result<(), AppError> {
 pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:groups:addUser", "group").await?;
+            let caller = authorized(actions::iam::groups::addUser).await?;
             crate::services::iam::user_groups::add_member(
                 &ctx::pool()?,
                 &caller,
@@ -243,7 +245,7 @@ pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppErro
 pub async fn remove_member(group_id: String, user_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:groups:removeUser", "group").await?;
+            let caller = authorized(actions::iam::groups::removeUser).await?;
             crate::services::iam::user_groups::remove_member(
                 &ctx::pool()?,
                 &caller,
@@ -265,7 +267,7 @@ pub async fn grant(
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:permissions:grantRoleToGroupOnProject", "group").await?;
+            let caller = authorized(actions::iam::permissions::grantRoleToGroupOnProject).await?;
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
             crate::services::iam::user_groups::grant(
                 &ctx::pool()?,
@@ -289,7 +291,7 @@ pub async fn revoke(
     ctx::respond(
         async {
             let caller =
-                authorized("iam:permissions:revokeRoleFromGroupOnProject", "group").await?;
+                authorized(actions::iam::permissions::revokeRoleFromGroupOnProject).await?;
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
             crate::services::iam::user_groups::revoke(
                 &ctx::pool()?,
@@ -308,7 +310,7 @@ pub async fn revoke(
 pub async fn list_policies() -> Result<Vec<PermissionPolicy>, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:policies:list", "policy").await?;
+            let caller = authorized(actions::iam::policies::list).await?;
             crate::services::iam::permissions::list(&ctx::pool()?, &caller).await
         }
         .await,
@@ -327,10 +329,10 @@ pub async fn save_policy(
         async {
             let pool = ctx::pool()?;
             if policy_id.is_empty() {
-                let caller = authorized("iam:policies:create", "policy").await?;
+                let caller = authorized(actions::iam::policies::create).await?;
                 permissions::create(&pool, &caller, &name, &description, &document).await
             } else {
-                let caller = authorized("iam:policies:update", "policy").await?;
+                let caller = authorized(actions::iam::policies::update).await?;
                 permissions::update(
                     &pool,
                     &caller,
@@ -351,7 +353,7 @@ pub async fn save_policy(
 pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:policies:get", "policy").await?;
+            let caller = authorized(actions::iam::policies::get).await?;
             crate::services::iam::permissions::holders(&ctx::pool()?, &caller, &policy_id).await
         }
         .await,
@@ -362,7 +364,7 @@ pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> 
 pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:policies:delete", "policy").await?;
+            let caller = authorized(actions::iam::policies::delete).await?;
             crate::services::iam::permissions::delete(&ctx::pool()?, &caller, &policy_id).await
         }
         .await,
@@ -373,7 +375,7 @@ pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
 pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:projects:list", "project").await?;
+            let caller = authorized(actions::iam::projects::list).await?;
             crate::services::iam::projects::list(&ctx::pool()?, &caller.account_id).await
         }
         .await,
@@ -385,14 +387,14 @@ pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
 pub async fn list_access_keys(user_id: String) -> Result<Vec<AccessKey>, AppError> {
     ctx::respond(
         async {
-            let caller = ctx::caller().await?;
+            let caller = ctx::signed_in().await?;
             let owner = if user_id.is_empty() {
                 caller.user_id.clone()
             } else {
                 user_id
             };
             if owner != caller.user_id {
-                authorized("iam:credentials:listCredentials", "access key").await?;
+                authorized(actions::iam::credentials::listCredentials).await?;
             }
             crate::services::iam::access_keys::list(&ctx::pool()?, &caller, &owner).await
         }
@@ -407,14 +409,14 @@ pub async fn create_access_key(
 ) -> Result<NewAccessKey, AppError> {
     ctx::respond(
         async {
-            let caller = ctx::caller().await?;
+            let caller = ctx::signed_in().await?;
             let owner = if user_id.is_empty() {
                 caller.user_id.clone()
             } else {
                 user_id
             };
             if owner != caller.user_id {
-                authorized("iam:credentials:createCredential", "access key").await?;
+                authorized(actions::iam::credentials::createCredential).await?;
             }
             crate::services::iam::access_keys::create(
                 &ctx::pool()?,
@@ -432,12 +434,13 @@ pub async fn create_access_key(
 #[cfg(feature = "ssr")]
 async fn own_or(
     access_key: &str,
-    action: &str,
+    action: crate::model::permission::Action,
 ) -> Result<crate::services::caller::Caller, AppError> {
-    let caller = ctx::caller().await?;
-    let key = crate::services::iam::access_keys::get(&ctx::pool()?, &caller, access_key).await?;
+    let caller = ctx::signed_in().await?;
+    let key = crate::services::iam::access_keys::get(&ctx::pool()?, &caller.account_id, access_key)
+        .await?;
     if key.user_id != caller.user_id {
-        authorized(action, "access key").await?;
+        authorized(action).await?;
     }
     Ok(caller)
 }
@@ -449,7 +452,7 @@ pub async fn set_access_key_status(
 ) -> Result<AccessKey, AppError> {
     ctx::respond(
         async {
-            let caller = own_or(&access_key, "iam:credentials:updateCredential").await?;
+            let caller = own_or(&access_key, actions::iam::credentials::updateCredential).await?;
             let status = if active { "active" } else { "inactive" };
             crate::services::iam::access_keys::update(
                 &ctx::pool()?,
@@ -468,7 +471,7 @@ pub async fn set_access_key_status(
 pub async fn delete_access_key(access_key: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller = own_or(&access_key, "iam:credentials:deleteCredential").await?;
+            let caller = own_or(&access_key, actions::iam::credentials::deleteCredential).await?;
             crate::services::iam::access_keys::delete(&ctx::pool()?, &caller, &access_key).await
         }
         .await,
@@ -490,7 +493,7 @@ pub async fn change_password(
                     "The two new passwords differ.",
                 ));
             }
-            let caller = ctx::caller().await?;
+            let caller = ctx::signed_in().await?;
             let changed_at = crate::services::iam::users::change_own_password(
                 &ctx::pool()?,
                 &caller,
@@ -513,7 +516,7 @@ pub async fn change_password(
 pub async fn list_audit(filter: AuditFilter, offset: i64) -> Result<AuditPage, AppError> {
     ctx::respond(
         async {
-            let caller = authorized("iam:audit:list", "audit log").await?;
+            let caller = authorized(actions::iam::audit::list).await?;
             let page = crate::model::paging::Page::new(Some(offset), None);
             crate::services::audit::list(&ctx::pool()?, &caller, &filter, page).await
         }

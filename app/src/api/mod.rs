@@ -1,6 +1,6 @@
 //! Server functions: thin. Each resolves the session, calls one service, returns its result.
 //! Every function that reads or changes account data checks one IAM action first
-//! (`ctx::caller` + `services::iam::authz::require`).
+//! (`ctx::authorized*`, which hands out the caller only once the action is allowed).
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -47,7 +47,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     ctx::respond(
         async {
             // A session that already ended signs out without a record.
-            if let Ok(caller) = ctx::caller().await {
+            if let Ok(caller) = ctx::signed_in().await {
                 crate::services::iam::signin::record_sign_out(&ctx::pool()?, &caller).await?;
             }
             crate::services::iam::session::end(&ctx::session().await?).await?;
@@ -96,7 +96,7 @@ pub async fn switch_project(project_id: String) -> Result<(), AppError> {
 pub async fn process_state() -> Result<crate::model::process::ProcessState, AppError> {
     ctx::respond(
         async {
-            let caller = ctx::caller().await?;
+            let caller = ctx::signed_in().await?;
             crate::services::dashboard::state(&ctx::pool()?, &caller).await
         }
         .await,

@@ -7,13 +7,15 @@ use crate::model::openapi::{ImportItem, ImportPlan, ItemOutcome};
 
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
+#[cfg(feature = "ssr")]
+use crate::model::permission::actions;
 
 /// What a document would import.
 #[server(endpoint = "openapi/preview")]
 pub async fn preview_import(gateway_id: String, text: String) -> Result<ImportPlan, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:import", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::import, &gateway_id).await?;
             crate::services::apig::gateways::get(&ctx::pool()?, &caller, &gateway_id).await?;
             crate::services::apig::openapi::preview(&text)
         }
@@ -31,7 +33,7 @@ pub async fn import_api_item(
 ) -> Result<ItemOutcome, AppError> {
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:import", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::import, &gateway_id).await?;
             crate::services::apig::openapi::import_item(
                 &ctx::pool()?,
                 &caller,
@@ -57,7 +59,7 @@ pub async fn export_apis(
     use crate::services::apig::openapi;
     ctx::respond(
         async {
-            let caller = authorized_in("apig:apis:export", "API", &gateway_id).await?;
+            let caller = authorized_in(actions::apig::apis::export, &gateway_id).await?;
             let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();

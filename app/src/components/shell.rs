@@ -32,7 +32,7 @@ impl ShellContext {
     }
 
     /// Whether the user may perform `action`; false while the frame data is unknown.
-    pub fn can(&self, action: &str) -> bool {
+    pub fn can(&self, action: crate::model::permission::Action) -> bool {
         self.current().is_some_and(|info| info.can(action))
     }
 
@@ -234,7 +234,10 @@ fn SessionProblem(error: AppError) -> impl IntoView {
 /// gateway's own areas follow its name, under Gateways.
 #[component]
 fn SideNav(shell: ShellContext) -> impl IntoView {
-    let allowed = move |action: &'static str| shell.can(action);
+    // An area without an action is for every signed-in user.
+    let allowed = move |action: Option<crate::model::permission::Action>| {
+        action.is_none_or(|action| shell.can(action))
+    };
     let location = use_location();
     let inside = Memo::new(move |_| {
         location
@@ -273,7 +276,7 @@ fn SideNav(shell: ShellContext) -> impl IntoView {
 fn GatewayNav(
     id: String,
     name: String,
-    allowed: impl Fn(&'static str) -> bool + Copy + Send + Sync + 'static,
+    allowed: impl Fn(Option<crate::model::permission::Action>) -> bool + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let label = format!("Gateway {name}");
     view! {

@@ -296,7 +296,7 @@ pub fn EmptyState(
     #[prop(default = None)]
     action: Option<(String, &'static str)>,
     /// The permission that fills the list.
-    permission: &'static str,
+    permission: crate::model::permission::Action,
 ) -> impl IntoView {
     let lacking = action.is_none().then(|| {
         format!("Ask an administrator to do it for you: you lack the permission {permission}.")

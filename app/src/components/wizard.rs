@@ -18,7 +18,7 @@ pub fn WizardPage(
     steps: &'static [&'static str],
     #[prop(into)] current: Signal<usize>,
     /// The permission the wizard's last step needs.
-    permission: &'static str,
+    permission: crate::model::permission::Action,
     /// What the user cannot do without it ("create users").
     refused: &'static str,
     children: ChildrenFn,

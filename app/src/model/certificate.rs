@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::model::permission::actions;
 
 #[cfg(feature = "ssr")]
 pub mod pem;
@@ -29,10 +30,10 @@ pub enum Link {
 
 impl Link {
     /// The IAM action that allows it.
-    pub fn action(self) -> &'static str {
+    pub fn action(self) -> crate::model::permission::Action {
         match self {
-            Link::Attach => "apig:domains:bindCertificate",
-            Link::Detach => "apig:domains:unbindCertificate",
+            Link::Attach => actions::apig::domains::bindCertificate,
+            Link::Detach => actions::apig::domains::unbindCertificate,
         }
     }
 }

@@ -37,9 +37,9 @@ pub struct GatewayRef {
 }
 
 impl ShellInfo {
-    /// Whether the user may perform `action` (an empty action needs no permission).
-    pub fn can(&self, action: &str) -> bool {
-        action.is_empty() || self.allowed_actions.iter().any(|a| a == action)
+    /// Whether the user may perform `action`.
+    pub fn can(&self, action: permission::Action) -> bool {
+        self.allowed_actions.iter().any(|a| a == action.name())
     }
 }
 

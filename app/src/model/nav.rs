@@ -1,6 +1,8 @@
 //! The console's areas, in the order the left navigation shows them. One table drives both
 //! the navigation and the page each area shows, so they cannot disagree.
 
+use crate::model::permission::{actions, Action};
+
 /// A heading in the left navigation and the areas under it.
 #[derive(Debug, Clone, Copy)]
 pub struct NavSection {
@@ -16,8 +18,8 @@ pub struct Area {
     pub title: &'static str,
     /// What the area is for, shown on its page.
     pub purpose: &'static str,
-    /// The IAM action needed to see the area; empty: every signed-in user.
-    pub action: &'static str,
+    /// The IAM action needed to see the area; none: every signed-in user.
+    pub action: Option<Action>,
     /// Whether this version of Portico has the area (else its page says it is not
     /// available yet).
     pub available: bool,
@@ -31,35 +33,35 @@ pub const NAV: &[NavSection] = &[
                 slug: "iam/users",
                 title: "Users",
                 purpose: "Create IAM users, reset passwords, disable or delete them.",
-                action: "iam:users:list",
+                action: Some(actions::iam::users::list),
                 available: true,
             },
             Area {
                 slug: "iam/groups",
                 title: "User groups",
                 purpose: "Put users in groups and grant each group policies, per project or in all projects.",
-                action: "iam:groups:list",
+                action: Some(actions::iam::groups::list),
                 available: true,
             },
             Area {
                 slug: "iam/policies",
                 title: "Policies",
                 purpose: "The system policies, and your own JSON policies over apig: and iam: actions.",
-                action: "iam:policies:list",
+                action: Some(actions::iam::policies::list),
                 available: true,
             },
             Area {
                 slug: "iam/access-keys",
                 title: "Access keys",
                 purpose: "Your permanent access keys (AK/SK) for signing API calls.",
-                action: "",
+                action: None,
                 available: true,
             },
             Area {
                 slug: "audit",
                 title: "Audit log",
                 purpose: "See who changed what, when and from where, including refused attempts.",
-                action: "iam:audit:list",
+                action: Some(actions::iam::audit::list),
                 available: true,
             },
         ],
@@ -70,7 +72,7 @@ pub const NAV: &[NavSection] = &[
             slug: "gateways",
             title: "Gateways",
             purpose: "Create gateways: isolated spaces with their own API groups, APIs, credentials, policies, settings and tags.",
-            action: "apig:instances:list",
+            action: Some(actions::apig::instances::list),
             available: true,
         }],
     },
@@ -86,7 +88,7 @@ pub const GATEWAY_NAV: &[NavSection] = &[
             slug: "",
             title: "Overview",
             purpose: "The gateway's endpoints, edition, parameters, tags and inbound ports.",
-            action: "apig:instances:get",
+            action: Some(actions::apig::instances::get),
             available: true,
         }],
     },
@@ -97,28 +99,28 @@ pub const GATEWAY_NAV: &[NavSection] = &[
                 slug: "groups",
                 title: "API groups",
                 purpose: "Group APIs, reach them on a generated subdomain or your own domains with certificates.",
-                action: "apig:groups:list",
+                action: Some(actions::apig::groups::list),
                 available: true,
             },
             Area {
                 slug: "apis",
                 title: "APIs",
                 purpose: "Define each API's frontend request and backend, then publish it to an environment.",
-                action: "apig:apis:list",
+                action: Some(actions::apig::apis::list),
                 available: true,
             },
             Area {
                 slug: "environments",
                 title: "Environments",
                 purpose: "Keep RELEASE and your own environments, with variables used in backend addresses and paths.",
-                action: "apig:envs:list",
+                action: Some(actions::apig::envs::list),
                 available: true,
             },
             Area {
                 slug: "authorizers",
                 title: "Custom authorizers",
                 purpose: "Let your own HTTP endpoint decide whether a call may pass.",
-                action: "apig:authorizers:list",
+                action: Some(actions::apig::authorizers::list),
                 available: false,
             },
             Area {
@@ -127,14 +129,14 @@ pub const GATEWAY_NAV: &[NavSection] = &[
                 purpose: "Map request parameters to new values before the backend sees them.",
                 // Until the policy catalogue has orchestration actions (issue 22), whoever
                 // may list APIs sees where the rules will be.
-                action: "apig:apis:list",
+                action: Some(actions::apig::apis::list),
                 available: false,
             },
             Area {
                 slug: "error-responses",
                 title: "Error responses",
                 purpose: "Shape the status, headers and body the gateway answers with when a call fails.",
-                action: "apig:gatewayResponses:list",
+                action: Some(actions::apig::gatewayResponses::list),
                 available: false,
             },
         ],
@@ -146,14 +148,14 @@ pub const GATEWAY_NAV: &[NavSection] = &[
                 slug: "throttles",
                 title: "Request throttling",
                 purpose: "Limit how many calls an API takes per second, minute or hour, per caller or in all.",
-                action: "apig:throttles:list",
+                action: Some(actions::apig::throttles::list),
                 available: false,
             },
             Area {
                 slug: "acls",
                 title: "Access control",
                 purpose: "Allow or deny callers by IP address or range, per API.",
-                action: "apig:acls:list",
+                action: Some(actions::apig::acls::list),
                 available: false,
             },
         ],
@@ -165,7 +167,7 @@ pub const GATEWAY_NAV: &[NavSection] = &[
                 slug: "credentials",
                 title: "Credentials",
                 purpose: "Issue keys, secrets and AppCodes to callers and authorize them per API and environment.",
-                action: "apig:apps:list",
+                action: Some(actions::apig::apps::list),
                 available: false,
             },
             Area {
@@ -173,7 +175,7 @@ pub const GATEWAY_NAV: &[NavSection] = &[
                 title: "Credential quotas",
                 purpose: "Cap how many calls a credential makes in a period.",
                 // Quotas belong to credentials until their own actions land (issue 21).
-                action: "apig:apps:list",
+                action: Some(actions::apig::apps::list),
                 available: false,
             },
         ],
@@ -184,7 +186,7 @@ pub const GATEWAY_NAV: &[NavSection] = &[
             slug: "monitoring",
             title: "Monitoring",
             purpose: "Follow calls, errors and latency over time for the gateway and each API.",
-            action: "apig:metricData:get",
+            action: Some(actions::apig::metricData::get),
             available: false,
         }],
     },

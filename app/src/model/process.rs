@@ -1,5 +1,6 @@
 //! The five steps of the APIG process, as the dashboard's checklist shows them.
 
+use crate::model::permission::{actions, Action};
 use serde::{Deserialize, Serialize};
 
 /// One step of the process.
@@ -11,7 +12,7 @@ pub struct Step {
     pub done_when: &'static str,
     /// The wizard that does the step (label, path, the action it needs), once this version
     /// of Portico has it. `{gateway}` in the path stands for the project's first gateway.
-    pub wizard: Option<(&'static str, &'static str, &'static str)>,
+    pub wizard: Option<(&'static str, &'static str, Action)>,
     /// For a step this version does not have yet: what is coming, and the link (label,
     /// path) to what exists today.
     pub coming: Option<(&'static str, &'static str, &'static str)>,
@@ -55,7 +56,7 @@ pub const STEPS: &[Step] = &[
         title: "Create users and grant permissions",
         description: "Give your team their own sign-in and the APIG permissions they need.",
         done_when: "a user other than admin holds an APIG policy",
-        wizard: Some(("Create a user", "/iam/users/new", "iam:users:create")),
+        wizard: Some(("Create a user", "/iam/users/new", actions::iam::users::create)),
         coming: None,
     },
     Step {
@@ -63,7 +64,7 @@ pub const STEPS: &[Step] = &[
         description:
             "A gateway is an isolated space for API groups, APIs, credentials and policies.",
         done_when: "a gateway exists",
-        wizard: Some(("Create a gateway", "/gateways/new", "apig:instances:create")),
+        wizard: Some(("Create a gateway", "/gateways/new", actions::apig::instances::create)),
         coming: None,
     },
     Step {
@@ -73,7 +74,7 @@ pub const STEPS: &[Step] = &[
         wizard: Some((
             "Open an API",
             "/gateways/{gateway}/apis/new",
-            "apig:apis:create",
+            actions::apig::apis::create,
         )),
         coming: None,
     },

@@ -10,6 +10,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 use crate::error::AppError;
 use crate::model::audit::AuditResult;
+use crate::model::permission::actions::Action;
 use crate::services::audit::{self, Target};
 use crate::services::caller::Caller;
 use crate::services::revision;
@@ -87,14 +88,25 @@ impl<'a> Change<'a> {
     /// (a batch records one per thing it changed).
     pub async fn record(
         &mut self,
-        action: &str,
+        action: Action,
+        target: Target<'_>,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        self.record_event(action.name(), target, detail).await
+    }
+
+    /// Records an event that is no catalogue action (a user changing their own password,
+    /// which needs no permission) under its audit name.
+    pub async fn record_event(
+        &mut self,
+        event: &'static str,
         target: Target<'_>,
         detail: &str,
     ) -> Result<(), AppError> {
         audit::record(
             &mut *self.tx,
             self.caller,
-            action,
+            event,
             target,
             AuditResult::Success,
             detail,
@@ -142,7 +154,7 @@ impl<'a> Change<'a> {
     /// transaction committed.
     pub async fn commit(
         mut self,
-        action: &str,
+        action: Action,
         target: Target<'_>,
         detail: &str,
     ) -> Result<(), AppError> {

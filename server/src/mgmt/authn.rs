@@ -1,6 +1,7 @@
 //! Authentication of management calls, in this order: `X-Auth-Token` (from
 //! `POST /v3/auth/tokens`), an `SDK-HMAC-SHA256` signature with a permanent access key or a
-//! temporary one (whose request must carry its `X-Security-Token`), or the console session. The result is a `Caller` in the request's extensions. The token
+//! temporary one (whose request must carry its `X-Security-Token`), or the console session. The result is the caller, sealed in the request's extensions
+//! until a handler names its action (`access`). The token
 //! request itself authenticates by the password in its body, and a signature on it is
 //! ignored (Huawei's IAM SDK signs every request).
 use std::net::SocketAddr;
@@ -19,6 +20,7 @@ use app::services::caller::{Caller, Channel};
 use app::services::iam::tokens::TokenInfo;
 use app::services::{iam::access_keys, iam::session, iam::tokens};
 
+use super::access::Authenticated;
 use super::{ApiError, MgmtState};
 use crate::signature::{self, RequestParts};
 
@@ -38,7 +40,7 @@ pub async fn authenticate(
     }
     match identify(&state, request).await {
         Ok((caller, mut request)) => {
-            request.extensions_mut().insert(caller);
+            request.extensions_mut().insert(Authenticated::new(caller));
             next.run(request).await
         }
         Err(error) => error.into_response(),

@@ -2,9 +2,10 @@
 //! `huaweicloudsdkiam` speaks, and the APIG v2 subset of `huaweicloudsdkapig`.
 //!
 //! Rules: `authn` authenticates every request (token, AK/SK signature, or console session)
-//! and puts the `Caller` in the request; every handler checks exactly one IAM action
-//! (`guard`) before it reads or changes anything; errors leave through `error::ApiError` in
+//! and leaves the caller in the request, sealed; a handler gets it only from an `access`
+//! extractor by naming the one IAM action it performs, before it reads or changes anything; errors leave through `error::ApiError` in
 //! APIG's JSON shape. Handlers only translate JSON to service calls.
+mod access;
 mod apig;
 pub mod authn;
 mod error;
@@ -18,12 +19,9 @@ use axum::Router;
 use sqlx::PgPool;
 
 use app::model::gateway::Endpoints;
-use app::model::permission::Scope;
-use app::services::audit::Target;
-use app::services::caller::Caller;
-use app::services::iam::authz;
 use app::services::secrets::MasterKey;
 
+pub use access::{InAccount, InGateway, InProject};
 pub use error::ApiError;
 pub use extract::{page, Body, Path, Query};
 
@@ -72,28 +70,4 @@ fn with_layers(routes: Router<MgmtState>, state: MgmtState) -> Router {
         .layer(from_fn_with_state(state.clone(), authn::authenticate))
         .layer(from_fn(error::respond))
         .with_state(state)
-}
-
-/// Checks one IAM action for the caller across their project; refusals are audited.
-pub async fn guard(
-    state: &MgmtState,
-    caller: &Caller,
-    action: &str,
-    target: Target<'_>,
-) -> Result<(), ApiError> {
-    guard_in(state, caller, action, Scope::Project, target).await
-}
-
-/// Checks one IAM action for the caller in `scope` (one gateway, or anywhere for a list
-/// that is filtered afterwards); refusals are audited.
-pub async fn guard_in(
-    state: &MgmtState,
-    caller: &Caller,
-    action: &str,
-    scope: Scope<'_>,
-    target: Target<'_>,
-) -> Result<(), ApiError> {
-    authz::require_in(&state.pool, caller, action, scope, target)
-        .await
-        .map_err(ApiError::from)
 }

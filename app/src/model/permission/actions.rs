@@ -12,194 +12,183 @@ use super::evaluate::{glob_matches, pattern_matches};
 /// The services whose actions a policy may name.
 pub const SERVICES: &[&str] = &["apig", "iam"];
 
-/// Every action Portico knows, `apig:` first, then `iam:`.
-pub const ACTIONS: &[&str] = &[
-    // apig:instances
-    "apig:instances:create",
-    "apig:instances:delete",
-    "apig:instances:update",
-    "apig:instances:get",
-    "apig:instances:list",
-    // apig:instance
-    "apig:instance:listByTags",
-    "apig:instance:getNumByTags",
-    // apig:instanceTags
-    "apig:instanceTags:list",
-    "apig:instanceTags:create",
-    "apig:instanceTags:delete",
-    // apig:groups
-    "apig:groups:create",
-    "apig:groups:delete",
-    "apig:groups:get",
-    "apig:groups:list",
-    "apig:groups:update",
-    // apig:domains
-    "apig:domains:create",
-    "apig:domains:delete",
-    "apig:domains:bindCertificate",
-    "apig:domains:unbindCertificate",
-    "apig:domains:getCertificate",
-    "apig:domains:updateSLDomainSetting",
-    "apig:domains:get",
-    // apig:variables
-    "apig:variables:create",
-    "apig:variables:delete",
-    "apig:variables:get",
-    "apig:variables:list",
-    // apig:apis
-    "apig:apis:create",
-    "apig:apis:delete",
-    "apig:apis:update",
-    "apig:apis:get",
-    "apig:apis:list",
-    "apig:apis:publish",
-    "apig:apis:offline",
-    "apig:apis:debug",
-    "apig:apis:import",
-    "apig:apis:export",
-    "apig:apis:grantAppAccess",
-    "apig:apis:relieveAppAccess",
-    "apig:apis:bindSigns",
-    "apig:apis:unbindSigns",
-    "apig:apis:bindAcls",
-    "apig:apis:unbindAcls",
-    "apig:apis:bindThrottles",
-    "apig:apis:unbindThrottles",
-    "apig:apis:bindPlugins",
-    "apig:apis:unbindPlugins",
-    "apig:apis:listBindedApps",
-    "apig:apis:listBindedSigns",
-    "apig:apis:listBindedAcls",
-    "apig:apis:listBindedThrottles",
-    "apig:apis:listBindedTrottles",
-    "apig:apis:listBindedPlugins",
-    // apig:envs
-    "apig:envs:create",
-    "apig:envs:delete",
-    "apig:envs:list",
-    "apig:envs:update",
-    // apig:apps
-    "apig:apps:create",
-    "apig:apps:delete",
-    "apig:apps:get",
-    "apig:apps:list",
-    "apig:apps:update",
-    "apig:apps:listBindedApis",
-    "apig:apps:listUnbindedApis",
-    // apig:appCodes
-    "apig:appCodes:create",
-    "apig:appCodes:list",
-    "apig:appCodes:get",
-    "apig:appCodes:update",
-    "apig:appCodes:delete",
-    // apig:signs
-    "apig:signs:create",
-    "apig:signs:delete",
-    "apig:signs:list",
-    "apig:signs:update",
-    "apig:signs:listBindedApis",
-    "apig:signs:listUnbindedApis",
-    // apig:acls
-    "apig:acls:create",
-    "apig:acls:delete",
-    "apig:acls:get",
-    "apig:acls:list",
-    "apig:acls:update",
-    "apig:acls:listUnbindedApis",
-    // apig:acl
-    "apig:acl:listBoundApi",
-    // apig:throttles
-    "apig:throttles:create",
-    "apig:throttles:delete",
-    "apig:throttles:get",
-    "apig:throttles:list",
-    "apig:throttles:update",
-    "apig:throttles:listBindedApis",
-    "apig:throttles:listUnbindedApis",
-    // apig:specialThrottles
-    "apig:specialThrottles:create",
-    "apig:specialThrottles:delete",
-    "apig:specialThrottles:get",
-    "apig:specialThrottles:update",
-    // apig:vpcChannels
-    "apig:vpcChannels:create",
-    "apig:vpcChannels:delete",
-    "apig:vpcChannels:update",
-    "apig:vpcChannels:get",
-    "apig:vpcChannels:list",
-    "apig:vpcChannels:addInstance",
-    "apig:vpcChannels:deleteInstance",
-    "apig:vpcChannels:updateMemberGroup",
-    "apig:vpcChannels:addOrUpdateMemberGroups",
-    "apig:vpcChannels:deleteMemberGroup",
-    "apig:vpcChannels:batchEnableInstance",
-    "apig:vpcChannels:batchDisableInstance",
-    // apig:authorizers
-    "apig:authorizers:create",
-    "apig:authorizers:delete",
-    "apig:authorizers:get",
-    "apig:authorizers:list",
-    "apig:authorizers:update",
-    // apig:tags
-    "apig:tags:list",
-    // apig:features
-    "apig:features:list",
-    "apig:features:create",
-    // apig:metricData
-    "apig:metricData:get",
-    // apig:gatewayResponses
-    "apig:gatewayResponses:create",
-    "apig:gatewayResponses:get",
-    "apig:gatewayResponses:update",
-    "apig:gatewayResponses:delete",
-    "apig:gatewayResponses:list",
-    // apig:plugins
-    "apig:plugins:create",
-    "apig:plugins:update",
-    "apig:plugins:list",
-    "apig:plugins:get",
-    "apig:plugins:delete",
-    "apig:plugins:listBindedApis",
-    "apig:plugins:listUnbindedApis",
-    // iam:users
-    "iam:users:create",
-    "iam:users:get",
-    "iam:users:list",
-    "iam:users:update",
-    "iam:users:delete",
-    // iam:groups
-    "iam:groups:create",
-    "iam:groups:get",
-    "iam:groups:list",
-    "iam:groups:update",
-    "iam:groups:delete",
-    "iam:groups:addUser",
-    "iam:groups:removeUser",
-    // iam:policies
-    "iam:policies:create",
-    "iam:policies:get",
-    "iam:policies:list",
-    "iam:policies:update",
-    "iam:policies:delete",
-    // iam:permissions
-    "iam:permissions:grantRoleToGroupOnProject",
-    "iam:permissions:revokeRoleFromGroupOnProject",
-    "iam:permissions:listRolesForGroupOnProject",
-    "iam:permissions:checkRoleForGroupOnProject",
-    // iam:credentials
-    "iam:credentials:createCredential",
-    "iam:credentials:getCredential",
-    "iam:credentials:listCredentials",
-    "iam:credentials:updateCredential",
-    "iam:credentials:deleteCredential",
-    // iam:projects
-    "iam:projects:create",
-    "iam:projects:get",
-    "iam:projects:list",
-    "iam:projects:update",
-    // iam:audit
-    "iam:audit:list",
-];
+/// One action of the catalogue: its name as policies spell it and the kind of thing it
+/// acts on (what a refusal's audit record names). Only the catalogue makes them, so a
+/// check always names an action Portico knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Action {
+    name: &'static str,
+    kind: &'static str,
+}
+
+impl Action {
+    /// `service:resource:verb`, as policies name it.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// What the action acts on, in the console's words ("API group", "access key").
+    pub fn target_kind(self) -> &'static str {
+        self.kind
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// A verb's own kind when the table gives one (`getCertificate ("certificate")`), else its
+/// resource's.
+macro_rules! kind {
+    ($kind:literal) => {
+        $kind
+    };
+    ($kind:literal, $verb_kind:literal) => {
+        $verb_kind
+    };
+}
+
+/// The catalogue from one table: a constant per action, spelled as APIG spells it
+/// (`apig::instanceTags::create` is `apig:instanceTags:create`), and [`ACTIONS`], every
+/// name in the table's order.
+macro_rules! catalogue {
+    ($($service:ident { $($resource:ident ($kind:literal) {
+        $($verb:ident $(($verb_kind:literal))?),* $(,)?
+    })* })*) => {
+        $(
+            #[allow(non_snake_case)]
+            pub mod $service {
+                $(
+                    #[allow(non_snake_case, non_upper_case_globals)]
+                    pub mod $resource {
+                        use super::super::Action;
+                        $(
+                            pub const $verb: Action = Action {
+                                name: concat!(
+                                    stringify!($service), ":", stringify!($resource), ":", stringify!($verb)
+                                ),
+                                kind: kind!($kind $(, $verb_kind)?),
+                            };
+                        )*
+                    }
+                )*
+            }
+        )*
+
+        /// Every action Portico knows, `apig:` first, then `iam:`.
+        pub const ALL: &[Action] = &[$($($($service::$resource::$verb,)*)*)*];
+
+        /// The names of [`ALL`], in the same order.
+        pub const ACTIONS: &[&str] = &[
+            $($($(concat!(stringify!($service), ":", stringify!($resource), ":", stringify!($verb)),)*)*)*
+        ];
+    };
+}
+
+catalogue! {
+    apig {
+        instances ("gateway") { create, delete, update, get, list }
+        instance ("gateway") { listByTags, getNumByTags }
+        instanceTags ("gateway") { list, create, delete }
+        groups ("API group") { create, delete, get, list, update }
+        domains ("domain") {
+            create,
+            delete,
+            bindCertificate ("certificate"),
+            unbindCertificate ("certificate"),
+            getCertificate ("certificate"),
+            updateSLDomainSetting,
+            get,
+        }
+        variables ("variable") { create, delete, get, list }
+        apis ("API") {
+            create,
+            delete,
+            update,
+            get,
+            list,
+            publish,
+            offline,
+            debug,
+            import,
+            export,
+            grantAppAccess,
+            relieveAppAccess,
+            bindSigns,
+            unbindSigns,
+            bindAcls,
+            unbindAcls,
+            bindThrottles,
+            unbindThrottles,
+            bindPlugins,
+            unbindPlugins,
+            listBindedApps,
+            listBindedSigns,
+            listBindedAcls,
+            listBindedThrottles,
+            listBindedTrottles,
+            listBindedPlugins,
+        }
+        envs ("environment") { create, delete, list, update }
+        apps ("credential") { create, delete, get, list, update, listBindedApis, listUnbindedApis }
+        appCodes ("AppCode") { create, list, get, update, delete }
+        signs ("signature key") { create, delete, list, update, listBindedApis, listUnbindedApis }
+        acls ("access control policy") { create, delete, get, list, update, listUnbindedApis }
+        acl ("access control policy") { listBoundApi }
+        throttles ("throttling policy") {
+            create,
+            delete,
+            get,
+            list,
+            update,
+            listBindedApis,
+            listUnbindedApis,
+        }
+        specialThrottles ("throttling policy") { create, delete, get, update }
+        vpcChannels ("load balance channel") {
+            create,
+            delete,
+            update,
+            get,
+            list,
+            addInstance,
+            deleteInstance,
+            updateMemberGroup,
+            addOrUpdateMemberGroups,
+            deleteMemberGroup,
+            batchEnableInstance,
+            batchDisableInstance,
+        }
+        authorizers ("custom authorizer") { create, delete, get, list, update }
+        tags ("tag") { list }
+        features ("gateway") { list, create }
+        metricData ("metric") { get }
+        gatewayResponses ("gateway response") { create, get, update, delete, list }
+        plugins ("plugin") { create, update, list, get, delete, listBindedApis, listUnbindedApis }
+    }
+    iam {
+        users ("user") { create, get, list, update, delete }
+        groups ("group") { create, get, list, update, delete, addUser, removeUser }
+        policies ("policy") { create, get, list, update, delete }
+        permissions ("group") {
+            grantRoleToGroupOnProject,
+            revokeRoleFromGroupOnProject,
+            listRolesForGroupOnProject,
+            checkRoleForGroupOnProject,
+        }
+        credentials ("access key") {
+            createCredential,
+            getCredential,
+            listCredentials,
+            updateCredential,
+            deleteCredential,
+        }
+        projects ("project") { create, get, list, update }
+        audit ("audit log") { list }
+    }
+}
 
 /// Checks a `Resource` entry: `apig:<region>:<account>:instance:<gateway id>`, five parts,
 /// `*` allowed in each (region and account are not compared). Portico limits statements
@@ -326,6 +315,26 @@ mod tests {
             assert!(is_known(action), "{action}");
         }
         assert_eq!(ACTIONS.iter().filter(|a| a.starts_with("iam:")).count(), 31);
+    }
+
+    #[test]
+    fn each_constant_is_named_as_its_path_and_acts_on_its_kind() {
+        assert_eq!(
+            apig::instanceTags::create.name(),
+            "apig:instanceTags:create"
+        );
+        assert_eq!(apig::instanceTags::create.target_kind(), "gateway");
+        assert_eq!(
+            apig::apis::listBindedTrottles.to_string(),
+            "apig:apis:listBindedTrottles"
+        );
+        assert_eq!(apig::groups::get.target_kind(), "API group");
+        assert_eq!(iam::groups::get.target_kind(), "group");
+        assert_eq!(
+            iam::credentials::createCredential.target_kind(),
+            "access key"
+        );
+        assert!(is_known(iam::audit::list.name()));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What a grant hands over, so that it can be held to two rules before it is made:
 //! `iam:` actions are the account's, never one project's, and nobody grants more than they
 //! hold where the grant applies.
-use super::actions::ACTIONS;
+use super::actions::{Action, ACTIONS, ALL};
 use super::document::{Effect, PermissionDocument};
 use super::evaluate::{evaluate_in, pattern_matches, Scope};
 
@@ -34,7 +34,7 @@ pub fn account_wide_actions(document: &PermissionDocument) -> Vec<&'static str> 
 /// gateway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Demand<'a> {
-    pub action: &'static str,
+    pub action: Action,
     pub scope: Scope<'a>,
 }
 
@@ -64,15 +64,16 @@ pub fn demands(document: &PermissionDocument) -> Vec<Demand<'_>> {
                 })
                 .collect()
         };
-        for action in ACTIONS.iter().copied().filter(|action| {
+        for action in ALL.iter().copied().filter(|action| {
             statement
                 .actions
                 .iter()
-                .any(|pattern| pattern_matches(pattern, action))
+                .any(|pattern| pattern_matches(pattern, action.name()))
         }) {
             for &(scope, asked) in &scopes {
                 let demand = Demand { action, scope };
-                if evaluate_in([document], action, asked).is_allowed() && !demands.contains(&demand)
+                if evaluate_in([document], action.name(), asked).is_allowed()
+                    && !demands.contains(&demand)
                 {
                     demands.push(demand);
                 }
@@ -116,19 +117,19 @@ mod tests {
             demands(&document),
             vec![
                 Demand {
-                    action: "apig:apis:get",
+                    action: super::super::actions::apig::apis::get,
                     scope: Scope::Project
                 },
                 Demand {
-                    action: "apig:apis:create",
+                    action: super::super::actions::apig::apis::create,
                     scope: Scope::Gateway("gw1")
                 },
                 Demand {
-                    action: "apig:apis:create",
+                    action: super::super::actions::apig::apis::create,
                     scope: Scope::Project
                 },
                 Demand {
-                    action: "apig:apis:delete",
+                    action: super::super::actions::apig::apis::delete,
                     scope: Scope::Project
                 },
             ]
@@ -136,7 +137,7 @@ mod tests {
         let read_only = system_policy("APIG ReadOnlyAccess").unwrap().document();
         let handed = demands(&read_only);
         assert!(handed.iter().all(|d| d.scope == Scope::Project));
-        assert!(handed.iter().any(|d| d.action == "apig:apis:list"));
-        assert!(!handed.iter().any(|d| d.action == "apig:apis:create"));
+        assert!(handed.iter().any(|d| d.action.name() == "apig:apis:list"));
+        assert!(!handed.iter().any(|d| d.action.name() == "apig:apis:create"));
     }
 }

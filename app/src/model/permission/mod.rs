@@ -24,7 +24,7 @@ mod locate;
 mod properties;
 pub mod system;
 
-pub use actions::{is_known, ACTIONS};
+pub use actions::{is_known, Action, ACTIONS};
 pub use document::{parse, Effect, PermissionDocument, PermissionDocumentError, Statement};
 pub use evaluate::{evaluate, evaluate_in, pattern_matches, resource_matches, Decision, Scope};
 pub use system::{system_policy, PermissionPolicyKind, SystemPermissionPolicy, SYSTEM_POLICIES};

@@ -18,6 +18,7 @@ use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::model::api::{ApiDefinition, BackendParam, Publication, ReqParam, VersionInfo};
 use crate::model::api_group::Environment;
+use crate::model::permission::actions;
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -149,10 +150,10 @@ fn ApiView(data: ApiView, actions: Actions, tab: Memo<Tab>) -> impl IntoView {
                 <CopyButton text=api.id.clone() what="API ID"/>
             </p>
             <div class="form-actions">
-                {shell.can("apig:apis:update").then(|| view! {
+                {shell.can(actions::apig::apis::update).then(|| view! {
                     <a class="btn btn-primary" href=format!("/gateways/{}/apis/{}/edit", api.gateway_id, api.id)>"Edit API"</a>
                 })}
-                {shell.can("apig:apis:delete").then(|| view! {
+                {shell.can(actions::apig::apis::delete).then(|| view! {
                     <button type="button" class="btn btn-danger" on:click=move |_| delete_open.set(true)>"Delete API"</button>
                 })}
             </div>
@@ -295,8 +296,8 @@ struct EnvRow {
 #[component]
 fn Publishing(data: ApiView, actions: Actions) -> impl IntoView {
     let shell = use_shell();
-    let can_publish = shell.can("apig:apis:publish");
-    let can_offline = shell.can("apig:apis:offline");
+    let can_publish = shell.can(actions::apig::apis::publish);
+    let can_offline = shell.can(actions::apig::apis::offline);
     let api = data.api.clone();
     let group = data
         .scope

@@ -17,6 +17,7 @@ use crate::components::table::{Column, DataTable, ListState, TableSearch};
 use crate::error::AppError;
 use crate::model::api_group::{validate_group_name, validate_remark, ApiGroup};
 use crate::model::gateway::counted;
+use crate::model::permission::actions;
 
 #[component]
 pub fn GatewayGroupsPage() -> impl IntoView {
@@ -103,7 +104,7 @@ fn GroupTable(
     gateway_id: String,
 ) -> impl IntoView {
     let shell = use_shell();
-    let can_delete = shell.can("apig:groups:delete");
+    let can_delete = shell.can(actions::apig::groups::delete);
     let removal = RwSignal::new(None::<Removal>);
     let open = RwSignal::new(false);
     let target = StoredValue::new(None::<String>);
@@ -216,7 +217,7 @@ fn CreateGroupCard(
         });
     };
     move || {
-        shell.can("apig:groups:create").then(|| view! {
+        shell.can(actions::apig::groups::create).then(|| view! {
             <section class="card">
                 <h2>"Create an API group"</h2>
                 <form class="form" novalidate on:submit=submit>

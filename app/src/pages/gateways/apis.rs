@@ -14,6 +14,7 @@ use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, EmptyState, ListState, Selection, TableSearch};
 use crate::model::api::ApiInfo;
 use crate::model::api_group::Environment;
+use crate::model::permission::actions;
 
 /// "GET /orders/{id}" with "(prefix)" for prefix matches.
 pub fn route_label(api: &ApiInfo) -> String {
@@ -109,7 +110,7 @@ pub fn GatewayApisPage() -> impl IntoView {
                             <option value="">"Any environment"</option>
                             {envs.into_iter().map(|e| view! { <option value=e.id>{format!("Live in {}", e.name)}</option> }).collect_view()}
                         </select>
-                        {shell.can("apig:apis:create").then(|| view! {
+                        {shell.can(actions::apig::apis::create).then(|| view! {
                             <div class="table-toolbar-actions">
                                 <a class="btn btn-primary" href=new_href>"Open an API"</a>
                             </div>
@@ -126,9 +127,9 @@ pub fn GatewayApisPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|result| match result {
                 Ok(view_data) => {
-                    let can_create = shell.can("apig:apis:create");
+                    let can_create = shell.can(actions::apig::apis::create);
                     let href = new_href();
-                    let bulk = shell.can("apig:apis:publish") || shell.can("apig:apis:offline");
+                    let bulk = shell.can(actions::apig::apis::publish) || shell.can(actions::apig::apis::offline);
                     view! {
                         <DataTable
                             label="APIs"
@@ -143,7 +144,7 @@ pub fn GatewayApisPage() -> impl IntoView {
                                     title="No APIs yet"
                                     text="The Open-an-API wizard walks you through the request callers send, the backend that answers, and publishing it to an environment; it ends with a curl line to call it."
                                     action=can_create.then(|| (href.clone(), "Open an API with the wizard"))
-                                    permission="apig:apis:create"
+                                    permission=actions::apig::apis::create
                                 />
                             }
                         />
@@ -199,11 +200,11 @@ fn BulkBar(
                     on:change=move |ev| env.set(event_target_value(&ev))>
                     {environments.iter().map(|e| view! { <option value=e.id.clone()>{format!("in {}", e.name)}</option> }).collect_view()}
                 </select>
-                {shell.can("apig:apis:publish").then(|| view! {
+                {shell.can(actions::apig::apis::publish).then(|| view! {
                     <button type="button" class="btn btn-primary btn-small" disabled=move || batch.pending().get()
                         on:click=run(true)>"Publish"</button>
                 })}
-                {shell.can("apig:apis:offline").then(|| view! {
+                {shell.can(actions::apig::apis::offline).then(|| view! {
                     <button type="button" class="btn btn-small" disabled=move || batch.pending().get()
                         on:click=run(false)>"Take offline"</button>
                 })}
@@ -274,10 +275,10 @@ fn TransferCards(
             {move || scope.get().map(|scope| view! {
                 <details class="transfer">
                     <summary>"Import and export"</summary>
-                    {shell.can("apig:apis:import").then(|| view! {
+                    {shell.can(actions::apig::apis::import).then(|| view! {
                         <ImportCard gateway_id=gateway_id.get_untracked() scope=scope.clone() on_done/>
                     })}
-                    {shell.can("apig:apis:export").then(|| view! {
+                    {shell.can(actions::apig::apis::export).then(|| view! {
                         <ExportCard gateway_id=gateway_id.get_untracked() scope=scope.clone()/>
                     })}
                 </details>

@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::model::certificate::{
     validate_certificate_name, validate_domain, BoundDomain, Link, TLS_VERSIONS,
 };
+use crate::model::permission::actions;
 
 /// Days left before a certificate expires, counted on whole UTC days of `YYYY-MM-DD ...`.
 fn days_between(today: &str, until: &str) -> Option<i64> {
@@ -117,9 +118,9 @@ enum Pending {
 #[component]
 fn DomainsCard(data: GroupDomainsView, actions: DomainActions) -> impl IntoView {
     let shell = use_shell();
-    let can_unbind = shell.can("apig:domains:delete");
-    let can_bind_cert = shell.can("apig:domains:bindCertificate");
-    let can_unbind_cert = shell.can("apig:domains:unbindCertificate");
+    let can_unbind = shell.can(actions::apig::domains::delete);
+    let can_bind_cert = shell.can(actions::apig::domains::bindCertificate);
+    let can_unbind_cert = shell.can(actions::apig::domains::unbindCertificate);
     let confirming = RwSignal::new(None::<Pending>);
     let open = RwSignal::new(false);
     Effect::new(move |_| {
@@ -444,7 +445,7 @@ fn BindDomainCard(
         .map(|v| (v.to_string(), format!("{v} (served as TLS 1.2 and up)")))
         .collect();
     move || {
-        shell.can("apig:domains:create").then(|| view! {
+        shell.can(actions::apig::domains::create).then(|| view! {
             <section class="card">
                 <h2>"Bind a domain"</h2>
                 <form class="form" novalidate on:submit=submit>

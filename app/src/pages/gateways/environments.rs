@@ -23,6 +23,7 @@ use crate::model::api_group::{
     Environment, Variable, RELEASE_ID,
 };
 use crate::model::gateway::{counted, thousands};
+use crate::model::permission::actions;
 
 #[component]
 pub fn GatewayEnvironmentsPage() -> impl IntoView {
@@ -72,7 +73,7 @@ fn EnvironmentTable(
     delete: ServerAction<DeleteEnvironment>,
     gateway_id: String,
 ) -> impl IntoView {
-    let can_delete = use_shell().can("apig:envs:delete");
+    let can_delete = use_shell().can(actions::apig::envs::delete);
     let confirming = RwSignal::new(None::<Environment>);
     let open = RwSignal::new(false);
     Effect::new(move |_| {
@@ -200,7 +201,7 @@ fn CreateEnvironmentCard(
             remark: remark.get_untracked(),
         });
     };
-    use_shell().can("apig:envs:create").then(|| view! {
+    use_shell().can(actions::apig::envs::create).then(|| view! {
         <section class="card">
             <h2>"Add an environment"</h2>
             <form class="inline-fields" novalidate on:submit=submit>
@@ -268,7 +269,7 @@ fn VariablesCard(data: EnvironmentsView, gateway_id: String) -> impl IntoView {
         .iter()
         .map(|g| (g.id.clone(), g.name.clone()))
         .collect();
-    let can_delete = shell.can("apig:variables:delete");
+    let can_delete = shell.can(actions::apig::variables::delete);
     let columns = {
         let env_name = env_name.clone();
         let gateway_id = gateway_id.clone();
@@ -322,7 +323,7 @@ fn VariablesCard(data: EnvironmentsView, gateway_id: String) -> impl IntoView {
                     })
                 }
             </Transition>
-            {shell.can("apig:variables:create").then(|| view! {
+            {shell.can(actions::apig::variables::create).then(|| view! {
                 <AddVariableForm gateway_id group_id environments create/>
             })}
         </section>

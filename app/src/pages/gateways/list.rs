@@ -12,6 +12,7 @@ use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
 use crate::error::AppError;
 use crate::model::gateway::{Gateway, MAX_GATEWAYS};
+use crate::model::permission::actions;
 
 #[component]
 pub fn GatewaysPage() -> impl IntoView {
@@ -46,7 +47,7 @@ pub fn GatewaysPage() -> impl IntoView {
             <Show when=move || { !forbidden() && (total.get() > 0 || list.searching()) }>
                 <div class="table-toolbar">
                     <TableSearch list label="Search gateways by name"/>
-                    {move || shell.can("apig:instances:create").then(|| view! {
+                    {move || shell.can(actions::apig::instances::create).then(|| view! {
                         <div class="table-toolbar-actions">
                             <a class="btn btn-primary" href="/gateways/new">"Create gateway"</a>
                         </div>
@@ -58,7 +59,7 @@ pub fn GatewaysPage() -> impl IntoView {
             {move || page.get().map(|result| match result {
                 Ok(page) => {
                     let searched = list.search.get_untracked();
-                    let can_create = shell.can("apig:instances:create");
+                    let can_create = shell.can(actions::apig::instances::create);
                     view! {
                         <DataTable
                             label="Gateways"

@@ -24,6 +24,7 @@ use crate::model::api::{
     frontend_path_params, ApiDefinition, BackendApi, BackendParam, MockInfo, ReqParam,
 };
 use crate::model::api_group::{validate_group_name, RELEASE_ID};
+use crate::model::permission::actions;
 use edit::keep_unedited;
 pub use edit::EditApiWizard;
 use review::{DoneStep, ReviewForm};
@@ -498,7 +499,7 @@ pub fn OpenApiWizard() -> impl IntoView {
             back=Signal::derive(move || (format!("/gateways/{}/apis", gateway_id.get()), "APIs"))
             steps=STEPS
             current=step
-            permission="apig:apis:create"
+            permission=actions::apig::apis::create
             refused="open APIs on this gateway"
         >
             <Transition fallback=|| view! { <Loading/> }>

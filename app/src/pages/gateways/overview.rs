@@ -24,6 +24,7 @@ use crate::model::gateway::{
     self as rules, feature_number, thousands, FeatureSetting, FeatureState, FeatureValue, Gateway,
     GatewayChange, GatewayContents, FEATURES, MIB,
 };
+use crate::model::permission::actions;
 use cards::{PortsCard, TagsCard};
 
 /// The changes the page can make.
@@ -102,7 +103,7 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
             )
         })
         .collect();
-    let can_delete = shell.can("apig:instances:delete");
+    let can_delete = shell.can(actions::apig::instances::delete);
     // What a policy's Resource names to limit a statement to this gateway.
     let resource = format!("apig:*:*:instance:{}", gateway.id);
     view! {
@@ -123,12 +124,12 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
                         {row("Inbound ports", or_none(port_urls.join(", ")))}
                     })}
         </section>
-        <DetailsCard gateway=gateway.clone() update=actions.update can_update=shell.can("apig:instances:update")/>
+        <DetailsCard gateway=gateway.clone() update=actions.update can_update=shell.can(actions::apig::instances::update)/>
         <ParametersCard
             gateway_id=gateway.id.clone()
             features=detail.features
             set=actions.feature
-            can_set=shell.can("apig:features:create")
+            can_set=shell.can(actions::apig::features::create)
         />
         <TagsCard gateway=gateway.clone() change=actions.tags shell/>
         <PortsCard
@@ -136,7 +137,7 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
             ports=detail.ingress_ports
             add=actions.add_port
             remove=actions.delete_port
-            can_update=shell.can("apig:instances:update")
+            can_update=shell.can(actions::apig::instances::update)
         />
         {can_delete.then(|| view! { <DeleteCard gateway contents=detail.contents delete=actions.delete/> })}
     }

@@ -19,6 +19,7 @@ use crate::model::gateway::{
     FEATURES, MAX_TAGS,
 };
 use crate::model::iam::validate_description;
+use crate::model::permission::actions;
 use steps::{BasicsStep, ParametersStep, TagsPortsStep};
 
 const STEPS: &[&str] = &["Basics", "Parameters", "Tags and ports", "Review", "Done"];
@@ -360,7 +361,7 @@ pub fn CreateGatewayWizard() -> impl IntoView {
             back=("/gateways".to_owned(), "Gateways")
             steps=STEPS
             current=step
-            permission="apig:instances:create"
+            permission=actions::apig::instances::create
             refused="create gateways"
         >
             {move || match step.get() {

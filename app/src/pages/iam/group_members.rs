@@ -9,6 +9,7 @@ use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::ShellContext;
 use crate::components::table::{Column, DataTable};
 use crate::model::iam::User;
+use crate::model::permission::actions;
 
 /// The members table, with adding and removing members.
 #[component]
@@ -20,8 +21,8 @@ pub(super) fn MembersCard(
     ask: Callback<Removal>,
     shell: ShellContext,
 ) -> impl IntoView {
-    let can_add = shell.can("iam:groups:addUser");
-    let can_remove = shell.can("iam:groups:removeUser");
+    let can_add = shell.can(actions::iam::groups::addUser);
+    let can_remove = shell.can(actions::iam::groups::removeUser);
     let adding = RwSignal::new(false);
     let count = members.len();
     let member_ids: Vec<String> = members.iter().map(|user| user.id.clone()).collect();

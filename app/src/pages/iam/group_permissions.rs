@@ -10,6 +10,7 @@ use crate::components::form::{described_by, hint_and_error};
 use crate::components::shell::ShellContext;
 use crate::components::table::{Column, DataTable};
 use crate::model::iam::{Grant, PermissionPolicy};
+use crate::model::permission::actions;
 
 /// The grants table, with granting and revoking policies.
 #[component]
@@ -21,8 +22,9 @@ pub(super) fn PermissionsCard(
     ask: Callback<Removal>,
     shell: ShellContext,
 ) -> impl IntoView {
-    let can_grant = shell.can("iam:permissions:grantRoleToGroupOnProject");
-    let can_revoke = shell.can("iam:permissions:revokeRoleFromGroupOnProject") && !is_admin;
+    let can_grant = shell.can(actions::iam::permissions::grantRoleToGroupOnProject);
+    let can_revoke =
+        shell.can(actions::iam::permissions::revokeRoleFromGroupOnProject) && !is_admin;
     let granting = RwSignal::new(false);
     let table = if grants.is_empty() {
         view! {

@@ -11,6 +11,7 @@ use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::model::iam::{validate_description, PermissionPolicy};
+use crate::model::permission::actions;
 use crate::model::permission::parse;
 
 /// Longest custom policy name (IAM's limit).
@@ -113,7 +114,7 @@ pub fn PoliciesPage() -> impl IntoView {
             <div class="table-toolbar">
                 <span class="muted small">"Your account's own policies, in IAM's JSON policy language."</span>
                 <Transition fallback=|| ()>
-                    {move || shell.can("iam:policies:create").then(|| view! {
+                    {move || shell.can(actions::iam::policies::create).then(|| view! {
                         <div class="table-toolbar-actions">
                             <button
                                 type="button"
@@ -144,9 +145,9 @@ pub fn PoliciesPage() -> impl IntoView {
                             <CustomTable
                                 policies=custom
                                 any
-                                can_create=shell.can("iam:policies:create") && editing.with(Option::is_none)
-                                can_update=shell.can("iam:policies:update")
-                                can_delete=shell.can("iam:policies:delete")
+                                can_create=shell.can(actions::iam::policies::create) && editing.with(Option::is_none)
+                                can_update=shell.can(actions::iam::policies::update)
+                                can_delete=shell.can(actions::iam::policies::delete)
                                 edit
                                 ask_delete
                             />

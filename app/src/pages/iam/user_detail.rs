@@ -19,6 +19,7 @@ use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::error::AppError;
 use crate::model::iam::{self, User, UserChange, UserDetail, UserGroup};
+use crate::model::permission::actions;
 
 /// The changes the page can make to the user.
 #[derive(Clone, Copy)]
@@ -81,8 +82,8 @@ fn UserView(detail: UserDetail, actions: UserActions, keys: KeyActions) -> impl 
     let is_self = shell
         .current()
         .is_some_and(|info| info.user_name == user.name);
-    let can_update = shell.can("iam:users:update");
-    let can_delete = shell.can("iam:users:delete") && !is_self;
+    let can_update = shell.can(actions::iam::users::update);
+    let can_delete = shell.can(actions::iam::users::delete) && !is_self;
     let delete_open = RwSignal::new(false);
     let navigate = use_navigate();
     Effect::new(move |_| match actions.delete.value().get() {

@@ -13,6 +13,7 @@ use crate::components::table::{Column, DataTable, ListState, TableSearch};
 use crate::error::AppError;
 use crate::model::iam::{validate_description, validate_name, UserGroup, UserGroupDetail};
 use crate::model::paging::DEFAULT_LIMIT;
+use crate::model::permission::actions;
 
 /// The group every account has for its administrators: it cannot be deleted, its
 /// permissions cannot be revoked, and its `admin` user stays in it.
@@ -68,8 +69,8 @@ pub fn GroupsPage() -> impl IntoView {
             {move || groups.get().map(|result| match result {
                 Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
                 Ok(groups) => {
-                    let can_create = shell.can("iam:groups:create");
-                    let can_delete = shell.can("iam:groups:delete");
+                    let can_create = shell.can(actions::iam::groups::create);
+                    let can_delete = shell.can(actions::iam::groups::delete);
                     view! {
                         <GroupList
                             groups

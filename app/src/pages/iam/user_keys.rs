@@ -10,6 +10,7 @@ use crate::components::feedback::{failure, refresh_on_success, ErrorBanner};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::model::iam::{AccessKey, User, MAX_ACCESS_KEYS};
+use crate::model::permission::actions;
 
 /// The changes the card can make to the user's access keys.
 #[derive(Clone, Copy)]
@@ -50,10 +51,10 @@ pub fn AccessKeysCard(
     is_self: bool,
 ) -> impl IntoView {
     let shell = use_shell();
-    let may = move |action: &str| is_self || shell.can(action);
-    let can_create = may("iam:credentials:createCredential");
-    let can_update = may("iam:credentials:updateCredential");
-    let can_delete = may("iam:credentials:deleteCredential");
+    let may = move |action: crate::model::permission::Action| is_self || shell.can(action);
+    let can_create = may(actions::iam::credentials::createCredential);
+    let can_update = may(actions::iam::credentials::updateCredential);
+    let can_delete = may(actions::iam::credentials::deleteCredential);
     let held = i64::try_from(access_keys.len()).unwrap_or(i64::MAX);
     let full = held >= MAX_ACCESS_KEYS;
     let to_delete = RwSignal::new(String::new());

@@ -11,6 +11,7 @@ use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
 use crate::error::AppError;
 use crate::model::iam::User;
+use crate::model::permission::actions;
 
 /// Whether a user may sign in and call APIs.
 pub fn enabled_badge(enabled: bool) -> impl IntoView {
@@ -52,7 +53,7 @@ pub fn UsersPage() -> impl IntoView {
             <Show when=move || !forbidden()>
                 <div class="table-toolbar">
                     <TableSearch list label="Search users by name"/>
-                    {move || shell.can("iam:users:create").then(|| view! {
+                    {move || shell.can(actions::iam::users::create).then(|| view! {
                         <div class="table-toolbar-actions">
                             <a class="btn btn-primary" href="/iam/users/new">"Create user"</a>
                         </div>
@@ -74,7 +75,7 @@ pub fn UsersPage() -> impl IntoView {
                             empty=format!("No users match “{searched}”.")
                         />
                         <Pager offset=list.offset total/>
-                        {only_admin.then(|| view! { <OnlyAdmin can_create=shell.can("iam:users:create")/> })}
+                        {only_admin.then(|| view! { <OnlyAdmin can_create=shell.can(actions::iam::users::create)/> })}
                     }
                     .into_any()
                 }

@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::model::iam::{
     self, NewUser, PermissionPolicy, UserGroup, UserWizard, UserWizardResult, MAX_NAME,
 };
+use crate::model::permission::actions;
 
 const STEPS: &[&str] = &["User details", "Groups", "Policies", "Review", "Done"];
 const DETAILS: usize = 0;
@@ -396,7 +397,7 @@ pub fn CreateUserWizard() -> impl IntoView {
             back=("/iam/users".to_owned(), "Users")
             steps=STEPS
             current=step
-            permission="iam:users:create"
+            permission=actions::iam::users::create
             refused="create users"
         >
             {move || match step.get() {

@@ -10,6 +10,7 @@ use crate::model::api_group::{
 };
 use crate::model::gateway::counted;
 use crate::model::paging::{Page, SortOrder};
+use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -142,7 +143,7 @@ pub async fn create(
     .await?;
     change
         .commit(
-            "apig:groups:create",
+            actions::apig::groups::create,
             target(&id, name),
             &format!("in gateway {}", gateway.name),
         )
@@ -288,7 +289,7 @@ pub async fn update(
     .await?;
     change
         .commit(
-            "apig:groups:update",
+            actions::apig::groups::update,
             target(id, name.unwrap_or(&current.name)),
             "",
         )
@@ -331,7 +332,7 @@ pub async fn delete(
         .execute(&mut *change)
         .await?;
     change
-        .commit("apig:groups:delete", target(id, &current.name), "")
+        .commit(actions::apig::groups::delete, target(id, &current.name), "")
         .await?;
     Ok(())
 }

@@ -17,6 +17,7 @@ use crate::error::Kind;
 use crate::model::api::{ApiDefinition, ApiInfo, Publication};
 use crate::model::gateway::{feature_number, feature_spec};
 use crate::model::paging::{Page, SortOrder};
+use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -193,7 +194,7 @@ pub async fn create(
     .await?;
     change
         .commit(
-            "apig:apis:create",
+            actions::apig::apis::create,
             target(&id, &definition.name),
             &format!("{} {}", definition.req_method, definition.req_uri),
         )
@@ -398,7 +399,11 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit("apig:apis:update", target(id, &definition.name), "")
+        .commit(
+            actions::apig::apis::update,
+            target(id, &definition.name),
+            "",
+        )
         .await?;
     get(pool, caller, gateway_id, id).await
 }
@@ -431,7 +436,11 @@ pub async fn delete(
         .execute(&mut *change)
         .await?;
     change
-        .commit("apig:apis:delete", target(id, &current.definition.name), "")
+        .commit(
+            actions::apig::apis::delete,
+            target(id, &current.definition.name),
+            "",
+        )
         .await?;
     Ok(())
 }

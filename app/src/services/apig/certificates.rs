@@ -12,6 +12,7 @@ use crate::model::certificate::{
     validate_certificate_name, BoundDomain, Certificate, CertificatePage, CertificateUpload,
 };
 use crate::model::paging::Page;
+use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -159,7 +160,7 @@ pub async fn create(
     insert(pool, &mut change, master, caller, &id, upload).await?;
     change
         .commit(
-            "apig:domains:bindCertificate",
+            actions::apig::domains::bindCertificate,
             target(&id, &upload.name),
             "certificate uploaded",
         )
@@ -347,7 +348,7 @@ pub async fn update(
     .await?;
     change
         .commit(
-            "apig:domains:bindCertificate",
+            actions::apig::domains::bindCertificate,
             target(id, &upload.name),
             "certificate replaced",
         )
@@ -376,7 +377,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppE
         .await?;
     change
         .commit(
-            "apig:domains:unbindCertificate",
+            actions::apig::domains::unbindCertificate,
             target(id, &current.name),
             "certificate deleted",
         )

@@ -11,6 +11,7 @@ use crate::model::certificate::{
     CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, Link,
     MAX_DOMAINS_PER_GROUP,
 };
+use crate::model::permission::actions;
 use crate::services::audit::Target;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -266,7 +267,7 @@ pub async fn bind(
     .await?;
     change
         .commit(
-            "apig:domains:create",
+            actions::apig::domains::create,
             target(&id, &domain),
             &format!("bound to group {}", group.name),
         )
@@ -305,7 +306,7 @@ pub async fn update(
     .await?;
     change
         .commit(
-            "apig:domains:create",
+            actions::apig::domains::create,
             target(domain_id, &current.domain),
             "settings changed",
         )
@@ -328,7 +329,7 @@ pub async fn unbind(
         .await?;
     change
         .commit(
-            "apig:domains:delete",
+            actions::apig::domains::delete,
             target(domain_id, &current.domain),
             "",
         )
@@ -410,7 +411,7 @@ async fn attach(
     set_certificate(&mut change, domain_id, Some(certificate_id)).await?;
     change
         .commit(
-            "apig:domains:bindCertificate",
+            actions::apig::domains::bindCertificate,
             target(domain_id, &current.domain),
             &format!("certificate {}", certificate.name),
         )
@@ -466,7 +467,7 @@ pub async fn upload(
     set_certificate(&mut change, domain_id, Some(&id)).await?;
     change
         .commit(
-            "apig:domains:bindCertificate",
+            actions::apig::domains::bindCertificate,
             target(domain_id, &current.domain),
             &format!("certificate {} uploaded", upload.name),
         )
@@ -502,7 +503,7 @@ async fn detach(
     set_certificate(&mut change, domain_id, None).await?;
     change
         .commit(
-            "apig:domains:unbindCertificate",
+            actions::apig::domains::unbindCertificate,
             target(domain_id, &current.domain),
             "",
         )

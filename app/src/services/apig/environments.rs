@@ -11,6 +11,7 @@ use crate::model::api_group::{
 };
 use crate::model::gateway::counted;
 use crate::model::paging::Page;
+use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -177,7 +178,7 @@ pub async fn create(
     .await?;
     change
         .commit(
-            "apig:envs:create",
+            actions::apig::envs::create,
             env_target(&id, name),
             &format!("in gateway {}", gateway.name),
         )
@@ -216,7 +217,7 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit("apig:envs:update", env_target(id, name), "")
+        .commit(actions::apig::envs::update, env_target(id, name), "")
         .await?;
     get(pool, caller, gateway_id, id).await
 }
@@ -275,7 +276,11 @@ pub async fn delete(
     .execute(&mut *change)
     .await?;
     change
-        .commit("apig:envs:delete", env_target(id, &current.name), "")
+        .commit(
+            actions::apig::envs::delete,
+            env_target(id, &current.name),
+            "",
+        )
         .await?;
     Ok(())
 }
@@ -425,7 +430,7 @@ pub async fn create_variable(
     .await?;
     change
         .commit(
-            "apig:variables:create",
+            actions::apig::variables::create,
             variable_target(&id, &new.name),
             &format!("group {} in {}", group.name, env.name),
         )
@@ -452,7 +457,7 @@ pub async fn update_variable(
     .await?;
     change
         .commit(
-            "apig:variables:create",
+            actions::apig::variables::create,
             variable_target(id, &current.name),
             "value changed",
         )
@@ -473,7 +478,7 @@ pub async fn delete_variable(
         .await?;
     change
         .commit(
-            "apig:variables:delete",
+            actions::apig::variables::delete,
             variable_target(id, &current.name),
             "",
         )

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
+use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -79,10 +80,10 @@ pub async fn create(
         name: &user.name,
     };
     change
-        .commit("iam:credentials:createCredential", target, "")
+        .commit(actions::iam::credentials::createCredential, target, "")
         .await?;
     Ok(NewAccessKey {
-        key: get(pool, caller, &access_key).await?,
+        key: get(pool, &caller.account_id, &access_key).await?,
         secret,
     })
 }
@@ -112,13 +113,14 @@ pub async fn list(
         .collect())
 }
 
-pub async fn get(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<AccessKey, AppError> {
+/// The access key `access_key` of the account `account_id`.
+pub async fn get(pool: &PgPool, account_id: &str, access_key: &str) -> Result<AccessKey, AppError> {
     let row = sqlx::query!(
         "SELECT k.access_key, k.user_id, k.description, k.status, k.created_at, k.last_used_at
            FROM access_keys k JOIN users u ON u.id = k.user_id
           WHERE k.access_key = $1 AND u.account_id = $2",
         access_key,
-        caller.account_id
+        account_id
     )
     .fetch_optional(pool)
     .await?
@@ -140,7 +142,7 @@ pub async fn update(
     status: Option<&str>,
     description: Option<&str>,
 ) -> Result<AccessKey, AppError> {
-    let current = get(pool, caller, access_key).await?;
+    let current = get(pool, &caller.account_id, access_key).await?;
     if let Some(status) = status {
         if !matches!(status, "active" | "inactive") {
             return Err(AppError::invalid(
@@ -168,13 +170,13 @@ pub async fn update(
         name: &current.user_id,
     };
     change
-        .commit("iam:credentials:updateCredential", target, &detail)
+        .commit(actions::iam::credentials::updateCredential, target, &detail)
         .await?;
-    get(pool, caller, access_key).await
+    get(pool, &caller.account_id, access_key).await
 }
 
 pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<(), AppError> {
-    let current = get(pool, caller, access_key).await?;
+    let current = get(pool, &caller.account_id, access_key).await?;
     let mut change = Change::begin(pool, caller).await?;
     sqlx::query!("DELETE FROM access_keys WHERE access_key = $1", access_key)
         .execute(&mut *change)
@@ -185,7 +187,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<
         name: &current.user_id,
     };
     change
-        .commit("iam:credentials:deleteCredential", target, "")
+        .commit(actions::iam::credentials::deleteCredential, target, "")
         .await?;
     Ok(())
 }
@@ -309,7 +311,7 @@ pub async fn create_temporary(
     };
     change
         .commit(
-            "iam:credentials:createCredential",
+            actions::iam::credentials::createCredential,
             target,
             &format!("valid for {seconds} s"),
         )

@@ -6,6 +6,7 @@ use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::model::audit::AuditResult;
+use crate::model::permission::actions::Action;
 use crate::model::permission::document::PermissionDocument;
 use crate::model::permission::evaluate::{evaluate_in, Decision, Scope};
 use crate::model::permission::grant::is_account_wide;
@@ -26,13 +27,13 @@ pub struct Held {
 impl Held {
     /// The decision for `action` in `scope`: an `iam:` action is decided by the grants in
     /// all projects alone, so administering IAM in one project administers nothing.
-    pub fn decide(&self, action: &str, scope: Scope<'_>) -> Decision {
-        let here: &[PermissionDocument] = if is_account_wide(action) {
+    pub fn decide(&self, action: Action, scope: Scope<'_>) -> Decision {
+        let here: &[PermissionDocument] = if is_account_wide(action.name()) {
             &[]
         } else {
             &self.here
         };
-        evaluate_in(self.everywhere.iter().chain(here), action, scope)
+        evaluate_in(self.everywhere.iter().chain(here), action.name(), scope)
     }
 }
 
@@ -80,7 +81,7 @@ pub async fn held(
 }
 
 /// The decision for `action` across the caller's current project.
-pub async fn decide(pool: &PgPool, caller: &Caller, action: &str) -> Result<Decision, AppError> {
+pub async fn decide(pool: &PgPool, caller: &Caller, action: Action) -> Result<Decision, AppError> {
     decide_in(pool, caller, action, Scope::Project).await
 }
 
@@ -88,7 +89,7 @@ pub async fn decide(pool: &PgPool, caller: &Caller, action: &str) -> Result<Deci
 pub async fn decide_in(
     pool: &PgPool,
     caller: &Caller,
-    action: &str,
+    action: Action,
     scope: Scope<'_>,
 ) -> Result<Decision, AppError> {
     let held = held(pool, &caller.user_id, Some(&caller.project_id)).await?;
@@ -100,7 +101,7 @@ pub async fn decide_in(
 pub async fn require(
     pool: &PgPool,
     caller: &Caller,
-    action: &str,
+    action: Action,
     target: Target<'_>,
 ) -> Result<(), AppError> {
     require_in(pool, caller, action, Scope::Project, target).await
@@ -110,7 +111,7 @@ pub async fn require(
 pub async fn require_in(
     pool: &PgPool,
     caller: &Caller,
-    action: &str,
+    action: Action,
     scope: Scope<'_>,
     target: Target<'_>,
 ) -> Result<(), AppError> {
@@ -120,35 +121,20 @@ pub async fn require_in(
     audit::record(
         pool,
         caller,
-        action,
+        action.name(),
         target,
         AuditResult::Refused,
         "permission missing",
     )
     .await?;
-    Err(AppError::forbidden(action))
-}
-
-/// Which of `actions` the caller may perform somewhere in their current project (to show
-/// only what they can use).
-pub async fn allowed<'a>(
-    pool: &PgPool,
-    caller: &Caller,
-    actions: &[&'a str],
-) -> Result<Vec<&'a str>, AppError> {
-    let held = held(pool, &caller.user_id, Some(&caller.project_id)).await?;
-    Ok(actions
-        .iter()
-        .copied()
-        .filter(|action| held.decide(action, Scope::Anywhere).is_allowed())
-        .collect())
+    Err(AppError::forbidden(action.name()))
 }
 
 /// The gateways among `gateway_ids` where the caller may perform `action`.
 pub async fn gateways_allowing(
     pool: &PgPool,
     caller: &Caller,
-    action: &str,
+    action: Action,
     gateway_ids: Vec<String>,
 ) -> Result<Vec<String>, AppError> {
     let held = held(pool, &caller.user_id, Some(&caller.project_id)).await?;
@@ -158,10 +144,10 @@ pub async fn gateways_allowing(
         .collect())
 }
 
-/// A target for checks that are not about one resource.
-pub fn any(kind: &str) -> Target<'_> {
+/// The target of a check that is not about one resource: the kind `action` acts on.
+pub fn any(action: Action) -> Target<'static> {
     Target {
-        kind,
+        kind: action.target_kind(),
         id: "",
         name: "",
     }

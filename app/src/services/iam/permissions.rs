@@ -4,6 +4,7 @@ use sqlx::PgPool;
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, PermissionPolicy};
+use crate::model::permission::actions;
 use crate::model::permission::document::{self, PermissionDocument};
 use crate::model::permission::system::{
     system_policy, PermissionPolicyKind, SystemPermissionPolicy, SYSTEM_POLICIES,
@@ -126,7 +127,7 @@ pub async fn create(
     }
     change
         .commit(
-            "iam:policies:create",
+            actions::iam::policies::create,
             Target {
                 kind: "policy",
                 id: &id,
@@ -179,7 +180,7 @@ pub async fn update(
     }
     change
         .commit(
-            "iam:policies:update",
+            actions::iam::policies::update,
             Target {
                 kind: "policy",
                 id: policy_id,
@@ -238,6 +239,8 @@ pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(
         id: policy_id,
         name: &current.name,
     };
-    change.commit("iam:policies:delete", target, "").await?;
+    change
+        .commit(actions::iam::policies::delete, target, "")
+        .await?;
     Ok(())
 }

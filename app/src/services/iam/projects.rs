@@ -3,6 +3,7 @@ use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::error::Kind;
+use crate::model::permission::actions;
 use crate::model::{ProjectRef, ShellInfo};
 use crate::services::iam::session::SessionUser;
 
@@ -32,13 +33,13 @@ pub async fn shell_info(pool: &PgPool, user: &SessionUser) -> Result<ShellInfo, 
         .ok_or_else(|| AppError::Internal("the account has no project".to_owned()))?;
     let held =
         crate::services::iam::authz::held(pool, &user.user_id, Some(&current_project.id)).await?;
-    let allowed_actions = crate::model::permission::actions::ACTIONS
+    let allowed_actions = crate::model::permission::actions::ALL
         .iter()
         .filter(|action| {
-            held.decide(action, crate::model::permission::evaluate::Scope::Project)
+            held.decide(**action, crate::model::permission::evaluate::Scope::Project)
                 .is_allowed()
         })
-        .map(|action| (*action).to_owned())
+        .map(|action| action.name().to_owned())
         .collect();
     let gateways = sqlx::query_as!(
         crate::model::GatewayRef,
@@ -129,7 +130,9 @@ pub async fn create(
         id: &id,
         name,
     };
-    change.commit("iam:projects:create", target, "").await?;
+    change
+        .commit(actions::iam::projects::create, target, "")
+        .await?;
     find(pool, &caller.account_id, &id).await
 }
 
@@ -174,6 +177,8 @@ pub async fn update(
         id: project_id,
         name,
     };
-    change.commit("iam:projects:update", target, "").await?;
+    change
+        .commit(actions::iam::projects::update, target, "")
+        .await?;
     find(pool, &caller.account_id, project_id).await
 }

@@ -4,6 +4,7 @@ use sqlx::PgPool;
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, Grant, PermissionPolicy, User, UserGroup};
+use crate::model::permission::actions;
 use crate::model::permission::grant::{account_wide_actions, demands};
 use crate::model::permission::parse;
 use crate::model::ProjectRef;
@@ -89,7 +90,7 @@ pub async fn create(
     }
     change
         .commit(
-            "iam:groups:create",
+            actions::iam::groups::create,
             Target {
                 kind: "group",
                 id: &id,
@@ -135,7 +136,7 @@ pub async fn update(
     }
     change
         .commit(
-            "iam:groups:update",
+            actions::iam::groups::update,
             Target {
                 kind: "group",
                 id: group_id,
@@ -168,7 +169,9 @@ pub async fn delete(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<()
         id: group_id,
         name: &group.name,
     };
-    change.commit("iam:groups:delete", target, "").await?;
+    change
+        .commit(actions::iam::groups::delete, target, "")
+        .await?;
     Ok(())
 }
 
@@ -195,7 +198,9 @@ pub async fn add_member(
         name: &group.name,
     };
     let detail = format!("added user {}", user.name);
-    change.commit("iam:groups:addUser", target, &detail).await?;
+    change
+        .commit(actions::iam::groups::addUser, target, &detail)
+        .await?;
     Ok(())
 }
 
@@ -234,7 +239,7 @@ pub async fn remove_member(
     };
     let detail = format!("removed user {}", user.name);
     change
-        .commit("iam:groups:removeUser", target, &detail)
+        .commit(actions::iam::groups::removeUser, target, &detail)
         .await?;
     Ok(())
 }
@@ -321,7 +326,11 @@ pub async fn grant(
         name: &group.name,
     };
     change
-        .commit("iam:permissions:grantRoleToGroupOnProject", target, &detail)
+        .commit(
+            actions::iam::permissions::grantRoleToGroupOnProject,
+            target,
+            &detail,
+        )
         .await?;
     Ok(())
 }
@@ -374,9 +383,9 @@ async fn within_reach(
     let mut missing: Vec<&str> = Vec::new();
     for demand in demands(&document) {
         if !held.decide(demand.action, demand.scope).is_allowed()
-            && !missing.contains(&demand.action)
+            && !missing.contains(&demand.action.name())
         {
-            missing.push(demand.action);
+            missing.push(demand.action.name());
         }
     }
     if missing.is_empty() {
@@ -441,7 +450,7 @@ pub async fn revoke(
     };
     change
         .commit(
-            "iam:permissions:revokeRoleFromGroupOnProject",
+            actions::iam::permissions::revokeRoleFromGroupOnProject,
             target,
             &detail,
         )

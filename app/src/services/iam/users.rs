@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, NewUser, User, UserChange};
 use crate::model::paging::{Page, SortOrder};
+use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -127,7 +128,9 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
         id: &id,
         name: &new.name,
     };
-    change.commit("iam:users:create", target, "").await?;
+    change
+        .commit(actions::iam::users::create, target, "")
+        .await?;
     get(pool, caller, &id).await
 }
 
@@ -198,7 +201,8 @@ pub async fn update(
         id: user_id,
         name: &name,
     };
-    work.commit("iam:users:update", target, detail).await?;
+    work.commit(actions::iam::users::update, target, detail)
+        .await?;
     get(pool, caller, user_id).await
 }
 
@@ -248,8 +252,9 @@ pub async fn change_own_password(
         name: &caller.user_name,
     };
     change
-        .commit("iam:users:changePassword", target, "")
+        .record_event("iam:users:changePassword", target, "")
         .await?;
+    change.finish().await?;
     Ok(changed_at)
 }
 
@@ -277,6 +282,8 @@ pub async fn delete(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<(),
         id: user_id,
         name: &user.name,
     };
-    change.commit("iam:users:delete", target, "").await?;
+    change
+        .commit(actions::iam::users::delete, target, "")
+        .await?;
     Ok(())
 }

@@ -2,19 +2,19 @@
 //! (`env-variables`) of a gateway.
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::model::api_group::{ApiGroup, Environment, Variable};
 use app::model::certificate::BoundDomain;
+use app::model::permission::actions;
 use app::services::apig::api_groups::GroupFilter;
 use app::services::apig::environments::{self, VariableFilter};
-use app::services::caller::Caller;
 use app::services::{apig::api_groups, apig::domains};
 
-use super::{apig_time_of, in_gateway, precise};
-use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};
+use super::{apig_time_of, precise};
+use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query};
 
 fn group(state: &MgmtState, group: &ApiGroup, bound: &[BoundDomain]) -> Value {
     let url_domains: Vec<Value> = bound
@@ -49,19 +49,11 @@ pub struct GroupBody {
 
 pub async fn create_group(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<GroupBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:groups:create",
-        "API group",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::groups::create).await?;
     let created =
         api_groups::create(&state.pool, &caller, &instance_id, &body.name, &body.remark).await?;
     Ok((StatusCode::CREATED, Json(group(&state, &created, &[]))))
@@ -79,20 +71,12 @@ pub struct GroupQuery {
 
 pub async fn list_groups(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<GroupQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:groups:list",
-        "API group",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::groups::list).await?;
     let filter = GroupFilter {
         id: query.id.as_deref(),
         name: query.name.as_deref(),
@@ -115,18 +99,10 @@ pub async fn list_groups(
 
 pub async fn show_group(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, group_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:groups:get",
-        "API group",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::groups::get).await?;
     let found = api_groups::get(&state.pool, &caller, &instance_id, &group_id).await?;
     let bound = domains::of_groups(&state.pool, &instance_id, &[group_id]).await?;
     Ok(Json(group(&state, &found, &bound)))
@@ -134,19 +110,11 @@ pub async fn show_group(
 
 pub async fn update_group(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, group_id)): Path<(String, String, String)>,
     Body(body): Body<GroupBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:groups:update",
-        "API group",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::groups::update).await?;
     let updated = api_groups::update(
         &state.pool,
         &caller,
@@ -162,18 +130,10 @@ pub async fn update_group(
 
 pub async fn delete_group(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, group_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:groups:delete",
-        "API group",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::groups::delete).await?;
     api_groups::delete(&state.pool, &caller, &instance_id, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -186,19 +146,11 @@ pub struct GroupCheck {
 /// Whether a group name is free in the gateway: 204 when it is.
 pub async fn check_group(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<GroupCheck>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:groups:list",
-        "API group",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::groups::list).await?;
     api_groups::check_name(&state.pool, &caller, &instance_id, &body.group_name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -220,19 +172,11 @@ pub struct EnvBody {
 
 pub async fn create_env(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<EnvBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:envs:create",
-        "environment",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::envs::create).await?;
     let created = environments::create(
         &state.pool,
         &caller,
@@ -254,20 +198,12 @@ pub struct EnvQuery {
 
 pub async fn list_envs(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<EnvQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:envs:list",
-        "environment",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::envs::list).await?;
     let (total, envs) = environments::list(
         &state.pool,
         &caller,
@@ -284,19 +220,11 @@ pub async fn list_envs(
 
 pub async fn update_env(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, env_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, env_id)): Path<(String, String, String)>,
     Body(body): Body<EnvBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:envs:update",
-        "environment",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::envs::update).await?;
     let updated = environments::update(
         &state.pool,
         &caller,
@@ -311,18 +239,10 @@ pub async fn update_env(
 
 pub async fn delete_env(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, env_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, env_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:envs:delete",
-        "environment",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::envs::delete).await?;
     environments::delete(&state.pool, &caller, &instance_id, &env_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -347,19 +267,11 @@ pub struct VariableBody {
 
 pub async fn create_variable(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<VariableBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:variables:create",
-        "variable",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::variables::create).await?;
     let new = Variable {
         id: String::new(),
         group_id: body.group_id,
@@ -384,20 +296,12 @@ pub struct VariableQuery {
 
 pub async fn list_variables(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<VariableQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:variables:list",
-        "variable",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::variables::list).await?;
     let filter = VariableFilter {
         group_id: query.group_id,
         env_id: query.env_id,
@@ -414,18 +318,10 @@ pub async fn list_variables(
 
 pub async fn show_variable(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, variable_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:variables:get",
-        "variable",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::variables::get).await?;
     let found =
         environments::get_variable(&state.pool, &caller, &instance_id, &variable_id).await?;
     Ok(Json(variable(&found)))
@@ -438,19 +334,11 @@ pub struct VariableValue {
 
 pub async fn update_variable(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, variable_id)): Path<(String, String, String)>,
     Body(body): Body<VariableValue>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:variables:create",
-        "variable",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::variables::create).await?;
     let updated = environments::update_variable(
         &state.pool,
         &caller,
@@ -464,18 +352,10 @@ pub async fn update_variable(
 
 pub async fn delete_variable(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, variable_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, variable_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:variables:delete",
-        "variable",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::variables::delete).await?;
     environments::delete_variable(&state.pool, &caller, &instance_id, &variable_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,17 +2,17 @@
 //! `huaweicloudsdkapig` sends and reads. Their publishing is in `publishing`.
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use app::model::api::{ApiDefinition, ApiInfo, Publication};
+use app::model::permission::actions;
 use app::services::apig::api_groups;
 use app::services::apig::apis::{self, ApiFilter};
-use app::services::caller::Caller;
 
-use super::{apig_time_of, in_gateway, precise, without};
-use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};
+use super::{apig_time_of, precise, without};
+use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query};
 
 /// The definition's fields with what APIG adds to them: each request and backend
 /// parameter's id.
@@ -88,19 +88,11 @@ pub(super) fn publish_resp(api_id: &str, api_name: &str, p: &Publication) -> Val
 
 pub async fn create(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(definition): Body<ApiDefinition>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:create",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::create).await?;
     let created = apis::create(&state.pool, &caller, &instance_id, &definition).await?;
     Ok((StatusCode::CREATED, Json(api(&created))))
 }
@@ -128,8 +120,8 @@ pub struct ListQuery {
 
 pub async fn list(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
@@ -143,15 +135,7 @@ pub async fn list(
             ));
         }
     }
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:list",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::list).await?;
     // No API of Portico's reaches its backend through a VPC channel.
     if query
         .vpc_channel_name
@@ -196,55 +180,31 @@ pub async fn list(
 
 pub async fn show(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, api_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:get",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::get).await?;
     let found = apis::get(&state.pool, &caller, &instance_id, &api_id).await?;
     Ok(Json(api(&found)))
 }
 
 pub async fn update(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Body(definition): Body<ApiDefinition>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:update",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::update).await?;
     let updated = apis::update(&state.pool, &caller, &instance_id, &api_id, &definition).await?;
     Ok(Json(api(&updated)))
 }
 
 pub async fn delete(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, api_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:delete",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::delete).await?;
     apis::delete(&state.pool, &caller, &instance_id, &api_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -264,19 +224,11 @@ pub struct CheckBody {
 /// Whether a name (`type: name`) or a route (`type: path`) is free in a group: 204 if so.
 pub async fn check(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<CheckBody>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:list",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::list).await?;
     api_groups::get(&state.pool, &caller, &instance_id, &body.group_id).await?;
     let except = body.api_id.unwrap_or_default();
     match body.kind.as_str() {

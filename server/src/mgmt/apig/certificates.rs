@@ -4,53 +4,28 @@
 //! deleting and unbinding `unbindCertificate`.
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::error::AppError;
+use app::model::permission::actions;
 use app::services::apig::certificates::{self, CertificateFilter};
 use app::services::apig::domains;
-use app::services::audit::Target;
-use app::services::caller::Caller;
 
 use super::domains::{certificate, reference, CertificateBody, Linking, LISTED_WITHOUT};
-use super::{in_project, without};
-use crate::mgmt::{guard, page, ApiError, Body, MgmtState, Path, Query};
+use super::without;
+use crate::mgmt::{page, ApiError, Body, InProject, MgmtState, Path, Query};
 use app::error::Kind;
-
-/// The caller in the path's project, allowed a certificate action.
-async fn for_certificates(
-    state: &MgmtState,
-    caller: Caller,
-    project_id: &str,
-    action: &str,
-    certificate_id: &str,
-) -> Result<Caller, ApiError> {
-    let caller = in_project(state, caller, project_id).await?;
-    let target = Target {
-        kind: "certificate",
-        id: certificate_id,
-        name: "",
-    };
-    guard(state, &caller, action, target).await?;
-    Ok(caller)
-}
 
 pub async fn create_certificate(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(project_id): Path<String>,
+    project: InProject,
     Body(body): Body<CertificateBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        "apig:domains:bindCertificate",
-        "",
-    )
-    .await?;
+    let caller = project
+        .allow(actions::apig::domains::bindCertificate)
+        .await?;
     let created =
         certificates::create(&state.pool, &state.master_key, &caller, &body.upload()).await?;
     Ok((StatusCode::CREATED, Json(certificate(&created))))
@@ -72,19 +47,13 @@ pub struct CertificateQuery {
 
 pub async fn list_certificates(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(project_id): Path<String>,
+    project: InProject,
     Query(query): Query<CertificateQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        "apig:domains:getCertificate",
-        "",
-    )
-    .await?;
+    let caller = project
+        .allow(actions::apig::domains::getCertificate)
+        .await?;
     let filter = CertificateFilter {
         name: query.name.as_deref(),
         common_name: query.common_name.as_deref(),
@@ -106,35 +75,25 @@ pub async fn list_certificates(
 
 pub async fn show_certificate(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, certificate_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, certificate_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        "apig:domains:getCertificate",
-        &certificate_id,
-    )
-    .await?;
+    let caller = project
+        .allow_on(actions::apig::domains::getCertificate, &certificate_id)
+        .await?;
     let found = certificates::get(&state.pool, &caller, &certificate_id).await?;
     Ok(Json(certificate(&found)))
 }
 
 pub async fn update_certificate(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, certificate_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, certificate_id)): Path<(String, String)>,
     Body(body): Body<CertificateBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        "apig:domains:bindCertificate",
-        &certificate_id,
-    )
-    .await?;
+    let caller = project
+        .allow_on(actions::apig::domains::bindCertificate, &certificate_id)
+        .await?;
     let updated = certificates::update(
         &state.pool,
         &state.master_key,
@@ -148,17 +107,12 @@ pub async fn update_certificate(
 
 pub async fn delete_certificate(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, certificate_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, certificate_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        "apig:domains:unbindCertificate",
-        &certificate_id,
-    )
-    .await?;
+    let caller = project
+        .allow_on(actions::apig::domains::unbindCertificate, &certificate_id)
+        .await?;
     certificates::delete(&state.pool, &caller, &certificate_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -173,19 +127,14 @@ pub struct AttachedQuery {
 
 pub async fn attached_domains(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, certificate_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, certificate_id)): Path<(String, String)>,
     Query(query): Query<AttachedQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        "apig:domains:getCertificate",
-        &certificate_id,
-    )
-    .await?;
+    let caller = project
+        .allow_on(actions::apig::domains::getCertificate, &certificate_id)
+        .await?;
     let (found, total) = certificates::attached_domains(
         &state.pool,
         &caller,
@@ -225,18 +174,11 @@ pub struct DomainName {
 /// Binds (or unbinds) a certificate to domains named by their names, in the listed gateways.
 pub async fn link_domains<L: Linking>(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, certificate_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, certificate_id)): Path<(String, String)>,
     Body(names): Body<DomainNames>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = for_certificates(
-        &state,
-        caller,
-        &project_id,
-        L::LINK.action(),
-        &certificate_id,
-    )
-    .await?;
+    let caller = project.allow_on(L::LINK.action(), &certificate_id).await?;
     if names.domains.is_empty() {
         return Err(AppError::invalid("domains", "Name at least one domain.").into());
     }

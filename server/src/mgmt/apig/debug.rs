@@ -7,20 +7,20 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::error::AppError;
 use app::model::api::{DebugCall, DebugResult};
+use app::model::permission::actions;
 use app::services::apig::debug::{self, DebugTarget, Mode};
 use app::services::caller::Caller;
 use app::services::runtime;
 
 use crate::gateway;
 
-use super::in_gateway;
-use crate::mgmt::{ApiError, Body, MgmtState, Path};
+use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path};
 
 #[derive(Deserialize)]
 pub struct DebugBody {
@@ -47,19 +47,11 @@ fn pairs(map: BTreeMap<String, Vec<String>>) -> Vec<(String, String)> {
 
 pub async fn debug(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Body(body): Body<DebugBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:debug",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::debug).await?;
     let mode = match body.mode.as_str() {
         "CONSUMER" => Mode::Live,
         "DEVELOPER" => Mode::Draft,

@@ -5,18 +5,18 @@
 //! certificates themselves are in `certificates`.
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::error::AppError;
 use app::model::certificate::{BoundDomain, Certificate, CertificateUpload, DomainSettings, Link};
+use app::model::permission::actions;
 use app::services::apig::certificates::{self};
-use app::services::caller::Caller;
 use app::services::{apig::api_groups, apig::domains};
 
-use super::{apig_time_of, in_gateway, slice, without};
-use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};
+use super::{apig_time_of, slice, without};
+use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query};
 use app::error::Kind;
 
 /// A bound domain as group responses list it (`url_domains[]`).
@@ -129,19 +129,11 @@ type DomainPath = Path<(String, String, String, String)>;
 
 pub async fn bind(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id)): GroupPath,
+    gateway: InGateway,
+    Path((_, instance_id, group_id)): GroupPath,
     Body(body): Body<DomainBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:domains:create",
-        "domain",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::domains::create).await?;
     let bound = domains::bind(
         &state.pool,
         &caller,
@@ -160,19 +152,11 @@ pub async fn bind(
 
 pub async fn update(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+    gateway: InGateway,
+    Path((_, instance_id, group_id, domain_id)): DomainPath,
     Body(body): Body<DomainBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:domains:create",
-        "domain",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::domains::create).await?;
     let bound = domains::update(
         &state.pool,
         &caller,
@@ -187,18 +171,10 @@ pub async fn update(
 
 pub async fn unbind(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+    gateway: InGateway,
+    Path((_, instance_id, group_id, domain_id)): DomainPath,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:domains:delete",
-        "domain",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::domains::delete).await?;
     domains::unbind(&state.pool, &caller, &instance_id, &group_id, &domain_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -232,19 +208,13 @@ impl CertificateBody {
 /// Uploads a certificate for the gateway and binds it to the domain.
 pub async fn upload_certificate(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+    gateway: InGateway,
+    Path((_, instance_id, group_id, domain_id)): DomainPath,
     Body(body): Body<CertificateBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:domains:bindCertificate",
-        "domain",
-    )
-    .await?;
+    let caller = gateway
+        .allow(actions::apig::domains::bindCertificate)
+        .await?;
     let bound = domains::upload(
         &state.pool,
         &state.master_key,
@@ -265,8 +235,8 @@ pub async fn upload_certificate(
 
 pub async fn remove_certificate(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id, domain_id, certificate_id)): Path<(
+    gateway: InGateway,
+    Path((_, instance_id, group_id, domain_id, certificate_id)): Path<(
         String,
         String,
         String,
@@ -274,15 +244,9 @@ pub async fn remove_certificate(
         String,
     )>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:domains:unbindCertificate",
-        "domain",
-    )
-    .await?;
+    let caller = gateway
+        .allow(actions::apig::domains::unbindCertificate)
+        .await?;
     domains::link(
         &state.pool,
         &caller,
@@ -298,8 +262,8 @@ pub async fn remove_certificate(
 
 pub async fn show_domain_certificate(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id, domain_id, certificate_id)): Path<(
+    gateway: InGateway,
+    Path((_, instance_id, group_id, domain_id, certificate_id)): Path<(
         String,
         String,
         String,
@@ -307,15 +271,9 @@ pub async fn show_domain_certificate(
         String,
     )>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:domains:getCertificate",
-        "domain",
-    )
-    .await?;
+    let caller = gateway
+        .allow(actions::apig::domains::getCertificate)
+        .await?;
     let bound = domains::get(&state.pool, &caller, &instance_id, &group_id, &domain_id).await?;
     if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id.as_str()) {
         return Err(AppError::not_found(
@@ -357,19 +315,11 @@ impl Linking for Detach {
 /// the named certificates from it.
 pub async fn link_certificates<L: Linking>(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, group_id, domain_id)): DomainPath,
+    gateway: InGateway,
+    Path((_, instance_id, group_id, domain_id)): DomainPath,
     Body(body): Body<CertificateIds>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        L::LINK.action(),
-        "domain",
-    )
-    .await?;
+    let caller = gateway.allow(L::LINK.action()).await?;
     match (L::LINK, body.certificate_ids.as_slice()) {
         (_, []) => {
             return Err(AppError::invalid(
@@ -414,20 +364,12 @@ pub struct PortDomainQuery {
 /// Domains served on one of the gateway's custom inbound ports.
 pub async fn port_domains(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, port_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, port_id)): Path<(String, String, String)>,
     Query(query): Query<PortDomainQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:instances:get",
-        "gateway",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::instances::get).await?;
     let want = query.domain_name.unwrap_or_default().to_ascii_lowercase();
     let matching: Vec<_> = domains::on_port(&state.pool, &caller, &instance_id, &port_id)
         .await?

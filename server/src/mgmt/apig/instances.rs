@@ -1,7 +1,7 @@
 //! Gateways (`instances`), their parameters (`features`), tags and custom inbound ports.
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -9,42 +9,14 @@ use app::model::gateway::{
     FeatureSetting, FeatureState, Gateway, GatewayChange, IngressPort, NewGateway, NewIngressPort,
     Tag, FEATURES,
 };
-use app::model::permission::Scope;
+use app::model::permission::actions;
 use app::services::apig::gateways::{self, GatewayFilter};
-use app::services::audit::Target;
-use app::services::caller::Caller;
 
-use super::{apig_time_of, in_project, slice, Paging};
-use crate::mgmt::{guard_in, page, ApiError, Body, MgmtState, Path, Query};
+use super::{apig_time_of, slice, Paging};
+use crate::mgmt::{page, ApiError, Body, InProject, MgmtState, Path, Query};
 
 /// APIG's status of a gateway that serves: `Running`, number 6.
 const RUNNING: (&str, i64) = ("Running", 6);
-
-fn target(id: &str) -> Target<'_> {
-    Target {
-        kind: "gateway",
-        id,
-        name: "",
-    }
-}
-
-/// The caller in the path's project, allowed `action` on the gateway.
-pub(super) async fn authorized(
-    state: &MgmtState,
-    caller: Caller,
-    project_id: &str,
-    action: &str,
-    gateway_id: &str,
-) -> Result<Caller, ApiError> {
-    let caller = in_project(state, caller, project_id).await?;
-    let scope = if gateway_id.is_empty() {
-        Scope::Project
-    } else {
-        Scope::Gateway(gateway_id)
-    };
-    guard_in(state, &caller, action, scope, target(gateway_id)).await?;
-    Ok(caller)
-}
 
 fn base(gateway: &Gateway) -> Value {
     json!({
@@ -114,11 +86,10 @@ fn tags(tags: Vec<TagBody>) -> Vec<Tag> {
 
 pub async fn create(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(project_id): Path<String>,
+    project: InProject,
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = authorized(&state, caller, &project_id, "apig:instances:create", "").await?;
+    let caller = project.allow(actions::apig::instances::create).await?;
     let new = NewGateway {
         name: request.instance_name,
         description: request.description,
@@ -148,14 +119,13 @@ pub struct ListQuery {
 
 pub async fn list(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(project_id): Path<String>,
+    project: InProject,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_project(&state, caller, &project_id).await?;
+    let caller = project
+        .allow_anywhere(actions::apig::instances::list)
+        .await?;
     let paging = page(query.offset, query.limit)?;
-    let list = "apig:instances:list";
-    guard_in(&state, &caller, list, Scope::Anywhere, target("")).await?;
     let filter = GatewayFilter {
         id: query.instance_id,
         name: query.instance_name,
@@ -181,17 +151,12 @@ pub async fn list(
 
 pub async fn show(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:get",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::get, &instance_id)
+        .await?;
     let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
     Ok(Json(details(&state, &gateway)))
 }
@@ -206,18 +171,13 @@ pub struct UpdateRequest {
 
 pub async fn update(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<UpdateRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:update",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::update, &instance_id)
+        .await?;
     let change = GatewayChange {
         name: request.instance_name,
         description: request.description,
@@ -230,17 +190,12 @@ pub async fn update(
 
 pub async fn delete(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:delete",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::delete, &instance_id)
+        .await?;
     gateways::delete(&state.pool, &caller, &instance_id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -248,17 +203,12 @@ pub async fn delete(
 /// Creation completes at once: the progress is always 100 %.
 pub async fn progress(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:get",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::get, &instance_id)
+        .await?;
     let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
     let at = gateway.created_unix * 1000;
     Ok(Json(json!({
@@ -272,17 +222,12 @@ pub async fn progress(
 /// No network restrictions apply to a self-hosted gateway.
 pub async fn restriction(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:get",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::get, &instance_id)
+        .await?;
     gateways::get(&state.pool, &caller, &instance_id).await?;
     Ok(Json(
         json!({ "restrict_cidrs": [], "resource_subnet_cidr": "" }),
@@ -310,18 +255,13 @@ pub struct FeatureRequest {
 
 pub async fn set_feature(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<FeatureRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:features:create",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::features::create, &instance_id)
+        .await?;
     let setting = FeatureSetting {
         name: request.name,
         enabled: request.enable,
@@ -333,18 +273,13 @@ pub async fn set_feature(
 
 pub async fn list_features(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:features:list",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::features::list, &instance_id)
+        .await?;
     let page = paging.page()?;
     let all = gateways::features(&state.pool, &caller, &instance_id).await?;
     let (shown, total) = slice(all, page);
@@ -359,19 +294,14 @@ pub async fn list_features(
 /// The parameters this gateway supports.
 pub async fn supported_features(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Value>, ApiError> {
     let page = paging.page()?;
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:features:list",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::features::list, &instance_id)
+        .await?;
     gateways::get(&state.pool, &caller, &instance_id).await?;
     let (names, total) = slice(FEATURES.iter().map(|f| f.name).collect(), page);
     Ok(Json(
@@ -387,17 +317,12 @@ fn tag_list(tags: &[Tag]) -> Vec<Value> {
 
 pub async fn list_tags(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instanceTags:list",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instanceTags::list, &instance_id)
+        .await?;
     let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
     Ok(Json(json!({ "tags": tag_list(&gateway.tags) })))
 }
@@ -411,15 +336,15 @@ pub struct TagsAction {
 
 pub async fn change_tags(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<TagsAction>,
 ) -> Result<StatusCode, ApiError> {
     let action = match request.action.as_str() {
-        "delete" => "apig:instanceTags:delete",
-        _ => "apig:instanceTags:create",
+        "delete" => actions::apig::instanceTags::delete,
+        _ => actions::apig::instanceTags::create,
     };
-    let caller = authorized(&state, caller, &project_id, action, &instance_id).await?;
+    let caller = project.allow_in(action, &instance_id).await?;
     gateways::change_tags(
         &state.pool,
         &caller,
@@ -433,10 +358,9 @@ pub async fn change_tags(
 
 pub async fn project_tags(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(project_id): Path<String>,
+    project: InProject,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, "apig:instanceTags:list", "").await?;
+    let caller = project.allow(actions::apig::instanceTags::list).await?;
     let tags: Vec<Value> = gateways::project_tags(&state.pool, &caller)
         .await?
         .into_iter()
@@ -462,18 +386,13 @@ pub struct PortRequest {
 
 pub async fn add_ingress_port(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<PortRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:update",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::update, &instance_id)
+        .await?;
     let new = NewIngressPort {
         protocol: request.protocol,
         port: request.ingress_port,
@@ -493,19 +412,14 @@ pub struct PortQuery {
 
 pub async fn list_ingress_ports(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<PortQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:get",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::get, &instance_id)
+        .await?;
     let matching: Vec<IngressPort> = gateways::ingress_ports(&state.pool, &caller, &instance_id)
         .await?
         .into_iter()
@@ -528,17 +442,12 @@ pub async fn list_ingress_ports(
 
 pub async fn delete_ingress_port(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, port_id)): Path<(String, String, String)>,
+    project: InProject,
+    Path((_, instance_id, port_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:update",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::update, &instance_id)
+        .await?;
     gateways::delete_ingress_port(&state.pool, &caller, &instance_id, &port_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,16 +1,15 @@
 //! The limits APIG lists (`instance/configs` for the project, `project/configs` for a
 //! gateway, with what it uses) and the resource outlines (`resources/outline/*`).
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::Json;
 use serde_json::{json, Value};
 
+use app::model::permission::actions;
 use app::services::apig::gateways::{self};
 use app::services::apig::limits::{self, Limits};
-use app::services::caller::Caller;
 
-use super::instances::authorized;
 use super::{apig_time_of, slice, Paging};
-use crate::mgmt::{ApiError, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InProject, MgmtState, Path, Query};
 
 fn configs(limits: &Limits, with_used: bool) -> Vec<Value> {
     let at = apig_time_of(&app::services::audit::format_time(limits.set_at));
@@ -41,11 +40,10 @@ fn paged(items: Vec<Value>, paging: &Paging) -> Result<Value, ApiError> {
 /// The project's limits (`instance/configs`).
 pub async fn instance_configs(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(project_id): Path<String>,
+    project: InProject,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, "apig:instances:list", "").await?;
+    let caller = project.allow(actions::apig::instances::list).await?;
     let limits = limits::project(&state.pool, &caller).await?;
     Ok(Json(paged(configs(&limits, false), &paging)?))
 }
@@ -53,45 +51,37 @@ pub async fn instance_configs(
 /// A gateway's limits with what it uses (`project/configs`).
 pub async fn gateway_configs(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:instances:get",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::instances::get, &instance_id)
+        .await?;
     let limits = limits::gateway(&state.pool, &caller, &instance_id).await?;
     Ok(Json(paged(configs(&limits, true), &paging)?))
 }
 
 pub async fn group_outline(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(
-        &state,
-        caller,
-        &project_id,
-        "apig:groups:list",
-        &instance_id,
-    )
-    .await?;
+    let caller = project
+        .allow_in(actions::apig::groups::list, &instance_id)
+        .await?;
     let (on, off) = limits::group_outline(&state.pool, &caller, &instance_id).await?;
     Ok(Json(json!({ "onsell_nums": on, "offsell_nums": off })))
 }
 
 pub async fn api_outline(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, "apig:apis:list", &instance_id).await?;
+    let caller = project
+        .allow_in(actions::apig::apis::list, &instance_id)
+        .await?;
     let (all, released, other) = limits::api_outline(&state.pool, &caller, &instance_id).await?;
     Ok(Json(
         json!({ "instance_num": all, "nums_on_release": released, "nums_off_release": other }),
@@ -101,10 +91,12 @@ pub async fn api_outline(
 /// Credentials (apps) arrive with a later version; until then a gateway has none.
 pub async fn app_outline(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    project: InProject,
+    Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = authorized(&state, caller, &project_id, "apig:apps:list", &instance_id).await?;
+    let caller = project
+        .allow_in(actions::apig::apps::list, &instance_id)
+        .await?;
     gateways::get(&state.pool, &caller, &instance_id).await?;
     Ok(Json(json!({ "authed_nums": 0, "unauthed_nums": 0 })))
 }

@@ -18,13 +18,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use app::model::paging::Page;
-use app::model::permission::Scope;
-use app::services::audit::Target;
-use app::services::caller::Caller;
-use app::services::{apig::gateways, iam::projects};
 
-use super::{guard_in, ApiError, MgmtState};
-use app::error::Kind;
+use super::{ApiError, MgmtState};
 
 /// Largest import request: the largest document plus the form around it.
 const IMPORT_LIMIT: usize = app::services::apig::openapi::MAX_DOCUMENT + 64 * 1024;
@@ -204,58 +199,6 @@ pub fn routes() -> Router<MgmtState> {
                 .put(api_groups::update_variable)
                 .delete(api_groups::delete_variable),
         )
-}
-
-/// The caller acting in the path's project, which must be one of the account's.
-pub async fn in_project(
-    state: &MgmtState,
-    mut caller: Caller,
-    project_id: &str,
-) -> Result<Caller, ApiError> {
-    projects::find(&state.pool, &caller.account_id, project_id)
-        .await
-        .map_err(|_| {
-            ApiError::from(app::error::AppError::not_found(
-                Kind::Project,
-                format!("Project {project_id}"),
-            ))
-        })?;
-    if let Some(bound) = caller
-        .bound_to
-        .as_deref()
-        .filter(|bound| *bound != project_id)
-    {
-        return Err(ApiError::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "APIG.1020",
-            format!(
-                "The token or temporary access key is scoped to project {bound}, not {project_id}: get one scoped to {project_id}."
-            ),
-        ));
-    }
-    caller.project_id = project_id.to_owned();
-    Ok(caller)
-}
-
-/// The caller in the path's project, allowed `action` on things of `kind` in an existing
-/// gateway (the refusal is audited against the gateway).
-pub async fn in_gateway(
-    state: &MgmtState,
-    caller: Caller,
-    project_id: &str,
-    instance_id: &str,
-    action: &str,
-    kind: &str,
-) -> Result<Caller, ApiError> {
-    let caller = in_project(state, caller, project_id).await?;
-    let target = Target {
-        kind,
-        id: "",
-        name: instance_id,
-    };
-    guard_in(state, &caller, action, Scope::Gateway(instance_id), target).await?;
-    gateways::get(&state.pool, &caller, instance_id).await?;
-    Ok(caller)
 }
 
 /// APIG's list paging alone, for lists without filters: `offset`, `limit` (≤ 0 → 20,

@@ -3,18 +3,17 @@
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::error::AppError;
 use app::model::openapi::ImportReport;
+use app::model::permission::actions;
 use app::services::apig::openapi::{self, ImportTarget};
-use app::services::caller::Caller;
 use app::services::{apig::api_groups, apig::tasks};
 
-use super::in_gateway;
-use crate::mgmt::{ApiError, Body, MgmtState, Path};
+use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path};
 
 fn form_error(message: impl Into<String>) -> ApiError {
     ApiError::from(AppError::invalid("file_name", message))
@@ -81,19 +80,11 @@ fn report_json(report: &ImportReport) -> Value {
 
 pub async fn import(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     form: Multipart,
 ) -> Result<Response, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:import",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::import).await?;
     let form = read_form(form).await?;
     let report = openapi::import(
         &state.pool,
@@ -111,19 +102,11 @@ pub async fn import(
 /// runs in the background and `async-tasks/{task_id}` tells how it went.
 pub async fn import_async(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     form: Multipart,
 ) -> Result<Response, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:import",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::import).await?;
     let form = read_form(form).await?;
     openapi::preview(&form.document)?;
     let (pool, task_caller, gateway) = (state.pool.clone(), caller.clone(), instance_id.clone());
@@ -165,19 +148,11 @@ pub struct ExportBody {
 /// Swagger 2.0 file.
 pub async fn export(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<ExportBody>,
 ) -> Result<Response, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:export",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::export).await?;
     let yaml = matches!(body.format.as_str(), "yaml" | "yml");
     let document = openapi::export(
         &state.pool,
@@ -212,19 +187,11 @@ pub async fn export(
 /// The same export as a task; the task's result is `{"file_type", "content"}` (as text).
 pub async fn export_async(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<ExportBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:export",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::export).await?;
     api_groups::get(&state.pool, &caller, &instance_id, &body.group_id).await?;
     let (pool, task_caller, gateway) = (state.pool.clone(), caller.clone(), instance_id.clone());
     let suffix = state.endpoints.subdomain_suffix.clone();
@@ -258,18 +225,10 @@ pub async fn export_async(
 /// How an async import or export went.
 pub async fn task(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, task_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, task_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:get",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::get).await?;
     let task = tasks::get(&state.pool, &caller, &instance_id, &task_id).await?;
     Ok(Json(json!({
         "task_id": task.id,

@@ -3,18 +3,18 @@
 //! `huaweicloudsdkapig` sends and reads.
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::model::api::VersionInfo;
 use app::model::api_group::RELEASE_ID;
+use app::model::permission::actions;
 use app::services::apig::api_groups;
 use app::services::apig::apis::{self};
-use app::services::caller::Caller;
 
-use super::{apig_time_of, in_gateway, slice, without};
-use crate::mgmt::{page, ApiError, Body, MgmtState, Path, Query};
+use super::{apig_time_of, slice, without};
+use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query};
 
 use super::apis::{definition_fields, publish_resp, BACKEND_FIELDS};
 
@@ -30,13 +30,13 @@ pub struct ActionBody {
 /// Publishes one API to an environment (`online`) or takes it offline there (`offline`).
 pub async fn action(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<ActionBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let permission = match body.action.as_str() {
-        "online" => "apig:apis:publish",
-        "offline" => "apig:apis:offline",
+        "online" => actions::apig::apis::publish,
+        "offline" => actions::apig::apis::offline,
         other => {
             return Err(ApiError::from(app::error::AppError::invalid(
                 "action",
@@ -44,7 +44,7 @@ pub async fn action(
             )))
         }
     };
-    let caller = in_gateway(&state, caller, &project_id, &instance_id, permission, "API").await?;
+    let caller = gateway.allow(permission).await?;
     let name = apis::get(&state.pool, &caller, &instance_id, &body.api_id)
         .await?
         .definition
@@ -94,8 +94,8 @@ pub struct BatchBody {
 /// `group_id`); each succeeds or fails on its own.
 pub async fn batch(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<BatchQuery>,
     Body(body): Body<BatchBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -110,11 +110,11 @@ pub async fn batch(
         }
     };
     let permission = if online {
-        "apig:apis:publish"
+        actions::apig::apis::publish
     } else {
-        "apig:apis:offline"
+        actions::apig::apis::offline
     };
-    let caller = in_gateway(&state, caller, &project_id, &instance_id, permission, "API").await?;
+    let caller = gateway.allow(permission).await?;
     let mut ids = body.apis;
     if ids.is_empty() {
         let Some(group_id) = body.group_id.filter(|g| !g.is_empty()) else {
@@ -181,20 +181,12 @@ pub struct VersionsQuery {
 
 pub async fn versions(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Query(query): Query<VersionsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let page = page(query.offset, query.limit)?;
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:get",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::get).await?;
     let all = apis::versions(
         &state.pool,
         &caller,
@@ -231,19 +223,11 @@ pub struct SwitchBody {
 /// Makes an older version live again in its environment.
 pub async fn switch_version(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Body(body): Body<SwitchBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:publish",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::publish).await?;
     let publication = apis::switch_version(
         &state.pool,
         &caller,
@@ -261,18 +245,10 @@ pub async fn switch_version(
 
 pub async fn show_version(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, version_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, version_id)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:get",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::get).await?;
     let (info, definition) = apis::version(&state.pool, &caller, &instance_id, &version_id).await?;
     let mut body = definition_fields(&info.api_id, &definition);
     body.insert("id".into(), json!(info.api_id));
@@ -289,18 +265,10 @@ pub async fn show_version(
 
 pub async fn delete_version(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, version_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, version_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:offline",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::offline).await?;
     apis::delete_version(&state.pool, &caller, &instance_id, &version_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -314,19 +282,11 @@ pub struct RuntimeQuery {
 /// The definition live in an environment (RELEASE when none is named).
 pub async fn runtime(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path((project_id, instance_id, api_id)): Path<(String, String, String)>,
+    gateway: InGateway,
+    Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Query(query): Query<RuntimeQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let caller = in_gateway(
-        &state,
-        caller,
-        &project_id,
-        &instance_id,
-        "apig:apis:get",
-        "API",
-    )
-    .await?;
+    let caller = gateway.allow(actions::apig::apis::get).await?;
     let env_id = query
         .env_id
         .filter(|e| !e.is_empty())

@@ -4,18 +4,18 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::model::iam::AccessKey;
-use app::services::audit::Target;
+use app::model::permission::{actions, Action};
 use app::services::caller::Caller;
 use app::services::iam::access_keys;
 
 use super::json::iam_time;
 use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InAccount, MgmtState, Path, Query};
 
 fn credential(key: &AccessKey) -> Value {
     json!({
@@ -36,29 +36,6 @@ fn credential_shown(key: &AccessKey) -> Value {
     body
 }
 
-/// Own keys are always the user's to manage; others' need `action`.
-async fn guard_owner(
-    state: &MgmtState,
-    caller: &Caller,
-    owner: &str,
-    action: &str,
-) -> Result<(), ApiError> {
-    if owner == caller.user_id {
-        return Ok(());
-    }
-    guard(
-        state,
-        caller,
-        action,
-        Target {
-            kind: "access key",
-            id: "",
-            name: owner,
-        },
-    )
-    .await
-}
-
 #[derive(Deserialize)]
 pub struct CreateRequest {
     credential: CreateOption,
@@ -72,33 +49,18 @@ struct CreateOption {
 
 pub async fn create(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let option = request.credential;
+    let action = actions::iam::credentials::createCredential;
     // A token or temporary key (short-lived, and stolen more easily than a password) mints
     // no permanent key for its own user without the permission administrators hold.
-    if caller.bound_to.is_some() && option.user_id == caller.user_id {
-        guard(
-            &state,
-            &caller,
-            "iam:credentials:createCredential",
-            Target {
-                kind: "access key",
-                id: "",
-                name: &option.user_id,
-            },
-        )
-        .await?;
+    let caller = if account.is_short_lived() && option.user_id == account.user_id() {
+        account.allow_owned_by(action, &option.user_id).await?
     } else {
-        guard_owner(
-            &state,
-            &caller,
-            &option.user_id,
-            "iam:credentials:createCredential",
-        )
-        .await?;
-    }
+        account.allow_unless_own(action, &option.user_id).await?
+    };
     let created = access_keys::create(
         &state.pool,
         &state.master_key,
@@ -120,40 +82,39 @@ pub struct ListQuery {
 
 pub async fn list(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let owner = query.user_id.unwrap_or_else(|| caller.user_id.clone());
-    guard_owner(&state, &caller, &owner, "iam:credentials:listCredentials").await?;
+    let owner = query
+        .user_id
+        .unwrap_or_else(|| account.user_id().to_owned());
+    let action = actions::iam::credentials::listCredentials;
+    let caller = account.allow_unless_own(action, &owner).await?;
     let keys = access_keys::list(&state.pool, &caller, &owner).await?;
     Ok(Json(
         json!({ "credentials": keys.iter().map(credential).collect::<Vec<_>>() }),
     ))
 }
 
+/// The key and the caller, allowed `action` on it (own keys need no permission).
 async fn owned(
     state: &MgmtState,
-    caller: &Caller,
+    account: InAccount,
     access_key: &str,
-    action: &str,
-) -> Result<AccessKey, ApiError> {
-    let key = access_keys::get(&state.pool, caller, access_key).await?;
-    guard_owner(state, caller, &key.user_id, action).await?;
-    Ok(key)
+    action: Action,
+) -> Result<(Caller, AccessKey), ApiError> {
+    let key = access_keys::get(&state.pool, account.account_id(), access_key).await?;
+    let caller = account.allow_unless_own(action, &key.user_id).await?;
+    Ok((caller, key))
 }
 
 pub async fn show(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(access_key): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let key = owned(
-        &state,
-        &caller,
-        &access_key,
-        "iam:credentials:getCredential",
-    )
-    .await?;
+    let action = actions::iam::credentials::getCredential;
+    let (_, key) = owned(&state, account, &access_key, action).await?;
     Ok(Json(json!({ "credential": credential_shown(&key) })))
 }
 
@@ -170,17 +131,12 @@ struct UpdateOption {
 
 pub async fn update(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(access_key): Path<String>,
     Body(request): Body<UpdateRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    owned(
-        &state,
-        &caller,
-        &access_key,
-        "iam:credentials:updateCredential",
-    )
-    .await?;
+    let action = actions::iam::credentials::updateCredential;
+    let (caller, _) = owned(&state, account, &access_key, action).await?;
     let option = request.credential;
     let key = access_keys::update(
         &state.pool,
@@ -195,16 +151,11 @@ pub async fn update(
 
 pub async fn delete(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(access_key): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    owned(
-        &state,
-        &caller,
-        &access_key,
-        "iam:credentials:deleteCredential",
-    )
-    .await?;
+    let action = actions::iam::credentials::deleteCredential;
+    let (caller, _) = owned(&state, account, &access_key, action).await?;
     access_keys::delete(&state.pool, &caller, &access_key).await?;
     Ok(StatusCode::NO_CONTENT)
 }

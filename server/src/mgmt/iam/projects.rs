@@ -1,16 +1,17 @@
 //! Projects and the account (domain) as IAM shows them.
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use app::model::permission::actions;
 use app::model::ProjectRef;
 use app::services::caller::Caller;
-use app::services::{iam::authz, iam::projects};
+use app::services::iam::projects;
 
 use super::json::{collection_links, in_account, keystone_page, self_link};
-use crate::mgmt::{guard, ApiError, Body, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, Body, InAccount, MgmtState, Path, Query};
 use app::error::Kind;
 
 fn project(caller: &Caller, project: &ProjectRef) -> Value {
@@ -28,8 +29,10 @@ fn project(caller: &Caller, project: &ProjectRef) -> Value {
 
 pub async fn auth_domains(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
 ) -> Result<Json<Value>, ApiError> {
+    // Every user may see the account they belong to.
+    let caller = account.as_self();
     let name = projects::account_name(&state.pool, &caller.account_id).await?;
     Ok(Json(json!({
         "domains": [{ "id": caller.account_id, "name": name, "enabled": true, "description": "",
@@ -56,10 +59,10 @@ const MAX_PROJECTS_PAGE: i64 = 5000;
 
 pub async fn list(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &caller, "iam:projects:list", authz::any("project")).await?;
+    let caller = account.allow(actions::iam::projects::list).await?;
     // Every project is enabled, none is a domain, and each has the account as its parent.
     let matching: Vec<ProjectRef> = projects::list(&state.pool, &caller.account_id)
         .await?
@@ -78,10 +81,10 @@ pub async fn list(
 
 pub async fn show(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(project_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &caller, "iam:projects:get", authz::any("project")).await?;
+    let caller = account.allow(actions::iam::projects::get).await?;
     let found = projects::find(&state.pool, &caller.account_id, &project_id)
         .await
         .map_err(|_| {
@@ -107,16 +110,10 @@ struct ProjectOption {
 /// `POST /v3/projects`
 pub async fn create(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Body(request): Body<ProjectRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:projects:create",
-        authz::any("project"),
-    )
-    .await?;
+    let caller = account.allow(actions::iam::projects::create).await?;
     let option = request.project;
     let created = projects::create(
         &state.pool,
@@ -134,17 +131,11 @@ pub async fn create(
 /// `PATCH /v3/projects/{project_id}`
 pub async fn update(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(project_id): Path<String>,
     Body(request): Body<ProjectRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:projects:update",
-        authz::any("project"),
-    )
-    .await?;
+    let caller = account.allow(actions::iam::projects::update).await?;
     let option = request.project;
     let updated = projects::update(
         &state.pool,
@@ -161,12 +152,14 @@ pub async fn update(
 /// user (permissions come from grants).
 pub async fn list_for_user(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(user_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    if user_id != caller.user_id {
-        guard(&state, &caller, "iam:projects:list", authz::any("project")).await?;
-    }
+    let caller = if user_id == account.user_id() {
+        account.as_self()
+    } else {
+        account.allow(actions::iam::projects::list).await?
+    };
     app::services::iam::users::get(&state.pool, &caller, &user_id).await?;
     let all = projects::list(&state.pool, &caller.account_id).await?;
     let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
@@ -179,8 +172,9 @@ pub async fn list_for_user(
 /// `GET /v3/OS-FEDERATION/projects`: the projects the caller can reach.
 pub async fn list_mine(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
 ) -> Result<Json<Value>, ApiError> {
+    let caller = account.as_self();
     let all = projects::list(&state.pool, &caller.account_id).await?;
     let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
     Ok(Json(

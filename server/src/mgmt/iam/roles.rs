@@ -2,19 +2,19 @@
 //! grants to groups in projects.
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::model::iam::PermissionPolicy;
-use app::services::audit::Target;
+use app::model::permission::actions;
 use app::services::caller::Caller;
-use app::services::{iam::authz, iam::permissions, iam::user_groups};
+use app::services::{iam::permissions, iam::user_groups};
 
 use super::json::{collection_links, iam_time, in_account, keystone_page};
 use crate::mgmt::apig::without;
 use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InAccount, MgmtState, Path, Query};
 use app::error::{AppError, Kind};
 
 /// The service catalog a policy is listed under.
@@ -109,10 +109,10 @@ const MAX_ROLES_PAGE: i64 = 300;
 /// `GET /v3/roles`: the system roles and policies, or with `domain_id` the account's own.
 pub async fn list_system(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &caller, "iam:policies:list", authz::any("policy")).await?;
+    let caller = account.allow(actions::iam::policies::list).await?;
     one_of(
         "permission_type",
         query.permission_type.as_deref(),
@@ -160,30 +160,14 @@ pub async fn list_system(
 
 pub async fn show(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(role_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:policies:get",
-        Target {
-            kind: "policy",
-            id: &role_id,
-            name: "",
-        },
-    )
-    .await?;
+    let caller = account
+        .allow_on(actions::iam::policies::get, &role_id)
+        .await?;
     let found = permissions::get(&state.pool, &caller, &role_id).await?;
     Ok(Json(json!({ "role": role(&caller, &found) })))
-}
-
-fn grant_target(group_id: &str) -> Target<'_> {
-    Target {
-        kind: "group",
-        id: group_id,
-        name: "",
-    }
 }
 
 /// A grant call's path: `/v3/projects/{project_id}/groups/{group_id}/roles[/{role_id}]`
@@ -203,10 +187,10 @@ pub struct GrantPath {
 impl GrantPath {
     /// Where the grant applies: the project, or (`None`) all projects of the caller's own
     /// account; another account's domain does not exist.
-    fn place(&self, caller: &Caller) -> Result<Option<String>, ApiError> {
+    fn place(&self, account_id: &str) -> Result<Option<String>, ApiError> {
         match (&self.project_id, &self.domain_id) {
             (Some(project_id), _) => Ok(Some(project_id.clone())),
-            (None, Some(domain_id)) if *domain_id == caller.account_id => Ok(None),
+            (None, Some(domain_id)) if domain_id == account_id => Ok(None),
             (None, domain_id) => Err(ApiError::from(AppError::not_found(
                 Kind::Account,
                 format!("Domain {}", domain_id.as_deref().unwrap_or_default()),
@@ -219,18 +203,17 @@ impl GrantPath {
 /// shape of inherited roles (no `domain_id`).
 pub async fn list_granted(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     uri: Uri,
     Path(at): Path<GrantPath>,
 ) -> Result<Json<Value>, ApiError> {
-    let place = at.place(&caller)?;
-    guard(
-        &state,
-        &caller,
-        "iam:permissions:listRolesForGroupOnProject",
-        grant_target(&at.group_id),
-    )
-    .await?;
+    let place = at.place(account.account_id())?;
+    let caller = account
+        .allow_on(
+            actions::iam::permissions::listRolesForGroupOnProject,
+            &at.group_id,
+        )
+        .await?;
     let inherited = uri.path().starts_with("/v3/OS-INHERIT/");
     let mut items = Vec::new();
     for grant in user_groups::grants(&state.pool, &caller, &at.group_id)
@@ -256,17 +239,16 @@ pub async fn list_granted(
 /// `PUT` of a grant path: the policy granted to the group where the path says.
 pub async fn grant(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
-    let place = at.place(&caller)?;
-    guard(
-        &state,
-        &caller,
-        "iam:permissions:grantRoleToGroupOnProject",
-        grant_target(&at.group_id),
-    )
-    .await?;
+    let place = at.place(account.account_id())?;
+    let caller = account
+        .allow_on(
+            actions::iam::permissions::grantRoleToGroupOnProject,
+            &at.group_id,
+        )
+        .await?;
     user_groups::grant(
         &state.pool,
         &caller,
@@ -281,17 +263,16 @@ pub async fn grant(
 /// `HEAD` of a grant path: 204 if the policy is granted there, else 404.
 pub async fn check_grant(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
-    let place = at.place(&caller)?;
-    guard(
-        &state,
-        &caller,
-        "iam:permissions:checkRoleForGroupOnProject",
-        grant_target(&at.group_id),
-    )
-    .await?;
+    let place = at.place(account.account_id())?;
+    let caller = account
+        .allow_on(
+            actions::iam::permissions::checkRoleForGroupOnProject,
+            &at.group_id,
+        )
+        .await?;
     let policy = permissions::get(&state.pool, &caller, &at.role_id).await?;
     let granted = user_groups::grants(&state.pool, &caller, &at.group_id)
         .await?
@@ -313,17 +294,16 @@ pub async fn check_grant(
 /// `DELETE` of a grant path.
 pub async fn revoke(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
-    let place = at.place(&caller)?;
-    guard(
-        &state,
-        &caller,
-        "iam:permissions:revokeRoleFromGroupOnProject",
-        grant_target(&at.group_id),
-    )
-    .await?;
+    let place = at.place(account.account_id())?;
+    let caller = account
+        .allow_on(
+            actions::iam::permissions::revokeRoleFromGroupOnProject,
+            &at.group_id,
+        )
+        .await?;
     let policy = permissions::get(&state.pool, &caller, &at.role_id).await?;
     user_groups::revoke(
         &state.pool,
@@ -351,10 +331,10 @@ struct CustomOption {
 /// `POST /v3.0/OS-ROLE/roles`
 pub async fn create_custom(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Body(request): Body<CustomRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    guard(&state, &caller, "iam:policies:create", authz::any("policy")).await?;
+    let caller = account.allow(actions::iam::policies::create).await?;
     let option = request.role;
     let document = option.policy.map(|p| p.to_string()).unwrap_or_default();
     let created = permissions::create(
@@ -380,10 +360,10 @@ pub struct CustomQuery {
 
 pub async fn list_custom(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Query(query): Query<CustomQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &caller, "iam:policies:list", authz::any("policy")).await?;
+    let caller = account.allow(actions::iam::policies::list).await?;
     let custom = permissions::list_custom(&state.pool, &caller).await?;
     let total = custom.len();
     let shown = keystone_page(custom, query.page, query.per_page, MAX_ROLES_PAGE)?;
@@ -395,21 +375,13 @@ pub async fn list_custom(
 
 pub async fn update_custom(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(role_id): Path<String>,
     Body(request): Body<CustomRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:policies:update",
-        Target {
-            kind: "policy",
-            id: &role_id,
-            name: "",
-        },
-    )
-    .await?;
+    let caller = account
+        .allow_on(actions::iam::policies::update, &role_id)
+        .await?;
     let option = request.role;
     let document = option.policy.map(|p| p.to_string());
     let updated = permissions::update(
@@ -426,20 +398,12 @@ pub async fn update_custom(
 
 pub async fn delete_custom(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(role_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:policies:delete",
-        Target {
-            kind: "policy",
-            id: &role_id,
-            name: "",
-        },
-    )
-    .await?;
+    let caller = account
+        .allow_on(actions::iam::policies::delete, &role_id)
+        .await?;
     permissions::delete(&state.pool, &caller, &role_id).await?;
     Ok(StatusCode::OK)
 }

@@ -3,20 +3,20 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use app::error::AppError;
+use app::model::permission::actions;
 use app::model::ProjectRef;
-use app::services::audit::Target;
 use app::services::caller::{Caller, Channel};
 use app::services::iam::tokens::TokenInfo;
 use app::services::{iam::projects, iam::signin, iam::tokens};
 
-use crate::mgmt::{guard, ApiError, Body, MgmtState};
+use crate::mgmt::{ApiError, Body, InAccount, MgmtState};
 
 #[derive(Deserialize)]
 pub struct TokenRequest {
@@ -221,9 +221,10 @@ async fn token_body(
 /// (Keystone's revocation); it fails at once wherever it is presented.
 pub async fn revoke(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
+    let caller = account.as_self();
     let subject = header(&headers, "x-subject-token").ok_or_else(|| {
         ApiError::invalid_parameter("X-Subject-Token", "name the token to revoke")
     })?;
@@ -239,7 +240,7 @@ pub async fn revoke(
 
 pub async fn validate(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let subject = header(&headers, "x-subject-token")
@@ -254,13 +255,10 @@ pub async fn validate(
     let info = tokens::resolve(&state.pool, &subject)
         .await?
         .ok_or_else(missing)?;
-    if info.user_id != caller.user_id {
-        let target = Target {
-            kind: "user",
-            id: &info.user_id,
-            name: "",
-        };
-        guard(&state, &caller, "iam:users:get", target).await?;
+    if info.user_id != account.user_id() {
+        account
+            .allow_on(actions::iam::users::get, &info.user_id)
+            .await?;
     }
     let owner = tokens::caller_for(
         &state.pool,

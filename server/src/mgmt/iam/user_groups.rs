@@ -1,17 +1,16 @@
 //! IAM user groups and memberships.
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::services::audit::Target;
-use app::services::caller::Caller;
-use app::services::{iam::authz, iam::user_groups};
+use app::model::permission::actions;
+use app::services::iam::user_groups;
 
 use super::json::{collection_links, group, in_account, user, UserShape};
 use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InAccount, MgmtState, Path, Query};
 use app::error::Kind;
 
 #[derive(Deserialize)]
@@ -25,20 +24,12 @@ struct GroupOption {
     description: Option<String>,
 }
 
-fn target(group_id: &str) -> Target<'_> {
-    Target {
-        kind: "group",
-        id: group_id,
-        name: "",
-    }
-}
-
 pub async fn create(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Body(request): Body<GroupRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    guard(&state, &caller, "iam:groups:create", authz::any("group")).await?;
+    let caller = account.allow(actions::iam::groups::create).await?;
     let name = request.group.name.unwrap_or_default();
     let created = user_groups::create(
         &state.pool,
@@ -62,10 +53,10 @@ pub struct ListQuery {
 
 pub async fn list(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &caller, "iam:groups:list", authz::any("group")).await?;
+    let caller = account.allow(actions::iam::groups::list).await?;
     let all = match in_account(&caller, query.domain_id.as_deref()) {
         true => user_groups::list(&state.pool, &caller, query.name.as_deref()).await?,
         false => Vec::new(),
@@ -78,21 +69,25 @@ pub async fn list(
 
 pub async fn show(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(group_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &caller, "iam:groups:get", target(&group_id)).await?;
+    let caller = account
+        .allow_on(actions::iam::groups::get, &group_id)
+        .await?;
     let found = user_groups::get(&state.pool, &caller, &group_id).await?;
     Ok(Json(json!({ "group": group(&caller, &found) })))
 }
 
 pub async fn update(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(group_id): Path<String>,
     Body(request): Body<GroupRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &caller, "iam:groups:update", target(&group_id)).await?;
+    let caller = account
+        .allow_on(actions::iam::groups::update, &group_id)
+        .await?;
     let updated = user_groups::update(
         &state.pool,
         &caller,
@@ -106,20 +101,24 @@ pub async fn update(
 
 pub async fn delete(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(group_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    guard(&state, &caller, "iam:groups:delete", target(&group_id)).await?;
+    let caller = account
+        .allow_on(actions::iam::groups::delete, &group_id)
+        .await?;
     user_groups::delete(&state.pool, &caller, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn members(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(group_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, &caller, "iam:users:list", target(&group_id)).await?;
+    let caller = account
+        .allow_on(actions::iam::users::list, &group_id)
+        .await?;
     let found = user_groups::members(&state.pool, &caller, &group_id).await?;
     let items: Vec<Value> = found
         .iter()
@@ -132,20 +131,12 @@ pub async fn members(
 
 pub async fn list_for_user(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(user_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:groups:list",
-        Target {
-            kind: "user",
-            id: &user_id,
-            name: "",
-        },
-    )
-    .await?;
+    let caller = account
+        .allow_on(actions::iam::groups::list, &user_id)
+        .await?;
     let found = user_groups::groups_of_user(&state.pool, &caller, &user_id).await?;
     let items: Vec<Value> = found.iter().map(|g| group(&caller, g)).collect();
     Ok(Json(
@@ -155,20 +146,24 @@ pub async fn list_for_user(
 
 pub async fn add_member(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    guard(&state, &caller, "iam:groups:addUser", target(&group_id)).await?;
+    let caller = account
+        .allow_on(actions::iam::groups::addUser, &group_id)
+        .await?;
     user_groups::add_member(&state.pool, &caller, &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn check_member(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    guard(&state, &caller, "iam:groups:get", target(&group_id)).await?;
+    let caller = account
+        .allow_on(actions::iam::groups::get, &group_id)
+        .await?;
     if user_groups::is_member(&state.pool, &caller, &group_id, &user_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -181,10 +176,12 @@ pub async fn check_member(
 
 pub async fn remove_member(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    guard(&state, &caller, "iam:groups:removeUser", target(&group_id)).await?;
+    let caller = account
+        .allow_on(actions::iam::groups::removeUser, &group_id)
+        .await?;
     user_groups::remove_member(&state.pool, &caller, &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,19 +1,18 @@
 //! IAM users: Keystone (`/v3/users`) and the extended `OS-USER` forms.
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::model::iam::{NewUser, UserChange};
 use app::model::paging::{Page, SortOrder};
-use app::services::audit::Target;
-use app::services::caller::Caller;
-use app::services::{iam::authz, iam::users};
+use app::model::permission::actions;
+use app::services::iam::users;
 
 use super::json::{collection_links, in_account, user, UserShape};
 use crate::mgmt::Body;
-use crate::mgmt::{guard, ApiError, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InAccount, MgmtState, Path, Query};
 
 #[derive(Deserialize)]
 pub struct CreateRequest {
@@ -43,28 +42,19 @@ impl CreateOption {
     }
 }
 
-async fn create_user(
-    state: &MgmtState,
-    caller: &Caller,
-    option: CreateOption,
-    shape: UserShape,
-) -> Result<Json<Value>, ApiError> {
-    guard(state, caller, "iam:users:create", authz::any("user")).await?;
-    let created = users::create(&state.pool, caller, &option.into_new_user()).await?;
-    Ok(Json(json!({ "user": user(caller, &created, shape) })))
-}
-
 /// `POST /v3/users` and `POST /v3.0/OS-USER/users`
 pub async fn create(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     uri: Uri,
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneCreated, UserShape::Created);
+    let caller = account.allow(actions::iam::users::create).await?;
+    let created = users::create(&state.pool, &caller, &request.user.into_new_user()).await?;
     Ok((
         StatusCode::CREATED,
-        create_user(&state, &caller, request.user, shape).await?,
+        Json(json!({ "user": user(&caller, &created, shape) })),
     ))
 }
 
@@ -81,7 +71,7 @@ pub struct ListQuery {
 /// `GET /v3/users` (`name` matches exactly, as in Keystone).
 pub async fn list(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     if query.password_expires_at.is_some() {
@@ -90,7 +80,7 @@ pub async fn list(
             "Portico's passwords do not expire, so users cannot be filtered by expiry",
         ));
     }
-    guard(&state, &caller, "iam:users:list", authz::any("user")).await?;
+    let caller = account.allow(actions::iam::users::list).await?;
     let (_, all) = users::list(
         &state.pool,
         &caller,
@@ -111,36 +101,17 @@ pub async fn list(
     ))
 }
 
-async fn show_user(
-    state: &MgmtState,
-    caller: &Caller,
-    user_id: &str,
-    shape: UserShape,
-) -> Result<Json<Value>, ApiError> {
-    guard(
-        state,
-        caller,
-        "iam:users:get",
-        Target {
-            kind: "user",
-            id: user_id,
-            name: "",
-        },
-    )
-    .await?;
-    let found = users::get(&state.pool, caller, user_id).await?;
-    Ok(Json(json!({ "user": user(caller, &found, shape) })))
-}
-
 /// `GET /v3/users/{user_id}` and `GET /v3.0/OS-USER/users/{user_id}`
 pub async fn show(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(user_id): Path<String>,
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneShown, UserShape::Shown);
-    show_user(&state, &caller, &user_id, shape).await
+    let caller = account.allow_on(actions::iam::users::get, &user_id).await?;
+    let found = users::get(&state.pool, &caller, &user_id).await?;
+    Ok(Json(json!({ "user": user(&caller, &found, shape) })))
 }
 
 #[derive(Deserialize)]
@@ -158,24 +129,19 @@ struct UpdateOption {
     access_mode: Option<String>,
 }
 
-async fn update_user(
-    state: &MgmtState,
-    caller: &Caller,
-    user_id: &str,
-    option: UpdateOption,
-    shape: UserShape,
+/// `PATCH /v3/users/{user_id}` and `PUT /v3.0/OS-USER/users/{user_id}`
+pub async fn update(
+    State(state): State<MgmtState>,
+    account: InAccount,
+    Path(user_id): Path<String>,
+    uri: Uri,
+    Body(request): Body<UpdateRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    guard(
-        state,
-        caller,
-        "iam:users:update",
-        Target {
-            kind: "user",
-            id: user_id,
-            name: "",
-        },
-    )
-    .await?;
+    let shape = UserShape::on(uri.path(), UserShape::KeystoneUpdated, UserShape::Updated);
+    let caller = account
+        .allow_on(actions::iam::users::update, &user_id)
+        .await?;
+    let option = request.user;
     let change = UserChange {
         name: option.name,
         email: option.email,
@@ -184,39 +150,19 @@ async fn update_user(
         access_mode: option.access_mode,
         password: option.password,
     };
-    let updated = users::update(&state.pool, caller, user_id, &change).await?;
-    Ok(Json(json!({ "user": user(caller, &updated, shape) })))
-}
-
-/// `PATCH /v3/users/{user_id}` and `PUT /v3.0/OS-USER/users/{user_id}`
-pub async fn update(
-    State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
-    Path(user_id): Path<String>,
-    uri: Uri,
-    Body(request): Body<UpdateRequest>,
-) -> Result<Json<Value>, ApiError> {
-    let shape = UserShape::on(uri.path(), UserShape::KeystoneUpdated, UserShape::Updated);
-    update_user(&state, &caller, &user_id, request.user, shape).await
+    let updated = users::update(&state.pool, &caller, &user_id, &change).await?;
+    Ok(Json(json!({ "user": user(&caller, &updated, shape) })))
 }
 
 /// `DELETE /v3/users/{user_id}`
 pub async fn delete(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(user_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    guard(
-        &state,
-        &caller,
-        "iam:users:delete",
-        Target {
-            kind: "user",
-            id: &user_id,
-            name: "",
-        },
-    )
-    .await?;
+    let caller = account
+        .allow_on(actions::iam::users::delete, &user_id)
+        .await?;
     users::delete(&state.pool, &caller, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -235,15 +181,16 @@ struct PasswordOption {
 /// `POST /v3/users/{user_id}/password`: a user changes their own password.
 pub async fn change_password(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(user_id): Path<String>,
     Body(request): Body<PasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    if user_id != caller.user_id {
+    if user_id != account.user_id() {
         return Err(ApiError::from(app::error::AppError::forbidden(
-            "iam:users:update",
+            actions::iam::users::update.name(),
         )));
     }
+    let caller = account.as_self();
     users::change_own_password(
         &state.pool,
         &caller,
@@ -267,23 +214,17 @@ struct InformationOption {
 /// `PUT /v3.0/OS-USER/users/{user_id}/info`: contact details.
 pub async fn update_information(
     State(state): State<MgmtState>,
-    Extension(caller): Extension<Caller>,
+    account: InAccount,
     Path(user_id): Path<String>,
     Body(request): Body<InformationRequest>,
 ) -> Result<StatusCode, ApiError> {
-    if user_id != caller.user_id {
-        guard(
-            &state,
-            &caller,
-            "iam:users:update",
-            Target {
-                kind: "user",
-                id: &user_id,
-                name: "",
-            },
-        )
-        .await?;
-    }
+    let caller = if user_id == account.user_id() {
+        account.as_self()
+    } else {
+        account
+            .allow_on(actions::iam::users::update, &user_id)
+            .await?
+    };
     let change = UserChange {
         email: request.user.email,
         ..UserChange::default()

@@ -11,6 +11,7 @@ use crate::api::apis::get_api;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::wizard::WizardPage;
 use crate::model::api::ApiDefinition;
+use crate::model::permission::actions;
 
 /// The edited definition with what the wizard does not show taken from the stored one:
 /// descriptions, samples, tags, authentication, parameter ranges and patterns, mock headers.
@@ -105,7 +106,7 @@ pub fn EditApiWizard() -> impl IntoView {
                             back=Signal::derive(move || (format!("/gateways/{}/apis/{}", gateway_id.get(), api_id.get()), "The API"))
                             steps=EDIT_STEPS
                             current=step
-                            permission="apig:apis:update"
+                            permission=actions::apig::apis::update
                             refused="edit APIs on this gateway"
                         >
                             {

@@ -7,6 +7,7 @@ use crate::components::feedback::{failure, ErrorBanner};
 use crate::components::form::{SelectField, TextField};
 use crate::components::table::{Column, DataTable};
 use crate::model::gateway::{self as rules, Gateway, IngressPort, NewIngressPort, Tag};
+use crate::model::permission::actions;
 
 /// Tags, each removable, and a form to add one.
 #[component]
@@ -40,8 +41,8 @@ pub(super) fn TagsCard(
             attempted.set(false);
         }
     });
-    let can_add = shell.can("apig:instanceTags:create");
-    let can_remove = shell.can("apig:instanceTags:delete");
+    let can_add = shell.can(actions::apig::instanceTags::create);
+    let can_remove = shell.can(actions::apig::instanceTags::delete);
     let id = gateway.id.clone();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -7,6 +7,7 @@ use super::{get, target};
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
+use crate::model::permission::actions;
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
@@ -140,7 +141,7 @@ async fn write_publish(
     .await?;
     change
         .record(
-            "apig:apis:publish",
+            actions::apig::apis::publish,
             target(&publish.api_id, &publish.api_name),
             &format!("to {}", publish.env_name),
         )
@@ -230,7 +231,7 @@ async fn write_offline(
     .await?;
     change
         .record(
-            "apig:apis:offline",
+            actions::apig::apis::offline,
             target(api_id, api_name),
             &format!("from {}", live.env_name),
         )
@@ -409,7 +410,7 @@ pub async fn switch_version(
     make_live(&mut change, api_id, gateway_id, &info.env_id, version_id).await?;
     change
         .commit(
-            "apig:apis:publish",
+            actions::apig::apis::publish,
             target(api_id, &api.definition.name),
             &format!(
                 "version {version_id} of {} made live in {}",
@@ -440,7 +441,7 @@ pub async fn delete_version(
         .await?;
     change
         .commit(
-            "apig:apis:offline",
+            actions::apig::apis::offline,
             target(&info.api_id, &definition.name),
             &format!("version {version_id} deleted"),
         )

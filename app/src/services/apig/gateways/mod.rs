@@ -2,6 +2,7 @@
 //! parameters, tags and custom inbound ports. Every change runs in one transaction with its
 //! audit record and a configuration revision bump. A gateway's parameters, tags and ports
 //! after creation: `settings`.
+use crate::model::permission::{actions, Action};
 use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgPool};
@@ -254,7 +255,7 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
     }
     change
         .commit(
-            "apig:instances:create",
+            actions::apig::instances::create,
             target(&id, &new.name),
             &format!("edition {}", new.spec_id),
         )
@@ -327,7 +328,7 @@ pub async fn list_visible(
     filter: &GatewayFilter,
     page: Page,
 ) -> Result<GatewayPage, AppError> {
-    const LIST: &str = "apig:instances:list";
+    const LIST: Action = actions::apig::instances::list;
     let mut filter = filter.clone();
     if !crate::services::iam::authz::decide(pool, caller, LIST)
         .await?
@@ -434,7 +435,7 @@ pub async fn update(
     .execute(&mut *work)
     .await?;
     let name = change.name.as_deref().unwrap_or(&current.name);
-    work.commit("apig:instances:update", target(id, name), "")
+    work.commit(actions::apig::instances::update, target(id, name), "")
         .await?;
     get(pool, caller, id).await
 }
@@ -461,7 +462,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Re
         .await?;
     change
         .commit(
-            "apig:instances:delete",
+            actions::apig::instances::delete,
             target(id, &current.name),
             &held.describe(),
         )

@@ -1,6 +1,7 @@
 //! A gateway's settings after creation: its parameters (features), tags and custom inbound
 //! ports. Each change is audited and bumps the configuration revision.
 use super::*;
+use crate::model::permission::actions;
 use crate::services::change::Change;
 
 /// Every supported parameter: its setting, or its default.
@@ -49,7 +50,7 @@ pub async fn set_feature(
     upsert_feature(&mut change, id, &setting).await?;
     change
         .commit(
-            "apig:features:create",
+            actions::apig::features::create,
             target(id, &current.name),
             &format!(
                 "{} {} {}",
@@ -77,8 +78,8 @@ pub async fn change_tags(
 ) -> Result<Vec<Tag>, AppError> {
     let current = get(pool, caller, id).await?;
     let audit_action = match action {
-        "create" => "apig:instanceTags:create",
-        "delete" => "apig:instanceTags:delete",
+        "create" => actions::apig::instanceTags::create,
+        "delete" => actions::apig::instanceTags::delete,
         other => {
             return Err(AppError::invalid(
                 "action",
@@ -204,7 +205,7 @@ pub async fn add_ingress_port(
     let created = insert_port(&mut change, id, port).await?;
     change
         .commit(
-            "apig:instances:update",
+            actions::apig::instances::update,
             target(id, &current.name),
             &format!("inbound port {} {} added", port.protocol, port.port),
         )
@@ -230,7 +231,7 @@ pub async fn delete_ingress_port(
     .ok_or_else(|| AppError::not_found(Kind::IngressPort, format!("Inbound port {port_id}")))?;
     change
         .commit(
-            "apig:instances:update",
+            actions::apig::instances::update,
             target(id, &current.name),
             &format!("inbound port {} {} removed", removed.protocol, removed.port),
         )
