@@ -32,8 +32,8 @@ use crate::pages::gateways::{
     overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
 };
 use crate::pages::iam::{
-    access_keys::AccessKeysPage, group_detail::GroupDetailPage, permissions::PoliciesPage,
-    user_detail::UserDetailPage, user_groups::GroupsPage, users::UsersPage,
+    access_keys::AccessKeysPage, permissions::PoliciesPage, user_detail::UserDetailPage,
+    user_group_detail::UserGroupDetailPage, user_groups::GroupsPage, users::UsersPage,
     wizard::CreateUserWizard,
 };
 use crate::pages::{
@@ -77,7 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("iam/users/new") view=CreateUserWizard/>
                     <Route path=path!("iam/users/:id") view=UserDetailPage/>
                     <Route path=path!("iam/groups") view=GroupsPage/>
-                    <Route path=path!("iam/groups/:id") view=GroupDetailPage/>
+                    <Route path=path!("iam/groups/:id") view=UserGroupDetailPage/>
                     <Route path=path!("iam/policies") view=PoliciesPage/>
                     <Route path=path!("iam/access-keys") view=AccessKeysPage/>
                     <Route path=path!("audit") view=AuditPage/>

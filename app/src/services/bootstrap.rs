@@ -90,7 +90,7 @@ async fn ensure_admin_group(
     .execute(&mut **tx)
     .await?;
     sqlx::query!(
-        "INSERT INTO group_members (group_id, user_id)
+        "INSERT INTO user_group_members (group_id, user_id)
          SELECT g.id, u.id FROM user_groups g JOIN users u ON u.account_id = g.account_id AND u.name = 'admin'
           WHERE g.name = $1
          ON CONFLICT DO NOTHING",
@@ -105,7 +105,7 @@ async fn ensure_admin_group(
             )));
         };
         sqlx::query!(
-            "INSERT INTO group_grants (group_id, policy_id, project_id)
+            "INSERT INTO user_group_grants (group_id, policy_id, project_id)
              SELECT g.id, $2, NULL FROM user_groups g WHERE g.name = $1
              ON CONFLICT DO NOTHING",
             ADMIN_GROUP,

@@ -16,9 +16,9 @@ pub async fn state(pool: &PgPool, caller: &Caller) -> Result<ProcessState, AppEr
     let users_granted = sqlx::query_scalar!(
         r#"SELECT EXISTS (
              SELECT 1 FROM users u
-               JOIN group_members gm ON gm.user_id = u.id
-               JOIN group_grants gg ON gg.group_id = gm.group_id
-               LEFT JOIN custom_policies cp ON cp.id = gg.policy_id
+               JOIN user_group_members gm ON gm.user_id = u.id
+               JOIN user_group_grants gg ON gg.group_id = gm.group_id
+               LEFT JOIN permission_policies cp ON cp.id = gg.policy_id
               WHERE u.account_id = $1 AND u.name <> 'admin'
                 AND (gg.policy_id = ANY($2) OR cp.document::text LIKE '%apig:%')
            ) AS "exists!""#,

@@ -56,7 +56,9 @@ impl From<sqlx::Error> for AppError {
 }
 
 /// The unique constraints that guard names: the constraint, what it guards, the field it
-/// names, and the start of the message.
+/// names, and the start of the message. (Renamed tables keep their constraints' names
+/// until the contract step of the rename: `custom_policies_…` guards
+/// `permission_policies`, `group_domains_…` guards `api_group_domains`.)
 pub const UNIQUE_NAMES: [(&str, Kind, &str, &str); 13] = [
     (
         "users_account_id_name_key",

@@ -107,7 +107,7 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
                 sl_domain_access_enabled: r.sl_domain_access_enabled,
             })
             .collect();
-    let domains = sqlx::query!("SELECT domain, group_id FROM group_domains")
+    let domains = sqlx::query!("SELECT domain, group_id FROM api_group_domains")
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
@@ -190,7 +190,7 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
     }
     let mut certificates = Vec::new();
     for row in sqlx::query!(
-        "SELECT d.domain, c.cert_pem, c.key_sealed FROM group_domains d JOIN certificates c ON c.id = d.certificate_id"
+        "SELECT d.domain, c.cert_pem, c.key_sealed FROM api_group_domains d JOIN certificates c ON c.id = d.certificate_id"
     )
     .fetch_all(&mut *tx)
     .await?

@@ -87,9 +87,9 @@ pub async fn stored(app: &TestApp) -> String {
         "projects",
         "users",
         "user_groups",
-        "group_members",
-        "custom_policies",
-        "group_grants",
+        "user_group_members",
+        "permission_policies",
+        "user_group_grants",
         "access_keys",
         "gateways",
         "gateway_tags",
@@ -102,7 +102,7 @@ pub async fn stored(app: &TestApp) -> String {
         "api_versions",
         "api_publications",
         "certificates",
-        "group_domains",
+        "api_group_domains",
     ];
     let mut digest = String::new();
     for table in tables {

@@ -30,7 +30,7 @@ async fn group_named(app: &TestApp, admin: &str, name: &str) -> String {
 /// Every grant of the group as (policy id, project id or "" for all projects), sorted.
 async fn grants_of(app: &TestApp, group_id: &str) -> Vec<(String, String)> {
     sqlx::query_as(
-        "SELECT policy_id, coalesce(project_id, '') FROM group_grants WHERE group_id = $1 ORDER BY 1, 2",
+        "SELECT policy_id, coalesce(project_id, '') FROM user_group_grants WHERE group_id = $1 ORDER BY 1, 2",
     )
     .bind(group_id)
     .fetch_all(&app.pool)
@@ -72,13 +72,15 @@ async fn administering_iam_in_one_project_cannot_grant_anything_anywhere() {
 
     // A project grant of IAM Administrator stored before the rule gives no IAM action: the
     // escalation it allowed (granting itself the administrator policies) is refused.
-    sqlx::query("INSERT INTO group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3)")
-        .bind(&group)
-        .bind(&iam_admin)
-        .bind(&project)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO user_group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3)",
+    )
+    .bind(&group)
+    .bind(&iam_admin)
+    .bind(&project)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let before = grants_of(&app, &group).await;
     for path in [
         format!("/v3/projects/{project}/groups/{group}/roles/{apig_admin}"),

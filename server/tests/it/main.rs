@@ -26,3 +26,4 @@ mod slow_clients;
 mod startup;
 mod supervision;
 mod support;
+mod upgrade;

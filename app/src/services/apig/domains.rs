@@ -79,7 +79,7 @@ pub async fn of_groups(
         r#"SELECT d.id, d.group_id, d.domain, d.min_ssl_version, d.is_http_redirect_to_https,
                   d.ingress_http_port, d.ingress_https_port, d.certificate_id,
                   c.name AS "certificate_name?", c.algorithm_type AS "algorithm_type?", c.details AS "details?"
-             FROM group_domains d LEFT JOIN certificates c ON c.id = d.certificate_id
+             FROM api_group_domains d LEFT JOIN certificates c ON c.id = d.certificate_id
             WHERE d.gateway_id = $1 AND d.group_id = ANY($2)
             ORDER BY d.created_at, d.id"#,
         gateway_id,
@@ -102,7 +102,7 @@ pub async fn with_certificate(
                   d.ingress_http_port, d.ingress_https_port, d.certificate_id,
                   c.name AS "certificate_name", c.algorithm_type, c.details,
                   g.name AS "group_name", d.gateway_id
-             FROM group_domains d
+             FROM api_group_domains d
              JOIN certificates c ON c.id = d.certificate_id
              JOIN api_groups g ON g.id = d.group_id
             WHERE d.certificate_id = $1
@@ -215,7 +215,7 @@ pub async fn bind(
     let mut change = Change::served(pool, caller).await?;
     change.lock_api_group(group_id).await?;
     let held = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM group_domains WHERE group_id = $1"#,
+        r#"SELECT count(*) AS "count!" FROM api_group_domains WHERE group_id = $1"#,
         group_id
     )
     .fetch_one(&mut *change)
@@ -230,7 +230,7 @@ pub async fn bind(
         ));
     }
     let taken = sqlx::query!(
-        r#"SELECT g.name AS "group_name", gw.project_id FROM group_domains d
+        r#"SELECT g.name AS "group_name", gw.project_id FROM api_group_domains d
              JOIN api_groups g ON g.id = d.group_id JOIN gateways gw ON gw.id = d.gateway_id
             WHERE d.domain = $1"#,
         domain
@@ -251,7 +251,7 @@ pub async fn bind(
     }
     let id = ids::new_id();
     sqlx::query!(
-        "INSERT INTO group_domains (id, gateway_id, group_id, domain, min_ssl_version, is_http_redirect_to_https,
+        "INSERT INTO api_group_domains (id, gateway_id, group_id, domain, min_ssl_version, is_http_redirect_to_https,
                                     ingress_http_port, ingress_https_port)
          VALUES ($1, $2, $3, $4, coalesce($5, 'TLSv1.1'), coalesce($6, false), $7, $8)",
         id,
@@ -292,7 +292,7 @@ pub async fn update(
         _ => (current.ingress_http_port, current.ingress_https_port),
     };
     sqlx::query!(
-        "UPDATE group_domains SET min_ssl_version = coalesce($2, min_ssl_version),
+        "UPDATE api_group_domains SET min_ssl_version = coalesce($2, min_ssl_version),
                 is_http_redirect_to_https = coalesce($3, is_http_redirect_to_https),
                 ingress_http_port = $4, ingress_https_port = $5
           WHERE id = $1",
@@ -324,7 +324,7 @@ pub async fn unbind(
 ) -> Result<(), AppError> {
     let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
     let mut change = Change::served(pool, caller).await?;
-    sqlx::query!("DELETE FROM group_domains WHERE id = $1", domain_id)
+    sqlx::query!("DELETE FROM api_group_domains WHERE id = $1", domain_id)
         .execute(&mut *change)
         .await?;
     change
@@ -425,7 +425,7 @@ async fn set_certificate(
     certificate_id: Option<&str>,
 ) -> Result<(), AppError> {
     sqlx::query!(
-        "UPDATE group_domains SET certificate_id = $2 WHERE id = $1",
+        "UPDATE api_group_domains SET certificate_id = $2 WHERE id = $1",
         domain_id,
         certificate_id
     )
@@ -525,7 +525,7 @@ pub async fn on_port(
         .find(|p| p.id == port_id)
         .ok_or_else(|| AppError::not_found(Kind::IngressPort, format!("Inbound port {port_id}")))?;
     let rows = sqlx::query!(
-        r#"SELECT d.group_id, g.name AS "group_name", d.domain FROM group_domains d
+        r#"SELECT d.group_id, g.name AS "group_name", d.domain FROM api_group_domains d
              JOIN api_groups g ON g.id = d.group_id
             WHERE d.gateway_id = $1
               AND CASE WHEN $2 = 'HTTP' THEN d.ingress_http_port = $3 ELSE d.ingress_https_port = $3 END
@@ -550,7 +550,7 @@ pub async fn find(
 ) -> Result<(String, String, String), AppError> {
     let name = normalize_domain(domain);
     let row = sqlx::query!(
-        "SELECT d.gateway_id, d.group_id, d.id FROM group_domains d JOIN gateways g ON g.id = d.gateway_id
+        "SELECT d.gateway_id, d.group_id, d.id FROM api_group_domains d JOIN gateways g ON g.id = d.gateway_id
           WHERE d.domain = $1 AND g.project_id = $2",
         name,
         caller.project_id

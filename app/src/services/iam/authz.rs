@@ -46,9 +46,9 @@ pub async fn held(
 ) -> Result<Held, AppError> {
     let rows = sqlx::query!(
         r#"SELECT DISTINCT gg.policy_id, gg.project_id IS NULL AS "everywhere!", cp.document AS "document?"
-             FROM group_members gm
-             JOIN group_grants gg ON gg.group_id = gm.group_id
-             LEFT JOIN custom_policies cp ON cp.id = gg.policy_id
+             FROM user_group_members gm
+             JOIN user_group_grants gg ON gg.group_id = gm.group_id
+             LEFT JOIN permission_policies cp ON cp.id = gg.policy_id
             WHERE gm.user_id = $1 AND (gg.project_id IS NULL OR gg.project_id = $2)"#,
         user_id,
         project_id

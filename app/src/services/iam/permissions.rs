@@ -43,7 +43,7 @@ pub async fn list_custom(
 ) -> Result<Vec<PermissionPolicy>, AppError> {
     let rows = sqlx::query!(
         "SELECT id, name, description, policy_type, document::text AS \"document!\", created_at, updated_at
-           FROM custom_policies WHERE account_id = $1 ORDER BY name",
+           FROM permission_policies WHERE account_id = $1 ORDER BY name",
         caller.account_id
     )
     .fetch_all(pool)
@@ -108,7 +108,7 @@ pub async fn create(
     let id = new_id();
     let mut change = Change::begin(pool, caller).await?;
     let inserted = sqlx::query!(
-        "INSERT INTO custom_policies (id, account_id, name, description, document) VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO permission_policies (id, account_id, name, description, document) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (account_id, name) DO NOTHING",
         id,
         caller.account_id,
@@ -160,9 +160,9 @@ pub async fn update(
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut change = Change::begin(pool, caller).await?;
     let updated = sqlx::query!(
-        "UPDATE custom_policies SET name = $3, description = $4, document = $5, updated_at = now()
+        "UPDATE permission_policies SET name = $3, description = $4, document = $5, updated_at = now()
           WHERE account_id = $1 AND id = $2
-            AND NOT EXISTS (SELECT 1 FROM custom_policies o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
+            AND NOT EXISTS (SELECT 1 FROM permission_policies o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
         caller.account_id,
         policy_id,
         name,
@@ -200,7 +200,7 @@ pub async fn holders(
 ) -> Result<Vec<String>, AppError> {
     get(pool, caller, policy_id).await?;
     Ok(sqlx::query_scalar!(
-        "SELECT DISTINCT g.name FROM group_grants gg JOIN user_groups g ON g.id = gg.group_id WHERE gg.policy_id = $1 ORDER BY g.name",
+        "SELECT DISTINCT g.name FROM user_group_grants gg JOIN user_groups g ON g.id = gg.group_id WHERE gg.policy_id = $1 ORDER BY g.name",
         policy_id
     )
     .fetch_all(pool)
@@ -228,7 +228,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(
     }
     let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
-        "DELETE FROM custom_policies WHERE account_id = $1 AND id = $2",
+        "DELETE FROM permission_policies WHERE account_id = $1 AND id = $2",
         caller.account_id,
         policy_id
     )

@@ -186,7 +186,7 @@ pub async fn add_member(
     let user = crate::services::iam::users::get(pool, caller, user_id).await?;
     let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
-        "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        "INSERT INTO user_group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         group_id,
         user_id
     )
@@ -220,7 +220,7 @@ pub async fn remove_member(
     }
     let mut change = Change::begin(pool, caller).await?;
     let removed = sqlx::query!(
-        "DELETE FROM group_members WHERE group_id = $1 AND user_id = $2",
+        "DELETE FROM user_group_members WHERE group_id = $1 AND user_id = $2",
         group_id,
         user_id
     )
@@ -252,7 +252,7 @@ pub async fn is_member(
 ) -> Result<bool, AppError> {
     get(pool, caller, group_id).await?;
     Ok(sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM group_members WHERE group_id = $1 AND user_id = $2) AS "exists!""#,
+        r#"SELECT EXISTS (SELECT 1 FROM user_group_members WHERE group_id = $1 AND user_id = $2) AS "exists!""#,
         group_id,
         user_id
     )
@@ -267,7 +267,7 @@ pub async fn members(
 ) -> Result<Vec<User>, AppError> {
     get(pool, caller, group_id).await?;
     let ids = sqlx::query_scalar!(
-        "SELECT u.id FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 ORDER BY u.name",
+        "SELECT u.id FROM user_group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 ORDER BY u.name",
         group_id
     )
     .fetch_all(pool)
@@ -287,7 +287,7 @@ pub async fn groups_of_user(
     crate::services::iam::users::get(pool, caller, user_id).await?;
     let rows = sqlx::query_as!(
         Row,
-        "SELECT g.id, g.name, g.description, g.created_at FROM group_members m
+        "SELECT g.id, g.name, g.description, g.created_at FROM user_group_members m
            JOIN user_groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name",
         user_id
     )
@@ -308,7 +308,7 @@ pub async fn grant(
     let policy = grantable(pool, caller, policy_id, project_id).await?;
     let mut change = Change::begin(pool, caller).await?;
     sqlx::query!(
-        "INSERT INTO group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        "INSERT INTO user_group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         group_id,
         policy.id,
         project_id
@@ -425,7 +425,7 @@ pub async fn revoke(
     let policy_id = policy.id.as_str();
     let mut change = Change::begin(pool, caller).await?;
     let removed = sqlx::query!(
-        "DELETE FROM group_grants WHERE group_id = $1 AND policy_id = $2 AND coalesce(project_id, '') = coalesce($3, '')",
+        "DELETE FROM user_group_grants WHERE group_id = $1 AND policy_id = $2 AND coalesce(project_id, '') = coalesce($3, '')",
         group_id,
         policy_id,
         project_id
@@ -467,7 +467,7 @@ pub async fn grants(
     get(pool, caller, group_id).await?;
     let rows = sqlx::query!(
         r#"SELECT g.policy_id, g.project_id, p.name AS "project_name?"
-             FROM group_grants g LEFT JOIN projects p ON p.id = g.project_id
+             FROM user_group_grants g LEFT JOIN projects p ON p.id = g.project_id
             WHERE g.group_id = $1 ORDER BY g.id"#,
         group_id
     )
