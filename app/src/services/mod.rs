@@ -13,6 +13,7 @@ pub mod caller;
 pub mod change;
 pub mod dashboard;
 pub mod health;
+pub mod holding;
 pub mod iam;
 pub mod ids;
 pub mod revision;

@@ -53,116 +53,110 @@ async fn path_parameter(parts: &mut Parts, name: &str) -> Result<String, ApiErro
         .ok_or_else(|| AppError::Internal(format!("the route has no {{{name}}}")).into())
 }
 
-/// Checks `action` for `caller` in `scope`, auditing a refusal against `target`.
-async fn check(
-    pool: &PgPool,
+/// The caller with what checking an action needs.
+struct Pending {
+    pool: PgPool,
     caller: Caller,
-    action: Action,
-    scope: Scope<'_>,
-    target: Target<'_>,
-) -> Result<Caller, ApiError> {
-    authz::require_in(pool, &caller, action, scope, target).await?;
-    Ok(caller)
 }
 
-fn on(action: Action, id: &str) -> Target<'_> {
-    Target {
-        kind: action.target_kind(),
-        id,
-        name: "",
+impl Pending {
+    /// The caller, allowed `action` in `scope`; a refusal is audited against `target`.
+    async fn check(
+        self,
+        action: Action,
+        scope: Scope<'_>,
+        target: Target<'_>,
+    ) -> Result<Caller, ApiError> {
+        authz::require_in(&self.pool, &self.caller, action, scope, target).await?;
+        Ok(self.caller)
+    }
+
+    /// `action` across the project, on `id` (none: on nothing in particular).
+    async fn across(self, action: Action, id: &str) -> Result<Caller, ApiError> {
+        let target = Target {
+            kind: action.target_kind(),
+            id,
+            name: "",
+        };
+        self.check(action, Scope::Project, target).await
+    }
+
+    /// `action` on what `owner` owns (the refusal names the owner).
+    async fn owned_by(self, action: Action, owner: &str) -> Result<Caller, ApiError> {
+        let target = Target {
+            kind: action.target_kind(),
+            id: "",
+            name: owner,
+        };
+        self.check(action, Scope::Project, target).await
     }
 }
 
 /// An IAM call, across the caller's account (IAM actions are granted in all projects).
-pub struct InAccount {
-    pool: PgPool,
-    caller: Caller,
-}
+pub struct InAccount(Pending);
 
 impl FromRequestParts<MgmtState> for InAccount {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &MgmtState) -> Result<Self, ApiError> {
-        Ok(Self {
+        Ok(Self(Pending {
             pool: state.pool.clone(),
             caller: authenticated(parts)?,
-        })
+        }))
     }
 }
 
 impl InAccount {
     /// The user making the call.
     pub fn user_id(&self) -> &str {
-        &self.caller.user_id
-    }
-
-    /// The caller, allowed `action`.
-    pub async fn allow(self, action: Action) -> Result<Caller, ApiError> {
-        check(
-            &self.pool,
-            self.caller,
-            action,
-            Scope::Project,
-            authz::any(action),
-        )
-        .await
-    }
-
-    /// The caller, allowed `action` on the thing `id` (the refusal names it).
-    pub async fn allow_on(self, action: Action, id: &str) -> Result<Caller, ApiError> {
-        check(
-            &self.pool,
-            self.caller,
-            action,
-            Scope::Project,
-            on(action, id),
-        )
-        .await
+        &self.0.caller.user_id
     }
 
     /// The account the caller belongs to (to find what an action is about before it is
     /// checked).
     pub fn account_id(&self) -> &str {
-        &self.caller.account_id
-    }
-
-    /// The caller, allowed `action` on what `owner` owns, which needs no permission when
-    /// the caller is the owner (the refusal names the owner).
-    pub async fn allow_unless_own(self, action: Action, owner: &str) -> Result<Caller, ApiError> {
-        if owner == self.caller.user_id {
-            return Ok(self.caller);
-        }
-        self.allow_owned_by(action, owner).await
-    }
-
-    /// The caller, allowed `action` on what `owner` owns, the caller's own included.
-    pub async fn allow_owned_by(self, action: Action, owner: &str) -> Result<Caller, ApiError> {
-        let target = Target {
-            kind: action.target_kind(),
-            id: "",
-            name: owner,
-        };
-        check(&self.pool, self.caller, action, Scope::Project, target).await
+        &self.0.caller.account_id
     }
 
     /// Whether the call comes with a token or temporary access key (scoped to a project).
     pub fn is_short_lived(&self) -> bool {
-        self.caller.bound_to.is_some()
+        self.0.caller.bound_to.is_some()
+    }
+
+    /// The caller, allowed `action`.
+    pub async fn allow(self, action: Action) -> Result<Caller, ApiError> {
+        self.0.across(action, "").await
+    }
+
+    /// The caller, allowed `action` on the thing `id` (the refusal names it).
+    pub async fn allow_on(self, action: Action, id: &str) -> Result<Caller, ApiError> {
+        self.0.across(action, id).await
+    }
+
+    /// The caller, allowed `action` on what `owner` owns, which needs no permission when
+    /// the caller is the owner.
+    pub async fn allow_unless_own(self, action: Action, owner: &str) -> Result<Caller, ApiError> {
+        if owner == self.user_id() {
+            return Ok(self.0.caller);
+        }
+        self.0.owned_by(action, owner).await
+    }
+
+    /// The caller, allowed `action` on what `owner` owns, the caller's own included.
+    pub async fn allow_owned_by(self, action: Action, owner: &str) -> Result<Caller, ApiError> {
+        self.0.owned_by(action, owner).await
     }
 
     /// The caller acting on themselves (their own password, contact details, access keys
     /// or token), which needs no permission: the handler has checked that it is so.
     pub fn as_self(self) -> Caller {
-        self.caller
+        self.0.caller
     }
 }
 
 /// A call in the path's project, which must be one of the account's and the one a scoped
 /// token or temporary key was issued for.
-pub struct InProject {
-    pool: PgPool,
-    caller: Caller,
-}
+pub struct InProject(Pending);
 
 impl FromRequestParts<MgmtState> for InProject {
     type Rejection = ApiError;
@@ -183,62 +177,42 @@ impl FromRequestParts<MgmtState> for InProject {
             ));
         }
         caller.project_id = project_id;
-        Ok(Self {
+        Ok(Self(Pending {
             pool: state.pool.clone(),
             caller,
-        })
+        }))
     }
 }
 
 impl InProject {
     /// The caller, allowed `action` across the project.
     pub async fn allow(self, action: Action) -> Result<Caller, ApiError> {
-        check(
-            &self.pool,
-            self.caller,
-            action,
-            Scope::Project,
-            authz::any(action),
-        )
-        .await
+        self.0.across(action, "").await
     }
 
     /// The caller, allowed `action` on the thing `id` across the project.
     pub async fn allow_on(self, action: Action, id: &str) -> Result<Caller, ApiError> {
-        check(
-            &self.pool,
-            self.caller,
-            action,
-            Scope::Project,
-            on(action, id),
-        )
-        .await
+        self.0.across(action, id).await
     }
 
     /// The caller, allowed `action` somewhere in the project: a list, which the service
     /// filters to where the caller may see.
     pub async fn allow_anywhere(self, action: Action) -> Result<Caller, ApiError> {
-        check(
-            &self.pool,
-            self.caller,
-            action,
-            Scope::Anywhere,
-            authz::any(action),
-        )
-        .await
+        self.0
+            .check(action, Scope::Anywhere, authz::any(action))
+            .await
     }
 
     /// The caller, allowed `action` on the gateway `gateway_id` itself.
     pub async fn allow_in(self, action: Action, gateway_id: &str) -> Result<Caller, ApiError> {
-        let scope = Scope::Gateway(gateway_id);
-        check(
-            &self.pool,
-            self.caller,
-            action,
-            scope,
-            on(action, gateway_id),
-        )
-        .await
+        let target = Target {
+            kind: action.target_kind(),
+            id: gateway_id,
+            name: "",
+        };
+        self.0
+            .check(action, Scope::Gateway(gateway_id), target)
+            .await
     }
 }
 
@@ -265,14 +239,14 @@ impl InGateway {
     /// The caller, allowed `action` inside the gateway, which exists (the refusal is
     /// audited against the gateway).
     pub async fn allow(self, action: Action) -> Result<Caller, ApiError> {
-        let InProject { pool, caller } = self.project;
+        let pool = self.project.0.pool.clone();
         let target = Target {
             kind: action.target_kind(),
             id: "",
             name: &self.gateway_id,
         };
         let scope = Scope::Gateway(&self.gateway_id);
-        let caller = check(&pool, caller, action, scope, target).await?;
+        let caller = self.project.0.check(action, scope, target).await?;
         gateways::get(&pool, &caller, &self.gateway_id).await?;
         Ok(caller)
     }

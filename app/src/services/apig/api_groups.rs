@@ -14,6 +14,7 @@ use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
+use crate::services::holding::Holding;
 use crate::services::{apig::gateways, ids};
 
 /// Longest group description.
@@ -76,32 +77,20 @@ pub async fn check_name(
     gateways::get(pool, caller, gateway_id).await?;
     validate_group_name("name", name)?;
     let mut conn = pool.acquire().await?;
-    name_free(&mut conn, gateway_id, name, "").await
+    GROUPS.name_free(&mut conn, gateway_id, name, "").await
 }
 
-async fn name_free(
-    conn: &mut PgConnection,
-    gateway_id: &str,
-    name: &str,
-    except: &str,
-) -> Result<(), AppError> {
-    let taken = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM api_groups WHERE gateway_id = $1 AND lower(name) = lower($2) AND id <> $3) AS "taken!""#,
-        gateway_id,
-        name,
-        except
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if taken {
-        return Err(AppError::taken(
-            Kind::ApiGroup,
-            "name",
-            format!("An API group named {name} already exists in this gateway."),
-        ));
-    }
-    Ok(())
-}
+/// A gateway's API groups, named uniquely within it.
+const GROUPS: Holding = Holding {
+    table: "api_groups",
+    owner: "gateway_id",
+    kind: Kind::ApiGroup,
+    field: "name",
+    taken: |name| format!("An API group named {name} already exists in this gateway."),
+    limit: Some((MAX_GROUPS, |gateway| {
+        format!("Gateway {gateway} already has {MAX_GROUPS} API groups, the most it can hold.")
+    })),
+};
 
 pub async fn create(
     pool: &PgPool,
@@ -115,22 +104,9 @@ pub async fn create(
     validate_remark("remark", remark, MAX_REMARK)?;
     let mut change = Change::served(pool, caller).await?;
     change.lock_gateway(gateway_id).await?;
-    let held = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM api_groups WHERE gateway_id = $1"#,
-        gateway_id
-    )
-    .fetch_one(&mut *change)
-    .await?;
-    if held >= MAX_GROUPS {
-        return Err(AppError::conflict(
-            None,
-            format!(
-                "Gateway {} already has {MAX_GROUPS} API groups, the most it can hold.",
-                gateway.name
-            ),
-        ));
-    }
-    name_free(&mut change, gateway_id, name, "").await?;
+    GROUPS
+        .admit(&mut change, gateway_id, &gateway.name, name)
+        .await?;
     let id = ids::new_id();
     sqlx::query!(
         "INSERT INTO api_groups (id, gateway_id, name, remark) VALUES ($1, $2, $3, $4)",
@@ -277,7 +253,7 @@ pub async fn update(
     }
     let mut change = Change::served(pool, caller).await?;
     if let Some(name) = name {
-        name_free(&mut change, gateway_id, name, id).await?;
+        GROUPS.name_free(&mut change, gateway_id, name, id).await?;
     }
     sqlx::query!(
         "UPDATE api_groups SET name = coalesce($2, name), remark = coalesce($3, remark), updated_at = now() WHERE id = $1",

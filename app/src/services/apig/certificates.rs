@@ -16,6 +16,7 @@ use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
+use crate::services::holding::Holding;
 use crate::services::secrets::MasterKey;
 use crate::services::{apig::gateways, ids};
 
@@ -119,29 +120,15 @@ async fn checked(
     Ok((cert_type.to_owned(), gateway_id, checked))
 }
 
-async fn name_free(
-    conn: &mut PgConnection,
-    project_id: &str,
-    name: &str,
-    except: &str,
-) -> Result<(), AppError> {
-    let taken = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM certificates WHERE project_id = $1 AND lower(name) = lower($2) AND id <> $3) AS "taken!""#,
-        project_id,
-        name,
-        except
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if taken {
-        return Err(AppError::taken(
-            Kind::Certificate,
-            "name",
-            format!("A certificate named {name} already exists."),
-        ));
-    }
-    Ok(())
-}
+/// A project's certificates, named uniquely within it.
+const CERTIFICATES: Holding = Holding {
+    table: "certificates",
+    owner: "project_id",
+    kind: Kind::Certificate,
+    field: "name",
+    taken: |name| format!("A certificate named {name} already exists."),
+    limit: None,
+};
 
 fn expiry(checked: &Checked) -> Result<OffsetDateTime, AppError> {
     OffsetDateTime::from_unix_timestamp(checked.not_after)
@@ -179,7 +166,9 @@ pub async fn insert(
     upload: &CertificateUpload,
 ) -> Result<Checked, AppError> {
     let (cert_type, gateway_id, checked) = self::checked(pool, caller, upload).await?;
-    name_free(tx, &caller.project_id, &upload.name, "").await?;
+    CERTIFICATES
+        .name_free(tx, &caller.project_id, &upload.name, "")
+        .await?;
     let details = serde_json::to_value(&checked.details)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     sqlx::query!(
@@ -329,7 +318,9 @@ pub async fn update(
         }
     }
     let mut change = Change::served(pool, caller).await?;
-    name_free(&mut change, &caller.project_id, &upload.name, id).await?;
+    CERTIFICATES
+        .name_free(&mut change, &caller.project_id, &upload.name, id)
+        .await?;
     let details = serde_json::to_value(&checked.details)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     sqlx::query!(

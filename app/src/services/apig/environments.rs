@@ -15,6 +15,7 @@ use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
+use crate::services::holding::Holding;
 use crate::services::{apig::api_groups, apig::gateways, ids};
 
 /// Longest environment description.
@@ -114,29 +115,19 @@ pub async fn get(
     .ok_or_else(|| AppError::not_found(Kind::Environment, format!("Environment {id}")))
 }
 
-async fn env_name_free(
-    conn: &mut PgConnection,
-    gateway_id: &str,
-    name: &str,
-    except: &str,
-) -> Result<(), AppError> {
-    let taken = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM environments WHERE gateway_id = $1 AND lower(name) = lower($2) AND id <> $3) AS "taken!""#,
-        gateway_id,
-        name,
-        except
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if taken {
-        return Err(AppError::taken(
-            Kind::Environment,
-            "name",
-            format!("An environment named {name} already exists in this gateway."),
-        ));
-    }
-    Ok(())
-}
+/// A gateway's environments, named uniquely within it.
+const ENVIRONMENTS: Holding = Holding {
+    table: "environments",
+    owner: "gateway_id",
+    kind: Kind::Environment,
+    field: "name",
+    taken: |name| format!("An environment named {name} already exists in this gateway."),
+    limit: Some((MAX_ENVIRONMENTS, |gateway| {
+        format!(
+            "Gateway {gateway} already has {MAX_ENVIRONMENTS} environments, the most it can hold."
+        )
+    })),
+};
 
 pub async fn create(
     pool: &PgPool,
@@ -150,22 +141,9 @@ pub async fn create(
     validate_remark("remark", remark, MAX_REMARK)?;
     let mut change = Change::served(pool, caller).await?;
     change.lock_gateway(gateway_id).await?;
-    let held = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM environments WHERE gateway_id = $1"#,
-        gateway_id
-    )
-    .fetch_one(&mut *change)
-    .await?;
-    if held >= MAX_ENVIRONMENTS {
-        return Err(AppError::conflict(
-            None,
-            format!(
-                "Gateway {} already has {MAX_ENVIRONMENTS} environments, the most it can hold.",
-                gateway.name
-            ),
-        ));
-    }
-    env_name_free(&mut change, gateway_id, name, "").await?;
+    ENVIRONMENTS
+        .admit(&mut change, gateway_id, &gateway.name, name)
+        .await?;
     let id = ids::new_id();
     sqlx::query!(
         "INSERT INTO environments (gateway_id, id, name, remark) VALUES ($1, $2, $3, $4)",
@@ -206,7 +184,9 @@ pub async fn update(
         validate_remark("remark", remark, MAX_REMARK)?;
     }
     let mut change = Change::served(pool, caller).await?;
-    env_name_free(&mut change, gateway_id, name, id).await?;
+    ENVIRONMENTS
+        .name_free(&mut change, gateway_id, name, id)
+        .await?;
     sqlx::query!(
         "UPDATE environments SET name = $3, remark = coalesce($4, remark) WHERE gateway_id = $1 AND id = $2",
         gateway_id,

@@ -19,6 +19,7 @@ use crate::model::paging::{Page, SortOrder};
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
 use crate::services::change::Change;
+use crate::services::holding::Holding;
 use crate::services::ids;
 
 mod settings;
@@ -98,29 +99,17 @@ fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
     }
 }
 
-async fn name_taken(
-    tx: &mut PgConnection,
-    caller: &Caller,
-    name: &str,
-    except: &str,
-) -> Result<(), AppError> {
-    let taken = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM gateways WHERE project_id = $1 AND lower(name) = lower($2) AND id <> $3) AS "taken!""#,
-        caller.project_id,
-        name,
-        except
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if taken {
-        return Err(AppError::taken(
-            Kind::Gateway,
-            "instance_name",
-            format!("A gateway named {name} already exists in this project."),
-        ));
-    }
-    Ok(())
-}
+/// A project's gateways, named uniquely within it.
+const GATEWAYS: Holding = Holding {
+    table: "gateways",
+    owner: "project_id",
+    kind: Kind::Gateway,
+    field: "instance_name",
+    taken: |name| format!("A gateway named {name} already exists in this project."),
+    limit: Some((MAX_GATEWAYS, |_| {
+        format!("This project already has {MAX_GATEWAYS} gateways, the most it can hold. Delete one first.")
+    })),
+};
 
 async fn ports_free(tx: &mut PgConnection, ports: &[NewIngressPort]) -> Result<(), AppError> {
     let numbers: Vec<i32> = ports.iter().map(|p| p.port).collect();
@@ -206,19 +195,9 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
     let mut change = Change::served(pool, caller).await?;
     // One creation at a time per project, so the count and the name check hold.
     change.lock_project(&caller.project_id).await?;
-    let count = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM gateways WHERE project_id = $1"#,
-        caller.project_id
-    )
-    .fetch_one(&mut *change)
-    .await?;
-    if count >= MAX_GATEWAYS {
-        return Err(AppError::conflict(
-            None,
-            format!("This project already has {MAX_GATEWAYS} gateways, the most it can hold. Delete one first."),
-        ));
-    }
-    name_taken(&mut change, caller, &new.name, "").await?;
+    GATEWAYS
+        .admit(&mut change, &caller.project_id, "", &new.name)
+        .await?;
     ports_free(&mut change, &new.ingress_ports).await?;
     let id = ids::new_id();
     sqlx::query!(
@@ -420,7 +399,9 @@ pub async fn update(
     rules::validate_maintenance(begin, end)?;
     let mut work = Change::served(pool, caller).await?;
     if let Some(name) = &change.name {
-        name_taken(&mut work, caller, name, id).await?;
+        GATEWAYS
+            .name_free(&mut work, &caller.project_id, name, id)
+            .await?;
     }
     sqlx::query!(
         "UPDATE gateways SET name = coalesce($2, name), description = coalesce($3, description),

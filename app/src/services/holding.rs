@@ -1,0 +1,74 @@
+//! What an owner holds by name: API groups and environments in a gateway, gateways and
+//! certificates in a project. Each kind has a name unique within its owner (in any case)
+//! and, for most, a limit on how many the owner holds; writers check both inside their
+//! `Change`, after taking the owner's row lock, so two writers cannot both pass.
+use sqlx::PgConnection;
+
+use crate::error::{AppError, Kind};
+
+/// One kind of thing an owner holds: its table, the owner's column, and how a refusal
+/// names it.
+pub struct Holding {
+    pub table: &'static str,
+    pub owner: &'static str,
+    pub kind: Kind,
+    /// The field a name clash is reported on.
+    pub field: &'static str,
+    /// The refusal of a name that is taken ("An API group named x already exists in this
+    /// gateway.").
+    pub taken: fn(&str) -> String,
+    /// The most one owner holds, and the refusal of one more (given the owner's name).
+    pub limit: Option<(i64, fn(&str) -> String)>,
+}
+
+impl Holding {
+    /// Refuses `name` when another of the owner's things (not `except`) has it.
+    pub async fn name_free(
+        &self,
+        conn: &mut PgConnection,
+        owner_id: &str,
+        name: &str,
+        except: &str,
+    ) -> Result<(), AppError> {
+        // The table and column are this module's constants, never input.
+        let query = format!(
+            "SELECT EXISTS (SELECT 1 FROM {} WHERE {} = $1 AND lower(name) = lower($2) AND id <> $3)",
+            self.table, self.owner
+        );
+        let taken: bool = sqlx::query_scalar(&query)
+            .bind(owner_id)
+            .bind(name)
+            .bind(except)
+            .fetch_one(&mut *conn)
+            .await?;
+        if taken {
+            return Err(AppError::taken(self.kind, self.field, (self.taken)(name)));
+        }
+        Ok(())
+    }
+
+    /// Admits one more named `name`: refused when the owner (`owner_name` in the message)
+    /// already holds its limit, or has one by that name.
+    pub async fn admit(
+        &self,
+        conn: &mut PgConnection,
+        owner_id: &str,
+        owner_name: &str,
+        name: &str,
+    ) -> Result<(), AppError> {
+        if let Some((max, full)) = self.limit {
+            let query = format!(
+                "SELECT count(*) FROM {} WHERE {} = $1",
+                self.table, self.owner
+            );
+            let held: i64 = sqlx::query_scalar(&query)
+                .bind(owner_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            if held >= max {
+                return Err(AppError::conflict(None, full(owner_name)));
+            }
+        }
+        self.name_free(conn, owner_id, name, "").await
+    }
+}
