@@ -95,6 +95,23 @@ impl<'a> Change<'a> {
         self.record_event(action.name(), target, detail).await
     }
 
+    /// Records the caller's successful `action` on the thing `id` named `name`, of the kind
+    /// the action acts on.
+    pub async fn record_on(
+        &mut self,
+        action: Action,
+        id: &str,
+        name: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        let target = Target {
+            kind: action.target_kind(),
+            id,
+            name,
+        };
+        self.record(action, target, detail).await
+    }
+
     /// Records an event that is no catalogue action (a user changing their own password,
     /// which needs no permission) under its audit name.
     pub async fn record_event(
@@ -159,6 +176,19 @@ impl<'a> Change<'a> {
         detail: &str,
     ) -> Result<(), AppError> {
         self.record(action, target, detail).await?;
+        self.finish().await
+    }
+
+    /// Like [`commit`](Self::commit), for the thing `id` named `name`, of the kind the
+    /// action acts on.
+    pub async fn commit_on(
+        mut self,
+        action: Action,
+        id: &str,
+        name: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        self.record_on(action, id, name, detail).await?;
         self.finish().await
     }
 }

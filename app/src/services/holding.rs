@@ -17,9 +17,12 @@ pub struct Holding {
     /// The refusal of a name that is taken ("An API group named x already exists in this
     /// gateway.").
     pub taken: fn(&str) -> String,
-    /// The most one owner holds, and the refusal of one more (given the owner's name).
-    pub limit: Option<(i64, fn(&str) -> String)>,
+    /// The most one owner holds, and the refusal of one more.
+    pub limit: Option<Limit>,
 }
+
+/// The most one owner holds, and the refusal of one more (given the owner's name).
+pub type Limit = (i64, fn(&str) -> String);
 
 impl Holding {
     /// Refuses `name` when another of the owner's things (not `except`) has it.

@@ -11,7 +11,7 @@ use crate::model::api_group::{
 use crate::model::gateway::counted;
 use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions;
-use crate::services::audit::{format_time, Target};
+use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
 use crate::services::holding::Holding;
@@ -43,14 +43,6 @@ impl From<Row> for ApiGroup {
             created_at: format_time(row.created_at),
             updated_at: format_time(row.updated_at),
         }
-    }
-}
-
-fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
-    Target {
-        kind: "API group",
-        id,
-        name,
     }
 }
 
@@ -118,9 +110,10 @@ pub async fn create(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::groups::create,
-            target(&id, name),
+            &id,
+            name,
             &format!("in gateway {}", gateway.name),
         )
         .await?;
@@ -264,9 +257,10 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::groups::update,
-            target(id, name.unwrap_or(&current.name)),
+            id,
+            name.unwrap_or(&current.name),
             "",
         )
         .await?;
@@ -308,7 +302,7 @@ pub async fn delete(
         .execute(&mut *change)
         .await?;
     change
-        .commit(actions::apig::groups::delete, target(id, &current.name), "")
+        .commit_on(actions::apig::groups::delete, id, &current.name, "")
         .await?;
     Ok(())
 }

@@ -18,18 +18,10 @@ use crate::model::api::{ApiDefinition, ApiInfo, Publication};
 use crate::model::gateway::{feature_number, feature_spec};
 use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions;
-use crate::services::audit::{format_time, Target};
+use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
 use crate::services::{apig::api_groups, apig::gateways, ids};
-
-fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
-    Target {
-        kind: "API",
-        id,
-        name,
-    }
-}
 
 /// The longest backend timeout the gateway allows (its `backend_timeout` parameter).
 pub async fn max_timeout(
@@ -193,9 +185,10 @@ pub async fn create(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::apis::create,
-            target(&id, &definition.name),
+            &id,
+            &definition.name,
             &format!("{} {}", definition.req_method, definition.req_uri),
         )
         .await?;
@@ -399,11 +392,7 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
-            actions::apig::apis::update,
-            target(id, &definition.name),
-            "",
-        )
+        .commit_on(actions::apig::apis::update, id, &definition.name, "")
         .await?;
     get(pool, caller, gateway_id, id).await
 }
@@ -436,9 +425,10 @@ pub async fn delete(
         .execute(&mut *change)
         .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::apis::delete,
-            target(id, &current.definition.name),
+            id,
+            &current.definition.name,
             "",
         )
         .await?;

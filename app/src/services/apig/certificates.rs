@@ -13,7 +13,7 @@ use crate::model::certificate::{
 };
 use crate::model::paging::Page;
 use crate::model::permission::actions;
-use crate::services::audit::{format_time, Target};
+use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
 use crate::services::holding::Holding;
@@ -45,14 +45,6 @@ impl From<Row> for Certificate {
             created_at: format_time(row.created_at),
             updated_at: format_time(row.updated_at),
         }
-    }
-}
-
-fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
-    Target {
-        kind: "certificate",
-        id,
-        name,
     }
 }
 
@@ -146,9 +138,10 @@ pub async fn create(
     let id = ids::new_id();
     insert(pool, &mut change, master, caller, &id, upload).await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::domains::bindCertificate,
-            target(&id, &upload.name),
+            &id,
+            &upload.name,
             "certificate uploaded",
         )
         .await?;
@@ -338,9 +331,10 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::domains::bindCertificate,
-            target(id, &upload.name),
+            id,
+            &upload.name,
             "certificate replaced",
         )
         .await?;
@@ -367,9 +361,10 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppE
         .execute(&mut *change)
         .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::domains::unbindCertificate,
-            target(id, &current.name),
+            id,
+            &current.name,
             "certificate deleted",
         )
         .await

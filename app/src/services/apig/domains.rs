@@ -266,9 +266,10 @@ pub async fn bind(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::domains::create,
-            target(&id, &domain),
+            &id,
+            &domain,
             &format!("bound to group {}", group.name),
         )
         .await?;
@@ -305,9 +306,10 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::domains::create,
-            target(domain_id, &current.domain),
+            domain_id,
+            &current.domain,
             "settings changed",
         )
         .await?;
@@ -328,9 +330,10 @@ pub async fn unbind(
         .execute(&mut *change)
         .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::domains::delete,
-            target(domain_id, &current.domain),
+            domain_id,
+            &current.domain,
             "",
         )
         .await

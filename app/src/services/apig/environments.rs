@@ -12,7 +12,7 @@ use crate::model::api_group::{
 use crate::model::gateway::counted;
 use crate::model::paging::Page;
 use crate::model::permission::actions;
-use crate::services::audit::{format_time, Target};
+use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
 use crate::services::holding::Holding;
@@ -20,22 +20,6 @@ use crate::services::{apig::api_groups, apig::gateways, ids};
 
 /// Longest environment description.
 pub const MAX_REMARK: usize = 255;
-
-fn env_target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
-    Target {
-        kind: "environment",
-        id,
-        name,
-    }
-}
-
-fn variable_target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
-    Target {
-        kind: "variable",
-        id,
-        name,
-    }
-}
 
 /// Adds RELEASE to a new gateway (inside its creation's transaction).
 pub async fn create_release(tx: &mut PgConnection, gateway_id: &str) -> Result<(), AppError> {
@@ -155,9 +139,10 @@ pub async fn create(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::envs::create,
-            env_target(&id, name),
+            &id,
+            name,
             &format!("in gateway {}", gateway.name),
         )
         .await?;
@@ -197,7 +182,7 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit(actions::apig::envs::update, env_target(id, name), "")
+        .commit_on(actions::apig::envs::update, id, name, "")
         .await?;
     get(pool, caller, gateway_id, id).await
 }
@@ -256,11 +241,7 @@ pub async fn delete(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
-            actions::apig::envs::delete,
-            env_target(id, &current.name),
-            "",
-        )
+        .commit_on(actions::apig::envs::delete, id, &current.name, "")
         .await?;
     Ok(())
 }
@@ -409,9 +390,10 @@ pub async fn create_variable(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::variables::create,
-            variable_target(&id, &new.name),
+            &id,
+            &new.name,
             &format!("group {} in {}", group.name, env.name),
         )
         .await?;
@@ -436,9 +418,10 @@ pub async fn update_variable(
     .execute(&mut *change)
     .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::variables::create,
-            variable_target(id, &current.name),
+            id,
+            &current.name,
             "value changed",
         )
         .await?;
@@ -457,11 +440,7 @@ pub async fn delete_variable(
         .execute(&mut *change)
         .await?;
     change
-        .commit(
-            actions::apig::variables::delete,
-            variable_target(id, &current.name),
-            "",
-        )
+        .commit_on(actions::apig::variables::delete, id, &current.name, "")
         .await?;
     Ok(())
 }

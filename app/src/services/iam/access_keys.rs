@@ -74,13 +74,13 @@ pub async fn create(
     )
     .execute(&mut *change)
     .await?;
-    let target = Target {
-        kind: "access key",
-        id: &access_key,
-        name: &user.name,
-    };
     change
-        .commit(actions::iam::credentials::createCredential, target, "")
+        .commit_on(
+            actions::iam::credentials::createCredential,
+            &access_key,
+            &user.name,
+            "",
+        )
         .await?;
     Ok(NewAccessKey {
         key: get(pool, &caller.account_id, &access_key).await?,
@@ -164,13 +164,13 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     let detail = status.map(|s| format!("status {s}")).unwrap_or_default();
-    let target = Target {
-        kind: "access key",
-        id: access_key,
-        name: &current.user_id,
-    };
     change
-        .commit(actions::iam::credentials::updateCredential, target, &detail)
+        .commit_on(
+            actions::iam::credentials::updateCredential,
+            access_key,
+            &current.user_id,
+            &detail,
+        )
         .await?;
     get(pool, &caller.account_id, access_key).await
 }
@@ -181,13 +181,13 @@ pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<
     sqlx::query!("DELETE FROM access_keys WHERE access_key = $1", access_key)
         .execute(&mut *change)
         .await?;
-    let target = Target {
-        kind: "access key",
-        id: access_key,
-        name: &current.user_id,
-    };
     change
-        .commit(actions::iam::credentials::deleteCredential, target, "")
+        .commit_on(
+            actions::iam::credentials::deleteCredential,
+            access_key,
+            &current.user_id,
+            "",
+        )
         .await?;
     Ok(())
 }

@@ -234,13 +234,8 @@ pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(
     )
     .execute(&mut *change)
     .await?;
-    let target = Target {
-        kind: "policy",
-        id: policy_id,
-        name: &current.name,
-    };
     change
-        .commit(actions::iam::policies::delete, target, "")
+        .commit_on(actions::iam::policies::delete, policy_id, &current.name, "")
         .await?;
     Ok(())
 }

@@ -164,13 +164,8 @@ pub async fn delete(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<()
     )
     .execute(&mut *change)
     .await?;
-    let target = Target {
-        kind: "group",
-        id: group_id,
-        name: &group.name,
-    };
     change
-        .commit(actions::iam::groups::delete, target, "")
+        .commit_on(actions::iam::groups::delete, group_id, &group.name, "")
         .await?;
     Ok(())
 }
@@ -192,14 +187,14 @@ pub async fn add_member(
     )
     .execute(&mut *change)
     .await?;
-    let target = Target {
-        kind: "group",
-        id: group_id,
-        name: &group.name,
-    };
     let detail = format!("added user {}", user.name);
     change
-        .commit(actions::iam::groups::addUser, target, &detail)
+        .commit_on(
+            actions::iam::groups::addUser,
+            group_id,
+            &group.name,
+            &detail,
+        )
         .await?;
     Ok(())
 }
@@ -232,14 +227,14 @@ pub async fn remove_member(
             format!("User {} in group {}", user.name, group.name),
         ));
     }
-    let target = Target {
-        kind: "group",
-        id: group_id,
-        name: &group.name,
-    };
     let detail = format!("removed user {}", user.name);
     change
-        .commit(actions::iam::groups::removeUser, target, &detail)
+        .commit_on(
+            actions::iam::groups::removeUser,
+            group_id,
+            &group.name,
+            &detail,
+        )
         .await?;
     Ok(())
 }
@@ -320,15 +315,11 @@ pub async fn grant(
         policy.name,
         project_id.unwrap_or("all projects")
     );
-    let target = Target {
-        kind: "group",
-        id: group_id,
-        name: &group.name,
-    };
     change
-        .commit(
+        .commit_on(
             actions::iam::permissions::grantRoleToGroupOnProject,
-            target,
+            group_id,
+            &group.name,
             &detail,
         )
         .await?;
@@ -443,15 +434,11 @@ pub async fn revoke(
         policy.name,
         project_id.unwrap_or("all projects")
     );
-    let target = Target {
-        kind: "group",
-        id: group_id,
-        name: &group.name,
-    };
     change
-        .commit(
+        .commit_on(
             actions::iam::permissions::revokeRoleFromGroupOnProject,
-            target,
+            group_id,
+            &group.name,
             &detail,
         )
         .await?;

@@ -123,13 +123,8 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
             format!("A user named {} already exists.", new.name),
         ));
     }
-    let target = Target {
-        kind: "user",
-        id: &id,
-        name: &new.name,
-    };
     change
-        .commit(actions::iam::users::create, target, "")
+        .commit_on(actions::iam::users::create, &id, &new.name, "")
         .await?;
     get(pool, caller, &id).await
 }
@@ -196,12 +191,7 @@ pub async fn update(
     } else {
         ""
     };
-    let target = Target {
-        kind: "user",
-        id: user_id,
-        name: &name,
-    };
-    work.commit(actions::iam::users::update, target, detail)
+    work.commit_on(actions::iam::users::update, user_id, &name, detail)
         .await?;
     get(pool, caller, user_id).await
 }
@@ -277,13 +267,8 @@ pub async fn delete(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<(),
     )
     .execute(&mut *change)
     .await?;
-    let target = Target {
-        kind: "user",
-        id: user_id,
-        name: &user.name,
-    };
     change
-        .commit(actions::iam::users::delete, target, "")
+        .commit_on(actions::iam::users::delete, user_id, &user.name, "")
         .await?;
     Ok(())
 }

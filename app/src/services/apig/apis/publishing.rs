@@ -3,7 +3,7 @@
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 
-use super::{get, target};
+use super::get;
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
@@ -140,9 +140,10 @@ async fn write_publish(
     .execute(&mut **change)
     .await?;
     change
-        .record(
+        .record_on(
             actions::apig::apis::publish,
-            target(&publish.api_id, &publish.api_name),
+            &publish.api_id,
+            &publish.api_name,
             &format!("to {}", publish.env_name),
         )
         .await
@@ -230,9 +231,10 @@ async fn write_offline(
     .execute(&mut **change)
     .await?;
     change
-        .record(
+        .record_on(
             actions::apig::apis::offline,
-            target(api_id, api_name),
+            api_id,
+            api_name,
             &format!("from {}", live.env_name),
         )
         .await
@@ -409,9 +411,10 @@ pub async fn switch_version(
     let mut change = Change::served(pool, caller).await?;
     make_live(&mut change, api_id, gateway_id, &info.env_id, version_id).await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::apis::publish,
-            target(api_id, &api.definition.name),
+            api_id,
+            &api.definition.name,
             &format!(
                 "version {version_id} of {} made live in {}",
                 info.published_at, info.env_name
@@ -440,9 +443,10 @@ pub async fn delete_version(
         .execute(&mut *change)
         .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::apis::offline,
-            target(&info.api_id, &definition.name),
+            &info.api_id,
+            &definition.name,
             &format!("version {version_id} deleted"),
         )
         .await?;

@@ -16,7 +16,7 @@ use crate::model::gateway::{
     MAX_INGRESS_PORTS, MAX_TAGS,
 };
 use crate::model::paging::{Page, SortOrder};
-use crate::services::audit::{format_time, Target};
+use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
 use crate::services::holding::Holding;
@@ -89,14 +89,6 @@ async fn tags_of(
         });
     }
     Ok(tags)
-}
-
-fn target<'a>(id: &'a str, name: &'a str) -> Target<'a> {
-    Target {
-        kind: "gateway",
-        id,
-        name,
-    }
 }
 
 /// A project's gateways, named uniquely within it.
@@ -233,9 +225,10 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
         insert_port(&mut change, &id, port).await?;
     }
     change
-        .commit(
+        .commit_on(
             actions::apig::instances::create,
-            target(&id, &new.name),
+            &id,
+            &new.name,
             &format!("edition {}", new.spec_id),
         )
         .await?;
@@ -416,7 +409,7 @@ pub async fn update(
     .execute(&mut *work)
     .await?;
     let name = change.name.as_deref().unwrap_or(&current.name);
-    work.commit(actions::apig::instances::update, target(id, name), "")
+    work.commit_on(actions::apig::instances::update, id, name, "")
         .await?;
     get(pool, caller, id).await
 }
@@ -442,9 +435,10 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Re
         .execute(&mut *change)
         .await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::instances::delete,
-            target(id, &current.name),
+            id,
+            &current.name,
             &held.describe(),
         )
         .await?;

@@ -49,9 +49,10 @@ pub async fn set_feature(
     let mut change = Change::served(pool, caller).await?;
     upsert_feature(&mut change, id, &setting).await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::features::create,
-            target(id, &current.name),
+            id,
+            &current.name,
             &format!(
                 "{} {} {}",
                 setting.name,
@@ -130,7 +131,7 @@ pub async fn change_tags(
     }
     let keys: Vec<&str> = tags.iter().map(|t| t.key.as_str()).collect();
     change
-        .commit(audit_action, target(id, &current.name), &keys.join(", "))
+        .commit_on(audit_action, id, &current.name, &keys.join(", "))
         .await?;
     Ok(get(pool, caller, id).await?.tags)
 }
@@ -204,9 +205,10 @@ pub async fn add_ingress_port(
     ports_free(&mut change, std::slice::from_ref(port)).await?;
     let created = insert_port(&mut change, id, port).await?;
     change
-        .commit(
+        .commit_on(
             actions::apig::instances::update,
-            target(id, &current.name),
+            id,
+            &current.name,
             &format!("inbound port {} {} added", port.protocol, port.port),
         )
         .await?;
@@ -230,9 +232,10 @@ pub async fn delete_ingress_port(
     .await?
     .ok_or_else(|| AppError::not_found(Kind::IngressPort, format!("Inbound port {port_id}")))?;
     change
-        .commit(
+        .commit_on(
             actions::apig::instances::update,
-            target(id, &current.name),
+            id,
+            &current.name,
             &format!("inbound port {} {} removed", removed.protocol, removed.port),
         )
         .await?;
