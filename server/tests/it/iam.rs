@@ -2,8 +2,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::iam_support::{
-    admin_token, call, default_project, domain_id, role_id, signed, signed_with, token,
-    user_with_policy, USER_PASSWORD,
+    admin_token, call, default_project, role_id, signed, signed_with, token, user_with_policy,
+    USER_PASSWORD,
 };
 use crate::support::TestApp;
 
@@ -366,81 +366,6 @@ async fn temporary_keys_sign_with_their_security_token_until_they_expire() {
         .unwrap();
     let (status, _) = signed_with(&app, pair, Method::GET, &own_keys, b"", &with_token).await;
     assert_eq!(status, 401);
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn custom_policies_are_validated_and_deny_wins() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
-    let bad = json!({ "role": { "display_name": "broken", "type": "XA",
-        "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["iam:users:fly"] }] } } });
-    let (status, error) = call(&app, &admin, Method::POST, "/v3.0/OS-ROLE/roles", Some(bad)).await;
-    assert_eq!(status, 400);
-    assert!(
-        error["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Statement[0].Action[0]"),
-        "{error}"
-    );
-
-    let deny = json!({ "role": { "display_name": "no user listing", "type": "XA",
-        "policy": { "Version": "1.1", "Statement": [{ "Effect": "Deny", "Action": ["iam:users:list"] }] } } });
-    let (status, created) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3.0/OS-ROLE/roles",
-        Some(deny),
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    let deny_id = created["role"]["id"].as_str().unwrap().to_owned();
-
-    let (_, iam_reader) =
-        user_with_policy(&app, &admin, "auditor", Some("IAM ReadOnlyAccess")).await;
-    let (status, _) = call(&app, &iam_reader, Method::GET, "/v3/users", None).await;
-    assert_eq!(status, 200);
-    let (_, groups) = call(
-        &app,
-        &admin,
-        Method::GET,
-        "/v3/groups?name=auditor-group",
-        None,
-    )
-    .await;
-    let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
-    let domain = domain_id(&app, &admin).await;
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("/v3/domains/{domain}/groups/{group_id}/roles/{deny_id}"),
-        None,
-    )
-    .await;
-    assert_eq!(status, 204);
-    let (status, error) = call(&app, &iam_reader, Method::GET, "/v3/users", None).await;
-    assert_eq!(status, 403, "an explicit Deny wins: {error}");
-
-    // A granted policy cannot be deleted.
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("/v3.0/OS-ROLE/roles/{deny_id}"),
-        None,
-    )
-    .await;
-    assert_eq!(status, 409);
-    assert!(
-        error["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("auditor-group"),
-        "{error}"
-    );
     app.stop().await;
 }
 

@@ -1,7 +1,8 @@
 //! Grants follow Huawei IAM's rules: `iam:` actions come only from grants in all projects,
 //! a policy naming them cannot be granted in one project, and nobody grants more than they
-//! hold where the grant applies.
+//! hold where the grant applies. Policies themselves are validated, and a Deny wins.
 use reqwest::Method;
+use serde_json::json;
 
 use crate::console_iam::{server_fn, signed_in};
 use crate::iam_support::{
@@ -304,5 +305,80 @@ async fn the_console_grants_iam_policies_in_all_projects_only() {
     .await
     .unwrap();
     assert_eq!(created, 0, "nothing was created");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn permission_policies_are_validated_and_deny_wins() {
+    let app = TestApp::spawn().await;
+    let admin = admin_token(&app).await;
+    let bad = json!({ "role": { "display_name": "broken", "type": "XA",
+        "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["iam:users:fly"] }] } } });
+    let (status, error) = call(&app, &admin, Method::POST, "/v3.0/OS-ROLE/roles", Some(bad)).await;
+    assert_eq!(status, 400);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Statement[0].Action[0]"),
+        "{error}"
+    );
+
+    let deny = json!({ "role": { "display_name": "no user listing", "type": "XA",
+        "policy": { "Version": "1.1", "Statement": [{ "Effect": "Deny", "Action": ["iam:users:list"] }] } } });
+    let (status, created) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/v3.0/OS-ROLE/roles",
+        Some(deny),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let deny_id = created["role"]["id"].as_str().unwrap().to_owned();
+
+    let (_, iam_reader) =
+        user_with_policy(&app, &admin, "auditor", Some("IAM ReadOnlyAccess")).await;
+    let (status, _) = call(&app, &iam_reader, Method::GET, "/v3/users", None).await;
+    assert_eq!(status, 200);
+    let (_, groups) = call(
+        &app,
+        &admin,
+        Method::GET,
+        "/v3/groups?name=auditor-group",
+        None,
+    )
+    .await;
+    let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let domain = domain_id(&app, &admin).await;
+    let (status, _) = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("/v3/domains/{domain}/groups/{group_id}/roles/{deny_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, error) = call(&app, &iam_reader, Method::GET, "/v3/users", None).await;
+    assert_eq!(status, 403, "an explicit Deny wins: {error}");
+
+    // A granted policy cannot be deleted.
+    let (status, error) = call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("/v3.0/OS-ROLE/roles/{deny_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("auditor-group"),
+        "{error}"
+    );
     app.stop().await;
 }

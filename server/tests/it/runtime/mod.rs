@@ -4,6 +4,7 @@
 //! variables; mock; backend timeout and backend down (`routing`); TLS, inbound ports, hot
 //! reload, database outage and debugging (`live`); backend connections kept and replaced
 //! (`upstream`).
+mod debug;
 mod framing;
 mod live;
 mod paths;
