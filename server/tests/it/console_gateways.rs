@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::console_iam::{server_fn, signed_in};
-use crate::console_permissions::stored;
+use crate::console_permissions::run_as_readers;
 use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
 use crate::support::{TestApp, ADMIN_PASSWORD};
 
@@ -165,37 +165,11 @@ async fn every_gateway_server_function_checks_its_permission() {
     ];
     let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
     let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
-    for (endpoint, args, read) in &table {
-        for (who, client, allowed) in [
-            ("apig reader", &reader, *read),
-            ("no policy", &nobody, false),
-        ] {
-            let before = stored(&app).await;
-            let (status, body) = server_fn(&app, client, endpoint, args).await;
-            if status == 403 {
-                let after = stored(&app).await;
-                assert_eq!(
-                    after, before,
-                    "{who} {endpoint}: refused, yet it changed what is stored"
-                );
-            }
-            if allowed {
-                assert_eq!(status, 200, "{who} {endpoint}: {body}");
-            } else {
-                assert_eq!(status, 403, "{who} {endpoint}: {body}");
-                assert!(
-                    body["Forbidden"]["action"]
-                        .as_str()
-                        .is_some_and(|a| a.starts_with("apig:")),
-                    "{who} {endpoint}: {body}"
-                );
-            }
-        }
-    }
-    for (endpoint, args, _) in &table {
-        let (status, body) = server_fn(&app, &admin, endpoint, args).await;
-        assert_eq!(status, 200, "admin {endpoint}: {body}");
-    }
+    let readers = [
+        ("apig reader", &reader, true),
+        ("no policy", &nobody, false),
+    ];
+    run_as_readers(&app, "apig", &readers, &admin, &table, true).await;
     let refused: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_records WHERE result = 'refused' AND channel = 'console' AND user_name = 'nobody'",
     )
@@ -294,31 +268,11 @@ async fn group_and_environment_server_functions_check_their_permission() {
     ];
     let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
     let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
-    for (endpoint, args, read) in &table {
-        for (who, client, allowed) in [
-            ("apig reader", &reader, *read),
-            ("no policy", &nobody, false),
-        ] {
-            let before = stored(&app).await;
-            let (status, body) = server_fn(&app, client, endpoint, args).await;
-            if status == 403 {
-                let after = stored(&app).await;
-                assert_eq!(
-                    after, before,
-                    "{who} {endpoint}: refused, yet it changed what is stored"
-                );
-            }
-            if allowed {
-                assert_eq!(status, 200, "{who} {endpoint}: {body}");
-            } else {
-                assert_eq!(status, 403, "{who} {endpoint}: {body}");
-            }
-        }
-    }
-    for (endpoint, args, _) in &table {
-        let (status, body) = server_fn(&app, &admin, endpoint, args).await;
-        assert_eq!(status, 200, "admin {endpoint}: {body}");
-    }
+    let readers = [
+        ("apig reader", &reader, true),
+        ("no policy", &nobody, false),
+    ];
+    run_as_readers(&app, "apig", &readers, &admin, &table, true).await;
     app.stop().await;
 }
 
@@ -443,30 +397,10 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
     )
     .await;
     assert_eq!(status, 403);
-    for (endpoint, args, read) in &table {
-        for (who, client, allowed) in [
-            ("apig reader", &reader, *read),
-            ("no policy", &nobody, false),
-        ] {
-            let before = stored(&app).await;
-            let (status, body) = server_fn(&app, client, endpoint, args).await;
-            if status == 403 {
-                let after = stored(&app).await;
-                assert_eq!(
-                    after, before,
-                    "{who} {endpoint}: refused, yet it changed what is stored"
-                );
-            }
-            if allowed {
-                assert_eq!(status, 200, "{who} {endpoint}: {body}");
-            } else {
-                assert_eq!(status, 403, "{who} {endpoint}: {body}");
-            }
-        }
-    }
-    for (endpoint, args, _) in &table {
-        let (status, body) = server_fn(&app, &admin, endpoint, args).await;
-        assert_eq!(status, 200, "admin {endpoint}: {body}");
-    }
+    let readers = [
+        ("apig reader", &reader, true),
+        ("no policy", &nobody, false),
+    ];
+    run_as_readers(&app, "apig", &readers, &admin, &table, true).await;
     app.stop().await;
 }

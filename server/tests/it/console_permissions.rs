@@ -406,3 +406,52 @@ async fn switching_project_stays_inside_the_account() {
     assert_eq!(current().await, "second");
     app.stop().await;
 }
+
+/// A user calling the console, and whether their policy covers a table's reads.
+pub type Reader<'a> = (&'a str, &'a reqwest::Client, bool);
+
+/// Runs a table of console calls (endpoint, arguments, whether it only reads) as each of
+/// `readers`, then as `admin`. A reader's call of a read its policy covers answers (200
+/// when `exact`, else anything but 403); every other call is refused naming a `service:`
+/// action and changes nothing stored. The administrator's calls all answer 200.
+pub async fn run_as_readers(
+    app: &TestApp,
+    service: &str,
+    readers: &[Reader<'_>],
+    admin: &reqwest::Client,
+    table: &[(&str, Value, bool)],
+    exact: bool,
+) {
+    for (endpoint, args, read) in table {
+        for (who, client, covers) in readers {
+            let before = stored(app).await;
+            let (status, body) = server_fn(app, client, endpoint, args).await;
+            if status == 403 {
+                assert_eq!(
+                    stored(app).await,
+                    before,
+                    "{who} {endpoint}: refused, yet it changed what is stored"
+                );
+            }
+            if *read && *covers {
+                if exact {
+                    assert_eq!(status, 200, "{who} {endpoint}: {body}");
+                } else {
+                    assert_ne!(status, 403, "{who} {endpoint}: {body}");
+                }
+            } else {
+                assert_eq!(status, 403, "{who} {endpoint}: {body}");
+                assert!(
+                    body["Forbidden"]["action"]
+                        .as_str()
+                        .is_some_and(|a| a.starts_with(&format!("{service}:"))),
+                    "{who} {endpoint}: {body}"
+                );
+            }
+        }
+    }
+    for (endpoint, args, _) in table {
+        let (status, body) = server_fn(app, admin, endpoint, args).await;
+        assert_eq!(status, 200, "admin {endpoint}: {body}");
+    }
+}
