@@ -57,6 +57,14 @@ pub async fn ok(
     response
 }
 
+/// Creates something with a POST to `path` and returns its id.
+pub async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> String {
+    ok(app, token, Method::POST, path, Some(body)).await["id"]
+        .as_str()
+        .expect("what was created has an id")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn groups_have_a_default_a_subdomain_and_unique_names() {
     let app = TestApp::spawn().await;
@@ -327,39 +335,27 @@ async fn authorization_table_covers_groups_environments_and_variables() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let gw = gateway(&app, &admin, "gw-table").await;
-    let group = ok(
+    let group = created(
         &app,
         &admin,
-        Method::POST,
         &format!("{gw}/api-groups"),
-        Some(json!({ "name": "table-group" })),
+        json!({ "name": "table-group" }),
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let env = ok(
+    .await;
+    let env = created(
         &app,
         &admin,
-        Method::POST,
         &format!("{gw}/envs"),
-        Some(json!({ "name": "TABLE" })),
+        json!({ "name": "TABLE" }),
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let variable = ok(
+    .await;
+    let variable = created(
         &app,
         &admin,
-        Method::POST,
         &format!("{gw}/env-variables"),
-        Some(json!({ "group_id": group, "env_id": env, "variable_name": "host", "variable_value": "a" })),
+        json!({ "group_id": group, "env_id": env, "variable_name": "host", "variable_value": "a" }),
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    .await;
     let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
     let (_, nobody) = user_with_policy(&app, &admin, "nobody", None).await;
     // (method, path, body, is it a read); deletions last.

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-pub(crate) use crate::api_groups::ok;
+pub(crate) use crate::api_groups::{created, ok};
 use crate::iam_support::{admin_token, call, default_project};
 use crate::support::TestApp;
 
@@ -295,17 +295,13 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     assert_eq!(status, 400, "{error}");
     assert!(error["error_msg"].as_str().unwrap().contains("#host#"));
 
-    let test_env = ok(
+    let test_env = created(
         &app,
         &admin,
-        Method::POST,
         &format!("{base}/envs"),
-        Some(json!({ "name": "TEST" })),
+        json!({ "name": "TEST" }),
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    .await;
     for (env, host) in [
         ("DEFAULT_ENVIRONMENT_RELEASE_ID", "orders.internal:8080"),
         (test_env.as_str(), "orders-test.internal:8080"),
@@ -498,32 +494,12 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     other["backend_params"] = json!([]);
     other["backend_api"]["url_domain"] = json!("#other#");
     other["backend_api"]["req_uri"] = json!("/v1/orders");
-    let other_id = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis"),
-        Some(other),
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let other_id = created(&app, &admin, &format!("{base}/apis"), other).await;
     let mut third = definition(&gw.group, "list-items", "/items");
     third["req_params"] = json!([]);
     third["backend_params"] = json!([]);
     third["backend_api"]["req_uri"] = json!("/v1/items");
-    let third_id = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis"),
-        Some(third),
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let third_id = created(&app, &admin, &format!("{base}/apis"), third).await;
     let published_records = || async {
         sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM audit_records WHERE action = 'apig:apis:publish' AND result = 'success'",

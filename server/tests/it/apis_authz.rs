@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::apis::{definition, gateway, ok};
+use crate::apis::{created, definition, gateway, ok};
 use crate::iam_support::{admin_token, call, user_with_policy};
 use crate::support::TestApp;
 
@@ -24,17 +24,13 @@ async fn authorization_table_covers_every_api_endpoint() {
         ),
     )
     .await;
-    let api_id = ok(
+    let api_id = created(
         &app,
         &admin,
-        Method::POST,
         &format!("{base}/apis"),
-        Some(definition(&gw.group, "get-order", "/orders/{id}")),
+        definition(&gw.group, "get-order", "/orders/{id}"),
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    .await;
     let release = "DEFAULT_ENVIRONMENT_RELEASE_ID";
     ok(
         &app,

@@ -4,6 +4,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::api_groups::created;
 use crate::iam_support::{admin_token, call, default_project};
 use crate::support::TestApp;
 
@@ -121,17 +122,13 @@ async fn an_exported_group_imports_into_another_gateway_with_identical_definitio
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let first = gateway(&app, &admin, "gw-source").await;
-    let group = ok(
+    let group = created(
         &app,
         &admin,
-        Method::POST,
         &format!("{first}/api-groups"),
-        Some(json!({ "name": "orders", "remark": "Order APIs" })),
+        json!({ "name": "orders", "remark": "Order APIs" }),
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    .await;
     ok(
         &app,
         &admin,
