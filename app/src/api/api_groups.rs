@@ -30,18 +30,18 @@ pub async fn list_api_groups(
     offset: i64,
 ) -> Result<GroupsView, AppError> {
     use crate::services::{apig::api_groups, apig::gateways};
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::groups::list, &gateway_id).await?;
-            let pool = ctx::pool()?;
-            let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::groups::list,
+        &gateway_id,
+        async |pool, caller| {
+            let gateway = gateways::get(pool, caller, &gateway_id).await?;
             let page = crate::model::paging::Page::new(Some(offset), None);
             let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
             let page = api_groups::list(
-                &pool,
-                &caller,
+                pool,
+                caller,
                 &gateway_id,
                 &api_groups::GroupFilter {
                     name: Some(&search),
@@ -53,14 +53,14 @@ pub async fn list_api_groups(
             .await?;
             let ids: Vec<String> = page.groups.iter().map(|g| g.id.clone()).collect();
             Ok(GroupsView {
-                api_counts: api_groups::api_counts(&pool, &ids).await?,
+                api_counts: api_groups::api_counts(pool, &ids).await?,
                 page,
                 subdomain_suffix: suffix,
                 gateway_name: gateway.name,
             })
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "groups/create")]
@@ -69,37 +69,33 @@ pub async fn create_api_group(
     name: String,
     remark: String,
 ) -> Result<ApiGroup, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::groups::create, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::groups::create,
+        &gateway_id,
+        async |pool, caller| {
             crate::services::apig::api_groups::create(
-                &ctx::pool()?,
-                &caller,
+                pool,
+                caller,
                 &gateway_id,
                 name.trim(),
                 &remark,
             )
             .await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "groups/delete")]
 pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::groups::delete, &gateway_id).await?;
-            crate::services::apig::api_groups::delete(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &group_id,
-            )
-            .await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::groups::delete,
+        &gateway_id,
+        async |pool, caller| {
+            crate::services::apig::api_groups::delete(pool, caller, &gateway_id, &group_id).await
+        },
     )
+    .await
 }
 
 /// A gateway's environments, and its groups to pick variables by.
@@ -120,15 +116,15 @@ pub struct EnvironmentsView {
 pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, AppError> {
     use crate::model::paging::{Page, MAX_LIMIT};
     use crate::services::{apig::api_groups, apig::environments, apig::gateways};
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::envs::list, &gateway_id).await?;
-            let pool = ctx::pool()?;
-            let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::envs::list,
+        &gateway_id,
+        async |pool, caller| {
+            let gateway = gateways::get(pool, caller, &gateway_id).await?;
             let all = Page::new(Some(0), Some(MAX_LIMIT));
             let (_, environments) =
-                environments::list(&pool, &caller, &gateway_id, None, all).await?;
-            let groups = api_groups::list(&pool, &caller, &gateway_id, &Default::default(), all)
+                environments::list(pool, caller, &gateway_id, None, all).await?;
+            let groups = api_groups::list(pool, caller, &gateway_id, &Default::default(), all)
                 .await?
                 .groups;
             let first_variables = match groups.first() {
@@ -138,13 +134,13 @@ pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, A
             Ok(EnvironmentsView {
                 gateway_name: gateway.name,
                 environments,
-                live_counts: environments::live_counts(&pool, &gateway_id).await?,
+                live_counts: environments::live_counts(pool, &gateway_id).await?,
                 groups,
                 first_variables,
             })
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "environments/create")]
@@ -153,37 +149,33 @@ pub async fn create_environment(
     name: String,
     remark: String,
 ) -> Result<Environment, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::envs::create, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::envs::create,
+        &gateway_id,
+        async |pool, caller| {
             crate::services::apig::environments::create(
-                &ctx::pool()?,
-                &caller,
+                pool,
+                caller,
                 &gateway_id,
                 name.trim(),
                 &remark,
             )
             .await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "environments/delete")]
 pub async fn delete_environment(gateway_id: String, env_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::envs::delete, &gateway_id).await?;
-            crate::services::apig::environments::delete(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &env_id,
-            )
-            .await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::envs::delete,
+        &gateway_id,
+        async |pool, caller| {
+            crate::services::apig::environments::delete(pool, caller, &gateway_id, &env_id).await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "variables/list")]
@@ -220,9 +212,10 @@ pub async fn create_variable(
     name: String,
     value: String,
 ) -> Result<Variable, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::variables::create, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::variables::create,
+        &gateway_id,
+        async |pool, caller| {
             let new = Variable {
                 id: String::new(),
                 group_id,
@@ -230,31 +223,27 @@ pub async fn create_variable(
                 name: name.trim().to_owned(),
                 value: value.trim().to_owned(),
             };
-            crate::services::apig::environments::create_variable(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &new,
-            )
-            .await
-        }
-        .await,
+            crate::services::apig::environments::create_variable(pool, caller, &gateway_id, &new)
+                .await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "variables/delete")]
 pub async fn delete_variable(gateway_id: String, variable_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::variables::delete, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::variables::delete,
+        &gateway_id,
+        async |pool, caller| {
             crate::services::apig::environments::delete_variable(
-                &ctx::pool()?,
-                &caller,
+                pool,
+                caller,
                 &gateway_id,
                 &variable_id,
             )
             .await
-        }
-        .await,
+        },
     )
+    .await
 }

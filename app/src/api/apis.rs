@@ -65,10 +65,10 @@ pub async fn list_apis(
     offset: i64,
 ) -> Result<ApisView, AppError> {
     use crate::services::apig::apis::{list, ApiFilter};
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::list, &gateway_id).await?;
-            let pool = ctx::pool()?;
+    ctx::allowed_in(
+        actions::apig::apis::list,
+        &gateway_id,
+        async |pool, caller| {
             let filter = ApiFilter {
                 name: Some(search),
                 group_id: Some(group_id),
@@ -77,27 +77,26 @@ pub async fn list_apis(
                 ..ApiFilter::default()
             };
             let page = crate::model::paging::Page::new(Some(offset), None);
-            let (total, apis) = list(&pool, &caller, &gateway_id, &filter, page).await?;
+            let (total, apis) = list(pool, caller, &gateway_id, &filter, page).await?;
             Ok(ApisView {
-                scope: scope(&pool, &caller, &gateway_id).await?,
+                scope: scope(pool, caller, &gateway_id).await?,
                 total,
                 apis,
             })
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// The gateway's groups and environments, for the wizard.
 #[server(endpoint = "apis/scope")]
 pub async fn load_scope(gateway_id: String) -> Result<GatewayScope, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::create, &gateway_id).await?;
-            scope(&ctx::pool()?, &caller, &gateway_id).await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::apis::create,
+        &gateway_id,
+        async |pool, caller| scope(pool, caller, &gateway_id).await,
     )
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,18 +109,18 @@ pub struct ApiView {
 #[server(endpoint = "apis/get")]
 pub async fn get_api(gateway_id: String, api_id: String) -> Result<ApiView, AppError> {
     use crate::services::apig::apis;
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::get, &gateway_id).await?;
-            let pool = ctx::pool()?;
+    ctx::allowed_in(
+        actions::apig::apis::get,
+        &gateway_id,
+        async |pool, caller| {
             Ok(ApiView {
-                api: apis::get(&pool, &caller, &gateway_id, &api_id).await?,
-                versions: apis::versions(&pool, &caller, &gateway_id, &api_id, None).await?,
-                scope: scope(&pool, &caller, &gateway_id).await?,
+                api: apis::get(pool, caller, &gateway_id, &api_id).await?,
+                versions: apis::versions(pool, caller, &gateway_id, &api_id, None).await?,
+                scope: scope(pool, caller, &gateway_id).await?,
             })
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "apis/publish")]
@@ -131,21 +130,22 @@ pub async fn publish_api(
     env_id: String,
     remark: String,
 ) -> Result<Publication, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::publish, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::apis::publish,
+        &gateway_id,
+        async |pool, caller| {
             crate::services::apig::apis::publish(
-                &ctx::pool()?,
-                &caller,
+                pool,
+                caller,
                 &gateway_id,
                 &api_id,
                 &env_id,
                 &remark,
             )
             .await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "apis/offline")]
@@ -154,20 +154,14 @@ pub async fn offline_api(
     api_id: String,
     env_id: String,
 ) -> Result<Publication, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::offline, &gateway_id).await?;
-            crate::services::apig::apis::offline(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &api_id,
-                &env_id,
-            )
-            .await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::apis::offline,
+        &gateway_id,
+        async |pool, caller| {
+            crate::services::apig::apis::offline(pool, caller, &gateway_id, &api_id, &env_id).await
+        },
     )
+    .await
 }
 
 /// One API's outcome in a bulk publish or take-offline.
@@ -237,31 +231,33 @@ pub async fn switch_api_version(
     api_id: String,
     version_id: String,
 ) -> Result<Publication, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::publish, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::apis::publish,
+        &gateway_id,
+        async |pool, caller| {
             crate::services::apig::apis::switch_version(
-                &ctx::pool()?,
-                &caller,
+                pool,
+                caller,
                 &gateway_id,
                 &api_id,
                 &version_id,
             )
             .await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "apis/delete")]
 pub async fn delete_api(gateway_id: String, api_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::delete, &gateway_id).await?;
-            crate::services::apig::apis::delete(&ctx::pool()?, &caller, &gateway_id, &api_id).await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::apis::delete,
+        &gateway_id,
+        async |pool, caller| {
+            crate::services::apig::apis::delete(pool, caller, &gateway_id, &api_id).await
+        },
     )
+    .await
 }
 
 /// Everything the "Open an API" wizard collected.
@@ -388,20 +384,15 @@ pub async fn update_api_definition(
     api_id: String,
     definition: ApiDefinition,
 ) -> Result<ApiInfo, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::update, &gateway_id).await?;
-            crate::services::apig::apis::update(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &api_id,
-                &definition,
-            )
-            .await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::apis::update,
+        &gateway_id,
+        async |pool, caller| {
+            crate::services::apig::apis::update(pool, caller, &gateway_id, &api_id, &definition)
+                .await
+        },
     )
+    .await
 }
 
 /// Sends a debug call of a published API through the gateway (the Debug tab).
@@ -411,21 +402,15 @@ pub async fn debug_api(
     api_id: String,
     call: crate::model::api::DebugCall,
 ) -> Result<crate::model::api::DebugResult, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::debug, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::apis::debug,
+        &gateway_id,
+        async |pool, caller| {
             let target = use_context::<crate::services::apig::debug::DebugTarget>()
                 .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;
-            crate::services::apig::debug::debug(
-                &ctx::pool()?,
-                &caller,
-                &target,
-                &gateway_id,
-                &api_id,
-                &call,
-            )
-            .await
-        }
-        .await,
+            crate::services::apig::debug::debug(pool, caller, &target, &gateway_id, &api_id, &call)
+                .await
+        },
     )
+    .await
 }

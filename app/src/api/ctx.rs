@@ -112,3 +112,47 @@ pub async fn authorized_anywhere(action: Action) -> Result<Caller, AppError> {
 pub async fn authorized(action: Action) -> Result<Caller, AppError> {
     authorized_at(action, Scope::Project).await
 }
+
+/// Runs a server function's `work` for the caller allowed `action` across the project,
+/// with the pool; a failure gets its HTTP status.
+pub async fn allowed<T>(
+    action: Action,
+    work: impl AsyncFnOnce(&PgPool, &Caller) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    respond(
+        async {
+            let caller = authorized(action).await?;
+            work(&pool()?, &caller).await
+        }
+        .await,
+    )
+}
+
+/// Like [`allowed`], for an action inside the gateway `gateway_id`.
+pub async fn allowed_in<T>(
+    action: Action,
+    gateway_id: &str,
+    work: impl AsyncFnOnce(&PgPool, &Caller) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    respond(
+        async {
+            let caller = authorized_in(action, gateway_id).await?;
+            work(&pool()?, &caller).await
+        }
+        .await,
+    )
+}
+
+/// Like [`allowed`], for an action somewhere in the project (a list the service filters).
+pub async fn allowed_anywhere<T>(
+    action: Action,
+    work: impl AsyncFnOnce(&PgPool, &Caller) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    respond(
+        async {
+            let caller = authorized_anywhere(action).await?;
+            work(&pool()?, &caller).await
+        }
+        .await,
+    )
+}

@@ -32,18 +32,18 @@ pub async fn group_domains(
 ) -> Result<GroupDomainsView, AppError> {
     use crate::services::apig::certificates::{self, CertificateFilter};
     use crate::services::{apig::api_groups, apig::domains, apig::gateways};
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::domains::get, &gateway_id).await?;
-            let pool = ctx::pool()?;
-            let gateway = gateways::get(&pool, &caller, &gateway_id).await?;
-            let group = api_groups::get(&pool, &caller, &gateway_id, &group_id).await?;
+    ctx::allowed_in(
+        actions::apig::domains::get,
+        &gateway_id,
+        async |pool, caller| {
+            let gateway = gateways::get(pool, caller, &gateway_id).await?;
+            let group = api_groups::get(pool, caller, &gateway_id, &group_id).await?;
             let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
             let certificates = if crate::services::iam::authz::decide_in(
-                &pool,
-                &caller,
+                pool,
+                caller,
                 actions::apig::domains::getCertificate,
                 crate::model::permission::Scope::Gateway(&gateway_id),
             )
@@ -51,7 +51,7 @@ pub async fn group_domains(
             .is_allowed()
             {
                 let page = crate::model::paging::Page::new(None, Some(500));
-                certificates::list(&pool, &caller, &CertificateFilter::default(), page)
+                certificates::list(pool, caller, &CertificateFilter::default(), page)
                     .await?
                     .certificates
                     .into_iter()
@@ -63,15 +63,15 @@ pub async fn group_domains(
             Ok(GroupDomainsView {
                 gateway_name: gateway.name,
                 subdomain: group.sl_domain(&suffix),
-                domains: domains::of_groups(&pool, &gateway_id, std::slice::from_ref(&group_id))
+                domains: domains::of_groups(pool, &gateway_id, std::slice::from_ref(&group_id))
                     .await?,
                 group,
                 certificates,
                 today: crate::services::audit::format_time(time::OffsetDateTime::now_utc()),
             })
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "domains/bind")]
@@ -82,9 +82,10 @@ pub async fn bind_domain(
     min_ssl_version: String,
 ) -> Result<BoundDomain, AppError> {
     use crate::model::certificate::DomainSettings;
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::domains::create, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::domains::create,
+        &gateway_id,
+        async |pool, caller| {
             let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
@@ -93,8 +94,8 @@ pub async fn bind_domain(
                 ..DomainSettings::default()
             };
             crate::services::apig::domains::bind(
-                &ctx::pool()?,
-                &caller,
+                pool,
+                caller,
                 &gateway_id,
                 &group_id,
                 &domain,
@@ -102,9 +103,9 @@ pub async fn bind_domain(
                 &suffix,
             )
             .await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "domains/unbind")]
@@ -113,20 +114,15 @@ pub async fn unbind_domain(
     group_id: String,
     domain_id: String,
 ) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::domains::delete, &gateway_id).await?;
-            crate::services::apig::domains::unbind(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &group_id,
-                &domain_id,
-            )
-            .await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::domains::delete,
+        &gateway_id,
+        async |pool, caller| {
+            crate::services::apig::domains::unbind(pool, caller, &gateway_id, &group_id, &domain_id)
+                .await
+        },
     )
+    .await
 }
 
 /// Uploads a PEM certificate and key for this gateway and binds it to the domain.
@@ -174,20 +170,17 @@ pub async fn link_domain_certificate(
     certificate_id: String,
     link: Link,
 ) -> Result<BoundDomain, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(link.action(), &gateway_id).await?;
-            crate::services::apig::domains::link(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &group_id,
-                &domain_id,
-                &certificate_id,
-                link,
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::allowed_in(link.action(), &gateway_id, async |pool, caller| {
+        crate::services::apig::domains::link(
+            pool,
+            caller,
+            &gateway_id,
+            &group_id,
+            &domain_id,
+            &certificate_id,
+            link,
+        )
+        .await
+    })
+    .await
 }

@@ -10,7 +10,7 @@ use crate::model::gateway::{
 };
 
 #[cfg(feature = "ssr")]
-use super::ctx::{self, authorized, authorized_anywhere, authorized_in};
+use super::ctx::{self, authorized_anywhere, authorized_in};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
 
@@ -34,19 +34,16 @@ pub async fn list_gateways(
     offset: i64,
 ) -> Result<GatewayPage, AppError> {
     use crate::services::apig::gateways::{list_visible, GatewayFilter};
-    ctx::respond(
-        async {
-            let caller = authorized_anywhere(actions::apig::instances::list).await?;
-            let filter = GatewayFilter {
-                name: Some(search),
-                sort: crate::model::paging::SortOrder::parse(&sort),
-                ..GatewayFilter::default()
-            };
-            let page = crate::model::paging::Page::new(Some(offset), None);
-            list_visible(&ctx::pool()?, &caller, &filter, page).await
-        }
-        .await,
-    )
+    ctx::allowed_anywhere(actions::apig::instances::list, async |pool, caller| {
+        let filter = GatewayFilter {
+            name: Some(search),
+            sort: crate::model::paging::SortOrder::parse(&sort),
+            ..GatewayFilter::default()
+        };
+        let page = crate::model::paging::Page::new(Some(offset), None);
+        list_visible(pool, caller, &filter, page).await
+    })
+    .await
 }
 
 /// The last step of the "Create a gateway" wizard: the gateway with its parameters, tags
@@ -54,44 +51,37 @@ pub async fn list_gateways(
 #[server(endpoint = "gateways/create", input = server_fn::codec::Json)]
 pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppError> {
     use crate::services::apig::gateways;
-    ctx::respond(
-        async {
-            let caller = authorized(actions::apig::instances::create).await?;
-            let pool = ctx::pool()?;
-            let created = gateways::create(&pool, &caller, &gateway).await?;
-            Ok(GatewayOverview {
-                detail: gateways::detail(&pool, &caller, &created.id).await?,
-                endpoints: endpoints()?,
-            })
-        }
-        .await,
-    )
+    ctx::allowed(actions::apig::instances::create, async |pool, caller| {
+        let created = gateways::create(pool, caller, &gateway).await?;
+        Ok(GatewayOverview {
+            detail: gateways::detail(pool, caller, &created.id).await?,
+            endpoints: endpoints()?,
+        })
+    })
+    .await
 }
 
 #[server(endpoint = "gateways/get")]
 pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::instances::get, &id).await?;
-            Ok(GatewayOverview {
-                detail: crate::services::apig::gateways::detail(&ctx::pool()?, &caller, &id)
-                    .await?,
-                endpoints: endpoints()?,
-            })
-        }
-        .await,
-    )
+    ctx::allowed_in(actions::apig::instances::get, &id, async |pool, caller| {
+        Ok(GatewayOverview {
+            detail: crate::services::apig::gateways::detail(pool, caller, &id).await?,
+            endpoints: endpoints()?,
+        })
+    })
+    .await
 }
 
 #[server(endpoint = "gateways/update", input = server_fn::codec::Json)]
 pub async fn update_gateway(id: String, change: GatewayChange) -> Result<Gateway, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::instances::update, &id).await?;
-            crate::services::apig::gateways::update(&ctx::pool()?, &caller, &id, &change).await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::instances::update,
+        &id,
+        async |pool, caller| {
+            crate::services::apig::gateways::update(pool, caller, &id, &change).await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "gateways/set_feature", input = server_fn::codec::Json)]
@@ -99,14 +89,14 @@ pub async fn set_gateway_feature(
     id: String,
     setting: FeatureSetting,
 ) -> Result<FeatureState, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::features::create, &id).await?;
-            crate::services::apig::gateways::set_feature(&ctx::pool()?, &caller, &id, &setting)
-                .await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::features::create,
+        &id,
+        async |pool, caller| {
+            crate::services::apig::gateways::set_feature(pool, caller, &id, &setting).await
+        },
     )
+    .await
 }
 
 /// Adds (`create`) or removes (`delete`) tags.
@@ -139,52 +129,47 @@ pub async fn change_gateway_tags(
 
 #[server(endpoint = "gateways/add_port", input = server_fn::codec::Json)]
 pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<IngressPort, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::instances::update, &id).await?;
-            crate::services::apig::gateways::add_ingress_port(&ctx::pool()?, &caller, &id, &port)
-                .await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::instances::update,
+        &id,
+        async |pool, caller| {
+            crate::services::apig::gateways::add_ingress_port(pool, caller, &id, &port).await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "gateways/delete_port")]
 pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::instances::update, &id).await?;
-            crate::services::apig::gateways::delete_ingress_port(
-                &ctx::pool()?,
-                &caller,
-                &id,
-                &port_id,
-            )
-            .await
-        }
-        .await,
+    ctx::allowed_in(
+        actions::apig::instances::update,
+        &id,
+        async |pool, caller| {
+            crate::services::apig::gateways::delete_ingress_port(pool, caller, &id, &port_id).await
+        },
     )
+    .await
 }
 
 /// Deletes a gateway, with everything it holds, once its name is typed to confirm.
 #[server(endpoint = "gateways/delete")]
 pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppError> {
     use crate::services::apig::gateways;
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::instances::delete, &id).await?;
-            let pool = ctx::pool()?;
-            let gateway = gateways::get(&pool, &caller, &id).await?;
+    ctx::allowed_in(
+        actions::apig::instances::delete,
+        &id,
+        async |pool, caller| {
+            let gateway = gateways::get(pool, caller, &id).await?;
             if confirm_name.trim() != gateway.name {
                 return Err(AppError::invalid(
                     "confirm_name",
                     format!("Type the gateway's name, {}, to confirm.", gateway.name),
                 ));
             }
-            gateways::delete(&pool, &caller, &id, true).await
-        }
-        .await,
+            gateways::delete(pool, caller, &id, true).await
+        },
     )
+    .await
 }
 
 /// How the gateway runtime of this process is doing: the revision it serves, and why the

@@ -19,62 +19,43 @@ use crate::model::permission::actions;
 #[server(endpoint = "iam/list_users")]
 pub async fn list_users(search: String, sort: String, offset: i64) -> Result<UserPage, AppError> {
     use crate::model::paging::{Page, SortOrder};
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::users::list).await?;
-            let page = Page::new(Some(offset), None);
-            let sort = SortOrder::parse(&sort);
-            let (total, users) = crate::services::iam::users::list(
-                &ctx::pool()?,
-                &caller,
-                Some(&search),
-                &sort,
-                page,
-            )
-            .await?;
-            Ok(UserPage { total, users })
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::users::list, async |pool, caller| {
+        let page = Page::new(Some(offset), None);
+        let sort = SortOrder::parse(&sort);
+        let (total, users) =
+            crate::services::iam::users::list(pool, caller, Some(&search), &sort, page).await?;
+        Ok(UserPage { total, users })
+    })
+    .await
 }
 
 #[server(endpoint = "iam/get_user")]
 pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
     use crate::services::{iam::access_keys, iam::user_groups, iam::users};
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::users::get).await?;
-            let pool = ctx::pool()?;
-            Ok(UserDetail {
-                user: users::get(&pool, &caller, &user_id).await?,
-                groups: user_groups::groups_of_user(&pool, &caller, &user_id).await?,
-                access_keys: access_keys::list(&pool, &caller, &user_id).await?,
-            })
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::users::get, async |pool, caller| {
+        Ok(UserDetail {
+            user: users::get(pool, caller, &user_id).await?,
+            groups: user_groups::groups_of_user(pool, caller, &user_id).await?,
+            access_keys: access_keys::list(pool, caller, &user_id).await?,
+        })
+    })
+    .await
 }
 
 #[server(endpoint = "iam/update_user", input = server_fn::codec::Json)]
 pub async fn update_user(user_id: String, change: UserChange) -> Result<User, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::users::update).await?;
-            crate::services::iam::users::update(&ctx::pool()?, &caller, &user_id, &change).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::users::update, async |pool, caller| {
+        crate::services::iam::users::update(pool, caller, &user_id, &change).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/delete_user")]
 pub async fn delete_user(user_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::users::delete).await?;
-            crate::services::iam::users::delete(&ctx::pool()?, &caller, &user_id).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::users::delete, async |pool, caller| {
+        crate::services::iam::users::delete(pool, caller, &user_id).await
+    })
+    .await
 }
 
 /// The last step of the "Create a user and grant APIG permissions" wizard.
@@ -85,177 +66,140 @@ pub async fn create_user_with_permissions(
     use crate::services::{
         iam::access_keys, iam::authz, iam::projects, iam::user_groups, iam::users,
     };
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::users::create).await?;
-            let pool = ctx::pool()?;
-            // Check every permission and input the later steps need before creating anything.
-            wizard.user.validate()?;
-            let mut needed = vec![];
-            if !wizard.group_ids.is_empty() || !wizard.new_group.is_empty() {
-                needed.push(actions::iam::groups::addUser);
-            }
-            if !wizard.new_group.is_empty() {
-                crate::model::iam::validate_name("new_group", "group", &wizard.new_group)?;
-                needed.push(actions::iam::groups::create);
-                if !wizard.policy_ids.is_empty() {
-                    needed.push(actions::iam::permissions::grantRoleToGroupOnProject);
-                }
-            }
-            if wizard.create_access_key {
-                needed.push(actions::iam::credentials::createCredential);
-            }
-            for action in needed {
-                authz::require(&pool, &caller, action, authz::any(action)).await?;
-            }
-            if !wizard.new_group.is_empty() {
-                let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
-                for policy_id in &wizard.policy_ids {
-                    user_groups::grantable(&pool, &caller, policy_id, scope)
-                        .await
-                        .map_err(|error| match error {
-                            AppError::Invalid { message, .. } | AppError::Beyond { message } => {
-                                AppError::invalid("policies", message)
-                            }
-                            other => other,
-                        })?;
-                }
-            }
-            if !wizard.new_group.is_empty()
-                && !user_groups::list(&pool, &caller, Some(&wizard.new_group))
-                    .await?
-                    .is_empty()
-            {
-                return Err(AppError::conflict(
-                    Some("new_group"),
-                    format!("A user group named {} already exists.", wizard.new_group),
-                ));
-            }
-            let user = users::create(&pool, &caller, &wizard.user).await?;
-            let mut group_names = vec![];
-            for group_id in &wizard.group_ids {
-                user_groups::add_member(&pool, &caller, group_id, &user.id).await?;
-                group_names.push(user_groups::get(&pool, &caller, group_id).await?.name);
-            }
-            if !wizard.new_group.is_empty() {
-                let description = format!("Created with user {}", user.name);
-                let group =
-                    user_groups::create(&pool, &caller, &wizard.new_group, &description).await?;
-                user_groups::add_member(&pool, &caller, &group.id, &user.id).await?;
-                let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
-                for policy_id in &wizard.policy_ids {
-                    user_groups::grant(&pool, &caller, &group.id, policy_id, scope).await?;
-                }
-                group_names.push(group.name);
-            }
-            let access_key = if wizard.create_access_key {
-                Some(
-                    access_keys::create(
-                        &pool,
-                        &ctx::master_key()?,
-                        &caller,
-                        &user.id,
-                        "Created with the user",
-                    )
-                    .await?,
-                )
-            } else {
-                None
-            };
-            Ok(UserWizardResult {
-                user,
-                account: projects::account_name(&pool, &caller.account_id).await?,
-                groups: group_names,
-                access_key,
-            })
+    ctx::allowed(actions::iam::users::create, async |pool, caller| {
+        // Check every permission and input the later steps need before creating anything.
+        wizard.user.validate()?;
+        let mut needed = vec![];
+        if !wizard.group_ids.is_empty() || !wizard.new_group.is_empty() {
+            needed.push(actions::iam::groups::addUser);
         }
-        .await,
-    )
+        if !wizard.new_group.is_empty() {
+            crate::model::iam::validate_name("new_group", "group", &wizard.new_group)?;
+            needed.push(actions::iam::groups::create);
+            if !wizard.policy_ids.is_empty() {
+                needed.push(actions::iam::permissions::grantRoleToGroupOnProject);
+            }
+        }
+        if wizard.create_access_key {
+            needed.push(actions::iam::credentials::createCredential);
+        }
+        for action in needed {
+            authz::require(pool, caller, action, authz::any(action)).await?;
+        }
+        if !wizard.new_group.is_empty() {
+            let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
+            for policy_id in &wizard.policy_ids {
+                user_groups::grantable(pool, caller, policy_id, scope)
+                    .await
+                    .map_err(|error| match error {
+                        AppError::Invalid { message, .. } | AppError::Beyond { message } => {
+                            AppError::invalid("policies", message)
+                        }
+                        other => other,
+                    })?;
+            }
+        }
+        if !wizard.new_group.is_empty()
+            && !user_groups::list(pool, caller, Some(&wizard.new_group))
+                .await?
+                .is_empty()
+        {
+            return Err(AppError::conflict(
+                Some("new_group"),
+                format!("A user group named {} already exists.", wizard.new_group),
+            ));
+        }
+        let user = users::create(pool, caller, &wizard.user).await?;
+        let mut group_names = vec![];
+        for group_id in &wizard.group_ids {
+            user_groups::add_member(pool, caller, group_id, &user.id).await?;
+            group_names.push(user_groups::get(pool, caller, group_id).await?.name);
+        }
+        if !wizard.new_group.is_empty() {
+            let description = format!("Created with user {}", user.name);
+            let group = user_groups::create(pool, caller, &wizard.new_group, &description).await?;
+            user_groups::add_member(pool, caller, &group.id, &user.id).await?;
+            let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
+            for policy_id in &wizard.policy_ids {
+                user_groups::grant(pool, caller, &group.id, policy_id, scope).await?;
+            }
+            group_names.push(group.name);
+        }
+        let access_key = if wizard.create_access_key {
+            Some(
+                access_keys::create(
+                    pool,
+                    &ctx::master_key()?,
+                    caller,
+                    &user.id,
+                    "Created with the user",
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        Ok(UserWizardResult {
+            user,
+            account: projects::account_name(pool, &caller.account_id).await?,
+            groups: group_names,
+            access_key,
+        })
+    })
+    .await
 }
 
 #[server(endpoint = "iam/list_groups")]
 pub async fn list_groups() -> Result<Vec<UserGroup>, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::groups::list).await?;
-            crate::services::iam::user_groups::list(&ctx::pool()?, &caller, None).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::groups::list, async |pool, caller| {
+        crate::services::iam::user_groups::list(pool, caller, None).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/get_group")]
 pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
     use crate::services::iam::user_groups;
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::groups::get).await?;
-            let pool = ctx::pool()?;
-            Ok(UserGroupDetail {
-                group: user_groups::get(&pool, &caller, &group_id).await?,
-                members: user_groups::members(&pool, &caller, &group_id).await?,
-                grants: user_groups::grants(&pool, &caller, &group_id).await?,
-            })
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::groups::get, async |pool, caller| {
+        Ok(UserGroupDetail {
+            group: user_groups::get(pool, caller, &group_id).await?,
+            members: user_groups::members(pool, caller, &group_id).await?,
+            grants: user_groups::grants(pool, caller, &group_id).await?,
+        })
+    })
+    .await
 }
 
 #[server(endpoint = "iam/create_group")]
 pub async fn create_group(name: String, description: String) -> Result<UserGroup, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::groups::create).await?;
-            crate::services::iam::user_groups::create(&ctx::pool()?, &caller, &name, &description)
-                .await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::groups::create, async |pool, caller| {
+        crate::services::iam::user_groups::create(pool, caller, &name, &description).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/delete_group")]
 pub async fn delete_group(group_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::groups::delete).await?;
-            crate::services::iam::user_groups::delete(&ctx::pool()?, &caller, &group_id).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::groups::delete, async |pool, caller| {
+        crate::services::iam::user_groups::delete(pool, caller, &group_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/add_member")]
 pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::groups::addUser).await?;
-            crate::services::iam::user_groups::add_member(
-                &ctx::pool()?,
-                &caller,
-                &group_id,
-                &user_id,
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::groups::addUser, async |pool, caller| {
+        crate::services::iam::user_groups::add_member(pool, caller, &group_id, &user_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/remove_member")]
 pub async fn remove_member(group_id: String, user_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::groups::removeUser).await?;
-            crate::services::iam::user_groups::remove_member(
-                &ctx::pool()?,
-                &caller,
-                &group_id,
-                &user_id,
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::groups::removeUser, async |pool, caller| {
+        crate::services::iam::user_groups::remove_member(pool, caller, &group_id, &user_id).await
+    })
+    .await
 }
 
 /// Grants a policy to a group in one project, or in all projects when `project_id` is empty.
@@ -265,21 +209,15 @@ pub async fn grant(
     policy_id: String,
     project_id: String,
 ) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::permissions::grantRoleToGroupOnProject).await?;
+    ctx::allowed(
+        actions::iam::permissions::grantRoleToGroupOnProject,
+        async |pool, caller| {
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
-            crate::services::iam::user_groups::grant(
-                &ctx::pool()?,
-                &caller,
-                &group_id,
-                &policy_id,
-                scope,
-            )
-            .await
-        }
-        .await,
+            crate::services::iam::user_groups::grant(pool, caller, &group_id, &policy_id, scope)
+                .await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "iam/revoke")]
@@ -308,13 +246,10 @@ pub async fn revoke(
 
 #[server(endpoint = "iam/list_policies")]
 pub async fn list_policies() -> Result<Vec<PermissionPolicy>, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::policies::list).await?;
-            crate::services::iam::permissions::list(&ctx::pool()?, &caller).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::policies::list, async |pool, caller| {
+        crate::services::iam::permissions::list(pool, caller).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/save_policy")]
@@ -351,35 +286,26 @@ pub async fn save_policy(
 /// The user groups that hold a policy: while there are any, it cannot be deleted.
 #[server(endpoint = "iam/policy_holders")]
 pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::policies::get).await?;
-            crate::services::iam::permissions::holders(&ctx::pool()?, &caller, &policy_id).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::policies::get, async |pool, caller| {
+        crate::services::iam::permissions::holders(pool, caller, &policy_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/delete_policy")]
 pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::policies::delete).await?;
-            crate::services::iam::permissions::delete(&ctx::pool()?, &caller, &policy_id).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::policies::delete, async |pool, caller| {
+        crate::services::iam::permissions::delete(pool, caller, &policy_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/list_projects")]
 pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::projects::list).await?;
-            crate::services::iam::projects::list(&ctx::pool()?, &caller.account_id).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::projects::list, async |pool, caller| {
+        crate::services::iam::projects::list(pool, &caller.account_id).await
+    })
+    .await
 }
 
 /// The caller's own access keys, or another user's (`iam:credentials:listCredentials`).
@@ -514,12 +440,9 @@ pub async fn change_password(
 
 #[server(endpoint = "iam/list_audit", input = server_fn::codec::Json)]
 pub async fn list_audit(filter: AuditFilter, offset: i64) -> Result<AuditPage, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized(actions::iam::audit::list).await?;
-            let page = crate::model::paging::Page::new(Some(offset), None);
-            crate::services::audit::list(&ctx::pool()?, &caller, &filter, page).await
-        }
-        .await,
-    )
+    ctx::allowed(actions::iam::audit::list, async |pool, caller| {
+        let page = crate::model::paging::Page::new(Some(offset), None);
+        crate::services::audit::list(pool, caller, &filter, page).await
+    })
+    .await
 }

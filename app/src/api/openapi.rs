@@ -6,21 +6,22 @@ use crate::error::AppError;
 use crate::model::openapi::{ImportItem, ImportPlan, ItemOutcome};
 
 #[cfg(feature = "ssr")]
-use super::ctx::{self, authorized_in};
+use super::ctx::{self};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
 
 /// What a document would import.
 #[server(endpoint = "openapi/preview")]
 pub async fn preview_import(gateway_id: String, text: String) -> Result<ImportPlan, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::import, &gateway_id).await?;
-            crate::services::apig::gateways::get(&ctx::pool()?, &caller, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::apis::import,
+        &gateway_id,
+        async |pool, caller| {
+            crate::services::apig::gateways::get(pool, caller, &gateway_id).await?;
             crate::services::apig::openapi::preview(&text)
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// Imports one previewed operation into a group.
@@ -31,21 +32,22 @@ pub async fn import_api_item(
     item: ImportItem,
     overwrite: bool,
 ) -> Result<ItemOutcome, AppError> {
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::import, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::apis::import,
+        &gateway_id,
+        async |pool, caller| {
             crate::services::apig::openapi::import_item(
-                &ctx::pool()?,
-                &caller,
+                pool,
+                caller,
                 &gateway_id,
                 &group_id,
                 item,
                 overwrite,
             )
             .await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// A group's APIs as a Swagger 2.0 file: what is live in `env_id`, or the drafts.
@@ -57,24 +59,18 @@ pub async fn export_apis(
     yaml: bool,
 ) -> Result<String, AppError> {
     use crate::services::apig::openapi;
-    ctx::respond(
-        async {
-            let caller = authorized_in(actions::apig::apis::export, &gateway_id).await?;
+    ctx::allowed_in(
+        actions::apig::apis::export,
+        &gateway_id,
+        async |pool, caller| {
             let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
-            let document = openapi::export(
-                &ctx::pool()?,
-                &caller,
-                &gateway_id,
-                &group_id,
-                &env_id,
-                &[],
-                &suffix,
-            )
-            .await?;
+            let document =
+                openapi::export(pool, caller, &gateway_id, &group_id, &env_id, &[], &suffix)
+                    .await?;
             openapi::render(&document, yaml)
-        }
-        .await,
+        },
     )
+    .await
 }

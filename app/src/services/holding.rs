@@ -2,9 +2,13 @@
 //! certificates in a project. Each kind has a name unique within its owner (in any case)
 //! and, for most, a limit on how many the owner holds; writers check both inside their
 //! `Change`, after taking the owner's row lock, so two writers cannot both pass.
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 
 use crate::error::{AppError, Kind};
+use crate::model::permission::Action;
+use crate::services::caller::Caller;
+use crate::services::change::Change;
+use crate::services::ids;
 
 /// One kind of thing an owner holds: its table, the owner's column, and how a refusal
 /// names it.
@@ -73,5 +77,37 @@ impl Holding {
             }
         }
         self.name_free(conn, owner_id, name, "").await
+    }
+
+    /// Creates one named `name` with `remark` in the gateway `gateway_id` named
+    /// `gateway_name` (API groups and environments: `id, gateway_id, name, remark`),
+    /// admitted under the gateway's lock and recorded as `action`; returns its id.
+    pub async fn create_in_gateway(
+        &self,
+        pool: &PgPool,
+        caller: &Caller,
+        (gateway_id, gateway_name): (&str, &str),
+        (name, remark): (&str, &str),
+        action: Action,
+    ) -> Result<String, AppError> {
+        let mut change = Change::served(pool, caller).await?;
+        change.lock_gateway(gateway_id).await?;
+        self.admit(&mut change, gateway_id, gateway_name, name)
+            .await?;
+        let id = ids::new_id();
+        let insert = format!(
+            "INSERT INTO {} (id, gateway_id, name, remark) VALUES ($1, $2, $3, $4)",
+            self.table
+        );
+        sqlx::query(&insert)
+            .bind(&id)
+            .bind(gateway_id)
+            .bind(name)
+            .bind(remark)
+            .execute(&mut *change)
+            .await?;
+        let detail = format!("in gateway {gateway_name}");
+        change.commit_on(action, &id, name, &detail).await?;
+        Ok(id)
     }
 }

@@ -123,27 +123,13 @@ pub async fn create(
     let gateway = gateways::get(pool, caller, gateway_id).await?;
     validate_env_name("name", name)?;
     validate_remark("remark", remark, MAX_REMARK)?;
-    let mut change = Change::served(pool, caller).await?;
-    change.lock_gateway(gateway_id).await?;
-    ENVIRONMENTS
-        .admit(&mut change, gateway_id, &gateway.name, name)
-        .await?;
-    let id = ids::new_id();
-    sqlx::query!(
-        "INSERT INTO environments (gateway_id, id, name, remark) VALUES ($1, $2, $3, $4)",
-        gateway_id,
-        id,
-        name,
-        remark
-    )
-    .execute(&mut *change)
-    .await?;
-    change
-        .commit_on(
+    let id = ENVIRONMENTS
+        .create_in_gateway(
+            pool,
+            caller,
+            (gateway_id, &gateway.name),
+            (name, remark),
             actions::apig::envs::create,
-            &id,
-            name,
-            &format!("in gateway {}", gateway.name),
         )
         .await?;
     get(pool, caller, gateway_id, &id).await
