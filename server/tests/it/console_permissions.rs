@@ -326,13 +326,7 @@ async fn domain_openapi_key_and_policy_functions_check_their_permission_and_chan
                 assert_eq!(status, 200, "{who} {endpoint}: {body}");
                 assert!(!body.is_null(), "{who} {endpoint}: a read returns data");
             } else {
-                assert_eq!(status, 403, "{who} {endpoint}: {body}");
-                assert!(
-                    body["Forbidden"]["action"]
-                        .as_str()
-                        .is_some_and(|a| a.starts_with(&format!("{service}:"))),
-                    "{who} {endpoint}: {body}"
-                );
+                refused(status, &body, service, &format!("{who} {endpoint}"));
             }
             assert_eq!(
                 stored(&app).await,
@@ -440,13 +434,7 @@ pub async fn run_as_readers(
                     assert_ne!(status, 403, "{who} {endpoint}: {body}");
                 }
             } else {
-                assert_eq!(status, 403, "{who} {endpoint}: {body}");
-                assert!(
-                    body["Forbidden"]["action"]
-                        .as_str()
-                        .is_some_and(|a| a.starts_with(&format!("{service}:"))),
-                    "{who} {endpoint}: {body}"
-                );
+                refused(status, &body, service, &format!("{who} {endpoint}"));
             }
         }
     }
@@ -454,4 +442,15 @@ pub async fn run_as_readers(
         let (status, body) = server_fn(app, admin, endpoint, args).await;
         assert_eq!(status, 200, "admin {endpoint}: {body}");
     }
+}
+
+/// Asserts a 403 that names an action of `service` (`what` says which call it was).
+fn refused(status: u16, body: &Value, service: &str, what: &str) {
+    assert_eq!(status, 403, "{what}: {body}");
+    assert!(
+        body["Forbidden"]["action"]
+            .as_str()
+            .is_some_and(|a| a.starts_with(&format!("{service}:"))),
+        "{what}: {body}"
+    );
 }
