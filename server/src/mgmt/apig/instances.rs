@@ -13,7 +13,7 @@ use app::model::permission::actions;
 use app::services::apig::gateways::{self, GatewayFilter};
 
 use super::{apig_time_of, slice, Paging};
-use crate::mgmt::{page, ApiError, Body, InProject, MgmtState, Path, Query};
+use crate::mgmt::{page, ApiError, Body, InGateway, InProject, MgmtState, Path, Query};
 
 /// APIG's status of a gateway that serves: `Running`, number 6.
 const RUNNING: (&str, i64) = ("Running", 6);
@@ -220,15 +220,8 @@ pub async fn progress(
 }
 
 /// No network restrictions apply to a self-hosted gateway.
-pub async fn restriction(
-    State(state): State<MgmtState>,
-    project: InProject,
-    Path((_, instance_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let caller = project
-        .allow_in(actions::apig::instances::get, &instance_id)
-        .await?;
-    gateways::get(&state.pool, &caller, &instance_id).await?;
+pub async fn restriction(gateway: InGateway) -> Result<Json<Value>, ApiError> {
+    gateway.allow(actions::apig::instances::get).await?;
     Ok(Json(
         json!({ "restrict_cidrs": [], "resource_subnet_cidr": "" }),
     ))
@@ -293,16 +286,11 @@ pub async fn list_features(
 
 /// The parameters this gateway supports.
 pub async fn supported_features(
-    State(state): State<MgmtState>,
-    project: InProject,
-    Path((_, instance_id)): Path<(String, String)>,
+    gateway: InGateway,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Value>, ApiError> {
     let page = paging.page()?;
-    let caller = project
-        .allow_in(actions::apig::features::list, &instance_id)
-        .await?;
-    gateways::get(&state.pool, &caller, &instance_id).await?;
+    gateway.allow(actions::apig::features::list).await?;
     let (names, total) = slice(FEATURES.iter().map(|f| f.name).collect(), page);
     Ok(Json(
         json!({ "size": names.len(), "total": total, "features": names }),

@@ -5,11 +5,10 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use app::model::permission::actions;
-use app::services::apig::gateways::{self};
 use app::services::apig::limits::{self, Limits};
 
 use super::{apig_time_of, slice, Paging};
-use crate::mgmt::{ApiError, InProject, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InGateway, InProject, MgmtState, Path, Query};
 
 fn configs(limits: &Limits, with_used: bool) -> Vec<Value> {
     let at = apig_time_of(&app::services::audit::format_time(limits.set_at));
@@ -89,14 +88,7 @@ pub async fn api_outline(
 }
 
 /// Credentials (apps) arrive with a later version; until then a gateway has none.
-pub async fn app_outline(
-    State(state): State<MgmtState>,
-    project: InProject,
-    Path((_, instance_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let caller = project
-        .allow_in(actions::apig::apps::list, &instance_id)
-        .await?;
-    gateways::get(&state.pool, &caller, &instance_id).await?;
+pub async fn app_outline(gateway: InGateway) -> Result<Json<Value>, ApiError> {
+    gateway.allow(actions::apig::apps::list).await?;
     Ok(Json(json!({ "authed_nums": 0, "unauthed_nums": 0 })))
 }
