@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::model::iam::PermissionPolicy;
-use app::model::permission::actions;
+use app::model::permission::{actions, Action};
 use app::services::caller::Caller;
 use app::services::{iam::permissions, iam::user_groups};
 
@@ -197,6 +197,16 @@ impl GrantPath {
             ))),
         }
     }
+
+    /// The caller allowed `action` on the path's group, and where the grant applies.
+    async fn allowed(
+        &self,
+        account: InAccount,
+        action: Action,
+    ) -> Result<(Caller, Option<String>), ApiError> {
+        let place = self.place(account.account_id())?;
+        Ok((account.allow_on(action, &self.group_id).await?, place))
+    }
 }
 
 /// The grants of a group where the path says; the `OS-INHERIT` form lists them in the
@@ -207,11 +217,10 @@ pub async fn list_granted(
     uri: Uri,
     Path(at): Path<GrantPath>,
 ) -> Result<Json<Value>, ApiError> {
-    let place = at.place(account.account_id())?;
-    let caller = account
-        .allow_on(
+    let (caller, place) = at
+        .allowed(
+            account,
             actions::iam::permissions::listRolesForGroupOnProject,
-            &at.group_id,
         )
         .await?;
     let inherited = uri.path().starts_with("/v3/OS-INHERIT/");
@@ -242,11 +251,10 @@ pub async fn grant(
     account: InAccount,
     Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
-    let place = at.place(account.account_id())?;
-    let caller = account
-        .allow_on(
+    let (caller, place) = at
+        .allowed(
+            account,
             actions::iam::permissions::grantRoleToGroupOnProject,
-            &at.group_id,
         )
         .await?;
     user_groups::grant(
@@ -266,11 +274,10 @@ pub async fn check_grant(
     account: InAccount,
     Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
-    let place = at.place(account.account_id())?;
-    let caller = account
-        .allow_on(
+    let (caller, place) = at
+        .allowed(
+            account,
             actions::iam::permissions::checkRoleForGroupOnProject,
-            &at.group_id,
         )
         .await?;
     let policy = permissions::get(&state.pool, &caller, &at.role_id).await?;
@@ -297,11 +304,10 @@ pub async fn revoke(
     account: InAccount,
     Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
-    let place = at.place(account.account_id())?;
-    let caller = account
-        .allow_on(
+    let (caller, place) = at
+        .allowed(
+            account,
             actions::iam::permissions::revokeRoleFromGroupOnProject,
-            &at.group_id,
         )
         .await?;
     let policy = permissions::get(&state.pool, &caller, &at.role_id).await?;
