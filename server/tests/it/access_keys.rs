@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::console_iam::{server_fn, signed_in};
 use crate::iam_support::{
-    admin_token, call, default_project, signed, signed_with, token, user_with_policy, USER_PASSWORD,
+    admin_token, default_project, signed, signed_with, token, user_with_policy, USER_PASSWORD,
 };
 use crate::support::TestApp;
 
@@ -17,14 +17,7 @@ const SHELL: &str = "/api/load_shell";
 async fn temporary_key(app: &TestApp, token: &str) -> (String, String, String) {
     let body = json!({ "auth": { "identity": { "methods": ["token"],
         "token": { "id": token, "duration_seconds": 900 } } } });
-    let (status, created) = call(
-        app,
-        "",
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/securitytokens",
-        Some(body),
-    )
-    .await;
+    let (status, created) = api!(app, "", POST "/v3.0/OS-CREDENTIAL/securitytokens", body);
     assert_eq!(status, 201, "{created}");
     let c = &created["credential"];
     let text = |k: &str| c[k].as_str().unwrap().to_owned();
@@ -79,7 +72,7 @@ async fn a_password_change_ends_other_sessions_and_revokes_what_was_issued_befor
         401,
         "the other session ended"
     );
-    let (status, _) = call(&app, &old_token, Method::GET, &instances, None).await;
+    let (status, _) = api!(app, old_token, GET(&instances));
     assert_eq!(status, 401, "the token from before is revoked");
     assert_eq!(
         temporary_call(&app, &temporary, &own).await,
@@ -88,20 +81,14 @@ async fn a_password_change_ends_other_sessions_and_revokes_what_was_issued_befor
     );
     // What is issued after the change works.
     let new_token = token(&app, "mover", NEW_PASSWORD).await;
-    let (status, _) = call(&app, &new_token, Method::GET, &instances, None).await;
+    let (status, _) = api!(app, new_token, GET(&instances));
     assert_eq!(status, 200);
 
     // An administrator's reset does the same.
-    let (status, body) = call(
-        &app,
-        &admin,
-        Method::PATCH,
-        &own,
-        Some(json!({ "user": { "password": "Reset-By-Admin-2027" } })),
-    )
-    .await;
+    let (status, body) =
+        api!(app, admin, PATCH (&own), { "user": { "password": "Reset-By-Admin-2027" } });
     assert_eq!(status, 200, "{body}");
-    let (status, _) = call(&app, &new_token, Method::GET, &instances, None).await;
+    let (status, _) = api!(app, new_token, GET(&instances));
     assert_eq!(status, 401);
     assert_eq!(client_status(&app, &here, SHELL).await, 401);
     app.stop().await;
@@ -135,9 +122,9 @@ async fn keystone_revokes_a_token() {
     assert_eq!(revoke(&admin).await.unwrap().status(), 404);
     assert_eq!(revoke(&other).await.unwrap().status(), 204);
     let own = format!("/v3/users/{user_id}");
-    let (status, _) = call(&app, &other, Method::GET, &own, None).await;
+    let (status, _) = api!(app, other, GET(&own));
     assert_eq!(status, 401, "the revoked token is refused");
-    let (status, _) = call(&app, &admin, Method::GET, &own, None).await;
+    let (status, _) = api!(app, admin, GET(&own));
     assert_eq!(status, 200, "the other user's token still works");
     app.stop().await;
 }
@@ -147,14 +134,8 @@ async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_key
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let default = default_project(&app, &admin).await;
-    let (status, created) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3/projects",
-        Some(json!({ "project": { "name": "elsewhere" } })),
-    )
-    .await;
+    let (status, created) =
+        api!(app, admin, POST "/v3/projects", { "project": { "name": "elsewhere" } });
     assert_eq!(status, 201, "{created}");
     let elsewhere = created["project"]["id"].as_str().unwrap().to_owned();
     let (user_id, token) =
@@ -162,9 +143,9 @@ async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_key
     let temporary = temporary_key(&app, &token).await;
     let instances = |project: &str| format!("/v2/{project}/apigw/instances");
 
-    let (status, _) = call(&app, &token, Method::GET, &instances(&default), None).await;
+    let (status, _) = api!(app, token, GET(&instances(&default)));
     assert_eq!(status, 200);
-    let (status, error) = call(&app, &token, Method::GET, &instances(&elsewhere), None).await;
+    let (status, error) = api!(app, token, GET(&instances(&elsewhere)));
     assert_eq!(status, 403, "{error}");
     assert!(
         error["error_msg"]
@@ -184,14 +165,7 @@ async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_key
 
     // A permanent key for itself: not with a token or a temporary key...
     let create = json!({ "credential": { "user_id": user_id } });
-    let (status, error) = call(
-        &app,
-        &token,
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/credentials",
-        Some(create.clone()),
-    )
-    .await;
+    let (status, error) = api!(app, token, POST "/v3.0/OS-CREDENTIAL/credentials", create.clone());
     assert_eq!(status, 403, "{error}");
     let (ak, sk, security) = &temporary;
     let body = create.to_string();
@@ -228,25 +202,12 @@ async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_key
 async fn a_console_only_users_access_keys_sign_nothing() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
-    let (status, created) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3/users",
-        Some(json!({
-        "user": { "name": "clicker", "password": USER_PASSWORD, "access_mode": "console" } })),
-    )
-    .await;
+    let (status, created) = api!(app, admin, POST "/v3/users",
+        { "user": { "name": "clicker", "password": USER_PASSWORD, "access_mode": "console" } });
     assert_eq!(status, 201, "{created}");
     let user_id = created["user"]["id"].as_str().unwrap().to_owned();
-    let (status, key) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/credentials",
-        Some(json!({ "credential": { "user_id": user_id } })),
-    )
-    .await;
+    let (status, key) = api!(app, admin, POST "/v3.0/OS-CREDENTIAL/credentials",
+        { "credential": { "user_id": user_id } });
     assert_eq!(status, 201, "{key}");
     let ak = key["credential"]["access"].as_str().unwrap();
     let sk = key["credential"]["secret"].as_str().unwrap();

@@ -4,20 +4,14 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::iam_support::{admin_token, call, default_project, user_with_policy};
+use crate::iam_support::{admin_token, call, default_project, ok, user_with_policy};
 use crate::support::TestApp;
 
 /// A new gateway; returns its base path `/v2/{project}/apigw/instances/{id}`.
 pub async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
     let project = default_project(app, token).await;
-    let (status, created) = call(
-        app,
-        token,
-        Method::POST,
-        &format!("/v2/{project}/apigw/instances"),
-        Some(json!({ "instance_name": name, "spec_id": "BASIC" })),
-    )
-    .await;
+    let (status, created) = api!(app, token, POST "/v2/{project}/apigw/instances",
+        { "instance_name": name, "spec_id": "BASIC" });
     assert_eq!(status, 202, "{created}");
     format!(
         "/v2/{project}/apigw/instances/{}",
@@ -34,32 +28,13 @@ pub async fn gateway_with_group(
     group: &str,
 ) -> (String, Value) {
     let gw = gateway(app, token, name).await;
-    let created = ok(
-        app,
-        token,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": group })),
-    )
-    .await;
+    let created = ok!(app, token, POST "{gw}/api-groups", { "name": group });
     (gw, created)
-}
-
-pub async fn ok(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Value {
-    let (status, response) = call(app, token, method.clone(), path, body).await;
-    assert!(status < 300, "{method} {path}: {status} {response}");
-    response
 }
 
 /// Creates something with a POST to `path` and returns its id.
 pub async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> String {
-    ok(app, token, Method::POST, path, Some(body)).await["id"]
+    ok!(app, token, POST(path), body)["id"]
         .as_str()
         .expect("what was created has an id")
         .to_owned()
@@ -71,20 +46,14 @@ async fn groups_have_a_default_a_subdomain_and_unique_names() {
     let admin = admin_token(&app).await;
     let gw = gateway(&app, &admin, "gw-groups").await;
 
-    let listed = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    let listed = ok!(app, admin, GET "{gw}/api-groups");
     assert_eq!(listed["total"], 1);
     let default = &listed["groups"][0];
     assert_eq!(default["name"], "DEFAULT");
     assert_eq!(default["is_default"], 1);
 
-    let created = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": "payments", "remark": "Payment APIs" })),
-    )
-    .await;
+    let created =
+        ok!(app, admin, POST "{gw}/api-groups", { "name": "payments", "remark": "Payment APIs" });
     let id = created["id"].as_str().unwrap();
     assert_eq!(created["sl_domain"], format!("{id}.apig.localhost"));
     assert_eq!(created["is_default"], 2);
@@ -96,87 +65,32 @@ async fn groups_have_a_default_a_subdomain_and_unique_names() {
         (json!({ "name": "pay ments" }), 400, "not allowed"),
         (json!({ "name": "orders", "remark": "<b>" }), 400, "remark"),
     ] {
-        let (got, error) = call(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{gw}/api-groups"),
-            Some(body.clone()),
-        )
-        .await;
+        let (got, error) = api!(app, admin, POST "{gw}/api-groups", body.clone());
         assert_eq!(got, status, "{body}: {error}");
         assert!(
             error["error_msg"].as_str().unwrap().contains(mention),
             "{body}: {error}"
         );
     }
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/api-groups/check"),
-        Some(json!({ "group_name": "payments" })),
-    )
-    .await;
+    let (status, _) = api!(app, admin, POST "{gw}/api-groups/check", { "group_name": "payments" });
     assert_eq!(status, 400);
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/api-groups/check"),
-        Some(json!({ "group_name": "orders" })),
-    )
-    .await;
+    let (status, _) = api!(app, admin, POST "{gw}/api-groups/check", { "group_name": "orders" });
     assert_eq!(status, 204);
 
-    let exact = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/api-groups?name=pay&precise_search=name"),
-        None,
-    )
-    .await;
+    let exact = ok!(app, admin, GET "{gw}/api-groups?name=pay&precise_search=name");
     assert_eq!(exact["total"], 0);
-    let partial = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/api-groups?name=pay"),
-        None,
-    )
-    .await;
+    let partial = ok!(app, admin, GET "{gw}/api-groups?name=pay");
     assert_eq!(partial["total"], 1);
 
-    let updated = ok(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("{gw}/api-groups/{id}"),
-        Some(json!({ "name": "billing", "remark": "renamed" })),
-    )
-    .await;
+    let updated =
+        ok!(app, admin, PUT "{gw}/api-groups/{id}", { "name": "billing", "remark": "renamed" });
     assert_eq!(updated["name"], "billing");
 
     let default_id = default["id"].as_str().unwrap();
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("{gw}/api-groups/{default_id}"),
-        None,
-    )
-    .await;
+    let (status, error) = api!(app, admin, DELETE "{gw}/api-groups/{default_id}");
     assert_eq!(status, 409, "{error}");
-    ok(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("{gw}/api-groups/{id}"),
-        None,
-    )
-    .await;
-    let listed = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    ok!(app, admin, DELETE "{gw}/api-groups/{id}");
+    let listed = ok!(app, admin, GET "{gw}/api-groups");
     assert_eq!(listed["total"], 1);
     app.stop().await;
 }
@@ -186,18 +100,11 @@ async fn environments_and_variables_follow_their_rules() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let gw = gateway(&app, &admin, "gw-envs").await;
-    let envs = ok(&app, &admin, Method::GET, &format!("{gw}/envs"), None).await;
+    let envs = ok!(app, admin, GET "{gw}/envs");
     assert_eq!(envs["envs"][0]["name"], "RELEASE");
     assert_eq!(envs["envs"][0]["id"], "DEFAULT_ENVIRONMENT_RELEASE_ID");
 
-    let test = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/envs"),
-        Some(json!({ "name": "TEST", "remark": "testing" })),
-    )
-    .await;
+    let test = ok!(app, admin, POST "{gw}/envs", { "name": "TEST", "remark": "testing" });
     let test_id = test["id"].as_str().unwrap();
     for body in [
         json!({ "name": "test" }),
@@ -205,14 +112,7 @@ async fn environments_and_variables_follow_their_rules() {
         json!({ "name": "1TEST" }),
         json!({ "name": "TEST-2" }),
     ] {
-        let (status, error) = call(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{gw}/envs"),
-            Some(body.clone()),
-        )
-        .await;
+        let (status, error) = api!(app, admin, POST "{gw}/envs", body.clone());
         assert!(status == 400 || status == 409, "{body}: {error}");
     }
     for method in [Method::PUT, Method::DELETE] {
@@ -228,17 +128,11 @@ async fn environments_and_variables_follow_their_rules() {
         assert!(error["error_msg"].as_str().unwrap().contains("RELEASE"));
     }
 
-    let groups = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    let groups = ok!(app, admin, GET "{gw}/api-groups");
     let group = groups["groups"][0]["id"].as_str().unwrap();
     let variable = |name: &str, value: &str, env: &str, group: &str| json!({ "group_id": group, "env_id": env, "variable_name": name, "variable_value": value });
-    let created = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/env-variables"),
-        Some(variable("backend", "10.0.0.7:8080", test_id, group)),
-    )
-    .await;
+    let created = ok!(app, admin, POST "{gw}/env-variables",
+        variable("backend", "10.0.0.7:8080", test_id, group));
     assert_eq!(created["variable_name"], "backend");
     let cases = [
         (
@@ -264,42 +158,22 @@ async fn environments_and_variables_follow_their_rules() {
         ),
     ];
     for (body, status, mention) in cases {
-        let (got, error) = call(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{gw}/env-variables"),
-            Some(body.clone()),
-        )
-        .await;
+        let (got, error) = api!(app, admin, POST "{gw}/env-variables", body.clone());
         assert_eq!(got, status, "{body}: {error}");
         assert!(
             error["error_msg"].as_str().unwrap().contains(mention),
             "{body}: {error}"
         );
     }
-    let listed = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/env-variables?group_id={group}"),
-        None,
-    )
-    .await;
+    let listed = ok!(app, admin, GET "{gw}/env-variables?group_id={group}");
     assert_eq!(listed["total"], 1, "refused variables stored nothing");
     let variable_id = created["id"].as_str().unwrap();
-    let changed = ok(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("{gw}/env-variables/{variable_id}"),
-        Some(json!({ "variable_value": "10.0.0.9:8080" })),
-    )
-    .await;
+    let changed = ok!(app, admin, PUT "{gw}/env-variables/{variable_id}",
+        { "variable_value": "10.0.0.9:8080" });
     assert_eq!(changed["variable_value"], "10.0.0.9:8080");
 
     // The gateway holds an environment and a variable: the API refuses to delete it.
-    let (status, error) = call(&app, &admin, Method::DELETE, &gw, None).await;
+    let (status, error) = api!(app, admin, DELETE(&gw));
     assert_eq!(status, 409, "{error}");
     assert!(
         error["error_msg"]
@@ -309,24 +183,10 @@ async fn environments_and_variables_follow_their_rules() {
         "{error}"
     );
     // Deleting the environment takes its variables with it; then the gateway goes.
-    ok(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("{gw}/envs/{test_id}"),
-        None,
-    )
-    .await;
-    let listed = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/env-variables?group_id={group}"),
-        None,
-    )
-    .await;
+    ok!(app, admin, DELETE "{gw}/envs/{test_id}");
+    let listed = ok!(app, admin, GET "{gw}/env-variables?group_id={group}");
     assert_eq!(listed["total"], 0);
-    ok(&app, &admin, Method::DELETE, &gw, None).await;
+    ok!(app, admin, DELETE(&gw));
     app.stop().await;
 }
 

@@ -2,11 +2,11 @@
 //! on refusal, route conflicts, publishing to environments with variables, versions,
 //! switching back, the runtime definition, offline and batches (who may do what:
 //! `apis_authz`).
-use reqwest::Method;
 use serde_json::{json, Value};
 
-pub(crate) use crate::api_groups::{created, ok};
-use crate::iam_support::{admin_token, call, default_project};
+pub(crate) use crate::api_groups::created;
+pub(crate) use crate::iam_support::ok;
+use crate::iam_support::{admin_token, default_project};
 use crate::support::TestApp;
 
 async fn revision(app: &TestApp) -> i64 {
@@ -24,26 +24,13 @@ pub(crate) struct Gateway {
 /// A gateway with a group `payments`.
 pub(crate) async fn gateway(app: &TestApp, token: &str) -> Gateway {
     let project = default_project(app, token).await;
-    let created = ok(
-        app,
-        token,
-        Method::POST,
-        &format!("/v2/{project}/apigw/instances"),
-        Some(json!({ "instance_name": "gw-apis", "spec_id": "BASIC" })),
-    )
-    .await;
+    let created = ok!(app, token, POST "/v2/{project}/apigw/instances",
+        { "instance_name": "gw-apis", "spec_id": "BASIC" });
     let base = format!(
         "/v2/{project}/apigw/instances/{}",
         created["instance_id"].as_str().unwrap()
     );
-    let group = ok(
-        app,
-        token,
-        Method::POST,
-        &format!("{base}/api-groups"),
-        Some(json!({ "name": "payments" })),
-    )
-    .await["id"]
+    let group = ok!(app, token, POST "{base}/api-groups", { "name": "payments" })["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -92,14 +79,12 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let gw = gateway(&app, &admin).await;
-    let created = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/apis", gw.base),
-        Some(definition(&gw.group, "get-order", "/orders/{id}")),
-    )
-    .await;
+    let created = ok!(
+        app,
+        admin,
+        POST(&format!("{}/apis", gw.base)),
+        definition(&gw.group, "get-order", "/orders/{id}")
+    );
     assert_eq!(created["name"], "get-order");
     assert_eq!(created["group_name"], "payments");
     assert_eq!(created["req_params"][0]["name"], "id");
@@ -196,14 +181,7 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
         (mutate(&|b| b["name"] = json!(null)), 400, "name"),
     ];
     for (body, status, mention) in cases {
-        let (got, error) = call(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{}/apis", gw.base),
-            Some(body.clone()),
-        )
-        .await;
+        let (got, error) = api!(app, admin, POST(&format!("{}/apis", gw.base)), body.clone());
         assert_eq!(got, status, "{body}: {error}");
         let message = error["error_msg"].as_str().unwrap_or_default();
         assert!(message.contains(mention), "{mention:?} not in {message:?}");
@@ -215,52 +193,24 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
     );
 
     // The check endpoint says the same without storing anything.
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/apis/check", gw.base),
-        Some(json!({ "type": "path", "group_id": gw.group, "req_method": "GET", "req_uri": "/orders/{id}" })),
-    )
-    .await;
+    let (status, _) = api!(app, admin, POST (&format!("{}/apis/check", gw.base)),
+        { "type": "path", "group_id": gw.group, "req_method": "GET", "req_uri": "/orders/{id}" });
     assert_eq!(status, 400);
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/apis/check", gw.base),
-        Some(json!({ "type": "name", "group_id": gw.group, "name": "new-name" })),
-    )
-    .await;
+    let (status, _) = api!(app, admin, POST (&format!("{}/apis/check", gw.base)),
+        { "type": "name", "group_id": gw.group, "name": "new-name" });
     assert_eq!(status, 204);
 
     // A higher gateway limit allows a longer timeout.
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/features", gw.base),
-        Some(json!({ "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":120000}" })),
-    )
-    .await;
+    ok!(app, admin, POST (&format!("{}/features", gw.base)),
+        { "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":120000}" });
     let mut long = definition(&gw.group, "slow-order", "/slow/{id}");
     long["backend_api"]["timeout"] = json!(90000);
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/apis", gw.base),
-        Some(long),
-    )
-    .await;
-    let listed = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{}/apis?name=order&req_uri=/slow", gw.base),
-        None,
-    )
-    .await;
+    ok!(app, admin, POST(&format!("{}/apis", gw.base)), long);
+    let listed = ok!(
+        app,
+        admin,
+        GET(&format!("{}/apis?name=order&req_uri=/slow", gw.base))
+    );
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["apis"][0]["name"], "slow-order");
     app.stop().await;
@@ -272,26 +222,14 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     let admin = admin_token(&app).await;
     let gw = gateway(&app, &admin).await;
     let base = &gw.base;
-    let api = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis"),
-        Some(definition(&gw.group, "get-order", "/orders/{id}")),
-    )
-    .await;
+    let api =
+        ok!(app, admin, POST "{base}/apis", definition(&gw.group, "get-order", "/orders/{id}"));
     let api_id = api["id"].as_str().unwrap().to_owned();
     let publish = |env: &str| json!({ "action": "online", "env_id": env, "api_id": api_id, "remark": "first" });
 
     // The backend needs #host#, which RELEASE lacks: refused, naming it.
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis/action"),
-        Some(publish("DEFAULT_ENVIRONMENT_RELEASE_ID")),
-    )
-    .await;
+    let (status, error) =
+        api!(app, admin, POST "{base}/apis/action", publish("DEFAULT_ENVIRONMENT_RELEASE_ID"));
     assert_eq!(status, 400, "{error}");
     assert!(error["error_msg"].as_str().unwrap().contains("#host#"));
 
@@ -306,63 +244,22 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         ("DEFAULT_ENVIRONMENT_RELEASE_ID", "orders.internal:8080"),
         (test_env.as_str(), "orders-test.internal:8080"),
     ] {
-        ok(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{base}/env-variables"),
-            Some(json!({ "group_id": gw.group, "env_id": env, "variable_name": "host", "variable_value": host })),
-        )
-        .await;
-        let published = ok(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{base}/apis/action"),
-            Some(publish(env)),
-        )
-        .await;
+        ok!(app, admin, POST "{base}/env-variables",
+            { "group_id": gw.group, "env_id": env, "variable_name": "host", "variable_value": host });
+        let published = ok!(app, admin, POST "{base}/apis/action", publish(env));
         assert_eq!(published["env_id"], env);
         assert_eq!(published["api_name"], "get-order");
     }
-    let shown = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/{api_id}"),
-        None,
-    )
-    .await;
+    let shown = ok!(app, admin, GET "{base}/apis/{api_id}");
     assert_eq!(shown["run_env_name"], "RELEASE|TEST");
 
     // Editing changes the draft, not what is live.
     let mut changed = definition(&gw.group, "get-order", "/orders/{id}");
     changed["backend_api"]["timeout"] = json!(9000);
-    ok(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("{base}/apis/{api_id}"),
-        Some(changed),
-    )
-    .await;
-    let shown = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/{api_id}"),
-        None,
-    )
-    .await;
+    ok!(app, admin, PUT "{base}/apis/{api_id}", changed);
+    let shown = ok!(app, admin, GET "{base}/apis/{api_id}");
     assert_eq!(shown["backend_api"]["timeout"], 9000, "the draft changed");
-    let runtime = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/runtime/{api_id}"),
-        None,
-    )
-    .await;
+    let runtime = ok!(app, admin, GET "{base}/apis/runtime/{api_id}");
     // The runtime definition is the frontend, as APIG's; the live backend is its version's.
     assert!(runtime.get("backend_api").is_none(), "{runtime}");
     assert_eq!(live_timeout(&app, &admin, base, &api_id).await, 5000);
@@ -373,69 +270,29 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         .ends_with(".apig.localhost"));
 
     // Publishing again records a second version in RELEASE; switching back restores the first.
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis/action"),
-        Some(publish("DEFAULT_ENVIRONMENT_RELEASE_ID")),
-    )
-    .await;
-    let versions = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/publish/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID"),
-        None,
-    )
-    .await;
+    ok!(app, admin, POST "{base}/apis/action", publish("DEFAULT_ENVIRONMENT_RELEASE_ID"));
+    let versions =
+        ok!(app, admin, GET "{base}/apis/publish/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID");
     assert_eq!(versions["total"], 2);
     assert_eq!(
         versions["api_versions"][0]["status"], 1,
         "the newest is live"
     );
     assert_eq!(versions["api_versions"][1]["status"], 2);
-    let runtime = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/runtime/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID"),
-        None,
-    )
-    .await;
+    let runtime =
+        ok!(app, admin, GET "{base}/apis/runtime/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID");
     assert_eq!(runtime["run_env_name"], "RELEASE");
     assert_eq!(live_timeout(&app, &admin, base, &api_id).await, 9000);
     let first = versions["api_versions"][1]["version_id"].as_str().unwrap();
-    ok(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("{base}/apis/publish/{api_id}"),
-        Some(json!({ "version_id": first })),
-    )
-    .await;
-    let runtime = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/runtime/{api_id}"),
-        None,
-    )
-    .await;
+    ok!(app, admin, PUT "{base}/apis/publish/{api_id}", { "version_id": first });
+    let runtime = ok!(app, admin, GET "{base}/apis/runtime/{api_id}");
     assert_eq!(runtime["run_env_name"], "RELEASE");
     assert_eq!(
         live_timeout(&app, &admin, base, &api_id).await,
         5000,
         "rolled back"
     );
-    let detail = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/versions/{first}"),
-        None,
-    )
-    .await;
+    let detail = ok!(app, admin, GET "{base}/apis/versions/{first}");
     assert_eq!(detail["status"], 1);
     assert_eq!(detail["backend_api"]["timeout"], 5000);
 
@@ -452,7 +309,7 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         ),
         (format!("{base}/apis/versions/{first}"), "is live"),
     ] {
-        let (status, error) = call(&app, &admin, Method::DELETE, &path, None).await;
+        let (status, error) = api!(app, admin, DELETE(&path));
         assert_eq!(status, 409, "{path}: {error}");
         assert!(
             error["error_msg"].as_str().unwrap().contains(what),
@@ -461,31 +318,11 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     }
 
     // Offline in TEST: its runtime definition is gone, RELEASE still serves.
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis/action"),
-        Some(json!({ "action": "offline", "env_id": test_env, "api_id": api_id })),
-    )
-    .await;
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/runtime/{api_id}?env_id={test_env}"),
-        None,
-    )
-    .await;
+    ok!(app, admin, POST "{base}/apis/action",
+        { "action": "offline", "env_id": test_env, "api_id": api_id });
+    let (status, _) = api!(app, admin, GET "{base}/apis/runtime/{api_id}?env_id={test_env}");
     assert_eq!(status, 404);
-    let listed = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis?env_id={test_env}"),
-        None,
-    )
-    .await;
+    let listed = ok!(app, admin, GET "{base}/apis?env_id={test_env}");
     assert_eq!(listed["total"], 0);
 
     // A batch: each API succeeds or fails on its own.
@@ -509,16 +346,8 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         .unwrap()
     };
     let (revision_before, records_before) = (revision(&app).await, published_records().await);
-    let batch = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis/publish?action=online"),
-        Some(
-            json!({ "apis": [api_id, other_id, third_id], "env_id": test_env, "remark": "batch" }),
-        ),
-    )
-    .await;
+    let batch = ok!(app, admin, POST "{base}/apis/publish?action=online",
+        { "apis": [api_id, other_id, third_id], "env_id": test_env, "remark": "batch" });
     assert_eq!(batch["success"].as_array().unwrap().len(), 2, "{batch}");
     assert_eq!(batch["success"][1]["api_id"], third_id.as_str());
     assert_eq!(
@@ -532,28 +361,16 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
         .as_str()
         .unwrap()
         .contains("#other#"));
-    let batch = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis/publish?action=offline"),
-        Some(json!({ "group_id": gw.group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID" })),
-    )
-    .await;
+    let batch = ok!(app, admin, POST "{base}/apis/publish?action=offline",
+        { "group_id": gw.group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID" });
     assert_eq!(batch["success"].as_array().unwrap().len(), 1, "{batch}");
     app.stop().await;
 }
 
 /// The backend timeout of the version of `api_id` live in RELEASE.
 async fn live_timeout(app: &TestApp, admin: &str, base: &str, api_id: &str) -> Value {
-    let versions = ok(
-        app,
-        admin,
-        Method::GET,
-        &format!("{base}/apis/publish/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID"),
-        None,
-    )
-    .await;
+    let versions =
+        ok!(app, admin, GET "{base}/apis/publish/{api_id}?env_id=DEFAULT_ENVIRONMENT_RELEASE_ID");
     let live = versions["api_versions"]
         .as_array()
         .unwrap()
@@ -563,13 +380,6 @@ async fn live_timeout(app: &TestApp, admin: &str, base: &str, api_id: &str) -> V
         .as_str()
         .unwrap()
         .to_owned();
-    let detail = ok(
-        app,
-        admin,
-        Method::GET,
-        &format!("{base}/apis/versions/{live}"),
-        None,
-    )
-    .await;
+    let detail = ok!(app, admin, GET "{base}/apis/versions/{live}");
     detail["backend_api"]["timeout"].clone()
 }

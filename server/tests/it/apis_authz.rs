@@ -13,17 +13,8 @@ async fn authorization_table_covers_every_api_endpoint() {
     let admin = admin_token(&app).await;
     let gw = gateway(&app, &admin).await;
     let base = gw.base.clone();
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/env-variables"),
-        Some(
-            json!({ "group_id": gw.group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID",
-                     "variable_name": "host", "variable_value": "backend" }),
-        ),
-    )
-    .await;
+    ok!(app, admin, POST "{base}/env-variables",
+        { "group_id": gw.group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "variable_name": "host", "variable_value": "backend" });
     let api_id = created(
         &app,
         &admin,
@@ -32,22 +23,10 @@ async fn authorization_table_covers_every_api_endpoint() {
     )
     .await;
     let release = "DEFAULT_ENVIRONMENT_RELEASE_ID";
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis/action"),
-        Some(json!({ "action": "online", "env_id": release, "api_id": api_id })),
-    )
-    .await;
-    let version = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/apis/publish/{api_id}"),
-        None,
-    )
-    .await["api_versions"][0]["version_id"]
+    ok!(app, admin, POST "{base}/apis/action",
+        { "action": "online", "env_id": release, "api_id": api_id });
+    let version = ok!(app, admin, GET "{base}/apis/publish/{api_id}")["api_versions"][0]
+        ["version_id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -1,9 +1,8 @@
 //! The console's IAM server functions: each checks its IAM action for the signed-in user.
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::console_permissions::run_as_readers;
-use crate::iam_support::{admin_token, call, user_with_policy, USER_PASSWORD};
+use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
 use crate::support::{client, TestApp, ADMIN_PASSWORD};
 
 pub async fn signed_in(app: &TestApp, name: &str, password: &str) -> reqwest::Client {
@@ -76,14 +75,7 @@ async fn every_iam_server_function_checks_its_permission() {
     let (target, _) = user_with_policy(&app, &admin_api, "target", Some("APIG FullAccess")).await;
     user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
     user_with_policy(&app, &admin_api, "iamreader", Some("IAM ReadOnlyAccess")).await;
-    let (_, groups) = call(
-        &app,
-        &admin_api,
-        Method::GET,
-        "/v3/groups?name=target-group",
-        None,
-    )
-    .await;
+    let (_, groups) = api!(app, admin_api, GET "/v3/groups?name=target-group");
     let group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
 
     // (endpoint, arguments, is it a read)
@@ -208,16 +200,8 @@ async fn access_type_decides_console_or_api() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     for (name, mode) in [("robot", "programmatic"), ("clicker", "console")] {
-        let (status, body) = call(
-            &app,
-            &admin,
-            Method::POST,
-            "/v3.0/OS-USER/users",
-            Some(
-                json!({ "user": { "name": name, "password": USER_PASSWORD, "access_mode": mode } }),
-            ),
-        )
-        .await;
+        let (status, body) = api!(app, admin, POST "/v3.0/OS-USER/users",
+            { "user": { "name": name, "password": USER_PASSWORD, "access_mode": mode } });
         assert_eq!(status, 201, "{body}");
         assert_eq!(body["user"]["access_mode"], mode);
     }

@@ -3,13 +3,12 @@
 //! fails `every_server_function_has_a_permission_row`. The rows here check the effect,
 //! not only the status: a refused call changes nothing stored, an allowed read returns
 //! data.
-use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::api_groups::{gateway, ok};
+use crate::api_groups::gateway;
 use crate::console_iam::{server_fn, signed_in};
 use crate::domains::certificate;
-use crate::iam_support::{admin_token, call, user_with_policy, USER_PASSWORD};
+use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
 use crate::support::{TestApp, ADMIN_PASSWORD};
 
 /// Server functions every signed-in user (or anyone, for signing in) may call: they act
@@ -129,14 +128,7 @@ async fn domain_openapi_key_and_policy_functions_check_their_permission_and_chan
     let gw = gateway(&app, &admin_api, "gw-perms").await;
     let gateway_id = gw.rsplit('/').next().unwrap().to_owned();
     let project_base = gw.split("/instances/").next().unwrap().to_owned();
-    let group = ok(
-        &app,
-        &admin_api,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": "shop" })),
-    )
-    .await;
+    let group = ok!(app, admin_api, POST "{gw}/api-groups", { "name": "shop" });
     let group_id = group["id"].as_str().unwrap().to_owned();
     let domains = format!("{gw}/api-groups/{group_id}/domains");
     let mut bound = Vec::new();
@@ -145,33 +137,19 @@ async fn domain_openapi_key_and_policy_functions_check_their_permission_and_chan
         "www.shop.example.com",
         "old.shop.example.com",
     ] {
-        let domain = ok(
-            &app,
-            &admin_api,
-            Method::POST,
-            &domains,
-            Some(json!({ "url_domain": name })),
-        )
-        .await;
+        let domain = ok!(app, admin_api, POST (&domains), { "url_domain": name });
         bound.push(domain["id"].as_str().unwrap().to_owned());
     }
     let (cert, key) = certificate(&["*.shop.example.com"], -1, 90);
-    let global = ok(&app, &admin_api, Method::POST, &format!("{project_base}/certificates"),
-        Some(json!({ "name": "shop_global", "type": "global", "cert_content": cert, "private_key": key }))).await;
+    let global = ok!(app, admin_api, POST "{project_base}/certificates",
+        { "name": "shop_global", "type": "global", "cert_content": cert, "private_key": key });
     let certificate_id = global["id"].as_str().unwrap().to_owned();
-    let (status, policy) = call(&app, &admin_api, Method::POST, "/v3.0/OS-ROLE/roles", Some(json!({
-        "role": { "display_name": "unused policy", "type": "XA",
-            "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:apis:list"] }] } } }))).await;
+    let (status, policy) = api!(app, admin_api, POST "/v3.0/OS-ROLE/roles",
+        { "role": { "display_name": "unused policy", "type": "XA", "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:apis:list"] }] } } });
     assert_eq!(status, 201, "{policy}");
     let policy_id = policy["role"]["id"].as_str().unwrap().to_owned();
-    let (status, made) = call(
-        &app,
-        &admin_api,
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/credentials",
-        Some(json!({ "credential": { "user_id": target } })),
-    )
-    .await;
+    let (status, made) = api!(app, admin_api, POST "/v3.0/OS-CREDENTIAL/credentials",
+        { "credential": { "user_id": target } });
     assert_eq!(status, 201, "{made}");
     let access_key = made["credential"]["access"].as_str().unwrap().to_owned();
     let document = json!({ "openapi": "3.0.0", "info": { "title": "shop", "version": "1" },
@@ -183,25 +161,11 @@ async fn domain_openapi_key_and_policy_functions_check_their_permission_and_chan
         "req_uri": uri, "auth_type": "NONE", "backend_type": "MOCK",
         "mock_info": { "result_content": "{}", "status_code": 200 } })
     };
-    let api = ok(
-        &app,
-        &admin_api,
-        Method::POST,
-        &format!("{gw}/apis"),
-        Some(mock("fixture", "/fixture")),
-    )
-    .await;
+    let api = ok!(app, admin_api, POST "{gw}/apis", mock("fixture", "/fixture"));
     let api_id = api["id"].as_str().unwrap().to_owned();
     // Published, so that it can be debugged.
-    ok(
-        &app,
-        &admin_api,
-        Method::POST,
-        &format!("{gw}/apis/action"),
-        Some(json!({
-        "action": "online", "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "api_id": api_id })),
-    )
-    .await;
+    ok!(app, admin_api, POST "{gw}/apis/action",
+        { "action": "online", "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "api_id": api_id });
     let item = json!({ "method": "GET", "path": "/imported", "error": "", "note": "", "definition": {
         "name": "imported", "group_id": group_id, "req_method": "GET", "req_uri": "/imported",
         "backend_type": "MOCK", "mock_info": { "result_content": "{}", "status_code": 200 } } });
@@ -357,14 +321,8 @@ async fn switching_project_stays_inside_the_account() {
     let app = TestApp::spawn().await;
     let admin_api = admin_token(&app).await;
     user_with_policy(&app, &admin_api, "nobody", None).await;
-    let (status, created) = call(
-        &app,
-        &admin_api,
-        Method::POST,
-        "/v3/projects",
-        Some(json!({ "project": { "name": "second" } })),
-    )
-    .await;
+    let (status, created) =
+        api!(app, admin_api, POST "/v3/projects", { "project": { "name": "second" } });
     assert_eq!(status, 201, "{created}");
     let second = created["project"]["id"].as_str().unwrap().to_owned();
     let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;

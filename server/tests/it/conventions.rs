@@ -5,8 +5,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::api_groups::{gateway, gateway_with_group, ok};
-use crate::iam_support::{admin_token, call};
+use crate::api_groups::{gateway, gateway_with_group};
+use crate::iam_support::admin_token;
 use crate::support::TestApp;
 
 /// A raw call: status, the `X-Request-Id` header, and the body as JSON.
@@ -52,76 +52,38 @@ async fn lists_take_limit_offset_and_filters_as_text_and_refuse_what_they_cannot
     let admin = admin_token(&app).await;
     let gw = gateway(&app, &admin, "gw-paging").await;
     for name in ["alpha", "beta", "gamma", "delta"] {
-        ok(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{gw}/api-groups"),
-            Some(json!({ "name": name })),
-        )
-        .await;
+        ok!(app, admin, POST "{gw}/api-groups", { "name": name });
     }
     // DEFAULT, alpha, beta, gamma, delta in creation order.
-    let page = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/api-groups?limit=2&offset=1"),
-        None,
-    )
-    .await;
+    let page = ok!(app, admin, GET "{gw}/api-groups?limit=2&offset=1");
     assert_eq!(names(&page, "groups"), ["alpha", "beta"]);
     assert_eq!(
         (page["total"].clone(), page["size"].clone()),
         (json!(5), json!(2))
     );
 
-    let containing = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/api-groups?name=A&limit=10"),
-        None,
-    )
-    .await;
+    let containing = ok!(app, admin, GET "{gw}/api-groups?name=A&limit=10");
     assert_eq!(
         names(&containing, "groups"),
         ["DEFAULT", "alpha", "beta", "gamma", "delta"]
     );
-    let precise = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/api-groups?name=beta&precise_search=name"),
-        None,
-    )
-    .await;
+    let precise = ok!(app, admin, GET "{gw}/api-groups?name=beta&precise_search=name");
     assert_eq!(names(&precise, "groups"), ["beta"]);
-    let by_id = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!(
+    let by_id = ok!(
+        app,
+        admin,
+        GET(&format!(
             "{gw}/api-groups?id={}&limit=1",
             precise["groups"][0]["id"].as_str().unwrap()
-        ),
-        None,
-    )
-    .await;
+        ))
+    );
     assert_eq!(
         (names(&by_id, "groups"), by_id["total"].clone()),
         (vec!["beta".to_owned()], json!(1))
     );
 
     // The gateway's parameters list honours limit too.
-    let features = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/instance-features?limit=5"),
-        None,
-    )
-    .await;
+    let features = ok!(app, admin, GET "{gw}/instance-features?limit=5");
     assert_eq!(features["features"].as_array().unwrap().len(), 5);
     assert!(features["total"].as_u64().unwrap() > 5, "{features}");
 
@@ -171,14 +133,7 @@ async fn api_lists_filter_by_every_field_the_sdk_sends() {
         by_id,
         api("refunds", "/refunds", "NONE", 2, json!([])),
     ] {
-        ok(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{gw}/apis"),
-            Some(body),
-        )
-        .await;
+        ok!(app, admin, POST "{gw}/apis", body);
     }
     for (query, expected) in [
         ("tags=shop", vec!["orders", "orders-by-id"]),
@@ -193,24 +148,10 @@ async fn api_lists_filter_by_every_field_the_sdk_sends() {
         ("vpc_channel_name=vpc1", vec![]),
         ("limit=1&offset=2", vec!["refunds"]),
     ] {
-        let listed = ok(
-            &app,
-            &admin,
-            Method::GET,
-            &format!("{gw}/apis?{query}"),
-            None,
-        )
-        .await;
+        let listed = ok!(app, admin, GET "{gw}/apis?{query}");
         assert_eq!(names(&listed, "apis"), expected, "{query}");
     }
-    let all = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/apis?limit=1&offset=2"),
-        None,
-    )
-    .await;
+    let all = ok!(app, admin, GET "{gw}/apis?limit=1&offset=2");
     assert_eq!(all["total"], 3);
     app.stop().await;
 }
@@ -260,15 +201,8 @@ async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
         "{body}"
     );
     let group = json!({ "group": { "name": "ops" } });
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3/groups",
-        Some(group.clone()),
-    )
-    .await;
-    let (status, body) = call(&app, &admin, Method::POST, "/v3/groups", Some(group)).await;
+    ok!(app, admin, POST "/v3/groups", group.clone());
+    let (status, body) = api!(app, admin, POST "/v3/groups", group);
     assert_eq!(
         (status, body["error"]["code"].clone()),
         (409, json!(409)),
@@ -358,34 +292,13 @@ async fn taken_names_and_missing_resources_answer_apig_codes() {
     let admin = admin_token(&app).await;
     let (gw, group) = gateway_with_group(&app, &admin, "gw-codes", "shop").await;
     let group_id = group["id"].as_str().unwrap();
-    let env = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/envs"),
-        Some(json!({ "name": "TEST" })),
-    )
-    .await;
+    let env = ok!(app, admin, POST "{gw}/envs", { "name": "TEST" });
     let variable = json!({ "group_id": group_id, "env_id": env["id"], "variable_name": "host", "variable_value": "a" });
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/env-variables"),
-        Some(variable.clone()),
-    )
-    .await;
+    ok!(app, admin, POST "{gw}/env-variables", variable.clone());
     let api = json!({ "name": "ping", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/ping",
                       "auth_type": "NONE", "backend_type": "MOCK", "group_id": group_id,
                       "mock_info": { "result_content": "pong" } });
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/apis"),
-        Some(api.clone()),
-    )
-    .await;
+    ok!(app, admin, POST "{gw}/apis", api.clone());
     let mut same_route = api.clone();
     same_route["name"] = json!("ping-again");
     let project_path = gw.split("/instances/").next().unwrap().to_owned();
@@ -406,7 +319,7 @@ async fn taken_names_and_missing_resources_answer_apig_codes() {
             "APIG.3216",
         ),
     ] {
-        let (status, error) = call(&app, &admin, Method::POST, &path, Some(body)).await;
+        let (status, error) = api!(app, admin, POST(&path), body);
         assert_eq!(
             (status, error["error_code"].as_str()),
             (400, Some(code)),
@@ -426,28 +339,21 @@ async fn taken_names_and_missing_resources_answer_apig_codes() {
         ),
         (format!("{gw}/async-tasks/{missing}"), "APIG.3040"),
     ] {
-        let (status, error) = call(&app, &admin, Method::GET, &path, None).await;
+        let (status, error) = api!(app, admin, GET(&path));
         assert_eq!(
             (status, error["error_code"].as_str()),
             (404, Some(code)),
             "{path}: {error}"
         );
     }
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("{gw}/envs/{missing}"),
-        Some(json!({ "name": "DEV" })),
-    )
-    .await;
+    let (status, error) = api!(app, admin, PUT "{gw}/envs/{missing}", { "name": "DEV" });
     assert_eq!(
         (status, error["error_code"].as_str()),
         (404, Some("APIG.3003")),
         "{error}"
     );
     // Nothing refused was stored.
-    let groups = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    let groups = ok!(app, admin, GET "{gw}/api-groups");
     assert_eq!(groups["total"], 2);
     app.stop().await;
 }

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use crate::api_groups::{gateway, gateway_with_group, ok};
+use crate::api_groups::{gateway, gateway_with_group};
 use crate::iam_support::{admin_token, call, user_with_policy};
 use crate::support::TestApp;
 
@@ -54,34 +54,20 @@ async fn domains_bind_to_one_group_with_apig_rules() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let (gw, group) = gateway_with_group(&app, &admin, "gw-domains", "shop").await;
-    let other = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": "other" })),
-    )
-    .await;
+    let other = ok!(app, admin, POST "{gw}/api-groups", { "name": "other" });
     let domains = format!("{gw}/api-groups/{}/domains", group["id"].as_str().unwrap());
 
-    let bound = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &domains,
-        Some(json!({ "url_domain": "API.Shop.example.com." })),
-    )
-    .await;
+    let bound = ok!(app, admin, POST (&domains), { "url_domain": "API.Shop.example.com." });
     assert_eq!(bound["url_domain"], "api.shop.example.com");
     assert_eq!(bound["min_ssl_version"], "TLSv1.1");
-    let shown = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/api-groups/{}", group["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    let shown = ok!(
+        app,
+        admin,
+        GET(&format!(
+            "{gw}/api-groups/{}",
+            group["id"].as_str().unwrap()
+        ))
+    );
     assert_eq!(shown["url_domains"][0]["domain"], "api.shop.example.com");
     assert_eq!(shown["url_domains"][0]["id"], bound["id"]);
 
@@ -134,7 +120,7 @@ async fn domains_bind_to_one_group_with_apig_rules() {
         ),
     ])
     .await;
-    let listed = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    let listed = ok!(app, admin, GET "{gw}/api-groups");
     let held: usize = listed["groups"]
         .as_array()
         .unwrap()
@@ -144,40 +130,25 @@ async fn domains_bind_to_one_group_with_apig_rules() {
     assert_eq!(held, 1, "refusals stored nothing: {listed}");
 
     // A custom inbound port of the gateway serves the domains bound to it.
-    let port = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/custom-ingress-ports"),
-        Some(json!({ "protocol": "HTTP", "ingress_port": 18090 })),
-    )
-    .await;
-    ok(&app, &admin, Method::POST, &other_domains, Some(json!({ "url_domain": "b.example.com", "ingress_http_port": 18090, "ingress_https_port": -1 }))).await;
-    let on_port = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!(
+    let port = ok!(app, admin, POST "{gw}/custom-ingress-ports",
+        { "protocol": "HTTP", "ingress_port": 18090 });
+    ok!(app, admin, POST (&other_domains),
+        { "url_domain": "b.example.com", "ingress_http_port": 18090, "ingress_https_port": -1 });
+    let on_port = ok!(
+        app,
+        admin,
+        GET(&format!(
             "{gw}/custom-ingress-ports/{}/domains",
             port["ingress_port_id"].as_str().unwrap()
-        ),
-        None,
-    )
-    .await;
+        ))
+    );
     assert_eq!(on_port["total"], 1);
     assert_eq!(on_port["domain_infos"][0]["domain_name"], "b.example.com");
     assert_eq!(on_port["domain_infos"][0]["group_name"], "other");
 
     // Five per group.
     for n in 2..=5 {
-        ok(
-            &app,
-            &admin,
-            Method::POST,
-            &domains,
-            Some(json!({ "url_domain": format!("d{n}.example.com") })),
-        )
-        .await;
+        ok!(app, admin, POST (&domains), { "url_domain": format!("d{n}.example.com") });
     }
     refused(
         &app,
@@ -190,33 +161,17 @@ async fn domains_bind_to_one_group_with_apig_rules() {
     )
     .await;
 
-    let updated = ok(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("{domains}/{}", bound["id"].as_str().unwrap()),
-        Some(json!({ "min_ssl_version": "TLSv1.2" })),
-    )
-    .await;
+    let updated = ok!(app, admin, PUT (&format!("{domains}/{}", bound["id"].as_str().unwrap())),
+        { "min_ssl_version": "TLSv1.2" });
     assert_eq!(updated["min_ssl_version"], "TLSv1.2");
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("{domains}/{}", bound["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    let (status, _) = api!(
+        app,
+        admin,
+        DELETE(&format!("{domains}/{}", bound["id"].as_str().unwrap()))
+    );
     assert_eq!(status, 204);
     // Unbound, the name is free again, for another group.
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &other_domains,
-        Some(json!({ "url_domain": "api.shop.example.com" })),
-    )
-    .await;
+    ok!(app, admin, POST (&other_domains), { "url_domain": "api.shop.example.com" });
 }
 
 #[tokio::test]
@@ -226,23 +181,9 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
     let gw = gateway(&app, &admin, "gw-certs").await;
     let project_base = gw.split("/instances/").next().unwrap().to_owned();
     let instance_id = gw.rsplit('/').next().unwrap().to_owned();
-    let group = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": "shop" })),
-    )
-    .await;
+    let group = ok!(app, admin, POST "{gw}/api-groups", { "name": "shop" });
     let domains = format!("{gw}/api-groups/{}/domains", group["id"].as_str().unwrap());
-    let bound = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &domains,
-        Some(json!({ "url_domain": "api.shop.example.com" })),
-    )
-    .await;
+    let bound = ok!(app, admin, POST (&domains), { "url_domain": "api.shop.example.com" });
     let domain = format!("{domains}/{}", bound["id"].as_str().unwrap());
 
     let (cert, key) = certificate(&["*.shop.example.com"], -1, 90);
@@ -277,36 +218,16 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
         ),
     ])
     .await;
-    let none = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{project_base}/certificates"),
-        None,
-    )
-    .await;
+    let none = ok!(app, admin, GET "{project_base}/certificates");
     assert_eq!(none["total"], 0, "refused uploads stored nothing");
 
-    let with_cert = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{domain}/certificate"),
-        Some(json!({ "name": "shop_cert", "cert_content": cert, "private_key": key })),
-    )
-    .await;
+    let with_cert = ok!(app, admin, POST "{domain}/certificate",
+        { "name": "shop_cert", "cert_content": cert, "private_key": key });
     let cert_id = with_cert["ssl_id"].as_str().unwrap().to_owned();
     assert_eq!(with_cert["ssl_name"], "shop_cert");
     assert_eq!(with_cert["api_group_name"], "shop");
 
-    let listed = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{project_base}/certificates"),
-        None,
-    )
-    .await;
+    let listed = ok!(app, admin, GET "{project_base}/certificates");
     assert_eq!(listed["total"], 1);
     let shown = &listed["certs"][0];
     assert_eq!(shown["type"], "instance");
@@ -322,23 +243,9 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
     );
     assert!(shown.get("private_key").is_none() && !listed.to_string().contains("PRIVATE KEY"));
 
-    let detail = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{domain}/certificate/{cert_id}"),
-        None,
-    )
-    .await;
+    let detail = ok!(app, admin, GET "{domain}/certificate/{cert_id}");
     assert_eq!(detail["san"], json!(["*.shop.example.com"]));
-    let attached = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{project_base}/certificates/{cert_id}/attached-domains"),
-        None,
-    )
-    .await;
+    let attached = ok!(app, admin, GET "{project_base}/certificates/{cert_id}/attached-domains");
     assert_eq!(
         attached["bound_domains"][0]["url_domain"],
         "api.shop.example.com"
@@ -366,28 +273,22 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
     )
     .await;
 
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("{domain}/certificate/{cert_id}"),
-        None,
-    )
-    .await;
+    let (status, _) = api!(app, admin, DELETE "{domain}/certificate/{cert_id}");
     assert_eq!(status, 204);
-    let shown = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/api-groups/{}", group["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    let shown = ok!(
+        app,
+        admin,
+        GET(&format!(
+            "{gw}/api-groups/{}",
+            group["id"].as_str().unwrap()
+        ))
+    );
     assert_eq!(shown["url_domains"][0]["ssl_infos"], json!([]));
 
     // A global certificate, bound by domain name, then by id.
     let (global_cert, global_key) = certificate(&["api.shop.example.com"], -1, 30);
-    let global = ok(&app, &admin, Method::POST, &format!("{project_base}/certificates"), Some(json!({ "name": "global_cert", "type": "global", "cert_content": global_cert, "private_key": global_key }))).await;
+    let global = ok!(app, admin, POST "{project_base}/certificates",
+        { "name": "global_cert", "type": "global", "cert_content": global_cert, "private_key": global_key });
     let global_id = global["id"].as_str().unwrap();
     refused(
         &app,
@@ -399,55 +300,30 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
         "already exists",
     )
     .await;
-    let (status, _) = call(&app, &admin, Method::POST, &format!("{project_base}/certificates/{global_id}/domains/attach"), Some(json!({ "domains": [{ "domain": "api.shop.example.com", "instance_ids": [instance_id] }] }))).await;
+    let (status, _) = api!(app, admin, POST "{project_base}/certificates/{global_id}/domains/attach",
+        { "domains": [{ "domain": "api.shop.example.com", "instance_ids": [instance_id] }] });
     assert_eq!(status, 204);
-    let shown = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{gw}/api-groups/{}", group["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    let shown = ok!(
+        app,
+        admin,
+        GET(&format!(
+            "{gw}/api-groups/{}",
+            group["id"].as_str().unwrap()
+        ))
+    );
     assert_eq!(shown["url_domains"][0]["ssl_infos"][0]["ssl_id"], global_id);
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{project_base}/certificates/{global_id}/domains/detach"),
-        Some(json!({ "domains": [{ "domain": "api.shop.example.com" }] })),
-    )
-    .await;
+    let (status, _) = api!(app, admin, POST "{project_base}/certificates/{global_id}/domains/detach",
+        { "domains": [{ "domain": "api.shop.example.com" }] });
     assert_eq!(status, 204);
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{domain}/certificates/attach"),
-        Some(json!({ "certificate_ids": [cert_id] })),
-    )
-    .await;
+    let (status, _) =
+        api!(app, admin, POST "{domain}/certificates/attach", { "certificate_ids": [cert_id] });
     assert_eq!(status, 204);
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("{project_base}/certificates/{global_id}"),
-        None,
-    )
-    .await;
+    let (status, _) = api!(app, admin, DELETE "{project_base}/certificates/{global_id}");
     assert_eq!(status, 204);
 
     // Readers see certificates but cannot upload one.
     let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
-    let seen = ok(
-        &app,
-        &reader,
-        Method::GET,
-        &format!("{project_base}/certificates"),
-        None,
-    )
-    .await;
+    let seen = ok!(app, reader, GET "{project_base}/certificates");
     assert_eq!(seen["total"], 1);
     let (other_cert, other_key) = certificate(&["x.example.com"], -1, 30);
     refused(

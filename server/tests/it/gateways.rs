@@ -1,9 +1,8 @@
 //! Gateways (APIG instances) through the management API: every rule, what a refusal leaves
 //! behind (nothing), parameters, tags and inbound ports (who may do what: `gateways_access`).
-use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::iam_support::{admin_token, call, default_project};
+use crate::iam_support::{admin_token, default_project};
 use crate::support::TestApp;
 
 pub fn instances(project: &str) -> String {
@@ -11,11 +10,11 @@ pub fn instances(project: &str) -> String {
 }
 
 pub async fn create(app: &TestApp, token: &str, project: &str, body: Value) -> (u16, Value) {
-    call(app, token, Method::POST, &instances(project), Some(body)).await
+    api!(app, token, POST(&instances(project)), body)
 }
 
 pub async fn total(app: &TestApp, token: &str, project: &str) -> i64 {
-    let (status, listed) = call(app, token, Method::GET, &instances(project), None).await;
+    let (status, listed) = api!(app, token, GET(&instances(project)));
     assert_eq!(status, 200, "{listed}");
     listed["total"].as_i64().unwrap()
 }
@@ -50,14 +49,7 @@ async fn gateways_are_created_listed_changed_and_deleted() {
         "a new gateway bumps the configuration revision"
     );
 
-    let (status, shown) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{}/{id}", instances(&project)),
-        None,
-    )
-    .await;
+    let (status, shown) = api!(app, admin, GET(&format!("{}/{id}", instances(&project))));
     assert_eq!(status, 200, "{shown}");
     assert_eq!(shown["instance_name"], "gw-prod");
     assert_eq!(shown["spec"], "PROFESSIONAL");
@@ -66,49 +58,26 @@ async fn gateways_are_created_listed_changed_and_deleted() {
     assert_eq!(shown["maintain_end"], "02:00:00");
     assert_eq!(shown["ingress_ip"], "127.0.0.1");
 
-    let (status, listed) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{}?instance_name=PROD", instances(&project)),
-        None,
-    )
-    .await;
+    let (status, listed) = api!(
+        app,
+        admin,
+        GET(&format!("{}?instance_name=PROD", instances(&project)))
+    );
     assert_eq!(status, 200);
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["instances"][0]["id"], id.as_str());
 
-    let (status, updated) = call(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("{}/{id}", instances(&project)),
-        Some(json!({ "instance_name": "gw-main", "maintain_begin": "02:00:00", "maintain_end": "06:00:00" })),
-    )
-    .await;
+    let (status, updated) = api!(app, admin, PUT (&format!("{}/{id}", instances(&project))),
+        { "instance_name": "gw-main", "maintain_begin": "02:00:00", "maintain_end": "06:00:00" });
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["instance_name"], "gw-main");
     assert_eq!(updated["maintain_begin"], "02:00:00");
     assert_eq!(updated["description"], "payments");
 
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("{}/{id}", instances(&project)),
-        None,
-    )
-    .await;
+    let (status, _) = api!(app, admin, DELETE(&format!("{}/{id}", instances(&project))));
     assert_eq!(status, 204);
     assert_eq!(total(&app, &admin, &project).await, 0);
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{}/{id}", instances(&project)),
-        None,
-    )
-    .await;
+    let (status, error) = api!(app, admin, GET(&format!("{}/{id}", instances(&project))));
     assert_eq!(status, 404, "{error}");
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_records WHERE resource_type = 'gateway' AND result = 'success' ORDER BY id",
@@ -248,7 +217,7 @@ async fn parameters_tags_and_inbound_ports() {
     let two = format!("{}/{}", instances(&project), ids[1]);
 
     // Parameters: defaults until set; checked against their ranges.
-    let (_, listed) = call(&app, &admin, Method::GET, &format!("{one}/features"), None).await;
+    let (_, listed) = api!(app, admin, GET "{one}/features");
     let timeout = listed["features"]
         .as_array()
         .unwrap()
@@ -257,38 +226,20 @@ async fn parameters_tags_and_inbound_ports() {
         .unwrap()
         .clone();
     assert_eq!(timeout["config"], r#"{"max_timeout":60000}"#);
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{one}/features"),
-        Some(json!({ "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":700000}" })),
-    )
-    .await;
+    let (status, error) = api!(app, admin, POST "{one}/features",
+        { "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":700000}" });
     assert_eq!(status, 400);
     assert!(error["error_msg"]
         .as_str()
         .unwrap()
         .contains("1 ms to 600,000 ms"));
-    let (status, set) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{one}/features"),
-        Some(json!({ "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":30000}" })),
-    )
-    .await;
+    let (status, set) = api!(app, admin, POST "{one}/features",
+        { "name": "backend_timeout", "enable": true, "config": "{\"max_timeout\":30000}" });
     assert_eq!(status, 201, "{set}");
     assert_eq!(set["config"], r#"{"max_timeout":30000}"#);
     assert!(set["update_time"].as_str().unwrap().ends_with('Z'));
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{one}/features"),
-        Some(json!({ "name": "teleport", "enable": true })),
-    )
-    .await;
+    let (status, error) =
+        api!(app, admin, POST "{one}/features", { "name": "teleport", "enable": true });
     assert_eq!(status, 400, "{error}");
 
     // Tags: add, change by key, remove; the project's tags gather values.
@@ -310,91 +261,37 @@ async fn parameters_tags_and_inbound_ports() {
             json!({ "action": "delete", "tags": [{ "key": "env" }] }),
         ),
     ] {
-        let (status, error) = call(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{path}/instance-tags/action"),
-            Some(body),
-        )
-        .await;
+        let (status, error) = api!(app, admin, POST "{path}/instance-tags/action", body);
         assert_eq!(status, 204, "{error}");
     }
-    let (_, tags) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{one}/instance-tags"),
-        None,
-    )
-    .await;
+    let (_, tags) = api!(app, admin, GET "{one}/instance-tags");
     assert_eq!(tags["tags"], json!([{ "key": "team", "value": "b" }]));
-    let (_, all) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("/v2/{project}/apigw/instance-tags"),
-        None,
-    )
-    .await;
+    let (_, all) = api!(app, admin, GET "/v2/{project}/apigw/instance-tags");
     assert_eq!(
         all["tags"],
         json!([{ "key": "env", "values": ["test"] }, { "key": "team", "values": ["b"] }])
     );
 
     // Inbound ports: one port belongs to one gateway.
-    let (status, port) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{one}/custom-ingress-ports"),
-        Some(json!({ "protocol": "HTTP", "ingress_port": 18081 })),
-    )
-    .await;
+    let (status, port) = api!(app, admin, POST "{one}/custom-ingress-ports",
+        { "protocol": "HTTP", "ingress_port": 18081 });
     assert_eq!(status, 201, "{port}");
     for (body, expected) in [
         (json!({ "protocol": "HTTP", "ingress_port": 18081 }), 400),
         (json!({ "protocol": "HTTP", "ingress_port": 80 }), 400),
         (json!({ "protocol": "UDP", "ingress_port": 18082 }), 400),
     ] {
-        let (status, error) = call(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{two}/custom-ingress-ports"),
-            Some(body.clone()),
-        )
-        .await;
+        let (status, error) = api!(app, admin, POST "{two}/custom-ingress-ports", body.clone());
         assert_eq!(status, expected, "{body}: {error}");
     }
-    let (_, listed) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{one}/custom-ingress-ports?protocol=HTTP"),
-        None,
-    )
-    .await;
+    let (_, listed) = api!(app, admin, GET "{one}/custom-ingress-ports?protocol=HTTP");
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["ingress_port_infos"][0]["ingress_port"], 18081);
     let port_id = port["ingress_port_id"].as_str().unwrap();
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("{one}/custom-ingress-ports/{port_id}"),
-        None,
-    )
-    .await;
+    let (status, _) = api!(app, admin, DELETE "{one}/custom-ingress-ports/{port_id}");
     assert_eq!(status, 204);
-    let (status, port) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{two}/custom-ingress-ports"),
-        Some(json!({ "protocol": "HTTPS", "ingress_port": 18081 })),
-    )
-    .await;
+    let (status, port) = api!(app, admin, POST "{two}/custom-ingress-ports",
+        { "protocol": "HTTPS", "ingress_port": 18081 });
     assert_eq!(status, 201, "a freed port can be reused: {port}");
     app.stop().await;
 }

@@ -65,14 +65,8 @@ async fn authorization_table_covers_every_gateway_endpoint() {
     )
     .await;
     let id = created["instance_id"].as_str().unwrap();
-    let (_, port) = call(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/{id}/custom-ingress-ports", instances(&project)),
-        Some(json!({ "protocol": "HTTP", "ingress_port": 18090 })),
-    )
-    .await;
+    let (_, port) = api!(app, admin, POST (&format!("{}/{id}/custom-ingress-ports", instances(&project))),
+        { "protocol": "HTTP", "ingress_port": 18090 });
     let port_id = port["ingress_port_id"].as_str().unwrap();
     let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
     let (_, nobody) = user_with_policy(&app, &admin, "nobody", None).await;
@@ -158,14 +152,11 @@ async fn authorization_table_covers_every_gateway_endpoint() {
             }
         }
     }
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &instances("0123456789abcdef0123456789abcdef"),
-        None,
-    )
-    .await;
+    let (status, _) = api!(
+        app,
+        admin,
+        GET(&instances("0123456789abcdef0123456789abcdef"))
+    );
     assert_eq!(status, 404);
     app.stop().await;
 }
@@ -226,7 +217,7 @@ async fn a_grant_limited_to_a_gateway_reaches_only_that_gateway() {
     let bad = json!({ "role": { "display_name": "bad scope", "type": "XA",
         "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:*:*"],
             "Resource": ["apig:*:*:api:*"] }] } } });
-    let (status, error) = call(&app, &admin, Method::POST, "/v3.0/OS-ROLE/roles", Some(bad)).await;
+    let (status, error) = api!(app, admin, POST "/v3.0/OS-ROLE/roles", bad);
     assert_eq!(status, 400, "{error}");
     assert!(
         error.to_string().contains("is not a gateway resource"),
@@ -236,82 +227,34 @@ async fn a_grant_limited_to_a_gateway_reaches_only_that_gateway() {
     let scoped = json!({ "role": { "display_name": "one gateway", "type": "XA",
         "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:*:*"],
             "Resource": [format!("apig:*:*:instance:{one_id}")] }] } } });
-    let (status, created) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3.0/OS-ROLE/roles",
-        Some(scoped),
-    )
-    .await;
+    let (status, created) = api!(app, admin, POST "/v3.0/OS-ROLE/roles", scoped);
     assert_eq!(status, 201, "{created}");
     let role = created["role"]["id"].as_str().unwrap();
     let (_, operator) = user_with_role(&app, &admin, "operator", Some(role)).await;
 
     // The list shows only the named gateway.
-    let (status, listed) = call(
-        &app,
-        &operator,
-        Method::GET,
-        &format!("{project_base}/instances"),
-        None,
-    )
-    .await;
+    let (status, listed) = api!(app, operator, GET "{project_base}/instances");
     assert_eq!(status, 200, "{listed}");
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["instances"][0]["id"], one_id.as_str());
 
     // Inside it, everything; inside the other, nothing — refused and audited.
-    let (status, group) = call(
-        &app,
-        &operator,
-        Method::POST,
-        &format!("{one}/api-groups"),
-        Some(json!({ "name": "mine" })),
-    )
-    .await;
+    let (status, group) = api!(app, operator, POST "{one}/api-groups", { "name": "mine" });
     assert_eq!(status, 201, "{group}");
-    let (status, error) = call(
-        &app,
-        &operator,
-        Method::POST,
-        &format!("{two}/api-groups"),
-        Some(json!({ "name": "theirs" })),
-    )
-    .await;
+    let (status, error) = api!(app, operator, POST "{two}/api-groups", { "name": "theirs" });
     assert_eq!(status, 403, "{error}");
     assert_eq!(error["error_code"], "APIG.1020");
-    let (status, _) = call(
-        &app,
-        &operator,
-        Method::GET,
-        &format!("{two}/api-groups"),
-        None,
-    )
-    .await;
+    let (status, _) = api!(app, operator, GET "{two}/api-groups");
     assert_eq!(status, 403);
-    let (_, groups) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{two}/api-groups"),
-        None,
-    )
-    .await;
+    let (_, groups) = api!(app, admin, GET "{two}/api-groups");
     assert_eq!(
         groups["total"], 1,
         "nothing was created in the other gateway: {groups}"
     );
 
     // A limited grant gives nothing across the project: no new gateways.
-    let (status, _) = call(
-        &app,
-        &operator,
-        Method::POST,
-        &format!("{project_base}/instances"),
-        Some(json!({ "instance_name": "gw-new", "spec_id": "BASIC" })),
-    )
-    .await;
+    let (status, _) = api!(app, operator, POST "{project_base}/instances",
+        { "instance_name": "gw-new", "spec_id": "BASIC" });
     assert_eq!(status, 403);
     let refusals: Vec<(String,)> = sqlx::query_as(
         "SELECT action FROM audit_records WHERE result = 'refused' AND user_name = 'operator' ORDER BY id",

@@ -13,53 +13,27 @@ async fn admin_builds_users_groups_and_grants_through_the_api() {
     let admin = admin_token(&app).await;
     let (user_id, _) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
 
-    let (status, groups) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("/v3/users/{user_id}/groups"),
-        None,
-    )
-    .await;
+    let (status, groups) = api!(app, admin, GET "/v3/users/{user_id}/groups");
     assert_eq!(status, 200);
     let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(groups["groups"][0]["name"], "reader-group");
 
     let project = default_project(&app, &admin).await;
-    let (status, roles) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("/v3/projects/{project}/groups/{group_id}/roles"),
-        None,
-    )
-    .await;
+    let (status, roles) = api!(app, admin, GET "/v3/projects/{project}/groups/{group_id}/roles");
     assert_eq!(status, 200);
     assert_eq!(roles["roles"][0]["display_name"], "APIG ReadOnlyAccess");
 
-    let (status, users) = call(&app, &admin, Method::GET, "/v3/users?name=reader", None).await;
+    let (status, users) = api!(app, admin, GET "/v3/users?name=reader");
     assert_eq!(status, 200);
     assert_eq!(users["users"].as_array().unwrap().len(), 1);
     assert_eq!(users["users"][0]["id"], user_id.as_str());
 
     // Duplicate names and bad input are refused with the field named, and change nothing.
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3/users",
-        Some(json!({ "user": { "name": "reader", "password": USER_PASSWORD } })),
-    )
-    .await;
+    let (status, error) = api!(app, admin, POST "/v3/users",
+        { "user": { "name": "reader", "password": USER_PASSWORD } });
     assert_eq!(status, 409, "{error}");
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3/users",
-        Some(json!({ "user": { "name": "weak", "password": "short" } })),
-    )
-    .await;
+    let (status, error) =
+        api!(app, admin, POST "/v3/users", { "user": { "name": "weak", "password": "short" } });
     assert_eq!(status, 400);
     assert_eq!(
         error["error"]["code"], 400,
@@ -72,7 +46,7 @@ async fn admin_builds_users_groups_and_grants_through_the_api() {
             .contains("password"),
         "{error}"
     );
-    let (_, users) = call(&app, &admin, Method::GET, "/v3/users?name=weak", None).await;
+    let (_, users) = api!(app, admin, GET "/v3/users?name=weak");
     assert!(users["users"].as_array().unwrap().is_empty());
     app.stop().await;
 }
@@ -82,14 +56,8 @@ async fn a_refused_call_names_the_permission_and_is_audited() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let (_, reader) = user_with_policy(&app, &admin, "reader", Some("APIG ReadOnlyAccess")).await;
-    let (status, error) = call(
-        &app,
-        &reader,
-        Method::POST,
-        "/v3/users",
-        Some(json!({ "user": { "name": "intruder", "password": USER_PASSWORD } })),
-    )
-    .await;
+    let (status, error) = api!(app, reader, POST "/v3/users",
+        { "user": { "name": "intruder", "password": USER_PASSWORD } });
     assert_eq!(status, 403);
     assert_eq!(
         error["error"]["code"], 403,
@@ -112,7 +80,7 @@ async fn a_refused_call_names_the_permission_and_is_audited() {
         refused,
         [("reader".to_owned(), "iam:users:create".to_owned())]
     );
-    let (_, users) = call(&app, &admin, Method::GET, "/v3/users?name=intruder", None).await;
+    let (_, users) = api!(app, admin, GET "/v3/users?name=intruder");
     assert!(
         users["users"].as_array().unwrap().is_empty(),
         "nothing was created"
@@ -164,41 +132,21 @@ async fn access_keys_show_the_secret_once_store_it_encrypted_and_stop_at_two() {
     let admin = admin_token(&app).await;
     let (user_id, _) = user_with_policy(&app, &admin, "reader", None).await;
     let create = json!({ "credential": { "user_id": user_id, "description": "ci" } });
-    let (status, created) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/credentials",
-        Some(create.clone()),
-    )
-    .await;
+    let (status, created) =
+        api!(app, admin, POST "/v3.0/OS-CREDENTIAL/credentials", create.clone());
     assert_eq!(status, 201, "{created}");
     let access = created["credential"]["access"].as_str().unwrap().to_owned();
     let secret = created["credential"]["secret"].as_str().unwrap().to_owned();
     assert_eq!(access.len(), 20);
     assert_eq!(secret.len(), 40);
 
-    let (_, shown) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("/v3.0/OS-CREDENTIAL/credentials/{access}"),
-        None,
-    )
-    .await;
+    let (_, shown) = api!(app, admin, GET "/v3.0/OS-CREDENTIAL/credentials/{access}");
     assert_eq!(shown["credential"]["access"], access.as_str());
     assert!(
         shown.to_string().find(&secret).is_none(),
         "the secret is never shown again"
     );
-    let (_, listed) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("/v3.0/OS-CREDENTIAL/credentials?user_id={user_id}"),
-        None,
-    )
-    .await;
+    let (_, listed) = api!(app, admin, GET "/v3.0/OS-CREDENTIAL/credentials?user_id={user_id}");
     assert!(listed.to_string().find(&secret).is_none());
 
     let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret_sealed FROM access_keys")
@@ -210,23 +158,9 @@ async fn access_keys_show_the_secret_once_store_it_encrypted_and_stop_at_two() {
         "stored encrypted"
     );
 
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/credentials",
-        Some(create.clone()),
-    )
-    .await;
+    let (status, _) = api!(app, admin, POST "/v3.0/OS-CREDENTIAL/credentials", create.clone());
     assert_eq!(status, 201);
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/credentials",
-        Some(create),
-    )
-    .await;
+    let (status, error) = api!(app, admin, POST "/v3.0/OS-CREDENTIAL/credentials", create);
     assert_eq!(status, 409);
     assert!(
         error["error"]["message"]
@@ -270,14 +204,8 @@ async fn signed_requests_are_accepted_refused_when_wrong_and_locked_after_five_f
     // A disabled key is refused; enabled again, it works.
     let key_path = format!("/v3.0/OS-CREDENTIAL/credentials/{ak}");
     for (status_value, expected) in [("inactive", 401), ("active", 200)] {
-        let (status, _) = call(
-            &app,
-            &admin,
-            Method::PUT,
-            &key_path,
-            Some(json!({ "credential": { "status": status_value } })),
-        )
-        .await;
+        let (status, _) =
+            api!(app, admin, PUT (&key_path), { "credential": { "status": status_value } });
         assert_eq!(status, 200);
         let (status, body) = signed(&app, &ak, &sk, Method::GET, &own_keys, b"").await;
         assert_eq!(status, expected, "key {status_value}: {body}");
@@ -303,28 +231,14 @@ async fn temporary_keys_sign_with_their_security_token_until_they_expire() {
         json!({ "auth": { "identity": { "methods": ["token"],
             "token": { "id": reader, "duration_seconds": duration } } } })
     };
-    let (status, error) = call(
-        &app,
-        "",
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/securitytokens",
-        Some(request(60)),
-    )
-    .await;
+    let (status, error) = api!(app, "", POST "/v3.0/OS-CREDENTIAL/securitytokens", request(60));
     assert_eq!(status, 400, "{error}");
     assert!(error["error"]["message"]
         .as_str()
         .unwrap()
         .contains("duration_seconds"));
 
-    let (status, issued) = call(
-        &app,
-        "",
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/securitytokens",
-        Some(request(900)),
-    )
-    .await;
+    let (status, issued) = api!(app, "", POST "/v3.0/OS-CREDENTIAL/securitytokens", request(900));
     assert_eq!(status, 201, "{issued}");
     let credential = &issued["credential"];
     let ak = credential["access"].as_str().unwrap();
@@ -381,14 +295,7 @@ async fn authorization_table_covers_every_iam_endpoint() {
     let (_, apig_reader) =
         user_with_policy(&app, &admin, "apigreader", Some("APIG ReadOnlyAccess")).await;
     let (_, nobody) = user_with_policy(&app, &admin, "nobody", None).await;
-    let (_, groups) = call(
-        &app,
-        &admin,
-        Method::GET,
-        "/v3/groups?name=target-group",
-        None,
-    )
-    .await;
+    let (_, groups) = api!(app, admin, GET "/v3/groups?name=target-group");
     let group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
     let project = default_project(&app, &admin).await;
     let role = role_id(&app, &admin, "APIG FullAccess").await;

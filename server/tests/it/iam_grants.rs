@@ -1,25 +1,17 @@
 //! Grants follow Huawei IAM's rules: `iam:` actions come only from grants in all projects,
 //! a policy naming them cannot be granted in one project, and nobody grants more than they
 //! hold where the grant applies. Policies themselves are validated, and a Deny wins.
-use reqwest::Method;
 use serde_json::json;
 
 use crate::console_iam::{server_fn, signed_in};
 use crate::iam_support::{
-    admin_token, call, default_project, domain_id, role_id, user_with_policy, USER_PASSWORD,
+    admin_token, default_project, domain_id, role_id, user_with_policy, USER_PASSWORD,
 };
 use crate::support::{TestApp, ADMIN_PASSWORD};
 
 /// The id of the IAM `kind` (`users`, `groups`) named `name`.
 async fn id_named(app: &TestApp, admin: &str, kind: &str, name: &str) -> String {
-    let (status, found) = call(
-        app,
-        admin,
-        Method::GET,
-        &format!("/v3/{kind}?name={name}"),
-        None,
-    )
-    .await;
+    let (status, found) = api!(app, admin, GET "/v3/{kind}?name={name}");
     assert_eq!(status, 200, "{found}");
     found[kind][0]["id"].as_str().unwrap().to_owned()
 }
@@ -56,14 +48,8 @@ async fn administering_iam_in_one_project_cannot_grant_anything_anywhere() {
 
     // IAM Administrator in one project is refused with the reason, and nothing changes.
     let before = grants_of(&app, &group).await;
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("/v3/projects/{project}/groups/{group}/roles/{iam_admin}"),
-        None,
-    )
-    .await;
+    let (status, error) =
+        api!(app, admin, PUT "/v3/projects/{project}/groups/{group}/roles/{iam_admin}");
     assert_eq!(status, 400, "{error}");
     assert!(
         message(&error).contains("apply to the whole account: grant it in all projects"),
@@ -88,14 +74,14 @@ async fn administering_iam_in_one_project_cannot_grant_anything_anywhere() {
         format!("/v3/domains/{domain}/groups/{group}/roles/{iam_admin}"),
         format!("/v3/OS-INHERIT/domains/{domain}/groups/{group}/roles/{apig_admin}/inherited_to_projects"),
     ] {
-        let (status, error) = call(&app, &mallory, Method::PUT, &path, None).await;
+        let (status, error) = api!(app, mallory, PUT (&path));
         assert_eq!(status, 403, "PUT {path}: {error}");
         assert!(
             message(&error).contains("iam:permissions:grantRoleToGroupOnProject"),
             "{error}"
         );
     }
-    let (status, _) = call(&app, &mallory, Method::GET, "/v3/users", None).await;
+    let (status, _) = api!(app, mallory, GET "/v3/users");
     assert_eq!(status, 403, "listing users needs IAM in all projects");
     assert_eq!(grants_of(&app, &group).await, before);
     app.stop().await;
@@ -110,28 +96,21 @@ async fn grants_in_all_projects_through_keystones_domain_calls() {
     let (_, auditor) = user_with_policy(&app, &admin, "auditor", None).await;
     user_with_policy(&app, &admin, "holder", Some("APIG ReadOnlyAccess")).await;
     let group = group_named(&app, &admin, "holder-group").await;
-    let (status, _) = call(&app, &auditor, Method::GET, "/v3/users", None).await;
+    let (status, _) = api!(app, auditor, GET "/v3/users");
     assert_eq!(status, 403);
 
     let direct = format!("/v3/domains/{domain}/groups/{group}/roles/{reader}");
     let inherited = format!(
         "/v3/OS-INHERIT/domains/{domain}/groups/{group}/roles/{reader}/inherited_to_projects"
     );
-    let (status, body) = call(&app, &admin, Method::PUT, &direct, None).await;
+    let (status, body) = api!(app, admin, PUT(&direct));
     assert_eq!(status, 204, "{body}");
     // One grant in all projects, seen through both families of calls.
     for path in [&direct, &inherited] {
-        let (status, _) = call(&app, &admin, Method::HEAD, path, None).await;
+        let (status, _) = api!(app, admin, HEAD(path));
         assert_eq!(status, 204, "HEAD {path}");
     }
-    let (status, listed) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("/v3/domains/{domain}/groups/{group}/roles"),
-        None,
-    )
-    .await;
+    let (status, listed) = api!(app, admin, GET "/v3/domains/{domain}/groups/{group}/roles");
     assert_eq!(status, 200, "{listed}");
     let names: Vec<&str> = listed["roles"]
         .as_array()
@@ -140,14 +119,7 @@ async fn grants_in_all_projects_through_keystones_domain_calls() {
         .map(|r| r["display_name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["IAM ReadOnlyAccess"]);
-    let (status, listed) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("/v3/OS-INHERIT/domains/{domain}/groups/{group}/roles/inherited_to_projects"),
-        None,
-    )
-    .await;
+    let (status, listed) = api!(app, admin, GET "/v3/OS-INHERIT/domains/{domain}/groups/{group}/roles/inherited_to_projects");
     assert_eq!(status, 200, "{listed}");
     assert_eq!(listed["roles"][0]["id"], reader.as_str());
     assert!(listed["roles"][0].get("domain_id").is_none(), "{listed}");
@@ -157,30 +129,23 @@ async fn grants_in_all_projects_through_keystones_domain_calls() {
         "/v3/groups/{group}/users/{}",
         user_id(&app, &admin, "auditor").await
     );
-    let (status, _) = call(&app, &admin, Method::PUT, &member, None).await;
+    let (status, _) = api!(app, admin, PUT(&member));
     assert_eq!(status, 204);
-    let (status, users) = call(&app, &auditor, Method::GET, "/v3/users", None).await;
+    let (status, users) = api!(app, auditor, GET "/v3/users");
     assert_eq!(status, 200, "{users}");
 
     // Another account's domain is not this one.
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("/v3/domains/0123456789abcdef0123456789abcdef/groups/{group}/roles/{reader}"),
-        None,
-    )
-    .await;
+    let (status, error) = api!(app, admin, PUT "/v3/domains/0123456789abcdef0123456789abcdef/groups/{group}/roles/{reader}");
     assert_eq!(status, 404, "{error}");
 
     // Removed through the inherited form, gone from both.
-    let (status, _) = call(&app, &admin, Method::DELETE, &inherited, None).await;
+    let (status, _) = api!(app, admin, DELETE(&inherited));
     assert_eq!(status, 204);
     for path in [&direct, &inherited] {
-        let (status, _) = call(&app, &admin, Method::HEAD, path, None).await;
+        let (status, _) = api!(app, admin, HEAD(path));
         assert_eq!(status, 404, "HEAD {path}");
     }
-    let (status, _) = call(&app, &auditor, Method::GET, "/v3/users", None).await;
+    let (status, _) = api!(app, auditor, GET "/v3/users");
     assert_eq!(status, 403);
     app.stop().await;
 }
@@ -200,23 +165,11 @@ async fn nobody_grants_more_than_they_hold_where_the_grant_applies() {
         user_with_policy(&app, &admin, "iamadmin", Some("IAM Administrator")).await;
     let own_group = group_named(&app, &admin, "iamadmin-group").await;
     let apig_reader = role_id(&app, &admin, "APIG ReadOnlyAccess").await;
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("/v3/projects/{project}/groups/{own_group}/roles/{apig_reader}"),
-        None,
-    )
-    .await;
+    let (status, _) =
+        api!(app, admin, PUT "/v3/projects/{project}/groups/{own_group}/roles/{apig_reader}");
     assert_eq!(status, 204);
-    let (status, created) = call(
-        &app,
-        &iam_admin,
-        Method::POST,
-        "/v3/groups",
-        Some(serde_json::json!({ "group": { "name": "team" } })),
-    )
-    .await;
+    let (status, created) =
+        api!(app, iam_admin, POST "/v3/groups", serde_json::json!({ "group": { "name": "team" } }));
     assert_eq!(status, 201, "{created}");
     let team = created["group"]["id"].as_str().unwrap().to_owned();
 
@@ -228,7 +181,7 @@ async fn nobody_grants_more_than_they_hold_where_the_grant_applies() {
         format!("/v3/OS-INHERIT/domains/{domain}/groups/{team}/roles/{apig_reader}/inherited_to_projects"),
     ];
     for path in &refused {
-        let (status, error) = call(&app, &iam_admin, Method::PUT, path, None).await;
+        let (status, error) = api!(app, iam_admin, PUT(path));
         assert_eq!(status, 403, "PUT {path}: {error}");
         assert!(
             message(&error).starts_with("You can grant only what you hold yourself"),
@@ -243,7 +196,7 @@ async fn nobody_grants_more_than_they_hold_where_the_grant_applies() {
         format!("/v3/projects/{project}/groups/{team}/roles/{apig_reader}"),
         format!("/v3/domains/{domain}/groups/{team}/roles/{iam_reader}"),
     ] {
-        let (status, body) = call(&app, &iam_admin, Method::PUT, &path, None).await;
+        let (status, body) = api!(app, iam_admin, PUT(&path));
         assert_eq!(status, 204, "PUT {path}: {body}");
     }
     assert_eq!(grants_of(&app, &team).await, {
@@ -263,14 +216,8 @@ async fn the_console_grants_iam_policies_in_all_projects_only() {
     let admin_api = admin_token(&app).await;
     let project = default_project(&app, &admin_api).await;
     let iam_reader = role_id(&app, &admin_api, "IAM ReadOnlyAccess").await;
-    let (status, created) = call(
-        &app,
-        &admin_api,
-        Method::POST,
-        "/v3/groups",
-        Some(serde_json::json!({ "group": { "name": "readers" } })),
-    )
-    .await;
+    let (status, created) = api!(app, admin_api, POST "/v3/groups",
+        serde_json::json!({ "group": { "name": "readers" } }));
     assert_eq!(status, 201, "{created}");
     let group = created["group"]["id"].as_str().unwrap().to_owned();
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
@@ -314,7 +261,7 @@ async fn permission_policies_are_validated_and_deny_wins() {
     let admin = admin_token(&app).await;
     let bad = json!({ "role": { "display_name": "broken", "type": "XA",
         "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["iam:users:fly"] }] } } });
-    let (status, error) = call(&app, &admin, Method::POST, "/v3.0/OS-ROLE/roles", Some(bad)).await;
+    let (status, error) = api!(app, admin, POST "/v3.0/OS-ROLE/roles", bad);
     assert_eq!(status, 400);
     assert!(
         error["error"]["message"]
@@ -326,52 +273,25 @@ async fn permission_policies_are_validated_and_deny_wins() {
 
     let deny = json!({ "role": { "display_name": "no user listing", "type": "XA",
         "policy": { "Version": "1.1", "Statement": [{ "Effect": "Deny", "Action": ["iam:users:list"] }] } } });
-    let (status, created) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3.0/OS-ROLE/roles",
-        Some(deny),
-    )
-    .await;
+    let (status, created) = api!(app, admin, POST "/v3.0/OS-ROLE/roles", deny);
     assert_eq!(status, 201, "{created}");
     let deny_id = created["role"]["id"].as_str().unwrap().to_owned();
 
     let (_, iam_reader) =
         user_with_policy(&app, &admin, "auditor", Some("IAM ReadOnlyAccess")).await;
-    let (status, _) = call(&app, &iam_reader, Method::GET, "/v3/users", None).await;
+    let (status, _) = api!(app, iam_reader, GET "/v3/users");
     assert_eq!(status, 200);
-    let (_, groups) = call(
-        &app,
-        &admin,
-        Method::GET,
-        "/v3/groups?name=auditor-group",
-        None,
-    )
-    .await;
+    let (_, groups) = api!(app, admin, GET "/v3/groups?name=auditor-group");
     let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
     let domain = domain_id(&app, &admin).await;
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("/v3/domains/{domain}/groups/{group_id}/roles/{deny_id}"),
-        None,
-    )
-    .await;
+    let (status, _) =
+        api!(app, admin, PUT "/v3/domains/{domain}/groups/{group_id}/roles/{deny_id}");
     assert_eq!(status, 204);
-    let (status, error) = call(&app, &iam_reader, Method::GET, "/v3/users", None).await;
+    let (status, error) = api!(app, iam_reader, GET "/v3/users");
     assert_eq!(status, 403, "an explicit Deny wins: {error}");
 
     // A granted policy cannot be deleted.
-    let (status, error) = call(
-        &app,
-        &admin,
-        Method::DELETE,
-        &format!("/v3.0/OS-ROLE/roles/{deny_id}"),
-        None,
-    )
-    .await;
+    let (status, error) = api!(app, admin, DELETE "/v3.0/OS-ROLE/roles/{deny_id}");
     assert_eq!(status, 409);
     assert!(
         error["error"]["message"]

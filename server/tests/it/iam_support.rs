@@ -56,6 +56,50 @@ pub async fn call(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// Like [`call`], for calls that must succeed: fails the test on a status of 300 or more
+/// and returns the body.
+pub async fn ok(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let (status, response) = call(app, token, method.clone(), path, body).await;
+    assert!(status < 300, "{method} {path}: {status} {response}");
+    response
+}
+
+/// One management call as a request line reads: `api!(app, token, POST "/v2/{project}/…",
+/// { "name": name })` returns its status and JSON body. The path is a format string with
+/// inline captures, or an expression in parentheses; the body is JSON (in braces) or any
+/// expression giving a `Value`, and may be left out.
+macro_rules! api {
+    (@$run:ident $app:expr, $token:expr, $method:ident $path:literal $($body:tt)*) => {
+        api!(@$run $app, $token, $method (&format!($path)) $($body)*)
+    };
+    (@$run:ident $app:expr, $token:expr, $method:ident ($path:expr), {$($json:tt)*}) => {
+        api!(@$run $app, $token, $method ($path), serde_json::json!({$($json)*}))
+    };
+    (@$run:ident $app:expr, $token:expr, $method:ident ($path:expr), $body:expr) => {
+        crate::iam_support::$run(&$app, &$token, reqwest::Method::$method, $path, Some($body))
+            .await
+    };
+    (@$run:ident $app:expr, $token:expr, $method:ident ($path:expr)) => {
+        crate::iam_support::$run(&$app, &$token, reqwest::Method::$method, $path, None).await
+    };
+    ($app:expr, $($call:tt)*) => {
+        api!(@call $app, $($call)*)
+    };
+}
+
+/// [`api!`] for calls that must succeed (see [`ok`]): gives the body.
+macro_rules! ok {
+    ($app:expr, $($call:tt)*) => {
+        api!(@ok $app, $($call)*)
+    };
+}
+
 /// Creates a user, a group of the same name holding it, and grants the group `policy` in
 /// the default project, or in all projects if it names IAM actions (which apply to the
 /// whole account); nothing when `policy` is None. Returns (user id, token).
@@ -79,35 +123,16 @@ pub async fn user_with_role(
     name: &str,
     role_id: Option<&str>,
 ) -> (String, String) {
-    let (status, user) = call(
-        app,
-        admin,
-        Method::POST,
-        "/v3/users",
-        Some(json!({ "user": { "name": name, "password": USER_PASSWORD } })),
-    )
-    .await;
+    let (status, user) =
+        api!(app, admin, POST "/v3/users", { "user": { "name": name, "password": USER_PASSWORD } });
     assert_eq!(status, 201, "{user}");
     let user_id = user["user"]["id"].as_str().unwrap().to_owned();
     if let Some(role_id) = role_id {
-        let (status, group) = call(
-            app,
-            admin,
-            Method::POST,
-            "/v3/groups",
-            Some(json!({ "group": { "name": format!("{name}-group") } })),
-        )
-        .await;
+        let (status, group) =
+            api!(app, admin, POST "/v3/groups", { "group": { "name": format!("{name}-group") } });
         assert_eq!(status, 201, "{group}");
         let group_id = group["group"]["id"].as_str().unwrap().to_owned();
-        let (status, _) = call(
-            app,
-            admin,
-            Method::PUT,
-            &format!("/v3/groups/{group_id}/users/{user_id}"),
-            None,
-        )
-        .await;
+        let (status, _) = api!(app, admin, PUT "/v3/groups/{group_id}/users/{user_id}");
         assert_eq!(status, 204);
         let path = if names_iam_actions(app, admin, role_id).await {
             let domain = domain_id(app, admin).await;
@@ -116,7 +141,7 @@ pub async fn user_with_role(
             let project = default_project(app, admin).await;
             format!("/v3/projects/{project}/groups/{group_id}/roles/{role_id}")
         };
-        let (status, body) = call(app, admin, Method::PUT, &path, None).await;
+        let (status, body) = api!(app, admin, PUT(&path));
         assert_eq!(status, 204, "{body}");
     }
     let token = token(app, name, USER_PASSWORD).await;
@@ -124,17 +149,14 @@ pub async fn user_with_role(
 }
 
 pub async fn role_id(app: &TestApp, admin: &str, display_name: &str) -> String {
-    let (status, roles) = call(
+    let (status, roles) = api!(
         app,
         admin,
-        Method::GET,
-        &format!(
+        GET(&format!(
             "/v3/roles?display_name={}",
             display_name.replace(' ', "%20")
-        ),
-        None,
-    )
-    .await;
+        ))
+    );
     assert_eq!(status, 200);
     roles["roles"][0]["id"]
         .as_str()
@@ -145,14 +167,7 @@ pub async fn role_id(app: &TestApp, admin: &str, display_name: &str) -> String {
 /// Whether the policy `role_id` names `iam:` actions (so it can only be granted in all
 /// projects).
 async fn names_iam_actions(app: &TestApp, admin: &str, role_id: &str) -> bool {
-    let (status, role) = call(
-        app,
-        admin,
-        Method::GET,
-        &format!("/v3/roles/{role_id}"),
-        None,
-    )
-    .await;
+    let (status, role) = api!(app, admin, GET "/v3/roles/{role_id}");
     assert_eq!(status, 200, "{role}");
     role["role"]["policy"]["Statement"]
         .as_array()
@@ -167,13 +182,13 @@ async fn names_iam_actions(app: &TestApp, admin: &str, role_id: &str) -> bool {
 
 /// The account's id, which IAM calls the domain id.
 pub async fn domain_id(app: &TestApp, token: &str) -> String {
-    let (status, domains) = call(app, token, Method::GET, "/v3/auth/domains", None).await;
+    let (status, domains) = api!(app, token, GET "/v3/auth/domains");
     assert_eq!(status, 200, "{domains}");
     domains["domains"][0]["id"].as_str().unwrap().to_owned()
 }
 
 pub async fn default_project(app: &TestApp, admin: &str) -> String {
-    let (_, projects) = call(app, admin, Method::GET, "/v3/projects", None).await;
+    let (_, projects) = api!(app, admin, GET "/v3/projects");
     projects["projects"]
         .as_array()
         .unwrap()

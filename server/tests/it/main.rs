@@ -1,6 +1,9 @@
 //! Integration tests: the real server on port 0, a real PostgreSQL, HTTP over sockets.
 //! One test binary, so one private PostgreSQL cluster serves every test here; each test
 //! gets its own fresh database.
+#[macro_use]
+mod iam_support;
+
 mod access_keys;
 mod api_groups;
 mod apis;
@@ -17,7 +20,6 @@ mod gateways_access;
 mod health;
 mod iam;
 mod iam_grants;
-mod iam_support;
 mod openapi;
 mod preauth;
 mod runtime;

@@ -1,29 +1,16 @@
 //! OpenAPI import and export through the management API: a group exported from one gateway
 //! imports into another with identical definitions; merge and override; bad files.
 use reqwest::multipart::{Form, Part};
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::api_groups::created;
-use crate::iam_support::{admin_token, call, default_project};
+use crate::iam_support::{admin_token, default_project};
 use crate::support::TestApp;
-
-async fn ok(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> Value {
-    let (status, response) = call(app, token, method.clone(), path, body).await;
-    assert!(status < 300, "{method} {path}: {status} {response}");
-    response
-}
 
 async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
     let project = default_project(app, token).await;
-    let created = ok(
-        app,
-        token,
-        Method::POST,
-        &format!("/v2/{project}/apigw/instances"),
-        Some(json!({ "instance_name": name, "spec_id": "BASIC" })),
-    )
-    .await;
+    let created = ok!(app, token, POST "/v2/{project}/apigw/instances",
+        { "instance_name": name, "spec_id": "BASIC" });
     format!(
         "/v2/{project}/apigw/instances/{}",
         created["instance_id"].as_str().unwrap()
@@ -69,19 +56,12 @@ async fn export(app: &TestApp, token: &str, base: &str, body: Value) -> String {
 
 /// The definitions of a group's APIs, without the group id, by name.
 async fn definitions(app: &TestApp, token: &str, base: &str, group: &str) -> Vec<Value> {
-    let listed = ok(
-        app,
-        token,
-        Method::GET,
-        &format!("{base}/apis?group_id={group}"),
-        None,
-    )
-    .await;
+    let listed = ok!(app, token, GET "{base}/apis?group_id={group}");
     // Each API's details: the list shows frontends only.
     let mut details = Vec::new();
     for api in listed["apis"].as_array().unwrap() {
         let id = api["id"].as_str().unwrap();
-        details.push(ok(app, token, Method::GET, &format!("{base}/apis/{id}"), None).await);
+        details.push(ok!(app, token, GET "{base}/apis/{id}"));
     }
     let mut out: Vec<Value> = details
         .iter()
@@ -129,17 +109,8 @@ async fn an_exported_group_imports_into_another_gateway_with_identical_definitio
         json!({ "name": "orders", "remark": "Order APIs" }),
     )
     .await;
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{first}/env-variables"),
-        Some(
-            json!({ "group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID",
-                     "variable_name": "host", "variable_value": "orders.internal" }),
-        ),
-    )
-    .await;
+    ok!(app, admin, POST "{first}/env-variables",
+        { "group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "variable_name": "host", "variable_value": "orders.internal" });
     let http = json!({
         "name": "get-order", "group_id": group, "req_method": "GET", "req_uri": "/orders/{id}",
         "backend_type": "HTTP", "remark": "One order", "cors": true,
@@ -156,22 +127,9 @@ async fn an_exported_group_imports_into_another_gateway_with_identical_definitio
                                                  "headers": [{ "key": "X-Mock", "value": "yes" }] }
     });
     for body in [http, mock] {
-        let api = ok(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{first}/apis"),
-            Some(body),
-        )
-        .await;
-        ok(
-            &app,
-            &admin,
-            Method::POST,
-            &format!("{first}/apis/action"),
-            Some(json!({ "action": "online", "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "api_id": api["id"] })),
-        )
-        .await;
+        let api = ok!(app, admin, POST "{first}/apis", body);
+        ok!(app, admin, POST "{first}/apis/action",
+            { "action": "online", "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "api_id": api["id"] });
     }
     let document = export(
         &app,
@@ -198,14 +156,7 @@ async fn an_exported_group_imports_into_another_gateway_with_identical_definitio
     assert_eq!(report["success"].as_array().unwrap().len(), 2, "{report}");
     assert!(report["failure"].as_array().unwrap().is_empty(), "{report}");
     let copied_group = report["group_id"].as_str().unwrap().to_owned();
-    let copied = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{second}/api-groups/{copied_group}"),
-        None,
-    )
-    .await;
+    let copied = ok!(app, admin, GET "{second}/api-groups/{copied_group}");
     assert_eq!(copied["name"], "orders");
     assert_eq!(copied["remark"], "Order APIs");
     assert_eq!(
@@ -264,14 +215,7 @@ async fn bad_files_are_refused_and_bad_operations_reported_one_by_one() {
             "{mention}: {error}"
         );
     }
-    let groups = ok(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("{base}/api-groups"),
-        None,
-    )
-    .await;
+    let groups = ok!(app, admin, GET "{base}/api-groups");
     assert_eq!(groups["total"], 1, "refused files created nothing");
 
     let mixed = r#"
@@ -314,14 +258,8 @@ async fn a_large_group_imports_again_and_publishes_whole() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let project = default_project(&app, &admin).await;
-    let created = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("/v2/{project}/apigw/instances"),
-        Some(json!({ "instance_name": "gw-large", "spec_id": "PLATINUM" })),
-    )
-    .await;
+    let created = ok!(app, admin, POST "/v2/{project}/apigw/instances",
+        { "instance_name": "gw-large", "spec_id": "PLATINUM" });
     let base = format!(
         "/v2/{project}/apigw/instances/{}",
         created["instance_id"].as_str().unwrap()
@@ -367,14 +305,8 @@ async fn a_large_group_imports_again_and_publishes_whole() {
     );
     assert_eq!(again["ignore"].as_array().unwrap().len(), 520);
 
-    let published = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{base}/apis/publish?action=online"),
-        Some(json!({ "group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID" })),
-    )
-    .await;
+    let published = ok!(app, admin, POST "{base}/apis/publish?action=online",
+        { "group_id": group, "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID" });
     assert!(
         published["failure"].as_array().unwrap().is_empty(),
         "{}",

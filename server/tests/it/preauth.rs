@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use portico::signature::format_sdk_date;
 
-use crate::iam_support::{admin_token, call, signed, user_with_policy, USER_PASSWORD};
+use crate::iam_support::{admin_token, signed, user_with_policy, USER_PASSWORD};
 use crate::support::{client, TestApp, ADMIN_PASSWORD};
 
 /// Sends only the head of a signed `POST /v3/users` announcing a 1000-byte body, and returns
@@ -36,14 +36,8 @@ async fn answer_without_body(app: &TestApp, access_key: &str, date: &str) -> (u1
 }
 
 async fn new_key(app: &TestApp, token: &str, user_id: &str) -> (String, String) {
-    let (status, created) = call(
-        app,
-        token,
-        Method::POST,
-        "/v3.0/OS-CREDENTIAL/credentials",
-        Some(json!({ "credential": { "user_id": user_id } })),
-    )
-    .await;
+    let (status, created) = api!(app, token, POST "/v3.0/OS-CREDENTIAL/credentials",
+        { "credential": { "user_id": user_id } });
     assert_eq!(status, 201, "{created}");
     let credential = &created["credential"];
     (
@@ -180,20 +174,13 @@ async fn wrong_current_passwords_count_toward_the_sign_in_lock() {
     let change = |current: &str| json!({ "user": { "original_password": current, "password": "Another-Tulip-2027" } });
     let path = format!("/v3/users/{user_id}/password");
     for attempt in 1..=4 {
-        let (status, error) = call(
-            &app,
-            &mine,
-            Method::POST,
-            &path,
-            Some(change("Not-It-2026")),
-        )
-        .await;
+        let (status, error) = api!(app, mine, POST(&path), change("Not-It-2026"));
         assert_eq!(status, 400, "attempt {attempt}: {error}");
     }
     // The fifth locks the user: for password changes, even with the right password, and for
     // signing in.
     for current in ["Not-It-2026", USER_PASSWORD] {
-        let (status, error) = call(&app, &mine, Method::POST, &path, Some(change(current))).await;
+        let (status, error) = api!(app, mine, POST(&path), change(current));
         assert_eq!(status, 401, "{error}");
         assert!(
             error["error"]["message"]

@@ -1,10 +1,9 @@
 //! Upgrades run one process at a time, so the previous release runs beside this one for a
 //! while: a renamed table keeps a view under its old name, and what either release writes
 //! the other reads.
-use reqwest::Method;
 use serde_json::json;
 
-use crate::iam_support::{admin_token, call, domain_id, role_id};
+use crate::iam_support::{admin_token, domain_id, role_id};
 use crate::support::TestApp;
 
 /// The rows of `table`, in a stable order.
@@ -19,14 +18,8 @@ async fn rows(app: &TestApp, table: &str) -> Vec<String> {
 async fn the_previous_release_reads_and_writes_under_the_old_table_names() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
-    let (status, created) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3/groups",
-        Some(json!({ "group": { "name": "upgraders" } })),
-    )
-    .await;
+    let (status, created) =
+        api!(app, admin, POST "/v3/groups", { "group": { "name": "upgraders" } });
     assert_eq!(status, 201, "{created}");
     let group = created["group"]["id"].as_str().unwrap().to_owned();
     let admin_id: String = sqlx::query_scalar("SELECT id FROM users WHERE name = 'admin'")
@@ -44,14 +37,7 @@ async fn the_previous_release_reads_and_writes_under_the_old_table_names() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let (status, members) = call(
-        &app,
-        &admin,
-        Method::GET,
-        &format!("/v3/groups/{group}/users"),
-        None,
-    )
-    .await;
+    let (status, members) = api!(app, admin, GET "/v3/groups/{group}/users");
     assert_eq!(status, 200, "{members}");
     assert_eq!(members["users"][0]["id"], admin_id.as_str(), "{members}");
 
@@ -60,18 +46,11 @@ async fn the_previous_release_reads_and_writes_under_the_old_table_names() {
     let domain = domain_id(&app, &admin).await;
     let reader = role_id(&app, &admin, "APIG ReadOnlyAccess").await;
     let path = format!("/v3/domains/{domain}/groups/{group}/roles/{reader}");
-    let (status, body) = call(&app, &admin, Method::PUT, &path, None).await;
+    let (status, body) = api!(app, admin, PUT(&path));
     assert_eq!(status, 204, "{body}");
     let policy = json!({ "role": { "display_name": "upgrade check", "type": "XA",
         "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:apis:get"] }] } } });
-    let (status, created) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/v3.0/OS-ROLE/roles",
-        Some(policy),
-    )
-    .await;
+    let (status, created) = api!(app, admin, POST "/v3.0/OS-ROLE/roles", policy);
     assert_eq!(status, 201, "{created}");
     for (old, new) in [
         ("group_members", "user_group_members"),

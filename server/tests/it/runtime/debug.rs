@@ -19,18 +19,16 @@ async fn the_debug_api_calls_through_the_gateway_and_shows_the_backend_request()
         "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
                          "req_uri": "/v2/items/{item}", "timeout": 5000 }
     }), &[RELEASE]).await;
-    let draft = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/apis", at.gw),
-        Some({
+    let draft = ok!(
+        app,
+        admin,
+        POST(&format!("{}/apis", at.gw)),
+        ({
             let mut d = mock("draft", "GET", "/draft", 200, "x");
             d["group_id"] = json!(at.group_id);
             d
-        }),
-    )
-    .await;
+        })
+    );
     until_status(|| call(&app, &at.group_id, Method::POST, "/echo/1"), 200).await;
 
     let debug = |api: &str, body: Value| {
@@ -125,14 +123,12 @@ async fn developer_mode_debugs_the_draft_through_the_pipeline_without_publishing
         create_and_publish(&app, &admin, &at, definition("/live/{item}"), &[RELEASE]).await;
     until_status(|| call(&app, &at.group_id, Method::GET, "/echo/1"), 200).await;
     // The draft changes where calls go; it is not published.
-    ok(
-        &app,
-        &admin,
-        Method::PUT,
-        &format!("{}/apis/{api_id}", at.gw),
-        Some(definition("/draft/{item}")),
-    )
-    .await;
+    ok!(
+        app,
+        admin,
+        PUT(&format!("{}/apis/{api_id}", at.gw)),
+        definition("/draft/{item}")
+    );
     let debug = |mode: &str, path: &str| {
         let path_to = format!("{}/apis/debug/{api_id}", at.gw);
         let body = json!({ "mode": mode, "scheme": "HTTP", "method": "GET", "path": path });

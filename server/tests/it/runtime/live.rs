@@ -68,31 +68,11 @@ async fn https_serves_each_domain_its_certificate_and_https_only_apis_refuse_htt
     let admin = admin_token(&app).await;
     let at = group(&app, &admin, "gw-tls").await;
     let domains = format!("{}/api-groups/{}/domains", at.gw, at.group_id);
-    let bound = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &domains,
-        Some(json!({ "url_domain": "api.shop.example.com" })),
-    )
-    .await;
+    let bound = ok!(app, admin, POST (&domains), { "url_domain": "api.shop.example.com" });
     let (cert, key) = crate::domains::certificate(&["*.shop.example.com"], -1, 30);
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{domains}/{}/certificate", bound["id"].as_str().unwrap()),
-        Some(json!({ "name": "shop_cert", "cert_content": cert, "private_key": key })),
-    )
-    .await;
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &domains,
-        Some(json!({ "url_domain": "plain.example.com" })),
-    )
-    .await;
+    ok!(app, admin, POST (&format!("{domains}/{}/certificate", bound["id"].as_str().unwrap())),
+        { "name": "shop_cert", "cert_content": cert, "private_key": key });
+    ok!(app, admin, POST (&domains), { "url_domain": "plain.example.com" });
     let mut secure = mock("secure", "GET", "/secure", 200, "over tls");
     secure["req_protocol"] = json!("HTTPS");
     create_and_publish(&app, &admin, &at, secure, &[RELEASE]).await;
@@ -158,7 +138,7 @@ async fn a_gateway_port_serves_its_default_group() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let gw = gateway(&app, &admin, "gw-port").await;
-    let groups = ok(&app, &admin, Method::GET, &format!("{gw}/api-groups"), None).await;
+    let groups = ok!(app, admin, GET "{gw}/api-groups");
     let default_group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
     let at = Published {
         gw: gw.clone(),
@@ -173,14 +153,8 @@ async fn a_gateway_port_serves_its_default_group() {
     )
     .await;
     let port = free_inbound_port();
-    let added = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{gw}/custom-ingress-ports"),
-        Some(json!({ "protocol": "HTTP", "ingress_port": port })),
-    )
-    .await;
+    let added = ok!(app, admin, POST "{gw}/custom-ingress-ports",
+        { "protocol": "HTTP", "ingress_port": port });
     let url = format!("http://127.0.0.1:{port}/by-ip");
     let response = served(&reqwest::Client::new(), &url).await;
     assert_eq!(response.text().await.unwrap(), "default group");
@@ -257,14 +231,8 @@ async fn the_gateway_serves_through_a_database_outage_and_catches_up() {
         }
     })
     .await;
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/apis/action", at.gw),
-        Some(json!({ "action": "online", "env_id": RELEASE, "api_id": published["id"] })),
-    )
-    .await;
+    ok!(app, admin, POST (&format!("{}/apis/action", at.gw)),
+        { "action": "online", "env_id": RELEASE, "api_id": published["id"] });
     until_status(|| call(&app, &at.group_id, Method::GET, "/after"), 200).await;
     app.stop().await;
 }
@@ -283,24 +251,11 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
     };
     let at = group(&app, &admin, "gw-broken").await;
     let domains = format!("{}/api-groups/{}/domains", at.gw, at.group_id);
-    let bound = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &domains,
-        Some(json!({ "url_domain": "api.shop.example.com" })),
-    )
-    .await;
+    let bound = ok!(app, admin, POST (&domains), { "url_domain": "api.shop.example.com" });
     let (cert, key) = crate::domains::certificate(&["api.shop.example.com"], -1, 30);
     let domain = format!("{domains}/{}", bound["id"].as_str().unwrap());
-    let with_cert = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{domain}/certificate"),
-        Some(json!({ "name": "shop_cert", "cert_content": cert, "private_key": key })),
-    )
-    .await;
+    let with_cert = ok!(app, admin, POST "{domain}/certificate",
+        { "name": "shop_cert", "cert_content": cert, "private_key": key });
     create_and_publish(
         &app,
         &admin,

@@ -18,7 +18,7 @@ use axum::routing::any;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::api_groups::{gateway, ok};
+use crate::api_groups::gateway;
 use crate::iam_support::admin_token;
 use crate::support::{eventually, TestApp};
 
@@ -60,14 +60,7 @@ struct Published {
 /// A gateway with a group; returns where it is.
 async fn group(app: &TestApp, admin: &str, name: &str) -> Published {
     let gw = gateway(app, admin, name).await;
-    let group = ok(
-        app,
-        admin,
-        Method::POST,
-        &format!("{gw}/api-groups"),
-        Some(json!({ "name": "shop" })),
-    )
-    .await;
+    let group = ok!(app, admin, POST "{gw}/api-groups", { "name": "shop" });
     Published {
         gw,
         group_id: group["id"].as_str().unwrap().to_owned(),
@@ -83,24 +76,11 @@ async fn create_and_publish(
 ) -> String {
     let mut definition = definition;
     definition["group_id"] = json!(at.group_id);
-    let api = ok(
-        app,
-        admin,
-        Method::POST,
-        &format!("{}/apis", at.gw),
-        Some(definition),
-    )
-    .await;
+    let api = ok!(app, admin, POST(&format!("{}/apis", at.gw)), definition);
     let api_id = api["id"].as_str().unwrap().to_owned();
     for env in envs {
-        ok(
-            app,
-            admin,
-            Method::POST,
-            &format!("{}/apis/action", at.gw),
-            Some(json!({ "action": "online", "env_id": env, "api_id": api_id })),
-        )
-        .await;
+        ok!(app, admin, POST (&format!("{}/apis/action", at.gw)),
+            { "action": "online", "env_id": env, "api_id": api_id });
     }
     api_id
 }

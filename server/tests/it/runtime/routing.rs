@@ -59,14 +59,7 @@ async fn routes_follow_apig_precedence_and_stages() {
     let app = TestApp::spawn().await;
     let admin = admin_token(&app).await;
     let at = group(&app, &admin, "gw-routes").await;
-    let test = ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/envs", at.gw),
-        Some(json!({ "name": "TEST" })),
-    )
-    .await;
+    let test = ok!(app, admin, POST (&format!("{}/envs", at.gw)), { "name": "TEST" });
     let test_id = test["id"].as_str().unwrap();
     create_and_publish(
         &app,
@@ -147,9 +140,8 @@ async fn parameters_are_checked_and_mapped_to_the_backend() {
     let admin = admin_token(&app).await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-proxy").await;
-    ok(&app, &admin, Method::POST, &format!("{}/env-variables", at.gw), Some(json!({
-        "group_id": at.group_id, "env_id": RELEASE, "variable_name": "host", "variable_value": backend.to_string()
-    }))).await;
+    ok!(app, admin, POST (&format!("{}/env-variables", at.gw)),
+        { "group_id": at.group_id, "env_id": RELEASE, "variable_name": "host", "variable_value": backend.to_string() });
     let api_id = create_and_publish(&app, &admin, &at, json!({
         "name": "get-order", "type": 1, "req_protocol": "HTTP", "req_method": "GET",
         "req_uri": "/orders/{id}", "auth_type": "NONE", "backend_type": "HTTP",
@@ -338,14 +330,8 @@ async fn sizes_over_the_limits_are_refused() {
     assert_eq!(body["error_msg"], "Request headers too large.");
 
     // The gateway's request_body_size (1 MiB here) bounds the body.
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/features", at.gw),
-        Some(json!({ "name": "request_body_size", "enable": true, "config": "1048576" })),
-    )
-    .await;
+    ok!(app, admin, POST (&format!("{}/features", at.gw)),
+        { "name": "request_body_size", "enable": true, "config": "1048576" });
     let big = vec![b'x'; 2 * 1024 * 1024];
     let response = until_status(
         || call(&app, &at.group_id, Method::POST, "/upload").body(big.clone()),
@@ -424,14 +410,8 @@ async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
         "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
                          "req_uri": "/stored", "timeout": 5000 }
     }), &[RELEASE]).await;
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/features", at.gw),
-        Some(json!({ "name": "request_body_size", "enable": true, "config": "1048576" })),
-    )
-    .await;
+    ok!(app, admin, POST (&format!("{}/features", at.gw)),
+        { "name": "request_body_size", "enable": true, "config": "1048576" });
     let host = format!("{}.apig.localhost", at.group_id);
     // Under the limit the body reaches the backend whole; wait until the limit is live.
     let body = eventually("the 1 MiB limit is live", || async {
@@ -493,17 +473,8 @@ async fn gateway_errors_never_name_internal_addresses() {
     let admin = admin_token(&app).await;
     let at = group(&app, &admin, "gw-quiet").await;
     // An internal address, through a variable, that answers nothing.
-    ok(
-        &app,
-        &admin,
-        Method::POST,
-        &format!("{}/env-variables", at.gw),
-        Some(
-            json!({ "group_id": at.group_id, "env_id": RELEASE, "variable_name": "inner_host",
-                     "variable_value": "127.0.0.1:1" }),
-        ),
-    )
-    .await;
+    ok!(app, admin, POST (&format!("{}/env-variables", at.gw)),
+        { "group_id": at.group_id, "env_id": RELEASE, "variable_name": "inner_host", "variable_value": "127.0.0.1:1" });
     create_and_publish(&app, &admin, &at, json!({
         "name": "inner", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/inner",
         "auth_type": "NONE", "backend_type": "HTTP",
