@@ -1,5 +1,25 @@
-//! A page's first heading when it names what the page belongs to ("gw-prod · APIs").
+//! A page's first heading: its title and what the page is for, or, on a resource's page,
+//! the name of what it belongs to ("gw-prod · APIs").
 use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The page's title (in the browser tab too) and a sentence on what the page is for.
+#[component]
+pub fn PageHeader(
+    title: &'static str,
+    /// The heading, when it says more than the title ("Get started" on the dashboard).
+    #[prop(optional)]
+    heading: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <div class="page-header">
+            <h1>{heading.unwrap_or(title)}</h1>
+            <p class="muted">{children()}</p>
+        </div>
+    }
+}
 
 /// `<h1>` with the name of the resource the page belongs to, then `title`. The name comes
 /// from the page's data, so it is read inside a `Transition`: the server waits for it and

@@ -1,6 +1,7 @@
 //! The signed-in user's own account: changing their password.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 
 use crate::api::iam::ChangePassword;
 use crate::components::feedback::ErrorBanner;
@@ -20,13 +21,9 @@ pub fn ChangePasswordPage() -> impl IntoView {
     };
     let form_error = Signal::derive(move || error().filter(|e| e.field().is_none()));
     view! {
-        <Title text="Change password"/>
-        <div class="page-header">
-            <h1>"Change password"</h1>
-            <p class="muted">
-                "8 to 32 characters of at least two kinds (upper case, lower case, digits, special characters), not containing your user name."
-            </p>
-        </div>
+        <PageHeader title="Change password">
+            "8 to 32 characters of at least two kinds (upper case, lower case, digits, special characters), not containing your user name."
+        </PageHeader>
         <div class="card">
             {move || matches!(result(), Some(Ok(()))).then(|| view! {
                 <div class="alert alert-success" role="status">

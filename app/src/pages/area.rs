@@ -1,6 +1,7 @@
 //! The page of a console area. Areas not built yet say so plainly.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 use leptos_router::hooks::use_params_map;
 
 use crate::model::nav;
@@ -20,11 +21,7 @@ pub fn AreaPage() -> impl IntoView {
         };
         match found.filter(|area| !area.available) {
         Some(area) => view! {
-            <Title text=area.title/>
-            <div class="page-header">
-                <h1>{area.title}</h1>
-                <p class="muted">{area.purpose}</p>
-            </div>
+            <PageHeader title=area.title>{area.purpose}</PageHeader>
             <div class="empty-state card">
                 <h2>"Not available yet"</h2>
                 <p>"This area is not part of this version of Portico. Nothing here is stored or shown until it is."</p>

@@ -1,7 +1,8 @@
 //! The audit log: who did what, when and from where, including refused attempts. Records
 //! are filtered and paged on the server; nobody can edit or delete them.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -38,13 +39,9 @@ pub fn AuditPage() -> impl IntoView {
     );
 
     view! {
-        <Title text="Audit log"/>
-        <div class="page-header">
-            <h1>"Audit log"</h1>
-            <p class="muted">
-                "Every change made in the console or through the API, and every attempt IAM refused: who, what, when (UTC) and from where. Records are kept as written: nobody can edit or delete them."
-            </p>
-        </div>
+        <PageHeader title="Audit log">
+            "Every change made in the console or through the API, and every attempt IAM refused: who, what, when (UTC) and from where. Records are kept as written: nobody can edit or delete them."
+        </PageHeader>
         <Form method="get" action="/audit" noscroll=true attr:class="table-toolbar" attr:role="search">
             <input
                 type="search"

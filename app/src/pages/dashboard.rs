@@ -1,6 +1,7 @@
 //! The dashboard: APIG's process as a checklist, each step with its state and its wizard.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 
 use crate::api::process_state;
 use crate::components::shell::use_shell;
@@ -24,13 +25,9 @@ pub fn Dashboard() -> impl IntoView {
             .wizard_path(path)
     };
     view! {
-        <Title text="Dashboard"/>
-        <div class="page-header">
-            <h1>"Get started"</h1>
-            <p class="muted">
-                "Portico opens your APIs in five steps. Each step says whether it is done and leads to its wizard; steps this version does not have yet say what is coming and what you can use today."
-            </p>
-        </div>
+        <PageHeader title="Dashboard" heading="Get started">
+            "Portico opens your APIs in five steps. Each step says whether it is done and leads to its wizard; steps this version does not have yet say what is coming and what you can use today."
+        </PageHeader>
         <Transition fallback=|| ()>
             <ol class="checklist">
                 {STEPS.iter().enumerate().map(|(index, step)| {

@@ -1,7 +1,8 @@
 //! The gateway list (`/gateways`): search by name on the server, paging, and the way into
 //! the "Create a gateway" wizard; with no gateway yet, an empty state that leads there.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 
 use super::edition_label;
 use super::runtime::RuntimeNotice;
@@ -34,14 +35,10 @@ pub fn GatewaysPage() -> impl IntoView {
             .is_some_and(|result| matches!(result, Err(AppError::Forbidden { .. })))
     };
     view! {
-        <Title text="Gateways"/>
-        <div class="page-header">
-            <h1>"Gateways"</h1>
-            <p class="muted">
-                "Each gateway is an isolated space with its own API groups, APIs, environments, credentials and policies, its own parameters and tags. A project holds up to "
-                {MAX_GATEWAYS} " gateways."
-            </p>
-        </div>
+        <PageHeader title="Gateways">
+            "Each gateway is an isolated space with its own API groups, APIs, environments, credentials and policies, its own parameters and tags. A project holds up to "
+            {MAX_GATEWAYS} " gateways."
+        </PageHeader>
         <RuntimeNotice/>
         <Transition fallback=|| ()>
             <Show when=move || { !forbidden() && (total.get() > 0 || list.searching()) }>
@@ -134,11 +131,7 @@ pub fn GatewayPicker(
 ) -> impl IntoView {
     let page = Resource::new(|| (), |()| list_gateways(String::new(), String::new(), 0));
     view! {
-        <Title text=title/>
-        <div class="page-header">
-            <h1>{title}</h1>
-            <p class="muted">{purpose}</p>
-        </div>
+        <PageHeader title>{purpose}</PageHeader>
         <Transition fallback=|| view! { <Loading/> }>
             {move || page.get().map(|result| match result {
                 Ok(page) if page.gateways.is_empty() => view! {

@@ -1,7 +1,8 @@
 //! My access keys: the signed-in user's permanent access keys (AK/SK). A new key's secret
 //! is shown once, right after it is created; keys can be disabled, enabled and deleted.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 
 use super::secret::NewKeyDetails;
 use super::user_keys::{key_id_column, key_status_column};
@@ -68,15 +69,11 @@ pub fn AccessKeysPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="My access keys"/>
-        <div class="page-header">
-            <h1>"My access keys"</h1>
-            <p class="muted">
-                {format!(
-                    "Access keys sign your calls to the management API and to APIs that use IAM authentication. You can hold at most {MAX_ACCESS_KEYS}; the secret of a key is shown only when it is created."
-                )}
-            </p>
-        </div>
+        <PageHeader title="My access keys">
+            {format!(
+            "Access keys sign your calls to the management API and to APIs that use IAM authentication. You can hold at most {MAX_ACCESS_KEYS}; the secret of a key is shown only when it is created."
+            )}
+        </PageHeader>
         {move || created.get().map(|new_key| view! {
             <NewKeyCard new_key on_done=move || created.set(None)/>
         })}

@@ -1,7 +1,8 @@
 //! Policies: the system policies (read-only) and the account's custom policies, written
 //! in IAM's JSON policy language with an editor that checks them as the user types.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 
 use super::policy_editor::{PolicyEditor, TEMPLATE};
 use super::widgets::{banner_error, field_message};
@@ -76,13 +77,9 @@ pub fn PoliciesPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="Policies"/>
-        <div class="page-header">
-            <h1>"Policies"</h1>
-            <p class="muted">
-                "A policy lists the apig: and iam: actions it allows or denies. Grant policies to user groups, in one project or in all projects."
-            </p>
-        </div>
+        <PageHeader title="Policies">
+            "A policy lists the apig: and iam: actions it allows or denies. Grant policies to user groups, in one project or in all projects."
+        </PageHeader>
         <div class="table-toolbar">
             <input
                 type="search"

@@ -1,7 +1,8 @@
 //! User groups: the list (search, paging), creating a group, and deleting one after a
 //! dialog that names its members and the permissions they lose.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 
 use super::widgets::{banner_error, field_message};
 use crate::api::iam::{get_group, list_groups, CreateGroup, DeleteGroup};
@@ -54,13 +55,9 @@ pub fn GroupsPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="User groups"/>
-        <div class="page-header">
-            <h1>"User groups"</h1>
-            <p class="muted">
-                "Put users in groups and grant each group policies, in one project or in all projects. Users get the permissions of every group they are in."
-            </p>
-        </div>
+        <PageHeader title="User groups">
+            "Put users in groups and grant each group policies, in one project or in all projects. Users get the permissions of every group they are in."
+        </PageHeader>
         <ErrorBanner error=delete_error/>
         <Show when=move || form_open.get()>
             <CreateGroupForm create on_cancel=move || form_open.set(false)/>

@@ -1,7 +1,8 @@
 //! The user list (`/iam/users`): search by name on the server, paging, and the way into
 //! the "Create a user and grant APIG permissions" wizard.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::heading::PageHeader;
 
 use super::fields::access_mode_label;
 use crate::api::iam::list_users;
@@ -42,13 +43,9 @@ pub fn UsersPage() -> impl IntoView {
             .is_some_and(|result| matches!(result, Err(AppError::Forbidden { .. })))
     };
     view! {
-        <Title text="Users"/>
-        <div class="page-header">
-            <h1>"Users"</h1>
-            <p class="muted">
-                "The account's IAM users: people who sign in to this console, and programs that call APIs with access keys. Their permissions come from their user groups."
-            </p>
-        </div>
+        <PageHeader title="Users">
+            "The account's IAM users: people who sign in to this console, and programs that call APIs with access keys. Their permissions come from their user groups."
+        </PageHeader>
         <Transition fallback=|| ()>
             <Show when=move || !forbidden()>
                 <div class="table-toolbar">
