@@ -5,8 +5,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::console_iam::{server_fn, signed_in};
+use crate::iam_support::assert_says;
 use crate::iam_support::{
-    admin_token, default_project, signed, signed_with, token, user_with_policy, USER_PASSWORD,
+    default_project, signed, signed_with, token, user_with_policy, USER_PASSWORD,
 };
 use crate::support::TestApp;
 
@@ -43,8 +44,7 @@ async fn temporary_call(
 
 #[tokio::test]
 async fn a_password_change_ends_other_sessions_and_revokes_what_was_issued_before() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let (user_id, old_token) =
         user_with_policy(&app, &admin, "mover", Some("APIG ReadOnlyAccess")).await;
     let temporary = temporary_key(&app, &old_token).await;
@@ -107,8 +107,7 @@ async fn client_status(app: &TestApp, client: &reqwest::Client, endpoint: &str) 
 
 #[tokio::test]
 async fn keystone_revokes_a_token() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let (user_id, mine) = user_with_policy(&app, &admin, "revoker", None).await;
     let other = token(&app, "revoker", USER_PASSWORD).await;
     let revoke = |subject: &str| {
@@ -131,8 +130,7 @@ async fn keystone_revokes_a_token() {
 
 #[tokio::test]
 async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_keys() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let default = default_project(&app, &admin).await;
     let (status, created) =
         api!(app, admin, POST "/v3/projects", { "project": { "name": "elsewhere" } });
@@ -147,13 +145,7 @@ async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_key
     assert_eq!(status, 200);
     let (status, error) = api!(app, token, GET(&instances(&elsewhere)));
     assert_eq!(status, 403, "{error}");
-    assert!(
-        error["error_msg"]
-            .as_str()
-            .unwrap()
-            .contains("scoped to project"),
-        "{error}"
-    );
+    assert_says(&error, "scoped to project");
     assert_eq!(
         temporary_call(&app, &temporary, &instances(&default)).await,
         200
@@ -200,8 +192,7 @@ async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_key
 
 #[tokio::test]
 async fn a_console_only_users_access_keys_sign_nothing() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let (status, created) = api!(app, admin, POST "/v3/users",
         { "user": { "name": "clicker", "password": USER_PASSWORD, "access_mode": "console" } });
     assert_eq!(status, 201, "{created}");

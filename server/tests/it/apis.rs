@@ -5,15 +5,13 @@
 use serde_json::{json, Value};
 
 pub(crate) use crate::api_groups::created;
+use crate::iam_support::assert_says;
+use crate::iam_support::default_project;
 pub(crate) use crate::iam_support::ok;
-use crate::iam_support::{admin_token, default_project};
 use crate::support::TestApp;
 
 async fn revision(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT revision FROM config_revision")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    app.scalar("SELECT revision FROM config_revision").await
 }
 
 pub(crate) struct Gateway {
@@ -68,16 +66,12 @@ pub(crate) fn definition(group: &str, name: &str, uri: &str) -> Value {
 }
 
 async fn api_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM apis")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    app.scalar("SELECT count(*) FROM apis").await
 }
 
 #[tokio::test]
 async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let gw = gateway(&app, &admin).await;
     let created = ok!(
         app,
@@ -218,8 +212,7 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
 
 #[tokio::test]
 async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let gw = gateway(&app, &admin).await;
     let base = &gw.base;
     let api =
@@ -311,10 +304,7 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     ] {
         let (status, error) = api!(app, admin, DELETE(&path));
         assert_eq!(status, 409, "{path}: {error}");
-        assert!(
-            error["error_msg"].as_str().unwrap().contains(what),
-            "{what:?}: {error}"
-        );
+        assert_says(&error, what);
     }
 
     // Offline in TEST: its runtime definition is gone, RELEASE still serves.

@@ -4,13 +4,12 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::apis::{created, definition, gateway, ok};
-use crate::iam_support::{admin_token, call, user_with_policy};
+use crate::iam_support::{call, user_with_policy};
 use crate::support::TestApp;
 
 #[tokio::test]
 async fn authorization_table_covers_every_api_endpoint() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let gw = gateway(&app, &admin).await;
     let base = gw.base.clone();
     ok!(app, admin, POST "{base}/env-variables",

@@ -18,10 +18,7 @@ fn wizard(name: &str, port: i64) -> Value {
 }
 
 async fn gateway_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM gateways")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    app.scalar("SELECT count(*) FROM gateways").await
 }
 
 #[tokio::test]
@@ -170,12 +167,7 @@ async fn every_gateway_server_function_checks_its_permission() {
         ("no policy", &nobody, false),
     ];
     run_as_readers(&app, "apig", &readers, &admin, &table, true).await;
-    let refused: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_records WHERE result = 'refused' AND channel = 'console' AND user_name = 'nobody'",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let refused: i64 = app.scalar("SELECT count(*) FROM audit_records WHERE result = 'refused' AND channel = 'console' AND user_name = 'nobody'").await;
     assert_eq!(
         refused,
         table.len() as i64,

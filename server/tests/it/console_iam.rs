@@ -156,11 +156,7 @@ async fn every_iam_server_function_checks_its_permission() {
         ("iam reader", &iam_reader, true),
     ];
     run_as_readers(&app, "iam", &readers, &admin, &table, false).await;
-    let refused: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_records WHERE result = 'refused' AND channel = 'console' AND user_name = 'apigreader'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let refused: i64 = app.scalar("SELECT count(*) FROM audit_records WHERE result = 'refused' AND channel = 'console' AND user_name = 'apigreader'").await;
     assert_eq!(
         refused,
         table.len() as i64,
@@ -197,8 +193,7 @@ async fn navigation_follows_permissions() {
 
 #[tokio::test]
 async fn access_type_decides_console_or_api() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     for (name, mode) in [("robot", "programmatic"), ("clicker", "console")] {
         let (status, body) = api!(app, admin, POST "/v3.0/OS-USER/users",
             { "user": { "name": name, "password": USER_PASSWORD, "access_mode": mode } });
@@ -310,10 +305,9 @@ async fn the_wizard_creates_nothing_when_its_new_group_name_is_taken() {
     .await;
     assert_eq!(status, 409, "{error}");
     assert_eq!(error["Conflict"]["field"], "new_group");
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE name = 'newcomer'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let users: i64 = app
+        .scalar("SELECT count(*) FROM users WHERE name = 'newcomer'")
+        .await;
     assert_eq!(users, 0, "nothing was created");
 
     let (status, created) = server_fn(

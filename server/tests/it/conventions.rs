@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::api_groups::{gateway, gateway_with_group};
-use crate::iam_support::admin_token;
+use crate::iam_support::assert_says;
 use crate::support::TestApp;
 
 /// A raw call: status, the `X-Request-Id` header, and the body as JSON.
@@ -48,8 +48,7 @@ fn names(list: &Value, key: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn lists_take_limit_offset_and_filters_as_text_and_refuse_what_they_cannot_honour() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let gw = gateway(&app, &admin, "gw-paging").await;
     for name in ["alpha", "beta", "gamma", "delta"] {
         ok!(app, admin, POST "{gw}/api-groups", { "name": name });
@@ -106,10 +105,7 @@ async fn lists_take_limit_offset_and_filters_as_text_and_refuse_what_they_cannot
             (400, Some("APIG.2012")),
             "{query}: {error}"
         );
-        assert!(
-            error["error_msg"].as_str().unwrap().contains(parameter),
-            "{query}: {error}"
-        );
+        assert_says(&error, parameter);
         assert_eq!(id.map(|id| id.len()), Some(32), "{query}");
     }
     app.stop().await;
@@ -117,8 +113,7 @@ async fn lists_take_limit_offset_and_filters_as_text_and_refuse_what_they_cannot
 
 #[tokio::test]
 async fn api_lists_filter_by_every_field_the_sdk_sends() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let (gw, group) = gateway_with_group(&app, &admin, "gw-api-filters", "shop").await;
     let api = |name: &str, uri: &str, auth: &str, visibility: i32, tags: Value| {
         json!({ "name": name, "type": visibility, "req_protocol": "HTTPS", "req_method": "GET", "req_uri": uri,
@@ -158,8 +153,7 @@ async fn api_lists_filter_by_every_field_the_sdk_sends() {
 
 #[tokio::test]
 async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
 
     // An unknown path: authentication first, then a JSON 404 in the API's shape.
     let (status, id, body) = raw(&app, None, Method::GET, "/v2/x/apigw/nothing", None).await;
@@ -171,13 +165,7 @@ async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
     assert!(id.is_some());
     let (status, _, body) = raw(&app, Some(&admin), Method::GET, "/v2/x/apigw/nothing", None).await;
     assert_eq!(status, 404, "{body}");
-    assert!(
-        body["error_msg"]
-            .as_str()
-            .unwrap()
-            .contains("does not exist"),
-        "{body}"
-    );
+    assert_says(&body, "does not exist");
     let (status, _, body) = raw(&app, Some(&admin), Method::GET, "/v3/nothing-here", None).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(body["error"]["code"], 404, "{body}");
@@ -193,13 +181,7 @@ async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
     )
     .await;
     assert_eq!(status, 400, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("enabled"),
-        "{body}"
-    );
+    assert_says(&body, "enabled");
     let group = json!({ "group": { "name": "ops" } });
     ok!(app, admin, POST "/v3/groups", group.clone());
     let (status, body) = api!(app, admin, POST "/v3/groups", group);
@@ -249,10 +231,7 @@ async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
     assert_eq!(untyped.status(), 400);
     let body: Value = untyped.json().await.unwrap();
     assert_eq!(body["error_code"], "APIG.2011", "{body}");
-    assert!(
-        body["error_msg"].as_str().unwrap().contains("Content-Type"),
-        "{body}"
-    );
+    assert_says(&body, "Content-Type");
     let (status, _, body) = raw(
         &app,
         Some(&admin),
@@ -288,8 +267,7 @@ async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
 
 #[tokio::test]
 async fn taken_names_and_missing_resources_answer_apig_codes() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let (gw, group) = gateway_with_group(&app, &admin, "gw-codes", "shop").await;
     let group_id = group["id"].as_str().unwrap();
     let env = ok!(app, admin, POST "{gw}/envs", { "name": "TEST" });

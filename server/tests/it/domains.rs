@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::api_groups::{gateway, gateway_with_group};
-use crate::iam_support::{admin_token, call, user_with_policy};
+use crate::iam_support::{call, user_with_policy};
 use crate::support::TestApp;
 
 /// A self-signed certificate and its key for `names`, valid from `from_days` to `to_days`
@@ -51,8 +51,7 @@ async fn each_refused(app: &TestApp, token: &str, path: &str, cases: Vec<(Value,
 
 #[tokio::test]
 async fn domains_bind_to_one_group_with_apig_rules() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let (gw, group) = gateway_with_group(&app, &admin, "gw-domains", "shop").await;
     let other = ok!(app, admin, POST "{gw}/api-groups", { "name": "other" });
     let domains = format!("{gw}/api-groups/{}/domains", group["id"].as_str().unwrap());
@@ -176,8 +175,7 @@ async fn domains_bind_to_one_group_with_apig_rules() {
 
 #[tokio::test]
 async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let gw = gateway(&app, &admin, "gw-certs").await;
     let project_base = gw.split("/instances/").next().unwrap().to_owned();
     let instance_id = gw.rsplit('/').next().unwrap().to_owned();

@@ -2,7 +2,7 @@
 //! behind (nothing), parameters, tags and inbound ports (who may do what: `gateways_access`).
 use serde_json::{json, Value};
 
-use crate::iam_support::{admin_token, default_project};
+use crate::iam_support::default_project;
 use crate::support::TestApp;
 
 pub fn instances(project: &str) -> String {
@@ -20,16 +20,12 @@ pub async fn total(app: &TestApp, token: &str, project: &str) -> i64 {
 }
 
 async fn revision(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT revision FROM config_revision")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    app.scalar("SELECT revision FROM config_revision").await
 }
 
 #[tokio::test]
 async fn gateways_are_created_listed_changed_and_deleted() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     let before = revision(&app).await;
 
@@ -79,12 +75,7 @@ async fn gateways_are_created_listed_changed_and_deleted() {
     assert_eq!(total(&app, &admin, &project).await, 0);
     let (status, error) = api!(app, admin, GET(&format!("{}/{id}", instances(&project))));
     assert_eq!(status, 404, "{error}");
-    let actions: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM audit_records WHERE resource_type = 'gateway' AND result = 'success' ORDER BY id",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
+    let actions: Vec<String> = app.scalars("SELECT action FROM audit_records WHERE resource_type = 'gateway' AND result = 'success' ORDER BY id").await;
     assert_eq!(
         actions,
         [
@@ -98,8 +89,7 @@ async fn gateways_are_created_listed_changed_and_deleted() {
 
 #[tokio::test]
 async fn bad_gateway_input_names_the_field_and_stores_nothing() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     let (status, _) = create(
         &app,
@@ -199,8 +189,7 @@ async fn bad_gateway_input_names_the_field_and_stores_nothing() {
 
 #[tokio::test]
 async fn parameters_tags_and_inbound_ports() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     let mut ids = Vec::new();
     for name in ["gw-one", "gw-two"] {

@@ -4,15 +4,15 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::gateways::{create, instances, total};
-use crate::iam_support::{admin_token, call, default_project, user_with_policy, user_with_role};
+use crate::iam_support::assert_says;
+use crate::iam_support::{call, default_project, user_with_policy, user_with_role};
 use crate::support::TestApp;
 
 /// The tried-as-a-new-user walk through the API: a read-only user sees gateways but cannot
 /// create one, and the refusal is in the audit log.
 #[tokio::test]
 async fn a_read_only_user_lists_gateways_but_cannot_create_one() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     create(
         &app,
@@ -54,8 +54,7 @@ async fn a_read_only_user_lists_gateways_but_cannot_create_one() {
 /// policy; a project the caller's account lacks is 404.
 #[tokio::test]
 async fn authorization_table_covers_every_gateway_endpoint() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     let (_, created) = create(
         &app,
@@ -164,8 +163,7 @@ async fn authorization_table_covers_every_gateway_endpoint() {
 /// Cloud-only operations answer 501 with an APIG error naming the operation.
 #[tokio::test]
 async fn operations_without_meaning_here_answer_501() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     let (_, created) = create(
         &app,
@@ -195,10 +193,7 @@ async fn operations_without_meaning_here_answer_501() {
     ] {
         let (status, error) = call(&app, &admin, method.clone(), &path, Some(json!({}))).await;
         assert_eq!(status, 501, "{method} {path}: {error}");
-        assert!(
-            error["error_msg"].as_str().unwrap().contains(operation),
-            "{error}"
-        );
+        assert_says(&error, operation);
         assert!(error["error_code"].as_str().unwrap().starts_with("APIG."));
     }
     app.stop().await;
@@ -206,8 +201,7 @@ async fn operations_without_meaning_here_answer_501() {
 
 #[tokio::test]
 async fn a_grant_limited_to_a_gateway_reaches_only_that_gateway() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let one = crate::api_groups::gateway(&app, &admin, "gw-mine").await;
     let two = crate::api_groups::gateway(&app, &admin, "gw-theirs").await;
     let one_id = one.rsplit('/').next().unwrap().to_owned();

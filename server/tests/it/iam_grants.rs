@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use crate::console_iam::{server_fn, signed_in};
+use crate::iam_support::assert_says;
 use crate::iam_support::{
     admin_token, default_project, domain_id, role_id, user_with_policy, USER_PASSWORD,
 };
@@ -37,8 +38,7 @@ fn message(body: &serde_json::Value) -> &str {
 
 #[tokio::test]
 async fn administering_iam_in_one_project_cannot_grant_anything_anywhere() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     let domain = domain_id(&app, &admin).await;
     let iam_admin = role_id(&app, &admin, "IAM Administrator").await;
@@ -89,8 +89,7 @@ async fn administering_iam_in_one_project_cannot_grant_anything_anywhere() {
 
 #[tokio::test]
 async fn grants_in_all_projects_through_keystones_domain_calls() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let domain = domain_id(&app, &admin).await;
     let reader = role_id(&app, &admin, "IAM ReadOnlyAccess").await;
     let (_, auditor) = user_with_policy(&app, &admin, "auditor", None).await;
@@ -156,8 +155,7 @@ async fn user_id(app: &TestApp, admin: &str, name: &str) -> String {
 
 #[tokio::test]
 async fn nobody_grants_more_than_they_hold_where_the_grant_applies() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     let domain = domain_id(&app, &admin).await;
     // An IAM administrator who holds APIG ReadOnlyAccess in the project, nothing more of APIG.
@@ -257,19 +255,12 @@ async fn the_console_grants_iam_policies_in_all_projects_only() {
 
 #[tokio::test]
 async fn permission_policies_are_validated_and_deny_wins() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let bad = json!({ "role": { "display_name": "broken", "type": "XA",
         "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["iam:users:fly"] }] } } });
     let (status, error) = api!(app, admin, POST "/v3.0/OS-ROLE/roles", bad);
     assert_eq!(status, 400);
-    assert!(
-        error["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Statement[0].Action[0]"),
-        "{error}"
-    );
+    assert_says(&error, "Statement[0].Action[0]");
 
     let deny = json!({ "role": { "display_name": "no user listing", "type": "XA",
         "policy": { "Version": "1.1", "Statement": [{ "Effect": "Deny", "Action": ["iam:users:list"] }] } } });
@@ -293,12 +284,6 @@ async fn permission_policies_are_validated_and_deny_wins() {
     // A granted policy cannot be deleted.
     let (status, error) = api!(app, admin, DELETE "/v3.0/OS-ROLE/roles/{deny_id}");
     assert_eq!(status, 409);
-    assert!(
-        error["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("auditor-group"),
-        "{error}"
-    );
+    assert_says(&error, "auditor-group");
     app.stop().await;
 }

@@ -258,3 +258,14 @@ pub async fn signed_with(
     let text = response.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+/// Fails the test unless the error body's message (APIG's `error_msg`, or IAM's
+/// `error.message`) contains `text`.
+#[track_caller]
+pub fn assert_says(body: &Value, text: &str) {
+    let message = body["error_msg"]
+        .as_str()
+        .or(body["error"]["message"].as_str())
+        .unwrap_or_else(|| panic!("no error message in {body}"));
+    assert!(message.contains(text), "{text:?} not in {body}");
+}

@@ -4,7 +4,8 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
 use crate::api_groups::created;
-use crate::iam_support::{admin_token, default_project};
+use crate::iam_support::assert_says;
+use crate::iam_support::default_project;
 use crate::support::TestApp;
 
 async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
@@ -99,8 +100,7 @@ async fn definitions(app: &TestApp, token: &str, base: &str, group: &str) -> Vec
 
 #[tokio::test]
 async fn an_exported_group_imports_into_another_gateway_with_identical_definitions() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let first = gateway(&app, &admin, "gw-source").await;
     let group = created(
         &app,
@@ -200,8 +200,7 @@ async fn an_exported_group_imports_into_another_gateway_with_identical_definitio
 
 #[tokio::test]
 async fn bad_files_are_refused_and_bad_operations_reported_one_by_one() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let base = gateway(&app, &admin, "gw-import").await;
     for (document, mention) in [
         ("", "empty"),
@@ -210,10 +209,7 @@ async fn bad_files_are_refused_and_bad_operations_reported_one_by_one() {
     ] {
         let (status, error) = import(&app, &admin, &base, document, &[]).await;
         assert_eq!(status, 400, "{document}: {error}");
-        assert!(
-            error["error_msg"].as_str().unwrap().contains(mention),
-            "{mention}: {error}"
-        );
+        assert_says(&error, mention);
     }
     let groups = ok!(app, admin, GET "{base}/api-groups");
     assert_eq!(groups["total"], 1, "refused files created nothing");
@@ -255,8 +251,7 @@ paths:
 /// the group publishes every API in it.
 #[tokio::test]
 async fn a_large_group_imports_again_and_publishes_whole() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let project = default_project(&app, &admin).await;
     let created = ok!(app, admin, POST "/v2/{project}/apigw/instances",
         { "instance_name": "gw-large", "spec_id": "PLATINUM" });
@@ -313,10 +308,7 @@ async fn a_large_group_imports_again_and_publishes_whole() {
         published["failure"]
     );
     assert_eq!(published["success"].as_array().unwrap().len(), 520);
-    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM api_publications")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let live: i64 = app.scalar("SELECT count(*) FROM api_publications").await;
     assert_eq!(live, 520);
     app.stop().await;
 }

@@ -65,20 +65,14 @@ async fn sign_in_opens_the_console_and_sign_out_closes_it() {
     assert_eq!(info["account"], "portico");
     assert_eq!(info["current_project"]["name"], "default");
 
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM console_sessions")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let sessions: i64 = app.scalar("SELECT count(*) FROM console_sessions").await;
     assert_eq!(sessions, 1);
 
     let response = app.call("sign_out", &[]).await;
     assert!(response.status().is_success(), "{}", response.status());
     let response = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 303, "signed out: back to sign-in");
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM console_sessions")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let sessions: i64 = app.scalar("SELECT count(*) FROM console_sessions").await;
     assert_eq!(sessions, 0, "the session record is gone");
     app.stop().await;
 }
@@ -146,10 +140,9 @@ async fn five_wrong_passwords_lock_the_user_for_a_while() {
         .await
         .status()
         .is_success());
-    let failures: i32 = sqlx::query_scalar("SELECT failed_logins FROM users WHERE name = 'admin'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let failures: i32 = app
+        .scalar("SELECT failed_logins FROM users WHERE name = 'admin'")
+        .await;
     assert_eq!(failures, 0);
     app.stop().await;
 }

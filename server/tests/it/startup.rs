@@ -79,10 +79,7 @@ async fn restart_keeps_the_admin_and_sessions_survive() {
     let app = app
         .restart(&["--admin-password", "a-different-password"])
         .await;
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let users: i64 = app.scalar("SELECT count(*) FROM users").await;
     assert_eq!(users, 1);
     let page = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(

@@ -118,6 +118,13 @@ impl TestApp {
         Self::spawn_with(&["--admin-password", ADMIN_PASSWORD]).await
     }
 
+    /// A server and a token of its administrator, which most management tests start from.
+    pub async fn with_admin() -> (TestApp, String) {
+        let app = Self::spawn().await;
+        let admin = crate::iam_support::admin_token(&app).await;
+        (app, admin)
+    }
+
     /// Starts the server with extra command-line settings.
     pub async fn spawn_with(extra: &[&str]) -> TestApp {
         let (pool, url) = fresh_database().await;
@@ -160,6 +167,22 @@ impl TestApp {
             shutdown: Some(shutdown),
             server: Some(server),
         }
+    }
+
+    /// One value the database holds now, as `sql` reads it.
+    pub async fn scalar<T>(&self, sql: &str) -> T
+    where
+        T: Send + Unpin + for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+
+    /// The values of the first column of what `sql` reads.
+    pub async fn scalars<T>(&self, sql: &str) -> Vec<T>
+    where
+        T: Send + Unpin + for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    {
+        sqlx::query_scalar(sql).fetch_all(&self.pool).await.unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -3,29 +3,25 @@
 //! the other reads.
 use serde_json::json;
 
-use crate::iam_support::{admin_token, domain_id, role_id};
+use crate::iam_support::{domain_id, role_id};
 use crate::support::TestApp;
 
 /// The rows of `table`, in a stable order.
 async fn rows(app: &TestApp, table: &str) -> Vec<String> {
-    sqlx::query_scalar(&format!("SELECT t::text FROM {table} t ORDER BY 1"))
-        .fetch_all(&app.pool)
+    app.scalars(&format!("SELECT t::text FROM {table} t ORDER BY 1"))
         .await
-        .unwrap()
 }
 
 #[tokio::test]
 async fn the_previous_release_reads_and_writes_under_the_old_table_names() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let (status, created) =
         api!(app, admin, POST "/v3/groups", { "group": { "name": "upgraders" } });
     assert_eq!(status, 201, "{created}");
     let group = created["group"]["id"].as_str().unwrap().to_owned();
-    let admin_id: String = sqlx::query_scalar("SELECT id FROM users WHERE name = 'admin'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let admin_id: String = app
+        .scalar("SELECT id FROM users WHERE name = 'admin'")
+        .await;
 
     // The previous release adds a member under the old name, as it always did; this one
     // lists the member.

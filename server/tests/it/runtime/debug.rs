@@ -4,11 +4,11 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::iam_support::assert_says;
 
 #[tokio::test]
 async fn the_debug_api_calls_through_the_gateway_and_shows_the_backend_request() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-debug").await;
     let api_id = create_and_publish(&app, &admin, &at, json!({
@@ -95,18 +95,14 @@ async fn the_debug_api_calls_through_the_gateway_and_shows_the_backend_request()
     ] {
         let (status, error) = debug(api, body).await;
         assert_eq!(status, 400, "{error}");
-        assert!(
-            error["error_msg"].as_str().unwrap().contains(mention),
-            "{error}"
-        );
+        assert_says(&error, mention);
     }
     app.stop().await;
 }
 
 #[tokio::test]
 async fn developer_mode_debugs_the_draft_through_the_pipeline_without_publishing_it() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-draft-debug").await;
     let definition = |backend_path: &str| {

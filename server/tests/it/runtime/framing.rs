@@ -9,6 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::routing::status_and_body;
 use super::*;
+use crate::iam_support::assert_says;
 
 /// Sends `raw` (one or more whole HTTP/1.1 requests) to the gateway; returns everything it
 /// answered once it closes the connection.
@@ -114,13 +115,7 @@ async fn a_request_with_both_content_length_and_transfer_encoding_never_reaches_
         let refusal = answer.rsplit("\r\n\r\n").next().unwrap();
         let refusal: Value = serde_json::from_str(refusal).unwrap();
         assert_eq!(refusal["error_code"], "APIG.0201", "{answer}");
-        assert!(
-            refusal["error_msg"]
-                .as_str()
-                .unwrap()
-                .contains("Content-Length"),
-            "{answer}"
-        );
+        assert_says(&refusal, "Content-Length");
     }
     assert_eq!(
         reached.load(Ordering::SeqCst) - before,

@@ -7,8 +7,7 @@ use super::*;
 
 #[tokio::test]
 async fn a_request_in_flight_finishes_on_its_snapshot_across_a_change() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let release = std::sync::Arc::new(tokio::sync::Notify::new());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let backend = listener.local_addr().unwrap();
@@ -64,8 +63,7 @@ async fn a_request_in_flight_finishes_on_its_snapshot_across_a_change() {
 
 #[tokio::test]
 async fn https_serves_each_domain_its_certificate_and_https_only_apis_refuse_http() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-tls").await;
     let domains = format!("{}/api-groups/{}/domains", at.gw, at.group_id);
     let bound = ok!(app, admin, POST (&domains), { "url_domain": "api.shop.example.com" });
@@ -135,8 +133,7 @@ fn free_inbound_port() -> u16 {
 
 #[tokio::test]
 async fn a_gateway_port_serves_its_default_group() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let gw = gateway(&app, &admin, "gw-port").await;
     let groups = ok!(app, admin, GET "{gw}/api-groups");
     let default_group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
@@ -184,8 +181,7 @@ async fn a_gateway_port_serves_its_default_group() {
 
 #[tokio::test]
 async fn the_gateway_serves_through_a_database_outage_and_catches_up() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-outage").await;
     create_and_publish(
         &app,
@@ -239,8 +235,7 @@ async fn the_gateway_serves_through_a_database_outage_and_catches_up() {
 
 #[tokio::test]
 async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_shows_why() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let console =
         crate::console_iam::signed_in(&app, "admin", crate::support::ADMIN_PASSWORD).await;
     let status = || async {
@@ -346,8 +341,7 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
 
 #[tokio::test]
 async fn an_authentication_type_the_gateway_does_not_serve_closes_the_api_instead_of_opening_it() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-closed").await;
     let api_id = create_and_publish(
         &app,

@@ -9,8 +9,7 @@ use super::*;
 
 #[tokio::test]
 async fn paths_reach_the_backend_encoded_once_and_never_above_their_prefix() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-paths").await;
     for (name, front, back) in [

@@ -3,11 +3,11 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::iam_support::assert_says;
 
 #[tokio::test]
 async fn a_published_api_answers_on_its_subdomain_without_a_restart() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-live").await;
     let before = call(&app, &at.group_id, Method::GET, "/hello")
         .send()
@@ -56,8 +56,7 @@ async fn a_published_api_answers_on_its_subdomain_without_a_restart() {
 
 #[tokio::test]
 async fn routes_follow_apig_precedence_and_stages() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-routes").await;
     let test = ok!(app, admin, POST (&format!("{}/envs", at.gw)), { "name": "TEST" });
     let test_id = test["id"].as_str().unwrap();
@@ -136,8 +135,7 @@ async fn routes_follow_apig_precedence_and_stages() {
 
 #[tokio::test]
 async fn parameters_are_checked_and_mapped_to_the_backend() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-proxy").await;
     ok!(app, admin, POST (&format!("{}/env-variables", at.gw)),
@@ -209,10 +207,7 @@ async fn parameters_are_checked_and_mapped_to_the_backend() {
         assert_eq!(response.status(), 400, "{path} {tenant}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error_code"], "APIG.0201");
-        assert!(
-            body["error_msg"].as_str().unwrap().contains(mention),
-            "{body}"
-        );
+        assert_says(&body, mention);
     }
     let missing = call(&app, &at.group_id, Method::GET, "/orders/42")
         .send()
@@ -229,8 +224,7 @@ async fn parameters_are_checked_and_mapped_to_the_backend() {
 
 #[tokio::test]
 async fn slow_and_unreachable_backends_get_apig_errors() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-fail").await;
     let http = |name: &str, path: &str, address: String, timeout: i64| {
@@ -302,8 +296,7 @@ async fn slow_and_unreachable_backends_get_apig_errors() {
 
 #[tokio::test]
 async fn sizes_over_the_limits_are_refused() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-sizes").await;
     create_and_publish(
         &app,
@@ -400,8 +393,7 @@ pub(super) fn status_and_body(answer: &[u8]) -> (u16, String) {
 
 #[tokio::test]
 async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-chunked").await;
     create_and_publish(&app, &admin, &at, json!({
@@ -432,8 +424,7 @@ async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
 
 #[tokio::test]
 async fn the_plain_listener_speaks_http1_and_http2_with_prior_knowledge() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-versions").await;
     create_and_publish(
         &app,
@@ -469,8 +460,7 @@ async fn the_plain_listener_speaks_http1_and_http2_with_prior_knowledge() {
 
 #[tokio::test]
 async fn gateway_errors_never_name_internal_addresses() {
-    let app = TestApp::spawn().await;
-    let admin = admin_token(&app).await;
+    let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-quiet").await;
     // An internal address, through a variable, that answers nothing.
     ok!(app, admin, POST (&format!("{}/env-variables", at.gw)),
