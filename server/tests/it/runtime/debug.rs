@@ -11,14 +11,14 @@ async fn the_debug_api_calls_through_the_gateway_and_shows_the_backend_request()
     let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-debug").await;
-    let api_id = create_and_publish(&app, &admin, &at, json!({
+    let api_id = at.publish(json!({
         "name": "echo", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/echo/{id}",
         "auth_type": "NONE", "backend_type": "HTTP",
         "req_params": [{ "name": "id", "type": "NUMBER", "location": "PATH", "required": 1 }],
         "backend_params": [{ "origin": "REQUEST", "name": "item", "location": "PATH", "value": "id" }],
         "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
                          "req_uri": "/v2/items/{item}", "timeout": 5000 }
-    }), &[RELEASE]).await;
+    })).await;
     let draft = ok!(
         app,
         admin,
@@ -29,7 +29,7 @@ async fn the_debug_api_calls_through_the_gateway_and_shows_the_backend_request()
             d
         })
     );
-    until_status(|| call(&app, &at.group_id, Method::POST, "/echo/1"), 200).await;
+    at.until(Method::POST, "/echo/1", 200).await;
 
     let debug = |api: &str, body: Value| {
         let path = format!("{}/apis/debug/{api}", at.gw);
@@ -115,9 +115,8 @@ async fn developer_mode_debugs_the_draft_through_the_pipeline_without_publishing
                              "req_uri": backend_path, "timeout": 5000 }
         })
     };
-    let api_id =
-        create_and_publish(&app, &admin, &at, definition("/live/{item}"), &[RELEASE]).await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/echo/1"), 200).await;
+    let api_id = at.publish(definition("/live/{item}")).await;
+    at.until(Method::GET, "/echo/1", 200).await;
     // The draft changes where calls go; it is not published.
     ok!(
         app,
@@ -160,10 +159,7 @@ async fn developer_mode_debugs_the_draft_through_the_pipeline_without_publishing
             .contains("\"path\":\"/live/7\""),
         "{live}"
     );
-    let answer = call(&app, &at.group_id, Method::GET, "/echo/8")
-        .send()
-        .await
-        .unwrap();
+    let answer = at.call(Method::GET, "/echo/8").send().await.unwrap();
     assert_eq!(answer.status(), 200);
     assert!(answer
         .text()

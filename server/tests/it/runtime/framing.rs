@@ -51,13 +51,13 @@ async fn counted_upload(app: &TestApp, name: &str) -> (String, Arc<AtomicUsize>)
     }));
     tokio::spawn(async move { axum::serve(listener, echo).await.unwrap() });
     let at = group(app, &admin, name).await;
-    create_and_publish(app, &admin, &at, json!({
+    at.publish(json!({
         "name": "upload", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/upload",
         "auth_type": "NONE", "backend_type": "HTTP",
         "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
                          "req_uri": "/stored", "timeout": 5000 }
-    }), &[RELEASE]).await;
-    until_status(|| call(app, &at.group_id, Method::POST, "/upload"), 200).await;
+    })).await;
+    at.until(Method::POST, "/upload", 200).await;
     (format!("{}.apig.localhost", at.group_id), reached)
 }
 

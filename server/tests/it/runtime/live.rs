@@ -24,36 +24,23 @@ async fn a_request_in_flight_finishes_on_its_snapshot_across_a_change() {
     }));
     tokio::spawn(async move { axum::serve(listener, slow).await.unwrap() });
     let at = group(&app, &admin, "gw-swap").await;
-    create_and_publish(&app, &admin, &at, json!({
+    at.publish(json!({
         "name": "held", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/held",
         "auth_type": "NONE", "backend_type": "HTTP",
         "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "GET",
                          "req_uri": "/held", "timeout": 60000 }
-    }), &[RELEASE]).await;
+    })).await;
     // The held API cannot be probed (the backend holds every call), so a mock published
     // after it tells when the runtime has caught up.
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("probe", "GET", "/probe", 200, "up"),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/probe"), 200).await;
+    at.publish(mock("probe", "GET", "/probe", 200, "up")).await;
+    at.until(Method::GET, "/probe", 200).await;
 
-    let in_flight = tokio::spawn(call(&app, &at.group_id, Method::GET, "/held").send());
+    let in_flight = tokio::spawn(at.call(Method::GET, "/held").send());
     arrived.recv().await.expect("the call reaches the backend");
     // A change while the call waits: a new API goes live (a new snapshot is swapped in).
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("later", "GET", "/later", 200, "later"),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/later"), 200).await;
+    at.publish(mock("later", "GET", "/later", 200, "later"))
+        .await;
+    at.until(Method::GET, "/later", 200).await;
     release.notify_one();
     let response = in_flight.await.unwrap().unwrap();
     assert_eq!(response.status(), 200);
@@ -73,7 +60,7 @@ async fn https_serves_each_domain_its_certificate_and_https_only_apis_refuse_htt
     ok!(app, admin, POST (&domains), { "url_domain": "plain.example.com" });
     let mut secure = mock("secure", "GET", "/secure", 200, "over tls");
     secure["req_protocol"] = json!("HTTPS");
-    create_and_publish(&app, &admin, &at, secure, &[RELEASE]).await;
+    at.publish(secure).await;
 
     let client = reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(cert.as_bytes()).unwrap())
@@ -138,17 +125,13 @@ async fn a_gateway_port_serves_its_default_group() {
     let groups = ok!(app, admin, GET "{gw}/api-groups");
     let default_group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
     let at = Published {
+        app: &app,
+        admin: &admin,
         gw: gw.clone(),
         group_id: default_group,
     };
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("by-ip", "GET", "/by-ip", 200, "default group"),
-        &[RELEASE],
-    )
-    .await;
+    at.publish(mock("by-ip", "GET", "/by-ip", 200, "default group"))
+        .await;
     let port = free_inbound_port();
     let added = ok!(app, admin, POST "{gw}/custom-ingress-ports",
         { "protocol": "HTTP", "ingress_port": port });
@@ -183,22 +166,13 @@ async fn a_gateway_port_serves_its_default_group() {
 async fn the_gateway_serves_through_a_database_outage_and_catches_up() {
     let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-outage").await;
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("before", "GET", "/before", 200, "before"),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/before"), 200).await;
+    at.publish(mock("before", "GET", "/before", 200, "before"))
+        .await;
+    at.until(Method::GET, "/before", 200).await;
 
     crate::support::database_reachable(&app.database_url, false).await;
     for _ in 0..20 {
-        let response = call(&app, &at.group_id, Method::GET, "/before")
-            .send()
-            .await
-            .unwrap();
+        let response = at.call(Method::GET, "/before").send().await.unwrap();
         assert_eq!(
             response.status(),
             200,
@@ -229,7 +203,7 @@ async fn the_gateway_serves_through_a_database_outage_and_catches_up() {
     .await;
     ok!(app, admin, POST (&format!("{}/apis/action", at.gw)),
         { "action": "online", "env_id": RELEASE, "api_id": published["id"] });
-    until_status(|| call(&app, &at.group_id, Method::GET, "/after"), 200).await;
+    at.until(Method::GET, "/after", 200).await;
     app.stop().await;
 }
 
@@ -251,15 +225,9 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
     let domain = format!("{domains}/{}", bound["id"].as_str().unwrap());
     let with_cert = ok!(app, admin, POST "{domain}/certificate",
         { "name": "shop_cert", "cert_content": cert, "private_key": key });
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("first", "GET", "/first", 200, "first"),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/first"), 200).await;
+    at.publish(mock("first", "GET", "/first", 200, "first"))
+        .await;
+    at.until(Method::GET, "/first", 200).await;
     let healthy = status().await;
     assert_eq!(healthy["failure"], Value::Null, "{healthy}");
     assert_eq!(healthy["live_apis"], 1, "{healthy}");
@@ -271,14 +239,8 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
     .execute(&app.pool)
     .await
     .unwrap();
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("second", "GET", "/second", 200, "second"),
-        &[RELEASE],
-    )
-    .await;
+    at.publish(mock("second", "GET", "/second", 200, "second"))
+        .await;
     let failed = eventually("the console shows the failed build", || async {
         let status = status().await;
         if status["failure"].is_null() {
@@ -297,19 +259,13 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
         failed["served_revision"].as_i64() < failed["committed_revision"].as_i64(),
         "{failed}"
     );
-    let first = call(&app, &at.group_id, Method::GET, "/first")
-        .send()
-        .await
-        .unwrap();
+    let first = at.call(Method::GET, "/first").send().await.unwrap();
     assert_eq!(
         first.status(),
         200,
         "the last good configuration keeps serving"
     );
-    let second = call(&app, &at.group_id, Method::GET, "/second")
-        .send()
-        .await
-        .unwrap();
+    let second = at.call(Method::GET, "/second").send().await.unwrap();
     assert_eq!(
         second.status(),
         404,
@@ -329,7 +285,7 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
     )
     .await;
     assert_eq!(code, 204);
-    until_status(|| call(&app, &at.group_id, Method::GET, "/second"), 200).await;
+    at.until(Method::GET, "/second", 200).await;
     let recovered = status().await;
     assert_eq!(recovered["failure"], Value::Null, "{recovered}");
     assert_eq!(
@@ -343,15 +299,10 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
 async fn an_authentication_type_the_gateway_does_not_serve_closes_the_api_instead_of_opening_it() {
     let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-closed").await;
-    let api_id = create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("orders", "GET", "/orders", 200, "the orders"),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/orders"), 200).await;
+    let api_id = at
+        .publish(mock("orders", "GET", "/orders", 200, "the orders"))
+        .await;
+    at.until(Method::GET, "/orders", 200).await;
 
     // A row the management API would refuse (it takes only NONE today), written directly
     // as a newer binary or a hand edit would leave it.
@@ -363,19 +314,10 @@ async fn an_authentication_type_the_gateway_does_not_serve_closes_the_api_instea
     .execute(&app.pool)
     .await
     .unwrap();
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("health", "GET", "/health", 200, "ok"),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/health"), 200).await;
-    let closed = call(&app, &at.group_id, Method::GET, "/orders")
-        .send()
-        .await
-        .unwrap();
+    at.publish(mock("health", "GET", "/health", 200, "ok"))
+        .await;
+    at.until(Method::GET, "/health", 200).await;
+    let closed = at.call(Method::GET, "/orders").send().await.unwrap();
     assert_eq!(closed.status(), 500);
     let body: Value = closed.json().await.unwrap();
     assert_eq!(body["error_code"], "APIG.0105", "{body}");

@@ -52,37 +52,55 @@ async fn echo_backend() -> SocketAddr {
     addr
 }
 
-struct Published {
+/// A gateway and an API group in it, with who publishes there.
+struct Published<'a> {
+    app: &'a TestApp,
+    admin: &'a str,
     gw: String,
     group_id: String,
 }
 
 /// A gateway with a group; returns where it is.
-async fn group(app: &TestApp, admin: &str, name: &str) -> Published {
+async fn group<'a>(app: &'a TestApp, admin: &'a str, name: &str) -> Published<'a> {
     let gw = gateway(app, admin, name).await;
     let group = ok!(app, admin, POST "{gw}/api-groups", { "name": "shop" });
     Published {
+        app,
+        admin,
         gw,
         group_id: group["id"].as_str().unwrap().to_owned(),
     }
 }
 
-async fn create_and_publish(
-    app: &TestApp,
-    admin: &str,
-    at: &Published,
-    definition: Value,
-    envs: &[&str],
-) -> String {
-    let mut definition = definition;
-    definition["group_id"] = json!(at.group_id);
-    let api = ok!(app, admin, POST(&format!("{}/apis", at.gw)), definition);
-    let api_id = api["id"].as_str().unwrap().to_owned();
-    for env in envs {
-        ok!(app, admin, POST (&format!("{}/apis/action", at.gw)),
-            { "action": "online", "env_id": env, "api_id": api_id });
+impl Published<'_> {
+    /// Creates the API `definition` in the group and publishes it to RELEASE; returns its id.
+    async fn publish(&self, definition: Value) -> String {
+        self.publish_in(definition, &[RELEASE]).await
     }
-    api_id
+
+    /// Creates the API `definition` in the group and publishes it to each of `envs`.
+    async fn publish_in(&self, definition: Value, envs: &[&str]) -> String {
+        let (app, admin, gw) = (self.app, self.admin, &self.gw);
+        let mut definition = definition;
+        definition["group_id"] = json!(self.group_id);
+        let api = ok!(app, admin, POST "{gw}/apis", definition);
+        let api_id = api["id"].as_str().unwrap().to_owned();
+        for env in envs {
+            ok!(app, admin, POST "{gw}/apis/action",
+                { "action": "online", "env_id": env, "api_id": api_id });
+        }
+        api_id
+    }
+
+    /// A request to the gateway for the group's subdomain.
+    fn call(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        call(self.app, &self.group_id, method, path)
+    }
+
+    /// Calls `method path` on the group until the answer has `status`.
+    async fn until(&self, method: Method, path: &str, status: u16) -> reqwest::Response {
+        until_status(|| self.call(method.clone(), path), status).await
+    }
 }
 
 /// A mock API; each `{name}` of the path gets its PATH parameter.

@@ -16,16 +16,16 @@ async fn paths_reach_the_backend_encoded_once_and_never_above_their_prefix() {
         ("order", "/orders/{id}", "/v1/orders/{id}"),
         ("files", "/files/{p+}", "/f/{p+}"),
     ] {
-        create_and_publish(&app, &admin, &at, json!({
+        at.publish(json!({
             "name": name, "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": front,
             "auth_type": "NONE", "backend_type": "HTTP",
             "req_params": [{ "name": if name == "order" { "id" } else { "p" }, "type": "STRING", "location": "PATH", "required": 1 }],
             "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "GET",
                              "req_uri": back, "timeout": 5000 }
-        }), &[RELEASE]).await;
+        })).await;
     }
-    until_status(|| call(&app, &at.group_id, Method::GET, "/orders/1"), 200).await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/files/1"), 200).await;
+    at.until(Method::GET, "/orders/1", 200).await;
+    at.until(Method::GET, "/files/1", 200).await;
     let host = format!("{}.apig.localhost", at.group_id);
     let get =
         |path: &str| format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");

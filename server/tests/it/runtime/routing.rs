@@ -9,18 +9,15 @@ use crate::iam_support::assert_says;
 async fn a_published_api_answers_on_its_subdomain_without_a_restart() {
     let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-live").await;
-    let before = call(&app, &at.group_id, Method::GET, "/hello")
-        .send()
-        .await
-        .unwrap();
+    let before = at.call(Method::GET, "/hello").send().await.unwrap();
     assert_eq!(before.status(), 404);
     let body: Value = before.json().await.unwrap();
     assert_eq!(body["error_code"], "APIG.0101");
 
     let mut definition = mock("hello", "GET", "/hello", 201, "{\"hello\":\"world\"}");
     definition["mock_info"]["headers"] = json!([{ "key": "X-Mocked", "value": "yes" }]);
-    create_and_publish(&app, &admin, &at, definition, &[RELEASE]).await;
-    let response = until_status(|| call(&app, &at.group_id, Method::GET, "/hello"), 201).await;
+    at.publish(definition).await;
+    let response = at.until(Method::GET, "/hello", 201).await;
     assert_eq!(response.headers()["server"], "api-gateway");
     assert_eq!(response.headers()["x-mocked"], "yes");
     assert_eq!(response.headers()["x-request-id"].len(), 32);
@@ -45,7 +42,8 @@ async fn a_published_api_answers_on_its_subdomain_without_a_restart() {
         assert_eq!(response.status(), 404, "{host} {stage}");
     }
     // Debug mode adds the latency header.
-    let debug = call(&app, &at.group_id, Method::GET, "/hello")
+    let debug = at
+        .call(Method::GET, "/hello")
         .header("x-apig-mode", "debug")
         .send()
         .await
@@ -60,51 +58,30 @@ async fn routes_follow_apig_precedence_and_stages() {
     let at = group(&app, &admin, "gw-routes").await;
     let test = ok!(app, admin, POST (&format!("{}/envs", at.gw)), { "name": "TEST" });
     let test_id = test["id"].as_str().unwrap();
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("users-me", "GET", "/users/me", 200, "me"),
-        &[RELEASE],
-    )
-    .await;
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("users-one", "GET", "/users/{id}", 200, "one"),
-        &[RELEASE],
-    )
-    .await;
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("any-one", "ANY", "/users/{id}", 200, "any-one"),
-        &[RELEASE],
-    )
-    .await;
+    at.publish(mock("users-me", "GET", "/users/me", 200, "me"))
+        .await;
+    at.publish(mock("users-one", "GET", "/users/{id}", 200, "one"))
+        .await;
+    at.publish(mock("any-one", "ANY", "/users/{id}", 200, "any-one"))
+        .await;
     let mut prefix = mock("prefix", "GET", "/users", 200, "prefix");
     prefix["match_mode"] = json!("SWA");
-    create_and_publish(&app, &admin, &at, prefix, &[RELEASE]).await;
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
+    at.publish(prefix).await;
+    at.publish_in(
         mock("test-me", "POST", "/users/me", 200, "test-me"),
         &[test_id],
     )
     .await;
 
     let body = |method: Method, path: &'static str, stage: &'static str| {
-        let request = call(&app, &at.group_id, method, path).header("x-stage", stage);
+        let request = at.call(method, path).header("x-stage", stage);
         async move {
             let response = request.send().await.unwrap();
             (response.status().as_u16(), response.text().await.unwrap())
         }
     };
     until_status(
-        || call(&app, &at.group_id, Method::POST, "/users/me").header("x-stage", "test"),
+        || at.call(Method::POST, "/users/me").header("x-stage", "test"),
         200,
     )
     .await;
@@ -140,7 +117,7 @@ async fn parameters_are_checked_and_mapped_to_the_backend() {
     let at = group(&app, &admin, "gw-proxy").await;
     ok!(app, admin, POST (&format!("{}/env-variables", at.gw)),
         { "group_id": at.group_id, "env_id": RELEASE, "variable_name": "host", "variable_value": backend.to_string() });
-    let api_id = create_and_publish(&app, &admin, &at, json!({
+    let api_id = at.publish(json!({
         "name": "get-order", "type": 1, "req_protocol": "HTTP", "req_method": "GET",
         "req_uri": "/orders/{id}", "auth_type": "NONE", "backend_type": "HTTP",
         "req_params": [
@@ -157,7 +134,7 @@ async fn parameters_are_checked_and_mapped_to_the_backend() {
         ],
         "backend_api": { "url_domain": "#host#", "req_protocol": "HTTP", "req_method": "GET",
                          "req_uri": "/v1/orders/{orderId}", "timeout": 5000 }
-    }), &[RELEASE]).await;
+    })).await;
     let request = || {
         call(
             &app,
@@ -199,7 +176,8 @@ async fn parameters_are_checked_and_mapped_to_the_backend() {
         ("/orders/42", "ACME", "parameterName:X-Tenant"),
         ("/orders/42", "toolongname", "parameterName:X-Tenant"),
     ] {
-        let response = call(&app, &at.group_id, Method::GET, path)
+        let response = at
+            .call(Method::GET, path)
             .header("x-tenant", tenant)
             .send()
             .await
@@ -209,10 +187,7 @@ async fn parameters_are_checked_and_mapped_to_the_backend() {
         assert_eq!(body["error_code"], "APIG.0201");
         assert_says(&body, mention);
     }
-    let missing = call(&app, &at.group_id, Method::GET, "/orders/42")
-        .send()
-        .await
-        .unwrap();
+    let missing = at.call(Method::GET, "/orders/42").send().await.unwrap();
     assert_eq!(missing.status(), 400);
     let body: Value = missing.json().await.unwrap();
     assert_eq!(
@@ -240,29 +215,17 @@ async fn slow_and_unreachable_backends_get_apig_errors() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
     };
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        http("slow", "/slow/one", backend.to_string(), 300),
-        &[RELEASE],
-    )
-    .await;
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        http("down", "/down", closed.to_string(), 5000),
-        &[RELEASE],
-    )
-    .await;
-    let response = until_status(|| call(&app, &at.group_id, Method::GET, "/slow/one"), 504).await;
+    at.publish(http("slow", "/slow/one", backend.to_string(), 300))
+        .await;
+    at.publish(http("down", "/down", closed.to_string(), 5000))
+        .await;
+    let response = at.until(Method::GET, "/slow/one", 504).await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(
         (body["error_code"].as_str(), body["error_msg"].as_str()),
         (Some("APIG.0201"), Some("Backend timeout."))
     );
-    let response = until_status(|| call(&app, &at.group_id, Method::GET, "/down"), 502).await;
+    let response = at.until(Method::GET, "/down", 502).await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error_msg"], "Backend unavailable.");
 
@@ -270,15 +233,9 @@ async fn slow_and_unreachable_backends_get_apig_errors() {
     // connections: a backend connection that answered in time goes into the next call with
     // its timer still armed, and that call still times out when the backend does not answer;
     // the call after it gets an answer again.
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        http("fast", "/fast", backend.to_string(), 300),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/fast"), 200).await;
+    at.publish(http("fast", "/fast", backend.to_string(), 300))
+        .await;
+    at.until(Method::GET, "/fast", 200).await;
     let one = reqwest::Client::new();
     let host = format!("{}.apig.localhost", at.group_id);
     let status = |path: &'static str| {
@@ -298,22 +255,14 @@ async fn slow_and_unreachable_backends_get_apig_errors() {
 async fn sizes_over_the_limits_are_refused() {
     let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-sizes").await;
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("upload", "POST", "/upload", 200, "stored"),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::POST, "/upload"), 200).await;
+    at.publish(mock("upload", "POST", "/upload", 200, "stored"))
+        .await;
+    at.until(Method::POST, "/upload", 200).await;
     let long_uri = format!("/upload?q={}", "a".repeat(33 * 1024));
-    let response = call(&app, &at.group_id, Method::POST, &long_uri)
-        .send()
-        .await
-        .unwrap();
+    let response = at.call(Method::POST, &long_uri).send().await.unwrap();
     assert_eq!(response.status(), 414);
-    let response = call(&app, &at.group_id, Method::POST, "/upload")
+    let response = at
+        .call(Method::POST, "/upload")
         .header("x-big", "b".repeat(33 * 1024))
         .send()
         .await
@@ -326,14 +275,11 @@ async fn sizes_over_the_limits_are_refused() {
     ok!(app, admin, POST (&format!("{}/features", at.gw)),
         { "name": "request_body_size", "enable": true, "config": "1048576" });
     let big = vec![b'x'; 2 * 1024 * 1024];
-    let response = until_status(
-        || call(&app, &at.group_id, Method::POST, "/upload").body(big.clone()),
-        413,
-    )
-    .await;
+    let response = until_status(|| at.call(Method::POST, "/upload").body(big.clone()), 413).await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error_msg"], "Request entity too large.");
-    let small = call(&app, &at.group_id, Method::POST, "/upload")
+    let small = at
+        .call(Method::POST, "/upload")
         .body(vec![b'x'; 1024])
         .send()
         .await
@@ -396,12 +342,12 @@ async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
     let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-chunked").await;
-    create_and_publish(&app, &admin, &at, json!({
+    at.publish(json!({
         "name": "upload", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/upload",
         "auth_type": "NONE", "backend_type": "HTTP",
         "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
                          "req_uri": "/stored", "timeout": 5000 }
-    }), &[RELEASE]).await;
+    })).await;
     ok!(app, admin, POST (&format!("{}/features", at.gw)),
         { "name": "request_body_size", "enable": true, "config": "1048576" });
     let host = format!("{}.apig.localhost", at.group_id);
@@ -426,15 +372,9 @@ async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
 async fn the_plain_listener_speaks_http1_and_http2_with_prior_knowledge() {
     let (app, admin) = TestApp::with_admin().await;
     let at = group(&app, &admin, "gw-versions").await;
-    create_and_publish(
-        &app,
-        &admin,
-        &at,
-        mock("hello", "GET", "/hello", 200, "hello"),
-        &[RELEASE],
-    )
-    .await;
-    until_status(|| call(&app, &at.group_id, Method::GET, "/hello"), 200).await;
+    at.publish(mock("hello", "GET", "/hello", 200, "hello"))
+        .await;
+    at.until(Method::GET, "/hello", 200).await;
     // The group's host name resolves to the gateway: HTTP/2 carries it as `:authority`.
     let host = format!("{}.apig.localhost", at.group_id);
     let gateway: std::net::SocketAddr = app.gateway.trim_start_matches("http://").parse().unwrap();
@@ -465,13 +405,13 @@ async fn gateway_errors_never_name_internal_addresses() {
     // An internal address, through a variable, that answers nothing.
     ok!(app, admin, POST (&format!("{}/env-variables", at.gw)),
         { "group_id": at.group_id, "env_id": RELEASE, "variable_name": "inner_host", "variable_value": "127.0.0.1:1" });
-    create_and_publish(&app, &admin, &at, json!({
+    at.publish(json!({
         "name": "inner", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/inner",
         "auth_type": "NONE", "backend_type": "HTTP",
         "backend_api": { "url_domain": "#inner_host#", "req_protocol": "HTTP", "req_method": "GET",
                          "req_uri": "/private/admin", "timeout": 5000 }
-    }), &[RELEASE]).await;
-    let refused = until_status(|| call(&app, &at.group_id, Method::GET, "/inner"), 502).await;
+    })).await;
+    let refused = at.until(Method::GET, "/inner", 502).await;
     let body = refused.text().await.unwrap();
     for secret in ["127.0.0.1", "inner_host", "/private/admin"] {
         assert!(!body.contains(secret), "{secret} in {body}");

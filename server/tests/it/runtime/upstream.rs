@@ -9,7 +9,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-use super::{create_and_publish, group, until_status, RELEASE};
+use super::{group, until_status};
 use crate::iam_support::admin_token;
 use crate::support::TestApp;
 
@@ -135,7 +135,7 @@ async fn publish_paths(
             "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP",
                              "req_method": "GET", "req_uri": path, "timeout": 5000 }
         });
-        create_and_publish(app, &admin, &at, definition, &[RELEASE]).await;
+        at.publish(definition).await;
     }
     let caller = reqwest::Client::new();
     let host = format!("{}.apig.localhost", at.group_id);
