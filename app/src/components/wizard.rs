@@ -4,8 +4,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::details::property_table;
+use super::feedback::ErrorBanner;
 use super::shell::use_shell;
 use super::stepper::Stepper;
+use crate::error::AppError;
 
 #[component]
 pub fn WizardPage(
@@ -53,5 +56,115 @@ pub fn WizardPage(
             <Stepper steps current/>
             {children()}
         </Show>
+    }
+}
+
+/// What the shared step forms need of a wizard: moving between steps, sending what was
+/// entered, and what the server said.
+pub trait Flow: Copy + Send + Sync + 'static {
+    /// The step shown, by index.
+    fn step(&self) -> RwSignal<usize>;
+    /// Checks the current step and moves on when it has no error.
+    fn next(&self);
+    /// Sends everything entered (the only place a wizard creates anything).
+    fn submit(&self);
+    /// Whether what was sent is still on its way.
+    fn pending(&self) -> Signal<bool>;
+    /// A server refusal that belongs to no field.
+    fn general_error(&self) -> Option<AppError>;
+
+    fn back(&self) {
+        self.step().update(|step| *step = step.saturating_sub(1));
+    }
+}
+
+/// An input step: its fields, then Cancel, Back (after the first step) and Next; Enter
+/// moves on too.
+#[component]
+pub fn StepForm<W: Flow>(
+    wizard: W,
+    /// Where Cancel goes.
+    #[prop(into)]
+    cancel: String,
+    /// Whether this is the first step (which has no Back).
+    first: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form
+            class="form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                wizard.next();
+            }
+        >
+            {children()}
+            <div class="form-actions">
+                <a class="btn btn-ghost" href=cancel>"Cancel"</a>
+                {(!first).then(|| view! {
+                    <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
+                })}
+                <button type="submit" class="btn btn-primary">"Next"</button>
+            </div>
+        </form>
+    }
+}
+
+/// The review step: what the wizard is about to do, and the button that does it (sent
+/// once, however often it is pressed).
+#[component]
+pub fn ReviewForm<W: Flow>(
+    wizard: W,
+    /// Where Cancel goes.
+    #[prop(into)]
+    cancel: String,
+    /// The button's text, which says when it is on its way ("Creating…").
+    #[prop(into)]
+    submit: Signal<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let pending = wizard.pending();
+    view! {
+        <form
+            class="form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if !pending.get_untracked() {
+                    wizard.submit();
+                }
+            }
+        >
+            <ErrorBanner error=Signal::derive(move || wizard.general_error())/>
+            {children()}
+            <div class="form-actions">
+                <a class="btn btn-ghost" href=cancel>"Cancel"</a>
+                <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
+                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                    {submit}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A section of the review step, with a button back to the step it came from.
+pub fn review_section(
+    wizard: impl Flow,
+    title: &'static str,
+    step: usize,
+    rows: impl IntoView,
+) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            {property_table(rows)}
+            <div class="form-actions">
+                <button type="button" class="btn btn-small" on:click=move |_| wizard.step().set(step)>
+                    {format!("Change {}", title.to_lowercase())}
+                </button>
+            </div>
+        </section>
     }
 }

@@ -18,7 +18,9 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::SelectField;
-use crate::components::wizard::WizardPage;
+use crate::components::wizard::{
+    review_section, Flow, ReviewForm as ReviewFrame, StepForm, WizardPage,
+};
 use crate::error::AppError;
 use crate::model::api::{
     frontend_path_params, ApiDefinition, BackendApi, BackendParam, MockInfo, ReqParam,
@@ -382,6 +384,33 @@ impl Wizard {
             .map(|e| e.to_string())
     }
 
+    /// The outcome of the last submit: the open action's, or the save action's when editing.
+    fn outcome(&self) -> Option<Result<(), AppError>> {
+        match self.editing {
+            Some(editing) => editing.save.value().get().map(|r| r.map(|_| ())),
+            None => self.open.value().get().map(|r| r.map(|_| ())),
+        }
+    }
+
+    fn follow_outcome(&self) {
+        match self.outcome() {
+            Some(Ok(_)) => self.step.set(DONE),
+            Some(Err(error)) => {
+                if let Some(step) = error.field().and_then(step_of) {
+                    self.server_error.set(Some(error));
+                    self.step.set(step);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+impl Flow for Wizard {
+    fn step(&self) -> RwSignal<usize> {
+        self.step
+    }
+
     fn next(&self) {
         let step = self.step.get_untracked();
         if step >= REVIEW {
@@ -395,10 +424,6 @@ impl Wizard {
         if untrack(|| self.errors(step)).is_empty() {
             self.step.set(step + 1);
         }
-    }
-
-    fn back(&self) {
-        self.step.update(|s| *s = s.saturating_sub(1));
     }
 
     fn submit(&self) {
@@ -431,31 +456,10 @@ impl Wizard {
         self.open.dispatch(OpenApiWithWizard { wizard });
     }
 
-    /// The outcome of the last submit: the open action's, or the save action's when editing.
-    fn outcome(&self) -> Option<Result<(), AppError>> {
-        match self.editing {
-            Some(editing) => editing.save.value().get().map(|r| r.map(|_| ())),
-            None => self.open.value().get().map(|r| r.map(|_| ())),
-        }
-    }
-
     fn pending(&self) -> Signal<bool> {
         match self.editing {
             Some(editing) => editing.save.pending().into(),
             None => self.open.pending().into(),
-        }
-    }
-
-    fn follow_outcome(&self) {
-        match self.outcome() {
-            Some(Ok(_)) => self.step.set(DONE),
-            Some(Err(error)) => {
-                if let Some(step) = error.field().and_then(step_of) {
-                    self.server_error.set(Some(error));
-                    self.step.set(step);
-                }
-            }
-            None => {}
         }
     }
 
@@ -538,16 +542,9 @@ fn InputForm(wizard: Wizard, current: usize, scope: GatewayScope) -> impl IntoVi
     };
     let cancel = cancel_href(wizard);
     view! {
-        <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); wizard.next(); }>
+        <StepForm wizard cancel first=current == GROUP>
             {body}
-            <div class="form-actions">
-                <a class="btn btn-ghost" href=cancel>"Cancel"</a>
-                {(current > GROUP).then(|| view! {
-                    <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
-                })}
-                <button type="submit" class="btn btn-primary">"Next"</button>
-            </div>
-        </form>
+        </StepForm>
     }
     .into_any()
 }

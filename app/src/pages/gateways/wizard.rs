@@ -12,7 +12,7 @@ use crate::api::gateways::{CreateGateway, GatewayOverview};
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::ErrorBanner;
-use crate::components::wizard::WizardPage;
+use crate::components::wizard::{review_section, Flow, ReviewForm, StepForm, WizardPage};
 use crate::error::AppError;
 use crate::model::gateway::{
     self as rules, FeatureSetting, FeatureSpec, FeatureValue, NewGateway, NewIngressPort, Tag,
@@ -303,29 +303,6 @@ impl Wizard {
         })
     }
 
-    fn next(&self) {
-        let step = self.step.get_untracked();
-        if step >= REVIEW {
-            return;
-        }
-        self.attempted.update(|tried| tried[step] = true);
-        self.server_error.set(None);
-        if untrack(|| self.draft.errors(step)).is_empty() {
-            self.step.set(step + 1);
-        }
-    }
-
-    fn back(&self) {
-        self.step.update(|step| *step = step.saturating_sub(1));
-    }
-
-    fn submit(&self) {
-        self.server_error.set(None);
-        self.create.dispatch(CreateGateway {
-            gateway: untrack(|| self.draft.to_new()),
-        });
-    }
-
     /// After the server answered: done, or back to the step of the field it refused.
     fn follow_outcome(&self) {
         match self.create.value().get() {
@@ -338,6 +315,35 @@ impl Wizard {
             }
             None => {}
         }
+    }
+}
+
+impl Flow for Wizard {
+    fn step(&self) -> RwSignal<usize> {
+        self.step
+    }
+
+    fn next(&self) {
+        let step = self.step.get_untracked();
+        if step >= REVIEW {
+            return;
+        }
+        self.attempted.update(|tried| tried[step] = true);
+        self.server_error.set(None);
+        if untrack(|| self.draft.errors(step)).is_empty() {
+            self.step.set(step + 1);
+        }
+    }
+
+    fn submit(&self) {
+        self.server_error.set(None);
+        self.create.dispatch(CreateGateway {
+            gateway: untrack(|| self.draft.to_new()),
+        });
+    }
+
+    fn pending(&self) -> Signal<bool> {
+        self.create.pending().into()
     }
 
     fn general_error(&self) -> Option<AppError> {
@@ -367,9 +373,9 @@ pub fn CreateGatewayWizard() -> impl IntoView {
             {move || match step.get() {
                 DONE => match wizard.create.value().get().and_then(Result::ok) {
                     Some(created) => view! { <DoneStep created/> }.into_any(),
-                    None => view! { <ReviewForm wizard/> }.into_any(),
+                    None => view! { <ReviewStep wizard/> }.into_any(),
                 },
-                REVIEW => view! { <ReviewForm wizard/> }.into_any(),
+                REVIEW => view! { <ReviewStep wizard/> }.into_any(),
                 current => view! { <InputForm wizard current/> }.into_any(),
             }}
         </WizardPage>
@@ -385,46 +391,17 @@ fn InputForm(wizard: Wizard, current: usize) -> impl IntoView {
         _ => view! { <TagsPortsStep wizard/> }.into_any(),
     };
     view! {
-        <form
-            class="form"
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                wizard.next();
-            }
-        >
+        <StepForm wizard cancel="/gateways" first=current == BASICS>
             <ErrorBanner error=wizard.step_error()/>
             {body}
-            <div class="form-actions">
-                <a class="btn btn-ghost" href="/gateways">"Cancel"</a>
-                {(current > BASICS).then(|| view! {
-                    <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
-                })}
-                <button type="submit" class="btn btn-primary">"Next"</button>
-            </div>
-        </form>
+        </StepForm>
     }
     .into_any()
 }
 
-/// A review section with a button back to the step it came from.
-fn section(wizard: Wizard, title: &'static str, step: usize, rows: impl IntoView) -> impl IntoView {
-    view! {
-        <section class="card">
-            <h2>{title}</h2>
-            {property_table(view! {{rows}})}
-            <div class="form-actions">
-                <button type="button" class="btn btn-small" on:click=move |_| wizard.step.set(step)>
-                    {format!("Change {}", title.to_lowercase())}
-                </button>
-            </div>
-        </section>
-    }
-}
-
 #[component]
-fn ReviewForm(wizard: Wizard) -> impl IntoView {
-    let pending = wizard.create.pending();
+fn ReviewStep(wizard: Wizard) -> impl IntoView {
+    let pending = wizard.pending();
     let new = untrack(|| wizard.draft.to_new());
     let changed: Vec<String> = new
         .features
@@ -455,39 +432,29 @@ fn ReviewForm(wizard: Wizard) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     let (begin, end) = (new.maintain_begin.clone(), new.maintain_end.clone());
+    let submit = move || {
+        if pending.get() {
+            "Creating…"
+        } else {
+            "Create gateway"
+        }
+    };
     view! {
-        <form
-            class="form"
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                if !pending.get_untracked() {
-                    wizard.submit();
-                }
-            }
-        >
-            <ErrorBanner error=Signal::derive(move || wizard.general_error())/>
-            {section(wizard, "Basics", BASICS, view! {
+        <ReviewForm wizard cancel="/gateways" submit=Signal::derive(submit)>
+            {review_section(wizard, "Basics", BASICS, view! {
                 {row("Gateway name", new.name.clone())}
                 {row("Edition", edition_label(&new.spec_id))}
                 {row("Description", or_none(new.description.clone()))}
                 {row("Maintenance window", format!("{} – {} UTC", &begin[..5], &end[..5]))}
             })}
-            {section(wizard, "Parameters", PARAMETERS, view! {
+            {review_section(wizard, "Parameters", PARAMETERS, view! {
                 {row("Changed from the defaults", or_none(changed.join("; ")))}
             })}
-            {section(wizard, "Tags and ports", TAGS_PORTS, view! {
+            {review_section(wizard, "Tags and ports", TAGS_PORTS, view! {
                 {row("Tags", or_none(tags))}
                 {row("Inbound ports", or_none(ports))}
             })}
-            <div class="form-actions">
-                <a class="btn btn-ghost" href="/gateways">"Cancel"</a>
-                <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating…" } else { "Create gateway" }}
-                </button>
-            </div>
-        </form>
+        </ReviewForm>
     }
     .into_any()
 }

@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use super::wizard_done::DoneStep;
 use super::wizard_steps::{DetailsStep, GroupsStep, PoliciesStep, ReviewStep};
 use crate::api::iam::{list_groups, list_policies, CreateUserWithPermissions};
-use crate::components::feedback::ErrorBanner;
-use crate::components::wizard::WizardPage;
+use crate::components::wizard::{Flow, ReviewForm, StepForm, WizardPage};
 use crate::error::AppError;
 use crate::model::iam::{
     self, NewUser, PermissionPolicy, UserGroup, UserWizard, UserWizardResult, MAX_NAME,
@@ -285,34 +284,6 @@ impl Wizard {
         })
     }
 
-    /// Moves on from an input step if it is complete; else shows what is missing.
-    fn next(&self) {
-        let step = self.step.get_untracked();
-        if step >= REVIEW {
-            return;
-        }
-        self.attempted.update(|tried| tried[step] = true);
-        if !untrack(|| self.errors(step)).is_empty() {
-            return;
-        }
-        if step == DETAILS {
-            self.draft.suggest_group();
-        }
-        self.step.set(step + 1);
-    }
-
-    fn back(&self) {
-        self.step.update(|step| *step = step.saturating_sub(1));
-    }
-
-    /// Sends everything entered; the only place the wizard creates anything.
-    fn submit(&self) {
-        self.server_error.set(None);
-        self.create.dispatch(CreateUserWithPermissions {
-            wizard: untrack(|| self.draft.to_wizard()),
-        });
-    }
-
     /// After the server answered: done, or back to the step of the field it refused.
     fn follow_outcome(&self) {
         let Some(outcome) = self.create.value().get() else {
@@ -332,15 +303,6 @@ impl Wizard {
                 self.step.set(step);
             }
         }
-    }
-
-    /// The server's refusal that belongs to no field of the form.
-    pub fn general_error(&self) -> Option<AppError> {
-        self.create
-            .value()
-            .get()
-            .and_then(Result::err)
-            .filter(|error| error.field().and_then(step_of).is_none())
     }
 
     /// What the wizard will create, by name.
@@ -385,6 +347,49 @@ impl Wizard {
     }
 }
 
+impl Flow for Wizard {
+    fn step(&self) -> RwSignal<usize> {
+        self.step
+    }
+
+    /// Moves on from an input step if it is complete; else shows what is missing.
+    fn next(&self) {
+        let step = self.step.get_untracked();
+        if step >= REVIEW {
+            return;
+        }
+        self.attempted.update(|tried| tried[step] = true);
+        if !untrack(|| self.errors(step)).is_empty() {
+            return;
+        }
+        if step == DETAILS {
+            self.draft.suggest_group();
+        }
+        self.step.set(step + 1);
+    }
+
+    /// Sends everything entered; the only place the wizard creates anything.
+    fn submit(&self) {
+        self.server_error.set(None);
+        self.create.dispatch(CreateUserWithPermissions {
+            wizard: untrack(|| self.draft.to_wizard()),
+        });
+    }
+
+    fn pending(&self) -> Signal<bool> {
+        self.create.pending().into()
+    }
+
+    /// The server's refusal that belongs to no field of the form.
+    fn general_error(&self) -> Option<AppError> {
+        self.create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|error| error.field().and_then(step_of).is_none())
+    }
+}
+
 #[component]
 pub fn CreateUserWizard() -> impl IntoView {
     let wizard = Wizard::new();
@@ -406,9 +411,9 @@ pub fn CreateUserWizard() -> impl IntoView {
                         <DoneStep result wizard/>
                     }
                     .into_any(),
-                    None => view! { <ReviewForm wizard/> }.into_any(),
+                    None => view! { <Review wizard/> }.into_any(),
                 },
-                REVIEW => view! { <ReviewForm wizard/> }.into_any(),
+                REVIEW => view! { <Review wizard/> }.into_any(),
                 current => view! { <InputForm wizard current/> }.into_any(),
             }}
         </WizardPage>
@@ -425,54 +430,29 @@ fn InputForm(wizard: Wizard, current: usize) -> impl IntoView {
         _ => view! { <PoliciesStep wizard/> }.into_any(),
     };
     view! {
-        <form
-            class="form"
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                wizard.next();
-            }
-        >
+        <StepForm wizard cancel="/iam/users" first=current == DETAILS>
             {body}
-            <div class="form-actions">
-                <a class="btn btn-ghost" href="/iam/users">"Cancel"</a>
-                {(current > DETAILS).then(|| view! {
-                    <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
-                })}
-                <button type="submit" class="btn btn-primary">"Next"</button>
-            </div>
-        </form>
+        </StepForm>
     }
     .into_any()
 }
 
 /// The review step: everything entered, and the button that creates it.
 #[component]
-fn ReviewForm(wizard: Wizard) -> impl IntoView {
-    let pending = wizard.create.pending();
+fn Review(wizard: Wizard) -> impl IntoView {
+    let pending = wizard.pending();
+    let submit = move || {
+        if pending.get() {
+            "Creating…"
+        } else {
+            "Create user"
+        }
+    };
     view! {
-        <form
-            class="form"
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                if !pending.get_untracked() {
-                    wizard.submit();
-                }
-            }
-        >
-            <ErrorBanner error=Signal::derive(move || wizard.general_error())/>
+        <ReviewForm wizard cancel="/iam/users" submit=Signal::derive(submit)>
             <ReviewStep wizard/>
-            <div class="form-actions">
-                <a class="btn btn-ghost" href="/iam/users">"Cancel"</a>
-                <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating…" } else { "Create user" }}
-                </button>
-            </div>
-        </form>
+        </ReviewForm>
     }
-    .into_any()
 }
 
 #[cfg(test)]

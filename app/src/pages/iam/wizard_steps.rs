@@ -4,10 +4,11 @@ use leptos::prelude::*;
 
 use super::fields::{access_mode_label, AccessModeField};
 use super::wizard::Wizard;
-use crate::components::details::{or_none, property_table, row};
+use crate::components::details::{or_none, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::{CheckboxField, TextField};
 use crate::components::shell::use_shell;
+use crate::components::wizard::review_section;
 use crate::model::iam::{PermissionPolicy, UserGroup};
 
 const DETAILS: usize = 0;
@@ -332,22 +333,6 @@ fn PolicyList(
     .into_any()
 }
 
-/// A review section with a button back to the step it came from.
-fn section(wizard: Wizard, title: &'static str, step: usize, rows: impl IntoView) -> impl IntoView {
-    view! {
-        <section class="card">
-            <h2>{title}</h2>
-            {property_table(view! {{rows}})}
-            <div class="form-actions">
-                <button type="button" class="btn btn-small btn-ghost" on:click=move |_| wizard.step.set(step)>
-                    {format!("Change {}", title.to_lowercase())}
-                </button>
-            </div>
-        </section>
-    }
-    .into_any()
-}
-
 /// Step 4: everything entered, as it will be created.
 #[component]
 pub fn ReviewStep(wizard: Wizard) -> impl IntoView {
@@ -366,7 +351,7 @@ pub fn ReviewStep(wizard: Wizard) -> impl IntoView {
     };
     let no_permissions = plan.groups.is_empty() && plan.new_group.is_empty();
     view! {
-        {section(wizard, "User details", DETAILS, view! {
+        {review_section(wizard, "User details", DETAILS, view! {
             {row("User name", user.name)}
             {row("Email", or_none(user.email))}
             {row("Description", or_none(user.description))}
@@ -374,11 +359,11 @@ pub fn ReviewStep(wizard: Wizard) -> impl IntoView {
             {row("Password", "Set (not shown)")}
             {row("Status", status)}
         })}
-        {section(wizard, "User groups", GROUPS, view! {
+        {review_section(wizard, "User groups", GROUPS, view! {
             {row("Existing groups", or_none(plan.groups.join(", ")))}
             {row("New group", or_none(plan.new_group.clone()))}
         })}
-        {section(wizard, "Permissions", POLICIES, view! {
+        {review_section(wizard, "Permissions", POLICIES, view! {
             {row("Policies for the new group", or_none(plan.policies.join(", ")))}
             {(!plan.new_group.is_empty()).then(|| row("Scope", scope))}
             {row("Access key", key)}

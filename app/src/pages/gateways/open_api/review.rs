@@ -69,28 +69,23 @@ pub(super) fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
         .map(|e| (e.id.clone(), format!("Publish to {}", e.name)))
         .collect();
     env_options.push((String::new(), "Do not publish yet".to_owned()));
-    let section = move |title: &'static str, step: usize, rows: AnyView| {
-        view! {
-            <section class="card">
-                <h2>{title}</h2>
-                {property_table(view! {{rows}})}
-                <div class="form-actions">
-                    <button type="button" class="btn btn-small" on:click=move |_| wizard.step.set(step)>{format!("Change {}", title.to_lowercase())}</button>
-                </div>
-            </section>
-        }
+    let submit = move || match (editing, pending.get(), draft.env.get().is_empty()) {
+        (true, true, _) => "Saving…",
+        (true, false, _) => "Save changes",
+        (false, true, _) => "Creating…",
+        (false, false, true) => "Create API",
+        (false, false, false) => "Create and publish",
     };
     view! {
-        <form class="form" novalidate on:submit=move |ev| { ev.prevent_default(); if !pending.get_untracked() { wizard.submit(); } }>
-            <ErrorBanner error=Signal::derive(move || wizard.general_error())/>
-            {section("Group", GROUP, view! { {row("Group", group.clone())} }.into_any())}
-            {section("Request", REQUEST, view! {
+        <ReviewFrame wizard cancel=cancel_href(wizard) submit=Signal::derive(submit)>
+            {review_section(wizard, "Group", GROUP, view! { {row("Group", group.clone())} }.into_any())}
+            {review_section(wizard, "Request", REQUEST, view! {
                 {row("API name", definition.name.clone())}
                 {row("Request", format!("{} {}{}", definition.req_method, definition.req_uri, if definition.match_mode == "SWA" { " (prefix)" } else { "" }))}
                 {row("Authentication", auth_label(&definition.auth_type))}
                 {row("Parameters", or_none(params))}
             }.into_any())}
-            {section("Backend", BACKEND, view! {
+            {review_section(wizard, "Backend", BACKEND, view! {
                 {row("Backend", backend)}
                 {row("Parameter mapping", or_none(mappings))}
             }.into_any())}
@@ -111,20 +106,7 @@ pub(super) fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <div class="form-actions">
-                <a class="btn btn-ghost" href=cancel_href(wizard)>"Cancel"</a>
-                <button type="button" class="btn" on:click=move |_| wizard.back()>"Back"</button>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                    {move || match (editing, pending.get(), draft.env.get().is_empty()) {
-                        (true, true, _) => "Saving…",
-                        (true, false, _) => "Save changes",
-                        (false, true, _) => "Creating…",
-                        (false, false, true) => "Create API",
-                        (false, false, false) => "Create and publish",
-                    }}
-                </button>
-            </div>
-        </form>
+        </ReviewFrame>
     }
     .into_any()
 }
