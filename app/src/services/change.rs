@@ -15,6 +15,27 @@ use crate::services::audit::{self, Target};
 use crate::services::caller::Caller;
 use crate::services::revision;
 
+/// What holds counted things (a gateway its API groups, a user its access keys), whose
+/// row a change locks.
+#[derive(Debug, Clone, Copy)]
+pub enum Holder {
+    Gateway,
+    ApiGroup,
+    User,
+    Project,
+}
+
+impl Holder {
+    fn table(self) -> &'static str {
+        match self {
+            Holder::Gateway => "gateways",
+            Holder::ApiGroup => "api_groups",
+            Holder::User => "users",
+            Holder::Project => "projects",
+        }
+    }
+}
+
 pub struct Change<'a> {
     tx: Transaction<'static, Postgres>,
     caller: &'a Caller,
@@ -52,33 +73,11 @@ impl<'a> Change<'a> {
         })
     }
 
-    /// Holds the gateway's row until the commit: what counts per gateway stays counted.
-    pub async fn lock_gateway(&mut self, id: &str) -> Result<(), AppError> {
-        sqlx::query!("SELECT id FROM gateways WHERE id = $1 FOR UPDATE", id)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Holds the API group's row until the commit.
-    pub async fn lock_api_group(&mut self, id: &str) -> Result<(), AppError> {
-        sqlx::query!("SELECT id FROM api_groups WHERE id = $1 FOR UPDATE", id)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Holds the user's row until the commit.
-    pub async fn lock_user(&mut self, id: &str) -> Result<(), AppError> {
-        sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", id)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        Ok(())
-    }
-
-    /// Holds the project's row until the commit.
-    pub async fn lock_project(&mut self, id: &str) -> Result<(), AppError> {
-        sqlx::query!("SELECT id FROM projects WHERE id = $1 FOR UPDATE", id)
+    /// Holds `holder`'s row `id` until the commit: what it counts stays counted.
+    pub async fn lock(&mut self, holder: Holder, id: &str) -> Result<(), AppError> {
+        let statement = format!("SELECT id FROM {} WHERE id = $1 FOR UPDATE", holder.table());
+        sqlx::query(&statement)
+            .bind(id)
             .fetch_one(&mut *self.tx)
             .await?;
         Ok(())

@@ -14,7 +14,7 @@ use crate::model::certificate::{
 use crate::model::permission::actions;
 use crate::services::audit::Target;
 use crate::services::caller::Caller;
-use crate::services::change::Change;
+use crate::services::change::{Change, Holder};
 use crate::services::secrets::MasterKey;
 use crate::services::{apig::api_groups, apig::certificates, apig::gateways, ids};
 
@@ -213,7 +213,7 @@ pub async fn bind(
     }
     check_settings(pool, caller, gateway_id, settings).await?;
     let mut change = Change::served(pool, caller).await?;
-    change.lock_api_group(group_id).await?;
+    change.lock(Holder::ApiGroup, group_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM api_group_domains WHERE group_id = $1"#,
         group_id

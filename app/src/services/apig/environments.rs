@@ -14,7 +14,7 @@ use crate::model::paging::Page;
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::change::Change;
+use crate::services::change::{Change, Holder};
 use crate::services::holding::Holding;
 use crate::services::{apig::api_groups, apig::gateways, ids};
 
@@ -328,7 +328,7 @@ pub async fn create_variable(
     validate_variable_name("variable_name", &new.name)?;
     validate_variable_value("variable_value", &new.value)?;
     let mut change = Change::served(pool, caller).await?;
-    change.lock_api_group(&group.id).await?;
+    change.lock(Holder::ApiGroup, &group.id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM env_variables WHERE group_id = $1 AND env_id = $2"#,
         group.id,

@@ -10,7 +10,7 @@ use crate::model::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
-use crate::services::change::Change;
+use crate::services::change::{Change, Holder};
 use crate::services::secrets::MasterKey;
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -52,7 +52,7 @@ pub async fn create(
     let sealed = master.seal(secret.as_bytes())?;
     let access_key = new_access_key();
     let mut change = Change::begin(pool, caller).await?;
-    change.lock_user(user_id).await?;
+    change.lock(Holder::User, user_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM access_keys WHERE user_id = $1"#,
         user_id

@@ -18,7 +18,7 @@ use crate::model::gateway::{
 use crate::model::paging::{Page, SortOrder};
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::change::Change;
+use crate::services::change::{Change, Holder};
 use crate::services::holding::Holding;
 use crate::services::ids;
 
@@ -186,7 +186,7 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
     let (begin, end) = new.maintenance();
     let mut change = Change::served(pool, caller).await?;
     // One creation at a time per project, so the count and the name check hold.
-    change.lock_project(&caller.project_id).await?;
+    change.lock(Holder::Project, &caller.project_id).await?;
     GATEWAYS
         .admit(&mut change, &caller.project_id, "", &new.name)
         .await?;
