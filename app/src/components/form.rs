@@ -209,3 +209,27 @@ where
         })
     }
 }
+
+/// A form's last row: Cancel (when the form can be left) and the submit button, which
+/// reads `busy` and is disabled while what it sent is on its way, or while `blocked` says
+/// the form is not ready.
+#[component]
+pub fn FormActions(
+    label: &'static str,
+    busy: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into, optional)] blocked: Option<Signal<bool>>,
+    #[prop(into, optional)] on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let disabled = move || pending.get() || blocked.is_some_and(|blocked| blocked.get());
+    view! {
+        <div class="form-actions">
+            {on_cancel.map(|cancel| view! {
+                <button type="button" class="btn btn-ghost" on:click=move |_| cancel.run(())>"Cancel"</button>
+            })}
+            <button type="submit" class="btn btn-primary" disabled=disabled>
+                {move || if pending.get() { busy } else { label }}
+            </button>
+        </div>
+    }
+}

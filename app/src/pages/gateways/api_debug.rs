@@ -3,6 +3,8 @@
 //! request the gateway sent to the backend, and the latency.
 use leptos::prelude::*;
 
+use crate::components::form::FormActions;
+
 use crate::api::apis::DebugApi;
 use crate::components::feedback::{failure, ErrorBanner};
 use crate::components::form::{field_errors, SelectField, TextField};
@@ -103,11 +105,7 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
                 <TextField label="Headers" id="debug_headers" multiline=true value=headers error=field_error("header")
                     hint="One Name: value per line."/>
                 <TextField label="Body" id="debug_body" multiline=true value=body error=field_error("body")/>
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=move || send.pending().get()>
-                        {move || if send.pending().get() { "Sending…" } else { "Send" }}
-                    </button>
-                </div>
+                <FormActions label="Send" busy="Sending…" pending=send.pending()/>
             </form>
         </section>
         {move || result().map(|r| {

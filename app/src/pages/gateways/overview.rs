@@ -2,6 +2,8 @@
 //! parameters (each editable), tags and inbound ports, and deletion after typing its name.
 //! Actions the signed-in user may not perform are not shown.
 use leptos::prelude::*;
+
+use crate::components::form::FormActions;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::json;
@@ -213,12 +215,8 @@ fn DetailsCard(
                         <TextField label="Description" id="description" multiline=true value=description error=field_error("description")/>
                         <SelectField label="Maintenance window" id="maintain_begin" value=begin options=maintenance_options()
                             error=field_error("maintain_begin")/>
-                        <div class="form-actions">
-                            <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(false)>"Cancel"</button>
-                            <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                                {move || if pending.get() { "Saving…" } else { "Save" }}
-                            </button>
-                        </div>
+                        <FormActions label="Save" busy="Saving…" pending
+                            on_cancel=Callback::new(move |()| editing.set(false))/>
                     </form>
                 }
                 .into_any()

@@ -2,6 +2,8 @@
 //! is shown once, right after it is created; keys can be disabled, enabled and deleted.
 use leptos::prelude::*;
 
+use crate::components::form::FormActions;
+
 use crate::components::heading::PageHeader;
 
 use super::secret::NewKeyDetails;
@@ -241,12 +243,8 @@ fn CreateKeyForm(
                     />
                     {move || description_error().map(|message| view! { <p class="field-error">{message}</p> })}
                 </div>
-                <div class="form-actions">
-                    <button type="button" class="btn" on:click=move |_| on_cancel()>"Cancel"</button>
-                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>
-                        {move || if create.pending().get() { "Creating…" } else { "Create" }}
-                    </button>
-                </div>
+                <FormActions label="Create" busy="Creating…" pending=create.pending()
+                    on_cancel=Callback::new(move |()| on_cancel())/>
             </form>
         </section>
     }

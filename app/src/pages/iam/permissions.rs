@@ -2,6 +2,8 @@
 //! in IAM's JSON policy language with an editor that checks them as the user types.
 use leptos::prelude::*;
 
+use crate::components::form::FormActions;
+
 use crate::components::heading::PageHeader;
 
 use super::policy_editor::{PolicyEditor, TEMPLATE};
@@ -400,16 +402,9 @@ fn PolicyForm(
                 {move || description_error.get().map(|message| view! { <p class="field-error">{message}</p> })}
             </div>
             <PolicyEditor document problem server_error=document_error/>
-            <div class="form-actions">
-                <button type="button" class="btn" on:click=move |_| on_close()>"Cancel"</button>
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    disabled=move || problem.get().is_some() || save.pending().get()
-                >
-                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
-                </button>
-            </div>
+            <FormActions label="Save" busy="Saving…" pending=save.pending()
+                blocked=Signal::derive(move || problem.get().is_some())
+                on_cancel=Callback::new(move |()| on_close())/>
         </form>
     }
     .into_any()

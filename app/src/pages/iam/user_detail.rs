@@ -3,6 +3,8 @@
 //! confirmation that says what goes with them. Actions the signed-in user may not perform
 //! are not shown.
 use leptos::prelude::*;
+
+use crate::components::form::FormActions;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -284,12 +286,8 @@ fn EditForm(user: User, edit: ServerAction<UpdateUser>, editing: RwSignal<bool>)
                 error=field_error("enabled")
                 hint="A disabled user can neither sign in nor call APIs."
             />
-            <div class="form-actions">
-                <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(false)>"Cancel"</button>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Saving…" } else { "Save changes" }}
-                </button>
-            </div>
+            <FormActions label="Save changes" busy="Saving…" pending
+                on_cancel=Callback::new(move |()| editing.set(false))/>
         </form>
     }
     .into_any()
@@ -383,11 +381,7 @@ fn PasswordCard(
                     value=confirm
                     error=field_error("confirm_password")
                 />
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                        {move || if pending.get() { "Resetting…" } else { "Reset password" }}
-                    </button>
-                </div>
+                <FormActions label="Reset password" busy="Resetting…" pending/>
             </form>
         </section>
     }

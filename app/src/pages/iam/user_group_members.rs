@@ -2,6 +2,8 @@
 //! from the user list, and removing a member (confirmed in the page's dialog).
 use leptos::prelude::*;
 
+use crate::components::form::FormActions;
+
 use super::user_group_detail::{Changes, Removal};
 use super::users::enabled_badge;
 use crate::api::iam::{list_users, AddMember};
@@ -210,16 +212,9 @@ fn AddMemberForm(
                     })}
                 </Transition>
             </div>
-            <div class="form-actions">
-                <button type="button" class="btn" on:click=move |_| on_close()>"Cancel"</button>
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    disabled=move || chosen.get().is_empty() || add.pending().get()
-                >
-                    {move || if add.pending().get() { "Adding…" } else { "Add to group" }}
-                </button>
-            </div>
+            <FormActions label="Add to group" busy="Adding…" pending=add.pending()
+                blocked=Signal::derive(move || chosen.get().is_empty())
+                on_cancel=Callback::new(move |()| on_close())/>
         </form>
     }
     .into_any()

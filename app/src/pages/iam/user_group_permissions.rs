@@ -3,6 +3,8 @@
 //! revoking a grant (confirmed in the page's dialog).
 use leptos::prelude::*;
 
+use crate::components::form::FormActions;
+
 use super::user_group_detail::{Changes, Removal};
 use crate::api::iam::{list_policies, list_projects, Grant as GrantPolicy};
 use crate::components::feedback::{ErrorBanner, Loading};
@@ -181,16 +183,9 @@ fn GrantForm(
                     scope_error,
                 )}
             </div>
-            <div class="form-actions">
-                <button type="button" class="btn" on:click=move |_| on_close()>"Cancel"</button>
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    disabled=move || policy_id.get().is_empty() || grant.pending().get()
-                >
-                    {move || if grant.pending().get() { "Granting…" } else { "Grant" }}
-                </button>
-            </div>
+            <FormActions label="Grant" busy="Granting…" pending=grant.pending()
+                blocked=Signal::derive(move || policy_id.get().is_empty())
+                on_cancel=Callback::new(move |()| on_close())/>
         </form>
     }
     .into_any()
