@@ -15,23 +15,36 @@ use crate::services::audit::{self, Target};
 use crate::services::caller::Caller;
 use crate::services::revision;
 
-/// What holds counted things (a gateway its API groups, a user its access keys), whose
-/// row a change locks.
+/// A table a change locks a row of (what holds counted things: a gateway its API groups, a
+/// user its access keys) or deletes a row from, by the row's key.
 #[derive(Debug, Clone, Copy)]
-pub enum Holder {
-    Gateway,
-    ApiGroup,
-    User,
-    Project,
+pub enum Table {
+    AccessKeys,
+    ApiGroupDomains,
+    ApiGroups,
+    ApiVersions,
+    Apis,
+    Certificates,
+    EnvVariables,
+    Gateways,
+    Projects,
+    Users,
 }
 
-impl Holder {
-    fn table(self) -> &'static str {
+impl Table {
+    /// The table's name and its key column.
+    fn name_and_key(self) -> (&'static str, &'static str) {
         match self {
-            Holder::Gateway => "gateways",
-            Holder::ApiGroup => "api_groups",
-            Holder::User => "users",
-            Holder::Project => "projects",
+            Table::AccessKeys => ("access_keys", "access_key"),
+            Table::ApiGroupDomains => ("api_group_domains", "id"),
+            Table::ApiGroups => ("api_groups", "id"),
+            Table::ApiVersions => ("api_versions", "id"),
+            Table::Apis => ("apis", "id"),
+            Table::Certificates => ("certificates", "id"),
+            Table::EnvVariables => ("env_variables", "id"),
+            Table::Gateways => ("gateways", "id"),
+            Table::Projects => ("projects", "id"),
+            Table::Users => ("users", "id"),
         }
     }
 }
@@ -73,12 +86,25 @@ impl<'a> Change<'a> {
         })
     }
 
-    /// Holds `holder`'s row `id` until the commit: what it counts stays counted.
-    pub async fn lock(&mut self, holder: Holder, id: &str) -> Result<(), AppError> {
-        let statement = format!("SELECT id FROM {} WHERE id = $1 FOR UPDATE", holder.table());
+    /// Holds the row `key` of `table` until the commit: what it counts stays counted.
+    pub async fn lock(&mut self, table: Table, key: &str) -> Result<(), AppError> {
+        let (name, column) = table.name_and_key();
+        let statement = format!("SELECT 1 FROM {name} WHERE {column} = $1 FOR UPDATE");
         sqlx::query(&statement)
-            .bind(id)
+            .bind(key)
             .fetch_one(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes the row `key` of `table`; what refers to it goes with it, by its foreign
+    /// keys.
+    pub async fn delete(&mut self, table: Table, key: &str) -> Result<(), AppError> {
+        let (name, column) = table.name_and_key();
+        let statement = format!("DELETE FROM {name} WHERE {column} = $1");
+        sqlx::query(&statement)
+            .bind(key)
+            .execute(&mut *self.tx)
             .await?;
         Ok(())
     }

@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool};
 use crate::error::{AppError, Kind};
 use crate::model::permission::Action;
 use crate::services::caller::Caller;
-use crate::services::change::{Change, Holder};
+use crate::services::change::{Change, Table};
 use crate::services::ids;
 
 /// One kind of thing an owner holds: its table, the owner's column, and how a refusal
@@ -91,7 +91,7 @@ impl Holding {
         action: Action,
     ) -> Result<String, AppError> {
         let mut change = Change::served(pool, caller).await?;
-        change.lock(Holder::Gateway, gateway_id).await?;
+        change.lock(Table::Gateways, gateway_id).await?;
         self.admit(&mut change, gateway_id, gateway_name, name)
             .await?;
         let id = ids::new_id();

@@ -13,7 +13,7 @@ use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::change::Change;
+use crate::services::change::{Change, Table};
 use crate::services::holding::Holding;
 use crate::services::{apig::gateways, ids};
 
@@ -284,9 +284,7 @@ pub async fn delete(
         ));
     }
     let mut change = Change::served(pool, caller).await?;
-    sqlx::query!("DELETE FROM api_groups WHERE id = $1", id)
-        .execute(&mut *change)
-        .await?;
+    change.delete(Table::ApiGroups, id).await?;
     change
         .commit_on(actions::apig::groups::delete, id, &current.name, "")
         .await?;

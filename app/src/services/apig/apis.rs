@@ -20,7 +20,7 @@ use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::change::{Change, Holder};
+use crate::services::change::{Change, Table};
 use crate::services::{apig::api_groups, apig::gateways, ids};
 
 /// The longest backend timeout the gateway allows (its `backend_timeout` parameter).
@@ -152,7 +152,7 @@ pub async fn create(
     let gateway = gateways::get(pool, caller, gateway_id).await?;
     check(pool, caller, gateway_id, definition, "").await?;
     let mut change = Change::served(pool, caller).await?;
-    change.lock(Holder::Gateway, gateway_id).await?;
+    change.lock(Table::Gateways, gateway_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM apis WHERE gateway_id = $1"#,
         gateway_id
@@ -421,9 +421,7 @@ pub async fn delete(
         ));
     }
     let mut change = Change::begin(pool, caller).await?;
-    sqlx::query!("DELETE FROM apis WHERE id = $1", id)
-        .execute(&mut *change)
-        .await?;
+    change.delete(Table::Apis, id).await?;
     change
         .commit_on(
             actions::apig::apis::delete,

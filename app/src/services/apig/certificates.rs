@@ -15,7 +15,7 @@ use crate::model::paging::Page;
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::change::Change;
+use crate::services::change::{Change, Table};
 use crate::services::holding::Holding;
 use crate::services::secrets::MasterKey;
 use crate::services::{apig::gateways, ids};
@@ -357,9 +357,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppE
         ));
     }
     let mut change = Change::served(pool, caller).await?;
-    sqlx::query!("DELETE FROM certificates WHERE id = $1", id)
-        .execute(&mut *change)
-        .await?;
+    change.delete(Table::Certificates, id).await?;
     change
         .commit_on(
             actions::apig::domains::unbindCertificate,

@@ -14,7 +14,7 @@ use crate::model::certificate::{
 use crate::model::permission::actions;
 use crate::services::audit::Target;
 use crate::services::caller::Caller;
-use crate::services::change::{Change, Holder};
+use crate::services::change::{Change, Table};
 use crate::services::secrets::MasterKey;
 use crate::services::{apig::api_groups, apig::certificates, apig::gateways, ids};
 
@@ -213,7 +213,7 @@ pub async fn bind(
     }
     check_settings(pool, caller, gateway_id, settings).await?;
     let mut change = Change::served(pool, caller).await?;
-    change.lock(Holder::ApiGroup, group_id).await?;
+    change.lock(Table::ApiGroups, group_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM api_group_domains WHERE group_id = $1"#,
         group_id
@@ -326,9 +326,7 @@ pub async fn unbind(
 ) -> Result<(), AppError> {
     let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
     let mut change = Change::served(pool, caller).await?;
-    sqlx::query!("DELETE FROM api_group_domains WHERE id = $1", domain_id)
-        .execute(&mut *change)
-        .await?;
+    change.delete(Table::ApiGroupDomains, domain_id).await?;
     change
         .commit_on(
             actions::apig::domains::delete,

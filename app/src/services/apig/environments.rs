@@ -14,7 +14,7 @@ use crate::model::paging::Page;
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::change::{Change, Holder};
+use crate::services::change::{Change, Table};
 use crate::services::holding::Holding;
 use crate::services::{apig::api_groups, apig::gateways, ids};
 
@@ -328,7 +328,7 @@ pub async fn create_variable(
     validate_variable_name("variable_name", &new.name)?;
     validate_variable_value("variable_value", &new.value)?;
     let mut change = Change::served(pool, caller).await?;
-    change.lock(Holder::ApiGroup, &group.id).await?;
+    change.lock(Table::ApiGroups, &group.id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM env_variables WHERE group_id = $1 AND env_id = $2"#,
         group.id,
@@ -422,9 +422,7 @@ pub async fn delete_variable(
 ) -> Result<(), AppError> {
     let current = get_variable(pool, caller, gateway_id, id).await?;
     let mut change = Change::served(pool, caller).await?;
-    sqlx::query!("DELETE FROM env_variables WHERE id = $1", id)
-        .execute(&mut *change)
-        .await?;
+    change.delete(Table::EnvVariables, id).await?;
     change
         .commit_on(actions::apig::variables::delete, id, &current.name, "")
         .await?;

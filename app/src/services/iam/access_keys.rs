@@ -10,7 +10,7 @@ use crate::model::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Caller;
-use crate::services::change::{Change, Holder};
+use crate::services::change::{Change, Table};
 use crate::services::secrets::MasterKey;
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -52,7 +52,7 @@ pub async fn create(
     let sealed = master.seal(secret.as_bytes())?;
     let access_key = new_access_key();
     let mut change = Change::begin(pool, caller).await?;
-    change.lock(Holder::User, user_id).await?;
+    change.lock(Table::Users, user_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM access_keys WHERE user_id = $1"#,
         user_id
@@ -178,9 +178,7 @@ pub async fn update(
 pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<(), AppError> {
     let current = get(pool, &caller.account_id, access_key).await?;
     let mut change = Change::begin(pool, caller).await?;
-    sqlx::query!("DELETE FROM access_keys WHERE access_key = $1", access_key)
-        .execute(&mut *change)
-        .await?;
+    change.delete(Table::AccessKeys, access_key).await?;
     change
         .commit_on(
             actions::iam::credentials::deleteCredential,

@@ -10,7 +10,7 @@ use crate::model::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::change::Change;
+use crate::services::change::{Change, Table};
 use crate::services::{apig::environments, apig::gateways, ids};
 
 /// Records the version as live in its environment (a new publish id each time).
@@ -439,9 +439,7 @@ pub async fn delete_version(
         ));
     }
     let mut change = Change::begin(pool, caller).await?;
-    sqlx::query!("DELETE FROM api_versions WHERE id = $1", version_id)
-        .execute(&mut *change)
-        .await?;
+    change.delete(Table::ApiVersions, version_id).await?;
     change
         .commit_on(
             actions::apig::apis::offline,

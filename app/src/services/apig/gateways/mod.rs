@@ -18,7 +18,7 @@ use crate::model::gateway::{
 use crate::model::paging::{Page, SortOrder};
 use crate::services::audit::format_time;
 use crate::services::caller::Caller;
-use crate::services::change::{Change, Holder};
+use crate::services::change::{Change, Table};
 use crate::services::holding::Holding;
 use crate::services::ids;
 
@@ -186,7 +186,7 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
     let (begin, end) = new.maintenance();
     let mut change = Change::served(pool, caller).await?;
     // One creation at a time per project, so the count and the name check hold.
-    change.lock(Holder::Project, &caller.project_id).await?;
+    change.lock(Table::Projects, &caller.project_id).await?;
     GATEWAYS
         .admit(&mut change, &caller.project_id, "", &new.name)
         .await?;
@@ -431,9 +431,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Re
         ));
     }
     let mut change = Change::served(pool, caller).await?;
-    sqlx::query!("DELETE FROM gateways WHERE id = $1", id)
-        .execute(&mut *change)
-        .await?;
+    change.delete(Table::Gateways, id).await?;
     change
         .commit_on(
             actions::apig::instances::delete,

@@ -2,7 +2,7 @@
 //! ports. Each change is audited and bumps the configuration revision.
 use super::*;
 use crate::model::permission::actions;
-use crate::services::change::{Change, Holder};
+use crate::services::change::{Change, Table};
 
 /// Every supported parameter: its setting, or its default.
 pub async fn features(
@@ -189,7 +189,7 @@ pub async fn add_ingress_port(
         other => other,
     })?;
     let mut change = Change::served(pool, caller).await?;
-    change.lock(Holder::Gateway, id).await?;
+    change.lock(Table::Gateways, id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateway_ingress_ports WHERE gateway_id = $1"#,
         id
