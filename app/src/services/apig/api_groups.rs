@@ -287,6 +287,5 @@ pub async fn delete(
     change.delete(Table::ApiGroups, id).await?;
     change
         .commit_on(actions::apig::groups::delete, id, &current.name, "")
-        .await?;
-    Ok(())
+        .await
 }

@@ -429,6 +429,5 @@ pub async fn delete(
             &current.definition.name,
             "",
         )
-        .await?;
-    Ok(())
+        .await
 }

@@ -228,8 +228,7 @@ pub async fn delete(
     .await?;
     change
         .commit_on(actions::apig::envs::delete, id, &current.name, "")
-        .await?;
-    Ok(())
+        .await
 }
 
 /// Filters of the variable list.
@@ -425,6 +424,5 @@ pub async fn delete_variable(
     change.delete(Table::EnvVariables, id).await?;
     change
         .commit_on(actions::apig::variables::delete, id, &current.name, "")
-        .await?;
-    Ok(())
+        .await
 }

@@ -186,8 +186,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<
             &current.user_id,
             "",
         )
-        .await?;
-    Ok(())
+        .await
 }
 
 /// What a signature check needs: the key's owner and its secret, if the key is active (or,

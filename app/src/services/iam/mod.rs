@@ -13,3 +13,26 @@ pub mod signin;
 pub mod tokens;
 pub mod user_groups;
 pub mod users;
+
+use sqlx::postgres::PgQueryResult;
+
+use crate::error::{AppError, Kind};
+
+/// Checks a write that an account-wide name guards (`ON CONFLICT DO NOTHING` on insert,
+/// `NOT EXISTS` on update): it wrote nothing when another `kind` of the account, a `what`,
+/// has the name `name`.
+pub(crate) fn name_was_free(
+    written: PgQueryResult,
+    kind: Kind,
+    what: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    if written.rows_affected() == 0 {
+        return Err(AppError::taken(
+            kind,
+            "name",
+            format!("A {what} named {name} already exists."),
+        ));
+    }
+    Ok(())
+}

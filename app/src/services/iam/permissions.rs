@@ -1,6 +1,8 @@
 //! Policies: the system ones built into Portico and the account's custom ones.
 use sqlx::PgPool;
 
+use super::name_was_free;
+
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, PermissionPolicy};
@@ -9,7 +11,7 @@ use crate::model::permission::document::{self, PermissionDocument};
 use crate::model::permission::system::{
     system_policy, PermissionPolicyKind, SystemPermissionPolicy, SYSTEM_POLICIES,
 };
-use crate::services::audit::{format_time, Target};
+use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
 use crate::services::ids::new_id;
@@ -107,7 +109,7 @@ pub async fn create(
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = new_id();
     let mut change = Change::begin(pool, caller).await?;
-    let inserted = sqlx::query!(
+    let written = sqlx::query!(
         "INSERT INTO permission_policies (id, account_id, name, description, document) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (account_id, name) DO NOTHING",
         id,
@@ -118,23 +120,9 @@ pub async fn create(
     )
     .execute(&mut *change)
     .await?;
-    if inserted.rows_affected() == 0 {
-        return Err(AppError::taken(
-            Kind::Policy,
-            "name",
-            format!("A policy named {name} already exists."),
-        ));
-    }
+    name_was_free(written, Kind::Policy, "policy", name)?;
     change
-        .commit(
-            actions::iam::policies::create,
-            Target {
-                kind: "policy",
-                id: &id,
-                name,
-            },
-            "",
-        )
+        .commit_on(actions::iam::policies::create, &id, name, "")
         .await?;
     get(pool, caller, &id).await
 }
@@ -159,7 +147,7 @@ pub async fn update(
     let document = validate(name, description, text.unwrap_or(&current.document))?;
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut change = Change::begin(pool, caller).await?;
-    let updated = sqlx::query!(
+    let written = sqlx::query!(
         "UPDATE permission_policies SET name = $3, description = $4, document = $5, updated_at = now()
           WHERE account_id = $1 AND id = $2
             AND NOT EXISTS (SELECT 1 FROM permission_policies o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
@@ -171,23 +159,9 @@ pub async fn update(
     )
     .execute(&mut *change)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::taken(
-            Kind::Policy,
-            "name",
-            format!("A policy named {name} already exists."),
-        ));
-    }
+    name_was_free(written, Kind::Policy, "policy", name)?;
     change
-        .commit(
-            actions::iam::policies::update,
-            Target {
-                kind: "policy",
-                id: policy_id,
-                name,
-            },
-            "",
-        )
+        .commit_on(actions::iam::policies::update, policy_id, name, "")
         .await?;
     get(pool, caller, policy_id).await
 }
@@ -236,6 +210,5 @@ pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(
     .await?;
     change
         .commit_on(actions::iam::policies::delete, policy_id, &current.name, "")
-        .await?;
-    Ok(())
+        .await
 }

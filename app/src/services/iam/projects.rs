@@ -1,6 +1,8 @@
 //! Projects of the account, and the console frame's view of them.
 use sqlx::PgPool;
 
+use super::name_was_free;
+
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::permission::actions;
@@ -108,7 +110,7 @@ pub async fn create(
     validate_project(name, description)?;
     let id = crate::services::ids::new_id();
     let mut change = crate::services::change::Change::begin(pool, caller).await?;
-    let inserted = sqlx::query!(
+    let written = sqlx::query!(
         "INSERT INTO projects (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
         id,
@@ -118,20 +120,9 @@ pub async fn create(
     )
     .execute(&mut *change)
     .await?;
-    if inserted.rows_affected() == 0 {
-        return Err(AppError::taken(
-            Kind::Project,
-            "name",
-            format!("A project named {name} already exists."),
-        ));
-    }
-    let target = crate::services::audit::Target {
-        kind: "project",
-        id: &id,
-        name,
-    };
+    name_was_free(written, Kind::Project, "project", name)?;
     change
-        .commit(actions::iam::projects::create, target, "")
+        .commit_on(actions::iam::projects::create, &id, name, "")
         .await?;
     find(pool, &caller.account_id, &id).await
 }
@@ -154,7 +145,7 @@ pub async fn update(
     }
     validate_project(name, description.unwrap_or(""))?;
     let mut change = crate::services::change::Change::begin(pool, caller).await?;
-    let updated = sqlx::query!(
+    let written = sqlx::query!(
         "UPDATE projects SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2
             AND NOT EXISTS (SELECT 1 FROM projects o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
@@ -165,20 +156,9 @@ pub async fn update(
     )
     .execute(&mut *change)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::taken(
-            Kind::Project,
-            "name",
-            format!("A project named {name} already exists."),
-        ));
-    }
-    let target = crate::services::audit::Target {
-        kind: "project",
-        id: project_id,
-        name,
-    };
+    name_was_free(written, Kind::Project, "project", name)?;
     change
-        .commit(actions::iam::projects::update, target, "")
+        .commit_on(actions::iam::projects::update, project_id, name, "")
         .await?;
     find(pool, &caller.account_id, project_id).await
 }

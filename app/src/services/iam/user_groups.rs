@@ -1,6 +1,8 @@
 //! IAM user groups, their members, and the policies granted to them per project.
 use sqlx::PgPool;
 
+use super::name_was_free;
+
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, Grant, PermissionPolicy, User, UserGroup};
@@ -8,7 +10,7 @@ use crate::model::permission::actions;
 use crate::model::permission::grant::{account_wide_actions, demands};
 use crate::model::permission::parse;
 use crate::model::ProjectRef;
-use crate::services::audit::{format_time, Target};
+use crate::services::audit::format_time;
 use crate::services::caller::Caller;
 use crate::services::change::Change;
 use crate::services::{iam::authz, iam::permissions, ids::new_id};
@@ -71,7 +73,7 @@ pub async fn create(
     iam::validate_description("description", description)?;
     let id = new_id();
     let mut change = Change::begin(pool, caller).await?;
-    let inserted = sqlx::query!(
+    let written = sqlx::query!(
         "INSERT INTO user_groups (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
         id,
@@ -81,23 +83,9 @@ pub async fn create(
     )
     .execute(&mut *change)
     .await?;
-    if inserted.rows_affected() == 0 {
-        return Err(AppError::taken(
-            Kind::UserGroup,
-            "name",
-            format!("A user group named {name} already exists."),
-        ));
-    }
+    name_was_free(written, Kind::UserGroup, "user group", name)?;
     change
-        .commit(
-            actions::iam::groups::create,
-            Target {
-                kind: "group",
-                id: &id,
-                name,
-            },
-            "",
-        )
+        .commit_on(actions::iam::groups::create, &id, name, "")
         .await?;
     get(pool, caller, &id).await
 }
@@ -116,7 +104,7 @@ pub async fn update(
         iam::validate_description("description", description)?;
     }
     let mut change = Change::begin(pool, caller).await?;
-    let updated = sqlx::query!(
+    let written = sqlx::query!(
         "UPDATE user_groups SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2
             AND NOT EXISTS (SELECT 1 FROM user_groups o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
@@ -127,23 +115,9 @@ pub async fn update(
     )
     .execute(&mut *change)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::taken(
-            Kind::UserGroup,
-            "name",
-            format!("A user group named {name} already exists."),
-        ));
-    }
+    name_was_free(written, Kind::UserGroup, "user group", name)?;
     change
-        .commit(
-            actions::iam::groups::update,
-            Target {
-                kind: "group",
-                id: group_id,
-                name,
-            },
-            "",
-        )
+        .commit_on(actions::iam::groups::update, group_id, name, "")
         .await?;
     get(pool, caller, group_id).await
 }
@@ -166,8 +140,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<()
     .await?;
     change
         .commit_on(actions::iam::groups::delete, group_id, &group.name, "")
-        .await?;
-    Ok(())
+        .await
 }
 
 /// Adds a user to a group (no change if already a member).
@@ -195,8 +168,7 @@ pub async fn add_member(
             &group.name,
             &detail,
         )
-        .await?;
-    Ok(())
+        .await
 }
 
 pub async fn remove_member(
@@ -235,8 +207,7 @@ pub async fn remove_member(
             &group.name,
             &detail,
         )
-        .await?;
-    Ok(())
+        .await
 }
 
 pub async fn is_member(
@@ -322,8 +293,7 @@ pub async fn grant(
             &group.name,
             &detail,
         )
-        .await?;
-    Ok(())
+        .await
 }
 
 /// The policy `policy_id` if `caller` may grant it in `project_id` (all projects with
@@ -441,8 +411,7 @@ pub async fn revoke(
             &group.name,
             &detail,
         )
-        .await?;
-    Ok(())
+        .await
 }
 
 /// The policies granted to a group, with where they apply.

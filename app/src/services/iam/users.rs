@@ -1,6 +1,8 @@
 //! IAM users of the account.
 use sqlx::PgPool;
 
+use super::name_was_free;
+
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, NewUser, User, UserChange};
@@ -102,7 +104,7 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
     let hash = passwords::hash(new.password.clone()).await?;
     let id = new_id();
     let mut change = Change::begin(pool, caller).await?;
-    let inserted = sqlx::query!(
+    let written = sqlx::query!(
         "INSERT INTO users (id, account_id, name, email, description, enabled, access_mode, password_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, name) DO NOTHING",
         id,
@@ -116,13 +118,7 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
     )
     .execute(&mut *change)
     .await?;
-    if inserted.rows_affected() == 0 {
-        return Err(AppError::taken(
-            Kind::User,
-            "name",
-            format!("A user named {} already exists.", new.name),
-        ));
-    }
+    name_was_free(written, Kind::User, "user", &new.name)?;
     change
         .commit_on(actions::iam::users::create, &id, &new.name, "")
         .await?;
@@ -158,7 +154,7 @@ pub async fn update(
         None => None,
     };
     let mut work = Change::begin(pool, caller).await?;
-    let updated = sqlx::query!(
+    let written = sqlx::query!(
         "UPDATE users SET name = $3, email = coalesce($4, email), description = coalesce($5, description),
                 enabled = coalesce($6, enabled), access_mode = coalesce($7, access_mode),
                 password_hash = coalesce($8, password_hash),
@@ -179,13 +175,7 @@ pub async fn update(
     )
     .execute(&mut *work)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::taken(
-            Kind::User,
-            "name",
-            format!("A user named {name} already exists."),
-        ));
-    }
+    name_was_free(written, Kind::User, "user", &name)?;
     let detail = if change.password.is_some() {
         "password reset"
     } else {
@@ -269,6 +259,5 @@ pub async fn delete(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<(),
     .await?;
     change
         .commit_on(actions::iam::users::delete, user_id, &user.name, "")
-        .await?;
-    Ok(())
+        .await
 }

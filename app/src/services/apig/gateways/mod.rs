@@ -439,6 +439,5 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Re
             &current.name,
             &held.describe(),
         )
-        .await?;
-    Ok(())
+        .await
 }

@@ -238,6 +238,5 @@ pub async fn delete_ingress_port(
             &current.name,
             &format!("inbound port {} {} removed", removed.protocol, removed.port),
         )
-        .await?;
-    Ok(())
+        .await
 }
