@@ -53,6 +53,21 @@ async fn path_parameter(parts: &mut Parts, name: &str) -> Result<String, ApiErro
         .ok_or_else(|| AppError::Internal(format!("the route has no {{{name}}}")).into())
 }
 
+/// A caller allowed what a handler does, with the database to do it in. It reads as the
+/// `Caller` it holds (`&allowed` where a service takes `&Caller`).
+pub struct Allowed {
+    pub pool: PgPool,
+    caller: Caller,
+}
+
+impl std::ops::Deref for Allowed {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
+}
+
 /// The caller with what checking an action needs.
 struct Pending {
     pool: PgPool,
@@ -66,13 +81,20 @@ impl Pending {
         action: Action,
         scope: Scope<'_>,
         target: Target<'_>,
-    ) -> Result<Caller, ApiError> {
+    ) -> Result<Allowed, ApiError> {
         authz::require_in(&self.pool, &self.caller, action, scope, target).await?;
-        Ok(self.caller)
+        Ok(self.allowed())
+    }
+
+    fn allowed(self) -> Allowed {
+        Allowed {
+            pool: self.pool,
+            caller: self.caller,
+        }
     }
 
     /// `action` across the project, on `id` (none: on nothing in particular).
-    async fn across(self, action: Action, id: &str) -> Result<Caller, ApiError> {
+    async fn across(self, action: Action, id: &str) -> Result<Allowed, ApiError> {
         let target = Target {
             kind: action.target_kind(),
             id,
@@ -82,7 +104,7 @@ impl Pending {
     }
 
     /// `action` on what `owner` owns (the refusal names the owner).
-    async fn owned_by(self, action: Action, owner: &str) -> Result<Caller, ApiError> {
+    async fn owned_by(self, action: Action, owner: &str) -> Result<Allowed, ApiError> {
         let target = Target {
             kind: action.target_kind(),
             id: "",
@@ -124,33 +146,33 @@ impl InAccount {
     }
 
     /// The caller, allowed `action`.
-    pub async fn allow(self, action: Action) -> Result<Caller, ApiError> {
+    pub async fn allow(self, action: Action) -> Result<Allowed, ApiError> {
         self.0.across(action, "").await
     }
 
     /// The caller, allowed `action` on the thing `id` (the refusal names it).
-    pub async fn allow_on(self, action: Action, id: &str) -> Result<Caller, ApiError> {
+    pub async fn allow_on(self, action: Action, id: &str) -> Result<Allowed, ApiError> {
         self.0.across(action, id).await
     }
 
     /// The caller, allowed `action` on what `owner` owns, which needs no permission when
     /// the caller is the owner.
-    pub async fn allow_unless_own(self, action: Action, owner: &str) -> Result<Caller, ApiError> {
+    pub async fn allow_unless_own(self, action: Action, owner: &str) -> Result<Allowed, ApiError> {
         if owner == self.user_id() {
-            return Ok(self.0.caller);
+            return Ok(self.0.allowed());
         }
         self.0.owned_by(action, owner).await
     }
 
     /// The caller, allowed `action` on what `owner` owns, the caller's own included.
-    pub async fn allow_owned_by(self, action: Action, owner: &str) -> Result<Caller, ApiError> {
+    pub async fn allow_owned_by(self, action: Action, owner: &str) -> Result<Allowed, ApiError> {
         self.0.owned_by(action, owner).await
     }
 
     /// The caller acting on themselves (their own password, contact details, access keys
     /// or token), which needs no permission: the handler has checked that it is so.
-    pub fn as_self(self) -> Caller {
-        self.0.caller
+    pub fn as_self(self) -> Allowed {
+        self.0.allowed()
     }
 }
 
@@ -186,25 +208,25 @@ impl FromRequestParts<MgmtState> for InProject {
 
 impl InProject {
     /// The caller, allowed `action` across the project.
-    pub async fn allow(self, action: Action) -> Result<Caller, ApiError> {
+    pub async fn allow(self, action: Action) -> Result<Allowed, ApiError> {
         self.0.across(action, "").await
     }
 
     /// The caller, allowed `action` on the thing `id` across the project.
-    pub async fn allow_on(self, action: Action, id: &str) -> Result<Caller, ApiError> {
+    pub async fn allow_on(self, action: Action, id: &str) -> Result<Allowed, ApiError> {
         self.0.across(action, id).await
     }
 
     /// The caller, allowed `action` somewhere in the project: a list, which the service
     /// filters to where the caller may see.
-    pub async fn allow_anywhere(self, action: Action) -> Result<Caller, ApiError> {
+    pub async fn allow_anywhere(self, action: Action) -> Result<Allowed, ApiError> {
         self.0
             .check(action, Scope::Anywhere, authz::any(action))
             .await
     }
 
     /// The caller, allowed `action` on the gateway `gateway_id` itself.
-    pub async fn allow_in(self, action: Action, gateway_id: &str) -> Result<Caller, ApiError> {
+    pub async fn allow_in(self, action: Action, gateway_id: &str) -> Result<Allowed, ApiError> {
         let target = Target {
             kind: action.target_kind(),
             id: gateway_id,
@@ -238,16 +260,15 @@ impl FromRequestParts<MgmtState> for InGateway {
 impl InGateway {
     /// The caller, allowed `action` inside the gateway, which exists (the refusal is
     /// audited against the gateway).
-    pub async fn allow(self, action: Action) -> Result<Caller, ApiError> {
-        let pool = self.project.0.pool.clone();
+    pub async fn allow(self, action: Action) -> Result<Allowed, ApiError> {
         let target = Target {
             kind: action.target_kind(),
             id: "",
             name: &self.gateway_id,
         };
         let scope = Scope::Gateway(&self.gateway_id);
-        let caller = self.project.0.check(action, scope, target).await?;
-        gateways::get(&pool, &caller, &self.gateway_id).await?;
-        Ok(caller)
+        let allowed = self.project.0.check(action, scope, target).await?;
+        gateways::get(&allowed.pool, &allowed, &self.gateway_id).await?;
+        Ok(allowed)
     }
 }

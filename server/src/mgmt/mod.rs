@@ -21,9 +21,12 @@ use sqlx::PgPool;
 use app::model::gateway::Endpoints;
 use app::services::secrets::MasterKey;
 
-pub use access::{InAccount, InGateway, InProject};
+pub use access::{Allowed, InAccount, InGateway, InProject};
 pub use error::ApiError;
 pub use extract::{page, Body, Path, Query};
+
+/// What most management handlers answer: a JSON body, or an APIG-style error.
+pub type Reply = Result<axum::Json<serde_json::Value>, ApiError>;
 
 /// Most items an IAM list returns at once.
 pub const MAX_LIST: i64 = 500;

@@ -14,7 +14,7 @@ use app::services::apig::environments::{self, VariableFilter};
 use app::services::{apig::api_groups, apig::domains};
 
 use super::{apig_time_of, precise};
-use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query};
+use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query, Reply};
 
 fn group(state: &MgmtState, group: &ApiGroup, bound: &[BoundDomain]) -> Value {
     let url_domains: Vec<Value> = bound
@@ -74,7 +74,7 @@ pub async fn list_groups(
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<GroupQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = gateway.allow(actions::apig::groups::list).await?;
     let filter = GroupFilter {
@@ -101,7 +101,7 @@ pub async fn show_group(
     State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, group_id)): Path<(String, String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::groups::get).await?;
     let found = api_groups::get(&state.pool, &caller, &instance_id, &group_id).await?;
     let bound = domains::of_groups(&state.pool, &instance_id, &[group_id]).await?;
@@ -113,7 +113,7 @@ pub async fn update_group(
     gateway: InGateway,
     Path((_, instance_id, group_id)): Path<(String, String, String)>,
     Body(body): Body<GroupBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::groups::update).await?;
     let updated = api_groups::update(
         &state.pool,
@@ -129,12 +129,11 @@ pub async fn update_group(
 }
 
 pub async fn delete_group(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, group_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::groups::delete).await?;
-    api_groups::delete(&state.pool, &caller, &instance_id, &group_id).await?;
+    api_groups::delete(&caller.pool, &caller, &instance_id, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,13 +144,12 @@ pub struct GroupCheck {
 
 /// Whether a group name is free in the gateway: 204 when it is.
 pub async fn check_group(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<GroupCheck>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::groups::list).await?;
-    api_groups::check_name(&state.pool, &caller, &instance_id, &body.group_name).await?;
+    api_groups::check_name(&caller.pool, &caller, &instance_id, &body.group_name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -171,14 +169,13 @@ pub struct EnvBody {
 }
 
 pub async fn create_env(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<EnvBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = gateway.allow(actions::apig::envs::create).await?;
     let created = environments::create(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &body.name,
@@ -197,15 +194,14 @@ pub struct EnvQuery {
 }
 
 pub async fn list_envs(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<EnvQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = gateway.allow(actions::apig::envs::list).await?;
     let (total, envs) = environments::list(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         query.name.as_deref(),
@@ -219,14 +215,13 @@ pub async fn list_envs(
 }
 
 pub async fn update_env(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, env_id)): Path<(String, String, String)>,
     Body(body): Body<EnvBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::envs::update).await?;
     let updated = environments::update(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &env_id,
@@ -238,12 +233,11 @@ pub async fn update_env(
 }
 
 pub async fn delete_env(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, env_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::envs::delete).await?;
-    environments::delete(&state.pool, &caller, &instance_id, &env_id).await?;
+    environments::delete(&caller.pool, &caller, &instance_id, &env_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -266,7 +260,6 @@ pub struct VariableBody {
 }
 
 pub async fn create_variable(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<VariableBody>,
@@ -279,7 +272,7 @@ pub async fn create_variable(
         name: body.variable_name,
         value: body.variable_value,
     };
-    let created = environments::create_variable(&state.pool, &caller, &instance_id, &new).await?;
+    let created = environments::create_variable(&caller.pool, &caller, &instance_id, &new).await?;
     Ok((StatusCode::CREATED, Json(variable(&created))))
 }
 
@@ -295,11 +288,10 @@ pub struct VariableQuery {
 }
 
 pub async fn list_variables(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<VariableQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = gateway.allow(actions::apig::variables::list).await?;
     let filter = VariableFilter {
@@ -309,7 +301,7 @@ pub async fn list_variables(
         exact: !precise(query.precise_search.as_deref(), &["variable_name"])?.is_empty(),
     };
     let (total, variables) =
-        environments::list_variables(&state.pool, &caller, &instance_id, &filter, page).await?;
+        environments::list_variables(&caller.pool, &caller, &instance_id, &filter, page).await?;
     let variables: Vec<Value> = variables.iter().map(variable).collect();
     Ok(Json(
         json!({ "size": variables.len(), "total": total, "variables": variables }),
@@ -317,13 +309,12 @@ pub async fn list_variables(
 }
 
 pub async fn show_variable(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, variable_id)): Path<(String, String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::variables::get).await?;
     let found =
-        environments::get_variable(&state.pool, &caller, &instance_id, &variable_id).await?;
+        environments::get_variable(&caller.pool, &caller, &instance_id, &variable_id).await?;
     Ok(Json(variable(&found)))
 }
 
@@ -333,14 +324,13 @@ pub struct VariableValue {
 }
 
 pub async fn update_variable(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, variable_id)): Path<(String, String, String)>,
     Body(body): Body<VariableValue>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::variables::create).await?;
     let updated = environments::update_variable(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &variable_id,
@@ -351,11 +341,10 @@ pub async fn update_variable(
 }
 
 pub async fn delete_variable(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, variable_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::variables::delete).await?;
-    environments::delete_variable(&state.pool, &caller, &instance_id, &variable_id).await?;
+    environments::delete_variable(&caller.pool, &caller, &instance_id, &variable_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

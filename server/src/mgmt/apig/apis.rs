@@ -1,6 +1,5 @@
 //! APIs (`apis`): create, list, show, update, delete and the route check, in the shapes
 //! `huaweicloudsdkapig` sends and reads. Their publishing is in `publishing`.
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -12,7 +11,7 @@ use app::services::apig::api_groups;
 use app::services::apig::apis::{self, ApiFilter};
 
 use super::{apig_time_of, precise, without};
-use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query};
+use crate::mgmt::{page, ApiError, Body, InGateway, Path, Query, Reply};
 
 /// The definition's fields with what APIG adds to them: each request and backend
 /// parameter's id.
@@ -87,13 +86,12 @@ pub(super) fn publish_resp(api_id: &str, api_name: &str, p: &Publication) -> Val
 }
 
 pub async fn create(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Body(definition): Body<ApiDefinition>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = gateway.allow(actions::apig::apis::create).await?;
-    let created = apis::create(&state.pool, &caller, &instance_id, &definition).await?;
+    let created = apis::create(&caller.pool, &caller, &instance_id, &definition).await?;
     Ok((StatusCode::CREATED, Json(api(&created))))
 }
 
@@ -119,11 +117,10 @@ pub struct ListQuery {
 }
 
 pub async fn list(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let page = page(query.offset, query.limit)?;
     let exact = precise(query.precise_search.as_deref(), &["name", "req_uri"])?;
     // Every mode lists what Portico has of an API; a mode it does not know is refused.
@@ -167,7 +164,7 @@ pub async fn list(
             .collect(),
         ..ApiFilter::default()
     };
-    let (total, found) = apis::list(&state.pool, &caller, &instance_id, &filter, page).await?;
+    let (total, found) = apis::list(&caller.pool, &caller, &instance_id, &filter, page).await?;
     // A list shows each API's frontend, as APIG's does; its backend is in its details.
     let items: Vec<Value> = found
         .iter()
@@ -179,33 +176,30 @@ pub async fn list(
 }
 
 pub async fn show(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::apis::get).await?;
-    let found = apis::get(&state.pool, &caller, &instance_id, &api_id).await?;
+    let found = apis::get(&caller.pool, &caller, &instance_id, &api_id).await?;
     Ok(Json(api(&found)))
 }
 
 pub async fn update(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Body(definition): Body<ApiDefinition>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::apis::update).await?;
-    let updated = apis::update(&state.pool, &caller, &instance_id, &api_id, &definition).await?;
+    let updated = apis::update(&caller.pool, &caller, &instance_id, &api_id, &definition).await?;
     Ok(Json(api(&updated)))
 }
 
 pub async fn delete(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::apis::delete).await?;
-    apis::delete(&state.pool, &caller, &instance_id, &api_id).await?;
+    apis::delete(&caller.pool, &caller, &instance_id, &api_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -223,25 +217,24 @@ pub struct CheckBody {
 
 /// Whether a name (`type: name`) or a route (`type: path`) is free in a group: 204 if so.
 pub async fn check(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<CheckBody>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::apis::list).await?;
-    api_groups::get(&state.pool, &caller, &instance_id, &body.group_id).await?;
+    api_groups::get(&caller.pool, &caller, &instance_id, &body.group_id).await?;
     let except = body.api_id.unwrap_or_default();
     match body.kind.as_str() {
         "name" => {
             let name = body.name.unwrap_or_default();
-            apis::conflicts(&state.pool, &body.group_id, Some(&name), None, &except).await?;
+            apis::conflicts(&caller.pool, &body.group_id, Some(&name), None, &except).await?;
         }
         "path" => {
             let method = body.req_method.unwrap_or_default();
             let uri = body.req_uri.unwrap_or_default();
             let mode = body.match_mode.unwrap_or_else(|| "NORMAL".to_owned());
             apis::conflicts(
-                &state.pool,
+                &caller.pool,
                 &body.group_id,
                 None,
                 Some((&method, &uri, &mode)),

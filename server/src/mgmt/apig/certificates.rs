@@ -15,7 +15,7 @@ use app::services::apig::domains;
 
 use super::domains::{certificate, reference, CertificateBody, Linking, LISTED_WITHOUT};
 use super::without;
-use crate::mgmt::{page, ApiError, Body, InProject, MgmtState, Path, Query};
+use crate::mgmt::{page, ApiError, Body, InProject, MgmtState, Path, Query, Reply};
 use app::error::Kind;
 
 pub async fn create_certificate(
@@ -45,11 +45,7 @@ pub struct CertificateQuery {
     algorithm_type: Option<String>,
 }
 
-pub async fn list_certificates(
-    State(state): State<MgmtState>,
-    project: InProject,
-    Query(query): Query<CertificateQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list_certificates(project: InProject, Query(query): Query<CertificateQuery>) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = project
         .allow(actions::apig::domains::getCertificate)
@@ -62,7 +58,7 @@ pub async fn list_certificates(
         algorithm_type: query.algorithm_type.as_deref(),
         signature_algorithm: query.signature_algorithm.as_deref(),
     };
-    let page = certificates::list(&state.pool, &caller, &filter, page).await?;
+    let page = certificates::list(&caller.pool, &caller, &filter, page).await?;
     let certs: Vec<Value> = page
         .certificates
         .iter()
@@ -74,14 +70,13 @@ pub async fn list_certificates(
 }
 
 pub async fn show_certificate(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, certificate_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_on(actions::apig::domains::getCertificate, &certificate_id)
         .await?;
-    let found = certificates::get(&state.pool, &caller, &certificate_id).await?;
+    let found = certificates::get(&caller.pool, &caller, &certificate_id).await?;
     Ok(Json(certificate(&found)))
 }
 
@@ -90,7 +85,7 @@ pub async fn update_certificate(
     project: InProject,
     Path((_, certificate_id)): Path<(String, String)>,
     Body(body): Body<CertificateBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_on(actions::apig::domains::bindCertificate, &certificate_id)
         .await?;
@@ -106,14 +101,13 @@ pub async fn update_certificate(
 }
 
 pub async fn delete_certificate(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, certificate_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = project
         .allow_on(actions::apig::domains::unbindCertificate, &certificate_id)
         .await?;
-    certificates::delete(&state.pool, &caller, &certificate_id).await?;
+    certificates::delete(&caller.pool, &caller, &certificate_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -126,17 +120,16 @@ pub struct AttachedQuery {
 }
 
 pub async fn attached_domains(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, certificate_id)): Path<(String, String)>,
     Query(query): Query<AttachedQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = project
         .allow_on(actions::apig::domains::getCertificate, &certificate_id)
         .await?;
     let (found, total) = certificates::attached_domains(
-        &state.pool,
+        &caller.pool,
         &caller,
         &certificate_id,
         query.url_domain.as_deref(),

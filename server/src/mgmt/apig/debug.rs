@@ -9,7 +9,7 @@ use std::time::Instant;
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use app::error::AppError;
 use app::model::api::{DebugCall, DebugResult};
@@ -20,7 +20,7 @@ use app::services::runtime;
 
 use crate::gateway;
 
-use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path};
+use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path, Reply};
 
 #[derive(Deserialize)]
 pub struct DebugBody {
@@ -50,7 +50,7 @@ pub async fn debug(
     gateway: InGateway,
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Body(body): Body<DebugBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::apis::debug).await?;
     let mode = match body.mode.as_str() {
         "CONSUMER" => Mode::Live,

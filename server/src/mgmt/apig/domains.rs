@@ -16,7 +16,7 @@ use app::services::apig::certificates::{self};
 use app::services::{apig::api_groups, apig::domains};
 
 use super::{apig_time_of, slice, without};
-use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query};
+use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query, Reply};
 use app::error::Kind;
 
 /// A bound domain as group responses list it (`url_domains[]`).
@@ -151,14 +151,13 @@ pub async fn bind(
 }
 
 pub async fn update(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, group_id, domain_id)): DomainPath,
     Body(body): Body<DomainBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::domains::create).await?;
     let bound = domains::update(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &group_id,
@@ -170,12 +169,11 @@ pub async fn update(
 }
 
 pub async fn unbind(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, group_id, domain_id)): DomainPath,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::domains::delete).await?;
-    domains::unbind(&state.pool, &caller, &instance_id, &group_id, &domain_id).await?;
+    domains::unbind(&caller.pool, &caller, &instance_id, &group_id, &domain_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -234,7 +232,6 @@ pub async fn upload_certificate(
 }
 
 pub async fn remove_certificate(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, group_id, domain_id, certificate_id)): Path<(
         String,
@@ -248,7 +245,7 @@ pub async fn remove_certificate(
         .allow(actions::apig::domains::unbindCertificate)
         .await?;
     domains::link(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &group_id,
@@ -261,7 +258,6 @@ pub async fn remove_certificate(
 }
 
 pub async fn show_domain_certificate(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, group_id, domain_id, certificate_id)): Path<(
         String,
@@ -270,11 +266,11 @@ pub async fn show_domain_certificate(
         String,
         String,
     )>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway
         .allow(actions::apig::domains::getCertificate)
         .await?;
-    let bound = domains::get(&state.pool, &caller, &instance_id, &group_id, &domain_id).await?;
+    let bound = domains::get(&caller.pool, &caller, &instance_id, &group_id, &domain_id).await?;
     if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id.as_str()) {
         return Err(AppError::not_found(
             Kind::Certificate,
@@ -282,7 +278,7 @@ pub async fn show_domain_certificate(
         )
         .into());
     }
-    let found = certificates::get(&state.pool, &caller, &certificate_id).await?;
+    let found = certificates::get(&caller.pool, &caller, &certificate_id).await?;
     Ok(Json(without(
         certificate(&found),
         &["algorithm_type", "is_has_trusted_root_ca"],
@@ -363,15 +359,14 @@ pub struct PortDomainQuery {
 
 /// Domains served on one of the gateway's custom inbound ports.
 pub async fn port_domains(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, port_id)): Path<(String, String, String)>,
     Query(query): Query<PortDomainQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = gateway.allow(actions::apig::instances::get).await?;
     let want = query.domain_name.unwrap_or_default().to_ascii_lowercase();
-    let matching: Vec<_> = domains::on_port(&state.pool, &caller, &instance_id, &port_id)
+    let matching: Vec<_> = domains::on_port(&caller.pool, &caller, &instance_id, &port_id)
         .await?
         .into_iter()
         .filter(|(_, _, domain)| domain.to_ascii_lowercase().contains(&want))

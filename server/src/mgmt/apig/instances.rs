@@ -13,7 +13,7 @@ use app::model::permission::actions;
 use app::services::apig::gateways::{self, GatewayFilter};
 
 use super::{apig_time_of, slice, Paging};
-use crate::mgmt::{page, ApiError, Body, InGateway, InProject, MgmtState, Path, Query};
+use crate::mgmt::{page, ApiError, Body, InGateway, InProject, MgmtState, Path, Query, Reply};
 
 /// APIG's status of a gateway that serves: `Running`, number 6.
 const RUNNING: (&str, i64) = ("Running", 6);
@@ -85,7 +85,6 @@ fn tags(tags: Vec<TagBody>) -> Vec<Tag> {
 }
 
 pub async fn create(
-    State(state): State<MgmtState>,
     project: InProject,
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -100,7 +99,7 @@ pub async fn create(
         features: Vec::new(),
         ingress_ports: Vec::new(),
     };
-    let gateway = gateways::create(&state.pool, &caller, &new).await?;
+    let gateway = gateways::create(&caller.pool, &caller, &new).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "instance_id": gateway.id, "message": "success", "job_id": gateway.id })),
@@ -117,11 +116,7 @@ pub struct ListQuery {
     status: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<MgmtState>,
-    project: InProject,
-    Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(project: InProject, Query(query): Query<ListQuery>) -> Reply {
     let caller = project
         .allow_anywhere(actions::apig::instances::list)
         .await?;
@@ -139,7 +134,7 @@ pub async fn list(
                 total: 0,
             }
         }
-        _ => gateways::list_visible(&state.pool, &caller, &filter, paging).await?,
+        _ => gateways::list_visible(&caller.pool, &caller, &filter, paging).await?,
     };
     let instances: Vec<Value> = page.gateways.iter().map(base).collect();
     Ok(Json(json!({
@@ -153,7 +148,7 @@ pub async fn show(
     State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_in(actions::apig::instances::get, &instance_id)
         .await?;
@@ -174,7 +169,7 @@ pub async fn update(
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<UpdateRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_in(actions::apig::instances::update, &instance_id)
         .await?;
@@ -189,27 +184,22 @@ pub async fn update(
 }
 
 pub async fn delete(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = project
         .allow_in(actions::apig::instances::delete, &instance_id)
         .await?;
-    gateways::delete(&state.pool, &caller, &instance_id, false).await?;
+    gateways::delete(&caller.pool, &caller, &instance_id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Creation completes at once: the progress is always 100 %.
-pub async fn progress(
-    State(state): State<MgmtState>,
-    project: InProject,
-    Path((_, instance_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn progress(project: InProject, Path((_, instance_id)): Path<(String, String)>) -> Reply {
     let caller = project
         .allow_in(actions::apig::instances::get, &instance_id)
         .await?;
-    let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
+    let gateway = gateways::get(&caller.pool, &caller, &instance_id).await?;
     let at = gateway.created_unix * 1000;
     Ok(Json(json!({
         "progress": 100,
@@ -220,7 +210,7 @@ pub async fn progress(
 }
 
 /// No network restrictions apply to a self-hosted gateway.
-pub async fn restriction(gateway: InGateway) -> Result<Json<Value>, ApiError> {
+pub async fn restriction(gateway: InGateway) -> Reply {
     gateway.allow(actions::apig::instances::get).await?;
     Ok(Json(
         json!({ "restrict_cidrs": [], "resource_subnet_cidr": "" }),
@@ -247,7 +237,6 @@ pub struct FeatureRequest {
 }
 
 pub async fn set_feature(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<FeatureRequest>,
@@ -260,21 +249,20 @@ pub async fn set_feature(
         enabled: request.enable,
         config: request.config,
     };
-    let set = gateways::set_feature(&state.pool, &caller, &instance_id, &setting).await?;
+    let set = gateways::set_feature(&caller.pool, &caller, &instance_id, &setting).await?;
     Ok((StatusCode::CREATED, Json(feature(&instance_id, &set))))
 }
 
 pub async fn list_features(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_in(actions::apig::features::list, &instance_id)
         .await?;
     let page = paging.page()?;
-    let all = gateways::features(&state.pool, &caller, &instance_id).await?;
+    let all = gateways::features(&caller.pool, &caller, &instance_id).await?;
     let (shown, total) = slice(all, page);
     let shown: Vec<Value> = shown.iter().map(|f| feature(&instance_id, f)).collect();
     Ok(Json(json!({
@@ -285,10 +273,7 @@ pub async fn list_features(
 }
 
 /// The parameters this gateway supports.
-pub async fn supported_features(
-    gateway: InGateway,
-    Query(paging): Query<Paging>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn supported_features(gateway: InGateway, Query(paging): Query<Paging>) -> Reply {
     let page = paging.page()?;
     gateway.allow(actions::apig::features::list).await?;
     let (names, total) = slice(FEATURES.iter().map(|f| f.name).collect(), page);
@@ -304,14 +289,13 @@ fn tag_list(tags: &[Tag]) -> Vec<Value> {
 }
 
 pub async fn list_tags(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_in(actions::apig::instanceTags::list, &instance_id)
         .await?;
-    let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
+    let gateway = gateways::get(&caller.pool, &caller, &instance_id).await?;
     Ok(Json(json!({ "tags": tag_list(&gateway.tags) })))
 }
 
@@ -323,7 +307,6 @@ pub struct TagsAction {
 }
 
 pub async fn change_tags(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<TagsAction>,
@@ -334,7 +317,7 @@ pub async fn change_tags(
     };
     let caller = project.allow_in(action, &instance_id).await?;
     gateways::change_tags(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &request.action,
@@ -344,12 +327,9 @@ pub async fn change_tags(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn project_tags(
-    State(state): State<MgmtState>,
-    project: InProject,
-) -> Result<Json<Value>, ApiError> {
+pub async fn project_tags(project: InProject) -> Reply {
     let caller = project.allow(actions::apig::instanceTags::list).await?;
-    let tags: Vec<Value> = gateways::project_tags(&state.pool, &caller)
+    let tags: Vec<Value> = gateways::project_tags(&caller.pool, &caller)
         .await?
         .into_iter()
         .map(|(key, values)| json!({ "key": key, "values": values }))
@@ -373,7 +353,6 @@ pub struct PortRequest {
 }
 
 pub async fn add_ingress_port(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<PortRequest>,
@@ -385,7 +364,7 @@ pub async fn add_ingress_port(
         protocol: request.protocol,
         port: request.ingress_port,
     };
-    let created = gateways::add_ingress_port(&state.pool, &caller, &instance_id, &new).await?;
+    let created = gateways::add_ingress_port(&caller.pool, &caller, &instance_id, &new).await?;
     Ok((StatusCode::CREATED, Json(port(&created))))
 }
 
@@ -399,16 +378,15 @@ pub struct PortQuery {
 }
 
 pub async fn list_ingress_ports(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<PortQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = project
         .allow_in(actions::apig::instances::get, &instance_id)
         .await?;
-    let matching: Vec<IngressPort> = gateways::ingress_ports(&state.pool, &caller, &instance_id)
+    let matching: Vec<IngressPort> = gateways::ingress_ports(&caller.pool, &caller, &instance_id)
         .await?
         .into_iter()
         .filter(|p| {
@@ -429,13 +407,12 @@ pub async fn list_ingress_ports(
 }
 
 pub async fn delete_ingress_port(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id, port_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = project
         .allow_in(actions::apig::instances::update, &instance_id)
         .await?;
-    gateways::delete_ingress_port(&state.pool, &caller, &instance_id, &port_id).await?;
+    gateways::delete_ingress_port(&caller.pool, &caller, &instance_id, &port_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,5 @@
 //! The limits APIG lists (`instance/configs` for the project, `project/configs` for a
 //! gateway, with what it uses) and the resource outlines (`resources/outline/*`).
-use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -8,7 +7,7 @@ use app::model::permission::actions;
 use app::services::apig::limits::{self, Limits};
 
 use super::{apig_time_of, slice, Paging};
-use crate::mgmt::{ApiError, InGateway, InProject, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InGateway, InProject, Path, Query, Reply};
 
 fn configs(limits: &Limits, with_used: bool) -> Vec<Value> {
     let at = apig_time_of(&app::services::audit::format_time(limits.set_at));
@@ -37,58 +36,51 @@ fn paged(items: Vec<Value>, paging: &Paging) -> Result<Value, ApiError> {
 }
 
 /// The project's limits (`instance/configs`).
-pub async fn instance_configs(
-    State(state): State<MgmtState>,
-    project: InProject,
-    Query(paging): Query<Paging>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn instance_configs(project: InProject, Query(paging): Query<Paging>) -> Reply {
     let caller = project.allow(actions::apig::instances::list).await?;
-    let limits = limits::project(&state.pool, &caller).await?;
+    let limits = limits::project(&caller.pool, &caller).await?;
     Ok(Json(paged(configs(&limits, false), &paging)?))
 }
 
 /// A gateway's limits with what it uses (`project/configs`).
 pub async fn gateway_configs(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_in(actions::apig::instances::get, &instance_id)
         .await?;
-    let limits = limits::gateway(&state.pool, &caller, &instance_id).await?;
+    let limits = limits::gateway(&caller.pool, &caller, &instance_id).await?;
     Ok(Json(paged(configs(&limits, true), &paging)?))
 }
 
 pub async fn group_outline(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_in(actions::apig::groups::list, &instance_id)
         .await?;
-    let (on, off) = limits::group_outline(&state.pool, &caller, &instance_id).await?;
+    let (on, off) = limits::group_outline(&caller.pool, &caller, &instance_id).await?;
     Ok(Json(json!({ "onsell_nums": on, "offsell_nums": off })))
 }
 
 pub async fn api_outline(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = project
         .allow_in(actions::apig::apis::list, &instance_id)
         .await?;
-    let (all, released, other) = limits::api_outline(&state.pool, &caller, &instance_id).await?;
+    let (all, released, other) = limits::api_outline(&caller.pool, &caller, &instance_id).await?;
     Ok(Json(
         json!({ "instance_num": all, "nums_on_release": released, "nums_off_release": other }),
     ))
 }
 
 /// Credentials (apps) arrive with a later version; until then a gateway has none.
-pub async fn app_outline(gateway: InGateway) -> Result<Json<Value>, ApiError> {
+pub async fn app_outline(gateway: InGateway) -> Reply {
     gateway.allow(actions::apig::apps::list).await?;
     Ok(Json(json!({ "authed_nums": 0, "unauthed_nums": 0 })))
 }

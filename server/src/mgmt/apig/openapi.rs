@@ -13,7 +13,7 @@ use app::model::permission::actions;
 use app::services::apig::openapi::{self, ImportTarget};
 use app::services::{apig::api_groups, apig::tasks};
 
-use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path};
+use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path, Reply};
 
 fn form_error(message: impl Into<String>) -> ApiError {
     ApiError::from(AppError::invalid("file_name", message))
@@ -79,7 +79,6 @@ fn report_json(report: &ImportReport) -> Value {
 }
 
 pub async fn import(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     form: Multipart,
@@ -87,7 +86,7 @@ pub async fn import(
     let caller = gateway.allow(actions::apig::apis::import).await?;
     let form = read_form(form).await?;
     let report = openapi::import(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &form.document,
@@ -101,7 +100,6 @@ pub async fn import(
 /// The same import as a task: a document that cannot be read is refused at once; the rest
 /// runs in the background and `async-tasks/{task_id}` tells how it went.
 pub async fn import_async(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     form: Multipart,
@@ -109,9 +107,9 @@ pub async fn import_async(
     let caller = gateway.allow(actions::apig::apis::import).await?;
     let form = read_form(form).await?;
     openapi::preview(&form.document)?;
-    let (pool, task_caller, gateway) = (state.pool.clone(), caller.clone(), instance_id.clone());
+    let (pool, task_caller, gateway) = (caller.pool.clone(), caller.clone(), instance_id.clone());
     let task_id = tasks::start(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         "import_api",
@@ -190,7 +188,7 @@ pub async fn export_async(
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<ExportBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::apis::export).await?;
     api_groups::get(&state.pool, &caller, &instance_id, &body.group_id).await?;
     let (pool, task_caller, gateway) = (state.pool.clone(), caller.clone(), instance_id.clone());
@@ -224,12 +222,11 @@ pub async fn export_async(
 
 /// How an async import or export went.
 pub async fn task(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, task_id)): Path<(String, String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::apis::get).await?;
-    let task = tasks::get(&state.pool, &caller, &instance_id, &task_id).await?;
+    let task = tasks::get(&caller.pool, &caller, &instance_id, &task_id).await?;
     Ok(Json(json!({
         "task_id": task.id,
         "task_status": task.status,

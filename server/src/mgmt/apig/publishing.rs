@@ -14,7 +14,7 @@ use app::services::apig::api_groups;
 use app::services::apig::apis::{self};
 
 use super::{apig_time_of, slice, without};
-use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query};
+use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query, Reply};
 
 use super::apis::{definition_fields, publish_resp, BACKEND_FIELDS};
 
@@ -29,7 +29,6 @@ pub struct ActionBody {
 
 /// Publishes one API to an environment (`online`) or takes it offline there (`offline`).
 pub async fn action(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<ActionBody>,
@@ -45,13 +44,13 @@ pub async fn action(
         }
     };
     let caller = gateway.allow(permission).await?;
-    let name = apis::get(&state.pool, &caller, &instance_id, &body.api_id)
+    let name = apis::get(&caller.pool, &caller, &instance_id, &body.api_id)
         .await?
         .definition
         .name;
     let publication = if body.action == "online" {
         apis::publish(
-            &state.pool,
+            &caller.pool,
             &caller,
             &instance_id,
             &body.api_id,
@@ -61,7 +60,7 @@ pub async fn action(
         .await?
     } else {
         apis::offline(
-            &state.pool,
+            &caller.pool,
             &caller,
             &instance_id,
             &body.api_id,
@@ -93,12 +92,11 @@ pub struct BatchBody {
 /// Publishes or takes offline many APIs at once (`apis`, at most 1000, or every API of
 /// `group_id`); each succeeds or fails on its own.
 pub async fn batch(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<BatchQuery>,
     Body(body): Body<BatchBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let online = match query.action.as_str() {
         "online" => true,
         "offline" => false,
@@ -124,7 +122,7 @@ pub async fn batch(
             )));
         };
         // Every API of the group, however many (the limit is for a list of APIs).
-        ids = apis::ids_in_group(&state.pool, &caller, &instance_id, &group_id).await?;
+        ids = apis::ids_in_group(&caller.pool, &caller, &instance_id, &group_id).await?;
     } else if ids.len() > apis::MAX_BATCH {
         return Err(ApiError::from(app::error::AppError::invalid(
             "apis",
@@ -134,7 +132,7 @@ pub async fn batch(
     let mut success = Vec::new();
     let mut failure = Vec::new();
     let outcomes = apis::batch(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &ids,
@@ -180,15 +178,14 @@ pub struct VersionsQuery {
 }
 
 pub async fn versions(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Query(query): Query<VersionsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = gateway.allow(actions::apig::apis::get).await?;
     let all = apis::versions(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &api_id,
@@ -222,21 +219,20 @@ pub struct SwitchBody {
 
 /// Makes an older version live again in its environment.
 pub async fn switch_version(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Body(body): Body<SwitchBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::apis::publish).await?;
     let publication = apis::switch_version(
-        &state.pool,
+        &caller.pool,
         &caller,
         &instance_id,
         &api_id,
         &body.version_id,
     )
     .await?;
-    let name = apis::get(&state.pool, &caller, &instance_id, &api_id)
+    let name = apis::get(&caller.pool, &caller, &instance_id, &api_id)
         .await?
         .definition
         .name;
@@ -244,12 +240,12 @@ pub async fn switch_version(
 }
 
 pub async fn show_version(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, version_id)): Path<(String, String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::apis::get).await?;
-    let (info, definition) = apis::version(&state.pool, &caller, &instance_id, &version_id).await?;
+    let (info, definition) =
+        apis::version(&caller.pool, &caller, &instance_id, &version_id).await?;
     let mut body = definition_fields(&info.api_id, &definition);
     body.insert("id".into(), json!(info.api_id));
     body.insert("version_id".into(), json!(info.version_id));
@@ -264,12 +260,11 @@ pub async fn show_version(
 }
 
 pub async fn delete_version(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, version_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::apis::offline).await?;
-    apis::delete_version(&state.pool, &caller, &instance_id, &version_id).await?;
+    apis::delete_version(&caller.pool, &caller, &instance_id, &version_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -285,7 +280,7 @@ pub async fn runtime(
     gateway: InGateway,
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
     Query(query): Query<RuntimeQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = gateway.allow(actions::apig::apis::get).await?;
     let env_id = query
         .env_id

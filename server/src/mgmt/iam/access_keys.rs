@@ -10,12 +10,11 @@ use serde_json::{json, Value};
 
 use app::model::iam::AccessKey;
 use app::model::permission::{actions, Action};
-use app::services::caller::Caller;
 use app::services::iam::access_keys;
 
 use super::json::iam_time;
 use crate::mgmt::Body;
-use crate::mgmt::{ApiError, InAccount, MgmtState, Path, Query};
+use crate::mgmt::{Allowed, ApiError, InAccount, MgmtState, Path, Query, Reply};
 
 fn credential(key: &AccessKey) -> Value {
     json!({
@@ -80,17 +79,13 @@ pub struct ListQuery {
     user_id: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
     let owner = query
         .user_id
         .unwrap_or_else(|| account.user_id().to_owned());
     let action = actions::iam::credentials::listCredentials;
     let caller = account.allow_unless_own(action, &owner).await?;
-    let keys = access_keys::list(&state.pool, &caller, &owner).await?;
+    let keys = access_keys::list(&caller.pool, &caller, &owner).await?;
     Ok(Json(
         json!({ "credentials": keys.iter().map(credential).collect::<Vec<_>>() }),
     ))
@@ -102,7 +97,7 @@ async fn owned(
     account: InAccount,
     access_key: &str,
     action: Action,
-) -> Result<(Caller, AccessKey), ApiError> {
+) -> Result<(Allowed, AccessKey), ApiError> {
     let key = access_keys::get(&state.pool, account.account_id(), access_key).await?;
     let caller = account.allow_unless_own(action, &key.user_id).await?;
     Ok((caller, key))
@@ -112,7 +107,7 @@ pub async fn show(
     State(state): State<MgmtState>,
     account: InAccount,
     Path(access_key): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let action = actions::iam::credentials::getCredential;
     let (_, key) = owned(&state, account, &access_key, action).await?;
     Ok(Json(json!({ "credential": credential_shown(&key) })))
@@ -134,7 +129,7 @@ pub async fn update(
     account: InAccount,
     Path(access_key): Path<String>,
     Body(request): Body<UpdateRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let action = actions::iam::credentials::updateCredential;
     let (caller, _) = owned(&state, account, &access_key, action).await?;
     let option = request.credential;

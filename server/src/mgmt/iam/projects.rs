@@ -1,5 +1,4 @@
 //! Projects and the account (domain) as IAM shows them.
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -11,7 +10,7 @@ use app::services::caller::Caller;
 use app::services::iam::projects;
 
 use super::json::{collection_links, in_account, keystone_page, self_link};
-use crate::mgmt::{ApiError, Body, InAccount, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, Body, InAccount, Path, Query, Reply};
 use app::error::Kind;
 
 fn project(caller: &Caller, project: &ProjectRef) -> Value {
@@ -27,13 +26,10 @@ fn project(caller: &Caller, project: &ProjectRef) -> Value {
     })
 }
 
-pub async fn auth_domains(
-    State(state): State<MgmtState>,
-    account: InAccount,
-) -> Result<Json<Value>, ApiError> {
+pub async fn auth_domains(account: InAccount) -> Reply {
     // Every user may see the account they belong to.
     let caller = account.as_self();
-    let name = projects::account_name(&state.pool, &caller.account_id).await?;
+    let name = projects::account_name(&caller.pool, &caller.account_id).await?;
     Ok(Json(json!({
         "domains": [{ "id": caller.account_id, "name": name, "enabled": true, "description": "",
                       "links": { "self": format!("/v3/domains/{}", caller.account_id) } }],
@@ -57,14 +53,10 @@ pub struct ListQuery {
 /// Most projects one page holds (Huawei IAM's limit).
 const MAX_PROJECTS_PAGE: i64 = 5000;
 
-pub async fn list(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
     let caller = account.allow(actions::iam::projects::list).await?;
     // Every project is enabled, none is a domain, and each has the account as its parent.
-    let matching: Vec<ProjectRef> = projects::list(&state.pool, &caller.account_id)
+    let matching: Vec<ProjectRef> = projects::list(&caller.pool, &caller.account_id)
         .await?
         .into_iter()
         .filter(|_| in_account(&caller, query.domain_id.as_deref()))
@@ -79,13 +71,9 @@ pub async fn list(
     ))
 }
 
-pub async fn show(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(project_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn show(account: InAccount, Path(project_id): Path<String>) -> Reply {
     let caller = account.allow(actions::iam::projects::get).await?;
-    let found = projects::find(&state.pool, &caller.account_id, &project_id)
+    let found = projects::find(&caller.pool, &caller.account_id, &project_id)
         .await
         .map_err(|_| {
             ApiError::from(app::error::AppError::not_found(
@@ -109,14 +97,13 @@ struct ProjectOption {
 
 /// `POST /v3/projects`
 pub async fn create(
-    State(state): State<MgmtState>,
     account: InAccount,
     Body(request): Body<ProjectRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = account.allow(actions::iam::projects::create).await?;
     let option = request.project;
     let created = projects::create(
-        &state.pool,
+        &caller.pool,
         &caller,
         option.name.as_deref().unwrap_or(""),
         option.description.as_deref().unwrap_or(""),
@@ -130,15 +117,14 @@ pub async fn create(
 
 /// `PATCH /v3/projects/{project_id}`
 pub async fn update(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(project_id): Path<String>,
     Body(request): Body<ProjectRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = account.allow(actions::iam::projects::update).await?;
     let option = request.project;
     let updated = projects::update(
-        &state.pool,
+        &caller.pool,
         &caller,
         &project_id,
         option.name.as_deref(),
@@ -150,18 +136,14 @@ pub async fn update(
 
 /// `GET /v3/users/{user_id}/projects`: every project of the account is open to every
 /// user (permissions come from grants).
-pub async fn list_for_user(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(user_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list_for_user(account: InAccount, Path(user_id): Path<String>) -> Reply {
     let caller = if user_id == account.user_id() {
         account.as_self()
     } else {
         account.allow(actions::iam::projects::list).await?
     };
-    app::services::iam::users::get(&state.pool, &caller, &user_id).await?;
-    let all = projects::list(&state.pool, &caller.account_id).await?;
+    app::services::iam::users::get(&caller.pool, &caller, &user_id).await?;
+    let all = projects::list(&caller.pool, &caller.account_id).await?;
     let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
     let path = format!("/v3/users/{user_id}/projects");
     Ok(Json(
@@ -170,12 +152,9 @@ pub async fn list_for_user(
 }
 
 /// `GET /v3/OS-FEDERATION/projects`: the projects the caller can reach.
-pub async fn list_mine(
-    State(state): State<MgmtState>,
-    account: InAccount,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list_mine(account: InAccount) -> Reply {
     let caller = account.as_self();
-    let all = projects::list(&state.pool, &caller.account_id).await?;
+    let all = projects::list(&caller.pool, &caller.account_id).await?;
     let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
     Ok(Json(
         json!({ "projects": items, "links": self_link("/v3/OS-FEDERATION/projects") }),

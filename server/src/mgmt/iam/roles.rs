@@ -1,6 +1,5 @@
 //! Roles and policies: the system ones (`/v3/roles`), custom ones (`OS-ROLE`), and their
 //! grants to groups in projects.
-use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::Json;
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use app::services::{iam::permissions, iam::user_groups};
 use super::json::{collection_links, iam_time, in_account, keystone_page};
 use crate::mgmt::apig::without;
 use crate::mgmt::Body;
-use crate::mgmt::{ApiError, InAccount, MgmtState, Path, Query};
+use crate::mgmt::{Allowed, ApiError, InAccount, Path, Query, Reply};
 use app::error::{AppError, Kind};
 
 /// The service catalog a policy is listed under.
@@ -107,11 +106,7 @@ fn one_of(name: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), ApiEr
 const MAX_ROLES_PAGE: i64 = 300;
 
 /// `GET /v3/roles`: the system roles and policies, or with `domain_id` the account's own.
-pub async fn list_system(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list_system(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
     let caller = account.allow(actions::iam::policies::list).await?;
     one_of(
         "permission_type",
@@ -130,7 +125,7 @@ pub async fn list_system(
             format!("Account {}", query.domain_id.unwrap_or_default()),
         )));
     }
-    let all = permissions::list(&state.pool, &caller).await?;
+    let all = permissions::list(&caller.pool, &caller).await?;
     let matching: Vec<&PermissionPolicy> = all
         .iter()
         .filter(|p| (p.origin == "system") != custom)
@@ -158,15 +153,11 @@ pub async fn list_system(
     ))
 }
 
-pub async fn show(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(role_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn show(account: InAccount, Path(role_id): Path<String>) -> Reply {
     let caller = account
         .allow_on(actions::iam::policies::get, &role_id)
         .await?;
-    let found = permissions::get(&state.pool, &caller, &role_id).await?;
+    let found = permissions::get(&caller.pool, &caller, &role_id).await?;
     Ok(Json(json!({ "role": role(&caller, &found) })))
 }
 
@@ -203,7 +194,7 @@ impl GrantPath {
         &self,
         account: InAccount,
         action: Action,
-    ) -> Result<(Caller, Option<String>), ApiError> {
+    ) -> Result<(Allowed, Option<String>), ApiError> {
         let place = self.place(account.account_id())?;
         Ok((account.allow_on(action, &self.group_id).await?, place))
     }
@@ -211,12 +202,7 @@ impl GrantPath {
 
 /// The grants of a group where the path says; the `OS-INHERIT` form lists them in the
 /// shape of inherited roles (no `domain_id`).
-pub async fn list_granted(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    uri: Uri,
-    Path(at): Path<GrantPath>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list_granted(account: InAccount, uri: Uri, Path(at): Path<GrantPath>) -> Reply {
     let (caller, place) = at
         .allowed(
             account,
@@ -225,14 +211,14 @@ pub async fn list_granted(
         .await?;
     let inherited = uri.path().starts_with("/v3/OS-INHERIT/");
     let mut items = Vec::new();
-    for grant in user_groups::grants(&state.pool, &caller, &at.group_id)
+    for grant in user_groups::grants(&caller.pool, &caller, &at.group_id)
         .await?
         .iter()
         .filter(|g| g.project_id == place)
     {
         let role = role(
             &caller,
-            &permissions::get(&state.pool, &caller, &grant.policy_id).await?,
+            &permissions::get(&caller.pool, &caller, &grant.policy_id).await?,
         );
         items.push(if inherited {
             without(role, &["domain_id"])
@@ -246,11 +232,7 @@ pub async fn list_granted(
 }
 
 /// `PUT` of a grant path: the policy granted to the group where the path says.
-pub async fn grant(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(at): Path<GrantPath>,
-) -> Result<StatusCode, ApiError> {
+pub async fn grant(account: InAccount, Path(at): Path<GrantPath>) -> Result<StatusCode, ApiError> {
     let (caller, place) = at
         .allowed(
             account,
@@ -258,7 +240,7 @@ pub async fn grant(
         )
         .await?;
     user_groups::grant(
-        &state.pool,
+        &caller.pool,
         &caller,
         &at.group_id,
         &at.role_id,
@@ -270,7 +252,6 @@ pub async fn grant(
 
 /// `HEAD` of a grant path: 204 if the policy is granted there, else 404.
 pub async fn check_grant(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
@@ -280,8 +261,8 @@ pub async fn check_grant(
             actions::iam::permissions::checkRoleForGroupOnProject,
         )
         .await?;
-    let policy = permissions::get(&state.pool, &caller, &at.role_id).await?;
-    let granted = user_groups::grants(&state.pool, &caller, &at.group_id)
+    let policy = permissions::get(&caller.pool, &caller, &at.role_id).await?;
+    let granted = user_groups::grants(&caller.pool, &caller, &at.group_id)
         .await?
         .iter()
         .any(|g| g.policy_id == policy.id && g.project_id == place);
@@ -299,20 +280,16 @@ pub async fn check_grant(
 }
 
 /// `DELETE` of a grant path.
-pub async fn revoke(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(at): Path<GrantPath>,
-) -> Result<StatusCode, ApiError> {
+pub async fn revoke(account: InAccount, Path(at): Path<GrantPath>) -> Result<StatusCode, ApiError> {
     let (caller, place) = at
         .allowed(
             account,
             actions::iam::permissions::revokeRoleFromGroupOnProject,
         )
         .await?;
-    let policy = permissions::get(&state.pool, &caller, &at.role_id).await?;
+    let policy = permissions::get(&caller.pool, &caller, &at.role_id).await?;
     user_groups::revoke(
-        &state.pool,
+        &caller.pool,
         &caller,
         &at.group_id,
         &policy.id,
@@ -336,7 +313,6 @@ struct CustomOption {
 
 /// `POST /v3.0/OS-ROLE/roles`
 pub async fn create_custom(
-    State(state): State<MgmtState>,
     account: InAccount,
     Body(request): Body<CustomRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -344,7 +320,7 @@ pub async fn create_custom(
     let option = request.role;
     let document = option.policy.map(|p| p.to_string()).unwrap_or_default();
     let created = permissions::create(
-        &state.pool,
+        &caller.pool,
         &caller,
         option.display_name.as_deref().unwrap_or(""),
         option.description.as_deref().unwrap_or(""),
@@ -364,13 +340,9 @@ pub struct CustomQuery {
     per_page: Option<i64>,
 }
 
-pub async fn list_custom(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Query(query): Query<CustomQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list_custom(account: InAccount, Query(query): Query<CustomQuery>) -> Reply {
     let caller = account.allow(actions::iam::policies::list).await?;
-    let custom = permissions::list_custom(&state.pool, &caller).await?;
+    let custom = permissions::list_custom(&caller.pool, &caller).await?;
     let total = custom.len();
     let shown = keystone_page(custom, query.page, query.per_page, MAX_ROLES_PAGE)?;
     let items: Vec<Value> = shown.iter().map(|p| role(&caller, p)).collect();
@@ -380,18 +352,17 @@ pub async fn list_custom(
 }
 
 pub async fn update_custom(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(role_id): Path<String>,
     Body(request): Body<CustomRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = account
         .allow_on(actions::iam::policies::update, &role_id)
         .await?;
     let option = request.role;
     let document = option.policy.map(|p| p.to_string());
     let updated = permissions::update(
-        &state.pool,
+        &caller.pool,
         &caller,
         &role_id,
         option.display_name.as_deref(),
@@ -403,13 +374,12 @@ pub async fn update_custom(
 }
 
 pub async fn delete_custom(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(role_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let caller = account
         .allow_on(actions::iam::policies::delete, &role_id)
         .await?;
-    permissions::delete(&state.pool, &caller, &role_id).await?;
+    permissions::delete(&caller.pool, &caller, &role_id).await?;
     Ok(StatusCode::OK)
 }

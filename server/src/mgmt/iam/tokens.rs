@@ -219,16 +219,12 @@ async fn token_body(
 /// look at their own tokens; another user's needs `iam:users:get`.
 /// `DELETE /v3/auth/tokens`: revokes the caller's own token named by `X-Subject-Token`
 /// (Keystone's revocation); it fails at once wherever it is presented.
-pub async fn revoke(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    headers: HeaderMap,
-) -> Result<StatusCode, ApiError> {
+pub async fn revoke(account: InAccount, headers: HeaderMap) -> Result<StatusCode, ApiError> {
     let caller = account.as_self();
     let subject = header(&headers, "x-subject-token").ok_or_else(|| {
         ApiError::invalid_parameter("X-Subject-Token", "name the token to revoke")
     })?;
-    if tokens::revoke(&state.pool, &caller.user_id, &subject).await? {
+    if tokens::revoke(&caller.pool, &caller.user_id, &subject).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::from(AppError::not_found(

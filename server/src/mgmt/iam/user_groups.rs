@@ -1,5 +1,4 @@
 //! IAM user groups and memberships.
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -10,7 +9,7 @@ use app::services::iam::user_groups;
 
 use super::json::{collection_links, group, in_account, user, UserShape};
 use crate::mgmt::Body;
-use crate::mgmt::{ApiError, InAccount, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InAccount, Path, Query, Reply};
 use app::error::Kind;
 
 #[derive(Deserialize)]
@@ -25,14 +24,13 @@ struct GroupOption {
 }
 
 pub async fn create(
-    State(state): State<MgmtState>,
     account: InAccount,
     Body(request): Body<GroupRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = account.allow(actions::iam::groups::create).await?;
     let name = request.group.name.unwrap_or_default();
     let created = user_groups::create(
-        &state.pool,
+        &caller.pool,
         &caller,
         &name,
         request.group.description.as_deref().unwrap_or(""),
@@ -51,14 +49,10 @@ pub struct ListQuery {
     name: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
     let caller = account.allow(actions::iam::groups::list).await?;
     let all = match in_account(&caller, query.domain_id.as_deref()) {
-        true => user_groups::list(&state.pool, &caller, query.name.as_deref()).await?,
+        true => user_groups::list(&caller.pool, &caller, query.name.as_deref()).await?,
         false => Vec::new(),
     };
     let items: Vec<Value> = all.iter().map(|g| group(&caller, g)).collect();
@@ -67,29 +61,24 @@ pub async fn list(
     ))
 }
 
-pub async fn show(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(group_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn show(account: InAccount, Path(group_id): Path<String>) -> Reply {
     let caller = account
         .allow_on(actions::iam::groups::get, &group_id)
         .await?;
-    let found = user_groups::get(&state.pool, &caller, &group_id).await?;
+    let found = user_groups::get(&caller.pool, &caller, &group_id).await?;
     Ok(Json(json!({ "group": group(&caller, &found) })))
 }
 
 pub async fn update(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(group_id): Path<String>,
     Body(request): Body<GroupRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let caller = account
         .allow_on(actions::iam::groups::update, &group_id)
         .await?;
     let updated = user_groups::update(
-        &state.pool,
+        &caller.pool,
         &caller,
         &group_id,
         request.group.name.as_deref(),
@@ -100,26 +89,21 @@ pub async fn update(
 }
 
 pub async fn delete(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(group_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let caller = account
         .allow_on(actions::iam::groups::delete, &group_id)
         .await?;
-    user_groups::delete(&state.pool, &caller, &group_id).await?;
+    user_groups::delete(&caller.pool, &caller, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn members(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(group_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn members(account: InAccount, Path(group_id): Path<String>) -> Reply {
     let caller = account
         .allow_on(actions::iam::users::list, &group_id)
         .await?;
-    let found = user_groups::members(&state.pool, &caller, &group_id).await?;
+    let found = user_groups::members(&caller.pool, &caller, &group_id).await?;
     let items: Vec<Value> = found
         .iter()
         .map(|u| user(&caller, u, UserShape::KeystoneListed))
@@ -129,15 +113,11 @@ pub async fn members(
     ))
 }
 
-pub async fn list_for_user(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(user_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list_for_user(account: InAccount, Path(user_id): Path<String>) -> Reply {
     let caller = account
         .allow_on(actions::iam::groups::list, &user_id)
         .await?;
-    let found = user_groups::groups_of_user(&state.pool, &caller, &user_id).await?;
+    let found = user_groups::groups_of_user(&caller.pool, &caller, &user_id).await?;
     let items: Vec<Value> = found.iter().map(|g| group(&caller, g)).collect();
     Ok(Json(
         json!({ "groups": items, "links": collection_links(&format!("/v3/users/{user_id}/groups")) }),
@@ -145,26 +125,24 @@ pub async fn list_for_user(
 }
 
 pub async fn add_member(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = account
         .allow_on(actions::iam::groups::addUser, &group_id)
         .await?;
-    user_groups::add_member(&state.pool, &caller, &group_id, &user_id).await?;
+    user_groups::add_member(&caller.pool, &caller, &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn check_member(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = account
         .allow_on(actions::iam::groups::get, &group_id)
         .await?;
-    if user_groups::is_member(&state.pool, &caller, &group_id, &user_id).await? {
+    if user_groups::is_member(&caller.pool, &caller, &group_id, &user_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::from(app::error::AppError::not_found(
@@ -175,13 +153,12 @@ pub async fn check_member(
 }
 
 pub async fn remove_member(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = account
         .allow_on(actions::iam::groups::removeUser, &group_id)
         .await?;
-    user_groups::remove_member(&state.pool, &caller, &group_id, &user_id).await?;
+    user_groups::remove_member(&caller.pool, &caller, &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

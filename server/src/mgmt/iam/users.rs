@@ -1,5 +1,4 @@
 //! IAM users: Keystone (`/v3/users`) and the extended `OS-USER` forms.
-use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::Json;
 use serde::Deserialize;
@@ -12,7 +11,7 @@ use app::services::iam::users;
 
 use super::json::{collection_links, in_account, user, UserShape};
 use crate::mgmt::Body;
-use crate::mgmt::{ApiError, InAccount, MgmtState, Path, Query};
+use crate::mgmt::{ApiError, InAccount, Path, Query, Reply};
 
 #[derive(Deserialize)]
 pub struct CreateRequest {
@@ -44,14 +43,13 @@ impl CreateOption {
 
 /// `POST /v3/users` and `POST /v3.0/OS-USER/users`
 pub async fn create(
-    State(state): State<MgmtState>,
     account: InAccount,
     uri: Uri,
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneCreated, UserShape::Created);
     let caller = account.allow(actions::iam::users::create).await?;
-    let created = users::create(&state.pool, &caller, &request.user.into_new_user()).await?;
+    let created = users::create(&caller.pool, &caller, &request.user.into_new_user()).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "user": user(&caller, &created, shape) })),
@@ -69,11 +67,7 @@ pub struct ListQuery {
 }
 
 /// `GET /v3/users` (`name` matches exactly, as in Keystone).
-pub async fn list(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
     if query.password_expires_at.is_some() {
         return Err(ApiError::invalid_parameter(
             "password_expires_at",
@@ -82,7 +76,7 @@ pub async fn list(
     }
     let caller = account.allow(actions::iam::users::list).await?;
     let (_, all) = users::list(
-        &state.pool,
+        &caller.pool,
         &caller,
         None,
         &SortOrder::default(),
@@ -102,15 +96,10 @@ pub async fn list(
 }
 
 /// `GET /v3/users/{user_id}` and `GET /v3.0/OS-USER/users/{user_id}`
-pub async fn show(
-    State(state): State<MgmtState>,
-    account: InAccount,
-    Path(user_id): Path<String>,
-    uri: Uri,
-) -> Result<Json<Value>, ApiError> {
+pub async fn show(account: InAccount, Path(user_id): Path<String>, uri: Uri) -> Reply {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneShown, UserShape::Shown);
     let caller = account.allow_on(actions::iam::users::get, &user_id).await?;
-    let found = users::get(&state.pool, &caller, &user_id).await?;
+    let found = users::get(&caller.pool, &caller, &user_id).await?;
     Ok(Json(json!({ "user": user(&caller, &found, shape) })))
 }
 
@@ -131,12 +120,11 @@ struct UpdateOption {
 
 /// `PATCH /v3/users/{user_id}` and `PUT /v3.0/OS-USER/users/{user_id}`
 pub async fn update(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(user_id): Path<String>,
     uri: Uri,
     Body(request): Body<UpdateRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Reply {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneUpdated, UserShape::Updated);
     let caller = account
         .allow_on(actions::iam::users::update, &user_id)
@@ -150,20 +138,19 @@ pub async fn update(
         access_mode: option.access_mode,
         password: option.password,
     };
-    let updated = users::update(&state.pool, &caller, &user_id, &change).await?;
+    let updated = users::update(&caller.pool, &caller, &user_id, &change).await?;
     Ok(Json(json!({ "user": user(&caller, &updated, shape) })))
 }
 
 /// `DELETE /v3/users/{user_id}`
 pub async fn delete(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(user_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let caller = account
         .allow_on(actions::iam::users::delete, &user_id)
         .await?;
-    users::delete(&state.pool, &caller, &user_id).await?;
+    users::delete(&caller.pool, &caller, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -180,7 +167,6 @@ struct PasswordOption {
 
 /// `POST /v3/users/{user_id}/password`: a user changes their own password.
 pub async fn change_password(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(user_id): Path<String>,
     Body(request): Body<PasswordRequest>,
@@ -192,7 +178,7 @@ pub async fn change_password(
     }
     let caller = account.as_self();
     users::change_own_password(
-        &state.pool,
+        &caller.pool,
         &caller,
         &request.user.original_password,
         &request.user.password,
@@ -213,7 +199,6 @@ struct InformationOption {
 
 /// `PUT /v3.0/OS-USER/users/{user_id}/info`: contact details.
 pub async fn update_information(
-    State(state): State<MgmtState>,
     account: InAccount,
     Path(user_id): Path<String>,
     Body(request): Body<InformationRequest>,
@@ -229,6 +214,6 @@ pub async fn update_information(
         email: request.user.email,
         ..UserChange::default()
     };
-    users::update(&state.pool, &caller, &user_id, &change).await?;
+    users::update(&caller.pool, &caller, &user_id, &change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
