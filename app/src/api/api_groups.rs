@@ -10,6 +10,8 @@ use crate::model::api_group::{ApiGroup, Environment, GroupPage, Variable};
 use super::ctx::{self, authorized_in};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
+#[cfg(feature = "ssr")]
+use crate::services::apig::{api_groups, environments};
 
 /// A page of groups with the suffix of their subdomains.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,14 +75,7 @@ pub async fn create_api_group(
         actions::apig::groups::create,
         &gateway_id,
         async |pool, caller| {
-            crate::services::apig::api_groups::create(
-                pool,
-                caller,
-                &gateway_id,
-                name.trim(),
-                &remark,
-            )
-            .await
+            api_groups::create(pool, caller, &gateway_id, name.trim(), &remark).await
         },
     )
     .await
@@ -91,9 +86,7 @@ pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<()
     ctx::allowed_in(
         actions::apig::groups::delete,
         &gateway_id,
-        async |pool, caller| {
-            crate::services::apig::api_groups::delete(pool, caller, &gateway_id, &group_id).await
-        },
+        async |pool, caller| api_groups::delete(pool, caller, &gateway_id, &group_id).await,
     )
     .await
 }
@@ -153,14 +146,7 @@ pub async fn create_environment(
         actions::apig::envs::create,
         &gateway_id,
         async |pool, caller| {
-            crate::services::apig::environments::create(
-                pool,
-                caller,
-                &gateway_id,
-                name.trim(),
-                &remark,
-            )
-            .await
+            environments::create(pool, caller, &gateway_id, name.trim(), &remark).await
         },
     )
     .await
@@ -171,9 +157,7 @@ pub async fn delete_environment(gateway_id: String, env_id: String) -> Result<()
     ctx::allowed_in(
         actions::apig::envs::delete,
         &gateway_id,
-        async |pool, caller| {
-            crate::services::apig::environments::delete(pool, caller, &gateway_id, &env_id).await
-        },
+        async |pool, caller| environments::delete(pool, caller, &gateway_id, &env_id).await,
     )
     .await
 }
@@ -190,7 +174,7 @@ pub async fn list_variables(
 #[cfg(feature = "ssr")]
 async fn variables_of(gateway_id: &str, group_id: String) -> Result<Vec<Variable>, AppError> {
     use crate::model::paging::{Page, MAX_LIMIT};
-    use crate::services::apig::environments::{list_variables, VariableFilter};
+    use environments::{list_variables, VariableFilter};
     let caller = authorized_in(actions::apig::variables::list, gateway_id).await?;
     let filter = VariableFilter {
         group_id: Some(group_id),
@@ -223,8 +207,7 @@ pub async fn create_variable(
                 name: name.trim().to_owned(),
                 value: value.trim().to_owned(),
             };
-            crate::services::apig::environments::create_variable(pool, caller, &gateway_id, &new)
-                .await
+            environments::create_variable(pool, caller, &gateway_id, &new).await
         },
     )
     .await
@@ -236,13 +219,7 @@ pub async fn delete_variable(gateway_id: String, variable_id: String) -> Result<
         actions::apig::variables::delete,
         &gateway_id,
         async |pool, caller| {
-            crate::services::apig::environments::delete_variable(
-                pool,
-                caller,
-                &gateway_id,
-                &variable_id,
-            )
-            .await
+            environments::delete_variable(pool, caller, &gateway_id, &variable_id).await
         },
     )
     .await

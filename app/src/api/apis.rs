@@ -12,6 +12,8 @@ use crate::model::gateway::Endpoints;
 use super::ctx::{self, authorized_in};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
+#[cfg(feature = "ssr")]
+use crate::services::apig::{apis, debug};
 
 /// What the APIs list and the wizard need besides the APIs: the gateway's groups and
 /// environments, and where the gateway listens.
@@ -51,7 +53,7 @@ async fn scope(
             .1,
         endpoints: use_context::<Endpoints>()
             .ok_or_else(|| AppError::Internal("no gateway endpoints in context".to_owned()))?,
-        max_timeout: crate::services::apig::apis::max_timeout(pool, caller, gateway_id).await?,
+        max_timeout: apis::max_timeout(pool, caller, gateway_id).await?,
     })
 }
 
@@ -64,7 +66,7 @@ pub async fn list_apis(
     sort: String,
     offset: i64,
 ) -> Result<ApisView, AppError> {
-    use crate::services::apig::apis::{list, ApiFilter};
+    use apis::{list, ApiFilter};
     ctx::allowed_in(
         actions::apig::apis::list,
         &gateway_id,
@@ -134,15 +136,7 @@ pub async fn publish_api(
         actions::apig::apis::publish,
         &gateway_id,
         async |pool, caller| {
-            crate::services::apig::apis::publish(
-                pool,
-                caller,
-                &gateway_id,
-                &api_id,
-                &env_id,
-                &remark,
-            )
-            .await
+            apis::publish(pool, caller, &gateway_id, &api_id, &env_id, &remark).await
         },
     )
     .await
@@ -157,9 +151,7 @@ pub async fn offline_api(
     ctx::allowed_in(
         actions::apig::apis::offline,
         &gateway_id,
-        async |pool, caller| {
-            crate::services::apig::apis::offline(pool, caller, &gateway_id, &api_id, &env_id).await
-        },
+        async |pool, caller| apis::offline(pool, caller, &gateway_id, &api_id, &env_id).await,
     )
     .await
 }
@@ -235,14 +227,7 @@ pub async fn switch_api_version(
         actions::apig::apis::publish,
         &gateway_id,
         async |pool, caller| {
-            crate::services::apig::apis::switch_version(
-                pool,
-                caller,
-                &gateway_id,
-                &api_id,
-                &version_id,
-            )
-            .await
+            apis::switch_version(pool, caller, &gateway_id, &api_id, &version_id).await
         },
     )
     .await
@@ -253,9 +238,7 @@ pub async fn delete_api(gateway_id: String, api_id: String) -> Result<(), AppErr
     ctx::allowed_in(
         actions::apig::apis::delete,
         &gateway_id,
-        async |pool, caller| {
-            crate::services::apig::apis::delete(pool, caller, &gateway_id, &api_id).await
-        },
+        async |pool, caller| apis::delete(pool, caller, &gateway_id, &api_id).await,
     )
     .await
 }
@@ -387,10 +370,7 @@ pub async fn update_api_definition(
     ctx::allowed_in(
         actions::apig::apis::update,
         &gateway_id,
-        async |pool, caller| {
-            crate::services::apig::apis::update(pool, caller, &gateway_id, &api_id, &definition)
-                .await
-        },
+        async |pool, caller| apis::update(pool, caller, &gateway_id, &api_id, &definition).await,
     )
     .await
 }
@@ -406,10 +386,9 @@ pub async fn debug_api(
         actions::apig::apis::debug,
         &gateway_id,
         async |pool, caller| {
-            let target = use_context::<crate::services::apig::debug::DebugTarget>()
+            let target = use_context::<debug::DebugTarget>()
                 .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;
-            crate::services::apig::debug::debug(pool, caller, &target, &gateway_id, &api_id, &call)
-                .await
+            debug::debug(pool, caller, &target, &gateway_id, &api_id, &call).await
         },
     )
     .await

@@ -11,6 +11,10 @@ use crate::model::certificate::{BoundDomain, Certificate, Link};
 use super::ctx::{self, authorized_in};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
+#[cfg(feature = "ssr")]
+use crate::services::apig::{certificates, domains};
+#[cfg(feature = "ssr")]
+use crate::services::iam::authz;
 
 /// A group with its bound domains and the certificates that could serve them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,8 +34,8 @@ pub async fn group_domains(
     gateway_id: String,
     group_id: String,
 ) -> Result<GroupDomainsView, AppError> {
-    use crate::services::apig::certificates::{self, CertificateFilter};
     use crate::services::{apig::api_groups, apig::domains, apig::gateways};
+    use certificates::{self, CertificateFilter};
     ctx::allowed_in(
         actions::apig::domains::get,
         &gateway_id,
@@ -41,7 +45,7 @@ pub async fn group_domains(
             let suffix = use_context::<crate::model::gateway::Endpoints>()
                 .map(|e| e.subdomain_suffix)
                 .unwrap_or_default();
-            let certificates = if crate::services::iam::authz::decide_in(
+            let certificates = if authz::decide_in(
                 pool,
                 caller,
                 actions::apig::domains::getCertificate,
@@ -93,7 +97,7 @@ pub async fn bind_domain(
                 min_ssl_version: Some(min_ssl_version),
                 ..DomainSettings::default()
             };
-            crate::services::apig::domains::bind(
+            domains::bind(
                 pool,
                 caller,
                 &gateway_id,
@@ -118,8 +122,7 @@ pub async fn unbind_domain(
         actions::apig::domains::delete,
         &gateway_id,
         async |pool, caller| {
-            crate::services::apig::domains::unbind(pool, caller, &gateway_id, &group_id, &domain_id)
-                .await
+            domains::unbind(pool, caller, &gateway_id, &group_id, &domain_id).await
         },
     )
     .await
@@ -146,7 +149,7 @@ pub async fn upload_domain_certificate(
                 private_key,
                 ..CertificateUpload::default()
             };
-            crate::services::apig::domains::upload(
+            domains::upload(
                 &ctx::pool()?,
                 &ctx::master_key()?,
                 &caller,
@@ -171,7 +174,7 @@ pub async fn link_domain_certificate(
     link: Link,
 ) -> Result<BoundDomain, AppError> {
     ctx::allowed_in(link.action(), &gateway_id, async |pool, caller| {
-        crate::services::apig::domains::link(
+        domains::link(
             pool,
             caller,
             &gateway_id,

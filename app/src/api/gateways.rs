@@ -13,6 +13,8 @@ use crate::model::gateway::{
 use super::ctx::{self, authorized_anywhere, authorized_in};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
+#[cfg(feature = "ssr")]
+use crate::services::apig::gateways;
 
 /// A gateway's Overview: the gateway, its parameters and ports, and where it listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +35,7 @@ pub async fn list_gateways(
     sort: String,
     offset: i64,
 ) -> Result<GatewayPage, AppError> {
-    use crate::services::apig::gateways::{list_visible, GatewayFilter};
+    use gateways::{list_visible, GatewayFilter};
     ctx::allowed_anywhere(actions::apig::instances::list, async |pool, caller| {
         let filter = GatewayFilter {
             name: Some(search),
@@ -65,7 +67,7 @@ pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppE
 pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
     ctx::allowed_in(actions::apig::instances::get, &id, async |pool, caller| {
         Ok(GatewayOverview {
-            detail: crate::services::apig::gateways::detail(pool, caller, &id).await?,
+            detail: gateways::detail(pool, caller, &id).await?,
             endpoints: endpoints()?,
         })
     })
@@ -77,9 +79,7 @@ pub async fn update_gateway(id: String, change: GatewayChange) -> Result<Gateway
     ctx::allowed_in(
         actions::apig::instances::update,
         &id,
-        async |pool, caller| {
-            crate::services::apig::gateways::update(pool, caller, &id, &change).await
-        },
+        async |pool, caller| gateways::update(pool, caller, &id, &change).await,
     )
     .await
 }
@@ -92,9 +92,7 @@ pub async fn set_gateway_feature(
     ctx::allowed_in(
         actions::apig::features::create,
         &id,
-        async |pool, caller| {
-            crate::services::apig::gateways::set_feature(pool, caller, &id, &setting).await
-        },
+        async |pool, caller| gateways::set_feature(pool, caller, &id, &setting).await,
     )
     .await
 }
@@ -114,14 +112,7 @@ pub async fn change_gateway_tags(
                 actions::apig::instanceTags::create
             };
             let caller = authorized_in(permission, &id).await?;
-            crate::services::apig::gateways::change_tags(
-                &ctx::pool()?,
-                &caller,
-                &id,
-                &action,
-                &tags,
-            )
-            .await
+            gateways::change_tags(&ctx::pool()?, &caller, &id, &action, &tags).await
         }
         .await,
     )
@@ -132,9 +123,7 @@ pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<Ingres
     ctx::allowed_in(
         actions::apig::instances::update,
         &id,
-        async |pool, caller| {
-            crate::services::apig::gateways::add_ingress_port(pool, caller, &id, &port).await
-        },
+        async |pool, caller| gateways::add_ingress_port(pool, caller, &id, &port).await,
     )
     .await
 }
@@ -144,9 +133,7 @@ pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppE
     ctx::allowed_in(
         actions::apig::instances::update,
         &id,
-        async |pool, caller| {
-            crate::services::apig::gateways::delete_ingress_port(pool, caller, &id, &port_id).await
-        },
+        async |pool, caller| gateways::delete_ingress_port(pool, caller, &id, &port_id).await,
     )
     .await
 }

@@ -15,6 +15,8 @@ use crate::model::ProjectRef;
 use super::ctx::{self, authorized};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
+#[cfg(feature = "ssr")]
+use crate::services::iam::{access_keys, permissions, projects, user_groups, users};
 
 #[server(endpoint = "iam/list_users")]
 pub async fn list_users(search: String, sort: String, offset: i64) -> Result<UserPage, AppError> {
@@ -22,8 +24,7 @@ pub async fn list_users(search: String, sort: String, offset: i64) -> Result<Use
     ctx::allowed(actions::iam::users::list, async |pool, caller| {
         let page = Page::new(Some(offset), None);
         let sort = SortOrder::parse(&sort);
-        let (total, users) =
-            crate::services::iam::users::list(pool, caller, Some(&search), &sort, page).await?;
+        let (total, users) = users::list(pool, caller, Some(&search), &sort, page).await?;
         Ok(UserPage { total, users })
     })
     .await
@@ -45,7 +46,7 @@ pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
 #[server(endpoint = "iam/update_user", input = server_fn::codec::Json)]
 pub async fn update_user(user_id: String, change: UserChange) -> Result<User, AppError> {
     ctx::allowed(actions::iam::users::update, async |pool, caller| {
-        crate::services::iam::users::update(pool, caller, &user_id, &change).await
+        users::update(pool, caller, &user_id, &change).await
     })
     .await
 }
@@ -53,7 +54,7 @@ pub async fn update_user(user_id: String, change: UserChange) -> Result<User, Ap
 #[server(endpoint = "iam/delete_user")]
 pub async fn delete_user(user_id: String) -> Result<(), AppError> {
     ctx::allowed(actions::iam::users::delete, async |pool, caller| {
-        crate::services::iam::users::delete(pool, caller, &user_id).await
+        users::delete(pool, caller, &user_id).await
     })
     .await
 }
@@ -152,7 +153,7 @@ pub async fn create_user_with_permissions(
 #[server(endpoint = "iam/list_groups")]
 pub async fn list_groups() -> Result<Vec<UserGroup>, AppError> {
     ctx::allowed(actions::iam::groups::list, async |pool, caller| {
-        crate::services::iam::user_groups::list(pool, caller, None).await
+        user_groups::list(pool, caller, None).await
     })
     .await
 }
@@ -173,7 +174,7 @@ pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
 #[server(endpoint = "iam/create_group")]
 pub async fn create_group(name: String, description: String) -> Result<UserGroup, AppError> {
     ctx::allowed(actions::iam::groups::create, async |pool, caller| {
-        crate::services::iam::user_groups::create(pool, caller, &name, &description).await
+        user_groups::create(pool, caller, &name, &description).await
     })
     .await
 }
@@ -181,7 +182,7 @@ pub async fn create_group(name: String, description: String) -> Result<UserGroup
 #[server(endpoint = "iam/delete_group")]
 pub async fn delete_group(group_id: String) -> Result<(), AppError> {
     ctx::allowed(actions::iam::groups::delete, async |pool, caller| {
-        crate::services::iam::user_groups::delete(pool, caller, &group_id).await
+        user_groups::delete(pool, caller, &group_id).await
     })
     .await
 }
@@ -189,7 +190,7 @@ pub async fn delete_group(group_id: String) -> Result<(), AppError> {
 #[server(endpoint = "iam/add_member")]
 pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppError> {
     ctx::allowed(actions::iam::groups::addUser, async |pool, caller| {
-        crate::services::iam::user_groups::add_member(pool, caller, &group_id, &user_id).await
+        user_groups::add_member(pool, caller, &group_id, &user_id).await
     })
     .await
 }
@@ -197,7 +198,7 @@ pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppErro
 #[server(endpoint = "iam/remove_member")]
 pub async fn remove_member(group_id: String, user_id: String) -> Result<(), AppError> {
     ctx::allowed(actions::iam::groups::removeUser, async |pool, caller| {
-        crate::services::iam::user_groups::remove_member(pool, caller, &group_id, &user_id).await
+        user_groups::remove_member(pool, caller, &group_id, &user_id).await
     })
     .await
 }
@@ -213,8 +214,7 @@ pub async fn grant(
         actions::iam::permissions::grantRoleToGroupOnProject,
         async |pool, caller| {
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
-            crate::services::iam::user_groups::grant(pool, caller, &group_id, &policy_id, scope)
-                .await
+            user_groups::grant(pool, caller, &group_id, &policy_id, scope).await
         },
     )
     .await
@@ -231,14 +231,7 @@ pub async fn revoke(
             let caller =
                 authorized(actions::iam::permissions::revokeRoleFromGroupOnProject).await?;
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
-            crate::services::iam::user_groups::revoke(
-                &ctx::pool()?,
-                &caller,
-                &group_id,
-                &policy_id,
-                scope,
-            )
-            .await
+            user_groups::revoke(&ctx::pool()?, &caller, &group_id, &policy_id, scope).await
         }
         .await,
     )
@@ -247,7 +240,7 @@ pub async fn revoke(
 #[server(endpoint = "iam/list_policies")]
 pub async fn list_policies() -> Result<Vec<PermissionPolicy>, AppError> {
     ctx::allowed(actions::iam::policies::list, async |pool, caller| {
-        crate::services::iam::permissions::list(pool, caller).await
+        permissions::list(pool, caller).await
     })
     .await
 }
@@ -287,7 +280,7 @@ pub async fn save_policy(
 #[server(endpoint = "iam/policy_holders")]
 pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> {
     ctx::allowed(actions::iam::policies::get, async |pool, caller| {
-        crate::services::iam::permissions::holders(pool, caller, &policy_id).await
+        permissions::holders(pool, caller, &policy_id).await
     })
     .await
 }
@@ -295,7 +288,7 @@ pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> 
 #[server(endpoint = "iam/delete_policy")]
 pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
     ctx::allowed(actions::iam::policies::delete, async |pool, caller| {
-        crate::services::iam::permissions::delete(pool, caller, &policy_id).await
+        permissions::delete(pool, caller, &policy_id).await
     })
     .await
 }
@@ -303,7 +296,7 @@ pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
 #[server(endpoint = "iam/list_projects")]
 pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
     ctx::allowed(actions::iam::projects::list, async |pool, caller| {
-        crate::services::iam::projects::list(pool, &caller.account_id).await
+        projects::list(pool, &caller.account_id).await
     })
     .await
 }
@@ -322,7 +315,7 @@ pub async fn list_access_keys(user_id: String) -> Result<Vec<AccessKey>, AppErro
             if owner != caller.user_id {
                 authorized(actions::iam::credentials::listCredentials).await?;
             }
-            crate::services::iam::access_keys::list(&ctx::pool()?, &caller, &owner).await
+            access_keys::list(&ctx::pool()?, &caller, &owner).await
         }
         .await,
     )
@@ -344,7 +337,7 @@ pub async fn create_access_key(
             if owner != caller.user_id {
                 authorized(actions::iam::credentials::createCredential).await?;
             }
-            crate::services::iam::access_keys::create(
+            access_keys::create(
                 &ctx::pool()?,
                 &ctx::master_key()?,
                 &caller,
@@ -363,8 +356,7 @@ async fn own_or(
     action: crate::model::permission::Action,
 ) -> Result<crate::services::caller::Caller, AppError> {
     let caller = ctx::signed_in().await?;
-    let key = crate::services::iam::access_keys::get(&ctx::pool()?, &caller.account_id, access_key)
-        .await?;
+    let key = access_keys::get(&ctx::pool()?, &caller.account_id, access_key).await?;
     if key.user_id != caller.user_id {
         authorized(action).await?;
     }
@@ -380,14 +372,7 @@ pub async fn set_access_key_status(
         async {
             let caller = own_or(&access_key, actions::iam::credentials::updateCredential).await?;
             let status = if active { "active" } else { "inactive" };
-            crate::services::iam::access_keys::update(
-                &ctx::pool()?,
-                &caller,
-                &access_key,
-                Some(status),
-                None,
-            )
-            .await
+            access_keys::update(&ctx::pool()?, &caller, &access_key, Some(status), None).await
         }
         .await,
     )
@@ -398,7 +383,7 @@ pub async fn delete_access_key(access_key: String) -> Result<(), AppError> {
     ctx::respond(
         async {
             let caller = own_or(&access_key, actions::iam::credentials::deleteCredential).await?;
-            crate::services::iam::access_keys::delete(&ctx::pool()?, &caller, &access_key).await
+            access_keys::delete(&ctx::pool()?, &caller, &access_key).await
         }
         .await,
     )
@@ -420,7 +405,7 @@ pub async fn change_password(
                 ));
             }
             let caller = ctx::signed_in().await?;
-            let changed_at = crate::services::iam::users::change_own_password(
+            let changed_at = users::change_own_password(
                 &ctx::pool()?,
                 &caller,
                 &current_password,

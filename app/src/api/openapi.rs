@@ -9,6 +9,8 @@ use crate::model::openapi::{ImportItem, ImportPlan, ItemOutcome};
 use super::ctx::{self};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
+#[cfg(feature = "ssr")]
+use crate::services::apig::{gateways, openapi};
 
 /// What a document would import.
 #[server(endpoint = "openapi/preview")]
@@ -17,8 +19,8 @@ pub async fn preview_import(gateway_id: String, text: String) -> Result<ImportPl
         actions::apig::apis::import,
         &gateway_id,
         async |pool, caller| {
-            crate::services::apig::gateways::get(pool, caller, &gateway_id).await?;
-            crate::services::apig::openapi::preview(&text)
+            gateways::get(pool, caller, &gateway_id).await?;
+            openapi::preview(&text)
         },
     )
     .await
@@ -36,15 +38,7 @@ pub async fn import_api_item(
         actions::apig::apis::import,
         &gateway_id,
         async |pool, caller| {
-            crate::services::apig::openapi::import_item(
-                pool,
-                caller,
-                &gateway_id,
-                &group_id,
-                item,
-                overwrite,
-            )
-            .await
+            openapi::import_item(pool, caller, &gateway_id, &group_id, item, overwrite).await
         },
     )
     .await
