@@ -3,6 +3,10 @@
 //! a field's hint and error sit right under it and are tied to the input with
 //! `aria-describedby`.
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use super::feedback::failure;
+use crate::error::AppError;
 
 /// A labelled input whose error (if any) is announced and shown beneath it.
 #[component]
@@ -193,10 +197,10 @@ pub fn CheckboxField(
 pub fn field_errors<R>(
     attempted: RwSignal<bool>,
     rules: R,
-    server: Signal<Option<crate::error::AppError>>,
+    server: Signal<Option<AppError>>,
 ) -> impl Fn(&'static str) -> Signal<Option<String>> + Copy
 where
-    R: Fn() -> Vec<crate::error::AppError> + Copy + Send + Sync + 'static,
+    R: Fn() -> Vec<AppError> + Copy + Send + Sync + 'static,
 {
     move |field| {
         Signal::derive(move || {
@@ -231,5 +235,74 @@ pub fn FormActions(
                 {move || if pending.get() { busy } else { label }}
             </button>
         </div>
+    }
+}
+
+/// A form that sends one server action: its `rules` are checked on Send (their errors show
+/// from then on, as the user types), it sends one request at a time, and what the server
+/// refused shows next to its field, or above the form when it belongs to none.
+pub struct Sending<S: ServerFn + 'static, R> {
+    action: ServerAction<S>,
+    attempted: RwSignal<bool>,
+    rules: R,
+}
+
+impl<S: ServerFn + 'static, R: Copy> Clone for Sending<S, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: ServerFn + 'static, R: Copy> Copy for Sending<S, R> {}
+
+impl<S, R> Sending<S, R>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    R: Fn() -> Vec<AppError> + Copy + Send + Sync + 'static,
+{
+    pub fn new(action: ServerAction<S>, rules: R) -> Self {
+        Sending {
+            action,
+            attempted: RwSignal::new(false),
+            rules,
+        }
+    }
+
+    /// The error to show next to `field`.
+    pub fn field_error(self, field: &'static str) -> Signal<Option<String>> {
+        field_errors(self.attempted, self.rules, self.refused())(field)
+    }
+
+    /// What the server refused the last time.
+    pub fn refused(self) -> Signal<Option<AppError>> {
+        failure(self.action)
+    }
+
+    /// What the server refused that belongs to no field.
+    pub fn general(self) -> Signal<Option<AppError>> {
+        let refused = self.refused();
+        Signal::derive(move || refused.get().filter(|e| e.field().is_none()))
+    }
+
+    /// Handles Send: checks the rules, and sends `input()` when they pass and nothing is on
+    /// its way.
+    pub fn send(self, ev: leptos::ev::SubmitEvent, input: impl FnOnce() -> S) {
+        ev.prevent_default();
+        self.attempted.set(true);
+        if !(self.rules)().is_empty() || self.action.pending().get_untracked() {
+            return;
+        }
+        self.action.dispatch(input());
+    }
+
+    /// Empties the form (`reset`) each time the server accepts it.
+    pub fn on_success(self, reset: impl Fn() + 'static) {
+        Effect::new(move |_| {
+            if self.action.value().with(|v| matches!(v, Some(Ok(_)))) {
+                reset();
+                self.attempted.set(false);
+            }
+        });
     }
 }

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use crate::components::form::FormActions;
 
 use crate::api::apis::DebugApi;
-use crate::components::feedback::{failure, ErrorBanner};
-use crate::components::form::{field_errors, SelectField, TextField};
+use crate::components::feedback::ErrorBanner;
+use crate::components::form::{SelectField, Sending, TextField};
 use crate::error::AppError;
 use crate::model::api::{ApiInfo, DebugCall, DEBUG_METHODS};
 
@@ -59,7 +59,6 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let headers = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
     let call = move || DebugCall {
         stage: stage.get(),
         method: method.get(),
@@ -69,8 +68,9 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
         body: body.get(),
     };
     let errors = move || -> Vec<AppError> { call().validate().err().into_iter().collect() };
-    let server_error = failure(send);
-    let field_error = field_errors(attempted, errors, server_error);
+    let form = Sending::new(send, errors);
+    let server_error = form.refused();
+    let field_error = move |field| form.field_error(field);
     let general = Signal::derive(move || {
         server_error
             .get()
@@ -78,16 +78,11 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
     });
     let (gateway_id, api_id) = (api.gateway_id.clone(), api.id.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        attempted.set(true);
-        if !errors().is_empty() || send.pending().get_untracked() {
-            return;
-        }
-        send.dispatch(DebugApi {
+        form.send(ev, || DebugApi {
             gateway_id: gateway_id.clone(),
             api_id: api_id.clone(),
             call: untrack(call),
-        });
+        })
     };
     let result = move || send.value().get().and_then(Result::ok);
     view! {

@@ -9,7 +9,7 @@ use crate::api::api_groups::{list_api_groups, CreateApiGroup, DeleteApiGroup, Gr
 use crate::components::copy::CopyButton;
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{field_errors, TextField};
+use crate::components::form::{Sending, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
@@ -184,7 +184,6 @@ fn CreateGroupCard(
     let shell = use_shell();
     let name = RwSignal::new(String::new());
     let remark = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
     let errors = move || -> Vec<AppError> {
         [
             validate_group_name("name", name.get().trim()),
@@ -194,27 +193,19 @@ fn CreateGroupCard(
         .filter_map(Result::err)
         .collect()
     };
-    let server_error = failure(create);
-    let field_error = field_errors(attempted, errors, server_error);
-    let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
-    Effect::new(move |_| {
-        if create.value().with(|v| matches!(v, Some(Ok(_)))) {
-            name.set(String::new());
-            remark.set(String::new());
-            attempted.set(false);
-        }
+    let form = Sending::new(create, errors);
+    let field_error = move |field| form.field_error(field);
+    let general = form.general();
+    form.on_success(move || {
+        name.set(String::new());
+        remark.set(String::new());
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        attempted.set(true);
-        if !errors().is_empty() || create.pending().get_untracked() {
-            return;
-        }
-        create.dispatch(CreateApiGroup {
+        form.send(ev, || CreateApiGroup {
             gateway_id: gateway_id.get_untracked(),
             name: name.get_untracked(),
             remark: remark.get_untracked(),
-        });
+        })
     };
     move || {
         shell.can(actions::apig::groups::create).then(|| view! {

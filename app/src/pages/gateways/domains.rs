@@ -13,7 +13,7 @@ use crate::api::domains::{
 use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{field_errors, SelectField, TextField};
+use crate::components::form::{field_errors, SelectField, Sending, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
@@ -407,38 +407,30 @@ fn BindDomainCard(
     let shell = use_shell();
     let domain = RwSignal::new(String::new());
     let tls = RwSignal::new("TLSv1.2".to_owned());
-    let attempted = RwSignal::new(false);
     let errors = move || -> Vec<AppError> {
         validate_domain("url_domain", &domain.get())
             .err()
             .into_iter()
             .collect()
     };
-    let server_error = failure(bind);
-    let field_error = field_errors(attempted, errors, server_error);
+    let form = Sending::new(bind, errors);
+    let server_error = form.refused();
+    let field_error = move |field| form.field_error(field);
     let general = Signal::derive(move || {
         server_error
             .get()
             .filter(|e| e.field() != Some("url_domain"))
     });
-    Effect::new(move |_| {
-        if bind.value().with(|v| matches!(v, Some(Ok(_)))) {
-            domain.set(String::new());
-            attempted.set(false);
-        }
+    form.on_success(move || {
+        domain.set(String::new());
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        attempted.set(true);
-        if !errors().is_empty() || bind.pending().get_untracked() {
-            return;
-        }
-        bind.dispatch(BindDomain {
+        form.send(ev, || BindDomain {
             gateway_id: gateway_id.get_untracked(),
             group_id: group_id.get_untracked(),
             domain: domain.get_untracked().trim().to_owned(),
             min_ssl_version: tls.get_untracked(),
-        });
+        })
     };
     let versions: Vec<(String, String)> = TLS_VERSIONS
         .iter()

@@ -13,7 +13,7 @@ use crate::api::api_groups::{
 };
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{field_errors, SelectField, TextField};
+use crate::components::form::{SelectField, Sending, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
@@ -176,7 +176,6 @@ fn CreateEnvironmentCard(
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let remark = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
     let errors = move || -> Vec<AppError> {
         [
             validate_env_name("name", name.get().trim()),
@@ -186,20 +185,15 @@ fn CreateEnvironmentCard(
         .filter_map(Result::err)
         .collect()
     };
-    let server_error = failure(create);
-    let field_error = field_errors(attempted, errors, server_error);
-    let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
+    let form = Sending::new(create, errors);
+    let field_error = move |field| form.field_error(field);
+    let general = form.general();
     let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        attempted.set(true);
-        if !errors().is_empty() || create.pending().get_untracked() {
-            return;
-        }
-        create.dispatch(CreateEnvironment {
+        form.send(ev, || CreateEnvironment {
             gateway_id: gateway_id.clone(),
             name: name.get_untracked(),
             remark: remark.get_untracked(),
-        });
+        })
     };
     use_shell().can(actions::apig::envs::create).then(|| view! {
         <section class="card">
@@ -346,7 +340,6 @@ fn AddVariableForm(
     );
     let name = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
     let errors = move || -> Vec<AppError> {
         [
             validate_variable_name("variable_name", name.get().trim()),
@@ -356,33 +349,25 @@ fn AddVariableForm(
         .filter_map(Result::err)
         .collect()
     };
-    let server_error = failure(create);
-    let field_error = field_errors(attempted, errors, server_error);
-    let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
-    Effect::new(move |_| {
-        if create.value().with(|v| matches!(v, Some(Ok(_)))) {
-            name.set(String::new());
-            value.set(String::new());
-            attempted.set(false);
-        }
+    let form = Sending::new(create, errors);
+    let field_error = move |field| form.field_error(field);
+    let general = form.general();
+    form.on_success(move || {
+        name.set(String::new());
+        value.set(String::new());
     });
     let env_options: Vec<(String, String)> = environments
         .iter()
         .map(|e| (e.id.clone(), e.name.clone()))
         .collect();
     let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        attempted.set(true);
-        if !errors().is_empty() || create.pending().get_untracked() {
-            return;
-        }
-        create.dispatch(CreateVariable {
+        form.send(ev, || CreateVariable {
             gateway_id: gateway_id.clone(),
             group_id: group_id.get_untracked(),
             env_id: env_id.get_untracked(),
             name: name.get_untracked(),
             value: value.get_untracked(),
-        });
+        })
     };
     view! {
         <h3>"Add a variable"</h3>

@@ -19,7 +19,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{field_errors, SelectField, TextField};
+use crate::components::form::{SelectField, Sending, TextField};
 use crate::components::shell::use_shell;
 use crate::error::AppError;
 use crate::model::gateway::{
@@ -157,7 +157,6 @@ fn DetailsCard(
     let name = RwSignal::new(gateway.name.clone());
     let description = RwSignal::new(gateway.description.clone());
     let begin = RwSignal::new(gateway.maintain_begin.clone());
-    let attempted = RwSignal::new(false);
     let errors = move || -> Vec<AppError> {
         [
             rules::validate_name("instance_name", name.get().trim()),
@@ -167,31 +166,28 @@ fn DetailsCard(
         .filter_map(Result::err)
         .collect()
     };
-    let server_error = failure(update);
-    let field_error = field_errors(attempted, errors, server_error);
-    let general = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
+    let form = Sending::new(update, errors);
+    let field_error = move |field| form.field_error(field);
+    let general = form.general();
     let pending = update.pending();
     let gateway_id = gateway.id.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        attempted.set(true);
-        if !errors().is_empty() || pending.get_untracked() {
-            return;
-        }
-        let start = begin.get_untracked();
-        let end = format!(
-            "{:02}:00:00",
-            (start[..2].parse::<u8>().unwrap_or(22) + 4) % 24
-        );
-        update.dispatch(UpdateGateway {
-            id: gateway_id.clone(),
-            change: GatewayChange {
-                name: Some(name.get_untracked().trim().to_owned()),
-                description: Some(description.get_untracked()),
-                maintain_begin: Some(start),
-                maintain_end: Some(end),
-            },
-        });
+        form.send(ev, || {
+            let start = begin.get_untracked();
+            let end = format!(
+                "{:02}:00:00",
+                (start[..2].parse::<u8>().unwrap_or(22) + 4) % 24
+            );
+            UpdateGateway {
+                id: gateway_id.clone(),
+                change: GatewayChange {
+                    name: Some(name.get_untracked().trim().to_owned()),
+                    description: Some(description.get_untracked()),
+                    maintain_begin: Some(start),
+                    maintain_end: Some(end),
+                },
+            }
+        })
     };
     Effect::new(move |_| {
         if update.value().with(|v| matches!(v, Some(Ok(_)))) {

@@ -16,7 +16,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{field_errors, CheckboxField, TextField};
+use crate::components::form::{CheckboxField, Sending, TextField};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::error::AppError;
@@ -233,7 +233,6 @@ fn EditForm(user: User, edit: ServerAction<UpdateUser>, editing: RwSignal<bool>)
     let description = RwSignal::new(user.description.clone());
     let access_mode = RwSignal::new(user.access_mode.clone());
     let enabled = RwSignal::new(user.enabled);
-    let attempted = RwSignal::new(false);
     let errors = move || -> Vec<AppError> {
         [
             iam::validate_email("email", &email.get()),
@@ -244,18 +243,14 @@ fn EditForm(user: User, edit: ServerAction<UpdateUser>, editing: RwSignal<bool>)
         .filter_map(Result::err)
         .collect()
     };
-    let server_error = failure(edit);
-    let field_error = field_errors(attempted, errors, server_error);
+    let form = Sending::new(edit, errors);
+    let server_error = form.refused();
+    let field_error = move |field| form.field_error(field);
     let general_error = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
     let pending = edit.pending();
     let user_id = user.id.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        attempted.set(true);
-        if !errors().is_empty() || pending.get_untracked() {
-            return;
-        }
-        edit.dispatch(UpdateUser {
+        form.send(ev, || UpdateUser {
             user_id: user_id.clone(),
             change: UserChange {
                 email: Some(email.get_untracked()),
@@ -264,7 +259,7 @@ fn EditForm(user: User, edit: ServerAction<UpdateUser>, editing: RwSignal<bool>)
                 enabled: Some(enabled.get_untracked()),
                 ..UserChange::default()
             },
-        });
+        })
     };
     view! {
         <form class="form" novalidate on:submit=save>
