@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::console_iam::{server_fn, signed_in};
+use crate::console_iam::signed_in;
 use crate::iam_support::assert_says;
 use crate::iam_support::{
     default_project, signed, signed_with, token, user_with_policy, USER_PASSWORD,
@@ -58,9 +58,7 @@ async fn a_password_change_ends_other_sessions_and_revokes_what_was_issued_befor
     let elsewhere = signed_in(&app, "mover", USER_PASSWORD).await;
     assert_eq!(client_status(&app, &elsewhere, SHELL).await, 200);
 
-    let (status, body) = server_fn(&app, &here, "iam/change_password", &json!({
-        "current_password": USER_PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD
-    })).await;
+    let (status, body) = console!(app, here, "iam/change_password", { "current_password": USER_PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD });
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         client_status(&app, &here, SHELL).await,
@@ -179,13 +177,8 @@ async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_key
     assert_eq!(keys, 0, "no key was made");
     // ...but signed in to the console, where the password was given, it can.
     let console = signed_in(&app, "scoped", USER_PASSWORD).await;
-    let (status, made) = server_fn(
-        &app,
-        &console,
-        "iam/create_access_key",
-        &json!({ "user_id": user_id, "description": "" }),
-    )
-    .await;
+    let (status, made) =
+        console!(app, console, "iam/create_access_key", { "user_id": user_id, "description": "" });
     assert_eq!(status, 200, "{made}");
     app.stop().await;
 }

@@ -2,7 +2,7 @@
 //! and deletion that needs the gateway's name.
 use serde_json::{json, Value};
 
-use crate::console_iam::{server_fn, signed_in};
+use crate::console_iam::signed_in;
 use crate::console_permissions::run_as_readers;
 use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
 use crate::support::{TestApp, ADMIN_PASSWORD};
@@ -25,14 +25,13 @@ async fn gateway_count(app: &TestApp) -> i64 {
 async fn the_wizard_creates_a_gateway_with_everything_at_once_or_nothing() {
     let app = TestApp::spawn().await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
-    let (status, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    let (status, state) = console!(app, admin, "process_state", {});
     assert_eq!(status, 200);
     assert_eq!(state["gateway_id"], Value::Null);
     assert_eq!(state["api_published"], false);
 
     // A bad port in the last step: refused, naming the field; nothing is created.
-    let (status, error) =
-        server_fn(&app, &admin, "gateways/create", &wizard("gw-console", 80)).await;
+    let (status, error) = console!(app, admin, "gateways/create", wizard("gw-console", 80));
     assert_eq!(status, 400, "{error}");
     assert_eq!(
         error["Invalid"]["field"], "ingress_ports[0].ingress_port",
@@ -40,13 +39,7 @@ async fn the_wizard_creates_a_gateway_with_everything_at_once_or_nothing() {
     );
     assert_eq!(gateway_count(&app).await, 0);
 
-    let (status, created) = server_fn(
-        &app,
-        &admin,
-        "gateways/create",
-        &wizard("gw-console", 18600),
-    )
-    .await;
+    let (status, created) = console!(app, admin, "gateways/create", wizard("gw-console", 18600));
     assert_eq!(status, 200, "{created}");
     let detail = &created["detail"];
     assert_eq!(detail["gateway"]["name"], "gw-console");
@@ -63,35 +56,24 @@ async fn the_wizard_creates_a_gateway_with_everything_at_once_or_nothing() {
         .as_str()
         .unwrap()
         .starts_with("127.0.0.1:"));
-    let (_, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    let (_, state) = console!(app, admin, "process_state", {});
     assert_eq!(state["gateway_id"], created["detail"]["gateway"]["id"]);
 
     // The same port again, for another gateway: refused; still one gateway.
-    let (status, error) =
-        server_fn(&app, &admin, "gateways/create", &wizard("gw-other", 18600)).await;
+    let (status, error) = console!(app, admin, "gateways/create", wizard("gw-other", 18600));
     assert_eq!(status, 400, "{error}");
     assert!(error.to_string().contains("Port 18600"), "{error}");
     assert_eq!(gateway_count(&app).await, 1);
 
     // Deleting needs the gateway's name.
     let id = detail["gateway"]["id"].as_str().unwrap();
-    let (status, error) = server_fn(
-        &app,
-        &admin,
-        "gateways/delete",
-        &json!({ "id": id, "confirm_name": "gw-wrong" }),
-    )
-    .await;
+    let (status, error) =
+        console!(app, admin, "gateways/delete", { "id": id, "confirm_name": "gw-wrong" });
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["Invalid"]["field"], "confirm_name");
     assert_eq!(gateway_count(&app).await, 1);
-    let (status, _) = server_fn(
-        &app,
-        &admin,
-        "gateways/delete",
-        &json!({ "id": id, "confirm_name": "gw-console" }),
-    )
-    .await;
+    let (status, _) =
+        console!(app, admin, "gateways/delete", { "id": id, "confirm_name": "gw-console" });
     assert_eq!(status, 200);
     assert_eq!(gateway_count(&app).await, 0);
     app.stop().await;
@@ -104,7 +86,7 @@ async fn every_gateway_server_function_checks_its_permission() {
     user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
     user_with_policy(&app, &admin_api, "nobody", None).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
-    let (_, created) = server_fn(&app, &admin, "gateways/create", &wizard("gw-table", 18700)).await;
+    let (_, created) = console!(app, admin, "gateways/create", wizard("gw-table", 18700));
     let id = created["detail"]["gateway"]["id"]
         .as_str()
         .unwrap()
@@ -183,35 +165,16 @@ async fn group_and_environment_server_functions_check_their_permission() {
     user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
     user_with_policy(&app, &admin_api, "nobody", None).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
-    let (_, created) =
-        server_fn(&app, &admin, "gateways/create", &wizard("gw-groups", 18800)).await;
+    let (_, created) = console!(app, admin, "gateways/create", wizard("gw-groups", 18800));
     let gateway = created["detail"]["gateway"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, group) = server_fn(
-        &app,
-        &admin,
-        "groups/create",
-        &json!({ "gateway_id": gateway, "name": "payments", "remark": "" }),
-    )
-    .await;
+    let (_, group) = console!(app, admin, "groups/create", { "gateway_id": gateway, "name": "payments", "remark": "" });
     let group = group["id"].as_str().unwrap().to_owned();
-    let (_, env) = server_fn(
-        &app,
-        &admin,
-        "environments/create",
-        &json!({ "gateway_id": gateway, "name": "TEST", "remark": "" }),
-    )
-    .await;
+    let (_, env) = console!(app, admin, "environments/create", { "gateway_id": gateway, "name": "TEST", "remark": "" });
     let env = env["id"].as_str().unwrap().to_owned();
-    let (_, variable) = server_fn(
-        &app,
-        &admin,
-        "variables/create",
-        &json!({ "gateway_id": gateway, "group_id": group, "env_id": env, "name": "host", "value": "a" }),
-    )
-    .await;
+    let (_, variable) = console!(app, admin, "variables/create", { "gateway_id": gateway, "group_id": group, "env_id": env, "name": "host", "value": "a" });
     let variable = variable["id"].as_str().unwrap().to_owned();
 
     // (endpoint, arguments, is it a read); deletions last.
@@ -294,7 +257,7 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
     user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
     user_with_policy(&app, &admin_api, "nobody", None).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
-    let (_, created) = server_fn(&app, &admin, "gateways/create", &wizard("gw-apis", 18900)).await;
+    let (_, created) = console!(app, admin, "gateways/create", wizard("gw-apis", 18900));
     let gateway = created["detail"]["gateway"]["id"]
         .as_str()
         .unwrap()
@@ -302,36 +265,33 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
     let release = "DEFAULT_ENVIRONMENT_RELEASE_ID";
 
     // A bad path with a new group: refused, naming the field; no group and no API.
-    let (status, error) = server_fn(
-        &app,
-        &admin,
+    let (status, error) = console!(
+        app,
+        admin,
         "apis/open",
-        &open_api(&gateway, "orders", "/orders/x-{id}", release),
-    )
-    .await;
+        open_api(&gateway, "orders", "/orders/x-{id}", release)
+    );
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["Invalid"]["field"], "req_uri");
     assert_eq!(count(&app, "api_groups WHERE NOT is_default").await, 0);
     assert_eq!(count(&app, "apis").await, 0);
     // An environment that does not exist: refused before anything is created.
-    let (status, error) = server_fn(
-        &app,
-        &admin,
+    let (status, error) = console!(
+        app,
+        admin,
         "apis/open",
-        &open_api(&gateway, "orders", "/orders/{id}", "NO_SUCH_ENV"),
-    )
-    .await;
+        open_api(&gateway, "orders", "/orders/{id}", "NO_SUCH_ENV")
+    );
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["Invalid"]["field"], "env_id");
     assert_eq!(count(&app, "apis").await, 0);
 
-    let (status, opened) = server_fn(
-        &app,
-        &admin,
+    let (status, opened) = console!(
+        app,
+        admin,
         "apis/open",
-        &open_api(&gateway, "orders", "/orders/{id}", release),
-    )
-    .await;
+        open_api(&gateway, "orders", "/orders/{id}", release)
+    );
     assert_eq!(status, 200, "{opened}");
     assert_eq!(opened["group"]["name"], "orders");
     assert_eq!(opened["publication"]["env_name"], "RELEASE");
@@ -381,13 +341,12 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
     ];
     let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
     let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
-    let (status, _) = server_fn(
-        &app,
-        &reader,
+    let (status, _) = console!(
+        app,
+        reader,
         "apis/open",
-        &open_api(&gateway, "", "/second/{id}", ""),
-    )
-    .await;
+        open_api(&gateway, "", "/second/{id}", "")
+    );
     assert_eq!(status, 403);
     let readers = [
         ("apig reader", &reader, true),

@@ -171,7 +171,7 @@ async fn navigation_follows_permissions() {
     let admin_api = admin_token(&app).await;
     user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
     let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
-    let (status, shell) = server_fn(&app, &reader, "load_shell", &json!({})).await;
+    let (status, shell) = console!(app, reader, "load_shell", {});
     assert_eq!(status, 200);
     let allowed: Vec<&str> = shell["allowed_actions"]
         .as_array()
@@ -184,7 +184,7 @@ async fn navigation_follows_permissions() {
     assert!(!allowed.iter().any(|a| a.starts_with("iam:")));
 
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
-    let (_, shell) = server_fn(&app, &admin, "load_shell", &json!({})).await;
+    let (_, shell) = console!(app, admin, "load_shell", {});
     let allowed = shell["allowed_actions"].as_array().unwrap();
     assert!(allowed.iter().any(|a| a == "iam:users:create"));
     assert!(allowed.iter().any(|a| a == "apig:instances:create"));
@@ -235,18 +235,18 @@ async fn access_type_decides_console_or_api() {
 async fn the_first_step_is_done_once_a_user_holds_an_apig_policy() {
     let app = TestApp::spawn().await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
-    let (status, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    let (status, state) = console!(app, admin, "process_state", {});
     assert_eq!(status, 200);
     assert_eq!(state["users_granted"], false);
     let token = admin_token(&app).await;
     user_with_policy(&app, &token, "nopolicy", None).await;
-    let (_, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    let (_, state) = console!(app, admin, "process_state", {});
     assert_eq!(
         state["users_granted"], false,
         "a user without an APIG policy does not count"
     );
     user_with_policy(&app, &token, "reader", Some("APIG ReadOnlyAccess")).await;
-    let (_, state) = server_fn(&app, &admin, "process_state", &json!({})).await;
+    let (_, state) = console!(app, admin, "process_state", {});
     assert_eq!(state["users_granted"], true);
     app.stop().await;
 }
@@ -270,17 +270,16 @@ async fn users_change_their_own_password() {
         (change(USER_PASSWORD, "weak", "weak"), "new_password"),
     ];
     for (args, field) in cases {
-        let (status, error) = server_fn(&app, &walker, "iam/change_password", &args).await;
+        let (status, error) = console!(app, walker, "iam/change_password", args);
         assert_eq!(status, 400);
         assert_eq!(error["Invalid"]["field"], field, "{error}");
     }
-    let (status, _) = server_fn(
-        &app,
-        &walker,
+    let (status, _) = console!(
+        app,
+        walker,
         "iam/change_password",
-        &change(USER_PASSWORD, "Fresh-Password-9", "Fresh-Password-9"),
-    )
-    .await;
+        change(USER_PASSWORD, "Fresh-Password-9", "Fresh-Password-9")
+    );
     assert_eq!(status, 200);
     signed_in(&app, "walker", "Fresh-Password-9").await;
     app.stop().await;
@@ -296,13 +295,12 @@ async fn the_wizard_creates_nothing_when_its_new_group_name_is_taken() {
             "group_ids": [], "new_group": group, "policy_ids": ["APIG ReadOnlyAccess"],
             "all_projects": true, "create_access_key": true } })
     };
-    let (status, error) = server_fn(
-        &app,
-        &admin,
+    let (status, error) = console!(
+        app,
+        admin,
         "iam/create_user_with_permissions",
-        &wizard("admin"),
-    )
-    .await;
+        wizard("admin")
+    );
     assert_eq!(status, 409, "{error}");
     assert_eq!(error["Conflict"]["field"], "new_group");
     let users: i64 = app
@@ -310,13 +308,12 @@ async fn the_wizard_creates_nothing_when_its_new_group_name_is_taken() {
         .await;
     assert_eq!(users, 0, "nothing was created");
 
-    let (status, created) = server_fn(
-        &app,
-        &admin,
+    let (status, created) = console!(
+        app,
+        admin,
         "iam/create_user_with_permissions",
-        &wizard("newcomers"),
-    )
-    .await;
+        wizard("newcomers")
+    );
     assert_eq!(status, 200, "{created}");
     assert_eq!(created["groups"][0], "newcomers");
     assert_eq!(created["access_key"]["secret"].as_str().unwrap().len(), 40);

@@ -327,7 +327,7 @@ async fn switching_project_stays_inside_the_account() {
     let second = created["project"]["id"].as_str().unwrap().to_owned();
     let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
     let current = || async {
-        let (_, shell) = server_fn(&app, &nobody, "load_shell", &json!({})).await;
+        let (_, shell) = console!(app, nobody, "load_shell", {});
         shell["current_project"]["name"]
             .as_str()
             .unwrap_or_default()
@@ -336,24 +336,12 @@ async fn switching_project_stays_inside_the_account() {
     assert_eq!(current().await, "default");
     // A project that is not the account's (or does not exist) is refused, and the session
     // stays where it was.
-    let (status, body) = server_fn(
-        &app,
-        &nobody,
-        "switch_project",
-        &json!({ "project_id": "0123456789abcdef0123456789abcdef" }),
-    )
-    .await;
+    let (status, body) = console!(app, nobody, "switch_project", { "project_id": "0123456789abcdef0123456789abcdef" });
     assert_eq!(status, 404, "{body}");
     assert_eq!(current().await, "default");
     // One of the account's projects: the user works there, with the permissions granted
     // there (none).
-    let (status, body) = server_fn(
-        &app,
-        &nobody,
-        "switch_project",
-        &json!({ "project_id": second }),
-    )
-    .await;
+    let (status, body) = console!(app, nobody, "switch_project", { "project_id": second });
     assert_eq!(status, 200, "{body}");
     assert_eq!(current().await, "second");
     app.stop().await;

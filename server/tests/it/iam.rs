@@ -151,13 +151,8 @@ async fn signed_requests_are_accepted_refused_when_wrong_and_locked_after_five_f
     // Users manage their own keys without any IAM policy (in the console, where they gave
     // their password; a token alone mints none).
     let console = crate::console_iam::signed_in(&app, "reader", USER_PASSWORD).await;
-    let (status, created) = crate::console_iam::server_fn(
-        &app,
-        &console,
-        "iam/create_access_key",
-        &json!({ "user_id": user_id, "description": "" }),
-    )
-    .await;
+    let (status, created) =
+        console!(app, console, "iam/create_access_key", { "user_id": user_id, "description": "" });
     assert_eq!(status, 200, "{created}");
     let ak = created["key"]["access_key"].as_str().unwrap().to_owned();
     let sk = created["secret"].as_str().unwrap().to_owned();

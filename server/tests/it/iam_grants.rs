@@ -3,7 +3,7 @@
 //! hold where the grant applies. Policies themselves are validated, and a Deny wins.
 use serde_json::json;
 
-use crate::console_iam::{server_fn, signed_in};
+use crate::console_iam::signed_in;
 use crate::iam_support::assert_says;
 use crate::iam_support::{
     admin_token, default_project, domain_id, role_id, user_with_policy, USER_PASSWORD,
@@ -222,11 +222,11 @@ async fn the_console_grants_iam_policies_in_all_projects_only() {
 
     // The grant form: the refusal belongs to its "Applies in" field.
     let grant = |project_id: &str| serde_json::json!({ "group_id": group, "policy_id": iam_reader, "project_id": project_id });
-    let (status, error) = server_fn(&app, &admin, "iam/grant", &grant(&project)).await;
+    let (status, error) = console!(app, admin, "iam/grant", grant(&project));
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["Invalid"]["field"], "project_id", "{error}");
     assert_eq!(grants_of(&app, &group).await, vec![]);
-    let (status, body) = server_fn(&app, &admin, "iam/grant", &grant("")).await;
+    let (status, body) = console!(app, admin, "iam/grant", grant(""));
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         grants_of(&app, &group).await,
@@ -239,8 +239,7 @@ async fn the_console_grants_iam_policies_in_all_projects_only() {
         "description": "", "password": USER_PASSWORD, "enabled": true, "access_mode": "default" },
         "group_ids": [], "new_group": "newcomers", "policy_ids": [iam_reader],
         "all_projects": false, "create_access_key": false } });
-    let (status, error) =
-        server_fn(&app, &admin, "iam/create_user_with_permissions", &wizard).await;
+    let (status, error) = console!(app, admin, "iam/create_user_with_permissions", wizard);
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["Invalid"]["field"], "policies", "{error}");
     let created: i64 = sqlx::query_scalar(

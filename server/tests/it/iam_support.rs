@@ -100,6 +100,18 @@ macro_rules! ok {
     };
 }
 
+/// One console server-function call, as the browser makes it: `console!(app, client,
+/// "groups/create", { "gateway_id": id, … })` returns its status and JSON body. The
+/// arguments are JSON (in braces) or any expression giving a `Value`.
+macro_rules! console {
+    ($app:expr, $client:expr, $endpoint:expr, {$($json:tt)*}) => {
+        console!($app, $client, $endpoint, serde_json::json!({$($json)*}))
+    };
+    ($app:expr, $client:expr, $endpoint:expr, $args:expr) => {
+        crate::console_iam::server_fn(&$app, &$client, $endpoint, &$args).await
+    };
+}
+
 /// Creates a user, a group of the same name holding it, and grants the group `policy` in
 /// the default project, or in all projects if it names IAM actions (which apply to the
 /// whole account); nothing when `policy` is None. Returns (user id, token).

@@ -239,7 +239,7 @@ async fn unknown_console_pages_are_404_and_known_areas_say_they_are_not_availabl
 
 #[tokio::test]
 async fn sign_ins_sign_outs_and_failed_sign_ins_are_in_the_audit_log() {
-    use crate::console_iam::{server_fn, signed_in};
+    use crate::console_iam::signed_in;
     let app = TestApp::spawn().await;
     let wrong = app.sign_in("admin", "not-the-password").await;
     assert_eq!(wrong.status(), 401);
@@ -247,12 +247,12 @@ async fn sign_ins_sign_outs_and_failed_sign_ins_are_in_the_audit_log() {
     let nobody = app.sign_in("nobody-at-all", "whatever-it-is").await;
     assert_eq!(nobody.status(), 401);
     let first = signed_in(&app, "admin", ADMIN_PASSWORD).await;
-    let (status, _) = server_fn(&app, &first, "sign_out", &serde_json::json!({})).await;
+    let (status, _) = console!(app, first, "sign_out", serde_json::json!({}));
     assert!((200..400).contains(&status), "signed out: {status}");
 
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
     let filter = serde_json::json!({ "filter": { "action": "console:" }, "offset": 0 });
-    let (status, page) = server_fn(&app, &admin, "iam/list_audit", &filter).await;
+    let (status, page) = console!(app, admin, "iam/list_audit", filter);
     assert_eq!(status, 200, "{page}");
     // Newest first: the second sign-in, the sign-out, the first sign-in, the failure.
     let seen: Vec<(String, String, String)> = page["records"]

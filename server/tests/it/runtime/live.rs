@@ -213,8 +213,7 @@ async fn a_configuration_that_cannot_load_keeps_the_last_one_and_the_console_sho
     let console =
         crate::console_iam::signed_in(&app, "admin", crate::support::ADMIN_PASSWORD).await;
     let status = || async {
-        let (code, status) =
-            crate::console_iam::server_fn(&app, &console, "gateways/runtime", &json!({})).await;
+        let (code, status) = console!(app, console, "gateways/runtime", {});
         assert_eq!(code, 200, "{status}");
         status
     };
