@@ -12,6 +12,8 @@ use super::ctx::{self, authorized_in};
 use crate::model::permission::actions;
 #[cfg(feature = "ssr")]
 use crate::services::apig::{api_groups, environments};
+#[cfg(feature = "ssr")]
+use crate::services::caller::Cx;
 
 /// A page of groups with the suffix of their subdomains.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,36 +34,31 @@ pub async fn list_api_groups(
     offset: i64,
 ) -> Result<GroupsView, AppError> {
     use crate::services::{apig::api_groups, apig::gateways};
-    ctx::allowed_in(
-        actions::apig::groups::list,
-        &gateway_id,
-        async |pool, caller| {
-            let gateway = gateways::get(pool, caller, &gateway_id).await?;
-            let page = crate::model::paging::Page::new(Some(offset), None);
-            let suffix = use_context::<crate::model::gateway::Endpoints>()
-                .map(|e| e.subdomain_suffix)
-                .unwrap_or_default();
-            let page = api_groups::list(
-                pool,
-                caller,
-                &gateway_id,
-                &api_groups::GroupFilter {
-                    name: Some(&search),
-                    sort: Some(&crate::model::paging::SortOrder::parse(&sort)),
-                    ..Default::default()
-                },
-                page,
-            )
-            .await?;
-            let ids: Vec<String> = page.groups.iter().map(|g| g.id.clone()).collect();
-            Ok(GroupsView {
-                api_counts: api_groups::api_counts(pool, &ids).await?,
-                page,
-                subdomain_suffix: suffix,
-                gateway_name: gateway.name,
-            })
-        },
-    )
+    ctx::allowed_in(actions::apig::groups::list, &gateway_id, async |cx| {
+        let gateway = gateways::get(cx, &gateway_id).await?;
+        let page = crate::model::paging::Page::new(Some(offset), None);
+        let suffix = use_context::<crate::model::gateway::Endpoints>()
+            .map(|e| e.subdomain_suffix)
+            .unwrap_or_default();
+        let page = api_groups::list(
+            cx,
+            &gateway_id,
+            &api_groups::GroupFilter {
+                name: Some(&search),
+                sort: Some(&crate::model::paging::SortOrder::parse(&sort)),
+                ..Default::default()
+            },
+            page,
+        )
+        .await?;
+        let ids: Vec<String> = page.groups.iter().map(|g| g.id.clone()).collect();
+        Ok(GroupsView {
+            api_counts: api_groups::api_counts(cx.pool, &ids).await?,
+            page,
+            subdomain_suffix: suffix,
+            gateway_name: gateway.name,
+        })
+    })
     .await
 }
 
@@ -71,23 +68,17 @@ pub async fn create_api_group(
     name: String,
     remark: String,
 ) -> Result<ApiGroup, AppError> {
-    ctx::allowed_in(
-        actions::apig::groups::create,
-        &gateway_id,
-        async |pool, caller| {
-            api_groups::create(pool, caller, &gateway_id, name.trim(), &remark).await
-        },
-    )
+    ctx::allowed_in(actions::apig::groups::create, &gateway_id, async |cx| {
+        api_groups::create(cx, &gateway_id, name.trim(), &remark).await
+    })
     .await
 }
 
 #[server(endpoint = "groups/delete")]
 pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(
-        actions::apig::groups::delete,
-        &gateway_id,
-        async |pool, caller| api_groups::delete(pool, caller, &gateway_id, &group_id).await,
-    )
+    ctx::allowed_in(actions::apig::groups::delete, &gateway_id, async |cx| {
+        api_groups::delete(cx, &gateway_id, &group_id).await
+    })
     .await
 }
 
@@ -109,30 +100,25 @@ pub struct EnvironmentsView {
 pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, AppError> {
     use crate::model::paging::{Page, MAX_LIMIT};
     use crate::services::{apig::api_groups, apig::environments, apig::gateways};
-    ctx::allowed_in(
-        actions::apig::envs::list,
-        &gateway_id,
-        async |pool, caller| {
-            let gateway = gateways::get(pool, caller, &gateway_id).await?;
-            let all = Page::new(Some(0), Some(MAX_LIMIT));
-            let (_, environments) =
-                environments::list(pool, caller, &gateway_id, None, all).await?;
-            let groups = api_groups::list(pool, caller, &gateway_id, &Default::default(), all)
-                .await?
-                .groups;
-            let first_variables = match groups.first() {
-                Some(group) => variables_of(&gateway_id, group.id.clone()).await,
-                None => Ok(Vec::new()),
-            };
-            Ok(EnvironmentsView {
-                gateway_name: gateway.name,
-                environments,
-                live_counts: environments::live_counts(pool, &gateway_id).await?,
-                groups,
-                first_variables,
-            })
-        },
-    )
+    ctx::allowed_in(actions::apig::envs::list, &gateway_id, async |cx| {
+        let gateway = gateways::get(cx, &gateway_id).await?;
+        let all = Page::new(Some(0), Some(MAX_LIMIT));
+        let (_, environments) = environments::list(cx, &gateway_id, None, all).await?;
+        let groups = api_groups::list(cx, &gateway_id, &Default::default(), all)
+            .await?
+            .groups;
+        let first_variables = match groups.first() {
+            Some(group) => variables_of(&gateway_id, group.id.clone()).await,
+            None => Ok(Vec::new()),
+        };
+        Ok(EnvironmentsView {
+            gateway_name: gateway.name,
+            environments,
+            live_counts: environments::live_counts(cx.pool, &gateway_id).await?,
+            groups,
+            first_variables,
+        })
+    })
     .await
 }
 
@@ -142,23 +128,17 @@ pub async fn create_environment(
     name: String,
     remark: String,
 ) -> Result<Environment, AppError> {
-    ctx::allowed_in(
-        actions::apig::envs::create,
-        &gateway_id,
-        async |pool, caller| {
-            environments::create(pool, caller, &gateway_id, name.trim(), &remark).await
-        },
-    )
+    ctx::allowed_in(actions::apig::envs::create, &gateway_id, async |cx| {
+        environments::create(cx, &gateway_id, name.trim(), &remark).await
+    })
     .await
 }
 
 #[server(endpoint = "environments/delete")]
 pub async fn delete_environment(gateway_id: String, env_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(
-        actions::apig::envs::delete,
-        &gateway_id,
-        async |pool, caller| environments::delete(pool, caller, &gateway_id, &env_id).await,
-    )
+    ctx::allowed_in(actions::apig::envs::delete, &gateway_id, async |cx| {
+        environments::delete(cx, &gateway_id, &env_id).await
+    })
     .await
 }
 
@@ -181,11 +161,17 @@ async fn variables_of(gateway_id: &str, group_id: String) -> Result<Vec<Variable
         ..VariableFilter::default()
     };
     let all = Page::new(Some(0), Some(MAX_LIMIT));
-    Ok(
-        list_variables(&ctx::pool()?, &caller, gateway_id, &filter, all)
-            .await?
-            .1,
+    Ok(list_variables(
+        Cx {
+            pool: &ctx::pool()?,
+            caller: &caller,
+        },
+        gateway_id,
+        &filter,
+        all,
     )
+    .await?
+    .1)
 }
 
 #[server(endpoint = "variables/create")]
@@ -196,31 +182,23 @@ pub async fn create_variable(
     name: String,
     value: String,
 ) -> Result<Variable, AppError> {
-    ctx::allowed_in(
-        actions::apig::variables::create,
-        &gateway_id,
-        async |pool, caller| {
-            let new = Variable {
-                id: String::new(),
-                group_id,
-                env_id,
-                name: name.trim().to_owned(),
-                value: value.trim().to_owned(),
-            };
-            environments::create_variable(pool, caller, &gateway_id, &new).await
-        },
-    )
+    ctx::allowed_in(actions::apig::variables::create, &gateway_id, async |cx| {
+        let new = Variable {
+            id: String::new(),
+            group_id,
+            env_id,
+            name: name.trim().to_owned(),
+            value: value.trim().to_owned(),
+        };
+        environments::create_variable(cx, &gateway_id, &new).await
+    })
     .await
 }
 
 #[server(endpoint = "variables/delete")]
 pub async fn delete_variable(gateway_id: String, variable_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(
-        actions::apig::variables::delete,
-        &gateway_id,
-        async |pool, caller| {
-            environments::delete_variable(pool, caller, &gateway_id, &variable_id).await
-        },
-    )
+    ctx::allowed_in(actions::apig::variables::delete, &gateway_id, async |cx| {
+        environments::delete_variable(cx, &gateway_id, &variable_id).await
+    })
     .await
 }

@@ -14,6 +14,8 @@ use super::ctx::{self, authorized_in};
 use crate::model::permission::actions;
 #[cfg(feature = "ssr")]
 use crate::services::apig::{apis, debug};
+#[cfg(feature = "ssr")]
+use crate::services::caller::Cx;
 
 /// What the APIs list and the wizard need besides the APIs: the gateway's groups and
 /// environments, and where the gateway listens.
@@ -35,25 +37,19 @@ pub struct ApisView {
 }
 
 #[cfg(feature = "ssr")]
-async fn scope(
-    pool: &sqlx::PgPool,
-    caller: &crate::services::caller::Caller,
-    gateway_id: &str,
-) -> Result<GatewayScope, AppError> {
+async fn scope(cx: Cx<'_>, gateway_id: &str) -> Result<GatewayScope, AppError> {
     use crate::model::paging::{Page, MAX_LIMIT};
     use crate::services::{apig::api_groups, apig::environments, apig::gateways};
     let all = Page::new(Some(0), Some(MAX_LIMIT));
     Ok(GatewayScope {
-        gateway_name: gateways::get(pool, caller, gateway_id).await?.name,
-        groups: api_groups::list(pool, caller, gateway_id, &Default::default(), all)
+        gateway_name: gateways::get(cx, gateway_id).await?.name,
+        groups: api_groups::list(cx, gateway_id, &Default::default(), all)
             .await?
             .groups,
-        environments: environments::list(pool, caller, gateway_id, None, all)
-            .await?
-            .1,
+        environments: environments::list(cx, gateway_id, None, all).await?.1,
         endpoints: use_context::<Endpoints>()
             .ok_or_else(|| AppError::Internal("no gateway endpoints in context".to_owned()))?,
-        max_timeout: apis::max_timeout(pool, caller, gateway_id).await?,
+        max_timeout: apis::max_timeout(cx, gateway_id).await?,
     })
 }
 
@@ -67,37 +63,31 @@ pub async fn list_apis(
     offset: i64,
 ) -> Result<ApisView, AppError> {
     use apis::{list, ApiFilter};
-    ctx::allowed_in(
-        actions::apig::apis::list,
-        &gateway_id,
-        async |pool, caller| {
-            let filter = ApiFilter {
-                name: Some(search),
-                group_id: Some(group_id),
-                env_id: Some(env_id),
-                sort: crate::model::paging::SortOrder::parse(&sort),
-                ..ApiFilter::default()
-            };
-            let page = crate::model::paging::Page::new(Some(offset), None);
-            let (total, apis) = list(pool, caller, &gateway_id, &filter, page).await?;
-            Ok(ApisView {
-                scope: scope(pool, caller, &gateway_id).await?,
-                total,
-                apis,
-            })
-        },
-    )
+    ctx::allowed_in(actions::apig::apis::list, &gateway_id, async |cx| {
+        let filter = ApiFilter {
+            name: Some(search),
+            group_id: Some(group_id),
+            env_id: Some(env_id),
+            sort: crate::model::paging::SortOrder::parse(&sort),
+            ..ApiFilter::default()
+        };
+        let page = crate::model::paging::Page::new(Some(offset), None);
+        let (total, apis) = list(cx, &gateway_id, &filter, page).await?;
+        Ok(ApisView {
+            scope: scope(cx, &gateway_id).await?,
+            total,
+            apis,
+        })
+    })
     .await
 }
 
 /// The gateway's groups and environments, for the wizard.
 #[server(endpoint = "apis/scope")]
 pub async fn load_scope(gateway_id: String) -> Result<GatewayScope, AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::create,
-        &gateway_id,
-        async |pool, caller| scope(pool, caller, &gateway_id).await,
-    )
+    ctx::allowed_in(actions::apig::apis::create, &gateway_id, async |cx| {
+        scope(cx, &gateway_id).await
+    })
     .await
 }
 
@@ -111,17 +101,13 @@ pub struct ApiView {
 #[server(endpoint = "apis/get")]
 pub async fn get_api(gateway_id: String, api_id: String) -> Result<ApiView, AppError> {
     use crate::services::apig::apis;
-    ctx::allowed_in(
-        actions::apig::apis::get,
-        &gateway_id,
-        async |pool, caller| {
-            Ok(ApiView {
-                api: apis::get(pool, caller, &gateway_id, &api_id).await?,
-                versions: apis::versions(pool, caller, &gateway_id, &api_id, None).await?,
-                scope: scope(pool, caller, &gateway_id).await?,
-            })
-        },
-    )
+    ctx::allowed_in(actions::apig::apis::get, &gateway_id, async |cx| {
+        Ok(ApiView {
+            api: apis::get(cx, &gateway_id, &api_id).await?,
+            versions: apis::versions(cx, &gateway_id, &api_id, None).await?,
+            scope: scope(cx, &gateway_id).await?,
+        })
+    })
     .await
 }
 
@@ -132,13 +118,9 @@ pub async fn publish_api(
     env_id: String,
     remark: String,
 ) -> Result<Publication, AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::publish,
-        &gateway_id,
-        async |pool, caller| {
-            apis::publish(pool, caller, &gateway_id, &api_id, &env_id, &remark).await
-        },
-    )
+    ctx::allowed_in(actions::apig::apis::publish, &gateway_id, async |cx| {
+        apis::publish(cx, &gateway_id, &api_id, &env_id, &remark).await
+    })
     .await
 }
 
@@ -148,11 +130,9 @@ pub async fn offline_api(
     api_id: String,
     env_id: String,
 ) -> Result<Publication, AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::offline,
-        &gateway_id,
-        async |pool, caller| apis::offline(pool, caller, &gateway_id, &api_id, &env_id).await,
-    )
+    ctx::allowed_in(actions::apig::apis::offline, &gateway_id, async |cx| {
+        apis::offline(cx, &gateway_id, &api_id, &env_id).await
+    })
     .await
 }
 
@@ -195,8 +175,10 @@ pub async fn batch_apis(
                 ""
             };
             let outcomes = apis::batch(
-                &ctx::pool()?,
-                &caller,
+                Cx {
+                    pool: &ctx::pool()?,
+                    caller: &caller,
+                },
                 &gateway_id,
                 &api_ids,
                 &env_id,
@@ -223,23 +205,17 @@ pub async fn switch_api_version(
     api_id: String,
     version_id: String,
 ) -> Result<Publication, AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::publish,
-        &gateway_id,
-        async |pool, caller| {
-            apis::switch_version(pool, caller, &gateway_id, &api_id, &version_id).await
-        },
-    )
+    ctx::allowed_in(actions::apig::apis::publish, &gateway_id, async |cx| {
+        apis::switch_version(cx, &gateway_id, &api_id, &version_id).await
+    })
     .await
 }
 
 #[server(endpoint = "apis/delete")]
 pub async fn delete_api(gateway_id: String, api_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::delete,
-        &gateway_id,
-        async |pool, caller| apis::delete(pool, caller, &gateway_id, &api_id).await,
-    )
+    ctx::allowed_in(actions::apig::apis::delete, &gateway_id, async |cx| {
+        apis::delete(cx, &gateway_id, &api_id).await
+    })
     .await
 }
 
@@ -273,13 +249,14 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
             let gateway_id = &wizard.gateway_id;
             let caller = authorized_in(actions::apig::apis::create, gateway_id).await?;
             let pool = ctx::pool()?;
+            let cx = Cx { pool: &pool, caller: &caller };
             let here = crate::model::permission::Scope::Gateway(gateway_id);
-            let max_timeout = apis::max_timeout(&pool, &caller, gateway_id).await?;
+            let max_timeout = apis::max_timeout(cx, gateway_id).await?;
             let new_group = wizard.new_group.trim();
             let mut definition = wizard.definition.clone();
             if !new_group.is_empty() {
-                authz::require_in(&pool, &caller, actions::apig::groups::create, here, authz::any(actions::apig::groups::create)).await?;
-                api_groups::check_name(&pool, &caller, gateway_id, new_group)
+                authz::require_in(cx, actions::apig::groups::create, here, authz::any(actions::apig::groups::create)).await?;
+                api_groups::check_name(cx, gateway_id, new_group)
                     .await
                     .map_err(|e| match e {
                         AppError::Invalid { message, .. } => AppError::invalid("new_group", message),
@@ -289,7 +266,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                 definition.group_id = "new".to_owned();
                 definition.validate(max_timeout)?;
             } else {
-                api_groups::get(&pool, &caller, gateway_id, &definition.group_id)
+                api_groups::get(cx, gateway_id, &definition.group_id)
                     .await
                     .map_err(|_| AppError::invalid("group_id", "Choose one of the gateway's groups."))?;
                 definition.validate(max_timeout)?;
@@ -303,8 +280,8 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                 .await?;
             }
             if !wizard.env_id.is_empty() {
-                authz::require_in(&pool, &caller, actions::apig::apis::publish, here, authz::any(actions::apig::apis::publish)).await?;
-                let env = environments::get(&pool, &caller, gateway_id, &wizard.env_id)
+                authz::require_in(cx, actions::apig::apis::publish, here, authz::any(actions::apig::apis::publish)).await?;
+                let env = environments::get(cx, gateway_id, &wizard.env_id)
                     .await
                     .map_err(|_| AppError::invalid("env_id", "Choose one of the gateway's environments."))?;
                 let needed = definition.variables();
@@ -318,8 +295,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                     ));
                 }
                 let (_, defined) = environments::list_variables(
-                    &pool,
-                    &caller,
+                    cx,
                     gateway_id,
                     &environments::VariableFilter {
                         group_id: Some(definition.group_id.clone()),
@@ -337,22 +313,22 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                 }
             }
             let group = if new_group.is_empty() {
-                api_groups::get(&pool, &caller, gateway_id, &definition.group_id).await?
+                api_groups::get(cx, gateway_id, &definition.group_id).await?
             } else {
-                api_groups::create(&pool, &caller, gateway_id, new_group, "").await?
+                api_groups::create(cx, gateway_id, new_group, "").await?
             };
             definition.group_id = group.id.clone();
-            let api = apis::create(&pool, &caller, gateway_id, &definition).await?;
+            let api = apis::create(cx, gateway_id, &definition).await?;
             let publication = if wizard.env_id.is_empty() {
                 None
             } else {
-                Some(apis::publish(&pool, &caller, gateway_id, &api.id, &wizard.env_id, "opened with the wizard").await?)
+                Some(apis::publish(cx, gateway_id, &api.id, &wizard.env_id, "opened with the wizard").await?)
             };
             Ok(OpenedApi {
-                api: apis::get(&pool, &caller, gateway_id, &api.id).await?,
+                api: apis::get(cx, gateway_id, &api.id).await?,
                 group,
                 publication,
-                scope: scope(&pool, &caller, gateway_id).await?,
+                scope: scope(cx, gateway_id).await?,
             })
         }
         .await,
@@ -367,11 +343,9 @@ pub async fn update_api_definition(
     api_id: String,
     definition: ApiDefinition,
 ) -> Result<ApiInfo, AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::update,
-        &gateway_id,
-        async |pool, caller| apis::update(pool, caller, &gateway_id, &api_id, &definition).await,
-    )
+    ctx::allowed_in(actions::apig::apis::update, &gateway_id, async |cx| {
+        apis::update(cx, &gateway_id, &api_id, &definition).await
+    })
     .await
 }
 
@@ -382,14 +356,10 @@ pub async fn debug_api(
     api_id: String,
     call: crate::model::api::DebugCall,
 ) -> Result<crate::model::api::DebugResult, AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::debug,
-        &gateway_id,
-        async |pool, caller| {
-            let target = use_context::<debug::DebugTarget>()
-                .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;
-            debug::debug(pool, caller, &target, &gateway_id, &api_id, &call).await
-        },
-    )
+    ctx::allowed_in(actions::apig::apis::debug, &gateway_id, async |cx| {
+        let target = use_context::<debug::DebugTarget>()
+            .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;
+        debug::debug(cx, &target, &gateway_id, &api_id, &call).await
+    })
     .await
 }

@@ -5,7 +5,7 @@ use tower_sessions::Session;
 
 use crate::error::AppError;
 use crate::model::permission::{Action, Scope};
-use crate::services::caller::Caller;
+use crate::services::caller::{Caller, Cx};
 
 /// The database pool the server provided as context.
 pub fn pool() -> Result<PgPool, AppError> {
@@ -91,7 +91,16 @@ pub async fn signed_in() -> Result<Caller, AppError> {
 async fn authorized_at(action: Action, scope: Scope<'_>) -> Result<Caller, AppError> {
     use crate::services::iam::authz;
     let caller = caller().await?;
-    authz::require_in(&pool()?, &caller, action, scope, authz::any(action)).await?;
+    authz::require_in(
+        Cx {
+            pool: &pool()?,
+            caller: &caller,
+        },
+        action,
+        scope,
+        authz::any(action),
+    )
+    .await?;
     Ok(caller)
 }
 
@@ -117,12 +126,17 @@ pub async fn authorized(action: Action) -> Result<Caller, AppError> {
 /// with the pool; a failure gets its HTTP status.
 pub async fn allowed<T>(
     action: Action,
-    work: impl AsyncFnOnce(&PgPool, &Caller) -> Result<T, AppError>,
+    work: impl AsyncFnOnce(Cx<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     respond(
         async {
             let caller = authorized(action).await?;
-            work(&pool()?, &caller).await
+            let pool = pool()?;
+            work(Cx {
+                pool: &pool,
+                caller: &caller,
+            })
+            .await
         }
         .await,
     )
@@ -132,12 +146,17 @@ pub async fn allowed<T>(
 pub async fn allowed_in<T>(
     action: Action,
     gateway_id: &str,
-    work: impl AsyncFnOnce(&PgPool, &Caller) -> Result<T, AppError>,
+    work: impl AsyncFnOnce(Cx<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     respond(
         async {
             let caller = authorized_in(action, gateway_id).await?;
-            work(&pool()?, &caller).await
+            let pool = pool()?;
+            work(Cx {
+                pool: &pool,
+                caller: &caller,
+            })
+            .await
         }
         .await,
     )
@@ -146,12 +165,17 @@ pub async fn allowed_in<T>(
 /// Like [`allowed`], for an action somewhere in the project (a list the service filters).
 pub async fn allowed_anywhere<T>(
     action: Action,
-    work: impl AsyncFnOnce(&PgPool, &Caller) -> Result<T, AppError>,
+    work: impl AsyncFnOnce(Cx<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     respond(
         async {
             let caller = authorized_anywhere(action).await?;
-            work(&pool()?, &caller).await
+            let pool = pool()?;
+            work(Cx {
+                pool: &pool,
+                caller: &caller,
+            })
+            .await
         }
         .await,
     )

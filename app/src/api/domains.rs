@@ -36,45 +36,40 @@ pub async fn group_domains(
 ) -> Result<GroupDomainsView, AppError> {
     use crate::services::{apig::api_groups, apig::domains, apig::gateways};
     use certificates::{self, CertificateFilter};
-    ctx::allowed_in(
-        actions::apig::domains::get,
-        &gateway_id,
-        async |pool, caller| {
-            let gateway = gateways::get(pool, caller, &gateway_id).await?;
-            let group = api_groups::get(pool, caller, &gateway_id, &group_id).await?;
-            let suffix = use_context::<crate::model::gateway::Endpoints>()
-                .map(|e| e.subdomain_suffix)
-                .unwrap_or_default();
-            let certificates = if authz::decide_in(
-                pool,
-                caller,
-                actions::apig::domains::getCertificate,
-                crate::model::permission::Scope::Gateway(&gateway_id),
-            )
-            .await?
-            .is_allowed()
-            {
-                let page = crate::model::paging::Page::new(None, Some(500));
-                certificates::list(pool, caller, &CertificateFilter::default(), page)
-                    .await?
-                    .certificates
-                    .into_iter()
-                    .filter(|c| c.gateway_id.as_deref().is_none_or(|g| g == gateway_id))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Ok(GroupDomainsView {
-                gateway_name: gateway.name,
-                subdomain: group.sl_domain(&suffix),
-                domains: domains::of_groups(pool, &gateway_id, std::slice::from_ref(&group_id))
-                    .await?,
-                group,
-                certificates,
-                today: crate::services::audit::format_time(time::OffsetDateTime::now_utc()),
-            })
-        },
-    )
+    ctx::allowed_in(actions::apig::domains::get, &gateway_id, async |cx| {
+        let gateway = gateways::get(cx, &gateway_id).await?;
+        let group = api_groups::get(cx, &gateway_id, &group_id).await?;
+        let suffix = use_context::<crate::model::gateway::Endpoints>()
+            .map(|e| e.subdomain_suffix)
+            .unwrap_or_default();
+        let certificates = if authz::decide_in(
+            cx,
+            actions::apig::domains::getCertificate,
+            crate::model::permission::Scope::Gateway(&gateway_id),
+        )
+        .await?
+        .is_allowed()
+        {
+            let page = crate::model::paging::Page::new(None, Some(500));
+            certificates::list(cx, &CertificateFilter::default(), page)
+                .await?
+                .certificates
+                .into_iter()
+                .filter(|c| c.gateway_id.as_deref().is_none_or(|g| g == gateway_id))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(GroupDomainsView {
+            gateway_name: gateway.name,
+            subdomain: group.sl_domain(&suffix),
+            domains: domains::of_groups(cx.pool, &gateway_id, std::slice::from_ref(&group_id))
+                .await?,
+            group,
+            certificates,
+            today: crate::services::audit::format_time(time::OffsetDateTime::now_utc()),
+        })
+    })
     .await
 }
 
@@ -86,29 +81,16 @@ pub async fn bind_domain(
     min_ssl_version: String,
 ) -> Result<BoundDomain, AppError> {
     use crate::model::certificate::DomainSettings;
-    ctx::allowed_in(
-        actions::apig::domains::create,
-        &gateway_id,
-        async |pool, caller| {
-            let suffix = use_context::<crate::model::gateway::Endpoints>()
-                .map(|e| e.subdomain_suffix)
-                .unwrap_or_default();
-            let settings = DomainSettings {
-                min_ssl_version: Some(min_ssl_version),
-                ..DomainSettings::default()
-            };
-            domains::bind(
-                pool,
-                caller,
-                &gateway_id,
-                &group_id,
-                &domain,
-                &settings,
-                &suffix,
-            )
-            .await
-        },
-    )
+    ctx::allowed_in(actions::apig::domains::create, &gateway_id, async |cx| {
+        let suffix = use_context::<crate::model::gateway::Endpoints>()
+            .map(|e| e.subdomain_suffix)
+            .unwrap_or_default();
+        let settings = DomainSettings {
+            min_ssl_version: Some(min_ssl_version),
+            ..DomainSettings::default()
+        };
+        domains::bind(cx, &gateway_id, &group_id, &domain, &settings, &suffix).await
+    })
     .await
 }
 
@@ -118,13 +100,9 @@ pub async fn unbind_domain(
     group_id: String,
     domain_id: String,
 ) -> Result<(), AppError> {
-    ctx::allowed_in(
-        actions::apig::domains::delete,
-        &gateway_id,
-        async |pool, caller| {
-            domains::unbind(pool, caller, &gateway_id, &group_id, &domain_id).await
-        },
-    )
+    ctx::allowed_in(actions::apig::domains::delete, &gateway_id, async |cx| {
+        domains::unbind(cx, &gateway_id, &group_id, &domain_id).await
+    })
     .await
 }
 
@@ -173,10 +151,9 @@ pub async fn link_domain_certificate(
     certificate_id: String,
     link: Link,
 ) -> Result<BoundDomain, AppError> {
-    ctx::allowed_in(link.action(), &gateway_id, async |pool, caller| {
+    ctx::allowed_in(link.action(), &gateway_id, async |cx| {
         domains::link(
-            pool,
-            caller,
+            cx,
             &gateway_id,
             &group_id,
             &domain_id,

@@ -15,6 +15,8 @@ use super::ctx::{self, authorized_anywhere, authorized_in};
 use crate::model::permission::actions;
 #[cfg(feature = "ssr")]
 use crate::services::apig::gateways;
+#[cfg(feature = "ssr")]
+use crate::services::caller::Cx;
 
 /// A gateway's Overview: the gateway, its parameters and ports, and where it listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,14 +38,14 @@ pub async fn list_gateways(
     offset: i64,
 ) -> Result<GatewayPage, AppError> {
     use gateways::{list_visible, GatewayFilter};
-    ctx::allowed_anywhere(actions::apig::instances::list, async |pool, caller| {
+    ctx::allowed_anywhere(actions::apig::instances::list, async |cx| {
         let filter = GatewayFilter {
             name: Some(search),
             sort: crate::model::paging::SortOrder::parse(&sort),
             ..GatewayFilter::default()
         };
         let page = crate::model::paging::Page::new(Some(offset), None);
-        list_visible(pool, caller, &filter, page).await
+        list_visible(cx, &filter, page).await
     })
     .await
 }
@@ -53,10 +55,10 @@ pub async fn list_gateways(
 #[server(endpoint = "gateways/create", input = server_fn::codec::Json)]
 pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppError> {
     use crate::services::apig::gateways;
-    ctx::allowed(actions::apig::instances::create, async |pool, caller| {
-        let created = gateways::create(pool, caller, &gateway).await?;
+    ctx::allowed(actions::apig::instances::create, async |cx| {
+        let created = gateways::create(cx, &gateway).await?;
         Ok(GatewayOverview {
-            detail: gateways::detail(pool, caller, &created.id).await?,
+            detail: gateways::detail(cx, &created.id).await?,
             endpoints: endpoints()?,
         })
     })
@@ -65,9 +67,9 @@ pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppE
 
 #[server(endpoint = "gateways/get")]
 pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
-    ctx::allowed_in(actions::apig::instances::get, &id, async |pool, caller| {
+    ctx::allowed_in(actions::apig::instances::get, &id, async |cx| {
         Ok(GatewayOverview {
-            detail: gateways::detail(pool, caller, &id).await?,
+            detail: gateways::detail(cx, &id).await?,
             endpoints: endpoints()?,
         })
     })
@@ -76,11 +78,9 @@ pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
 
 #[server(endpoint = "gateways/update", input = server_fn::codec::Json)]
 pub async fn update_gateway(id: String, change: GatewayChange) -> Result<Gateway, AppError> {
-    ctx::allowed_in(
-        actions::apig::instances::update,
-        &id,
-        async |pool, caller| gateways::update(pool, caller, &id, &change).await,
-    )
+    ctx::allowed_in(actions::apig::instances::update, &id, async |cx| {
+        gateways::update(cx, &id, &change).await
+    })
     .await
 }
 
@@ -89,11 +89,9 @@ pub async fn set_gateway_feature(
     id: String,
     setting: FeatureSetting,
 ) -> Result<FeatureState, AppError> {
-    ctx::allowed_in(
-        actions::apig::features::create,
-        &id,
-        async |pool, caller| gateways::set_feature(pool, caller, &id, &setting).await,
-    )
+    ctx::allowed_in(actions::apig::features::create, &id, async |cx| {
+        gateways::set_feature(cx, &id, &setting).await
+    })
     .await
 }
 
@@ -112,7 +110,16 @@ pub async fn change_gateway_tags(
                 actions::apig::instanceTags::create
             };
             let caller = authorized_in(permission, &id).await?;
-            gateways::change_tags(&ctx::pool()?, &caller, &id, &action, &tags).await
+            gateways::change_tags(
+                Cx {
+                    pool: &ctx::pool()?,
+                    caller: &caller,
+                },
+                &id,
+                &action,
+                &tags,
+            )
+            .await
         }
         .await,
     )
@@ -120,21 +127,17 @@ pub async fn change_gateway_tags(
 
 #[server(endpoint = "gateways/add_port", input = server_fn::codec::Json)]
 pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<IngressPort, AppError> {
-    ctx::allowed_in(
-        actions::apig::instances::update,
-        &id,
-        async |pool, caller| gateways::add_ingress_port(pool, caller, &id, &port).await,
-    )
+    ctx::allowed_in(actions::apig::instances::update, &id, async |cx| {
+        gateways::add_ingress_port(cx, &id, &port).await
+    })
     .await
 }
 
 #[server(endpoint = "gateways/delete_port")]
 pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(
-        actions::apig::instances::update,
-        &id,
-        async |pool, caller| gateways::delete_ingress_port(pool, caller, &id, &port_id).await,
-    )
+    ctx::allowed_in(actions::apig::instances::update, &id, async |cx| {
+        gateways::delete_ingress_port(cx, &id, &port_id).await
+    })
     .await
 }
 
@@ -142,20 +145,16 @@ pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppE
 #[server(endpoint = "gateways/delete")]
 pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppError> {
     use crate::services::apig::gateways;
-    ctx::allowed_in(
-        actions::apig::instances::delete,
-        &id,
-        async |pool, caller| {
-            let gateway = gateways::get(pool, caller, &id).await?;
-            if confirm_name.trim() != gateway.name {
-                return Err(AppError::invalid(
-                    "confirm_name",
-                    format!("Type the gateway's name, {}, to confirm.", gateway.name),
-                ));
-            }
-            gateways::delete(pool, caller, &id, true).await
-        },
-    )
+    ctx::allowed_in(actions::apig::instances::delete, &id, async |cx| {
+        let gateway = gateways::get(cx, &id).await?;
+        if confirm_name.trim() != gateway.name {
+            return Err(AppError::invalid(
+                "confirm_name",
+                format!("Type the gateway's name, {}, to confirm.", gateway.name),
+            ));
+        }
+        gateways::delete(cx, &id, true).await
+    })
     .await
 }
 

@@ -16,15 +16,17 @@ use super::ctx::{self, authorized};
 #[cfg(feature = "ssr")]
 use crate::model::permission::actions;
 #[cfg(feature = "ssr")]
+use crate::services::caller::Cx;
+#[cfg(feature = "ssr")]
 use crate::services::iam::{access_keys, permissions, projects, user_groups, users};
 
 #[server(endpoint = "iam/list_users")]
 pub async fn list_users(search: String, sort: String, offset: i64) -> Result<UserPage, AppError> {
     use crate::model::paging::{Page, SortOrder};
-    ctx::allowed(actions::iam::users::list, async |pool, caller| {
+    ctx::allowed(actions::iam::users::list, async |cx| {
         let page = Page::new(Some(offset), None);
         let sort = SortOrder::parse(&sort);
-        let (total, users) = users::list(pool, caller, Some(&search), &sort, page).await?;
+        let (total, users) = users::list(cx, Some(&search), &sort, page).await?;
         Ok(UserPage { total, users })
     })
     .await
@@ -33,11 +35,11 @@ pub async fn list_users(search: String, sort: String, offset: i64) -> Result<Use
 #[server(endpoint = "iam/get_user")]
 pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
     use crate::services::{iam::access_keys, iam::user_groups, iam::users};
-    ctx::allowed(actions::iam::users::get, async |pool, caller| {
+    ctx::allowed(actions::iam::users::get, async |cx| {
         Ok(UserDetail {
-            user: users::get(pool, caller, &user_id).await?,
-            groups: user_groups::groups_of_user(pool, caller, &user_id).await?,
-            access_keys: access_keys::list(pool, caller, &user_id).await?,
+            user: users::get(cx, &user_id).await?,
+            groups: user_groups::groups_of_user(cx, &user_id).await?,
+            access_keys: access_keys::list(cx, &user_id).await?,
         })
     })
     .await
@@ -45,16 +47,16 @@ pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
 
 #[server(endpoint = "iam/update_user", input = server_fn::codec::Json)]
 pub async fn update_user(user_id: String, change: UserChange) -> Result<User, AppError> {
-    ctx::allowed(actions::iam::users::update, async |pool, caller| {
-        users::update(pool, caller, &user_id, &change).await
+    ctx::allowed(actions::iam::users::update, async |cx| {
+        users::update(cx, &user_id, &change).await
     })
     .await
 }
 
 #[server(endpoint = "iam/delete_user")]
 pub async fn delete_user(user_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::users::delete, async |pool, caller| {
-        users::delete(pool, caller, &user_id).await
+    ctx::allowed(actions::iam::users::delete, async |cx| {
+        users::delete(cx, &user_id).await
     })
     .await
 }
@@ -67,7 +69,7 @@ pub async fn create_user_with_permissions(
     use crate::services::{
         iam::access_keys, iam::authz, iam::projects, iam::user_groups, iam::users,
     };
-    ctx::allowed(actions::iam::users::create, async |pool, caller| {
+    ctx::allowed(actions::iam::users::create, async |cx| {
         // Check every permission and input the later steps need before creating anything.
         wizard.user.validate()?;
         let mut needed = vec![];
@@ -85,23 +87,23 @@ pub async fn create_user_with_permissions(
             needed.push(actions::iam::credentials::createCredential);
         }
         for action in needed {
-            authz::require(pool, caller, action, authz::any(action)).await?;
+            authz::require(cx, action, authz::any(action)).await?;
         }
         if !wizard.new_group.is_empty() {
-            let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
+            let scope = (!wizard.all_projects).then_some(cx.caller.project_id.as_str());
             for policy_id in &wizard.policy_ids {
-                user_groups::grantable(pool, caller, policy_id, scope)
-                    .await
-                    .map_err(|error| match error {
+                user_groups::grantable(cx, policy_id, scope).await.map_err(
+                    |error| match error {
                         AppError::Invalid { message, .. } | AppError::Beyond { message } => {
                             AppError::invalid("policies", message)
                         }
                         other => other,
-                    })?;
+                    },
+                )?;
             }
         }
         if !wizard.new_group.is_empty()
-            && !user_groups::list(pool, caller, Some(&wizard.new_group))
+            && !user_groups::list(cx, Some(&wizard.new_group))
                 .await?
                 .is_empty()
         {
@@ -110,28 +112,28 @@ pub async fn create_user_with_permissions(
                 format!("A user group named {} already exists.", wizard.new_group),
             ));
         }
-        let user = users::create(pool, caller, &wizard.user).await?;
+        let user = users::create(cx, &wizard.user).await?;
         let mut group_names = vec![];
         for group_id in &wizard.group_ids {
-            user_groups::add_member(pool, caller, group_id, &user.id).await?;
-            group_names.push(user_groups::get(pool, caller, group_id).await?.name);
+            user_groups::add_member(cx, group_id, &user.id).await?;
+            group_names.push(user_groups::get(cx, group_id).await?.name);
         }
         if !wizard.new_group.is_empty() {
             let description = format!("Created with user {}", user.name);
-            let group = user_groups::create(pool, caller, &wizard.new_group, &description).await?;
-            user_groups::add_member(pool, caller, &group.id, &user.id).await?;
-            let scope = (!wizard.all_projects).then_some(caller.project_id.as_str());
+            let group = user_groups::create(cx, &wizard.new_group, &description).await?;
+            user_groups::add_member(cx, &group.id, &user.id).await?;
+            let scope = (!wizard.all_projects).then_some(cx.caller.project_id.as_str());
             for policy_id in &wizard.policy_ids {
-                user_groups::grant(pool, caller, &group.id, policy_id, scope).await?;
+                user_groups::grant(cx, &group.id, policy_id, scope).await?;
             }
             group_names.push(group.name);
         }
         let access_key = if wizard.create_access_key {
             Some(
                 access_keys::create(
-                    pool,
+                    cx.pool,
                     &ctx::master_key()?,
-                    caller,
+                    cx.caller,
                     &user.id,
                     "Created with the user",
                 )
@@ -142,7 +144,7 @@ pub async fn create_user_with_permissions(
         };
         Ok(UserWizardResult {
             user,
-            account: projects::account_name(pool, &caller.account_id).await?,
+            account: projects::account_name(cx.pool, &cx.caller.account_id).await?,
             groups: group_names,
             access_key,
         })
@@ -152,8 +154,8 @@ pub async fn create_user_with_permissions(
 
 #[server(endpoint = "iam/list_groups")]
 pub async fn list_groups() -> Result<Vec<UserGroup>, AppError> {
-    ctx::allowed(actions::iam::groups::list, async |pool, caller| {
-        user_groups::list(pool, caller, None).await
+    ctx::allowed(actions::iam::groups::list, async |cx| {
+        user_groups::list(cx, None).await
     })
     .await
 }
@@ -161,11 +163,11 @@ pub async fn list_groups() -> Result<Vec<UserGroup>, AppError> {
 #[server(endpoint = "iam/get_group")]
 pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
     use crate::services::iam::user_groups;
-    ctx::allowed(actions::iam::groups::get, async |pool, caller| {
+    ctx::allowed(actions::iam::groups::get, async |cx| {
         Ok(UserGroupDetail {
-            group: user_groups::get(pool, caller, &group_id).await?,
-            members: user_groups::members(pool, caller, &group_id).await?,
-            grants: user_groups::grants(pool, caller, &group_id).await?,
+            group: user_groups::get(cx, &group_id).await?,
+            members: user_groups::members(cx, &group_id).await?,
+            grants: user_groups::grants(cx, &group_id).await?,
         })
     })
     .await
@@ -173,32 +175,32 @@ pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
 
 #[server(endpoint = "iam/create_group")]
 pub async fn create_group(name: String, description: String) -> Result<UserGroup, AppError> {
-    ctx::allowed(actions::iam::groups::create, async |pool, caller| {
-        user_groups::create(pool, caller, &name, &description).await
+    ctx::allowed(actions::iam::groups::create, async |cx| {
+        user_groups::create(cx, &name, &description).await
     })
     .await
 }
 
 #[server(endpoint = "iam/delete_group")]
 pub async fn delete_group(group_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::groups::delete, async |pool, caller| {
-        user_groups::delete(pool, caller, &group_id).await
+    ctx::allowed(actions::iam::groups::delete, async |cx| {
+        user_groups::delete(cx, &group_id).await
     })
     .await
 }
 
 #[server(endpoint = "iam/add_member")]
 pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::groups::addUser, async |pool, caller| {
-        user_groups::add_member(pool, caller, &group_id, &user_id).await
+    ctx::allowed(actions::iam::groups::addUser, async |cx| {
+        user_groups::add_member(cx, &group_id, &user_id).await
     })
     .await
 }
 
 #[server(endpoint = "iam/remove_member")]
 pub async fn remove_member(group_id: String, user_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::groups::removeUser, async |pool, caller| {
-        user_groups::remove_member(pool, caller, &group_id, &user_id).await
+    ctx::allowed(actions::iam::groups::removeUser, async |cx| {
+        user_groups::remove_member(cx, &group_id, &user_id).await
     })
     .await
 }
@@ -212,9 +214,9 @@ pub async fn grant(
 ) -> Result<(), AppError> {
     ctx::allowed(
         actions::iam::permissions::grantRoleToGroupOnProject,
-        async |pool, caller| {
+        async |cx| {
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
-            user_groups::grant(pool, caller, &group_id, &policy_id, scope).await
+            user_groups::grant(cx, &group_id, &policy_id, scope).await
         },
     )
     .await
@@ -231,7 +233,16 @@ pub async fn revoke(
             let caller =
                 authorized(actions::iam::permissions::revokeRoleFromGroupOnProject).await?;
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
-            user_groups::revoke(&ctx::pool()?, &caller, &group_id, &policy_id, scope).await
+            user_groups::revoke(
+                Cx {
+                    pool: &ctx::pool()?,
+                    caller: &caller,
+                },
+                &group_id,
+                &policy_id,
+                scope,
+            )
+            .await
         }
         .await,
     )
@@ -239,8 +250,8 @@ pub async fn revoke(
 
 #[server(endpoint = "iam/list_policies")]
 pub async fn list_policies() -> Result<Vec<PermissionPolicy>, AppError> {
-    ctx::allowed(actions::iam::policies::list, async |pool, caller| {
-        permissions::list(pool, caller).await
+    ctx::allowed(actions::iam::policies::list, async |cx| {
+        permissions::list(cx).await
     })
     .await
 }
@@ -258,12 +269,19 @@ pub async fn save_policy(
             let pool = ctx::pool()?;
             if policy_id.is_empty() {
                 let caller = authorized(actions::iam::policies::create).await?;
-                permissions::create(&pool, &caller, &name, &description, &document).await
+                let cx = Cx {
+                    pool: &pool,
+                    caller: &caller,
+                };
+                permissions::create(cx, &name, &description, &document).await
             } else {
                 let caller = authorized(actions::iam::policies::update).await?;
+                let cx = Cx {
+                    pool: &pool,
+                    caller: &caller,
+                };
                 permissions::update(
-                    &pool,
-                    &caller,
+                    cx,
                     &policy_id,
                     Some(&name),
                     Some(&description),
@@ -279,24 +297,24 @@ pub async fn save_policy(
 /// The user groups that hold a policy: while there are any, it cannot be deleted.
 #[server(endpoint = "iam/policy_holders")]
 pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> {
-    ctx::allowed(actions::iam::policies::get, async |pool, caller| {
-        permissions::holders(pool, caller, &policy_id).await
+    ctx::allowed(actions::iam::policies::get, async |cx| {
+        permissions::holders(cx, &policy_id).await
     })
     .await
 }
 
 #[server(endpoint = "iam/delete_policy")]
 pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::policies::delete, async |pool, caller| {
-        permissions::delete(pool, caller, &policy_id).await
+    ctx::allowed(actions::iam::policies::delete, async |cx| {
+        permissions::delete(cx, &policy_id).await
     })
     .await
 }
 
 #[server(endpoint = "iam/list_projects")]
 pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
-    ctx::allowed(actions::iam::projects::list, async |pool, caller| {
-        projects::list(pool, &caller.account_id).await
+    ctx::allowed(actions::iam::projects::list, async |cx| {
+        projects::list(cx.pool, &cx.caller.account_id).await
     })
     .await
 }
@@ -315,7 +333,14 @@ pub async fn list_access_keys(user_id: String) -> Result<Vec<AccessKey>, AppErro
             if owner != caller.user_id {
                 authorized(actions::iam::credentials::listCredentials).await?;
             }
-            access_keys::list(&ctx::pool()?, &caller, &owner).await
+            access_keys::list(
+                Cx {
+                    pool: &ctx::pool()?,
+                    caller: &caller,
+                },
+                &owner,
+            )
+            .await
         }
         .await,
     )
@@ -372,7 +397,16 @@ pub async fn set_access_key_status(
         async {
             let caller = own_or(&access_key, actions::iam::credentials::updateCredential).await?;
             let status = if active { "active" } else { "inactive" };
-            access_keys::update(&ctx::pool()?, &caller, &access_key, Some(status), None).await
+            access_keys::update(
+                Cx {
+                    pool: &ctx::pool()?,
+                    caller: &caller,
+                },
+                &access_key,
+                Some(status),
+                None,
+            )
+            .await
         }
         .await,
     )
@@ -383,7 +417,14 @@ pub async fn delete_access_key(access_key: String) -> Result<(), AppError> {
     ctx::respond(
         async {
             let caller = own_or(&access_key, actions::iam::credentials::deleteCredential).await?;
-            access_keys::delete(&ctx::pool()?, &caller, &access_key).await
+            access_keys::delete(
+                Cx {
+                    pool: &ctx::pool()?,
+                    caller: &caller,
+                },
+                &access_key,
+            )
+            .await
         }
         .await,
     )
@@ -406,8 +447,10 @@ pub async fn change_password(
             }
             let caller = ctx::signed_in().await?;
             let changed_at = users::change_own_password(
-                &ctx::pool()?,
-                &caller,
+                Cx {
+                    pool: &ctx::pool()?,
+                    caller: &caller,
+                },
                 &current_password,
                 &new_password,
             )
@@ -425,9 +468,9 @@ pub async fn change_password(
 
 #[server(endpoint = "iam/list_audit", input = server_fn::codec::Json)]
 pub async fn list_audit(filter: AuditFilter, offset: i64) -> Result<AuditPage, AppError> {
-    ctx::allowed(actions::iam::audit::list, async |pool, caller| {
+    ctx::allowed(actions::iam::audit::list, async |cx| {
         let page = crate::model::paging::Page::new(Some(offset), None);
-        crate::services::audit::list(pool, caller, &filter, page).await
+        crate::services::audit::list(cx, &filter, page).await
     })
     .await
 }

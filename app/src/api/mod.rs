@@ -48,7 +48,11 @@ pub async fn sign_out() -> Result<(), AppError> {
         async {
             // A session that already ended signs out without a record.
             if let Ok(caller) = ctx::signed_in().await {
-                crate::services::iam::signin::record_sign_out(&ctx::pool()?, &caller).await?;
+                crate::services::iam::signin::record_sign_out(crate::services::caller::Cx {
+                    pool: &ctx::pool()?,
+                    caller: &caller,
+                })
+                .await?;
             }
             crate::services::iam::session::end(&ctx::session().await?).await?;
             leptos_axum::redirect("/signin");
@@ -97,7 +101,11 @@ pub async fn process_state() -> Result<crate::model::process::ProcessState, AppE
     ctx::respond(
         async {
             let caller = ctx::signed_in().await?;
-            crate::services::dashboard::state(&ctx::pool()?, &caller).await
+            crate::services::dashboard::state(crate::services::caller::Cx {
+                pool: &ctx::pool()?,
+                caller: &caller,
+            })
+            .await
         }
         .await,
     )

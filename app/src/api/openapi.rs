@@ -15,14 +15,10 @@ use crate::services::apig::{gateways, openapi};
 /// What a document would import.
 #[server(endpoint = "openapi/preview")]
 pub async fn preview_import(gateway_id: String, text: String) -> Result<ImportPlan, AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::import,
-        &gateway_id,
-        async |pool, caller| {
-            gateways::get(pool, caller, &gateway_id).await?;
-            openapi::preview(&text)
-        },
-    )
+    ctx::allowed_in(actions::apig::apis::import, &gateway_id, async |cx| {
+        gateways::get(cx, &gateway_id).await?;
+        openapi::preview(&text)
+    })
     .await
 }
 
@@ -34,13 +30,9 @@ pub async fn import_api_item(
     item: ImportItem,
     overwrite: bool,
 ) -> Result<ItemOutcome, AppError> {
-    ctx::allowed_in(
-        actions::apig::apis::import,
-        &gateway_id,
-        async |pool, caller| {
-            openapi::import_item(pool, caller, &gateway_id, &group_id, item, overwrite).await
-        },
-    )
+    ctx::allowed_in(actions::apig::apis::import, &gateway_id, async |cx| {
+        openapi::import_item(cx, &gateway_id, &group_id, item, overwrite).await
+    })
     .await
 }
 
@@ -53,18 +45,12 @@ pub async fn export_apis(
     yaml: bool,
 ) -> Result<String, AppError> {
     use crate::services::apig::openapi;
-    ctx::allowed_in(
-        actions::apig::apis::export,
-        &gateway_id,
-        async |pool, caller| {
-            let suffix = use_context::<crate::model::gateway::Endpoints>()
-                .map(|e| e.subdomain_suffix)
-                .unwrap_or_default();
-            let document =
-                openapi::export(pool, caller, &gateway_id, &group_id, &env_id, &[], &suffix)
-                    .await?;
-            openapi::render(&document, yaml)
-        },
-    )
+    ctx::allowed_in(actions::apig::apis::export, &gateway_id, async |cx| {
+        let suffix = use_context::<crate::model::gateway::Endpoints>()
+            .map(|e| e.subdomain_suffix)
+            .unwrap_or_default();
+        let document = openapi::export(cx, &gateway_id, &group_id, &env_id, &[], &suffix).await?;
+        openapi::render(&document, yaml)
+    })
     .await
 }

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use crate::error::AppError;
 use crate::model::audit::{AuditFilter, AuditPage, AuditRecord, AuditResult};
 use crate::model::paging::Page;
-use crate::services::caller::Caller;
+use crate::services::caller::{Caller, Cx};
 
 /// What an action was about.
 #[derive(Debug, Clone, Copy)]
@@ -48,12 +48,7 @@ pub async fn record(
 }
 
 /// Records of the caller's account, newest first, filtered and paged.
-pub async fn list(
-    pool: &sqlx::PgPool,
-    caller: &Caller,
-    filter: &AuditFilter,
-    page: Page,
-) -> Result<AuditPage, AppError> {
+pub async fn list(cx: Cx<'_>, filter: &AuditFilter, page: Page) -> Result<AuditPage, AppError> {
     let user = filter.user_name.as_deref().filter(|s| !s.is_empty());
     let action = filter
         .action
@@ -65,12 +60,12 @@ pub async fn list(
         r#"SELECT count(*) AS "count!" FROM audit_records
             WHERE account_id = $1 AND ($2::text IS NULL OR user_name = $2)
               AND ($3::text IS NULL OR action ILIKE $3) AND ($4::text IS NULL OR result = $4)"#,
-        caller.account_id,
+        cx.caller.account_id,
         user,
         action,
         result
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let rows = sqlx::query!(
         r#"SELECT id, at, user_name, action, resource_type, resource_id, resource_name, source_ip,
@@ -80,14 +75,14 @@ pub async fn list(
               AND ($3::text IS NULL OR action ILIKE $3) AND ($4::text IS NULL OR result = $4)
             ORDER BY at DESC, id DESC
             OFFSET $5 LIMIT $6"#,
-        caller.account_id,
+        cx.caller.account_id,
         user,
         action,
         result,
         page.offset,
         page.limit
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     let records = rows
         .into_iter()

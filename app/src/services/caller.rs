@@ -32,3 +32,11 @@ pub struct Caller {
     /// project only, and cannot mint permanent access keys for its own user.
     pub bound_to: Option<String>,
 }
+
+/// What a service call runs with: the database and who is calling. It is two references,
+/// passed by value.
+#[derive(Debug, Clone, Copy)]
+pub struct Cx<'a> {
+    pub pool: &'a sqlx::PgPool,
+    pub caller: &'a Caller,
+}

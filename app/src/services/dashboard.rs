@@ -1,13 +1,12 @@
 //! The state of the process checklist on the dashboard.
-use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::model::permission::system::SYSTEM_POLICIES;
 use crate::model::process::ProcessState;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 
 /// Which steps of the process are done in the caller's account and project.
-pub async fn state(pool: &PgPool, caller: &Caller) -> Result<ProcessState, AppError> {
+pub async fn state(cx: Cx<'_>) -> Result<ProcessState, AppError> {
     let apig_system: Vec<String> = SYSTEM_POLICIES
         .iter()
         .filter(|p| p.document.contains("apig:"))
@@ -22,18 +21,18 @@ pub async fn state(pool: &PgPool, caller: &Caller) -> Result<ProcessState, AppEr
               WHERE u.account_id = $1 AND u.name <> 'admin'
                 AND (gg.policy_id = ANY($2) OR cp.document::text LIKE '%apig:%')
            ) AS "exists!""#,
-        caller.account_id,
+        cx.caller.account_id,
         &apig_system
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let gateways = sqlx::query!(
         r#"SELECT (SELECT id FROM gateways WHERE project_id = $1 ORDER BY created_at, id LIMIT 1) AS gateway_id,
                   EXISTS (SELECT 1 FROM api_publications p JOIN gateways g ON g.id = p.gateway_id
                            WHERE g.project_id = $1) AS "api_published!""#,
-        caller.project_id
+        cx.caller.project_id
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     Ok(ProcessState {
         users_granted,

@@ -2,11 +2,11 @@
 //! certificates in a project. Each kind has a name unique within its owner (in any case)
 //! and, for most, a limit on how many the owner holds; writers check both inside their
 //! `Change`, after taking the owner's row lock, so two writers cannot both pass.
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
 use crate::error::{AppError, Kind};
 use crate::model::permission::Action;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
 use crate::services::ids;
 
@@ -84,13 +84,12 @@ impl Holding {
     /// admitted under the gateway's lock and recorded as `action`; returns its id.
     pub async fn create_in_gateway(
         &self,
-        pool: &PgPool,
-        caller: &Caller,
+        cx: Cx<'_>,
         (gateway_id, gateway_name): (&str, &str),
         (name, remark): (&str, &str),
         action: Action,
     ) -> Result<String, AppError> {
-        let mut change = Change::served(pool, caller).await?;
+        let mut change = Change::served(cx.pool, cx.caller).await?;
         change.lock(Table::Gateways, gateway_id).await?;
         self.admit(&mut change, gateway_id, gateway_name, name)
             .await?;

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use sqlx::PgPool;
+
+use crate::services::caller::{Caller, Cx};
 use time::OffsetDateTime;
 
 use crate::error::AppError;
@@ -227,15 +229,16 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
 pub async fn draft(
     pool: &PgPool,
     master: &MasterKey,
-    caller: &crate::services::caller::Caller,
+    caller: &Caller,
     gateway_id: &str,
     api_id: &str,
     stage: &str,
 ) -> Result<RuntimeConfig, AppError> {
-    let api = crate::services::apig::apis::get(pool, caller, gateway_id, api_id).await?;
+    let api = crate::services::apig::apis::get(Cx { pool, caller }, gateway_id, api_id).await?;
     let all = crate::model::paging::Page::new(Some(0), Some(crate::model::paging::MAX_LIMIT));
     let (_, environments) =
-        crate::services::apig::environments::list(pool, caller, gateway_id, None, all).await?;
+        crate::services::apig::environments::list(Cx { pool, caller }, gateway_id, None, all)
+            .await?;
     let environment = environments
         .into_iter()
         .find(|e| e.name.eq_ignore_ascii_case(stage))

@@ -18,7 +18,7 @@ use app::error::{AppError, Kind};
 use app::model::permission::{Action, Scope};
 use app::services::apig::gateways;
 use app::services::audit::Target;
-use app::services::caller::Caller;
+use app::services::caller::{Caller, Cx};
 use app::services::iam::{authz, projects};
 
 use super::{ApiError, MgmtState};
@@ -60,6 +60,16 @@ pub struct Allowed {
     caller: Caller,
 }
 
+impl Allowed {
+    /// What a service call runs with.
+    pub fn cx(&self) -> Cx<'_> {
+        Cx {
+            pool: &self.pool,
+            caller: &self.caller,
+        }
+    }
+}
+
 impl std::ops::Deref for Allowed {
     type Target = Caller;
 
@@ -82,7 +92,16 @@ impl Pending {
         scope: Scope<'_>,
         target: Target<'_>,
     ) -> Result<Allowed, ApiError> {
-        authz::require_in(&self.pool, &self.caller, action, scope, target).await?;
+        authz::require_in(
+            Cx {
+                pool: &self.pool,
+                caller: &self.caller,
+            },
+            action,
+            scope,
+            target,
+        )
+        .await?;
         Ok(self.allowed())
     }
 
@@ -268,7 +287,7 @@ impl InGateway {
         };
         let scope = Scope::Gateway(&self.gateway_id);
         let allowed = self.project.0.check(action, scope, target).await?;
-        gateways::get(&allowed.pool, &allowed, &self.gateway_id).await?;
+        gateways::get(allowed.cx(), &self.gateway_id).await?;
         Ok(allowed)
     }
 }

@@ -12,7 +12,7 @@ use crate::model::gateway::counted;
 use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
 use crate::services::holding::Holding;
 use crate::services::{apig::gateways, ids};
@@ -60,15 +60,10 @@ pub async fn create_default(tx: &mut PgConnection, gateway_id: &str) -> Result<(
 }
 
 /// Refuses a name another group of the gateway has (names compare without case).
-pub async fn check_name(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    name: &str,
-) -> Result<(), AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+pub async fn check_name(cx: Cx<'_>, gateway_id: &str, name: &str) -> Result<(), AppError> {
+    gateways::get(cx, gateway_id).await?;
     validate_group_name("name", name)?;
-    let mut conn = pool.acquire().await?;
+    let mut conn = cx.pool.acquire().await?;
     GROUPS.name_free(&mut conn, gateway_id, name, "").await
 }
 
@@ -85,25 +80,23 @@ const GROUPS: Holding = Holding {
 };
 
 pub async fn create(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     name: &str,
     remark: &str,
 ) -> Result<ApiGroup, AppError> {
-    let gateway = gateways::get(pool, caller, gateway_id).await?;
+    let gateway = gateways::get(cx, gateway_id).await?;
     validate_group_name("name", name)?;
     validate_remark("remark", remark, MAX_REMARK)?;
     let id = GROUPS
         .create_in_gateway(
-            pool,
-            caller,
+            cx,
             (gateway_id, &gateway.name),
             (name, remark),
             actions::apig::groups::create,
         )
         .await?;
-    get(pool, caller, gateway_id, &id).await
+    get(cx, gateway_id, &id).await
 }
 
 /// What a list of API groups is narrowed to: an id, a name (contained, or `exact`).
@@ -121,13 +114,12 @@ pub const SORTABLE: &[&str] = &["name", "created"];
 
 /// Groups of a gateway: DEFAULT first, then by creation, narrowed by `filter`.
 pub async fn list(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     filter: &GroupFilter<'_>,
     page: Page,
 ) -> Result<GroupPage, AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+    gateways::get(cx, gateway_id).await?;
     let name = filter.name.filter(|n| !n.is_empty());
     let id = filter.id.filter(|id| !id.is_empty());
     let order = match filter.sort {
@@ -144,7 +136,7 @@ pub async fn list(
         filter.exact,
         id
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let rows = sqlx::query_as!(
         Row,
@@ -167,7 +159,7 @@ pub async fn list(
         id,
         order
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(GroupPage {
         total,
@@ -189,13 +181,8 @@ pub async fn api_counts(
     Ok(rows.into_iter().map(|r| (r.group_id, r.count)).collect())
 }
 
-pub async fn get(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<ApiGroup, AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+pub async fn get(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<ApiGroup, AppError> {
+    gateways::get(cx, gateway_id).await?;
     sqlx::query_as!(
         Row,
         "SELECT id, gateway_id, name, remark, is_default, sl_domain_access_enabled, created_at, updated_at
@@ -203,21 +190,20 @@ pub async fn get(
         id,
         gateway_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .map(ApiGroup::from)
     .ok_or_else(|| AppError::not_found(Kind::ApiGroup, format!("API group {id}")))
 }
 
 pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     id: &str,
     name: Option<&str>,
     remark: Option<&str>,
 ) -> Result<ApiGroup, AppError> {
-    let current = get(pool, caller, gateway_id, id).await?;
+    let current = get(cx, gateway_id, id).await?;
     if let Some(name) = name {
         validate_group_name("name", name)?;
         if current.is_default && name != current.name {
@@ -230,7 +216,7 @@ pub async fn update(
     if let Some(remark) = remark {
         validate_remark("remark", remark, MAX_REMARK)?;
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     if let Some(name) = name {
         GROUPS.name_free(&mut change, gateway_id, name, id).await?;
     }
@@ -250,17 +236,12 @@ pub async fn update(
             "",
         )
         .await?;
-    get(pool, caller, gateway_id, id).await
+    get(cx, gateway_id, id).await
 }
 
 /// Deletes a group with its variables. The DEFAULT group stays.
-pub async fn delete(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<(), AppError> {
-    let current = get(pool, caller, gateway_id, id).await?;
+pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppError> {
+    let current = get(cx, gateway_id, id).await?;
     if current.is_default {
         return Err(AppError::conflict(
             None,
@@ -271,7 +252,7 @@ pub async fn delete(
         r#"SELECT count(*) AS "count!" FROM apis WHERE group_id = $1"#,
         id
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     if apis > 0 {
         return Err(AppError::conflict(
@@ -283,7 +264,7 @@ pub async fn delete(
             ),
         ));
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.delete(Table::ApiGroups, id).await?;
     change
         .commit_on(actions::apig::groups::delete, id, &current.name, "")

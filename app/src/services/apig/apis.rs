@@ -19,17 +19,13 @@ use crate::model::gateway::{feature_number, feature_spec};
 use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
 use crate::services::{apig::api_groups, apig::gateways, ids};
 
 /// The longest backend timeout the gateway allows (its `backend_timeout` parameter).
-pub async fn max_timeout(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-) -> Result<i64, AppError> {
-    let features = gateways::features(pool, caller, gateway_id).await?;
+pub async fn max_timeout(cx: Cx<'_>, gateway_id: &str) -> Result<i64, AppError> {
+    let features = gateways::features(cx, gateway_id).await?;
     let spec = feature_spec("backend_timeout")
         .ok_or_else(|| AppError::Internal("backend_timeout is not a parameter".to_owned()))?;
     Ok(features
@@ -42,14 +38,13 @@ pub async fn max_timeout(
 /// Checks a definition against the rules and the gateway: its group exists here, and no
 /// other API of the group has its name or its route.
 async fn check(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     definition: &ApiDefinition,
     except: &str,
 ) -> Result<(), AppError> {
-    definition.validate(max_timeout(pool, caller, gateway_id).await?)?;
-    api_groups::get(pool, caller, gateway_id, &definition.group_id)
+    definition.validate(max_timeout(cx, gateway_id).await?)?;
+    api_groups::get(cx, gateway_id, &definition.group_id)
         .await
         .map_err(|_| {
             AppError::not_found(
@@ -61,7 +56,7 @@ async fn check(
             )
         })?;
     conflicts(
-        pool,
+        cx.pool,
         &definition.group_id,
         Some(&definition.name),
         Some((
@@ -144,14 +139,13 @@ pub async fn conflicts(
 }
 
 pub async fn create(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     definition: &ApiDefinition,
 ) -> Result<ApiInfo, AppError> {
-    let gateway = gateways::get(pool, caller, gateway_id).await?;
-    check(pool, caller, gateway_id, definition, "").await?;
-    let mut change = Change::served(pool, caller).await?;
+    let gateway = gateways::get(cx, gateway_id).await?;
+    check(cx, gateway_id, definition, "").await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.lock(Table::Gateways, gateway_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM apis WHERE gateway_id = $1"#,
@@ -192,23 +186,22 @@ pub async fn create(
             &format!("{} {}", definition.req_method, definition.req_uri),
         )
         .await?;
-    get(pool, caller, gateway_id, &id).await
+    get(cx, gateway_id, &id).await
 }
 
 /// The ids of every API of a group, oldest first.
 pub async fn ids_in_group(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
 ) -> Result<Vec<String>, AppError> {
-    api_groups::get(pool, caller, gateway_id, group_id).await?;
+    api_groups::get(cx, gateway_id, group_id).await?;
     Ok(sqlx::query_scalar!(
         "SELECT id FROM apis WHERE gateway_id = $1 AND group_id = $2 ORDER BY created_at, id",
         gateway_id,
         group_id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?)
 }
 
@@ -247,14 +240,13 @@ fn some(text: &Option<String>) -> Option<&str> {
 pub const NO_TAGS: &str = "#no_tags#";
 
 pub async fn list(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     filter: &ApiFilter,
     page: Page,
 ) -> Result<(i64, Vec<ApiInfo>), AppError> {
     let order = filter.sort.checked(SORTABLE)?;
-    gateways::get(pool, caller, gateway_id).await?;
+    gateways::get(cx, gateway_id).await?;
     let untagged = filter.tags == [NO_TAGS];
     let tags = (!filter.tags.is_empty() && !untagged).then_some(&filter.tags[..]);
     let found = sqlx::query!(
@@ -299,22 +291,17 @@ pub async fn list(
         page.limit,
         order
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let mut apis = Vec::with_capacity(found.ids.len());
     for id in &found.ids {
-        apis.push(get(pool, caller, gateway_id, id).await?);
+        apis.push(get(cx, gateway_id, id).await?);
     }
     Ok((found.total, apis))
 }
 
-pub async fn get(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<ApiInfo, AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+pub async fn get(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<ApiInfo, AppError> {
+    gateways::get(cx, gateway_id).await?;
     let row = sqlx::query!(
         r#"SELECT a.id, a.gateway_id, g.name AS group_name, a.definition AS "definition: Json<ApiDefinition>",
                   a.created_at, a.updated_at
@@ -323,7 +310,7 @@ pub async fn get(
         id,
         gateway_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .ok_or_else(|| AppError::not_found(Kind::Api, format!("API {id}")))?;
     let publications = sqlx::query!(
@@ -336,7 +323,7 @@ pub async fn get(
             WHERE p.api_id = $1 ORDER BY e.id <> 'DEFAULT_ENVIRONMENT_RELEASE_ID', e.name"#,
         id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?
     .into_iter()
     .map(|p| Publication {
@@ -362,21 +349,20 @@ pub async fn get(
 
 /// Replaces the draft; what is live does not change until the API is published again.
 pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     id: &str,
     definition: &ApiDefinition,
 ) -> Result<ApiInfo, AppError> {
-    let current = get(pool, caller, gateway_id, id).await?;
+    let current = get(cx, gateway_id, id).await?;
     if current.definition.group_id != definition.group_id && !current.publications.is_empty() {
         return Err(AppError::invalid(
             "group_id",
             "A published API cannot move to another group; take it offline first.",
         ));
     }
-    check(pool, caller, gateway_id, definition, id).await?;
-    let mut change = Change::begin(pool, caller).await?;
+    check(cx, gateway_id, definition, id).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     sqlx::query!(
         "UPDATE apis SET group_id = $2, name = $3, req_method = $4, req_uri = $5, match_mode = $6,
                 definition = $7, updated_at = now()
@@ -394,17 +380,12 @@ pub async fn update(
     change
         .commit_on(actions::apig::apis::update, id, &definition.name, "")
         .await?;
-    get(pool, caller, gateway_id, id).await
+    get(cx, gateway_id, id).await
 }
 
 /// Deletes an API that is not published anywhere.
-pub async fn delete(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<(), AppError> {
-    let current = get(pool, caller, gateway_id, id).await?;
+pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppError> {
+    let current = get(cx, gateway_id, id).await?;
     if !current.publications.is_empty() {
         let envs: Vec<&str> = current
             .publications
@@ -420,7 +401,7 @@ pub async fn delete(
             ),
         ));
     }
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     change.delete(Table::Apis, id).await?;
     change
         .commit_on(

@@ -14,7 +14,7 @@ use crate::model::certificate::{
 use crate::model::paging::Page;
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
-use crate::services::caller::Caller;
+use crate::services::caller::{Caller, Cx};
 use crate::services::change::{Change, Table};
 use crate::services::holding::Holding;
 use crate::services::secrets::MasterKey;
@@ -63,8 +63,7 @@ pub struct CertificateFilter<'a> {
 
 /// Checks an upload: name, type and gateway, then the PEM pair itself.
 async fn checked(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     upload: &CertificateUpload,
 ) -> Result<(String, Option<String>, Checked), AppError> {
     validate_certificate_name("name", &upload.name)?;
@@ -87,7 +86,7 @@ async fn checked(
     };
     let gateway_id = if cert_type == "instance" {
         let gateway_id = gateway_id.unwrap_or_default();
-        gateways::get(pool, caller, &gateway_id).await?;
+        gateways::get(cx, &gateway_id).await?;
         Some(gateway_id)
     } else {
         None
@@ -145,7 +144,7 @@ pub async fn create(
             "certificate uploaded",
         )
         .await?;
-    get(pool, caller, &id).await
+    get(Cx { pool, caller }, &id).await
 }
 
 /// Checks and inserts a certificate inside the caller's transaction (also used when a
@@ -158,7 +157,7 @@ pub async fn insert(
     id: &str,
     upload: &CertificateUpload,
 ) -> Result<Checked, AppError> {
-    let (cert_type, gateway_id, checked) = self::checked(pool, caller, upload).await?;
+    let (cert_type, gateway_id, checked) = self::checked(Cx { pool, caller }, upload).await?;
     CERTIFICATES
         .name_free(tx, &caller.project_id, &upload.name, "")
         .await?;
@@ -184,8 +183,7 @@ pub async fn insert(
 }
 
 pub async fn list(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     filter: &CertificateFilter<'_>,
     page: Page,
 ) -> Result<CertificatePage, AppError> {
@@ -204,7 +202,7 @@ pub async fn list(
               AND ($5::text IS NULL OR gateway_id = $5)
               AND ($6::text IS NULL OR algorithm_type = upper($6))
               AND ($7::text IS NULL OR lower(details->>'signature_algorithm') = lower($7))"#,
-        caller.project_id,
+        cx.caller.project_id,
         name,
         common_name,
         cert_type,
@@ -212,7 +210,7 @@ pub async fn list(
         algorithm,
         signature
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let rows = sqlx::query_as!(
         Row,
@@ -226,7 +224,7 @@ pub async fn list(
             AND ($8::text IS NULL OR algorithm_type = upper($8))
             AND ($9::text IS NULL OR lower(details->>'signature_algorithm') = lower($9))
           ORDER BY created_at DESC, id OFFSET $6 LIMIT $7",
-        caller.project_id,
+        cx.caller.project_id,
         name,
         common_name,
         cert_type,
@@ -236,7 +234,7 @@ pub async fn list(
         algorithm,
         signature
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(CertificatePage {
         total,
@@ -244,15 +242,15 @@ pub async fn list(
     })
 }
 
-pub async fn get(pool: &PgPool, caller: &Caller, id: &str) -> Result<Certificate, AppError> {
+pub async fn get(cx: Cx<'_>, id: &str) -> Result<Certificate, AppError> {
     sqlx::query_as!(
         Row,
         "SELECT id, project_id, gateway_id, cert_type, name, algorithm_type, details, created_at, updated_at
            FROM certificates WHERE id = $1 AND project_id = $2",
         id,
-        caller.project_id
+        cx.caller.project_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .map(Certificate::from)
     .ok_or_else(|| AppError::not_found(Kind::Certificate, format!("Certificate {id}")))
@@ -260,14 +258,13 @@ pub async fn get(pool: &PgPool, caller: &Caller, id: &str) -> Result<Certificate
 
 /// The domains a certificate is bound to, each with its group and gateway.
 pub async fn attached_domains(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     id: &str,
     domain: Option<&str>,
     page: Page,
 ) -> Result<(Vec<(BoundDomain, String, String)>, i64), AppError> {
-    get(pool, caller, id).await?;
-    let all = crate::services::apig::domains::with_certificate(pool, id).await?;
+    get(cx, id).await?;
+    let all = crate::services::apig::domains::with_certificate(cx.pool, id).await?;
     let matching: Vec<_> = all
         .into_iter()
         .filter(|(bound, _, _)| {
@@ -292,13 +289,13 @@ pub async fn update(
     id: &str,
     upload: &CertificateUpload,
 ) -> Result<Certificate, AppError> {
-    let current = get(pool, caller, id).await?;
+    let current = get(Cx { pool, caller }, id).await?;
     let upload = CertificateUpload {
         cert_type: current.cert_type.clone(),
         gateway_id: current.gateway_id.clone(),
         ..upload.clone()
     };
-    let (_, _, checked) = checked(pool, caller, &upload).await?;
+    let (_, _, checked) = checked(Cx { pool, caller }, &upload).await?;
     for (bound, _, _) in crate::services::apig::domains::with_certificate(pool, id).await? {
         if !checked.details.covers(&bound.domain) {
             return Err(AppError::invalid(
@@ -338,13 +335,13 @@ pub async fn update(
             "certificate replaced",
         )
         .await?;
-    get(pool, caller, id).await
+    get(Cx { pool, caller }, id).await
 }
 
 /// Deletes a certificate no domain uses.
-pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppError> {
-    let current = get(pool, caller, id).await?;
-    let bound = crate::services::apig::domains::with_certificate(pool, id).await?;
+pub async fn delete(cx: Cx<'_>, id: &str) -> Result<(), AppError> {
+    let current = get(cx, id).await?;
+    let bound = crate::services::apig::domains::with_certificate(cx.pool, id).await?;
     if !bound.is_empty() {
         let names: Vec<&str> = bound.iter().map(|(d, _, _)| d.domain.as_str()).collect();
         return Err(AppError::conflict(
@@ -356,7 +353,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str) -> Result<(), AppE
             ),
         ));
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.delete(Table::Certificates, id).await?;
     change
         .commit_on(

@@ -10,11 +10,10 @@ use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::model::api::{DebugCall, DebugResult};
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::{apig::api_groups, apig::apis};
 
 /// The header the debug key travels in, and the one the backend request comes back in.
@@ -47,14 +46,13 @@ pub fn canonical(name: &str) -> String {
 
 /// Sends the call to the live API and reports what happened.
 pub async fn debug(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     target: &DebugTarget,
     gateway_id: &str,
     api_id: &str,
     call: &DebugCall,
 ) -> Result<DebugResult, AppError> {
-    let prepared = prepare(pool, caller, target, gateway_id, api_id, call, Mode::Live).await?;
+    let prepared = prepare(cx, target, gateway_id, api_id, call, Mode::Live).await?;
     let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build_http();
     let started = Instant::now();
     let response = client
@@ -85,8 +83,7 @@ pub struct Prepared {
 
 /// Checks the call and builds the request a caller would send to the group's subdomain.
 pub async fn prepare(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     target: &DebugTarget,
     gateway_id: &str,
     api_id: &str,
@@ -96,7 +93,7 @@ pub async fn prepare(
     call.validate()?;
     let method = Method::from_bytes(call.method.as_bytes())
         .map_err(|e| AppError::invalid("method", e.to_string()))?;
-    let api = apis::get(pool, caller, gateway_id, api_id).await?;
+    let api = apis::get(cx, gateway_id, api_id).await?;
     let stage = if call.stage.is_empty() {
         "RELEASE"
     } else {
@@ -115,7 +112,7 @@ pub async fn prepare(
             ),
         ));
     }
-    let group = api_groups::get(pool, caller, gateway_id, &api.definition.group_id).await?;
+    let group = api_groups::get(cx, gateway_id, &api.definition.group_id).await?;
     let host = group.sl_domain(&target.subdomain_suffix);
     let encode = |s: &str| {
         percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()

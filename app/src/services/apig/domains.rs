@@ -13,7 +13,7 @@ use crate::model::certificate::{
 };
 use crate::model::permission::actions;
 use crate::services::audit::Target;
-use crate::services::caller::Caller;
+use crate::services::caller::{Caller, Cx};
 use crate::services::change::{Change, Table};
 use crate::services::secrets::MasterKey;
 use crate::services::{apig::api_groups, apig::certificates, apig::gateways, ids};
@@ -133,14 +133,13 @@ pub async fn with_certificate(
 }
 
 pub async fn get(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     domain_id: &str,
 ) -> Result<BoundDomain, AppError> {
-    api_groups::get(pool, caller, gateway_id, group_id).await?;
-    of_groups(pool, gateway_id, &[group_id.to_owned()])
+    api_groups::get(cx, gateway_id, group_id).await?;
+    of_groups(cx.pool, gateway_id, &[group_id.to_owned()])
         .await?
         .into_iter()
         .find(|d| d.id == domain_id)
@@ -150,8 +149,7 @@ pub async fn get(
 /// Checks the settings and that custom ports are inbound ports of the gateway with the
 /// right protocol.
 async fn check_settings(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     settings: &DomainSettings,
 ) -> Result<(), AppError> {
@@ -165,7 +163,7 @@ async fn check_settings(
         ));
     }
     validate_ports(settings.ingress_http_port, settings.ingress_https_port)?;
-    let owned = gateways::ingress_ports(pool, caller, gateway_id).await?;
+    let owned = gateways::ingress_ports(cx, gateway_id).await?;
     for (field, port, protocol, standard) in [
         ("ingress_http_port", settings.ingress_http_port, "HTTP", 80),
         (
@@ -193,15 +191,14 @@ async fn check_settings(
 
 /// Binds `domain` to a group.
 pub async fn bind(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     domain: &str,
     settings: &DomainSettings,
     subdomain_suffix: &str,
 ) -> Result<BoundDomain, AppError> {
-    let group = api_groups::get(pool, caller, gateway_id, group_id).await?;
+    let group = api_groups::get(cx, gateway_id, group_id).await?;
     validate_domain("url_domain", domain)?;
     let domain = normalize_domain(domain);
     let suffix = normalize_domain(subdomain_suffix);
@@ -211,8 +208,8 @@ pub async fn bind(
             format!("Domains under {suffix} are the gateway's generated subdomains and cannot be bound."),
         ));
     }
-    check_settings(pool, caller, gateway_id, settings).await?;
-    let mut change = Change::served(pool, caller).await?;
+    check_settings(cx, gateway_id, settings).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.lock(Table::ApiGroups, group_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM api_group_domains WHERE group_id = $1"#,
@@ -238,7 +235,7 @@ pub async fn bind(
     .fetch_optional(&mut *change)
     .await?;
     if let Some(taken) = taken {
-        let holder = if taken.project_id == caller.project_id {
+        let holder = if taken.project_id == cx.caller.project_id {
             format!("group {}", taken.group_name)
         } else {
             "a group of another project".to_owned()
@@ -273,21 +270,20 @@ pub async fn bind(
             &format!("bound to group {}", group.name),
         )
         .await?;
-    get(pool, caller, gateway_id, group_id, &id).await
+    get(cx, gateway_id, group_id, &id).await
 }
 
 /// Changes a bound domain's TLS version, redirect and ports.
 pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     domain_id: &str,
     settings: &DomainSettings,
 ) -> Result<BoundDomain, AppError> {
-    let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
-    check_settings(pool, caller, gateway_id, settings).await?;
-    let mut change = Change::served(pool, caller).await?;
+    let current = get(cx, gateway_id, group_id, domain_id).await?;
+    check_settings(cx, gateway_id, settings).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     let (http, https) = match (settings.ingress_http_port, settings.ingress_https_port) {
         (Some(http), Some(https)) => (Some(http), Some(https)),
         _ => (current.ingress_http_port, current.ingress_https_port),
@@ -313,19 +309,18 @@ pub async fn update(
             "settings changed",
         )
         .await?;
-    get(pool, caller, gateway_id, group_id, domain_id).await
+    get(cx, gateway_id, group_id, domain_id).await
 }
 
 /// Unbinds a domain (its certificate stays in the certificate list).
 pub async fn unbind(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     domain_id: &str,
 ) -> Result<(), AppError> {
-    let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
-    let mut change = Change::served(pool, caller).await?;
+    let current = get(cx, gateway_id, group_id, domain_id).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.delete(Table::ApiGroupDomains, domain_id).await?;
     change
         .commit_on(
@@ -340,8 +335,7 @@ pub async fn unbind(
 /// Binds a stored certificate to a domain (replacing the one it had), or unbinds it
 /// (`certificate_id` must then be the one the domain has).
 pub async fn link(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     domain_id: &str,
@@ -349,41 +343,20 @@ pub async fn link(
     link: Link,
 ) -> Result<BoundDomain, AppError> {
     match link {
-        Link::Attach => {
-            attach(
-                pool,
-                caller,
-                gateway_id,
-                group_id,
-                domain_id,
-                certificate_id,
-            )
-            .await
-        }
-        Link::Detach => {
-            detach(
-                pool,
-                caller,
-                gateway_id,
-                group_id,
-                domain_id,
-                certificate_id,
-            )
-            .await
-        }
+        Link::Attach => attach(cx, gateway_id, group_id, domain_id, certificate_id).await,
+        Link::Detach => detach(cx, gateway_id, group_id, domain_id, certificate_id).await,
     }
 }
 
 async fn attach(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     domain_id: &str,
     certificate_id: &str,
 ) -> Result<BoundDomain, AppError> {
-    let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
-    let certificate = certificates::get(pool, caller, certificate_id).await?;
+    let current = get(cx, gateway_id, group_id, domain_id).await?;
+    let certificate = certificates::get(cx, certificate_id).await?;
     if certificate
         .gateway_id
         .as_deref()
@@ -408,7 +381,7 @@ async fn attach(
             ),
         ));
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     set_certificate(&mut change, domain_id, Some(certificate_id)).await?;
     change
         .commit(
@@ -417,7 +390,7 @@ async fn attach(
             &format!("certificate {}", certificate.name),
         )
         .await?;
-    get(pool, caller, gateway_id, group_id, domain_id).await
+    get(cx, gateway_id, group_id, domain_id).await
 }
 
 async fn set_certificate(
@@ -446,7 +419,7 @@ pub async fn upload(
     domain_id: &str,
     upload: &CertificateUpload,
 ) -> Result<BoundDomain, AppError> {
-    let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
+    let current = get(Cx { pool, caller }, gateway_id, group_id, domain_id).await?;
     let upload = CertificateUpload {
         cert_type: "instance".to_owned(),
         gateway_id: Some(gateway_id.to_owned()),
@@ -473,18 +446,17 @@ pub async fn upload(
             &format!("certificate {} uploaded", upload.name),
         )
         .await?;
-    get(pool, caller, gateway_id, group_id, domain_id).await
+    get(Cx { pool, caller }, gateway_id, group_id, domain_id).await
 }
 
 async fn detach(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     domain_id: &str,
     certificate_id: &str,
 ) -> Result<BoundDomain, AppError> {
-    let current = get(pool, caller, gateway_id, group_id, domain_id).await?;
+    let current = get(cx, gateway_id, group_id, domain_id).await?;
     if current.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id) {
         return Err(AppError::not_found(
             Kind::Certificate,
@@ -500,7 +472,7 @@ async fn detach(
             ),
         ));
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     set_certificate(&mut change, domain_id, None).await?;
     change
         .commit(
@@ -509,18 +481,17 @@ async fn detach(
             "",
         )
         .await?;
-    get(pool, caller, gateway_id, group_id, domain_id).await
+    get(cx, gateway_id, group_id, domain_id).await
 }
 
 /// Domains of a gateway served on one of its custom inbound ports: (group id, group name,
 /// domain).
 pub async fn on_port(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     port_id: &str,
 ) -> Result<Vec<(String, String, String)>, AppError> {
-    let port = gateways::ingress_ports(pool, caller, gateway_id)
+    let port = gateways::ingress_ports(cx, gateway_id)
         .await?
         .into_iter()
         .find(|p| p.id == port_id)
@@ -535,7 +506,7 @@ pub async fn on_port(
         port.protocol,
         port.port
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rows
         .into_iter()
@@ -544,19 +515,15 @@ pub async fn on_port(
 }
 
 /// Where a bound domain of the caller's project is: (gateway id, group id, domain id).
-pub async fn find(
-    pool: &PgPool,
-    caller: &Caller,
-    domain: &str,
-) -> Result<(String, String, String), AppError> {
+pub async fn find(cx: Cx<'_>, domain: &str) -> Result<(String, String, String), AppError> {
     let name = normalize_domain(domain);
     let row = sqlx::query!(
         "SELECT d.gateway_id, d.group_id, d.id FROM api_group_domains d JOIN gateways g ON g.id = d.gateway_id
           WHERE d.domain = $1 AND g.project_id = $2",
         name,
-        caller.project_id
+        cx.caller.project_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .ok_or_else(|| AppError::not_found(Kind::Domain, format!("Domain {name}")))?;
     Ok((row.gateway_id, row.group_id, row.id))

@@ -13,7 +13,7 @@ use crate::model::gateway::counted;
 use crate::model::paging::Page;
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
 use crate::services::holding::Holding;
 use crate::services::{apig::api_groups, apig::gateways, ids};
@@ -36,20 +36,19 @@ pub async fn create_release(tx: &mut PgConnection, gateway_id: &str) -> Result<(
 
 /// Environments of a gateway, RELEASE first; `name` filters by exact name.
 pub async fn list(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     name: Option<&str>,
     page: Page,
 ) -> Result<(i64, Vec<Environment>), AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+    gateways::get(cx, gateway_id).await?;
     let name = name.filter(|n| !n.is_empty());
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM environments WHERE gateway_id = $1 AND ($2::text IS NULL OR name = $2)"#,
         gateway_id,
         name
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let rows = sqlx::query!(
         "SELECT id, name, remark, created_at FROM environments
@@ -61,7 +60,7 @@ pub async fn list(
         page.offset,
         page.limit
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok((
         total,
@@ -76,19 +75,14 @@ pub async fn list(
     ))
 }
 
-pub async fn get(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<Environment, AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+pub async fn get(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<Environment, AppError> {
+    gateways::get(cx, gateway_id).await?;
     sqlx::query!(
         "SELECT id, name, remark, created_at FROM environments WHERE gateway_id = $1 AND id = $2",
         gateway_id,
         id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .map(|r| Environment {
         id: r.id,
@@ -114,36 +108,33 @@ const ENVIRONMENTS: Holding = Holding {
 };
 
 pub async fn create(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     name: &str,
     remark: &str,
 ) -> Result<Environment, AppError> {
-    let gateway = gateways::get(pool, caller, gateway_id).await?;
+    let gateway = gateways::get(cx, gateway_id).await?;
     validate_env_name("name", name)?;
     validate_remark("remark", remark, MAX_REMARK)?;
     let id = ENVIRONMENTS
         .create_in_gateway(
-            pool,
-            caller,
+            cx,
             (gateway_id, &gateway.name),
             (name, remark),
             actions::apig::envs::create,
         )
         .await?;
-    get(pool, caller, gateway_id, &id).await
+    get(cx, gateway_id, &id).await
 }
 
 pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     id: &str,
     name: &str,
     remark: Option<&str>,
 ) -> Result<Environment, AppError> {
-    let current = get(pool, caller, gateway_id, id).await?;
+    let current = get(cx, gateway_id, id).await?;
     if current.id == RELEASE_ID {
         return Err(AppError::conflict(
             None,
@@ -154,7 +145,7 @@ pub async fn update(
     if let Some(remark) = remark {
         validate_remark("remark", remark, MAX_REMARK)?;
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     ENVIRONMENTS
         .name_free(&mut change, gateway_id, name, id)
         .await?;
@@ -170,7 +161,7 @@ pub async fn update(
     change
         .commit_on(actions::apig::envs::update, id, name, "")
         .await?;
-    get(pool, caller, gateway_id, id).await
+    get(cx, gateway_id, id).await
 }
 
 /// Deletes an environment with its variables. RELEASE stays.
@@ -189,20 +180,15 @@ pub async fn live_counts(
     Ok(rows.into_iter().map(|r| (r.env_id, r.count)).collect())
 }
 
-pub async fn delete(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<(), AppError> {
-    let current = get(pool, caller, gateway_id, id).await?;
+pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppError> {
+    let current = get(cx, gateway_id, id).await?;
     if current.id == RELEASE_ID {
         return Err(AppError::conflict(
             None,
             "RELEASE is the default environment; it cannot be deleted.",
         ));
     }
-    let published = live_counts(pool, gateway_id)
+    let published = live_counts(cx.pool, gateway_id)
         .await?
         .get(id)
         .copied()
@@ -218,7 +204,7 @@ pub async fn delete(
             ),
         ));
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     sqlx::query!(
         "DELETE FROM environments WHERE gateway_id = $1 AND id = $2",
         gateway_id,
@@ -242,13 +228,12 @@ pub struct VariableFilter {
 }
 
 pub async fn list_variables(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     filter: &VariableFilter,
     page: Page,
 ) -> Result<(i64, Vec<Variable>), AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+    gateways::get(cx, gateway_id).await?;
     let group = filter.group_id.as_deref().filter(|s| !s.is_empty());
     let env = filter.env_id.as_deref().filter(|s| !s.is_empty());
     let name = filter.name.as_deref().filter(|s| !s.is_empty());
@@ -262,7 +247,7 @@ pub async fn list_variables(
         name,
         filter.exact
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let rows = sqlx::query_as!(
         Variable,
@@ -278,37 +263,31 @@ pub async fn list_variables(
         page.offset,
         page.limit
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok((total, rows))
 }
 
-pub async fn get_variable(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<Variable, AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+pub async fn get_variable(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<Variable, AppError> {
+    gateways::get(cx, gateway_id).await?;
     sqlx::query_as!(
         Variable,
         "SELECT id, group_id, env_id, name, value FROM env_variables WHERE id = $1 AND gateway_id = $2",
         id,
         gateway_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .ok_or_else(|| AppError::not_found(Kind::Variable, format!("Variable {id}")))
 }
 
 /// A new variable of `group_id` in `env_id`.
 pub async fn create_variable(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     new: &Variable,
 ) -> Result<Variable, AppError> {
-    let group = api_groups::get(pool, caller, gateway_id, &new.group_id)
+    let group = api_groups::get(cx, gateway_id, &new.group_id)
         .await
         .map_err(|_| {
             AppError::not_found(
@@ -316,17 +295,15 @@ pub async fn create_variable(
                 format!("API group {} (group_id) of this gateway", new.group_id),
             )
         })?;
-    let env = get(pool, caller, gateway_id, &new.env_id)
-        .await
-        .map_err(|_| {
-            AppError::not_found(
-                Kind::Environment,
-                format!("Environment {} (env_id) of this gateway", new.env_id),
-            )
-        })?;
+    let env = get(cx, gateway_id, &new.env_id).await.map_err(|_| {
+        AppError::not_found(
+            Kind::Environment,
+            format!("Environment {} (env_id) of this gateway", new.env_id),
+        )
+    })?;
     validate_variable_name("variable_name", &new.name)?;
     validate_variable_value("variable_value", &new.value)?;
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.lock(Table::ApiGroups, &group.id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM env_variables WHERE group_id = $1 AND env_id = $2"#,
@@ -382,19 +359,18 @@ pub async fn create_variable(
             &format!("group {} in {}", group.name, env.name),
         )
         .await?;
-    get_variable(pool, caller, gateway_id, &id).await
+    get_variable(cx, gateway_id, &id).await
 }
 
 pub async fn update_variable(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     id: &str,
     value: &str,
 ) -> Result<Variable, AppError> {
-    let current = get_variable(pool, caller, gateway_id, id).await?;
+    let current = get_variable(cx, gateway_id, id).await?;
     validate_variable_value("variable_value", value)?;
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     sqlx::query!(
         "UPDATE env_variables SET value = $2 WHERE id = $1",
         id,
@@ -410,17 +386,12 @@ pub async fn update_variable(
             "value changed",
         )
         .await?;
-    get_variable(pool, caller, gateway_id, id).await
+    get_variable(cx, gateway_id, id).await
 }
 
-pub async fn delete_variable(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<(), AppError> {
-    let current = get_variable(pool, caller, gateway_id, id).await?;
-    let mut change = Change::served(pool, caller).await?;
+pub async fn delete_variable(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppError> {
+    let current = get_variable(cx, gateway_id, id).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.delete(Table::EnvVariables, id).await?;
     change
         .commit_on(actions::apig::variables::delete, id, &current.name, "")

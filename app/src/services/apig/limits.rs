@@ -1,7 +1,6 @@
 //! The limits Portico enforces, as APIG lists them (`instance/configs` for the project,
 //! `project/configs` for one gateway, with what is used), and the resource outlines
 //! (`resources/outline/*`). Only limits that are enforced are listed.
-use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::error::AppError;
@@ -10,7 +9,7 @@ use crate::model::api_group::{MAX_ENVIRONMENTS, MAX_GROUPS, MAX_VARIABLES};
 use crate::model::certificate::MAX_DOMAINS_PER_GROUP;
 use crate::model::gateway::{edition, MAX_GATEWAYS};
 use crate::services::apig::gateways;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 
 /// One limit: its APIG name, its value, what it limits, and how much is used where that is
 /// one number.
@@ -30,12 +29,12 @@ pub struct Limits {
 }
 
 /// The project's limits: gateways per project.
-pub async fn project(pool: &PgPool, caller: &Caller) -> Result<Limits, AppError> {
+pub async fn project(cx: Cx<'_>) -> Result<Limits, AppError> {
     let used = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateways WHERE project_id = $1"#,
-        caller.project_id
+        cx.caller.project_id
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     Ok(Limits {
         set_at: OffsetDateTime::now_utc(),
@@ -49,15 +48,15 @@ pub async fn project(pool: &PgPool, caller: &Caller) -> Result<Limits, AppError>
 }
 
 /// A gateway's limits with what it uses.
-pub async fn gateway(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result<Limits, AppError> {
-    let gateway = gateways::get(pool, caller, gateway_id).await?;
+pub async fn gateway(cx: Cx<'_>, gateway_id: &str) -> Result<Limits, AppError> {
+    let gateway = gateways::get(cx, gateway_id).await?;
     let used = sqlx::query!(
         r#"SELECT (SELECT count(*) FROM apis WHERE gateway_id = $1) AS "apis!",
                   (SELECT count(*) FROM api_groups WHERE gateway_id = $1) AS "groups!",
                   (SELECT count(*) FROM environments WHERE gateway_id = $1) AS "environments!""#,
         gateway_id
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let max_apis = edition(&gateway.spec_id).map_or(0, |e| e.max_apis);
     let limit = |name, value, remark, used| Limit {
@@ -68,7 +67,7 @@ pub async fn gateway(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result
     };
     Ok(Limits {
         set_at: sqlx::query_scalar!("SELECT created_at FROM gateways WHERE id = $1", gateway_id)
-            .fetch_one(pool)
+            .fetch_one(cx.pool)
             .await?,
         limits: vec![
             limit(
@@ -118,30 +117,22 @@ pub async fn gateway(pool: &PgPool, caller: &Caller, gateway_id: &str) -> Result
 }
 
 /// Groups with at least one API published somewhere (on sale, in APIG's words) and the rest.
-pub async fn group_outline(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-) -> Result<(i64, i64), AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+pub async fn group_outline(cx: Cx<'_>, gateway_id: &str) -> Result<(i64, i64), AppError> {
+    gateways::get(cx, gateway_id).await?;
     let row = sqlx::query!(
         r#"SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM apis a JOIN api_publications p ON p.api_id = a.id WHERE a.group_id = g.id)) AS "on!",
                   count(*) AS "all!"
              FROM api_groups g WHERE g.gateway_id = $1"#,
         gateway_id
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     Ok((row.on, row.all - row.on))
 }
 
 /// (all APIs, APIs published in RELEASE, the others).
-pub async fn api_outline(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-) -> Result<(i64, i64, i64), AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+pub async fn api_outline(cx: Cx<'_>, gateway_id: &str) -> Result<(i64, i64, i64), AppError> {
+    gateways::get(cx, gateway_id).await?;
     let row = sqlx::query!(
         r#"SELECT count(*) AS "all!",
                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM api_publications p WHERE p.api_id = a.id AND p.env_id = $2)) AS "released!"
@@ -149,7 +140,7 @@ pub async fn api_outline(
         gateway_id,
         crate::model::api_group::RELEASE_ID
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     Ok((row.all, row.released, row.all - row.released))
 }

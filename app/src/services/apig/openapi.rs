@@ -2,7 +2,6 @@
 //! same service calls as every other change (so every rule, audit record and revision bump
 //! applies to each imported API).
 use serde_json::Value;
-use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::model::api::ApiDefinition;
@@ -11,7 +10,7 @@ use crate::model::openapi::{
     ItemOutcome,
 };
 use crate::model::paging::{Page, MAX_LIMIT};
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::{apig::api_groups, apig::apis, apig::environments};
 
 /// Largest document accepted.
@@ -56,8 +55,7 @@ pub enum ImportTarget {
 /// (`overwrite`, when an API with its route or name exists), ignored, or fails with the
 /// reason.
 pub async fn import(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     text: &str,
     target: &ImportTarget,
@@ -65,7 +63,7 @@ pub async fn import(
 ) -> Result<ImportReport, AppError> {
     let plan = preview(text)?;
     let group = match target {
-        ImportTarget::Group(id) => api_groups::get(pool, caller, gateway_id, id).await?,
+        ImportTarget::Group(id) => api_groups::get(cx, gateway_id, id).await?,
         ImportTarget::NewGroup => {
             if plan.group_name.trim().is_empty() {
                 return Err(AppError::invalid(
@@ -74,7 +72,7 @@ pub async fn import(
                 ));
             }
             let remark: String = plan.group_remark.chars().take(1000).collect();
-            api_groups::create(pool, caller, gateway_id, plan.group_name.trim(), &remark).await?
+            api_groups::create(cx, gateway_id, plan.group_name.trim(), &remark).await?
         }
     };
     let mut report = ImportReport {
@@ -83,7 +81,7 @@ pub async fn import(
         ..ImportReport::default()
     };
     for item in plan.items {
-        match import_item(pool, caller, gateway_id, &group.id, item, overwrite).await? {
+        match import_item(cx, gateway_id, &group.id, item, overwrite).await? {
             ItemOutcome::Done(success) => report.success.push(success),
             ItemOutcome::Ignored(ignored) => report.ignore.push(ignored),
             ItemOutcome::Failed(failure) => report.failure.push(failure),
@@ -95,8 +93,7 @@ pub async fn import(
 /// Imports one operation of a plan into a group: created, updated (`overwrite`, when an API
 /// with its route or name exists), ignored, or failed with the reason.
 pub async fn import_item(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     item: ImportItem,
@@ -112,7 +109,7 @@ pub async fn import_item(
     };
     definition.group_id = group_id.to_owned();
     let same = apis::clash(
-        pool,
+        cx.pool,
         group_id,
         Some(&definition.name),
         Some((
@@ -130,10 +127,10 @@ pub async fn import_item(
                 path: item.path,
             }))
         }
-        Some(current) => apis::update(pool, caller, gateway_id, &current.id, &definition)
+        Some(current) => apis::update(cx, gateway_id, &current.id, &definition)
             .await
             .map(|api| ("update", api.id)),
-        None => apis::create(pool, caller, gateway_id, &definition)
+        None => apis::create(cx, gateway_id, &definition)
             .await
             .map(|api| ("create", api.id)),
     };
@@ -158,21 +155,19 @@ pub async fn import_item(
 /// A group's APIs as a Swagger 2.0 document: what is live in `env_id`, or the drafts when
 /// it is empty; only `api_ids` when any are named.
 pub async fn export(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     group_id: &str,
     env_id: &str,
     api_ids: &[String],
     host_suffix: &str,
 ) -> Result<Value, AppError> {
-    let group = api_groups::get(pool, caller, gateway_id, group_id).await?;
+    let group = api_groups::get(cx, gateway_id, group_id).await?;
     if !env_id.is_empty() {
-        environments::get(pool, caller, gateway_id, env_id).await?;
+        environments::get(cx, gateway_id, env_id).await?;
     }
     let (_, all) = apis::list(
-        pool,
-        caller,
+        cx,
         gateway_id,
         &apis::ApiFilter {
             group_id: Some(group.id.clone()),
@@ -190,9 +185,7 @@ pub async fn export(
         definitions.push(if env_id.is_empty() {
             api.definition
         } else {
-            apis::runtime(pool, caller, gateway_id, &api.id, env_id)
-                .await?
-                .1
+            apis::runtime(cx, gateway_id, &api.id, env_id).await?.1
         });
     }
     let version = time::OffsetDateTime::now_utc()

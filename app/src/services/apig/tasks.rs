@@ -9,7 +9,7 @@ use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::error::Kind;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::ids;
 
 /// A task as `async-tasks/{task_id}` shows it.
@@ -26,8 +26,7 @@ pub struct Task {
 
 /// Records a task and runs `work` in the background; returns the task id at once.
 pub async fn start<F>(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     task_type: &str,
     work: F,
@@ -39,13 +38,13 @@ where
     sqlx::query!(
         "INSERT INTO async_tasks (id, project_id, gateway_id, task_type, status) VALUES ($1, $2, $3, $4, 'waiting')",
         id,
-        caller.project_id,
+        cx.caller.project_id,
         gateway_id,
         task_type
     )
-    .execute(pool)
+    .execute(cx.pool)
     .await?;
-    let pool = pool.clone();
+    let pool = cx.pool.clone();
     let task = id.clone();
     tokio::spawn(async move {
         if let Err(error) = set(&pool, &task, "processing", "").await {
@@ -78,20 +77,15 @@ async fn set(pool: &PgPool, id: &str, status: &str, result: &str) -> Result<(), 
     Ok(())
 }
 
-pub async fn get(
-    pool: &PgPool,
-    caller: &Caller,
-    gateway_id: &str,
-    id: &str,
-) -> Result<Task, AppError> {
+pub async fn get(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<Task, AppError> {
     sqlx::query_as!(
         Task,
         "SELECT id, task_type, status, result FROM async_tasks WHERE id = $1 AND gateway_id = $2 AND project_id = $3",
         id,
         gateway_id,
-        caller.project_id
+        cx.caller.project_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .ok_or_else(|| AppError::not_found(Kind::Task, format!("Task {id}")))
 }

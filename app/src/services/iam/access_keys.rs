@@ -9,7 +9,7 @@ use crate::error::Kind;
 use crate::model::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
-use crate::services::caller::Caller;
+use crate::services::caller::{Caller, Cx};
 use crate::services::change::{Change, Table};
 use crate::services::secrets::MasterKey;
 
@@ -47,7 +47,7 @@ pub async fn create(
     description: &str,
 ) -> Result<NewAccessKey, AppError> {
     iam::validate_description("description", description)?;
-    let user = crate::services::iam::users::get(pool, caller, user_id).await?;
+    let user = crate::services::iam::users::get(Cx { pool, caller }, user_id).await?;
     let secret = new_secret();
     let sealed = master.seal(secret.as_bytes())?;
     let access_key = new_access_key();
@@ -88,17 +88,13 @@ pub async fn create(
     })
 }
 
-pub async fn list(
-    pool: &PgPool,
-    caller: &Caller,
-    user_id: &str,
-) -> Result<Vec<AccessKey>, AppError> {
-    crate::services::iam::users::get(pool, caller, user_id).await?;
+pub async fn list(cx: Cx<'_>, user_id: &str) -> Result<Vec<AccessKey>, AppError> {
+    crate::services::iam::users::get(cx, user_id).await?;
     let rows = sqlx::query!(
         "SELECT access_key, user_id, description, status, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY created_at",
         user_id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rows
         .into_iter()
@@ -136,13 +132,12 @@ pub async fn get(pool: &PgPool, account_id: &str, access_key: &str) -> Result<Ac
 }
 
 pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     access_key: &str,
     status: Option<&str>,
     description: Option<&str>,
 ) -> Result<AccessKey, AppError> {
-    let current = get(pool, &caller.account_id, access_key).await?;
+    let current = get(cx.pool, &cx.caller.account_id, access_key).await?;
     if let Some(status) = status {
         if !matches!(status, "active" | "inactive") {
             return Err(AppError::invalid(
@@ -154,7 +149,7 @@ pub async fn update(
     if let Some(description) = description {
         iam::validate_description("description", description)?;
     }
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     sqlx::query!(
         "UPDATE access_keys SET status = coalesce($2, status), description = coalesce($3, description) WHERE access_key = $1",
         access_key,
@@ -172,12 +167,12 @@ pub async fn update(
             &detail,
         )
         .await?;
-    get(pool, &caller.account_id, access_key).await
+    get(cx.pool, &cx.caller.account_id, access_key).await
 }
 
-pub async fn delete(pool: &PgPool, caller: &Caller, access_key: &str) -> Result<(), AppError> {
-    let current = get(pool, &caller.account_id, access_key).await?;
-    let mut change = Change::begin(pool, caller).await?;
+pub async fn delete(cx: Cx<'_>, access_key: &str) -> Result<(), AppError> {
+    let current = get(cx.pool, &cx.caller.account_id, access_key).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     change.delete(Table::AccessKeys, access_key).await?;
     change
         .commit_on(

@@ -12,7 +12,7 @@ use crate::model::permission::evaluate::{evaluate_in, Decision, Scope};
 use crate::model::permission::grant::is_account_wide;
 use crate::model::permission::system::SYSTEM_POLICIES;
 use crate::services::audit::{self, Target};
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 
 /// The policies that apply to a user in one project, kept apart by where they were
 /// granted: IAM actions come only from grants in all projects.
@@ -81,46 +81,35 @@ pub async fn held(
 }
 
 /// The decision for `action` across the caller's current project.
-pub async fn decide(pool: &PgPool, caller: &Caller, action: Action) -> Result<Decision, AppError> {
-    decide_in(pool, caller, action, Scope::Project).await
+pub async fn decide(cx: Cx<'_>, action: Action) -> Result<Decision, AppError> {
+    decide_in(cx, action, Scope::Project).await
 }
 
 /// The decision for `action` in `scope` of the caller's current project.
-pub async fn decide_in(
-    pool: &PgPool,
-    caller: &Caller,
-    action: Action,
-    scope: Scope<'_>,
-) -> Result<Decision, AppError> {
-    let held = held(pool, &caller.user_id, Some(&caller.project_id)).await?;
+pub async fn decide_in(cx: Cx<'_>, action: Action, scope: Scope<'_>) -> Result<Decision, AppError> {
+    let held = held(cx.pool, &cx.caller.user_id, Some(&cx.caller.project_id)).await?;
     Ok(held.decide(action, scope))
 }
 
 /// Passes if the caller may perform `action` across their current project; otherwise
 /// records the refusal in the audit log and returns `Forbidden` naming the action.
-pub async fn require(
-    pool: &PgPool,
-    caller: &Caller,
-    action: Action,
-    target: Target<'_>,
-) -> Result<(), AppError> {
-    require_in(pool, caller, action, Scope::Project, target).await
+pub async fn require(cx: Cx<'_>, action: Action, target: Target<'_>) -> Result<(), AppError> {
+    require_in(cx, action, Scope::Project, target).await
 }
 
 /// Like [`require`], for an action in `scope` (inside one gateway, or anywhere for lists).
 pub async fn require_in(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     action: Action,
     scope: Scope<'_>,
     target: Target<'_>,
 ) -> Result<(), AppError> {
-    if decide_in(pool, caller, action, scope).await?.is_allowed() {
+    if decide_in(cx, action, scope).await?.is_allowed() {
         return Ok(());
     }
     audit::record(
-        pool,
-        caller,
+        cx.pool,
+        cx.caller,
         action.name(),
         target,
         AuditResult::Refused,
@@ -132,12 +121,11 @@ pub async fn require_in(
 
 /// The gateways among `gateway_ids` where the caller may perform `action`.
 pub async fn gateways_allowing(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     action: Action,
     gateway_ids: Vec<String>,
 ) -> Result<Vec<String>, AppError> {
-    let held = held(pool, &caller.user_id, Some(&caller.project_id)).await?;
+    let held = held(cx.pool, &cx.caller.user_id, Some(&cx.caller.project_id)).await?;
     Ok(gateway_ids
         .into_iter()
         .filter(|id| held.decide(action, Scope::Gateway(id)).is_allowed())

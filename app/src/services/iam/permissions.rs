@@ -1,5 +1,4 @@
 //! Policies: the system ones built into Portico and the account's custom ones.
-use sqlx::PgPool;
 
 use super::name_was_free;
 
@@ -12,7 +11,7 @@ use crate::model::permission::system::{
     system_policy, PermissionPolicyKind, SystemPermissionPolicy, SYSTEM_POLICIES,
 };
 use crate::services::audit::format_time;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::change::Change;
 use crate::services::ids::new_id;
 
@@ -33,22 +32,19 @@ fn system_info(policy: &SystemPermissionPolicy) -> PermissionPolicy {
 }
 
 /// System policies first, then custom ones, each by name.
-pub async fn list(pool: &PgPool, caller: &Caller) -> Result<Vec<PermissionPolicy>, AppError> {
+pub async fn list(cx: Cx<'_>) -> Result<Vec<PermissionPolicy>, AppError> {
     let mut all: Vec<PermissionPolicy> = SYSTEM_POLICIES.iter().map(system_info).collect();
-    all.extend(list_custom(pool, caller).await?);
+    all.extend(list_custom(cx).await?);
     Ok(all)
 }
 
-pub async fn list_custom(
-    pool: &PgPool,
-    caller: &Caller,
-) -> Result<Vec<PermissionPolicy>, AppError> {
+pub async fn list_custom(cx: Cx<'_>) -> Result<Vec<PermissionPolicy>, AppError> {
     let rows = sqlx::query!(
         "SELECT id, name, description, policy_type, document::text AS \"document!\", created_at, updated_at
            FROM permission_policies WHERE account_id = $1 ORDER BY name",
-        caller.account_id
+        cx.caller.account_id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rows
         .into_iter()
@@ -66,15 +62,11 @@ pub async fn list_custom(
 }
 
 /// A system policy by id or name, or a custom policy of the account by id.
-pub async fn get(
-    pool: &PgPool,
-    caller: &Caller,
-    policy_id: &str,
-) -> Result<PermissionPolicy, AppError> {
+pub async fn get(cx: Cx<'_>, policy_id: &str) -> Result<PermissionPolicy, AppError> {
     if let Some(system) = system_policy(policy_id) {
         return Ok(system_info(system));
     }
-    list_custom(pool, caller)
+    list_custom(cx)
         .await?
         .into_iter()
         .find(|p| p.id == policy_id)
@@ -99,8 +91,7 @@ fn validate(name: &str, description: &str, text: &str) -> Result<PermissionDocum
 }
 
 pub async fn create(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     name: &str,
     description: &str,
     text: &str,
@@ -108,12 +99,12 @@ pub async fn create(
     let document = validate(name, description, text)?;
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = new_id();
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     let written = sqlx::query!(
         "INSERT INTO permission_policies (id, account_id, name, description, document) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (account_id, name) DO NOTHING",
         id,
-        caller.account_id,
+        cx.caller.account_id,
         name,
         description,
         json
@@ -124,18 +115,17 @@ pub async fn create(
     change
         .commit_on(actions::iam::policies::create, &id, name, "")
         .await?;
-    get(pool, caller, &id).await
+    get(cx, &id).await
 }
 
 pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     policy_id: &str,
     name: Option<&str>,
     description: Option<&str>,
     text: Option<&str>,
 ) -> Result<PermissionPolicy, AppError> {
-    let current = get(pool, caller, policy_id).await?;
+    let current = get(cx, policy_id).await?;
     if current.origin == "system" {
         return Err(AppError::conflict(
             None,
@@ -146,12 +136,12 @@ pub async fn update(
     let description = description.unwrap_or(&current.description);
     let document = validate(name, description, text.unwrap_or(&current.document))?;
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     let written = sqlx::query!(
         "UPDATE permission_policies SET name = $3, description = $4, document = $5, updated_at = now()
           WHERE account_id = $1 AND id = $2
             AND NOT EXISTS (SELECT 1 FROM permission_policies o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
-        caller.account_id,
+        cx.caller.account_id,
         policy_id,
         name,
         description,
@@ -163,34 +153,30 @@ pub async fn update(
     change
         .commit_on(actions::iam::policies::update, policy_id, name, "")
         .await?;
-    get(pool, caller, policy_id).await
+    get(cx, policy_id).await
 }
 
 /// The names of the user groups granted `policy_id`, in name order.
-pub async fn holders(
-    pool: &PgPool,
-    caller: &Caller,
-    policy_id: &str,
-) -> Result<Vec<String>, AppError> {
-    get(pool, caller, policy_id).await?;
+pub async fn holders(cx: Cx<'_>, policy_id: &str) -> Result<Vec<String>, AppError> {
+    get(cx, policy_id).await?;
     Ok(sqlx::query_scalar!(
         "SELECT DISTINCT g.name FROM user_group_grants gg JOIN user_groups g ON g.id = gg.group_id WHERE gg.policy_id = $1 ORDER BY g.name",
         policy_id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?)
 }
 
 /// Deletes a custom policy that no group holds any more.
-pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(), AppError> {
-    let current = get(pool, caller, policy_id).await?;
+pub async fn delete(cx: Cx<'_>, policy_id: &str) -> Result<(), AppError> {
+    let current = get(cx, policy_id).await?;
     if current.origin == "system" {
         return Err(AppError::conflict(
             None,
             "System policies cannot be deleted.",
         ));
     }
-    let holders = holders(pool, caller, policy_id).await?;
+    let holders = holders(cx, policy_id).await?;
     if !holders.is_empty() {
         return Err(AppError::conflict(
             None,
@@ -200,10 +186,10 @@ pub async fn delete(pool: &PgPool, caller: &Caller, policy_id: &str) -> Result<(
             ),
         ));
     }
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     sqlx::query!(
         "DELETE FROM permission_policies WHERE account_id = $1 AND id = $2",
-        caller.account_id,
+        cx.caller.account_id,
         policy_id
     )
     .execute(&mut *change)

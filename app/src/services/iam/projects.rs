@@ -1,6 +1,8 @@
 //! Projects of the account, and the console frame's view of them.
 use sqlx::PgPool;
 
+use crate::services::caller::Cx;
+
 use super::name_was_free;
 
 use crate::error::AppError;
@@ -101,20 +103,15 @@ fn validate_project(name: &str, description: &str) -> Result<(), AppError> {
 }
 
 /// Creates a project in the caller's account.
-pub async fn create(
-    pool: &PgPool,
-    caller: &crate::services::caller::Caller,
-    name: &str,
-    description: &str,
-) -> Result<ProjectRef, AppError> {
+pub async fn create(cx: Cx<'_>, name: &str, description: &str) -> Result<ProjectRef, AppError> {
     validate_project(name, description)?;
     let id = crate::services::ids::new_id();
-    let mut change = crate::services::change::Change::begin(pool, caller).await?;
+    let mut change = crate::services::change::Change::begin(cx.pool, cx.caller).await?;
     let written = sqlx::query!(
         "INSERT INTO projects (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
         id,
-        caller.account_id,
+        cx.caller.account_id,
         name,
         description
     )
@@ -124,18 +121,17 @@ pub async fn create(
     change
         .commit_on(actions::iam::projects::create, &id, name, "")
         .await?;
-    find(pool, &caller.account_id, &id).await
+    find(cx.pool, &cx.caller.account_id, &id).await
 }
 
 /// Renames a project or changes its description (`default` keeps its name).
 pub async fn update(
-    pool: &PgPool,
-    caller: &crate::services::caller::Caller,
+    cx: Cx<'_>,
     project_id: &str,
     name: Option<&str>,
     description: Option<&str>,
 ) -> Result<ProjectRef, AppError> {
-    let current = find(pool, &caller.account_id, project_id).await?;
+    let current = find(cx.pool, &cx.caller.account_id, project_id).await?;
     let name = name.unwrap_or(&current.name);
     if current.name == "default" && name != "default" {
         return Err(AppError::invalid(
@@ -144,12 +140,12 @@ pub async fn update(
         ));
     }
     validate_project(name, description.unwrap_or(""))?;
-    let mut change = crate::services::change::Change::begin(pool, caller).await?;
+    let mut change = crate::services::change::Change::begin(cx.pool, cx.caller).await?;
     let written = sqlx::query!(
         "UPDATE projects SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2
             AND NOT EXISTS (SELECT 1 FROM projects o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
-        caller.account_id,
+        cx.caller.account_id,
         project_id,
         name,
         description
@@ -160,5 +156,5 @@ pub async fn update(
     change
         .commit_on(actions::iam::projects::update, project_id, name, "")
         .await?;
-    find(pool, &caller.account_id, project_id).await
+    find(cx.pool, &cx.caller.account_id, project_id).await
 }

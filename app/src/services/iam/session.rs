@@ -1,5 +1,6 @@
 //! The signed-in user as stored in the console session.
 use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
@@ -38,7 +39,7 @@ pub fn micros(at: OffsetDateTime) -> i64 {
 /// (`max_age`), for a user who is still enabled and whose password has not changed since.
 /// A session that is no longer good is ended.
 pub async fn live(
-    pool: &sqlx::PgPool,
+    pool: &PgPool,
     session: &Session,
     max_age: time::Duration,
 ) -> Result<Option<SessionUser>, AppError> {

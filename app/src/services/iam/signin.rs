@@ -3,7 +3,7 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::error::AppError;
-use crate::services::caller::Channel;
+use crate::services::caller::{Channel, Cx};
 use crate::services::iam::passwords;
 use crate::services::iam::session::SessionUser;
 
@@ -147,19 +147,16 @@ pub async fn record_sign_in(
 }
 
 /// Records a console sign-out in the audit log.
-pub async fn record_sign_out(
-    pool: &PgPool,
-    caller: &crate::services::caller::Caller,
-) -> Result<(), AppError> {
+pub async fn record_sign_out(cx: Cx<'_>) -> Result<(), AppError> {
     use crate::services::audit::{self, Target};
     let target = Target {
         kind: "user",
-        id: &caller.user_id,
-        name: &caller.user_name,
+        id: &cx.caller.user_id,
+        name: &cx.caller.user_name,
     };
     audit::record(
-        pool,
-        caller,
+        cx.pool,
+        cx.caller,
         SIGN_OUT,
         target,
         crate::model::audit::AuditResult::Success,

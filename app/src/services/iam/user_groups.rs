@@ -1,5 +1,4 @@
 //! IAM user groups, their members, and the policies granted to them per project.
-use sqlx::PgPool;
 
 use super::name_was_free;
 
@@ -11,7 +10,7 @@ use crate::model::permission::grant::{account_wide_actions, demands};
 use crate::model::permission::parse;
 use crate::model::ProjectRef;
 use crate::services::audit::format_time;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::change::Change;
 use crate::services::{iam::authz, iam::permissions, ids::new_id};
 
@@ -33,51 +32,42 @@ impl From<Row> for UserGroup {
     }
 }
 
-pub async fn list(
-    pool: &PgPool,
-    caller: &Caller,
-    name: Option<&str>,
-) -> Result<Vec<UserGroup>, AppError> {
+pub async fn list(cx: Cx<'_>, name: Option<&str>) -> Result<Vec<UserGroup>, AppError> {
     let rows = sqlx::query_as!(
         Row,
         "SELECT id, name, description, created_at FROM user_groups
           WHERE account_id = $1 AND ($2::text IS NULL OR name = $2) ORDER BY name",
-        caller.account_id,
+        cx.caller.account_id,
         name
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rows.into_iter().map(UserGroup::from).collect())
 }
 
-pub async fn get(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<UserGroup, AppError> {
+pub async fn get(cx: Cx<'_>, group_id: &str) -> Result<UserGroup, AppError> {
     sqlx::query_as!(
         Row,
         "SELECT id, name, description, created_at FROM user_groups WHERE account_id = $1 AND id = $2",
-        caller.account_id,
+        cx.caller.account_id,
         group_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .map(UserGroup::from)
     .ok_or_else(|| AppError::not_found(Kind::UserGroup, format!("User group {group_id}")))
 }
 
-pub async fn create(
-    pool: &PgPool,
-    caller: &Caller,
-    name: &str,
-    description: &str,
-) -> Result<UserGroup, AppError> {
+pub async fn create(cx: Cx<'_>, name: &str, description: &str) -> Result<UserGroup, AppError> {
     iam::validate_name("name", "group", name)?;
     iam::validate_description("description", description)?;
     let id = new_id();
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     let written = sqlx::query!(
         "INSERT INTO user_groups (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
         id,
-        caller.account_id,
+        cx.caller.account_id,
         name,
         description
     )
@@ -87,28 +77,27 @@ pub async fn create(
     change
         .commit_on(actions::iam::groups::create, &id, name, "")
         .await?;
-    get(pool, caller, &id).await
+    get(cx, &id).await
 }
 
 pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     group_id: &str,
     name: Option<&str>,
     description: Option<&str>,
 ) -> Result<UserGroup, AppError> {
-    let current = get(pool, caller, group_id).await?;
+    let current = get(cx, group_id).await?;
     let name = name.unwrap_or(&current.name);
     iam::validate_name("name", "group", name)?;
     if let Some(description) = description {
         iam::validate_description("description", description)?;
     }
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     let written = sqlx::query!(
         "UPDATE user_groups SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2
             AND NOT EXISTS (SELECT 1 FROM user_groups o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
-        caller.account_id,
+        cx.caller.account_id,
         group_id,
         name,
         description
@@ -119,21 +108,21 @@ pub async fn update(
     change
         .commit_on(actions::iam::groups::update, group_id, name, "")
         .await?;
-    get(pool, caller, group_id).await
+    get(cx, group_id).await
 }
 
-pub async fn delete(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<(), AppError> {
-    let group = get(pool, caller, group_id).await?;
+pub async fn delete(cx: Cx<'_>, group_id: &str) -> Result<(), AppError> {
+    let group = get(cx, group_id).await?;
     if group.name == crate::services::bootstrap::ADMIN_GROUP {
         return Err(AppError::conflict(
             None,
             "The admin group holds the account administrators and cannot be deleted.",
         ));
     }
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     sqlx::query!(
         "DELETE FROM user_groups WHERE account_id = $1 AND id = $2",
-        caller.account_id,
+        cx.caller.account_id,
         group_id
     )
     .execute(&mut *change)
@@ -144,15 +133,10 @@ pub async fn delete(pool: &PgPool, caller: &Caller, group_id: &str) -> Result<()
 }
 
 /// Adds a user to a group (no change if already a member).
-pub async fn add_member(
-    pool: &PgPool,
-    caller: &Caller,
-    group_id: &str,
-    user_id: &str,
-) -> Result<(), AppError> {
-    let group = get(pool, caller, group_id).await?;
-    let user = crate::services::iam::users::get(pool, caller, user_id).await?;
-    let mut change = Change::begin(pool, caller).await?;
+pub async fn add_member(cx: Cx<'_>, group_id: &str, user_id: &str) -> Result<(), AppError> {
+    let group = get(cx, group_id).await?;
+    let user = crate::services::iam::users::get(cx, user_id).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     sqlx::query!(
         "INSERT INTO user_group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         group_id,
@@ -171,21 +155,16 @@ pub async fn add_member(
         .await
 }
 
-pub async fn remove_member(
-    pool: &PgPool,
-    caller: &Caller,
-    group_id: &str,
-    user_id: &str,
-) -> Result<(), AppError> {
-    let group = get(pool, caller, group_id).await?;
-    let user = crate::services::iam::users::get(pool, caller, user_id).await?;
+pub async fn remove_member(cx: Cx<'_>, group_id: &str, user_id: &str) -> Result<(), AppError> {
+    let group = get(cx, group_id).await?;
+    let user = crate::services::iam::users::get(cx, user_id).await?;
     if group.name == crate::services::bootstrap::ADMIN_GROUP && user.name == "admin" {
         return Err(AppError::conflict(
             None,
             "The user admin stays in the admin group.",
         ));
     }
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     let removed = sqlx::query!(
         "DELETE FROM user_group_members WHERE group_id = $1 AND user_id = $2",
         group_id,
@@ -210,69 +189,55 @@ pub async fn remove_member(
         .await
 }
 
-pub async fn is_member(
-    pool: &PgPool,
-    caller: &Caller,
-    group_id: &str,
-    user_id: &str,
-) -> Result<bool, AppError> {
-    get(pool, caller, group_id).await?;
+pub async fn is_member(cx: Cx<'_>, group_id: &str, user_id: &str) -> Result<bool, AppError> {
+    get(cx, group_id).await?;
     Ok(sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM user_group_members WHERE group_id = $1 AND user_id = $2) AS "exists!""#,
         group_id,
         user_id
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?)
 }
 
-pub async fn members(
-    pool: &PgPool,
-    caller: &Caller,
-    group_id: &str,
-) -> Result<Vec<User>, AppError> {
-    get(pool, caller, group_id).await?;
+pub async fn members(cx: Cx<'_>, group_id: &str) -> Result<Vec<User>, AppError> {
+    get(cx, group_id).await?;
     let ids = sqlx::query_scalar!(
         "SELECT u.id FROM user_group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 ORDER BY u.name",
         group_id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     let mut users = Vec::with_capacity(ids.len());
     for id in ids {
-        users.push(crate::services::iam::users::get(pool, caller, &id).await?);
+        users.push(crate::services::iam::users::get(cx, &id).await?);
     }
     Ok(users)
 }
 
-pub async fn groups_of_user(
-    pool: &PgPool,
-    caller: &Caller,
-    user_id: &str,
-) -> Result<Vec<UserGroup>, AppError> {
-    crate::services::iam::users::get(pool, caller, user_id).await?;
+pub async fn groups_of_user(cx: Cx<'_>, user_id: &str) -> Result<Vec<UserGroup>, AppError> {
+    crate::services::iam::users::get(cx, user_id).await?;
     let rows = sqlx::query_as!(
         Row,
         "SELECT g.id, g.name, g.description, g.created_at FROM user_group_members m
            JOIN user_groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name",
         user_id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rows.into_iter().map(UserGroup::from).collect())
 }
 
 /// Grants a policy to a group in `project_id`, or in all projects when `None`.
 pub async fn grant(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     group_id: &str,
     policy_id: &str,
     project_id: Option<&str>,
 ) -> Result<(), AppError> {
-    let group = get(pool, caller, group_id).await?;
-    let policy = grantable(pool, caller, policy_id, project_id).await?;
-    let mut change = Change::begin(pool, caller).await?;
+    let group = get(cx, group_id).await?;
+    let policy = grantable(cx, policy_id, project_id).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     sqlx::query!(
         "INSERT INTO user_group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         group_id,
@@ -300,19 +265,19 @@ pub async fn grant(
 /// `None`) under IAM's rules ([`within_reach`]); the user wizard asks before it creates
 /// anything.
 pub async fn grantable(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     policy_id: &str,
     project_id: Option<&str>,
 ) -> Result<PermissionPolicy, AppError> {
-    let policy = permissions::get(pool, caller, policy_id).await?;
+    let policy = permissions::get(cx, policy_id).await?;
     let project = match project_id {
-        Some(project_id) => {
-            Some(crate::services::iam::projects::find(pool, &caller.account_id, project_id).await?)
-        }
+        Some(project_id) => Some(
+            crate::services::iam::projects::find(cx.pool, &cx.caller.account_id, project_id)
+                .await?,
+        ),
         None => None,
     };
-    within_reach(pool, caller, &policy, project.as_ref()).await?;
+    within_reach(cx, &policy, project.as_ref()).await?;
     Ok(policy)
 }
 
@@ -321,8 +286,7 @@ pub async fn grantable(
 /// all projects only; and nobody hands over an action they do not hold where the grant
 /// applies (a project grant, in that project; a grant in all projects, in all of them).
 async fn within_reach(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     policy: &PermissionPolicy,
     project: Option<&ProjectRef>,
 ) -> Result<(), AppError> {
@@ -340,7 +304,7 @@ async fn within_reach(
             ));
         }
     }
-    let held = authz::held(pool, &caller.user_id, project.map(|p| p.id.as_str())).await?;
+    let held = authz::held(cx.pool, &cx.caller.user_id, project.map(|p| p.id.as_str())).await?;
     let mut missing: Vec<&str> = Vec::new();
     for demand in demands(&document) {
         if !held.decide(demand.action, demand.scope).is_allowed()
@@ -369,22 +333,21 @@ async fn within_reach(
 }
 
 pub async fn revoke(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     group_id: &str,
     policy_id: &str,
     project_id: Option<&str>,
 ) -> Result<(), AppError> {
-    let group = get(pool, caller, group_id).await?;
+    let group = get(cx, group_id).await?;
     if group.name == crate::services::bootstrap::ADMIN_GROUP {
         return Err(AppError::conflict(
             None,
             "The admin group's permissions cannot be revoked.",
         ));
     }
-    let policy = permissions::get(pool, caller, policy_id).await?;
+    let policy = permissions::get(cx, policy_id).await?;
     let policy_id = policy.id.as_str();
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     let removed = sqlx::query!(
         "DELETE FROM user_group_grants WHERE group_id = $1 AND policy_id = $2 AND coalesce(project_id, '') = coalesce($3, '')",
         group_id,
@@ -415,23 +378,19 @@ pub async fn revoke(
 }
 
 /// The policies granted to a group, with where they apply.
-pub async fn grants(
-    pool: &PgPool,
-    caller: &Caller,
-    group_id: &str,
-) -> Result<Vec<Grant>, AppError> {
-    get(pool, caller, group_id).await?;
+pub async fn grants(cx: Cx<'_>, group_id: &str) -> Result<Vec<Grant>, AppError> {
+    get(cx, group_id).await?;
     let rows = sqlx::query!(
         r#"SELECT g.policy_id, g.project_id, p.name AS "project_name?"
              FROM user_group_grants g LEFT JOIN projects p ON p.id = g.project_id
             WHERE g.group_id = $1 ORDER BY g.id"#,
         group_id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     let mut grants = Vec::with_capacity(rows.len());
     for row in rows {
-        let policy_name = permissions::get(pool, caller, &row.policy_id)
+        let policy_name = permissions::get(cx, &row.policy_id)
             .await
             .map(|p| p.name)
             .unwrap_or_else(|_| row.policy_id.clone());

@@ -1,5 +1,4 @@
 //! IAM users of the account.
-use sqlx::PgPool;
 
 use super::name_was_free;
 
@@ -9,7 +8,7 @@ use crate::model::iam::{self, NewUser, User, UserChange};
 use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::change::Change;
 use crate::services::{iam::passwords, ids::new_id};
 
@@ -46,8 +45,7 @@ impl From<Row> for User {
 pub const SORTABLE: &[&str] = &["name", "created", "last_sign_in"];
 
 pub async fn list(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     search: Option<&str>,
     sort: &SortOrder,
     page: Page,
@@ -58,10 +56,10 @@ pub async fn list(
         .map(|s| format!("%{}%", s.replace('%', "\\%")));
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM users WHERE account_id = $1 AND ($2::text IS NULL OR name ILIKE $2)"#,
-        caller.account_id,
+        cx.caller.account_id,
         pattern
     )
-    .fetch_one(pool)
+    .fetch_one(cx.pool)
     .await?;
     let rows = sqlx::query_as!(
         Row,
@@ -74,41 +72,41 @@ pub async fn list(
                    CASE WHEN $5 = '-last_sign_in' THEN last_login_at END DESC NULLS LAST,
                    name, id
           OFFSET $3 LIMIT $4",
-        caller.account_id,
+        cx.caller.account_id,
         pattern,
         page.offset,
         page.limit,
         order
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok((total, rows.into_iter().map(User::from).collect()))
 }
 
-pub async fn get(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<User, AppError> {
+pub async fn get(cx: Cx<'_>, user_id: &str) -> Result<User, AppError> {
     sqlx::query_as!(
         Row,
         "SELECT id, name, email, description, enabled, access_mode, pwd_status, created_at, last_login_at
            FROM users WHERE account_id = $1 AND id = $2",
-        caller.account_id,
+        cx.caller.account_id,
         user_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .map(User::from)
     .ok_or_else(|| AppError::not_found(Kind::User, format!("User {user_id}")))
 }
 
-pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<User, AppError> {
+pub async fn create(cx: Cx<'_>, new: &NewUser) -> Result<User, AppError> {
     new.validate()?;
     let hash = passwords::hash(new.password.clone()).await?;
     let id = new_id();
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     let written = sqlx::query!(
         "INSERT INTO users (id, account_id, name, email, description, enabled, access_mode, password_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, name) DO NOTHING",
         id,
-        caller.account_id,
+        cx.caller.account_id,
         new.name,
         new.email,
         new.description,
@@ -122,16 +120,11 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewUser) -> Result<Use
     change
         .commit_on(actions::iam::users::create, &id, &new.name, "")
         .await?;
-    get(pool, caller, &id).await
+    get(cx, &id).await
 }
 
-pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
-    user_id: &str,
-    change: &UserChange,
-) -> Result<User, AppError> {
-    let current = get(pool, caller, user_id).await?;
+pub async fn update(cx: Cx<'_>, user_id: &str, change: &UserChange) -> Result<User, AppError> {
+    let current = get(cx, user_id).await?;
     let name = change.name.clone().unwrap_or(current.name.clone());
     iam::validate_name("name", "user", &name)?;
     if let Some(email) = &change.email {
@@ -143,7 +136,7 @@ pub async fn update(
     if let Some(mode) = &change.access_mode {
         iam::validate_access_mode("access_mode", mode)?;
     }
-    if change.enabled == Some(false) && user_id == caller.user_id {
+    if change.enabled == Some(false) && user_id == cx.caller.user_id {
         return Err(AppError::invalid("enabled", "You cannot disable yourself."));
     }
     let hash = match &change.password {
@@ -153,7 +146,7 @@ pub async fn update(
         }
         None => None,
     };
-    let mut work = Change::begin(pool, caller).await?;
+    let mut work = Change::begin(cx.pool, cx.caller).await?;
     let written = sqlx::query!(
         "UPDATE users SET name = $3, email = coalesce($4, email), description = coalesce($5, description),
                 enabled = coalesce($6, enabled), access_mode = coalesce($7, access_mode),
@@ -164,7 +157,7 @@ pub async fn update(
                 updated_at = now()
           WHERE account_id = $1 AND id = $2
             AND NOT EXISTS (SELECT 1 FROM users o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
-        caller.account_id,
+        cx.caller.account_id,
         user_id,
         name,
         change.email,
@@ -183,33 +176,32 @@ pub async fn update(
     };
     work.commit_on(actions::iam::users::update, user_id, &name, detail)
         .await?;
-    get(pool, caller, user_id).await
+    get(cx, user_id).await
 }
 
 /// The caller changes their own password, proving the current one. The user's sessions,
 /// tokens and temporary keys from before the change stop working; the time of the change is
 /// returned, for the session making it to keep going.
 pub async fn change_own_password(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     current: &str,
     new: &str,
 ) -> Result<time::OffsetDateTime, AppError> {
     let hash = sqlx::query_scalar!(
         "SELECT password_hash FROM users WHERE id = $1",
-        caller.user_id
+        cx.caller.user_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .ok_or(AppError::Unauthenticated)?;
     // A wrong current password counts toward the same lockout as a wrong sign-in.
-    if !crate::services::iam::signin::attempt(pool, &caller.user_id, hash, current).await? {
+    if !crate::services::iam::signin::attempt(cx.pool, &cx.caller.user_id, hash, current).await? {
         return Err(AppError::invalid(
             "current_password",
             "The current password is not correct.",
         ));
     }
-    iam::validate_password("new_password", &caller.user_name, new)?;
+    iam::validate_password("new_password", &cx.caller.user_name, new)?;
     if current == new {
         return Err(AppError::invalid(
             "new_password",
@@ -217,19 +209,19 @@ pub async fn change_own_password(
         ));
     }
     let hash = passwords::hash(new.to_owned()).await?;
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     let changed_at = sqlx::query_scalar!(
         "UPDATE users SET password_hash = $2, password_changed_at = now(), pwd_status = false, updated_at = now()
           WHERE id = $1 RETURNING password_changed_at",
-        caller.user_id,
+        cx.caller.user_id,
         hash
     )
     .fetch_one(&mut *change)
     .await?;
     let target = Target {
         kind: "user",
-        id: &caller.user_id,
-        name: &caller.user_name,
+        id: &cx.caller.user_id,
+        name: &cx.caller.user_name,
     };
     change
         .record_event("iam:users:changePassword", target, "")
@@ -238,9 +230,9 @@ pub async fn change_own_password(
     Ok(changed_at)
 }
 
-pub async fn delete(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<(), AppError> {
-    let user = get(pool, caller, user_id).await?;
-    if user_id == caller.user_id {
+pub async fn delete(cx: Cx<'_>, user_id: &str) -> Result<(), AppError> {
+    let user = get(cx, user_id).await?;
+    if user_id == cx.caller.user_id {
         return Err(AppError::conflict(None, "You cannot delete yourself."));
     }
     if user.name == "admin" {
@@ -249,10 +241,10 @@ pub async fn delete(pool: &PgPool, caller: &Caller, user_id: &str) -> Result<(),
             "The account administrator admin cannot be deleted.",
         ));
     }
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     sqlx::query!(
         "DELETE FROM users WHERE account_id = $1 AND id = $2",
-        caller.account_id,
+        cx.caller.account_id,
         user_id
     )
     .execute(&mut *change)

@@ -54,8 +54,7 @@ pub async fn create_group(
     Body(body): Body<GroupBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = gateway.allow(actions::apig::groups::create).await?;
-    let created =
-        api_groups::create(&state.pool, &caller, &instance_id, &body.name, &body.remark).await?;
+    let created = api_groups::create(caller.cx(), &instance_id, &body.name, &body.remark).await?;
     Ok((StatusCode::CREATED, Json(group(&state, &created, &[]))))
 }
 
@@ -83,7 +82,7 @@ pub async fn list_groups(
         exact: precise(query.precise_search.as_deref(), &["name"])?.contains(&"name"),
         sort: None,
     };
-    let page = api_groups::list(&state.pool, &caller, &instance_id, &filter, page).await?;
+    let page = api_groups::list(caller.cx(), &instance_id, &filter, page).await?;
     let ids: Vec<String> = page.groups.iter().map(|g| g.id.clone()).collect();
     let bound = domains::of_groups(&state.pool, &instance_id, &ids).await?;
     let groups: Vec<Value> = page
@@ -103,7 +102,7 @@ pub async fn show_group(
     Path((_, instance_id, group_id)): Path<(String, String, String)>,
 ) -> Reply {
     let caller = gateway.allow(actions::apig::groups::get).await?;
-    let found = api_groups::get(&state.pool, &caller, &instance_id, &group_id).await?;
+    let found = api_groups::get(caller.cx(), &instance_id, &group_id).await?;
     let bound = domains::of_groups(&state.pool, &instance_id, &[group_id]).await?;
     Ok(Json(group(&state, &found, &bound)))
 }
@@ -116,8 +115,7 @@ pub async fn update_group(
 ) -> Reply {
     let caller = gateway.allow(actions::apig::groups::update).await?;
     let updated = api_groups::update(
-        &state.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &group_id,
         Some(&body.name),
@@ -133,7 +131,7 @@ pub async fn delete_group(
     Path((_, instance_id, group_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::groups::delete).await?;
-    api_groups::delete(&caller.pool, &caller, &instance_id, &group_id).await?;
+    api_groups::delete(caller.cx(), &instance_id, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -149,7 +147,7 @@ pub async fn check_group(
     Body(body): Body<GroupCheck>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::groups::list).await?;
-    api_groups::check_name(&caller.pool, &caller, &instance_id, &body.group_name).await?;
+    api_groups::check_name(caller.cx(), &instance_id, &body.group_name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -175,8 +173,7 @@ pub async fn create_env(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = gateway.allow(actions::apig::envs::create).await?;
     let created = environments::create(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &body.name,
         body.remark.as_deref().unwrap_or(""),
@@ -200,14 +197,8 @@ pub async fn list_envs(
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = gateway.allow(actions::apig::envs::list).await?;
-    let (total, envs) = environments::list(
-        &caller.pool,
-        &caller,
-        &instance_id,
-        query.name.as_deref(),
-        page,
-    )
-    .await?;
+    let (total, envs) =
+        environments::list(caller.cx(), &instance_id, query.name.as_deref(), page).await?;
     let envs: Vec<Value> = envs.iter().map(environment).collect();
     Ok(Json(
         json!({ "size": envs.len(), "total": total, "envs": envs }),
@@ -221,8 +212,7 @@ pub async fn update_env(
 ) -> Reply {
     let caller = gateway.allow(actions::apig::envs::update).await?;
     let updated = environments::update(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &env_id,
         &body.name,
@@ -237,7 +227,7 @@ pub async fn delete_env(
     Path((_, instance_id, env_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::envs::delete).await?;
-    environments::delete(&caller.pool, &caller, &instance_id, &env_id).await?;
+    environments::delete(caller.cx(), &instance_id, &env_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -272,7 +262,7 @@ pub async fn create_variable(
         name: body.variable_name,
         value: body.variable_value,
     };
-    let created = environments::create_variable(&caller.pool, &caller, &instance_id, &new).await?;
+    let created = environments::create_variable(caller.cx(), &instance_id, &new).await?;
     Ok((StatusCode::CREATED, Json(variable(&created))))
 }
 
@@ -301,7 +291,7 @@ pub async fn list_variables(
         exact: !precise(query.precise_search.as_deref(), &["variable_name"])?.is_empty(),
     };
     let (total, variables) =
-        environments::list_variables(&caller.pool, &caller, &instance_id, &filter, page).await?;
+        environments::list_variables(caller.cx(), &instance_id, &filter, page).await?;
     let variables: Vec<Value> = variables.iter().map(variable).collect();
     Ok(Json(
         json!({ "size": variables.len(), "total": total, "variables": variables }),
@@ -313,8 +303,7 @@ pub async fn show_variable(
     Path((_, instance_id, variable_id)): Path<(String, String, String)>,
 ) -> Reply {
     let caller = gateway.allow(actions::apig::variables::get).await?;
-    let found =
-        environments::get_variable(&caller.pool, &caller, &instance_id, &variable_id).await?;
+    let found = environments::get_variable(caller.cx(), &instance_id, &variable_id).await?;
     Ok(Json(variable(&found)))
 }
 
@@ -330,8 +319,7 @@ pub async fn update_variable(
 ) -> Reply {
     let caller = gateway.allow(actions::apig::variables::create).await?;
     let updated = environments::update_variable(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &variable_id,
         &body.variable_value,
@@ -345,6 +333,6 @@ pub async fn delete_variable(
     Path((_, instance_id, variable_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::variables::delete).await?;
-    environments::delete_variable(&caller.pool, &caller, &instance_id, &variable_id).await?;
+    environments::delete_variable(caller.cx(), &instance_id, &variable_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

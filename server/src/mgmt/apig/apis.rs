@@ -91,7 +91,7 @@ pub async fn create(
     Body(definition): Body<ApiDefinition>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = gateway.allow(actions::apig::apis::create).await?;
-    let created = apis::create(&caller.pool, &caller, &instance_id, &definition).await?;
+    let created = apis::create(caller.cx(), &instance_id, &definition).await?;
     Ok((StatusCode::CREATED, Json(api(&created))))
 }
 
@@ -164,7 +164,7 @@ pub async fn list(
             .collect(),
         ..ApiFilter::default()
     };
-    let (total, found) = apis::list(&caller.pool, &caller, &instance_id, &filter, page).await?;
+    let (total, found) = apis::list(caller.cx(), &instance_id, &filter, page).await?;
     // A list shows each API's frontend, as APIG's does; its backend is in its details.
     let items: Vec<Value> = found
         .iter()
@@ -180,7 +180,7 @@ pub async fn show(
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
 ) -> Reply {
     let caller = gateway.allow(actions::apig::apis::get).await?;
-    let found = apis::get(&caller.pool, &caller, &instance_id, &api_id).await?;
+    let found = apis::get(caller.cx(), &instance_id, &api_id).await?;
     Ok(Json(api(&found)))
 }
 
@@ -190,7 +190,7 @@ pub async fn update(
     Body(definition): Body<ApiDefinition>,
 ) -> Reply {
     let caller = gateway.allow(actions::apig::apis::update).await?;
-    let updated = apis::update(&caller.pool, &caller, &instance_id, &api_id, &definition).await?;
+    let updated = apis::update(caller.cx(), &instance_id, &api_id, &definition).await?;
     Ok(Json(api(&updated)))
 }
 
@@ -199,7 +199,7 @@ pub async fn delete(
     Path((_, instance_id, api_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::apis::delete).await?;
-    apis::delete(&caller.pool, &caller, &instance_id, &api_id).await?;
+    apis::delete(caller.cx(), &instance_id, &api_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -222,7 +222,7 @@ pub async fn check(
     Body(body): Body<CheckBody>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::apis::list).await?;
-    api_groups::get(&caller.pool, &caller, &instance_id, &body.group_id).await?;
+    api_groups::get(caller.cx(), &instance_id, &body.group_id).await?;
     let except = body.api_id.unwrap_or_default();
     match body.kind.as_str() {
         "name" => {

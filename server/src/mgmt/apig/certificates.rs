@@ -58,7 +58,7 @@ pub async fn list_certificates(project: InProject, Query(query): Query<Certifica
         algorithm_type: query.algorithm_type.as_deref(),
         signature_algorithm: query.signature_algorithm.as_deref(),
     };
-    let page = certificates::list(&caller.pool, &caller, &filter, page).await?;
+    let page = certificates::list(caller.cx(), &filter, page).await?;
     let certs: Vec<Value> = page
         .certificates
         .iter()
@@ -76,7 +76,7 @@ pub async fn show_certificate(
     let caller = project
         .allow_on(actions::apig::domains::getCertificate, &certificate_id)
         .await?;
-    let found = certificates::get(&caller.pool, &caller, &certificate_id).await?;
+    let found = certificates::get(caller.cx(), &certificate_id).await?;
     Ok(Json(certificate(&found)))
 }
 
@@ -107,7 +107,7 @@ pub async fn delete_certificate(
     let caller = project
         .allow_on(actions::apig::domains::unbindCertificate, &certificate_id)
         .await?;
-    certificates::delete(&caller.pool, &caller, &certificate_id).await?;
+    certificates::delete(caller.cx(), &certificate_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -129,8 +129,7 @@ pub async fn attached_domains(
         .allow_on(actions::apig::domains::getCertificate, &certificate_id)
         .await?;
     let (found, total) = certificates::attached_domains(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &certificate_id,
         query.url_domain.as_deref(),
         page,
@@ -166,7 +165,6 @@ pub struct DomainName {
 
 /// Binds (or unbinds) a certificate to domains named by their names, in the listed gateways.
 pub async fn link_domains<L: Linking>(
-    State(state): State<MgmtState>,
     project: InProject,
     Path((_, certificate_id)): Path<(String, String)>,
     Body(names): Body<DomainNames>,
@@ -176,8 +174,7 @@ pub async fn link_domains<L: Linking>(
         return Err(AppError::invalid("domains", "Name at least one domain.").into());
     }
     for name in &names.domains {
-        let (gateway_id, group_id, domain_id) =
-            domains::find(&state.pool, &caller, &name.domain).await?;
+        let (gateway_id, group_id, domain_id) = domains::find(caller.cx(), &name.domain).await?;
         if !name.instance_ids.is_empty() && !name.instance_ids.contains(&gateway_id) {
             return Err(AppError::not_found(
                 Kind::Domain,
@@ -186,8 +183,7 @@ pub async fn link_domains<L: Linking>(
             .into());
         }
         domains::link(
-            &state.pool,
-            &caller,
+            caller.cx(),
             &gateway_id,
             &group_id,
             &domain_id,

@@ -15,7 +15,7 @@ use app::error::AppError;
 use app::model::api::{DebugCall, DebugResult};
 use app::model::permission::actions;
 use app::services::apig::debug::{self, DebugTarget, Mode};
-use app::services::caller::Caller;
+use app::services::caller::{Caller, Cx};
 use app::services::runtime;
 
 use crate::gateway;
@@ -91,9 +91,7 @@ pub async fn debug(
         key: state.debug_key.clone(),
     };
     let result = match mode {
-        Mode::Live => {
-            debug::debug(&state.pool, &caller, &target, &instance_id, &api_id, &call).await?
-        }
+        Mode::Live => debug::debug(caller.cx(), &target, &instance_id, &api_id, &call).await?,
         Mode::Draft => debug_draft(&state, &caller, &target, &instance_id, &api_id, &call).await?,
     };
     let log = if result.backend_request.is_empty() {
@@ -119,8 +117,10 @@ async fn debug_draft(
     call: &DebugCall,
 ) -> Result<DebugResult, ApiError> {
     let prepared = debug::prepare(
-        &state.pool,
-        caller,
+        Cx {
+            pool: &state.pool,
+            caller,
+        },
         target,
         gateway_id,
         api_id,

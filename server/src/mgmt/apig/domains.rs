@@ -135,8 +135,7 @@ pub async fn bind(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = gateway.allow(actions::apig::domains::create).await?;
     let bound = domains::bind(
-        &state.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &group_id,
         body.url_domain.as_deref().unwrap_or_default(),
@@ -157,8 +156,7 @@ pub async fn update(
 ) -> Reply {
     let caller = gateway.allow(actions::apig::domains::create).await?;
     let bound = domains::update(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &group_id,
         &domain_id,
@@ -173,7 +171,7 @@ pub async fn unbind(
     Path((_, instance_id, group_id, domain_id)): DomainPath,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::domains::delete).await?;
-    domains::unbind(&caller.pool, &caller, &instance_id, &group_id, &domain_id).await?;
+    domains::unbind(caller.cx(), &instance_id, &group_id, &domain_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -223,7 +221,7 @@ pub async fn upload_certificate(
         &body.upload(),
     )
     .await?;
-    let group = api_groups::get(&state.pool, &caller, &instance_id, &group_id).await?;
+    let group = api_groups::get(caller.cx(), &instance_id, &group_id).await?;
     let mut value = reference(&bound);
     value["instance_id"] = json!(instance_id);
     value["api_group_id"] = json!(group.id);
@@ -245,8 +243,7 @@ pub async fn remove_certificate(
         .allow(actions::apig::domains::unbindCertificate)
         .await?;
     domains::link(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &group_id,
         &domain_id,
@@ -270,7 +267,7 @@ pub async fn show_domain_certificate(
     let caller = gateway
         .allow(actions::apig::domains::getCertificate)
         .await?;
-    let bound = domains::get(&caller.pool, &caller, &instance_id, &group_id, &domain_id).await?;
+    let bound = domains::get(caller.cx(), &instance_id, &group_id, &domain_id).await?;
     if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id.as_str()) {
         return Err(AppError::not_found(
             Kind::Certificate,
@@ -278,7 +275,7 @@ pub async fn show_domain_certificate(
         )
         .into());
     }
-    let found = certificates::get(&caller.pool, &caller, &certificate_id).await?;
+    let found = certificates::get(caller.cx(), &certificate_id).await?;
     Ok(Json(without(
         certificate(&found),
         &["algorithm_type", "is_has_trusted_root_ca"],
@@ -310,7 +307,6 @@ impl Linking for Detach {
 /// Binds a stored certificate to the domain (a domain serves one certificate), or unbinds
 /// the named certificates from it.
 pub async fn link_certificates<L: Linking>(
-    State(state): State<MgmtState>,
     gateway: InGateway,
     Path((_, instance_id, group_id, domain_id)): DomainPath,
     Body(body): Body<CertificateIds>,
@@ -335,8 +331,7 @@ pub async fn link_certificates<L: Linking>(
     }
     for certificate_id in &body.certificate_ids {
         domains::link(
-            &state.pool,
-            &caller,
+            caller.cx(),
             &instance_id,
             &group_id,
             &domain_id,
@@ -366,7 +361,7 @@ pub async fn port_domains(
     let page = page(query.offset, query.limit)?;
     let caller = gateway.allow(actions::apig::instances::get).await?;
     let want = query.domain_name.unwrap_or_default().to_ascii_lowercase();
-    let matching: Vec<_> = domains::on_port(&caller.pool, &caller, &instance_id, &port_id)
+    let matching: Vec<_> = domains::on_port(caller.cx(), &instance_id, &port_id)
         .await?
         .into_iter()
         .filter(|(_, _, domain)| domain.to_ascii_lowercase().contains(&want))

@@ -99,7 +99,7 @@ pub async fn create(
         features: Vec::new(),
         ingress_ports: Vec::new(),
     };
-    let gateway = gateways::create(&caller.pool, &caller, &new).await?;
+    let gateway = gateways::create(caller.cx(), &new).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "instance_id": gateway.id, "message": "success", "job_id": gateway.id })),
@@ -134,7 +134,7 @@ pub async fn list(project: InProject, Query(query): Query<ListQuery>) -> Reply {
                 total: 0,
             }
         }
-        _ => gateways::list_visible(&caller.pool, &caller, &filter, paging).await?,
+        _ => gateways::list_visible(caller.cx(), &filter, paging).await?,
     };
     let instances: Vec<Value> = page.gateways.iter().map(base).collect();
     Ok(Json(json!({
@@ -152,7 +152,7 @@ pub async fn show(
     let caller = project
         .allow_in(actions::apig::instances::get, &instance_id)
         .await?;
-    let gateway = gateways::get(&state.pool, &caller, &instance_id).await?;
+    let gateway = gateways::get(caller.cx(), &instance_id).await?;
     Ok(Json(details(&state, &gateway)))
 }
 
@@ -179,7 +179,7 @@ pub async fn update(
         maintain_begin: request.maintain_begin,
         maintain_end: request.maintain_end,
     };
-    let gateway = gateways::update(&state.pool, &caller, &instance_id, &change).await?;
+    let gateway = gateways::update(caller.cx(), &instance_id, &change).await?;
     Ok(Json(details(&state, &gateway)))
 }
 
@@ -190,7 +190,7 @@ pub async fn delete(
     let caller = project
         .allow_in(actions::apig::instances::delete, &instance_id)
         .await?;
-    gateways::delete(&caller.pool, &caller, &instance_id, false).await?;
+    gateways::delete(caller.cx(), &instance_id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -199,7 +199,7 @@ pub async fn progress(project: InProject, Path((_, instance_id)): Path<(String, 
     let caller = project
         .allow_in(actions::apig::instances::get, &instance_id)
         .await?;
-    let gateway = gateways::get(&caller.pool, &caller, &instance_id).await?;
+    let gateway = gateways::get(caller.cx(), &instance_id).await?;
     let at = gateway.created_unix * 1000;
     Ok(Json(json!({
         "progress": 100,
@@ -249,7 +249,7 @@ pub async fn set_feature(
         enabled: request.enable,
         config: request.config,
     };
-    let set = gateways::set_feature(&caller.pool, &caller, &instance_id, &setting).await?;
+    let set = gateways::set_feature(caller.cx(), &instance_id, &setting).await?;
     Ok((StatusCode::CREATED, Json(feature(&instance_id, &set))))
 }
 
@@ -262,7 +262,7 @@ pub async fn list_features(
         .allow_in(actions::apig::features::list, &instance_id)
         .await?;
     let page = paging.page()?;
-    let all = gateways::features(&caller.pool, &caller, &instance_id).await?;
+    let all = gateways::features(caller.cx(), &instance_id).await?;
     let (shown, total) = slice(all, page);
     let shown: Vec<Value> = shown.iter().map(|f| feature(&instance_id, f)).collect();
     Ok(Json(json!({
@@ -295,7 +295,7 @@ pub async fn list_tags(
     let caller = project
         .allow_in(actions::apig::instanceTags::list, &instance_id)
         .await?;
-    let gateway = gateways::get(&caller.pool, &caller, &instance_id).await?;
+    let gateway = gateways::get(caller.cx(), &instance_id).await?;
     Ok(Json(json!({ "tags": tag_list(&gateway.tags) })))
 }
 
@@ -317,8 +317,7 @@ pub async fn change_tags(
     };
     let caller = project.allow_in(action, &instance_id).await?;
     gateways::change_tags(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &request.action,
         &tags(request.tags),
@@ -329,7 +328,7 @@ pub async fn change_tags(
 
 pub async fn project_tags(project: InProject) -> Reply {
     let caller = project.allow(actions::apig::instanceTags::list).await?;
-    let tags: Vec<Value> = gateways::project_tags(&caller.pool, &caller)
+    let tags: Vec<Value> = gateways::project_tags(caller.cx())
         .await?
         .into_iter()
         .map(|(key, values)| json!({ "key": key, "values": values }))
@@ -364,7 +363,7 @@ pub async fn add_ingress_port(
         protocol: request.protocol,
         port: request.ingress_port,
     };
-    let created = gateways::add_ingress_port(&caller.pool, &caller, &instance_id, &new).await?;
+    let created = gateways::add_ingress_port(caller.cx(), &instance_id, &new).await?;
     Ok((StatusCode::CREATED, Json(port(&created))))
 }
 
@@ -386,7 +385,7 @@ pub async fn list_ingress_ports(
     let caller = project
         .allow_in(actions::apig::instances::get, &instance_id)
         .await?;
-    let matching: Vec<IngressPort> = gateways::ingress_ports(&caller.pool, &caller, &instance_id)
+    let matching: Vec<IngressPort> = gateways::ingress_ports(caller.cx(), &instance_id)
         .await?
         .into_iter()
         .filter(|p| {
@@ -413,6 +412,6 @@ pub async fn delete_ingress_port(
     let caller = project
         .allow_in(actions::apig::instances::update, &instance_id)
         .await?;
-    gateways::delete_ingress_port(&caller.pool, &caller, &instance_id, &port_id).await?;
+    gateways::delete_ingress_port(caller.cx(), &instance_id, &port_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -38,7 +38,7 @@ fn paged(items: Vec<Value>, paging: &Paging) -> Result<Value, ApiError> {
 /// The project's limits (`instance/configs`).
 pub async fn instance_configs(project: InProject, Query(paging): Query<Paging>) -> Reply {
     let caller = project.allow(actions::apig::instances::list).await?;
-    let limits = limits::project(&caller.pool, &caller).await?;
+    let limits = limits::project(caller.cx()).await?;
     Ok(Json(paged(configs(&limits, false), &paging)?))
 }
 
@@ -51,7 +51,7 @@ pub async fn gateway_configs(
     let caller = project
         .allow_in(actions::apig::instances::get, &instance_id)
         .await?;
-    let limits = limits::gateway(&caller.pool, &caller, &instance_id).await?;
+    let limits = limits::gateway(caller.cx(), &instance_id).await?;
     Ok(Json(paged(configs(&limits, true), &paging)?))
 }
 
@@ -62,7 +62,7 @@ pub async fn group_outline(
     let caller = project
         .allow_in(actions::apig::groups::list, &instance_id)
         .await?;
-    let (on, off) = limits::group_outline(&caller.pool, &caller, &instance_id).await?;
+    let (on, off) = limits::group_outline(caller.cx(), &instance_id).await?;
     Ok(Json(json!({ "onsell_nums": on, "offsell_nums": off })))
 }
 
@@ -73,7 +73,7 @@ pub async fn api_outline(
     let caller = project
         .allow_in(actions::apig::apis::list, &instance_id)
         .await?;
-    let (all, released, other) = limits::api_outline(&caller.pool, &caller, &instance_id).await?;
+    let (all, released, other) = limits::api_outline(caller.cx(), &instance_id).await?;
     Ok(Json(
         json!({ "instance_num": all, "nums_on_release": released, "nums_off_release": other }),
     ))

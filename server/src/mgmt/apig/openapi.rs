@@ -14,6 +14,7 @@ use app::services::apig::openapi::{self, ImportTarget};
 use app::services::{apig::api_groups, apig::tasks};
 
 use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path, Reply};
+use app::services::caller::Cx;
 
 fn form_error(message: impl Into<String>) -> ApiError {
     ApiError::from(AppError::invalid("file_name", message))
@@ -86,8 +87,7 @@ pub async fn import(
     let caller = gateway.allow(actions::apig::apis::import).await?;
     let form = read_form(form).await?;
     let report = openapi::import(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &form.document,
         &form.target,
@@ -108,24 +108,20 @@ pub async fn import_async(
     let form = read_form(form).await?;
     openapi::preview(&form.document)?;
     let (pool, task_caller, gateway) = (caller.pool.clone(), caller.clone(), instance_id.clone());
-    let task_id = tasks::start(
-        &caller.pool,
-        &caller,
-        &instance_id,
-        "import_api",
-        async move {
-            let report = openapi::import(
-                &pool,
-                &task_caller,
-                &gateway,
-                &form.document,
-                &form.target,
-                form.overwrite,
-            )
-            .await?;
-            Ok(report_json(&report).to_string())
-        },
-    )
+    let task_id = tasks::start(caller.cx(), &instance_id, "import_api", async move {
+        let report = openapi::import(
+            Cx {
+                pool: &pool,
+                caller: &task_caller,
+            },
+            &gateway,
+            &form.document,
+            &form.target,
+            form.overwrite,
+        )
+        .await?;
+        Ok(report_json(&report).to_string())
+    })
     .await?;
     Ok((StatusCode::OK, axum::Json(json!({ "task_id": task_id }))).into_response())
 }
@@ -153,8 +149,7 @@ pub async fn export(
     let caller = gateway.allow(actions::apig::apis::export).await?;
     let yaml = matches!(body.format.as_str(), "yaml" | "yml");
     let document = openapi::export(
-        &state.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &body.group_id,
         &body.env_id,
@@ -190,32 +185,28 @@ pub async fn export_async(
     Body(body): Body<ExportBody>,
 ) -> Reply {
     let caller = gateway.allow(actions::apig::apis::export).await?;
-    api_groups::get(&state.pool, &caller, &instance_id, &body.group_id).await?;
+    api_groups::get(caller.cx(), &instance_id, &body.group_id).await?;
     let (pool, task_caller, gateway) = (state.pool.clone(), caller.clone(), instance_id.clone());
     let suffix = state.endpoints.subdomain_suffix.clone();
-    let task_id = tasks::start(
-        &state.pool,
-        &caller,
-        &instance_id,
-        "export_api",
-        async move {
-            let yaml = matches!(body.format.as_str(), "yaml" | "yml");
-            let document = openapi::export(
-                &pool,
-                &task_caller,
-                &gateway,
-                &body.group_id,
-                &body.env_id,
-                &body.apis,
-                &suffix,
-            )
-            .await?;
-            // APIG's export result: the document and its format, as a JSON string.
-            let content = openapi::render(&document, yaml)?;
-            let file_type = if yaml { "yaml" } else { "json" };
-            Ok(json!({ "file_type": file_type, "content": content }).to_string())
-        },
-    )
+    let task_id = tasks::start(caller.cx(), &instance_id, "export_api", async move {
+        let yaml = matches!(body.format.as_str(), "yaml" | "yml");
+        let document = openapi::export(
+            Cx {
+                pool: &pool,
+                caller: &task_caller,
+            },
+            &gateway,
+            &body.group_id,
+            &body.env_id,
+            &body.apis,
+            &suffix,
+        )
+        .await?;
+        // APIG's export result: the document and its format, as a JSON string.
+        let content = openapi::render(&document, yaml)?;
+        let file_type = if yaml { "yaml" } else { "json" };
+        Ok(json!({ "file_type": file_type, "content": content }).to_string())
+    })
     .await?;
     Ok(Json(json!({ "task_id": task_id })))
 }
@@ -226,7 +217,7 @@ pub async fn task(
     Path((_, instance_id, task_id)): Path<(String, String, String)>,
 ) -> Reply {
     let caller = gateway.allow(actions::apig::apis::get).await?;
-    let task = tasks::get(&caller.pool, &caller, &instance_id, &task_id).await?;
+    let task = tasks::get(caller.cx(), &instance_id, &task_id).await?;
     Ok(Json(json!({
         "task_id": task.id,
         "task_status": task.status,

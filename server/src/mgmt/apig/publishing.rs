@@ -44,14 +44,13 @@ pub async fn action(
         }
     };
     let caller = gateway.allow(permission).await?;
-    let name = apis::get(&caller.pool, &caller, &instance_id, &body.api_id)
+    let name = apis::get(caller.cx(), &instance_id, &body.api_id)
         .await?
         .definition
         .name;
     let publication = if body.action == "online" {
         apis::publish(
-            &caller.pool,
-            &caller,
+            caller.cx(),
             &instance_id,
             &body.api_id,
             &body.env_id,
@@ -59,14 +58,7 @@ pub async fn action(
         )
         .await?
     } else {
-        apis::offline(
-            &caller.pool,
-            &caller,
-            &instance_id,
-            &body.api_id,
-            &body.env_id,
-        )
-        .await?
+        apis::offline(caller.cx(), &instance_id, &body.api_id, &body.env_id).await?
     };
     Ok((
         StatusCode::CREATED,
@@ -122,7 +114,7 @@ pub async fn batch(
             )));
         };
         // Every API of the group, however many (the limit is for a list of APIs).
-        ids = apis::ids_in_group(&caller.pool, &caller, &instance_id, &group_id).await?;
+        ids = apis::ids_in_group(caller.cx(), &instance_id, &group_id).await?;
     } else if ids.len() > apis::MAX_BATCH {
         return Err(ApiError::from(app::error::AppError::invalid(
             "apis",
@@ -132,8 +124,7 @@ pub async fn batch(
     let mut success = Vec::new();
     let mut failure = Vec::new();
     let outcomes = apis::batch(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &instance_id,
         &ids,
         &body.env_id,
@@ -184,14 +175,7 @@ pub async fn versions(
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = gateway.allow(actions::apig::apis::get).await?;
-    let all = apis::versions(
-        &caller.pool,
-        &caller,
-        &instance_id,
-        &api_id,
-        query.env_id.as_deref(),
-    )
-    .await?;
+    let all = apis::versions(caller.cx(), &instance_id, &api_id, query.env_id.as_deref()).await?;
     // Numbered over all the API's versions, newest first, whatever the filter shows.
     let count = all.len();
     let numbered: Vec<(usize, _)> = all
@@ -224,15 +208,9 @@ pub async fn switch_version(
     Body(body): Body<SwitchBody>,
 ) -> Reply {
     let caller = gateway.allow(actions::apig::apis::publish).await?;
-    let publication = apis::switch_version(
-        &caller.pool,
-        &caller,
-        &instance_id,
-        &api_id,
-        &body.version_id,
-    )
-    .await?;
-    let name = apis::get(&caller.pool, &caller, &instance_id, &api_id)
+    let publication =
+        apis::switch_version(caller.cx(), &instance_id, &api_id, &body.version_id).await?;
+    let name = apis::get(caller.cx(), &instance_id, &api_id)
         .await?
         .definition
         .name;
@@ -244,8 +222,7 @@ pub async fn show_version(
     Path((_, instance_id, version_id)): Path<(String, String, String)>,
 ) -> Reply {
     let caller = gateway.allow(actions::apig::apis::get).await?;
-    let (info, definition) =
-        apis::version(&caller.pool, &caller, &instance_id, &version_id).await?;
+    let (info, definition) = apis::version(caller.cx(), &instance_id, &version_id).await?;
     let mut body = definition_fields(&info.api_id, &definition);
     body.insert("id".into(), json!(info.api_id));
     body.insert("version_id".into(), json!(info.version_id));
@@ -264,7 +241,7 @@ pub async fn delete_version(
     Path((_, instance_id, version_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = gateway.allow(actions::apig::apis::offline).await?;
-    apis::delete_version(&caller.pool, &caller, &instance_id, &version_id).await?;
+    apis::delete_version(caller.cx(), &instance_id, &version_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -286,9 +263,8 @@ pub async fn runtime(
         .env_id
         .filter(|e| !e.is_empty())
         .unwrap_or_else(|| RELEASE_ID.to_owned());
-    let (live, definition) =
-        apis::runtime(&state.pool, &caller, &instance_id, &api_id, &env_id).await?;
-    let group = api_groups::get(&state.pool, &caller, &instance_id, &definition.group_id).await?;
+    let (live, definition) = apis::runtime(caller.cx(), &instance_id, &api_id, &env_id).await?;
+    let group = api_groups::get(caller.cx(), &instance_id, &definition.group_id).await?;
     let sl_domain = group.sl_domain(&state.endpoints.subdomain_suffix);
     let mut body = definition_fields(&api_id, &definition);
     body.insert("id".into(), json!(api_id));

@@ -85,7 +85,7 @@ pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
         .unwrap_or_else(|| account.user_id().to_owned());
     let action = actions::iam::credentials::listCredentials;
     let caller = account.allow_unless_own(action, &owner).await?;
-    let keys = access_keys::list(&caller.pool, &caller, &owner).await?;
+    let keys = access_keys::list(caller.cx(), &owner).await?;
     Ok(Json(
         json!({ "credentials": keys.iter().map(credential).collect::<Vec<_>>() }),
     ))
@@ -134,8 +134,7 @@ pub async fn update(
     let (caller, _) = owned(&state, account, &access_key, action).await?;
     let option = request.credential;
     let key = access_keys::update(
-        &state.pool,
-        &caller,
+        caller.cx(),
         &access_key,
         option.status.as_deref(),
         option.description.as_deref(),
@@ -151,7 +150,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let action = actions::iam::credentials::deleteCredential;
     let (caller, _) = owned(&state, account, &access_key, action).await?;
-    access_keys::delete(&state.pool, &caller, &access_key).await?;
+    access_keys::delete(caller.cx(), &access_key).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -103,8 +103,7 @@ pub async fn create(
     let caller = account.allow(actions::iam::projects::create).await?;
     let option = request.project;
     let created = projects::create(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         option.name.as_deref().unwrap_or(""),
         option.description.as_deref().unwrap_or(""),
     )
@@ -124,8 +123,7 @@ pub async fn update(
     let caller = account.allow(actions::iam::projects::update).await?;
     let option = request.project;
     let updated = projects::update(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &project_id,
         option.name.as_deref(),
         option.description.as_deref(),
@@ -142,7 +140,7 @@ pub async fn list_for_user(account: InAccount, Path(user_id): Path<String>) -> R
     } else {
         account.allow(actions::iam::projects::list).await?
     };
-    app::services::iam::users::get(&caller.pool, &caller, &user_id).await?;
+    app::services::iam::users::get(caller.cx(), &user_id).await?;
     let all = projects::list(&caller.pool, &caller.account_id).await?;
     let items: Vec<Value> = all.iter().map(|p| project(&caller, p)).collect();
     let path = format!("/v3/users/{user_id}/projects");

@@ -125,7 +125,7 @@ pub async fn list_system(account: InAccount, Query(query): Query<ListQuery>) -> 
             format!("Account {}", query.domain_id.unwrap_or_default()),
         )));
     }
-    let all = permissions::list(&caller.pool, &caller).await?;
+    let all = permissions::list(caller.cx()).await?;
     let matching: Vec<&PermissionPolicy> = all
         .iter()
         .filter(|p| (p.origin == "system") != custom)
@@ -157,7 +157,7 @@ pub async fn show(account: InAccount, Path(role_id): Path<String>) -> Reply {
     let caller = account
         .allow_on(actions::iam::policies::get, &role_id)
         .await?;
-    let found = permissions::get(&caller.pool, &caller, &role_id).await?;
+    let found = permissions::get(caller.cx(), &role_id).await?;
     Ok(Json(json!({ "role": role(&caller, &found) })))
 }
 
@@ -211,14 +211,14 @@ pub async fn list_granted(account: InAccount, uri: Uri, Path(at): Path<GrantPath
         .await?;
     let inherited = uri.path().starts_with("/v3/OS-INHERIT/");
     let mut items = Vec::new();
-    for grant in user_groups::grants(&caller.pool, &caller, &at.group_id)
+    for grant in user_groups::grants(caller.cx(), &at.group_id)
         .await?
         .iter()
         .filter(|g| g.project_id == place)
     {
         let role = role(
             &caller,
-            &permissions::get(&caller.pool, &caller, &grant.policy_id).await?,
+            &permissions::get(caller.cx(), &grant.policy_id).await?,
         );
         items.push(if inherited {
             without(role, &["domain_id"])
@@ -239,14 +239,7 @@ pub async fn grant(account: InAccount, Path(at): Path<GrantPath>) -> Result<Stat
             actions::iam::permissions::grantRoleToGroupOnProject,
         )
         .await?;
-    user_groups::grant(
-        &caller.pool,
-        &caller,
-        &at.group_id,
-        &at.role_id,
-        place.as_deref(),
-    )
-    .await?;
+    user_groups::grant(caller.cx(), &at.group_id, &at.role_id, place.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -261,8 +254,8 @@ pub async fn check_grant(
             actions::iam::permissions::checkRoleForGroupOnProject,
         )
         .await?;
-    let policy = permissions::get(&caller.pool, &caller, &at.role_id).await?;
-    let granted = user_groups::grants(&caller.pool, &caller, &at.group_id)
+    let policy = permissions::get(caller.cx(), &at.role_id).await?;
+    let granted = user_groups::grants(caller.cx(), &at.group_id)
         .await?
         .iter()
         .any(|g| g.policy_id == policy.id && g.project_id == place);
@@ -287,15 +280,8 @@ pub async fn revoke(account: InAccount, Path(at): Path<GrantPath>) -> Result<Sta
             actions::iam::permissions::revokeRoleFromGroupOnProject,
         )
         .await?;
-    let policy = permissions::get(&caller.pool, &caller, &at.role_id).await?;
-    user_groups::revoke(
-        &caller.pool,
-        &caller,
-        &at.group_id,
-        &policy.id,
-        place.as_deref(),
-    )
-    .await?;
+    let policy = permissions::get(caller.cx(), &at.role_id).await?;
+    user_groups::revoke(caller.cx(), &at.group_id, &policy.id, place.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -320,8 +306,7 @@ pub async fn create_custom(
     let option = request.role;
     let document = option.policy.map(|p| p.to_string()).unwrap_or_default();
     let created = permissions::create(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         option.display_name.as_deref().unwrap_or(""),
         option.description.as_deref().unwrap_or(""),
         &document,
@@ -342,7 +327,7 @@ pub struct CustomQuery {
 
 pub async fn list_custom(account: InAccount, Query(query): Query<CustomQuery>) -> Reply {
     let caller = account.allow(actions::iam::policies::list).await?;
-    let custom = permissions::list_custom(&caller.pool, &caller).await?;
+    let custom = permissions::list_custom(caller.cx()).await?;
     let total = custom.len();
     let shown = keystone_page(custom, query.page, query.per_page, MAX_ROLES_PAGE)?;
     let items: Vec<Value> = shown.iter().map(|p| role(&caller, p)).collect();
@@ -362,8 +347,7 @@ pub async fn update_custom(
     let option = request.role;
     let document = option.policy.map(|p| p.to_string());
     let updated = permissions::update(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &role_id,
         option.display_name.as_deref(),
         option.description.as_deref(),
@@ -380,6 +364,6 @@ pub async fn delete_custom(
     let caller = account
         .allow_on(actions::iam::policies::delete, &role_id)
         .await?;
-    permissions::delete(&caller.pool, &caller, &role_id).await?;
+    permissions::delete(caller.cx(), &role_id).await?;
     Ok(StatusCode::OK)
 }

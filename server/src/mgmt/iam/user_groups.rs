@@ -30,8 +30,7 @@ pub async fn create(
     let caller = account.allow(actions::iam::groups::create).await?;
     let name = request.group.name.unwrap_or_default();
     let created = user_groups::create(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &name,
         request.group.description.as_deref().unwrap_or(""),
     )
@@ -52,7 +51,7 @@ pub struct ListQuery {
 pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
     let caller = account.allow(actions::iam::groups::list).await?;
     let all = match in_account(&caller, query.domain_id.as_deref()) {
-        true => user_groups::list(&caller.pool, &caller, query.name.as_deref()).await?,
+        true => user_groups::list(caller.cx(), query.name.as_deref()).await?,
         false => Vec::new(),
     };
     let items: Vec<Value> = all.iter().map(|g| group(&caller, g)).collect();
@@ -65,7 +64,7 @@ pub async fn show(account: InAccount, Path(group_id): Path<String>) -> Reply {
     let caller = account
         .allow_on(actions::iam::groups::get, &group_id)
         .await?;
-    let found = user_groups::get(&caller.pool, &caller, &group_id).await?;
+    let found = user_groups::get(caller.cx(), &group_id).await?;
     Ok(Json(json!({ "group": group(&caller, &found) })))
 }
 
@@ -78,8 +77,7 @@ pub async fn update(
         .allow_on(actions::iam::groups::update, &group_id)
         .await?;
     let updated = user_groups::update(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &group_id,
         request.group.name.as_deref(),
         request.group.description.as_deref(),
@@ -95,7 +93,7 @@ pub async fn delete(
     let caller = account
         .allow_on(actions::iam::groups::delete, &group_id)
         .await?;
-    user_groups::delete(&caller.pool, &caller, &group_id).await?;
+    user_groups::delete(caller.cx(), &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -103,7 +101,7 @@ pub async fn members(account: InAccount, Path(group_id): Path<String>) -> Reply 
     let caller = account
         .allow_on(actions::iam::users::list, &group_id)
         .await?;
-    let found = user_groups::members(&caller.pool, &caller, &group_id).await?;
+    let found = user_groups::members(caller.cx(), &group_id).await?;
     let items: Vec<Value> = found
         .iter()
         .map(|u| user(&caller, u, UserShape::KeystoneListed))
@@ -117,7 +115,7 @@ pub async fn list_for_user(account: InAccount, Path(user_id): Path<String>) -> R
     let caller = account
         .allow_on(actions::iam::groups::list, &user_id)
         .await?;
-    let found = user_groups::groups_of_user(&caller.pool, &caller, &user_id).await?;
+    let found = user_groups::groups_of_user(caller.cx(), &user_id).await?;
     let items: Vec<Value> = found.iter().map(|g| group(&caller, g)).collect();
     Ok(Json(
         json!({ "groups": items, "links": collection_links(&format!("/v3/users/{user_id}/groups")) }),
@@ -131,7 +129,7 @@ pub async fn add_member(
     let caller = account
         .allow_on(actions::iam::groups::addUser, &group_id)
         .await?;
-    user_groups::add_member(&caller.pool, &caller, &group_id, &user_id).await?;
+    user_groups::add_member(caller.cx(), &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -142,7 +140,7 @@ pub async fn check_member(
     let caller = account
         .allow_on(actions::iam::groups::get, &group_id)
         .await?;
-    if user_groups::is_member(&caller.pool, &caller, &group_id, &user_id).await? {
+    if user_groups::is_member(caller.cx(), &group_id, &user_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::from(app::error::AppError::not_found(
@@ -159,6 +157,6 @@ pub async fn remove_member(
     let caller = account
         .allow_on(actions::iam::groups::removeUser, &group_id)
         .await?;
-    user_groups::remove_member(&caller.pool, &caller, &group_id, &user_id).await?;
+    user_groups::remove_member(caller.cx(), &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

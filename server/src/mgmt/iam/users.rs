@@ -49,7 +49,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneCreated, UserShape::Created);
     let caller = account.allow(actions::iam::users::create).await?;
-    let created = users::create(&caller.pool, &caller, &request.user.into_new_user()).await?;
+    let created = users::create(caller.cx(), &request.user.into_new_user()).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "user": user(&caller, &created, shape) })),
@@ -76,8 +76,7 @@ pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
     }
     let caller = account.allow(actions::iam::users::list).await?;
     let (_, all) = users::list(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         None,
         &SortOrder::default(),
         Page::new(None, Some(super::super::MAX_LIST)),
@@ -99,7 +98,7 @@ pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
 pub async fn show(account: InAccount, Path(user_id): Path<String>, uri: Uri) -> Reply {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneShown, UserShape::Shown);
     let caller = account.allow_on(actions::iam::users::get, &user_id).await?;
-    let found = users::get(&caller.pool, &caller, &user_id).await?;
+    let found = users::get(caller.cx(), &user_id).await?;
     Ok(Json(json!({ "user": user(&caller, &found, shape) })))
 }
 
@@ -138,7 +137,7 @@ pub async fn update(
         access_mode: option.access_mode,
         password: option.password,
     };
-    let updated = users::update(&caller.pool, &caller, &user_id, &change).await?;
+    let updated = users::update(caller.cx(), &user_id, &change).await?;
     Ok(Json(json!({ "user": user(&caller, &updated, shape) })))
 }
 
@@ -150,7 +149,7 @@ pub async fn delete(
     let caller = account
         .allow_on(actions::iam::users::delete, &user_id)
         .await?;
-    users::delete(&caller.pool, &caller, &user_id).await?;
+    users::delete(caller.cx(), &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -178,8 +177,7 @@ pub async fn change_password(
     }
     let caller = account.as_self();
     users::change_own_password(
-        &caller.pool,
-        &caller,
+        caller.cx(),
         &request.user.original_password,
         &request.user.password,
     )
@@ -214,6 +212,6 @@ pub async fn update_information(
         email: request.user.email,
         ..UserChange::default()
     };
-    users::update(&caller.pool, &caller, &user_id, &change).await?;
+    users::update(caller.cx(), &user_id, &change).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,7 @@
 //! Publishing: immutable versions (at most ten kept per environment), the version live in
 //! each environment, switching back, and taking an API offline.
 use sqlx::types::Json;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
 use super::get;
 use crate::error::AppError;
@@ -9,7 +9,7 @@ use crate::error::Kind;
 use crate::model::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
 use crate::model::permission::actions;
 use crate::services::audit::format_time;
-use crate::services::caller::Caller;
+use crate::services::caller::{Caller, Cx};
 use crate::services::change::{Change, Table};
 use crate::services::{apig::environments, apig::gateways, ids};
 
@@ -48,15 +48,14 @@ struct ToPublish {
 /// The checks of a publish, outside any transaction: the API and environment exist, the
 /// note fits, and the variables the backend uses have values in that environment.
 async fn check_publish(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_id: &str,
     env_id: &str,
     remark: &str,
 ) -> Result<ToPublish, AppError> {
-    let api = get(pool, caller, gateway_id, api_id).await?;
-    let env = environments::get(pool, caller, gateway_id, env_id)
+    let api = get(cx, gateway_id, api_id).await?;
+    let env = environments::get(cx, gateway_id, env_id)
         .await
         .map_err(|_| {
             AppError::not_found(
@@ -78,7 +77,7 @@ async fn check_publish(
             env.id,
             &needed
         )
-        .fetch_all(pool)
+        .fetch_all(cx.pool)
         .await?;
         if let Some(missing) = needed.iter().find(|n| !defined.contains(n)) {
             return Err(AppError::invalid(
@@ -152,15 +151,14 @@ async fn write_publish(
 /// Publishes the draft to an environment: a new immutable version becomes live there. The
 /// variables the backend uses must have values in that environment.
 pub async fn publish(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_id: &str,
     env_id: &str,
     remark: &str,
 ) -> Result<Publication, AppError> {
     let ids = [api_id.to_owned()];
-    single(batch(pool, caller, gateway_id, &ids, env_id, true, remark).await?)
+    single(batch(cx, gateway_id, &ids, env_id, true, remark).await?)
 }
 
 /// The outcome of a batch of one.
@@ -176,13 +174,12 @@ fn single(mut outcomes: Vec<BatchOutcome>) -> Result<Publication, AppError> {
 }
 
 async fn publication(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_id: &str,
     env_id: &str,
 ) -> Result<Publication, AppError> {
-    get(pool, caller, gateway_id, api_id)
+    get(cx, gateway_id, api_id)
         .await?
         .publications
         .into_iter()
@@ -198,13 +195,12 @@ async fn publication(
 /// The checks of taking an API offline: it is live in the environment. Gives that
 /// publication and the API's name.
 async fn check_offline(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_id: &str,
     env_id: &str,
 ) -> Result<(Publication, String), AppError> {
-    let live = publication(pool, caller, gateway_id, api_id, env_id)
+    let live = publication(cx, gateway_id, api_id, env_id)
         .await
         .map_err(|_| {
             AppError::not_found(
@@ -212,7 +208,7 @@ async fn check_offline(
                 format!("A publication of the API in environment {env_id}"),
             )
         })?;
-    let api = get(pool, caller, gateway_id, api_id).await?;
+    let api = get(cx, gateway_id, api_id).await?;
     Ok((live, api.definition.name))
 }
 
@@ -242,14 +238,13 @@ async fn write_offline(
 
 /// Takes an API offline in an environment.
 pub async fn offline(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_id: &str,
     env_id: &str,
 ) -> Result<Publication, AppError> {
     let ids = [api_id.to_owned()];
-    single(batch(pool, caller, gateway_id, &ids, env_id, false, "").await?)
+    single(batch(cx, gateway_id, &ids, env_id, false, "").await?)
 }
 
 /// Most APIs one batch publishes or takes offline.
@@ -265,8 +260,7 @@ pub type BatchOutcome = (String, String, Result<Publication, AppError>);
 /// not stop the others; each gets its own outcome, in order. Callers that take a list of
 /// APIs keep it within `MAX_BATCH`.
 pub async fn batch(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_ids: &[String],
     env_id: &str,
@@ -279,22 +273,22 @@ pub async fn batch(
     }
     let mut checked = Vec::with_capacity(api_ids.len());
     for api_id in api_ids {
-        let name = get(pool, caller, gateway_id, api_id)
+        let name = get(cx, gateway_id, api_id)
             .await
             .map(|a| a.definition.name)
             .unwrap_or_default();
         let check = if online {
-            check_publish(pool, caller, gateway_id, api_id, env_id, remark)
+            check_publish(cx, gateway_id, api_id, env_id, remark)
                 .await
                 .map(Checked::Publish)
         } else {
-            check_offline(pool, caller, gateway_id, api_id, env_id)
+            check_offline(cx, gateway_id, api_id, env_id)
                 .await
                 .map(|(live, _)| Checked::Offline(live))
         };
         checked.push((api_id.clone(), name, check));
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     let mut written = Vec::with_capacity(checked.len());
     for (api_id, name, check) in checked {
         let outcome = match check {
@@ -302,7 +296,7 @@ pub async fn batch(
                 change.savepoint().await?;
                 let write = match &check {
                     Checked::Publish(publish) => {
-                        write_publish(&mut change, caller, gateway_id, publish, remark).await
+                        write_publish(&mut change, cx.caller, gateway_id, publish, remark).await
                     }
                     Checked::Offline(live) => {
                         write_offline(&mut change, &api_id, &name, live).await
@@ -320,7 +314,7 @@ pub async fn batch(
     for (api_id, name, outcome) in written {
         let outcome = match outcome {
             Ok(Checked::Publish(publish)) => {
-                publication(pool, caller, gateway_id, &api_id, &publish.env_id).await
+                publication(cx, gateway_id, &api_id, &publish.env_id).await
             }
             Ok(Checked::Offline(live)) => Ok(live),
             Err(error) => Err(error),
@@ -332,13 +326,12 @@ pub async fn batch(
 
 /// Published versions of an API, newest first, in one environment or all.
 pub async fn versions(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_id: &str,
     env_id: Option<&str>,
 ) -> Result<Vec<VersionInfo>, AppError> {
-    get(pool, caller, gateway_id, api_id).await?;
+    get(cx, gateway_id, api_id).await?;
     let rows = sqlx::query!(
         r#"SELECT v.id, v.api_id, v.env_id, e.name AS env_name, v.remark, v.published_by, v.published_at,
                   EXISTS (SELECT 1 FROM api_publications p WHERE p.version_id = v.id) AS "live!"
@@ -348,7 +341,7 @@ pub async fn versions(
         api_id,
         env_id.filter(|e| !e.is_empty())
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rows
         .into_iter()
@@ -367,22 +360,21 @@ pub async fn versions(
 
 /// One version with its snapshot.
 pub async fn version(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     version_id: &str,
 ) -> Result<(VersionInfo, ApiDefinition), AppError> {
-    gateways::get(pool, caller, gateway_id).await?;
+    gateways::get(cx, gateway_id).await?;
     let row = sqlx::query!(
         r#"SELECT v.api_id, v.definition AS "definition: Json<ApiDefinition>" FROM api_versions v
             WHERE v.id = $1 AND v.gateway_id = $2"#,
         version_id,
         gateway_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(cx.pool)
     .await?
     .ok_or_else(|| AppError::not_found(Kind::Publication, format!("API version {version_id}")))?;
-    let info = versions(pool, caller, gateway_id, &row.api_id, None)
+    let info = versions(cx, gateway_id, &row.api_id, None)
         .await?
         .into_iter()
         .find(|v| v.version_id == version_id)
@@ -394,21 +386,20 @@ pub async fn version(
 
 /// Makes an older version live again in its environment.
 pub async fn switch_version(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_id: &str,
     version_id: &str,
 ) -> Result<Publication, AppError> {
-    let (info, _) = version(pool, caller, gateway_id, version_id).await?;
+    let (info, _) = version(cx, gateway_id, version_id).await?;
     if info.api_id != api_id {
         return Err(AppError::invalid(
             "version_id",
             format!("Version {version_id} belongs to another API."),
         ));
     }
-    let api = get(pool, caller, gateway_id, api_id).await?;
-    let mut change = Change::served(pool, caller).await?;
+    let api = get(cx, gateway_id, api_id).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     make_live(&mut change, api_id, gateway_id, &info.env_id, version_id).await?;
     change
         .commit_on(
@@ -421,24 +412,23 @@ pub async fn switch_version(
             ),
         )
         .await?;
-    publication(pool, caller, gateway_id, api_id, &info.env_id).await
+    publication(cx, gateway_id, api_id, &info.env_id).await
 }
 
 /// Deletes a version that is not live.
 pub async fn delete_version(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     version_id: &str,
 ) -> Result<(), AppError> {
-    let (info, definition) = version(pool, caller, gateway_id, version_id).await?;
+    let (info, definition) = version(cx, gateway_id, version_id).await?;
     if info.live {
         return Err(AppError::conflict(
             None,
             format!("Version {version_id} is live in {}; switch to another version or take the API offline first.", info.env_name),
         ));
     }
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     change.delete(Table::ApiVersions, version_id).await?;
     change
         .commit_on(
@@ -452,13 +442,12 @@ pub async fn delete_version(
 
 /// What is live for an API in an environment.
 pub async fn runtime(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     gateway_id: &str,
     api_id: &str,
     env_id: &str,
 ) -> Result<(Publication, ApiDefinition), AppError> {
-    let live = publication(pool, caller, gateway_id, api_id, env_id)
+    let live = publication(cx, gateway_id, api_id, env_id)
         .await
         .map_err(|_| {
             AppError::not_found(
@@ -466,6 +455,6 @@ pub async fn runtime(
                 format!("A publication of API {api_id} in environment {env_id}"),
             )
         })?;
-    let (_, definition) = version(pool, caller, gateway_id, &live.version_id).await?;
+    let (_, definition) = version(cx, gateway_id, &live.version_id).await?;
     Ok((live, definition))
 }

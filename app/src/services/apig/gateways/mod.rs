@@ -17,7 +17,7 @@ use crate::model::gateway::{
 };
 use crate::model::paging::{Page, SortOrder};
 use crate::services::audit::format_time;
-use crate::services::caller::Caller;
+use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
 use crate::services::holding::Holding;
 use crate::services::ids;
@@ -176,7 +176,7 @@ async fn upsert_feature(
 }
 
 /// Creates a gateway with its first parameters, tags and inbound ports.
-pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<Gateway, AppError> {
+pub async fn create(cx: Cx<'_>, new: &NewGateway) -> Result<Gateway, AppError> {
     new.validate()?;
     let features = new
         .features
@@ -184,11 +184,11 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
         .map(rules::validate_feature)
         .collect::<Result<Vec<_>, _>>()?;
     let (begin, end) = new.maintenance();
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     // One creation at a time per project, so the count and the name check hold.
-    change.lock(Table::Projects, &caller.project_id).await?;
+    change.lock(Table::Projects, &cx.caller.project_id).await?;
     GATEWAYS
-        .admit(&mut change, &caller.project_id, "", &new.name)
+        .admit(&mut change, &cx.caller.project_id, "", &new.name)
         .await?;
     ports_free(&mut change, &new.ingress_ports).await?;
     let id = ids::new_id();
@@ -196,13 +196,13 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
         "INSERT INTO gateways (id, project_id, name, description, spec_id, maintain_begin, maintain_end, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         id,
-        caller.project_id,
+        cx.caller.project_id,
         new.name,
         new.description,
         new.spec_id,
         begin,
         end,
-        caller.user_name
+        cx.caller.user_name
     )
     .execute(&mut *change)
     .await?;
@@ -232,25 +232,20 @@ pub async fn create(pool: &PgPool, caller: &Caller, new: &NewGateway) -> Result<
             &format!("edition {}", new.spec_id),
         )
         .await?;
-    get(pool, caller, &id).await
+    get(cx, &id).await
 }
 
 /// Gateways of the caller's project, oldest first.
-pub async fn list(
-    pool: &PgPool,
-    caller: &Caller,
-    filter: &GatewayFilter,
-    page: Page,
-) -> Result<GatewayPage, AppError> {
+pub async fn list(cx: Cx<'_>, filter: &GatewayFilter, page: Page) -> Result<GatewayPage, AppError> {
     let name = filter.name.as_deref().filter(|s| !s.is_empty());
     let id = filter.id.as_deref().filter(|s| !s.is_empty());
     let order = filter.sort.checked(SORTABLE)?;
-    let mut conn = pool.acquire().await?;
+    let mut conn = cx.pool.acquire().await?;
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateways
             WHERE project_id = $1 AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
               AND ($3::text IS NULL OR id = $3) AND ($4::text[] IS NULL OR id = ANY($4))"#,
-        caller.project_id,
+        cx.caller.project_id,
         name,
         id,
         filter.within.as_deref()
@@ -268,7 +263,7 @@ pub async fn list(
                    CASE WHEN $7 = '-created' THEN created_at END DESC,
                    created_at, id
           OFFSET $4 LIMIT $5",
-        caller.project_id,
+        cx.caller.project_id,
         name,
         id,
         page.offset,
@@ -295,38 +290,36 @@ pub async fn list(
 /// The gateways the caller may list: every one of the project when `apig:instances:list`
 /// is granted across it, otherwise those named by the `Resource` of a limited grant.
 pub async fn list_visible(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     filter: &GatewayFilter,
     page: Page,
 ) -> Result<GatewayPage, AppError> {
     const LIST: Action = actions::apig::instances::list;
     let mut filter = filter.clone();
-    if !crate::services::iam::authz::decide(pool, caller, LIST)
+    if !crate::services::iam::authz::decide(cx, LIST)
         .await?
         .is_allowed()
     {
         let all = sqlx::query_scalar!(
             "SELECT id FROM gateways WHERE project_id = $1",
-            caller.project_id
+            cx.caller.project_id
         )
-        .fetch_all(pool)
+        .fetch_all(cx.pool)
         .await?;
-        filter.within =
-            Some(crate::services::iam::authz::gateways_allowing(pool, caller, LIST, all).await?);
+        filter.within = Some(crate::services::iam::authz::gateways_allowing(cx, LIST, all).await?);
     }
-    list(pool, caller, &filter, page).await
+    list(cx, &filter, page).await
 }
 
 /// One gateway of the caller's project.
-pub async fn get(pool: &PgPool, caller: &Caller, id: &str) -> Result<Gateway, AppError> {
-    let mut conn = pool.acquire().await?;
+pub async fn get(cx: Cx<'_>, id: &str) -> Result<Gateway, AppError> {
+    let mut conn = cx.pool.acquire().await?;
     let row = sqlx::query_as!(
         Row,
         "SELECT id, project_id, name, description, spec_id, maintain_begin, maintain_end, created_by, created_at
            FROM gateways WHERE id = $1 AND project_id = $2",
         id,
-        caller.project_id
+        cx.caller.project_id
     )
     .fetch_optional(&mut *conn)
     .await?
@@ -339,12 +332,12 @@ pub async fn get(pool: &PgPool, caller: &Caller, id: &str) -> Result<Gateway, Ap
 }
 
 /// A gateway with its parameters (set or default) and inbound ports.
-pub async fn detail(pool: &PgPool, caller: &Caller, id: &str) -> Result<GatewayDetail, AppError> {
+pub async fn detail(cx: Cx<'_>, id: &str) -> Result<GatewayDetail, AppError> {
     Ok(GatewayDetail {
-        gateway: get(pool, caller, id).await?,
-        features: features(pool, caller, id).await?,
-        ingress_ports: ingress_ports(pool, caller, id).await?,
-        contents: contents(pool, id).await?,
+        gateway: get(cx, id).await?,
+        features: features(cx, id).await?,
+        ingress_ports: ingress_ports(cx, id).await?,
+        contents: contents(cx.pool, id).await?,
     })
 }
 
@@ -368,13 +361,8 @@ async fn contents(pool: &PgPool, id: &str) -> Result<GatewayContents, AppError> 
     })
 }
 
-pub async fn update(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-    change: &GatewayChange,
-) -> Result<Gateway, AppError> {
-    let current = get(pool, caller, id).await?;
+pub async fn update(cx: Cx<'_>, id: &str, change: &GatewayChange) -> Result<Gateway, AppError> {
+    let current = get(cx, id).await?;
     if let Some(name) = &change.name {
         rules::validate_name("instance_name", name)?;
     }
@@ -390,10 +378,10 @@ pub async fn update(
         .as_deref()
         .unwrap_or(&current.maintain_end);
     rules::validate_maintenance(begin, end)?;
-    let mut work = Change::served(pool, caller).await?;
+    let mut work = Change::served(cx.pool, cx.caller).await?;
     if let Some(name) = &change.name {
         GATEWAYS
-            .name_free(&mut work, &caller.project_id, name, id)
+            .name_free(&mut work, &cx.caller.project_id, name, id)
             .await?;
     }
     sqlx::query!(
@@ -411,15 +399,15 @@ pub async fn update(
     let name = change.name.as_deref().unwrap_or(&current.name);
     work.commit_on(actions::apig::instances::update, id, name, "")
         .await?;
-    get(pool, caller, id).await
+    get(cx, id).await
 }
 
 /// Deletes a gateway with its parameters, tags and ports. One that still holds groups,
 /// environments or variables is refused, naming them, unless `force` (the console asks
 /// for the gateway's name first).
-pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Result<(), AppError> {
-    let current = get(pool, caller, id).await?;
-    let held = contents(pool, id).await?;
+pub async fn delete(cx: Cx<'_>, id: &str, force: bool) -> Result<(), AppError> {
+    let current = get(cx, id).await?;
+    let held = contents(cx.pool, id).await?;
     if !force && !held.is_empty() {
         return Err(AppError::conflict(
             None,
@@ -430,7 +418,7 @@ pub async fn delete(pool: &PgPool, caller: &Caller, id: &str, force: bool) -> Re
             ),
         ));
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.delete(Table::Gateways, id).await?;
     change
         .commit_on(

@@ -5,17 +5,13 @@ use crate::model::permission::actions;
 use crate::services::change::{Change, Table};
 
 /// Every supported parameter: its setting, or its default.
-pub async fn features(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-) -> Result<Vec<FeatureState>, AppError> {
-    let gateway = get(pool, caller, id).await?;
+pub async fn features(cx: Cx<'_>, id: &str) -> Result<Vec<FeatureState>, AppError> {
+    let gateway = get(cx, id).await?;
     let rows = sqlx::query!(
         "SELECT id, name, enabled, config, updated_at FROM gateway_features WHERE gateway_id = $1",
         id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rules::FEATURES
         .iter()
@@ -39,14 +35,13 @@ pub async fn features(
 
 /// Sets one parameter; returns its new state.
 pub async fn set_feature(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     id: &str,
     setting: &FeatureSetting,
 ) -> Result<FeatureState, AppError> {
-    let current = get(pool, caller, id).await?;
+    let current = get(cx, id).await?;
     let setting = rules::validate_feature(setting)?;
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     upsert_feature(&mut change, id, &setting).await?;
     change
         .commit_on(
@@ -61,7 +56,7 @@ pub async fn set_feature(
             ),
         )
         .await?;
-    features(pool, caller, id)
+    features(cx, id)
         .await?
         .into_iter()
         .find(|f| f.name == setting.name)
@@ -71,13 +66,12 @@ pub async fn set_feature(
 /// Adds (`create`) or removes (`delete`) tags. Adding a key that exists changes its value;
 /// removing one that does not exist changes nothing.
 pub async fn change_tags(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     id: &str,
     action: &str,
     tags: &[Tag],
 ) -> Result<Vec<Tag>, AppError> {
-    let current = get(pool, caller, id).await?;
+    let current = get(cx, id).await?;
     let audit_action = match action {
         "create" => actions::apig::instanceTags::create,
         "delete" => actions::apig::instanceTags::delete,
@@ -88,7 +82,7 @@ pub async fn change_tags(
             ))
         }
     };
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(cx.pool, cx.caller).await?;
     if action == "create" {
         rules::validate_tags(tags)?;
         let mut merged = current.tags.clone();
@@ -133,36 +127,29 @@ pub async fn change_tags(
     change
         .commit_on(audit_action, id, &current.name, &keys.join(", "))
         .await?;
-    Ok(get(pool, caller, id).await?.tags)
+    Ok(get(cx, id).await?.tags)
 }
 
 /// Every tag key in the project with the values it has.
-pub async fn project_tags(
-    pool: &PgPool,
-    caller: &Caller,
-) -> Result<Vec<(String, Vec<String>)>, AppError> {
+pub async fn project_tags(cx: Cx<'_>) -> Result<Vec<(String, Vec<String>)>, AppError> {
     let rows = sqlx::query!(
         r#"SELECT t.key, array_agg(DISTINCT t.value ORDER BY t.value) AS "values!"
              FROM gateway_tags t JOIN gateways g ON g.id = t.gateway_id
             WHERE g.project_id = $1 GROUP BY t.key ORDER BY t.key"#,
-        caller.project_id
+        cx.caller.project_id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rows.into_iter().map(|r| (r.key, r.values)).collect())
 }
 
-pub async fn ingress_ports(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-) -> Result<Vec<IngressPort>, AppError> {
-    get(pool, caller, id).await?;
+pub async fn ingress_ports(cx: Cx<'_>, id: &str) -> Result<Vec<IngressPort>, AppError> {
+    get(cx, id).await?;
     let rows = sqlx::query!(
         "SELECT id, protocol, port FROM gateway_ingress_ports WHERE gateway_id = $1 ORDER BY port",
         id
     )
-    .fetch_all(pool)
+    .fetch_all(cx.pool)
     .await?;
     Ok(rows
         .into_iter()
@@ -175,12 +162,11 @@ pub async fn ingress_ports(
 }
 
 pub async fn add_ingress_port(
-    pool: &PgPool,
-    caller: &Caller,
+    cx: Cx<'_>,
     id: &str,
     port: &NewIngressPort,
 ) -> Result<IngressPort, AppError> {
-    let current = get(pool, caller, id).await?;
+    let current = get(cx, id).await?;
     rules::validate_ingress_port("ingress_port", port).map_err(|e| match e {
         AppError::Invalid { field, message } => AppError::invalid(
             field.strip_prefix("ingress_port.").unwrap_or(&field),
@@ -188,7 +174,7 @@ pub async fn add_ingress_port(
         ),
         other => other,
     })?;
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     change.lock(Table::Gateways, id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateway_ingress_ports WHERE gateway_id = $1"#,
@@ -215,14 +201,9 @@ pub async fn add_ingress_port(
     Ok(created)
 }
 
-pub async fn delete_ingress_port(
-    pool: &PgPool,
-    caller: &Caller,
-    id: &str,
-    port_id: &str,
-) -> Result<(), AppError> {
-    let current = get(pool, caller, id).await?;
-    let mut change = Change::served(pool, caller).await?;
+pub async fn delete_ingress_port(cx: Cx<'_>, id: &str, port_id: &str) -> Result<(), AppError> {
+    let current = get(cx, id).await?;
+    let mut change = Change::served(cx.pool, cx.caller).await?;
     let removed = sqlx::query!(
         "DELETE FROM gateway_ingress_ports WHERE id = $1 AND gateway_id = $2 RETURNING protocol, port",
         port_id,
