@@ -6,13 +6,13 @@
 //! on the way) rolls back and leaves no record.
 use std::ops::{Deref, DerefMut};
 
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, Postgres, Transaction};
 
 use crate::error::AppError;
 use crate::model::audit::AuditResult;
 use crate::model::permission::actions::Action;
 use crate::services::audit::{self, Target};
-use crate::services::caller::Caller;
+use crate::services::caller::{Caller, Cx};
 use crate::services::revision;
 
 /// A table a change locks a row of (what holds counted things: a gateway its API groups, a
@@ -64,10 +64,10 @@ pub struct Change<'a> {
 impl<'a> Change<'a> {
     /// A change to what the gateway runtime serves: gateways, API groups, APIs and their
     /// publications, environments, variables, domains, certificates.
-    pub async fn served(pool: &PgPool, caller: &'a Caller) -> Result<Self, AppError> {
+    pub async fn served(cx: Cx<'a>) -> Result<Self, AppError> {
         Ok(Change {
-            tx: pool.begin().await?,
-            caller,
+            tx: cx.pool.begin().await?,
+            caller: cx.caller,
             served: true,
             recorded: 0,
             recorded_at_savepoint: 0,
@@ -76,10 +76,10 @@ impl<'a> Change<'a> {
 
     /// A change the runtime does not read: users, user groups, permissions, access keys,
     /// projects, an API's draft, a gateway's tags.
-    pub async fn begin(pool: &PgPool, caller: &'a Caller) -> Result<Self, AppError> {
+    pub async fn begin(cx: Cx<'a>) -> Result<Self, AppError> {
         Ok(Change {
-            tx: pool.begin().await?,
-            caller,
+            tx: cx.pool.begin().await?,
+            caller: cx.caller,
             served: false,
             recorded: 0,
             recorded_at_savepoint: 0,

@@ -89,7 +89,7 @@ impl Holding {
         (name, remark): (&str, &str),
         action: Action,
     ) -> Result<String, AppError> {
-        let mut change = Change::served(cx.pool, cx.caller).await?;
+        let mut change = Change::served(cx).await?;
         change.lock(Table::Gateways, gateway_id).await?;
         self.admit(&mut change, gateway_id, gateway_name, name)
             .await?;

@@ -216,7 +216,7 @@ pub async fn update(
     if let Some(remark) = remark {
         validate_remark("remark", remark, MAX_REMARK)?;
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     if let Some(name) = name {
         GROUPS.name_free(&mut change, gateway_id, name, id).await?;
     }
@@ -264,7 +264,7 @@ pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppErr
             ),
         ));
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.delete(Table::ApiGroups, id).await?;
     change
         .commit_on(actions::apig::groups::delete, id, &current.name, "")

@@ -145,7 +145,7 @@ pub async fn create(
 ) -> Result<ApiInfo, AppError> {
     let gateway = gateways::get(cx, gateway_id).await?;
     check(cx, gateway_id, definition, "").await?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.lock(Table::Gateways, gateway_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM apis WHERE gateway_id = $1"#,
@@ -362,7 +362,7 @@ pub async fn update(
         ));
     }
     check(cx, gateway_id, definition, id).await?;
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     sqlx::query!(
         "UPDATE apis SET group_id = $2, name = $3, req_method = $4, req_uri = $5, match_mode = $6,
                 definition = $7, updated_at = now()
@@ -401,7 +401,7 @@ pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppErr
             ),
         ));
     }
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     change.delete(Table::Apis, id).await?;
     change
         .commit_on(

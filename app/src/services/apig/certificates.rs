@@ -133,7 +133,7 @@ pub async fn create(
     caller: &Caller,
     upload: &CertificateUpload,
 ) -> Result<Certificate, AppError> {
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(Cx { pool, caller }).await?;
     let id = ids::new_id();
     insert(pool, &mut change, master, caller, &id, upload).await?;
     change
@@ -307,7 +307,7 @@ pub async fn update(
             ));
         }
     }
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(Cx { pool, caller }).await?;
     CERTIFICATES
         .name_free(&mut change, &caller.project_id, &upload.name, id)
         .await?;
@@ -353,7 +353,7 @@ pub async fn delete(cx: Cx<'_>, id: &str) -> Result<(), AppError> {
             ),
         ));
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.delete(Table::Certificates, id).await?;
     change
         .commit_on(

@@ -209,7 +209,7 @@ pub async fn bind(
         ));
     }
     check_settings(cx, gateway_id, settings).await?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.lock(Table::ApiGroups, group_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM api_group_domains WHERE group_id = $1"#,
@@ -283,7 +283,7 @@ pub async fn update(
 ) -> Result<BoundDomain, AppError> {
     let current = get(cx, gateway_id, group_id, domain_id).await?;
     check_settings(cx, gateway_id, settings).await?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     let (http, https) = match (settings.ingress_http_port, settings.ingress_https_port) {
         (Some(http), Some(https)) => (Some(http), Some(https)),
         _ => (current.ingress_http_port, current.ingress_https_port),
@@ -320,7 +320,7 @@ pub async fn unbind(
     domain_id: &str,
 ) -> Result<(), AppError> {
     let current = get(cx, gateway_id, group_id, domain_id).await?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.delete(Table::ApiGroupDomains, domain_id).await?;
     change
         .commit_on(
@@ -381,7 +381,7 @@ async fn attach(
             ),
         ));
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     set_certificate(&mut change, domain_id, Some(certificate_id)).await?;
     change
         .commit(
@@ -425,7 +425,7 @@ pub async fn upload(
         gateway_id: Some(gateway_id.to_owned()),
         ..upload.clone()
     };
-    let mut change = Change::served(pool, caller).await?;
+    let mut change = Change::served(Cx { pool, caller }).await?;
     let id = ids::new_id();
     let checked = certificates::insert(pool, &mut change, master, caller, &id, &upload).await?;
     if !checked.details.covers(&current.domain) {
@@ -472,7 +472,7 @@ async fn detach(
             ),
         ));
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     set_certificate(&mut change, domain_id, None).await?;
     change
         .commit(

@@ -145,7 +145,7 @@ pub async fn update(
     if let Some(remark) = remark {
         validate_remark("remark", remark, MAX_REMARK)?;
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     ENVIRONMENTS
         .name_free(&mut change, gateway_id, name, id)
         .await?;
@@ -204,7 +204,7 @@ pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppErr
             ),
         ));
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     sqlx::query!(
         "DELETE FROM environments WHERE gateway_id = $1 AND id = $2",
         gateway_id,
@@ -303,7 +303,7 @@ pub async fn create_variable(
     })?;
     validate_variable_name("variable_name", &new.name)?;
     validate_variable_value("variable_value", &new.value)?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.lock(Table::ApiGroups, &group.id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM env_variables WHERE group_id = $1 AND env_id = $2"#,
@@ -370,7 +370,7 @@ pub async fn update_variable(
 ) -> Result<Variable, AppError> {
     let current = get_variable(cx, gateway_id, id).await?;
     validate_variable_value("variable_value", value)?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     sqlx::query!(
         "UPDATE env_variables SET value = $2 WHERE id = $1",
         id,
@@ -391,7 +391,7 @@ pub async fn update_variable(
 
 pub async fn delete_variable(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppError> {
     let current = get_variable(cx, gateway_id, id).await?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.delete(Table::EnvVariables, id).await?;
     change
         .commit_on(actions::apig::variables::delete, id, &current.name, "")

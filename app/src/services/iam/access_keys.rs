@@ -51,7 +51,7 @@ pub async fn create(
     let secret = new_secret();
     let sealed = master.seal(secret.as_bytes())?;
     let access_key = new_access_key();
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(Cx { pool, caller }).await?;
     change.lock(Table::Users, user_id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM access_keys WHERE user_id = $1"#,
@@ -149,7 +149,7 @@ pub async fn update(
     if let Some(description) = description {
         iam::validate_description("description", description)?;
     }
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     sqlx::query!(
         "UPDATE access_keys SET status = coalesce($2, status), description = coalesce($3, description) WHERE access_key = $1",
         access_key,
@@ -172,7 +172,7 @@ pub async fn update(
 
 pub async fn delete(cx: Cx<'_>, access_key: &str) -> Result<(), AppError> {
     let current = get(cx.pool, &cx.caller.account_id, access_key).await?;
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     change.delete(Table::AccessKeys, access_key).await?;
     change
         .commit_on(
@@ -283,7 +283,7 @@ pub async fn create_temporary(
     let security_token = format!("PST{}", hex::encode(token_bytes));
     let access_key = new_access_key();
     let expires_at = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
-    let mut change = Change::begin(pool, caller).await?;
+    let mut change = Change::begin(Cx { pool, caller }).await?;
     sqlx::query!(
         "INSERT INTO temporary_keys (access_key, user_id, project_id, secret_sealed, token_hash, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)",

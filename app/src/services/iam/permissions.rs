@@ -99,7 +99,7 @@ pub async fn create(
     let document = validate(name, description, text)?;
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = new_id();
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     let written = sqlx::query!(
         "INSERT INTO permission_policies (id, account_id, name, description, document) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (account_id, name) DO NOTHING",
@@ -136,7 +136,7 @@ pub async fn update(
     let description = description.unwrap_or(&current.description);
     let document = validate(name, description, text.unwrap_or(&current.document))?;
     let json = serde_json::to_value(&document).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     let written = sqlx::query!(
         "UPDATE permission_policies SET name = $3, description = $4, document = $5, updated_at = now()
           WHERE account_id = $1 AND id = $2
@@ -186,7 +186,7 @@ pub async fn delete(cx: Cx<'_>, policy_id: &str) -> Result<(), AppError> {
             ),
         ));
     }
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     sqlx::query!(
         "DELETE FROM permission_policies WHERE account_id = $1 AND id = $2",
         cx.caller.account_id,

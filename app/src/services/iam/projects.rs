@@ -106,7 +106,7 @@ fn validate_project(name: &str, description: &str) -> Result<(), AppError> {
 pub async fn create(cx: Cx<'_>, name: &str, description: &str) -> Result<ProjectRef, AppError> {
     validate_project(name, description)?;
     let id = crate::services::ids::new_id();
-    let mut change = crate::services::change::Change::begin(cx.pool, cx.caller).await?;
+    let mut change = crate::services::change::Change::begin(cx).await?;
     let written = sqlx::query!(
         "INSERT INTO projects (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
@@ -140,7 +140,7 @@ pub async fn update(
         ));
     }
     validate_project(name, description.unwrap_or(""))?;
-    let mut change = crate::services::change::Change::begin(cx.pool, cx.caller).await?;
+    let mut change = crate::services::change::Change::begin(cx).await?;
     let written = sqlx::query!(
         "UPDATE projects SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2

@@ -62,7 +62,7 @@ pub async fn create(cx: Cx<'_>, name: &str, description: &str) -> Result<UserGro
     iam::validate_name("name", "group", name)?;
     iam::validate_description("description", description)?;
     let id = new_id();
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     let written = sqlx::query!(
         "INSERT INTO user_groups (id, account_id, name, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, name) DO NOTHING",
@@ -92,7 +92,7 @@ pub async fn update(
     if let Some(description) = description {
         iam::validate_description("description", description)?;
     }
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     let written = sqlx::query!(
         "UPDATE user_groups SET name = $3, description = coalesce($4, description)
           WHERE account_id = $1 AND id = $2
@@ -119,7 +119,7 @@ pub async fn delete(cx: Cx<'_>, group_id: &str) -> Result<(), AppError> {
             "The admin group holds the account administrators and cannot be deleted.",
         ));
     }
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     sqlx::query!(
         "DELETE FROM user_groups WHERE account_id = $1 AND id = $2",
         cx.caller.account_id,
@@ -136,7 +136,7 @@ pub async fn delete(cx: Cx<'_>, group_id: &str) -> Result<(), AppError> {
 pub async fn add_member(cx: Cx<'_>, group_id: &str, user_id: &str) -> Result<(), AppError> {
     let group = get(cx, group_id).await?;
     let user = crate::services::iam::users::get(cx, user_id).await?;
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     sqlx::query!(
         "INSERT INTO user_group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         group_id,
@@ -164,7 +164,7 @@ pub async fn remove_member(cx: Cx<'_>, group_id: &str, user_id: &str) -> Result<
             "The user admin stays in the admin group.",
         ));
     }
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     let removed = sqlx::query!(
         "DELETE FROM user_group_members WHERE group_id = $1 AND user_id = $2",
         group_id,
@@ -237,7 +237,7 @@ pub async fn grant(
 ) -> Result<(), AppError> {
     let group = get(cx, group_id).await?;
     let policy = grantable(cx, policy_id, project_id).await?;
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     sqlx::query!(
         "INSERT INTO user_group_grants (group_id, policy_id, project_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         group_id,
@@ -347,7 +347,7 @@ pub async fn revoke(
     }
     let policy = permissions::get(cx, policy_id).await?;
     let policy_id = policy.id.as_str();
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     let removed = sqlx::query!(
         "DELETE FROM user_group_grants WHERE group_id = $1 AND policy_id = $2 AND coalesce(project_id, '') = coalesce($3, '')",
         group_id,

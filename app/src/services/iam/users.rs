@@ -101,7 +101,7 @@ pub async fn create(cx: Cx<'_>, new: &NewUser) -> Result<User, AppError> {
     new.validate()?;
     let hash = passwords::hash(new.password.clone()).await?;
     let id = new_id();
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     let written = sqlx::query!(
         "INSERT INTO users (id, account_id, name, email, description, enabled, access_mode, password_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, name) DO NOTHING",
@@ -146,7 +146,7 @@ pub async fn update(cx: Cx<'_>, user_id: &str, change: &UserChange) -> Result<Us
         }
         None => None,
     };
-    let mut work = Change::begin(cx.pool, cx.caller).await?;
+    let mut work = Change::begin(cx).await?;
     let written = sqlx::query!(
         "UPDATE users SET name = $3, email = coalesce($4, email), description = coalesce($5, description),
                 enabled = coalesce($6, enabled), access_mode = coalesce($7, access_mode),
@@ -209,7 +209,7 @@ pub async fn change_own_password(
         ));
     }
     let hash = passwords::hash(new.to_owned()).await?;
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     let changed_at = sqlx::query_scalar!(
         "UPDATE users SET password_hash = $2, password_changed_at = now(), pwd_status = false, updated_at = now()
           WHERE id = $1 RETURNING password_changed_at",
@@ -241,7 +241,7 @@ pub async fn delete(cx: Cx<'_>, user_id: &str) -> Result<(), AppError> {
             "The account administrator admin cannot be deleted.",
         ));
     }
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     sqlx::query!(
         "DELETE FROM users WHERE account_id = $1 AND id = $2",
         cx.caller.account_id,

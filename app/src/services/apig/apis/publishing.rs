@@ -288,7 +288,7 @@ pub async fn batch(
         };
         checked.push((api_id.clone(), name, check));
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     let mut written = Vec::with_capacity(checked.len());
     for (api_id, name, check) in checked {
         let outcome = match check {
@@ -399,7 +399,7 @@ pub async fn switch_version(
         ));
     }
     let api = get(cx, gateway_id, api_id).await?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     make_live(&mut change, api_id, gateway_id, &info.env_id, version_id).await?;
     change
         .commit_on(
@@ -428,7 +428,7 @@ pub async fn delete_version(
             format!("Version {version_id} is live in {}; switch to another version or take the API offline first.", info.env_name),
         ));
     }
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     change.delete(Table::ApiVersions, version_id).await?;
     change
         .commit_on(

@@ -184,7 +184,7 @@ pub async fn create(cx: Cx<'_>, new: &NewGateway) -> Result<Gateway, AppError> {
         .map(rules::validate_feature)
         .collect::<Result<Vec<_>, _>>()?;
     let (begin, end) = new.maintenance();
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     // One creation at a time per project, so the count and the name check hold.
     change.lock(Table::Projects, &cx.caller.project_id).await?;
     GATEWAYS
@@ -378,7 +378,7 @@ pub async fn update(cx: Cx<'_>, id: &str, change: &GatewayChange) -> Result<Gate
         .as_deref()
         .unwrap_or(&current.maintain_end);
     rules::validate_maintenance(begin, end)?;
-    let mut work = Change::served(cx.pool, cx.caller).await?;
+    let mut work = Change::served(cx).await?;
     if let Some(name) = &change.name {
         GATEWAYS
             .name_free(&mut work, &cx.caller.project_id, name, id)
@@ -418,7 +418,7 @@ pub async fn delete(cx: Cx<'_>, id: &str, force: bool) -> Result<(), AppError> {
             ),
         ));
     }
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.delete(Table::Gateways, id).await?;
     change
         .commit_on(

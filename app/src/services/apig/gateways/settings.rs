@@ -41,7 +41,7 @@ pub async fn set_feature(
 ) -> Result<FeatureState, AppError> {
     let current = get(cx, id).await?;
     let setting = rules::validate_feature(setting)?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     upsert_feature(&mut change, id, &setting).await?;
     change
         .commit_on(
@@ -82,7 +82,7 @@ pub async fn change_tags(
             ))
         }
     };
-    let mut change = Change::begin(cx.pool, cx.caller).await?;
+    let mut change = Change::begin(cx).await?;
     if action == "create" {
         rules::validate_tags(tags)?;
         let mut merged = current.tags.clone();
@@ -174,7 +174,7 @@ pub async fn add_ingress_port(
         ),
         other => other,
     })?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     change.lock(Table::Gateways, id).await?;
     let held = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM gateway_ingress_ports WHERE gateway_id = $1"#,
@@ -203,7 +203,7 @@ pub async fn add_ingress_port(
 
 pub async fn delete_ingress_port(cx: Cx<'_>, id: &str, port_id: &str) -> Result<(), AppError> {
     let current = get(cx, id).await?;
-    let mut change = Change::served(cx.pool, cx.caller).await?;
+    let mut change = Change::served(cx).await?;
     let removed = sqlx::query!(
         "DELETE FROM gateway_ingress_ports WHERE id = $1 AND gateway_id = $2 RETURNING protocol, port",
         port_id,
