@@ -122,15 +122,15 @@ pub async fn authorized(action: Action) -> Result<Caller, AppError> {
     authorized_at(action, Scope::Project).await
 }
 
-/// Runs a server function's `work` for the caller allowed `action` across the project,
-/// with the pool; a failure gets its HTTP status.
-pub async fn allowed<T>(
-    action: Action,
+/// Runs `work` for the caller `authorized` returns, with the pool; a failure (the refusal
+/// included) gets its HTTP status.
+async fn run_for<T>(
+    authorized: impl std::future::Future<Output = Result<Caller, AppError>>,
     work: impl AsyncFnOnce(Cx<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     respond(
         async {
-            let caller = authorized(action).await?;
+            let caller = authorized.await?;
             let pool = pool()?;
             work(Cx {
                 pool: &pool,
@@ -140,6 +140,14 @@ pub async fn allowed<T>(
         }
         .await,
     )
+}
+
+/// Runs a server function's `work` for the caller allowed `action` across the project.
+pub async fn allowed<T>(
+    action: Action,
+    work: impl AsyncFnOnce(Cx<'_>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    run_for(authorized(action), work).await
 }
 
 /// Like [`allowed`], for an action inside the gateway `gateway_id`.
@@ -148,18 +156,7 @@ pub async fn allowed_in<T>(
     gateway_id: &str,
     work: impl AsyncFnOnce(Cx<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    respond(
-        async {
-            let caller = authorized_in(action, gateway_id).await?;
-            let pool = pool()?;
-            work(Cx {
-                pool: &pool,
-                caller: &caller,
-            })
-            .await
-        }
-        .await,
-    )
+    run_for(authorized_in(action, gateway_id), work).await
 }
 
 /// Like [`allowed`], for an action somewhere in the project (a list the service filters).
@@ -167,16 +164,5 @@ pub async fn allowed_anywhere<T>(
     action: Action,
     work: impl AsyncFnOnce(Cx<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    respond(
-        async {
-            let caller = authorized_anywhere(action).await?;
-            let pool = pool()?;
-            work(Cx {
-                pool: &pool,
-                caller: &caller,
-            })
-            .await
-        }
-        .await,
-    )
+    run_for(authorized_anywhere(action), work).await
 }
