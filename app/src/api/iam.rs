@@ -322,28 +322,11 @@ pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
 /// The caller's own access keys, or another user's (`iam:credentials:listCredentials`).
 #[server(endpoint = "iam/list_access_keys")]
 pub async fn list_access_keys(user_id: String) -> Result<Vec<AccessKey>, AppError> {
-    ctx::respond(
-        async {
-            let caller = ctx::signed_in().await?;
-            let owner = if user_id.is_empty() {
-                caller.user_id.clone()
-            } else {
-                user_id
-            };
-            if owner != caller.user_id {
-                authorized(actions::iam::credentials::listCredentials).await?;
-            }
-            access_keys::list(
-                Cx {
-                    pool: &ctx::pool()?,
-                    caller: &caller,
-                },
-                &owner,
-            )
-            .await
-        }
-        .await,
-    )
+    let action = actions::iam::credentials::listCredentials;
+    for_owner(user_id, action, async |cx, owner| {
+        access_keys::list(cx, &owner).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/create_access_key")]
@@ -351,23 +334,45 @@ pub async fn create_access_key(
     user_id: String,
     description: String,
 ) -> Result<NewAccessKey, AppError> {
+    let action = actions::iam::credentials::createCredential;
+    for_owner(user_id, action, async |cx, owner| {
+        access_keys::create(
+            cx.pool,
+            &ctx::master_key()?,
+            cx.caller,
+            &owner,
+            &description,
+        )
+        .await
+    })
+    .await
+}
+
+/// Runs `work` for the signed-in caller on the access keys of `user_id` (none: their
+/// own), which needs `action` when they are another user's.
+#[cfg(feature = "ssr")]
+async fn for_owner<T>(
+    user_id: String,
+    action: crate::model::permission::Action,
+    work: impl AsyncFnOnce(Cx<'_>, String) -> Result<T, AppError>,
+) -> Result<T, AppError> {
     ctx::respond(
         async {
             let caller = ctx::signed_in().await?;
-            let owner = if user_id.is_empty() {
-                caller.user_id.clone()
-            } else {
-                user_id
+            let owner = match user_id.is_empty() {
+                true => caller.user_id.clone(),
+                false => user_id,
             };
             if owner != caller.user_id {
-                authorized(actions::iam::credentials::createCredential).await?;
+                authorized(action).await?;
             }
-            access_keys::create(
-                &ctx::pool()?,
-                &ctx::master_key()?,
-                &caller,
-                &owner,
-                &description,
+            let pool = ctx::pool()?;
+            work(
+                Cx {
+                    pool: &pool,
+                    caller: &caller,
+                },
+                owner,
             )
             .await
         }
@@ -375,17 +380,30 @@ pub async fn create_access_key(
     )
 }
 
+/// Runs `work` for the signed-in caller on the access key `access_key`: their own, or
+/// another user's when they are allowed `action`.
 #[cfg(feature = "ssr")]
-async fn own_or(
+async fn on_key<T>(
     access_key: &str,
     action: crate::model::permission::Action,
-) -> Result<crate::services::caller::Caller, AppError> {
-    let caller = ctx::signed_in().await?;
-    let key = access_keys::get(&ctx::pool()?, &caller.account_id, access_key).await?;
-    if key.user_id != caller.user_id {
-        authorized(action).await?;
-    }
-    Ok(caller)
+    work: impl AsyncFnOnce(Cx<'_>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    ctx::respond(
+        async {
+            let caller = ctx::signed_in().await?;
+            let pool = ctx::pool()?;
+            let key = access_keys::get(&pool, &caller.account_id, access_key).await?;
+            if key.user_id != caller.user_id {
+                authorized(action).await?;
+            }
+            work(Cx {
+                pool: &pool,
+                caller: &caller,
+            })
+            .await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "iam/set_access_key_status")]
@@ -393,41 +411,21 @@ pub async fn set_access_key_status(
     access_key: String,
     active: bool,
 ) -> Result<AccessKey, AppError> {
-    ctx::respond(
-        async {
-            let caller = own_or(&access_key, actions::iam::credentials::updateCredential).await?;
-            let status = if active { "active" } else { "inactive" };
-            access_keys::update(
-                Cx {
-                    pool: &ctx::pool()?,
-                    caller: &caller,
-                },
-                &access_key,
-                Some(status),
-                None,
-            )
-            .await
-        }
-        .await,
-    )
+    let action = actions::iam::credentials::updateCredential;
+    on_key(&access_key, action, async |cx| {
+        let status = if active { "active" } else { "inactive" };
+        access_keys::update(cx, &access_key, Some(status), None).await
+    })
+    .await
 }
 
 #[server(endpoint = "iam/delete_access_key")]
 pub async fn delete_access_key(access_key: String) -> Result<(), AppError> {
-    ctx::respond(
-        async {
-            let caller = own_or(&access_key, actions::iam::credentials::deleteCredential).await?;
-            access_keys::delete(
-                Cx {
-                    pool: &ctx::pool()?,
-                    caller: &caller,
-                },
-                &access_key,
-            )
-            .await
-        }
-        .await,
-    )
+    let action = actions::iam::credentials::deleteCredential;
+    on_key(&access_key, action, async |cx| {
+        access_keys::delete(cx, &access_key).await
+    })
+    .await
 }
 
 /// The signed-in user changes their own password (no policy needed).
