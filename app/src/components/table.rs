@@ -4,9 +4,21 @@
 //! edit it. A resource's own properties are drawn by `details::PropertyTable`.
 use std::sync::Arc;
 
-use leptos::prelude::*;
+use std::future::Future;
 
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::AppError;
 use crate::model::paging::SortOrder;
+
+/// Whether the server refused a page for want of permission (the page then says so instead
+/// of its toolbar).
+pub fn refused<T: Clone + Send + Sync + 'static>(page: Resource<Result<T, AppError>>) -> bool {
+    page.get()
+        .is_some_and(|result| matches!(result, Err(AppError::Forbidden { .. })))
+}
 
 type Cell<T> = Arc<dyn Fn(&T) -> AnyView + Send + Sync>;
 
@@ -101,6 +113,28 @@ impl ListState {
     pub fn sort_by(&self, key: &str) {
         self.sort.update(|order| *order = order.toggled(key));
         self.offset.set(0);
+    }
+
+    /// The list's page from the server, fetched again when the search, the order or the
+    /// page changes: `fetch(search, sort, offset)`.
+    pub fn page<T, Fut>(
+        self,
+        fetch: impl Fn(String, String, i64) -> Fut + Send + Sync + 'static,
+    ) -> Resource<Result<T, AppError>>
+    where
+        T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+        Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    {
+        Resource::new(
+            move || {
+                (
+                    self.search.get(),
+                    self.sort.get().as_param(),
+                    self.offset.get(),
+                )
+            },
+            move |(search, sort, offset)| fetch(search, sort, offset),
+        )
     }
 
     /// Whether a search narrows the list (an empty page then means "no match", not "none").

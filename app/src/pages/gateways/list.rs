@@ -10,8 +10,7 @@ use crate::api::gateways::list_gateways;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
-use crate::components::table::{Column, DataTable, ListState, TableSearch};
-use crate::error::AppError;
+use crate::components::table::{refused, Column, DataTable, ListState, TableSearch};
 use crate::model::gateway::{Gateway, MAX_GATEWAYS};
 use crate::model::permission::actions;
 
@@ -19,21 +18,9 @@ use crate::model::permission::actions;
 pub fn GatewaysPage() -> impl IntoView {
     let shell = use_shell();
     let list = ListState::new();
-    let page = Resource::new(
-        move || {
-            (
-                list.search.get(),
-                list.sort.get().as_param(),
-                list.offset.get(),
-            )
-        },
-        |(search, sort, offset)| list_gateways(search, sort, offset),
-    );
+    let page = list.page(list_gateways);
     let total = Signal::derive(move || page.get().and_then(Result::ok).map_or(0, |p| p.total));
-    let forbidden = move || {
-        page.get()
-            .is_some_and(|result| matches!(result, Err(AppError::Forbidden { .. })))
-    };
+    let forbidden = move || refused(page);
     view! {
         <PageHeader title="Gateways">
             "Each gateway is an isolated space with its own API groups, APIs, environments, credentials and policies, its own parameters and tags. A project holds up to "

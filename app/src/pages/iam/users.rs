@@ -9,8 +9,7 @@ use crate::api::iam::list_users;
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
-use crate::components::table::{Column, DataTable, ListState, TableSearch};
-use crate::error::AppError;
+use crate::components::table::{refused, Column, DataTable, ListState, TableSearch};
 use crate::model::iam::User;
 use crate::model::permission::actions;
 
@@ -27,21 +26,9 @@ pub fn enabled_badge(enabled: bool) -> impl IntoView {
 pub fn UsersPage() -> impl IntoView {
     let shell = use_shell();
     let list = ListState::new();
-    let page = Resource::new(
-        move || {
-            (
-                list.search.get(),
-                list.sort.get().as_param(),
-                list.offset.get(),
-            )
-        },
-        |(search, sort, offset)| list_users(search, sort, offset),
-    );
+    let page = list.page(list_users);
     let total = Signal::derive(move || page.get().and_then(Result::ok).map_or(0, |p| p.total));
-    let forbidden = move || {
-        page.get()
-            .is_some_and(|result| matches!(result, Err(AppError::Forbidden { .. })))
-    };
+    let forbidden = move || refused(page);
     view! {
         <PageHeader title="Users">
             "The account's IAM users: people who sign in to this console, and programs that call APIs with access keys. Their permissions come from their user groups."
