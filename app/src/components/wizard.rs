@@ -168,3 +168,24 @@ pub fn review_section(
         </section>
     }
 }
+
+/// After the server answered: the done step, or back to the step `place` gives the field it
+/// refused, where `show` shows the refusal; a refusal of no field stays on the review step.
+pub fn follow<T>(
+    outcome: Option<Result<T, AppError>>,
+    step: RwSignal<usize>,
+    done: usize,
+    place: impl Fn(&str) -> Option<usize>,
+    show: impl FnOnce(AppError),
+) {
+    match outcome {
+        Some(Ok(_)) => step.set(done),
+        Some(Err(error)) => {
+            if let Some(at) = error.field().and_then(place) {
+                show(error);
+                step.set(at);
+            }
+        }
+        None => {}
+    }
+}

@@ -59,14 +59,8 @@ async fn domains_bind_to_one_group_with_apig_rules() {
     let bound = ok!(app, admin, POST (&domains), { "url_domain": "API.Shop.example.com." });
     assert_eq!(bound["url_domain"], "api.shop.example.com");
     assert_eq!(bound["min_ssl_version"], "TLSv1.1");
-    let shown = ok!(
-        app,
-        admin,
-        GET(&format!(
-            "{gw}/api-groups/{}",
-            group["id"].as_str().unwrap()
-        ))
-    );
+    let group_id = group["id"].as_str().unwrap();
+    let shown = ok!(app, admin, GET "{gw}/api-groups/{group_id}");
     assert_eq!(shown["url_domains"][0]["domain"], "api.shop.example.com");
     assert_eq!(shown["url_domains"][0]["id"], bound["id"]);
 
@@ -133,14 +127,8 @@ async fn domains_bind_to_one_group_with_apig_rules() {
         { "protocol": "HTTP", "ingress_port": 18090 });
     ok!(app, admin, POST (&other_domains),
         { "url_domain": "b.example.com", "ingress_http_port": 18090, "ingress_https_port": -1 });
-    let on_port = ok!(
-        app,
-        admin,
-        GET(&format!(
-            "{gw}/custom-ingress-ports/{}/domains",
-            port["ingress_port_id"].as_str().unwrap()
-        ))
-    );
+    let port_id = port["ingress_port_id"].as_str().unwrap();
+    let on_port = ok!(app, admin, GET "{gw}/custom-ingress-ports/{port_id}/domains");
     assert_eq!(on_port["total"], 1);
     assert_eq!(on_port["domain_infos"][0]["domain_name"], "b.example.com");
     assert_eq!(on_port["domain_infos"][0]["group_name"], "other");
@@ -273,14 +261,8 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
 
     let (status, _) = api!(app, admin, DELETE "{domain}/certificate/{cert_id}");
     assert_eq!(status, 204);
-    let shown = ok!(
-        app,
-        admin,
-        GET(&format!(
-            "{gw}/api-groups/{}",
-            group["id"].as_str().unwrap()
-        ))
-    );
+    let group_id = group["id"].as_str().unwrap();
+    let shown = ok!(app, admin, GET "{gw}/api-groups/{group_id}");
     assert_eq!(shown["url_domains"][0]["ssl_infos"], json!([]));
 
     // A global certificate, bound by domain name, then by id.
@@ -301,14 +283,8 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
     let (status, _) = api!(app, admin, POST "{project_base}/certificates/{global_id}/domains/attach",
         { "domains": [{ "domain": "api.shop.example.com", "instance_ids": [instance_id] }] });
     assert_eq!(status, 204);
-    let shown = ok!(
-        app,
-        admin,
-        GET(&format!(
-            "{gw}/api-groups/{}",
-            group["id"].as_str().unwrap()
-        ))
-    );
+    let group_id = group["id"].as_str().unwrap();
+    let shown = ok!(app, admin, GET "{gw}/api-groups/{group_id}");
     assert_eq!(shown["url_domains"][0]["ssl_infos"][0]["ssl_id"], global_id);
     let (status, _) = api!(app, admin, POST "{project_base}/certificates/{global_id}/domains/detach",
         { "domains": [{ "domain": "api.shop.example.com" }] });

@@ -19,7 +19,7 @@ use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::SelectField;
 use crate::components::wizard::{
-    review_section, Flow, ReviewForm as ReviewFrame, StepForm, WizardPage,
+    follow, review_section, Flow, ReviewForm as ReviewFrame, StepForm, WizardPage,
 };
 use crate::error::AppError;
 use crate::model::api::{
@@ -393,16 +393,10 @@ impl Wizard {
     }
 
     fn follow_outcome(&self) {
-        match self.outcome() {
-            Some(Ok(_)) => self.step.set(DONE),
-            Some(Err(error)) => {
-                if let Some(step) = error.field().and_then(step_of) {
-                    self.server_error.set(Some(error));
-                    self.step.set(step);
-                }
-            }
-            None => {}
-        }
+        let server_error = self.server_error;
+        follow(self.outcome(), self.step, DONE, step_of, |e| {
+            server_error.set(Some(e))
+        });
     }
 }
 

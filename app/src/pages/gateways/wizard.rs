@@ -12,7 +12,7 @@ use crate::api::gateways::{CreateGateway, GatewayOverview};
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::ErrorBanner;
-use crate::components::wizard::{review_section, Flow, ReviewForm, StepForm, WizardPage};
+use crate::components::wizard::{follow, review_section, Flow, ReviewForm, StepForm, WizardPage};
 use crate::error::AppError;
 use crate::model::gateway::{
     self as rules, FeatureSetting, FeatureSpec, FeatureValue, NewGateway, NewIngressPort, Tag,
@@ -305,16 +305,10 @@ impl Wizard {
 
     /// After the server answered: done, or back to the step of the field it refused.
     fn follow_outcome(&self) {
-        match self.create.value().get() {
-            Some(Ok(_)) => self.step.set(DONE),
-            Some(Err(error)) => {
-                if let Some(step) = error.field().and_then(step_of) {
-                    self.server_error.set(Some(error));
-                    self.step.set(step);
-                }
-            }
-            None => {}
-        }
+        let server_error = self.server_error;
+        follow(self.create.value().get(), self.step, DONE, step_of, |e| {
+            server_error.set(Some(e))
+        });
     }
 }
 

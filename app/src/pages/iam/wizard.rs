@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::wizard_done::DoneStep;
 use super::wizard_steps::{DetailsStep, GroupsStep, PoliciesStep, ReviewStep};
 use crate::api::iam::{list_groups, list_policies, CreateUserWithPermissions};
-use crate::components::wizard::{Flow, ReviewForm, StepForm, WizardPage};
+use crate::components::wizard::{follow, Flow, ReviewForm, StepForm, WizardPage};
 use crate::error::AppError;
 use crate::model::iam::{
     self, NewUser, PermissionPolicy, UserGroup, UserWizard, UserWizardResult, MAX_NAME,
@@ -286,23 +286,17 @@ impl Wizard {
 
     /// After the server answered: done, or back to the step of the field it refused.
     fn follow_outcome(&self) {
-        let Some(outcome) = self.create.value().get() else {
-            return;
-        };
-        match outcome {
-            Ok(_) => self.step.set(DONE),
-            Err(error) => {
-                let Some((field, step)) = error
-                    .field()
-                    .and_then(|field| Some((field.to_owned(), step_of(field)?)))
-                else {
-                    return;
-                };
-                let value = untrack(|| self.draft.value_of(&field));
-                self.server_error.set(Some((error, value)));
-                self.step.set(step);
-            }
-        }
+        let (draft, server_error) = (self.draft, self.server_error);
+        follow(
+            self.create.value().get(),
+            self.step,
+            DONE,
+            step_of,
+            |error| {
+                let value = untrack(|| draft.value_of(error.field().unwrap_or_default()));
+                server_error.set(Some((error, value)));
+            },
+        );
     }
 
     /// What the wizard will create, by name.
