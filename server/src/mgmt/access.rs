@@ -278,8 +278,8 @@ impl FromRequestParts<MgmtState> for InGateway {
 
 impl InGateway {
     /// The caller, allowed `action` inside the gateway, which exists (the refusal is
-    /// audited against the gateway).
-    pub async fn allow(self, action: Action) -> Result<Allowed, ApiError> {
+    /// audited against the gateway), and the gateway's id.
+    pub async fn allow(self, action: Action) -> Result<(Allowed, String), ApiError> {
         let target = Target {
             kind: action.target_kind(),
             id: "",
@@ -288,6 +288,6 @@ impl InGateway {
         let scope = Scope::Gateway(&self.gateway_id);
         let allowed = self.project.0.check(action, scope, target).await?;
         gateways::get(allowed.cx(), &self.gateway_id).await?;
-        Ok(allowed)
+        Ok((allowed, self.gateway_id))
     }
 }

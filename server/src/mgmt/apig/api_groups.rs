@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use app::model::api_group::{ApiGroup, Environment, Variable};
 use app::model::certificate::BoundDomain;
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::api_groups::GroupFilter;
 use app::services::apig::environments::{self, VariableFilter};
 use app::services::{apig::api_groups, apig::domains};
@@ -50,10 +50,9 @@ pub struct GroupBody {
 pub async fn create_group(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<GroupBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = gateway.allow(actions::apig::groups::create).await?;
+    let (caller, instance_id) = gateway.allow(act::groups::create).await?;
     let created = api_groups::create(caller.cx(), &instance_id, &body.name, &body.remark).await?;
     Ok((StatusCode::CREATED, Json(group(&state, &created, &[]))))
 }
@@ -71,11 +70,10 @@ pub struct GroupQuery {
 pub async fn list_groups(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<GroupQuery>,
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
-    let caller = gateway.allow(actions::apig::groups::list).await?;
+    let (caller, instance_id) = gateway.allow(act::groups::list).await?;
     let filter = GroupFilter {
         id: query.id.as_deref(),
         name: query.name.as_deref(),
@@ -99,9 +97,9 @@ pub async fn list_groups(
 pub async fn show_group(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id, group_id)): Path<(String, String, String)>,
+    Path((_, _, group_id)): Path<(String, String, String)>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::groups::get).await?;
+    let (caller, instance_id) = gateway.allow(act::groups::get).await?;
     let found = api_groups::get(caller.cx(), &instance_id, &group_id).await?;
     let bound = domains::of_groups(&state.pool, &instance_id, &[group_id]).await?;
     Ok(Json(group(&state, &found, &bound)))
@@ -110,10 +108,10 @@ pub async fn show_group(
 pub async fn update_group(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id, group_id)): Path<(String, String, String)>,
+    Path((_, _, group_id)): Path<(String, String, String)>,
     Body(body): Body<GroupBody>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::groups::update).await?;
+    let (caller, instance_id) = gateway.allow(act::groups::update).await?;
     let updated = api_groups::update(
         caller.cx(),
         &instance_id,
@@ -128,9 +126,9 @@ pub async fn update_group(
 
 pub async fn delete_group(
     gateway: InGateway,
-    Path((_, instance_id, group_id)): Path<(String, String, String)>,
+    Path((_, _, group_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(actions::apig::groups::delete).await?;
+    let (caller, instance_id) = gateway.allow(act::groups::delete).await?;
     api_groups::delete(caller.cx(), &instance_id, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -143,10 +141,9 @@ pub struct GroupCheck {
 /// Whether a group name is free in the gateway: 204 when it is.
 pub async fn check_group(
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<GroupCheck>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(actions::apig::groups::list).await?;
+    let (caller, instance_id) = gateway.allow(act::groups::list).await?;
     api_groups::check_name(caller.cx(), &instance_id, &body.group_name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -168,10 +165,9 @@ pub struct EnvBody {
 
 pub async fn create_env(
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<EnvBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = gateway.allow(actions::apig::envs::create).await?;
+    let (caller, instance_id) = gateway.allow(act::envs::create).await?;
     let created = environments::create(
         caller.cx(),
         &instance_id,
@@ -190,13 +186,9 @@ pub struct EnvQuery {
     name: Option<String>,
 }
 
-pub async fn list_envs(
-    gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
-    Query(query): Query<EnvQuery>,
-) -> Reply {
+pub async fn list_envs(gateway: InGateway, Query(query): Query<EnvQuery>) -> Reply {
     let page = page(query.offset, query.limit)?;
-    let caller = gateway.allow(actions::apig::envs::list).await?;
+    let (caller, instance_id) = gateway.allow(act::envs::list).await?;
     let (total, envs) =
         environments::list(caller.cx(), &instance_id, query.name.as_deref(), page).await?;
     let envs: Vec<Value> = envs.iter().map(environment).collect();
@@ -207,10 +199,10 @@ pub async fn list_envs(
 
 pub async fn update_env(
     gateway: InGateway,
-    Path((_, instance_id, env_id)): Path<(String, String, String)>,
+    Path((_, _, env_id)): Path<(String, String, String)>,
     Body(body): Body<EnvBody>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::envs::update).await?;
+    let (caller, instance_id) = gateway.allow(act::envs::update).await?;
     let updated = environments::update(
         caller.cx(),
         &instance_id,
@@ -224,9 +216,9 @@ pub async fn update_env(
 
 pub async fn delete_env(
     gateway: InGateway,
-    Path((_, instance_id, env_id)): Path<(String, String, String)>,
+    Path((_, _, env_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(actions::apig::envs::delete).await?;
+    let (caller, instance_id) = gateway.allow(act::envs::delete).await?;
     environments::delete(caller.cx(), &instance_id, &env_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -251,10 +243,9 @@ pub struct VariableBody {
 
 pub async fn create_variable(
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<VariableBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = gateway.allow(actions::apig::variables::create).await?;
+    let (caller, instance_id) = gateway.allow(act::variables::create).await?;
     let new = Variable {
         id: String::new(),
         group_id: body.group_id,
@@ -277,13 +268,9 @@ pub struct VariableQuery {
     precise_search: Option<String>,
 }
 
-pub async fn list_variables(
-    gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
-    Query(query): Query<VariableQuery>,
-) -> Reply {
+pub async fn list_variables(gateway: InGateway, Query(query): Query<VariableQuery>) -> Reply {
     let page = page(query.offset, query.limit)?;
-    let caller = gateway.allow(actions::apig::variables::list).await?;
+    let (caller, instance_id) = gateway.allow(act::variables::list).await?;
     let filter = VariableFilter {
         group_id: query.group_id,
         env_id: query.env_id,
@@ -300,9 +287,9 @@ pub async fn list_variables(
 
 pub async fn show_variable(
     gateway: InGateway,
-    Path((_, instance_id, variable_id)): Path<(String, String, String)>,
+    Path((_, _, variable_id)): Path<(String, String, String)>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::variables::get).await?;
+    let (caller, instance_id) = gateway.allow(act::variables::get).await?;
     let found = environments::get_variable(caller.cx(), &instance_id, &variable_id).await?;
     Ok(Json(variable(&found)))
 }
@@ -314,10 +301,10 @@ pub struct VariableValue {
 
 pub async fn update_variable(
     gateway: InGateway,
-    Path((_, instance_id, variable_id)): Path<(String, String, String)>,
+    Path((_, _, variable_id)): Path<(String, String, String)>,
     Body(body): Body<VariableValue>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::variables::create).await?;
+    let (caller, instance_id) = gateway.allow(act::variables::create).await?;
     let updated = environments::update_variable(
         caller.cx(),
         &instance_id,
@@ -330,9 +317,9 @@ pub async fn update_variable(
 
 pub async fn delete_variable(
     gateway: InGateway,
-    Path((_, instance_id, variable_id)): Path<(String, String, String)>,
+    Path((_, _, variable_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(actions::apig::variables::delete).await?;
+    let (caller, instance_id) = gateway.allow(act::variables::delete).await?;
     environments::delete_variable(caller.cx(), &instance_id, &variable_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

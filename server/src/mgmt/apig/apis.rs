@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use app::model::api::{ApiDefinition, ApiInfo, Publication};
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::api_groups;
 use app::services::apig::apis::{self, ApiFilter};
 
@@ -87,10 +87,9 @@ pub(super) fn publish_resp(api_id: &str, api_name: &str, p: &Publication) -> Val
 
 pub async fn create(
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(definition): Body<ApiDefinition>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = gateway.allow(actions::apig::apis::create).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::create).await?;
     let created = apis::create(caller.cx(), &instance_id, &definition).await?;
     Ok((StatusCode::CREATED, Json(api(&created))))
 }
@@ -116,11 +115,7 @@ pub struct ListQuery {
     tags: Option<String>,
 }
 
-pub async fn list(
-    gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
-    Query(query): Query<ListQuery>,
-) -> Reply {
+pub async fn list(gateway: InGateway, Query(query): Query<ListQuery>) -> Reply {
     let page = page(query.offset, query.limit)?;
     let exact = precise(query.precise_search.as_deref(), &["name", "req_uri"])?;
     // Every mode lists what Portico has of an API; a mode it does not know is refused.
@@ -132,7 +127,7 @@ pub async fn list(
             ));
         }
     }
-    let caller = gateway.allow(actions::apig::apis::list).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::list).await?;
     // No API of Portico's reaches its backend through a VPC channel.
     if query
         .vpc_channel_name
@@ -177,28 +172,28 @@ pub async fn list(
 
 pub async fn show(
     gateway: InGateway,
-    Path((_, instance_id, api_id)): Path<(String, String, String)>,
+    Path((_, _, api_id)): Path<(String, String, String)>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::apis::get).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::get).await?;
     let found = apis::get(caller.cx(), &instance_id, &api_id).await?;
     Ok(Json(api(&found)))
 }
 
 pub async fn update(
     gateway: InGateway,
-    Path((_, instance_id, api_id)): Path<(String, String, String)>,
+    Path((_, _, api_id)): Path<(String, String, String)>,
     Body(definition): Body<ApiDefinition>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::apis::update).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::update).await?;
     let updated = apis::update(caller.cx(), &instance_id, &api_id, &definition).await?;
     Ok(Json(api(&updated)))
 }
 
 pub async fn delete(
     gateway: InGateway,
-    Path((_, instance_id, api_id)): Path<(String, String, String)>,
+    Path((_, _, api_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(actions::apig::apis::delete).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::delete).await?;
     apis::delete(caller.cx(), &instance_id, &api_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -218,10 +213,9 @@ pub struct CheckBody {
 /// Whether a name (`type: name`) or a route (`type: path`) is free in a group: 204 if so.
 pub async fn check(
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<CheckBody>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(actions::apig::apis::list).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::list).await?;
     api_groups::get(caller.cx(), &instance_id, &body.group_id).await?;
     let except = body.api_id.unwrap_or_default();
     match body.kind.as_str() {

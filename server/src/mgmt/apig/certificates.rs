@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::error::AppError;
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::certificates::{self, CertificateFilter};
 use app::services::apig::domains;
 
@@ -23,9 +23,7 @@ pub async fn create_certificate(
     project: InProject,
     Body(body): Body<CertificateBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = project
-        .allow(actions::apig::domains::bindCertificate)
-        .await?;
+    let caller = project.allow(act::domains::bindCertificate).await?;
     let created =
         certificates::create(&state.pool, &state.master_key, &caller, &body.upload()).await?;
     Ok((StatusCode::CREATED, Json(certificate(&created))))
@@ -47,9 +45,7 @@ pub struct CertificateQuery {
 
 pub async fn list_certificates(project: InProject, Query(query): Query<CertificateQuery>) -> Reply {
     let page = page(query.offset, query.limit)?;
-    let caller = project
-        .allow(actions::apig::domains::getCertificate)
-        .await?;
+    let caller = project.allow(act::domains::getCertificate).await?;
     let filter = CertificateFilter {
         name: query.name.as_deref(),
         common_name: query.common_name.as_deref(),
@@ -74,7 +70,7 @@ pub async fn show_certificate(
     Path((_, certificate_id)): Path<(String, String)>,
 ) -> Reply {
     let caller = project
-        .allow_on(actions::apig::domains::getCertificate, &certificate_id)
+        .allow_on(act::domains::getCertificate, &certificate_id)
         .await?;
     let found = certificates::get(caller.cx(), &certificate_id).await?;
     Ok(Json(certificate(&found)))
@@ -87,7 +83,7 @@ pub async fn update_certificate(
     Body(body): Body<CertificateBody>,
 ) -> Reply {
     let caller = project
-        .allow_on(actions::apig::domains::bindCertificate, &certificate_id)
+        .allow_on(act::domains::bindCertificate, &certificate_id)
         .await?;
     let updated = certificates::update(
         &state.pool,
@@ -105,7 +101,7 @@ pub async fn delete_certificate(
     Path((_, certificate_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = project
-        .allow_on(actions::apig::domains::unbindCertificate, &certificate_id)
+        .allow_on(act::domains::unbindCertificate, &certificate_id)
         .await?;
     certificates::delete(caller.cx(), &certificate_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -126,7 +122,7 @@ pub async fn attached_domains(
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
     let caller = project
-        .allow_on(actions::apig::domains::getCertificate, &certificate_id)
+        .allow_on(act::domains::getCertificate, &certificate_id)
         .await?;
     let (found, total) = certificates::attached_domains(
         caller.cx(),

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use app::error::AppError;
 use app::model::api::{DebugCall, DebugResult};
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::debug::{self, DebugTarget, Mode};
 use app::services::caller::{Caller, Cx};
 use app::services::runtime;
@@ -48,10 +48,10 @@ fn pairs(map: BTreeMap<String, Vec<String>>) -> Vec<(String, String)> {
 pub async fn debug(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id, api_id)): Path<(String, String, String)>,
+    Path((_, _, api_id)): Path<(String, String, String)>,
     Body(body): Body<DebugBody>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::apis::debug).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::debug).await?;
     let mode = match body.mode.as_str() {
         "CONSUMER" => Mode::Live,
         "DEVELOPER" => Mode::Draft,

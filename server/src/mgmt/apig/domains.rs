@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use app::error::AppError;
 use app::model::certificate::{BoundDomain, Certificate, CertificateUpload, DomainSettings, Link};
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::certificates::{self};
 use app::services::{apig::api_groups, apig::domains};
 
@@ -130,10 +130,10 @@ type DomainPath = Path<(String, String, String, String)>;
 pub async fn bind(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id, group_id)): GroupPath,
+    Path((_, _, group_id)): GroupPath,
     Body(body): Body<DomainBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = gateway.allow(actions::apig::domains::create).await?;
+    let (caller, instance_id) = gateway.allow(act::domains::create).await?;
     let bound = domains::bind(
         caller.cx(),
         &instance_id,
@@ -151,10 +151,10 @@ pub async fn bind(
 
 pub async fn update(
     gateway: InGateway,
-    Path((_, instance_id, group_id, domain_id)): DomainPath,
+    Path((_, _, group_id, domain_id)): DomainPath,
     Body(body): Body<DomainBody>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::domains::create).await?;
+    let (caller, instance_id) = gateway.allow(act::domains::create).await?;
     let bound = domains::update(
         caller.cx(),
         &instance_id,
@@ -168,9 +168,9 @@ pub async fn update(
 
 pub async fn unbind(
     gateway: InGateway,
-    Path((_, instance_id, group_id, domain_id)): DomainPath,
+    Path((_, _, group_id, domain_id)): DomainPath,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(actions::apig::domains::delete).await?;
+    let (caller, instance_id) = gateway.allow(act::domains::delete).await?;
     domains::unbind(caller.cx(), &instance_id, &group_id, &domain_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -205,12 +205,10 @@ impl CertificateBody {
 pub async fn upload_certificate(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id, group_id, domain_id)): DomainPath,
+    Path((_, _, group_id, domain_id)): DomainPath,
     Body(body): Body<CertificateBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = gateway
-        .allow(actions::apig::domains::bindCertificate)
-        .await?;
+    let (caller, instance_id) = gateway.allow(act::domains::bindCertificate).await?;
     let bound = domains::upload(
         &state.pool,
         &state.master_key,
@@ -231,7 +229,7 @@ pub async fn upload_certificate(
 
 pub async fn remove_certificate(
     gateway: InGateway,
-    Path((_, instance_id, group_id, domain_id, certificate_id)): Path<(
+    Path((_, _, group_id, domain_id, certificate_id)): Path<(
         String,
         String,
         String,
@@ -239,9 +237,7 @@ pub async fn remove_certificate(
         String,
     )>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway
-        .allow(actions::apig::domains::unbindCertificate)
-        .await?;
+    let (caller, instance_id) = gateway.allow(act::domains::unbindCertificate).await?;
     domains::link(
         caller.cx(),
         &instance_id,
@@ -256,7 +252,7 @@ pub async fn remove_certificate(
 
 pub async fn show_domain_certificate(
     gateway: InGateway,
-    Path((_, instance_id, group_id, domain_id, certificate_id)): Path<(
+    Path((_, _, group_id, domain_id, certificate_id)): Path<(
         String,
         String,
         String,
@@ -264,9 +260,7 @@ pub async fn show_domain_certificate(
         String,
     )>,
 ) -> Reply {
-    let caller = gateway
-        .allow(actions::apig::domains::getCertificate)
-        .await?;
+    let (caller, instance_id) = gateway.allow(act::domains::getCertificate).await?;
     let bound = domains::get(caller.cx(), &instance_id, &group_id, &domain_id).await?;
     if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id.as_str()) {
         return Err(AppError::not_found(
@@ -308,10 +302,10 @@ impl Linking for Detach {
 /// the named certificates from it.
 pub async fn link_certificates<L: Linking>(
     gateway: InGateway,
-    Path((_, instance_id, group_id, domain_id)): DomainPath,
+    Path((_, _, group_id, domain_id)): DomainPath,
     Body(body): Body<CertificateIds>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(L::LINK.action()).await?;
+    let (caller, instance_id) = gateway.allow(L::LINK.action()).await?;
     match (L::LINK, body.certificate_ids.as_slice()) {
         (_, []) => {
             return Err(AppError::invalid(
@@ -355,11 +349,11 @@ pub struct PortDomainQuery {
 /// Domains served on one of the gateway's custom inbound ports.
 pub async fn port_domains(
     gateway: InGateway,
-    Path((_, instance_id, port_id)): Path<(String, String, String)>,
+    Path((_, _, port_id)): Path<(String, String, String)>,
     Query(query): Query<PortDomainQuery>,
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
-    let caller = gateway.allow(actions::apig::instances::get).await?;
+    let (caller, instance_id) = gateway.allow(act::instances::get).await?;
     let want = query.domain_name.unwrap_or_default().to_ascii_lowercase();
     let matching: Vec<_> = domains::on_port(caller.cx(), &instance_id, &port_id)
         .await?

@@ -9,7 +9,7 @@ use app::model::gateway::{
     FeatureSetting, FeatureState, Gateway, GatewayChange, IngressPort, NewGateway, NewIngressPort,
     Tag, FEATURES,
 };
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::gateways::{self, GatewayFilter};
 
 use super::{apig_time_of, slice, Paging};
@@ -88,7 +88,7 @@ pub async fn create(
     project: InProject,
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = project.allow(actions::apig::instances::create).await?;
+    let caller = project.allow(act::instances::create).await?;
     let new = NewGateway {
         name: request.instance_name,
         description: request.description,
@@ -117,9 +117,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(project: InProject, Query(query): Query<ListQuery>) -> Reply {
-    let caller = project
-        .allow_anywhere(actions::apig::instances::list)
-        .await?;
+    let caller = project.allow_anywhere(act::instances::list).await?;
     let paging = page(query.offset, query.limit)?;
     let filter = GatewayFilter {
         id: query.instance_id,
@@ -149,9 +147,7 @@ pub async fn show(
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
 ) -> Reply {
-    let caller = project
-        .allow_in(actions::apig::instances::get, &instance_id)
-        .await?;
+    let caller = project.allow_in(act::instances::get, &instance_id).await?;
     let gateway = gateways::get(caller.cx(), &instance_id).await?;
     Ok(Json(details(&state, &gateway)))
 }
@@ -171,7 +167,7 @@ pub async fn update(
     Body(request): Body<UpdateRequest>,
 ) -> Reply {
     let caller = project
-        .allow_in(actions::apig::instances::update, &instance_id)
+        .allow_in(act::instances::update, &instance_id)
         .await?;
     let change = GatewayChange {
         name: request.instance_name,
@@ -188,7 +184,7 @@ pub async fn delete(
     Path((_, instance_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = project
-        .allow_in(actions::apig::instances::delete, &instance_id)
+        .allow_in(act::instances::delete, &instance_id)
         .await?;
     gateways::delete(caller.cx(), &instance_id, false).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -196,9 +192,7 @@ pub async fn delete(
 
 /// Creation completes at once: the progress is always 100 %.
 pub async fn progress(project: InProject, Path((_, instance_id)): Path<(String, String)>) -> Reply {
-    let caller = project
-        .allow_in(actions::apig::instances::get, &instance_id)
-        .await?;
+    let caller = project.allow_in(act::instances::get, &instance_id).await?;
     let gateway = gateways::get(caller.cx(), &instance_id).await?;
     let at = gateway.created_unix * 1000;
     Ok(Json(json!({
@@ -211,7 +205,7 @@ pub async fn progress(project: InProject, Path((_, instance_id)): Path<(String, 
 
 /// No network restrictions apply to a self-hosted gateway.
 pub async fn restriction(gateway: InGateway) -> Reply {
-    gateway.allow(actions::apig::instances::get).await?;
+    gateway.allow(act::instances::get).await?;
     Ok(Json(
         json!({ "restrict_cidrs": [], "resource_subnet_cidr": "" }),
     ))
@@ -242,7 +236,7 @@ pub async fn set_feature(
     Body(request): Body<FeatureRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = project
-        .allow_in(actions::apig::features::create, &instance_id)
+        .allow_in(act::features::create, &instance_id)
         .await?;
     let setting = FeatureSetting {
         name: request.name,
@@ -258,9 +252,7 @@ pub async fn list_features(
     Path((_, instance_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
 ) -> Reply {
-    let caller = project
-        .allow_in(actions::apig::features::list, &instance_id)
-        .await?;
+    let caller = project.allow_in(act::features::list, &instance_id).await?;
     let page = paging.page()?;
     let all = gateways::features(caller.cx(), &instance_id).await?;
     let (shown, total) = slice(all, page);
@@ -275,7 +267,7 @@ pub async fn list_features(
 /// The parameters this gateway supports.
 pub async fn supported_features(gateway: InGateway, Query(paging): Query<Paging>) -> Reply {
     let page = paging.page()?;
-    gateway.allow(actions::apig::features::list).await?;
+    gateway.allow(act::features::list).await?;
     let (names, total) = slice(FEATURES.iter().map(|f| f.name).collect(), page);
     Ok(Json(
         json!({ "size": names.len(), "total": total, "features": names }),
@@ -293,7 +285,7 @@ pub async fn list_tags(
     Path((_, instance_id)): Path<(String, String)>,
 ) -> Reply {
     let caller = project
-        .allow_in(actions::apig::instanceTags::list, &instance_id)
+        .allow_in(act::instanceTags::list, &instance_id)
         .await?;
     let gateway = gateways::get(caller.cx(), &instance_id).await?;
     Ok(Json(json!({ "tags": tag_list(&gateway.tags) })))
@@ -312,8 +304,8 @@ pub async fn change_tags(
     Body(request): Body<TagsAction>,
 ) -> Result<StatusCode, ApiError> {
     let action = match request.action.as_str() {
-        "delete" => actions::apig::instanceTags::delete,
-        _ => actions::apig::instanceTags::create,
+        "delete" => act::instanceTags::delete,
+        _ => act::instanceTags::create,
     };
     let caller = project.allow_in(action, &instance_id).await?;
     gateways::change_tags(
@@ -327,7 +319,7 @@ pub async fn change_tags(
 }
 
 pub async fn project_tags(project: InProject) -> Reply {
-    let caller = project.allow(actions::apig::instanceTags::list).await?;
+    let caller = project.allow(act::instanceTags::list).await?;
     let tags: Vec<Value> = gateways::project_tags(caller.cx())
         .await?
         .into_iter()
@@ -357,7 +349,7 @@ pub async fn add_ingress_port(
     Body(request): Body<PortRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = project
-        .allow_in(actions::apig::instances::update, &instance_id)
+        .allow_in(act::instances::update, &instance_id)
         .await?;
     let new = NewIngressPort {
         protocol: request.protocol,
@@ -382,9 +374,7 @@ pub async fn list_ingress_ports(
     Query(query): Query<PortQuery>,
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
-    let caller = project
-        .allow_in(actions::apig::instances::get, &instance_id)
-        .await?;
+    let caller = project.allow_in(act::instances::get, &instance_id).await?;
     let matching: Vec<IngressPort> = gateways::ingress_ports(caller.cx(), &instance_id)
         .await?
         .into_iter()
@@ -410,7 +400,7 @@ pub async fn delete_ingress_port(
     Path((_, instance_id, port_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let caller = project
-        .allow_in(actions::apig::instances::update, &instance_id)
+        .allow_in(act::instances::update, &instance_id)
         .await?;
     gateways::delete_ingress_port(caller.cx(), &instance_id, &port_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,7 +3,7 @@
 use axum::Json;
 use serde_json::{json, Value};
 
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::limits::{self, Limits};
 
 use super::{apig_time_of, slice, Paging};
@@ -37,7 +37,7 @@ fn paged(items: Vec<Value>, paging: &Paging) -> Result<Value, ApiError> {
 
 /// The project's limits (`instance/configs`).
 pub async fn instance_configs(project: InProject, Query(paging): Query<Paging>) -> Reply {
-    let caller = project.allow(actions::apig::instances::list).await?;
+    let caller = project.allow(act::instances::list).await?;
     let limits = limits::project(caller.cx()).await?;
     Ok(Json(paged(configs(&limits, false), &paging)?))
 }
@@ -48,9 +48,7 @@ pub async fn gateway_configs(
     Path((_, instance_id)): Path<(String, String)>,
     Query(paging): Query<Paging>,
 ) -> Reply {
-    let caller = project
-        .allow_in(actions::apig::instances::get, &instance_id)
-        .await?;
+    let caller = project.allow_in(act::instances::get, &instance_id).await?;
     let limits = limits::gateway(caller.cx(), &instance_id).await?;
     Ok(Json(paged(configs(&limits, true), &paging)?))
 }
@@ -59,9 +57,7 @@ pub async fn group_outline(
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
 ) -> Reply {
-    let caller = project
-        .allow_in(actions::apig::groups::list, &instance_id)
-        .await?;
+    let caller = project.allow_in(act::groups::list, &instance_id).await?;
     let (on, off) = limits::group_outline(caller.cx(), &instance_id).await?;
     Ok(Json(json!({ "onsell_nums": on, "offsell_nums": off })))
 }
@@ -70,9 +66,7 @@ pub async fn api_outline(
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
 ) -> Reply {
-    let caller = project
-        .allow_in(actions::apig::apis::list, &instance_id)
-        .await?;
+    let caller = project.allow_in(act::apis::list, &instance_id).await?;
     let (all, released, other) = limits::api_outline(caller.cx(), &instance_id).await?;
     Ok(Json(
         json!({ "instance_num": all, "nums_on_release": released, "nums_off_release": other }),
@@ -81,6 +75,6 @@ pub async fn api_outline(
 
 /// Credentials (apps) arrive with a later version; until then a gateway has none.
 pub async fn app_outline(gateway: InGateway) -> Reply {
-    gateway.allow(actions::apig::apps::list).await?;
+    gateway.allow(act::apps::list).await?;
     Ok(Json(json!({ "authed_nums": 0, "unauthed_nums": 0 })))
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use app::error::AppError;
 use app::model::openapi::ImportReport;
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::openapi::{self, ImportTarget};
 use app::services::{apig::api_groups, apig::tasks};
 
@@ -79,12 +79,8 @@ fn report_json(report: &ImportReport) -> Value {
     })
 }
 
-pub async fn import(
-    gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
-    form: Multipart,
-) -> Result<Response, ApiError> {
-    let caller = gateway.allow(actions::apig::apis::import).await?;
+pub async fn import(gateway: InGateway, form: Multipart) -> Result<Response, ApiError> {
+    let (caller, instance_id) = gateway.allow(act::apis::import).await?;
     let form = read_form(form).await?;
     let report = openapi::import(
         caller.cx(),
@@ -99,12 +95,8 @@ pub async fn import(
 
 /// The same import as a task: a document that cannot be read is refused at once; the rest
 /// runs in the background and `async-tasks/{task_id}` tells how it went.
-pub async fn import_async(
-    gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
-    form: Multipart,
-) -> Result<Response, ApiError> {
-    let caller = gateway.allow(actions::apig::apis::import).await?;
+pub async fn import_async(gateway: InGateway, form: Multipart) -> Result<Response, ApiError> {
+    let (caller, instance_id) = gateway.allow(act::apis::import).await?;
     let form = read_form(form).await?;
     openapi::preview(&form.document)?;
     let (pool, task_caller, gateway) = (caller.pool.clone(), caller.clone(), instance_id.clone());
@@ -143,10 +135,9 @@ pub struct ExportBody {
 pub async fn export(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<ExportBody>,
 ) -> Result<Response, ApiError> {
-    let caller = gateway.allow(actions::apig::apis::export).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::export).await?;
     let yaml = matches!(body.format.as_str(), "yaml" | "yml");
     let document = openapi::export(
         caller.cx(),
@@ -181,10 +172,9 @@ pub async fn export(
 pub async fn export_async(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<ExportBody>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::apis::export).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::export).await?;
     api_groups::get(caller.cx(), &instance_id, &body.group_id).await?;
     let (pool, task_caller, gateway) = (state.pool.clone(), caller.clone(), instance_id.clone());
     let suffix = state.endpoints.subdomain_suffix.clone();
@@ -214,9 +204,9 @@ pub async fn export_async(
 /// How an async import or export went.
 pub async fn task(
     gateway: InGateway,
-    Path((_, instance_id, task_id)): Path<(String, String, String)>,
+    Path((_, _, task_id)): Path<(String, String, String)>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::apis::get).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::get).await?;
     let task = tasks::get(caller.cx(), &instance_id, &task_id).await?;
     Ok(Json(json!({
         "task_id": task.id,

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use app::model::api::VersionInfo;
 use app::model::api_group::RELEASE_ID;
-use app::model::permission::actions;
+use app::model::permission::actions::apig as act;
 use app::services::apig::api_groups;
 use app::services::apig::apis::{self};
 
@@ -30,12 +30,11 @@ pub struct ActionBody {
 /// Publishes one API to an environment (`online`) or takes it offline there (`offline`).
 pub async fn action(
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Body(body): Body<ActionBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let permission = match body.action.as_str() {
-        "online" => actions::apig::apis::publish,
-        "offline" => actions::apig::apis::offline,
+        "online" => act::apis::publish,
+        "offline" => act::apis::offline,
         other => {
             return Err(ApiError::from(app::error::AppError::invalid(
                 "action",
@@ -43,7 +42,7 @@ pub async fn action(
             )))
         }
     };
-    let caller = gateway.allow(permission).await?;
+    let (caller, instance_id) = gateway.allow(permission).await?;
     let name = apis::get(caller.cx(), &instance_id, &body.api_id)
         .await?
         .definition
@@ -85,7 +84,6 @@ pub struct BatchBody {
 /// `group_id`); each succeeds or fails on its own.
 pub async fn batch(
     gateway: InGateway,
-    Path((_, instance_id)): Path<(String, String)>,
     Query(query): Query<BatchQuery>,
     Body(body): Body<BatchBody>,
 ) -> Reply {
@@ -100,11 +98,11 @@ pub async fn batch(
         }
     };
     let permission = if online {
-        actions::apig::apis::publish
+        act::apis::publish
     } else {
-        actions::apig::apis::offline
+        act::apis::offline
     };
-    let caller = gateway.allow(permission).await?;
+    let (caller, instance_id) = gateway.allow(permission).await?;
     let mut ids = body.apis;
     if ids.is_empty() {
         let Some(group_id) = body.group_id.filter(|g| !g.is_empty()) else {
@@ -170,11 +168,11 @@ pub struct VersionsQuery {
 
 pub async fn versions(
     gateway: InGateway,
-    Path((_, instance_id, api_id)): Path<(String, String, String)>,
+    Path((_, _, api_id)): Path<(String, String, String)>,
     Query(query): Query<VersionsQuery>,
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
-    let caller = gateway.allow(actions::apig::apis::get).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::get).await?;
     let all = apis::versions(caller.cx(), &instance_id, &api_id, query.env_id.as_deref()).await?;
     // Numbered over all the API's versions, newest first, whatever the filter shows.
     let count = all.len();
@@ -204,10 +202,10 @@ pub struct SwitchBody {
 /// Makes an older version live again in its environment.
 pub async fn switch_version(
     gateway: InGateway,
-    Path((_, instance_id, api_id)): Path<(String, String, String)>,
+    Path((_, _, api_id)): Path<(String, String, String)>,
     Body(body): Body<SwitchBody>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::apis::publish).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::publish).await?;
     let publication =
         apis::switch_version(caller.cx(), &instance_id, &api_id, &body.version_id).await?;
     let name = apis::get(caller.cx(), &instance_id, &api_id)
@@ -219,9 +217,9 @@ pub async fn switch_version(
 
 pub async fn show_version(
     gateway: InGateway,
-    Path((_, instance_id, version_id)): Path<(String, String, String)>,
+    Path((_, _, version_id)): Path<(String, String, String)>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::apis::get).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::get).await?;
     let (info, definition) = apis::version(caller.cx(), &instance_id, &version_id).await?;
     let mut body = definition_fields(&info.api_id, &definition);
     body.insert("id".into(), json!(info.api_id));
@@ -238,9 +236,9 @@ pub async fn show_version(
 
 pub async fn delete_version(
     gateway: InGateway,
-    Path((_, instance_id, version_id)): Path<(String, String, String)>,
+    Path((_, _, version_id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = gateway.allow(actions::apig::apis::offline).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::offline).await?;
     apis::delete_version(caller.cx(), &instance_id, &version_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -255,10 +253,10 @@ pub struct RuntimeQuery {
 pub async fn runtime(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, instance_id, api_id)): Path<(String, String, String)>,
+    Path((_, _, api_id)): Path<(String, String, String)>,
     Query(query): Query<RuntimeQuery>,
 ) -> Reply {
-    let caller = gateway.allow(actions::apig::apis::get).await?;
+    let (caller, instance_id) = gateway.allow(act::apis::get).await?;
     let env_id = query
         .env_id
         .filter(|e| !e.is_empty())

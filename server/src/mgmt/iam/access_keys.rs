@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::model::iam::AccessKey;
-use app::model::permission::{actions, Action};
+use app::model::permission::{actions::iam as act, Action};
 use app::services::iam::access_keys;
 
 use super::json::iam_time;
@@ -52,7 +52,7 @@ pub async fn create(
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let option = request.credential;
-    let action = actions::iam::credentials::createCredential;
+    let action = act::credentials::createCredential;
     // A token or temporary key (short-lived, and stolen more easily than a password) mints
     // no permanent key for its own user without the permission administrators hold.
     let caller = if account.is_short_lived() && option.user_id == account.user_id() {
@@ -83,7 +83,7 @@ pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
     let owner = query
         .user_id
         .unwrap_or_else(|| account.user_id().to_owned());
-    let action = actions::iam::credentials::listCredentials;
+    let action = act::credentials::listCredentials;
     let caller = account.allow_unless_own(action, &owner).await?;
     let keys = access_keys::list(caller.cx(), &owner).await?;
     Ok(Json(
@@ -108,7 +108,7 @@ pub async fn show(
     account: InAccount,
     Path(access_key): Path<String>,
 ) -> Reply {
-    let action = actions::iam::credentials::getCredential;
+    let action = act::credentials::getCredential;
     let (_, key) = owned(&state, account, &access_key, action).await?;
     Ok(Json(json!({ "credential": credential_shown(&key) })))
 }
@@ -130,7 +130,7 @@ pub async fn update(
     Path(access_key): Path<String>,
     Body(request): Body<UpdateRequest>,
 ) -> Reply {
-    let action = actions::iam::credentials::updateCredential;
+    let action = act::credentials::updateCredential;
     let (caller, _) = owned(&state, account, &access_key, action).await?;
     let option = request.credential;
     let key = access_keys::update(
@@ -148,7 +148,7 @@ pub async fn delete(
     account: InAccount,
     Path(access_key): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let action = actions::iam::credentials::deleteCredential;
+    let action = act::credentials::deleteCredential;
     let (caller, _) = owned(&state, account, &access_key, action).await?;
     access_keys::delete(caller.cx(), &access_key).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,7 +4,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::model::permission::actions;
+use app::model::permission::actions::iam as act;
 use app::model::ProjectRef;
 use app::services::caller::Caller;
 use app::services::iam::projects;
@@ -54,7 +54,7 @@ pub struct ListQuery {
 const MAX_PROJECTS_PAGE: i64 = 5000;
 
 pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
-    let caller = account.allow(actions::iam::projects::list).await?;
+    let caller = account.allow(act::projects::list).await?;
     // Every project is enabled, none is a domain, and each has the account as its parent.
     let matching: Vec<ProjectRef> = projects::list(&caller.pool, &caller.account_id)
         .await?
@@ -72,7 +72,7 @@ pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
 }
 
 pub async fn show(account: InAccount, Path(project_id): Path<String>) -> Reply {
-    let caller = account.allow(actions::iam::projects::get).await?;
+    let caller = account.allow(act::projects::get).await?;
     let found = projects::find(&caller.pool, &caller.account_id, &project_id)
         .await
         .map_err(|_| {
@@ -100,7 +100,7 @@ pub async fn create(
     account: InAccount,
     Body(request): Body<ProjectRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = account.allow(actions::iam::projects::create).await?;
+    let caller = account.allow(act::projects::create).await?;
     let option = request.project;
     let created = projects::create(
         caller.cx(),
@@ -120,7 +120,7 @@ pub async fn update(
     Path(project_id): Path<String>,
     Body(request): Body<ProjectRequest>,
 ) -> Reply {
-    let caller = account.allow(actions::iam::projects::update).await?;
+    let caller = account.allow(act::projects::update).await?;
     let option = request.project;
     let updated = projects::update(
         caller.cx(),
@@ -138,7 +138,7 @@ pub async fn list_for_user(account: InAccount, Path(user_id): Path<String>) -> R
     let caller = if user_id == account.user_id() {
         account.as_self()
     } else {
-        account.allow(actions::iam::projects::list).await?
+        account.allow(act::projects::list).await?
     };
     app::services::iam::users::get(caller.cx(), &user_id).await?;
     let all = projects::list(&caller.pool, &caller.account_id).await?;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::model::iam::PermissionPolicy;
-use app::model::permission::{actions, Action};
+use app::model::permission::{actions::iam as act, Action};
 use app::services::caller::Caller;
 use app::services::{iam::permissions, iam::user_groups};
 
@@ -107,7 +107,7 @@ const MAX_ROLES_PAGE: i64 = 300;
 
 /// `GET /v3/roles`: the system roles and policies, or with `domain_id` the account's own.
 pub async fn list_system(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
-    let caller = account.allow(actions::iam::policies::list).await?;
+    let caller = account.allow(act::policies::list).await?;
     one_of(
         "permission_type",
         query.permission_type.as_deref(),
@@ -154,9 +154,7 @@ pub async fn list_system(account: InAccount, Query(query): Query<ListQuery>) -> 
 }
 
 pub async fn show(account: InAccount, Path(role_id): Path<String>) -> Reply {
-    let caller = account
-        .allow_on(actions::iam::policies::get, &role_id)
-        .await?;
+    let caller = account.allow_on(act::policies::get, &role_id).await?;
     let found = permissions::get(caller.cx(), &role_id).await?;
     Ok(Json(json!({ "role": role(&caller, &found) })))
 }
@@ -204,10 +202,7 @@ impl GrantPath {
 /// shape of inherited roles (no `domain_id`).
 pub async fn list_granted(account: InAccount, uri: Uri, Path(at): Path<GrantPath>) -> Reply {
     let (caller, place) = at
-        .allowed(
-            account,
-            actions::iam::permissions::listRolesForGroupOnProject,
-        )
+        .allowed(account, act::permissions::listRolesForGroupOnProject)
         .await?;
     let inherited = uri.path().starts_with("/v3/OS-INHERIT/");
     let mut items = Vec::new();
@@ -234,10 +229,7 @@ pub async fn list_granted(account: InAccount, uri: Uri, Path(at): Path<GrantPath
 /// `PUT` of a grant path: the policy granted to the group where the path says.
 pub async fn grant(account: InAccount, Path(at): Path<GrantPath>) -> Result<StatusCode, ApiError> {
     let (caller, place) = at
-        .allowed(
-            account,
-            actions::iam::permissions::grantRoleToGroupOnProject,
-        )
+        .allowed(account, act::permissions::grantRoleToGroupOnProject)
         .await?;
     user_groups::grant(caller.cx(), &at.group_id, &at.role_id, place.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -249,10 +241,7 @@ pub async fn check_grant(
     Path(at): Path<GrantPath>,
 ) -> Result<StatusCode, ApiError> {
     let (caller, place) = at
-        .allowed(
-            account,
-            actions::iam::permissions::checkRoleForGroupOnProject,
-        )
+        .allowed(account, act::permissions::checkRoleForGroupOnProject)
         .await?;
     let policy = permissions::get(caller.cx(), &at.role_id).await?;
     let granted = user_groups::grants(caller.cx(), &at.group_id)
@@ -275,10 +264,7 @@ pub async fn check_grant(
 /// `DELETE` of a grant path.
 pub async fn revoke(account: InAccount, Path(at): Path<GrantPath>) -> Result<StatusCode, ApiError> {
     let (caller, place) = at
-        .allowed(
-            account,
-            actions::iam::permissions::revokeRoleFromGroupOnProject,
-        )
+        .allowed(account, act::permissions::revokeRoleFromGroupOnProject)
         .await?;
     let policy = permissions::get(caller.cx(), &at.role_id).await?;
     user_groups::revoke(caller.cx(), &at.group_id, &policy.id, place.as_deref()).await?;
@@ -302,7 +288,7 @@ pub async fn create_custom(
     account: InAccount,
     Body(request): Body<CustomRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = account.allow(actions::iam::policies::create).await?;
+    let caller = account.allow(act::policies::create).await?;
     let option = request.role;
     let document = option.policy.map(|p| p.to_string()).unwrap_or_default();
     let created = permissions::create(
@@ -326,7 +312,7 @@ pub struct CustomQuery {
 }
 
 pub async fn list_custom(account: InAccount, Query(query): Query<CustomQuery>) -> Reply {
-    let caller = account.allow(actions::iam::policies::list).await?;
+    let caller = account.allow(act::policies::list).await?;
     let custom = permissions::list_custom(caller.cx()).await?;
     let total = custom.len();
     let shown = keystone_page(custom, query.page, query.per_page, MAX_ROLES_PAGE)?;
@@ -341,9 +327,7 @@ pub async fn update_custom(
     Path(role_id): Path<String>,
     Body(request): Body<CustomRequest>,
 ) -> Reply {
-    let caller = account
-        .allow_on(actions::iam::policies::update, &role_id)
-        .await?;
+    let caller = account.allow_on(act::policies::update, &role_id).await?;
     let option = request.role;
     let document = option.policy.map(|p| p.to_string());
     let updated = permissions::update(
@@ -361,9 +345,7 @@ pub async fn delete_custom(
     account: InAccount,
     Path(role_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = account
-        .allow_on(actions::iam::policies::delete, &role_id)
-        .await?;
+    let caller = account.allow_on(act::policies::delete, &role_id).await?;
     permissions::delete(caller.cx(), &role_id).await?;
     Ok(StatusCode::OK)
 }

@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use app::error::AppError;
-use app::model::permission::actions;
+use app::model::permission::actions::iam as act;
 use app::model::ProjectRef;
 use app::services::caller::{Caller, Channel};
 use app::services::iam::tokens::TokenInfo;
@@ -252,9 +252,7 @@ pub async fn validate(
         .await?
         .ok_or_else(missing)?;
     if info.user_id != account.user_id() {
-        account
-            .allow_on(actions::iam::users::get, &info.user_id)
-            .await?;
+        account.allow_on(act::users::get, &info.user_id).await?;
     }
     let owner = tokens::caller_for(
         &state.pool,

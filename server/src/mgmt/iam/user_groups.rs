@@ -4,7 +4,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::model::permission::actions;
+use app::model::permission::actions::iam as act;
 use app::services::iam::user_groups;
 
 use super::json::{collection_links, group, in_account, user, UserShape};
@@ -27,7 +27,7 @@ pub async fn create(
     account: InAccount,
     Body(request): Body<GroupRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = account.allow(actions::iam::groups::create).await?;
+    let caller = account.allow(act::groups::create).await?;
     let name = request.group.name.unwrap_or_default();
     let created = user_groups::create(
         caller.cx(),
@@ -49,7 +49,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
-    let caller = account.allow(actions::iam::groups::list).await?;
+    let caller = account.allow(act::groups::list).await?;
     let all = match in_account(&caller, query.domain_id.as_deref()) {
         true => user_groups::list(caller.cx(), query.name.as_deref()).await?,
         false => Vec::new(),
@@ -61,9 +61,7 @@ pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
 }
 
 pub async fn show(account: InAccount, Path(group_id): Path<String>) -> Reply {
-    let caller = account
-        .allow_on(actions::iam::groups::get, &group_id)
-        .await?;
+    let caller = account.allow_on(act::groups::get, &group_id).await?;
     let found = user_groups::get(caller.cx(), &group_id).await?;
     Ok(Json(json!({ "group": group(&caller, &found) })))
 }
@@ -73,9 +71,7 @@ pub async fn update(
     Path(group_id): Path<String>,
     Body(request): Body<GroupRequest>,
 ) -> Reply {
-    let caller = account
-        .allow_on(actions::iam::groups::update, &group_id)
-        .await?;
+    let caller = account.allow_on(act::groups::update, &group_id).await?;
     let updated = user_groups::update(
         caller.cx(),
         &group_id,
@@ -90,17 +86,13 @@ pub async fn delete(
     account: InAccount,
     Path(group_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = account
-        .allow_on(actions::iam::groups::delete, &group_id)
-        .await?;
+    let caller = account.allow_on(act::groups::delete, &group_id).await?;
     user_groups::delete(caller.cx(), &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn members(account: InAccount, Path(group_id): Path<String>) -> Reply {
-    let caller = account
-        .allow_on(actions::iam::users::list, &group_id)
-        .await?;
+    let caller = account.allow_on(act::users::list, &group_id).await?;
     let found = user_groups::members(caller.cx(), &group_id).await?;
     let items: Vec<Value> = found
         .iter()
@@ -112,9 +104,7 @@ pub async fn members(account: InAccount, Path(group_id): Path<String>) -> Reply 
 }
 
 pub async fn list_for_user(account: InAccount, Path(user_id): Path<String>) -> Reply {
-    let caller = account
-        .allow_on(actions::iam::groups::list, &user_id)
-        .await?;
+    let caller = account.allow_on(act::groups::list, &user_id).await?;
     let found = user_groups::groups_of_user(caller.cx(), &user_id).await?;
     let items: Vec<Value> = found.iter().map(|g| group(&caller, g)).collect();
     Ok(Json(
@@ -126,9 +116,7 @@ pub async fn add_member(
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = account
-        .allow_on(actions::iam::groups::addUser, &group_id)
-        .await?;
+    let caller = account.allow_on(act::groups::addUser, &group_id).await?;
     user_groups::add_member(caller.cx(), &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -137,9 +125,7 @@ pub async fn check_member(
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = account
-        .allow_on(actions::iam::groups::get, &group_id)
-        .await?;
+    let caller = account.allow_on(act::groups::get, &group_id).await?;
     if user_groups::is_member(caller.cx(), &group_id, &user_id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -154,9 +140,7 @@ pub async fn remove_member(
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = account
-        .allow_on(actions::iam::groups::removeUser, &group_id)
-        .await?;
+    let caller = account.allow_on(act::groups::removeUser, &group_id).await?;
     user_groups::remove_member(caller.cx(), &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

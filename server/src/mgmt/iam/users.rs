@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use app::model::iam::{NewUser, UserChange};
 use app::model::paging::{Page, SortOrder};
-use app::model::permission::actions;
+use app::model::permission::actions::iam as act;
 use app::services::iam::users;
 
 use super::json::{collection_links, in_account, user, UserShape};
@@ -48,7 +48,7 @@ pub async fn create(
     Body(request): Body<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneCreated, UserShape::Created);
-    let caller = account.allow(actions::iam::users::create).await?;
+    let caller = account.allow(act::users::create).await?;
     let created = users::create(caller.cx(), &request.user.into_new_user()).await?;
     Ok((
         StatusCode::CREATED,
@@ -74,7 +74,7 @@ pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
             "Portico's passwords do not expire, so users cannot be filtered by expiry",
         ));
     }
-    let caller = account.allow(actions::iam::users::list).await?;
+    let caller = account.allow(act::users::list).await?;
     let (_, all) = users::list(
         caller.cx(),
         None,
@@ -97,7 +97,7 @@ pub async fn list(account: InAccount, Query(query): Query<ListQuery>) -> Reply {
 /// `GET /v3/users/{user_id}` and `GET /v3.0/OS-USER/users/{user_id}`
 pub async fn show(account: InAccount, Path(user_id): Path<String>, uri: Uri) -> Reply {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneShown, UserShape::Shown);
-    let caller = account.allow_on(actions::iam::users::get, &user_id).await?;
+    let caller = account.allow_on(act::users::get, &user_id).await?;
     let found = users::get(caller.cx(), &user_id).await?;
     Ok(Json(json!({ "user": user(&caller, &found, shape) })))
 }
@@ -125,9 +125,7 @@ pub async fn update(
     Body(request): Body<UpdateRequest>,
 ) -> Reply {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneUpdated, UserShape::Updated);
-    let caller = account
-        .allow_on(actions::iam::users::update, &user_id)
-        .await?;
+    let caller = account.allow_on(act::users::update, &user_id).await?;
     let option = request.user;
     let change = UserChange {
         name: option.name,
@@ -146,9 +144,7 @@ pub async fn delete(
     account: InAccount,
     Path(user_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = account
-        .allow_on(actions::iam::users::delete, &user_id)
-        .await?;
+    let caller = account.allow_on(act::users::delete, &user_id).await?;
     users::delete(caller.cx(), &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -172,7 +168,7 @@ pub async fn change_password(
 ) -> Result<StatusCode, ApiError> {
     if user_id != account.user_id() {
         return Err(ApiError::from(app::error::AppError::forbidden(
-            actions::iam::users::update.name(),
+            act::users::update.name(),
         )));
     }
     let caller = account.as_self();
@@ -204,9 +200,7 @@ pub async fn update_information(
     let caller = if user_id == account.user_id() {
         account.as_self()
     } else {
-        account
-            .allow_on(actions::iam::users::update, &user_id)
-            .await?
+        account.allow_on(act::users::update, &user_id).await?
     };
     let change = UserChange {
         email: request.user.email,
