@@ -33,20 +33,36 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="muted"><span class="spinner" aria-hidden="true"></span>" Loading…"</p> }
 }
 
-/// Bumps `refresh` each time `action` succeeds, so the page reloads the user.
+/// Runs `then` each time `action` is answered, whatever the answer.
+pub fn after_each<S>(action: ServerAction<S>, then: impl Fn() + 'static)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Effect::watch(move || action.version().get(), move |_, _, _| then(), false);
+}
+
+/// Runs `then` each time `action` succeeds; a refusal leaves the page (and the form
+/// showing the error) as it is.
+pub fn on_success<S>(action: ServerAction<S>, then: impl Fn() + 'static)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    after_each(action, move || {
+        if action.value().with_untracked(|v| matches!(v, Some(Ok(_)))) {
+            then();
+        }
+    });
+}
+
+/// Bumps `refresh` each time `action` succeeds, so the page loads what changed.
 pub fn refresh_on_success<S>(action: ServerAction<S>, refresh: RwSignal<u32>)
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
-    Effect::new(move |_| {
-        if action
-            .value()
-            .with(|outcome| matches!(outcome, Some(Ok(_))))
-        {
-            refresh.update(|n| *n += 1);
-        }
-    });
+    on_success(action, move || refresh.update(|n| *n += 1));
 }
 
 /// The error of an action's last run, if it failed.

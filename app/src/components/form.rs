@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::feedback::failure;
+use super::feedback::{failure, on_success};
 use crate::error::AppError;
 
 /// A labelled input whose error (if any) is announced and shown beneath it.
@@ -86,6 +86,7 @@ pub fn TextField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(optional)] multiline: bool,
 ) -> impl IntoView {
     let described = described_by(id, hint.is_some(), error);
@@ -109,6 +110,7 @@ pub fn TextField(
                 name=id
                 type=input_type
                 autocomplete=autocomplete
+                placeholder=placeholder
                 aria-invalid=invalid
                 aria-describedby=described
                 prop:value=move || value.get()
@@ -124,6 +126,22 @@ pub fn TextField(
             {hint_and_error(id, hint, error)}
         </div>
     }
+}
+
+/// Select options from `(value, label)` pairs.
+pub fn choices(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(value, label)| ((*value).to_owned(), (*label).to_owned()))
+        .collect()
+}
+
+/// Select options whose labels are their values.
+pub fn options(values: &[&str]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|v| ((*v).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 /// A labelled select bound to `value`; `options` are `(value, label)`.
@@ -298,11 +316,9 @@ where
 
     /// Empties the form (`reset`) each time the server accepts it.
     pub fn on_success(self, reset: impl Fn() + 'static) {
-        Effect::new(move |_| {
-            if self.action.value().with(|v| matches!(v, Some(Ok(_)))) {
-                reset();
-                self.attempted.set(false);
-            }
+        on_success(self.action, move || {
+            reset();
+            self.attempted.set(false);
         });
     }
 }

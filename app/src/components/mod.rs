@@ -6,6 +6,7 @@ pub mod feedback;
 pub mod form;
 pub mod heading;
 pub mod pager;
+pub mod route;
 pub mod shell;
 pub mod stepper;
 pub mod table;

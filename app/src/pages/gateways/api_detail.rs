@@ -4,7 +4,7 @@
 //! earlier version from the history. Deleting asks first.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use super::api_debug::DebugPanel;
 use super::apis::{live_badges, route_label};
@@ -14,6 +14,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, ConfirmDialog, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
+use crate::components::route::path_param;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::model::api::{ApiDefinition, BackendParam, Publication, ReqParam, VersionInfo};
@@ -57,9 +58,8 @@ impl Tab {
 
 #[component]
 pub fn ApiDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let api_id = Memo::new(move |_| params.read().get("api_id").unwrap_or_default());
+    let gateway_id = path_param("id");
+    let api_id = path_param("api_id");
     let refresh = RwSignal::new(0_u32);
     // The open tab is in the address (`?tab=debug`, where the Open-an-API wizard's last
     // step links), so a reload, a link or a page without JavaScript opens the same tab.

@@ -3,7 +3,6 @@
 //! belongs to the gateway and stays.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::api_groups::{list_api_groups, CreateApiGroup, DeleteApiGroup, GroupsView};
 use crate::components::copy::CopyButton;
@@ -12,6 +11,7 @@ use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Load
 use crate::components::form::{Sending, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
+use crate::components::route::path_param;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
 use crate::error::AppError;
@@ -21,8 +21,7 @@ use crate::model::permission::actions;
 
 #[component]
 pub fn GatewayGroupsPage() -> impl IntoView {
-    let params = use_params_map();
-    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let gateway_id = path_param("id");
     let list = ListState::new();
     let refresh = RwSignal::new(0_u32);
     let create = ServerAction::<CreateApiGroup>::new();

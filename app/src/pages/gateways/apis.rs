@@ -3,13 +3,14 @@
 //! differs from what is live; the way into the "Open an API" wizard.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::transfer::{ExportCard, ImportCard};
 use crate::api::apis::{list_apis, ApisView, BatchApis, BatchResult};
-use crate::components::feedback::{failure, ErrorBanner, Loading};
+use crate::components::feedback::{failure, on_success, ErrorBanner, Loading};
 use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
+use crate::components::route::path_param;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, EmptyState, ListState, Selection, TableSearch};
 use crate::model::api::ApiInfo;
@@ -45,9 +46,8 @@ pub fn live_badges(api: &ApiInfo) -> impl IntoView {
 #[component]
 pub fn GatewayApisPage() -> impl IntoView {
     let shell = use_shell();
-    let params = use_params_map();
     let query = use_query_map();
-    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let gateway_id = path_param("id");
     let list = ListState::new();
     // `?group=` comes from links such as a group's "See its APIs".
     let group = RwSignal::new(query.read_untracked().get("group").unwrap_or_default());
@@ -75,11 +75,9 @@ pub fn GatewayApisPage() -> impl IntoView {
     // causes.
     let batch = ServerAction::<BatchApis>::new();
     let last_online = RwSignal::new(true);
-    Effect::new(move |_| {
-        if batch.value().with(|v| matches!(v, Some(Ok(_)))) {
-            chosen.set(Vec::new());
-            refresh.update(|n| *n += 1);
-        }
+    on_success(batch, move || {
+        chosen.set(Vec::new());
+        refresh.update(|n| *n += 1);
     });
     view! {
         <Title text="APIs"/>

@@ -4,7 +4,6 @@
 //! unbinding after a confirmation.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::domains::{
     group_domains, BindDomain, GroupDomainsView, LinkDomainCertificate, UnbindDomain,
@@ -15,6 +14,7 @@ use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{field_errors, SelectField, Sending, TextField};
 use crate::components::heading::ScopedHeading;
+use crate::components::route::path_param;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::error::AppError;
@@ -41,9 +41,8 @@ fn days_between(today: &str, until: &str) -> Option<i64> {
 
 #[component]
 pub fn GroupDomainsPage() -> impl IntoView {
-    let params = use_params_map();
-    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let group_id = Memo::new(move |_| params.read().get("group_id").unwrap_or_default());
+    let gateway_id = path_param("id");
+    let group_id = path_param("group_id");
     let refresh = RwSignal::new(0_u32);
     let bind = ServerAction::<BindDomain>::new();
     let unbind = ServerAction::<UnbindDomain>::new();

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::api_groups::{
     list_environments, list_variables, CreateEnvironment, CreateVariable, DeleteEnvironment,
@@ -15,6 +14,7 @@ use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{SelectField, Sending, TextField};
 use crate::components::heading::ScopedHeading;
+use crate::components::route::path_param;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::error::AppError;
@@ -27,8 +27,7 @@ use crate::model::permission::actions;
 
 #[component]
 pub fn GatewayEnvironmentsPage() -> impl IntoView {
-    let params = use_params_map();
-    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let gateway_id = path_param("id");
     let refresh = RwSignal::new(0_u32);
     let create = ServerAction::<CreateEnvironment>::new();
     let delete = ServerAction::<DeleteEnvironment>::new();

@@ -4,7 +4,6 @@
 //! in signals the wizard owns, so Back and Next keep it; each step is checked with the same
 //! rules the server applies; nothing is created until the review step sends it all.
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 mod edit;
 mod review;
@@ -18,6 +17,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::SelectField;
+use crate::components::route::path_param;
 use crate::components::wizard::{
     follow, review_section, Flow, ReviewForm as ReviewFrame, StepForm, WizardPage,
 };
@@ -466,8 +466,7 @@ impl Flow for Wizard {
 
 #[component]
 pub fn OpenApiWizard() -> impl IntoView {
-    let params = use_params_map();
-    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let gateway_id = path_param("id");
     let scope = Resource::new(move || gateway_id.get(), load_scope);
     let wizard = Wizard {
         gateway_id,

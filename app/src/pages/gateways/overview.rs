@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use crate::components::form::FormActions;
+use crate::components::route::path_param;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use serde_json::json;
 
 mod cards;
@@ -18,7 +19,7 @@ use crate::api::gateways::{
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, Removal};
-use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
+use crate::components::feedback::{failure, on_success, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{SelectField, Sending, TextField};
 use crate::components::shell::use_shell;
 use crate::error::AppError;
@@ -42,8 +43,7 @@ struct Actions {
 
 #[component]
 pub fn GatewayOverviewPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let id = path_param("id");
     let refresh = RwSignal::new(0_u32);
     let actions = Actions {
         update: ServerAction::new(),
@@ -189,11 +189,7 @@ fn DetailsCard(
             }
         })
     };
-    Effect::new(move |_| {
-        if update.value().with(|v| matches!(v, Some(Ok(_)))) {
-            editing.set(false);
-        }
-    });
+    on_success(update, move || editing.set(false));
     let window = format!(
         "{} – {} UTC",
         &gateway.maintain_begin[..5.min(gateway.maintain_begin.len())],
@@ -246,11 +242,7 @@ fn ParametersCard(
     can_set: bool,
 ) -> impl IntoView {
     let editing = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if set.value().with(|v| matches!(v, Some(Ok(_)))) {
-            editing.set(None);
-        }
-    });
+    on_success(set, move || editing.set(None));
     let rows = FEATURES
         .iter()
         .filter_map(|spec| {

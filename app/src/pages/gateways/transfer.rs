@@ -8,7 +8,7 @@ use crate::api::api_groups::create_api_group;
 use crate::api::apis::GatewayScope;
 use crate::api::openapi::{export_apis, import_api_item, preview_import};
 use crate::components::feedback::ErrorBanner;
-use crate::components::form::{CheckboxField, SelectField};
+use crate::components::form::{choices, CheckboxField, SelectField};
 use crate::components::table::{Column, DataTable};
 use crate::error::AppError;
 use crate::model::gateway::counted;
@@ -237,10 +237,7 @@ pub fn ExportCard(gateway_id: String, scope: GatewayScope) -> impl IntoView {
             }
         });
     };
-    let formats = vec![
-        ("json".to_owned(), "JSON".to_owned()),
-        ("yaml".to_owned(), "YAML".to_owned()),
-    ];
+    let formats = choices(&[("json", "JSON"), ("yaml", "YAML")]);
     view! {
         <section class="card">
             <h2>"Export to OpenAPI"</h2>

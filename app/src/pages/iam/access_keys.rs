@@ -2,16 +2,15 @@
 //! is shown once, right after it is created; keys can be disabled, enabled and deleted.
 use leptos::prelude::*;
 
-use crate::components::form::FormActions;
+use crate::components::form::{FormActions, Sending, TextField};
 
 use crate::components::heading::PageHeader;
 
 use super::secret::NewKeyDetails;
 use super::user_keys::{key_id_column, key_status_column};
-use super::widgets::{banner_error, field_message};
 use crate::api::iam::{list_access_keys, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
 use crate::components::dialog::{ConfirmDelete, Removal};
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::{after_each, ErrorBanner, Loading};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::error::AppError;
@@ -38,19 +37,12 @@ pub fn AccessKeysPage() -> impl IntoView {
         },
         false,
     );
-    Effect::watch(
-        move || (set_status.version().get(), delete.version().get()),
-        move |_, _, _| refresh.update(|n| *n += 1),
-        false,
-    );
+    after_each(set_status, move || refresh.update(|n| *n += 1));
+    after_each(delete, move || refresh.update(|n| *n += 1));
     let keys = Resource::new(move || refresh.get(), |_| list_access_keys(String::new()));
     let deleting = RwSignal::new(None::<AccessKey>);
     let dialog_open = RwSignal::new(false);
-    Effect::watch(
-        move || delete.version().get(),
-        move |_, _, _| dialog_open.set(false),
-        false,
-    );
+    after_each(delete, move || dialog_open.set(false));
     let change_error = Signal::derive(move || {
         delete
             .value()
@@ -204,45 +196,27 @@ fn CreateKeyForm(
     on_cancel: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     let description = RwSignal::new(String::new());
-    let local_error = RwSignal::new(None::<AppError>);
     create.clear();
-    let error = Signal::derive(move || {
-        local_error
-            .get()
-            .or_else(|| create.value().get().and_then(Result::err))
-    });
-    let description_error = move || field_message(error.get(), "description");
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let description = description.get_untracked();
-        match validate_description("description", &description) {
-            Err(problem) => local_error.set(Some(problem)),
-            Ok(()) => {
-                local_error.set(None);
-                create.dispatch(CreateAccessKey {
-                    user_id: String::new(),
-                    description,
-                });
-            }
-        }
+    let errors = move || -> Vec<AppError> {
+        validate_description("description", &description.get())
+            .err()
+            .into_iter()
+            .collect()
+    };
+    let form = Sending::new(create, errors);
+    let submit = move |ev| {
+        form.send(ev, || CreateAccessKey {
+            user_id: String::new(),
+            description: description.get_untracked(),
+        })
     };
     view! {
         <section class="card">
             <h2>"Create access key"</h2>
-            <ErrorBanner error=Signal::derive(move || banner_error(error.get(), &["description"]))/>
+            <ErrorBanner error=form.general()/>
             <form class="form" novalidate on:submit=submit>
-                <div class="field" class:has-error=move || description_error().is_some()>
-                    <label for="key-description">"Description (optional)"</label>
-                    <input
-                        id="key-description"
-                        type="text"
-                        autocomplete="off"
-                        placeholder="What uses this key, e.g. CI deployments"
-                        aria-invalid=move || description_error().is_some().to_string()
-                        bind:value=description
-                    />
-                    {move || description_error().map(|message| view! { <p class="field-error">{message}</p> })}
-                </div>
+                <TextField label="Description (optional)" id="key-description" value=description
+                    error=form.field_error("description") placeholder="What uses this key, e.g. CI deployments"/>
                 <FormActions label="Create" busy="Creating…" pending=create.pending()
                     on_cancel=Callback::new(move |()| on_cancel())/>
             </form>

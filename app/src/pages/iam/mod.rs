@@ -11,7 +11,6 @@ mod user_group_permissions;
 pub mod user_groups;
 mod user_keys;
 pub mod users;
-mod widgets;
 pub mod wizard;
 mod wizard_done;
 mod wizard_steps;

@@ -2,17 +2,19 @@
 //! in IAM's JSON policy language with an editor that checks them as the user types.
 use leptos::prelude::*;
 
-use crate::components::form::FormActions;
+use crate::components::form::{FormActions, Sending, TextField};
 
 use crate::components::heading::PageHeader;
 
 use super::policy_editor::{PolicyEditor, TEMPLATE};
-use super::widgets::{banner_error, field_message};
 use crate::api::iam::{list_policies, policy_holders, DeletePolicy, SavePolicy};
 use crate::components::dialog::{ConfirmDelete, Removal};
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::{
+    after_each, on_success, refresh_on_success, ErrorBanner, Loading,
+};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
+use crate::error::AppError;
 use crate::model::iam::{validate_description, PermissionPolicy};
 use crate::model::permission::actions;
 use crate::model::permission::parse;
@@ -33,35 +35,15 @@ pub fn PoliciesPage() -> impl IntoView {
     let save = ServerAction::<SavePolicy>::new();
     let delete = ServerAction::<DeletePolicy>::new();
     // Reloaded after a successful change only, so a refused save keeps the form as it is.
-    let refresh = RwSignal::new(0_usize);
-    Effect::watch(
-        move || save.version().get(),
-        move |_, _, _| {
-            if matches!(save.value().get_untracked(), Some(Ok(_))) {
-                refresh.update(|n| *n += 1);
-            }
-        },
-        false,
-    );
-    Effect::watch(
-        move || delete.version().get(),
-        move |_, _, _| {
-            if matches!(delete.value().get_untracked(), Some(Ok(()))) {
-                refresh.update(|n| *n += 1);
-            }
-        },
-        false,
-    );
+    let refresh = RwSignal::new(0_u32);
+    refresh_on_success(save, refresh);
+    refresh_on_success(delete, refresh);
     let policies = Resource::new(move || refresh.get(), |_| list_policies());
     let search = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<Editing>);
     let deleting = RwSignal::new(None::<PermissionPolicy>);
     let dialog_open = RwSignal::new(false);
-    Effect::watch(
-        move || delete.version().get(),
-        move |_, _, _| dialog_open.set(false),
-        false,
-    );
+    after_each(delete, move || dialog_open.set(false));
     let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
     let edit = Callback::new(move |what: Editing| {
         editing.set(Some(what));
@@ -279,15 +261,16 @@ fn CustomTable(
 }
 
 /// A policy name's rule, checked before saving (the server checks it again).
-fn name_problem(name: &str) -> Option<String> {
+fn validate_policy_name(name: &str) -> Result<(), AppError> {
     if name.trim().is_empty() {
-        Some("Enter a policy name.".to_owned())
+        Err(AppError::invalid("name", "Enter a policy name."))
     } else if name.chars().count() > MAX_POLICY_NAME {
-        Some(format!(
-            "A policy name has at most {MAX_POLICY_NAME} characters."
+        Err(AppError::invalid(
+            "name",
+            format!("A policy name has at most {MAX_POLICY_NAME} characters."),
         ))
     } else {
-        None
+        Ok(())
     }
 }
 
@@ -314,7 +297,6 @@ fn PolicyForm(
     let description = RwSignal::new(initial.1);
     let document = RwSignal::new(initial.2);
     let problem = Memo::new(move |_| document.with(|text| parse(text).err()));
-    let tried = RwSignal::new(false);
     save.clear();
     // A new edit makes the last answer of the server stale.
     Effect::watch(
@@ -322,85 +304,41 @@ fn PolicyForm(
         move |_, _, _| save.clear(),
         false,
     );
-    Effect::watch(
-        move || save.version().get(),
-        move |_, _, _| {
-            if matches!(save.value().get_untracked(), Some(Ok(_))) {
-                on_close();
-            }
-        },
-        false,
-    );
-    let server_error = move || save.value().get().and_then(Result::err);
-    let name_error = Signal::derive(move || {
-        tried
-            .get()
-            .then(|| name.with(|name| name_problem(name)))
-            .flatten()
-            .or_else(|| field_message(server_error(), "name"))
-    });
-    let description_error = Signal::derive(move || {
-        tried
-            .get()
-            .then(|| {
-                description.with(|text| {
-                    validate_description("description", text)
-                        .err()
-                        .map(|e| e.to_string())
-                })
-            })
-            .flatten()
-            .or_else(|| field_message(server_error(), "description"))
-    });
-    let document_error = Signal::derive(move || field_message(server_error(), "document"));
-    let banner =
-        Signal::derive(move || banner_error(server_error(), &["name", "description", "document"]));
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        tried.set(true);
-        let (name, description, document) = (
-            name.get_untracked(),
-            description.get_untracked(),
-            document.get_untracked(),
-        );
-        let valid = name_problem(&name).is_none()
-            && validate_description("description", &description).is_ok()
-            && problem.get_untracked().is_none();
-        if valid {
-            save.dispatch(SavePolicy {
-                policy_id: policy_id.clone(),
-                name,
-                description,
-                document,
-            });
-        }
+    on_success(save, on_close);
+    let errors = move || -> Vec<AppError> {
+        [
+            validate_policy_name(&name.get()),
+            validate_description("description", &description.get()),
+            problem.get().map_or(Ok(()), |p| {
+                Err(AppError::invalid("document", p.to_string()))
+            }),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect()
     };
+    let form = Sending::new(save, errors);
+    let submit = move |ev| {
+        form.send(ev, || SavePolicy {
+            policy_id: policy_id.clone(),
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            document: document.get_untracked(),
+        })
+    };
+    let document_error = Signal::derive(move || {
+        form.refused()
+            .get()
+            .filter(|e| e.field() == Some("document"))
+            .map(|e| e.to_string())
+    });
     view! {
         <form class="form card" novalidate on:submit=submit>
             <h3>{heading}</h3>
-            <ErrorBanner error=banner/>
-            <div class="field" class:has-error=move || name_error.get().is_some()>
-                <label for="policy-name">"Name"</label>
-                <input
-                    id="policy-name"
-                    type="text"
-                    autocomplete="off"
-                    aria-invalid=move || name_error.get().is_some().to_string()
-                    bind:value=name
-                />
-                {move || name_error.get().map(|message| view! { <p class="field-error">{message}</p> })}
-            </div>
-            <div class="field" class:has-error=move || description_error.get().is_some()>
-                <label for="policy-description">"Description (optional)"</label>
-                <input
-                    id="policy-description"
-                    type="text"
-                    autocomplete="off"
-                    aria-invalid=move || description_error.get().is_some().to_string()
-                    bind:value=description
-                />
-                {move || description_error.get().map(|message| view! { <p class="field-error">{message}</p> })}
-            </div>
+            <ErrorBanner error=form.general()/>
+            <TextField label="Name" id="policy-name" value=name error=form.field_error("name")/>
+            <TextField label="Description (optional)" id="policy-description" value=description
+                error=form.field_error("description")/>
             <PolicyEditor document problem server_error=document_error/>
             <FormActions label="Save" busy="Saving…" pending=save.pending()
                 blocked=Signal::derive(move || problem.get().is_some())
@@ -495,8 +433,8 @@ mod tests {
 
     #[test]
     fn names_need_one_to_64_characters() {
-        assert!(name_problem("  ").is_some());
-        assert!(name_problem(&"p".repeat(65)).is_some());
-        assert!(name_problem("apig-readers").is_none());
+        assert!(validate_policy_name("  ").is_err());
+        assert!(validate_policy_name(&"p".repeat(65)).is_err());
+        assert!(validate_policy_name("apig-readers").is_ok());
     }
 }

@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 
 use crate::components::form::FormActions;
+use crate::components::route::path_param;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use super::fields::{access_mode_label, AccessModeField};
 use super::user_keys::{AccessKeysCard, KeyActions};
@@ -15,7 +16,7 @@ use crate::api::iam::{get_user, DeleteUser, UpdateUser};
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, Removal};
-use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
+use crate::components::feedback::{failure, on_success, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{CheckboxField, Sending, TextField};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
@@ -34,8 +35,7 @@ struct UserActions {
 
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let user_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let user_id = path_param("id");
     let refresh = RwSignal::new(0_u32);
     let actions = UserActions {
         edit: ServerAction::new(),
@@ -328,12 +328,10 @@ fn PasswordCard(
     };
     let general_error = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
     let done = move || reset.value().with(|outcome| matches!(outcome, Some(Ok(_))));
-    Effect::new(move |_| {
-        if done() {
-            password.set(String::new());
-            confirm.set(String::new());
-            attempted.set(false);
-        }
+    on_success(reset, move || {
+        password.set(String::new());
+        confirm.set(String::new());
+        attempted.set(false);
     });
     let pending = reset.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {

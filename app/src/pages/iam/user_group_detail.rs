@@ -2,7 +2,6 @@
 //! projects or in one, revoke). Removals are confirmed in a dialog that says what is lost.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::user_group_members::MembersCard;
 use super::user_group_permissions::{scope_phrase, PermissionsCard};
@@ -10,7 +9,8 @@ use super::user_groups::ADMIN_GROUP;
 use crate::api::iam::{get_group, AddMember, Grant as GrantPolicy, RemoveMember, Revoke};
 use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::{after_each, refresh_on_success, ErrorBanner, Loading};
+use crate::components::route::path_param;
 use crate::components::shell::use_shell;
 use crate::error::AppError;
 use crate::model::iam::{Grant, User, UserGroupDetail};
@@ -41,61 +41,20 @@ impl Changes {
         }
     }
 
-    /// Bumps `refresh` each time a change succeeds, so the group is loaded again. Failed
-    /// changes leave the page (and the form showing the error) as it is.
-    fn refresh_on_success(self, refresh: RwSignal<usize>) {
-        let bump = move || refresh.update(|n| *n += 1);
-        let Changes {
-            add,
-            remove,
-            grant,
-            revoke,
-        } = self;
-        Effect::watch(
-            move || add.version().get(),
-            move |_, _, _| {
-                if matches!(add.value().get_untracked(), Some(Ok(()))) {
-                    bump();
-                }
-            },
-            false,
-        );
-        Effect::watch(
-            move || remove.version().get(),
-            move |_, _, _| {
-                if matches!(remove.value().get_untracked(), Some(Ok(()))) {
-                    bump();
-                }
-            },
-            false,
-        );
-        Effect::watch(
-            move || grant.version().get(),
-            move |_, _, _| {
-                if matches!(grant.value().get_untracked(), Some(Ok(()))) {
-                    bump();
-                }
-            },
-            false,
-        );
-        Effect::watch(
-            move || revoke.version().get(),
-            move |_, _, _| {
-                if matches!(revoke.value().get_untracked(), Some(Ok(()))) {
-                    bump();
-                }
-            },
-            false,
-        );
+    /// Bumps `refresh` each time a change succeeds, so the group is loaded again.
+    fn refresh_on_success(self, refresh: RwSignal<u32>) {
+        refresh_on_success(self.add, refresh);
+        refresh_on_success(self.remove, refresh);
+        refresh_on_success(self.grant, refresh);
+        refresh_on_success(self.revoke, refresh);
     }
 }
 
 #[component]
 pub fn UserGroupDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let group_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let group_id = path_param("id");
     let changes = Changes::new();
-    let refresh = RwSignal::new(0_usize);
+    let refresh = RwSignal::new(0_u32);
     changes.refresh_on_success(refresh);
     let detail = Resource::new(
         move || (group_id.get(), refresh.get()),
@@ -109,16 +68,8 @@ pub fn UserGroupDetailPage() -> impl IntoView {
         removal.set(Some(what));
         dialog_open.set(true);
     });
-    Effect::watch(
-        move || {
-            (
-                changes.remove.version().get(),
-                changes.revoke.version().get(),
-            )
-        },
-        move |_, _, _| dialog_open.set(false),
-        false,
-    );
+    after_each(changes.remove, move || dialog_open.set(false));
+    after_each(changes.revoke, move || dialog_open.set(false));
     let removal_error = Signal::derive(move || {
         changes
             .remove

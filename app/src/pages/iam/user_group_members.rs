@@ -7,7 +7,7 @@ use crate::components::form::FormActions;
 use super::user_group_detail::{Changes, Removal};
 use super::users::enabled_badge;
 use crate::api::iam::{list_users, AddMember};
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::{on_success, ErrorBanner, Loading};
 use crate::components::shell::ShellContext;
 use crate::components::table::{Column, DataTable};
 use crate::model::iam::User;
@@ -116,15 +116,7 @@ fn AddMemberForm(
     let chosen = RwSignal::new(String::new());
     let users = LocalResource::new(move || list_users(search.get(), String::new(), 0));
     add.clear();
-    Effect::watch(
-        move || add.version().get(),
-        move |_, _, _| {
-            if matches!(add.value().get_untracked(), Some(Ok(()))) {
-                on_close();
-            }
-        },
-        false,
-    );
+    on_success(add, on_close);
     let member_ids = StoredValue::new(member_ids);
     let candidates = move || {
         users.get().map(|result| {

@@ -7,7 +7,7 @@ use crate::components::form::FormActions;
 
 use super::user_group_detail::{Changes, Removal};
 use crate::api::iam::{list_policies, list_projects, Grant as GrantPolicy};
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::{on_success, ErrorBanner, Loading};
 use crate::components::form::{described_by, hint_and_error};
 use crate::components::shell::ShellContext;
 use crate::components::table::{Column, DataTable};
@@ -108,15 +108,7 @@ fn GrantForm(
     let policy_id = RwSignal::new(String::new());
     let project_id = RwSignal::new(String::new());
     grant.clear();
-    Effect::watch(
-        move || grant.version().get(),
-        move |_, _, _| {
-            if matches!(grant.value().get_untracked(), Some(Ok(()))) {
-                on_close();
-            }
-        },
-        false,
-    );
+    on_success(grant, on_close);
     let failed = move || grant.value().get().and_then(Result::err);
     let error = Signal::derive(move || failed().filter(|e| e.field() != Some("project_id")));
     let scope_error = Signal::derive(move || {

@@ -2,14 +2,13 @@
 //! dialog that names its members and the permissions they lose.
 use leptos::prelude::*;
 
-use crate::components::form::FormActions;
+use crate::components::form::{FormActions, Sending, TextField};
 
 use crate::components::heading::PageHeader;
 
-use super::widgets::{banner_error, field_message};
 use crate::api::iam::{get_group, list_groups, CreateGroup, DeleteGroup};
 use crate::components::dialog::{ConfirmDelete, Removal};
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::{after_each, on_success, ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
@@ -35,20 +34,8 @@ pub fn GroupsPage() -> impl IntoView {
     let list = ListState::new();
     let deleting = RwSignal::new(None::<UserGroup>);
     let dialog_open = RwSignal::new(false);
-    Effect::watch(
-        move || create.version().get(),
-        move |_, _, _| {
-            if matches!(create.value().get_untracked(), Some(Ok(_))) {
-                form_open.set(false);
-            }
-        },
-        false,
-    );
-    Effect::watch(
-        move || delete.version().get(),
-        move |_, _, _| dialog_open.set(false),
-        false,
-    );
+    on_success(create, move || form_open.set(false));
+    after_each(delete, move || dialog_open.set(false));
     let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
     let ask_delete = Callback::new(move |group: UserGroup| {
         delete.clear();
@@ -224,64 +211,32 @@ fn CreateGroupForm(
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
-    let local_error = RwSignal::new(None::<AppError>);
     create.clear();
-    let error = Signal::derive(move || {
-        local_error
-            .get()
-            .or_else(|| create.value().get().and_then(Result::err))
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (name, description) = (name.get_untracked(), description.get_untracked());
-        let checked = validate_name("name", "group", &name)
-            .and_then(|()| validate_description("description", &description));
-        match checked {
-            Err(problem) => local_error.set(Some(problem)),
-            Ok(()) => {
-                local_error.set(None);
-                create.dispatch(CreateGroup { name, description });
-            }
-        }
+    let errors = move || -> Vec<AppError> {
+        [
+            validate_name("name", "group", &name.get()),
+            validate_description("description", &description.get()),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect()
     };
-    let name_error = move || field_message(error.get(), "name");
-    let description_error = move || field_message(error.get(), "description");
+    let form = Sending::new(create, errors);
+    let submit = move |ev| {
+        form.send(ev, || CreateGroup {
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+        })
+    };
     view! {
         <section class="card">
             <h2>"Create user group"</h2>
-            <ErrorBanner error=Signal::derive(move || banner_error(error.get(), &["name", "description"]))/>
+            <ErrorBanner error=form.general()/>
             <form class="form" novalidate on:submit=submit>
-                <div class="field" class:has-error=move || name_error().is_some()>
-                    <label for="group-name">"Name"</label>
-                    <input
-                        id="group-name"
-                        type="text"
-                        autocomplete="off"
-                        aria-invalid=move || name_error().is_some().to_string()
-                        aria-describedby="group-name-hint"
-                        bind:value=name
-                    />
-                    {move || match name_error() {
-                        Some(message) => view! { <p class="field-error" id="group-name-hint">{message}</p> }.into_any(),
-                        None => view! {
-                            <p class="field-hint" id="group-name-hint">
-                                "1 to 32 letters, digits, spaces, hyphens, underscores or periods; not starting with a digit or a space."
-                            </p>
-                        }
-                        .into_any(),
-                    }}
-                </div>
-                <div class="field" class:has-error=move || description_error().is_some()>
-                    <label for="group-description">"Description (optional)"</label>
-                    <textarea
-                        id="group-description"
-                        rows="2"
-                        aria-invalid=move || description_error().is_some().to_string()
-                        prop:value=move || description.get()
-                        on:input=move |ev| description.set(event_target_value(&ev))
-                    ></textarea>
-                    {move || description_error().map(|message| view! { <p class="field-error">{message}</p> })}
-                </div>
+                <TextField label="Name" id="group-name" value=name error=form.field_error("name")
+                    hint="1 to 32 letters, digits, spaces, hyphens, underscores or periods; not starting with a digit or a space."/>
+                <TextField label="Description (optional)" id="group-description" multiline=true value=description
+                    error=form.field_error("description")/>
                 <FormActions label="Create" busy="Creating…" pending=create.pending()
                     on_cancel=Callback::new(move |()| on_cancel())/>
             </form>

@@ -2,13 +2,13 @@
 //! stored definition, ending with "Save changes"; what the wizard does not show is kept.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::{
     cancel_href, Draft, Editing, InputForm, ReviewForm, Wizard, DONE, EDIT_STEPS, REQUEST, REVIEW,
 };
 use crate::api::apis::get_api;
 use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::route::path_param;
 use crate::components::wizard::WizardPage;
 use crate::model::api::ApiDefinition;
 use crate::model::permission::actions;
@@ -65,9 +65,8 @@ pub(super) fn keep_unedited(original: &ApiDefinition, mut edited: ApiDefinition)
 /// stored definition, ending with "Save changes" instead of publishing.
 #[component]
 pub fn EditApiWizard() -> impl IntoView {
-    let params = use_params_map();
-    let gateway_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let api_id = Memo::new(move |_| params.read().get("api_id").unwrap_or_default());
+    let gateway_id = path_param("id");
+    let api_id = path_param("api_id");
     let loaded = Resource::new(
         move || (gateway_id.get(), api_id.get()),
         |(gateway, api)| get_api(gateway, api),

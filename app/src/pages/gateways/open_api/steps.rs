@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{Draft, MapRow, ParamRow, Wizard, NEW_GROUP};
 use crate::api::apis::GatewayScope;
-use crate::components::form::{CheckboxField, SelectField, TextField};
+use crate::components::form::{choices, options, CheckboxField, SelectField, TextField};
 use crate::model::api::{METHODS, SYSTEM_PARAMS};
 
 #[component]
@@ -32,13 +32,6 @@ pub(super) fn GroupStep(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-pub(super) fn options(values: &[&str]) -> Vec<(String, String)> {
-    values
-        .iter()
-        .map(|v| ((*v).to_owned(), (*v).to_owned()))
-        .collect()
 }
 
 #[component]
@@ -173,10 +166,10 @@ pub(super) fn BackendStep(wizard: Wizard) -> impl IntoView {
         };
         draft.mappings.update(|rows| rows.push(row));
     };
-    let types = vec![
-        ("HTTP".to_owned(), "HTTP or HTTPS service".to_owned()),
-        ("MOCK".to_owned(), "Mock: a fixed response".to_owned()),
-    ];
+    let types = choices(&[
+        ("HTTP", "HTTP or HTTPS service"),
+        ("MOCK", "Mock: a fixed response"),
+    ]);
     view! {
         <section class="card">
             <h2>"Backend"</h2>

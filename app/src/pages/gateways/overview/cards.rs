@@ -3,8 +3,8 @@ use leptos::prelude::*;
 
 use crate::api::gateways::{AddGatewayPort, ChangeGatewayTags, DeleteGatewayPort};
 use crate::components::dialog::ConfirmDialog;
-use crate::components::feedback::{failure, ErrorBanner};
-use crate::components::form::{SelectField, TextField};
+use crate::components::feedback::{failure, on_success, ErrorBanner};
+use crate::components::form::{options, SelectField, TextField};
 use crate::components::table::{Column, DataTable};
 use crate::model::gateway::{self as rules, Gateway, IngressPort, NewIngressPort, Tag};
 use crate::model::permission::actions;
@@ -34,12 +34,10 @@ pub(super) fn TagsCard(
                 .map(|e| e.to_string())
         })
     };
-    Effect::new(move |_| {
-        if change.value().with(|v| matches!(v, Some(Ok(_)))) {
-            key.set(String::new());
-            value.set(String::new());
-            attempted.set(false);
-        }
+    on_success(change, move || {
+        key.set(String::new());
+        value.set(String::new());
+        attempted.set(false);
     });
     let can_add = shell.can(actions::apig::instanceTags::create);
     let can_remove = shell.can(actions::apig::instanceTags::delete);
@@ -129,11 +127,9 @@ pub(super) fn PortsCard(
             .map(|e| e.to_string())
     });
     let added_error = failure(add);
-    Effect::new(move |_| {
-        if add.value().with(|v| matches!(v, Some(Ok(_)))) {
-            number.set(String::new());
-            attempted.set(false);
-        }
+    on_success(add, move || {
+        number.set(String::new());
+        attempted.set(false);
     });
     let confirming = RwSignal::new(None::<IngressPort>);
     let dialog_open = RwSignal::new(false);
@@ -191,10 +187,7 @@ pub(super) fn PortsCard(
             .map(|p| format!("Callers using port {} will no longer reach this gateway's DEFAULT group there.", p.port))
             .unwrap_or_default()
     });
-    let protocols = vec![
-        ("HTTP".to_owned(), "HTTP".to_owned()),
-        ("HTTPS".to_owned(), "HTTPS".to_owned()),
-    ];
+    let protocols = options(&["HTTP", "HTTPS"]);
     view! {
         <section class="card">
             <h2>"Inbound ports"</h2>
