@@ -9,7 +9,7 @@ use crate::iam_support::assert_says;
 use crate::iam_support::{
     default_project, signed, signed_with, token, user_with_policy, USER_PASSWORD,
 };
-use crate::support::TestApp;
+use crate::support::{text, TestApp};
 
 const NEW_PASSWORD: &str = "Another-Tulip-2027";
 /// A server function every signed-in user may call.
@@ -21,7 +21,7 @@ async fn temporary_key(app: &TestApp, token: &str) -> (String, String, String) {
     let (status, created) = api!(app, "", POST "/v3.0/OS-CREDENTIAL/securitytokens", body);
     assert_eq!(status, 201, "{created}");
     let c = &created["credential"];
-    let text = |k: &str| c[k].as_str().unwrap().to_owned();
+    let text = |k: &str| text(&c[k]);
     (text("access"), text("secret"), text("securitytoken"))
 }
 
@@ -133,7 +133,7 @@ async fn short_lived_credentials_stay_in_their_project_and_mint_no_permanent_key
     let (status, created) =
         api!(app, admin, POST "/v3/projects", { "project": { "name": "elsewhere" } });
     assert_eq!(status, 201, "{created}");
-    let elsewhere = created["project"]["id"].as_str().unwrap().to_owned();
+    let elsewhere = text(&created["project"]["id"]);
     let (user_id, token) =
         user_with_policy(&app, &admin, "scoped", Some("APIG ReadOnlyAccess")).await;
     let temporary = temporary_key(&app, &token).await;
@@ -189,7 +189,7 @@ async fn a_console_only_users_access_keys_sign_nothing() {
     let (status, created) = api!(app, admin, POST "/v3/users",
         { "user": { "name": "clicker", "password": USER_PASSWORD, "access_mode": "console" } });
     assert_eq!(status, 201, "{created}");
-    let user_id = created["user"]["id"].as_str().unwrap().to_owned();
+    let user_id = text(&created["user"]["id"]);
     let (status, key) = api!(app, admin, POST "/v3.0/OS-CREDENTIAL/credentials",
         { "credential": { "user_id": user_id } });
     assert_eq!(status, 201, "{key}");

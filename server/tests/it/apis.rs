@@ -8,7 +8,7 @@ pub(crate) use crate::api_groups::created;
 use crate::iam_support::assert_says;
 use crate::iam_support::default_project;
 pub(crate) use crate::iam_support::ok;
-use crate::support::TestApp;
+use crate::support::{text, TestApp};
 
 async fn revision(app: &TestApp) -> i64 {
     app.scalar("SELECT revision FROM config_revision").await
@@ -28,10 +28,7 @@ pub(crate) async fn gateway(app: &TestApp, token: &str) -> Gateway {
         "/v2/{project}/apigw/instances/{}",
         created["instance_id"].as_str().unwrap()
     );
-    let group = ok!(app, token, POST "{base}/api-groups", { "name": "payments" })["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let group = text(&ok!(app, token, POST "{base}/api-groups", { "name": "payments" })["id"]);
     Gateway { base, group }
 }
 
@@ -217,7 +214,7 @@ async fn publishing_snapshots_versions_switches_back_and_goes_offline() {
     let base = &gw.base;
     let api =
         ok!(app, admin, POST "{base}/apis", definition(&gw.group, "get-order", "/orders/{id}"));
-    let api_id = api["id"].as_str().unwrap().to_owned();
+    let api_id = text(&api["id"]);
     let publish = |env: &str| json!({ "action": "online", "env_id": env, "api_id": api_id, "remark": "first" });
 
     // The backend needs #host#, which RELEASE lacks: refused, naming it.

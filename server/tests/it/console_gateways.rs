@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use crate::console_iam::signed_in;
 use crate::console_permissions::run_as_readers;
 use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
-use crate::support::{TestApp, ADMIN_PASSWORD};
+use crate::support::{text, TestApp, ADMIN_PASSWORD};
 
 fn wizard(name: &str, port: i64) -> Value {
     json!({ "gateway": {
@@ -87,14 +87,8 @@ async fn every_gateway_server_function_checks_its_permission() {
     user_with_policy(&app, &admin_api, "nobody", None).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
     let (_, created) = console!(app, admin, "gateways/create", wizard("gw-table", 18700));
-    let id = created["detail"]["gateway"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let port = created["detail"]["ingress_ports"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = text(&created["detail"]["gateway"]["id"]);
+    let port = text(&created["detail"]["ingress_ports"][0]["id"]);
 
     // (endpoint, arguments, is it a read); deletion last.
     let table: Vec<(&str, Value, bool)> = vec![
@@ -166,16 +160,13 @@ async fn group_and_environment_server_functions_check_their_permission() {
     user_with_policy(&app, &admin_api, "nobody", None).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
     let (_, created) = console!(app, admin, "gateways/create", wizard("gw-groups", 18800));
-    let gateway = created["detail"]["gateway"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let gateway = text(&created["detail"]["gateway"]["id"]);
     let (_, group) = console!(app, admin, "groups/create", { "gateway_id": gateway, "name": "payments", "remark": "" });
-    let group = group["id"].as_str().unwrap().to_owned();
+    let group = text(&group["id"]);
     let (_, env) = console!(app, admin, "environments/create", { "gateway_id": gateway, "name": "TEST", "remark": "" });
-    let env = env["id"].as_str().unwrap().to_owned();
+    let env = text(&env["id"]);
     let (_, variable) = console!(app, admin, "variables/create", { "gateway_id": gateway, "group_id": group, "env_id": env, "name": "host", "value": "a" });
-    let variable = variable["id"].as_str().unwrap().to_owned();
+    let variable = text(&variable["id"]);
 
     // (endpoint, arguments, is it a read); deletions last.
     let table: Vec<(&str, Value, bool)> = vec![
@@ -258,10 +249,7 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
     user_with_policy(&app, &admin_api, "nobody", None).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
     let (_, created) = console!(app, admin, "gateways/create", wizard("gw-apis", 18900));
-    let gateway = created["detail"]["gateway"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let gateway = text(&created["detail"]["gateway"]["id"]);
     let release = "DEFAULT_ENVIRONMENT_RELEASE_ID";
 
     // A bad path with a new group: refused, naming the field; no group and no API.
@@ -295,11 +283,8 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
     assert_eq!(status, 200, "{opened}");
     assert_eq!(opened["group"]["name"], "orders");
     assert_eq!(opened["publication"]["env_name"], "RELEASE");
-    let api = opened["api"]["id"].as_str().unwrap().to_owned();
-    let version = opened["publication"]["version_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let api = text(&opened["api"]["id"]);
+    let version = text(&opened["publication"]["version_id"]);
 
     let table: Vec<(&str, Value, bool)> = vec![
         (

@@ -3,7 +3,7 @@ use serde_json::{json, Value};
 
 use crate::console_permissions::run_as_readers;
 use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
-use crate::support::{client, TestApp, ADMIN_PASSWORD};
+use crate::support::{client, text, TestApp, ADMIN_PASSWORD};
 
 pub async fn signed_in(app: &TestApp, name: &str, password: &str) -> reqwest::Client {
     let client = client();
@@ -76,7 +76,7 @@ async fn every_iam_server_function_checks_its_permission() {
     user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
     user_with_policy(&app, &admin_api, "iamreader", Some("IAM ReadOnlyAccess")).await;
     let (_, groups) = api!(app, admin_api, GET "/v3/groups?name=target-group");
-    let group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let group = text(&groups["groups"][0]["id"]);
 
     // (endpoint, arguments, is it a read)
     let table: Vec<(&str, Value, bool)> = vec![

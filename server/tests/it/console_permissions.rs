@@ -9,7 +9,7 @@ use crate::api_groups::gateway;
 use crate::console_iam::{server_fn, signed_in};
 use crate::domains::certificate;
 use crate::iam_support::{admin_token, user_with_policy, USER_PASSWORD};
-use crate::support::{TestApp, ADMIN_PASSWORD};
+use crate::support::{text, TestApp, ADMIN_PASSWORD};
 
 /// Server functions every signed-in user (or anyone, for signing in) may call: they act
 /// on the caller's own session, or show only what the caller's permissions allow.
@@ -129,7 +129,7 @@ async fn domain_openapi_key_and_policy_functions_check_their_permission_and_chan
     let gateway_id = gw.rsplit('/').next().unwrap().to_owned();
     let project_base = gw.split("/instances/").next().unwrap().to_owned();
     let group = ok!(app, admin_api, POST "{gw}/api-groups", { "name": "shop" });
-    let group_id = group["id"].as_str().unwrap().to_owned();
+    let group_id = text(&group["id"]);
     let domains = format!("{gw}/api-groups/{group_id}/domains");
     let mut bound = Vec::new();
     for name in [
@@ -138,20 +138,20 @@ async fn domain_openapi_key_and_policy_functions_check_their_permission_and_chan
         "old.shop.example.com",
     ] {
         let domain = ok!(app, admin_api, POST (&domains), { "url_domain": name });
-        bound.push(domain["id"].as_str().unwrap().to_owned());
+        bound.push(text(&domain["id"]));
     }
     let (cert, key) = certificate(&["*.shop.example.com"], -1, 90);
     let global = ok!(app, admin_api, POST "{project_base}/certificates",
         { "name": "shop_global", "type": "global", "cert_content": cert, "private_key": key });
-    let certificate_id = global["id"].as_str().unwrap().to_owned();
+    let certificate_id = text(&global["id"]);
     let (status, policy) = api!(app, admin_api, POST "/v3.0/OS-ROLE/roles",
         { "role": { "display_name": "unused policy", "type": "XA", "policy": { "Version": "1.1", "Statement": [{ "Effect": "Allow", "Action": ["apig:apis:list"] }] } } });
     assert_eq!(status, 201, "{policy}");
-    let policy_id = policy["role"]["id"].as_str().unwrap().to_owned();
+    let policy_id = text(&policy["role"]["id"]);
     let (status, made) = api!(app, admin_api, POST "/v3.0/OS-CREDENTIAL/credentials",
         { "credential": { "user_id": target } });
     assert_eq!(status, 201, "{made}");
-    let access_key = made["credential"]["access"].as_str().unwrap().to_owned();
+    let access_key = text(&made["credential"]["access"]);
     let document = json!({ "openapi": "3.0.0", "info": { "title": "shop", "version": "1" },
         "paths": { "/items": { "get": { "responses": { "200": { "description": "ok" } } } } } })
     .to_string();
@@ -162,7 +162,7 @@ async fn domain_openapi_key_and_policy_functions_check_their_permission_and_chan
         "mock_info": { "result_content": "{}", "status_code": 200 } })
     };
     let api = ok!(app, admin_api, POST "{gw}/apis", mock("fixture", "/fixture"));
-    let api_id = api["id"].as_str().unwrap().to_owned();
+    let api_id = text(&api["id"]);
     // Published, so that it can be debugged.
     ok!(app, admin_api, POST "{gw}/apis/action",
         { "action": "online", "env_id": "DEFAULT_ENVIRONMENT_RELEASE_ID", "api_id": api_id });
@@ -324,7 +324,7 @@ async fn switching_project_stays_inside_the_account() {
     let (status, created) =
         api!(app, admin_api, POST "/v3/projects", { "project": { "name": "second" } });
     assert_eq!(status, 201, "{created}");
-    let second = created["project"]["id"].as_str().unwrap().to_owned();
+    let second = text(&created["project"]["id"]);
     let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
     let current = || async {
         let (_, shell) = console!(app, nobody, "load_shell", {});

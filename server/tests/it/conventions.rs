@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::api_groups::{gateway, gateway_with_group};
 use crate::iam_support::assert_says;
-use crate::support::TestApp;
+use crate::support::{text, TestApp};
 
 /// A raw call: status, the `X-Request-Id` header, and the body as JSON.
 async fn raw(
@@ -42,7 +42,7 @@ fn names(list: &Value, key: &str) -> Vec<String> {
         .as_array()
         .unwrap_or_else(|| panic!("no {key} in {list}"))
         .iter()
-        .map(|item| item["name"].as_str().unwrap().to_owned())
+        .map(|item| text(&item["name"]))
         .collect()
 }
 

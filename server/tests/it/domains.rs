@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::api_groups::{gateway, gateway_with_group};
 use crate::iam_support::{call, user_with_policy};
-use crate::support::TestApp;
+use crate::support::{text, TestApp};
 
 /// A self-signed certificate and its key for `names`, valid from `from_days` to `to_days`
 /// days from now.
@@ -209,7 +209,7 @@ async fn certificates_are_checked_bound_to_covered_domains_and_kept_while_used()
 
     let with_cert = ok!(app, admin, POST "{domain}/certificate",
         { "name": "shop_cert", "cert_content": cert, "private_key": key });
-    let cert_id = with_cert["ssl_id"].as_str().unwrap().to_owned();
+    let cert_id = text(&with_cert["ssl_id"]);
     assert_eq!(with_cert["ssl_name"], "shop_cert");
     assert_eq!(with_cert["api_group_name"], "shop");
 

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::iam_support::default_project;
-use crate::support::TestApp;
+use crate::support::{text, TestApp};
 
 pub fn instances(project: &str) -> String {
     format!("/v2/{project}/apigw/instances")
@@ -38,7 +38,7 @@ async fn gateways_are_created_listed_changed_and_deleted() {
     )
     .await;
     assert_eq!(status, 202, "{created}");
-    let id = created["instance_id"].as_str().unwrap().to_owned();
+    let id = text(&created["instance_id"]);
     assert_eq!(id.len(), 32);
     assert!(
         revision(&app).await > before,
@@ -200,7 +200,7 @@ async fn parameters_tags_and_inbound_ports() {
             json!({ "instance_name": name, "spec_id": "BASIC" }),
         )
         .await;
-        ids.push(created["instance_id"].as_str().unwrap().to_owned());
+        ids.push(text(&created["instance_id"]));
     }
     let one = format!("{}/{}", instances(&project), ids[0]);
     let two = format!("{}/{}", instances(&project), ids[1]);

@@ -5,7 +5,7 @@ use crate::iam_support::assert_says;
 use crate::iam_support::{
     call, default_project, role_id, signed, signed_with, token, user_with_policy, USER_PASSWORD,
 };
-use crate::support::TestApp;
+use crate::support::{text, TestApp};
 
 #[tokio::test]
 async fn admin_builds_users_groups_and_grants_through_the_api() {
@@ -14,7 +14,7 @@ async fn admin_builds_users_groups_and_grants_through_the_api() {
 
     let (status, groups) = api!(app, admin, GET "/v3/users/{user_id}/groups");
     assert_eq!(status, 200);
-    let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let group_id = text(&groups["groups"][0]["id"]);
     assert_eq!(groups["groups"][0]["name"], "reader-group");
 
     let project = default_project(&app, &admin).await;
@@ -116,8 +116,8 @@ async fn access_keys_show_the_secret_once_store_it_encrypted_and_stop_at_two() {
     let (status, created) =
         api!(app, admin, POST "/v3.0/OS-CREDENTIAL/credentials", create.clone());
     assert_eq!(status, 201, "{created}");
-    let access = created["credential"]["access"].as_str().unwrap().to_owned();
-    let secret = created["credential"]["secret"].as_str().unwrap().to_owned();
+    let access = text(&created["credential"]["access"]);
+    let secret = text(&created["credential"]["secret"]);
     assert_eq!(access.len(), 20);
     assert_eq!(secret.len(), 40);
 
@@ -154,8 +154,8 @@ async fn signed_requests_are_accepted_refused_when_wrong_and_locked_after_five_f
     let (status, created) =
         console!(app, console, "iam/create_access_key", { "user_id": user_id, "description": "" });
     assert_eq!(status, 200, "{created}");
-    let ak = created["key"]["access_key"].as_str().unwrap().to_owned();
-    let sk = created["secret"].as_str().unwrap().to_owned();
+    let ak = text(&created["key"]["access_key"]);
+    let sk = text(&created["secret"]);
     let own_keys = format!("/v3.0/OS-CREDENTIAL/credentials?user_id={user_id}");
 
     let (status, listed) = signed(&app, &ak, &sk, Method::GET, &own_keys, b"").await;
@@ -260,7 +260,7 @@ async fn authorization_table_covers_every_iam_endpoint() {
         user_with_policy(&app, &admin, "apigreader", Some("APIG ReadOnlyAccess")).await;
     let (_, nobody) = user_with_policy(&app, &admin, "nobody", None).await;
     let (_, groups) = api!(app, admin, GET "/v3/groups?name=target-group");
-    let group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let group = text(&groups["groups"][0]["id"]);
     let project = default_project(&app, &admin).await;
     let role = role_id(&app, &admin, "APIG FullAccess").await;
 

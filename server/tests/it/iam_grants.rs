@@ -8,13 +8,13 @@ use crate::iam_support::assert_says;
 use crate::iam_support::{
     admin_token, default_project, domain_id, role_id, user_with_policy, USER_PASSWORD,
 };
-use crate::support::{TestApp, ADMIN_PASSWORD};
+use crate::support::{text, TestApp, ADMIN_PASSWORD};
 
 /// The id of the IAM `kind` (`users`, `groups`) named `name`.
 async fn id_named(app: &TestApp, admin: &str, kind: &str, name: &str) -> String {
     let (status, found) = api!(app, admin, GET "/v3/{kind}?name={name}");
     assert_eq!(status, 200, "{found}");
-    found[kind][0]["id"].as_str().unwrap().to_owned()
+    text(&found[kind][0]["id"])
 }
 
 async fn group_named(app: &TestApp, admin: &str, name: &str) -> String {
@@ -169,7 +169,7 @@ async fn nobody_grants_more_than_they_hold_where_the_grant_applies() {
     let (status, created) =
         api!(app, iam_admin, POST "/v3/groups", serde_json::json!({ "group": { "name": "team" } }));
     assert_eq!(status, 201, "{created}");
-    let team = created["group"]["id"].as_str().unwrap().to_owned();
+    let team = text(&created["group"]["id"]);
 
     let apig_full = role_id(&app, &admin, "APIG Administrator").await;
     let refused = [
@@ -217,7 +217,7 @@ async fn the_console_grants_iam_policies_in_all_projects_only() {
     let (status, created) = api!(app, admin_api, POST "/v3/groups",
         serde_json::json!({ "group": { "name": "readers" } }));
     assert_eq!(status, 201, "{created}");
-    let group = created["group"]["id"].as_str().unwrap().to_owned();
+    let group = text(&created["group"]["id"]);
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
 
     // The grant form: the refusal belongs to its "Applies in" field.
@@ -265,14 +265,14 @@ async fn permission_policies_are_validated_and_deny_wins() {
         "policy": { "Version": "1.1", "Statement": [{ "Effect": "Deny", "Action": ["iam:users:list"] }] } } });
     let (status, created) = api!(app, admin, POST "/v3.0/OS-ROLE/roles", deny);
     assert_eq!(status, 201, "{created}");
-    let deny_id = created["role"]["id"].as_str().unwrap().to_owned();
+    let deny_id = text(&created["role"]["id"]);
 
     let (_, iam_reader) =
         user_with_policy(&app, &admin, "auditor", Some("IAM ReadOnlyAccess")).await;
     let (status, _) = api!(app, iam_reader, GET "/v3/users");
     assert_eq!(status, 200);
     let (_, groups) = api!(app, admin, GET "/v3/groups?name=auditor-group");
-    let group_id = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let group_id = text(&groups["groups"][0]["id"]);
     let domain = domain_id(&app, &admin).await;
     let (status, _) =
         api!(app, admin, PUT "/v3/domains/{domain}/groups/{group_id}/roles/{deny_id}");

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use portico::signature::{canonical_request, format_sdk_date, sign, RequestParts};
 
-use crate::support::{TestApp, ADMIN_PASSWORD};
+use crate::support::{text, TestApp, ADMIN_PASSWORD};
 
 /// A password that passes IAM's rules.
 pub const USER_PASSWORD: &str = "Tulip-Garden-2026";
@@ -138,12 +138,12 @@ pub async fn user_with_role(
     let (status, user) =
         api!(app, admin, POST "/v3/users", { "user": { "name": name, "password": USER_PASSWORD } });
     assert_eq!(status, 201, "{user}");
-    let user_id = user["user"]["id"].as_str().unwrap().to_owned();
+    let user_id = text(&user["user"]["id"]);
     if let Some(role_id) = role_id {
         let (status, group) =
             api!(app, admin, POST "/v3/groups", { "group": { "name": format!("{name}-group") } });
         assert_eq!(status, 201, "{group}");
-        let group_id = group["group"]["id"].as_str().unwrap().to_owned();
+        let group_id = text(&group["group"]["id"]);
         let (status, _) = api!(app, admin, PUT "/v3/groups/{group_id}/users/{user_id}");
         assert_eq!(status, 204);
         let path = if names_iam_actions(app, admin, role_id).await {
@@ -196,7 +196,7 @@ async fn names_iam_actions(app: &TestApp, admin: &str, role_id: &str) -> bool {
 pub async fn domain_id(app: &TestApp, token: &str) -> String {
     let (status, domains) = api!(app, token, GET "/v3/auth/domains");
     assert_eq!(status, 200, "{domains}");
-    domains["domains"][0]["id"].as_str().unwrap().to_owned()
+    text(&domains["domains"][0]["id"])
 }
 
 pub async fn default_project(app: &TestApp, admin: &str) -> String {

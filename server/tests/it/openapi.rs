@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::api_groups::created;
 use crate::iam_support::assert_says;
 use crate::iam_support::default_project;
-use crate::support::TestApp;
+use crate::support::{text, TestApp};
 
 async fn gateway(app: &TestApp, token: &str, name: &str) -> String {
     let project = default_project(app, token).await;
@@ -155,7 +155,7 @@ async fn an_exported_group_imports_into_another_gateway_with_identical_definitio
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["success"].as_array().unwrap().len(), 2, "{report}");
     assert!(report["failure"].as_array().unwrap().is_empty(), "{report}");
-    let copied_group = report["group_id"].as_str().unwrap().to_owned();
+    let copied_group = text(&report["group_id"]);
     let copied = ok!(app, admin, GET "{second}/api-groups/{copied_group}");
     assert_eq!(copied["name"], "orders");
     assert_eq!(copied["remark"], "Order APIs");
@@ -283,7 +283,7 @@ async fn a_large_group_imports_again_and_publishes_whole() {
     .await;
     assert_eq!(status, 200, "{first}");
     assert_eq!(first["success"].as_array().unwrap().len(), 520);
-    let group = first["group_id"].as_str().unwrap().to_owned();
+    let group = text(&first["group_id"]);
     let (status, again) = import(
         &app,
         &admin,

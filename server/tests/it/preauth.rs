@@ -11,7 +11,7 @@ use portico::signature::format_sdk_date;
 
 use crate::iam_support::assert_says;
 use crate::iam_support::{admin_token, signed, user_with_policy, USER_PASSWORD};
-use crate::support::{client, TestApp, ADMIN_PASSWORD};
+use crate::support::{client, text, TestApp, ADMIN_PASSWORD};
 
 /// Sends only the head of a signed `POST /v3/users` announcing a 1000-byte body, and returns
 /// the status the server answers with while the body has not been sent. A server that
@@ -41,10 +41,7 @@ async fn new_key(app: &TestApp, token: &str, user_id: &str) -> (String, String) 
         { "credential": { "user_id": user_id } });
     assert_eq!(status, 201, "{created}");
     let credential = &created["credential"];
-    (
-        credential["access"].as_str().unwrap().to_owned(),
-        credential["secret"].as_str().unwrap().to_owned(),
-    )
+    (text(&credential["access"]), text(&credential["secret"]))
 }
 
 /// Five wrong signatures in a row with `ak`, then one right one: its answer.

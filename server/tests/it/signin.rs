@@ -1,6 +1,6 @@
 use reqwest::header::{LOCATION, SET_COOKIE};
 
-use crate::support::{TestApp, ADMIN_PASSWORD};
+use crate::support::{text, TestApp, ADMIN_PASSWORD};
 
 #[tokio::test]
 async fn pages_without_a_session_go_to_sign_in_and_come_back() {
@@ -261,9 +261,9 @@ async fn sign_ins_sign_outs_and_failed_sign_ins_are_in_the_audit_log() {
         .iter()
         .map(|r| {
             (
-                r["action"].as_str().unwrap().to_owned(),
-                r["result"].as_str().unwrap().to_owned(),
-                r["user_name"].as_str().unwrap().to_owned(),
+                text(&r["action"]),
+                text(&r["result"]),
+                text(&r["user_name"]),
             )
         })
         .collect();

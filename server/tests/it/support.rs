@@ -216,6 +216,14 @@ impl TestApp {
     }
 }
 
+/// The string at `value` (the test fails when there is none).
+pub fn text(value: &serde_json::Value) -> String {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a string: {value}"))
+        .to_owned()
+}
+
 /// A client that keeps cookies and shows redirects instead of following them.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::iam_support::{domain_id, role_id};
-use crate::support::TestApp;
+use crate::support::{text, TestApp};
 
 /// The rows of `table`, in a stable order.
 async fn rows(app: &TestApp, table: &str) -> Vec<String> {
@@ -18,7 +18,7 @@ async fn the_previous_release_reads_and_writes_under_the_old_table_names() {
     let (status, created) =
         api!(app, admin, POST "/v3/groups", { "group": { "name": "upgraders" } });
     assert_eq!(status, 201, "{created}");
-    let group = created["group"]["id"].as_str().unwrap().to_owned();
+    let group = text(&created["group"]["id"]);
     let admin_id: String = app
         .scalar("SELECT id FROM users WHERE name = 'admin'")
         .await;

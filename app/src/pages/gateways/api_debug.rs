@@ -70,7 +70,6 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
     let errors = move || -> Vec<AppError> { call().validate().err().into_iter().collect() };
     let form = Sending::new(send, errors);
     let server_error = form.refused();
-    let field_error = move |field| form.field_error(field);
     let general = Signal::derive(move || {
         server_error
             .get()
@@ -93,13 +92,13 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
                 <ErrorBanner error=general/>
                 <SelectField label="Environment" id="debug_stage" value=stage options=environments/>
                 <SelectField label="Method" id="debug_method" value=method options=methods/>
-                <TextField label="Path" id="debug_path" value=path error=field_error("path")
+                <TextField label="Path" id="debug_path" value=path error=form.field_error("path")
                     hint="Fill the path parameters, like /orders/42."/>
-                <TextField label="Query parameters" id="debug_query" multiline=true value=query error=field_error("query")
+                <TextField label="Query parameters" id="debug_query" multiline=true value=query error=form.field_error("query")
                     hint="One name=value per line."/>
-                <TextField label="Headers" id="debug_headers" multiline=true value=headers error=field_error("header")
+                <TextField label="Headers" id="debug_headers" multiline=true value=headers error=form.field_error("header")
                     hint="One Name: value per line."/>
-                <TextField label="Body" id="debug_body" multiline=true value=body error=field_error("body")/>
+                <TextField label="Body" id="debug_body" multiline=true value=body error=form.field_error("body")/>
                 <FormActions label="Send" busy="Sending…" pending=send.pending()/>
             </form>
         </section>

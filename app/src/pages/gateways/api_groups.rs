@@ -193,8 +193,6 @@ fn CreateGroupCard(
         .collect()
     };
     let form = Sending::new(create, errors);
-    let field_error = move |field| form.field_error(field);
-    let general = form.general();
     form.on_success(move || {
         name.set(String::new());
         remark.set(String::new());
@@ -211,10 +209,10 @@ fn CreateGroupCard(
             <section class="card">
                 <h2>"Create an API group"</h2>
                 <form class="form" novalidate on:submit=submit>
-                    <ErrorBanner error=general/>
-                    <TextField label="Group name" id="group_name" value=name error=field_error("name")
+                    <ErrorBanner error=form.general()/>
+                    <TextField label="Group name" id="group_name" value=name error=form.field_error("name")
                         hint="3 to 255 characters: letters, digits and - _ . / ( ) :, starting with a letter or a digit."/>
-                    <TextField label="Group description" id="group_remark" multiline=true value=remark error=field_error("remark")
+                    <TextField label="Group description" id="group_remark" multiline=true value=remark error=form.field_error("remark")
                         hint="Optional, at most 1000 characters."/>
                     <div class="form-actions">
                         <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Create group"</button>

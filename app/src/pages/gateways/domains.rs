@@ -414,7 +414,6 @@ fn BindDomainCard(
     };
     let form = Sending::new(bind, errors);
     let server_error = form.refused();
-    let field_error = move |field| form.field_error(field);
     let general = Signal::derive(move || {
         server_error
             .get()
@@ -441,7 +440,7 @@ fn BindDomainCard(
                 <h2>"Bind a domain"</h2>
                 <form class="form" novalidate on:submit=submit>
                     <ErrorBanner error=general/>
-                    <TextField label="Domain name" id="url_domain" value=domain error=field_error("url_domain")
+                    <TextField label="Domain name" id="url_domain" value=domain error=form.field_error("url_domain")
                         hint="Like api.example.com, or *.example.com for every subdomain. At most 5 per group."/>
                     <SelectField label="Minimum TLS version" id="min_ssl_version" value=tls options=versions.clone()/>
                     <div class="form-actions">

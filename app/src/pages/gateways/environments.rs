@@ -185,8 +185,6 @@ fn CreateEnvironmentCard(
         .collect()
     };
     let form = Sending::new(create, errors);
-    let field_error = move |field| form.field_error(field);
-    let general = form.general();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         form.send(ev, || CreateEnvironment {
             gateway_id: gateway_id.clone(),
@@ -198,10 +196,10 @@ fn CreateEnvironmentCard(
         <section class="card">
             <h2>"Add an environment"</h2>
             <form class="inline-fields" novalidate on:submit=submit>
-                <ErrorBanner error=general/>
-                <TextField label="Environment name" id="env_name" value=name error=field_error("name")
+                <ErrorBanner error=form.general()/>
+                <TextField label="Environment name" id="env_name" value=name error=form.field_error("name")
                     hint="3 to 64 letters, digits and underscores, starting with a letter, such as TEST."/>
-                <TextField label="Environment description" id="env_remark" value=remark error=field_error("remark")/>
+                <TextField label="Environment description" id="env_remark" value=remark error=form.field_error("remark")/>
                 <button type="submit" class="btn btn-primary">"Add environment"</button>
             </form>
         </section>
@@ -349,8 +347,6 @@ fn AddVariableForm(
         .collect()
     };
     let form = Sending::new(create, errors);
-    let field_error = move |field| form.field_error(field);
-    let general = form.general();
     form.on_success(move || {
         name.set(String::new());
         value.set(String::new());
@@ -370,12 +366,12 @@ fn AddVariableForm(
     };
     view! {
         <h3>"Add a variable"</h3>
-        <ErrorBanner error=general/>
+        <ErrorBanner error=form.general()/>
         <form class="inline-fields" novalidate on:submit=submit>
             <SelectField label="Environment" id="variable_env" value=env_id options=env_options/>
-            <TextField label="Variable name" id="variable_name" value=name error=field_error("variable_name")
+            <TextField label="Variable name" id="variable_name" value=name error=form.field_error("variable_name")
                 hint="3 to 32 letters, digits, _ and -, starting with a letter."/>
-            <TextField label="Variable value" id="variable_value" value=value error=field_error("variable_value")
+            <TextField label="Variable value" id="variable_value" value=value error=form.field_error("variable_value")
                 hint="1 to 255 letters, digits and _ - / . :"/>
             <button type="submit" class="btn btn-primary">"Add variable"</button>
         </form>

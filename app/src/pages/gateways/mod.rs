@@ -16,7 +16,7 @@ pub mod wizard;
 use crate::model::api::{ApiDefinition, ReqParam};
 use crate::model::api_group::{ApiGroup, RELEASE};
 use crate::model::gateway::{
-    amount, edition, thousands, Endpoints, FeatureSpec, FeatureState, FeatureValue,
+    amount, edition, thousands, Endpoints, FeatureSpec, FeatureState, FeatureValue, IngressPort,
     MAINTENANCE_STARTS,
 };
 
@@ -160,6 +160,24 @@ pub fn curl_line(
 /// The address callers use for the gateway's DEFAULT group on the shared listener.
 pub fn gateway_url(endpoints: &Endpoints) -> String {
     format!("http://{}", endpoints.gateway_addr)
+}
+
+/// The URL pattern of a gateway's groups on their subdomains.
+pub fn subdomains_url(endpoints: &Endpoints) -> String {
+    format!(
+        "http://{{group_id}}.{}:{}",
+        endpoints.subdomain_suffix,
+        endpoints.port()
+    )
+}
+
+/// The URL of each of a gateway's inbound ports.
+pub fn port_urls(endpoints: &Endpoints, ports: &[IngressPort]) -> Vec<String> {
+    let ip = endpoints.ingress_ip();
+    ports
+        .iter()
+        .map(|p| format!("{}://{ip}:{}", p.protocol.to_lowercase(), p.port))
+        .collect()
 }
 
 #[cfg(test)]

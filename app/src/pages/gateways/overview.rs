@@ -11,7 +11,9 @@ use serde_json::json;
 
 mod cards;
 
-use super::{edition_label, feature_summary, gateway_url, maintenance_options};
+use super::{
+    edition_label, feature_summary, gateway_url, maintenance_options, port_urls, subdomains_url,
+};
 use crate::api::gateways::{
     get_gateway, AddGatewayPort, ChangeGatewayTags, DeleteGateway, DeleteGatewayPort,
     GatewayOverview, SetGatewayFeature, UpdateGateway,
@@ -88,23 +90,8 @@ fn OverviewView(overview: GatewayOverview, actions: Actions) -> impl IntoView {
     let GatewayOverview { detail, endpoints } = overview;
     let gateway = detail.gateway;
     let url = gateway_url(&endpoints);
-    let subdomains = format!(
-        "http://{{group_id}}.{}:{}",
-        endpoints.subdomain_suffix,
-        endpoints.port()
-    );
-    let port_urls: Vec<String> = detail
-        .ingress_ports
-        .iter()
-        .map(|p| {
-            format!(
-                "{}://{}:{}",
-                p.protocol.to_lowercase(),
-                endpoints.ingress_ip(),
-                p.port
-            )
-        })
-        .collect();
+    let subdomains = subdomains_url(&endpoints);
+    let port_urls = port_urls(&endpoints, &detail.ingress_ports);
     let can_delete = shell.can(actions::apig::instances::delete);
     // What a policy's Resource names to limit a statement to this gateway.
     let resource = format!("apig:*:*:instance:{}", gateway.id);
@@ -167,8 +154,6 @@ fn DetailsCard(
         .collect()
     };
     let form = Sending::new(update, errors);
-    let field_error = move |field| form.field_error(field);
-    let general = form.general();
     let pending = update.pending();
     let gateway_id = gateway.id.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -201,12 +186,12 @@ fn DetailsCard(
             {move || if editing.get() {
                 view! {
                     <form class="form" novalidate on:submit=save.clone()>
-                        <ErrorBanner error=general/>
-                        <TextField label="Gateway name" id="instance_name" value=name error=field_error("instance_name")
+                        <ErrorBanner error=form.general()/>
+                        <TextField label="Gateway name" id="instance_name" value=name error=form.field_error("instance_name")
                             hint="3 to 64 characters: letters, digits, hyphens and underscores, starting with a letter."/>
-                        <TextField label="Description" id="description" multiline=true value=description error=field_error("description")/>
+                        <TextField label="Description" id="description" multiline=true value=description error=form.field_error("description")/>
                         <SelectField label="Maintenance window" id="maintain_begin" value=begin options=maintenance_options()
-                            error=field_error("maintain_begin")/>
+                            error=form.field_error("maintain_begin")/>
                         <FormActions label="Save" busy="Saving…" pending
                             on_cancel=Callback::new(move |()| editing.set(false))/>
                     </form>

@@ -7,7 +7,7 @@ use serde_json::json;
 
 mod steps;
 
-use super::{edition_label, feature_summary, gateway_url};
+use super::{edition_label, feature_summary, gateway_url, port_urls, subdomains_url};
 use crate::api::gateways::{CreateGateway, GatewayOverview};
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
@@ -457,24 +457,8 @@ fn ReviewStep(wizard: Wizard) -> impl IntoView {
 fn DoneStep(created: GatewayOverview) -> impl IntoView {
     let gateway = created.detail.gateway;
     let url = gateway_url(&created.endpoints);
-    let ports: Vec<String> = created
-        .detail
-        .ingress_ports
-        .iter()
-        .map(|p| {
-            format!(
-                "{}://{}:{}",
-                p.protocol.to_lowercase(),
-                created.endpoints.ingress_ip(),
-                p.port
-            )
-        })
-        .collect();
-    let subdomains = format!(
-        "http://{{group_id}}.{}:{}",
-        created.endpoints.subdomain_suffix,
-        created.endpoints.port()
-    );
+    let ports = port_urls(&created.endpoints, &created.detail.ingress_ports);
+    let subdomains = subdomains_url(&created.endpoints);
     view! {
         <section class="card">
             <div class="alert alert-success" role="status">

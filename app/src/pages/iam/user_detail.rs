@@ -245,7 +245,6 @@ fn EditForm(user: User, edit: ServerAction<UpdateUser>, editing: RwSignal<bool>)
     };
     let form = Sending::new(edit, errors);
     let server_error = form.refused();
-    let field_error = move |field| form.field_error(field);
     let general_error = Signal::derive(move || server_error.get().filter(|e| e.field().is_none()));
     let pending = edit.pending();
     let user_id = user.id.clone();
@@ -264,21 +263,21 @@ fn EditForm(user: User, edit: ServerAction<UpdateUser>, editing: RwSignal<bool>)
     view! {
         <form class="form" novalidate on:submit=save>
             <ErrorBanner error=general_error/>
-            <TextField label="Email" id="edit-email" input_type="email" value=email error=field_error("email") hint="Optional."/>
+            <TextField label="Email" id="edit-email" input_type="email" value=email error=form.field_error("email") hint="Optional."/>
             <TextField
                 label="Description"
                 id="edit-description"
                 multiline=true
                 value=description
-                error=field_error("description")
+                error=form.field_error("description")
                 hint="Optional, at most 255 characters."
             />
-            <AccessModeField id="edit-access-mode" value=access_mode error=field_error("access_mode")/>
+            <AccessModeField id="edit-access-mode" value=access_mode error=form.field_error("access_mode")/>
             <CheckboxField
                 label="Enabled"
                 id="edit-enabled"
                 checked=enabled
-                error=field_error("enabled")
+                error=form.field_error("enabled")
                 hint="A disabled user can neither sign in nor call APIs."
             />
             <FormActions label="Save changes" busy="Saving…" pending

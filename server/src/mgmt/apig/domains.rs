@@ -227,49 +227,43 @@ pub async fn upload_certificate(
     Ok((StatusCode::CREATED, Json(value)))
 }
 
+/// `…/api-groups/{group_id}/domains/{domain_id}/certificates/{certificate_id}`
+#[derive(Deserialize)]
+pub struct CertificatePath {
+    group_id: String,
+    domain_id: String,
+    certificate_id: String,
+}
+
 pub async fn remove_certificate(
     gateway: InGateway,
-    Path((_, _, group_id, domain_id, certificate_id)): Path<(
-        String,
-        String,
-        String,
-        String,
-        String,
-    )>,
+    Path(at): Path<CertificatePath>,
 ) -> Result<StatusCode, ApiError> {
     let (caller, instance_id) = gateway.allow(act::domains::unbindCertificate).await?;
+    let (group, domain, certificate) = (&at.group_id, &at.domain_id, &at.certificate_id);
     domains::link(
         caller.cx(),
         &instance_id,
-        &group_id,
-        &domain_id,
-        &certificate_id,
+        group,
+        domain,
+        certificate,
         Link::Detach,
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn show_domain_certificate(
-    gateway: InGateway,
-    Path((_, _, group_id, domain_id, certificate_id)): Path<(
-        String,
-        String,
-        String,
-        String,
-        String,
-    )>,
-) -> Reply {
+pub async fn show_domain_certificate(gateway: InGateway, Path(at): Path<CertificatePath>) -> Reply {
     let (caller, instance_id) = gateway.allow(act::domains::getCertificate).await?;
-    let bound = domains::get(caller.cx(), &instance_id, &group_id, &domain_id).await?;
-    if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id.as_str()) {
+    let bound = domains::get(caller.cx(), &instance_id, &at.group_id, &at.domain_id).await?;
+    if bound.certificate.as_ref().map(|c| c.id.as_str()) != Some(at.certificate_id.as_str()) {
         return Err(AppError::not_found(
             Kind::Certificate,
-            format!("Certificate {certificate_id} on {}", bound.domain),
+            format!("Certificate {} on {}", at.certificate_id, bound.domain),
         )
         .into());
     }
-    let found = certificates::get(caller.cx(), &certificate_id).await?;
+    let found = certificates::get(caller.cx(), &at.certificate_id).await?;
     Ok(Json(without(
         certificate(&found),
         &["algorithm_type", "is_has_trusted_root_ca"],

@@ -123,7 +123,7 @@ async fn a_gateway_port_serves_its_default_group() {
     let (app, admin) = TestApp::with_admin().await;
     let gw = gateway(&app, &admin, "gw-port").await;
     let groups = ok!(app, admin, GET "{gw}/api-groups");
-    let default_group = groups["groups"][0]["id"].as_str().unwrap().to_owned();
+    let default_group = text(&groups["groups"][0]["id"]);
     let at = Published {
         app: &app,
         admin: &admin,

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 
 use crate::api_groups::gateway;
 use crate::iam_support::admin_token;
-use crate::support::{eventually, TestApp};
+use crate::support::{eventually, text, TestApp};
 
 const RELEASE: &str = "DEFAULT_ENVIRONMENT_RELEASE_ID";
 
@@ -68,7 +68,7 @@ async fn group<'a>(app: &'a TestApp, admin: &'a str, name: &str) -> Published<'a
         app,
         admin,
         gw,
-        group_id: group["id"].as_str().unwrap().to_owned(),
+        group_id: text(&group["id"]),
     }
 }
 
@@ -84,7 +84,7 @@ impl Published<'_> {
         let mut definition = definition;
         definition["group_id"] = json!(self.group_id);
         let api = ok!(app, admin, POST "{gw}/apis", definition);
-        let api_id = api["id"].as_str().unwrap().to_owned();
+        let api_id = text(&api["id"]);
         for env in envs {
             ok!(app, admin, POST "{gw}/apis/action",
                 { "action": "online", "env_id": env, "api_id": api_id });
