@@ -27,7 +27,9 @@ pub enum Table {
     Certificates,
     EnvVariables,
     Gateways,
+    PermissionPolicies,
     Projects,
+    UserGroups,
     Users,
 }
 
@@ -43,7 +45,9 @@ impl Table {
             Table::Certificates => ("certificates", "id"),
             Table::EnvVariables => ("env_variables", "id"),
             Table::Gateways => ("gateways", "id"),
+            Table::PermissionPolicies => ("permission_policies", "id"),
             Table::Projects => ("projects", "id"),
+            Table::UserGroups => ("user_groups", "id"),
             Table::Users => ("users", "id"),
         }
     }

@@ -12,7 +12,7 @@ use crate::model::permission::system::{
 };
 use crate::services::audit::format_time;
 use crate::services::caller::Cx;
-use crate::services::change::Change;
+use crate::services::change::{Change, Table};
 use crate::services::ids::new_id;
 
 fn system_info(policy: &SystemPermissionPolicy) -> PermissionPolicy {
@@ -187,13 +187,7 @@ pub async fn delete(cx: Cx<'_>, policy_id: &str) -> Result<(), AppError> {
         ));
     }
     let mut change = Change::begin(cx).await?;
-    sqlx::query!(
-        "DELETE FROM permission_policies WHERE account_id = $1 AND id = $2",
-        cx.caller.account_id,
-        policy_id
-    )
-    .execute(&mut *change)
-    .await?;
+    change.delete(Table::PermissionPolicies, &current.id).await?;
     change
         .commit_on(actions::iam::policies::delete, policy_id, &current.name, "")
         .await

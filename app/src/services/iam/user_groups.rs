@@ -11,7 +11,7 @@ use crate::model::permission::parse;
 use crate::model::ProjectRef;
 use crate::services::audit::format_time;
 use crate::services::caller::Cx;
-use crate::services::change::Change;
+use crate::services::change::{Change, Table};
 use crate::services::{iam::authz, iam::permissions, ids::new_id};
 
 struct Row {
@@ -120,13 +120,7 @@ pub async fn delete(cx: Cx<'_>, group_id: &str) -> Result<(), AppError> {
         ));
     }
     let mut change = Change::begin(cx).await?;
-    sqlx::query!(
-        "DELETE FROM user_groups WHERE account_id = $1 AND id = $2",
-        cx.caller.account_id,
-        group_id
-    )
-    .execute(&mut *change)
-    .await?;
+    change.delete(Table::UserGroups, &group.id).await?;
     change
         .commit_on(actions::iam::groups::delete, group_id, &group.name, "")
         .await

@@ -9,7 +9,7 @@ use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Cx;
-use crate::services::change::Change;
+use crate::services::change::{Change, Table};
 use crate::services::{iam::passwords, ids::new_id};
 
 struct Row {
@@ -242,13 +242,7 @@ pub async fn delete(cx: Cx<'_>, user_id: &str) -> Result<(), AppError> {
         ));
     }
     let mut change = Change::begin(cx).await?;
-    sqlx::query!(
-        "DELETE FROM users WHERE account_id = $1 AND id = $2",
-        cx.caller.account_id,
-        user_id
-    )
-    .execute(&mut *change)
-    .await?;
+    change.delete(Table::Users, &user.id).await?;
     change
         .commit_on(actions::iam::users::delete, user_id, &user.name, "")
         .await
