@@ -1,48 +1,9 @@
 // The IAM areas of the console, end to end: admin writes a custom policy in the JSON editor
 // (which marks a mistake as it is typed), grants it to a new user group, finds both changes
 // in the audit log, and cleans up; admin creates an access key whose secret is shown once.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-
-async function signIn(page: Page) {
-  await page.goto("/signin");
-  await page.getByLabel("User name").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
-
-/// Takes a screenshot of the page when PORTICO_E2E_SHOTS names a directory.
-async function shot(page: Page, name: string) {
-  const dir = process.env.PORTICO_E2E_SHOTS;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
-
-/// Collects page errors and console errors, which a healthy page never has. The browser
-/// logs each refused request as an error; the test names the refusals it provokes.
-function watchProblems(page: Page, provokedStatuses: number[] = []): string[] {
-  const provoked = provokedStatuses.map(
-    (status) => `Failed to load resource: the server responded with a status of ${status} `,
-  );
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    const text = message.text();
-    if (message.type() === "error" && !provoked.some((start) => text.startsWith(start))) {
-      problems.push(`console error: ${text}`);
-    }
-  });
-  return problems;
-}
-
-/// Clicks `button` until `shows` is visible: a click that lands before the page has
-/// hydrated does nothing.
-async function clickUntilShown(button: Locator, shows: Locator) {
-  await expect(async () => {
-    await button.click();
-    await expect(shows).toBeVisible({ timeout: 1_000 });
-  }).toPass();
-}
+import { clickUntilShown, shot, signIn, watchProblems } from "./support";
 
 /// Follows the left navigation's link to `path` (two areas are called "Policies").
 function openArea(page: Page, path: string) {
@@ -60,7 +21,7 @@ test("admin writes a custom policy, grants it to a new user group and finds both
   const policyName = `gateway-readers-${suffix}`;
   const policyDescription = "Reads gateways and APIs";
   const groupName = `readers-${suffix}`;
-  await signIn(page);
+  await signIn(page, "admin", adminPassword);
 
   // Policies: the system ones are listed read-only; a custom one is written in the editor.
   await openArea(page, "/iam/policies");
@@ -237,7 +198,7 @@ test("admin creates access keys up to the limit and sees each secret once", asyn
   const stamp = Date.now().toString(36);
   const description = `first e2e key ${stamp}`;
   const secondDescription = `second e2e key ${stamp}`;
-  await signIn(page);
+  await signIn(page, "admin", adminPassword);
   await openArea(page, "/iam/access-keys");
   await expect(page.getByRole("heading", { name: "My access keys", level: 1 })).toBeVisible();
   await clickUntilShown(
@@ -312,7 +273,7 @@ test("the IAM pages are rendered on the server, readable without JavaScript, and
   page,
 }) => {
   const problems = watchProblems(page);
-  await signIn(page);
+  await signIn(page, "admin", adminPassword);
   const pages: [string, string, string][] = [
     ["/iam/groups", "User groups", "Holds the account administrators"],
     ["/iam/policies", "Policies", "APIG ReadOnlyAccess"],

@@ -2,39 +2,9 @@
 // admin creates a user in a new group holding APIG ReadOnlyAccess, with an access key, and
 // the new user then signs in and sees only what that policy allows. The user page: edit,
 // password reset, access keys, disable and delete.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-
-async function signIn(page: Page, userName: string, password: string) {
-  await page.goto("/signin");
-  await page.getByLabel("User name").fill(userName);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
-
-async function signOut(page: Page, userName: string) {
-  await page.getByRole("button", { name: userName }).click();
-  await page.getByRole("menuitem", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/signin$/);
-}
-
-// Waits until the page has hydrated: only then does the user menu open.
-async function hydrated(page: Page) {
-  const menuButton = page.locator(".user-menu-button");
-  await expect(async () => {
-    await menuButton.click();
-    await expect(page.getByRole("menu")).toBeVisible({ timeout: 500 });
-  }).toPass();
-  await page.keyboard.press("Escape");
-  await expect(page.getByRole("menu")).toBeHidden();
-}
-
-// Takes a screenshot of the page when PORTICO_E2E_SHOTS names a directory.
-async function shot(page: Page, name: string) {
-  const dir = process.env.PORTICO_E2E_SHOTS;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
+import { hydrated, shot, signIn, signOut } from "./support";
 
 test("admin creates a read-only user with the wizard, who then sees only what the policy allows", async ({
   page,

@@ -28,6 +28,12 @@ pub use extract::{page, Body, Path, Query};
 /// What most management handlers answer: a JSON body, or an APIG-style error.
 pub type Reply = Result<axum::Json<serde_json::Value>, ApiError>;
 
+/// What a handler that creates answers: `201 Created` (or another status) with the body.
+pub type Created = Result<(axum::http::StatusCode, axum::Json<serde_json::Value>), ApiError>;
+
+/// What a handler answers with a status and no body (`204 No Content` mostly).
+pub type Done = Result<axum::http::StatusCode, ApiError>;
+
 /// Most items an IAM list returns at once.
 pub const MAX_LIST: i64 = 500;
 

@@ -88,30 +88,45 @@ pub async fn create(
     })
 }
 
-pub async fn list(cx: Cx<'_>, user_id: &str) -> Result<Vec<AccessKey>, AppError> {
-    crate::services::iam::users::get(cx, user_id).await?;
-    let rows = sqlx::query!(
-        "SELECT access_key, user_id, description, status, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY created_at",
-        user_id
-    )
-    .fetch_all(cx.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AccessKey {
+/// An `access_keys` row as stored.
+struct Row {
+    access_key: String,
+    user_id: String,
+    description: String,
+    status: String,
+    created_at: time::OffsetDateTime,
+    last_used_at: Option<time::OffsetDateTime>,
+}
+
+impl From<Row> for AccessKey {
+    fn from(r: Row) -> Self {
+        AccessKey {
             access_key: r.access_key,
             user_id: r.user_id,
             description: r.description,
             status: r.status,
             created_at: format_time(r.created_at),
             last_used_at: r.last_used_at.map(format_time),
-        })
-        .collect())
+        }
+    }
+}
+
+pub async fn list(cx: Cx<'_>, user_id: &str) -> Result<Vec<AccessKey>, AppError> {
+    crate::services::iam::users::get(cx, user_id).await?;
+    let rows = sqlx::query_as!(
+        Row,
+        "SELECT access_key, user_id, description, status, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY created_at",
+        user_id
+    )
+    .fetch_all(cx.pool)
+    .await?;
+    Ok(rows.into_iter().map(AccessKey::from).collect())
 }
 
 /// The access key `access_key` of the account `account_id`.
 pub async fn get(pool: &PgPool, account_id: &str, access_key: &str) -> Result<AccessKey, AppError> {
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        Row,
         "SELECT k.access_key, k.user_id, k.description, k.status, k.created_at, k.last_used_at
            FROM access_keys k JOIN users u ON u.id = k.user_id
           WHERE k.access_key = $1 AND u.account_id = $2",
@@ -120,15 +135,8 @@ pub async fn get(pool: &PgPool, account_id: &str, access_key: &str) -> Result<Ac
     )
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| AppError::not_found(Kind::AccessKey, format!("Access key {access_key}")))?;
-    Ok(AccessKey {
-        access_key: row.access_key,
-        user_id: row.user_id,
-        description: row.description,
-        status: row.status,
-        created_at: format_time(row.created_at),
-        last_used_at: row.last_used_at.map(format_time),
-    })
+    .map(AccessKey::from)
+    .ok_or_else(|| AppError::not_found(Kind::AccessKey, format!("Access key {access_key}")))
 }
 
 pub async fn update(

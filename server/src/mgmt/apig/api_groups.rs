@@ -14,7 +14,7 @@ use app::services::apig::environments::{self, VariableFilter};
 use app::services::{apig::api_groups, apig::domains};
 
 use super::{apig_time_of, precise};
-use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query, Reply};
+use crate::mgmt::{page, Body, Created, Done, InGateway, MgmtState, Path, Query, Reply};
 
 fn group(state: &MgmtState, group: &ApiGroup, bound: &[BoundDomain]) -> Value {
     let url_domains: Vec<Value> = bound
@@ -51,7 +51,7 @@ pub async fn create_group(
     State(state): State<MgmtState>,
     gateway: InGateway,
     Body(body): Body<GroupBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Created {
     let (caller, instance_id) = gateway.allow(act::groups::create).await?;
     let created = api_groups::create(caller.cx(), &instance_id, &body.name, &body.remark).await?;
     Ok((StatusCode::CREATED, Json(group(&state, &created, &[]))))
@@ -127,7 +127,7 @@ pub async fn update_group(
 pub async fn delete_group(
     gateway: InGateway,
     Path((_, _, group_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let (caller, instance_id) = gateway.allow(act::groups::delete).await?;
     api_groups::delete(caller.cx(), &instance_id, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -139,10 +139,7 @@ pub struct GroupCheck {
 }
 
 /// Whether a group name is free in the gateway: 204 when it is.
-pub async fn check_group(
-    gateway: InGateway,
-    Body(body): Body<GroupCheck>,
-) -> Result<StatusCode, ApiError> {
+pub async fn check_group(gateway: InGateway, Body(body): Body<GroupCheck>) -> Done {
     let (caller, instance_id) = gateway.allow(act::groups::list).await?;
     api_groups::check_name(caller.cx(), &instance_id, &body.group_name).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -163,10 +160,7 @@ pub struct EnvBody {
     remark: Option<String>,
 }
 
-pub async fn create_env(
-    gateway: InGateway,
-    Body(body): Body<EnvBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_env(gateway: InGateway, Body(body): Body<EnvBody>) -> Created {
     let (caller, instance_id) = gateway.allow(act::envs::create).await?;
     let created = environments::create(
         caller.cx(),
@@ -217,7 +211,7 @@ pub async fn update_env(
 pub async fn delete_env(
     gateway: InGateway,
     Path((_, _, env_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let (caller, instance_id) = gateway.allow(act::envs::delete).await?;
     environments::delete(caller.cx(), &instance_id, &env_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -241,10 +235,7 @@ pub struct VariableBody {
     variable_value: String,
 }
 
-pub async fn create_variable(
-    gateway: InGateway,
-    Body(body): Body<VariableBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_variable(gateway: InGateway, Body(body): Body<VariableBody>) -> Created {
     let (caller, instance_id) = gateway.allow(act::variables::create).await?;
     let new = Variable {
         id: String::new(),
@@ -318,7 +309,7 @@ pub async fn update_variable(
 pub async fn delete_variable(
     gateway: InGateway,
     Path((_, _, variable_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let (caller, instance_id) = gateway.allow(act::variables::delete).await?;
     environments::delete_variable(caller.cx(), &instance_id, &variable_id).await?;
     Ok(StatusCode::NO_CONTENT)

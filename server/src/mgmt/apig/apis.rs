@@ -11,7 +11,7 @@ use app::services::apig::api_groups;
 use app::services::apig::apis::{self, ApiFilter};
 
 use super::{apig_time_of, precise, without};
-use crate::mgmt::{page, ApiError, Body, InGateway, Path, Query, Reply};
+use crate::mgmt::{page, ApiError, Body, Created, Done, InGateway, Path, Query, Reply};
 
 /// The definition's fields with what APIG adds to them: each request and backend
 /// parameter's id.
@@ -85,10 +85,7 @@ pub(super) fn publish_resp(api_id: &str, api_name: &str, p: &Publication) -> Val
     })
 }
 
-pub async fn create(
-    gateway: InGateway,
-    Body(definition): Body<ApiDefinition>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(gateway: InGateway, Body(definition): Body<ApiDefinition>) -> Created {
     let (caller, instance_id) = gateway.allow(act::apis::create).await?;
     let created = apis::create(caller.cx(), &instance_id, &definition).await?;
     Ok((StatusCode::CREATED, Json(api(&created))))
@@ -192,7 +189,7 @@ pub async fn update(
 pub async fn delete(
     gateway: InGateway,
     Path((_, _, api_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let (caller, instance_id) = gateway.allow(act::apis::delete).await?;
     apis::delete(caller.cx(), &instance_id, &api_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -211,10 +208,7 @@ pub struct CheckBody {
 }
 
 /// Whether a name (`type: name`) or a route (`type: path`) is free in a group: 204 if so.
-pub async fn check(
-    gateway: InGateway,
-    Body(body): Body<CheckBody>,
-) -> Result<StatusCode, ApiError> {
+pub async fn check(gateway: InGateway, Body(body): Body<CheckBody>) -> Done {
     let (caller, instance_id) = gateway.allow(act::apis::list).await?;
     api_groups::get(caller.cx(), &instance_id, &body.group_id).await?;
     let except = body.api_id.unwrap_or_default();

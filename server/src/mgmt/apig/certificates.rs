@@ -15,14 +15,14 @@ use app::services::apig::domains;
 
 use super::domains::{certificate, reference, CertificateBody, Linking, LISTED_WITHOUT};
 use super::without;
-use crate::mgmt::{page, ApiError, Body, InProject, MgmtState, Path, Query, Reply};
+use crate::mgmt::{page, Body, Created, Done, InProject, MgmtState, Path, Query, Reply};
 use app::error::Kind;
 
 pub async fn create_certificate(
     State(state): State<MgmtState>,
     project: InProject,
     Body(body): Body<CertificateBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Created {
     let caller = project.allow(act::domains::bindCertificate).await?;
     let created =
         certificates::create(&state.pool, &state.master_key, &caller, &body.upload()).await?;
@@ -99,7 +99,7 @@ pub async fn update_certificate(
 pub async fn delete_certificate(
     project: InProject,
     Path((_, certificate_id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let caller = project
         .allow_on(act::domains::unbindCertificate, &certificate_id)
         .await?;
@@ -164,7 +164,7 @@ pub async fn link_domains<L: Linking>(
     project: InProject,
     Path((_, certificate_id)): Path<(String, String)>,
     Body(names): Body<DomainNames>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let caller = project.allow_on(L::LINK.action(), &certificate_id).await?;
     if names.domains.is_empty() {
         return Err(AppError::invalid("domains", "Name at least one domain.").into());

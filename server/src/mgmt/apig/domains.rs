@@ -16,7 +16,7 @@ use app::services::apig::certificates::{self};
 use app::services::{apig::api_groups, apig::domains};
 
 use super::{apig_time_of, slice, without};
-use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query, Reply};
+use crate::mgmt::{page, Body, Created, Done, InGateway, MgmtState, Path, Query, Reply};
 use app::error::Kind;
 
 /// A bound domain as group responses list it (`url_domains[]`).
@@ -132,7 +132,7 @@ pub async fn bind(
     gateway: InGateway,
     Path((_, _, group_id)): GroupPath,
     Body(body): Body<DomainBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Created {
     let (caller, instance_id) = gateway.allow(act::domains::create).await?;
     let bound = domains::bind(
         caller.cx(),
@@ -166,10 +166,7 @@ pub async fn update(
     Ok(Json(without(reference(&bound), UNLINKED)))
 }
 
-pub async fn unbind(
-    gateway: InGateway,
-    Path((_, _, group_id, domain_id)): DomainPath,
-) -> Result<StatusCode, ApiError> {
+pub async fn unbind(gateway: InGateway, Path((_, _, group_id, domain_id)): DomainPath) -> Done {
     let (caller, instance_id) = gateway.allow(act::domains::delete).await?;
     domains::unbind(caller.cx(), &instance_id, &group_id, &domain_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -207,7 +204,7 @@ pub async fn upload_certificate(
     gateway: InGateway,
     Path((_, _, group_id, domain_id)): DomainPath,
     Body(body): Body<CertificateBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Created {
     let (caller, instance_id) = gateway.allow(act::domains::bindCertificate).await?;
     let bound = domains::upload(
         &state.pool,
@@ -235,10 +232,7 @@ pub struct CertificatePath {
     certificate_id: String,
 }
 
-pub async fn remove_certificate(
-    gateway: InGateway,
-    Path(at): Path<CertificatePath>,
-) -> Result<StatusCode, ApiError> {
+pub async fn remove_certificate(gateway: InGateway, Path(at): Path<CertificatePath>) -> Done {
     let (caller, instance_id) = gateway.allow(act::domains::unbindCertificate).await?;
     let (group, domain, certificate) = (&at.group_id, &at.domain_id, &at.certificate_id);
     domains::link(
@@ -298,7 +292,7 @@ pub async fn link_certificates<L: Linking>(
     gateway: InGateway,
     Path((_, _, group_id, domain_id)): DomainPath,
     Body(body): Body<CertificateIds>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let (caller, instance_id) = gateway.allow(L::LINK.action()).await?;
     match (L::LINK, body.certificate_ids.as_slice()) {
         (_, []) => {

@@ -13,7 +13,7 @@ use app::model::permission::actions::apig as act;
 use app::services::apig::gateways::{self, GatewayFilter};
 
 use super::{apig_time_of, slice, Paging};
-use crate::mgmt::{page, ApiError, Body, InGateway, InProject, MgmtState, Path, Query, Reply};
+use crate::mgmt::{page, Body, Created, Done, InGateway, InProject, MgmtState, Path, Query, Reply};
 
 /// APIG's status of a gateway that serves: `Running`, number 6.
 const RUNNING: (&str, i64) = ("Running", 6);
@@ -84,10 +84,7 @@ fn tags(tags: Vec<TagBody>) -> Vec<Tag> {
         .collect()
 }
 
-pub async fn create(
-    project: InProject,
-    Body(request): Body<CreateRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(project: InProject, Body(request): Body<CreateRequest>) -> Created {
     let caller = project.allow(act::instances::create).await?;
     let new = NewGateway {
         name: request.instance_name,
@@ -179,10 +176,7 @@ pub async fn update(
     Ok(Json(details(&state, &gateway)))
 }
 
-pub async fn delete(
-    project: InProject,
-    Path((_, instance_id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+pub async fn delete(project: InProject, Path((_, instance_id)): Path<(String, String)>) -> Done {
     let caller = project
         .allow_in(act::instances::delete, &instance_id)
         .await?;
@@ -234,7 +228,7 @@ pub async fn set_feature(
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<FeatureRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Created {
     let caller = project
         .allow_in(act::features::create, &instance_id)
         .await?;
@@ -302,7 +296,7 @@ pub async fn change_tags(
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<TagsAction>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let action = match request.action.as_str() {
         "delete" => act::instanceTags::delete,
         _ => act::instanceTags::create,
@@ -347,7 +341,7 @@ pub async fn add_ingress_port(
     project: InProject,
     Path((_, instance_id)): Path<(String, String)>,
     Body(request): Body<PortRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Created {
     let caller = project
         .allow_in(act::instances::update, &instance_id)
         .await?;
@@ -398,7 +392,7 @@ pub async fn list_ingress_ports(
 pub async fn delete_ingress_port(
     project: InProject,
     Path((_, instance_id, port_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let caller = project
         .allow_in(act::instances::update, &instance_id)
         .await?;

@@ -14,7 +14,7 @@ use app::services::apig::api_groups;
 use app::services::apig::apis::{self};
 
 use super::{apig_time_of, slice, without};
-use crate::mgmt::{page, ApiError, Body, InGateway, MgmtState, Path, Query, Reply};
+use crate::mgmt::{page, ApiError, Body, Created, Done, InGateway, MgmtState, Path, Query, Reply};
 
 use super::apis::{definition_fields, publish_resp, BACKEND_FIELDS};
 
@@ -28,10 +28,7 @@ pub struct ActionBody {
 }
 
 /// Publishes one API to an environment (`online`) or takes it offline there (`offline`).
-pub async fn action(
-    gateway: InGateway,
-    Body(body): Body<ActionBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn action(gateway: InGateway, Body(body): Body<ActionBody>) -> Created {
     let permission = match body.action.as_str() {
         "online" => act::apis::publish,
         "offline" => act::apis::offline,
@@ -237,7 +234,7 @@ pub async fn show_version(
 pub async fn delete_version(
     gateway: InGateway,
     Path((_, _, version_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let (caller, instance_id) = gateway.allow(act::apis::offline).await?;
     apis::delete_version(caller.cx(), &instance_id, &version_id).await?;
     Ok(StatusCode::NO_CONTENT)

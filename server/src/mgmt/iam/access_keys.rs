@@ -14,7 +14,7 @@ use app::services::iam::access_keys;
 
 use super::json::iam_time;
 use crate::mgmt::Body;
-use crate::mgmt::{Allowed, ApiError, InAccount, MgmtState, Path, Query, Reply};
+use crate::mgmt::{Allowed, ApiError, Created, Done, InAccount, MgmtState, Path, Query, Reply};
 
 fn credential(key: &AccessKey) -> Value {
     json!({
@@ -50,7 +50,7 @@ pub async fn create(
     State(state): State<MgmtState>,
     account: InAccount,
     Body(request): Body<CreateRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Created {
     let option = request.credential;
     let action = act::credentials::createCredential;
     // A token or temporary key (short-lived, and stolen more easily than a password) mints
@@ -147,7 +147,7 @@ pub async fn delete(
     State(state): State<MgmtState>,
     account: InAccount,
     Path(access_key): Path<String>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let action = act::credentials::deleteCredential;
     let (caller, _) = owned(&state, account, &access_key, action).await?;
     access_keys::delete(caller.cx(), &access_key).await?;
@@ -185,7 +185,7 @@ pub async fn create_temporary(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Body(request): Body<SecurityTokenRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Created {
     let identity = request.auth.identity;
     if !identity.methods.iter().any(|m| m == "token") {
         return Err(ApiError::new(

@@ -10,7 +10,7 @@ use app::services::caller::Caller;
 use app::services::iam::projects;
 
 use super::json::{collection_links, in_account, keystone_page, self_link};
-use crate::mgmt::{ApiError, Body, InAccount, Path, Query, Reply};
+use crate::mgmt::{ApiError, Body, Created, InAccount, Path, Query, Reply};
 use app::error::Kind;
 
 fn project(caller: &Caller, project: &ProjectRef) -> Value {
@@ -96,10 +96,7 @@ struct ProjectOption {
 }
 
 /// `POST /v3/projects`
-pub async fn create(
-    account: InAccount,
-    Body(request): Body<ProjectRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(account: InAccount, Body(request): Body<ProjectRequest>) -> Created {
     let caller = account.allow(act::projects::create).await?;
     let option = request.project;
     let created = projects::create(

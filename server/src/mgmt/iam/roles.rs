@@ -13,7 +13,7 @@ use app::services::{iam::permissions, iam::user_groups};
 use super::json::{collection_links, iam_time, in_account, keystone_page};
 use crate::mgmt::apig::without;
 use crate::mgmt::Body;
-use crate::mgmt::{Allowed, ApiError, InAccount, Path, Query, Reply};
+use crate::mgmt::{Allowed, ApiError, Created, Done, InAccount, Path, Query, Reply};
 use app::error::{AppError, Kind};
 
 /// The service catalog a policy is listed under.
@@ -227,7 +227,7 @@ pub async fn list_granted(account: InAccount, uri: Uri, Path(at): Path<GrantPath
 }
 
 /// `PUT` of a grant path: the policy granted to the group where the path says.
-pub async fn grant(account: InAccount, Path(at): Path<GrantPath>) -> Result<StatusCode, ApiError> {
+pub async fn grant(account: InAccount, Path(at): Path<GrantPath>) -> Done {
     let (caller, place) = at
         .allowed(account, act::permissions::grantRoleToGroupOnProject)
         .await?;
@@ -236,10 +236,7 @@ pub async fn grant(account: InAccount, Path(at): Path<GrantPath>) -> Result<Stat
 }
 
 /// `HEAD` of a grant path: 204 if the policy is granted there, else 404.
-pub async fn check_grant(
-    account: InAccount,
-    Path(at): Path<GrantPath>,
-) -> Result<StatusCode, ApiError> {
+pub async fn check_grant(account: InAccount, Path(at): Path<GrantPath>) -> Done {
     let (caller, place) = at
         .allowed(account, act::permissions::checkRoleForGroupOnProject)
         .await?;
@@ -262,7 +259,7 @@ pub async fn check_grant(
 }
 
 /// `DELETE` of a grant path.
-pub async fn revoke(account: InAccount, Path(at): Path<GrantPath>) -> Result<StatusCode, ApiError> {
+pub async fn revoke(account: InAccount, Path(at): Path<GrantPath>) -> Done {
     let (caller, place) = at
         .allowed(account, act::permissions::revokeRoleFromGroupOnProject)
         .await?;
@@ -284,10 +281,7 @@ struct CustomOption {
 }
 
 /// `POST /v3.0/OS-ROLE/roles`
-pub async fn create_custom(
-    account: InAccount,
-    Body(request): Body<CustomRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_custom(account: InAccount, Body(request): Body<CustomRequest>) -> Created {
     let caller = account.allow(act::policies::create).await?;
     let option = request.role;
     let document = option.policy.map(|p| p.to_string()).unwrap_or_default();
@@ -341,10 +335,7 @@ pub async fn update_custom(
     Ok(Json(json!({ "role": role(&caller, &updated) })))
 }
 
-pub async fn delete_custom(
-    account: InAccount,
-    Path(role_id): Path<String>,
-) -> Result<StatusCode, ApiError> {
+pub async fn delete_custom(account: InAccount, Path(role_id): Path<String>) -> Done {
     let caller = account.allow_on(act::policies::delete, &role_id).await?;
     permissions::delete(caller.cx(), &role_id).await?;
     Ok(StatusCode::OK)

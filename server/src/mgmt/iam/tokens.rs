@@ -16,7 +16,7 @@ use app::services::caller::{Caller, Channel};
 use app::services::iam::tokens::TokenInfo;
 use app::services::{iam::projects, iam::signin, iam::tokens};
 
-use crate::mgmt::{ApiError, Body, InAccount, MgmtState};
+use crate::mgmt::{ApiError, Body, Done, InAccount, MgmtState};
 
 #[derive(Deserialize)]
 pub struct TokenRequest {
@@ -219,7 +219,7 @@ async fn token_body(
 /// look at their own tokens; another user's needs `iam:users:get`.
 /// `DELETE /v3/auth/tokens`: revokes the caller's own token named by `X-Subject-Token`
 /// (Keystone's revocation); it fails at once wherever it is presented.
-pub async fn revoke(account: InAccount, headers: HeaderMap) -> Result<StatusCode, ApiError> {
+pub async fn revoke(account: InAccount, headers: HeaderMap) -> Done {
     let caller = account.as_self();
     let subject = header(&headers, "x-subject-token").ok_or_else(|| {
         ApiError::invalid_parameter("X-Subject-Token", "name the token to revoke")

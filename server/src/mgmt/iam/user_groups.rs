@@ -9,7 +9,7 @@ use app::services::iam::user_groups;
 
 use super::json::{collection_links, group, in_account, user, UserShape};
 use crate::mgmt::Body;
-use crate::mgmt::{ApiError, InAccount, Path, Query, Reply};
+use crate::mgmt::{ApiError, Created, Done, InAccount, Path, Query, Reply};
 use app::error::Kind;
 
 #[derive(Deserialize)]
@@ -23,10 +23,7 @@ struct GroupOption {
     description: Option<String>,
 }
 
-pub async fn create(
-    account: InAccount,
-    Body(request): Body<GroupRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(account: InAccount, Body(request): Body<GroupRequest>) -> Created {
     let caller = account.allow(act::groups::create).await?;
     let name = request.group.name.unwrap_or_default();
     let created = user_groups::create(
@@ -82,10 +79,7 @@ pub async fn update(
     Ok(Json(json!({ "group": group(&caller, &updated) })))
 }
 
-pub async fn delete(
-    account: InAccount,
-    Path(group_id): Path<String>,
-) -> Result<StatusCode, ApiError> {
+pub async fn delete(account: InAccount, Path(group_id): Path<String>) -> Done {
     let caller = account.allow_on(act::groups::delete, &group_id).await?;
     user_groups::delete(caller.cx(), &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -115,7 +109,7 @@ pub async fn list_for_user(account: InAccount, Path(user_id): Path<String>) -> R
 pub async fn add_member(
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let caller = account.allow_on(act::groups::addUser, &group_id).await?;
     user_groups::add_member(caller.cx(), &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -124,7 +118,7 @@ pub async fn add_member(
 pub async fn check_member(
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let caller = account.allow_on(act::groups::get, &group_id).await?;
     if user_groups::is_member(caller.cx(), &group_id, &user_id).await? {
         Ok(StatusCode::NO_CONTENT)
@@ -139,7 +133,7 @@ pub async fn check_member(
 pub async fn remove_member(
     account: InAccount,
     Path((group_id, user_id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let caller = account.allow_on(act::groups::removeUser, &group_id).await?;
     user_groups::remove_member(caller.cx(), &group_id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)

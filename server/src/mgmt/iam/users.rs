@@ -11,7 +11,7 @@ use app::services::iam::users;
 
 use super::json::{collection_links, in_account, user, UserShape};
 use crate::mgmt::Body;
-use crate::mgmt::{ApiError, InAccount, Path, Query, Reply};
+use crate::mgmt::{ApiError, Created, Done, InAccount, Path, Query, Reply};
 
 #[derive(Deserialize)]
 pub struct CreateRequest {
@@ -42,11 +42,7 @@ impl CreateOption {
 }
 
 /// `POST /v3/users` and `POST /v3.0/OS-USER/users`
-pub async fn create(
-    account: InAccount,
-    uri: Uri,
-    Body(request): Body<CreateRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(account: InAccount, uri: Uri, Body(request): Body<CreateRequest>) -> Created {
     let shape = UserShape::on(uri.path(), UserShape::KeystoneCreated, UserShape::Created);
     let caller = account.allow(act::users::create).await?;
     let created = users::create(caller.cx(), &request.user.into_new_user()).await?;
@@ -140,10 +136,7 @@ pub async fn update(
 }
 
 /// `DELETE /v3/users/{user_id}`
-pub async fn delete(
-    account: InAccount,
-    Path(user_id): Path<String>,
-) -> Result<StatusCode, ApiError> {
+pub async fn delete(account: InAccount, Path(user_id): Path<String>) -> Done {
     let caller = account.allow_on(act::users::delete, &user_id).await?;
     users::delete(caller.cx(), &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -165,7 +158,7 @@ pub async fn change_password(
     account: InAccount,
     Path(user_id): Path<String>,
     Body(request): Body<PasswordRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     if user_id != account.user_id() {
         return Err(ApiError::from(app::error::AppError::forbidden(
             act::users::update.name(),
@@ -196,7 +189,7 @@ pub async fn update_information(
     account: InAccount,
     Path(user_id): Path<String>,
     Body(request): Body<InformationRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Done {
     let caller = if user_id == account.user_id() {
         account.as_self()
     } else {

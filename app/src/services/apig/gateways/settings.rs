@@ -145,20 +145,14 @@ pub async fn project_tags(cx: Cx<'_>) -> Result<Vec<(String, Vec<String>)>, AppE
 
 pub async fn ingress_ports(cx: Cx<'_>, id: &str) -> Result<Vec<IngressPort>, AppError> {
     get(cx, id).await?;
-    let rows = sqlx::query!(
+    let ports = sqlx::query_as!(
+        IngressPort,
         "SELECT id, protocol, port FROM gateway_ingress_ports WHERE gateway_id = $1 ORDER BY port",
         id
     )
     .fetch_all(cx.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| IngressPort {
-            id: r.id,
-            protocol: r.protocol,
-            port: r.port,
-        })
-        .collect())
+    Ok(ports)
 }
 
 pub async fn add_ingress_port(
