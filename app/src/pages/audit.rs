@@ -43,26 +43,8 @@ pub fn AuditPage() -> impl IntoView {
             "Every change made in the console or through the API, and every attempt IAM refused: who, what, when (UTC) and from where. Records are kept as written: nobody can edit or delete them."
         </PageHeader>
         <Form method="get" action="/audit" noscroll=true attr:class="table-toolbar" attr:role="search">
-            <input
-                type="search"
-                name="user"
-                class="table-search"
-                placeholder="User name (exact)"
-                aria-label="User name"
-                autocomplete="off"
-                value=move || param("user")
-                prop:value=move || param("user")
-            />
-            <input
-                type="search"
-                name="action"
-                class="table-search"
-                placeholder="Action contains, e.g. iam:groups"
-                aria-label="Action contains"
-                autocomplete="off"
-                value=move || param("action")
-                prop:value=move || param("action")
-            />
+            {search_box("user", "User name (exact)", "User name", Signal::derive(move || param("user")))}
+            {search_box("action", "Action contains, e.g. iam:groups", "Action contains", Signal::derive(move || param("action")))}
             <select name="result" aria-label="Result" prop:value=move || param("result")>
                 <option value="" selected=move || param("result").is_empty()>"Any result"</option>
                 {[AuditResult::Success, AuditResult::Refused, AuditResult::Failed].map(|choice| {
@@ -126,6 +108,19 @@ fn result_badge(result: AuditResult) -> &'static str {
         AuditResult::Success => "badge badge-success",
         AuditResult::Refused => "badge badge-danger",
         AuditResult::Failed => "badge badge-warning",
+    }
+}
+
+/// A search box of the filter form, showing the value the address holds.
+fn search_box(
+    name: &'static str,
+    placeholder: &'static str,
+    label: &'static str,
+    value: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <input type="search" name=name class="table-search" placeholder=placeholder
+            aria-label=label autocomplete="off" value=value prop:value=value/>
     }
 }
 

@@ -362,6 +362,17 @@ mod tests {
         );
     }
 
+    /// `PUT /obj` with `headers` and `body`.
+    fn put_obj<'a>(headers: &'a HeaderMap, body: &'a [u8]) -> RequestParts<'a> {
+        RequestParts {
+            method: "PUT",
+            path: "/obj",
+            query: None,
+            headers,
+            body,
+        }
+    }
+
     /// Signs like the SDKs: every header present, sorted.
     fn signed(headers: &HeaderMap, body: &[u8]) -> String {
         let mut names: Vec<String> = headers
@@ -369,14 +380,7 @@ mod tests {
             .map(|name| name.as_str().to_owned())
             .collect();
         names.sort();
-        let req = RequestParts {
-            method: "PUT",
-            path: "/obj",
-            query: None,
-            headers,
-            body,
-        };
-        let canonical = canonical_request(&req, &names).unwrap();
+        let canonical = canonical_request(&put_obj(headers, body), &names).unwrap();
         let signature = sign(SECRET, "20191115T033655Z", &canonical);
         format!(
             "SDK-HMAC-SHA256 Access=ak, SignedHeaders={}, Signature={signature}",
@@ -387,14 +391,8 @@ mod tests {
     #[test]
     fn unsigned_payload_and_declared_body_hash() {
         let put = |headers: &HeaderMap, body: &[u8], auth: &str| {
-            let req = RequestParts {
-                method: "PUT",
-                path: "/obj",
-                query: None,
-                headers,
-                body,
-            };
-            verify(&req, &parse_authorization(auth).unwrap(), SECRET, SIGNED_AT)
+            let auth = parse_authorization(auth).unwrap();
+            verify(&put_obj(headers, body), &auth, SECRET, SIGNED_AT)
         };
         let mut headers = example_1_headers();
         headers.insert(

@@ -244,22 +244,9 @@ async fn refusals_come_in_the_shape_of_their_api_with_a_request_id() {
     assert!(body["error_code"].as_str().is_some(), "{body}");
 
     // Success carries a request id too, a different one each time.
-    let (status, first, _) = raw(
-        &app,
-        Some(&admin),
-        Method::GET,
-        &format!("{gw}/api-groups"),
-        None,
-    )
-    .await;
-    let (_, second, _) = raw(
-        &app,
-        Some(&admin),
-        Method::GET,
-        &format!("{gw}/api-groups"),
-        None,
-    )
-    .await;
+    let groups = format!("{gw}/api-groups");
+    let list = || raw(&app, Some(&admin), Method::GET, &groups, None);
+    let ((status, first, _), (_, second, _)) = (list().await, list().await);
     assert_eq!(status, 200);
     assert!(first.is_some() && first != second, "{first:?} {second:?}");
     app.stop().await;
