@@ -51,12 +51,15 @@ async fn counted_upload(app: &TestApp, name: &str) -> (String, Arc<AtomicUsize>)
     }));
     tokio::spawn(async move { axum::serve(listener, echo).await.unwrap() });
     let at = group(app, &admin, name).await;
-    at.publish(json!({
-        "name": "upload", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/upload",
-        "auth_type": "NONE", "backend_type": "HTTP",
-        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
-                         "req_uri": "/stored", "timeout": 5000 }
-    })).await;
+    at.publish(http(
+        "upload",
+        "POST",
+        "/upload",
+        &backend.to_string(),
+        "/stored",
+        5000,
+    ))
+    .await;
     at.until(Method::POST, "/upload", 200).await;
     (format!("{}.apig.localhost", at.group_id), reached)
 }

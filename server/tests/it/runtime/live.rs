@@ -24,12 +24,15 @@ async fn a_request_in_flight_finishes_on_its_snapshot_across_a_change() {
     }));
     tokio::spawn(async move { axum::serve(listener, slow).await.unwrap() });
     let at = group(&app, &admin, "gw-swap").await;
-    at.publish(json!({
-        "name": "held", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/held",
-        "auth_type": "NONE", "backend_type": "HTTP",
-        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "GET",
-                         "req_uri": "/held", "timeout": 60000 }
-    })).await;
+    at.publish(http(
+        "held",
+        "GET",
+        "/held",
+        &backend.to_string(),
+        "/held",
+        60000,
+    ))
+    .await;
     // The held API cannot be probed (the backend holds every call), so a mock published
     // after it tells when the runtime has caught up.
     at.publish(mock("probe", "GET", "/probe", 200, "up")).await;

@@ -103,6 +103,24 @@ impl Published<'_> {
     }
 }
 
+/// An HTTP API: `method uri` goes on to `method backend_uri` at `backend` (an address or a
+/// `#variable#`), with `timeout` milliseconds to answer.
+fn http(
+    name: &str,
+    method: &str,
+    uri: &str,
+    backend: &str,
+    backend_uri: &str,
+    timeout: u64,
+) -> Value {
+    json!({
+        "name": name, "type": 1, "req_protocol": "HTTP", "req_method": method, "req_uri": uri,
+        "auth_type": "NONE", "backend_type": "HTTP",
+        "backend_api": { "url_domain": backend, "req_protocol": "HTTP", "req_method": method,
+                         "req_uri": backend_uri, "timeout": timeout }
+    })
+}
+
 /// A mock API; each `{name}` of the path gets its PATH parameter.
 fn mock(name: &str, method: &str, uri: &str, status: u16, body: &str) -> Value {
     let params: Vec<Value> = uri

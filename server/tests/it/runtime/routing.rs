@@ -202,23 +202,29 @@ async fn slow_and_unreachable_backends_get_apig_errors() {
     let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-fail").await;
-    let http = |name: &str, path: &str, address: String, timeout: i64| {
-        json!({
-            "name": name, "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": path,
-            "auth_type": "NONE", "backend_type": "HTTP",
-            "backend_api": { "url_domain": address, "req_protocol": "HTTP", "req_method": "GET",
-                             "req_uri": path, "timeout": timeout }
-        })
-    };
     // A port nothing listens on: bind one, note it, close it.
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
     };
-    at.publish(http("slow", "/slow/one", backend.to_string(), 300))
-        .await;
-    at.publish(http("down", "/down", closed.to_string(), 5000))
-        .await;
+    at.publish(http(
+        "slow",
+        "GET",
+        "/slow/one",
+        &backend.to_string(),
+        "/slow/one",
+        300,
+    ))
+    .await;
+    at.publish(http(
+        "down",
+        "GET",
+        "/down",
+        &closed.to_string(),
+        "/down",
+        5000,
+    ))
+    .await;
     let response = at.until(Method::GET, "/slow/one", 504).await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(
@@ -233,8 +239,15 @@ async fn slow_and_unreachable_backends_get_apig_errors() {
     // connections: a backend connection that answered in time goes into the next call with
     // its timer still armed, and that call still times out when the backend does not answer;
     // the call after it gets an answer again.
-    at.publish(http("fast", "/fast", backend.to_string(), 300))
-        .await;
+    at.publish(http(
+        "fast",
+        "GET",
+        "/fast",
+        &backend.to_string(),
+        "/fast",
+        300,
+    ))
+    .await;
     at.until(Method::GET, "/fast", 200).await;
     let one = reqwest::Client::new();
     let host = format!("{}.apig.localhost", at.group_id);
@@ -342,12 +355,15 @@ async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
     let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-chunked").await;
-    at.publish(json!({
-        "name": "upload", "type": 1, "req_protocol": "HTTP", "req_method": "POST", "req_uri": "/upload",
-        "auth_type": "NONE", "backend_type": "HTTP",
-        "backend_api": { "url_domain": backend.to_string(), "req_protocol": "HTTP", "req_method": "POST",
-                         "req_uri": "/stored", "timeout": 5000 }
-    })).await;
+    at.publish(http(
+        "upload",
+        "POST",
+        "/upload",
+        &backend.to_string(),
+        "/stored",
+        5000,
+    ))
+    .await;
     ok!(app, admin, POST (&format!("{}/features", at.gw)),
         { "name": "request_body_size", "enable": true, "config": "1048576" });
     let host = format!("{}.apig.localhost", at.group_id);
@@ -405,12 +421,15 @@ async fn gateway_errors_never_name_internal_addresses() {
     // An internal address, through a variable, that answers nothing.
     ok!(app, admin, POST (&format!("{}/env-variables", at.gw)),
         { "group_id": at.group_id, "env_id": RELEASE, "variable_name": "inner_host", "variable_value": "127.0.0.1:1" });
-    at.publish(json!({
-        "name": "inner", "type": 1, "req_protocol": "HTTP", "req_method": "GET", "req_uri": "/inner",
-        "auth_type": "NONE", "backend_type": "HTTP",
-        "backend_api": { "url_domain": "#inner_host#", "req_protocol": "HTTP", "req_method": "GET",
-                         "req_uri": "/private/admin", "timeout": 5000 }
-    })).await;
+    at.publish(http(
+        "inner",
+        "GET",
+        "/inner",
+        "#inner_host#",
+        "/private/admin",
+        5000,
+    ))
+    .await;
     let refused = at.until(Method::GET, "/inner", 502).await;
     let body = refused.text().await.unwrap();
     for secret in ["127.0.0.1", "inner_host", "/private/admin"] {
