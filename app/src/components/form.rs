@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::feedback::{failure, on_success};
+use super::feedback::{failure, on_success, ErrorBanner};
 use crate::error::AppError;
 
 /// A labelled input whose error (if any) is announced and shown beneath it.
@@ -210,6 +210,11 @@ pub fn CheckboxField(
     }
 }
 
+/// What a form's checks found wrong (each check passes with `Ok`).
+pub fn problems<const N: usize>(checks: [Result<(), AppError>; N]) -> Vec<AppError> {
+    checks.into_iter().filter_map(Result::err).collect()
+}
+
 /// The error to show next to each field of a form: the rules' verdict (`rules`) once the
 /// form was submitted (`attempted`), else what the server said about that field.
 pub fn field_errors<R>(
@@ -314,11 +319,53 @@ where
         self.action.dispatch(input());
     }
 
+    /// Whether what it sent is on its way.
+    pub fn pending(self) -> Memo<bool> {
+        self.action.pending()
+    }
+
     /// Empties the form (`reset`) each time the server accepts it.
     pub fn on_success(self, reset: impl Fn() + 'static) {
         on_success(self.action, move || {
             reset();
             self.attempted.set(false);
         });
+    }
+}
+
+/// A card holding one form that sends `form`: its title, what the server refused that
+/// belongs to no field, the fields (`children`), and Cancel (when `on_cancel` is given)
+/// with the submit button, which sends `input()`. `inline` lays the fields out in a row.
+#[component]
+pub fn FormCard<S, R>(
+    title: &'static str,
+    form: Sending<S, R>,
+    input: impl Fn() -> S + Send + Sync + 'static,
+    label: &'static str,
+    busy: &'static str,
+    #[prop(into, optional)] on_cancel: Option<Callback<()>>,
+    #[prop(optional)] inline: bool,
+    children: Children,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    R: Fn() -> Vec<AppError> + Copy + Send + Sync + 'static,
+{
+    let class = if inline { "inline-fields" } else { "form" };
+    let pending = form.pending();
+    let actions = match on_cancel {
+        Some(on_cancel) => view! { <FormActions label busy pending on_cancel/> }.into_any(),
+        None => view! { <FormActions label busy pending/> }.into_any(),
+    };
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            <ErrorBanner error=form.general()/>
+            <form class=class novalidate on:submit=move |ev| form.send(ev, &input)>
+                {children()}
+                {actions}
+            </form>
+        </section>
     }
 }

@@ -8,7 +8,7 @@ use crate::api::api_groups::{list_api_groups, CreateApiGroup, DeleteApiGroup, Gr
 use crate::components::copy::CopyButton;
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{Sending, TextField};
+use crate::components::form::{problems, FormCard, Sending, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::pager::Pager;
 use crate::components::route::path_param;
@@ -184,41 +184,29 @@ fn CreateGroupCard(
     let name = RwSignal::new(String::new());
     let remark = RwSignal::new(String::new());
     let errors = move || -> Vec<AppError> {
-        [
+        problems([
             validate_group_name("name", name.get().trim()),
             validate_remark("remark", &remark.get(), 1000),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .collect()
+        ])
     };
     let form = Sending::new(create, errors);
     form.on_success(move || {
         name.set(String::new());
         remark.set(String::new());
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        form.send(ev, || CreateApiGroup {
-            gateway_id: gateway_id.get_untracked(),
-            name: name.get_untracked(),
-            remark: remark.get_untracked(),
-        })
+    let input = move || CreateApiGroup {
+        gateway_id: gateway_id.get_untracked(),
+        name: name.get_untracked(),
+        remark: remark.get_untracked(),
     };
     move || {
         shell.can(actions::apig::groups::create).then(|| view! {
-            <section class="card">
-                <h2>"Create an API group"</h2>
-                <form class="form" novalidate on:submit=submit>
-                    <ErrorBanner error=form.general()/>
-                    <TextField label="Group name" id="group_name" value=name error=form.field_error("name")
-                        hint="3 to 255 characters: letters, digits and - _ . / ( ) :, starting with a letter or a digit."/>
-                    <TextField label="Group description" id="group_remark" multiline=true value=remark error=form.field_error("remark")
-                        hint="Optional, at most 1000 characters."/>
-                    <div class="form-actions">
-                        <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Create group"</button>
-                    </div>
-                </form>
-            </section>
+            <FormCard title="Create an API group" form input label="Create group" busy="Creating…">
+                <TextField label="Group name" id="group_name" value=name error=form.field_error("name")
+                    hint="3 to 255 characters: letters, digits and - _ . / ( ) :, starting with a letter or a digit."/>
+                <TextField label="Group description" id="group_remark" multiline=true value=remark error=form.field_error("remark")
+                    hint="Optional, at most 1000 characters."/>
+            </FormCard>
         })
     }
 }

@@ -12,7 +12,7 @@ use crate::api::domains::{
 use crate::components::copy::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{field_errors, SelectField, Sending, TextField};
+use crate::components::form::{field_errors, problems, SelectField, Sending, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::route::path_param;
 use crate::components::shell::use_shell;
@@ -406,12 +406,8 @@ fn BindDomainCard(
     let shell = use_shell();
     let domain = RwSignal::new(String::new());
     let tls = RwSignal::new("TLSv1.2".to_owned());
-    let errors = move || -> Vec<AppError> {
-        validate_domain("url_domain", &domain.get())
-            .err()
-            .into_iter()
-            .collect()
-    };
+    let errors =
+        move || -> Vec<AppError> { problems([validate_domain("url_domain", &domain.get())]) };
     let form = Sending::new(bind, errors);
     let server_error = form.refused();
     let general = Signal::derive(move || {

@@ -12,7 +12,7 @@ use crate::api::api_groups::{
 };
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{SelectField, Sending, TextField};
+use crate::components::form::{problems, FormCard, SelectField, Sending, TextField};
 use crate::components::heading::ScopedHeading;
 use crate::components::route::path_param;
 use crate::components::shell::use_shell;
@@ -176,33 +176,23 @@ fn CreateEnvironmentCard(
     let name = RwSignal::new(String::new());
     let remark = RwSignal::new(String::new());
     let errors = move || -> Vec<AppError> {
-        [
+        problems([
             validate_env_name("name", name.get().trim()),
             validate_remark("remark", &remark.get(), 255),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .collect()
+        ])
     };
     let form = Sending::new(create, errors);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        form.send(ev, || CreateEnvironment {
-            gateway_id: gateway_id.clone(),
-            name: name.get_untracked(),
-            remark: remark.get_untracked(),
-        })
+    let input = move || CreateEnvironment {
+        gateway_id: gateway_id.clone(),
+        name: name.get_untracked(),
+        remark: remark.get_untracked(),
     };
     use_shell().can(actions::apig::envs::create).then(|| view! {
-        <section class="card">
-            <h2>"Add an environment"</h2>
-            <form class="inline-fields" novalidate on:submit=submit>
-                <ErrorBanner error=form.general()/>
-                <TextField label="Environment name" id="env_name" value=name error=form.field_error("name")
-                    hint="3 to 64 letters, digits and underscores, starting with a letter, such as TEST."/>
-                <TextField label="Environment description" id="env_remark" value=remark error=form.field_error("remark")/>
-                <button type="submit" class="btn btn-primary">"Add environment"</button>
-            </form>
-        </section>
+        <FormCard title="Add an environment" form input label="Add environment" busy="Adding…" inline=true>
+            <TextField label="Environment name" id="env_name" value=name error=form.field_error("name")
+                hint="3 to 64 letters, digits and underscores, starting with a letter, such as TEST."/>
+            <TextField label="Environment description" id="env_remark" value=remark error=form.field_error("remark")/>
+        </FormCard>
     })
 }
 
@@ -338,13 +328,10 @@ fn AddVariableForm(
     let name = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
     let errors = move || -> Vec<AppError> {
-        [
+        problems([
             validate_variable_name("variable_name", name.get().trim()),
             validate_variable_value("variable_value", value.get().trim()),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .collect()
+        ])
     };
     let form = Sending::new(create, errors);
     form.on_success(move || {

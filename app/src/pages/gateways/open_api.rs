@@ -16,7 +16,7 @@ use crate::api::apis::{
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::{ErrorBanner, Loading};
-use crate::components::form::SelectField;
+use crate::components::form::{problems, SelectField};
 use crate::components::route::path_param;
 use crate::components::wizard::{
     follow, review_section, Flow, ReviewForm as ReviewFrame, StepForm, WizardPage,
@@ -342,12 +342,10 @@ impl Wizard {
         let draft = self.draft;
         let max_timeout = self.max_timeout.get();
         match step {
-            GROUP if draft.group_id() == NEW_GROUP => {
-                validate_group_name("new_group", draft.new_group.get().trim())
-                    .err()
-                    .into_iter()
-                    .collect()
-            }
+            GROUP if draft.group_id() == NEW_GROUP => problems([validate_group_name(
+                "new_group",
+                draft.new_group.get().trim(),
+            )]),
             REQUEST => draft
                 .definition("group", false)
                 .validate(max_timeout)

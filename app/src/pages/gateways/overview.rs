@@ -22,7 +22,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, on_success, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{SelectField, Sending, TextField};
+use crate::components::form::{problems, SelectField, Sending, TextField};
 use crate::components::shell::use_shell;
 use crate::error::AppError;
 use crate::model::gateway::{
@@ -145,13 +145,10 @@ fn DetailsCard(
     let description = RwSignal::new(gateway.description.clone());
     let begin = RwSignal::new(gateway.maintain_begin.clone());
     let errors = move || -> Vec<AppError> {
-        [
+        problems([
             rules::validate_name("instance_name", name.get().trim()),
             crate::model::iam::validate_description("description", &description.get()),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .collect()
+        ])
     };
     let form = Sending::new(update, errors);
     let pending = update.pending();

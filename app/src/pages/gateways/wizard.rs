@@ -12,6 +12,7 @@ use crate::api::gateways::{CreateGateway, GatewayOverview};
 use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::ErrorBanner;
+use crate::components::form::problems;
 use crate::components::wizard::{follow, review_section, Flow, ReviewForm, StepForm, WizardPage};
 use crate::error::AppError;
 use crate::model::gateway::{
@@ -175,14 +176,11 @@ impl Draft {
     /// What is wrong in `step` now, each error naming its field.
     fn errors(&self, step: usize) -> Vec<AppError> {
         match step {
-            BASICS => [
+            BASICS => problems([
                 rules::validate_name("instance_name", self.name.get().trim()),
                 rules::validate_spec("spec_id", &self.spec_id.get()).map(|_| ()),
                 validate_description("description", &self.description.get()),
-            ]
-            .into_iter()
-            .filter_map(Result::err)
-            .collect(),
+            ]),
             PARAMETERS => self
                 .features
                 .get_value()

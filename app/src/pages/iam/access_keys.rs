@@ -2,7 +2,7 @@
 //! is shown once, right after it is created; keys can be disabled, enabled and deleted.
 use leptos::prelude::*;
 
-use crate::components::form::{FormActions, Sending, TextField};
+use crate::components::form::{problems, FormCard, Sending, TextField};
 
 use crate::components::heading::PageHeader;
 
@@ -198,29 +198,19 @@ fn CreateKeyForm(
     let description = RwSignal::new(String::new());
     create.clear();
     let errors = move || -> Vec<AppError> {
-        validate_description("description", &description.get())
-            .err()
-            .into_iter()
-            .collect()
+        problems([validate_description("description", &description.get())])
     };
     let form = Sending::new(create, errors);
-    let submit = move |ev| {
-        form.send(ev, || CreateAccessKey {
-            user_id: String::new(),
-            description: description.get_untracked(),
-        })
+    let input = move || CreateAccessKey {
+        user_id: String::new(),
+        description: description.get_untracked(),
     };
     view! {
-        <section class="card">
-            <h2>"Create access key"</h2>
-            <ErrorBanner error=form.general()/>
-            <form class="form" novalidate on:submit=submit>
-                <TextField label="Description (optional)" id="key-description" value=description
-                    error=form.field_error("description") placeholder="What uses this key, e.g. CI deployments"/>
-                <FormActions label="Create" busy="Creating…" pending=create.pending()
-                    on_cancel=Callback::new(move |()| on_cancel())/>
-            </form>
-        </section>
+        <FormCard title="Create access key" form input label="Create" busy="Creating…"
+            on_cancel=Callback::new(move |()| on_cancel())>
+            <TextField label="Description (optional)" id="key-description" value=description
+                error=form.field_error("description") placeholder="What uses this key, e.g. CI deployments"/>
+        </FormCard>
     }
     .into_any()
 }

@@ -2,7 +2,7 @@
 //! in IAM's JSON policy language with an editor that checks them as the user types.
 use leptos::prelude::*;
 
-use crate::components::form::{FormActions, Sending, TextField};
+use crate::components::form::{problems, FormActions, Sending, TextField};
 
 use crate::components::heading::PageHeader;
 
@@ -306,16 +306,13 @@ fn PolicyForm(
     );
     on_success(save, on_close);
     let errors = move || -> Vec<AppError> {
-        [
+        problems([
             validate_policy_name(&name.get()),
             validate_description("description", &description.get()),
             problem.get().map_or(Ok(()), |p| {
                 Err(AppError::invalid("document", p.to_string()))
             }),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .collect()
+        ])
     };
     let form = Sending::new(save, errors);
     let submit = move |ev| {

@@ -17,7 +17,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, Removal};
 use crate::components::feedback::{failure, on_success, refresh_on_success, ErrorBanner, Loading};
-use crate::components::form::{CheckboxField, Sending, TextField};
+use crate::components::form::{problems, CheckboxField, Sending, TextField};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::error::AppError;
@@ -234,14 +234,11 @@ fn EditForm(user: User, edit: ServerAction<UpdateUser>, editing: RwSignal<bool>)
     let access_mode = RwSignal::new(user.access_mode.clone());
     let enabled = RwSignal::new(user.enabled);
     let errors = move || -> Vec<AppError> {
-        [
+        problems([
             iam::validate_email("email", &email.get()),
             iam::validate_description("description", &description.get()),
             iam::validate_access_mode("access_mode", &access_mode.get()),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .collect()
+        ])
     };
     let form = Sending::new(edit, errors);
     let server_error = form.refused();

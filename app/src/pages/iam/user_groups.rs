@@ -2,7 +2,7 @@
 //! dialog that names its members and the permissions they lose.
 use leptos::prelude::*;
 
-use crate::components::form::{FormActions, Sending, TextField};
+use crate::components::form::{problems, FormCard, Sending, TextField};
 
 use crate::components::heading::PageHeader;
 
@@ -213,34 +213,24 @@ fn CreateGroupForm(
     let description = RwSignal::new(String::new());
     create.clear();
     let errors = move || -> Vec<AppError> {
-        [
+        problems([
             validate_name("name", "group", &name.get()),
             validate_description("description", &description.get()),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .collect()
+        ])
     };
     let form = Sending::new(create, errors);
-    let submit = move |ev| {
-        form.send(ev, || CreateGroup {
-            name: name.get_untracked(),
-            description: description.get_untracked(),
-        })
+    let input = move || CreateGroup {
+        name: name.get_untracked(),
+        description: description.get_untracked(),
     };
     view! {
-        <section class="card">
-            <h2>"Create user group"</h2>
-            <ErrorBanner error=form.general()/>
-            <form class="form" novalidate on:submit=submit>
-                <TextField label="Name" id="group-name" value=name error=form.field_error("name")
-                    hint="1 to 32 letters, digits, spaces, hyphens, underscores or periods; not starting with a digit or a space."/>
-                <TextField label="Description (optional)" id="group-description" multiline=true value=description
-                    error=form.field_error("description")/>
-                <FormActions label="Create" busy="Creating…" pending=create.pending()
-                    on_cancel=Callback::new(move |()| on_cancel())/>
-            </form>
-        </section>
+        <FormCard title="Create user group" form input label="Create" busy="Creating…"
+            on_cancel=Callback::new(move |()| on_cancel())>
+            <TextField label="Name" id="group-name" value=name error=form.field_error("name")
+                hint="1 to 32 letters, digits, spaces, hyphens, underscores or periods; not starting with a digit or a space."/>
+            <TextField label="Description (optional)" id="group-description" multiline=true value=description
+                error=form.field_error("description")/>
+        </FormCard>
     }
     .into_any()
 }

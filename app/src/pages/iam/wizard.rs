@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::wizard_done::DoneStep;
 use super::wizard_steps::{DetailsStep, GroupsStep, PoliciesStep, ReviewStep};
 use crate::api::iam::{list_groups, list_policies, CreateUserWithPermissions};
+use crate::components::form::problems;
 use crate::components::wizard::{follow, Flow, ReviewForm, StepForm, WizardPage};
 use crate::error::AppError;
 use crate::model::iam::{
@@ -177,17 +178,14 @@ pub(super) fn details_errors(user: &NewUser, confirm_password: &str) -> Vec<AppE
             "The passwords do not match.",
         ))
     };
-    [
+    problems([
         iam::validate_name("name", "user", &user.name),
         iam::validate_email("email", &user.email),
         iam::validate_description("description", &user.description),
         iam::validate_access_mode("access_mode", &user.access_mode),
         iam::validate_password("password", &user.name, &user.password),
         mismatch,
-    ]
-    .into_iter()
-    .filter_map(Result::err)
-    .collect()
+    ])
 }
 
 /// The groups step: a new group's name follows IAM's rules and is not taken.

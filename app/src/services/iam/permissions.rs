@@ -187,7 +187,9 @@ pub async fn delete(cx: Cx<'_>, policy_id: &str) -> Result<(), AppError> {
         ));
     }
     let mut change = Change::begin(cx).await?;
-    change.delete(Table::PermissionPolicies, &current.id).await?;
+    change
+        .delete(Table::PermissionPolicies, &current.id)
+        .await?;
     change
         .commit_on(actions::iam::policies::delete, policy_id, &current.name, "")
         .await

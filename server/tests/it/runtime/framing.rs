@@ -51,15 +51,7 @@ async fn counted_upload(app: &TestApp, name: &str) -> (String, Arc<AtomicUsize>)
     }));
     tokio::spawn(async move { axum::serve(listener, echo).await.unwrap() });
     let at = group(app, &admin, name).await;
-    at.publish(http(
-        "upload",
-        "POST",
-        "/upload",
-        &backend.to_string(),
-        "/stored",
-        5000,
-    ))
-    .await;
+    at.publish(upload(backend)).await;
     at.until(Method::POST, "/upload", 200).await;
     (format!("{}.apig.localhost", at.group_id), reached)
 }

@@ -121,6 +121,11 @@ fn http(
     })
 }
 
+/// `POST /upload`, stored by `POST /stored` at `backend`.
+fn upload(backend: SocketAddr) -> Value {
+    http("upload", "POST", "/upload", &backend.to_string(), "/stored", 5000)
+}
+
 /// A mock API; each `{name}` of the path gets its PATH parameter.
 fn mock(name: &str, method: &str, uri: &str, status: u16, body: &str) -> Value {
     let params: Vec<Value> = uri

@@ -355,15 +355,7 @@ async fn a_chunked_body_is_held_to_the_limit_while_it_streams() {
     let (app, admin) = TestApp::with_admin().await;
     let backend = echo_backend().await;
     let at = group(&app, &admin, "gw-chunked").await;
-    at.publish(http(
-        "upload",
-        "POST",
-        "/upload",
-        &backend.to_string(),
-        "/stored",
-        5000,
-    ))
-    .await;
+    at.publish(upload(backend)).await;
     ok!(app, admin, POST (&format!("{}/features", at.gw)),
         { "name": "request_body_size", "enable": true, "config": "1048576" });
     let host = format!("{}.apig.localhost", at.group_id);
