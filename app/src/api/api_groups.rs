@@ -9,7 +9,7 @@ use crate::model::api_group::{ApiGroup, Environment, GroupPage, Variable};
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
 #[cfg(feature = "ssr")]
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 #[cfg(feature = "ssr")]
 use crate::services::apig::{api_groups, environments};
 #[cfg(feature = "ssr")]
@@ -34,7 +34,7 @@ pub async fn list_api_groups(
     offset: i64,
 ) -> Result<GroupsView, AppError> {
     use crate::services::{apig::api_groups, apig::gateways};
-    ctx::allowed_in(actions::apig::groups::list, &gateway_id, async |cx| {
+    ctx::allowed_in(act::groups::list, &gateway_id, async |cx| {
         let gateway = gateways::get(cx, &gateway_id).await?;
         let page = crate::model::paging::Page::new(Some(offset), None);
         let suffix = use_context::<crate::model::gateway::Endpoints>()
@@ -68,7 +68,7 @@ pub async fn create_api_group(
     name: String,
     remark: String,
 ) -> Result<ApiGroup, AppError> {
-    ctx::allowed_in(actions::apig::groups::create, &gateway_id, async |cx| {
+    ctx::allowed_in(act::groups::create, &gateway_id, async |cx| {
         api_groups::create(cx, &gateway_id, name.trim(), &remark).await
     })
     .await
@@ -76,7 +76,7 @@ pub async fn create_api_group(
 
 #[server(endpoint = "groups/delete")]
 pub async fn delete_api_group(gateway_id: String, group_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(actions::apig::groups::delete, &gateway_id, async |cx| {
+    ctx::allowed_in(act::groups::delete, &gateway_id, async |cx| {
         api_groups::delete(cx, &gateway_id, &group_id).await
     })
     .await
@@ -100,7 +100,7 @@ pub struct EnvironmentsView {
 pub async fn list_environments(gateway_id: String) -> Result<EnvironmentsView, AppError> {
     use crate::model::paging::{Page, MAX_LIMIT};
     use crate::services::{apig::api_groups, apig::environments, apig::gateways};
-    ctx::allowed_in(actions::apig::envs::list, &gateway_id, async |cx| {
+    ctx::allowed_in(act::envs::list, &gateway_id, async |cx| {
         let gateway = gateways::get(cx, &gateway_id).await?;
         let all = Page::new(Some(0), Some(MAX_LIMIT));
         let (_, environments) = environments::list(cx, &gateway_id, None, all).await?;
@@ -128,7 +128,7 @@ pub async fn create_environment(
     name: String,
     remark: String,
 ) -> Result<Environment, AppError> {
-    ctx::allowed_in(actions::apig::envs::create, &gateway_id, async |cx| {
+    ctx::allowed_in(act::envs::create, &gateway_id, async |cx| {
         environments::create(cx, &gateway_id, name.trim(), &remark).await
     })
     .await
@@ -136,7 +136,7 @@ pub async fn create_environment(
 
 #[server(endpoint = "environments/delete")]
 pub async fn delete_environment(gateway_id: String, env_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(actions::apig::envs::delete, &gateway_id, async |cx| {
+    ctx::allowed_in(act::envs::delete, &gateway_id, async |cx| {
         environments::delete(cx, &gateway_id, &env_id).await
     })
     .await
@@ -155,7 +155,7 @@ pub async fn list_variables(
 async fn variables_of(gateway_id: &str, group_id: String) -> Result<Vec<Variable>, AppError> {
     use crate::model::paging::{Page, MAX_LIMIT};
     use environments::{list_variables, VariableFilter};
-    let caller = authorized_in(actions::apig::variables::list, gateway_id).await?;
+    let caller = authorized_in(act::variables::list, gateway_id).await?;
     let filter = VariableFilter {
         group_id: Some(group_id),
         ..VariableFilter::default()
@@ -182,7 +182,7 @@ pub async fn create_variable(
     name: String,
     value: String,
 ) -> Result<Variable, AppError> {
-    ctx::allowed_in(actions::apig::variables::create, &gateway_id, async |cx| {
+    ctx::allowed_in(act::variables::create, &gateway_id, async |cx| {
         let new = Variable {
             id: String::new(),
             group_id,
@@ -197,7 +197,7 @@ pub async fn create_variable(
 
 #[server(endpoint = "variables/delete")]
 pub async fn delete_variable(gateway_id: String, variable_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(actions::apig::variables::delete, &gateway_id, async |cx| {
+    ctx::allowed_in(act::variables::delete, &gateway_id, async |cx| {
         environments::delete_variable(cx, &gateway_id, &variable_id).await
     })
     .await

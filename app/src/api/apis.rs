@@ -11,7 +11,7 @@ use crate::model::gateway::Endpoints;
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
 #[cfg(feature = "ssr")]
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 #[cfg(feature = "ssr")]
 use crate::services::apig::{apis, debug};
 #[cfg(feature = "ssr")]
@@ -63,7 +63,7 @@ pub async fn list_apis(
     offset: i64,
 ) -> Result<ApisView, AppError> {
     use apis::{list, ApiFilter};
-    ctx::allowed_in(actions::apig::apis::list, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::list, &gateway_id, async |cx| {
         let filter = ApiFilter {
             name: Some(search),
             group_id: Some(group_id),
@@ -85,7 +85,7 @@ pub async fn list_apis(
 /// The gateway's groups and environments, for the wizard.
 #[server(endpoint = "apis/scope")]
 pub async fn load_scope(gateway_id: String) -> Result<GatewayScope, AppError> {
-    ctx::allowed_in(actions::apig::apis::create, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::create, &gateway_id, async |cx| {
         scope(cx, &gateway_id).await
     })
     .await
@@ -101,7 +101,7 @@ pub struct ApiView {
 #[server(endpoint = "apis/get")]
 pub async fn get_api(gateway_id: String, api_id: String) -> Result<ApiView, AppError> {
     use crate::services::apig::apis;
-    ctx::allowed_in(actions::apig::apis::get, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::get, &gateway_id, async |cx| {
         Ok(ApiView {
             api: apis::get(cx, &gateway_id, &api_id).await?,
             versions: apis::versions(cx, &gateway_id, &api_id, None).await?,
@@ -118,7 +118,7 @@ pub async fn publish_api(
     env_id: String,
     remark: String,
 ) -> Result<Publication, AppError> {
-    ctx::allowed_in(actions::apig::apis::publish, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::publish, &gateway_id, async |cx| {
         apis::publish(cx, &gateway_id, &api_id, &env_id, &remark).await
     })
     .await
@@ -130,7 +130,7 @@ pub async fn offline_api(
     api_id: String,
     env_id: String,
 ) -> Result<Publication, AppError> {
-    ctx::allowed_in(actions::apig::apis::offline, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::offline, &gateway_id, async |cx| {
         apis::offline(cx, &gateway_id, &api_id, &env_id).await
     })
     .await
@@ -158,9 +158,9 @@ pub async fn batch_apis(
     ctx::respond(
         async {
             let action = if online {
-                actions::apig::apis::publish
+                act::apis::publish
             } else {
-                actions::apig::apis::offline
+                act::apis::offline
             };
             let caller = authorized_in(action, &gateway_id).await?;
             if api_ids.is_empty() || api_ids.len() > apis::MAX_BATCH {
@@ -205,7 +205,7 @@ pub async fn switch_api_version(
     api_id: String,
     version_id: String,
 ) -> Result<Publication, AppError> {
-    ctx::allowed_in(actions::apig::apis::publish, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::publish, &gateway_id, async |cx| {
         apis::switch_version(cx, &gateway_id, &api_id, &version_id).await
     })
     .await
@@ -213,7 +213,7 @@ pub async fn switch_api_version(
 
 #[server(endpoint = "apis/delete")]
 pub async fn delete_api(gateway_id: String, api_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(actions::apig::apis::delete, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::delete, &gateway_id, async |cx| {
         apis::delete(cx, &gateway_id, &api_id).await
     })
     .await
@@ -247,7 +247,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
     ctx::respond(
         async {
             let gateway_id = &wizard.gateway_id;
-            let caller = authorized_in(actions::apig::apis::create, gateway_id).await?;
+            let caller = authorized_in(act::apis::create, gateway_id).await?;
             let pool = ctx::pool()?;
             let cx = Cx { pool: &pool, caller: &caller };
             let here = crate::model::permission::Scope::Gateway(gateway_id);
@@ -255,7 +255,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
             let new_group = wizard.new_group.trim();
             let mut definition = wizard.definition.clone();
             if !new_group.is_empty() {
-                authz::require_in(cx, actions::apig::groups::create, here, authz::any(actions::apig::groups::create)).await?;
+                authz::require_in(cx, act::groups::create, here, authz::any(act::groups::create)).await?;
                 api_groups::check_name(cx, gateway_id, new_group)
                     .await
                     .map_err(|e| match e {
@@ -280,7 +280,7 @@ pub async fn open_api_with_wizard(wizard: OpenApi) -> Result<OpenedApi, AppError
                 .await?;
             }
             if !wizard.env_id.is_empty() {
-                authz::require_in(cx, actions::apig::apis::publish, here, authz::any(actions::apig::apis::publish)).await?;
+                authz::require_in(cx, act::apis::publish, here, authz::any(act::apis::publish)).await?;
                 let env = environments::get(cx, gateway_id, &wizard.env_id)
                     .await
                     .map_err(|_| AppError::invalid("env_id", "Choose one of the gateway's environments."))?;
@@ -343,7 +343,7 @@ pub async fn update_api_definition(
     api_id: String,
     definition: ApiDefinition,
 ) -> Result<ApiInfo, AppError> {
-    ctx::allowed_in(actions::apig::apis::update, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::update, &gateway_id, async |cx| {
         apis::update(cx, &gateway_id, &api_id, &definition).await
     })
     .await
@@ -356,7 +356,7 @@ pub async fn debug_api(
     api_id: String,
     call: crate::model::api::DebugCall,
 ) -> Result<crate::model::api::DebugResult, AppError> {
-    ctx::allowed_in(actions::apig::apis::debug, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::debug, &gateway_id, async |cx| {
         let target = use_context::<debug::DebugTarget>()
             .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;
         debug::debug(cx, &target, &gateway_id, &api_id, &call).await

@@ -10,7 +10,7 @@ use crate::model::certificate::{BoundDomain, Certificate, Link};
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_in};
 #[cfg(feature = "ssr")]
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 #[cfg(feature = "ssr")]
 use crate::services::apig::{certificates, domains};
 #[cfg(feature = "ssr")]
@@ -36,7 +36,7 @@ pub async fn group_domains(
 ) -> Result<GroupDomainsView, AppError> {
     use crate::services::{apig::api_groups, apig::domains, apig::gateways};
     use certificates::{self, CertificateFilter};
-    ctx::allowed_in(actions::apig::domains::get, &gateway_id, async |cx| {
+    ctx::allowed_in(act::domains::get, &gateway_id, async |cx| {
         let gateway = gateways::get(cx, &gateway_id).await?;
         let group = api_groups::get(cx, &gateway_id, &group_id).await?;
         let suffix = use_context::<crate::model::gateway::Endpoints>()
@@ -44,7 +44,7 @@ pub async fn group_domains(
             .unwrap_or_default();
         let certificates = if authz::decide_in(
             cx,
-            actions::apig::domains::getCertificate,
+            act::domains::getCertificate,
             crate::model::permission::Scope::Gateway(&gateway_id),
         )
         .await?
@@ -81,7 +81,7 @@ pub async fn bind_domain(
     min_ssl_version: String,
 ) -> Result<BoundDomain, AppError> {
     use crate::model::certificate::DomainSettings;
-    ctx::allowed_in(actions::apig::domains::create, &gateway_id, async |cx| {
+    ctx::allowed_in(act::domains::create, &gateway_id, async |cx| {
         let suffix = use_context::<crate::model::gateway::Endpoints>()
             .map(|e| e.subdomain_suffix)
             .unwrap_or_default();
@@ -100,7 +100,7 @@ pub async fn unbind_domain(
     group_id: String,
     domain_id: String,
 ) -> Result<(), AppError> {
-    ctx::allowed_in(actions::apig::domains::delete, &gateway_id, async |cx| {
+    ctx::allowed_in(act::domains::delete, &gateway_id, async |cx| {
         domains::unbind(cx, &gateway_id, &group_id, &domain_id).await
     })
     .await
@@ -119,8 +119,7 @@ pub async fn upload_domain_certificate(
     use crate::model::certificate::CertificateUpload;
     ctx::respond(
         async {
-            let caller =
-                authorized_in(actions::apig::domains::bindCertificate, &gateway_id).await?;
+            let caller = authorized_in(act::domains::bindCertificate, &gateway_id).await?;
             let upload = CertificateUpload {
                 name: name.trim().to_owned(),
                 cert_content,

@@ -12,7 +12,7 @@ use crate::model::gateway::{
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized_anywhere, authorized_in};
 #[cfg(feature = "ssr")]
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 #[cfg(feature = "ssr")]
 use crate::services::apig::gateways;
 #[cfg(feature = "ssr")]
@@ -38,7 +38,7 @@ pub async fn list_gateways(
     offset: i64,
 ) -> Result<GatewayPage, AppError> {
     use gateways::{list_visible, GatewayFilter};
-    ctx::allowed_anywhere(actions::apig::instances::list, async |cx| {
+    ctx::allowed_anywhere(act::instances::list, async |cx| {
         let filter = GatewayFilter {
             name: Some(search),
             sort: crate::model::paging::SortOrder::parse(&sort),
@@ -55,7 +55,7 @@ pub async fn list_gateways(
 #[server(endpoint = "gateways/create", input = server_fn::codec::Json)]
 pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppError> {
     use crate::services::apig::gateways;
-    ctx::allowed(actions::apig::instances::create, async |cx| {
+    ctx::allowed(act::instances::create, async |cx| {
         let created = gateways::create(cx, &gateway).await?;
         Ok(GatewayOverview {
             detail: gateways::detail(cx, &created.id).await?,
@@ -67,7 +67,7 @@ pub async fn create_gateway(gateway: NewGateway) -> Result<GatewayOverview, AppE
 
 #[server(endpoint = "gateways/get")]
 pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
-    ctx::allowed_in(actions::apig::instances::get, &id, async |cx| {
+    ctx::allowed_in(act::instances::get, &id, async |cx| {
         Ok(GatewayOverview {
             detail: gateways::detail(cx, &id).await?,
             endpoints: endpoints()?,
@@ -78,7 +78,7 @@ pub async fn get_gateway(id: String) -> Result<GatewayOverview, AppError> {
 
 #[server(endpoint = "gateways/update", input = server_fn::codec::Json)]
 pub async fn update_gateway(id: String, change: GatewayChange) -> Result<Gateway, AppError> {
-    ctx::allowed_in(actions::apig::instances::update, &id, async |cx| {
+    ctx::allowed_in(act::instances::update, &id, async |cx| {
         gateways::update(cx, &id, &change).await
     })
     .await
@@ -89,7 +89,7 @@ pub async fn set_gateway_feature(
     id: String,
     setting: FeatureSetting,
 ) -> Result<FeatureState, AppError> {
-    ctx::allowed_in(actions::apig::features::create, &id, async |cx| {
+    ctx::allowed_in(act::features::create, &id, async |cx| {
         gateways::set_feature(cx, &id, &setting).await
     })
     .await
@@ -105,9 +105,9 @@ pub async fn change_gateway_tags(
     ctx::respond(
         async {
             let permission = if action == "delete" {
-                actions::apig::instanceTags::delete
+                act::instanceTags::delete
             } else {
-                actions::apig::instanceTags::create
+                act::instanceTags::create
             };
             let caller = authorized_in(permission, &id).await?;
             gateways::change_tags(
@@ -127,7 +127,7 @@ pub async fn change_gateway_tags(
 
 #[server(endpoint = "gateways/add_port", input = server_fn::codec::Json)]
 pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<IngressPort, AppError> {
-    ctx::allowed_in(actions::apig::instances::update, &id, async |cx| {
+    ctx::allowed_in(act::instances::update, &id, async |cx| {
         gateways::add_ingress_port(cx, &id, &port).await
     })
     .await
@@ -135,7 +135,7 @@ pub async fn add_gateway_port(id: String, port: NewIngressPort) -> Result<Ingres
 
 #[server(endpoint = "gateways/delete_port")]
 pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppError> {
-    ctx::allowed_in(actions::apig::instances::update, &id, async |cx| {
+    ctx::allowed_in(act::instances::update, &id, async |cx| {
         gateways::delete_ingress_port(cx, &id, &port_id).await
     })
     .await
@@ -145,7 +145,7 @@ pub async fn delete_gateway_port(id: String, port_id: String) -> Result<(), AppE
 #[server(endpoint = "gateways/delete")]
 pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppError> {
     use crate::services::apig::gateways;
-    ctx::allowed_in(actions::apig::instances::delete, &id, async |cx| {
+    ctx::allowed_in(act::instances::delete, &id, async |cx| {
         let gateway = gateways::get(cx, &id).await?;
         if confirm_name.trim() != gateway.name {
             return Err(AppError::invalid(
@@ -165,7 +165,7 @@ pub async fn runtime_status() -> Result<crate::model::runtime::RuntimeStatus, Ap
     use crate::services::runtime::Health;
     ctx::respond(
         async {
-            authorized_anywhere(actions::apig::instances::list).await?;
+            authorized_anywhere(act::instances::list).await?;
             let health = use_context::<std::sync::Arc<Health>>()
                 .ok_or_else(|| AppError::Internal("no runtime status in context".to_owned()))?;
             health.status(&ctx::pool()?).await

@@ -14,7 +14,7 @@ use crate::model::ProjectRef;
 #[cfg(feature = "ssr")]
 use super::ctx::{self, authorized};
 #[cfg(feature = "ssr")]
-use crate::model::permission::actions;
+use crate::model::permission::actions::iam as act;
 #[cfg(feature = "ssr")]
 use crate::services::caller::Cx;
 #[cfg(feature = "ssr")]
@@ -23,7 +23,7 @@ use crate::services::iam::{access_keys, permissions, projects, user_groups, user
 #[server(endpoint = "iam/list_users")]
 pub async fn list_users(search: String, sort: String, offset: i64) -> Result<UserPage, AppError> {
     use crate::model::paging::{Page, SortOrder};
-    ctx::allowed(actions::iam::users::list, async |cx| {
+    ctx::allowed(act::users::list, async |cx| {
         let page = Page::new(Some(offset), None);
         let sort = SortOrder::parse(&sort);
         let (total, users) = users::list(cx, Some(&search), &sort, page).await?;
@@ -35,7 +35,7 @@ pub async fn list_users(search: String, sort: String, offset: i64) -> Result<Use
 #[server(endpoint = "iam/get_user")]
 pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
     use crate::services::{iam::access_keys, iam::user_groups, iam::users};
-    ctx::allowed(actions::iam::users::get, async |cx| {
+    ctx::allowed(act::users::get, async |cx| {
         Ok(UserDetail {
             user: users::get(cx, &user_id).await?,
             groups: user_groups::groups_of_user(cx, &user_id).await?,
@@ -47,7 +47,7 @@ pub async fn get_user(user_id: String) -> Result<UserDetail, AppError> {
 
 #[server(endpoint = "iam/update_user", input = server_fn::codec::Json)]
 pub async fn update_user(user_id: String, change: UserChange) -> Result<User, AppError> {
-    ctx::allowed(actions::iam::users::update, async |cx| {
+    ctx::allowed(act::users::update, async |cx| {
         users::update(cx, &user_id, &change).await
     })
     .await
@@ -55,7 +55,7 @@ pub async fn update_user(user_id: String, change: UserChange) -> Result<User, Ap
 
 #[server(endpoint = "iam/delete_user")]
 pub async fn delete_user(user_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::users::delete, async |cx| {
+    ctx::allowed(act::users::delete, async |cx| {
         users::delete(cx, &user_id).await
     })
     .await
@@ -69,22 +69,22 @@ pub async fn create_user_with_permissions(
     use crate::services::{
         iam::access_keys, iam::authz, iam::projects, iam::user_groups, iam::users,
     };
-    ctx::allowed(actions::iam::users::create, async |cx| {
+    ctx::allowed(act::users::create, async |cx| {
         // Check every permission and input the later steps need before creating anything.
         wizard.user.validate()?;
         let mut needed = vec![];
         if !wizard.group_ids.is_empty() || !wizard.new_group.is_empty() {
-            needed.push(actions::iam::groups::addUser);
+            needed.push(act::groups::addUser);
         }
         if !wizard.new_group.is_empty() {
             crate::model::iam::validate_name("new_group", "group", &wizard.new_group)?;
-            needed.push(actions::iam::groups::create);
+            needed.push(act::groups::create);
             if !wizard.policy_ids.is_empty() {
-                needed.push(actions::iam::permissions::grantRoleToGroupOnProject);
+                needed.push(act::permissions::grantRoleToGroupOnProject);
             }
         }
         if wizard.create_access_key {
-            needed.push(actions::iam::credentials::createCredential);
+            needed.push(act::credentials::createCredential);
         }
         for action in needed {
             authz::require(cx, action, authz::any(action)).await?;
@@ -154,7 +154,7 @@ pub async fn create_user_with_permissions(
 
 #[server(endpoint = "iam/list_groups")]
 pub async fn list_groups() -> Result<Vec<UserGroup>, AppError> {
-    ctx::allowed(actions::iam::groups::list, async |cx| {
+    ctx::allowed(act::groups::list, async |cx| {
         user_groups::list(cx, None).await
     })
     .await
@@ -163,7 +163,7 @@ pub async fn list_groups() -> Result<Vec<UserGroup>, AppError> {
 #[server(endpoint = "iam/get_group")]
 pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
     use crate::services::iam::user_groups;
-    ctx::allowed(actions::iam::groups::get, async |cx| {
+    ctx::allowed(act::groups::get, async |cx| {
         Ok(UserGroupDetail {
             group: user_groups::get(cx, &group_id).await?,
             members: user_groups::members(cx, &group_id).await?,
@@ -175,7 +175,7 @@ pub async fn get_group(group_id: String) -> Result<UserGroupDetail, AppError> {
 
 #[server(endpoint = "iam/create_group")]
 pub async fn create_group(name: String, description: String) -> Result<UserGroup, AppError> {
-    ctx::allowed(actions::iam::groups::create, async |cx| {
+    ctx::allowed(act::groups::create, async |cx| {
         user_groups::create(cx, &name, &description).await
     })
     .await
@@ -183,7 +183,7 @@ pub async fn create_group(name: String, description: String) -> Result<UserGroup
 
 #[server(endpoint = "iam/delete_group")]
 pub async fn delete_group(group_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::groups::delete, async |cx| {
+    ctx::allowed(act::groups::delete, async |cx| {
         user_groups::delete(cx, &group_id).await
     })
     .await
@@ -191,7 +191,7 @@ pub async fn delete_group(group_id: String) -> Result<(), AppError> {
 
 #[server(endpoint = "iam/add_member")]
 pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::groups::addUser, async |cx| {
+    ctx::allowed(act::groups::addUser, async |cx| {
         user_groups::add_member(cx, &group_id, &user_id).await
     })
     .await
@@ -199,7 +199,7 @@ pub async fn add_member(group_id: String, user_id: String) -> Result<(), AppErro
 
 #[server(endpoint = "iam/remove_member")]
 pub async fn remove_member(group_id: String, user_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::groups::removeUser, async |cx| {
+    ctx::allowed(act::groups::removeUser, async |cx| {
         user_groups::remove_member(cx, &group_id, &user_id).await
     })
     .await
@@ -212,13 +212,10 @@ pub async fn grant(
     policy_id: String,
     project_id: String,
 ) -> Result<(), AppError> {
-    ctx::allowed(
-        actions::iam::permissions::grantRoleToGroupOnProject,
-        async |cx| {
-            let scope = (!project_id.is_empty()).then_some(project_id.as_str());
-            user_groups::grant(cx, &group_id, &policy_id, scope).await
-        },
-    )
+    ctx::allowed(act::permissions::grantRoleToGroupOnProject, async |cx| {
+        let scope = (!project_id.is_empty()).then_some(project_id.as_str());
+        user_groups::grant(cx, &group_id, &policy_id, scope).await
+    })
     .await
 }
 
@@ -230,8 +227,7 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let caller =
-                authorized(actions::iam::permissions::revokeRoleFromGroupOnProject).await?;
+            let caller = authorized(act::permissions::revokeRoleFromGroupOnProject).await?;
             let scope = (!project_id.is_empty()).then_some(project_id.as_str());
             user_groups::revoke(
                 Cx {
@@ -250,10 +246,7 @@ pub async fn revoke(
 
 #[server(endpoint = "iam/list_policies")]
 pub async fn list_policies() -> Result<Vec<PermissionPolicy>, AppError> {
-    ctx::allowed(actions::iam::policies::list, async |cx| {
-        permissions::list(cx).await
-    })
-    .await
+    ctx::allowed(act::policies::list, async |cx| permissions::list(cx).await).await
 }
 
 #[server(endpoint = "iam/save_policy")]
@@ -268,14 +261,14 @@ pub async fn save_policy(
         async {
             let pool = ctx::pool()?;
             if policy_id.is_empty() {
-                let caller = authorized(actions::iam::policies::create).await?;
+                let caller = authorized(act::policies::create).await?;
                 let cx = Cx {
                     pool: &pool,
                     caller: &caller,
                 };
                 permissions::create(cx, &name, &description, &document).await
             } else {
-                let caller = authorized(actions::iam::policies::update).await?;
+                let caller = authorized(act::policies::update).await?;
                 let cx = Cx {
                     pool: &pool,
                     caller: &caller,
@@ -297,7 +290,7 @@ pub async fn save_policy(
 /// The user groups that hold a policy: while there are any, it cannot be deleted.
 #[server(endpoint = "iam/policy_holders")]
 pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> {
-    ctx::allowed(actions::iam::policies::get, async |cx| {
+    ctx::allowed(act::policies::get, async |cx| {
         permissions::holders(cx, &policy_id).await
     })
     .await
@@ -305,7 +298,7 @@ pub async fn policy_holders(policy_id: String) -> Result<Vec<String>, AppError> 
 
 #[server(endpoint = "iam/delete_policy")]
 pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
-    ctx::allowed(actions::iam::policies::delete, async |cx| {
+    ctx::allowed(act::policies::delete, async |cx| {
         permissions::delete(cx, &policy_id).await
     })
     .await
@@ -313,7 +306,7 @@ pub async fn delete_policy(policy_id: String) -> Result<(), AppError> {
 
 #[server(endpoint = "iam/list_projects")]
 pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
-    ctx::allowed(actions::iam::projects::list, async |cx| {
+    ctx::allowed(act::projects::list, async |cx| {
         projects::list(cx.pool, &cx.caller.account_id).await
     })
     .await
@@ -322,7 +315,7 @@ pub async fn list_projects() -> Result<Vec<ProjectRef>, AppError> {
 /// The caller's own access keys, or another user's (`iam:credentials:listCredentials`).
 #[server(endpoint = "iam/list_access_keys")]
 pub async fn list_access_keys(user_id: String) -> Result<Vec<AccessKey>, AppError> {
-    let action = actions::iam::credentials::listCredentials;
+    let action = act::credentials::listCredentials;
     for_owner(user_id, action, async |cx, owner| {
         access_keys::list(cx, &owner).await
     })
@@ -334,7 +327,7 @@ pub async fn create_access_key(
     user_id: String,
     description: String,
 ) -> Result<NewAccessKey, AppError> {
-    let action = actions::iam::credentials::createCredential;
+    let action = act::credentials::createCredential;
     for_owner(user_id, action, async |cx, owner| {
         access_keys::create(
             cx.pool,
@@ -411,7 +404,7 @@ pub async fn set_access_key_status(
     access_key: String,
     active: bool,
 ) -> Result<AccessKey, AppError> {
-    let action = actions::iam::credentials::updateCredential;
+    let action = act::credentials::updateCredential;
     on_key(&access_key, action, async |cx| {
         let status = if active { "active" } else { "inactive" };
         access_keys::update(cx, &access_key, Some(status), None).await
@@ -421,7 +414,7 @@ pub async fn set_access_key_status(
 
 #[server(endpoint = "iam/delete_access_key")]
 pub async fn delete_access_key(access_key: String) -> Result<(), AppError> {
-    let action = actions::iam::credentials::deleteCredential;
+    let action = act::credentials::deleteCredential;
     on_key(&access_key, action, async |cx| {
         access_keys::delete(cx, &access_key).await
     })
@@ -466,7 +459,7 @@ pub async fn change_password(
 
 #[server(endpoint = "iam/list_audit", input = server_fn::codec::Json)]
 pub async fn list_audit(filter: AuditFilter, offset: i64) -> Result<AuditPage, AppError> {
-    ctx::allowed(actions::iam::audit::list, async |cx| {
+    ctx::allowed(act::audit::list, async |cx| {
         let page = crate::model::paging::Page::new(Some(offset), None);
         crate::services::audit::list(cx, &filter, page).await
     })

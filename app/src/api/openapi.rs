@@ -8,14 +8,14 @@ use crate::model::openapi::{ImportItem, ImportPlan, ItemOutcome};
 #[cfg(feature = "ssr")]
 use super::ctx::{self};
 #[cfg(feature = "ssr")]
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 #[cfg(feature = "ssr")]
 use crate::services::apig::{gateways, openapi};
 
 /// What a document would import.
 #[server(endpoint = "openapi/preview")]
 pub async fn preview_import(gateway_id: String, text: String) -> Result<ImportPlan, AppError> {
-    ctx::allowed_in(actions::apig::apis::import, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::import, &gateway_id, async |cx| {
         gateways::get(cx, &gateway_id).await?;
         openapi::preview(&text)
     })
@@ -30,7 +30,7 @@ pub async fn import_api_item(
     item: ImportItem,
     overwrite: bool,
 ) -> Result<ItemOutcome, AppError> {
-    ctx::allowed_in(actions::apig::apis::import, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::import, &gateway_id, async |cx| {
         openapi::import_item(cx, &gateway_id, &group_id, item, overwrite).await
     })
     .await
@@ -45,7 +45,7 @@ pub async fn export_apis(
     yaml: bool,
 ) -> Result<String, AppError> {
     use crate::services::apig::openapi;
-    ctx::allowed_in(actions::apig::apis::export, &gateway_id, async |cx| {
+    ctx::allowed_in(act::apis::export, &gateway_id, async |cx| {
         let suffix = use_context::<crate::model::gateway::Endpoints>()
             .map(|e| e.subdomain_suffix)
             .unwrap_or_default();

@@ -1,6 +1,11 @@
 //! A confirmation dialog for destructive actions: it names what will be removed and what
 //! depends on it, and nothing happens until the user confirms.
+use std::future::Future;
+
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use crate::error::AppError;
 
 /// Shown while `open` is true. `on_confirm` runs once when the user confirms; Cancel,
 /// Escape or a click outside closes it.
@@ -232,5 +237,46 @@ mod tests {
         assert_eq!(blocked.blocked.unwrap().reason, "It holds 2 APIs.");
         assert_eq!(capitalised("API group orders"), "API group orders");
         assert_eq!(capitalised("user ann"), "User ann");
+    }
+}
+
+/// What a dialog about `subject` needs to know, loaded by `load` each time the dialog opens
+/// on one (`Ok(None)` while it is closed).
+pub fn load_on_open<T, U, F>(
+    open: RwSignal<bool>,
+    subject: RwSignal<Option<T>>,
+    load: impl Fn(T) -> F + 'static,
+) -> LocalResource<Result<Option<U>, AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    U: 'static,
+    F: Future<Output = Result<U, AppError>> + 'static,
+{
+    LocalResource::new(move || {
+        let loading = subject.get().filter(|_| open.get()).map(&load);
+        async move {
+            match loading {
+                Some(loading) => loading.await.map(Some),
+                None => Ok(None),
+            }
+        }
+    })
+}
+
+/// What confirming a dialog about `subject` does: sends `action` with `input(subject)`.
+pub fn send_for<T, S>(
+    subject: RwSignal<Option<T>>,
+    action: ServerAction<S>,
+    input: impl Fn(T) -> S + Send + Sync + 'static,
+) -> impl Fn() + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    move || {
+        if let Some(subject) = subject.get_untracked() {
+            action.dispatch(input(subject));
+        }
     }
 }

@@ -10,7 +10,7 @@ use crate::api::api_groups::{
     list_environments, list_variables, CreateEnvironment, CreateVariable, DeleteEnvironment,
     DeleteVariable, EnvironmentsView,
 };
-use crate::components::dialog::{ConfirmDelete, Removal};
+use crate::components::dialog::{send_for, ConfirmDelete, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
 use crate::components::form::{problems, FormCard, SelectField, Sending, TextField};
 use crate::components::heading::ScopedHeading;
@@ -121,14 +121,10 @@ fn EnvironmentTable(
         }),
     ];
     let apis_href = format!("/gateways/{gateway_id}/apis");
-    let confirm = move || {
-        if let Some(env) = confirming.get_untracked() {
-            delete.dispatch(DeleteEnvironment {
-                gateway_id: gateway_id.clone(),
-                env_id: env.id,
-            });
-        }
-    };
+    let confirm = send_for(confirming, delete, move |env| DeleteEnvironment {
+        gateway_id: gateway_id.clone(),
+        env_id: env.id,
+    });
     view! {
         <section class="card">
             <h2>"Environments"</h2>

@@ -9,7 +9,7 @@ use crate::components::heading::PageHeader;
 use super::secret::NewKeyDetails;
 use super::user_keys::{key_id_column, key_status_column};
 use crate::api::iam::{list_access_keys, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
-use crate::components::dialog::{ConfirmDelete, Removal};
+use crate::components::dialog::{send_for, ConfirmDelete, Removal};
 use crate::components::feedback::{after_each, ErrorBanner, Loading};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
@@ -236,17 +236,8 @@ fn DeleteKeyDialog(
                 .note("The key cannot be restored: you would create a new one and update them.")
         })
     });
-    view! {
-        <ConfirmDelete
-            open
-            removal
-            pending=delete.pending()
-            on_confirm=move || {
-                if let Some(key) = key.get_untracked() {
-                    delete.dispatch(DeleteAccessKey { access_key: key.access_key });
-                }
-            }
-        />
-    }
-    .into_any()
+    let confirm = send_for(key, delete, |key| DeleteAccessKey {
+        access_key: key.access_key,
+    });
+    view! { <ConfirmDelete open removal pending=delete.pending() on_confirm=confirm/> }.into_any()
 }

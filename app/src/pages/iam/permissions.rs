@@ -8,7 +8,7 @@ use crate::components::heading::PageHeader;
 
 use super::policy_editor::{PolicyEditor, TEMPLATE};
 use crate::api::iam::{list_policies, policy_holders, DeletePolicy, SavePolicy};
-use crate::components::dialog::{ConfirmDelete, Removal};
+use crate::components::dialog::{load_on_open, send_for, ConfirmDelete, Removal};
 use crate::components::feedback::{
     after_each, on_success, refresh_on_success, ErrorBanner, Loading,
 };
@@ -354,15 +354,7 @@ fn DeletePolicyDialog(
     delete: ServerAction<DeletePolicy>,
 ) -> impl IntoView {
     // The groups holding the policy, loaded when the dialog opens for it.
-    let holders = LocalResource::new(move || {
-        let id = policy.get().filter(|_| open.get()).map(|policy| policy.id);
-        async move {
-            match id {
-                Some(id) => policy_holders(id).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
+    let holders = load_on_open(open, policy, |policy| policy_holders(policy.id));
     let removal = Signal::derive(move || {
         policy.get().map(|policy| {
             let removal = Removal::new(format!("custom policy {}", policy.name));
@@ -379,19 +371,10 @@ fn DeletePolicyDialog(
             }
         })
     });
-    view! {
-        <ConfirmDelete
-            open
-            removal
-            pending=delete.pending()
-            on_confirm=move || {
-                if let Some(policy) = policy.get_untracked() {
-                    delete.dispatch(DeletePolicy { policy_id: policy.id });
-                }
-            }
-        />
-    }
-    .into_any()
+    let confirm = send_for(policy, delete, |policy| DeletePolicy {
+        policy_id: policy.id,
+    });
+    view! { <ConfirmDelete open removal pending=delete.pending() on_confirm=confirm/> }.into_any()
 }
 
 /// Why a policy that groups hold cannot go, and what to do first.

@@ -7,7 +7,7 @@ use crate::components::form::{problems, FormCard, Sending, TextField};
 use crate::components::heading::PageHeader;
 
 use crate::api::iam::{get_group, list_groups, CreateGroup, DeleteGroup};
-use crate::components::dialog::{ConfirmDelete, Removal};
+use crate::components::dialog::{load_on_open, send_for, ConfirmDelete, Removal};
 use crate::components::feedback::{after_each, on_success, ErrorBanner, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
@@ -243,15 +243,7 @@ fn DeleteGroupDialog(
     delete: ServerAction<DeleteGroup>,
 ) -> impl IntoView {
     // What depends on the group, loaded when the dialog opens for it.
-    let detail = LocalResource::new(move || {
-        let id = group.get().filter(|_| open.get()).map(|group| group.id);
-        async move {
-            match id {
-                Some(id) => get_group(id).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
+    let detail = load_on_open(open, group, |group| get_group(group.id));
     let removal = Signal::derive(move || {
         group.get().map(|group| match detail.get() {
             Some(Ok(Some(detail))) => consequences(&group, &detail),
@@ -261,19 +253,8 @@ fn DeleteGroupDialog(
             _ => Removal::new(format!("user group {}", group.name)).with("Looking up its members…"),
         })
     });
-    view! {
-        <ConfirmDelete
-            open
-            removal
-            pending=delete.pending()
-            on_confirm=move || {
-                if let Some(group) = group.get_untracked() {
-                    delete.dispatch(DeleteGroup { group_id: group.id });
-                }
-            }
-        />
-    }
-    .into_any()
+    let confirm = send_for(group, delete, |group| DeleteGroup { group_id: group.id });
+    view! { <ConfirmDelete open removal pending=delete.pending() on_confirm=confirm/> }.into_any()
 }
 
 /// What deleting `group` takes away.

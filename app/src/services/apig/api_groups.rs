@@ -10,7 +10,7 @@ use crate::model::api_group::{
 };
 use crate::model::gateway::counted;
 use crate::model::paging::{Page, SortOrder};
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 use crate::services::audit::format_time;
 use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
@@ -93,7 +93,7 @@ pub async fn create(
             cx,
             (gateway_id, &gateway.name),
             (name, remark),
-            actions::apig::groups::create,
+            act::groups::create,
         )
         .await?;
     get(cx, gateway_id, &id).await
@@ -229,12 +229,7 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit_on(
-            actions::apig::groups::update,
-            id,
-            name.unwrap_or(&current.name),
-            "",
-        )
+        .commit_on(act::groups::update, id, name.unwrap_or(&current.name), "")
         .await?;
     get(cx, gateway_id, id).await
 }
@@ -267,6 +262,6 @@ pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppErr
     let mut change = Change::served(cx).await?;
     change.delete(Table::ApiGroups, id).await?;
     change
-        .commit_on(actions::apig::groups::delete, id, &current.name, "")
+        .commit_on(act::groups::delete, id, &current.name, "")
         .await
 }

@@ -17,7 +17,7 @@ use crate::error::Kind;
 use crate::model::api::{ApiDefinition, ApiInfo, Publication};
 use crate::model::gateway::{feature_number, feature_spec};
 use crate::model::paging::{Page, SortOrder};
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 use crate::services::audit::format_time;
 use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
@@ -180,7 +180,7 @@ pub async fn create(
     .await?;
     change
         .commit_on(
-            actions::apig::apis::create,
+            act::apis::create,
             &id,
             &definition.name,
             &format!("{} {}", definition.req_method, definition.req_uri),
@@ -378,7 +378,7 @@ pub async fn update(
     .execute(&mut *change)
     .await?;
     change
-        .commit_on(actions::apig::apis::update, id, &definition.name, "")
+        .commit_on(act::apis::update, id, &definition.name, "")
         .await?;
     get(cx, gateway_id, id).await
 }
@@ -404,11 +404,6 @@ pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppErr
     let mut change = Change::begin(cx).await?;
     change.delete(Table::Apis, id).await?;
     change
-        .commit_on(
-            actions::apig::apis::delete,
-            id,
-            &current.definition.name,
-            "",
-        )
+        .commit_on(act::apis::delete, id, &current.definition.name, "")
         .await
 }

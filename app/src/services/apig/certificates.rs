@@ -12,7 +12,7 @@ use crate::model::certificate::{
     validate_certificate_name, BoundDomain, Certificate, CertificatePage, CertificateUpload,
 };
 use crate::model::paging::Page;
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 use crate::services::audit::format_time;
 use crate::services::caller::{Caller, Cx};
 use crate::services::change::{Change, Table};
@@ -138,7 +138,7 @@ pub async fn create(
     insert(pool, &mut change, master, caller, &id, upload).await?;
     change
         .commit_on(
-            actions::apig::domains::bindCertificate,
+            act::domains::bindCertificate,
             &id,
             &upload.name,
             "certificate uploaded",
@@ -329,7 +329,7 @@ pub async fn update(
     .await?;
     change
         .commit_on(
-            actions::apig::domains::bindCertificate,
+            act::domains::bindCertificate,
             id,
             &upload.name,
             "certificate replaced",
@@ -357,7 +357,7 @@ pub async fn delete(cx: Cx<'_>, id: &str) -> Result<(), AppError> {
     change.delete(Table::Certificates, id).await?;
     change
         .commit_on(
-            actions::apig::domains::unbindCertificate,
+            act::domains::unbindCertificate,
             id,
             &current.name,
             "certificate deleted",

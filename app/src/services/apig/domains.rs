@@ -11,7 +11,7 @@ use crate::model::certificate::{
     CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, Link,
     MAX_DOMAINS_PER_GROUP,
 };
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 use crate::services::audit::Target;
 use crate::services::caller::{Caller, Cx};
 use crate::services::change::{Change, Table};
@@ -264,7 +264,7 @@ pub async fn bind(
     .await?;
     change
         .commit_on(
-            actions::apig::domains::create,
+            act::domains::create,
             &id,
             &domain,
             &format!("bound to group {}", group.name),
@@ -303,7 +303,7 @@ pub async fn update(
     .await?;
     change
         .commit_on(
-            actions::apig::domains::create,
+            act::domains::create,
             domain_id,
             &current.domain,
             "settings changed",
@@ -323,12 +323,7 @@ pub async fn unbind(
     let mut change = Change::served(cx).await?;
     change.delete(Table::ApiGroupDomains, domain_id).await?;
     change
-        .commit_on(
-            actions::apig::domains::delete,
-            domain_id,
-            &current.domain,
-            "",
-        )
+        .commit_on(act::domains::delete, domain_id, &current.domain, "")
         .await
 }
 
@@ -385,7 +380,7 @@ async fn attach(
     set_certificate(&mut change, domain_id, Some(certificate_id)).await?;
     change
         .commit(
-            actions::apig::domains::bindCertificate,
+            act::domains::bindCertificate,
             target(domain_id, &current.domain),
             &format!("certificate {}", certificate.name),
         )
@@ -441,7 +436,7 @@ pub async fn upload(
     set_certificate(&mut change, domain_id, Some(&id)).await?;
     change
         .commit(
-            actions::apig::domains::bindCertificate,
+            act::domains::bindCertificate,
             target(domain_id, &current.domain),
             &format!("certificate {} uploaded", upload.name),
         )
@@ -476,7 +471,7 @@ async fn detach(
     set_certificate(&mut change, domain_id, None).await?;
     change
         .commit(
-            actions::apig::domains::unbindCertificate,
+            act::domains::unbindCertificate,
             target(domain_id, &current.domain),
             "",
         )

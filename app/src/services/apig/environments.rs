@@ -11,7 +11,7 @@ use crate::model::api_group::{
 };
 use crate::model::gateway::counted;
 use crate::model::paging::Page;
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 use crate::services::audit::format_time;
 use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
@@ -121,7 +121,7 @@ pub async fn create(
             cx,
             (gateway_id, &gateway.name),
             (name, remark),
-            actions::apig::envs::create,
+            act::envs::create,
         )
         .await?;
     get(cx, gateway_id, &id).await
@@ -158,9 +158,7 @@ pub async fn update(
     )
     .execute(&mut *change)
     .await?;
-    change
-        .commit_on(actions::apig::envs::update, id, name, "")
-        .await?;
+    change.commit_on(act::envs::update, id, name, "").await?;
     get(cx, gateway_id, id).await
 }
 
@@ -213,7 +211,7 @@ pub async fn delete(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppErr
     .execute(&mut *change)
     .await?;
     change
-        .commit_on(actions::apig::envs::delete, id, &current.name, "")
+        .commit_on(act::envs::delete, id, &current.name, "")
         .await
 }
 
@@ -353,7 +351,7 @@ pub async fn create_variable(
     .await?;
     change
         .commit_on(
-            actions::apig::variables::create,
+            act::variables::create,
             &id,
             &new.name,
             &format!("group {} in {}", group.name, env.name),
@@ -379,12 +377,7 @@ pub async fn update_variable(
     .execute(&mut *change)
     .await?;
     change
-        .commit_on(
-            actions::apig::variables::create,
-            id,
-            &current.name,
-            "value changed",
-        )
+        .commit_on(act::variables::create, id, &current.name, "value changed")
         .await?;
     get_variable(cx, gateway_id, id).await
 }
@@ -394,6 +387,6 @@ pub async fn delete_variable(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(
     let mut change = Change::served(cx).await?;
     change.delete(Table::EnvVariables, id).await?;
     change
-        .commit_on(actions::apig::variables::delete, id, &current.name, "")
+        .commit_on(act::variables::delete, id, &current.name, "")
         .await
 }

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
-use crate::model::permission::actions;
+use crate::model::permission::actions::iam as act;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::{Caller, Cx};
 use crate::services::change::{Change, Table};
@@ -76,7 +76,7 @@ pub async fn create(
     .await?;
     change
         .commit_on(
-            actions::iam::credentials::createCredential,
+            act::credentials::createCredential,
             &access_key,
             &user.name,
             "",
@@ -169,7 +169,7 @@ pub async fn update(
     let detail = status.map(|s| format!("status {s}")).unwrap_or_default();
     change
         .commit_on(
-            actions::iam::credentials::updateCredential,
+            act::credentials::updateCredential,
             access_key,
             &current.user_id,
             &detail,
@@ -184,7 +184,7 @@ pub async fn delete(cx: Cx<'_>, access_key: &str) -> Result<(), AppError> {
     change.delete(Table::AccessKeys, access_key).await?;
     change
         .commit_on(
-            actions::iam::credentials::deleteCredential,
+            act::credentials::deleteCredential,
             access_key,
             &current.user_id,
             "",
@@ -311,7 +311,7 @@ pub async fn create_temporary(
     };
     change
         .commit(
-            actions::iam::credentials::createCredential,
+            act::credentials::createCredential,
             target,
             &format!("valid for {seconds} s"),
         )

@@ -5,7 +5,7 @@ use super::name_was_free;
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, PermissionPolicy};
-use crate::model::permission::actions;
+use crate::model::permission::actions::iam as act;
 use crate::model::permission::document::{self, PermissionDocument};
 use crate::model::permission::system::{
     system_policy, PermissionPolicyKind, SystemPermissionPolicy, SYSTEM_POLICIES,
@@ -113,7 +113,7 @@ pub async fn create(
     .await?;
     name_was_free(written, Kind::Policy, "policy", name)?;
     change
-        .commit_on(actions::iam::policies::create, &id, name, "")
+        .commit_on(act::policies::create, &id, name, "")
         .await?;
     get(cx, &id).await
 }
@@ -151,7 +151,7 @@ pub async fn update(
     .await?;
     name_was_free(written, Kind::Policy, "policy", name)?;
     change
-        .commit_on(actions::iam::policies::update, policy_id, name, "")
+        .commit_on(act::policies::update, policy_id, name, "")
         .await?;
     get(cx, policy_id).await
 }
@@ -191,6 +191,6 @@ pub async fn delete(cx: Cx<'_>, policy_id: &str) -> Result<(), AppError> {
         .delete(Table::PermissionPolicies, &current.id)
         .await?;
     change
-        .commit_on(actions::iam::policies::delete, policy_id, &current.name, "")
+        .commit_on(act::policies::delete, policy_id, &current.name, "")
         .await
 }

@@ -7,7 +7,7 @@ use super::name_was_free;
 
 use crate::error::AppError;
 use crate::error::Kind;
-use crate::model::permission::actions;
+use crate::model::permission::actions::iam as act;
 use crate::model::{ProjectRef, ShellInfo};
 use crate::services::iam::session::SessionUser;
 
@@ -119,7 +119,7 @@ pub async fn create(cx: Cx<'_>, name: &str, description: &str) -> Result<Project
     .await?;
     name_was_free(written, Kind::Project, "project", name)?;
     change
-        .commit_on(actions::iam::projects::create, &id, name, "")
+        .commit_on(act::projects::create, &id, name, "")
         .await?;
     find(cx.pool, &cx.caller.account_id, &id).await
 }
@@ -154,7 +154,7 @@ pub async fn update(
     .await?;
     name_was_free(written, Kind::Project, "project", name)?;
     change
-        .commit_on(actions::iam::projects::update, project_id, name, "")
+        .commit_on(act::projects::update, project_id, name, "")
         .await?;
     find(cx.pool, &cx.caller.account_id, project_id).await
 }

@@ -5,7 +5,7 @@ use super::name_was_free;
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, Grant, PermissionPolicy, User, UserGroup};
-use crate::model::permission::actions;
+use crate::model::permission::actions::iam as act;
 use crate::model::permission::grant::{account_wide_actions, demands};
 use crate::model::permission::parse;
 use crate::model::ProjectRef;
@@ -74,9 +74,7 @@ pub async fn create(cx: Cx<'_>, name: &str, description: &str) -> Result<UserGro
     .execute(&mut *change)
     .await?;
     name_was_free(written, Kind::UserGroup, "user group", name)?;
-    change
-        .commit_on(actions::iam::groups::create, &id, name, "")
-        .await?;
+    change.commit_on(act::groups::create, &id, name, "").await?;
     get(cx, &id).await
 }
 
@@ -106,7 +104,7 @@ pub async fn update(
     .await?;
     name_was_free(written, Kind::UserGroup, "user group", name)?;
     change
-        .commit_on(actions::iam::groups::update, group_id, name, "")
+        .commit_on(act::groups::update, group_id, name, "")
         .await?;
     get(cx, group_id).await
 }
@@ -122,7 +120,7 @@ pub async fn delete(cx: Cx<'_>, group_id: &str) -> Result<(), AppError> {
     let mut change = Change::begin(cx).await?;
     change.delete(Table::UserGroups, &group.id).await?;
     change
-        .commit_on(actions::iam::groups::delete, group_id, &group.name, "")
+        .commit_on(act::groups::delete, group_id, &group.name, "")
         .await
 }
 
@@ -140,12 +138,7 @@ pub async fn add_member(cx: Cx<'_>, group_id: &str, user_id: &str) -> Result<(),
     .await?;
     let detail = format!("added user {}", user.name);
     change
-        .commit_on(
-            actions::iam::groups::addUser,
-            group_id,
-            &group.name,
-            &detail,
-        )
+        .commit_on(act::groups::addUser, group_id, &group.name, &detail)
         .await
 }
 
@@ -174,12 +167,7 @@ pub async fn remove_member(cx: Cx<'_>, group_id: &str, user_id: &str) -> Result<
     }
     let detail = format!("removed user {}", user.name);
     change
-        .commit_on(
-            actions::iam::groups::removeUser,
-            group_id,
-            &group.name,
-            &detail,
-        )
+        .commit_on(act::groups::removeUser, group_id, &group.name, &detail)
         .await
 }
 
@@ -247,7 +235,7 @@ pub async fn grant(
     );
     change
         .commit_on(
-            actions::iam::permissions::grantRoleToGroupOnProject,
+            act::permissions::grantRoleToGroupOnProject,
             group_id,
             &group.name,
             &detail,
@@ -363,7 +351,7 @@ pub async fn revoke(
     );
     change
         .commit_on(
-            actions::iam::permissions::revokeRoleFromGroupOnProject,
+            act::permissions::revokeRoleFromGroupOnProject,
             group_id,
             &group.name,
             &detail,

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::iam::{self, NewUser, User, UserChange};
 use crate::model::paging::{Page, SortOrder};
-use crate::model::permission::actions;
+use crate::model::permission::actions::iam as act;
 use crate::services::audit::{format_time, Target};
 use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
@@ -118,7 +118,7 @@ pub async fn create(cx: Cx<'_>, new: &NewUser) -> Result<User, AppError> {
     .await?;
     name_was_free(written, Kind::User, "user", &new.name)?;
     change
-        .commit_on(actions::iam::users::create, &id, &new.name, "")
+        .commit_on(act::users::create, &id, &new.name, "")
         .await?;
     get(cx, &id).await
 }
@@ -174,7 +174,7 @@ pub async fn update(cx: Cx<'_>, user_id: &str, change: &UserChange) -> Result<Us
     } else {
         ""
     };
-    work.commit_on(actions::iam::users::update, user_id, &name, detail)
+    work.commit_on(act::users::update, user_id, &name, detail)
         .await?;
     get(cx, user_id).await
 }
@@ -244,6 +244,6 @@ pub async fn delete(cx: Cx<'_>, user_id: &str) -> Result<(), AppError> {
     let mut change = Change::begin(cx).await?;
     change.delete(Table::Users, &user.id).await?;
     change
-        .commit_on(actions::iam::users::delete, user_id, &user.name, "")
+        .commit_on(act::users::delete, user_id, &user.name, "")
         .await
 }

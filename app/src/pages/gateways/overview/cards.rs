@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 
 use crate::api::gateways::{AddGatewayPort, ChangeGatewayTags, DeleteGatewayPort};
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{send_for, ConfirmDialog};
 use crate::components::feedback::{failure, on_success, ErrorBanner};
 use crate::components::form::{options, SelectField, TextField};
 use crate::components::table::{Column, DataTable};
@@ -173,14 +173,10 @@ pub(super) fn PortsCard(
             })
         }),
     ];
-    let confirm = move || {
-        if let Some(port) = confirming.get_untracked() {
-            remove.dispatch(DeleteGatewayPort {
-                id: gateway_id.clone(),
-                port_id: port.id,
-            });
-        }
-    };
+    let confirm = send_for(confirming, remove, move |port| DeleteGatewayPort {
+        id: gateway_id.clone(),
+        port_id: port.id,
+    });
     let message = Signal::derive(move || {
         confirming
             .get()

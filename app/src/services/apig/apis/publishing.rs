@@ -7,7 +7,7 @@ use super::get;
 use crate::error::AppError;
 use crate::error::Kind;
 use crate::model::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 use crate::services::audit::format_time;
 use crate::services::caller::{Caller, Cx};
 use crate::services::change::{Change, Table};
@@ -140,7 +140,7 @@ async fn write_publish(
     .await?;
     change
         .record_on(
-            actions::apig::apis::publish,
+            act::apis::publish,
             &publish.api_id,
             &publish.api_name,
             &format!("to {}", publish.env_name),
@@ -228,7 +228,7 @@ async fn write_offline(
     .await?;
     change
         .record_on(
-            actions::apig::apis::offline,
+            act::apis::offline,
             api_id,
             api_name,
             &format!("from {}", live.env_name),
@@ -403,7 +403,7 @@ pub async fn switch_version(
     make_live(&mut change, api_id, gateway_id, &info.env_id, version_id).await?;
     change
         .commit_on(
-            actions::apig::apis::publish,
+            act::apis::publish,
             api_id,
             &api.definition.name,
             &format!(
@@ -432,7 +432,7 @@ pub async fn delete_version(
     change.delete(Table::ApiVersions, version_id).await?;
     change
         .commit_on(
-            actions::apig::apis::offline,
+            act::apis::offline,
             &info.api_id,
             &definition.name,
             &format!("version {version_id} deleted"),

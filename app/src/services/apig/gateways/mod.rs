@@ -2,7 +2,7 @@
 //! parameters, tags and custom inbound ports. Every change runs in one transaction with its
 //! audit record and a configuration revision bump. A gateway's parameters, tags and ports
 //! after creation: `settings`.
-use crate::model::permission::{actions, Action};
+use crate::model::permission::{actions::apig as act, Action};
 use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgPool};
@@ -226,7 +226,7 @@ pub async fn create(cx: Cx<'_>, new: &NewGateway) -> Result<Gateway, AppError> {
     }
     change
         .commit_on(
-            actions::apig::instances::create,
+            act::instances::create,
             &id,
             &new.name,
             &format!("edition {}", new.spec_id),
@@ -294,7 +294,7 @@ pub async fn list_visible(
     filter: &GatewayFilter,
     page: Page,
 ) -> Result<GatewayPage, AppError> {
-    const LIST: Action = actions::apig::instances::list;
+    const LIST: Action = act::instances::list;
     let mut filter = filter.clone();
     if !crate::services::iam::authz::decide(cx, LIST)
         .await?
@@ -397,8 +397,7 @@ pub async fn update(cx: Cx<'_>, id: &str, change: &GatewayChange) -> Result<Gate
     .execute(&mut *work)
     .await?;
     let name = change.name.as_deref().unwrap_or(&current.name);
-    work.commit_on(actions::apig::instances::update, id, name, "")
-        .await?;
+    work.commit_on(act::instances::update, id, name, "").await?;
     get(cx, id).await
 }
 
@@ -421,11 +420,6 @@ pub async fn delete(cx: Cx<'_>, id: &str, force: bool) -> Result<(), AppError> {
     let mut change = Change::served(cx).await?;
     change.delete(Table::Gateways, id).await?;
     change
-        .commit_on(
-            actions::apig::instances::delete,
-            id,
-            &current.name,
-            &held.describe(),
-        )
+        .commit_on(act::instances::delete, id, &current.name, &held.describe())
         .await
 }

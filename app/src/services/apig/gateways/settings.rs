@@ -1,7 +1,7 @@
 //! A gateway's settings after creation: its parameters (features), tags and custom inbound
 //! ports. Each change is audited and bumps the configuration revision.
 use super::*;
-use crate::model::permission::actions;
+use crate::model::permission::actions::apig as act;
 use crate::services::change::{Change, Table};
 
 /// Every supported parameter: its setting, or its default.
@@ -45,7 +45,7 @@ pub async fn set_feature(
     upsert_feature(&mut change, id, &setting).await?;
     change
         .commit_on(
-            actions::apig::features::create,
+            act::features::create,
             id,
             &current.name,
             &format!(
@@ -73,8 +73,8 @@ pub async fn change_tags(
 ) -> Result<Vec<Tag>, AppError> {
     let current = get(cx, id).await?;
     let audit_action = match action {
-        "create" => actions::apig::instanceTags::create,
-        "delete" => actions::apig::instanceTags::delete,
+        "create" => act::instanceTags::create,
+        "delete" => act::instanceTags::delete,
         other => {
             return Err(AppError::invalid(
                 "action",
@@ -186,7 +186,7 @@ pub async fn add_ingress_port(
     let created = insert_port(&mut change, id, port).await?;
     change
         .commit_on(
-            actions::apig::instances::update,
+            act::instances::update,
             id,
             &current.name,
             &format!("inbound port {} {} added", port.protocol, port.port),
@@ -208,7 +208,7 @@ pub async fn delete_ingress_port(cx: Cx<'_>, id: &str, port_id: &str) -> Result<
     .ok_or_else(|| AppError::not_found(Kind::IngressPort, format!("Inbound port {port_id}")))?;
     change
         .commit_on(
-            actions::apig::instances::update,
+            act::instances::update,
             id,
             &current.name,
             &format!("inbound port {} {} removed", removed.protocol, removed.port),
