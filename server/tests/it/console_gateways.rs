@@ -17,6 +17,38 @@ fn wizard(name: &str, port: i64) -> Value {
     }})
 }
 
+/// Adds `apigreader` (APIG ReadOnlyAccess) and `nobody` (no policy).
+async fn add_readers(app: &TestApp) {
+    let admin_api = admin_token(app).await;
+    user_with_policy(app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
+    user_with_policy(app, &admin_api, "nobody", None).await;
+}
+
+/// Runs `table` (see [`run_as_readers`]) as `apigreader`, who may read, and `nobody`, who
+/// is refused everything, each refusal written to the audit log.
+async fn run_as_apig_readers(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    table: &[(&str, Value, bool)],
+) {
+    let reader = signed_in(app, "apigreader", USER_PASSWORD).await;
+    let nobody = signed_in(app, "nobody", USER_PASSWORD).await;
+    let refused_before: i64 = app.scalar(NOBODY_REFUSED).await;
+    let readers = [
+        ("apig reader", &reader, true),
+        ("no policy", &nobody, false),
+    ];
+    run_as_readers(app, "apig", &readers, admin, table, true).await;
+    let refused: i64 = app.scalar(NOBODY_REFUSED).await;
+    assert_eq!(
+        refused - refused_before,
+        table.len() as i64,
+        "every refusal is in the audit log"
+    );
+}
+
+const NOBODY_REFUSED: &str = "SELECT count(*) FROM audit_records WHERE result = 'refused' AND channel = 'console' AND user_name = 'nobody'";
+
 async fn gateway_count(app: &TestApp) -> i64 {
     app.scalar("SELECT count(*) FROM gateways").await
 }
@@ -82,9 +114,7 @@ async fn the_wizard_creates_a_gateway_with_everything_at_once_or_nothing() {
 #[tokio::test]
 async fn every_gateway_server_function_checks_its_permission() {
     let app = TestApp::spawn().await;
-    let admin_api = admin_token(&app).await;
-    user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
-    user_with_policy(&app, &admin_api, "nobody", None).await;
+    add_readers(&app).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
     let (_, created) = console!(app, admin, "gateways/create", wizard("gw-table", 18700));
     let id = text(&created["detail"]["gateway"]["id"]);
@@ -136,28 +166,14 @@ async fn every_gateway_server_function_checks_its_permission() {
             false,
         ),
     ];
-    let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
-    let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
-    let readers = [
-        ("apig reader", &reader, true),
-        ("no policy", &nobody, false),
-    ];
-    run_as_readers(&app, "apig", &readers, &admin, &table, true).await;
-    let refused: i64 = app.scalar("SELECT count(*) FROM audit_records WHERE result = 'refused' AND channel = 'console' AND user_name = 'nobody'").await;
-    assert_eq!(
-        refused,
-        table.len() as i64,
-        "every refusal is in the audit log"
-    );
+    run_as_apig_readers(&app, &admin, &table).await;
     app.stop().await;
 }
 
 #[tokio::test]
 async fn group_and_environment_server_functions_check_their_permission() {
     let app = TestApp::spawn().await;
-    let admin_api = admin_token(&app).await;
-    user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
-    user_with_policy(&app, &admin_api, "nobody", None).await;
+    add_readers(&app).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
     let (_, created) = console!(app, admin, "gateways/create", wizard("gw-groups", 18800));
     let gateway = text(&created["detail"]["gateway"]["id"]);
@@ -212,13 +228,7 @@ async fn group_and_environment_server_functions_check_their_permission() {
             false,
         ),
     ];
-    let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
-    let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
-    let readers = [
-        ("apig reader", &reader, true),
-        ("no policy", &nobody, false),
-    ];
-    run_as_readers(&app, "apig", &readers, &admin, &table, true).await;
+    run_as_apig_readers(&app, &admin, &table).await;
     app.stop().await;
 }
 
@@ -244,9 +254,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function_checks_its_permission(
 ) {
     let app = TestApp::spawn().await;
-    let admin_api = admin_token(&app).await;
-    user_with_policy(&app, &admin_api, "apigreader", Some("APIG ReadOnlyAccess")).await;
-    user_with_policy(&app, &admin_api, "nobody", None).await;
+    add_readers(&app).await;
     let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
     let (_, created) = console!(app, admin, "gateways/create", wizard("gw-apis", 18900));
     let gateway = text(&created["detail"]["gateway"]["id"]);
@@ -325,7 +333,6 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
         ),
     ];
     let reader = signed_in(&app, "apigreader", USER_PASSWORD).await;
-    let nobody = signed_in(&app, "nobody", USER_PASSWORD).await;
     let (status, _) = console!(
         app,
         reader,
@@ -333,10 +340,6 @@ async fn the_open_api_wizard_creates_everything_or_nothing_and_each_api_function
         open_api(&gateway, "", "/second/{id}", "")
     );
     assert_eq!(status, 403);
-    let readers = [
-        ("apig reader", &reader, true),
-        ("no policy", &nobody, false),
-    ];
-    run_as_readers(&app, "apig", &readers, &admin, &table, true).await;
+    run_as_apig_readers(&app, &admin, &table).await;
     app.stop().await;
 }

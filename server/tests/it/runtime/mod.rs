@@ -123,7 +123,14 @@ fn http(
 
 /// `POST /upload`, stored by `POST /stored` at `backend`.
 fn upload(backend: SocketAddr) -> Value {
-    http("upload", "POST", "/upload", &backend.to_string(), "/stored", 5000)
+    http(
+        "upload",
+        "POST",
+        "/upload",
+        &backend.to_string(),
+        "/stored",
+        5000,
+    )
 }
 
 /// A mock API; each `{name}` of the path gets its PATH parameter.
