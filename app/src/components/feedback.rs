@@ -28,6 +28,26 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
     }
 }
 
+/// What `resource` loads, drawn by `show`: a loading line until it is there, the error in
+/// a banner when loading fails. Drawn on the server; a reload keeps the last value shown.
+#[component]
+pub fn Loaded<T>(
+    resource: Resource<Result<T, AppError>>,
+    show: impl Fn(T) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    view! {
+        <Transition fallback=Loading>
+            {move || resource.get().map(|result| match result {
+                Ok(value) => show(value),
+                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="muted"><span class="spinner" aria-hidden="true"></span>" Loading…"</p> }

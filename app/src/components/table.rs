@@ -149,6 +149,25 @@ impl Default for ListState {
     }
 }
 
+/// The toolbar's link to the page that adds to the list, for a user allowed `action`.
+#[component]
+pub fn CreateLink(
+    action: crate::model::permission::Action,
+    href: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    let shell = super::shell::use_shell();
+    move || {
+        shell.can(action).then(|| {
+            view! {
+                <div class="table-toolbar-actions">
+                    <a class="btn btn-primary" href=href>{label}</a>
+                </div>
+            }
+        })
+    }
+}
+
 /// The search box above a list.
 #[component]
 pub fn TableSearch(

@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::iam::list_audit;
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::Loaded;
 use crate::components::pager::Pager;
 use crate::components::table::{Column, DataTable};
 use crate::model::audit::{AuditFilter, AuditRecord, AuditResult};
@@ -57,20 +57,15 @@ pub fn AuditPage() -> impl IntoView {
             <button type="submit" class="btn btn-primary">"Search"</button>
             <a class="btn btn-ghost" href="/audit">"Clear filters"</a>
         </Form>
-        <Transition fallback=Loading>
-            {move || records.get().map(|page| match page {
-                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-                Ok(page) => {
-                    let filtered = filter.with(|f| *f != AuditFilter::default());
-                    let total = page.total;
-                    view! {
-                        <AuditTable records=page.records filtered/>
-                        {(total > 0).then(|| view! { <Pager offset total/> })}
-                    }
-                    .into_any()
-                }
-            })}
-        </Transition>
+        <Loaded resource=records show=move |page| {
+            let filtered = filter.with(|f| *f != AuditFilter::default());
+            let total = page.total;
+            view! {
+                <AuditTable records=page.records filtered/>
+                {(total > 0).then(|| view! { <Pager offset total/> })}
+            }
+            .into_any()
+        }/>
     }
     .into_any()
 }

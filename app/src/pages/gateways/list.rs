@@ -7,10 +7,12 @@ use crate::components::heading::PageHeader;
 use super::edition_label;
 use super::runtime::RuntimeNotice;
 use crate::api::gateways::list_gateways;
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::{ErrorBanner, Loaded, Loading};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
-use crate::components::table::{refused, Column, DataTable, ListState, TableSearch};
+use crate::components::table::{
+    refused, Column, CreateLink, DataTable, EmptyState, ListState, TableSearch,
+};
 use crate::model::gateway::{Gateway, MAX_GATEWAYS};
 use crate::model::permission::actions;
 
@@ -31,35 +33,21 @@ pub fn GatewaysPage() -> impl IntoView {
             <Show when=move || { !forbidden() && (total.get() > 0 || list.searching()) }>
                 <div class="table-toolbar">
                     <TableSearch list label="Search gateways by name"/>
-                    {move || shell.can(actions::apig::instances::create).then(|| view! {
-                        <div class="table-toolbar-actions">
-                            <a class="btn btn-primary" href="/gateways/new">"Create gateway"</a>
-                        </div>
-                    })}
+                    <CreateLink action=actions::apig::instances::create href="/gateways/new" label="Create gateway"/>
                 </div>
             </Show>
         </Transition>
-        <Transition fallback=|| view! { <Loading/> }>
-            {move || page.get().map(|result| match result {
-                Ok(page) => {
-                    let searched = list.search.get_untracked();
-                    let can_create = shell.can(actions::apig::instances::create);
-                    view! {
-                        <DataTable
-                            label="Gateways"
-                            columns=gateway_columns()
-                            rows=page.gateways
-                            list
-                            empty=format!("No gateways match “{searched}”.")
-                            blank=move || view! { <NoGateway can_create/> }
-                        />
-                        {(page.total > 0 || !searched.is_empty()).then(|| view! { <Pager offset=list.offset total/> })}
-                    }
-                    .into_any()
-                }
-                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=page show=move |page| {
+            let searched = list.search.get_untracked();
+            let can_create = shell.can(actions::apig::instances::create);
+            view! {
+                <DataTable label="Gateways" columns=gateway_columns() rows=page.gateways list
+                    empty=format!("No gateways match “{searched}”.")
+                    blank=move || view! { <NoGateway can_create/> }/>
+                {(page.total > 0 || !searched.is_empty()).then(|| view! { <Pager offset=list.offset total/> })}
+            }
+            .into_any()
+        }/>
     }
     .into_any()
 }
@@ -93,19 +81,11 @@ fn gateway_columns() -> Vec<Column<Gateway>> {
 #[component]
 fn NoGateway(can_create: bool) -> impl IntoView {
     view! {
-        <div class="card empty-state">
-            <h2>"No gateway yet"</h2>
-            <p>
-                "A gateway is where your APIs live: create one, then open APIs on it. The wizard asks for a name and an edition, lets you adjust parameters, tags and inbound ports, and shows everything before it creates the gateway."
-            </p>
-            {if can_create {
-                view! { <a class="btn btn-primary" href="/gateways/new">"Create a gateway with the wizard"</a> }.into_any()
-            } else {
-                view! { <p class="muted">"Ask an administrator to create a gateway: you lack the permission apig:instances:create."</p> }.into_any()
-            }}
-        </div>
+        <EmptyState title="No gateway yet"
+            text="A gateway is where your APIs live: create one, then open APIs on it. The wizard asks for a name and an edition, lets you adjust parameters, tags and inbound ports, and shows everything before it creates the gateway."
+            action=can_create.then(|| ("/gateways/new".to_owned(), "Create a gateway with the wizard"))
+            permission=actions::apig::instances::create/>
     }
-    .into_any()
 }
 
 /// An area that lives inside a gateway (`/api-groups`, `/environments`) reached from the

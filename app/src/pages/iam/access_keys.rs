@@ -10,7 +10,7 @@ use super::secret::NewKeyDetails;
 use super::user_keys::{key_id_column, key_status_column};
 use crate::api::iam::{list_access_keys, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
 use crate::components::dialog::{send_for, ConfirmDelete, Removal};
-use crate::components::feedback::{after_each, ErrorBanner, Loading};
+use crate::components::feedback::{after_each, ErrorBanner, Loaded};
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::error::AppError;
@@ -75,15 +75,9 @@ pub fn AccessKeysPage() -> impl IntoView {
         <Show when=move || form_open.get()>
             <CreateKeyForm create on_cancel=move || form_open.set(false)/>
         </Show>
-        <Transition fallback=Loading>
-            {move || keys.get().map(|result| match result {
-                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-                Ok(keys) => view! {
-                    <KeyList keys form_open toggle ask_delete pending=set_status.pending()/>
-                }
-                .into_any(),
-            })}
-        </Transition>
+        <Loaded resource=keys show=move |keys| view! {
+            <KeyList keys form_open toggle ask_delete pending=set_status.pending()/>
+        }.into_any()/>
         <DeleteKeyDialog open=dialog_open key=deleting delete/>
     }
     .into_any()

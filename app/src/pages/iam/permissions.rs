@@ -10,7 +10,7 @@ use super::policy_editor::{PolicyEditor, TEMPLATE};
 use crate::api::iam::{list_policies, policy_holders, DeletePolicy, SavePolicy};
 use crate::components::dialog::{load_on_open, send_for, ConfirmDelete, Removal};
 use crate::components::feedback::{
-    after_each, on_success, refresh_on_success, ErrorBanner, Loading,
+    after_each, on_success, refresh_on_success, ErrorBanner, Loaded,
 };
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
@@ -77,18 +77,13 @@ pub fn PoliciesPage() -> impl IntoView {
         <section class="card" aria-labelledby="system-policies">
             <h2 id="system-policies">"System policies"</h2>
             <p class="muted small">"Built into Portico. They cannot be changed; grant them as they are."</p>
-            <Transition fallback=Loading>
-                {move || policies.get().map(|result| match result {
-                    Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-                    Ok(all) => {
-                        let system: Vec<PermissionPolicy> = all
-                            .into_iter()
-                            .filter(|policy| policy.origin == "system" && matches(policy))
-                            .collect();
-                        view! { <SystemTable policies=system/> }.into_any()
-                    }
-                })}
-            </Transition>
+            <Loaded resource=policies show=move |all| {
+                let system: Vec<PermissionPolicy> = all
+                    .into_iter()
+                    .filter(|policy| policy.origin == "system" && matches(policy))
+                    .collect();
+                view! { <SystemTable policies=system/> }.into_any()
+            }/>
         </section>
         <section class="card" aria-labelledby="custom-policies">
             <h2 id="custom-policies">"Custom policies"</h2>
@@ -113,30 +108,25 @@ pub fn PoliciesPage() -> impl IntoView {
             {move || editing.get().map(|what| view! {
                 <PolicyForm editing=what save on_close=move || editing.set(None)/>
             })}
-            <Transition fallback=Loading>
-                {move || policies.get().map(|result| match result {
-                    Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-                    Ok(all) => {
-                        let any = all.iter().any(|policy| policy.origin == "custom");
-                        let custom: Vec<PermissionPolicy> = all
-                            .into_iter()
-                            .filter(|policy| policy.origin == "custom" && matches(policy))
-                            .collect();
-                        view! {
-                            <CustomTable
-                                policies=custom
-                                any
-                                can_create=shell.can(actions::iam::policies::create) && editing.with(Option::is_none)
-                                can_update=shell.can(actions::iam::policies::update)
-                                can_delete=shell.can(actions::iam::policies::delete)
-                                edit
-                                ask_delete
-                            />
-                        }
-                        .into_any()
-                    }
-                })}
-            </Transition>
+            <Loaded resource=policies show=move |all| {
+                let any = all.iter().any(|policy| policy.origin == "custom");
+                let custom: Vec<PermissionPolicy> = all
+                    .into_iter()
+                    .filter(|policy| policy.origin == "custom" && matches(policy))
+                    .collect();
+                view! {
+                    <CustomTable
+                        policies=custom
+                        any
+                        can_create=shell.can(actions::iam::policies::create) && editing.with(Option::is_none)
+                        can_update=shell.can(actions::iam::policies::update)
+                        can_delete=shell.can(actions::iam::policies::delete)
+                        edit
+                        ask_delete
+                    />
+                }
+                .into_any()
+            }/>
         </section>
         <DeletePolicyDialog open=dialog_open policy=deleting delete/>
     }

@@ -8,7 +8,7 @@ use crate::components::heading::PageHeader;
 
 use crate::api::iam::{get_group, list_groups, CreateGroup, DeleteGroup};
 use crate::components::dialog::{load_on_open, send_for, ConfirmDelete, Removal};
-use crate::components::feedback::{after_each, on_success, ErrorBanner, Loading};
+use crate::components::feedback::{after_each, on_success, ErrorBanner, Loaded};
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable, ListState, TableSearch};
@@ -51,26 +51,21 @@ pub fn GroupsPage() -> impl IntoView {
         <Show when=move || form_open.get()>
             <CreateGroupForm create on_cancel=move || form_open.set(false)/>
         </Show>
-        <Transition fallback=Loading>
-            {move || groups.get().map(|result| match result {
-                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-                Ok(groups) => {
-                    let can_create = shell.can(actions::iam::groups::create);
-                    let can_delete = shell.can(actions::iam::groups::delete);
-                    view! {
-                        <GroupList
-                            groups
-                            list
-                            can_create
-                            can_delete
-                            open_form=move || form_open.set(true)
-                            ask_delete
-                        />
-                    }
-                    .into_any()
-                }
-            })}
-        </Transition>
+        <Loaded resource=groups show=move |groups| {
+            let can_create = shell.can(actions::iam::groups::create);
+            let can_delete = shell.can(actions::iam::groups::delete);
+            view! {
+                <GroupList
+                    groups
+                    list
+                    can_create
+                    can_delete
+                    open_form=move || form_open.set(true)
+                    ask_delete
+                />
+            }
+            .into_any()
+        }/>
         <DeleteGroupDialog open=dialog_open group=deleting delete/>
     }
     .into_any()

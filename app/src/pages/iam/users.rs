@@ -6,10 +6,12 @@ use crate::components::heading::PageHeader;
 
 use super::fields::access_mode_label;
 use crate::api::iam::list_users;
-use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::feedback::Loaded;
 use crate::components::pager::Pager;
 use crate::components::shell::use_shell;
-use crate::components::table::{refused, Column, DataTable, ListState, TableSearch};
+use crate::components::table::{
+    refused, Column, CreateLink, DataTable, EmptyState, ListState, TableSearch,
+};
 use crate::model::iam::User;
 use crate::model::permission::actions;
 
@@ -37,35 +39,21 @@ pub fn UsersPage() -> impl IntoView {
             <Show when=move || !forbidden()>
                 <div class="table-toolbar">
                     <TableSearch list label="Search users by name"/>
-                    {move || shell.can(actions::iam::users::create).then(|| view! {
-                        <div class="table-toolbar-actions">
-                            <a class="btn btn-primary" href="/iam/users/new">"Create user"</a>
-                        </div>
-                    })}
+                    <CreateLink action=actions::iam::users::create href="/iam/users/new" label="Create user"/>
                 </div>
             </Show>
         </Transition>
-        <Transition fallback=|| view! { <Loading/> }>
-            {move || page.get().map(|result| match result {
-                Ok(page) => {
-                    let searched = list.search.get_untracked();
-                    let only_admin = searched.is_empty() && page.total <= 1;
-                    view! {
-                        <DataTable
-                            label="Users"
-                            columns=user_columns()
-                            rows=page.users
-                            list
-                            empty=format!("No users match “{searched}”.")
-                        />
-                        <Pager offset=list.offset total/>
-                        {only_admin.then(|| view! { <OnlyAdmin can_create=shell.can(actions::iam::users::create)/> })}
-                    }
-                    .into_any()
-                }
-                Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded resource=page show=move |page| {
+            let searched = list.search.get_untracked();
+            let only_admin = searched.is_empty() && page.total <= 1;
+            view! {
+                <DataTable label="Users" columns=user_columns() rows=page.users list
+                    empty=format!("No users match “{searched}”.")/>
+                <Pager offset=list.offset total/>
+                {only_admin.then(|| view! { <OnlyAdmin can_create=shell.can(actions::iam::users::create)/> })}
+            }
+            .into_any()
+        }/>
     }
     .into_any()
 }
@@ -103,17 +91,9 @@ fn user_columns() -> Vec<Column<User>> {
 #[component]
 fn OnlyAdmin(can_create: bool) -> impl IntoView {
     view! {
-        <div class="card empty-state">
-            <h2>"Only admin so far"</h2>
-            <p>
-                "Give each person and program their own user instead of sharing admin. The wizard creates a user, puts them in a user group with APIG permissions and can give them an access key."
-            </p>
-            {if can_create {
-                view! { <a class="btn btn-primary" href="/iam/users/new">"Create a user with the wizard"</a> }.into_any()
-            } else {
-                view! { <p class="muted">"Ask an administrator to create users: you lack the permission iam:users:create."</p> }.into_any()
-            }}
-        </div>
+        <EmptyState title="Only admin so far"
+            text="Give each person and program their own user instead of sharing admin. The wizard creates a user, puts them in a user group with APIG permissions and can give them an access key."
+            action=can_create.then(|| ("/iam/users/new".to_owned(), "Create a user with the wizard"))
+            permission=actions::iam::users::create/>
     }
-    .into_any()
 }
