@@ -7,6 +7,15 @@ use leptos::server_fn::ServerFn;
 
 use crate::error::AppError;
 
+/// A key handler that sets `open` to false when Escape is pressed.
+pub fn closes_on_escape(open: RwSignal<bool>) -> impl Fn(leptos::ev::KeyboardEvent) + Clone {
+    move |ev| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    }
+}
+
 /// Shown while `open` is true. `on_confirm` runs once when the user confirms; Cancel,
 /// Escape or a click outside closes it.
 #[component]
@@ -27,11 +36,7 @@ pub fn ConfirmDialog(
                     <div
                         class="dialog-backdrop"
                         on:click=move |_| open.set(false)
-                        on:keydown=move |ev| {
-                            if ev.key() == "Escape" {
-                                open.set(false);
-                            }
-                        }
+                        on:keydown=closes_on_escape(open)
                     >
                         <div
                             class="dialog"
@@ -189,11 +194,7 @@ pub fn ConfirmDelete(
             });
             view! {
                 <div class="dialog-backdrop" on:click=move |_| close()
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            close();
-                        }
-                    }>
+                    on:keydown=closes_on_escape(open)>
                     <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title"
                         on:click=|ev| ev.stop_propagation()>
                         <h2 class="dialog-title" id="dialog-title">{title}</h2>

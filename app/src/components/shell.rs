@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_navigate};
 
+use super::dialog::closes_on_escape;
 use crate::api::{load_shell, SignOut, SwitchProject};
 use crate::error::AppError;
 use crate::model::nav::{gateway_of, GATEWAY_NAV, NAV};
@@ -132,11 +133,7 @@ fn TopBar(info: ShellInfo, switch: ServerAction<SwitchProject>) -> impl IntoView
         <div
             class="user-menu"
             class:open=move || menu_open.get()
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    menu_open.set(false);
-                }
-            }
+            on:keydown=closes_on_escape(menu_open)
         >
             <button
                 type="button"
