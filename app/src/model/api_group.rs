@@ -2,6 +2,7 @@
 //! `spec/apig-reference.md` §1.3 and §1.6.
 use serde::{Deserialize, Serialize};
 
+use super::only_chars;
 use crate::error::AppError;
 
 /// API groups per gateway (APIG's APIGROUP_NUM_LIMIT).
@@ -78,19 +79,17 @@ pub fn validate_group_name(field: &str, name: &str) -> Result<(), AppError> {
             "A group name starts with a letter or a digit.",
         ));
     }
-    let allowed = |c: char| c.is_alphanumeric() || "-_./():：（）、".contains(c);
-    if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
-        return Err(AppError::invalid(
-            field,
-            format!(
-                "'{bad}' is not allowed in a group name: use letters, digits and - _ . / ( ) :"
-            ),
-        ));
-    }
+    only_chars(
+        field,
+        name,
+        |c| c.is_alphanumeric() || "-_./():：（）、".contains(c),
+        "a group name",
+        "letters, digits and - _ . / ( ) :",
+    )?;
     Ok(())
 }
 
-/// Descriptions of groups: at most 1000 characters, without `<` or `>`.
+/// Descriptions and remarks: at most `max` characters, without `<` or `>`.
 pub fn validate_remark(field: &str, remark: &str, max: usize) -> Result<(), AppError> {
     if count(remark) > max {
         return Err(AppError::invalid(
@@ -121,15 +120,13 @@ pub fn validate_env_name(field: &str, name: &str) -> Result<(), AppError> {
             "An environment name starts with a letter.",
         ));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-    {
-        return Err(AppError::invalid(
-            field,
-            format!("'{bad}' is not allowed in an environment name: use letters, digits and underscores."),
-        ));
-    }
+    only_chars(
+        field,
+        name,
+        |c| c.is_ascii_alphanumeric() || c == '_',
+        "an environment name",
+        "letters, digits and underscores.",
+    )?;
     Ok(())
 }
 
@@ -147,15 +144,13 @@ pub fn validate_variable_name(field: &str, name: &str) -> Result<(), AppError> {
             "A variable name starts with a letter.",
         ));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
-    {
-        return Err(AppError::invalid(
-            field,
-            format!("'{bad}' is not allowed in a variable name: use letters, digits, _ and -."),
-        ));
-    }
+    only_chars(
+        field,
+        name,
+        |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
+        "a variable name",
+        "letters, digits, _ and -.",
+    )?;
     Ok(())
 }
 
@@ -167,17 +162,13 @@ pub fn validate_variable_value(field: &str, value: &str) -> Result<(), AppError>
             "A variable value has 1 to 255 characters.",
         ));
     }
-    if let Some(bad) = value
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "_-/.:".contains(*c)))
-    {
-        return Err(AppError::invalid(
-            field,
-            format!(
-                "'{bad}' is not allowed in a variable value: use letters, digits and _ - / . :"
-            ),
-        ));
-    }
+    only_chars(
+        field,
+        value,
+        |c| c.is_ascii_alphanumeric() || "_-/.:".contains(c),
+        "a variable value",
+        "letters, digits and _ - / . :",
+    )?;
     Ok(())
 }
 

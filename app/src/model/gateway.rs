@@ -9,6 +9,7 @@ pub use features::{
     FeatureValue, FEATURES, MIB,
 };
 
+use super::only_chars;
 use crate::error::AppError;
 use crate::model::iam::validate_description;
 
@@ -244,15 +245,13 @@ pub fn validate_name(field: &str, name: &str) -> Result<(), AppError> {
             "A gateway name starts with a letter.",
         ));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_')))
-    {
-        return Err(AppError::invalid(
-            field,
-            format!("'{bad}' is not allowed in a gateway name: use letters, digits, hyphens and underscores."),
-        ));
-    }
+    only_chars(
+        field,
+        name,
+        |c| c.is_alphanumeric() || matches!(c, '-' | '_'),
+        "a gateway name",
+        "letters, digits, hyphens and underscores.",
+    )?;
     Ok(())
 }
 
@@ -343,13 +342,13 @@ pub fn validate_tag(field: &str, tag: &Tag) -> Result<(), AppError> {
             "Tag keys starting with _sys_ are reserved for the system.",
         ));
     }
-    let allowed_key = |c: char| c.is_alphanumeric() || " _.:=+-@".contains(c);
-    if let Some(bad) = tag.key.chars().find(|c| !allowed_key(*c)) {
-        return Err(AppError::invalid(
-            &key_field,
-            format!("'{bad}' is not allowed in a tag key: use letters, digits, spaces and _ . : = + - @"),
-        ));
-    }
+    only_chars(
+        &key_field,
+        &tag.key,
+        |c| c.is_alphanumeric() || " _.:=+-@".contains(c),
+        "a tag key",
+        "letters, digits, spaces and _ . : = + - @",
+    )?;
     let value_field = format!("{field}.value");
     if tag.value.chars().count() > 255 {
         return Err(AppError::invalid(
@@ -357,13 +356,13 @@ pub fn validate_tag(field: &str, tag: &Tag) -> Result<(), AppError> {
             "A tag value has at most 255 characters.",
         ));
     }
-    let allowed_value = |c: char| c.is_alphanumeric() || " _.:/=+-@".contains(c);
-    if let Some(bad) = tag.value.chars().find(|c| !allowed_value(*c)) {
-        return Err(AppError::invalid(
-            &value_field,
-            format!("'{bad}' is not allowed in a tag value: use letters, digits, spaces and _ . : / = + - @"),
-        ));
-    }
+    only_chars(
+        &value_field,
+        &tag.value,
+        |c| c.is_alphanumeric() || " _.:/=+-@".contains(c),
+        "a tag value",
+        "letters, digits, spaces and _ . : / = + - @",
+    )?;
     Ok(())
 }
 

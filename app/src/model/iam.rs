@@ -2,6 +2,7 @@
 //! the rules their fields follow (IAM's limits).
 use serde::{Deserialize, Serialize};
 
+use super::only_chars;
 use crate::error::AppError;
 
 /// Longest user or group name.
@@ -162,15 +163,13 @@ pub fn validate_name(field: &str, what: &str, name: &str) -> Result<(), AppError
             format!("A {what} name has at most {MAX_NAME} characters."),
         ));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')))
-    {
-        return Err(AppError::invalid(
-            field,
-            format!("'{bad}' is not allowed in a {what} name: use letters, digits, spaces, hyphens, underscores and periods."),
-        ));
-    }
+    only_chars(
+        field,
+        name,
+        |c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'),
+        &format!("a {what} name"),
+        "letters, digits, spaces, hyphens, underscores and periods.",
+    )?;
     if name.starts_with(|c: char| c.is_ascii_digit() || c == ' ') {
         return Err(AppError::invalid(
             field,
@@ -233,20 +232,9 @@ pub fn validate_email(field: &str, email: &str) -> Result<(), AppError> {
     }
 }
 
+/// Descriptions of IAM resources: at most 255 characters, without `<` or `>`.
 pub fn validate_description(field: &str, description: &str) -> Result<(), AppError> {
-    if description.chars().count() > MAX_DESCRIPTION {
-        return Err(AppError::invalid(
-            field,
-            format!("A description has at most {MAX_DESCRIPTION} characters."),
-        ));
-    }
-    if description.contains(['<', '>']) {
-        return Err(AppError::invalid(
-            field,
-            "A description cannot contain < or >.",
-        ));
-    }
-    Ok(())
+    super::api_group::validate_remark(field, description, MAX_DESCRIPTION)
 }
 
 pub fn validate_access_mode(field: &str, mode: &str) -> Result<(), AppError> {

@@ -16,6 +16,26 @@ pub mod signin;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
+
+/// Refuses `text` when it holds a character `allowed` refuses, naming the first one: "'#' is
+/// not allowed in `what`: use `instead`".
+pub fn only_chars(
+    field: &str,
+    text: &str,
+    allowed: impl Fn(char) -> bool,
+    what: &str,
+    instead: &str,
+) -> Result<(), AppError> {
+    match text.chars().find(|c| !allowed(*c)) {
+        Some(bad) => Err(AppError::invalid(
+            field,
+            format!("'{bad}' is not allowed in {what}: use {instead}"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// What the console frame needs to draw itself for the signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShellInfo {

@@ -4,6 +4,7 @@ use super::labels::label;
 use super::{ApiDefinition, MAX_PARAMS, METHODS};
 use crate::error::AppError;
 use crate::model::api_group::validate_variable_name;
+use crate::model::only_chars;
 
 mod params;
 
@@ -58,13 +59,13 @@ pub fn validate_api_name(field: &str, name: &str) -> Result<(), AppError> {
             "An API name starts with a letter or a digit.",
         ));
     }
-    let allowed = |c: char| c.is_alphanumeric() || "-_./():：（）、".contains(c);
-    if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
-        return Err(AppError::invalid(
-            field,
-            format!("'{bad}' is not allowed in an API name: use letters, digits and - _ . / ( ) :"),
-        ));
-    }
+    only_chars(
+        field,
+        name,
+        |c| c.is_alphanumeric() || "-_./():：（）、".contains(c),
+        "an API name",
+        "letters, digits and - _ . / ( ) :",
+    )?;
     Ok(())
 }
 
@@ -112,14 +113,10 @@ pub fn frontend_path_params(field: &str, uri: &str) -> Result<Vec<String>, AppEr
                     "{segment:?}: a path parameter takes a whole segment, such as /users/{{id}}."
                 ),
             ));
-        } else if let Some(bad) = segment
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || "*%-_.~".contains(*c)))
-        {
-            return Err(AppError::invalid(
-                field,
-                format!("'{bad}' is not allowed in a path: use letters, digits, * % - _ . ~ and {{parameters}}."),
-            ));
+        } else {
+            let allowed = |c: char| c.is_ascii_alphanumeric() || "*%-_.~".contains(c);
+            let instead = "letters, digits, * % - _ . ~ and {parameters}.";
+            only_chars(field, segment, allowed, "a path", instead)?;
         }
     }
     if segments.len() > 1 && segments.iter().any(|s| s.is_empty()) && uri != "/" {
@@ -172,15 +169,13 @@ fn validate_url_domain(field: &str, domain: &str) -> Result<(), AppError> {
             "The backend address is host[:port] only; the protocol and the path have their own fields.",
         ));
     }
-    if let Some(bad) = plain
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || ".-_:[]".contains(*c)))
-    {
-        return Err(AppError::invalid(
-            field,
-            format!("'{bad}' is not allowed in a backend address: use letters, digits, - _ and ., a port after :, an IPv6 address in [ ]."),
-        ));
-    }
+    only_chars(
+        field,
+        &plain,
+        |c| c.is_ascii_alphanumeric() || ".-_:[]".contains(c),
+        "a backend address",
+        "letters, digits, - _ and ., a port after :, an IPv6 address in [ ].",
+    )?;
     let (host, port) = match plain.strip_prefix('[') {
         Some(v6) => match v6.split_once(']') {
             Some((_, rest)) if rest.is_empty() || rest.starts_with(':') => {

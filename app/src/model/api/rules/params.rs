@@ -5,6 +5,7 @@ use super::{at_most, chars, one_of};
 use crate::error::AppError;
 use crate::model::api::labels::label;
 use crate::model::api::{BackendParam, ReqParam, SYSTEM_PARAMS};
+use crate::model::only_chars;
 
 /// Parameter names: 1–32 letters, digits, `. _ -`, starting with a letter; not `x-stage`,
 /// not starting with `x-apig-` or `x-sdk-`.
@@ -21,17 +22,9 @@ pub fn validate_param_name(field: &str, name: &str) -> Result<(), AppError> {
             format!("Parameter name {name:?} must start with a letter."),
         ));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || ".-_".contains(*c)))
-    {
-        return Err(AppError::invalid(
-            field,
-            format!(
-                "'{bad}' is not allowed in parameter name {name:?}: use letters, digits, . _ -"
-            ),
-        ));
-    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
+    let what = format!("parameter name {name:?}");
+    only_chars(field, name, allowed, &what, "letters, digits, . _ -")?;
     let lower = name.to_ascii_lowercase();
     if lower == "x-stage" || lower.starts_with("x-apig-") || lower.starts_with("x-sdk-") {
         return Err(AppError::invalid(
