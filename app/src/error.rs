@@ -145,6 +145,14 @@ impl AppError {
     }
 }
 
+/// Refuses `field` with `message` when `refused` holds.
+pub fn invalid_if(refused: bool, field: &str, message: impl Into<String>) -> Result<(), AppError> {
+    match refused {
+        true => Err(AppError::invalid(field, message)),
+        false => Ok(()),
+    }
+}
+
 /// The kinds of resource an error can be about, for the code that names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::model::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
 use crate::model::api_group::{ApiGroup, Environment};
 use crate::model::gateway::Endpoints;
@@ -163,12 +163,11 @@ pub async fn batch_apis(
                 act::apis::offline
             };
             let caller = authorized_in(action, &gateway_id).await?;
-            if api_ids.is_empty() || api_ids.len() > apis::MAX_BATCH {
-                return Err(AppError::invalid(
-                    "apis",
-                    format!("Choose 1 to {} APIs.", apis::MAX_BATCH),
-                ));
-            }
+            invalid_if(
+                api_ids.is_empty() || api_ids.len() > apis::MAX_BATCH,
+                "apis",
+                format!("Choose 1 to {} APIs.", apis::MAX_BATCH),
+            )?;
             let remark = if online {
                 "Published from the API list"
             } else {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::model::gateway::{
     Endpoints, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayDetail, GatewayPage,
     IngressPort, NewGateway, NewIngressPort, Tag,
@@ -147,12 +147,11 @@ pub async fn delete_gateway(id: String, confirm_name: String) -> Result<(), AppE
     use crate::services::apig::gateways;
     ctx::allowed_in(act::instances::delete, &id, async |cx| {
         let gateway = gateways::get(cx, &id).await?;
-        if confirm_name.trim() != gateway.name {
-            return Err(AppError::invalid(
-                "confirm_name",
-                format!("Type the gateway's name, {}, to confirm.", gateway.name),
-            ));
-        }
+        invalid_if(
+            confirm_name.trim() != gateway.name,
+            "confirm_name",
+            format!("Type the gateway's name, {}, to confirm.", gateway.name),
+        )?;
         gateways::delete(cx, &id, true).await
     })
     .await

@@ -3,7 +3,7 @@
 //! service layer.
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::model::audit::{AuditFilter, AuditPage};
 use crate::model::iam::{
     AccessKey, NewAccessKey, PermissionPolicy, User, UserChange, UserDetail, UserGroup,
@@ -430,12 +430,11 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
-            if new_password != confirm_password {
-                return Err(AppError::invalid(
-                    "confirm_password",
-                    "The two new passwords differ.",
-                ));
-            }
+            invalid_if(
+                new_password != confirm_password,
+                "confirm_password",
+                "The two new passwords differ.",
+            )?;
             let caller = ctx::signed_in().await?;
             let changed_at = users::change_own_password(
                 Cx {

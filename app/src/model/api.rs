@@ -4,7 +4,7 @@
 //! this version serves is checked here, naming the field.
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 
 mod labels;
 mod rules;
@@ -281,12 +281,11 @@ impl DebugCall {
                 ),
             ));
         }
-        if !self.path.starts_with('/') || self.path.len() > 1024 {
-            return Err(AppError::invalid(
-                "path",
-                "The path starts with / and has at most 1024 characters.",
-            ));
-        }
+        invalid_if(
+            !self.path.starts_with('/') || self.path.len() > 1024,
+            "path",
+            "The path starts with / and has at most 1024 characters.",
+        )?;
         let names = self
             .query
             .iter()
@@ -304,12 +303,11 @@ impl DebugCall {
                     || lower.starts_with("x-sdk-")
                     || lower.starts_with("x-portico-")
                     || lower == "x-stage");
-            if !valid || reserved {
-                return Err(AppError::invalid(
-                    field,
-                    format!("{name} is not allowed as a {field} name in a debug call."),
-                ));
-            }
+            invalid_if(
+                !valid || reserved,
+                field,
+                format!("{name} is not allowed as a {field} name in a debug call."),
+            )?;
         }
         if self.body.len() > 2 * 1024 * 1024 {
             return Err(AppError::invalid("body", "The body has at most 2 MB."));

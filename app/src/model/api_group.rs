@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::only_chars;
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 
 /// API groups per gateway (APIG's APIGROUP_NUM_LIMIT).
 pub const MAX_GROUPS: i64 = 1500;
@@ -67,18 +67,16 @@ fn count(text: &str) -> usize {
 /// Group names: 3–255 characters of letters (Chinese included), digits and
 /// `- _ . / ( ) :` (and the full-width `：（）、`), starting with a letter or a digit.
 pub fn validate_group_name(field: &str, name: &str) -> Result<(), AppError> {
-    if !(3..=255).contains(&count(name)) {
-        return Err(AppError::invalid(
-            field,
-            "A group name has 3 to 255 characters.",
-        ));
-    }
-    if !name.starts_with(char::is_alphanumeric) {
-        return Err(AppError::invalid(
-            field,
-            "A group name starts with a letter or a digit.",
-        ));
-    }
+    invalid_if(
+        !(3..=255).contains(&count(name)),
+        field,
+        "A group name has 3 to 255 characters.",
+    )?;
+    invalid_if(
+        !name.starts_with(char::is_alphanumeric),
+        field,
+        "A group name starts with a letter or a digit.",
+    )?;
     only_chars(
         field,
         name,
@@ -91,35 +89,31 @@ pub fn validate_group_name(field: &str, name: &str) -> Result<(), AppError> {
 
 /// Descriptions and remarks: at most `max` characters, without `<` or `>`.
 pub fn validate_remark(field: &str, remark: &str, max: usize) -> Result<(), AppError> {
-    if count(remark) > max {
-        return Err(AppError::invalid(
-            field,
-            format!("A description has at most {max} characters."),
-        ));
-    }
-    if remark.contains(['<', '>']) {
-        return Err(AppError::invalid(
-            field,
-            "A description cannot contain < or >.",
-        ));
-    }
+    invalid_if(
+        count(remark) > max,
+        field,
+        format!("A description has at most {max} characters."),
+    )?;
+    invalid_if(
+        remark.contains(['<', '>']),
+        field,
+        "A description cannot contain < or >.",
+    )?;
     Ok(())
 }
 
 /// Environment names: 3–64 letters, digits and underscores, starting with a letter.
 pub fn validate_env_name(field: &str, name: &str) -> Result<(), AppError> {
-    if !(3..=64).contains(&count(name)) {
-        return Err(AppError::invalid(
-            field,
-            "An environment name has 3 to 64 characters.",
-        ));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(AppError::invalid(
-            field,
-            "An environment name starts with a letter.",
-        ));
-    }
+    invalid_if(
+        !(3..=64).contains(&count(name)),
+        field,
+        "An environment name has 3 to 64 characters.",
+    )?;
+    invalid_if(
+        !name.starts_with(|c: char| c.is_ascii_alphabetic()),
+        field,
+        "An environment name starts with a letter.",
+    )?;
     only_chars(
         field,
         name,
@@ -132,18 +126,16 @@ pub fn validate_env_name(field: &str, name: &str) -> Result<(), AppError> {
 
 /// Variable names: 3–32 letters, digits, `_` and `-`, starting with a letter.
 pub fn validate_variable_name(field: &str, name: &str) -> Result<(), AppError> {
-    if !(3..=32).contains(&count(name)) {
-        return Err(AppError::invalid(
-            field,
-            "A variable name has 3 to 32 characters.",
-        ));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(AppError::invalid(
-            field,
-            "A variable name starts with a letter.",
-        ));
-    }
+    invalid_if(
+        !(3..=32).contains(&count(name)),
+        field,
+        "A variable name has 3 to 32 characters.",
+    )?;
+    invalid_if(
+        !name.starts_with(|c: char| c.is_ascii_alphabetic()),
+        field,
+        "A variable name starts with a letter.",
+    )?;
     only_chars(
         field,
         name,
@@ -156,12 +148,11 @@ pub fn validate_variable_name(field: &str, name: &str) -> Result<(), AppError> {
 
 /// Variable values: 1–255 characters of letters, digits and `_ - / . :`.
 pub fn validate_variable_value(field: &str, value: &str) -> Result<(), AppError> {
-    if !(1..=255).contains(&count(value)) {
-        return Err(AppError::invalid(
-            field,
-            "A variable value has 1 to 255 characters.",
-        ));
-    }
+    invalid_if(
+        !(1..=255).contains(&count(value)),
+        field,
+        "A variable value has 1 to 255 characters.",
+    )?;
     only_chars(
         field,
         value,

@@ -4,7 +4,7 @@
 //! bound only to a domain its names cover.
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::model::permission::actions;
 
 #[cfg(feature = "ssr")]
@@ -174,12 +174,11 @@ pub fn validate_domain(field: &str, domain: &str) -> Result<(), AppError> {
     if trimmed.is_empty() {
         return Err(AppError::invalid(field, "Enter a domain name."));
     }
-    if trimmed.len() > 255 {
-        return Err(AppError::invalid(
-            field,
-            "A domain name has at most 255 characters.",
-        ));
-    }
+    invalid_if(
+        trimmed.len() > 255,
+        field,
+        "A domain name has at most 255 characters.",
+    )?;
     let name = trimmed.strip_suffix('.').unwrap_or(trimmed);
     let (wildcard, rest) = match name.strip_prefix("*.") {
         Some(rest) => (true, rest),
@@ -234,18 +233,16 @@ pub fn validate_domain(field: &str, domain: &str) -> Result<(), AppError> {
 /// Certificate names: 4–50 characters of letters, digits and `_`, starting with a letter.
 pub fn validate_certificate_name(field: &str, name: &str) -> Result<(), AppError> {
     let length = name.chars().count();
-    if !(4..=50).contains(&length) {
-        return Err(AppError::invalid(
-            field,
-            "A certificate name has 4 to 50 characters.",
-        ));
-    }
-    if !name.starts_with(|c: char| c.is_alphabetic()) {
-        return Err(AppError::invalid(
-            field,
-            "A certificate name starts with a letter.",
-        ));
-    }
+    invalid_if(
+        !(4..=50).contains(&length),
+        field,
+        "A certificate name has 4 to 50 characters.",
+    )?;
+    invalid_if(
+        !name.starts_with(|c: char| c.is_alphabetic()),
+        field,
+        "A certificate name starts with a letter.",
+    )?;
     if let Some(bad) = name.chars().find(|c| !(c.is_alphanumeric() || *c == '_')) {
         return Err(AppError::invalid(
             field,
@@ -286,19 +283,13 @@ pub fn validate_ports(http: Option<i32>, https: Option<i32>) -> Result<(), AppEr
                 ("ingress_http_port", http, 80),
                 ("ingress_https_port", https, 443),
             ] {
-                if port != -1 && port != standard && !(1024..=49151).contains(&port) {
-                    return Err(AppError::invalid(
-                        field,
-                        format!("{port} is not an inbound port: use -1 (not served), {standard}, or a custom inbound port from 1024 to 49151."),
-                    ));
-                }
+                invalid_if(port != -1 && port != standard && !(1024..=49151).contains(&port), field, format!("{port} is not an inbound port: use -1 (not served), {standard}, or a custom inbound port from 1024 to 49151."))?;
             }
-            if http == -1 && https == -1 {
-                return Err(AppError::invalid(
-                    "ingress_http_port",
-                    "A domain must be served on HTTP or on HTTPS; both ports are -1.",
-                ));
-            }
+            invalid_if(
+                http == -1 && https == -1,
+                "ingress_http_port",
+                "A domain must be served on HTTP or on HTTPS; both ports are -1.",
+            )?;
             Ok(())
         }
     }

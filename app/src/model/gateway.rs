@@ -10,7 +10,7 @@ pub use features::{
 };
 
 use super::only_chars;
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::model::iam::validate_description;
 
 /// Gateways per project (APIG's default quota of 5 per account, applied per project here).
@@ -233,18 +233,16 @@ pub fn edition(spec_id: &str) -> Option<&'static Edition> {
 /// Gateway names: 3–64 characters, starting with a letter; then letters, digits, `-`, `_`.
 pub fn validate_name(field: &str, name: &str) -> Result<(), AppError> {
     let count = name.chars().count();
-    if !(3..=64).contains(&count) {
-        return Err(AppError::invalid(
-            field,
-            "A gateway name has 3 to 64 characters.",
-        ));
-    }
-    if !name.starts_with(char::is_alphabetic) {
-        return Err(AppError::invalid(
-            field,
-            "A gateway name starts with a letter.",
-        ));
-    }
+    invalid_if(
+        !(3..=64).contains(&count),
+        field,
+        "A gateway name has 3 to 64 characters.",
+    )?;
+    invalid_if(
+        !name.starts_with(char::is_alphabetic),
+        field,
+        "A gateway name starts with a letter.",
+    )?;
     only_chars(
         field,
         name,
@@ -288,12 +286,11 @@ pub fn validate_maintenance(begin: &str, end: &str) -> Result<(), AppError> {
     };
     let start = hour("maintain_begin", begin)?;
     let stop = hour("maintain_end", end)?;
-    if !MAINTENANCE_STARTS.contains(&start) {
-        return Err(AppError::invalid(
-            "maintain_begin",
-            "A maintenance window starts at 02, 06, 10, 14, 18 or 22 o'clock.",
-        ));
-    }
+    invalid_if(
+        !MAINTENANCE_STARTS.contains(&start),
+        "maintain_begin",
+        "A maintenance window starts at 02, 06, 10, 14, 18 or 22 o'clock.",
+    )?;
     if stop != (start + 4) % 24 {
         return Err(AppError::invalid(
             "maintain_end",
@@ -309,20 +306,18 @@ pub fn validate_maintenance(begin: &str, end: &str) -> Result<(), AppError> {
 /// Tags: at most 20, keys unique; key 1–128 characters of letters, digits, spaces and
 /// `_ . : = + - @`, not starting with `_sys_`; value up to 255 characters, also `/`.
 pub fn validate_tags(tags: &[Tag]) -> Result<(), AppError> {
-    if tags.len() > MAX_TAGS {
-        return Err(AppError::invalid(
-            "tags",
-            format!("A gateway has at most {MAX_TAGS} tags."),
-        ));
-    }
+    invalid_if(
+        tags.len() > MAX_TAGS,
+        "tags",
+        format!("A gateway has at most {MAX_TAGS} tags."),
+    )?;
     for (i, tag) in tags.iter().enumerate() {
         validate_tag(&format!("tags[{i}]"), tag)?;
-        if tags[..i].iter().any(|t| t.key == tag.key) {
-            return Err(AppError::invalid(
-                &format!("tags[{i}].key"),
-                format!("The tag key {} is given twice.", tag.key),
-            ));
-        }
+        invalid_if(
+            tags[..i].iter().any(|t| t.key == tag.key),
+            &format!("tags[{i}].key"),
+            format!("The tag key {} is given twice.", tag.key),
+        )?;
     }
     Ok(())
 }
@@ -330,18 +325,16 @@ pub fn validate_tags(tags: &[Tag]) -> Result<(), AppError> {
 pub fn validate_tag(field: &str, tag: &Tag) -> Result<(), AppError> {
     let key_field = format!("{field}.key");
     let count = tag.key.chars().count();
-    if !(1..=128).contains(&count) {
-        return Err(AppError::invalid(
-            &key_field,
-            "A tag key has 1 to 128 characters.",
-        ));
-    }
-    if tag.key.starts_with("_sys_") {
-        return Err(AppError::invalid(
-            &key_field,
-            "Tag keys starting with _sys_ are reserved for the system.",
-        ));
-    }
+    invalid_if(
+        !(1..=128).contains(&count),
+        &key_field,
+        "A tag key has 1 to 128 characters.",
+    )?;
+    invalid_if(
+        tag.key.starts_with("_sys_"),
+        &key_field,
+        "Tag keys starting with _sys_ are reserved for the system.",
+    )?;
     only_chars(
         &key_field,
         &tag.key,
@@ -350,12 +343,11 @@ pub fn validate_tag(field: &str, tag: &Tag) -> Result<(), AppError> {
         "letters, digits, spaces and _ . : = + - @",
     )?;
     let value_field = format!("{field}.value");
-    if tag.value.chars().count() > 255 {
-        return Err(AppError::invalid(
-            &value_field,
-            "A tag value has at most 255 characters.",
-        ));
-    }
+    invalid_if(
+        tag.value.chars().count() > 255,
+        &value_field,
+        "A tag value has at most 255 characters.",
+    )?;
     only_chars(
         &value_field,
         &tag.value,
@@ -368,18 +360,16 @@ pub fn validate_tag(field: &str, tag: &Tag) -> Result<(), AppError> {
 
 /// Custom inbound ports: HTTP or HTTPS on a port from 1024 to 49151.
 pub fn validate_ingress_port(field: &str, port: &NewIngressPort) -> Result<(), AppError> {
-    if !matches!(port.protocol.as_str(), "HTTP" | "HTTPS") {
-        return Err(AppError::invalid(
-            &format!("{field}.protocol"),
-            "The protocol of an inbound port is HTTP or HTTPS.",
-        ));
-    }
-    if !(1024..=49151).contains(&port.port) {
-        return Err(AppError::invalid(
-            &format!("{field}.ingress_port"),
-            format!("An inbound port is 1024 to 49151; {} is not.", port.port),
-        ));
-    }
+    invalid_if(
+        !matches!(port.protocol.as_str(), "HTTP" | "HTTPS"),
+        &format!("{field}.protocol"),
+        "The protocol of an inbound port is HTTP or HTTPS.",
+    )?;
+    invalid_if(
+        !(1024..=49151).contains(&port.port),
+        &format!("{field}.ingress_port"),
+        format!("An inbound port is 1024 to 49151; {} is not.", port.port),
+    )?;
     Ok(())
 }
 
@@ -400,21 +390,19 @@ impl NewGateway {
             })?;
         }
         validate_tags(&self.tags)?;
-        if self.ingress_ports.len() > MAX_INGRESS_PORTS {
-            return Err(AppError::invalid(
-                "ingress_ports",
-                format!("A gateway has at most {MAX_INGRESS_PORTS} inbound ports."),
-            ));
-        }
+        invalid_if(
+            self.ingress_ports.len() > MAX_INGRESS_PORTS,
+            "ingress_ports",
+            format!("A gateway has at most {MAX_INGRESS_PORTS} inbound ports."),
+        )?;
         for (i, port) in self.ingress_ports.iter().enumerate() {
             let field = format!("ingress_ports[{i}]");
             validate_ingress_port(&field, port)?;
-            if self.ingress_ports[..i].iter().any(|p| p.port == port.port) {
-                return Err(AppError::invalid(
-                    &format!("{field}.ingress_port"),
-                    format!("Port {} is given twice.", port.port),
-                ));
-            }
+            invalid_if(
+                self.ingress_ports[..i].iter().any(|p| p.port == port.port),
+                &format!("{field}.ingress_port"),
+                format!("Port {} is given twice.", port.port),
+            )?;
         }
         Ok(())
     }

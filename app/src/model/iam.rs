@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::only_chars;
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 
 /// Longest user or group name.
 pub const MAX_NAME: usize = 32;
@@ -157,12 +157,11 @@ pub fn validate_name(field: &str, what: &str, name: &str) -> Result<(), AppError
     if count == 0 {
         return Err(AppError::invalid(field, format!("Enter a {what} name.")));
     }
-    if count > MAX_NAME {
-        return Err(AppError::invalid(
-            field,
-            format!("A {what} name has at most {MAX_NAME} characters."),
-        ));
-    }
+    invalid_if(
+        count > MAX_NAME,
+        field,
+        format!("A {what} name has at most {MAX_NAME} characters."),
+    )?;
     only_chars(
         field,
         name,
@@ -170,12 +169,11 @@ pub fn validate_name(field: &str, what: &str, name: &str) -> Result<(), AppError
         &format!("a {what} name"),
         "letters, digits, spaces, hyphens, underscores and periods.",
     )?;
-    if name.starts_with(|c: char| c.is_ascii_digit() || c == ' ') {
-        return Err(AppError::invalid(
-            field,
-            format!("A {what} name cannot start with a digit or a space."),
-        ));
-    }
+    invalid_if(
+        name.starts_with(|c: char| c.is_ascii_digit() || c == ' '),
+        field,
+        format!("A {what} name cannot start with a digit or a space."),
+    )?;
     Ok(())
 }
 
@@ -183,30 +181,27 @@ pub fn validate_name(field: &str, what: &str, name: &str) -> Result<(), AppError
 /// others), and not containing the user name.
 pub fn validate_password(field: &str, user_name: &str, password: &str) -> Result<(), AppError> {
     let count = password.chars().count();
-    if !(8..=32).contains(&count) {
-        return Err(AppError::invalid(
-            field,
-            "A password has 8 to 32 characters.",
-        ));
-    }
+    invalid_if(
+        !(8..=32).contains(&count),
+        field,
+        "A password has 8 to 32 characters.",
+    )?;
     let kinds = [
         password.chars().any(|c| c.is_ascii_uppercase()),
         password.chars().any(|c| c.is_ascii_lowercase()),
         password.chars().any(|c| c.is_ascii_digit()),
         password.chars().any(|c| !c.is_ascii_alphanumeric()),
     ];
-    if kinds.iter().filter(|k| **k).count() < 2 {
-        return Err(AppError::invalid(
-            field,
-            "Use at least two kinds of characters: upper case, lower case, digits, special characters.",
-        ));
-    }
-    if !user_name.is_empty() && password.to_lowercase().contains(&user_name.to_lowercase()) {
-        return Err(AppError::invalid(
-            field,
-            "The password must not contain the user name.",
-        ));
-    }
+    invalid_if(
+        kinds.iter().filter(|k| **k).count() < 2,
+        field,
+        "Use at least two kinds of characters: upper case, lower case, digits, special characters.",
+    )?;
+    invalid_if(
+        !user_name.is_empty() && password.to_lowercase().contains(&user_name.to_lowercase()),
+        field,
+        "The password must not contain the user name.",
+    )?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! Sign-in form rules.
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 
 /// Longest user name IAM accepts.
 pub const MAX_USER_NAME: usize = 64;
@@ -12,21 +12,19 @@ pub fn validate(user_name: &str, password: &str) -> Result<(), AppError> {
     if user_name.is_empty() {
         return Err(AppError::invalid("user_name", "Enter your user name."));
     }
-    if user_name.chars().count() > MAX_USER_NAME {
-        return Err(AppError::invalid(
-            "user_name",
-            format!("A user name has at most {MAX_USER_NAME} characters."),
-        ));
-    }
+    invalid_if(
+        user_name.chars().count() > MAX_USER_NAME,
+        "user_name",
+        format!("A user name has at most {MAX_USER_NAME} characters."),
+    )?;
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    if password.chars().count() > MAX_PASSWORD {
-        return Err(AppError::invalid(
-            "password",
-            format!("A password has at most {MAX_PASSWORD} characters."),
-        ));
-    }
+    invalid_if(
+        password.chars().count() > MAX_PASSWORD,
+        "password",
+        format!("A password has at most {MAX_PASSWORD} characters."),
+    )?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! its field.
 use super::labels::label;
 use super::{ApiDefinition, MAX_PARAMS, METHODS};
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::model::api_group::validate_variable_name;
 use crate::model::only_chars;
 
@@ -47,18 +47,16 @@ pub(super) fn at_most(field: &str, text: &str, max: usize) -> Result<(), AppErro
 /// API names: 3–255 characters of letters (Chinese included), digits, `- _ . / ( ) :` and
 /// `、`, starting with a letter or a digit.
 pub fn validate_api_name(field: &str, name: &str) -> Result<(), AppError> {
-    if !(3..=255).contains(&chars(name)) {
-        return Err(AppError::invalid(
-            field,
-            "An API name has 3 to 255 characters.",
-        ));
-    }
-    if !name.starts_with(char::is_alphanumeric) {
-        return Err(AppError::invalid(
-            field,
-            "An API name starts with a letter or a digit.",
-        ));
-    }
+    invalid_if(
+        !(3..=255).contains(&chars(name)),
+        field,
+        "An API name has 3 to 255 characters.",
+    )?;
+    invalid_if(
+        !name.starts_with(char::is_alphanumeric),
+        field,
+        "An API name starts with a letter or a digit.",
+    )?;
     only_chars(
         field,
         name,
@@ -99,12 +97,11 @@ pub fn frontend_path_params(field: &str, uri: &str) -> Result<Vec<String>, AppEr
                 ));
             }
             validate_param_name(field, name)?;
-            if params.iter().any(|p: &String| p.eq_ignore_ascii_case(name)) {
-                return Err(AppError::invalid(
-                    field,
-                    format!("The path parameter {name} appears twice."),
-                ));
-            }
+            invalid_if(
+                params.iter().any(|p: &String| p.eq_ignore_ascii_case(name)),
+                field,
+                format!("The path parameter {name} appears twice."),
+            )?;
             params.push(name.to_owned());
         } else if segment.contains(['{', '}']) {
             return Err(AppError::invalid(
@@ -122,12 +119,7 @@ pub fn frontend_path_params(field: &str, uri: &str) -> Result<Vec<String>, AppEr
     if segments.len() > 1 && segments.iter().any(|s| s.is_empty()) && uri != "/" {
         let trailing_only = segments.last() == Some(&"")
             && segments[..segments.len() - 1].iter().all(|s| !s.is_empty());
-        if !trailing_only {
-            return Err(AppError::invalid(
-                field,
-                "A path has no empty segments (//).",
-            ));
-        }
+        invalid_if(!trailing_only, field, "A path has no empty segments (//).")?;
     }
     Ok(params)
 }
@@ -135,12 +127,11 @@ pub fn frontend_path_params(field: &str, uri: &str) -> Result<Vec<String>, AppEr
 /// The `#variable#` names in a text, checking each name.
 pub fn variables_in(field: &str, text: &str) -> Result<Vec<String>, AppError> {
     let parts: Vec<&str> = text.split('#').collect();
-    if parts.len().is_multiple_of(2) {
-        return Err(AppError::invalid(
-            field,
-            "A # opens a #variable# that is never closed.",
-        ));
-    }
+    invalid_if(
+        parts.len().is_multiple_of(2),
+        field,
+        "A # opens a #variable# that is never closed.",
+    )?;
     let mut names = Vec::new();
     for name in parts.iter().skip(1).step_by(2) {
         validate_variable_name(field, name)
@@ -154,21 +145,19 @@ pub fn variables_in(field: &str, text: &str) -> Result<Vec<String>, AppError> {
 
 /// `host[:port]` with optional `#variable#`s.
 fn validate_url_domain(field: &str, domain: &str) -> Result<(), AppError> {
-    if domain.is_empty() {
-        return Err(AppError::invalid(
-            field,
-            "Enter the backend address, host[:port], such as 10.0.0.7:8080 or #backend#.",
-        ));
-    }
+    invalid_if(
+        domain.is_empty(),
+        field,
+        "Enter the backend address, host[:port], such as 10.0.0.7:8080 or #backend#.",
+    )?;
     at_most(field, domain, 255)?;
     variables_in(field, domain)?;
     let plain: String = domain.split('#').step_by(2).collect();
-    if plain.contains("://") || plain.contains('/') {
-        return Err(AppError::invalid(
-            field,
-            "The backend address is host[:port] only; the protocol and the path have their own fields.",
-        ));
-    }
+    invalid_if(
+        plain.contains("://") || plain.contains('/'),
+        field,
+        "The backend address is host[:port] only; the protocol and the path have their own fields.",
+    )?;
     only_chars(
         field,
         &plain,
@@ -194,18 +183,12 @@ fn validate_url_domain(field: &str, domain: &str) -> Result<(), AppError> {
         },
     };
     if let Some(port) = port {
-        if port.is_empty() {
-            return Err(AppError::invalid(
-                field,
-                "A : in the backend address is followed by the port (1 to 65535), such as 10.0.0.7:8080.",
-            ));
-        }
-        if port.parse::<u16>().map_or(true, |p| p == 0) {
-            return Err(AppError::invalid(
-                field,
-                format!("{port:?} is not a port (1 to 65535)."),
-            ));
-        }
+        invalid_if(port.is_empty(), field, "A : in the backend address is followed by the port (1 to 65535), such as 10.0.0.7:8080.")?;
+        invalid_if(
+            port.parse::<u16>().map_or(true, |p| p == 0),
+            field,
+            format!("{port:?} is not a port (1 to 65535)."),
+        )?;
     }
     // A host written out (no #variable# in it) is a DNS name or an IP address: labels of 1
     // to 63 characters, none empty and none starting or ending with -. Underscores stay
@@ -253,12 +236,11 @@ impl ApiDefinition {
         if self.group_id.is_empty() {
             return Err(AppError::invalid("group_id", "Choose the API's group."));
         }
-        if !matches!(self.visibility, 1 | 2) {
-            return Err(AppError::invalid(
-                "type",
-                "type is 1 (public) or 2 (private).",
-            ));
-        }
+        invalid_if(
+            !matches!(self.visibility, 1 | 2),
+            "type",
+            "type is 1 (public) or 2 (private).",
+        )?;
         one_of(
             "req_protocol",
             &self.req_protocol,
@@ -292,12 +274,11 @@ impl ApiDefinition {
         if self.tags.len() > 10 {
             return Err(AppError::invalid("tags", "An API has at most 10 tags."));
         }
-        if self.req_params.len() > MAX_PARAMS {
-            return Err(AppError::invalid(
-                "req_params",
-                format!("An API has at most {MAX_PARAMS} request parameters."),
-            ));
-        }
+        invalid_if(
+            self.req_params.len() > MAX_PARAMS,
+            "req_params",
+            format!("An API has at most {MAX_PARAMS} request parameters."),
+        )?;
         for (i, param) in self.req_params.iter().enumerate() {
             let field = format!("req_params[{i}]");
             validate_req_param(&field, param)?;
@@ -350,24 +331,22 @@ impl ApiDefinition {
                     )
                 })?;
                 at_most("mock_info.result_content", &mock.result_content, 20480)?;
-                if !(200..=599).contains(&mock.status_code) {
-                    return Err(AppError::invalid(
-                        "mock_info.status_code",
-                        "A mock answers with a status from 200 to 599.",
-                    ));
-                }
+                invalid_if(
+                    !(200..=599).contains(&mock.status_code),
+                    "mock_info.status_code",
+                    "A mock answers with a status from 200 to 599.",
+                )?;
                 for (i, header) in mock.headers.iter().enumerate() {
                     let valid = !header.key.is_empty()
                         && header
                             .key
                             .chars()
                             .all(|c| c.is_ascii_alphanumeric() || c == '-');
-                    if !valid {
-                        return Err(AppError::invalid(
-                            &format!("mock_info.headers[{i}].key"),
-                            "A header name has letters, digits and hyphens.",
-                        ));
-                    }
+                    invalid_if(
+                        !valid,
+                        &format!("mock_info.headers[{i}].key"),
+                        "A header name has letters, digits and hyphens.",
+                    )?;
                 }
             }
             "FUNCTION" | "GRPC" => {
@@ -381,12 +360,11 @@ impl ApiDefinition {
             }
             other => one_of("backend_type", other, &["HTTP", "MOCK"])?,
         }
-        if self.backend_params.len() > MAX_PARAMS {
-            return Err(AppError::invalid(
-                "backend_params",
-                format!("An API has at most {MAX_PARAMS} backend parameters."),
-            ));
-        }
+        invalid_if(
+            self.backend_params.len() > MAX_PARAMS,
+            "backend_params",
+            format!("An API has at most {MAX_PARAMS} backend parameters."),
+        )?;
         for (i, param) in self.backend_params.iter().enumerate() {
             let field = format!("backend_params[{i}]");
             validate_backend_param(&field, param, &self.req_params)?;
@@ -420,20 +398,14 @@ impl ApiDefinition {
             &["HTTP", "HTTPS"],
         )?;
         one_of("backend_api.req_method", &backend.req_method, METHODS)?;
-        if !backend.req_uri.starts_with('/') {
-            return Err(AppError::invalid(
-                "backend_api.req_uri",
-                "A backend path starts with /.",
-            ));
-        }
+        invalid_if(
+            !backend.req_uri.starts_with('/'),
+            "backend_api.req_uri",
+            "A backend path starts with /.",
+        )?;
         at_most("backend_api.req_uri", &backend.req_uri, 512)?;
         variables_in("backend_api.req_uri", &backend.req_uri)?;
-        if !(1..=max_timeout).contains(&backend.timeout) {
-            return Err(AppError::invalid(
-                "backend_api.timeout",
-                format!("The backend timeout is 1 to {max_timeout} ms (the gateway's backend_timeout parameter)."),
-            ));
-        }
+        invalid_if(!(1..=max_timeout).contains(&backend.timeout), "backend_api.timeout", format!("The backend timeout is 1 to {max_timeout} ms (the gateway's backend_timeout parameter)."))?;
         if !backend
             .retry_count
             .trim()
@@ -455,12 +427,7 @@ impl ApiDefinition {
                 .req_params
                 .iter()
                 .any(|p| p.location == "PATH" && p.name == name);
-            if !mapped && !passed {
-                return Err(AppError::invalid(
-                    "backend_api.req_uri",
-                    format!("The backend path has {{{name}}}: add a PATH backend parameter {name}, or a PATH request parameter of that name."),
-                ));
-            }
+            invalid_if(!mapped && !passed, "backend_api.req_uri", format!("The backend path has {{{name}}}: add a PATH backend parameter {name}, or a PATH request parameter of that name."))?;
         }
         for (i, param) in self.backend_params.iter().enumerate() {
             if param.location == "PATH" && !backend.req_uri.contains(&format!("{{{}}}", param.name))

@@ -13,7 +13,7 @@ use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::FromDer;
 
 use super::{CertificateDetails, LATEST_EXPIRY};
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 
 /// A certificate that passed every check, ready to store.
 #[derive(Debug)]
@@ -41,12 +41,11 @@ fn chain(field: &str, pem: &str) -> Result<Vec<CertificateDer<'static>>, AppErro
                 format!("The certificate is not readable PEM ({error})."),
             )
         })?;
-    if certificates.is_empty() {
-        return Err(AppError::invalid(
-            field,
-            "No certificate found: paste the PEM text starting with -----BEGIN CERTIFICATE-----.",
-        ));
-    }
+    invalid_if(
+        certificates.is_empty(),
+        field,
+        "No certificate found: paste the PEM text starting with -----BEGIN CERTIFICATE-----.",
+    )?;
     Ok(certificates)
 }
 
@@ -104,12 +103,11 @@ pub fn check(
     let belongs = key
         .public_key()
         .is_some_and(|public| public.as_ref() == leaf.public_key().raw);
-    if !belongs {
-        return Err(AppError::invalid(
-            "private_key",
-            "The private key does not belong to this certificate.",
-        ));
-    }
+    invalid_if(
+        !belongs,
+        "private_key",
+        "The private key does not belong to this certificate.",
+    )?;
     let algorithm = match key.algorithm() {
         SignatureAlgorithm::RSA => "RSA",
         SignatureAlgorithm::ECDSA => "ECC",
@@ -121,18 +119,16 @@ pub fn check(
         }
     };
     if let Some(declared) = algorithm_type.filter(|a| !a.is_empty()) {
-        if declared == "SM2" {
-            return Err(AppError::invalid(
-                "algorithm_type",
-                "SM2 certificates are not supported; use an RSA or ECC certificate.",
-            ));
-        }
-        if declared != algorithm {
-            return Err(AppError::invalid(
-                "algorithm_type",
-                format!("The key is {algorithm}, not {declared}."),
-            ));
-        }
+        invalid_if(
+            declared == "SM2",
+            "algorithm_type",
+            "SM2 certificates are not supported; use an RSA or ECC certificate.",
+        )?;
+        invalid_if(
+            declared != algorithm,
+            "algorithm_type",
+            format!("The key is {algorithm}, not {declared}."),
+        )?;
     }
     let validity = leaf.validity();
     let not_before = validity.not_before.timestamp();
@@ -146,12 +142,11 @@ pub fn check(
             ),
         ));
     }
-    if not_after < now {
-        return Err(AppError::invalid(
-            "cert_content",
-            format!("The certificate expired on {} UTC.", format(not_after)),
-        ));
-    }
+    invalid_if(
+        not_after < now,
+        "cert_content",
+        format!("The certificate expired on {} UTC.", format(not_after)),
+    )?;
     let subject = leaf.subject();
     let san = match leaf.subject_alternative_name() {
         Ok(Some(extension)) => extension
@@ -169,12 +164,11 @@ pub fn check(
         .into_iter()
         .next()
         .unwrap_or_default();
-    if common_name.is_empty() && san.is_empty() {
-        return Err(AppError::invalid(
-            "cert_content",
-            "The certificate names no domain (no common name and no DNS alternative names).",
-        ));
-    }
+    invalid_if(
+        common_name.is_empty() && san.is_empty(),
+        "cert_content",
+        "The certificate names no domain (no common name and no DNS alternative names).",
+    )?;
     let signature_algorithm = x509_parser::objects::oid2sn(
         &leaf.signature_algorithm.algorithm,
         x509_parser::objects::oid_registry(),

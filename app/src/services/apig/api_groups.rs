@@ -3,8 +3,8 @@
 //! record and a configuration revision bump.
 use sqlx::{PgConnection, PgPool};
 
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{invalid_if, AppError};
 use crate::model::api_group::{
     validate_group_name, validate_remark, ApiGroup, GroupPage, DEFAULT_GROUP, MAX_GROUPS,
 };
@@ -206,12 +206,11 @@ pub async fn update(
     let current = get(cx, gateway_id, id).await?;
     if let Some(name) = name {
         validate_group_name("name", name)?;
-        if current.is_default && name != current.name {
-            return Err(AppError::invalid(
-                "name",
-                "The DEFAULT group cannot be renamed.",
-            ));
-        }
+        invalid_if(
+            current.is_default && name != current.name,
+            "name",
+            "The DEFAULT group cannot be renamed.",
+        )?;
     }
     if let Some(remark) = remark {
         validate_remark("remark", remark, MAX_REMARK)?;

@@ -12,8 +12,8 @@ pub use publishing::{
     BatchOutcome, MAX_BATCH,
 };
 
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{invalid_if, AppError};
 use crate::model::api::{ApiDefinition, ApiInfo, Publication};
 use crate::model::gateway::{feature_number, feature_spec};
 use crate::model::paging::{Page, SortOrder};
@@ -355,12 +355,11 @@ pub async fn update(
     definition: &ApiDefinition,
 ) -> Result<ApiInfo, AppError> {
     let current = get(cx, gateway_id, id).await?;
-    if current.definition.group_id != definition.group_id && !current.publications.is_empty() {
-        return Err(AppError::invalid(
-            "group_id",
-            "A published API cannot move to another group; take it offline first.",
-        ));
-    }
+    invalid_if(
+        current.definition.group_id != definition.group_id && !current.publications.is_empty(),
+        "group_id",
+        "A published API cannot move to another group; take it offline first.",
+    )?;
     check(cx, gateway_id, definition, id).await?;
     let mut change = Change::begin(cx).await?;
     sqlx::query!(

@@ -4,8 +4,8 @@
 //! domain its names cover, and only in its own gateway unless it is global.
 use sqlx::PgPool;
 
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{invalid_if, AppError};
 use crate::model::certificate::{
     normalize_domain, validate_domain, validate_ports, validate_tls_version, BoundDomain,
     CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, Link,
@@ -156,12 +156,11 @@ async fn check_settings(
     if let Some(version) = &settings.min_ssl_version {
         validate_tls_version("min_ssl_version", version)?;
     }
-    if settings.verified_client_certificate_enabled == Some(true) {
-        return Err(AppError::invalid(
-            "verified_client_certificate_enabled",
-            "Client certificate verification is not supported yet.",
-        ));
-    }
+    invalid_if(
+        settings.verified_client_certificate_enabled == Some(true),
+        "verified_client_certificate_enabled",
+        "Client certificate verification is not supported yet.",
+    )?;
     validate_ports(settings.ingress_http_port, settings.ingress_https_port)?;
     let owned = gateways::ingress_ports(cx, gateway_id).await?;
     for (field, port, protocol, standard) in [

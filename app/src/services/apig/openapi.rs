@@ -3,7 +3,7 @@
 //! applies to each imported API).
 use serde_json::Value;
 
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::model::api::ApiDefinition;
 use crate::model::openapi::{
     self, ImportFailure, ImportItem, ImportItemRef, ImportPlan, ImportReport, ImportSuccess,
@@ -21,12 +21,11 @@ pub fn parse(text: &str) -> Result<Value, AppError> {
     if text.trim().is_empty() {
         return Err(AppError::invalid("file_name", "The file is empty."));
     }
-    if text.len() > MAX_DOCUMENT {
-        return Err(AppError::invalid(
-            "file_name",
-            format!("The file is larger than {} MB.", MAX_DOCUMENT / 1024 / 1024),
-        ));
-    }
+    invalid_if(
+        text.len() > MAX_DOCUMENT,
+        "file_name",
+        format!("The file is larger than {} MB.", MAX_DOCUMENT / 1024 / 1024),
+    )?;
     if let Ok(value) = serde_json::from_str::<Value>(text) {
         return Ok(value);
     }
@@ -65,12 +64,7 @@ pub async fn import(
     let group = match target {
         ImportTarget::Group(id) => api_groups::get(cx, gateway_id, id).await?,
         ImportTarget::NewGroup => {
-            if plan.group_name.trim().is_empty() {
-                return Err(AppError::invalid(
-                    "file_name",
-                    "The file has no info.title to name the new group; import into an existing group instead.",
-                ));
-            }
+            invalid_if(plan.group_name.trim().is_empty(), "file_name", "The file has no info.title to name the new group; import into an existing group instead.")?;
             let remark: String = plan.group_remark.chars().take(1000).collect();
             api_groups::create(cx, gateway_id, plan.group_name.trim(), &remark).await?
         }

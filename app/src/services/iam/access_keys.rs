@@ -4,8 +4,8 @@ use rand::distributions::Alphanumeric;
 use rand::{Rng, RngCore};
 use sqlx::PgPool;
 
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{invalid_if, AppError};
 use crate::model::iam::{self, AccessKey, NewAccessKey, MAX_ACCESS_KEYS};
 use crate::model::permission::actions::iam as act;
 use crate::services::audit::{format_time, Target};
@@ -147,12 +147,11 @@ pub async fn update(
 ) -> Result<AccessKey, AppError> {
     let current = get(cx.pool, &cx.caller.account_id, access_key).await?;
     if let Some(status) = status {
-        if !matches!(status, "active" | "inactive") {
-            return Err(AppError::invalid(
-                "status",
-                "The status is active or inactive.",
-            ));
-        }
+        invalid_if(
+            !matches!(status, "active" | "inactive"),
+            "status",
+            "The status is active or inactive.",
+        )?;
     }
     if let Some(description) = description {
         iam::validate_description("description", description)?;
@@ -279,12 +278,7 @@ pub async fn create_temporary(
     duration_seconds: Option<i64>,
 ) -> Result<TemporaryKey, AppError> {
     let seconds = duration_seconds.unwrap_or(TEMPORARY_MIN_SECONDS);
-    if !(TEMPORARY_MIN_SECONDS..=TEMPORARY_MAX_SECONDS).contains(&seconds) {
-        return Err(AppError::invalid(
-            "duration_seconds",
-            format!("The duration is {TEMPORARY_MIN_SECONDS} to {TEMPORARY_MAX_SECONDS} seconds (15 minutes to 24 hours)."),
-        ));
-    }
+    invalid_if(!(TEMPORARY_MIN_SECONDS..=TEMPORARY_MAX_SECONDS).contains(&seconds), "duration_seconds", format!("The duration is {TEMPORARY_MIN_SECONDS} to {TEMPORARY_MAX_SECONDS} seconds (15 minutes to 24 hours)."))?;
     let secret = new_secret();
     let mut token_bytes = [0u8; 48];
     rand::thread_rng().fill_bytes(&mut token_bytes);

@@ -2,8 +2,8 @@
 
 use super::name_was_free;
 
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{invalid_if, AppError};
 use crate::model::iam::{self, PermissionPolicy};
 use crate::model::permission::actions::iam as act;
 use crate::model::permission::document::{self, PermissionDocument};
@@ -74,18 +74,16 @@ pub async fn get(cx: Cx<'_>, policy_id: &str) -> Result<PermissionPolicy, AppErr
 }
 
 fn validate(name: &str, description: &str, text: &str) -> Result<PermissionDocument, AppError> {
-    if name.trim().is_empty() || name.chars().count() > 64 {
-        return Err(AppError::invalid(
-            "name",
-            "A policy name has 1 to 64 characters.",
-        ));
-    }
-    if system_policy(name).is_some() {
-        return Err(AppError::invalid(
-            "name",
-            "That name belongs to a system policy; choose another.",
-        ));
-    }
+    invalid_if(
+        name.trim().is_empty() || name.chars().count() > 64,
+        "name",
+        "A policy name has 1 to 64 characters.",
+    )?;
+    invalid_if(
+        system_policy(name).is_some(),
+        "name",
+        "That name belongs to a system policy; choose another.",
+    )?;
     iam::validate_description("description", description)?;
     document::parse(text).map_err(|error| AppError::invalid("document", error.to_string()))
 }

@@ -5,8 +5,8 @@ use crate::services::caller::Cx;
 
 use super::name_was_free;
 
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{invalid_if, AppError};
 use crate::model::permission::actions::iam as act;
 use crate::model::{ProjectRef, ShellInfo};
 use crate::services::iam::session::SessionUser;
@@ -93,12 +93,11 @@ fn validate_project(name: &str, description: &str) -> Result<(), AppError> {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !valid {
-        return Err(AppError::invalid(
-            "name",
-            "A project name has 1 to 64 letters, digits, hyphens and underscores.",
-        ));
-    }
+    invalid_if(
+        !valid,
+        "name",
+        "A project name has 1 to 64 letters, digits, hyphens and underscores.",
+    )?;
     crate::model::iam::validate_description("description", description)
 }
 
@@ -133,12 +132,11 @@ pub async fn update(
 ) -> Result<ProjectRef, AppError> {
     let current = find(cx.pool, &cx.caller.account_id, project_id).await?;
     let name = name.unwrap_or(&current.name);
-    if current.name == "default" && name != "default" {
-        return Err(AppError::invalid(
-            "name",
-            "The default project keeps its name.",
-        ));
-    }
+    invalid_if(
+        current.name == "default" && name != "default",
+        "name",
+        "The default project keeps its name.",
+    )?;
     validate_project(name, description.unwrap_or(""))?;
     let mut change = crate::services::change::Change::begin(cx).await?;
     let written = sqlx::query!(

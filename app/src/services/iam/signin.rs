@@ -2,7 +2,7 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::services::caller::{Channel, Cx};
 use crate::services::iam::passwords;
 use crate::services::iam::session::SessionUser;
@@ -43,12 +43,11 @@ pub async fn sign_in(
     if !attempt(pool, &user.id, user.password_hash, password).await? {
         return Err(AppError::InvalidCredentials);
     }
-    if !user.enabled {
-        return Err(AppError::invalid(
-            "user_name",
-            "This user is disabled. Ask an administrator to enable it.",
-        ));
-    }
+    invalid_if(
+        !user.enabled,
+        "user_name",
+        "This user is disabled. Ask an administrator to enable it.",
+    )?;
     match (channel, user.access_mode.as_str()) {
         (Channel::Console, "programmatic") => {
             return Err(AppError::invalid(

@@ -2,8 +2,8 @@
 
 use super::name_was_free;
 
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{invalid_if, AppError};
 use crate::model::iam::{self, NewUser, User, UserChange};
 use crate::model::paging::{Page, SortOrder};
 use crate::model::permission::actions::iam as act;
@@ -195,19 +195,17 @@ pub async fn change_own_password(
     .await?
     .ok_or(AppError::Unauthenticated)?;
     // A wrong current password counts toward the same lockout as a wrong sign-in.
-    if !crate::services::iam::signin::attempt(cx.pool, &cx.caller.user_id, hash, current).await? {
-        return Err(AppError::invalid(
-            "current_password",
-            "The current password is not correct.",
-        ));
-    }
+    invalid_if(
+        !crate::services::iam::signin::attempt(cx.pool, &cx.caller.user_id, hash, current).await?,
+        "current_password",
+        "The current password is not correct.",
+    )?;
     iam::validate_password("new_password", &cx.caller.user_name, new)?;
-    if current == new {
-        return Err(AppError::invalid(
-            "new_password",
-            "Choose a password different from the current one.",
-        ));
-    }
+    invalid_if(
+        current == new,
+        "new_password",
+        "Choose a password different from the current one.",
+    )?;
     let hash = passwords::hash(new.to_owned()).await?;
     let mut change = Change::begin(cx).await?;
     let changed_at = sqlx::query_scalar!(

@@ -2,7 +2,7 @@
 //! locations, limits, patterns, what each backend parameter maps), each error naming its
 //! field.
 use super::{at_most, chars, one_of};
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 use crate::model::api::labels::label;
 use crate::model::api::{BackendParam, ReqParam, SYSTEM_PARAMS};
 use crate::model::only_chars;
@@ -10,28 +10,25 @@ use crate::model::only_chars;
 /// Parameter names: 1–32 letters, digits, `. _ -`, starting with a letter; not `x-stage`,
 /// not starting with `x-apig-` or `x-sdk-`.
 pub fn validate_param_name(field: &str, name: &str) -> Result<(), AppError> {
-    if !(1..=32).contains(&chars(name)) {
-        return Err(AppError::invalid(
-            field,
-            format!("Parameter name {name:?}: 1 to 32 characters."),
-        ));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(AppError::invalid(
-            field,
-            format!("Parameter name {name:?} must start with a letter."),
-        ));
-    }
+    invalid_if(
+        !(1..=32).contains(&chars(name)),
+        field,
+        format!("Parameter name {name:?}: 1 to 32 characters."),
+    )?;
+    invalid_if(
+        !name.starts_with(|c: char| c.is_ascii_alphabetic()),
+        field,
+        format!("Parameter name {name:?} must start with a letter."),
+    )?;
     let allowed = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
     let what = format!("parameter name {name:?}");
     only_chars(field, name, allowed, &what, "letters, digits, . _ -")?;
     let lower = name.to_ascii_lowercase();
-    if lower == "x-stage" || lower.starts_with("x-apig-") || lower.starts_with("x-sdk-") {
-        return Err(AppError::invalid(
-            field,
-            format!("{name} is reserved by the gateway (x-stage, x-apig-*, x-sdk-*)."),
-        ));
-    }
+    invalid_if(
+        lower == "x-stage" || lower.starts_with("x-apig-") || lower.starts_with("x-sdk-"),
+        field,
+        format!("{name} is reserved by the gateway (x-stage, x-apig-*, x-sdk-*)."),
+    )?;
     Ok(())
 }
 
@@ -102,24 +99,13 @@ pub(super) fn validate_req_param(field: &str, param: &ReqParam) -> Result<(), Ap
             ));
         }
     }
-    if param.min_size.is_some_and(|n| n < 0) || param.max_size.is_some_and(|n| n < 0) {
-        return Err(AppError::invalid(
-            &format!("{field}.min_size"),
-            "Lengths are 0 or more.",
-        ));
-    }
-    if number && (param.min_size.is_some() || param.max_size.is_some()) {
-        return Err(AppError::invalid(
-            &format!("{field}.min_size"),
-            "Lengths apply to STRING parameters; give a NUMBER parameter a smallest and largest value instead.",
-        ));
-    }
-    if !number && (param.min_num.is_some() || param.max_num.is_some()) {
-        return Err(AppError::invalid(
-            &format!("{field}.min_num"),
-            "Smallest and largest values apply to NUMBER parameters; give a STRING parameter a shortest and longest length instead.",
-        ));
-    }
+    invalid_if(
+        param.min_size.is_some_and(|n| n < 0) || param.max_size.is_some_and(|n| n < 0),
+        &format!("{field}.min_size"),
+        "Lengths are 0 or more.",
+    )?;
+    invalid_if(number && (param.min_size.is_some() || param.max_size.is_some()), &format!("{field}.min_size"), "Lengths apply to STRING parameters; give a NUMBER parameter a smallest and largest value instead.")?;
+    invalid_if(!number && (param.min_num.is_some() || param.max_num.is_some()), &format!("{field}.min_num"), "Smallest and largest values apply to NUMBER parameters; give a STRING parameter a shortest and longest length instead.")?;
     let values: Vec<&str> = param
         .enumerations
         .split(',')
@@ -136,12 +122,11 @@ pub(super) fn validate_req_param(field: &str, param: &ReqParam) -> Result<(), Ap
                 ),
             ));
         }
-        if !param.default_value.is_empty() && param.default_value.parse::<f64>().is_err() {
-            return Err(AppError::invalid(
-                &format!("{field}.default_value"),
-                format!("The default {:?} is not a number.", param.default_value),
-            ));
-        }
+        invalid_if(
+            !param.default_value.is_empty() && param.default_value.parse::<f64>().is_err(),
+            &format!("{field}.default_value"),
+            format!("The default {:?} is not a number.", param.default_value),
+        )?;
     }
     if !param.default_value.is_empty()
         && !values.is_empty()

@@ -4,8 +4,8 @@ use sqlx::types::Json;
 use sqlx::PgConnection;
 
 use super::get;
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{invalid_if, AppError};
 use crate::model::api::{ApiDefinition, Publication, VersionInfo, MAX_VERSIONS};
 use crate::model::permission::actions::apig as act;
 use crate::services::audit::format_time;
@@ -63,12 +63,11 @@ async fn check_publish(
                 format!("Environment {env_id} (env_id) of this gateway"),
             )
         })?;
-    if remark.chars().count() > 255 {
-        return Err(AppError::invalid(
-            "remark",
-            "A publishing note has at most 255 characters.",
-        ));
-    }
+    invalid_if(
+        remark.chars().count() > 255,
+        "remark",
+        "A publishing note has at most 255 characters.",
+    )?;
     let needed = api.definition.variables();
     if !needed.is_empty() {
         let defined = sqlx::query_scalar!(
@@ -392,12 +391,11 @@ pub async fn switch_version(
     version_id: &str,
 ) -> Result<Publication, AppError> {
     let (info, _) = version(cx, gateway_id, version_id).await?;
-    if info.api_id != api_id {
-        return Err(AppError::invalid(
-            "version_id",
-            format!("Version {version_id} belongs to another API."),
-        ));
-    }
+    invalid_if(
+        info.api_id != api_id,
+        "version_id",
+        format!("Version {version_id} belongs to another API."),
+    )?;
     let api = get(cx, gateway_id, api_id).await?;
     let mut change = Change::served(cx).await?;
     make_live(&mut change, api_id, gateway_id, &info.env_id, version_id).await?;
