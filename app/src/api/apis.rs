@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid_if, AppError};
+#[cfg(feature = "ssr")]
+use crate::error::invalid_if;
+use crate::error::AppError;
 use crate::model::api::{ApiDefinition, ApiInfo, Publication, VersionInfo};
 use crate::model::api_group::{ApiGroup, Environment};
 use crate::model::gateway::Endpoints;

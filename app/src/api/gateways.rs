@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{invalid_if, AppError};
+#[cfg(feature = "ssr")]
+use crate::error::invalid_if;
+use crate::error::AppError;
 use crate::model::gateway::{
     Endpoints, FeatureSetting, FeatureState, Gateway, GatewayChange, GatewayDetail, GatewayPage,
     IngressPort, NewGateway, NewIngressPort, Tag,

@@ -3,7 +3,9 @@
 //! service layer.
 use leptos::prelude::*;
 
-use crate::error::{invalid_if, AppError};
+#[cfg(feature = "ssr")]
+use crate::error::invalid_if;
+use crate::error::AppError;
 use crate::model::audit::{AuditFilter, AuditPage};
 use crate::model::iam::{
     AccessKey, NewAccessKey, PermissionPolicy, User, UserChange, UserDetail, UserGroup,

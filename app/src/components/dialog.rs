@@ -220,27 +220,6 @@ fn capitalised(text: &str) -> String {
         .unwrap_or_default()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_removal_keeps_what_goes_with_it_in_order() {
-        let removal = Removal::new("API group orders")
-            .with("its variables in every environment")
-            .with("its subdomain stops answering");
-        assert_eq!(removal.with.len(), 2);
-        assert!(removal.blocked.is_none());
-        let blocked = removal.blocked(
-            "It holds 2 APIs.",
-            Some(("/apis".into(), "Its APIs".into())),
-        );
-        assert_eq!(blocked.blocked.unwrap().reason, "It holds 2 APIs.");
-        assert_eq!(capitalised("API group orders"), "API group orders");
-        assert_eq!(capitalised("user ann"), "User ann");
-    }
-}
-
 /// What a dialog about `subject` needs to know, loaded by `load` each time the dialog opens
 /// on one (`Ok(None)` while it is closed).
 pub fn load_on_open<T, U, F>(
@@ -279,5 +258,26 @@ where
         if let Some(subject) = subject.get_untracked() {
             action.dispatch(input(subject));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_removal_keeps_what_goes_with_it_in_order() {
+        let removal = Removal::new("API group orders")
+            .with("its variables in every environment")
+            .with("its subdomain stops answering");
+        assert_eq!(removal.with.len(), 2);
+        assert!(removal.blocked.is_none());
+        let blocked = removal.blocked(
+            "It holds 2 APIs.",
+            Some(("/apis".into(), "Its APIs".into())),
+        );
+        assert_eq!(blocked.blocked.unwrap().reason, "It holds 2 APIs.");
+        assert_eq!(capitalised("API group orders"), "API group orders");
+        assert_eq!(capitalised("user ann"), "User ann");
     }
 }
