@@ -2,7 +2,7 @@
 //! `spec/apig-reference.md` §1.3 and §1.6.
 use serde::{Deserialize, Serialize};
 
-use super::only_chars;
+use super::{only_chars, Naming};
 use crate::error::{invalid_if, AppError};
 
 /// API groups per gateway (APIG's APIGROUP_NUM_LIMIT).
@@ -64,27 +64,37 @@ fn count(text: &str) -> usize {
     text.chars().count()
 }
 
+const GROUP_NAME: Naming = Naming {
+    noun: "a group name",
+    lengths: 3..=255,
+    first: char::is_alphanumeric,
+    first_is: "a letter or a digit",
+    holds: |c| c.is_alphanumeric() || "-_./():：（）、".contains(c),
+    holds_are: "letters, digits and - _ . / ( ) :",
+};
+
+const ENV_NAME: Naming = Naming {
+    noun: "an environment name",
+    lengths: 3..=64,
+    first: |c| c.is_ascii_alphabetic(),
+    first_is: "a letter",
+    holds: |c| c.is_ascii_alphanumeric() || c == '_',
+    holds_are: "letters, digits and underscores.",
+};
+
+const VARIABLE_NAME: Naming = Naming {
+    noun: "a variable name",
+    lengths: 3..=32,
+    first: |c| c.is_ascii_alphabetic(),
+    first_is: "a letter",
+    holds: |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
+    holds_are: "letters, digits, _ and -.",
+};
+
 /// Group names: 3–255 characters of letters (Chinese included), digits and
 /// `- _ . / ( ) :` (and the full-width `：（）、`), starting with a letter or a digit.
 pub fn validate_group_name(field: &str, name: &str) -> Result<(), AppError> {
-    invalid_if(
-        !(3..=255).contains(&count(name)),
-        field,
-        "A group name has 3 to 255 characters.",
-    )?;
-    invalid_if(
-        !name.starts_with(char::is_alphanumeric),
-        field,
-        "A group name starts with a letter or a digit.",
-    )?;
-    only_chars(
-        field,
-        name,
-        |c| c.is_alphanumeric() || "-_./():：（）、".contains(c),
-        "a group name",
-        "letters, digits and - _ . / ( ) :",
-    )?;
-    Ok(())
+    GROUP_NAME.check(field, name)
 }
 
 /// Descriptions and remarks: at most `max` characters, without `<` or `>`.
@@ -104,46 +114,12 @@ pub fn validate_remark(field: &str, remark: &str, max: usize) -> Result<(), AppE
 
 /// Environment names: 3–64 letters, digits and underscores, starting with a letter.
 pub fn validate_env_name(field: &str, name: &str) -> Result<(), AppError> {
-    invalid_if(
-        !(3..=64).contains(&count(name)),
-        field,
-        "An environment name has 3 to 64 characters.",
-    )?;
-    invalid_if(
-        !name.starts_with(|c: char| c.is_ascii_alphabetic()),
-        field,
-        "An environment name starts with a letter.",
-    )?;
-    only_chars(
-        field,
-        name,
-        |c| c.is_ascii_alphanumeric() || c == '_',
-        "an environment name",
-        "letters, digits and underscores.",
-    )?;
-    Ok(())
+    ENV_NAME.check(field, name)
 }
 
 /// Variable names: 3–32 letters, digits, `_` and `-`, starting with a letter.
 pub fn validate_variable_name(field: &str, name: &str) -> Result<(), AppError> {
-    invalid_if(
-        !(3..=32).contains(&count(name)),
-        field,
-        "A variable name has 3 to 32 characters.",
-    )?;
-    invalid_if(
-        !name.starts_with(|c: char| c.is_ascii_alphabetic()),
-        field,
-        "A variable name starts with a letter.",
-    )?;
-    only_chars(
-        field,
-        name,
-        |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
-        "a variable name",
-        "letters, digits, _ and -.",
-    )?;
-    Ok(())
+    VARIABLE_NAME.check(field, name)
 }
 
 /// Variable values: 1–255 characters of letters, digits and `_ - / . :`.

@@ -9,7 +9,7 @@ pub use features::{
     FeatureValue, FEATURES, MIB,
 };
 
-use super::only_chars;
+use super::{only_chars, Naming};
 use crate::error::{invalid_if, AppError};
 use crate::model::iam::validate_description;
 
@@ -230,27 +230,18 @@ pub fn edition(spec_id: &str) -> Option<&'static Edition> {
     EDITIONS.iter().find(|e| e.id == base)
 }
 
+const GATEWAY_NAME: Naming = Naming {
+    noun: "a gateway name",
+    lengths: 3..=64,
+    first: char::is_alphabetic,
+    first_is: "a letter",
+    holds: |c| c.is_alphanumeric() || matches!(c, '-' | '_'),
+    holds_are: "letters, digits, hyphens and underscores.",
+};
+
 /// Gateway names: 3–64 characters, starting with a letter; then letters, digits, `-`, `_`.
 pub fn validate_name(field: &str, name: &str) -> Result<(), AppError> {
-    let count = name.chars().count();
-    invalid_if(
-        !(3..=64).contains(&count),
-        field,
-        "A gateway name has 3 to 64 characters.",
-    )?;
-    invalid_if(
-        !name.starts_with(char::is_alphabetic),
-        field,
-        "A gateway name starts with a letter.",
-    )?;
-    only_chars(
-        field,
-        name,
-        |c| c.is_alphanumeric() || matches!(c, '-' | '_'),
-        "a gateway name",
-        "letters, digits, hyphens and underscores.",
-    )?;
-    Ok(())
+    GATEWAY_NAME.check(field, name)
 }
 
 pub fn validate_spec(field: &str, spec_id: &str) -> Result<&'static Edition, AppError> {

@@ -16,7 +16,7 @@ pub mod signin;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{invalid_if, AppError};
 
 /// Refuses `text` when it holds a character `allowed` refuses, naming the first one: "'#' is
 /// not allowed in `what`: use `instead`".
@@ -33,6 +33,34 @@ pub fn only_chars(
             format!("'{bad}' is not allowed in {what}: use {instead}"),
         )),
         None => Ok(()),
+    }
+}
+
+/// How a kind of name is written: how long it is, what it starts with and what it holds.
+pub struct Naming {
+    /// What the messages call it, after its article: "a group name".
+    pub noun: &'static str,
+    pub lengths: std::ops::RangeInclusive<usize>,
+    pub first: fn(char) -> bool,
+    /// What `first` accepts, in words: "a letter or a digit".
+    pub first_is: &'static str,
+    pub holds: fn(char) -> bool,
+    /// What `holds` accepts, in words, as the refusal says it.
+    pub holds_are: &'static str,
+}
+
+impl Naming {
+    /// Refuses `name` for `field` when it breaks the rule, saying which part.
+    pub fn check(&self, field: &str, name: &str) -> Result<(), AppError> {
+        let mut noun = self.noun.to_owned();
+        noun[..1].make_ascii_uppercase();
+        let (low, high) = (self.lengths.start(), self.lengths.end());
+        let count = name.chars().count();
+        let length = format!("{noun} has {low} to {high} characters.");
+        invalid_if(!self.lengths.contains(&count), field, length)?;
+        let start = format!("{noun} starts with {}.", self.first_is);
+        invalid_if(!name.starts_with(self.first), field, start)?;
+        only_chars(field, name, self.holds, self.noun, self.holds_are)
     }
 }
 

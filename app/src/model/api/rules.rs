@@ -4,7 +4,7 @@ use super::labels::label;
 use super::{ApiDefinition, MAX_PARAMS, METHODS};
 use crate::error::{invalid_if, AppError};
 use crate::model::api_group::validate_variable_name;
-use crate::model::only_chars;
+use crate::model::{only_chars, Naming};
 
 mod params;
 
@@ -44,27 +44,19 @@ pub(super) fn at_most(field: &str, text: &str, max: usize) -> Result<(), AppErro
     Ok(())
 }
 
+const API_NAME: Naming = Naming {
+    noun: "an API name",
+    lengths: 3..=255,
+    first: char::is_alphanumeric,
+    first_is: "a letter or a digit",
+    holds: |c| c.is_alphanumeric() || "-_./():：（）、".contains(c),
+    holds_are: "letters, digits and - _ . / ( ) :",
+};
+
 /// API names: 3–255 characters of letters (Chinese included), digits, `- _ . / ( ) :` and
 /// `、`, starting with a letter or a digit.
 pub fn validate_api_name(field: &str, name: &str) -> Result<(), AppError> {
-    invalid_if(
-        !(3..=255).contains(&chars(name)),
-        field,
-        "An API name has 3 to 255 characters.",
-    )?;
-    invalid_if(
-        !name.starts_with(char::is_alphanumeric),
-        field,
-        "An API name starts with a letter or a digit.",
-    )?;
-    only_chars(
-        field,
-        name,
-        |c| c.is_alphanumeric() || "-_./():：（）、".contains(c),
-        "an API name",
-        "letters, digits and - _ . / ( ) :",
-    )?;
-    Ok(())
+    API_NAME.check(field, name)
 }
 
 /// A path parameter in a path segment: `{name}` or, when `greedy_allowed`, `{name+}`.
