@@ -78,6 +78,38 @@ pub trait Flow: Copy + Send + Sync + 'static {
     }
 }
 
+/// Next on an input step (one before `review`): marks the step tried, after which its errors
+/// show as the user types, and moves on when `complete` says it has none. Returns the step
+/// it left.
+pub fn step_on(
+    step: RwSignal<usize>,
+    attempted: RwSignal<[bool; 3]>,
+    review: usize,
+    complete: impl FnOnce(usize) -> bool,
+) -> Option<usize> {
+    let at = step.get_untracked();
+    if at >= review {
+        return None;
+    }
+    attempted.update(|tried| tried[at] = true);
+    if !complete(at) {
+        return None;
+    }
+    step.set(at + 1);
+    Some(at)
+}
+
+/// A refusal in `outcome` that names no field of the wizard's steps (`step_of` places
+/// none), for the banner above the form.
+pub fn unplaced<T>(
+    outcome: Option<Result<T, AppError>>,
+    step_of: fn(&str) -> Option<usize>,
+) -> Option<AppError> {
+    outcome
+        .and_then(Result::err)
+        .filter(|e| e.field().and_then(step_of).is_none())
+}
+
 /// An input step: its fields, then Cancel, Back (after the first step) and Next; Enter
 /// moves on too.
 #[component]

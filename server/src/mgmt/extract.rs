@@ -75,6 +75,22 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     }
 }
 
+/// The route's last path parameter: the id of the thing it names (`…/apis/{api_id}`).
+#[derive(Debug)]
+pub struct Item(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Item {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(mut params) = Path::<Vec<String>>::from_request_parts(parts, state).await?;
+        params
+            .pop()
+            .map(Item)
+            .ok_or_else(|| ApiError::invalid_parameter("path", "the route names nothing"))
+    }
+}
+
 /// A JSON body; anything else is a 400 (or 413 when too large) naming the problem.
 #[derive(Debug)]
 pub struct Body<T>(pub T);

@@ -19,7 +19,8 @@ use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::{problems, SelectField};
 use crate::components::route::path_param;
 use crate::components::wizard::{
-    follow, review_section, Flow, ReviewForm as ReviewFrame, StepForm, WizardPage,
+    follow, review_section, step_on, unplaced, Flow, ReviewForm as ReviewFrame, StepForm,
+    WizardPage,
 };
 use crate::error::AppError;
 use crate::model::api::{
@@ -404,18 +405,12 @@ impl Flow for Wizard {
     }
 
     fn next(&self) {
-        let step = self.step.get_untracked();
-        if step >= REVIEW {
-            return;
-        }
-        if step == REQUEST {
+        if self.step.get_untracked() == REQUEST {
             self.draft.sync_path_params();
         }
-        self.attempted.update(|tried| tried[step] = true);
         self.server_error.set(None);
-        if untrack(|| self.errors(step)).is_empty() {
-            self.step.set(step + 1);
-        }
+        let complete = |step| untrack(|| self.errors(step)).is_empty();
+        step_on(self.step, self.attempted, REVIEW, complete);
     }
 
     fn submit(&self) {
@@ -456,9 +451,7 @@ impl Flow for Wizard {
     }
 
     fn general_error(&self) -> Option<AppError> {
-        self.outcome()
-            .and_then(Result::err)
-            .filter(|e| e.field().and_then(step_of).is_none())
+        unplaced(self.outcome(), step_of)
     }
 }
 

@@ -13,7 +13,9 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::feedback::ErrorBanner;
 use crate::components::form::problems;
-use crate::components::wizard::{follow, review_section, Flow, ReviewForm, StepForm, WizardPage};
+use crate::components::wizard::{
+    follow, review_section, step_on, unplaced, Flow, ReviewForm, StepForm, WizardPage,
+};
 use crate::error::AppError;
 use crate::model::gateway::{
     self as rules, FeatureSetting, FeatureSpec, FeatureValue, NewGateway, NewIngressPort, Tag,
@@ -316,15 +318,9 @@ impl Flow for Wizard {
     }
 
     fn next(&self) {
-        let step = self.step.get_untracked();
-        if step >= REVIEW {
-            return;
-        }
-        self.attempted.update(|tried| tried[step] = true);
         self.server_error.set(None);
-        if untrack(|| self.draft.errors(step)).is_empty() {
-            self.step.set(step + 1);
-        }
+        let complete = |step| untrack(|| self.draft.errors(step)).is_empty();
+        step_on(self.step, self.attempted, REVIEW, complete);
     }
 
     fn submit(&self) {
@@ -339,11 +335,7 @@ impl Flow for Wizard {
     }
 
     fn general_error(&self) -> Option<AppError> {
-        self.create
-            .value()
-            .get()
-            .and_then(Result::err)
-            .filter(|error| error.field().and_then(step_of).is_none())
+        unplaced(self.create.value().get(), step_of)
     }
 }
 

@@ -8,7 +8,9 @@ use super::wizard_done::DoneStep;
 use super::wizard_steps::{DetailsStep, GroupsStep, PoliciesStep, ReviewStep};
 use crate::api::iam::{list_groups, list_policies, CreateUserWithPermissions};
 use crate::components::form::problems;
-use crate::components::wizard::{follow, Flow, ReviewForm, StepForm, WizardPage};
+use crate::components::wizard::{
+    follow, step_on, unplaced, Flow, ReviewForm, StepForm, WizardPage,
+};
 use crate::error::AppError;
 use crate::model::iam::{
     self, NewUser, PermissionPolicy, UserGroup, UserWizard, UserWizardResult, MAX_NAME,
@@ -346,18 +348,10 @@ impl Flow for Wizard {
 
     /// Moves on from an input step if it is complete; else shows what is missing.
     fn next(&self) {
-        let step = self.step.get_untracked();
-        if step >= REVIEW {
-            return;
-        }
-        self.attempted.update(|tried| tried[step] = true);
-        if !untrack(|| self.errors(step)).is_empty() {
-            return;
-        }
-        if step == DETAILS {
+        let complete = |step| untrack(|| self.errors(step)).is_empty();
+        if step_on(self.step, self.attempted, REVIEW, complete) == Some(DETAILS) {
             self.draft.suggest_group();
         }
-        self.step.set(step + 1);
     }
 
     /// Sends everything entered; the only place the wizard creates anything.
@@ -374,11 +368,7 @@ impl Flow for Wizard {
 
     /// The server's refusal that belongs to no field of the form.
     fn general_error(&self) -> Option<AppError> {
-        self.create
-            .value()
-            .get()
-            .and_then(Result::err)
-            .filter(|error| error.field().and_then(step_of).is_none())
+        unplaced(self.create.value().get(), step_of)
     }
 }
 

@@ -14,7 +14,7 @@ use app::services::apig::environments::{self, VariableFilter};
 use app::services::{apig::api_groups, apig::domains};
 
 use super::{apig_time_of, precise};
-use crate::mgmt::{page, Body, Created, Done, InGateway, MgmtState, Path, Query, Reply};
+use crate::mgmt::{page, Body, Created, Done, InGateway, Item, MgmtState, Query, Reply};
 
 fn group(state: &MgmtState, group: &ApiGroup, bound: &[BoundDomain]) -> Value {
     let url_domains: Vec<Value> = bound
@@ -97,7 +97,7 @@ pub async fn list_groups(
 pub async fn show_group(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, _, group_id)): Path<(String, String, String)>,
+    Item(group_id): Item,
 ) -> Reply {
     let (caller, instance_id) = gateway.allow(act::groups::get).await?;
     let found = api_groups::get(caller.cx(), &instance_id, &group_id).await?;
@@ -108,7 +108,7 @@ pub async fn show_group(
 pub async fn update_group(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, _, group_id)): Path<(String, String, String)>,
+    Item(group_id): Item,
     Body(body): Body<GroupBody>,
 ) -> Reply {
     let (caller, instance_id) = gateway.allow(act::groups::update).await?;
@@ -124,10 +124,7 @@ pub async fn update_group(
     Ok(Json(group(&state, &updated, &bound)))
 }
 
-pub async fn delete_group(
-    gateway: InGateway,
-    Path((_, _, group_id)): Path<(String, String, String)>,
-) -> Done {
+pub async fn delete_group(gateway: InGateway, Item(group_id): Item) -> Done {
     let (caller, instance_id) = gateway.allow(act::groups::delete).await?;
     api_groups::delete(caller.cx(), &instance_id, &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -193,7 +190,7 @@ pub async fn list_envs(gateway: InGateway, Query(query): Query<EnvQuery>) -> Rep
 
 pub async fn update_env(
     gateway: InGateway,
-    Path((_, _, env_id)): Path<(String, String, String)>,
+    Item(env_id): Item,
     Body(body): Body<EnvBody>,
 ) -> Reply {
     let (caller, instance_id) = gateway.allow(act::envs::update).await?;
@@ -208,10 +205,7 @@ pub async fn update_env(
     Ok(Json(environment(&updated)))
 }
 
-pub async fn delete_env(
-    gateway: InGateway,
-    Path((_, _, env_id)): Path<(String, String, String)>,
-) -> Done {
+pub async fn delete_env(gateway: InGateway, Item(env_id): Item) -> Done {
     let (caller, instance_id) = gateway.allow(act::envs::delete).await?;
     environments::delete(caller.cx(), &instance_id, &env_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -276,10 +270,7 @@ pub async fn list_variables(gateway: InGateway, Query(query): Query<VariableQuer
     ))
 }
 
-pub async fn show_variable(
-    gateway: InGateway,
-    Path((_, _, variable_id)): Path<(String, String, String)>,
-) -> Reply {
+pub async fn show_variable(gateway: InGateway, Item(variable_id): Item) -> Reply {
     let (caller, instance_id) = gateway.allow(act::variables::get).await?;
     let found = environments::get_variable(caller.cx(), &instance_id, &variable_id).await?;
     Ok(Json(variable(&found)))
@@ -292,7 +283,7 @@ pub struct VariableValue {
 
 pub async fn update_variable(
     gateway: InGateway,
-    Path((_, _, variable_id)): Path<(String, String, String)>,
+    Item(variable_id): Item,
     Body(body): Body<VariableValue>,
 ) -> Reply {
     let (caller, instance_id) = gateway.allow(act::variables::create).await?;
@@ -306,10 +297,7 @@ pub async fn update_variable(
     Ok(Json(variable(&updated)))
 }
 
-pub async fn delete_variable(
-    gateway: InGateway,
-    Path((_, _, variable_id)): Path<(String, String, String)>,
-) -> Done {
+pub async fn delete_variable(gateway: InGateway, Item(variable_id): Item) -> Done {
     let (caller, instance_id) = gateway.allow(act::variables::delete).await?;
     environments::delete_variable(caller.cx(), &instance_id, &variable_id).await?;
     Ok(StatusCode::NO_CONTENT)

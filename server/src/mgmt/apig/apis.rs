@@ -11,7 +11,7 @@ use app::services::apig::api_groups;
 use app::services::apig::apis::{self, ApiFilter};
 
 use super::{apig_time_of, precise, without};
-use crate::mgmt::{page, ApiError, Body, Created, Done, InGateway, Path, Query, Reply};
+use crate::mgmt::{page, ApiError, Body, Created, Done, InGateway, Item, Query, Reply};
 
 /// The definition's fields with what APIG adds to them: each request and backend
 /// parameter's id.
@@ -167,10 +167,7 @@ pub async fn list(gateway: InGateway, Query(query): Query<ListQuery>) -> Reply {
     ))
 }
 
-pub async fn show(
-    gateway: InGateway,
-    Path((_, _, api_id)): Path<(String, String, String)>,
-) -> Reply {
+pub async fn show(gateway: InGateway, Item(api_id): Item) -> Reply {
     let (caller, instance_id) = gateway.allow(act::apis::get).await?;
     let found = apis::get(caller.cx(), &instance_id, &api_id).await?;
     Ok(Json(api(&found)))
@@ -178,7 +175,7 @@ pub async fn show(
 
 pub async fn update(
     gateway: InGateway,
-    Path((_, _, api_id)): Path<(String, String, String)>,
+    Item(api_id): Item,
     Body(definition): Body<ApiDefinition>,
 ) -> Reply {
     let (caller, instance_id) = gateway.allow(act::apis::update).await?;
@@ -186,10 +183,7 @@ pub async fn update(
     Ok(Json(api(&updated)))
 }
 
-pub async fn delete(
-    gateway: InGateway,
-    Path((_, _, api_id)): Path<(String, String, String)>,
-) -> Done {
+pub async fn delete(gateway: InGateway, Item(api_id): Item) -> Done {
     let (caller, instance_id) = gateway.allow(act::apis::delete).await?;
     apis::delete(caller.cx(), &instance_id, &api_id).await?;
     Ok(StatusCode::NO_CONTENT)

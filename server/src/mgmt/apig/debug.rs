@@ -20,7 +20,7 @@ use app::services::runtime;
 
 use crate::gateway;
 
-use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path, Reply};
+use crate::mgmt::{ApiError, Body, InGateway, Item, MgmtState, Reply};
 
 #[derive(Deserialize)]
 pub struct DebugBody {
@@ -48,7 +48,7 @@ fn pairs(map: BTreeMap<String, Vec<String>>) -> Vec<(String, String)> {
 pub async fn debug(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, _, api_id)): Path<(String, String, String)>,
+    Item(api_id): Item,
     Body(body): Body<DebugBody>,
 ) -> Reply {
     let (caller, instance_id) = gateway.allow(act::apis::debug).await?;

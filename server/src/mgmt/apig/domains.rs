@@ -16,7 +16,7 @@ use app::services::apig::certificates::{self};
 use app::services::{apig::api_groups, apig::domains};
 
 use super::{apig_time_of, slice, without};
-use crate::mgmt::{page, Body, Created, Done, InGateway, MgmtState, Path, Query, Reply};
+use crate::mgmt::{page, Body, Created, Done, InGateway, Item, MgmtState, Path, Query, Reply};
 use app::error::Kind;
 
 /// A bound domain as group responses list it (`url_domains[]`).
@@ -337,7 +337,7 @@ pub struct PortDomainQuery {
 /// Domains served on one of the gateway's custom inbound ports.
 pub async fn port_domains(
     gateway: InGateway,
-    Path((_, _, port_id)): Path<(String, String, String)>,
+    Item(port_id): Item,
     Query(query): Query<PortDomainQuery>,
 ) -> Reply {
     let page = page(query.offset, query.limit)?;

@@ -13,7 +13,7 @@ use app::model::permission::actions::apig as act;
 use app::services::apig::openapi::{self, ImportTarget};
 use app::services::{apig::api_groups, apig::tasks};
 
-use crate::mgmt::{ApiError, Body, InGateway, MgmtState, Path, Reply};
+use crate::mgmt::{ApiError, Body, InGateway, Item, MgmtState, Reply};
 use app::services::caller::Cx;
 
 fn form_error(message: impl Into<String>) -> ApiError {
@@ -202,10 +202,7 @@ pub async fn export_async(
 }
 
 /// How an async import or export went.
-pub async fn task(
-    gateway: InGateway,
-    Path((_, _, task_id)): Path<(String, String, String)>,
-) -> Reply {
+pub async fn task(gateway: InGateway, Item(task_id): Item) -> Reply {
     let (caller, instance_id) = gateway.allow(act::apis::get).await?;
     let task = tasks::get(caller.cx(), &instance_id, &task_id).await?;
     Ok(Json(json!({

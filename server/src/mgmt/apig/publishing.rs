@@ -14,7 +14,7 @@ use app::services::apig::api_groups;
 use app::services::apig::apis::{self};
 
 use super::{apig_time_of, slice, without};
-use crate::mgmt::{page, ApiError, Body, Created, Done, InGateway, MgmtState, Path, Query, Reply};
+use crate::mgmt::{page, ApiError, Body, Created, Done, InGateway, Item, MgmtState, Query, Reply};
 
 use super::apis::{definition_fields, publish_resp, BACKEND_FIELDS};
 
@@ -165,7 +165,7 @@ pub struct VersionsQuery {
 
 pub async fn versions(
     gateway: InGateway,
-    Path((_, _, api_id)): Path<(String, String, String)>,
+    Item(api_id): Item,
     Query(query): Query<VersionsQuery>,
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
@@ -199,7 +199,7 @@ pub struct SwitchBody {
 /// Makes an older version live again in its environment.
 pub async fn switch_version(
     gateway: InGateway,
-    Path((_, _, api_id)): Path<(String, String, String)>,
+    Item(api_id): Item,
     Body(body): Body<SwitchBody>,
 ) -> Reply {
     let (caller, instance_id) = gateway.allow(act::apis::publish).await?;
@@ -212,10 +212,7 @@ pub async fn switch_version(
     Ok(Json(publish_resp(&api_id, &name, &publication)))
 }
 
-pub async fn show_version(
-    gateway: InGateway,
-    Path((_, _, version_id)): Path<(String, String, String)>,
-) -> Reply {
+pub async fn show_version(gateway: InGateway, Item(version_id): Item) -> Reply {
     let (caller, instance_id) = gateway.allow(act::apis::get).await?;
     let (info, definition) = apis::version(caller.cx(), &instance_id, &version_id).await?;
     let mut body = definition_fields(&info.api_id, &definition);
@@ -231,10 +228,7 @@ pub async fn show_version(
     Ok(Json(Value::Object(body)))
 }
 
-pub async fn delete_version(
-    gateway: InGateway,
-    Path((_, _, version_id)): Path<(String, String, String)>,
-) -> Done {
+pub async fn delete_version(gateway: InGateway, Item(version_id): Item) -> Done {
     let (caller, instance_id) = gateway.allow(act::apis::offline).await?;
     apis::delete_version(caller.cx(), &instance_id, &version_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -250,7 +244,7 @@ pub struct RuntimeQuery {
 pub async fn runtime(
     State(state): State<MgmtState>,
     gateway: InGateway,
-    Path((_, _, api_id)): Path<(String, String, String)>,
+    Item(api_id): Item,
     Query(query): Query<RuntimeQuery>,
 ) -> Reply {
     let (caller, instance_id) = gateway.allow(act::apis::get).await?;
