@@ -64,7 +64,7 @@ fn count(text: &str) -> usize {
     text.chars().count()
 }
 
-const GROUP_NAME: Naming = Naming {
+pub(crate) const GROUP_NAME: Naming = Naming {
     noun: "a group name",
     lengths: 3..=255,
     first: char::is_alphanumeric,
@@ -82,13 +82,13 @@ const ENV_NAME: Naming = Naming {
     holds_are: "letters, digits and underscores.",
 };
 
+/// Variable names start as environment names do.
 const VARIABLE_NAME: Naming = Naming {
     noun: "a variable name",
     lengths: 3..=32,
-    first: |c| c.is_ascii_alphabetic(),
-    first_is: "a letter",
     holds: |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
     holds_are: "letters, digits, _ and -.",
+    ..ENV_NAME
 };
 
 /// Group names: 3–255 characters of letters (Chinese included), digits and

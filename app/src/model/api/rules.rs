@@ -4,6 +4,7 @@ use super::labels::label;
 use super::{ApiDefinition, MAX_PARAMS, METHODS};
 use crate::error::{invalid_if, AppError};
 use crate::model::api_group::validate_variable_name;
+use crate::model::api_group::GROUP_NAME;
 use crate::model::{only_chars, Naming};
 
 mod params;
@@ -44,13 +45,10 @@ pub(super) fn at_most(field: &str, text: &str, max: usize) -> Result<(), AppErro
     Ok(())
 }
 
+/// API names are written as group names are.
 const API_NAME: Naming = Naming {
     noun: "an API name",
-    lengths: 3..=255,
-    first: char::is_alphanumeric,
-    first_is: "a letter or a digit",
-    holds: |c| c.is_alphanumeric() || "-_./():：（）、".contains(c),
-    holds_are: "letters, digits and - _ . / ( ) :",
+    ..GROUP_NAME
 };
 
 /// API names: 3–255 characters of letters (Chinese included), digits, `- _ . / ( ) :` and
