@@ -17,6 +17,9 @@ pub mod users;
 use sqlx::postgres::PgQueryResult;
 
 use crate::error::{AppError, Kind};
+use crate::model::permission::Action;
+use crate::services::caller::Cx;
+use crate::services::change::Change;
 
 /// Checks a write that an account-wide name guards (`ON CONFLICT DO NOTHING` on insert,
 /// `NOT EXISTS` on update): it wrote nothing when another `kind` of the account, a `what`,
@@ -35,4 +38,70 @@ pub(crate) fn name_was_free(
         ));
     }
     Ok(())
+}
+
+/// A table of things an account names once each (`id`, `account_id`, `name`,
+/// `description`): its user groups and its projects.
+pub(crate) struct Named {
+    pub table: &'static str,
+    pub kind: Kind,
+    /// What refusals call one: "user group".
+    pub what: &'static str,
+}
+
+impl Named {
+    /// Adds `name` to the caller's account under a new id, unless the account has it.
+    pub async fn create(
+        &self,
+        cx: Cx<'_>,
+        action: Action,
+        name: &str,
+        description: &str,
+    ) -> Result<String, AppError> {
+        let id = crate::services::ids::new_id();
+        let mut change = Change::begin(cx).await?;
+        let statement = format!(
+            "INSERT INTO {} (id, account_id, name, description) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (account_id, name) DO NOTHING",
+            self.table
+        );
+        let written = sqlx::query(&statement)
+            .bind(&id)
+            .bind(&cx.caller.account_id)
+            .bind(name)
+            .bind(description)
+            .execute(&mut *change)
+            .await?;
+        name_was_free(written, self.kind, self.what, name)?;
+        change.commit_on(action, &id, name, "").await?;
+        Ok(id)
+    }
+
+    /// Renames `id` (unless another of the account has `name`) and changes its description
+    /// (`None` keeps it).
+    pub async fn update(
+        &self,
+        cx: Cx<'_>,
+        action: Action,
+        id: &str,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<(), AppError> {
+        let mut change = Change::begin(cx).await?;
+        let statement = format!(
+            "UPDATE {0} SET name = $3, description = coalesce($4, description)
+              WHERE account_id = $1 AND id = $2
+                AND NOT EXISTS (SELECT 1 FROM {0} o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
+            self.table
+        );
+        let written = sqlx::query(&statement)
+            .bind(&cx.caller.account_id)
+            .bind(id)
+            .bind(name)
+            .bind(description)
+            .execute(&mut *change)
+            .await?;
+        name_was_free(written, self.kind, self.what, name)?;
+        change.commit_on(action, id, name, "").await
+    }
 }

@@ -3,7 +3,7 @@ use sqlx::PgPool;
 
 use crate::services::caller::Cx;
 
-use super::name_was_free;
+use super::Named;
 
 use crate::error::Kind;
 use crate::error::{invalid_if, AppError};
@@ -101,24 +101,17 @@ fn validate_project(name: &str, description: &str) -> Result<(), AppError> {
     crate::model::iam::validate_description("description", description)
 }
 
+const PROJECTS: Named = Named {
+    table: "projects",
+    kind: Kind::Project,
+    what: "project",
+};
+
 /// Creates a project in the caller's account.
 pub async fn create(cx: Cx<'_>, name: &str, description: &str) -> Result<ProjectRef, AppError> {
     validate_project(name, description)?;
-    let id = crate::services::ids::new_id();
-    let mut change = crate::services::change::Change::begin(cx).await?;
-    let written = sqlx::query!(
-        "INSERT INTO projects (id, account_id, name, description) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (account_id, name) DO NOTHING",
-        id,
-        cx.caller.account_id,
-        name,
-        description
-    )
-    .execute(&mut *change)
-    .await?;
-    name_was_free(written, Kind::Project, "project", name)?;
-    change
-        .commit_on(act::projects::create, &id, name, "")
+    let id = PROJECTS
+        .create(cx, act::projects::create, name, description)
         .await?;
     find(cx.pool, &cx.caller.account_id, &id).await
 }
@@ -138,21 +131,8 @@ pub async fn update(
         "The default project keeps its name.",
     )?;
     validate_project(name, description.unwrap_or(""))?;
-    let mut change = crate::services::change::Change::begin(cx).await?;
-    let written = sqlx::query!(
-        "UPDATE projects SET name = $3, description = coalesce($4, description)
-          WHERE account_id = $1 AND id = $2
-            AND NOT EXISTS (SELECT 1 FROM projects o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
-        cx.caller.account_id,
-        project_id,
-        name,
-        description
-    )
-    .execute(&mut *change)
-    .await?;
-    name_was_free(written, Kind::Project, "project", name)?;
-    change
-        .commit_on(act::projects::update, project_id, name, "")
+    PROJECTS
+        .update(cx, act::projects::update, project_id, name, description)
         .await?;
     find(cx.pool, &cx.caller.account_id, project_id).await
 }

@@ -1,6 +1,6 @@
 //! IAM user groups, their members, and the policies granted to them per project.
 
-use super::name_was_free;
+use super::Named;
 
 use crate::error::AppError;
 use crate::error::Kind;
@@ -12,7 +12,7 @@ use crate::model::ProjectRef;
 use crate::services::audit::format_time;
 use crate::services::caller::Cx;
 use crate::services::change::{Change, Table};
-use crate::services::{iam::authz, iam::permissions, ids::new_id};
+use crate::services::{iam::authz, iam::permissions};
 
 struct Row {
     id: String,
@@ -58,23 +58,18 @@ pub async fn get(cx: Cx<'_>, group_id: &str) -> Result<UserGroup, AppError> {
     .ok_or_else(|| AppError::not_found(Kind::UserGroup, format!("User group {group_id}")))
 }
 
+const GROUPS: Named = Named {
+    table: "user_groups",
+    kind: Kind::UserGroup,
+    what: "user group",
+};
+
 pub async fn create(cx: Cx<'_>, name: &str, description: &str) -> Result<UserGroup, AppError> {
     iam::validate_name("name", "group", name)?;
     iam::validate_description("description", description)?;
-    let id = new_id();
-    let mut change = Change::begin(cx).await?;
-    let written = sqlx::query!(
-        "INSERT INTO user_groups (id, account_id, name, description) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (account_id, name) DO NOTHING",
-        id,
-        cx.caller.account_id,
-        name,
-        description
-    )
-    .execute(&mut *change)
-    .await?;
-    name_was_free(written, Kind::UserGroup, "user group", name)?;
-    change.commit_on(act::groups::create, &id, name, "").await?;
+    let id = GROUPS
+        .create(cx, act::groups::create, name, description)
+        .await?;
     get(cx, &id).await
 }
 
@@ -90,21 +85,8 @@ pub async fn update(
     if let Some(description) = description {
         iam::validate_description("description", description)?;
     }
-    let mut change = Change::begin(cx).await?;
-    let written = sqlx::query!(
-        "UPDATE user_groups SET name = $3, description = coalesce($4, description)
-          WHERE account_id = $1 AND id = $2
-            AND NOT EXISTS (SELECT 1 FROM user_groups o WHERE o.account_id = $1 AND o.name = $3 AND o.id <> $2)",
-        cx.caller.account_id,
-        group_id,
-        name,
-        description
-    )
-    .execute(&mut *change)
-    .await?;
-    name_was_free(written, Kind::UserGroup, "user group", name)?;
-    change
-        .commit_on(act::groups::update, group_id, name, "")
+    GROUPS
+        .update(cx, act::groups::update, group_id, name, description)
         .await?;
     get(cx, group_id).await
 }
