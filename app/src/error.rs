@@ -145,6 +145,14 @@ impl AppError {
     }
 }
 
+/// Answers that `what`, a `kind`, does not exist when `missing` holds.
+pub fn not_found_if(missing: bool, kind: Kind, what: impl Into<String>) -> Result<(), AppError> {
+    match missing {
+        true => Err(AppError::not_found(kind, what)),
+        false => Ok(()),
+    }
+}
+
 /// Refuses `field` with `message` when `refused` holds.
 pub fn invalid_if(refused: bool, field: &str, message: impl Into<String>) -> Result<(), AppError> {
     match refused {

@@ -5,7 +5,7 @@
 use sqlx::PgPool;
 
 use crate::error::Kind;
-use crate::error::{invalid_if, AppError};
+use crate::error::{invalid_if, not_found_if, AppError};
 use crate::model::certificate::{
     normalize_domain, validate_domain, validate_ports, validate_tls_version, BoundDomain,
     CertificateDetails, CertificateRef, CertificateUpload, DomainSettings, Link,
@@ -451,12 +451,11 @@ async fn detach(
     certificate_id: &str,
 ) -> Result<BoundDomain, AppError> {
     let current = get(cx, gateway_id, group_id, domain_id).await?;
-    if current.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id) {
-        return Err(AppError::not_found(
-            Kind::Certificate,
-            format!("Certificate {certificate_id} on {}", current.domain),
-        ));
-    }
+    not_found_if(
+        current.certificate.as_ref().map(|c| c.id.as_str()) != Some(certificate_id),
+        Kind::Certificate,
+        format!("Certificate {certificate_id} on {}", current.domain),
+    )?;
     if current.is_http_redirect_to_https {
         return Err(AppError::conflict(
             None,

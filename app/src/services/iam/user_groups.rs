@@ -2,8 +2,8 @@
 
 use super::Named;
 
-use crate::error::AppError;
 use crate::error::Kind;
+use crate::error::{not_found_if, AppError};
 use crate::model::iam::{self, Grant, PermissionPolicy, User, UserGroup};
 use crate::model::permission::actions::iam as act;
 use crate::model::permission::grant::{account_wide_actions, demands};
@@ -141,12 +141,8 @@ pub async fn remove_member(cx: Cx<'_>, group_id: &str, user_id: &str) -> Result<
     )
     .execute(&mut *change)
     .await?;
-    if removed.rows_affected() == 0 {
-        return Err(AppError::not_found(
-            Kind::User,
-            format!("User {} in group {}", user.name, group.name),
-        ));
-    }
+    let what = format!("User {} in group {}", user.name, group.name);
+    not_found_if(removed.rows_affected() == 0, Kind::User, what)?;
     let detail = format!("removed user {}", user.name);
     change
         .commit_on(act::groups::removeUser, group_id, &group.name, &detail)
@@ -320,12 +316,8 @@ pub async fn revoke(
     )
     .execute(&mut *change)
     .await?;
-    if removed.rows_affected() == 0 {
-        return Err(AppError::not_found(
-            Kind::Policy,
-            format!("Policy {policy_id} granted to group {}", group.name),
-        ));
-    }
+    let what = format!("Policy {policy_id} granted to group {}", group.name);
+    not_found_if(removed.rows_affected() == 0, Kind::Policy, what)?;
     let detail = format!(
         "revoked {} in {}",
         policy.name,
