@@ -59,6 +59,17 @@ pub fn WizardPage(
     }
 }
 
+/// A step's card: its title over its fields.
+#[component]
+pub fn StepCard(#[prop(into)] title: String, children: Children) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            <div class="form">{children()}</div>
+        </section>
+    }
+}
+
 /// What the shared step forms need of a wizard: moving between steps, sending what was
 /// entered, and what the server said.
 pub trait Flow: Copy + Send + Sync + 'static {

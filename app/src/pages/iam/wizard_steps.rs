@@ -8,7 +8,7 @@ use crate::components::details::{or_none, row};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::{CheckboxField, TextField};
 use crate::components::shell::use_shell;
-use crate::components::wizard::review_section;
+use crate::components::wizard::{review_section, StepCard};
 use crate::model::iam::{PermissionPolicy, UserGroup};
 
 const DETAILS: usize = 0;
@@ -64,59 +64,56 @@ fn choice(
 pub fn DetailsStep(wizard: Wizard) -> impl IntoView {
     let draft = wizard.draft;
     view! {
-        <section class="card">
-            <h2>"User details"</h2>
-            <div class="form">
-                <TextField
-                    label="User name"
-                    id="name"
-                    value=draft.name
-                    error=wizard.field_error("name")
-                    hint="1 to 32 letters, digits, spaces, hyphens, underscores or periods; not starting with a digit or a space."
-                />
-                <TextField
-                    label="Email"
-                    id="email"
-                    input_type="email"
-                    value=draft.email
-                    error=wizard.field_error("email")
-                    hint="Optional."
-                />
-                <TextField
-                    label="Description"
-                    id="description"
-                    multiline=true
-                    value=draft.description
-                    error=wizard.field_error("description")
-                    hint="Optional, at most 255 characters."
-                />
-                <AccessModeField id="access_mode" value=draft.access_mode error=wizard.field_error("access_mode")/>
-                <TextField
-                    label="Password"
-                    id="password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    value=draft.password
-                    error=wizard.field_error("password")
-                    hint="8 to 32 characters of at least two kinds (upper case, lower case, digits, special characters), not containing the user name."
-                />
-                <TextField
-                    label="Confirm password"
-                    id="confirm_password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    value=draft.confirm_password
-                    error=wizard.field_error("confirm_password")
-                />
-                <CheckboxField
-                    label="Enabled"
-                    id="enabled"
-                    checked=draft.enabled
-                    error=wizard.field_error("enabled")
-                    hint="A disabled user can neither sign in nor call APIs."
-                />
-            </div>
-        </section>
+        <StepCard title="User details">
+            <TextField
+                label="User name"
+                id="name"
+                value=draft.name
+                error=wizard.field_error("name")
+                hint="1 to 32 letters, digits, spaces, hyphens, underscores or periods; not starting with a digit or a space."
+            />
+            <TextField
+                label="Email"
+                id="email"
+                input_type="email"
+                value=draft.email
+                error=wizard.field_error("email")
+                hint="Optional."
+            />
+            <TextField
+                label="Description"
+                id="description"
+                multiline=true
+                value=draft.description
+                error=wizard.field_error("description")
+                hint="Optional, at most 255 characters."
+            />
+            <AccessModeField id="access_mode" value=draft.access_mode error=wizard.field_error("access_mode")/>
+            <TextField
+                label="Password"
+                id="password"
+                input_type="password"
+                autocomplete="new-password"
+                value=draft.password
+                error=wizard.field_error("password")
+                hint="8 to 32 characters of at least two kinds (upper case, lower case, digits, special characters), not containing the user name."
+            />
+            <TextField
+                label="Confirm password"
+                id="confirm_password"
+                input_type="password"
+                autocomplete="new-password"
+                value=draft.confirm_password
+                error=wizard.field_error("confirm_password")
+            />
+            <CheckboxField
+                label="Enabled"
+                id="enabled"
+                checked=draft.enabled
+                error=wizard.field_error("enabled")
+                hint="A disabled user can neither sign in nor call APIs."
+            />
+        </StepCard>
     }
     .into_any()
 }
@@ -126,42 +123,39 @@ pub fn DetailsStep(wizard: Wizard) -> impl IntoView {
 pub fn GroupsStep(wizard: Wizard) -> impl IntoView {
     let draft = wizard.draft;
     view! {
-        <section class="card">
-            <h2>"User groups"</h2>
-            <div class="form">
-                <p class="muted">
-                    "A user gets their permissions from the user groups they belong to. Add the user to existing groups, create a new group for them (you choose its policies next), or both."
-                </p>
-                <h3 id="existing-groups">"Existing user groups"</h3>
-                {move || match wizard.groups.get() {
-                    None => view! { <Loading/> }.into_any(),
-                    Some(Err(error)) => view! {
-                        <ErrorBanner error=Some(error)/>
-                        <p class="muted">"You can still create a new group below."</p>
-                    }
-                    .into_any(),
-                    Some(Ok(groups)) if groups.is_empty() => {
-                        view! { <p class="muted">"There are no user groups yet."</p> }.into_any()
-                    }
-                    Some(Ok(groups)) => view! {
-                        <div class="form" role="group" aria-labelledby="existing-groups">
-                            {groups.into_iter().map(|UserGroup { id, name, description, .. }| {
-                                choice(draft.group_ids, "group", id, name, description)
-                            }).collect_view()}
-                        </div>
-                    }
-                    .into_any(),
-                }}
-                <h3>"New user group"</h3>
-                <TextField
-                    label="New group name"
-                    id="new_group"
-                    value=draft.new_group
-                    error=wizard.field_error("new_group")
-                    hint="Suggested from the user name. Leave it empty to create no new group."
-                />
-            </div>
-        </section>
+        <StepCard title="User groups">
+            <p class="muted">
+                "A user gets their permissions from the user groups they belong to. Add the user to existing groups, create a new group for them (you choose its policies next), or both."
+            </p>
+            <h3 id="existing-groups">"Existing user groups"</h3>
+            {move || match wizard.groups.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(error)) => view! {
+                    <ErrorBanner error=Some(error)/>
+                    <p class="muted">"You can still create a new group below."</p>
+                }
+                .into_any(),
+                Some(Ok(groups)) if groups.is_empty() => {
+                    view! { <p class="muted">"There are no user groups yet."</p> }.into_any()
+                }
+                Some(Ok(groups)) => view! {
+                    <div class="form" role="group" aria-labelledby="existing-groups">
+                        {groups.into_iter().map(|UserGroup { id, name, description, .. }| {
+                            choice(draft.group_ids, "group", id, name, description)
+                        }).collect_view()}
+                    </div>
+                }
+                .into_any(),
+            }}
+            <h3>"New user group"</h3>
+            <TextField
+                label="New group name"
+                id="new_group"
+                value=draft.new_group
+                error=wizard.field_error("new_group")
+                hint="Suggested from the user name. Leave it empty to create no new group."
+            />
+        </StepCard>
     }
     .into_any()
 }
@@ -250,58 +244,55 @@ fn GrantPolicies(wizard: Wizard, group: String) -> impl IntoView {
     };
     let error = wizard.field_error("policies");
     view! {
-        <section class="card">
-            <h2>{format!("Policies for {group}")}</h2>
-            <div class="form">
-                <p class="muted">
-                    "Members of " {group.clone()}
-                    " may do what these policies allow. System policies are built into Portico; custom policies are your account's own."
-                </p>
-                {move || match wizard.policies.get() {
-                    None => view! { <Loading/> }.into_any(),
-                    Some(Err(error)) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
-                    Some(Ok(policies)) => {
-                        let (system, custom): (Vec<PermissionPolicy>, Vec<PermissionPolicy>) =
-                            policies.into_iter().partition(|policy| policy.origin == "system");
-                        view! {
-                            <PolicyList chosen=draft.policy_ids title="System policies" id="system-policies" policies=system/>
-                            <PolicyList chosen=draft.policy_ids title="Custom policies" id="custom-policies" policies=custom/>
-                        }
-                        .into_any()
+        <StepCard title={format!("Policies for {group}")}>
+            <p class="muted">
+                "Members of " {group.clone()}
+                " may do what these policies allow. System policies are built into Portico; custom policies are your account's own."
+            </p>
+            {move || match wizard.policies.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(error)) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+                Some(Ok(policies)) => {
+                    let (system, custom): (Vec<PermissionPolicy>, Vec<PermissionPolicy>) =
+                        policies.into_iter().partition(|policy| policy.origin == "system");
+                    view! {
+                        <PolicyList chosen=draft.policy_ids title="System policies" id="system-policies" policies=system/>
+                        <PolicyList chosen=draft.policy_ids title="Custom policies" id="custom-policies" policies=custom/>
                     }
-                }}
-                {move || error.get().map(|message| view! { <p class="field-error" id="policies-error">{message}</p> })}
-                <h3 id="scope">"Scope"</h3>
-                <div class="form" role="radiogroup" aria-labelledby="scope">
-                    <div class="field">
-                        <label>
-                            <input
-                                type="radio"
-                                name="scope"
-                                id="scope-all"
-                                prop:checked=move || draft.all_projects.get()
-                                on:change=move |_| draft.all_projects.set(true)
-                            />
-                            " All projects"
-                        </label>
-                        <p class="field-hint">"Every project of the account, including projects created later."</p>
-                    </div>
-                    <div class="field">
-                        <label>
-                            <input
-                                type="radio"
-                                name="scope"
-                                id="scope-current"
-                                prop:checked=move || !draft.all_projects.get()
-                                on:change=move |_| draft.all_projects.set(false)
-                            />
-                            " Current project only"
-                        </label>
-                        <p class="field-hint">{move || format!("Only in the project {}.", project())}</p>
-                    </div>
+                    .into_any()
+                }
+            }}
+            {move || error.get().map(|message| view! { <p class="field-error" id="policies-error">{message}</p> })}
+            <h3 id="scope">"Scope"</h3>
+            <div class="form" role="radiogroup" aria-labelledby="scope">
+                <div class="field">
+                    <label>
+                        <input
+                            type="radio"
+                            name="scope"
+                            id="scope-all"
+                            prop:checked=move || draft.all_projects.get()
+                            on:change=move |_| draft.all_projects.set(true)
+                        />
+                        " All projects"
+                    </label>
+                    <p class="field-hint">"Every project of the account, including projects created later."</p>
+                </div>
+                <div class="field">
+                    <label>
+                        <input
+                            type="radio"
+                            name="scope"
+                            id="scope-current"
+                            prop:checked=move || !draft.all_projects.get()
+                            on:change=move |_| draft.all_projects.set(false)
+                        />
+                        " Current project only"
+                    </label>
+                    <p class="field-hint">{move || format!("Only in the project {}.", project())}</p>
                 </div>
             </div>
-        </section>
+        </StepCard>
     }
     .into_any()
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::{Draft, MapRow, ParamRow, Wizard, NEW_GROUP};
 use crate::api::apis::GatewayScope;
 use crate::components::form::{choices, options, CheckboxField, SelectField, TextField};
+use crate::components::wizard::StepCard;
 use crate::model::api::{METHODS, SYSTEM_PARAMS};
 
 #[component]
@@ -51,26 +52,23 @@ pub(super) fn RequestStep(wizard: Wizard) -> impl IntoView {
         draft.params.update(|rows| rows.push(row));
     };
     view! {
-        <section class="card">
-            <h2>"Frontend request"</h2>
-            <div class="form">
-                <TextField label="API name" id="name" value=draft.name error=wizard.error_of("name")
-                    hint="3 to 255 characters: letters, digits and - _ . / ( ) :, starting with a letter or a digit."/>
-                <SelectField label="Method" id="req_method" value=draft.method options=options(METHODS) error=wizard.error_of("req_method")/>
-                <div class="field" class:has-error=move || wizard.error_of("req_uri").get().is_some()>
-                    <label for="req_uri">"Path"</label>
-                    <input id="req_uri" prop:value=move || draft.path.get()
-                        aria-invalid=move || wizard.error_of("req_uri").get().is_some().to_string()
-                        on:input=move |ev| draft.path.set(event_target_value(&ev))
-                        on:change=move |_| draft.sync_path_params()/>
-                    <p class="field-hint">"Such as /orders/{id}. {name} takes one segment, a last {name+} the rest of the path; path parameters are added below for you."</p>
-                    {move || wizard.error_of("req_uri").get().map(|m| view! { <p class="field-error">{m}</p> })}
-                </div>
-                <CheckboxField label="Prefix match: also answer every path under this one" id="prefix" checked=draft.prefix/>
-                <CheckboxField label="Allow cross-origin calls from browsers (CORS)" id="cors" checked=draft.cors/>
-                <AuthenticationChoice/>
+        <StepCard title="Frontend request">
+            <TextField label="API name" id="name" value=draft.name error=wizard.error_of("name")
+                hint="3 to 255 characters: letters, digits and - _ . / ( ) :, starting with a letter or a digit."/>
+            <SelectField label="Method" id="req_method" value=draft.method options=options(METHODS) error=wizard.error_of("req_method")/>
+            <div class="field" class:has-error=move || wizard.error_of("req_uri").get().is_some()>
+                <label for="req_uri">"Path"</label>
+                <input id="req_uri" prop:value=move || draft.path.get()
+                    aria-invalid=move || wizard.error_of("req_uri").get().is_some().to_string()
+                    on:input=move |ev| draft.path.set(event_target_value(&ev))
+                    on:change=move |_| draft.sync_path_params()/>
+                <p class="field-hint">"Such as /orders/{id}. {name} takes one segment, a last {name+} the rest of the path; path parameters are added below for you."</p>
+                {move || wizard.error_of("req_uri").get().map(|m| view! { <p class="field-error">{m}</p> })}
             </div>
-        </section>
+            <CheckboxField label="Prefix match: also answer every path under this one" id="prefix" checked=draft.prefix/>
+            <CheckboxField label="Allow cross-origin calls from browsers (CORS)" id="cors" checked=draft.cors/>
+            <AuthenticationChoice/>
+        </StepCard>
         <section class="card">
             <h2>"Request parameters"</h2>
             <p class="muted">"The gateway checks each parameter before calling the backend and refuses a request that breaks a rule."</p>
@@ -171,33 +169,30 @@ pub(super) fn BackendStep(wizard: Wizard) -> impl IntoView {
         ("MOCK", "Mock: a fixed response"),
     ]);
     view! {
-        <section class="card">
-            <h2>"Backend"</h2>
-            <div class="form">
-                <SelectField label="Backend type" id="backend_type" value=draft.backend_type options=types/>
-                {move || if draft.backend_type.get() == "HTTP" {
-                    view! {
-                        <TextField label="Backend address" id="url_domain" value=draft.address error=wizard.error_of("backend_api.url_domain")
-                            hint="host[:port], such as 10.0.0.7:8080; #name# takes an environment variable's value."/>
-                        <SelectField label="Backend protocol" id="backend_protocol" value=draft.protocol options=options(&["HTTP", "HTTPS"])/>
-                        <SelectField label="Backend method" id="backend_method" value=draft.backend_method options=options(METHODS)/>
-                        <TextField label="Backend path" id="backend_path" value=draft.backend_path error=wizard.error_of("backend_api.req_uri")
-                            hint="Such as /v1/orders/{orderId}; {name} takes a PATH backend parameter or a path parameter of the same name."/>
-                        <TextField label="Timeout (ms)" id="timeout" value=draft.timeout error=wizard.error_of("backend_api.timeout")
-                            hint="1 to the gateway's longest backend timeout (60,000 ms unless its parameters say otherwise)."/>
-                        <TextField label="Retries" id="retries" value=draft.retries error=wizard.error_of("backend_api.retry_count")
-                            hint="-1 retries idempotent methods once; 0 to 10 sets the count."/>
-                    }
-                    .into_any()
-                } else {
-                    view! {
-                        <TextField label="Mock status" id="mock_status" value=draft.mock_status error=wizard.error_of("mock_info.status_code")/>
-                        <TextField label="Mock body" id="mock_body" multiline=true value=draft.mock_body error=wizard.error_of("mock_info.result_content")/>
-                    }
-                    .into_any()
-                }}
-            </div>
-        </section>
+        <StepCard title="Backend">
+            <SelectField label="Backend type" id="backend_type" value=draft.backend_type options=types/>
+            {move || if draft.backend_type.get() == "HTTP" {
+                view! {
+                    <TextField label="Backend address" id="url_domain" value=draft.address error=wizard.error_of("backend_api.url_domain")
+                        hint="host[:port], such as 10.0.0.7:8080; #name# takes an environment variable's value."/>
+                    <SelectField label="Backend protocol" id="backend_protocol" value=draft.protocol options=options(&["HTTP", "HTTPS"])/>
+                    <SelectField label="Backend method" id="backend_method" value=draft.backend_method options=options(METHODS)/>
+                    <TextField label="Backend path" id="backend_path" value=draft.backend_path error=wizard.error_of("backend_api.req_uri")
+                        hint="Such as /v1/orders/{orderId}; {name} takes a PATH backend parameter or a path parameter of the same name."/>
+                    <TextField label="Timeout (ms)" id="timeout" value=draft.timeout error=wizard.error_of("backend_api.timeout")
+                        hint="1 to the gateway's longest backend timeout (60,000 ms unless its parameters say otherwise)."/>
+                    <TextField label="Retries" id="retries" value=draft.retries error=wizard.error_of("backend_api.retry_count")
+                        hint="-1 retries idempotent methods once; 0 to 10 sets the count."/>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <TextField label="Mock status" id="mock_status" value=draft.mock_status error=wizard.error_of("mock_info.status_code")/>
+                    <TextField label="Mock body" id="mock_body" multiline=true value=draft.mock_body error=wizard.error_of("mock_info.result_content")/>
+                }
+                .into_any()
+            }}
+        </StepCard>
         <Show when=move || draft.backend_type.get() == "HTTP">
             <section class="card">
                 <h2>"Parameter mapping"</h2>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use super::super::{edition_label, maintenance_options};
 use super::{Draft, FeatureDraft, PortRow, TagRow, Wizard};
 use crate::components::form::{SelectField, TextField};
+use crate::components::wizard::StepCard;
 use crate::model::gateway::{FeatureValue, EDITIONS, MAX_INGRESS_PORTS, MAX_TAGS};
 
 fn edition_options() -> Vec<(String, String)> {
@@ -18,42 +19,39 @@ pub(super) fn BasicsStep(wizard: Wizard) -> impl IntoView {
     let draft = wizard.draft;
     let error = move |field: &str| wizard.field_error(field.to_owned());
     view! {
-        <section class="card">
-            <h2>"Name, edition and description"</h2>
-            <div class="form">
-                <TextField
-                    label="Gateway name"
-                    id="instance_name"
-                    value=draft.name
-                    error=error("instance_name")
-                    hint="3 to 64 characters: letters, digits, hyphens and underscores, starting with a letter."
-                />
-                <SelectField
-                    label="Edition"
-                    id="spec_id"
-                    value=draft.spec_id
-                    options=edition_options()
-                    error=error("spec_id")
-                    hint="The edition sets how many APIs the gateway holds and the rate it is rated for."
-                />
-                <TextField
-                    label="Description"
-                    id="description"
-                    multiline=true
-                    value=draft.description
-                    error=error("description")
-                    hint="Optional, at most 255 characters, without < or >."
-                />
-                <SelectField
-                    label="Maintenance window"
-                    id="maintain_begin"
-                    value=draft.maintain_begin
-                    options=maintenance_options()
-                    error=error("maintain_begin")
-                    hint="Four hours in which Portico may restart the gateway for upgrades."
-                />
-            </div>
-        </section>
+        <StepCard title="Name, edition and description">
+            <TextField
+                label="Gateway name"
+                id="instance_name"
+                value=draft.name
+                error=error("instance_name")
+                hint="3 to 64 characters: letters, digits, hyphens and underscores, starting with a letter."
+            />
+            <SelectField
+                label="Edition"
+                id="spec_id"
+                value=draft.spec_id
+                options=edition_options()
+                error=error("spec_id")
+                hint="The edition sets how many APIs the gateway holds and the rate it is rated for."
+            />
+            <TextField
+                label="Description"
+                id="description"
+                multiline=true
+                value=draft.description
+                error=error("description")
+                hint="Optional, at most 255 characters, without < or >."
+            />
+            <SelectField
+                label="Maintenance window"
+                id="maintain_begin"
+                value=draft.maintain_begin
+                options=maintenance_options()
+                error=error("maintain_begin")
+                hint="Four hours in which Portico may restart the gateway for upgrades."
+            />
+        </StepCard>
     }
     .into_any()
 }
