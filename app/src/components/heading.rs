@@ -2,6 +2,9 @@
 //! the name of what it belongs to ("gw-prod · APIs").
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::error::AppError;
 
 /// The page's title (in the browser tab too) and a sentence on what the page is for.
 #[component]
@@ -39,5 +42,30 @@ pub fn ScopedHeading(
             </Transition>
             {title}
         </h1>
+    }
+}
+
+/// The page's title in the browser tab: what `name` makes of what `resource` loaded, and
+/// `fallback` until then (or when it failed). The resource is read inside a Transition, as
+/// hydration wants.
+#[component]
+pub fn LoadedTitle<T>(
+    resource: Resource<Result<T, AppError>>,
+    fallback: &'static str,
+    name: fn(T) -> String,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
+    view! {
+        <Transition fallback=move || view! { <Title text=fallback/> }>
+            {move || {
+                let text = resource
+                    .get()
+                    .and_then(Result::ok)
+                    .map_or_else(|| fallback.to_owned(), name);
+                view! { <Title text/> }
+            }}
+        </Transition>
     }
 }

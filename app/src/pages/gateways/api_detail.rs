@@ -3,7 +3,6 @@
 //! the draft differs; publishes the draft, takes it offline, and switches back to an
 //! earlier version from the history. Deleting asks first.
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use super::api_debug::DebugPanel;
@@ -14,6 +13,7 @@ use crate::components::copy::CopyButton;
 use crate::components::details::{or_none, property_table, row};
 use crate::components::dialog::{ConfirmDelete, ConfirmDialog, Removal};
 use crate::components::feedback::{failure, refresh_on_success, ErrorBanner, Loading};
+use crate::components::heading::LoadedTitle;
 use crate::components::route::path_param;
 use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
@@ -78,13 +78,8 @@ pub fn ApiDetailPage() -> impl IntoView {
         move || (gateway_id.get(), api_id.get(), refresh.get()),
         |(gateway, api, _)| get_api(gateway, api),
     );
-    let title = move || {
-        data.get()
-            .and_then(Result::ok)
-            .map_or_else(|| "API".to_owned(), |v| v.api.definition.name)
-    };
     view! {
-        <Title text=title/>
+        <LoadedTitle resource=data fallback="API" name=|v| v.api.definition.name/>
         <p class="small"><a href=move || format!("/gateways/{}/apis", gateway_id.get())>"← APIs"</a></p>
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|result| match result {

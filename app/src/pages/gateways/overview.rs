@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::components::form::FormActions;
+use crate::components::heading::LoadedTitle;
 use crate::components::route::path_param;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use serde_json::json;
 
@@ -61,14 +61,8 @@ pub fn GatewayOverviewPage() -> impl IntoView {
     refresh_on_success(actions.add_port, refresh);
     refresh_on_success(actions.delete_port, refresh);
     let overview = Resource::new(move || (id.get(), refresh.get()), |(id, _)| get_gateway(id));
-    let title = move || {
-        overview
-            .get()
-            .and_then(Result::ok)
-            .map_or_else(|| "Gateway".to_owned(), |o| o.detail.gateway.name)
-    };
     view! {
-        <Title text=title/>
+        <LoadedTitle resource=overview fallback="Gateway" name=|o| o.detail.gateway.name/>
         <p class="small"><a href="/gateways">"← Gateways"</a></p>
         <Transition fallback=|| view! { <Loading/> }>
             {move || overview.get().map(|result| match result {

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use crate::components::form::FormActions;
+use crate::components::heading::LoadedTitle;
 use crate::components::route::path_param;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use super::fields::{access_mode_label, AccessModeField};
@@ -50,14 +50,8 @@ pub fn UserDetailPage() -> impl IntoView {
         move || (user_id.get(), refresh.get()),
         |(user_id, _)| get_user(user_id),
     );
-    let title = move || {
-        detail
-            .get()
-            .and_then(Result::ok)
-            .map_or_else(|| "User".to_owned(), |detail| detail.user.name)
-    };
     view! {
-        <Title text=title/>
+        <LoadedTitle resource=detail fallback="User" name=|detail| detail.user.name/>
         <p class="small"><a href="/iam/users">"← Users"</a></p>
         <Transition fallback=|| view! { <Loading/> }>
             {move || detail.get().map(|result| match result {
