@@ -177,6 +177,8 @@ pub enum Kind {
     Certificate,
     Task,
     IngressPort,
+    /// A credential (APIG's app).
+    Credential,
     /// The account, which IAM calls the domain.
     Account,
     Project,
@@ -215,6 +217,7 @@ impl Kind {
             Kind::Gateway => "APIG.3030",
             Kind::Task => "APIG.3040",
             Kind::IngressPort => "APIG.3041",
+            Kind::Credential => "APIG.3004",
             Kind::Account
             | Kind::Project
             | Kind::User
@@ -230,6 +233,7 @@ impl Kind {
         match self {
             Kind::ApiGroup => "APIG.3201",
             Kind::Api => "APIG.3202",
+            Kind::Credential => "APIG.3203",
             Kind::Environment => "APIG.3205",
             Kind::Variable => "APIG.3206",
             Kind::Domain => "APIG.3210",

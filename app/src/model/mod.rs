@@ -4,6 +4,7 @@ pub mod api;
 pub mod api_group;
 pub mod audit;
 pub mod certificate;
+pub mod credential;
 pub mod gateway;
 pub mod iam;
 pub mod nav;

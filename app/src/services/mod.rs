@@ -60,7 +60,7 @@ impl From<sqlx::Error> for AppError {
 /// names, and the start of the message. (Renamed tables keep their constraints' names
 /// until the contract step of the rename: `custom_policies_…` guards
 /// `permission_policies`, `group_domains_…` guards `api_group_domains`.)
-pub const UNIQUE_NAMES: [(&str, Kind, &str, &str); 13] = [
+pub const UNIQUE_NAMES: [(&str, Kind, &str, &str); 15] = [
     (
         "users_account_id_name_key",
         Kind::User,
@@ -132,6 +132,18 @@ pub const UNIQUE_NAMES: [(&str, Kind, &str, &str); 13] = [
         Kind::Domain,
         "url_domain",
         "A binding of this domain",
+    ),
+    (
+        "credentials_name",
+        Kind::Credential,
+        "name",
+        "A credential with this name in this gateway",
+    ),
+    (
+        "credentials_app_key_key",
+        Kind::Credential,
+        "app_key",
+        "A credential with this key",
     ),
     (
         "gateway_ingress_ports_port_key",

@@ -65,6 +65,13 @@ async fn huaweicloudsdkapig_opens_and_publishes_apis() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn huaweicloudsdkapig_manages_credentials() {
+    let app = TestApp::spawn().await;
+    tokio::task::block_in_place(|| run_script(&app, "apig_credentials_sdk.py"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn huaweicloudsdkapig_binds_domains_and_certificates_and_runs_tasks() {
     let app = TestApp::spawn().await;
     let (cert, key) = crate::domains::certificate(&["*.shop.example.com"], -1, 90);

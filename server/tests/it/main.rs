@@ -13,6 +13,7 @@ mod console_gateways;
 mod console_iam;
 mod console_permissions;
 mod conventions;
+mod credentials;
 mod domains;
 mod gateway;
 mod gateways;

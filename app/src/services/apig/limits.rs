@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::model::api::{MAX_PARAMS, MAX_VERSIONS};
 use crate::model::api_group::{MAX_ENVIRONMENTS, MAX_GROUPS, MAX_VARIABLES};
 use crate::model::certificate::MAX_DOMAINS_PER_GROUP;
+use crate::model::credential::MAX_CREDENTIALS;
 use crate::model::gateway::{edition, MAX_GATEWAYS};
 use crate::services::apig::gateways;
 use crate::services::caller::Cx;
@@ -53,7 +54,8 @@ pub async fn gateway(cx: Cx<'_>, gateway_id: &str) -> Result<Limits, AppError> {
     let used = sqlx::query!(
         r#"SELECT (SELECT count(*) FROM apis WHERE gateway_id = $1) AS "apis!",
                   (SELECT count(*) FROM api_groups WHERE gateway_id = $1) AS "groups!",
-                  (SELECT count(*) FROM environments WHERE gateway_id = $1) AS "environments!""#,
+                  (SELECT count(*) FROM environments WHERE gateway_id = $1) AS "environments!",
+                  (SELECT count(*) FROM credentials WHERE gateway_id = $1) AS "credentials!""#,
         gateway_id
     )
     .fetch_one(cx.pool)
@@ -87,6 +89,12 @@ pub async fn gateway(cx: Cx<'_>, gateway_id: &str) -> Result<Limits, AppError> {
                 MAX_ENVIRONMENTS,
                 "Environments per gateway, RELEASE included",
                 Some(used.environments),
+            ),
+            limit(
+                "APP_NUM_LIMIT",
+                MAX_CREDENTIALS,
+                "Credentials per gateway",
+                Some(used.credentials),
             ),
             limit(
                 "VARIABLE_NUM_LIMIT",
@@ -128,6 +136,19 @@ pub async fn group_outline(cx: Cx<'_>, gateway_id: &str) -> Result<(i64, i64), A
     .fetch_one(cx.pool)
     .await?;
     Ok((row.on, row.all - row.on))
+}
+
+/// (credentials authorized for some API, the others): no credential is authorized for an
+/// API yet, since authorizations arrive with a later version.
+pub async fn app_outline(cx: Cx<'_>, gateway_id: &str) -> Result<(i64, i64), AppError> {
+    gateways::get(cx, gateway_id).await?;
+    let all = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "all!" FROM credentials WHERE gateway_id = $1"#,
+        gateway_id
+    )
+    .fetch_one(cx.pool)
+    .await?;
+    Ok((0, all))
 }
 
 /// (all APIs, APIs published in RELEASE, the others).

@@ -6,6 +6,7 @@
 pub mod api_groups;
 pub mod apis;
 pub mod certificates;
+pub mod credentials;
 pub mod debug;
 pub mod domains;
 pub mod environments;

@@ -73,8 +73,11 @@ pub async fn api_outline(
     ))
 }
 
-/// Credentials (apps) arrive with a later version; until then a gateway has none.
+/// Credentials authorized for some API, and the others.
 pub async fn app_outline(gateway: InGateway) -> Reply {
-    gateway.allow(act::apps::list).await?;
-    Ok(Json(json!({ "authed_nums": 0, "unauthed_nums": 0 })))
+    let (caller, instance_id) = gateway.allow(act::apps::list).await?;
+    let (authed, unauthed) = limits::app_outline(caller.cx(), &instance_id).await?;
+    Ok(Json(
+        json!({ "authed_nums": authed, "unauthed_nums": unauthed }),
+    ))
 }

@@ -4,6 +4,7 @@
 mod api_groups;
 mod apis;
 mod certificates;
+mod credentials;
 mod debug;
 mod domains;
 mod instances;
@@ -145,6 +146,20 @@ pub fn routes() -> Router<MgmtState> {
         .route(
             &instance("/custom-ingress-ports/{ingress_port_id}/domains"),
             get(domains::port_domains),
+        )
+        .route(
+            &instance("/apps"),
+            post(credentials::create).get(credentials::list),
+        )
+        .route(
+            &instance("/apps/{app_id}"),
+            get(credentials::show)
+                .put(credentials::update)
+                .delete(credentials::delete),
+        )
+        .route(
+            &instance("/apps/secret/{app_id}"),
+            put(credentials::reset_secret),
         )
         .route(
             &instance("/envs"),

@@ -1,0 +1,116 @@
+//! Credentials (APIG's apps): what a caller signs its calls with, one gateway's each — a
+//! key, unique across Portico and fixed for the credential's life, and a secret that can
+//! be reset. The rules their fields follow (APIG's limits).
+use serde::{Deserialize, Serialize};
+
+use super::Naming;
+use crate::error::AppError;
+
+/// Credentials per gateway (APIG's default quota).
+pub const MAX_CREDENTIALS: i64 = 50;
+
+/// Longest description.
+pub const MAX_REMARK: usize = 255;
+
+/// A credential, with its secret: shown only to callers allowed to read credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credential {
+    pub id: String,
+    pub name: String,
+    pub remark: String,
+    pub app_key: String,
+    pub app_secret: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A credential to create: its key and secret are generated unless given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCredential {
+    pub name: String,
+    pub remark: String,
+    pub app_key: Option<String>,
+    pub app_secret: Option<String>,
+}
+
+const NAME: Naming = Naming {
+    noun: "a credential name",
+    lengths: 3..=64,
+    first: char::is_alphabetic,
+    first_is: "a letter",
+    holds: |c| c.is_alphanumeric() || c == '_',
+    holds_are: "letters, digits and underscores.",
+};
+
+const KEY: Naming = Naming {
+    noun: "a key",
+    lengths: 8..=200,
+    first: |c| c.is_ascii_alphanumeric(),
+    first_is: "a letter or a digit",
+    holds: |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'),
+    holds_are: "letters, digits, _ and -.",
+};
+
+const SECRET: Naming = Naming {
+    noun: "a secret",
+    lengths: 8..=128,
+    first: |c| c.is_ascii_alphanumeric(),
+    first_is: "a letter or a digit",
+    holds: |c| c.is_ascii_alphanumeric() || "_-!@#$%".contains(c),
+    holds_are: "letters, digits and _ - ! @ # $ %.",
+};
+
+/// Credential names: 3–64 letters (Chinese included), digits and underscores, starting
+/// with a letter.
+pub fn validate_name(field: &str, name: &str) -> Result<(), AppError> {
+    NAME.check(field, name)
+}
+
+/// A key a caller chooses: 8–200 letters, digits, `_` and `-`, starting with a letter or a
+/// digit.
+pub fn validate_key(field: &str, key: &str) -> Result<(), AppError> {
+    KEY.check(field, key)
+}
+
+/// A secret a caller chooses: 8–128 letters, digits and `_ - ! @ # $ %`, starting with a
+/// letter or a digit.
+pub fn validate_secret(field: &str, secret: &str) -> Result<(), AppError> {
+    SECRET.check(field, secret)
+}
+
+impl NewCredential {
+    pub fn validate(&self) -> Result<(), AppError> {
+        validate_name("name", &self.name)?;
+        super::api_group::validate_remark("remark", &self.remark, MAX_REMARK)?;
+        if let Some(key) = &self.app_key {
+            validate_key("app_key", key)?;
+        }
+        if let Some(secret) = &self.app_secret {
+            validate_secret("app_secret", secret)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_keys_and_secrets_follow_apig() {
+        assert!(validate_name("name", "mobile_app").is_ok());
+        assert!(validate_name("name", "手机应用").is_ok());
+        for bad in ["ab", "1app", "my-app", &"a".repeat(65)] {
+            assert!(validate_name("name", bad).is_err(), "{bad}");
+        }
+        assert!(validate_key("app_key", "key-1234_x").is_ok());
+        assert!(validate_key("app_key", "-key12345").is_err());
+        assert!(validate_key("app_key", "short").is_err());
+        assert!(validate_secret("app_secret", "s3cret!@#$%").is_ok());
+        assert!(validate_secret("app_secret", "secret with space").is_err());
+        let says = validate_secret("app_secret", "secret^^^")
+            .unwrap_err()
+            .to_string();
+        assert!(says.contains("'^' is not allowed in a secret"), "{says}");
+    }
+}

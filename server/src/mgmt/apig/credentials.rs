@@ -1,0 +1,184 @@
+//! Credentials (`apps`) of a gateway: create, list, show, change and delete, and reset a
+//! secret. Their secrets are shown to callers allowed to read credentials, as APIG does.
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use app::model::credential::{Credential, NewCredential};
+use app::model::permission::actions::apig as act;
+use app::services::apig::credentials::{self, CredentialFilter};
+
+use super::{apig_time_of, precise};
+use crate::mgmt::{page, ApiError, Body, Created, Done, InGateway, Item, MgmtState, Query, Reply};
+
+fn app(credential: &Credential) -> Value {
+    json!({
+        "id": credential.id,
+        "name": credential.name,
+        "remark": credential.remark,
+        "creator": "USER",
+        "app_key": credential.app_key,
+        "app_secret": credential.app_secret,
+        "register_time": apig_time_of(&credential.created_at),
+        "update_time": apig_time_of(&credential.updated_at),
+        "status": 1,
+        "app_type": "apig",
+    })
+}
+
+/// A list item also says for how many APIs the credential is authorized.
+fn with_bind_num(mut item: Value) -> Value {
+    item["bind_num"] = json!(0);
+    item
+}
+
+#[derive(Deserialize)]
+pub struct AppBody {
+    name: String,
+    #[serde(default)]
+    remark: Option<String>,
+    #[serde(default)]
+    app_key: Option<String>,
+    #[serde(default)]
+    app_secret: Option<String>,
+}
+
+pub async fn create(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Body(body): Body<AppBody>,
+) -> Created {
+    let (caller, instance_id) = gateway.allow(act::apps::create).await?;
+    let new = NewCredential {
+        name: body.name,
+        remark: body.remark.unwrap_or_default(),
+        app_key: body.app_key.filter(|k| !k.is_empty()),
+        app_secret: body.app_secret.filter(|s| !s.is_empty()),
+    };
+    let created = credentials::create(caller.cx(), &state.master_key, &instance_id, &new).await?;
+    Ok((StatusCode::CREATED, Json(app(&created))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppQuery {
+    offset: Option<i64>,
+    limit: Option<i64>,
+    id: Option<String>,
+    name: Option<String>,
+    /// Every credential Portico keeps is valid (1).
+    status: Option<i32>,
+    app_key: Option<String>,
+    /// Every credential is a user's (`USER`).
+    creator: Option<String>,
+    precise_search: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Query(query): Query<AppQuery>,
+) -> Reply {
+    let page = page(query.offset, query.limit)?;
+    let (caller, instance_id) = gateway.allow(act::apps::list).await?;
+    let none_match = query.status.is_some_and(|s| s != 1)
+        || query.creator.as_deref().is_some_and(|c| c != "USER");
+    let filter = CredentialFilter {
+        id: query.id.as_deref(),
+        name: query.name.as_deref(),
+        app_key: query.app_key.as_deref(),
+        exact: precise(query.precise_search.as_deref(), &["name"])?.contains(&"name"),
+    };
+    let (total, found) =
+        credentials::list(caller.cx(), &state.master_key, &instance_id, &filter, page).await?;
+    let (total, apps): (i64, Vec<Value>) = match none_match {
+        true => (0, vec![]),
+        // No credential is authorized for an API yet: each is bound to none.
+        false => (total, found.iter().map(|c| with_bind_num(app(c))).collect()),
+    };
+    Ok(Json(
+        json!({ "size": apps.len(), "total": total, "apps": apps }),
+    ))
+}
+
+pub async fn show(State(state): State<MgmtState>, gateway: InGateway, Item(id): Item) -> Reply {
+    let (caller, instance_id) = gateway.allow(act::apps::get).await?;
+    let found = credentials::get(caller.cx(), &state.master_key, &instance_id, &id).await?;
+    Ok(Json(app(&found)))
+}
+
+pub async fn update(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Item(id): Item,
+    Body(body): Body<AppBody>,
+) -> Reply {
+    let (caller, instance_id) = gateway.allow(act::apps::update).await?;
+    let (master, cx) = (&state.master_key, caller.cx());
+    let current = credentials::get(cx, master, &instance_id, &id).await?;
+    let key = body.app_key.filter(|k| !k.is_empty());
+    if key.is_some_and(|key| key != current.app_key) {
+        return Err(ApiError::from(app::error::AppError::invalid(
+            "app_key",
+            "A credential keeps its key: create another credential for a new one.",
+        )));
+    }
+    let remark = body.remark.as_deref();
+    let updated = credentials::update(cx, master, &instance_id, &id, &body.name, remark).await?;
+    let secret = body
+        .app_secret
+        .filter(|s| !s.is_empty() && *s != updated.app_secret);
+    let updated = match secret {
+        Some(secret) => {
+            credentials::reset_secret(cx, master, &instance_id, &id, Some(&secret)).await?
+        }
+        None => updated,
+    };
+    Ok(Json(app(&updated)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SecretBody {
+    #[serde(default)]
+    app_secret: Option<String>,
+}
+
+/// `PUT …/apps/secret/{app_id}`: a new secret, the body's or, without one, generated.
+pub async fn reset_secret(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Item(id): Item,
+    body: Bytes,
+) -> Reply {
+    let (caller, instance_id) = gateway.allow(act::apps::update).await?;
+    let body: SecretBody = match body.is_empty() {
+        true => SecretBody::default(),
+        false => serde_json::from_slice(&body).map_err(|error| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "APIG.2011",
+                format!("Invalid request body: {error}"),
+            )
+        })?,
+    };
+    let secret = body.app_secret.filter(|s| !s.is_empty());
+    let reset = credentials::reset_secret(
+        caller.cx(),
+        &state.master_key,
+        &instance_id,
+        &id,
+        secret.as_deref(),
+    )
+    .await?;
+    Ok(Json(app(&reset)))
+}
+
+pub async fn delete(State(state): State<MgmtState>, gateway: InGateway, Item(id): Item) -> Done {
+    let (caller, instance_id) = gateway.allow(act::apps::delete).await?;
+    credentials::delete(caller.cx(), &state.master_key, &instance_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
