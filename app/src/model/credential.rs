@@ -51,13 +51,13 @@ const KEY: Naming = Naming {
     holds_are: "letters, digits, _ and -.",
 };
 
+/// Secrets start as keys do.
 const SECRET: Naming = Naming {
     noun: "a secret",
     lengths: 8..=128,
-    first: |c| c.is_ascii_alphanumeric(),
-    first_is: "a letter or a digit",
     holds: |c| c.is_ascii_alphanumeric() || "_-!@#$%".contains(c),
     holds_are: "letters, digits and _ - ! @ # $ %.",
+    ..KEY
 };
 
 /// Credential names: 3–64 letters (Chinese included), digits and underscores, starting

@@ -79,6 +79,21 @@ impl Holding {
         self.name_free(conn, owner_id, name, "").await
     }
 
+    /// The change that adds one named `name` to the gateway `gateway_id` named
+    /// `gateway_name`, under the gateway's lock, once the limit and the name admit it.
+    pub async fn admitted_in_gateway<'a>(
+        &self,
+        cx: Cx<'a>,
+        (gateway_id, gateway_name): (&str, &str),
+        name: &str,
+    ) -> Result<Change<'a>, AppError> {
+        let mut change = Change::served(cx).await?;
+        change.lock(Table::Gateways, gateway_id).await?;
+        self.admit(&mut change, gateway_id, gateway_name, name)
+            .await?;
+        Ok(change)
+    }
+
     /// Creates one named `name` with `remark` in the gateway `gateway_id` named
     /// `gateway_name` (API groups and environments: `id, gateway_id, name, remark`),
     /// admitted under the gateway's lock and recorded as `action`; returns its id.
@@ -89,10 +104,8 @@ impl Holding {
         (name, remark): (&str, &str),
         action: Action,
     ) -> Result<String, AppError> {
-        let mut change = Change::served(cx).await?;
-        change.lock(Table::Gateways, gateway_id).await?;
-        self.admit(&mut change, gateway_id, gateway_name, name)
-            .await?;
+        let gateway = (gateway_id, gateway_name);
+        let mut change = self.admitted_in_gateway(cx, gateway, name).await?;
         let id = ids::new_id();
         let insert = format!(
             "INSERT INTO {} (id, gateway_id, name, remark) VALUES ($1, $2, $3, $4)",

@@ -80,10 +80,8 @@ pub async fn create(
 ) -> Result<Credential, AppError> {
     let gateway = gateways::get(cx, gateway_id).await?;
     new.validate()?;
-    let mut change = Change::served(cx).await?;
-    change.lock(Table::Gateways, gateway_id).await?;
-    CREDENTIALS
-        .admit(&mut change, gateway_id, &gateway.name, &new.name)
+    let mut change = CREDENTIALS
+        .admitted_in_gateway(cx, (gateway_id, &gateway.name), &new.name)
         .await?;
     let id = ids::new_id();
     let key = new.app_key.clone().unwrap_or_else(generated);
