@@ -18,15 +18,14 @@ pub struct Holding {
     pub kind: Kind,
     /// The field a name clash is reported on.
     pub field: &'static str,
-    /// The refusal of a name that is taken ("An API group named x already exists in this
-    /// gateway.").
-    pub taken: fn(&str) -> String,
-    /// The most one owner holds, and the refusal of one more.
-    pub limit: Option<Limit>,
+    /// The refusal of a name that is taken, `{name}` standing for it ("An API group named
+    /// {name} already exists in this gateway.").
+    pub taken: &'static str,
+    /// The most one owner holds, and the refusal of one more, `{owner}` standing for the
+    /// owner's name and `{max}` for the most ("Gateway {owner} already has {max} API
+    /// groups, the most it can hold.").
+    pub limit: Option<(i64, &'static str)>,
 }
-
-/// The most one owner holds, and the refusal of one more (given the owner's name).
-pub type Limit = (i64, fn(&str) -> String);
 
 impl Holding {
     /// Refuses `name` when another of the owner's things (not `except`) has it.
@@ -49,7 +48,8 @@ impl Holding {
             .fetch_one(&mut *conn)
             .await?;
         if taken {
-            return Err(AppError::taken(self.kind, self.field, (self.taken)(name)));
+            let message = self.taken.replace("{name}", name);
+            return Err(AppError::taken(self.kind, self.field, message));
         }
         Ok(())
     }
@@ -73,7 +73,10 @@ impl Holding {
                 .fetch_one(&mut *conn)
                 .await?;
             if held >= max {
-                return Err(AppError::conflict(None, full(owner_name)));
+                let message = full
+                    .replace("{owner}", owner_name)
+                    .replace("{max}", &max.to_string());
+                return Err(AppError::conflict(None, message));
             }
         }
         self.name_free(conn, owner_id, name, "").await

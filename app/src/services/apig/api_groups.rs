@@ -73,10 +73,11 @@ const GROUPS: Holding = Holding {
     owner: "gateway_id",
     kind: Kind::ApiGroup,
     field: "name",
-    taken: |name| format!("An API group named {name} already exists in this gateway."),
-    limit: Some((MAX_GROUPS, |gateway| {
-        format!("Gateway {gateway} already has {MAX_GROUPS} API groups, the most it can hold.")
-    })),
+    taken: "An API group named {name} already exists in this gateway.",
+    limit: Some((
+        MAX_GROUPS,
+        "Gateway {owner} already has {max} API groups, the most it can hold.",
+    )),
 };
 
 pub async fn create(

@@ -117,7 +117,7 @@ const CERTIFICATES: Holding = Holding {
     owner: "project_id",
     kind: Kind::Certificate,
     field: "name",
-    taken: |name| format!("A certificate named {name} already exists."),
+    taken: "A certificate named {name} already exists.",
     limit: None,
 };
 

@@ -24,12 +24,11 @@ const CREDENTIALS: Holding = Holding {
     owner: "gateway_id",
     kind: Kind::Credential,
     field: "name",
-    taken: |name| format!("A credential named {name} already exists in this gateway."),
-    limit: Some((MAX_CREDENTIALS, |gateway| {
-        format!(
-            "Gateway {gateway} already has {MAX_CREDENTIALS} credentials, the most it can hold."
-        )
-    })),
+    taken: "A credential named {name} already exists in this gateway.",
+    limit: Some((
+        MAX_CREDENTIALS,
+        "Gateway {owner} already has {max} credentials, the most it can hold.",
+    )),
 };
 
 /// Filters of the credential list; `exact` matches `name` whole instead of in part.

@@ -99,12 +99,11 @@ const ENVIRONMENTS: Holding = Holding {
     owner: "gateway_id",
     kind: Kind::Environment,
     field: "name",
-    taken: |name| format!("An environment named {name} already exists in this gateway."),
-    limit: Some((MAX_ENVIRONMENTS, |gateway| {
-        format!(
-            "Gateway {gateway} already has {MAX_ENVIRONMENTS} environments, the most it can hold."
-        )
-    })),
+    taken: "An environment named {name} already exists in this gateway.",
+    limit: Some((
+        MAX_ENVIRONMENTS,
+        "Gateway {owner} already has {max} environments, the most it can hold.",
+    )),
 };
 
 pub async fn create(

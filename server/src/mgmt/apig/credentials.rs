@@ -38,11 +38,8 @@ fn with_bind_num(mut item: Value) -> Value {
 #[derive(Deserialize)]
 pub struct AppBody {
     name: String,
-    #[serde(default)]
     remark: Option<String>,
-    #[serde(default)]
     app_key: Option<String>,
-    #[serde(default)]
     app_secret: Option<String>,
 }
 
@@ -143,7 +140,6 @@ pub async fn update(
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SecretBody {
-    #[serde(default)]
     app_secret: Option<String>,
 }
 

@@ -97,10 +97,11 @@ const GATEWAYS: Holding = Holding {
     owner: "project_id",
     kind: Kind::Gateway,
     field: "instance_name",
-    taken: |name| format!("A gateway named {name} already exists in this project."),
-    limit: Some((MAX_GATEWAYS, |_| {
-        format!("This project already has {MAX_GATEWAYS} gateways, the most it can hold. Delete one first.")
-    })),
+    taken: "A gateway named {name} already exists in this project.",
+    limit: Some((
+        MAX_GATEWAYS,
+        "This project already has {max} gateways, the most it can hold. Delete one first.",
+    )),
 };
 
 async fn ports_free(tx: &mut PgConnection, ports: &[NewIngressPort]) -> Result<(), AppError> {
