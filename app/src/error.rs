@@ -179,6 +179,10 @@ pub enum Kind {
     IngressPort,
     /// A credential (APIG's app).
     Credential,
+    /// An AppCode of a credential.
+    AppCode,
+    /// A credential's authorization for an API in an environment.
+    Authorization,
     /// The account, which IAM calls the domain.
     Account,
     Project,
@@ -218,6 +222,8 @@ impl Kind {
             Kind::Task => "APIG.3040",
             Kind::IngressPort => "APIG.3041",
             Kind::Credential => "APIG.3004",
+            Kind::AppCode => "APIG.3082",
+            Kind::Authorization => "APIG.3010",
             Kind::Account
             | Kind::Project
             | Kind::User
@@ -241,7 +247,8 @@ impl Kind {
             Kind::Gateway => "APIG.3216",
             Kind::Route => "APIG.3301",
             Kind::IngressPort => "APIG.3302",
-            Kind::Publication | Kind::Task => "APIG.3300",
+            Kind::AppCode => "APIG.3303",
+            Kind::Publication | Kind::Task | Kind::Authorization => "APIG.3300",
             Kind::Account
             | Kind::Project
             | Kind::User

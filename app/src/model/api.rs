@@ -75,6 +75,8 @@ pub struct ApiDefinition {
     #[serde(default = "none")]
     pub auth_type: String,
     #[serde(default)]
+    pub auth_opt: AuthOpt,
+    #[serde(default)]
     pub cors: bool,
     pub backend_type: String,
     #[serde(default)]
@@ -95,6 +97,26 @@ pub struct ApiDefinition {
     pub backend_api: Option<BackendApi>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock_info: Option<MockInfo>,
+}
+
+/// Options of an API's authentication: whether APP-authenticated callers may send an
+/// AppCode instead of a signature (`HEADER`) or not (`DISABLE`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthOpt {
+    #[serde(default = "disable")]
+    pub app_code_auth_type: String,
+}
+
+impl Default for AuthOpt {
+    fn default() -> Self {
+        AuthOpt {
+            app_code_auth_type: disable(),
+        }
+    }
+}
+
+fn disable() -> String {
+    "DISABLE".to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

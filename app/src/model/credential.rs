@@ -12,6 +12,13 @@ pub const MAX_CREDENTIALS: i64 = 50;
 /// Longest description.
 pub const MAX_REMARK: usize = 255;
 
+/// AppCodes per credential (APIG's limit).
+pub const MAX_APP_CODES: i64 = 5;
+
+/// A credential's status: valid, or frozen (its calls refused with APIG.0502).
+pub const VALID: i16 = 1;
+pub const FROZEN: i16 = 2;
+
 /// A credential, with its secret: shown only to callers allowed to read credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credential {
@@ -20,8 +27,42 @@ pub struct Credential {
     pub remark: String,
     pub app_key: String,
     pub app_secret: String,
+    /// [`VALID`] or [`FROZEN`].
+    pub status: i16,
+    /// How many APIs it is authorized for, in any environment.
+    pub authorized_apis: i64,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// An AppCode of a credential: what a caller sends in `X-Apig-AppCode` instead of a
+/// signature, over HTTPS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppCode {
+    pub id: String,
+    pub credential_id: String,
+    pub app_code: String,
+    pub created_at: String,
+}
+
+/// A credential's authorization to call an API in an environment, with the names the
+/// lists show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authorization {
+    pub id: String,
+    pub credential_id: String,
+    pub credential_name: String,
+    pub credential_remark: String,
+    pub api_id: String,
+    pub api_name: String,
+    pub api_remark: String,
+    /// The API's visibility: 1 public, 2 private.
+    pub api_type: i32,
+    pub group_id: String,
+    pub group_name: String,
+    pub env_id: String,
+    pub env_name: String,
+    pub created_at: String,
 }
 
 /// A credential to create: its key and secret are generated unless given.
@@ -59,6 +100,22 @@ const SECRET: Naming = Naming {
     holds_are: "letters, digits and _ - ! @ # $ %.",
     ..KEY
 };
+
+/// AppCodes: 64–180 characters, starting with a letter, a digit, `+` or `/`.
+const APP_CODE: Naming = Naming {
+    noun: "an AppCode",
+    lengths: 64..=180,
+    first: |c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'),
+    first_is: "a letter, a digit, + or /",
+    holds: |c| c.is_ascii_alphanumeric() || "+_!@#$%-/=".contains(c),
+    holds_are: "letters, digits and + _ ! @ # $ % - / =.",
+};
+
+/// An AppCode a caller chooses: 64–180 letters, digits and `+ _ ! @ # $ % - / =`, starting
+/// with a letter, a digit, `+` or `/`.
+pub fn validate_app_code(field: &str, code: &str) -> Result<(), AppError> {
+    APP_CODE.check(field, code)
+}
 
 /// Credential names: 3–64 letters (Chinese included), digits and underscores, starting
 /// with a letter.
@@ -112,5 +169,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(says.contains("'^' is not allowed in a secret"), "{says}");
+        let code = format!("+{}/=", "Ab3".repeat(21));
+        assert!(validate_app_code("app_code", &code).is_ok());
+        assert!(validate_app_code("app_code", &"a".repeat(63)).is_err());
+        assert!(validate_app_code("app_code", &"a".repeat(181)).is_err());
+        assert!(validate_app_code("app_code", &format!("={code}")).is_err());
+        assert!(validate_app_code("app_code", &format!("{code} ")).is_err());
     }
 }

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::model::api::{ApiDefinition, BackendApi, BackendParam, MockHeader, MockInfo, ReqParam};
+use crate::model::api::{
+    ApiDefinition, AuthOpt, BackendApi, BackendParam, MockHeader, MockInfo, ReqParam,
+};
 
 /// What a document would import: the group it describes and each operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +148,9 @@ fn operation(api: &ApiDefinition) -> Value {
     };
     if let Some(auth) = auth {
         op["x-apigateway-auth-type"] = json!(auth);
+    }
+    if api.auth_opt.app_code_auth_type == "HEADER" {
+        op["x-apigateway-auth-opt"] = json!({ "appcode-auth-type": "header" });
     }
     op
 }
@@ -371,6 +376,17 @@ fn definition(
                 .filter(|m| !m.is_empty())
                 .unwrap_or_else(|| "NORMAL".to_owned()),
             auth_type: auth_type.to_owned(),
+            auth_opt: AuthOpt {
+                app_code_auth_type: match op
+                    .pointer("/x-apigateway-auth-opt/appcode-auth-type")
+                    .map(text)
+                    .as_deref()
+                {
+                    Some("header") => "HEADER",
+                    _ => "DISABLE",
+                }
+                .to_owned(),
+            },
             cors: op
                 .get("x-apigateway-cors")
                 .and_then(Value::as_bool)

@@ -53,6 +53,32 @@ pub struct RuntimeConfig {
     pub gateways: HashMap<String, GatewaySettings>,
     /// The certificate each bound domain serves over HTTPS, key decrypted.
     pub certificates: Vec<RuntimeCertificate>,
+    /// Every gateway's credentials, secrets and AppCodes decrypted.
+    pub credentials: Vec<RuntimeCredential>,
+    /// Which credential may call which API in which environment: (credential id, API id,
+    /// environment id).
+    pub authorizations: Vec<(String, String, String)>,
+}
+
+/// A credential as the gateway authenticates calls with it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RuntimeCredential {
+    pub id: String,
+    pub gateway_id: String,
+    pub name: String,
+    pub app_key: String,
+    pub app_secret: String,
+    pub frozen: bool,
+    pub app_codes: Vec<String>,
+}
+
+impl std::fmt::Debug for RuntimeCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuntimeCredential")
+            .field("id", &self.id)
+            .field("app_key", &self.app_key)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A bound domain's certificate chain and private key, as PEM.
@@ -96,4 +122,11 @@ pub struct RuntimeApi {
 pub struct GatewaySettings {
     /// Largest request body, in bytes (`request_body_size`).
     pub request_body_size: u64,
+    /// AppCodes are accepted over plain HTTP too (`app_code_http`), not only HTTPS.
+    pub app_code_http: bool,
+    /// A credential's key and secret in `X-HW-ID` and `X-HW-AppKey` authenticate a call
+    /// (`app_secret`).
+    pub app_secret: bool,
+    /// `Authorization: Basic base64(key:secret)` authenticates a call (`app_basic`).
+    pub app_basic: bool,
 }

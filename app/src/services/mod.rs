@@ -60,7 +60,7 @@ impl From<sqlx::Error> for AppError {
 /// names, and the start of the message. (Renamed tables keep their constraints' names
 /// until the contract step of the rename: `custom_policies_…` guards
 /// `permission_policies`, `group_domains_…` guards `api_group_domains`.)
-pub const UNIQUE_NAMES: [(&str, Kind, &str, &str); 15] = [
+pub const UNIQUE_NAMES: [(&str, Kind, &str, &str); 16] = [
     (
         "users_account_id_name_key",
         Kind::User,
@@ -144,6 +144,12 @@ pub const UNIQUE_NAMES: [(&str, Kind, &str, &str); 15] = [
         Kind::Credential,
         "app_key",
         "A credential with this key",
+    ),
+    (
+        "app_codes_code_digest_key",
+        Kind::AppCode,
+        "app_code",
+        "This AppCode",
     ),
     (
         "gateway_ingress_ports_port_key",

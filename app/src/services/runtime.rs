@@ -13,10 +13,11 @@ use time::OffsetDateTime;
 
 use crate::error::AppError;
 use crate::model::api::ApiDefinition;
+use crate::model::credential::FROZEN;
 use crate::model::gateway::{feature_number, feature_spec, FeatureValue};
 use crate::model::runtime::{
-    GatewaySettings, RuntimeApi, RuntimeCertificate, RuntimeConfig, RuntimeFailure, RuntimeGroup,
-    RuntimeStatus,
+    GatewaySettings, RuntimeApi, RuntimeCertificate, RuntimeConfig, RuntimeCredential,
+    RuntimeFailure, RuntimeGroup, RuntimeStatus,
 };
 use crate::services::secrets::MasterKey;
 
@@ -176,6 +177,9 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
             id,
             GatewaySettings {
                 request_body_size: default_body,
+                app_code_http: false,
+                app_secret: false,
+                app_basic: false,
             },
         );
     }
@@ -188,6 +192,21 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
         let bytes = feature_number(body_spec, &row.config).and_then(|n| u64::try_from(n).ok());
         if let (Some(settings), Some(bytes)) = (gateways.get_mut(&row.gateway_id), bytes) {
             settings.request_body_size = bytes;
+        }
+    }
+    for row in sqlx::query!(
+        "SELECT gateway_id, name FROM gateway_features
+          WHERE name IN ('app_code_http', 'app_secret', 'app_basic') AND enabled"
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        if let Some(settings) = gateways.get_mut(&row.gateway_id) {
+            match row.name.as_str() {
+                "app_code_http" => settings.app_code_http = true,
+                "app_secret" => settings.app_secret = true,
+                _ => settings.app_basic = true,
+            }
         }
     }
     let mut certificates = Vec::new();
@@ -210,6 +229,13 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
                 .map_err(|_| AppError::Internal("a certificate key is not text".into()))?,
         });
     }
+    let credentials = credentials(&mut tx, master).await?;
+    let authorizations = sqlx::query!("SELECT credential_id, api_id, env_id FROM app_auths")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.credential_id, r.api_id, r.env_id))
+        .collect();
     tx.commit().await?;
     Ok(RuntimeConfig {
         revision,
@@ -220,7 +246,52 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, Ap
         variables,
         gateways,
         certificates,
+        credentials,
+        authorizations,
     })
+}
+
+/// Every credential with its secret and AppCodes opened with `master`.
+async fn credentials(
+    tx: &mut sqlx::PgConnection,
+    master: &MasterKey,
+) -> Result<Vec<RuntimeCredential>, AppError> {
+    let unreadable = |what: &str, id: &str, error: AppError| {
+        AppError::Internal(format!(
+            "the {what} of credential {id} cannot be decrypted ({error}); is PORTICO_MASTER_KEY the key it was stored with?"
+        ))
+    };
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    let mut codes: HashMap<String, Vec<String>> = HashMap::new();
+    for row in sqlx::query!("SELECT credential_id, code_sealed FROM app_codes ORDER BY created_at")
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        let code = master
+            .open(&row.code_sealed)
+            .map_err(|e| unreadable("AppCode", &row.credential_id, e))?;
+        codes.entry(row.credential_id).or_default().push(text(code));
+    }
+    let mut credentials = Vec::new();
+    for row in
+        sqlx::query!("SELECT id, gateway_id, name, app_key, secret_sealed, status FROM credentials")
+            .fetch_all(&mut *tx)
+            .await?
+    {
+        let secret = master
+            .open(&row.secret_sealed)
+            .map_err(|e| unreadable("secret", &row.id, e))?;
+        credentials.push(RuntimeCredential {
+            app_codes: codes.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            gateway_id: row.gateway_id,
+            name: row.name,
+            app_key: row.app_key,
+            app_secret: text(secret),
+            frozen: row.status == FROZEN,
+        });
+    }
+    Ok(credentials)
 }
 
 /// The configuration a draft is debugged with (APIG's DEVELOPER mode): what `load` reads,

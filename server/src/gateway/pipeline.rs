@@ -1,8 +1,9 @@
 //! One request through the gateway, phase by phase, each in its own module:
 //! 1. `route`: size limits, Host → group, `X-Stage` → environment, method and path → API,
 //!    CORS preflights, the scheme;
-//! 2. `authenticate`: who is calling (every API is open today);
-//! 3. `policies`: what the gateway lets a call carry (the body size limit);
+//! 2. `policies`: what the gateway lets a call carry (the body size limit);
+//! 3. `authenticate`: who is calling (anyone, or an authorized credential), reading the
+//!    body only where a signature covers it;
 //! 4. `transform`: request parameters checked, the backend request mapped;
 //! 5. `backend`: the mock's answer, or the HTTP backend called;
 //! 6. `respond`: CORS and debug headers, `X-Request-Id`, errors rendered as APIG does.
@@ -20,7 +21,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::response::Response;
 use http_body::Body as _;
 
-use super::authenticate::{authenticate, Identity};
+use super::authenticate::{authenticate, Identity, Presented};
 use super::backend::{self, Http};
 use super::capped::drain;
 use super::loader::Live;
@@ -223,8 +224,14 @@ async fn serve(
         Routed::Preflight(response) => return Ok((response, None)),
         Routed::Api(target) => target,
     };
-    let identity = authenticate(&api)?;
     let count = policies::body_limit(group, &seen, body)?;
+    let presented = Presented {
+        group,
+        parts: &parts,
+        tls: state.tls,
+        body,
+    };
+    let identity = authenticate(&api, presented).await?;
     let incoming = Incoming::new(captured, parts.uri.query(), parts.headers)?;
     incoming.check(&api)?;
     let traced = seen

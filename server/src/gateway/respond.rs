@@ -137,6 +137,16 @@ pub enum GatewayError {
     BackendTimeout,
     /// The backend could not be reached (`BACKEND_UNAVAILABLE`).
     BackendUnavailable,
+    /// An APP-authenticated API called without a signature, AppCode or key
+    /// (`AUTH_HEADER_MISSING`).
+    AuthHeaderMissing,
+    /// The credential presented does not prove itself (`AUTH_FAILURE`): the reason after
+    /// "Incorrect app authentication information: ".
+    AppAuthFailure(String),
+    /// The credential is not authorized for the API in this environment (`UNAUTHORIZED`).
+    Unauthorized,
+    /// The credential is frozen.
+    AppFrozen,
 }
 
 impl GatewayError {
@@ -154,6 +164,10 @@ impl GatewayError {
             GatewayError::BackendConfig(_) => ResponseType::Default5xx,
             GatewayError::BackendTimeout => ResponseType::BackendTimeout,
             GatewayError::BackendUnavailable => ResponseType::BackendUnavailable,
+            GatewayError::AuthHeaderMissing => ResponseType::AuthHeaderMissing,
+            GatewayError::AppAuthFailure(_) => ResponseType::AuthFailure,
+            GatewayError::Unauthorized => ResponseType::Unauthorized,
+            GatewayError::AppFrozen => ResponseType::Default4xx,
         }
     }
 
@@ -168,6 +182,7 @@ impl GatewayError {
                     StatusCode::from_u16(494).unwrap_or(StatusCode::BAD_REQUEST)
                 }
                 GatewayError::BackendConfig(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                GatewayError::AppFrozen => StatusCode::METHOD_NOT_ALLOWED,
                 // The other 400s: a wrong scheme, ambiguous framing, a path above the root.
                 _ => StatusCode::BAD_REQUEST,
             })
@@ -178,6 +193,9 @@ impl GatewayError {
             GatewayError::ApiNotFound => "APIG.0101",
             GatewayError::BackendConfig(_) => "APIG.0105",
             GatewayError::WrongProtocol(_) => "APIG.0607",
+            GatewayError::AuthHeaderMissing | GatewayError::AppAuthFailure(_) => "APIG.0303",
+            GatewayError::Unauthorized => "APIG.0304",
+            GatewayError::AppFrozen => "APIG.0502",
             GatewayError::BadParameter(_)
             | GatewayError::AmbiguousFraming
             | GatewayError::PathAboveRoot
@@ -212,6 +230,15 @@ impl GatewayError {
             GatewayError::BackendConfig(_) => "The backend configurations do not exist.".to_owned(),
             GatewayError::BackendTimeout => "Backend timeout.".to_owned(),
             GatewayError::BackendUnavailable => "Backend unavailable.".to_owned(),
+            GatewayError::AuthHeaderMissing => {
+                "Incorrect app authentication information: authorization header not found"
+                    .to_owned()
+            }
+            GatewayError::AppAuthFailure(reason) => {
+                format!("Incorrect app authentication information: {reason}")
+            }
+            GatewayError::Unauthorized => "The app is not authorized to access the API".to_owned(),
+            GatewayError::AppFrozen => "The app has been frozen.".to_owned(),
         }
     }
 

@@ -91,6 +91,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Item {
     }
 }
 
+/// The route's last two path parameters: a thing and the one of its parts it names
+/// (`…/apps/{app_id}/app-codes/{app_code_id}`).
+#[derive(Debug)]
+pub struct Part(pub String, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Part {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(mut params) = Path::<Vec<String>>::from_request_parts(parts, state).await?;
+        match (params.pop(), params.pop()) {
+            (Some(part), Some(whole)) => Ok(Part(whole, part)),
+            _ => Err(ApiError::invalid_parameter(
+                "path",
+                "the route names nothing",
+            )),
+        }
+    }
+}
+
 /// A JSON body; anything else is a 400 (or 413 when too large) naming the problem.
 #[derive(Debug)]
 pub struct Body<T>(pub T);

@@ -23,7 +23,7 @@ use app::services::secrets::MasterKey;
 
 pub use access::{Allowed, InAccount, InGateway, InProject};
 pub use error::ApiError;
-pub use extract::{page, Body, Item, Path, Query};
+pub use extract::{page, Body, Item, Part, Path, Query};
 
 /// What most management handlers answer: a JSON body, or an APIG-style error.
 pub type Reply = Result<axum::Json<serde_json::Value>, ApiError>;

@@ -115,9 +115,14 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
             "req_method",
         ),
         (
-            mutate(&|b| b["auth_type"] = json!("APP")),
+            mutate(&|b| b["auth_type"] = json!("IAM")),
             400,
             "not available",
+        ),
+        (
+            mutate(&|b| b["auth_opt"] = json!({ "app_code_auth_type": "HEADER" })),
+            400,
+            "AppCodes authenticate callers of APIs with APP authentication only",
         ),
         (
             mutate(&|b| b["backend_type"] = json!("FUNCTION")),

@@ -240,18 +240,28 @@ impl ApiDefinition {
         let path_params = frontend_path_params("req_uri", &self.req_uri)?;
         one_of("match_mode", &self.match_mode, &["NORMAL", "SWA"])?;
         match self.auth_type.as_str() {
-            "NONE" => {}
-            "APP" | "IAM" | "AUTHORIZER" => {
+            "NONE" | "APP" => {}
+            "IAM" | "AUTHORIZER" => {
                 return Err(AppError::invalid(
                     "auth_type",
                     format!(
-                    "{} authentication is not available in this version of Portico yet; use NONE.",
-                    self.auth_type
-                ),
+                        "{} authentication is not available in this version of Portico yet; use APP or NONE.",
+                        self.auth_type
+                    ),
                 ))
             }
             other => one_of("auth_type", other, &["NONE", "APP", "IAM", "AUTHORIZER"])?,
         }
+        one_of(
+            "auth_opt.app_code_auth_type",
+            &self.auth_opt.app_code_auth_type,
+            &["DISABLE", "HEADER"],
+        )?;
+        invalid_if(
+            self.auth_opt.app_code_auth_type == "HEADER" && self.auth_type != "APP",
+            "auth_opt.app_code_auth_type",
+            "AppCodes authenticate callers of APIs with APP authentication only.",
+        )?;
         at_most("remark", &self.remark, 255)?;
         at_most("version", &self.version, 16)?;
         for (field, text) in [

@@ -105,6 +105,27 @@ pub const FEATURES: &[FeatureSpec] = &[
         value: FeatureValue::Switch,
     },
     FeatureSpec {
+        name: "app_secret",
+        title: "Key and secret in headers",
+        help: "Let callers authenticate with a credential's key in X-HW-ID and its secret in X-HW-AppKey, without a signature.",
+        enabled_by_default: false,
+        value: FeatureValue::Switch,
+    },
+    FeatureSpec {
+        name: "app_basic",
+        title: "Key and secret as Basic authentication",
+        help: "Let callers authenticate with Authorization: Basic base64(key:secret), without a signature.",
+        enabled_by_default: false,
+        value: FeatureValue::Switch,
+    },
+    FeatureSpec {
+        name: "app_code_http",
+        title: "AppCodes over HTTP",
+        help: "Accept AppCodes on plain HTTP calls too; by default they are accepted only over HTTPS, where they cannot be read on the way.",
+        enabled_by_default: false,
+        value: FeatureValue::Switch,
+    },
+    FeatureSpec {
         name: "api_uri_no_escape",
         title: "Keep request paths unescaped",
         help: "Pass percent-encoded paths to backends as received.",

@@ -241,6 +241,7 @@ impl Draft {
             req_uri: self.path.get().trim().to_owned(),
             match_mode: if self.prefix.get() { "SWA" } else { "NORMAL" }.to_owned(),
             auth_type: "NONE".to_owned(),
+            auth_opt: Default::default(),
             cors: self.cors.get(),
             backend_type: if http { "HTTP" } else { "MOCK" }.to_owned(),
             remark: self.remark.get(),

@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 use crate::error::{AppError, Kind};
 use crate::model::api_group::validate_remark;
 use crate::model::credential::{
-    validate_name, validate_secret, Credential, NewCredential, MAX_CREDENTIALS, MAX_REMARK,
+    validate_name, validate_secret, Credential, NewCredential, FROZEN, MAX_CREDENTIALS, MAX_REMARK,
+    VALID,
 };
 use crate::model::paging::Page;
 use crate::model::permission::actions::apig as act;
@@ -37,6 +38,8 @@ pub struct CredentialFilter<'a> {
     pub id: Option<&'a str>,
     pub name: Option<&'a str>,
     pub app_key: Option<&'a str>,
+    /// Valid (1) or frozen (2).
+    pub status: Option<i16>,
     pub exact: bool,
 }
 
@@ -52,8 +55,10 @@ struct Row {
     remark: String,
     app_key: String,
     secret_sealed: Vec<u8>,
+    status: i16,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
+    authorized_apis: i64,
 }
 
 impl Row {
@@ -65,6 +70,8 @@ impl Row {
             remark: self.remark,
             app_key: self.app_key,
             app_secret: String::from_utf8_lossy(&secret).into_owned(),
+            status: self.status,
+            authorized_apis: self.authorized_apis,
             created_at: format_time(self.created_at),
             updated_at: format_time(self.updated_at),
         })
@@ -120,26 +127,32 @@ pub async fn list(
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM credentials
             WHERE gateway_id = $1 AND ($2::text IS NULL OR id = $2) AND ($3::text IS NULL OR app_key = $3)
-              AND ($4::text IS NULL OR name = $4) AND ($5::text IS NULL OR $4::text IS NOT NULL OR name ILIKE $5)"#,
-        gateway_id,
-        id,
-        key,
-        name,
-        pattern
-    )
-    .fetch_one(cx.pool)
-    .await?;
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT id, name, remark, app_key, secret_sealed, created_at, updated_at FROM credentials
-            WHERE gateway_id = $1 AND ($2::text IS NULL OR id = $2) AND ($3::text IS NULL OR app_key = $3)
               AND ($4::text IS NULL OR name = $4) AND ($5::text IS NULL OR $4::text IS NOT NULL OR name ILIKE $5)
-            ORDER BY created_at, id OFFSET $6 LIMIT $7"#,
+              AND ($6::smallint IS NULL OR status = $6)"#,
         gateway_id,
         id,
         key,
         name,
         pattern,
+        filter.status
+    )
+    .fetch_one(cx.pool)
+    .await?;
+    let rows = sqlx::query_as!(
+        Row,
+        r#"SELECT id, name, remark, app_key, secret_sealed, status, created_at, updated_at,
+                (SELECT count(DISTINCT api_id) FROM app_auths WHERE credential_id = credentials.id) AS "authorized_apis!"
+           FROM credentials
+            WHERE gateway_id = $1 AND ($2::text IS NULL OR id = $2) AND ($3::text IS NULL OR app_key = $3)
+              AND ($4::text IS NULL OR name = $4) AND ($5::text IS NULL OR $4::text IS NOT NULL OR name ILIKE $5)
+              AND ($6::smallint IS NULL OR status = $6)
+            ORDER BY created_at, id OFFSET $7 LIMIT $8"#,
+        gateway_id,
+        id,
+        key,
+        name,
+        pattern,
+        filter.status,
         page.offset,
         page.limit
     )
@@ -161,8 +174,10 @@ pub async fn get(
     gateways::get(cx, gateway_id).await?;
     sqlx::query_as!(
         Row,
-        "SELECT id, name, remark, app_key, secret_sealed, created_at, updated_at FROM credentials
-          WHERE gateway_id = $1 AND id = $2",
+        r#"SELECT id, name, remark, app_key, secret_sealed, status, created_at, updated_at,
+                (SELECT count(DISTINCT api_id) FROM app_auths WHERE credential_id = credentials.id) AS "authorized_apis!"
+           FROM credentials
+          WHERE gateway_id = $1 AND id = $2"#,
         gateway_id,
         id
     )
@@ -229,6 +244,36 @@ pub async fn reset_secret(
     .await?;
     change
         .commit_on(act::apps::update, id, &current.name, "reset its secret")
+        .await?;
+    get(cx, master, gateway_id, id).await
+}
+
+/// Freezes a credential (`frozen`), refusing its calls with APIG.0502, or makes it valid
+/// again.
+pub async fn set_frozen(
+    cx: Cx<'_>,
+    master: &MasterKey,
+    gateway_id: &str,
+    id: &str,
+    frozen: bool,
+) -> Result<Credential, AppError> {
+    let current = get(cx, master, gateway_id, id).await?;
+    let status = if frozen { FROZEN } else { VALID };
+    if current.status == status {
+        return Ok(current);
+    }
+    let mut change = Change::served(cx).await?;
+    sqlx::query!(
+        "UPDATE credentials SET status = $3, updated_at = now() WHERE gateway_id = $1 AND id = $2",
+        gateway_id,
+        id,
+        status
+    )
+    .execute(&mut *change)
+    .await?;
+    let detail = if frozen { "froze it" } else { "unfroze it" };
+    change
+        .commit_on(act::apps::update, id, &current.name, detail)
         .await?;
     get(cx, master, gateway_id, id).await
 }

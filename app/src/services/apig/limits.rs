@@ -138,17 +138,18 @@ pub async fn group_outline(cx: Cx<'_>, gateway_id: &str) -> Result<(i64, i64), A
     Ok((row.on, row.all - row.on))
 }
 
-/// (credentials authorized for some API, the others): no credential is authorized for an
-/// API yet, since authorizations arrive with a later version.
+/// (credentials authorized for some API, the others).
 pub async fn app_outline(cx: Cx<'_>, gateway_id: &str) -> Result<(i64, i64), AppError> {
     gateways::get(cx, gateway_id).await?;
-    let all = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "all!" FROM credentials WHERE gateway_id = $1"#,
+    let row = sqlx::query!(
+        r#"SELECT count(*) AS "all!",
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM app_auths x WHERE x.credential_id = c.id)) AS "authorized!"
+             FROM credentials c WHERE c.gateway_id = $1"#,
         gateway_id
     )
     .fetch_one(cx.pool)
     .await?;
-    Ok((0, all))
+    Ok((row.authorized, row.all - row.authorized))
 }
 
 /// (all APIs, APIs published in RELEASE, the others).

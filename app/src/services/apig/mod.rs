@@ -5,6 +5,8 @@
 //! each.
 pub mod api_groups;
 pub mod apis;
+pub mod app_codes;
+pub mod authorizations;
 pub mod certificates;
 pub mod credentials;
 pub mod debug;

@@ -3,6 +3,7 @@
 //! where each backend parameter's value comes from and goes, and its backend.
 use app::model::api::{BackendParam, ReqParam};
 use app::model::runtime::RuntimeApi;
+use foldhash::HashSet;
 use regex::Regex;
 
 use super::backend::{compile, Backend};
@@ -25,6 +26,8 @@ pub struct LiveApi {
     pub protocol: Protocol,
     /// How callers prove who they are.
     pub auth: Authentication,
+    /// The credentials authorized to call it in its environment (APP authentication).
+    pub authorized: HashSet<String>,
 }
 
 /// How an API's callers authenticate (`auth_type`). Fails closed: a type this binary does
@@ -34,13 +37,18 @@ pub struct LiveApi {
 pub enum Authentication {
     /// `NONE`: anyone may call.
     None,
+    /// `APP`: an authorized credential's signature, or its AppCode where `app_code`.
+    App { app_code: bool },
 }
 
 impl Authentication {
-    fn parse(text: &str) -> Result<Self, String> {
+    fn parse(text: &str, app_code: &str) -> Result<Self, String> {
         match text {
             "NONE" => Ok(Authentication::None),
-            "APP" | "IAM" | "AUTHORIZER" => Err(format!(
+            "APP" => Ok(Authentication::App {
+                app_code: app_code == "HEADER",
+            }),
+            "IAM" | "AUTHORIZER" => Err(format!(
                 "{text} authentication is not served by this version of Portico"
             )),
             _ => Err(format!("{text:?} is not an authentication type")),
@@ -250,7 +258,10 @@ pub(super) fn live(
             .map(|param| mapping(param, &checks))
             .collect::<Result<Vec<_>, _>>()?;
         let protocol = Protocol::parse(&definition.req_protocol)?;
-        let auth = Authentication::parse(&definition.auth_type)?;
+        let auth = Authentication::parse(
+            &definition.auth_type,
+            &definition.auth_opt.app_code_auth_type,
+        )?;
         Ok((
             checks,
             mappings,
@@ -282,6 +293,7 @@ pub(super) fn live(
         cors: definition.cors,
         protocol,
         auth,
+        authorized: HashSet::default(),
     }
 }
 
@@ -377,8 +389,8 @@ mod tests {
             ("/req_protocol", "FTP", r#""FTP" is not a request protocol"#),
             (
                 "/auth_type",
-                "APP",
-                "APP authentication is not served by this version of Portico",
+                "IAM",
+                "IAM authentication is not served by this version of Portico",
             ),
             (
                 "/auth_type",

@@ -5,6 +5,7 @@
 //! reads one snapshot from start to end.
 mod api;
 mod backend;
+mod credentials;
 mod routes;
 
 use std::borrow::Cow;
@@ -13,11 +14,12 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 use rustls::sign::CertifiedKey;
 
-use app::model::runtime::RuntimeConfig;
+use app::model::runtime::{GatewaySettings, RuntimeConfig};
 
 use api::live;
 pub use api::{Authentication, LiveApi, Location, ParamCheck, Source, SystemParam};
 pub use backend::{Address, Backend, PathTemplate};
+pub use credentials::{Credentials, LiveCredential};
 pub use routes::{Captured, RouteTable};
 
 /// Everything served at one configuration revision.
@@ -48,39 +50,69 @@ pub struct GroupRoutes {
     subdomain_enabled: bool,
     /// Largest request body the gateway accepts, in bytes.
     pub body_limit: u64,
+    /// The gateway's parameters of authentication (`app_secret`, `app_basic`, AppCodes
+    /// over HTTP).
+    pub settings: GatewaySettings,
+    /// The gateway's credentials.
+    pub credentials: Arc<Credentials>,
     envs: HashMap<String, RouteTable>,
 }
 
 impl Snapshot {
     /// Compiles what the database holds.
     pub fn build(config: &RuntimeConfig, suffix: &str) -> Snapshot {
+        let mut authorized: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+        for (credential, api, env) in &config.authorizations {
+            authorized.entry((api, env)).or_default().push(credential);
+        }
         let mut tables: HashMap<String, HashMap<String, RouteTable>> = HashMap::new();
         for api in &config.publications {
             let variables = config
                 .variables
                 .get(&(api.group_id.clone(), api.env_id.clone()));
+            let mut live = live(api, variables);
+            if let Some(credentials) = authorized.get(&(api.api_id.as_str(), api.env_id.as_str())) {
+                live.authorized = credentials.iter().map(|c| (*c).to_owned()).collect();
+            }
             tables
                 .entry(api.group_id.clone())
                 .or_default()
                 .entry(api.env_name.to_ascii_uppercase())
                 .or_default()
-                .add(Arc::new(live(api, variables)));
+                .add(Arc::new(live));
         }
+        let credentials: HashMap<String, Arc<Credentials>> =
+            Credentials::by_gateway(&config.credentials)
+                .into_iter()
+                .map(|(gateway, credentials)| (gateway, Arc::new(credentials)))
+                .collect();
         let mut by_group = HashMap::new();
         for group in &config.groups {
             let mut envs = tables.remove(&group.id).unwrap_or_default();
             envs.values_mut().for_each(RouteTable::finish);
-            let body_limit = config
-                .gateways
-                .get(&group.gateway_id)
-                .map_or(12 * 1024 * 1024, |g| g.request_body_size);
+            let settings =
+                config
+                    .gateways
+                    .get(&group.gateway_id)
+                    .cloned()
+                    .unwrap_or(GatewaySettings {
+                        request_body_size: 12 * 1024 * 1024,
+                        app_code_http: false,
+                        app_secret: false,
+                        app_basic: false,
+                    });
             by_group.insert(
                 group.id.clone(),
                 Arc::new(GroupRoutes {
                     group_id: group.id.clone(),
                     gateway_id: group.gateway_id.clone(),
                     subdomain_enabled: group.sl_domain_access_enabled,
-                    body_limit,
+                    body_limit: settings.request_body_size,
+                    settings,
+                    credentials: credentials
+                        .get(&group.gateway_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     envs,
                 }),
             );

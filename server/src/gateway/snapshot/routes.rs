@@ -258,6 +258,7 @@ fn table(routes: &[(&str, &str, &str)]) -> RouteTable {
             cors: false,
             protocol: super::api::Protocol::Http,
             auth: super::Authentication::None,
+            authorized: Default::default(),
         }));
     }
     table.finish();

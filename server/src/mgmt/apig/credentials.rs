@@ -7,12 +7,15 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::model::credential::{Credential, NewCredential};
+use app::model::credential::{AppCode, Credential, NewCredential};
 use app::model::permission::actions::apig as act;
+use app::services::apig::app_codes;
 use app::services::apig::credentials::{self, CredentialFilter};
 
 use super::{apig_time_of, precise};
-use crate::mgmt::{page, ApiError, Body, Created, Done, InGateway, Item, MgmtState, Query, Reply};
+use crate::mgmt::{
+    page, ApiError, Body, Created, Done, InGateway, Item, MgmtState, Part, Query, Reply,
+};
 
 fn app(credential: &Credential) -> Value {
     json!({
@@ -24,14 +27,15 @@ fn app(credential: &Credential) -> Value {
         "app_secret": credential.app_secret,
         "register_time": apig_time_of(&credential.created_at),
         "update_time": apig_time_of(&credential.updated_at),
-        "status": 1,
+        "status": credential.status,
         "app_type": "apig",
     })
 }
 
 /// A list item also says for how many APIs the credential is authorized.
-fn with_bind_num(mut item: Value) -> Value {
-    item["bind_num"] = json!(0);
+fn with_bind_num(credential: &Credential) -> Value {
+    let mut item = app(credential);
+    item["bind_num"] = json!(credential.authorized_apis);
     item
 }
 
@@ -66,8 +70,8 @@ pub struct AppQuery {
     limit: Option<i64>,
     id: Option<String>,
     name: Option<String>,
-    /// Every credential Portico keeps is valid (1).
-    status: Option<i32>,
+    /// 1 valid, 2 frozen.
+    status: Option<i16>,
     app_key: Option<String>,
     /// Every credential is a user's (`USER`).
     creator: Option<String>,
@@ -81,20 +85,19 @@ pub async fn list(
 ) -> Reply {
     let page = page(query.offset, query.limit)?;
     let (caller, instance_id) = gateway.allow(act::apps::list).await?;
-    let none_match = query.status.is_some_and(|s| s != 1)
-        || query.creator.as_deref().is_some_and(|c| c != "USER");
+    let none_match = query.creator.as_deref().is_some_and(|c| c != "USER");
     let filter = CredentialFilter {
         id: query.id.as_deref(),
         name: query.name.as_deref(),
         app_key: query.app_key.as_deref(),
+        status: query.status,
         exact: precise(query.precise_search.as_deref(), &["name"])?.contains(&"name"),
     };
     let (total, found) =
         credentials::list(caller.cx(), &state.master_key, &instance_id, &filter, page).await?;
     let (total, apps): (i64, Vec<Value>) = match none_match {
         true => (0, vec![]),
-        // No credential is authorized for an API yet: each is bound to none.
-        false => (total, found.iter().map(|c| with_bind_num(app(c))).collect()),
+        false => (total, found.iter().map(with_bind_num).collect()),
     };
     Ok(Json(
         json!({ "size": apps.len(), "total": total, "apps": apps }),
@@ -176,5 +179,82 @@ pub async fn reset_secret(
 pub async fn delete(State(state): State<MgmtState>, gateway: InGateway, Item(id): Item) -> Done {
     let (caller, instance_id) = gateway.allow(act::apps::delete).await?;
     credentials::delete(caller.cx(), &state.master_key, &instance_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn app_code(code: &AppCode) -> Value {
+    json!({
+        "id": code.id,
+        "app_id": code.credential_id,
+        "app_code": code.app_code,
+        "create_time": apig_time_of(&code.created_at),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppCodeBody {
+    app_code: String,
+}
+
+/// `POST …/apps/{app_id}/app-codes`: adds the AppCode the body gives.
+pub async fn add_app_code(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Item(app_id): Item,
+    Body(body): Body<AppCodeBody>,
+) -> Created {
+    let (caller, instance_id) = gateway.allow(act::appCodes::create).await?;
+    let code = Some(body.app_code.as_str());
+    let added = app_codes::add(caller.cx(), &state.master_key, &instance_id, &app_id, code).await?;
+    Ok((StatusCode::CREATED, Json(app_code(&added))))
+}
+
+/// `PUT …/apps/{app_id}/app-codes`: adds a generated AppCode.
+pub async fn generate_app_code(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Item(app_id): Item,
+) -> Created {
+    let (caller, instance_id) = gateway.allow(act::appCodes::create).await?;
+    let added = app_codes::add(caller.cx(), &state.master_key, &instance_id, &app_id, None).await?;
+    Ok((StatusCode::CREATED, Json(app_code(&added))))
+}
+
+pub async fn list_app_codes(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Item(app_id): Item,
+    Query(paging): Query<super::Paging>,
+) -> Reply {
+    let page = paging.page()?;
+    let (caller, instance_id) = gateway.allow(act::appCodes::list).await?;
+    let (total, codes) =
+        app_codes::list(caller.cx(), &state.master_key, &instance_id, &app_id, page).await?;
+    let codes: Vec<Value> = codes.iter().map(app_code).collect();
+    Ok(Json(
+        json!({ "size": codes.len(), "total": total, "app_codes": codes }),
+    ))
+}
+
+pub async fn show_app_code(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Part(app_id, id): Part,
+) -> Reply {
+    let (caller, instance_id) = gateway.allow(act::appCodes::get).await?;
+    let (master, cx) = (&state.master_key, caller.cx());
+    let found = app_codes::get(cx, master, &instance_id, &app_id, &id).await?;
+    Ok(Json(app_code(&found)))
+}
+
+pub async fn remove_app_code(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Part(app_id, id): Part,
+) -> Done {
+    let (caller, instance_id) = gateway.allow(act::appCodes::delete).await?;
+    let (master, cx) = (&state.master_key, caller.cx());
+    app_codes::remove(cx, master, &instance_id, &app_id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,6 +3,7 @@
 //! so the grants of that project decide.
 mod api_groups;
 mod apis;
+mod app_auths;
 mod certificates;
 mod credentials;
 mod debug;
@@ -160,6 +161,33 @@ pub fn routes() -> Router<MgmtState> {
         .route(
             &instance("/apps/secret/{app_id}"),
             put(credentials::reset_secret),
+        )
+        .route(
+            &instance("/apps/{app_id}/app-codes"),
+            post(credentials::add_app_code)
+                .put(credentials::generate_app_code)
+                .get(credentials::list_app_codes),
+        )
+        .route(
+            &instance("/apps/{app_id}/app-codes/{app_code_id}"),
+            get(credentials::show_app_code).delete(credentials::remove_app_code),
+        )
+        .route(&instance("/app-auths"), post(app_auths::authorize))
+        .route(
+            &instance("/app-auths/binded-apis"),
+            get(app_auths::authorized_apis),
+        )
+        .route(
+            &instance("/app-auths/binded-apps"),
+            get(app_auths::authorized_apps),
+        )
+        .route(
+            &instance("/app-auths/unbinded-apis"),
+            get(app_auths::unauthorized_apis),
+        )
+        .route(
+            &instance("/app-auths/{app_auth_id}"),
+            delete(app_auths::revoke),
         )
         .route(
             &instance("/envs"),

@@ -3,7 +3,8 @@
 //! parameter checks; mapping to a real backend (a small HTTP server the test starts);
 //! variables; mock; backend timeout and backend down (`routing`); TLS, inbound ports, hot
 //! reload, database outage and debugging (`live`); backend connections kept and replaced
-//! (`upstream`).
+//! (`upstream`); APP authentication by signature and AppCode (`app_auth`).
+mod app_auth;
 mod debug;
 mod framing;
 mod live;

@@ -13,6 +13,7 @@ pub(crate) fn sample() -> ApiDefinition {
         req_uri: "/users/{id}".into(),
         match_mode: "NORMAL".into(),
         auth_type: "NONE".into(),
+        auth_opt: Default::default(),
         cors: false,
         backend_type: "HTTP".into(),
         remark: String::new(),
@@ -120,7 +121,15 @@ fn every_rule_names_its_field() {
         (Box::new(|a| a.req_method = "FETCH".into()), "req_method"),
         (Box::new(|a| a.req_uri = "users".into()), "req_uri"),
         (Box::new(|a| a.match_mode = "PREFIX".into()), "match_mode"),
-        (Box::new(|a| a.auth_type = "APP".into()), "auth_type"),
+        (Box::new(|a| a.auth_type = "IAM".into()), "auth_type"),
+        (
+            Box::new(|a| a.auth_opt.app_code_auth_type = "HEADER".into()),
+            "auth_opt.app_code_auth_type",
+        ),
+        (
+            Box::new(|a| a.auth_opt.app_code_auth_type = "QUERY".into()),
+            "auth_opt.app_code_auth_type",
+        ),
         (
             Box::new(|a| a.backend_type = "FUNCTION".into()),
             "backend_type",

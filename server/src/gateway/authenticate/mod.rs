@@ -1,0 +1,63 @@
+//! Phase 2, authenticate: who is calling. An API open to anyone (`NONE`) has anonymous
+//! callers; an APP-authenticated API's caller proves it holds a credential (`app`: a
+//! signature, an AppCode, or the key and secret where the gateway's parameters allow), and
+//! the credential must be valid and authorized for the API in its environment. Everything
+//! is looked up in the snapshot. An `auth_type` this binary does not serve never reaches
+//! here: it fails the API's compilation (`snapshot::Authentication`), closed. IAM tokens and
+//! custom authorizers land here, each in its own module.
+mod app;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::request::Parts;
+
+use super::snapshot::{Authentication, GroupRoutes, LiveApi, LiveCredential};
+use super::GatewayError;
+
+/// Who a call is from, as authentication found it.
+pub(super) enum Identity {
+    /// An API open to anyone.
+    Anonymous,
+    /// A credential's holder.
+    App(Arc<LiveCredential>),
+}
+
+impl Identity {
+    /// The calling credential's id and name (`$context.appId`, `$context.appName`).
+    pub fn app(&self) -> Option<(&str, &str)> {
+        match self {
+            Identity::Anonymous => None,
+            Identity::App(credential) => Some((&credential.id, &credential.name)),
+        }
+    }
+}
+
+/// The call as authentication sees it: its group (the gateway's credentials and
+/// parameters), its request head, whether it came over TLS, and its body, which a
+/// signature covering it has read (and put back) by the time this returns.
+pub(super) struct Presented<'a> {
+    pub group: &'a GroupRoutes,
+    pub parts: &'a Parts,
+    pub tls: bool,
+    pub body: &'a mut Option<Body>,
+}
+
+pub(super) async fn authenticate(
+    api: &LiveApi,
+    call: Presented<'_>,
+) -> Result<Identity, GatewayError> {
+    match api.auth {
+        Authentication::None => Ok(Identity::Anonymous),
+        Authentication::App { app_code } => {
+            let credential = app::credential(call, app_code).await?;
+            if credential.frozen {
+                return Err(GatewayError::AppFrozen);
+            }
+            if !api.authorized.contains(&credential.id) {
+                return Err(GatewayError::Unauthorized);
+            }
+            Ok(Identity::App(credential))
+        }
+    }
+}
