@@ -72,6 +72,13 @@ async fn huaweicloudsdkapig_manages_credentials() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn huaweicloudsdkapig_authorizes_credentials_and_the_signing_sdk_calls_through_the_gateway() {
+    let app = TestApp::spawn().await;
+    tokio::task::block_in_place(|| run_script(&app, "apig_app_auth_sdk.py"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn huaweicloudsdkapig_binds_domains_and_certificates_and_runs_tasks() {
     let app = TestApp::spawn().await;
     let (cert, key) = crate::domains::certificate(&["*.shop.example.com"], -1, 90);

@@ -130,8 +130,8 @@ pub async fn authorize(
         })?;
         for (api_id, api_name) in &apis {
             let added = sqlx::query_scalar!(
-                "INSERT INTO app_auths (id, gateway_id, credential_id, api_id, env_id)
-                 VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO app_auths (id, gateway_id, credential_id, api_id, env_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, clock_timestamp())
                  ON CONFLICT (credential_id, api_id, env_id) DO NOTHING RETURNING id",
                 ids::new_id(),
                 gateway_id,
