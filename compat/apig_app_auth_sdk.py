@@ -139,6 +139,25 @@ def main():
         expect(code_over_http.status_code == 401 and "HTTPS" in code_over_http.json()["error_msg"],
                f"an AppCode over plain HTTP: {code_over_http.status_code} {code_over_http.text}")
 
+    with section("a credential's access control"):
+        set_acl = client.update_app_acl(m.UpdateAppAclRequest(instance_id=gw, app_id=mobile.id, body=m.AppAclCreate(
+            app_acl_type="DENY", app_acl_values=["127.0.0.1", "::1"])))
+        check_model(set_acl, label="UpdateAppAclResponse")
+        shown = client.show_details_of_app_acl(m.ShowDetailsOfAppAclRequest(instance_id=gw, app_id=mobile.id))
+        expect((shown.app_acl_type, shown.app_acl_values) == ("DENY", ["127.0.0.1", "::1"]), f"{shown}")
+        refused(lambda: client.update_app_acl(m.UpdateAppAclRequest(instance_id=gw, app_id=mobile.id, body=m.AppAclCreate(
+            app_acl_type="PERMIT", app_acl_values=["10.0.0.0/40"]))), 400, "APIG.2012", "prefix length",
+            label="a CIDR block with a bad prefix")
+        deadline = time.time() + 20
+        while True:
+            denied = signed_call(mobile.app_key, mobile.app_secret, host, "/orders", "{}")
+            if denied.status_code == 403 or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        expect(denied.status_code == 403 and denied.json()["error_code"] == "APIG.0405",
+               f"a call from a denied address: {denied.status_code} {denied.text}")
+        client.delete_app_acl(m.DeleteAppAclRequest(instance_id=gw, app_id=mobile.id))
+
     with section("revoke"):
         first = everything[0]
         client.canceling_authorization_v2(m.CancelingAuthorizationV2Request(instance_id=gw, app_auth_id=first.id))

@@ -45,6 +45,26 @@ pub struct AppCode {
     pub created_at: String,
 }
 
+/// A credential's own access control: its calls may come only from (`permit`) or never
+/// from the addresses, ranges and CIDR blocks listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialAcl {
+    pub credential_id: String,
+    pub permit: bool,
+    pub values: Vec<String>,
+}
+
+impl CredentialAcl {
+    /// APIG's name of the list's kind: `PERMIT` or `DENY`.
+    pub fn kind(&self) -> &'static str {
+        if self.permit {
+            "PERMIT"
+        } else {
+            "DENY"
+        }
+    }
+}
+
 /// A credential's authorization to call an API in an environment, with the names the
 /// lists show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Plain types and validation shared by the browser and the server. Validation here runs
 //! in the form as the user types and again on the server before anything is stored.
+pub mod address;
 pub mod api;
 pub mod api_group;
 pub mod audit;

@@ -70,6 +70,8 @@ pub struct RuntimeCredential {
     pub app_secret: String,
     pub frozen: bool,
     pub app_codes: Vec<String>,
+    /// Its access control: whether the addresses are permitted (else denied), and them.
+    pub acl: Option<(bool, Vec<String>)>,
 }
 
 impl std::fmt::Debug for RuntimeCredential {

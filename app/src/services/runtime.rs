@@ -272,6 +272,16 @@ async fn credentials(
             .map_err(|e| unreadable("AppCode", &row.credential_id, e))?;
         codes.entry(row.credential_id).or_default().push(text(code));
     }
+    let mut acls: HashMap<String, (bool, Vec<String>)> = HashMap::new();
+    for row in sqlx::query!("SELECT credential_id, acl_type, acl_values FROM credential_acls")
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        acls.insert(
+            row.credential_id,
+            (row.acl_type == "PERMIT", row.acl_values),
+        );
+    }
     let mut credentials = Vec::new();
     for row in
         sqlx::query!("SELECT id, gateway_id, name, app_key, secret_sealed, status FROM credentials")
@@ -283,6 +293,7 @@ async fn credentials(
             .map_err(|e| unreadable("secret", &row.id, e))?;
         credentials.push(RuntimeCredential {
             app_codes: codes.remove(&row.id).unwrap_or_default(),
+            acl: acls.remove(&row.id),
             id: row.id,
             gateway_id: row.gateway_id,
             name: row.name,

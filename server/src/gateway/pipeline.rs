@@ -10,7 +10,7 @@
 //!
 //! The headers the phases read are found in one pass (`Seen`); what they learn about the
 //! call travels in one `Context`.
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -85,13 +85,17 @@ pub(super) const BACKEND_REQUEST: HeaderName = HeaderName::from_static(BACKEND_R
 #[derive(Clone)]
 pub struct Peer {
     pub(super) ip: HeaderValue,
+    pub(super) addr: IpAddr,
 }
 
 impl Peer {
     pub fn new(addr: SocketAddr) -> Self {
         let ip = HeaderValue::from_str(&addr.ip().to_string())
             .unwrap_or(HeaderValue::from_static("unknown"));
-        Peer { ip }
+        Peer {
+            ip,
+            addr: addr.ip(),
+        }
     }
 }
 
@@ -229,6 +233,7 @@ async fn serve(
         group,
         parts: &parts,
         tls: state.tls,
+        peer: call.peer.addr,
         body,
     };
     let identity = authenticate(&api, presented).await?;

@@ -147,6 +147,8 @@ pub enum GatewayError {
     Unauthorized,
     /// The credential is frozen.
     AppFrozen,
+    /// The credential's access control refuses the caller's address (`ACCESS_DENIED`).
+    AppAddressDenied,
 }
 
 impl GatewayError {
@@ -168,6 +170,7 @@ impl GatewayError {
             GatewayError::AppAuthFailure(_) => ResponseType::AuthFailure,
             GatewayError::Unauthorized => ResponseType::Unauthorized,
             GatewayError::AppFrozen => ResponseType::Default4xx,
+            GatewayError::AppAddressDenied => ResponseType::AccessDenied,
         }
     }
 
@@ -196,6 +199,7 @@ impl GatewayError {
             GatewayError::AuthHeaderMissing | GatewayError::AppAuthFailure(_) => "APIG.0303",
             GatewayError::Unauthorized => "APIG.0304",
             GatewayError::AppFrozen => "APIG.0502",
+            GatewayError::AppAddressDenied => "APIG.0405",
             GatewayError::BadParameter(_)
             | GatewayError::AmbiguousFraming
             | GatewayError::PathAboveRoot
@@ -239,6 +243,9 @@ impl GatewayError {
             }
             GatewayError::Unauthorized => "The app is not authorized to access the API".to_owned(),
             GatewayError::AppFrozen => "The app has been frozen.".to_owned(),
+            GatewayError::AppAddressDenied => {
+                "The app is not accessed from a trusted IP address.".to_owned()
+            }
         }
     }
 

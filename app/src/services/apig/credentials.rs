@@ -5,10 +5,11 @@
 use time::OffsetDateTime;
 
 use crate::error::{AppError, Kind};
+use crate::model::address::parse_list;
 use crate::model::api_group::validate_remark;
 use crate::model::credential::{
-    validate_name, validate_secret, Credential, NewCredential, FROZEN, MAX_CREDENTIALS, MAX_REMARK,
-    VALID,
+    validate_name, validate_secret, Credential, CredentialAcl, NewCredential, FROZEN,
+    MAX_CREDENTIALS, MAX_REMARK, VALID,
 };
 use crate::model::paging::Page;
 use crate::model::permission::actions::apig as act;
@@ -276,6 +277,86 @@ pub async fn set_frozen(
         .commit_on(act::apps::update, id, &current.name, detail)
         .await?;
     get(cx, master, gateway_id, id).await
+}
+
+/// The credential's access control, if it has one.
+pub async fn acl(
+    cx: Cx<'_>,
+    master: &MasterKey,
+    gateway_id: &str,
+    id: &str,
+) -> Result<Option<CredentialAcl>, AppError> {
+    get(cx, master, gateway_id, id).await?;
+    let row = sqlx::query!(
+        "SELECT acl_type, acl_values FROM credential_acls WHERE credential_id = $1",
+        id
+    )
+    .fetch_optional(cx.pool)
+    .await?;
+    Ok(row.map(|row| CredentialAcl {
+        credential_id: id.to_owned(),
+        permit: row.acl_type == "PERMIT",
+        values: row.acl_values,
+    }))
+}
+
+/// Sets the credential's access control: `values` (each checked) permitted or denied.
+pub async fn set_acl(
+    cx: Cx<'_>,
+    master: &MasterKey,
+    gateway_id: &str,
+    id: &str,
+    (permit, values): (bool, &[String]),
+) -> Result<CredentialAcl, AppError> {
+    let current = get(cx, master, gateway_id, id).await?;
+    parse_list("app_acl_values", values)?;
+    let values: Vec<String> = values.iter().map(|v| v.trim().to_owned()).collect();
+    let acl = CredentialAcl {
+        credential_id: id.to_owned(),
+        permit,
+        values,
+    };
+    let mut change = Change::served(cx).await?;
+    sqlx::query!(
+        "INSERT INTO credential_acls (credential_id, acl_type, acl_values) VALUES ($1, $2, $3)
+         ON CONFLICT (credential_id) DO UPDATE SET acl_type = $2, acl_values = $3, updated_at = now()",
+        id,
+        acl.kind(),
+        &acl.values
+    )
+    .execute(&mut *change)
+    .await?;
+    let detail = format!(
+        "{} {} addresses",
+        acl.kind().to_lowercase(),
+        acl.values.len()
+    );
+    change
+        .commit_on(act::apps::update, id, &current.name, &detail)
+        .await?;
+    Ok(acl)
+}
+
+/// Removes the credential's access control: its calls may come from anywhere.
+pub async fn remove_acl(
+    cx: Cx<'_>,
+    master: &MasterKey,
+    gateway_id: &str,
+    id: &str,
+) -> Result<(), AppError> {
+    let current = get(cx, master, gateway_id, id).await?;
+    let mut change = Change::served(cx).await?;
+    sqlx::query!("DELETE FROM credential_acls WHERE credential_id = $1", id)
+        .execute(&mut *change)
+        .await?;
+    change
+        .commit_on(
+            act::apps::update,
+            id,
+            &current.name,
+            "removed its access control",
+        )
+        .await
 }
 
 pub async fn delete(

@@ -1,12 +1,14 @@
 //! Phase 2, authenticate: who is calling. An API open to anyone (`NONE`) has anonymous
 //! callers; an APP-authenticated API's caller proves it holds a credential (`app`: a
 //! signature, an AppCode, or the key and secret where the gateway's parameters allow), and
-//! the credential must be valid and authorized for the API in its environment. Everything
+//! the credential must be valid, called from an address its access control admits, and
+//! authorized for the API in its environment. Everything
 //! is looked up in the snapshot. An `auth_type` this binary does not serve never reaches
 //! here: it fails the API's compilation (`snapshot::Authentication`), closed. IAM tokens and
 //! custom authorizers land here, each in its own module.
 mod app;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -40,6 +42,8 @@ pub(super) struct Presented<'a> {
     pub group: &'a GroupRoutes,
     pub parts: &'a Parts,
     pub tls: bool,
+    /// The caller's address.
+    pub peer: IpAddr,
     pub body: &'a mut Option<Body>,
 }
 
@@ -50,9 +54,13 @@ pub(super) async fn authenticate(
     match api.auth {
         Authentication::None => Ok(Identity::Anonymous),
         Authentication::App { app_code } => {
+            let peer = call.peer;
             let credential = app::credential(call, app_code).await?;
             if credential.frozen {
                 return Err(GatewayError::AppFrozen);
+            }
+            if credential.acl.as_ref().is_some_and(|acl| !acl.admits(peer)) {
+                return Err(GatewayError::AppAddressDenied);
             }
             if !api.authorized.contains(&credential.id) {
                 return Err(GatewayError::Unauthorized);

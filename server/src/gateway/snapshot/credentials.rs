@@ -1,10 +1,12 @@
 //! One gateway's credentials as calls are authenticated with them: found by key (a
 //! signature's `Access`, `X-HW-ID`, Basic's user) or by AppCode, secrets decrypted when the
 //! snapshot is built.
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 
+use app::model::address::AddressRange;
 use app::model::runtime::RuntimeCredential;
 
 /// A credential a call may authenticate as.
@@ -14,6 +16,22 @@ pub struct LiveCredential {
     pub secret: Box<[u8]>,
     /// Frozen: its calls are refused (APIG.0502).
     pub frozen: bool,
+    /// Its access control: the addresses its calls may (or may not) come from.
+    pub acl: Option<CredentialAcl>,
+}
+
+/// A credential's access control, compiled.
+#[derive(Debug)]
+pub struct CredentialAcl {
+    permit: bool,
+    ranges: Vec<AddressRange>,
+}
+
+impl CredentialAcl {
+    /// Whether a call from `ip` may use the credential.
+    pub fn admits(&self, ip: IpAddr) -> bool {
+        self.ranges.iter().any(|r| r.contains(ip)) == self.permit
+    }
 }
 
 impl std::fmt::Debug for LiveCredential {
@@ -42,6 +60,18 @@ impl Credentials {
                 name: credential.name.clone(),
                 secret: credential.app_secret.as_bytes().into(),
                 frozen: credential.frozen,
+                acl: credential
+                    .acl
+                    .as_ref()
+                    .map(|(permit, values)| CredentialAcl {
+                        permit: *permit,
+                        // Stored lists were checked; an entry that no longer parses matches
+                        // nothing (a permit list then admits less, never more).
+                        ranges: values
+                            .iter()
+                            .filter_map(|v| AddressRange::parse(v).ok())
+                            .collect(),
+                    }),
             });
             let gateway = gateways.entry(credential.gateway_id.clone()).or_default();
             for code in &credential.app_codes {

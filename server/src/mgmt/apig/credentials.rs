@@ -7,7 +7,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use app::model::credential::{AppCode, Credential, NewCredential};
+use app::model::credential::{AppCode, Credential, CredentialAcl, NewCredential};
 use app::model::permission::actions::apig as act;
 use app::services::apig::app_codes;
 use app::services::apig::credentials::{self, CredentialFilter};
@@ -256,5 +256,70 @@ pub async fn remove_app_code(
     let (caller, instance_id) = gateway.allow(act::appCodes::delete).await?;
     let (master, cx) = (&state.master_key, caller.cx());
     app_codes::remove(cx, master, &instance_id, &app_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn app_acl(acl: &CredentialAcl) -> Value {
+    json!({
+        "app_id": acl.credential_id,
+        "app_acl_type": acl.kind(),
+        "app_acl_values": acl.values,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclBody {
+    app_acl_type: String,
+    app_acl_values: Vec<String>,
+}
+
+/// `PUT …/apps/{app_id}/app-acl`: the addresses the credential's calls may (`PERMIT`) or
+/// may not (`DENY`) come from.
+pub async fn set_acl(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Item(app_id): Item,
+    Body(body): Body<AclBody>,
+) -> Reply {
+    let (caller, instance_id) = gateway.allow(act::apps::update).await?;
+    let permit = match body.app_acl_type.as_str() {
+        "PERMIT" => true,
+        "DENY" => false,
+        other => {
+            return Err(ApiError::invalid_parameter(
+                "app_acl_type",
+                format!("app_acl_type is PERMIT or DENY, not {other}"),
+            ))
+        }
+    };
+    let (master, cx) = (&state.master_key, caller.cx());
+    let list = (permit, body.app_acl_values.as_slice());
+    let acl = credentials::set_acl(cx, master, &instance_id, &app_id, list).await?;
+    Ok(Json(app_acl(&acl)))
+}
+
+/// `GET …/apps/{app_id}/app-acl`: the credential's access control; without one, its id
+/// with no type and no values.
+pub async fn show_acl(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Item(app_id): Item,
+) -> Reply {
+    let (caller, instance_id) = gateway.allow(act::apps::get).await?;
+    let found = credentials::acl(caller.cx(), &state.master_key, &instance_id, &app_id).await?;
+    Ok(Json(match found {
+        Some(acl) => app_acl(&acl),
+        None => json!({ "app_id": app_id, "app_acl_type": "", "app_acl_values": [] }),
+    }))
+}
+
+pub async fn remove_acl(
+    State(state): State<MgmtState>,
+    gateway: InGateway,
+    Item(app_id): Item,
+) -> Done {
+    let (caller, instance_id) = gateway.allow(act::apps::update).await?;
+    credentials::remove_acl(caller.cx(), &state.master_key, &instance_id, &app_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -172,6 +172,12 @@ pub fn routes() -> Router<MgmtState> {
             &instance("/apps/{app_id}/app-codes/{app_code_id}"),
             get(credentials::show_app_code).delete(credentials::remove_app_code),
         )
+        .route(
+            &instance("/apps/{app_id}/app-acl"),
+            put(credentials::set_acl)
+                .get(credentials::show_acl)
+                .delete(credentials::remove_acl),
+        )
         .route(&instance("/app-auths"), post(app_auths::authorize))
         .route(
             &instance("/app-auths/binded-apis"),

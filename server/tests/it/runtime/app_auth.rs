@@ -2,11 +2,12 @@
 //! (SDK-HMAC-SHA256), AppCodes over HTTPS, and every wrong way of calling refused with
 //! APIG's status and code; authorization per environment, a secret reset and a revoked
 //! authorization followed by every call after the next snapshot.
+use base64::Engine as _;
 use reqwest::Method;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use crate::iam_support::sign_request;
+use crate::iam_support::{assert_says, sign_request};
 
 use super::*;
 
@@ -338,5 +339,110 @@ async fn app_codes_authenticate_over_https_only_unless_the_gateway_allows_http()
     ok!(app, admin, DELETE "{gw}/apps/{mobile_id}/app-codes/{code_id}");
     let removed = until_status(plain, 401).await;
     assert!(refusal(removed).await.2.contains("AppCode not found"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_credentials_access_control_and_the_key_and_secret_variants_the_gateway_can_allow() {
+    let (app, admin) = TestApp::with_admin().await;
+    let backend = echo_backend().await;
+    let at = group(&app, &admin, "gw-acl").await;
+    let gw = at.gw.clone();
+    let api_id = at.publish(orders(backend)).await;
+    let mobile = ok!(app, admin, POST "{gw}/apps", { "name": "mobile" });
+    let (signer, id) = (Signer::of(&mobile), text(&mobile["id"]));
+    ok!(app, admin, POST "{gw}/app-auths",
+        { "env_id": RELEASE, "app_ids": [id], "api_ids": [api_id] });
+    let call = || at.call(Method::POST, "/orders/1");
+    let status_of = |expected: u16| {
+        let signer = signer.clone();
+        let call = &call;
+        async move {
+            eventually(&format!("signed calls answer {expected}"), || async {
+                let response = signer.send(call()).await;
+                match response.status().as_u16() {
+                    got if got == expected => Ok(response),
+                    got => Err(got),
+                }
+            })
+            .await
+        }
+    };
+    status_of(200).await;
+
+    // Bad lists are refused, naming the entry, and change nothing.
+    let (status, refused) = api!(app, admin, PUT "{gw}/apps/{id}/app-acl",
+        { "app_acl_type": "PERMIT", "app_acl_values": ["10.0.0.0/8", "10.0.0.300"] });
+    assert_eq!(status, 400, "{refused}");
+    assert_says(&refused, "app_acl_values[1]");
+    let (status, refused) = api!(app, admin, PUT "{gw}/apps/{id}/app-acl",
+        { "app_acl_type": "MAYBE", "app_acl_values": ["10.0.0.1"] });
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(
+        ok!(app, admin, GET "{gw}/apps/{id}/app-acl")["app_acl_values"],
+        json!([])
+    );
+
+    // The caller is 127.0.0.1: denied by a DENY list holding it, and by a PERMIT list that
+    // does not, admitted by one that does.
+    let denied = ok!(app, admin, PUT "{gw}/apps/{id}/app-acl",
+        { "app_acl_type": "DENY", "app_acl_values": ["127.0.0.0/8", "::1"] });
+    assert_eq!(denied["app_acl_type"], "DENY");
+    let refused = refusal(status_of(403).await).await;
+    assert_eq!(
+        refused,
+        (
+            403,
+            "APIG.0405".to_owned(),
+            "The app is not accessed from a trusted IP address.".to_owned()
+        )
+    );
+    ok!(app, admin, PUT "{gw}/apps/{id}/app-acl",
+        { "app_acl_type": "PERMIT", "app_acl_values": ["10.0.0.1-10.0.0.9", "2001:db8::/32"] });
+    // The list changed; calls stay refused (now by the PERMIT list).
+    let shown = eventually("the PERMIT list is served", || async {
+        let shown = ok!(app, admin, GET "{gw}/apps/{id}/app-acl");
+        match shown["app_acl_type"] == "PERMIT" {
+            true => Ok(shown),
+            false => Err(shown),
+        }
+    })
+    .await;
+    assert_eq!(shown["app_acl_values"][0], "10.0.0.1-10.0.0.9");
+    assert_eq!(signer.send(call()).await.status(), 403);
+    ok!(app, admin, PUT "{gw}/apps/{id}/app-acl",
+        { "app_acl_type": "PERMIT", "app_acl_values": ["127.0.0.1"] });
+    status_of(200).await;
+    ok!(app, admin, PUT "{gw}/apps/{id}/app-acl",
+        { "app_acl_type": "DENY", "app_acl_values": ["127.0.0.1"] });
+    status_of(403).await;
+    ok!(app, admin, DELETE "{gw}/apps/{id}/app-acl");
+    status_of(200).await;
+
+    // The key and secret themselves, only where the gateway's parameters allow.
+    let (key, secret) = (signer.key.clone(), signer.secret.clone());
+
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{key}:{secret}"));
+    let hw = || {
+        call()
+            .header("x-hw-id", &key)
+            .header("x-hw-appkey", &secret)
+    };
+    let basic_call = || call().header("authorization", format!("Basic {basic}"));
+    assert_eq!(refusal(hw().send().await.unwrap()).await.1, "APIG.0303");
+    assert_eq!(
+        refusal(basic_call().send().await.unwrap()).await.1,
+        "APIG.0303"
+    );
+    ok!(app, admin, POST "{gw}/features", { "name": "app_secret", "enable": true });
+    until_status(hw, 200).await;
+    let wrong = call()
+        .header("x-hw-id", &key)
+        .header("x-hw-appkey", "not-it");
+    let (status, _, message) = refusal(wrong.send().await.unwrap()).await;
+    assert_eq!(status, 401);
+    assert!(message.contains("the app secret is incorrect"), "{message}");
+    ok!(app, admin, POST "{gw}/features", { "name": "app_basic", "enable": true });
+    until_status(basic_call, 200).await;
     app.stop().await;
 }
