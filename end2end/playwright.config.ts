@@ -5,7 +5,7 @@ import * as path from "node:path";
 // The console under test: the real `portico` binary with its own embedded PostgreSQL in a
 // fresh data directory, on ports of its own so a running development server is untouched.
 const consolePort = Number(process.env.PORTICO_E2E_CONSOLE_PORT ?? 3300);
-const gatewayPort = Number(process.env.PORTICO_E2E_GATEWAY_PORT ?? 8380);
+export const gatewayPort = Number(process.env.PORTICO_E2E_GATEWAY_PORT ?? 8380);
 // Fixed per port and wiped at each start, so runs never pile up data directories.
 const dataDir = path.join(os.tmpdir(), `portico-e2e-${consolePort}`);
 const binary = path.resolve(__dirname, "../target/debug/portico");

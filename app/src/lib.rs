@@ -27,9 +27,11 @@ use crate::components::shell::ConsoleShell;
 use crate::pages::account::ChangePasswordPage;
 use crate::pages::gateways::{
     api_detail::ApiDetailPage, api_groups::GatewayGroupsPage, apis::GatewayApisPage,
-    domains::GroupDomainsPage, environments::GatewayEnvironmentsPage, list::GatewayPicker,
-    list::GatewaysPage, open_api::EditApiWizard, open_api::OpenApiWizard,
-    overview::GatewayOverviewPage, wizard::CreateGatewayWizard,
+    authorize::AuthorizeCredentialsWizard, credentials::CredentialPage,
+    credentials::GatewayCredentialsPage, domains::GroupDomainsPage,
+    environments::GatewayEnvironmentsPage, list::GatewayPicker, list::GatewaysPage,
+    open_api::EditApiWizard, open_api::OpenApiWizard, overview::GatewayOverviewPage,
+    wizard::CreateGatewayWizard,
 };
 use crate::pages::iam::{
     access_keys::AccessKeysPage, permissions::PoliciesPage, user_detail::UserDetailPage,
@@ -91,6 +93,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("gateways/:id/apis/new") view=OpenApiWizard/>
                     <Route path=path!("gateways/:id/apis/:api_id") view=ApiDetailPage/>
                     <Route path=path!("gateways/:id/apis/:api_id/edit") view=EditApiWizard/>
+                    <Route path=path!("gateways/:id/credentials") view=GatewayCredentialsPage/>
+                    <Route path=path!("gateways/:id/credentials/authorize") view=AuthorizeCredentialsWizard/>
+                    <Route path=path!("gateways/:id/credentials/:credential_id") view=CredentialPage/>
                     <Route path=path!("gateways/:id/:area") view=AreaPage/>
                     <Route path=path!("api-groups") view=|| view! {
                         <GatewayPicker title="API groups" tail="/groups"

@@ -1,8 +1,9 @@
 // The dashboard's checklist, walked as a new user's project fills up: in a new project
-// steps 2 and 3 are to do, each with its wizard (step 3's asks for a gateway first); a
-// gateway makes step 2 done and points step 3's wizard at it; a published API makes step 3
-// done. Steps 4 and 5 say what is coming and link to what exists. A user other than admin
-// holding an APIG policy makes step 1 done.
+// steps 2, 3 and 4 are to do, each with its wizard (steps 3 and 4 ask for a gateway first);
+// a gateway makes step 2 done and points the wizards of steps 3 and 4 at it; a published
+// API makes step 3 done; a credential authorized for an API makes step 4 done. Step 5 says
+// what is coming and links to what exists. A user other than admin holding an APIG policy
+// makes step 1 done.
 import { expect, test, type Page } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
 import { adminToken, call, hydrated, shot, signIn, switchProject, watchProblems } from "./support";
@@ -33,12 +34,10 @@ test("the dashboard walks a new project from nothing to a published API", async 
   await expect(step(page, 2).getByRole("link", { name: "Create a gateway" })).toHaveAttribute("href", "/gateways/new");
   await expect(step(page, 3).locator(".badge")).toHaveText("To do");
   await expect(step(page, 3).getByRole("link", { name: "Open an API" })).toHaveAttribute("href", "/apis");
-  for (const n of [4, 5]) {
-    await expect(step(page, n).locator(".badge")).toHaveText("Coming later");
-    await expect(step(page, n)).toContainText("later version");
-  }
-  await expect(step(page, 4)).toContainText("authentication NONE");
-  await expect(step(page, 4).getByRole("link", { name: "See your APIs" })).toHaveAttribute("href", "/apis");
+  await expect(step(page, 4).locator(".badge")).toHaveText("To do");
+  await expect(step(page, 4).getByRole("link", { name: "Authorize credentials" })).toHaveAttribute("href", "/apis");
+  await expect(step(page, 5).locator(".badge")).toHaveText("Coming later");
+  await expect(step(page, 5)).toContainText("later version");
   await expect(step(page, 5).getByRole("link", { name: "Call a published API" })).toHaveAttribute("href", "/apis");
   await shot(page, "dashboard-empty-project");
 
@@ -51,6 +50,10 @@ test("the dashboard walks a new project from nothing to a published API", async 
   await page.reload();
   await expect(step(page, 2).locator(".badge")).toHaveText("Done");
   await expect(step(page, 3).locator(".badge")).toHaveText("To do");
+  await expect(step(page, 4).getByRole("link", { name: "Authorize credentials" })).toHaveAttribute(
+    "href",
+    `/gateways/${gatewayId}/credentials/authorize`,
+  );
   const openApi = step(page, 3).getByRole("link", { name: "Open an API" });
   await expect(openApi).toHaveAttribute("href", `/gateways/${gatewayId}/apis/new`);
   await openApi.click();
@@ -80,6 +83,28 @@ test("the dashboard walks a new project from nothing to a published API", async 
   await page.reload();
   await expect(step(page, 3).locator(".badge")).toHaveText("Done");
   await expect(step(page, 2).locator(".badge")).toHaveText("Done");
+  await expect(step(page, 4).locator(".badge")).toHaveText("To do");
+
+  // Step 4: a credential authorized for an APP-authenticated API.
+  const signed = await call(request, inProject, "POST", `${base}/apis`, {
+    name: `signed-${stamp}`,
+    group_id: group.id,
+    type: 1,
+    req_protocol: "HTTP",
+    req_method: "GET",
+    req_uri: "/signed",
+    auth_type: "APP",
+    backend_type: "MOCK",
+    mock_info: { result_content: "signed", status_code: 200 },
+  });
+  const credential = await call(request, inProject, "POST", `${base}/apps`, { name: `dash_${stamp}` });
+  await call(request, inProject, "POST", `${base}/app-auths`, {
+    env_id: "DEFAULT_ENVIRONMENT_RELEASE_ID",
+    app_ids: [credential.id],
+    api_ids: [signed.id],
+  });
+  await page.reload();
+  await expect(step(page, 4).locator(".badge")).toHaveText("Done");
 
   // Step 1: a user other than admin holding an APIG policy (in this project).
   const user = await call(request, token, "POST", "/v3/users", {
@@ -91,7 +116,7 @@ test("the dashboard walks a new project from nothing to a published API", async 
   await call(request, token, "PUT", `/v3/projects/${projectId}/groups/${userGroup.group.id}/roles/${roles.roles[0].id}`);
   await page.reload();
   await expect(step(page, 1).locator(".badge")).toHaveText("Done");
-  await shot(page, "dashboard-three-steps-done");
+  await shot(page, "dashboard-four-steps-done");
 
   // Back to the default project for the other tests.
   await hydrated(page);

@@ -12,6 +12,7 @@ type Fixture = {
   group: { id: string; name: string };
   api: { id: string; name: string };
   user: { id: string; name: string };
+  credential: { id: string; name: string };
   adminGroup: string;
 };
 
@@ -41,6 +42,8 @@ async function fixture(request: APIRequestContext): Promise<Fixture> {
     backend_type: "MOCK",
     mock_info: { result_content: "[]", status_code: 200 },
   });
+  const credentialName = `mobile_${stamp}`;
+  const credential = await call(request, token, "POST", `${base}/apps`, { name: credentialName });
   const userName = `reader-${stamp}`;
   const user = await call(request, token, "POST", "/v3/users", {
     user: { name: userName, password: "Tulip-Garden-2026" },
@@ -52,6 +55,7 @@ async function fixture(request: APIRequestContext): Promise<Fixture> {
     group: { id: group.id, name: groupName },
     api: { id: api.id, name: apiName },
     user: { id: user.user.id, name: userName },
+    credential: { id: credential.id, name: credentialName },
     adminGroup,
   };
 }
@@ -80,6 +84,9 @@ function routes(f: Fixture): [string, string][] {
     [`${gw}/apis/new`, "Open an API"],
     [`${gw}/apis/${f.api.id}`, f.api.name],
     [`${gw}/apis/${f.api.id}/edit`, `Edit ${f.api.name}`],
+    [`${gw}/credentials`, `${f.gateway.name} · Credentials`],
+    [`${gw}/credentials/authorize`, "Authorize credentials"],
+    [`${gw}/credentials/${f.credential.id}`, f.credential.name],
     ["/api-groups", "API groups"],
     ["/apis", "APIs"],
     ["/environments", "Environments"],
@@ -161,6 +168,8 @@ test("every reading page shows its data, the top bar and the navigation without 
     [`${gw}/environments`, f.gateway.name, "RELEASE"],
     [`${gw}/apis`, f.gateway.name, f.api.name],
     [`${gw}/apis/${f.api.id}`, f.api.name, "/orders"],
+    [`${gw}/credentials`, f.gateway.name, f.credential.name],
+    [`${gw}/credentials/${f.credential.id}`, f.credential.name, "Reveal secret"],
     ["/api-groups", "API groups", f.gateway.name],
   ];
   for (const [path, heading, text] of reading) {

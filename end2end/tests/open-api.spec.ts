@@ -51,7 +51,7 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   // Authentication is asked here: NONE is what this version has, with its warning.
   const auth = page.getByRole("group", { name: "Authentication" });
   await expect(auth.getByLabel(/None: anyone who knows the address/)).toBeChecked();
-  await expect(auth.getByLabel(/App: a credential's signature/)).toBeDisabled();
+  await expect(auth.getByLabel(/App: callers sign/)).toBeEnabled();
   await expect(auth.getByRole("note")).toContainText("anyone who learns the URL can call your backend");
   await page.getByLabel("API name").fill("get-order");
   const path = page.getByLabel("Path", { exact: true });

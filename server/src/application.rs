@@ -121,6 +121,10 @@ impl Application {
             endpoints: Endpoints {
                 gateway_addr: gateway_listener.local_addr()?.to_string(),
                 subdomain_suffix: settings.subdomain_suffix.clone(),
+                gateway_tls_addr: match &gateway_tls_listener {
+                    Some(listener) => listener.local_addr()?.to_string(),
+                    None => String::new(),
+                },
             },
             sessions: SessionPolicy {
                 idle: time::Duration::minutes(settings.session_idle_minutes.into()),

@@ -98,6 +98,8 @@ pub struct ApiView {
     pub api: ApiInfo,
     pub versions: Vec<VersionInfo>,
     pub scope: GatewayScope,
+    /// The credentials authorized to call it (or why the caller may not see them).
+    pub authorizations: Result<Vec<crate::model::credential::Authorization>, AppError>,
 }
 
 #[server(endpoint = "apis/get")]
@@ -108,6 +110,11 @@ pub async fn get_api(gateway_id: String, api_id: String) -> Result<ApiView, AppE
             api: apis::get(cx, &gateway_id, &api_id).await?,
             versions: apis::versions(cx, &gateway_id, &api_id, None).await?,
             scope: scope(cx, &gateway_id).await?,
+            authorizations: super::credentials::api_authorizations(
+                gateway_id.clone(),
+                api_id.clone(),
+            )
+            .await,
         })
     })
     .await

@@ -12,6 +12,7 @@ mod ctx;
 #[cfg(feature = "ssr")]
 pub use ctx::shell_at_render;
 pub mod api_groups;
+pub mod credentials;
 pub mod domains;
 pub mod gateways;
 pub mod iam;

@@ -21,12 +21,14 @@ pub const MAX_TAGS: usize = 20;
 pub const MAX_INGRESS_PORTS: usize = 10;
 
 /// Where the installation's gateway listens, for showing endpoints and URLs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoints {
     /// The gateway listener, `host:port`.
     pub gateway_addr: String,
     /// Group subdomains are `{group_id}.{suffix}`.
     pub subdomain_suffix: String,
+    /// The HTTPS listener, `host:port`, blank when the gateway serves no HTTPS.
+    pub gateway_tls_addr: String,
 }
 
 impl Endpoints {
@@ -43,6 +45,17 @@ impl Endpoints {
         self.gateway_addr
             .rsplit_once(':')
             .map_or("", |(_, port)| port)
+    }
+
+    /// Where a group's APIs answer on its subdomain: over HTTPS (`tls`, when the gateway
+    /// serves it) or HTTP.
+    pub fn group_url(&self, group_id: &str, tls: bool) -> String {
+        let (scheme, addr) = match tls && !self.gateway_tls_addr.is_empty() {
+            true => ("https", &self.gateway_tls_addr),
+            false => ("http", &self.gateway_addr),
+        };
+        let port = addr.rsplit_once(':').map_or("", |(_, port)| port);
+        format!("{scheme}://{group_id}.{}:{port}", self.subdomain_suffix)
     }
 }
 

@@ -168,7 +168,7 @@ pub const GATEWAY_NAV: &[NavSection] = &[
                 title: "Credentials",
                 purpose: "Issue keys, secrets and AppCodes to callers and authorize them per API and environment.",
                 action: Some(actions::apig::apps::list),
-                available: false,
+                available: true,
             },
             Area {
                 slug: "quotas",

@@ -27,6 +27,8 @@ pub struct ProcessState {
     pub gateway_id: Option<String>,
     /// An API of the project is published in some environment.
     pub api_published: bool,
+    /// A credential of the project is authorized for an API.
+    pub callers_authorized: bool,
 }
 
 impl ProcessState {
@@ -36,6 +38,7 @@ impl ProcessState {
             0 => self.users_granted,
             1 => self.gateway_id.is_some(),
             2 => self.api_published,
+            3 => self.callers_authorized,
             _ => false,
         }
     }
@@ -82,13 +85,13 @@ pub const STEPS: &[Step] = &[
         title: "Authorize callers (optional)",
         description:
             "Issue credentials, authorize them for APIs, and set quotas and access control.",
-        done_when: "credentials are authorized for APIs",
-        wizard: None,
-        coming: Some((
-            "Credentials, AppCodes, quotas and access control come in a later version. Until then every API uses authentication NONE: anyone who reaches the gateway can call it.",
-            "See your APIs",
-            "/apis",
+        done_when: "a credential is authorized for an API",
+        wizard: Some((
+            "Authorize credentials",
+            "/gateways/{gateway}/credentials/authorize",
+            actions::apig::apis::grantAppAccess,
         )),
+        coming: None,
     },
     Step {
         title: "Call APIs",

@@ -29,7 +29,9 @@ pub async fn state(cx: Cx<'_>) -> Result<ProcessState, AppError> {
     let gateways = sqlx::query!(
         r#"SELECT (SELECT id FROM gateways WHERE project_id = $1 ORDER BY created_at, id LIMIT 1) AS gateway_id,
                   EXISTS (SELECT 1 FROM api_publications p JOIN gateways g ON g.id = p.gateway_id
-                           WHERE g.project_id = $1) AS "api_published!""#,
+                           WHERE g.project_id = $1) AS "api_published!",
+                  EXISTS (SELECT 1 FROM app_auths x JOIN gateways g ON g.id = x.gateway_id
+                           WHERE g.project_id = $1) AS "callers_authorized!""#,
         cx.caller.project_id
     )
     .fetch_one(cx.pool)
@@ -38,5 +40,6 @@ pub async fn state(cx: Cx<'_>) -> Result<ProcessState, AppError> {
         users_granted,
         gateway_id: gateways.gateway_id,
         api_published: gateways.api_published,
+        callers_authorized: gateways.callers_authorized,
     })
 }

@@ -19,6 +19,7 @@ use crate::components::shell::use_shell;
 use crate::components::table::{Column, DataTable};
 use crate::model::api::{ApiDefinition, BackendParam, Publication, ReqParam, VersionInfo};
 use crate::model::api_group::Environment;
+use crate::model::credential::Authorization;
 use crate::model::permission::actions;
 
 #[derive(Clone, Copy)]
@@ -160,7 +161,10 @@ fn ApiView(data: ApiView, actions: Actions, tab: Memo<Tab>) -> impl IntoView {
             }).collect_view()}
         </nav>
         {move || match tab.get() {
-            Tab::Frontend => frontend(&data.api.definition).into_any(),
+            Tab::Frontend => view! {
+                {frontend(&data.api.definition)}
+                {(data.api.definition.auth_type == "APP").then(|| callers(&data))}
+            }.into_any(),
             Tab::Backend => backend(&data.api.definition).into_any(),
             Tab::Parameters => parameters(&data.api.definition).into_any(),
             Tab::Publishing => view! { <Publishing data=data.clone() actions/> }.into_any(),
@@ -174,6 +178,38 @@ fn ApiView(data: ApiView, actions: Actions, tab: Memo<Tab>) -> impl IntoView {
         />
     }
     .into_any()
+}
+
+/// The credentials authorized to call an APP-authenticated API, per environment.
+fn callers(data: &ApiView) -> impl IntoView {
+    let gateway_id = data.api.gateway_id.clone();
+    let wizard = format!("/gateways/{gateway_id}/credentials/authorize");
+    let body = match data.authorizations.clone() {
+        Ok(authorizations) => {
+            let columns = vec![
+                Column::new("Credential", move |a: &Authorization| {
+                    view! {
+                        <a href=format!("/gateways/{gateway_id}/credentials/{}", a.credential_id)>{a.credential_name.clone()}</a>
+                    }
+                }),
+                Column::new("Environment", |a: &Authorization| a.env_name.clone()),
+                Column::new("Since", |a: &Authorization| a.created_at.clone()),
+            ];
+            view! {
+                <DataTable label="Credentials that may call it" columns rows=authorizations
+                    empty="No credential may call it yet: every call is refused until you authorize one."/>
+            }
+            .into_any()
+        }
+        Err(error) => view! { <ErrorBanner error=Some(error)/> }.into_any(),
+    };
+    view! {
+        <section class="card">
+            <h2>"Credentials that may call it"</h2>
+            {body}
+            <p><a class="btn" href=wizard>"Authorize credentials"</a></p>
+        </section>
+    }
 }
 
 fn yes_no(flag: bool) -> &'static str {
@@ -193,7 +229,12 @@ fn frontend(d: &ApiDefinition) -> impl IntoView {
                 {row("Path", view! { <code>{d.req_uri.clone()}</code> })}
                 {row("Match", if d.match_mode == "SWA" { "Prefix: the path and everything under it" } else { "Exact path" })}
                 {row("Protocol", d.req_protocol.clone())}
-                {row("Authentication", if d.auth_type == "NONE" { "None: anyone who can reach the gateway may call it".to_owned() } else { d.auth_type.clone() })}
+                {row("Authentication", match (d.auth_type.as_str(), d.auth_opt.app_code_auth_type.as_str()) {
+                    ("NONE", _) => "None: anyone who can reach the gateway may call it".to_owned(),
+                    ("APP", "HEADER") => "App: an authorized credential's signature, or its AppCode over HTTPS".to_owned(),
+                    ("APP", _) => "App: an authorized credential's signature".to_owned(),
+                    (other, _) => other.to_owned(),
+                })}
                 {row("CORS", yes_no(d.cors))}
                 {row("Description", or_none(d.remark.clone()))}
             })}

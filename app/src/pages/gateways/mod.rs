@@ -4,6 +4,8 @@ pub mod api_debug;
 pub mod api_detail;
 pub mod api_groups;
 pub mod apis;
+pub mod authorize;
+pub mod credentials;
 pub mod domains;
 pub mod environments;
 pub mod list;
@@ -229,6 +231,7 @@ mod tests {
         let endpoints = Endpoints {
             gateway_addr: "127.0.0.1:8080".into(),
             subdomain_suffix: "apig.localhost".into(),
+            gateway_tls_addr: "127.0.0.1:8443".into(),
         };
         assert_eq!(
             curl_line(&definition, &group, &endpoints, "TEST"),

@@ -74,6 +74,10 @@ struct Draft {
     path: RwSignal<String>,
     prefix: RwSignal<bool>,
     cors: RwSignal<bool>,
+    /// `NONE` or `APP`.
+    auth: RwSignal<String>,
+    /// APP callers may send an AppCode instead of signing.
+    app_code: RwSignal<bool>,
     remark: RwSignal<String>,
     params: RwSignal<Vec<ParamRow>>,
     backend_type: RwSignal<String>,
@@ -100,6 +104,8 @@ impl Draft {
             path: RwSignal::new("/".to_owned()),
             prefix: RwSignal::new(false),
             cors: RwSignal::new(false),
+            auth: RwSignal::new("NONE".to_owned()),
+            app_code: RwSignal::new(false),
             remark: RwSignal::new(String::new()),
             params: RwSignal::new(vec![]),
             backend_type: RwSignal::new("HTTP".to_owned()),
@@ -126,6 +132,10 @@ impl Draft {
         draft.path.set(definition.req_uri.clone());
         draft.prefix.set(definition.match_mode == "SWA");
         draft.cors.set(definition.cors);
+        draft.auth.set(definition.auth_type.clone());
+        draft
+            .app_code
+            .set(definition.auth_opt.app_code_auth_type == "HEADER");
         draft.remark.set(definition.remark.clone());
         let params = definition
             .req_params
@@ -240,8 +250,15 @@ impl Draft {
             req_method: self.method.get(),
             req_uri: self.path.get().trim().to_owned(),
             match_mode: if self.prefix.get() { "SWA" } else { "NORMAL" }.to_owned(),
-            auth_type: "NONE".to_owned(),
-            auth_opt: Default::default(),
+            auth_type: self.auth.get(),
+            auth_opt: crate::model::api::AuthOpt {
+                app_code_auth_type: if self.auth.get() == "APP" && self.app_code.get() {
+                    "HEADER"
+                } else {
+                    "DISABLE"
+                }
+                .to_owned(),
+            },
             cors: self.cors.get(),
             backend_type: if http { "HTTP" } else { "MOCK" }.to_owned(),
             remark: self.remark.get(),

@@ -82,7 +82,7 @@ pub(super) fn ReviewForm(wizard: Wizard, scope: GatewayScope) -> impl IntoView {
             {review_section(wizard, "Request", REQUEST, view! {
                 {row("API name", definition.name.clone())}
                 {row("Request", format!("{} {}{}", definition.req_method, definition.req_uri, if definition.match_mode == "SWA" { " (prefix)" } else { "" }))}
-                {row("Authentication", auth_label(&definition.auth_type))}
+                {row("Authentication", auth_label(&definition.auth_type, &definition.auth_opt.app_code_auth_type))}
                 {row("Parameters", or_none(params))}
             }.into_any())}
             {review_section(wizard, "Backend", BACKEND, view! {
@@ -148,9 +148,19 @@ pub(super) fn DoneStep(opened: OpenedApi) -> impl IntoView {
     let debug = publication
         .is_some()
         .then(|| format!("/gateways/{}/apis/{}?tab=debug", api.gateway_id, api.id));
+    let authorize = (api.definition.auth_type == "APP").then(|| {
+        let href = format!("/gateways/{}/credentials/authorize", api.gateway_id);
+        view! {
+            <div class="alert alert-info" role="note">
+                "Callers need a credential authorized for this API: calls without one are refused with 401. "
+                <a href=href>"Authorize credentials"</a>
+            </div>
+        }
+    });
     view! {
         <section class="card">
             {calls}
+            {authorize}
             <div class="form-actions">
                 {debug.map(|href| view! { <a class="btn btn-primary" href=href>"Debug it now"</a> })}
                 <a class="btn" href=detail>"View the API"</a>
@@ -163,9 +173,10 @@ pub(super) fn DoneStep(opened: OpenedApi) -> impl IntoView {
 }
 
 /// An authentication type as the review step says it.
-fn auth_label(auth_type: &str) -> &'static str {
+fn auth_label(auth_type: &str, app_code: &str) -> &'static str {
     match auth_type {
-        "APP" => "App: a credential's signature or AppCode",
+        "APP" if app_code == "HEADER" => "App: a credential's signature or AppCode",
+        "APP" => "App: a credential's signature",
         "IAM" => "IAM: a token or an access key's signature",
         "AUTHORIZER" => "Custom authorizer",
         _ => "None: anyone who knows the address can call it",

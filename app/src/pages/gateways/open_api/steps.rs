@@ -67,7 +67,7 @@ pub(super) fn RequestStep(wizard: Wizard) -> impl IntoView {
             </div>
             <CheckboxField label="Prefix match: also answer every path under this one" id="prefix" checked=draft.prefix/>
             <CheckboxField label="Allow cross-origin calls from browsers (CORS)" id="cors" checked=draft.cors/>
-            <AuthenticationChoice/>
+            <AuthenticationChoice draft/>
         </StepCard>
         <section class="card">
             <h2>"Request parameters"</h2>
@@ -272,17 +272,28 @@ fn map_row(draft: Draft, index: usize, row: MapRow) -> impl IntoView {
 /// How callers prove who they are. This version of Portico has NONE; the others are listed
 /// so the choice is visible, and arrive with the issues that build them.
 #[component]
-fn AuthenticationChoice() -> impl IntoView {
+fn AuthenticationChoice(draft: Draft) -> impl IntoView {
     let later = [
-        ("APP", "App: a credential's signature or AppCode"),
         ("IAM", "IAM: a token or an access key's signature"),
         ("AUTHORIZER", "Custom authorizer: your own endpoint decides"),
     ];
+    let choose = move |value: &'static str| move |_| draft.auth.set(value.to_owned());
     view! {
         <fieldset class="field field-group">
             <legend>"Authentication"</legend>
             <label class="radio-option">
-                <input type="radio" name="auth_type" value="NONE" checked=true/>
+                <input type="radio" name="auth_type" value="APP"
+                    checked=draft.auth.get_untracked() == "APP"
+                    prop:checked=move || draft.auth.get() == "APP" on:change=choose("APP")/>
+                " App: callers sign with an authorized credential's key and secret, or send its AppCode"
+            </label>
+            <Show when=move || draft.auth.get() == "APP">
+                <CheckboxField label="Also accept AppCodes (X-Apig-AppCode, over HTTPS) instead of a signature" id="app_code" checked=draft.app_code/>
+            </Show>
+            <label class="radio-option">
+                <input type="radio" name="auth_type" value="NONE"
+                    checked=draft.auth.get_untracked() == "NONE"
+                    prop:checked=move || draft.auth.get() == "NONE" on:change=choose("NONE")/>
                 " None: anyone who knows the address can call it"
             </label>
             {later.map(|(value, label)| view! {
@@ -291,9 +302,11 @@ fn AuthenticationChoice() -> impl IntoView {
                     {format!(" {label} (coming in a later version)")}
                 </label>
             })}
-            <div class="alert alert-warning" role="note">
-                "With no authentication, the gateway lets every call through: anyone who learns the URL can call your backend. Keep such APIs to data you would publish anyway, or wait for credentials."
-            </div>
+            <Show when=move || draft.auth.get() == "NONE">
+                <div class="alert alert-warning" role="note">
+                    "With no authentication, the gateway lets every call through: anyone who learns the URL can call your backend. Choose App to let only the credentials you authorize call it."
+                </div>
+            </Show>
         </fieldset>
     }
 }
