@@ -3,7 +3,7 @@
 // for the API in RELEASE and ends with sample code; the key and secret it shows sign a call
 // the gateway lets through (signed here independently of Portico's own signer), while an
 // unsigned call is refused. The credential's page reveals the same secret, lists the
-// authorization and adds an AppCode.
+// authorization and adds an AppCode; the API's Debug tab signs its call with the credential.
 import { createHash, createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { expect, test } from "@playwright/test";
@@ -148,5 +148,19 @@ test("the Authorize-credentials wizard creates and authorizes a credential whose
   await hydrated(page);
   await expect(page.getByRole("table", { name: "AppCodes" }).locator("code")).toHaveCount(1);
   await shot(page, "credential-detail");
+
+  // The API's Debug tab signs its call with the credential, and the gateway lets it through.
+  await page.goto(`${gw}/apis/${api.id}?tab=debug`);
+  await hydrated(page);
+  await expect(page.getByLabel("Sign with credential").locator("option:checked")).toHaveText(credentialName);
+  await page.getByRole("button", { name: "Send" }).click();
+  const result = page.getByRole("region", { name: "Debug result" });
+  await expect(result.locator(".badge")).toHaveText("200");
+  await expect(result).toContainText(`Authorization: SDK-HMAC-SHA256 Access=${key}`);
+  await expect(result).toContainText("signed hello");
+  await page.getByLabel("Sign with credential").selectOption({ label: "Do not sign" });
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(result.locator(".badge")).toHaveText("401");
+  await shot(page, "debug-signed");
   expect(problems, "the wizard and the credential's page work without browser errors").toEqual([]);
 });

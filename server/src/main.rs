@@ -22,8 +22,11 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     telemetry::init(settings.log_format);
+    // Rendering a console page walks its view tree recursively; unoptimised builds need
+    // more than tokio's default 2 MiB of stack per worker for the larger pages.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
         .build()
     {
         Ok(runtime) => runtime,

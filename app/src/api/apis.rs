@@ -364,6 +364,10 @@ pub async fn debug_api(
     api_id: String,
     call: crate::model::api::DebugCall,
 ) -> Result<crate::model::api::DebugResult, AppError> {
+    if !call.app_id.is_empty() {
+        // Signing with a credential uses its secret: who debugs so may read credentials.
+        ctx::authorized_in(act::apps::get, &gateway_id).await?;
+    }
     ctx::allowed_in(act::apis::debug, &gateway_id, async |cx| {
         let target = use_context::<debug::DebugTarget>()
             .ok_or_else(|| AppError::Internal("no debug target in context".to_owned()))?;

@@ -274,6 +274,9 @@ pub struct DebugCall {
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// A credential to sign the call with (SDK-HMAC-SHA256), by id; empty: unsigned.
+    #[serde(default)]
+    pub app_id: String,
 }
 
 /// What a debug call did.

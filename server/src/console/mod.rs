@@ -75,6 +75,8 @@ pub fn router(state: ConsoleState) -> Router {
             gateway_addr: state.endpoints.gateway_addr.clone(),
             subdomain_suffix: state.endpoints.subdomain_suffix.clone(),
             key: state.debug_key.clone(),
+            signer: crate::signature::sign_parts,
+            master: state.master_key.clone(),
         };
         move || {
             provide_context(pool.clone());

@@ -2,7 +2,8 @@
 //! both the management API (AK/SK-signed calls) and the gateway (App authentication).
 //!
 //! Rules of this module tree: pure functions of the request, the secret and the time passed
-//! in; no I/O, no clock reads, no database, no axum extractors.
+//! in; no I/O, no clock reads (but `sign_parts`, which signs at the current time), no
+//! database, no axum extractors.
 //!
 //! The algorithm (spec §2.1):
 //!
@@ -31,6 +32,7 @@ mod canonical;
 mod lockout;
 #[cfg(test)]
 mod properties;
+mod sign;
 mod verify;
 
 pub use canonical::{
@@ -39,6 +41,7 @@ pub use canonical::{
     HEADER_CONTENT_SHA256, UNSIGNED_PAYLOAD,
 };
 pub use lockout::FailureLimiter;
+pub use sign::sign_parts;
 pub use verify::{
     check_date, format_sdk_date, parse_authorization, parse_sdk_date, verify, Authorization,
     HEADER_DATE, MAX_CLOCK_SKEW,

@@ -24,7 +24,12 @@ fn pairs(text: &str, separator: char) -> Vec<(String, String)> {
 }
 
 #[component]
-pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
+pub fn DebugPanel(
+    api: ApiInfo,
+    /// The credentials authorized for the API, `(id, name)`, to sign the call with.
+    #[prop(optional)]
+    signers: Vec<(String, String)>,
+) -> impl IntoView {
     let send = ServerAction::<DebugApi>::new();
     if api.publications.is_empty() {
         return view! {
@@ -58,6 +63,15 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
     let path = RwSignal::new(api.definition.req_uri.clone());
     let query = RwSignal::new(String::new());
     let headers = RwSignal::new(String::new());
+    let signed = api.definition.auth_type == "APP";
+    let signer = RwSignal::new(
+        signers
+            .first()
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default(),
+    );
+    let mut signer_options = signers;
+    signer_options.push((String::new(), "Do not sign".to_owned()));
     let body = RwSignal::new(String::new());
     let call = move || DebugCall {
         stage: stage.get(),
@@ -66,6 +80,7 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
         query: pairs(&query.get(), '='),
         headers: pairs(&headers.get(), ':'),
         body: body.get(),
+        app_id: if signed { signer.get() } else { String::new() },
     };
     let errors = move || -> Vec<AppError> { call().validate().err().into_iter().collect() };
     let form = Sending::new(send, errors);
@@ -92,6 +107,10 @@ pub fn DebugPanel(api: ApiInfo) -> impl IntoView {
                 <ErrorBanner error=general/>
                 <SelectField label="Environment" id="debug_stage" value=stage options=environments/>
                 <SelectField label="Method" id="debug_method" value=method options=methods/>
+                {signed.then(|| view! {
+                    <SelectField label="Sign with credential" id="debug_signer" value=signer options=signer_options
+                        hint="The call is signed with the credential's key and secret (SDK-HMAC-SHA256), as a caller's SDK signs it."/>
+                }.into_any())}
                 <TextField label="Path" id="debug_path" value=path error=form.field_error("path")
                     hint="Fill the path parameters, like /orders/42."/>
                 <TextField label="Query parameters" id="debug_query" multiline=true value=query error=form.field_error("query")

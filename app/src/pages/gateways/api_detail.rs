@@ -168,7 +168,18 @@ fn ApiView(data: ApiView, actions: Actions, tab: Memo<Tab>) -> impl IntoView {
             Tab::Backend => backend(&data.api.definition).into_any(),
             Tab::Parameters => parameters(&data.api.definition).into_any(),
             Tab::Publishing => view! { <Publishing data=data.clone() actions/> }.into_any(),
-            Tab::Debug => view! { <DebugPanel api=data.api.clone()/> }.into_any(),
+            Tab::Debug => {
+                let mut signers: Vec<(String, String)> = data
+                    .authorizations
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| (a.credential_id, a.credential_name))
+                    .collect();
+                signers.sort();
+                signers.dedup();
+                view! { <DebugPanel api=data.api.clone() signers/> }.into_any()
+            }
         }}
         <ConfirmDelete
             open=delete_open

@@ -14,7 +14,8 @@ use hyper_util::rt::TokioExecutor;
 use crate::error::AppError;
 use crate::model::api::{DebugCall, DebugResult};
 use crate::services::caller::Cx;
-use crate::services::{apig::api_groups, apig::apis};
+use crate::services::secrets::MasterKey;
+use crate::services::{apig::api_groups, apig::apis, apig::credentials};
 
 /// The header the debug key travels in, and the one the backend request comes back in.
 pub const DEBUG_HEADER: &str = "x-portico-debug";
@@ -22,12 +23,20 @@ pub const BACKEND_REQUEST_HEADER: &str = "x-portico-backend-request";
 /// Largest debug body (APIG: 2 MB), and largest answer shown.
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
-/// Where the gateway listens and the key that makes it report backend requests.
-#[derive(Debug, Clone)]
+/// Signs a request head and its body with a key and secret, as Huawei's SDKs sign
+/// (SDK-HMAC-SHA256, every header present): the server's signature module provides it.
+pub type Signer = fn(&mut axum::http::request::Parts, &[u8], &str, &[u8]);
+
+/// Where the gateway listens, the key that makes it report backend requests, and how calls
+/// are signed with a credential.
+#[derive(Clone)]
 pub struct DebugTarget {
     pub gateway_addr: String,
     pub subdomain_suffix: String,
     pub key: Arc<str>,
+    pub signer: Signer,
+    /// Opens the signing credential's secret.
+    pub master: MasterKey,
 }
 
 /// `x-my-header` → `X-My-Header`.
@@ -52,7 +61,7 @@ pub async fn debug(
     api_id: &str,
     call: &DebugCall,
 ) -> Result<DebugResult, AppError> {
-    let prepared = prepare(cx, target, gateway_id, api_id, call, Mode::Live).await?;
+    let prepared = prepare(cx, target, (gateway_id, api_id), call, Mode::Live).await?;
     let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build_http();
     let started = Instant::now();
     let response = client
@@ -85,8 +94,7 @@ pub struct Prepared {
 pub async fn prepare(
     cx: Cx<'_>,
     target: &DebugTarget,
-    gateway_id: &str,
-    api_id: &str,
+    (gateway_id, api_id): (&str, &str),
     call: &DebugCall,
     mode: Mode,
 ) -> Result<Prepared, AppError> {
@@ -148,12 +156,34 @@ pub async fn prepare(
         ));
         request = request.header(name, value);
     }
-    shown.push_str("\r\n");
-    shown.push_str(&call.body);
     let request = request
-        .header(DEBUG_HEADER, target.key.as_ref())
         .body(Body::from(call.body.clone()))
         .map_err(|e| AppError::invalid("path", e.to_string()))?;
+    let (mut parts, body) = request.into_parts();
+    if !call.app_id.is_empty() {
+        let credential = credentials::get(cx, &target.master, gateway_id, &call.app_id).await?;
+        let secret = credential.app_secret.as_bytes();
+        (target.signer)(
+            &mut parts,
+            call.body.as_bytes(),
+            &credential.app_key,
+            secret,
+        );
+        for name in ["x-sdk-date", "authorization"] {
+            if let Some(value) = parts.headers.get(name).and_then(|v| v.to_str().ok()) {
+                shown.push_str(&format!("{}: {value}\r\n", canonical(name)));
+            }
+        }
+    }
+    shown.push_str("\r\n");
+    shown.push_str(&call.body);
+    // The debug key is added after signing: it is no part of what the caller signs.
+    if let Ok(key) = HeaderValue::from_str(&target.key) {
+        parts
+            .headers
+            .insert(HeaderName::from_static(DEBUG_HEADER), key);
+    }
+    let request = Request::from_parts(parts, body);
     Ok(Prepared {
         request,
         shown,

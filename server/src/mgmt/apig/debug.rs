@@ -84,11 +84,14 @@ pub async fn debug(
         query: pairs(body.query),
         headers: pairs(body.header),
         body: body.body,
+        app_id: String::new(),
     };
     let target = DebugTarget {
         gateway_addr: state.endpoints.gateway_addr.clone(),
         subdomain_suffix: state.endpoints.subdomain_suffix.clone(),
         key: state.debug_key.clone(),
+        signer: crate::signature::sign_parts,
+        master: state.master_key.clone(),
     };
     let result = match mode {
         Mode::Live => debug::debug(caller.cx(), &target, &instance_id, &api_id, &call).await?,
@@ -122,8 +125,7 @@ async fn debug_draft(
             caller,
         },
         target,
-        gateway_id,
-        api_id,
+        (gateway_id, api_id),
         call,
         Mode::Draft,
     )

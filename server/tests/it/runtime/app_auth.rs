@@ -446,3 +446,70 @@ async fn a_credentials_access_control_and_the_key_and_secret_variants_the_gatewa
     until_status(basic_call, 200).await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_frozen_credential_is_refused_and_the_console_shows_secrets_only_on_demand() {
+    let (app, admin) = TestApp::with_admin().await;
+    let backend = echo_backend().await;
+    let at = group(&app, &admin, "gw-frozen").await;
+    let gw = at.gw.clone();
+    let gateway_id = gw.rsplit('/').next().unwrap().to_owned();
+    let api_id = at.publish(orders(backend)).await;
+    let mobile = ok!(app, admin, POST "{gw}/apps", { "name": "mobile" });
+    let (signer, id) = (Signer::of(&mobile), text(&mobile["id"]));
+    ok!(app, admin, POST "{gw}/app-auths",
+        { "env_id": RELEASE, "app_ids": [id], "api_ids": [api_id] });
+    let answers = |expected: u16| {
+        let signer = signer.clone();
+        let at = &at;
+        async move {
+            eventually(&format!("signed calls answer {expected}"), || async {
+                let response = signer.send(at.call(Method::POST, "/orders/1")).await;
+                match response.status().as_u16() {
+                    got if got == expected => Ok(response),
+                    got => Err(got),
+                }
+            })
+            .await
+        }
+    };
+    answers(200).await;
+
+    let console =
+        crate::console_iam::signed_in(&app, "admin", crate::support::ADMIN_PASSWORD).await;
+    let listed = console!(app, console, "credentials/list", { "gateway_id": gateway_id });
+    assert_eq!(listed.0, 200, "{listed:?}");
+    assert_eq!(
+        listed.1["credentials"][0]["app_secret"], "",
+        "lists leave the secret out"
+    );
+    let revealed =
+        console!(app, console, "credentials/secret", { "gateway_id": gateway_id, "id": id });
+    assert_eq!(revealed, (200, json!(signer.secret)));
+
+    let (status, _) = console!(app, console, "credentials/freeze",
+        { "gateway_id": gateway_id, "id": id, "frozen": true });
+    assert_eq!(status, 200);
+    let frozen = refusal(answers(405).await).await;
+    assert_eq!(
+        frozen,
+        (
+            405,
+            "APIG.0502".to_owned(),
+            "The app has been frozen.".to_owned()
+        )
+    );
+    assert_eq!(ok!(app, admin, GET "{gw}/apps/{id}")["status"], 2);
+    console!(app, console, "credentials/freeze",
+        { "gateway_id": gateway_id, "id": id, "frozen": false });
+    answers(200).await;
+
+    // Who may not read credentials is not shown the secret.
+    crate::iam_support::user_with_policy(&app, &admin, "nobody", None).await;
+    let stranger =
+        crate::console_iam::signed_in(&app, "nobody", crate::iam_support::USER_PASSWORD).await;
+    let (status, refused) =
+        console!(app, stranger, "credentials/secret", { "gateway_id": gateway_id, "id": id });
+    assert_eq!(status, 403, "{refused}");
+    app.stop().await;
+}
