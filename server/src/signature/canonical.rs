@@ -50,6 +50,18 @@ pub fn escape(input: impl AsRef<[u8]>) -> String {
 /// The canonical URI: the path percent-decoded, split on `/`, each segment escaped, joined
 /// again and always ending with `/` (an empty path gives `/`).
 pub fn canonical_uri(path: &str) -> String {
+    // Most paths hold only unreserved characters and slashes: they are their own form.
+    if path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/'))
+    {
+        let mut uri = String::with_capacity(path.len() + 1);
+        uri.push_str(path);
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        return uri;
+    }
     let decoded: Vec<u8> = percent_decode(path.as_bytes()).collect();
     let mut uri = decoded
         .split(|&byte| byte == b'/')
@@ -146,8 +158,15 @@ pub fn declared_payload_hash<'h>(
         .filter(|value| !value.is_empty()))
 }
 
+/// The hash of an empty body, which most signed calls have.
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    let data = data.as_ref();
+    if data.is_empty() {
+        return EMPTY_SHA256.to_owned();
+    }
     hex::encode(Sha256::digest(data))
 }
 
@@ -161,15 +180,25 @@ pub fn canonical_request(
         Some(declared) => declared.to_owned(),
         None => sha256_hex(req.body),
     };
-    Ok(format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        req.method.to_ascii_uppercase(),
-        canonical_uri(req.path),
-        canonical_query_string(req.query),
-        headers,
-        signed_headers.join(";"),
-        payload_hash,
-    ))
+    let uri = canonical_uri(req.path);
+    let query = canonical_query_string(req.query);
+    let mut out = String::with_capacity(
+        req.method.len() + uri.len() + query.len() + headers.len() * 2 + payload_hash.len() + 8,
+    );
+    out.push_str(req.method);
+    out.make_ascii_uppercase();
+    for part in ["\n", &uri, "\n", &query, "\n", &headers, "\n"] {
+        out.push_str(part);
+    }
+    for (i, name) in signed_headers.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
+    out.push('\n');
+    out.push_str(&payload_hash);
+    Ok(out)
 }
 
 /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>`.

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue};
 use base64::Engine as _;
+use http_body::Body as _;
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
@@ -113,10 +114,12 @@ async fn signed(
     let parts = call.parts;
     let now = OffsetDateTime::now_utc();
     check_date(&parts.headers, now).map_err(failure)?;
-    let unsigned = declared_payload_hash(&parts.headers, &auth.signed_headers)
+    // Nothing to read: the payload is declared unsigned, or there is none (a GET).
+    let unread = declared_payload_hash(&parts.headers, &auth.signed_headers)
         .map_err(failure)?
-        .is_some_and(|declared| declared == UNSIGNED_PAYLOAD);
-    let body = match unsigned {
+        .is_some_and(|declared| declared == UNSIGNED_PAYLOAD)
+        || call.body.as_ref().is_none_or(|b| b.is_end_stream());
+    let body = match unread {
         true => Bytes::new(),
         false => read(call.body, call.group.body_limit).await?,
     };
@@ -144,7 +147,7 @@ async fn signed(
         body: &body,
     };
     verify(&request, &auth, &credential.secret, now).map_err(failure)?;
-    if !unsigned {
+    if !unread {
         *call.body = Some(Body::from(body));
     }
     Ok(credential.clone())
