@@ -111,6 +111,9 @@ def main():
             instance_id=gw, app_id=other.id, env_id=RELEASE))
         check_models(unbound.apis, optional=["tags", "remark"], label="ApiOutline")
         expect(sorted(a.name for a in unbound.apis) == ["orders", "prices"] and unbound.total == 2, f"{unbound}")
+        one = client.list_apis_unbinded_to_app_v2(m.ListApisUnbindedToAppV2Request(
+            instance_id=gw, app_id=other.id, env_id=RELEASE, api_id=ids["prices"]))
+        expect([a.id for a in one.apis] == [ids["prices"]] and one.total == 1, f"api_id narrows: {one}")
 
     host = f"{group}.apig.localhost"
     with section("call with apigateway-sdk-python's signer"):

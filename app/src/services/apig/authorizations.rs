@@ -295,18 +295,28 @@ pub async fn revoke(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<(), AppErr
         .await
 }
 
+/// What narrows the APIs a credential could still be authorized for.
+#[derive(Debug, Default)]
+pub struct OpenFilter<'a> {
+    pub group_id: Option<&'a str>,
+    pub api_id: Option<&'a str>,
+    /// Part of the name.
+    pub api_name: Option<&'a str>,
+}
+
 /// APIs with APP authentication in the gateway that the credential is not authorized
-/// for in the environment `env_id`, by name, with their total; `group_id` and `api_name`
-/// narrow them.
+/// for in the environment `env_id`, by name, with their total.
 pub async fn unauthorized_apis(
     cx: Cx<'_>,
     gateway_id: &str,
     (credential_id, env_id): (&str, &str),
-    (group_id, api_name): (Option<&str>, Option<&str>),
+    filter: &OpenFilter<'_>,
     page: Page,
 ) -> Result<(i64, Vec<(String, String)>), AppError> {
     gateways::get(cx, gateway_id).await?;
-    let group_id = group_id.filter(|g| !g.is_empty());
+    let group_id = filter.group_id.filter(|g| !g.is_empty());
+    let api_id = filter.api_id.filter(|a| !a.is_empty());
+    let api_name = filter.api_name;
     let pattern = api_name
         .filter(|n| !n.is_empty())
         .map(|n| format!("%{}%", n.replace('%', "\\%").replace('_', "\\_")));
@@ -314,12 +324,14 @@ pub async fn unauthorized_apis(
         r#"SELECT count(*) AS "count!" FROM apis a
             WHERE a.gateway_id = $1 AND a.definition->>'auth_type' = 'APP'
               AND NOT EXISTS (SELECT 1 FROM app_auths x WHERE x.api_id = a.id AND x.credential_id = $2 AND x.env_id = $3)
-              AND ($4::text IS NULL OR a.group_id = $4) AND ($5::text IS NULL OR a.name ILIKE $5)"#,
+              AND ($4::text IS NULL OR a.group_id = $4) AND ($5::text IS NULL OR a.name ILIKE $5)
+              AND ($6::text IS NULL OR a.id = $6)"#,
         gateway_id,
         credential_id,
         env_id,
         group_id,
-        pattern
+        pattern,
+        api_id
     )
     .fetch_one(cx.pool)
     .await?;
@@ -328,12 +340,14 @@ pub async fn unauthorized_apis(
             WHERE a.gateway_id = $1 AND a.definition->>'auth_type' = 'APP'
               AND NOT EXISTS (SELECT 1 FROM app_auths x WHERE x.api_id = a.id AND x.credential_id = $2 AND x.env_id = $3)
               AND ($4::text IS NULL OR a.group_id = $4) AND ($5::text IS NULL OR a.name ILIKE $5)
-            ORDER BY a.name, a.id OFFSET $6 LIMIT $7"#,
+              AND ($6::text IS NULL OR a.id = $6)
+            ORDER BY a.name, a.id OFFSET $7 LIMIT $8"#,
         gateway_id,
         credential_id,
         env_id,
         group_id,
         pattern,
+        api_id,
         page.offset,
         page.limit
     )

@@ -167,9 +167,14 @@ pub async fn unauthorized_apis(gateway: InGateway, Query(query): Query<AuthQuery
     let env_id = required(&query.env_id, "env_id")?;
     let (caller, instance_id) = gateway.allow(act::apps::listUnbindedApis).await?;
     let cx = caller.cx();
-    let narrow = (query.group_id.as_deref(), query.api_name.as_deref());
+    let narrow = authorizations::OpenFilter {
+        group_id: query.group_id.as_deref(),
+        api_id: query.api_id.as_deref(),
+        api_name: query.api_name.as_deref(),
+    };
     let (total, found) =
-        authorizations::unauthorized_apis(cx, &instance_id, (app_id, env_id), narrow, page).await?;
+        authorizations::unauthorized_apis(cx, &instance_id, (app_id, env_id), &narrow, page)
+            .await?;
     let mut outlines = Vec::with_capacity(found.len());
     for (api_id, _) in found {
         let info = apis::get(cx, &instance_id, &api_id).await?;
