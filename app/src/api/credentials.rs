@@ -332,7 +332,7 @@ pub struct Authorized {
 
 /// Authorizes the credential `id` (or a new one named `new_name`) for `api_ids` in the
 /// environment `env_id`, in one transaction.
-#[server(endpoint = "credentials/authorize")]
+#[server(endpoint = "credentials/authorize", input = server_fn::codec::Json)]
 pub async fn authorize_credential(
     gateway_id: String,
     id: String,

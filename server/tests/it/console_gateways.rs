@@ -232,6 +232,102 @@ async fn group_and_environment_server_functions_check_their_permission() {
     app.stop().await;
 }
 
+#[tokio::test]
+async fn credential_server_functions_check_their_permission() {
+    let app = TestApp::spawn().await;
+    add_readers(&app).await;
+    let admin = signed_in(&app, "admin", ADMIN_PASSWORD).await;
+    let admin_api = admin_token(&app).await;
+    let gw = crate::api_groups::gateway(&app, &admin_api, "gw-creds").await;
+    let gateway = gw.rsplit('/').next().unwrap().to_owned();
+    let group = text(&ok!(app, admin_api, POST "{gw}/api-groups", { "name": "shop" })["id"]);
+    let api = ok!(app, admin_api, POST "{gw}/apis", {
+        "name": "orders", "group_id": group, "req_method": "GET", "req_uri": "/orders",
+        "auth_type": "APP", "backend_type": "MOCK", "mock_info": { "result_content": "ok" } });
+    let api = text(&api["id"]);
+    let (_, made) = console!(app, admin, "credentials/create", { "gateway_id": gateway, "name": "mobile", "remark": "" });
+    let id = text(&made["id"]);
+    let release = "DEFAULT_ENVIRONMENT_RELEASE_ID";
+    let (_, code) = console!(app, admin, "credentials/add_app_code", { "gateway_id": gateway, "id": id, "app_code": "" });
+    let code = text(&code["id"]);
+    let (_, authorized) = console!(app, admin, "credentials/authorize",
+        { "gateway_id": gateway, "id": id, "new_name": "", "env_id": release, "api_ids": [api] });
+    let auth = text(&authorized["authorizations"][0]["id"]);
+
+    // (endpoint, arguments, is it a read); deletions last.
+    let table: Vec<(&str, Value, bool)> = vec![
+        ("credentials/list", json!({ "gateway_id": gateway }), true),
+        (
+            "credentials/get",
+            json!({ "gateway_id": gateway, "id": id }),
+            true,
+        ),
+        (
+            "credentials/secret",
+            json!({ "gateway_id": gateway, "id": id }),
+            true,
+        ),
+        ("credentials/scope", json!({ "gateway_id": gateway }), true),
+        (
+            "credentials/of_api",
+            json!({ "gateway_id": gateway, "api_id": api }),
+            true,
+        ),
+        (
+            "credentials/create",
+            json!({ "gateway_id": gateway, "name": "partner", "remark": "" }),
+            false,
+        ),
+        (
+            "credentials/reset_secret",
+            json!({ "gateway_id": gateway, "id": id }),
+            false,
+        ),
+        (
+            "credentials/freeze",
+            json!({ "gateway_id": gateway, "id": id, "frozen": "true" }),
+            false,
+        ),
+        (
+            "credentials/add_app_code",
+            json!({ "gateway_id": gateway, "id": id, "app_code": "" }),
+            false,
+        ),
+        (
+            "credentials/set_acl",
+            json!({ "gateway_id": gateway, "id": id, "permit": "true", "entries": "10.0.0.1" }),
+            false,
+        ),
+        (
+            "credentials/remove_acl",
+            json!({ "gateway_id": gateway, "id": id }),
+            false,
+        ),
+        (
+            "credentials/authorize",
+            json!({ "gateway_id": gateway, "id": "", "new_name": "third", "env_id": release, "api_ids": [api] }),
+            false,
+        ),
+        (
+            "credentials/remove_app_code",
+            json!({ "gateway_id": gateway, "id": id, "code_id": code }),
+            false,
+        ),
+        (
+            "credentials/revoke",
+            json!({ "gateway_id": gateway, "auth_id": auth }),
+            false,
+        ),
+        (
+            "credentials/delete",
+            json!({ "gateway_id": gateway, "id": id }),
+            false,
+        ),
+    ];
+    run_as_apig_readers(&app, &admin, &table).await;
+    app.stop().await;
+}
+
 fn open_api(gateway: &str, new_group: &str, uri: &str, env: &str) -> Value {
     json!({ "wizard": {
         "gateway_id": gateway, "new_group": new_group, "env_id": env,

@@ -42,6 +42,7 @@ pub async fn server_fn(
         "apis/debug",
         "apis/batch",
         "openapi/import_item",
+        "credentials/authorize",
     ]
     .contains(&endpoint);
     let request = if json_input {

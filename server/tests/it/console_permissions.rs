@@ -102,6 +102,10 @@ pub async fn stored(app: &TestApp) -> String {
         "api_publications",
         "certificates",
         "api_group_domains",
+        "credentials",
+        "app_codes",
+        "app_auths",
+        "credential_acls",
     ];
     let mut digest = String::new();
     for table in tables {

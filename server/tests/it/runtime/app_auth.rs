@@ -286,11 +286,12 @@ async fn app_codes_authenticate_over_https_only_unless_the_gateway_allows_http()
             .header("x-apig-appcode", code)
             .body("{}")
     };
+    // Until the snapshot serves the domain's certificate, the handshake is refused.
     let served = eventually("the AppCode is served", || async {
-        let response = over_tls("/orders/7", &app_code).send().await.unwrap();
-        match response.status().as_u16() {
-            200 => Ok(response.json::<Value>().await.unwrap()),
-            other => Err(other),
+        match over_tls("/orders/7", &app_code).send().await {
+            Ok(response) if response.status() == 200 => Ok(response.json::<Value>().await.unwrap()),
+            Ok(response) => Err(response.status().to_string()),
+            Err(error) => Err(error.to_string()),
         }
     })
     .await;
