@@ -18,6 +18,7 @@ pub const MAX_APIS_PER_CREDENTIAL: i64 = 1000;
 /// Filters of the authorization lists; every one that is set must match.
 #[derive(Debug, Default)]
 pub struct AuthorizationFilter<'a> {
+    pub id: Option<&'a str>,
     pub credential_id: Option<&'a str>,
     pub credential_name: Option<&'a str>,
     pub api_id: Option<&'a str>,
@@ -207,7 +208,8 @@ pub async fn list(
               AND ($2::text IS NULL OR x.credential_id = $2) AND ($3::text IS NULL OR c.name ILIKE $3)
               AND ($4::text IS NULL OR x.api_id = $4) AND ($5::text IS NULL OR a.name ILIKE $5)
               AND ($6::text IS NULL OR a.group_id = $6) AND ($7::text IS NULL OR g.name ILIKE $7)
-              AND ($8::text IS NULL OR x.env_id = $8) AND ($9::text IS NULL OR a.definition->'tags' ? $9)"#,
+              AND ($8::text IS NULL OR x.env_id = $8) AND ($9::text IS NULL OR a.definition->'tags' ? $9)
+              AND ($10::text IS NULL OR x.id = $10)"#,
         gateway_id,
         set(filter.credential_id),
         like(filter.credential_name),
@@ -217,6 +219,7 @@ pub async fn list(
         like(filter.group_name),
         set(filter.env_id),
         set(filter.tag),
+        set(filter.id),
     )
     .fetch_one(cx.pool)
     .await?;
@@ -236,7 +239,8 @@ pub async fn list(
               AND ($4::text IS NULL OR x.api_id = $4) AND ($5::text IS NULL OR a.name ILIKE $5)
               AND ($6::text IS NULL OR a.group_id = $6) AND ($7::text IS NULL OR g.name ILIKE $7)
               AND ($8::text IS NULL OR x.env_id = $8) AND ($9::text IS NULL OR a.definition->'tags' ? $9)
-            ORDER BY x.created_at, x.id OFFSET $10 LIMIT $11"#,
+              AND ($10::text IS NULL OR x.id = $10)
+            ORDER BY x.created_at, x.id OFFSET $11 LIMIT $12"#,
         gateway_id,
         set(filter.credential_id),
         like(filter.credential_name),
@@ -246,6 +250,7 @@ pub async fn list(
         like(filter.group_name),
         set(filter.env_id),
         set(filter.tag),
+        set(filter.id),
         page.offset,
         page.limit
     )
@@ -255,25 +260,16 @@ pub async fn list(
 }
 
 pub async fn get(cx: Cx<'_>, gateway_id: &str, id: &str) -> Result<Authorization, AppError> {
-    sqlx::query_as!(
-        Row,
-        r#"SELECT x.id, x.credential_id, c.name AS "credential_name", c.remark AS "credential_remark",
-                  x.api_id, a.name AS "api_name", a.definition->>'remark' AS "api_remark",
-                  a.definition->>'type' AS "api_type", a.group_id, g.name AS "group_name",
-                  x.env_id, e.name AS "env_name", x.created_at
-             FROM app_auths x
-             JOIN credentials c ON c.id = x.credential_id
-             JOIN apis a ON a.id = x.api_id
-             JOIN api_groups g ON g.id = a.group_id
-             JOIN environments e ON e.gateway_id = x.gateway_id AND e.id = x.env_id
-            WHERE x.gateway_id = $1 AND x.id = $2"#,
-        gateway_id,
-        id
-    )
-    .fetch_optional(cx.pool)
-    .await?
-    .map(Authorization::from)
-    .ok_or_else(|| AppError::not_found(Kind::Authorization, format!("Authorization {id}")))
+    let filter = AuthorizationFilter {
+        id: Some(id),
+        ..Default::default()
+    };
+    list(cx, gateway_id, &filter, Page::new(Some(0), Some(1)))
+        .await?
+        .1
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found(Kind::Authorization, format!("Authorization {id}")))
 }
 
 /// Revokes an authorization: the credential's calls to that API in that environment are

@@ -112,6 +112,7 @@ pub struct AuthQuery {
 impl AuthQuery {
     fn filter(&self) -> AuthorizationFilter<'_> {
         AuthorizationFilter {
+            id: None,
             credential_id: self.app_id.as_deref(),
             credential_name: self.app_name.as_deref(),
             api_id: self.api_id.as_deref(),
