@@ -53,9 +53,10 @@ pub(super) async fn credential(
             .cloned()
             .ok_or_else(|| failure("AppCode not found"));
     }
+    // A value that is not text cannot be a signature: it is read as none of the forms.
     let authorization = headers
         .get(header::AUTHORIZATION)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
+        .map(|v| v.to_str().unwrap_or("?").trim())
         .filter(|v| !v.is_empty());
     if let Some(authorization) = authorization {
         if let Some(basic) = authorization
@@ -72,7 +73,7 @@ pub(super) async fn credential(
                 .ok_or_else(|| failure("authorization format incorrect, Basic credentials are not base64 of key:secret"))?;
             return with_secret(credentials, key, secret.as_bytes());
         }
-        return signed(call, &authorization).await;
+        return signed(call, authorization).await;
     }
     if settings.app_secret {
         if let (Some(key), Some(secret)) = (headers.get(HW_ID), headers.get(HW_APP_KEY)) {
