@@ -3,7 +3,8 @@ published, a credential gets an AppCode and is authorized for the API with huawe
 (AppCodes and authorizations listed page by page and filtered, parsed into the SDK's models),
 then the API is called through the gateway signed by the signer of the PyPI package
 `apigateway-sdk-python`, exactly as its users call it; wrong ways of calling are refused with
-APIG's codes.
+APIG's codes. An IAM-authenticated API is called with the administrator's IAM access key,
+signed by the same signer, and with an IAM token.
 
 Run by server/tests/it/compat.rs against a freshly started server; settings come from the
 environment: PORTICO_URL, PORTICO_ADMIN_PASSWORD, PORTICO_GATEWAY_URL.
@@ -49,7 +50,7 @@ def main():
         group = client.create_api_group_v2(m.CreateApiGroupV2Request(
             instance_id=gw, body=m.ApiGroupCreate(name="shop"))).id
         ids = {}
-        for name, auth in [("orders", "APP"), ("stock", "APP"), ("prices", "APP"), ("open", "NONE")]:
+        for name, auth in [("orders", "APP"), ("stock", "APP"), ("prices", "APP"), ("open", "NONE"), ("me", "IAM")]:
             created = client.create_api_v2(m.CreateApiV2Request(instance_id=gw, body=api(name, group, auth)))
             ids[name] = created.id
             client.create_or_delete_publish_record_for_api_v2(m.CreateOrDeletePublishRecordForApiV2Request(
@@ -141,6 +142,23 @@ def main():
                                        data="{}", timeout=10)
         expect(code_over_http.status_code == 401 and "HTTPS" in code_over_http.json()["error_msg"],
                f"an AppCode over plain HTTP: {code_over_http.status_code} {code_over_http.text}")
+
+    with section("IAM authentication: an IAM access key signed with apigateway-sdk-python, a token"):
+        shown = client.show_details_of_api_v2(m.ShowDetailsOfApiV2Request(instance_id=gw, api_id=ids["me"]))
+        expect(shown.auth_type == "IAM", f"{shown.auth_type}")
+        by_key = signed_call(adm.ak, adm.sk, host, "/me", "{}")
+        expect(by_key.status_code == 200 and by_key.text == "me served",
+               f"signed with an IAM access key: {by_key.status_code} {by_key.text}")
+        by_token = requests.post(f"{GATEWAY}/me", headers={"host": host, "x-auth-token": adm.token},
+                                 data="{}", timeout=10)
+        expect(by_token.status_code == 200, f"with an IAM token: {by_token.status_code} {by_token.text}")
+        credential = signed_call(mobile.app_key, mobile.app_secret, host, "/me", "{}")
+        expect(credential.status_code == 401 and credential.json()["error_code"] == "APIG.0301",
+               f"a credential's signature on an IAM API: {credential.status_code} {credential.text}")
+        wrong = signed_call(adm.ak, "not-the-secret", host, "/me", "{}")
+        expect(wrong.status_code == 401 and wrong.json()["error_msg"].startswith(
+            "Incorrect IAM authentication information: verify signature fail"),
+            f"a wrong IAM secret: {wrong.status_code} {wrong.text}")
 
     with section("a credential's access control"):
         set_acl = client.update_app_acl(m.UpdateAppAclRequest(instance_id=gw, app_id=mobile.id, body=m.AppAclCreate(

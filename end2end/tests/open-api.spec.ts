@@ -48,11 +48,16 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
 
   // Request: a bad path is refused; the path parameter is added for us.
   await expect(currentStep).toContainText("Request");
-  // Authentication is asked here: NONE is what this version has, with its warning.
+  // Authentication is asked here: NONE by default, with its warning; APP and IAM are offered,
+  // each saying what callers send.
   const auth = page.getByRole("group", { name: "Authentication" });
   await expect(auth.getByLabel(/None: anyone who knows the address/)).toBeChecked();
   await expect(auth.getByLabel(/App: callers sign/)).toBeEnabled();
   await expect(auth.getByRole("note")).toContainText("anyone who learns the URL can call your backend");
+  await auth.getByLabel(/IAM: callers send an IAM user's token/).check();
+  await expect(auth).toContainText("Every enabled IAM user of this Portico may call it");
+  await expect(auth.getByRole("note")).toHaveCount(0);
+  await auth.getByLabel(/None: anyone who knows the address/).check();
   await page.getByLabel("API name").fill("get-order");
   const path = page.getByLabel("Path", { exact: true });
   await path.fill("/orders/pre-{id}");

@@ -175,11 +175,15 @@ impl Application {
         ));
         // The first snapshot is built before the gateway serves; the loader then follows
         // every committed change.
-        let live = Arc::new(gateway::Live::empty(self.console_state.runtime.clone()));
+        let live = Arc::new(gateway::Live::empty(
+            self.console_state.runtime.clone(),
+            self.console_state.signature_failures.clone(),
+        ));
         let pool = self.console_state.pool.clone();
         let suffix = self.console_state.endpoints.subdomain_suffix.clone();
         let master = self.console_state.master_key.clone();
         gateway::loader::reload(&pool, &master, &live, &suffix).await;
+        gateway::loader::reload_iam(&pool, &master, &live).await;
         let loader = tokio::spawn(gateway::loader::follow(pool, master, live.clone(), suffix));
         let debug_key = self.console_state.debug_key.clone();
         let ports = tokio::spawn(gateway::ports::follow(

@@ -30,6 +30,8 @@ pub const SYSTEM_PARAMS: &[&str] = &[
     "$context.apiName",
     "$context.appId",
     "$context.appName",
+    "$context.userId",
+    "$context.userName",
     "$context.requestId",
     "$context.serverAddr",
     "$context.serverName",

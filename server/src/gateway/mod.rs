@@ -236,14 +236,23 @@ fn service(
 
 /// Serves one call through the pipeline with a snapshot of `config` of its own instead of
 /// the live one: how a draft is debugged without being published (`apis/debug` in
-/// DEVELOPER mode). The call comes from the loopback address.
+/// DEVELOPER mode). The call comes from the loopback address, authenticated against `iam`
+/// with the process's signature failure counts.
 pub async fn serve_once(
-    config: &app::model::runtime::RuntimeConfig,
+    (config, iam): (
+        &app::model::runtime::RuntimeConfig,
+        &app::model::runtime::RuntimeIam,
+    ),
     suffix: &str,
     debug_key: Arc<str>,
+    iam_failures: Arc<crate::signature::FailureLimiter>,
     request: axum::extract::Request,
 ) -> axum::response::Response {
-    let live = Arc::new(Live::serving(Snapshot::build(config, suffix)));
+    let live = Arc::new(Live::serving(
+        Snapshot::build(config, suffix),
+        iam,
+        iam_failures,
+    ));
     let state = GatewayState::new(live, (0, false), debug_key, ClientLimits::default());
     let peer = pipeline::Peer::new(SocketAddr::from(([127, 0, 0, 1], 0)));
     pipeline::handle(state, &peer, request).await

@@ -231,6 +231,7 @@ async fn serve(
     let count = policies::body_limit(group, &seen, body)?;
     let presented = Presented {
         group,
+        live: &state.live,
         parts: &parts,
         tls: state.tls,
         peer: call.peer.addr,

@@ -149,6 +149,14 @@ pub enum GatewayError {
     AppFrozen,
     /// The credential's access control refuses the caller's address (`ACCESS_DENIED`).
     AppAddressDenied,
+    /// An IAM-authenticated API called without a token or signature
+    /// (`AUTH_HEADER_MISSING`).
+    IamHeaderMissing,
+    /// The token or access-key signature presented does not prove an IAM user
+    /// (`AUTH_FAILURE`): the reason after "Incorrect IAM authentication information: ".
+    IamAuthFailure(String),
+    /// The token has expired (`AUTH_FAILURE`, APIG.0307).
+    IamTokenExpired,
 }
 
 impl GatewayError {
@@ -166,8 +174,12 @@ impl GatewayError {
             GatewayError::BackendConfig(_) => ResponseType::Default5xx,
             GatewayError::BackendTimeout => ResponseType::BackendTimeout,
             GatewayError::BackendUnavailable => ResponseType::BackendUnavailable,
-            GatewayError::AuthHeaderMissing => ResponseType::AuthHeaderMissing,
-            GatewayError::AppAuthFailure(_) => ResponseType::AuthFailure,
+            GatewayError::AuthHeaderMissing | GatewayError::IamHeaderMissing => {
+                ResponseType::AuthHeaderMissing
+            }
+            GatewayError::AppAuthFailure(_)
+            | GatewayError::IamAuthFailure(_)
+            | GatewayError::IamTokenExpired => ResponseType::AuthFailure,
             GatewayError::Unauthorized => ResponseType::Unauthorized,
             GatewayError::AppFrozen => ResponseType::Default4xx,
             GatewayError::AppAddressDenied => ResponseType::AccessDenied,
@@ -197,6 +209,8 @@ impl GatewayError {
             GatewayError::BackendConfig(_) => "APIG.0105",
             GatewayError::WrongProtocol(_) => "APIG.0607",
             GatewayError::AuthHeaderMissing | GatewayError::AppAuthFailure(_) => "APIG.0303",
+            GatewayError::IamHeaderMissing | GatewayError::IamAuthFailure(_) => "APIG.0301",
+            GatewayError::IamTokenExpired => "APIG.0307",
             GatewayError::Unauthorized => "APIG.0304",
             GatewayError::AppFrozen => "APIG.0502",
             GatewayError::AppAddressDenied => "APIG.0405",
@@ -246,6 +260,14 @@ impl GatewayError {
             GatewayError::AppAddressDenied => {
                 "The app is not accessed from a trusted IP address.".to_owned()
             }
+            GatewayError::IamHeaderMissing => {
+                "Incorrect IAM authentication information: X-Auth-Token or Authorization header not found"
+                    .to_owned()
+            }
+            GatewayError::IamAuthFailure(reason) => {
+                format!("Incorrect IAM authentication information: {reason}")
+            }
+            GatewayError::IamTokenExpired => "The token must be updated.".to_owned(),
         }
     }
 

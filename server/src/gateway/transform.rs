@@ -227,6 +227,18 @@ fn system_value(param: SystemParam, call: &Context<'_>) -> String {
             .map(|(_, name)| name)
             .unwrap_or_default()
             .to_owned(),
+        SystemParam::UserId => call
+            .identity
+            .user()
+            .map(|(id, _)| id)
+            .unwrap_or_default()
+            .to_owned(),
+        SystemParam::UserName => call
+            .identity
+            .user()
+            .map(|(_, name)| name)
+            .unwrap_or_default()
+            .to_owned(),
         SystemParam::RequestId => call.request_id.to_string(),
         SystemParam::ServerAddr => format!("0.0.0.0:{}", call.state.local_port),
         SystemParam::ServerName => "portico".to_owned(),

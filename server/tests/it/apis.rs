@@ -115,7 +115,7 @@ async fn api_definitions_are_checked_field_by_field_and_routes_do_not_clash() {
             "req_method",
         ),
         (
-            mutate(&|b| b["auth_type"] = json!("IAM")),
+            mutate(&|b| b["auth_type"] = json!("AUTHORIZER")),
             400,
             "not available",
         ),

@@ -240,14 +240,11 @@ impl ApiDefinition {
         let path_params = frontend_path_params("req_uri", &self.req_uri)?;
         one_of("match_mode", &self.match_mode, &["NORMAL", "SWA"])?;
         match self.auth_type.as_str() {
-            "NONE" | "APP" => {}
-            "IAM" | "AUTHORIZER" => {
+            "NONE" | "APP" | "IAM" => {}
+            "AUTHORIZER" => {
                 return Err(AppError::invalid(
                     "auth_type",
-                    format!(
-                        "{} authentication is not available in this version of Portico yet; use APP or NONE.",
-                        self.auth_type
-                    ),
+                    "AUTHORIZER authentication is not available in this version of Portico yet; use APP, IAM or NONE.",
                 ))
             }
             other => one_of("auth_type", other, &["NONE", "APP", "IAM", "AUTHORIZER"])?,

@@ -244,6 +244,7 @@ fn frontend(d: &ApiDefinition) -> impl IntoView {
                     ("NONE", _) => "None: anyone who can reach the gateway may call it".to_owned(),
                     ("APP", "HEADER") => "App: an authorized credential's signature, or its AppCode over HTTPS".to_owned(),
                     ("APP", _) => "App: an authorized credential's signature".to_owned(),
+                    ("IAM", _) => "IAM: any IAM user's token, or a signature with the user's access key".to_owned(),
                     (other, _) => other.to_owned(),
                 })}
                 {row("CORS", yes_no(d.cors))}

@@ -148,6 +148,10 @@ pub fn curl_line(
     if env_name != RELEASE {
         parts.push(format!("-H 'X-Stage: {env_name}'"));
     }
+    if definition.auth_type == "IAM" {
+        // Double quotes: the shell fills in the caller's token.
+        parts.push("-H \"X-Auth-Token: $TOKEN\"".to_owned());
+    }
     for param in definition
         .req_params
         .iter()
@@ -240,6 +244,14 @@ mod tests {
         assert_eq!(
             curl_line(&definition, &group, &endpoints, "RELEASE"),
             "curl -i -H 'X-Tenant: acme' 'http://g1.apig.localhost:8080/orders/1/a/b?fields=all'"
+        );
+        let iam = ApiDefinition {
+            auth_type: "IAM".into(),
+            ..definition
+        };
+        assert_eq!(
+            curl_line(&iam, &group, &endpoints, "RELEASE"),
+            "curl -i -H \"X-Auth-Token: $TOKEN\" -H 'X-Tenant: acme' 'http://g1.apig.localhost:8080/orders/1/a/b?fields=all'"
         );
     }
 }

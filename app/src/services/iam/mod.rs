@@ -7,6 +7,7 @@ pub mod access_keys;
 pub mod authz;
 pub mod passwords;
 pub mod permissions;
+pub mod principals;
 pub mod projects;
 pub mod session;
 pub mod signin;

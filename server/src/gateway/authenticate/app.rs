@@ -5,25 +5,16 @@
 //! themselves in `X-HW-ID`/`X-HW-AppKey` (`app_secret`) or in `Authorization: Basic`
 //! (`app_basic`). Failures answer as APIG does: `AUTH_HEADER_MISSING` when nothing was
 //! presented, `AUTH_FAILURE` (APIG.0303) with APIG's reason otherwise.
-//!
-//! A signed body is read (up to the gateway's body limit) only when the signature covers
-//! it; with `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` it streams to the backend unread.
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderValue};
+use axum::http::header;
 use base64::Engine as _;
-use http_body::Body as _;
 use subtle::ConstantTimeEq;
-use time::OffsetDateTime;
 
 use super::Presented;
 use crate::gateway::snapshot::{Credentials, LiveCredential};
 use crate::gateway::GatewayError;
-use crate::signature::{
-    check_date, declared_payload_hash, parse_authorization, verify, RequestParts, ALGORITHM,
-    UNSIGNED_PAYLOAD,
-};
+use crate::signature::{parse_authorization, ALGORITHM};
 
 const APP_CODE: &str = "x-apig-appcode";
 const HW_ID: &str = "x-hw-id";
@@ -100,10 +91,9 @@ fn with_secret(
     }
 }
 
-/// An SDK-HMAC-SHA256 signature: the key looked up and the date checked before the body is
-/// read, the body read only when the signature covers it.
+/// An SDK-HMAC-SHA256 signature: the key looked up before anything is read.
 async fn signed(
-    call: Presented<'_>,
+    mut call: Presented<'_>,
     authorization: &str,
 ) -> Result<Arc<LiveCredential>, GatewayError> {
     let auth = parse_authorization(authorization).map_err(failure)?;
@@ -111,56 +101,8 @@ async fn signed(
         .group
         .credentials
         .by_key(&auth.access_key)
-        .ok_or_else(|| failure(format!("app not found, appkey {}", auth.access_key)))?;
-    let parts = call.parts;
-    let now = OffsetDateTime::now_utc();
-    check_date(&parts.headers, now).map_err(failure)?;
-    // Nothing to read: the payload is declared unsigned, or there is none (a GET).
-    let unread = declared_payload_hash(&parts.headers, &auth.signed_headers)
-        .map_err(failure)?
-        .is_some_and(|declared| declared == UNSIGNED_PAYLOAD)
-        || call.body.as_ref().is_none_or(|b| b.is_end_stream());
-    let body = match unread {
-        true => Bytes::new(),
-        false => read(call.body, call.group.body_limit).await?,
-    };
-    // An HTTP/2 caller's host is its `:authority`, which the signature names as `host`.
-    let with_host;
-    let headers = match (
-        parts.headers.contains_key(header::HOST),
-        parts.uri.authority(),
-    ) {
-        (false, Some(authority)) => {
-            let mut headers = parts.headers.clone();
-            if let Ok(host) = HeaderValue::from_str(authority.as_str()) {
-                headers.insert(header::HOST, host);
-            }
-            with_host = headers;
-            &with_host
-        }
-        _ => &parts.headers,
-    };
-    let request = RequestParts {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query(),
-        headers,
-        body: &body,
-    };
-    verify(&request, &auth, &credential.secret, now).map_err(failure)?;
-    if !unread {
-        *call.body = Some(Body::from(body));
-    }
-    Ok(credential.clone())
-}
-
-/// The whole body, at most `limit` bytes of it.
-async fn read(body: &mut Option<Body>, limit: u64) -> Result<Bytes, GatewayError> {
-    let Some(unread) = body.take() else {
-        return Ok(Bytes::new());
-    };
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    axum::body::to_bytes(unread, limit)
-        .await
-        .map_err(|_| GatewayError::BodyTooLarge)
+        .ok_or_else(|| failure(format!("app not found, appkey {}", auth.access_key)))?
+        .clone();
+    super::signed::check(&mut call, &auth, &credential.secret, failure).await?;
+    Ok(credential)
 }

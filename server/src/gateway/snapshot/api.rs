@@ -39,6 +39,8 @@ pub enum Authentication {
     None,
     /// `APP`: an authorized credential's signature, or its AppCode where `app_code`.
     App { app_code: bool },
+    /// `IAM`: an IAM user's token or access-key signature.
+    Iam,
 }
 
 impl Authentication {
@@ -48,7 +50,8 @@ impl Authentication {
             "APP" => Ok(Authentication::App {
                 app_code: app_code == "HEADER",
             }),
-            "IAM" | "AUTHORIZER" => Err(format!(
+            "IAM" => Ok(Authentication::Iam),
+            "AUTHORIZER" => Err(format!(
                 "{text} authentication is not served by this version of Portico"
             )),
             _ => Err(format!("{text:?} is not an authentication type")),
@@ -120,6 +123,9 @@ pub enum SystemParam {
     /// The calling credential's id and name: empty for calls that no credential made.
     AppId,
     AppName,
+    /// The calling IAM user's id and name: empty for calls no IAM user made.
+    UserId,
+    UserName,
     RequestId,
     ServerAddr,
     ServerName,
@@ -135,6 +141,8 @@ impl SystemParam {
             "apiName" => SystemParam::ApiName,
             "appId" => SystemParam::AppId,
             "appName" => SystemParam::AppName,
+            "userId" => SystemParam::UserId,
+            "userName" => SystemParam::UserName,
             "requestId" => SystemParam::RequestId,
             "serverAddr" => SystemParam::ServerAddr,
             "serverName" => SystemParam::ServerName,
@@ -389,8 +397,8 @@ mod tests {
             ("/req_protocol", "FTP", r#""FTP" is not a request protocol"#),
             (
                 "/auth_type",
-                "IAM",
-                "IAM authentication is not served by this version of Portico",
+                "AUTHORIZER",
+                "AUTHORIZER authentication is not served by this version of Portico",
             ),
             (
                 "/auth_type",

@@ -6,6 +6,7 @@
 mod api;
 mod backend;
 mod credentials;
+mod principals;
 mod routes;
 
 use std::borrow::Cow;
@@ -20,6 +21,7 @@ use api::live;
 pub use api::{Authentication, LiveApi, Location, ParamCheck, Source, SystemParam};
 pub use backend::{Address, Backend, PathTemplate};
 pub use credentials::{Credentials, LiveCredential};
+pub use principals::{Principal, Principals};
 pub use routes::{Captured, RouteTable};
 
 /// Everything served at one configuration revision.

@@ -139,11 +139,13 @@ async fn debug_draft(
         &prepared.stage,
     )
     .await?;
+    let iam = app::services::iam::principals::load(&state.pool, &state.master_key).await?;
     let started = Instant::now();
     let response = gateway::serve_once(
-        &config,
+        (&config, &iam),
         &target.subdomain_suffix,
         target.key.clone(),
+        state.signature_failures.clone(),
         prepared.request,
     )
     .await;

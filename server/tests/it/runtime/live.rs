@@ -306,10 +306,10 @@ async fn an_authentication_type_the_gateway_does_not_serve_closes_the_api_instea
         .await;
     at.until(Method::GET, "/orders", 200).await;
 
-    // A row the management API would refuse (it takes NONE and APP today), written directly
+    // A row the management API would refuse (it refuses AUTHORIZER today), written directly
     // as a newer binary or a hand edit would leave it.
     sqlx::query(
-        r#"UPDATE api_versions SET definition = jsonb_set(definition, '{auth_type}', '"IAM"')
+        r#"UPDATE api_versions SET definition = jsonb_set(definition, '{auth_type}', '"AUTHORIZER"')
            WHERE api_id = $1"#,
     )
     .bind(&api_id)

@@ -3,10 +3,12 @@
 //! parameter checks; mapping to a real backend (a small HTTP server the test starts);
 //! variables; mock; backend timeout and backend down (`routing`); TLS, inbound ports, hot
 //! reload, database outage and debugging (`live`); backend connections kept and replaced
-//! (`upstream`); APP authentication by signature and AppCode (`app_auth`).
+//! (`upstream`); APP authentication by signature and AppCode (`app_auth`); IAM
+//! authentication by token and access key (`iam_auth`).
 mod app_auth;
 mod debug;
 mod framing;
+mod iam_auth;
 mod live;
 mod paths;
 mod routing;

@@ -14,14 +14,14 @@ use crate::model::api::ApiDefinition;
 use crate::model::permission::actions;
 
 /// The edited definition with what the wizard does not show taken from the stored one:
-/// descriptions, samples, tags, IAM and custom-authorizer authentication (the wizard offers
-/// NONE and APP), parameter ranges and patterns, mock headers.
+/// descriptions, samples, tags, custom-authorizer authentication (the wizard offers NONE,
+/// APP and IAM), parameter ranges and patterns, mock headers.
 /// Editing in the console never drops what the API or an import set.
 pub(super) fn keep_unedited(original: &ApiDefinition, mut edited: ApiDefinition) -> ApiDefinition {
     edited.visibility = original.visibility;
     edited.version = original.version.clone();
     edited.req_protocol = original.req_protocol.clone();
-    if !matches!(original.auth_type.as_str(), "NONE" | "APP") {
+    if !matches!(original.auth_type.as_str(), "NONE" | "APP" | "IAM") {
         edited.auth_type = original.auth_type.clone();
         edited.auth_opt = original.auth_opt.clone();
     }

@@ -148,15 +148,23 @@ pub(super) fn DoneStep(opened: OpenedApi) -> impl IntoView {
     let debug = publication
         .is_some()
         .then(|| format!("/gateways/{}/apis/{}?tab=debug", api.gateway_id, api.id));
-    let authorize = (api.definition.auth_type == "APP").then(|| {
-        let href = format!("/gateways/{}/credentials/authorize", api.gateway_id);
-        view! {
-            <div class="alert alert-info" role="note">
-                "Callers need a credential authorized for this API: calls without one are refused with 401. "
-                <a href=href>"Authorize credentials"</a>
-            </div>
+    let authorize = match api.definition.auth_type.as_str() {
+        "APP" => {
+            let href = format!("/gateways/{}/credentials/authorize", api.gateway_id);
+            Some(view! {
+                <div class="alert alert-info" role="note">
+                    "Callers need a credential authorized for this API: calls without one are refused with 401. "
+                    <a href=href>"Authorize credentials"</a>
+                </div>
+            }.into_any())
         }
-    });
+        "IAM" => Some(view! {
+            <div class="alert alert-info" role="note">
+                "Callers send an IAM user's token in X-Auth-Token ($TOKEN above: the X-Subject-Token that POST /v3/auth/tokens returns), or sign the call with the user's access key as Huawei's SDKs do; calls without either are refused with 401."
+            </div>
+        }.into_any()),
+        _ => None,
+    };
     view! {
         <section class="card">
             {calls}

@@ -269,14 +269,11 @@ fn map_row(draft: Draft, index: usize, row: MapRow) -> impl IntoView {
     .into_any()
 }
 
-/// How callers prove who they are. This version of Portico has NONE; the others are listed
-/// so the choice is visible, and arrive with the issues that build them.
+/// How callers prove who they are: an authorized credential (APP), an IAM user (IAM), or
+/// nobody (NONE). Custom authorizers are listed so the choice is visible, and arrive with
+/// the issue that builds them.
 #[component]
 fn AuthenticationChoice(draft: Draft) -> impl IntoView {
-    let later = [
-        ("IAM", "IAM: a token or an access key's signature"),
-        ("AUTHORIZER", "Custom authorizer: your own endpoint decides"),
-    ];
     let choose = move |value: &'static str| move |_| draft.auth.set(value.to_owned());
     view! {
         <fieldset class="field field-group">
@@ -291,17 +288,24 @@ fn AuthenticationChoice(draft: Draft) -> impl IntoView {
                 <CheckboxField label="Also accept AppCodes (X-Apig-AppCode, over HTTPS) instead of a signature" id="app_code" checked=draft.app_code/>
             </Show>
             <label class="radio-option">
+                <input type="radio" name="auth_type" value="IAM"
+                    checked=draft.auth.get_untracked() == "IAM"
+                    prop:checked=move || draft.auth.get() == "IAM" on:change=choose("IAM")/>
+                " IAM: callers send an IAM user's token (X-Auth-Token) or sign with the user's access key"
+            </label>
+            <Show when=move || draft.auth.get() == "IAM">
+                <p class="field-hint">"Every enabled IAM user of this Portico may call it, whatever their permissions; the backend can learn who called from $context.userId and $context.userName."</p>
+            </Show>
+            <label class="radio-option">
                 <input type="radio" name="auth_type" value="NONE"
                     checked=draft.auth.get_untracked() == "NONE"
                     prop:checked=move || draft.auth.get() == "NONE" on:change=choose("NONE")/>
                 " None: anyone who knows the address can call it"
             </label>
-            {later.map(|(value, label)| view! {
-                <label class="radio-option muted">
-                    <input type="radio" name="auth_type" value=value disabled=true/>
-                    {format!(" {label} (coming in a later version)")}
-                </label>
-            })}
+            <label class="radio-option muted">
+                <input type="radio" name="auth_type" value="AUTHORIZER" disabled=true/>
+                " Custom authorizer: your own endpoint decides (coming in a later version)"
+            </label>
             <Show when=move || draft.auth.get() == "NONE">
                 <div class="alert alert-warning" role="note">
                     "With no authentication, the gateway lets every call through: anyone who learns the URL can call your backend. Choose App to let only the credentials you authorize call it."

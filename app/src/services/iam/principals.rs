@@ -1,0 +1,112 @@
+//! Who may authenticate IAM-authenticated API calls, read for the gateway runtime: enabled
+//! users with programmatic access, their live tokens (digests only, as stored) and their
+//! access keys with secrets opened. The triggers of `iam_revision` bump the revision and
+//! notify `portico_iam` on every change that matters here, so each process reloads once the
+//! change is committed; nothing here is read while a call is served.
+use sqlx::PgPool;
+
+use crate::error::AppError;
+use crate::model::runtime::{RuntimeAccessKey, RuntimeIam, RuntimeToken, RuntimeUser};
+use crate::services::secrets::MasterKey;
+
+/// The channel the runtime listens on for IAM changes.
+pub const CHANNEL: &str = "portico_iam";
+
+/// The current IAM revision.
+pub async fn current(pool: &PgPool) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!("SELECT revision FROM iam_revision")
+        .fetch_one(pool)
+        .await?)
+}
+
+/// Everything IAM authentication of API calls needs, as of one revision.
+pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let revision = sqlx::query_scalar!("SELECT revision FROM iam_revision")
+        .fetch_one(&mut *tx)
+        .await?;
+    let users = sqlx::query!(
+        r#"SELECT u.id, u.name, u.account_id, a.name AS "account_name"
+             FROM users u JOIN accounts a ON a.id = u.account_id
+            WHERE u.enabled AND u.access_mode <> 'console'"#
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| RuntimeUser {
+        id: r.id,
+        name: r.name,
+        account_id: r.account_id,
+        account_name: r.account_name,
+    })
+    .collect();
+    // Expired tokens too, until housekeeping removes them: a caller presenting one is told
+    // to get a new one (APIG.0307) rather than that it is unknown.
+    let tokens = sqlx::query!(
+        "SELECT t.token_hash, t.user_id, t.expires_at
+           FROM api_tokens t JOIN users u ON u.id = t.user_id
+          WHERE t.project_id IS NOT NULL AND u.enabled
+            AND u.access_mode <> 'console' AND t.issued_at >= u.password_changed_at"
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| RuntimeToken {
+        digest: r.token_hash,
+        user_id: r.user_id,
+        expires_at: r.expires_at,
+    })
+    .collect();
+    let unreadable = |key: &str, error: AppError| {
+        AppError::Internal(format!(
+            "the secret of access key {key} cannot be decrypted ({error}); is PORTICO_MASTER_KEY the key it was stored with?"
+        ))
+    };
+    let secret = |key: &str, sealed: &[u8]| -> Result<String, AppError> {
+        let opened = master.open(sealed).map_err(|e| unreadable(key, e))?;
+        String::from_utf8(opened)
+            .map_err(|_| unreadable(key, AppError::Internal("not text".into())))
+    };
+    let mut keys = Vec::new();
+    for row in sqlx::query!(
+        "SELECT k.access_key, k.secret_sealed, k.user_id
+           FROM access_keys k JOIN users u ON u.id = k.user_id
+          WHERE k.status = 'active' AND u.enabled AND u.access_mode <> 'console'"
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        keys.push(RuntimeAccessKey {
+            secret: secret(&row.access_key, &row.secret_sealed)?,
+            access_key: row.access_key,
+            user_id: row.user_id,
+            temporary: None,
+        });
+    }
+    for row in sqlx::query!(
+        "SELECT k.access_key, k.secret_sealed, k.user_id, k.token_hash, k.expires_at
+           FROM temporary_keys k JOIN users u ON u.id = k.user_id
+          WHERE k.expires_at > now() AND u.enabled AND u.access_mode <> 'console'
+            AND k.created_at >= u.password_changed_at"
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        keys.push(RuntimeAccessKey {
+            secret: secret(&row.access_key, &row.secret_sealed)?,
+            access_key: row.access_key,
+            user_id: row.user_id,
+            temporary: Some((row.token_hash, row.expires_at)),
+        });
+    }
+    tx.commit().await?;
+    Ok(RuntimeIam {
+        revision,
+        users,
+        tokens,
+        keys,
+    })
+}
