@@ -113,20 +113,57 @@ pub fn canonical_headers(
     signed_headers: &[String],
 ) -> Result<String, SignatureError> {
     let mut block = String::new();
+    write_headers(headers, signed_headers, &mut block)?;
+    Ok(block)
+}
+
+/// What a canonical request is written into: a `String` to show it, or a hash of it.
+trait Sink {
+    fn put(&mut self, part: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, part: &str) {
+        self.push_str(part);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, part: &str) {
+        Digest::update(self, part.as_bytes());
+    }
+}
+
+fn write_headers(
+    headers: &HeaderMap,
+    signed_headers: &[String],
+    out: &mut impl Sink,
+) -> Result<(), SignatureError> {
     for name in signed_headers {
-        let mut values = header_values(headers, name)?;
-        if values.is_empty() {
-            return Err(SignatureError::MissingSignedHeader(name.clone()));
-        }
-        values.sort_unstable();
-        for value in values {
-            block.push_str(name);
-            block.push(':');
-            block.push_str(value.trim());
-            block.push('\n');
+        let mut line = |value: &str| {
+            out.put(name);
+            out.put(":");
+            out.put(value.trim());
+            out.put("\n");
+        };
+        let mut all = headers.get_all(name.as_str()).iter();
+        match (all.next(), all.next()) {
+            (None, _) => return Err(SignatureError::MissingSignedHeader(name.clone())),
+            // One value, as nearly every header has: no list to sort.
+            (Some(only), None) => line(
+                std::str::from_utf8(only.as_bytes())
+                    .map_err(|_| SignatureError::InvalidHeaderValue(name.clone()))?,
+            ),
+            (Some(_), Some(_)) => {
+                let mut values = header_values(headers, name)?;
+                values.sort_unstable();
+                for value in values {
+                    line(value);
+                }
+            }
         }
     }
-    Ok(block)
+    Ok(())
 }
 
 fn header_values<'h>(headers: &'h HeaderMap, name: &str) -> Result<Vec<&'h str>, SignatureError> {
@@ -187,30 +224,54 @@ pub fn canonical_request(
     req: &RequestParts<'_>,
     signed_headers: &[String],
 ) -> Result<String, SignatureError> {
-    let headers = canonical_headers(req.headers, signed_headers)?;
-    let payload_hash = match declared_payload_hash(req.headers, signed_headers)? {
-        Some(declared) => declared.to_owned(),
-        None => sha256_hex(req.body),
-    };
-    let uri = canonical_uri(req.path);
-    let query = canonical_query_string(req.query);
-    let mut out = String::with_capacity(
-        req.method.len() + uri.len() + query.len() + headers.len() * 2 + payload_hash.len() + 8,
-    );
-    out.push_str(req.method);
-    out.make_ascii_uppercase();
-    for part in ["\n", &uri, "\n", &query, "\n", &headers, "\n"] {
-        out.push_str(part);
+    let mut out = String::with_capacity(256);
+    write_canonical(req, signed_headers, &mut out)?;
+    Ok(out)
+}
+
+/// The SHA-256 of the canonical request, hashed as it is written (the verifier's path: the
+/// text itself is built only to show a mismatch).
+pub(super) fn canonical_digest(
+    req: &RequestParts<'_>,
+    signed_headers: &[String],
+) -> Result<[u8; 32], SignatureError> {
+    let mut hash = Sha256::new();
+    write_canonical(req, signed_headers, &mut hash)?;
+    Ok(hash.finalize().into())
+}
+
+fn write_canonical(
+    req: &RequestParts<'_>,
+    signed_headers: &[String],
+    out: &mut impl Sink,
+) -> Result<(), SignatureError> {
+    if req.method.bytes().any(|b| b.is_ascii_lowercase()) {
+        out.put(&req.method.to_ascii_uppercase());
+    } else {
+        out.put(req.method);
     }
+    out.put("\n");
+    out.put(&canonical_uri(req.path));
+    out.put("\n");
+    if req.query.is_some_and(|q| !q.is_empty()) {
+        out.put(&canonical_query_string(req.query));
+    }
+    out.put("\n");
+    write_headers(req.headers, signed_headers, out)?;
+    out.put("\n");
     for (i, name) in signed_headers.iter().enumerate() {
         if i > 0 {
-            out.push(';');
+            out.put(";");
         }
-        out.push_str(name);
+        out.put(name);
     }
-    out.push('\n');
-    out.push_str(&payload_hash);
-    Ok(out)
+    out.put("\n");
+    match declared_payload_hash(req.headers, signed_headers)? {
+        Some(declared) => out.put(declared),
+        None if req.body.is_empty() => out.put(EMPTY_SHA256),
+        None => out.put(&lower_hex(&Sha256::digest(req.body))),
+    }
+    Ok(())
 }
 
 /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>`.
@@ -223,16 +284,53 @@ pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
     out
 }
 
-/// The raw HMAC-SHA256 of the string to sign, keyed with the secret itself.
-pub(super) fn signature_bytes(secret: &[u8], sdk_date: &str, canonical_request: &str) -> [u8; 32] {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts keys of any length");
-    mac.update(string_to_sign(sdk_date, canonical_request).as_bytes());
+/// An HMAC-SHA256 key with its pads hashed once: a secret that signs many requests is
+/// prepared when it is loaded, not per request.
+#[derive(Clone)]
+pub struct SigningKey(Hmac<Sha256>);
+
+impl SigningKey {
+    pub fn new(secret: &[u8]) -> SigningKey {
+        SigningKey(Hmac::new_from_slice(secret).expect("HMAC accepts keys of any length"))
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKey(..)")
+    }
+}
+
+/// The raw HMAC-SHA256 of the string to sign, from the canonical request's hash, fed to the
+/// MAC in pieces (the string to sign is never built).
+pub(super) fn signature_bytes(key: &SigningKey, sdk_date: &str, digest: &[u8; 32]) -> [u8; 32] {
+    let mut mac = key.0.clone();
+    let mut hash = [0u8; 64];
+    for (i, byte) in digest.iter().enumerate() {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        hash[2 * i] = HEX[usize::from(byte >> 4)];
+        hash[2 * i + 1] = HEX[usize::from(byte & 0x0f)];
+    }
+    for part in [
+        ALGORITHM.as_bytes(),
+        b"\n",
+        sdk_date.as_bytes(),
+        b"\n",
+        &hash,
+    ] {
+        mac.update(part);
+    }
     mac.finalize().into_bytes().into()
 }
 
 /// The signature (lower-case hex) of a canonical request made at `sdk_date`.
 pub fn sign(secret: &[u8], sdk_date: &str, canonical_request: &str) -> String {
-    lower_hex(&signature_bytes(secret, sdk_date, canonical_request))
+    let digest: [u8; 32] = Sha256::digest(canonical_request.as_bytes()).into();
+    lower_hex(&signature_bytes(
+        &SigningKey::new(secret),
+        sdk_date,
+        &digest,
+    ))
 }
 
 #[cfg(test)]

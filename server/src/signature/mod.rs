@@ -37,14 +37,14 @@ mod verify;
 
 pub use canonical::{
     canonical_headers, canonical_query_string, canonical_request, canonical_uri,
-    declared_payload_hash, escape, sha256_hex, sign, string_to_sign, RequestParts, ALGORITHM,
-    HEADER_CONTENT_SHA256, UNSIGNED_PAYLOAD,
+    declared_payload_hash, escape, sha256_hex, sign, string_to_sign, RequestParts, SigningKey,
+    ALGORITHM, HEADER_CONTENT_SHA256, UNSIGNED_PAYLOAD,
 };
 pub use lockout::FailureLimiter;
 pub use sign::sign_parts;
 pub use verify::{
-    check_date, format_sdk_date, parse_authorization, parse_sdk_date, verify, Authorization,
-    HEADER_DATE, MAX_CLOCK_SKEW,
+    check_date, format_sdk_date, parse_authorization, parse_sdk_date, verify, verify_with,
+    Authorization, HEADER_DATE, MAX_CLOCK_SKEW,
 };
 
 /// Why a signed request was refused. `Display` gives the text that follows APIG's

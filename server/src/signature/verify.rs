@@ -6,8 +6,8 @@ use subtle::ConstantTimeEq;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 use super::canonical::{
-    canonical_request, declared_payload_hash, sha256_hex, signature_bytes, RequestParts, ALGORITHM,
-    UNSIGNED_PAYLOAD,
+    canonical_digest, canonical_request, declared_payload_hash, sha256_hex, signature_bytes,
+    RequestParts, SigningKey, ALGORITHM, UNSIGNED_PAYLOAD,
 };
 use super::SignatureError;
 
@@ -134,11 +134,23 @@ pub fn verify(
     secret: &[u8],
     now: OffsetDateTime,
 ) -> Result<(), SignatureError> {
+    verify_with(req, auth, &SigningKey::new(secret), now)
+}
+
+/// [`verify`] with a key prepared beforehand (the gateway prepares each secret once, when
+/// it is loaded).
+pub fn verify_with(
+    req: &RequestParts<'_>,
+    auth: &Authorization,
+    key: &SigningKey,
+    now: OffsetDateTime,
+) -> Result<(), SignatureError> {
     let date = check_date(req.headers, now)?;
-    let canonical_request = canonical_request(req, &auth.signed_headers)?;
-    let expected = signature_bytes(secret, date, &canonical_request);
-    let given = hex::decode(&auth.signature).unwrap_or_default();
-    let signature_ok = bool::from(expected.as_slice().ct_eq(&given));
+    let digest = canonical_digest(req, &auth.signed_headers)?;
+    let expected = signature_bytes(key, date, &digest);
+    let mut given = [0u8; 32];
+    let decoded = hex::decode_to_slice(&auth.signature, &mut given).is_ok();
+    let signature_ok = decoded && bool::from(expected.ct_eq(&given));
     let body_ok = match declared_payload_hash(req.headers, &auth.signed_headers)? {
         Some(declared) if declared != UNSIGNED_PAYLOAD => {
             declared.eq_ignore_ascii_case(&sha256_hex(req.body))
@@ -148,7 +160,9 @@ pub fn verify(
     if signature_ok && body_ok {
         Ok(())
     } else {
-        Err(SignatureError::Mismatch { canonical_request })
+        Err(SignatureError::Mismatch {
+            canonical_request: canonical_request(req, &auth.signed_headers)?,
+        })
     }
 }
 

@@ -103,6 +103,6 @@ async fn signed(
         .by_key(&auth.access_key)
         .ok_or_else(|| failure(format!("app not found, appkey {}", auth.access_key)))?
         .clone();
-    super::signed::check(&mut call, &auth, &credential.secret, failure).await?;
+    super::signed::check(&mut call, &auth, &credential.key, failure).await?;
     Ok(credential)
 }

@@ -63,7 +63,7 @@ pub(super) async fn principal(mut call: Presented<'_>) -> Result<Arc<Principal>,
         failures.record_failure(access_key, Instant::now());
         failure(error)
     };
-    super::signed::check(&mut call, &auth, &key.secret, refused).await?;
+    super::signed::check(&mut call, &auth, &key.key, refused).await?;
     if let Some((expected, ends)) = &key.temporary {
         let presented = headers
             .get(SECURITY_TOKEN)

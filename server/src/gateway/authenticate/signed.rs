@@ -1,5 +1,5 @@
 //! An `SDK-HMAC-SHA256` signature checked over the call as received, for APP credentials
-//! and IAM access keys alike (`signature::verify`, the management API's verifier): the date
+//! and IAM access keys alike (`signature::verify_with`, the management API's verifier): the date
 //! first, then the body — read, up to the gateway's body limit, only when the signature
 //! covers it; with `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` it streams to the backend
 //! unread — then the signature itself, compared in constant time.
@@ -11,15 +11,15 @@ use time::OffsetDateTime;
 use super::Presented;
 use crate::gateway::GatewayError;
 use crate::signature::{
-    check_date, declared_payload_hash, verify, Authorization, RequestParts, SignatureError,
-    UNSIGNED_PAYLOAD,
+    check_date, declared_payload_hash, verify_with, Authorization, RequestParts, SignatureError,
+    SigningKey, UNSIGNED_PAYLOAD,
 };
 
-/// Whether `auth` signs the call with `secret`; a refusal is answered as `refuse` says.
+/// Whether `auth` signs the call with `key`; a refusal is answered as `refuse` says.
 pub(super) async fn check(
     call: &mut Presented<'_>,
     auth: &Authorization,
-    secret: &[u8],
+    key: &SigningKey,
     refuse: impl Fn(SignatureError) -> GatewayError,
 ) -> Result<(), GatewayError> {
     let parts = call.parts;
@@ -57,7 +57,7 @@ pub(super) async fn check(
         headers,
         body: &body,
     };
-    verify(&request, auth, secret, now).map_err(&refuse)?;
+    verify_with(&request, auth, key, now).map_err(&refuse)?;
     if !unread {
         *call.body = Some(Body::from(body));
     }

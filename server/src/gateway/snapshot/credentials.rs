@@ -9,11 +9,15 @@ use foldhash::{HashMap, HashMapExt};
 use app::model::address::AddressRange;
 use app::model::runtime::RuntimeCredential;
 
+use crate::signature::SigningKey;
+
 /// A credential a call may authenticate as.
 pub struct LiveCredential {
     pub id: String,
     pub name: String,
     pub secret: Box<[u8]>,
+    /// The secret prepared to verify signatures with.
+    pub key: SigningKey,
     /// Frozen: its calls are refused (APIG.0502).
     pub frozen: bool,
     /// Its access control: the addresses its calls may (or may not) come from.
@@ -59,6 +63,7 @@ impl Credentials {
                 id: credential.id.clone(),
                 name: credential.name.clone(),
                 secret: credential.app_secret.as_bytes().into(),
+                key: SigningKey::new(credential.app_secret.as_bytes()),
                 frozen: credential.frozen,
                 acl: credential
                     .acl

@@ -9,6 +9,8 @@ use time::OffsetDateTime;
 
 use app::model::runtime::RuntimeIam;
 
+use crate::signature::SigningKey;
+
 /// An IAM user a call is from (`$context.userId`, `$context.userName`).
 #[derive(Debug)]
 pub struct Principal {
@@ -25,9 +27,10 @@ pub struct LiveToken {
     pub expires_at: OffsetDateTime,
 }
 
-/// An access key: its secret and owner; a temporary one's security token digest and end.
+/// An access key: its signing key and owner; a temporary one's security token digest and end.
 pub struct LiveAccessKey {
-    pub secret: Box<[u8]>,
+    /// The secret prepared to verify signatures with.
+    pub key: SigningKey,
     pub principal: Arc<Principal>,
     pub temporary: Option<([u8; 32], OffsetDateTime)>,
 }
@@ -97,7 +100,7 @@ impl Principals {
             keys.insert(
                 key.access_key.clone(),
                 LiveAccessKey {
-                    secret: key.secret.as_bytes().into(),
+                    key: SigningKey::new(key.secret.as_bytes()),
                     principal: principal.clone(),
                     temporary,
                 },
