@@ -88,13 +88,22 @@ impl Health {
     }
 }
 
-/// Reads everything the runtime serves, as of one revision; certificate keys are decrypted
-/// with `master`.
-pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, AppError> {
+/// A read-only transaction that sees one committed state throughout (what a snapshot is
+/// read in).
+pub(crate) async fn consistent(
+    pool: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, AppError> {
     let mut tx = pool.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)
         .await?;
+    Ok(tx)
+}
+
+/// Reads everything the runtime serves, as of one revision; certificate keys are decrypted
+/// with `master`.
+pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeConfig, AppError> {
+    let mut tx = consistent(pool).await?;
     let revision = sqlx::query_scalar!("SELECT revision FROM config_revision")
         .fetch_one(&mut *tx)
         .await?;

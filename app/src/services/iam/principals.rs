@@ -21,10 +21,7 @@ pub async fn current(pool: &PgPool) -> Result<i64, AppError> {
 
 /// Everything IAM authentication of API calls needs, as of one revision.
 pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppError> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = crate::services::runtime::consistent(pool).await?;
     let revision = sqlx::query_scalar!("SELECT revision FROM iam_revision")
         .fetch_one(&mut *tx)
         .await?;
@@ -43,13 +40,13 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppEr
         account_name: r.account_name,
     })
     .collect();
-    // Expired tokens too, until housekeeping removes them: a caller presenting one is told
+    // Tokens and keys of users not listed above are dropped when they are compiled. Expired
+    // tokens too are read, until housekeeping removes them: a caller presenting one is told
     // to get a new one (APIG.0307) rather than that it is unknown.
     let tokens = sqlx::query!(
         "SELECT t.token_hash, t.user_id, t.expires_at
            FROM api_tokens t JOIN users u ON u.id = t.user_id
-          WHERE t.project_id IS NOT NULL AND u.enabled
-            AND u.access_mode <> 'console' AND t.issued_at >= u.password_changed_at"
+          WHERE t.project_id IS NOT NULL AND t.issued_at >= u.password_changed_at"
     )
     .fetch_all(&mut *tx)
     .await?
@@ -72,9 +69,7 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppEr
     };
     let mut keys = Vec::new();
     for row in sqlx::query!(
-        "SELECT k.access_key, k.secret_sealed, k.user_id
-           FROM access_keys k JOIN users u ON u.id = k.user_id
-          WHERE k.status = 'active' AND u.enabled AND u.access_mode <> 'console'"
+        "SELECT access_key, secret_sealed, user_id FROM access_keys WHERE status = 'active'"
     )
     .fetch_all(&mut *tx)
     .await?
@@ -89,8 +84,7 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppEr
     for row in sqlx::query!(
         "SELECT k.access_key, k.secret_sealed, k.user_id, k.token_hash, k.expires_at
            FROM temporary_keys k JOIN users u ON u.id = k.user_id
-          WHERE k.expires_at > now() AND u.enabled AND u.access_mode <> 'console'
-            AND k.created_at >= u.password_changed_at"
+          WHERE k.expires_at > now() AND k.created_at >= u.password_changed_at"
     )
     .fetch_all(&mut *tx)
     .await?

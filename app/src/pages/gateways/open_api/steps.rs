@@ -274,34 +274,29 @@ fn map_row(draft: Draft, index: usize, row: MapRow) -> impl IntoView {
 /// the issue that builds them.
 #[component]
 fn AuthenticationChoice(draft: Draft) -> impl IntoView {
-    let choose = move |value: &'static str| move |_| draft.auth.set(value.to_owned());
+    let option = move |value: &'static str, label: &'static str| {
+        view! {
+            <label class="radio-option">
+                <input type="radio" name="auth_type" value=value
+                    checked=draft.auth.get_untracked() == value
+                    prop:checked=move || draft.auth.get() == value
+                    on:change=move |_| draft.auth.set(value.to_owned())/>
+                {label}
+            </label>
+        }
+    };
     view! {
         <fieldset class="field field-group">
             <legend>"Authentication"</legend>
-            <label class="radio-option">
-                <input type="radio" name="auth_type" value="APP"
-                    checked=draft.auth.get_untracked() == "APP"
-                    prop:checked=move || draft.auth.get() == "APP" on:change=choose("APP")/>
-                " App: callers sign with an authorized credential's key and secret, or send its AppCode"
-            </label>
+            {option("APP", " App: callers sign with an authorized credential's key and secret, or send its AppCode")}
             <Show when=move || draft.auth.get() == "APP">
                 <CheckboxField label="Also accept AppCodes (X-Apig-AppCode, over HTTPS) instead of a signature" id="app_code" checked=draft.app_code/>
             </Show>
-            <label class="radio-option">
-                <input type="radio" name="auth_type" value="IAM"
-                    checked=draft.auth.get_untracked() == "IAM"
-                    prop:checked=move || draft.auth.get() == "IAM" on:change=choose("IAM")/>
-                " IAM: callers send an IAM user's token (X-Auth-Token) or sign with the user's access key"
-            </label>
+            {option("IAM", " IAM: callers send an IAM user's token (X-Auth-Token) or sign with the user's access key")}
             <Show when=move || draft.auth.get() == "IAM">
                 <p class="field-hint">"Every enabled IAM user of this Portico may call it, whatever their permissions; the backend can learn who called from $context.userId and $context.userName."</p>
             </Show>
-            <label class="radio-option">
-                <input type="radio" name="auth_type" value="NONE"
-                    checked=draft.auth.get_untracked() == "NONE"
-                    prop:checked=move || draft.auth.get() == "NONE" on:change=choose("NONE")/>
-                " None: anyone who knows the address can call it"
-            </label>
+            {option("NONE", " None: anyone who knows the address can call it")}
             <label class="radio-option muted">
                 <input type="radio" name="auth_type" value="AUTHORIZER" disabled=true/>
                 " Custom authorizer: your own endpoint decides (coming in a later version)"
