@@ -14,8 +14,8 @@ use tokio::sync::watch;
 
 use super::snapshot::{Principals, Snapshot};
 use crate::signature::FailureLimiter;
-use app::model::runtime::RuntimeIam;
 use app::services::iam::principals;
+use app::services::iam::principals::RuntimeIam;
 use app::services::runtime::Health;
 use app::services::secrets::MasterKey;
 use app::services::{revision, runtime};

@@ -241,7 +241,7 @@ fn service(
 pub async fn serve_once(
     (config, iam): (
         &app::model::runtime::RuntimeConfig,
-        &app::model::runtime::RuntimeIam,
+        &app::services::iam::principals::RuntimeIam,
     ),
     suffix: &str,
     debug_key: Arc<str>,

@@ -4,9 +4,9 @@
 //! notify `portico_iam` on every change that matters here, so each process reloads once the
 //! change is committed; nothing here is read while a call is served.
 use sqlx::PgPool;
+use time::OffsetDateTime;
 
 use crate::error::AppError;
-use crate::model::runtime::{RuntimeAccessKey, RuntimeIam, RuntimeToken, RuntimeUser};
 use crate::services::secrets::MasterKey;
 
 /// The channel the runtime listens on for IAM changes.
@@ -103,4 +103,51 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppEr
         tokens,
         keys,
     })
+}
+
+/// Who may authenticate IAM-authenticated API calls, as of one IAM revision: every enabled
+/// user that may call APIs, their live tokens (by digest) and their access keys, secrets
+/// decrypted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuntimeIam {
+    pub revision: i64,
+    pub users: Vec<RuntimeUser>,
+    pub tokens: Vec<RuntimeToken>,
+    pub keys: Vec<RuntimeAccessKey>,
+}
+
+/// An IAM user as `$context.userId`/`userName` and account access control see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeUser {
+    pub id: String,
+    pub name: String,
+    pub account_id: String,
+    pub account_name: String,
+}
+
+/// A live API token: the SHA-256 of `X-Auth-Token`, whose it is and when it ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeToken {
+    pub digest: Vec<u8>,
+    pub user_id: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// An access key a call may be signed with. A temporary one also needs its security token
+/// (`X-Security-Token`, by digest) and ends.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RuntimeAccessKey {
+    pub access_key: String,
+    pub secret: String,
+    pub user_id: String,
+    pub temporary: Option<(Vec<u8>, OffsetDateTime)>,
+}
+
+impl std::fmt::Debug for RuntimeAccessKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuntimeAccessKey")
+            .field("access_key", &self.access_key)
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 use time::OffsetDateTime;
 
-use app::model::runtime::RuntimeIam;
+use app::services::iam::principals::RuntimeIam;
 
 use crate::signature::SigningKey;
 
