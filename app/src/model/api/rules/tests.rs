@@ -121,7 +121,7 @@ fn every_rule_names_its_field() {
         (Box::new(|a| a.req_method = "FETCH".into()), "req_method"),
         (Box::new(|a| a.req_uri = "users".into()), "req_uri"),
         (Box::new(|a| a.match_mode = "PREFIX".into()), "match_mode"),
-        (Box::new(|a| a.auth_type = "IAM".into()), "auth_type"),
+        (Box::new(|a| a.auth_type = "AUTHORIZER".into()), "auth_type"),
         (
             Box::new(|a| a.auth_opt.app_code_auth_type = "HEADER".into()),
             "auth_opt.app_code_auth_type",
@@ -188,6 +188,15 @@ fn every_rule_names_its_field() {
         let mut api = sample();
         change(&mut api);
         assert_eq!(field(&api), expected);
+    }
+}
+
+#[test]
+fn every_served_authentication_type_is_accepted() {
+    for auth_type in ["NONE", "APP", "IAM"] {
+        let mut api = sample();
+        api.auth_type = auth_type.into();
+        assert!(api.validate(60_000).is_ok(), "{auth_type}");
     }
 }
 
