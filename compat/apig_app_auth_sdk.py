@@ -50,7 +50,7 @@ def main():
         group = client.create_api_group_v2(m.CreateApiGroupV2Request(
             instance_id=gw, body=m.ApiGroupCreate(name="shop"))).id
         ids = {}
-        for name, auth in [("orders", "APP"), ("stock", "APP"), ("prices", "APP"), ("open", "NONE"), ("me", "IAM")]:
+        for name, auth in [("orders", "APP"), ("stock", "APP"), ("prices", "APP"), ("open", "NONE"), ("whoami", "IAM")]:
             created = client.create_api_v2(m.CreateApiV2Request(instance_id=gw, body=api(name, group, auth)))
             ids[name] = created.id
             client.create_or_delete_publish_record_for_api_v2(m.CreateOrDeletePublishRecordForApiV2Request(
@@ -144,18 +144,18 @@ def main():
                f"an AppCode over plain HTTP: {code_over_http.status_code} {code_over_http.text}")
 
     with section("IAM authentication: an IAM access key signed with apigateway-sdk-python, a token"):
-        shown = client.show_details_of_api_v2(m.ShowDetailsOfApiV2Request(instance_id=gw, api_id=ids["me"]))
+        shown = client.show_details_of_api_v2(m.ShowDetailsOfApiV2Request(instance_id=gw, api_id=ids["whoami"]))
         expect(shown.auth_type == "IAM", f"{shown.auth_type}")
-        by_key = signed_call(adm.ak, adm.sk, host, "/me", "{}")
-        expect(by_key.status_code == 200 and by_key.text == "me served",
+        by_key = signed_call(adm.ak, adm.sk, host, "/whoami", "{}")
+        expect(by_key.status_code == 200 and by_key.text == "whoami served",
                f"signed with an IAM access key: {by_key.status_code} {by_key.text}")
-        by_token = requests.post(f"{GATEWAY}/me", headers={"host": host, "x-auth-token": adm.token},
+        by_token = requests.post(f"{GATEWAY}/whoami", headers={"host": host, "x-auth-token": adm.token},
                                  data="{}", timeout=10)
         expect(by_token.status_code == 200, f"with an IAM token: {by_token.status_code} {by_token.text}")
-        credential = signed_call(mobile.app_key, mobile.app_secret, host, "/me", "{}")
+        credential = signed_call(mobile.app_key, mobile.app_secret, host, "/whoami", "{}")
         expect(credential.status_code == 401 and credential.json()["error_code"] == "APIG.0301",
                f"a credential's signature on an IAM API: {credential.status_code} {credential.text}")
-        wrong = signed_call(adm.ak, "not-the-secret", host, "/me", "{}")
+        wrong = signed_call(adm.ak, "not-the-secret", host, "/whoami", "{}")
         expect(wrong.status_code == 401 and wrong.json()["error_msg"].startswith(
             "Incorrect IAM authentication information: verify signature fail"),
             f"a wrong IAM secret: {wrong.status_code} {wrong.text}")
