@@ -55,3 +55,43 @@ portico_publish() {
   host="$group.apig.localhost"
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $host" "http://127.0.0.1:$GATEWAY_PORT/bench")" = 200 ]; do sleep 0.05; done
 }
+
+# The API of portico_publish again with APP authentication, called by an authorized
+# credential: signed (SDK-HMAC-SHA256) at /signed, with an AppCode at /coded (AppCodes over
+# plain HTTP allowed for the benchmark, as the gateway parameter app_code_http allows; both
+# APIs take HTTP and HTTPS). Writes the wrk scripts $work/signed.lua and $work/coded.lua and
+# defines sign_script, which signs again (a signature is valid for 15 minutes); sets
+# $app_code.
+portico_app_auth() {
+  app_api() { # name, app_code_auth_type
+    local id
+    id=$(call -X POST "$base/instances/$gateway/apis" -d "{\"name\":\"$1\",\"group_id\":\"$group\",\"type\":1,\"req_protocol\":\"BOTH\",\"req_method\":\"GET\",\"req_uri\":\"/$1\",\"auth_type\":\"APP\",\"auth_opt\":{\"app_code_auth_type\":\"$2\"},\"backend_type\":\"HTTP\",\"backend_api\":{\"url_domain\":\"127.0.0.1:$BACKEND_PORT\",\"req_protocol\":\"HTTP\",\"req_method\":\"GET\",\"req_uri\":\"/\",\"timeout\":5000}}" | json "['id']")
+    call -X POST "$base/instances/$gateway/apis/action" -d "{\"action\":\"online\",\"env_id\":\"DEFAULT_ENVIRONMENT_RELEASE_ID\",\"api_id\":\"$id\"}" >/dev/null
+    echo "$id"
+  }
+  signed_id=$(app_api signed DISABLE)
+  coded_id=$(app_api coded HEADER)
+  read -r app_id app_key app_secret <<<"$(call -X POST "$base/instances/$gateway/apps" -d '{"name":"bench"}' \
+    | python3 -c "import json,sys; c=json.load(sys.stdin); print(c['id'], c['app_key'], c['app_secret'])")"
+  app_code=$(call -X PUT "$base/instances/$gateway/apps/$app_id/app-codes" | json "['app_code']")
+  call -X POST "$base/instances/$gateway/app-auths" -d "{\"env_id\":\"DEFAULT_ENVIRONMENT_RELEASE_ID\",\"app_ids\":[\"$app_id\"],\"api_ids\":[\"$signed_id\",\"$coded_id\"]}" >/dev/null
+  call -X POST "$base/instances/$gateway/features" -d '{"name":"app_code_http","enable":true}' >/dev/null
+  # wrk scripts adding the credentials: an AppCode, and a signature made once, valid for the
+  # 15 minutes the gateway allows.
+  echo "wrk.headers[\"X-Apig-AppCode\"] = \"$app_code\"" >"$work/coded.lua"
+  sign_script() {
+    python3 - "$host" "$app_key" "$app_secret" >"$work/signed.lua" <<'EOF'
+import datetime, hashlib, hmac, sys
+host, key, secret = sys.argv[1:4]
+sha = lambda text: hashlib.sha256(text.encode()).hexdigest()
+date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+canonical = f"GET\n/signed/\n\nhost:{host}\nx-sdk-date:{date}\n\nhost;x-sdk-date\n{sha('')}"
+string_to_sign = f"SDK-HMAC-SHA256\n{date}\n{sha(canonical)}"
+signature = hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
+print(f'wrk.headers["X-Sdk-Date"] = "{date}"')
+print(f'wrk.headers["Authorization"] = "SDK-HMAC-SHA256 Access={key}, SignedHeaders=host;x-sdk-date, Signature={signature}"')
+EOF
+  }
+  sign_script
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $host" -H "X-Apig-AppCode: $app_code" "http://127.0.0.1:$GATEWAY_PORT/coded")" = 200 ]; do sleep 0.05; done
+}

@@ -393,7 +393,7 @@ impl Follower {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The size of a chunk-size line (`1a;name=value`), if it is one.
@@ -407,9 +407,14 @@ fn chunk_size(line: &[u8]) -> Option<u64> {
 
 /// What a complete head (request line, headers, empty line) declares about its body.
 fn declared(head: &[u8]) -> Declared {
-    let mut lines = head
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let mut start = 0;
+    let mut lines = memchr::memchr_iter(b'\n', head)
+        .chain(std::iter::once(head.len()))
+        .map(move |end| {
+            let line = &head[start..end];
+            start = (end + 1).min(head.len());
+            line.strip_suffix(b"\r").unwrap_or(line)
+        });
     let Some(request_line) = lines.next() else {
         return Declared::Unknown;
     };
@@ -421,7 +426,7 @@ fn declared(head: &[u8]) -> Declared {
     }
     let (mut length, mut coding) = (None, false);
     for line in lines.take_while(|line| !line.is_empty()) {
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
+        let Some(colon) = memchr::memchr(b':', line) else {
             return Declared::Unknown;
         };
         let (name, value) = (&line[..colon], line[colon + 1..].trim_ascii());

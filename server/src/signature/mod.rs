@@ -43,7 +43,7 @@ pub use canonical::{
 pub use lockout::FailureLimiter;
 pub use sign::sign_parts;
 pub use verify::{
-    check_date, format_sdk_date, parse_authorization, parse_sdk_date, verify, verify_with,
+    check_date, format_sdk_date, parse_authorization, parse_sdk_date, verify, verify_dated,
     Authorization, HEADER_DATE, MAX_CLOCK_SKEW,
 };
 

@@ -134,18 +134,18 @@ pub fn verify(
     secret: &[u8],
     now: OffsetDateTime,
 ) -> Result<(), SignatureError> {
-    verify_with(req, auth, &SigningKey::new(secret), now)
+    let date = check_date(req.headers, now)?;
+    verify_dated(req, auth, &SigningKey::new(secret), date)
 }
 
-/// [`verify`] with a key prepared beforehand (the gateway prepares each secret once, when
-/// it is loaded).
-pub fn verify_with(
+/// [`verify`] of a request whose `X-Sdk-Date` [`check_date`] accepted (`date`), with a key
+/// prepared beforehand (the gateway prepares each secret once, when it is loaded).
+pub fn verify_dated(
     req: &RequestParts<'_>,
     auth: &Authorization,
     key: &SigningKey,
-    now: OffsetDateTime,
+    date: &str,
 ) -> Result<(), SignatureError> {
-    let date = check_date(req.headers, now)?;
     let digest = canonical_digest(req, &auth.signed_headers)?;
     let expected = signature_bytes(key, date, &digest);
     let mut given = [0u8; 32];

@@ -1,5 +1,5 @@
 //! An `SDK-HMAC-SHA256` signature checked over the call as received, for APP credentials
-//! and IAM access keys alike (`signature::verify_with`, the management API's verifier): the date
+//! and IAM access keys alike (`signature::verify_dated`, the management API's verifier): the date
 //! first, then the body — read, up to the gateway's body limit, only when the signature
 //! covers it; with `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` it streams to the backend
 //! unread — then the signature itself, compared in constant time.
@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::Presented;
 use crate::gateway::GatewayError;
 use crate::signature::{
-    check_date, declared_payload_hash, verify_with, Authorization, RequestParts, SignatureError,
+    check_date, declared_payload_hash, verify_dated, Authorization, RequestParts, SignatureError,
     SigningKey, UNSIGNED_PAYLOAD,
 };
 
@@ -23,8 +23,7 @@ pub(super) async fn check(
     refuse: impl Fn(SignatureError) -> GatewayError,
 ) -> Result<(), GatewayError> {
     let parts = call.parts;
-    let now = OffsetDateTime::now_utc();
-    check_date(&parts.headers, now).map_err(&refuse)?;
+    let date = check_date(&parts.headers, OffsetDateTime::now_utc()).map_err(&refuse)?;
     // Nothing to read: the payload is declared unsigned, or there is none (a GET).
     let unread = declared_payload_hash(&parts.headers, &auth.signed_headers)
         .map_err(&refuse)?
@@ -57,7 +56,7 @@ pub(super) async fn check(
         headers,
         body: &body,
     };
-    verify_with(&request, auth, key, now).map_err(&refuse)?;
+    verify_dated(&request, auth, key, date).map_err(&refuse)?;
     if !unread {
         *call.body = Some(Body::from(body));
     }
