@@ -25,38 +25,25 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppEr
     let revision = sqlx::query_scalar!("SELECT revision FROM iam_revision")
         .fetch_one(&mut *tx)
         .await?;
-    let users = sqlx::query!(
+    let users = sqlx::query_as!(
+        RuntimeUser,
         r#"SELECT u.id, u.name, u.account_id, a.name AS "account_name"
              FROM users u JOIN accounts a ON a.id = u.account_id
             WHERE u.enabled AND u.access_mode <> 'console'"#
     )
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| RuntimeUser {
-        id: r.id,
-        name: r.name,
-        account_id: r.account_id,
-        account_name: r.account_name,
-    })
-    .collect();
+    .await?;
     // Tokens and keys of users not listed above are dropped when they are compiled. Expired
     // tokens too are read, until housekeeping removes them: a caller presenting one is told
     // to get a new one (APIG.0307) rather than that it is unknown.
-    let tokens = sqlx::query!(
-        "SELECT t.token_hash, t.user_id, t.expires_at
-           FROM api_tokens t JOIN users u ON u.id = t.user_id
-          WHERE t.project_id IS NOT NULL AND t.issued_at >= u.password_changed_at"
+    let tokens = sqlx::query_as!(
+        RuntimeToken,
+        r#"SELECT t.token_hash AS "digest", t.user_id, t.expires_at
+             FROM api_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.project_id IS NOT NULL AND t.issued_at >= u.password_changed_at"#
     )
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| RuntimeToken {
-        digest: r.token_hash,
-        user_id: r.user_id,
-        expires_at: r.expires_at,
-    })
-    .collect();
+    .await?;
     let unreadable = |key: &str, error: AppError| {
         AppError::Internal(format!(
             "the secret of access key {key} cannot be decrypted ({error}); is PORTICO_MASTER_KEY the key it was stored with?"
