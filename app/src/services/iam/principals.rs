@@ -54,9 +54,16 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppEr
         String::from_utf8(opened)
             .map_err(|_| unreadable(key, AppError::Internal("not text".into())))
     };
+    // Permanent keys, then temporary ones with their security token's digest and end.
     let mut keys = Vec::new();
     for row in sqlx::query!(
-        "SELECT access_key, secret_sealed, user_id FROM access_keys WHERE status = 'active'"
+        r#"SELECT access_key AS "access_key!", secret_sealed AS "secret_sealed!", user_id AS "user_id!",
+                  NULL::bytea AS "token_hash?", NULL::timestamptz AS "expires_at?"
+             FROM access_keys WHERE status = 'active'
+           UNION ALL
+           SELECT k.access_key, k.secret_sealed, k.user_id, k.token_hash, k.expires_at
+             FROM temporary_keys k JOIN users u ON u.id = k.user_id
+            WHERE k.expires_at > now() AND k.created_at >= u.password_changed_at"#
     )
     .fetch_all(&mut *tx)
     .await?
@@ -65,22 +72,7 @@ pub async fn load(pool: &PgPool, master: &MasterKey) -> Result<RuntimeIam, AppEr
             secret: secret(&row.access_key, &row.secret_sealed)?,
             access_key: row.access_key,
             user_id: row.user_id,
-            temporary: None,
-        });
-    }
-    for row in sqlx::query!(
-        "SELECT k.access_key, k.secret_sealed, k.user_id, k.token_hash, k.expires_at
-           FROM temporary_keys k JOIN users u ON u.id = k.user_id
-          WHERE k.expires_at > now() AND k.created_at >= u.password_changed_at"
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    {
-        keys.push(RuntimeAccessKey {
-            secret: secret(&row.access_key, &row.secret_sealed)?,
-            access_key: row.access_key,
-            user_id: row.user_id,
-            temporary: Some((row.token_hash, row.expires_at)),
+            temporary: row.token_hash.zip(row.expires_at),
         });
     }
     tx.commit().await?;
