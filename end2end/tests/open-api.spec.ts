@@ -57,6 +57,7 @@ test("admin opens an API with the wizard, publishes it and manages its versions"
   await auth.getByLabel(/IAM: callers send an IAM user's token/).check();
   await expect(auth).toContainText("Every enabled IAM user of this Portico may call it");
   await expect(auth.getByRole("note")).toHaveCount(0);
+  await shot(page, "open-api-2-iam");
   await auth.getByLabel(/None: anyone who knows the address/).check();
   await page.getByLabel("API name").fill("get-order");
   const path = page.getByLabel("Path", { exact: true });
