@@ -96,7 +96,7 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "Call APIs",
         description:
-            "Clients call the gateway endpoint, signed, with an AppCode or through your authorizer.",
+            "Clients call the gateway endpoint: signed with a credential or an IAM access key, with an AppCode, or with an IAM token.",
         done_when: "the gateway has served a successful call",
         wizard: None,
         coming: Some((
