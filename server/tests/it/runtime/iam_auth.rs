@@ -33,6 +33,14 @@ fn profile(backend: SocketAddr) -> Value {
     api
 }
 
+/// A gateway whose group serves [`profile`] on the echo backend.
+async fn serving_profile<'a>(app: &'a TestApp, admin: &'a str, name: &str) -> Published<'a> {
+    let backend = echo_backend().await;
+    let at = group(app, admin, name).await;
+    at.publish(profile(backend)).await;
+    at
+}
+
 /// A refusal's status, `error_code` and `error_msg` (empty for an answer that is none).
 async fn refusal(response: reqwest::Response) -> (u16, String, String) {
     let status = response.status().as_u16();
@@ -103,9 +111,7 @@ async fn until_refused<F: Future<Output = reqwest::Response>>(
 #[tokio::test]
 async fn iam_calls_pass_with_a_token_or_an_access_key_signature_and_name_the_user() {
     let (app, admin) = TestApp::with_admin().await;
-    let backend = echo_backend().await;
-    let at = group(&app, &admin, "gw-iam").await;
-    at.publish(profile(backend)).await;
+    let at = serving_profile(&app, &admin, "gw-iam").await;
     // Any IAM user of the installation may call: this one has no permission at all.
     let (user_id, user_token) = user_with_policy(&app, &admin, "caller", None).await;
     let (ak, sk) = access_key(&app, &admin, &user_id).await;
@@ -221,9 +227,7 @@ async fn iam_calls_pass_with_a_token_or_an_access_key_signature_and_name_the_use
 async fn a_revoked_token_a_disabled_user_a_deleted_key_and_an_expired_token_are_refused_on_the_next_calls(
 ) {
     let (app, admin) = TestApp::with_admin().await;
-    let backend = echo_backend().await;
-    let at = group(&app, &admin, "gw-iam-revoked").await;
-    at.publish(profile(backend)).await;
+    let at = serving_profile(&app, &admin, "gw-iam-revoked").await;
     let (user_id, first) = user_with_policy(&app, &admin, "leaver", None).await;
     let second = token(&app, "leaver", USER_PASSWORD).await;
     let third = token(&app, "leaver", USER_PASSWORD).await;
@@ -292,9 +296,7 @@ async fn a_revoked_token_a_disabled_user_a_deleted_key_and_an_expired_token_are_
 #[tokio::test]
 async fn five_bad_signatures_lock_the_access_key_at_the_gateway_and_the_management_api() {
     let (app, admin) = TestApp::with_admin().await;
-    let backend = echo_backend().await;
-    let at = group(&app, &admin, "gw-iam-lock").await;
-    at.publish(profile(backend)).await;
+    let at = serving_profile(&app, &admin, "gw-iam-lock").await;
     let (user_id, _) = user_with_policy(&app, &admin, "guesser", None).await;
     let (ak, sk) = access_key(&app, &admin, &user_id).await;
     let good = || {
